@@ -1,0 +1,12 @@
+/* The subcommands, one file each (cmd-NAME.c). Each returns escort's exit status. */
+#ifndef ESCORT_COMMANDS_H
+#define ESCORT_COMMANDS_H
+
+enum { EXIT_USAGE = 2 };
+
+int cmd_run(int argc, char **argv);
+/* escort started as a login shell: "-escort", or "escort -c STRING" from sshd. */
+int cmd_login_shell(const char *shell_string);
+int cmd_export(int argc, char **argv);
+
+#endif

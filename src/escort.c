@@ -1,0 +1,56 @@
+/* escort: supervised, recorded shell sessions. Dispatches to cmd-*.c. */
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef ESCORT_VERSION
+#define ESCORT_VERSION "unknown"
+#endif
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+    {"run", cmd_run, "run a program (default: your shell) on a recorded terminal"},
+    {"export", cmd_export, "print a session log as asciicast, text or JSON"},
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: escort COMMAND [ARGS...]\n\ncommands:\n", out);
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(out, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
+	fputs("\n'escort COMMAND --help' describes each one.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	/* As a login shell: login(1) and sshd start "-escort"; sshd runs
+	 * "escort -c STRING" for a command given on the ssh command line. */
+	if (argc > 0 && argv[0][0] == '-' && argc == 1)
+		return cmd_login_shell(NULL);
+	if (argc == 3 && strcmp(argv[1], "-c") == 0)
+		return cmd_login_shell(argv[2]);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("escort %s\n", ESCORT_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "escort: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,413 @@
+#include "relay.h"
+
+#include "termmode.h"
+#include "util/buf.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define IO_CHUNK 65536
+#define FLUSH_DELAY_MS 100
+#define KILL_DELAY_S 3
+
+static const int end_signals[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
+
+struct relay {
+	const struct relay_config *cfg;
+	struct session_result *result;
+	struct event_base *base;
+	struct event *in, *master_read, *master_write, *flush, *kill_timer;
+	struct event *chld, *winch, *ends[sizeof(end_signals) / sizeof(end_signals[0])];
+	struct buf to_master; /* operator input the program has not taken yet */
+	int input_closed;     /* no more operator input */
+	int eof_pending;      /* send the program end-of-file once to_master drains */
+	int line_open;        /* the last byte sent to the program was not a newline */
+	int ending;           /* the session is being ended from our side */
+	int end_status;
+	int slave_gone;
+	char error[512];
+};
+
+static uint8_t io_buffer[IO_CHUNK];
+
+static void begin_end(struct relay *r, int status, const char *reason, const char *message);
+
+/* Operator output: the descriptor may be shared with other processes, so it
+ * stays blocking and a full pipe simply waits. */
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void schedule_flush(struct relay *r)
+{
+	struct timeval tv = {0, FLUSH_DELAY_MS * 1000};
+
+	if (!evtimer_pending(r->flush, NULL))
+		evtimer_add(r->flush, &tv);
+}
+
+static void recording_failed(struct relay *r, const struct error *err)
+{
+	char msg[700];
+
+	snprintf(msg, sizeof(msg), "recording failed (%s): ending the session; everything recorded "
+				   "until now is kept",
+		 err->msg);
+	begin_end(r, 125, "record-failed", msg);
+}
+
+static void relay_output(struct relay *r, const uint8_t *data, size_t len)
+{
+	struct error err;
+
+	if (recorder_output(r->cfg->rec, data, len, &err) < 0 && !r->ending)
+		recording_failed(r, &err);
+	schedule_flush(r);
+	if (write_all(r->cfg->out_fd, data, len) < 0 && !r->ending)
+		begin_end(r, 128 + (errno == EPIPE ? SIGPIPE : SIGHUP), "hangup", NULL);
+}
+
+/* Reads what the program wrote. Returns 0 when nothing more is there now. */
+static int read_master_once(struct relay *r)
+{
+	ssize_t n = read(r->cfg->master, io_buffer, sizeof(io_buffer));
+
+	if (n > 0) {
+		relay_output(r, io_buffer, (size_t)n);
+		return 1;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	/* EIO: every holder of the slave side has closed it. */
+	r->slave_gone = 1;
+	event_del(r->master_read);
+	return 0;
+}
+
+static void on_master_read(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	read_master_once(arg);
+}
+
+static void send_eof(struct relay *r)
+{
+	struct termios t;
+	uint8_t eof = 4;
+
+	if (tcgetattr(r->cfg->master, &t) == 0 && t.c_cc[VEOF] != _POSIX_VDISABLE)
+		eof = t.c_cc[VEOF];
+	/* A partial line needs one EOF to be delivered and a second to end input. */
+	if (r->line_open)
+		buf_putc(&r->to_master, eof);
+	buf_putc(&r->to_master, eof);
+	r->line_open = 0;
+	r->eof_pending = 0;
+}
+
+static void write_to_master(struct relay *r)
+{
+	while (r->to_master.len > 0) {
+		ssize_t n = write(r->cfg->master, r->to_master.data, r->to_master.len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			buf_reset(&r->to_master); /* the program is gone */
+			break;
+		}
+		buf_consume(&r->to_master, (size_t)n);
+		if (r->to_master.len == 0 && r->eof_pending)
+			send_eof(r);
+	}
+	if (r->to_master.len > 0) {
+		event_del(r->in);
+		event_add(r->master_write, NULL);
+		return;
+	}
+	event_del(r->master_write);
+	if (!r->input_closed && !r->ending)
+		event_add(r->in, NULL);
+}
+
+static void on_master_write(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	write_to_master(arg);
+}
+
+static void operator_input_ended(struct relay *r)
+{
+	r->input_closed = 1;
+	event_del(r->in);
+	if (r->cfg->in_is_tty) {
+		/* The operator's terminal hung up: the session goes with it. */
+		begin_end(r, 128 + SIGHUP, "hangup", NULL);
+		return;
+	}
+	r->eof_pending = 1;
+	if (r->to_master.len == 0)
+		send_eof(r);
+	write_to_master(r);
+}
+
+static void on_input(evutil_socket_t fd, short what, void *arg)
+{
+	struct relay *r = arg;
+	struct error err;
+	ssize_t n;
+
+	(void)what;
+	n = read(fd, io_buffer, sizeof(io_buffer));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		operator_input_ended(r);
+		return;
+	}
+	if (recorder_input(r->cfg->rec, io_buffer, (size_t)n, &err) < 0) {
+		recording_failed(r, &err);
+		return;
+	}
+	schedule_flush(r);
+	buf_append(&r->to_master, io_buffer, (size_t)n);
+	r->line_open = io_buffer[n - 1] != '\n';
+	write_to_master(r);
+}
+
+static void on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct relay *r = arg;
+	struct error err;
+
+	(void)fd;
+	(void)what;
+	if (recorder_flush(r->cfg->rec, 1, &err) < 0 && !r->ending)
+		recording_failed(r, &err);
+}
+
+static void copy_window_size(struct relay *r)
+{
+	struct winsize ws;
+	struct error err;
+
+	if (!r->cfg->in_is_tty || ioctl(r->cfg->in_fd, TIOCGWINSZ, &ws) < 0)
+		return;
+	ioctl(r->cfg->master, TIOCSWINSZ, &ws);
+	if (recorder_window(r->cfg->rec, ws.ws_col, ws.ws_row, &err) < 0 && !r->ending)
+		recording_failed(r, &err);
+	schedule_flush(r);
+}
+
+static void on_winch(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	copy_window_size(arg);
+}
+
+/* Sends sig to the program and to whatever job holds the terminal. */
+static void signal_session(struct relay *r, int sig)
+{
+	pid_t fg = tcgetpgrp(r->cfg->master);
+
+	kill(-r->cfg->child, sig);
+	kill(r->cfg->child, sig);
+	if (fg > 0 && fg != r->cfg->child)
+		kill(-fg, sig);
+}
+
+static void on_kill_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	signal_session(arg, SIGKILL);
+}
+
+static void begin_end(struct relay *r, int status, const char *reason, const char *message)
+{
+	struct timeval tv = {KILL_DELAY_S, 0};
+
+	if (r->ending)
+		return;
+	r->ending = 1;
+	r->end_status = status;
+	r->result->reason = reason;
+	if (message != NULL) {
+		snprintf(r->error, sizeof(r->error), "%s", message);
+		r->result->error = r->error;
+		termmode_restore();
+		dprintf(STDERR_FILENO, "\r\nescort: %s\r\n", message);
+	}
+	event_del(r->in);
+	signal_session(r, SIGHUP);
+	signal_session(r, SIGCONT);
+	evtimer_add(r->kill_timer, &tv);
+}
+
+static void on_end_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	begin_end(arg, 128 + (int)sig, "hangup", NULL);
+}
+
+/* The program was stopped (Ctrl-Z reached it directly): stop escort too, so
+ * the operator's shell gets the terminal back, and resume both together. */
+static void follow_stop(struct relay *r)
+{
+	struct error err;
+
+	if (!r->cfg->in_is_tty || r->ending)
+		return;
+	termmode_restore();
+	kill(getpid(), SIGSTOP);
+	if (termmode_raw(&err) < 0)
+		dprintf(STDERR_FILENO, "escort: %s\r\n", err.msg);
+	copy_window_size(r);
+	kill(-r->cfg->child, SIGCONT);
+}
+
+static void drain_output(struct relay *r)
+{
+	while (!r->slave_gone && read_master_once(r))
+		;
+}
+
+static void on_child(evutil_socket_t fd, short what, void *arg)
+{
+	struct relay *r = arg;
+	int status;
+	pid_t pid;
+
+	(void)fd;
+	(void)what;
+	pid = waitpid(r->cfg->child, &status, WNOHANG | WUNTRACED);
+	if (pid != r->cfg->child)
+		return;
+	if (WIFSTOPPED(status)) {
+		follow_stop(r);
+		return;
+	}
+	drain_output(r);
+	if (WIFSIGNALED(status)) {
+		r->result->signal = WTERMSIG(status);
+		r->result->exit_status = 128 + WTERMSIG(status);
+	} else {
+		r->result->exit_status = WEXITSTATUS(status);
+	}
+	if (r->ending) {
+		r->result->exit_status = r->end_status;
+	} else {
+		r->result->reason = WIFSIGNALED(status) ? "signal" : "exit";
+	}
+	event_base_loopbreak(r->base);
+}
+
+/* epoll refuses regular files and /dev/null; poll treats them as always ready. */
+static struct event_base *new_base(int in_fd)
+{
+	struct event_config *ec = event_config_new();
+	struct event_base *base;
+	struct stat st;
+
+	if (ec == NULL)
+		return NULL;
+	if (fstat(in_fd, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
+	    !isatty(in_fd))
+		event_config_avoid_method(ec, "epoll");
+	base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	return base;
+}
+
+static int setup_events(struct relay *r)
+{
+	const struct relay_config *c = r->cfg;
+
+	r->base = new_base(c->in_fd);
+	if (r->base == NULL)
+		return -1;
+	r->in = event_new(r->base, c->in_fd, EV_READ | EV_PERSIST, on_input, r);
+	r->master_read = event_new(r->base, c->master, EV_READ | EV_PERSIST, on_master_read, r);
+	r->master_write = event_new(r->base, c->master, EV_WRITE | EV_PERSIST, on_master_write, r);
+	r->flush = evtimer_new(r->base, on_flush, r);
+	r->kill_timer = evtimer_new(r->base, on_kill_timer, r);
+	r->chld = evsignal_new(r->base, SIGCHLD, on_child, r);
+	r->winch = evsignal_new(r->base, SIGWINCH, on_winch, r);
+	for (size_t i = 0; i < sizeof(end_signals) / sizeof(end_signals[0]); i++) {
+		r->ends[i] = evsignal_new(r->base, end_signals[i], on_end_signal, r);
+		if (r->ends[i] == NULL || event_add(r->ends[i], NULL) < 0)
+			return -1;
+	}
+	if (!r->in || !r->master_read || !r->master_write || !r->flush || !r->kill_timer ||
+	    !r->chld || !r->winch)
+		return -1;
+	if (event_add(r->chld, NULL) < 0 || event_add(r->winch, NULL) < 0 ||
+	    event_add(r->master_read, NULL) < 0 || event_add(r->in, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+static void free_events(struct relay *r)
+{
+	struct event *all[] = {r->in,	  r->master_read, r->master_write, r->flush,
+			       r->kill_timer, r->chld,	  r->winch};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (all[i])
+			event_free(all[i]);
+	for (size_t i = 0; i < sizeof(end_signals) / sizeof(end_signals[0]); i++)
+		if (r->ends[i])
+			event_free(r->ends[i]);
+	if (r->base)
+		event_base_free(r->base);
+	buf_free(&r->to_master);
+}
+
+int relay_run(const struct relay_config *cfg, struct session_result *result)
+{
+	struct relay r = {.cfg = cfg, .result = result};
+	int rc = 0;
+
+	fcntl(cfg->master, F_SETFL, fcntl(cfg->master, F_GETFL) | O_NONBLOCK);
+	if (setup_events(&r) < 0) {
+		dprintf(STDERR_FILENO, "escort: cannot set up the event loop\n");
+		signal_session(&r, SIGKILL);
+		rc = -1;
+	} else {
+		/* A SIGCHLD may have arrived before the handler existed. */
+		on_child(-1, 0, &r);
+		if (!event_base_got_break(r.base))
+			event_base_dispatch(r.base);
+	}
+	free_events(&r);
+	return rc;
+}

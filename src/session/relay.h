@@ -1,0 +1,22 @@
+/* Relays the operator's terminal to the session's pseudo-terminal and back,
+ * recording every byte, until the program ends. */
+#ifndef ESCORT_RELAY_H
+#define ESCORT_RELAY_H
+
+#include "log/recorder.h"
+
+#include <sys/types.h>
+
+struct relay_config {
+	int in_fd;          /* operator input (standard input) */
+	int out_fd;         /* operator output (standard output) */
+	int in_is_tty;      /* in_fd is the operator's terminal */
+	int master;         /* the session pty's master side */
+	pid_t child;        /* the program, leader of the pty's session */
+	struct recorder *rec;
+};
+
+/* Runs until the program exits or the session must end; fills result. */
+int relay_run(const struct relay_config *cfg, struct session_result *result);
+
+#endif

@@ -1,0 +1,18 @@
+/* One supervised session: a program on its own pty, relayed and recorded. */
+#ifndef ESCORT_SESSION_H
+#define ESCORT_SESSION_H
+
+#include "command.h"
+
+/* Runs cmd recorded into log_path (NULL: the default place) and returns the
+ * exit status escort should end with. */
+int session_run(const struct command *cmd, const char *log_path);
+
+/* Exit statuses of escort's own, beside the program's. */
+enum {
+	EXIT_ESCORT_FAILED = 125, /* escort could not run or record the session */
+	EXIT_CANNOT_EXECUTE = 126,
+	EXIT_NOT_FOUND = 127,
+};
+
+#endif

@@ -1,0 +1,23 @@
+#include "check.h"
+#include "log/crc32c.h"
+
+#include <stdint.h>
+
+int main(void)
+{
+	uint8_t data[1000];
+	uint32_t whole, parts = 0;
+
+	/* The check value from the CRC catalogue for CRC-32C. */
+	CHECK(crc32c(0, "123456789", 9) == 0xe3069283u);
+	CHECK(crc32c(0, "", 0) == 0);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 31 + 7);
+	whole = crc32c(0, data, sizeof(data));
+	for (size_t at = 0; at < sizeof(data); at += 13) {
+		size_t n = sizeof(data) - at < 13 ? sizeof(data) - at : 13;
+		parts = crc32c(parts, data + at, n);
+	}
+	CHECK(whole == parts);
+	CHECK_DONE();
+}

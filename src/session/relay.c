@@ -22,6 +22,31 @@
 
 static const int end_signals[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
 
+static void handled_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(end_signals) / sizeof(end_signals[0]); i++)
+		sigaddset(set, end_signals[i]);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGWINCH);
+}
+
+void relay_block_signals(void)
+{
+	sigset_t set;
+
+	handled_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static void unblock_signals(void)
+{
+	sigset_t set;
+
+	handled_signals(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 struct relay {
 	const struct relay_config *cfg;
 	struct session_result *result;
@@ -279,22 +304,6 @@ static void on_end_signal(evutil_socket_t sig, short what, void *arg)
 	begin_end(arg, 128 + (int)sig, "hangup", NULL);
 }
 
-/* The program was stopped (Ctrl-Z reached it directly): stop escort too, so
- * the operator's shell gets the terminal back, and resume both together. */
-static void follow_stop(struct relay *r)
-{
-	struct error err;
-
-	if (!r->cfg->in_is_tty || r->ending)
-		return;
-	termmode_restore();
-	kill(getpid(), SIGSTOP);
-	if (termmode_raw(&err) < 0)
-		dprintf(STDERR_FILENO, "escort: %s\r\n", err.msg);
-	copy_window_size(r);
-	kill(-r->cfg->child, SIGCONT);
-}
-
 static void drain_output(struct relay *r)
 {
 	while (!r->slave_gone && read_master_once(r))
@@ -309,13 +318,11 @@ static void on_child(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	pid = waitpid(r->cfg->child, &status, WNOHANG | WUNTRACED);
+	/* Stopped programs are left alone: Ctrl-Z only stops jobs inside a shell, since
+	 * the kernel discards it for the session leader's orphaned process group. */
+	pid = waitpid(r->cfg->child, &status, WNOHANG);
 	if (pid != r->cfg->child)
 		return;
-	if (WIFSTOPPED(status)) {
-		follow_stop(r);
-		return;
-	}
 	drain_output(r);
 	if (WIFSIGNALED(status)) {
 		r->result->signal = WTERMSIG(status);
@@ -403,6 +410,7 @@ int relay_run(const struct relay_config *cfg, struct session_result *result)
 		signal_session(&r, SIGKILL);
 		rc = -1;
 	} else {
+		unblock_signals();
 		/* A SIGCHLD may have arrived before the handler existed. */
 		on_child(-1, 0, &r);
 		if (!event_base_got_break(r.base))

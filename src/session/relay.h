@@ -16,6 +16,10 @@ struct relay_config {
 	struct recorder *rec;
 };
 
+/* Blocks the signals the relay handles; relay_run unblocks them once its
+ * handlers are in place. Call before touching the operator's terminal. */
+void relay_block_signals(void);
+
 /* Runs until the program exits or the session must end; fills result. */
 int relay_run(const struct relay_config *cfg, struct session_result *result);
 

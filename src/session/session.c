@@ -136,6 +136,9 @@ int session_run(const struct command *cmd, const char *log_path)
 	int exec_errno, status;
 	pid_t child;
 
+	/* Signals wait until the relay can handle them: dying between raw mode
+	 * and the handlers would leave the operator's terminal raw. */
+	relay_block_signals();
 	read_identity(&id);
 	if (pty_open(&p, &err) < 0 || prepare_pty(&p, in_is_tty, &ws, &err) < 0 ||
 	    ioctl(p.slave, TIOCSWINSZ, &ws) < 0) {

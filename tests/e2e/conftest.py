@@ -1,0 +1,64 @@
+"""Shared helpers for escort's end-to-end tests: real PTYs, real processes."""
+import json
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def escort_bin():
+    path = os.environ.get("ESCORT_BIN", str(ROOT / "build" / "src" / "escort"))
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"escort binary not found at {path}: build first or set ESCORT_BIN")
+    return path
+
+
+@pytest.fixture(scope="session")
+def escort():
+    return escort_bin()
+
+
+def export(path, fmt="json", check=True):
+    """Runs escort export and returns (stdout, stderr, returncode)."""
+    p = subprocess.run([escort_bin(), "export", "--format", fmt, str(path)],
+                       capture_output=True, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError(f"export failed ({p.returncode}): {p.stderr.decode()}")
+    return p.stdout, p.stderr.decode(), p.returncode
+
+
+def events(path, check=True):
+    out, _, _ = export(path, "json", check=check)
+    return [json.loads(line) for line in out.decode().splitlines()]
+
+
+def of_type(evs, kind):
+    return [e for e in evs if e["type"] == kind]
+
+
+def joined(evs, kind):
+    return "".join(e["data"] for e in of_type(evs, kind))
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """Mounts a small tmpfs (options such as "size=256k" or "ro") for disk-full
+    and read-only tests. Mounting needs root, which CI has."""
+    mounts = []
+
+    def make(options):
+        if os.geteuid() != 0:
+            pytest.skip("mounting a test filesystem needs root")
+        mnt = tmp_path / f"fs{len(mounts)}"
+        mnt.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "escort-test", str(mnt)],
+                       check=True)
+        mounts.append(mnt)
+        return mnt
+
+    yield make
+    for mnt in mounts:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

@@ -1,0 +1,163 @@
+"""escort run without a terminal on standard input: pipes, files, CI, ssh host cmd."""
+import hashlib
+import json
+import os
+import signal
+import subprocess
+
+import pytest
+
+from conftest import events, export, joined, of_type
+
+
+def run(escort, log, args, stdin=None, input=None, env=None, timeout=60):
+    cmd = [escort, "run", "--log", str(log), "--"] + args
+    return subprocess.run(cmd, input=input, stdin=stdin, capture_output=True, env=env,
+                          timeout=timeout)
+
+
+def test_output_and_status_pass_through(escort, tmp_path):
+    p = run(escort, tmp_path / "s.eslog", ["sh", "-c", "printf 'a\\nb'; exit 3"],
+            stdin=subprocess.DEVNULL)
+    assert p.stdout == b"a\nb"
+    assert p.returncode == 3
+
+
+def test_piped_input_reaches_the_program_and_ends_with_eof(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    p = run(escort, log, ["cat"], input=b"first line\nno newline at end")
+    assert p.stdout == b"first line\nno newline at end"
+    assert p.returncode == 0
+    evs = events(log)
+    assert "first line" in joined(evs, "input")
+    assert "no newline at end" in joined(evs, "output")
+    assert "tty" not in evs[0]
+
+
+def test_input_is_data_not_terminal_keys(escort, tmp_path):
+    """Bytes that a terminal would treat as keys (interrupt, erase, line-kill)
+    arrive unchanged when there is no terminal."""
+    data = b"keep\x03this\x7fand\x15that\r\n"
+    p = run(escort, tmp_path / "s.eslog", ["od", "-An", "-c"], input=data)
+    assert p.returncode == 0
+    assert b"003" in p.stdout and b"177" in p.stdout and b"025" in p.stdout
+    assert b"\\r" in p.stdout
+
+
+def test_stdin_from_a_regular_file(escort, tmp_path):
+    src = tmp_path / "input.txt"
+    src.write_bytes(b"".join(b"line %d\n" % i for i in range(1000)))
+    with open(src, "rb") as f:
+        p = run(escort, tmp_path / "s.eslog", ["wc", "-l"], stdin=f)
+    assert p.stdout.strip() == b"1000"
+
+
+def test_bulk_output_is_exact_and_recorded_whole(escort, tmp_path):
+    blob = tmp_path / "blob"
+    blob.write_bytes(os.urandom(3 * 1024 * 1024).hex().encode())
+    log = tmp_path / "s.eslog"
+    p = run(escort, log, ["cat", str(blob)], stdin=subprocess.DEVNULL)
+    assert p.returncode == 0
+    assert hashlib.sha256(p.stdout).digest() == hashlib.sha256(blob.read_bytes()).digest()
+    text, _, _ = export(log, "text")
+    assert text == blob.read_bytes()
+
+
+def test_signal_status(escort, tmp_path):
+    p = run(escort, tmp_path / "s.eslog", ["sh", "-c", "kill -KILL $$"], stdin=subprocess.DEVNULL)
+    assert p.returncode == 128 + signal.SIGKILL
+
+
+def test_closed_output_pipe_ends_the_session(escort, tmp_path):
+    p = subprocess.run(f"{escort} run --log {tmp_path}/s.eslog -- yes | head -n 2",
+                       shell=True, capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert p.stdout == b"y\ny\n"
+    end = events(tmp_path / "s.eslog")[-1]
+    assert end["type"] == "session-end" and end["reason"] == "hangup"
+
+
+def test_ssh_original_command_is_run_by_the_account_shell(escort, tmp_path):
+    env = dict(os.environ, SSH_ORIGINAL_COMMAND="echo forced-$((6*7))")
+    p = subprocess.run([escort, "run", "--log", str(tmp_path / "s.eslog")], env=env,
+                       capture_output=True, stdin=subprocess.DEVNULL, timeout=30)
+    assert p.stdout == b"forced-42\n"
+    start = events(tmp_path / "s.eslog")[0]
+    assert start["origin"] == "ssh-forced-command"
+    assert start["ssh_original_command"] == "echo forced-$((6*7))"
+    assert start["argv"][1:] == ["-c", "echo forced-$((6*7))"]
+
+
+def test_default_log_directory(escort, tmp_path):
+    env = dict(os.environ, ESCORT_LOG_DIR=str(tmp_path))
+    p = subprocess.run([escort, "run", "true"], env=env, capture_output=True,
+                       stdin=subprocess.DEVNULL, timeout=30)
+    assert p.returncode == 0
+    logs = list(tmp_path.glob("*.eslog"))
+    assert len(logs) == 1
+    assert logs[0].name.startswith(events(logs[0])[0]["user"] + "-")
+
+
+# --- error paths ---------------------------------------------------------------
+
+def test_command_not_found_is_127_and_recorded(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    p = run(escort, log, ["no-such-program-here"], stdin=subprocess.DEVNULL)
+    assert p.returncode == 127
+    assert b"no-such-program-here: command not found" in p.stderr
+    end = events(log)[-1]
+    assert end["reason"] == "exec-failed" and end["exit_status"] == 127
+
+
+def test_not_executable_is_126(escort, tmp_path):
+    script = tmp_path / "script.sh"
+    script.write_text("#!/bin/sh\necho no\n")
+    script.chmod(0o644)
+    p = run(escort, tmp_path / "s.eslog", [str(script)], stdin=subprocess.DEVNULL)
+    assert p.returncode == 126
+    assert b"Permission denied" in p.stderr
+
+
+@pytest.mark.parametrize("where", ["missing-dir", "existing-file", "directory"])
+def test_refuses_to_start_when_the_log_cannot_be_written(escort, tmp_path, where):
+    marker = tmp_path / "ran"
+    log = {"missing-dir": tmp_path / "nope" / "s.eslog",
+           "existing-file": tmp_path / "exists.eslog",
+           "directory": tmp_path}[where]
+    (tmp_path / "exists.eslog").write_text("precious")
+    p = run(escort, log, ["touch", str(marker)], stdin=subprocess.DEVNULL)
+    assert p.returncode == 125
+    assert b"refusing to start an unrecorded session" in p.stderr
+    assert str(log).encode() in p.stderr
+    assert not marker.exists()
+    assert (tmp_path / "exists.eslog").read_text() == "precious"
+
+
+def test_refuses_to_start_on_a_read_only_filesystem(escort, tmp_path, small_fs):
+    mnt = small_fs("ro")
+    p = run(escort, mnt / "s.eslog", ["true"], stdin=subprocess.DEVNULL)
+    assert p.returncode == 125
+    assert b"Read-only file system" in p.stderr
+
+
+def test_full_disk_ends_the_session_and_keeps_what_was_recorded(escort, tmp_path, small_fs):
+    mnt = small_fs("size=256k")
+    log = mnt / "s.eslog"
+    p = run(escort, log, ["sh", "-c", "echo first-line; sleep 0.3; exec yes recorded-bytes"],
+            stdin=subprocess.DEVNULL)
+    assert p.returncode == 125
+    assert b"No space left on device" in p.stderr
+    assert b"everything recorded until now is kept" in p.stderr
+    out, err, rc = export(log, "json", check=False)
+    assert rc == 1 and "cut short" in err and "damaged" not in err
+    evs = [json.loads(l) for l in out.decode().splitlines()]
+    assert evs[0]["type"] == "session-start"
+    assert joined(evs, "output").startswith("first-line\nrecorded-bytes")
+    assert log.stat().st_size > 200 * 1024
+
+
+def test_usage_errors_exit_2(escort, tmp_path):
+    for args in (["run", "--log"], ["run", "--bogus"], ["bogus"], [],
+                 ["export", "--format", "pdf", "x"], ["export"]):
+        p = subprocess.run([escort] + args, capture_output=True, stdin=subprocess.DEVNULL)
+        assert p.returncode == 2, args
+        assert p.stderr, args

@@ -1,0 +1,182 @@
+"""escort run with an operator terminal, driven through a real PTY by pexpect."""
+import os
+import signal
+import time
+
+import pexpect
+
+from conftest import events, joined, of_type
+
+BASH = ["bash", "--norc", "--noprofile"]
+ENV = dict(os.environ, PS1="$ ", TERM="xterm")
+
+
+def spawn(escort, log, args, **kw):
+    child = pexpect.spawn(escort, ["run", "--log", str(log), "--"] + args, env=ENV,
+                          encoding="utf-8", timeout=10, dimensions=(24, 80), **kw)
+    return child
+
+
+def finish(child):
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus, child.signalstatus
+
+
+def test_echo_is_relayed_and_recorded(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    child = spawn(escort, log, BASH)
+    child.expect_exact("$ ")
+    child.sendline("echo hello-$((40+2))")
+    child.expect_exact("hello-42")
+    child.expect_exact("$ ")
+    child.sendline("exit 5")
+    assert finish(child) == (5, None)
+
+    evs = events(log)
+    start = evs[0]
+    assert start["type"] == "session-start"
+    assert start["user"] == "root" or start["uid"] == os.getuid()
+    assert start["argv"] == BASH
+    assert start["tty"].startswith("/dev/pts/")
+    assert start["host"] == os.uname().nodename
+    assert "echo hello-$((40+2))" in joined(evs, "input")
+    assert "hello-42" in joined(evs, "output")
+    end = evs[-1]
+    assert end["type"] == "session-end" and end["exit_status"] == 5 and end["reason"] == "exit"
+
+
+def test_exit_status_of_a_signal_is_128_plus_n(escort, tmp_path):
+    child = spawn(escort, tmp_path / "s.eslog", ["sh", "-c", "kill -TERM $$"])
+    assert finish(child) == (128 + signal.SIGTERM, None)
+    end = events(tmp_path / "s.eslog")[-1]
+    assert end["signal"] == signal.SIGTERM and end["reason"] == "signal"
+
+
+def test_ctrl_c_reaches_the_program_not_escort(escort, tmp_path):
+    script = 'trap "echo got-interrupt; exit 9" INT; echo ready; while :; do sleep 0.1; done'
+    child = spawn(escort, tmp_path / "s.eslog", ["sh", "-c", script])
+    child.expect_exact("ready")
+    child.sendcontrol("c")
+    child.expect_exact("got-interrupt")
+    assert finish(child) == (9, None)
+
+
+def test_ctrl_c_kills_a_program_without_handler(escort, tmp_path):
+    child = spawn(escort, tmp_path / "s.eslog", ["sh", "-c", "echo ready; exec sleep 30"])
+    child.expect_exact("ready")
+    child.sendcontrol("c")
+    assert finish(child) == (128 + signal.SIGINT, None)
+
+
+def test_ctrl_z_stops_a_job_inside_the_shell(escort, tmp_path):
+    child = spawn(escort, tmp_path / "s.eslog", BASH)
+    child.expect_exact("$ ")
+    child.sendline("sleep 30")
+    time.sleep(0.5)
+    child.sendcontrol("z")
+    child.expect("Stopped")
+    child.expect_exact("$ ")
+    child.sendline("jobs; kill -9 %1; echo done-$?")
+    child.expect_exact("done-0")
+    child.sendline("exit")
+    assert finish(child) == (0, None)
+
+
+def proc_state(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+def wait_state(pid, want, timeout=5):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc_state(pid) == want:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_window_size_at_start_and_on_resize(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    child = spawn(escort, log, BASH)
+    child.expect_exact("$ ")
+    child.sendline("stty size")
+    child.expect_exact("24 80")
+    child.setwinsize(33, 101)
+    time.sleep(0.3)
+    child.sendline("stty size")
+    child.expect_exact("33 101")
+    child.sendline("exit")
+    finish(child)
+    windows = of_type(events(log), "window")
+    assert (windows[0]["cols"], windows[0]["rows"]) == (80, 24)
+    assert (windows[-1]["cols"], windows[-1]["rows"]) == (101, 33)
+
+
+def test_eof_ends_the_program_input(escort, tmp_path):
+    child = spawn(escort, tmp_path / "s.eslog", ["cat"])
+    child.sendline("line-one")
+    child.expect_exact("line-one")
+    child.sendeof()
+    assert finish(child) == (0, None)
+
+
+def test_default_command_is_the_login_shell(escort, tmp_path):
+    child = spawn(escort, tmp_path / "s.eslog", [])
+    child.expect(r"[$#] ")
+    child.sendline("echo zero=$0")
+    child.expect(r"zero=-(\w+)")
+    shell = child.match.group(1)
+    child.sendline("exit")
+    finish(child)
+    start = events(tmp_path / "s.eslog")[0]
+    assert start["origin"] == "login-shell"
+    assert start["argv"] == ["-" + shell]
+    assert shell != "escort"
+
+
+def test_terminal_restored_after_normal_exit_and_signals(escort, tmp_path):
+    """The operator's terminal settings are the same after escort ends,
+    whether the program exits or escort is killed by SIGTERM or SIGHUP."""
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile"], env=ENV, encoding="utf-8",
+                          timeout=10)
+    shell.expect_exact("$ ")
+    shell.sendline(f"stty -g > {tmp_path}/before")
+    shell.expect_exact("$ ")
+    for i, how in enumerate(["exit", "TERM", "HUP", "INT"]):
+        log = tmp_path / f"{how}.eslog"
+        shell.sendline(f"{escort} run --log {log} -- sh -c 'echo started-$((100+{i})); sleep 30'")
+        shell.expect_exact(f"started-{100 + i}")
+        pid = int(open(f"/proc/{shell.pid}/task/{shell.pid}/children").read().split()[0])
+        if how == "exit":
+            shell.sendcontrol("c")
+        else:
+            os.kill(pid, getattr(signal, "SIG" + how))
+        shell.expect_exact("$ ")
+        shell.sendline(f"echo status=$?; stty -g > {tmp_path}/after; "
+                       f"cmp -s {tmp_path}/before {tmp_path}/after && echo same-{i}")
+        shell.expect(r"status=(\d+)")
+        status = int(shell.match.group(1))
+        shell.expect_exact(f"same-{i}")
+        if how != "exit":
+            assert status == 128 + getattr(signal, "SIG" + how)
+            end = events(log)[-1]
+            assert end["type"] == "session-end" and end["reason"] == "hangup"
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)
+
+
+def test_terminal_hangup_ends_the_session_and_is_recorded(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    child = spawn(escort, log, ["sh", "-c", "echo ready; sleep 30"])
+    child.expect_exact("ready")
+    child.close(force=False)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        evs = events(log, check=False)
+        if evs and evs[-1]["type"] == "session-end":
+            break
+        time.sleep(0.1)
+    assert evs[-1]["type"] == "session-end"
+    assert evs[-1]["reason"] == "hangup"

@@ -1,0 +1,78 @@
+"""escort export: asciicast for the real asciinema, text, JSON, and damaged logs."""
+import json
+import subprocess
+
+import pexpect
+
+from conftest import events, export
+
+
+def record(escort, log, script):
+    subprocess.run([escort, "run", "--log", str(log), "--", "sh", "-c", script],
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+
+
+def test_asciicast_plays_in_real_asciinema(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    record(escort, log, "printf 'caf\\303\\251 \\033[1mbold\\033[0m\\n'; echo second")
+    cast, _, _ = export(log, "asciicast")
+    header = json.loads(cast.splitlines()[0])
+    assert header["version"] == 2 and header["width"] == 80 and header["height"] == 24
+    (tmp_path / "s.cast").write_bytes(cast)
+    # asciinema needs a terminal (/dev/tty): give it a real one.
+    shown, status = pexpect.run(f"asciinema cat {tmp_path}/s.cast", withexitstatus=True,
+                                timeout=30)
+    assert status == 0, shown
+    assert shown.replace(b"\r\n", b"\n") == "café \033[1mbold\033[0m\nsecond\n".encode()
+    played, status = pexpect.run(f"asciinema play -s 100 {tmp_path}/s.cast",
+                                 withexitstatus=True, timeout=60)
+    assert status == 0, played
+    assert b"second" in played
+
+
+def test_text_drops_terminal_control_sequences(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    record(escort, log, "printf '\\033]0;title\\007\\033[31mred\\033[0m\\r\\n'")
+    text, _, _ = export(log, "text")
+    assert text == b"red\n"
+
+
+def test_json_has_every_record_in_order(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    record(escort, log, "echo one; exit 2")
+    evs = events(log)
+    assert [e["seq"] for e in evs] == list(range(len(evs)))
+    assert [e["type"] for e in evs][:2] == ["session-start", "window"]
+    assert evs[-1]["type"] == "session-end" and evs[-1]["exit_status"] == 2
+
+
+def test_damaged_log_is_reported_with_offset(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    record(escort, log, "echo something-long-enough-to-damage")
+    data = bytearray(log.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    log.write_bytes(bytes(data))
+    out, err, rc = export(log, "json", check=False)
+    assert rc == 1
+    assert "damaged record at offset" in err
+    assert "CRC32C" in err or "out of range" in err
+
+
+def test_truncated_log_reports_torn_bytes_and_keeps_the_rest(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    record(escort, log, "echo kept-output")
+    data = log.read_bytes()
+    log.write_bytes(data[:-7])
+    out, err, rc = export(log, "text", check=False)
+    assert rc == 1
+    assert "torn bytes" in err
+    assert out == b"kept-output\n"
+
+
+def test_not_a_log(escort, tmp_path):
+    bogus = tmp_path / "bogus"
+    bogus.write_text("hello, I am not a log\n")
+    _, err, rc = export(bogus, "json", check=False)
+    assert rc == 1 and "not an escort session log" in err
+    _, err, rc = export(tmp_path / "missing", "json", check=False)
+    assert rc == 1 and "No such file" in err

@@ -8,8 +8,8 @@
  * keep reading input, e.g. sh -c 'stty raw echo; exec cat >/dev/null'. */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <pty.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +91,8 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (optind >= argc || count <= 0) {
-		fprintf(stderr, "usage: echo-latency [-n COUNT] [-g GAP_US] -- COMMAND [ARGS...]\n");
+		fprintf(stderr,
+			"usage: echo-latency [-n COUNT] [-g GAP_US] -- COMMAND [ARGS...]\n");
 		return 2;
 	}
 	pid = forkpty(&fd, NULL, NULL, &ws);

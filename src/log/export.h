@@ -14,7 +14,7 @@ struct export_state {
 	FILE *out;
 	uint64_t start_mono_ns;
 	struct buf carry[2]; /* cut-off UTF-8 held back per stream: input, output */
-	int text_state;      /* escape-sequence scanner state (text) */
+	int text_state;	     /* escape-sequence scanner state (text) */
 	int header_done;     /* asciicast header written */
 	unsigned cols, rows;
 };

@@ -40,8 +40,10 @@ static uint64_t get64(const uint8_t *p)
 const char *record_type_name(uint16_t type)
 {
 	static const char *names[] = {
-	    [REC_SESSION_START] = "session-start", [REC_SESSION_END] = "session-end",
-	    [REC_INPUT] = "input",		   [REC_OUTPUT] = "output",
+	    [REC_SESSION_START] = "session-start",
+	    [REC_SESSION_END] = "session-end",
+	    [REC_INPUT] = "input",
+	    [REC_OUTPUT] = "output",
 	    [REC_WINDOW] = "window",
 	};
 
@@ -63,13 +65,15 @@ void record_encode_file_header(struct buf *out)
 int record_check_file_header(const uint8_t *data, size_t len, struct error *err)
 {
 	if (len < LOG_FILE_HEADER_LEN)
-		return error_set(err, "file is shorter than the %d-byte header", LOG_FILE_HEADER_LEN);
+		return error_set(err, "file is shorter than the %d-byte header",
+				 LOG_FILE_HEADER_LEN);
 	if (memcmp(data, LOG_MAGIC, LOG_MAGIC_LEN) != 0)
 		return error_set(err, "not an escort session log (bad magic)");
 	if (get32(data + 12) != crc32c(0, data, 12))
 		return error_set(err, "file header checksum does not match");
 	if (get32(data + 8) != LOG_VERSION)
-		return error_set(err, "unsupported log format version %u", (unsigned)get32(data + 8));
+		return error_set(err, "unsupported log format version %u",
+				 (unsigned)get32(data + 8));
 	return 0;
 }
 

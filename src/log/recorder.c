@@ -1,8 +1,8 @@
 #include "recorder.h"
 
+#include "fields.h"
 #include "record.h"
 #include "util/buf.h"
-#include "fields.h"
 #include "writer.h"
 
 #include <stdint.h>

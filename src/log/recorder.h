@@ -12,21 +12,21 @@ struct session_meta {
 	const char *user;
 	uid_t uid;
 	const char *host;
-	const char *tty;      /* the operator's terminal, or NULL without one */
-	const char *pty;      /* the session's own pseudo-terminal */
-	const char *term;     /* TERM of the operator's terminal */
-	const char *origin;   /* "command", "login-shell" or "ssh-forced-command" */
-	char *const *argv;    /* what runs, as a list */
+	const char *tty;    /* the operator's terminal, or NULL without one */
+	const char *pty;    /* the session's own pseudo-terminal */
+	const char *term;   /* TERM of the operator's terminal */
+	const char *origin; /* "command", "login-shell" or "ssh-forced-command" */
+	char *const *argv;  /* what runs, as a list */
 	const char *ssh_connection;
 	const char *ssh_original_command;
 	unsigned cols, rows;
 };
 
 struct session_result {
-	int exit_status;      /* what escort exits with */
-	int signal;           /* signal that ended the program, or 0 */
-	const char *reason;   /* "exit", "signal", "hangup", "record-failed", "exec-failed" */
-	const char *error;    /* message for the operator, or NULL */
+	int exit_status;    /* what escort exits with */
+	int signal;	    /* signal that ended the program, or 0 */
+	const char *reason; /* "exit", "signal", "hangup", "record-failed", "exec-failed" */
+	const char *error;  /* message for the operator, or NULL */
 };
 
 struct recorder;

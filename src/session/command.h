@@ -6,8 +6,8 @@
 #include "util/error.h"
 
 struct command {
-	char *file;    /* what to execute (searched in PATH when it has no slash) */
-	char **argv;   /* argv[0] may differ from file ("-bash" for a login shell) */
+	char *file;  /* what to execute (searched in PATH when it has no slash) */
+	char **argv; /* argv[0] may differ from file ("-bash" for a login shell) */
 	const char *origin;
 };
 

@@ -66,7 +66,7 @@ static void reset_signals(void)
 }
 
 static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file,
-						   char *const argv[], int report_fd)
+						 char *const argv[], int report_fd)
 {
 	int e;
 

@@ -56,8 +56,8 @@ struct relay {
 	struct buf to_master; /* operator input the program has not taken yet */
 	int input_closed;     /* no more operator input */
 	int eof_pending;      /* send the program end-of-file once to_master drains */
-	int line_open;        /* the last byte sent to the program was not a newline */
-	int ending;           /* the session is being ended from our side */
+	int line_open;	      /* the last byte sent to the program was not a newline */
+	int ending;	      /* the session is being ended from our side */
 	int end_status;
 	int slave_gone;
 	char error[512];
@@ -100,8 +100,9 @@ static void recording_failed(struct relay *r, const struct error *err)
 {
 	char msg[700];
 
-	snprintf(msg, sizeof(msg), "recording failed (%s): ending the session; everything recorded "
-				   "until now is kept",
+	snprintf(msg, sizeof(msg),
+		 "recording failed (%s): ending the session; everything recorded "
+		 "until now is kept",
 		 err->msg);
 	begin_end(r, 125, "record-failed", msg);
 }
@@ -385,8 +386,8 @@ static int setup_events(struct relay *r)
 
 static void free_events(struct relay *r)
 {
-	struct event *all[] = {r->in,	  r->master_read, r->master_write, r->flush,
-			       r->kill_timer, r->chld,	  r->winch};
+	struct event *all[] = {r->in,	      r->master_read, r->master_write, r->flush,
+			       r->kill_timer, r->chld,	      r->winch};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i])

@@ -8,11 +8,11 @@
 #include <sys/types.h>
 
 struct relay_config {
-	int in_fd;          /* operator input (standard input) */
-	int out_fd;         /* operator output (standard output) */
-	int in_is_tty;      /* in_fd is the operator's terminal */
-	int master;         /* the session pty's master side */
-	pid_t child;        /* the program, leader of the pty's session */
+	int in_fd;     /* operator input (standard input) */
+	int out_fd;    /* operator output (standard output) */
+	int in_is_tty; /* in_fd is the operator's terminal */
+	int master;    /* the session pty's master side */
+	pid_t child;   /* the program, leader of the pty's session */
 	struct recorder *rec;
 };
 

@@ -20,8 +20,8 @@ static int check_failures;
 	do {                                                                                       \
 		const char *g_ = (got), *w_ = (want);                                              \
 		if (strcmp(g_, w_) != 0) {                                                         \
-			fprintf(stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, g_,  \
-				w_);                                                               \
+			fprintf(stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__,    \
+				g_, w_);                                                           \
 			check_failures++;                                                          \
 		}                                                                                  \
 	} while (0)

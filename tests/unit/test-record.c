@@ -94,7 +94,8 @@ static void test_sequence_gap(void)
 	/* Drop the middle record: header + record 0 + record 2. */
 	first = LOG_FILE_HEADER_LEN + RECORD_HEADER_LEN + 9 + RECORD_TRAILER_LEN;
 	buf_append(&c, b.data, first);
-	buf_append(&c, b.data + first * 2 - LOG_FILE_HEADER_LEN, b.len - (first * 2 - LOG_FILE_HEADER_LEN));
+	buf_append(&c, b.data + first * 2 - LOG_FILE_HEADER_LEN,
+		   b.len - (first * 2 - LOG_FILE_HEADER_LEN));
 	CHECK(count_records(c.data, c.len, &last) == 1 && last == READ_DAMAGED);
 	buf_free(&b);
 	buf_free(&c);

@@ -8,5 +8,9 @@ int cmd_run(int argc, char **argv);
 /* escort started as a login shell: "-escort", or "escort -c STRING" from sshd. */
 int cmd_login_shell(const char *shell_string);
 int cmd_export(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_recover(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

@@ -17,6 +17,10 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
     {"run", cmd_run, "run a program (default: your shell) on a recorded terminal"},
     {"export", cmd_export, "print a session log as asciicast, text or JSON"},
+    {"replay", cmd_replay, "play a recorded session in this terminal"},
+    {"verify", cmd_verify, "check that session logs are whole and unaltered"},
+    {"recover", cmd_recover, "close the log of a session whose writer died"},
+    {"keygen", cmd_keygen, "make signing and auditor key pairs"},
 };
 
 static void usage(FILE *out)

@@ -86,14 +86,20 @@ static void write_event(struct export_state *st, const struct record *rec, char 
 
 static void asciicast_record(struct export_state *st, const struct record *rec)
 {
-	if (!st->header_done)
-		write_header(st, rec->type == REC_SESSION_START ? rec : NULL);
+	if (!st->header_done && rec->type == REC_SESSION_START)
+		write_header(st, rec);
+	if (!st->header_done &&
+	    (rec->type == REC_OUTPUT || rec->type == REC_INPUT || rec->type == REC_WINDOW))
+		write_header(st, NULL);
 	if (rec->type == REC_OUTPUT)
 		write_event(st, rec, 'o');
 	else if (rec->type == REC_INPUT)
 		write_event(st, rec, 'i');
-	else if (rec->type == REC_WINDOW && rec->payload_len == 4 && rec->seq > 1)
-		write_event(st, rec, 'r');
+	else if (rec->type == REC_WINDOW && rec->payload_len == 4) {
+		if (st->initial_window_seen)
+			write_event(st, rec, 'r');
+		st->initial_window_seen = 1;
+	}
 }
 
 static void asciicast_finish(struct export_state *st)

@@ -9,7 +9,10 @@
 /* Numbers stay numbers in the output; everything else is a string. */
 static int is_number_field(const char *key)
 {
-	static const char *numeric[] = {"uid", "cols", "rows", "exit_status", "signal"};
+	static const char *numeric[] = {"uid",	       "cols",		 "rows",
+					"exit_status", "signal",	 "epoch",
+					"records_kept", "signed_up_to", "mac_only_from",
+					"mac_only_to", "lost_bytes",	 "previous_epoch"};
 
 	for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++)
 		if (strcmp(key, numeric[i]) == 0)
@@ -37,6 +40,8 @@ static void append_fields(struct buf *b, const struct record *rec)
 	int rc;
 
 	while ((rc = fields_next(rec->payload, rec->payload_len, &pos, &f)) == 1) {
+		if (strcmp(f.key, "epoch") == 0)
+			continue; /* the record's own epoch, already written (verify checks) */
 		if (strcmp(f.key, "argv") == 0) {
 			buf_append_str(b, argv_open ? "," : ",\"argv\":[");
 			argv_open = 1;
@@ -64,9 +69,10 @@ static void json_record(struct export_state *st, const struct record *rec)
 {
 	struct buf b = {0};
 
-	buf_printf(&b, "{\"seq\":%llu,\"time\":%.6f,\"wall_ns\":%llu,\"type\":\"%s\"",
+	buf_printf(&b,
+		   "{\"seq\":%llu,\"time\":%.6f,\"wall_ns\":%llu,\"epoch\":%u,\"type\":\"%s\"",
 		   (unsigned long long)rec->seq, export_time(st, rec),
-		   (unsigned long long)rec->wall_ns, record_type_name(rec->type));
+		   (unsigned long long)rec->wall_ns, rec->epoch, record_type_name(rec->type));
 	switch (rec->type) {
 	case REC_INPUT:
 	case REC_OUTPUT:
@@ -79,6 +85,12 @@ static void json_record(struct export_state *st, const struct record *rec)
 			buf_printf(&b, ",\"cols\":%u,\"rows\":%u",
 				   rec->payload[0] | rec->payload[1] << 8,
 				   rec->payload[2] | rec->payload[3] << 8);
+		break;
+	case REC_CHECKPOINT:
+		buf_append_str(&b, ",\"note\":");
+		json_append_string(&b, rec->payload, rec->payload_len);
+		if (rec->flags & RECORD_SEAL)
+			buf_append_str(&b, ",\"seal\":true");
 		break;
 	default:
 		append_fields(&b, rec);

@@ -41,11 +41,17 @@ int export_log(struct log_reader *r, enum export_format format, FILE *out, struc
 	struct export_state st = {.out = out};
 	enum reader_result res;
 	struct record rec;
-	int saw_end = 0;
+	int saw_end = 0, started = 0;
 
 	while ((res = log_reader_next(r, &rec, err)) == READ_RECORD) {
-		if (rec.type == REC_SESSION_START && rec.seq == 0)
+		if (log_reader_payload(r, &rec, &rec.payload, &rec.payload_len, err) < 0) {
+			res = READ_DAMAGED;
+			break;
+		}
+		if (rec.type == REC_SESSION_START && !started) {
 			st.start_mono_ns = rec.mono_ns;
+			started = 1;
+		}
 		if (rec.type == REC_SESSION_END)
 			saw_end = 1;
 		ex->record(&st, &rec);

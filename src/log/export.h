@@ -16,6 +16,7 @@ struct export_state {
 	struct buf carry[2]; /* cut-off UTF-8 held back per stream: input, output */
 	int text_state;	     /* escape-sequence scanner state (text) */
 	int header_done;     /* asciicast header written */
+	int initial_window_seen;
 	unsigned cols, rows;
 };
 

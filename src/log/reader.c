@@ -1,16 +1,29 @@
 #include "reader.h"
 
+#include "compress.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int log_reader_open(struct log_reader *r, const char *path, struct error *err)
+char *log_segment_path(const char *path, size_t index)
+{
+	char *out = NULL;
+
+	if (index == 0)
+		return strdup(path);
+	if (asprintf(&out, "%s.%zu", path, index) < 0)
+		return NULL;
+	return out;
+}
+
+static int load_file(const char *path, uint8_t **data, size_t *len, struct error *err)
 {
 	struct stat st;
-	uint8_t *data;
 	size_t done = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -20,14 +33,14 @@ int log_reader_open(struct log_reader *r, const char *path, struct error *err)
 		close(fd);
 		return error_set(err, "%s is not a regular file", path);
 	}
-	data = malloc((size_t)st.st_size + 1);
-	if (data == NULL) {
+	*data = malloc((size_t)st.st_size + 1);
+	if (*data == NULL) {
 		close(fd);
-		return error_errno(err, "cannot allocate %lld bytes for %s", (long long)st.st_size,
-				   path);
+		return error_errno(err, "cannot allocate %lld bytes for %s",
+				   (long long)st.st_size, path);
 	}
 	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + done, (size_t)st.st_size - done);
+		ssize_t n = read(fd, *data + done, (size_t)st.st_size - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -35,14 +48,52 @@ int log_reader_open(struct log_reader *r, const char *path, struct error *err)
 		done += (size_t)n;
 	}
 	close(fd);
-	log_reader_init(r, data, done);
-	r->owns_data = 1;
+	*len = done;
+	return 0;
+}
+
+static void add_segment(struct log_reader *r, char *path, const uint8_t *data, size_t len,
+			int owns)
+{
+	struct log_segment *s;
+
+	r->segs = realloc(r->segs, (r->nsegs + 1) * sizeof(*r->segs));
+	if (r->segs == NULL)
+		abort();
+	s = &r->segs[r->nsegs++];
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->data = data;
+	s->len = s->limit = len;
+	s->owns_data = owns;
+}
+
+int log_reader_open(struct log_reader *r, const char *path, struct error *err)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < LOG_MAX_SEGMENTS; i++) {
+		char *p = log_segment_path(path, i);
+		uint8_t *data = NULL;
+		size_t len = 0;
+
+		if (i > 0 && access(p, F_OK) != 0) {
+			free(p);
+			break;
+		}
+		if (load_file(p, &data, &len, err) < 0) {
+			free(p);
+			log_reader_close(r);
+			return -1;
+		}
+		add_segment(r, p, data, len, 1);
+	}
 	return 0;
 }
 
 void log_reader_init(struct log_reader *r, const uint8_t *data, size_t len)
 {
-	*r = (struct log_reader){.data = data, .len = len};
+	memset(r, 0, sizeof(*r));
+	add_segment(r, strdup("(memory)"), data, len, 0);
 }
 
 static enum reader_result damaged(struct log_reader *r, struct error *err, const char *what)
@@ -50,28 +101,94 @@ static enum reader_result damaged(struct log_reader *r, struct error *err, const
 	char detail[sizeof(err->msg)];
 
 	snprintf(detail, sizeof(detail), "%s", what);
-	error_set(err, "damaged record at offset %zu (expected sequence %llu): %s", r->off,
-		  (unsigned long long)r->next_seq, detail);
+	error_set(err, "segment %zu (%s), offset %zu, sequence %llu: %s", r->seg,
+		  r->segs[r->seg].path, r->off, (unsigned long long)r->next_seq, detail);
 	return READ_DAMAGED;
+}
+
+/* Checks every segment header and how each one chains to the previous. */
+static enum reader_result check_headers(struct log_reader *r, struct error *err)
+{
+	struct error why;
+
+	for (size_t i = 0; i < r->nsegs; i++) {
+		struct log_segment *s = &r->segs[i];
+		r->seg = i;
+		r->off = 0;
+		if (segment_header_decode(s->data, s->len, &s->header, &why) < 0)
+			return damaged(r, err, why.msg);
+		if (s->header.index != i)
+			return damaged(r, err, "segment header has the wrong index (segments "
+					       "renamed, replaced or missing)");
+		if (i == 0 && s->header.reason != SEGMENT_FIRST)
+			return damaged(r, err, "the first segment is missing");
+		if (i > 0 && memcmp(s->header.session, r->segs[0].header.session,
+				    SESSION_ID_LEN) != 0)
+			return damaged(r, err, "segment belongs to another session");
+		if (i > 0) {
+			struct log_segment *prev = &r->segs[i - 1];
+			if (s->header.prev_file_size > prev->len ||
+			    s->header.prev_file_size < SEGMENT_HEADER_LEN) {
+				r->seg = i - 1;
+				r->off = prev->len;
+				return damaged(r, err, "segment is shorter than the next segment "
+						       "says: it was truncated");
+			}
+			prev->limit = s->header.prev_file_size;
+		}
+	}
+	r->seg = 0;
+	r->off = SEGMENT_HEADER_LEN;
+	return READ_RECORD;
+}
+
+/* Moves to the next segment when the current one is done. */
+static enum reader_result next_segment(struct log_reader *r, struct error *err)
+{
+	const struct log_segment *next;
+
+	if (r->off != r->segs[r->seg].limit)
+		return damaged(r, err, "the next segment chains to a point inside a record");
+	if (r->seg + 1 == r->nsegs)
+		return READ_END;
+	next = &r->segs[r->seg + 1];
+	if (next->header.prev_tree_size != r->next_seq) {
+		char why[160];
+		snprintf(why, sizeof(why),
+			 "segment %zu says this segment ends after %llu records, found %llu",
+			 r->seg + 1, (unsigned long long)next->header.prev_tree_size,
+			 (unsigned long long)r->next_seq);
+		return damaged(r, err, why);
+	}
+	r->seg++;
+	r->off = SEGMENT_HEADER_LEN;
+	return READ_RECORD;
 }
 
 enum reader_result log_reader_next(struct log_reader *r, struct record *rec, struct error *err)
 {
 	struct error why;
+	struct log_segment *s;
 	size_t used;
 
 	if (!r->started) {
-		if (record_check_file_header(r->data, r->len, err) < 0)
-			return READ_DAMAGED;
+		enum reader_result h = check_headers(r, err);
+		if (h != READ_RECORD)
+			return h;
 		r->started = 1;
-		r->off = LOG_FILE_HEADER_LEN;
 	}
-	if (r->off == r->len)
-		return READ_END;
-	switch (record_decode(r->data + r->off, r->len - r->off, rec, &used, &why)) {
+	while (r->off >= r->segs[r->seg].limit) {
+		enum reader_result n = next_segment(r, err);
+		if (n != READ_RECORD)
+			return n;
+	}
+	s = &r->segs[r->seg];
+	switch (record_decode(s->data + r->off, s->limit - r->off, rec, &used, &why)) {
 	case DECODE_SHORT:
-		error_set(err, "the file ends inside a record: %zu torn bytes at offset %zu",
-			  r->len - r->off, r->off);
+		if (r->seg + 1 < r->nsegs)
+			return damaged(r, err, "the next segment chains to a point inside a record");
+		error_set(err, "segment %zu (%s) ends inside a record: %zu torn bytes at offset %zu",
+			  r->seg, s->path, s->limit - r->off, r->off);
 		return READ_TORN;
 	case DECODE_BAD:
 		return damaged(r, err, why.msg);
@@ -79,20 +196,47 @@ enum reader_result log_reader_next(struct log_reader *r, struct record *rec, str
 		break;
 	}
 	if (rec->seq != r->next_seq) {
-		snprintf(why.msg, sizeof(why.msg), "sequence number %llu is out of order",
+		snprintf(why.msg, sizeof(why.msg),
+			 "sequence number %llu is out of order (a record was deleted, inserted or "
+			 "moved)",
 			 (unsigned long long)rec->seq);
 		return damaged(r, err, why.msg);
 	}
 	if (rec->type == 0 || rec->type > REC_TYPE_MAX)
 		return damaged(r, err, "unknown record type");
+	if (rec->flags & ~RECORD_FLAGS_KNOWN)
+		return damaged(r, err, "unknown record flags");
+	r->rec_seg = r->seg;
+	r->rec_off = r->off;
 	r->off += used;
 	r->next_seq++;
 	return READ_RECORD;
 }
 
+int log_reader_payload(struct log_reader *r, const struct record *rec, const uint8_t **data,
+		       size_t *len, struct error *err)
+{
+	if (!(rec->flags & RECORD_ZSTD)) {
+		*data = rec->payload;
+		*len = rec->payload_len;
+		return 0;
+	}
+	if (decompress_payload(rec->payload, rec->payload_len, RECORD_MAX_PAYLOAD, &r->scratch,
+			       err) < 0)
+		return -1;
+	*data = r->scratch.data;
+	*len = r->scratch.len;
+	return 0;
+}
+
 void log_reader_close(struct log_reader *r)
 {
-	if (r->owns_data)
-		free((void *)r->data);
-	r->data = NULL;
+	for (size_t i = 0; i < r->nsegs; i++) {
+		if (r->segs[i].owns_data)
+			free((void *)r->segs[i].data);
+		free(r->segs[i].path);
+	}
+	free(r->segs);
+	buf_free(&r->scratch);
+	memset(r, 0, sizeof(*r));
 }

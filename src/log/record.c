@@ -1,6 +1,7 @@
 #include "record.h"
 
 #include "crc32c.h"
+#include "merkle.h"
 
 #include <string.h>
 
@@ -45,6 +46,14 @@ const char *record_type_name(uint16_t type)
 	    [REC_INPUT] = "input",
 	    [REC_OUTPUT] = "output",
 	    [REC_WINDOW] = "window",
+	    [REC_EXEC] = "exec",
+	    [REC_DECISION] = "decision",
+	    [REC_APPROVAL] = "approval",
+	    [REC_LOCK] = "lock",
+	    [REC_EPOCH_END] = "epoch-end",
+	    [REC_CHECKPOINT] = "checkpoint",
+	    [REC_RECOVERY] = "recovery",
+	    [REC_MAC_KEY] = "mac-key",
 	};
 
 	if (type == 0 || type > REC_TYPE_MAX)
@@ -52,34 +61,62 @@ const char *record_type_name(uint16_t type)
 	return names[type];
 }
 
-void record_encode_file_header(struct buf *out)
+const char *segment_reason_name(uint32_t reason)
 {
-	uint8_t h[LOG_FILE_HEADER_LEN] = {0};
-
-	memcpy(h, LOG_MAGIC, LOG_MAGIC_LEN);
-	put32(h + 8, LOG_VERSION);
-	put32(h + 12, crc32c(0, h, 12));
-	buf_append(out, h, sizeof(h));
+	switch (reason) {
+	case SEGMENT_FIRST:
+		return "first";
+	case SEGMENT_AFTER_SYNC_FAILURE:
+		return "after-sync-failure";
+	case SEGMENT_AFTER_RECOVERY:
+		return "after-recovery";
+	}
+	return "unknown";
 }
 
-int record_check_file_header(const uint8_t *data, size_t len, struct error *err)
+void segment_header_encode(struct buf *out, const struct segment_header *h)
 {
-	if (len < LOG_FILE_HEADER_LEN)
-		return error_set(err, "file is shorter than the %d-byte header",
-				 LOG_FILE_HEADER_LEN);
-	if (memcmp(data, LOG_MAGIC, LOG_MAGIC_LEN) != 0)
+	uint8_t p[SEGMENT_HEADER_LEN] = {0};
+
+	memcpy(p, LOG_MAGIC, LOG_MAGIC_LEN);
+	put32(p + 8, LOG_VERSION);
+	put32(p + 12, h->index);
+	put32(p + 16, h->reason);
+	memcpy(p + 20, h->session, SESSION_ID_LEN);
+	put64(p + 36, h->prev_tree_size);
+	memcpy(p + 44, h->prev_root, SHA256_LEN);
+	put64(p + 76, h->prev_file_size);
+	put32(p + 84, crc32c(0, p, 84));
+	buf_append(out, p, sizeof(p));
+}
+
+int segment_header_decode(const uint8_t *p, size_t len, struct segment_header *h,
+			  struct error *err)
+{
+	if (len < LOG_MAGIC_LEN || memcmp(p, LOG_MAGIC, LOG_MAGIC_LEN) != 0)
 		return error_set(err, "not an escort session log (bad magic)");
-	if (get32(data + 12) != crc32c(0, data, 12))
-		return error_set(err, "file header checksum does not match");
-	if (get32(data + 8) != LOG_VERSION)
+	if (len < 12 || get32(p + 8) != LOG_VERSION)
 		return error_set(err, "unsupported log format version %u",
-				 (unsigned)get32(data + 8));
+				 len < 12 ? 0 : (unsigned)get32(p + 8));
+	if (len < SEGMENT_HEADER_LEN)
+		return error_set(err, "file is shorter than the %d-byte segment header",
+				 SEGMENT_HEADER_LEN);
+	if (get32(p + 84) != crc32c(0, p, 84))
+		return error_set(err, "segment header checksum does not match");
+	h->index = get32(p + 12);
+	h->reason = get32(p + 16);
+	memcpy(h->session, p + 20, SESSION_ID_LEN);
+	h->prev_tree_size = get64(p + 36);
+	memcpy(h->prev_root, p + 44, SHA256_LEN);
+	h->prev_file_size = get64(p + 76);
 	return 0;
 }
 
-void record_encode(struct buf *out, const struct record *r)
+void record_encode(struct buf *out, const struct record *r, const struct mac_chain *mac,
+		   uint8_t leaf_hash[SHA256_LEN])
 {
-	size_t total = RECORD_HEADER_LEN + r->payload_len + RECORD_TRAILER_LEN;
+	size_t leaf_len = RECORD_HEADER_LEN + r->payload_len;
+	size_t total = leaf_len + RECORD_TRAILER_LEN;
 	uint8_t *p;
 
 	buf_reserve(out, total);
@@ -93,6 +130,8 @@ void record_encode(struct buf *out, const struct record *r)
 	put64(p + 28, r->wall_ns);
 	if (r->payload_len > 0)
 		memcpy(p + RECORD_HEADER_LEN, r->payload, r->payload_len);
+	merkle_leaf_hash(p, leaf_len, leaf_hash);
+	mac_tag(mac, leaf_hash, p + leaf_len);
 	put32(p + total - 4, crc32c(0, p, total - 4));
 	out->len += total;
 }
@@ -126,6 +165,9 @@ enum decode_result record_decode(const uint8_t *data, size_t len, struct record 
 	r->wall_ns = get64(data + 28);
 	r->payload = data + RECORD_HEADER_LEN;
 	r->payload_len = total - RECORD_HEADER_LEN - RECORD_TRAILER_LEN;
+	r->leaf = data;
+	r->leaf_len = RECORD_HEADER_LEN + r->payload_len;
+	r->mac = data + r->leaf_len;
 	*used = total;
 	return DECODE_OK;
 }

@@ -1,20 +1,15 @@
 #include "recorder.h"
 
 #include "fields.h"
+#include "journal.h"
 #include "record.h"
 #include "util/buf.h"
-#include "writer.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Batches smaller than this wait for the flush timer. */
-#define FLUSH_THRESHOLD (256 * 1024)
-
 struct recorder {
-	struct log_writer *writer;
-	struct error failure; /* set once a write failed */
-	int failed;
+	struct journal *journal;
 };
 
 static void encode_meta(struct buf *b, const struct session_meta *m)
@@ -34,61 +29,62 @@ static void encode_meta(struct buf *b, const struct session_meta *m)
 		fields_add(b, "argv", m->argv[i]);
 }
 
-static void append_window(struct log_writer *w, unsigned cols, unsigned rows)
+static uint64_t append_window(struct recorder *rec, unsigned cols, unsigned rows,
+			      struct error *err)
 {
 	uint8_t p[4] = {(uint8_t)cols, (uint8_t)(cols >> 8), (uint8_t)rows, (uint8_t)(rows >> 8)};
 
-	log_writer_append(w, REC_WINDOW, p, sizeof(p));
+	return journal_append(rec->journal, REC_WINDOW, p, sizeof(p), 0, err);
 }
 
 struct recorder *recorder_start(const char *path, const struct session_meta *meta,
-				struct error *err)
+				const struct recorder_options *keys, struct error *err)
 {
+	struct journal_config cfg = {
+	    .path = path,
+	    .signer = keys->signer,
+	    .signer_ephemeral = keys->signer_ephemeral,
+	    .auditor = keys->auditor,
+	    .epoch_ms = keys->epoch_ms,
+	};
 	struct recorder *rec = calloc(1, sizeof(*rec));
 	struct buf payload = {0};
+	uint64_t ticket;
 
 	if (rec == NULL) {
 		error_errno(err, "cannot allocate the recorder");
 		return NULL;
 	}
-	rec->writer = log_writer_create(path, err);
-	if (rec->writer == NULL) {
+	rec->journal = journal_open(&cfg, err);
+	if (rec->journal == NULL) {
 		free(rec);
 		return NULL;
 	}
 	encode_meta(&payload, meta);
-	log_writer_append(rec->writer, REC_SESSION_START, payload.data, payload.len);
+	ticket = journal_append(rec->journal, REC_SESSION_START, payload.data, payload.len, 0, err);
 	buf_free(&payload);
-	append_window(rec->writer, meta->cols, meta->rows);
-	if (log_writer_sync(rec->writer, err) < 0) {
-		log_writer_close(rec->writer);
+	if (ticket != 0)
+		ticket = append_window(rec, meta->cols, meta->rows, err);
+	if (ticket == 0 || journal_wait(rec->journal, ticket, err) < 0) {
+		struct error ignored;
+		journal_close(rec->journal, &ignored);
 		free(rec);
 		return NULL;
 	}
 	return rec;
 }
 
-static int check(struct recorder *rec, struct error *err)
-{
-	if (rec->failed) {
-		*err = rec->failure;
-		return -1;
-	}
-	return 0;
-}
-
 static int append_data(struct recorder *rec, uint16_t type, const uint8_t *data, size_t len,
 		       struct error *err)
 {
-	if (check(rec, err) < 0)
-		return -1;
 	while (len > 0) {
 		size_t chunk = len < RECORD_MAX_PAYLOAD ? len : RECORD_MAX_PAYLOAD;
-		log_writer_append(rec->writer, type, data, chunk);
+		if (journal_append(rec->journal, type, data, chunk, 0, err) == 0)
+			return -1;
 		data += chunk;
 		len -= chunk;
 	}
-	return recorder_flush(rec, 0, err);
+	return 0;
 }
 
 int recorder_input(struct recorder *rec, const void *data, size_t len, struct error *err)
@@ -103,49 +99,33 @@ int recorder_output(struct recorder *rec, const void *data, size_t len, struct e
 
 int recorder_window(struct recorder *rec, unsigned cols, unsigned rows, struct error *err)
 {
-	if (check(rec, err) < 0)
-		return -1;
-	append_window(rec->writer, cols, rows);
-	return 0;
+	return append_window(rec, cols, rows, err) == 0 ? -1 : 0;
 }
 
-int recorder_flush(struct recorder *rec, int force, struct error *err)
+int recorder_check(struct recorder *rec, struct error *err)
 {
-	if (check(rec, err) < 0)
-		return -1;
-	if (!force && log_writer_pending(rec->writer) < FLUSH_THRESHOLD)
-		return 0;
-	if (log_writer_flush(rec->writer, &rec->failure) < 0) {
-		rec->failed = 1;
-		*err = rec->failure;
-		return -1;
-	}
-	return 0;
+	return journal_check(rec->journal, err);
 }
 
-static void encode_result(struct buf *b, const struct session_result *r)
-{
-	fields_add_int(b, "exit_status", r->exit_status);
-	fields_add_int(b, "signal", r->signal);
-	fields_add(b, "reason", r->reason);
-	fields_add(b, "error", r->error);
-}
-
-int recorder_finish(struct recorder *rec, const struct session_result *result, struct error *err)
+int recorder_finish(struct recorder *rec, const struct session_result *r, struct error *err)
 {
 	struct buf payload = {0};
-	int rc;
+	struct error close_err;
+	uint64_t ticket;
+	int rc = 0;
 
-	encode_result(&payload, result);
-	log_writer_append(rec->writer, REC_SESSION_END, payload.data, payload.len);
+	fields_add_int(&payload, "exit_status", r->exit_status);
+	fields_add_int(&payload, "signal", r->signal);
+	fields_add(&payload, "reason", r->reason);
+	fields_add(&payload, "error", r->error);
+	ticket = journal_append(rec->journal, REC_SESSION_END, payload.data, payload.len, 1, err);
 	buf_free(&payload);
-	rc = log_writer_sync(rec->writer, err);
-	log_writer_close(rec->writer);
+	if (ticket == 0 || journal_wait(rec->journal, ticket, err) < 0)
+		rc = -1;
+	if (journal_close(rec->journal, &close_err) < 0 && rc == 0) {
+		*err = close_err;
+		rc = -1;
+	}
 	free(rec);
 	return rc;
-}
-
-const char *recorder_path(const struct recorder *rec)
-{
-	return log_writer_path(rec->writer);
 }

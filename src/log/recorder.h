@@ -1,8 +1,9 @@
 /* The one interface the session relay records through. It knows what a
- * session is; the writer underneath knows the on-disk format. */
+ * session is; the journal underneath knows the on-disk format. */
 #ifndef ESCORT_RECORDER_H
 #define ESCORT_RECORDER_H
 
+#include "keys.h"
 #include "util/error.h"
 
 #include <stddef.h>
@@ -15,7 +16,7 @@ struct session_meta {
 	const char *tty;    /* the operator's terminal, or NULL without one */
 	const char *pty;    /* the session's own pseudo-terminal */
 	const char *term;   /* TERM of the operator's terminal */
-	const char *origin; /* "command", "login-shell" or "ssh-forced-command" */
+	const char *origin; /* "command", "login-shell", "login-shell-command", "ssh-forced-command" */
 	char *const *argv;  /* what runs, as a list */
 	const char *ssh_connection;
 	const char *ssh_original_command;
@@ -24,9 +25,16 @@ struct session_meta {
 
 struct session_result {
 	int exit_status;    /* what escort exits with */
-	int signal;	    /* signal that ended the program, or 0 */
+	int signal;         /* signal that ended the program, or 0 */
 	const char *reason; /* "exit", "signal", "hangup", "record-failed", "exec-failed" */
 	const char *error;  /* message for the operator, or NULL */
+};
+
+struct recorder_options {
+	const struct signing_key *signer; /* with its secret part */
+	int signer_ephemeral;
+	const struct auditor_key *auditor; /* NULL: MAC keys are not sealed */
+	unsigned epoch_ms;                 /* MAC key lifetime; 0: the default */
 };
 
 struct recorder;
@@ -35,19 +43,17 @@ struct recorder;
  * Returns NULL with err when the log cannot be written: the caller must
  * then refuse to start the session. */
 struct recorder *recorder_start(const char *path, const struct session_meta *meta,
-				struct error *err);
+				const struct recorder_options *keys, struct error *err);
 
-/* These buffer; they fail only after an earlier write failed. */
+/* These queue; they fail once the log cannot be written any more. */
 int recorder_input(struct recorder *rec, const void *data, size_t len, struct error *err);
 int recorder_output(struct recorder *rec, const void *data, size_t len, struct error *err);
 int recorder_window(struct recorder *rec, unsigned cols, unsigned rows, struct error *err);
 
-/* Writes buffered records when enough have gathered (or always when force). */
-int recorder_flush(struct recorder *rec, int force, struct error *err);
+/* Returns -1 with err once writing the log has failed. */
+int recorder_check(struct recorder *rec, struct error *err);
 
-/* Records the end durably and frees rec, whatever the outcome. */
+/* Records the end durably, seals the log and frees rec, whatever the outcome. */
 int recorder_finish(struct recorder *rec, const struct session_result *result, struct error *err);
-
-const char *recorder_path(const struct recorder *rec);
 
 #endif

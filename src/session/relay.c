@@ -236,7 +236,7 @@ static void on_flush(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (recorder_flush(r->cfg->rec, 1, &err) < 0 && !r->ending)
+	if (recorder_check(r->cfg->rec, &err) < 0 && !r->ending)
 		recording_failed(r, &err);
 }
 

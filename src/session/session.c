@@ -54,9 +54,10 @@ static int prepare_pty(struct pty *p, int in_is_tty, struct winsize *ws, struct 
 	return 0;
 }
 
-static struct recorder *start_recording(const char *log_path, const struct command *cmd,
-					const struct identity *id, const struct pty *p,
-					const struct winsize *ws, struct error *err)
+static struct recorder *start_recording(const char *log_path, const struct recorder_options *keys,
+					const struct command *cmd, const struct identity *id,
+					const struct pty *p, const struct winsize *ws,
+					struct error *err)
 {
 	char default_path[PATH_MAX];
 	struct session_meta meta = {
@@ -78,7 +79,7 @@ static struct recorder *start_recording(const char *log_path, const struct comma
 		logpath_default(default_path, sizeof(default_path), id->user, id->host);
 		log_path = default_path;
 	}
-	return recorder_start(log_path, &meta, err);
+	return recorder_start(log_path, &meta, keys, err);
 }
 
 static int exec_failed(struct recorder *rec, const struct command *cmd, int exec_errno,
@@ -125,7 +126,7 @@ static int relay_and_finish(struct recorder *rec, struct pty *p, pid_t child, in
 	return result.exit_status;
 }
 
-int session_run(const struct command *cmd, const char *log_path)
+int session_run(const struct command *cmd, const char *log_path, const struct recorder_options *keys)
 {
 	int in_is_tty = isatty(STDIN_FILENO);
 	struct identity id;
@@ -145,7 +146,7 @@ int session_run(const struct command *cmd, const char *log_path)
 		fprintf(stderr, "escort: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}
-	rec = start_recording(log_path, cmd, &id, &p, &ws, &err);
+	rec = start_recording(log_path, keys, cmd, &id, &p, &ws, &err);
 	if (rec == NULL) {
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;

@@ -35,6 +35,16 @@ def events(path, check=True):
     return [json.loads(line) for line in out.decode().splitlines()]
 
 
+def session_start(evs):
+    return of_type(evs, "session-start")[0]
+
+
+def session_end(evs):
+    """The session-end record, or an empty dict when the log has none."""
+    ends = of_type(evs, "session-end")
+    return ends[-1] if ends else {}
+
+
 def of_type(evs, kind):
     return [e for e in evs if e["type"] == kind]
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import events, export, joined, of_type
+from conftest import events, export, joined, of_type, session_end, session_start
 
 
 def run(escort, log, args, stdin=None, input=None, env=None, timeout=60):
@@ -31,7 +31,7 @@ def test_piped_input_reaches_the_program_and_ends_with_eof(escort, tmp_path):
     evs = events(log)
     assert "first line" in joined(evs, "input")
     assert "no newline at end" in joined(evs, "output")
-    assert "tty" not in evs[0]
+    assert "tty" not in session_start(evs)
 
 
 def test_input_is_data_not_terminal_keys(escort, tmp_path):
@@ -72,7 +72,7 @@ def test_closed_output_pipe_ends_the_session(escort, tmp_path):
     p = subprocess.run(f"{escort} run --log {tmp_path}/s.eslog -- yes | head -n 2",
                        shell=True, capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
     assert p.stdout == b"y\ny\n"
-    end = events(tmp_path / "s.eslog")[-1]
+    end = session_end(events(tmp_path / "s.eslog"))
     assert end["type"] == "session-end" and end["reason"] == "hangup"
 
 
@@ -81,7 +81,7 @@ def test_ssh_original_command_is_run_by_the_account_shell(escort, tmp_path):
     p = subprocess.run([escort, "run", "--log", str(tmp_path / "s.eslog")], env=env,
                        capture_output=True, stdin=subprocess.DEVNULL, timeout=30)
     assert p.stdout == b"forced-42\n"
-    start = events(tmp_path / "s.eslog")[0]
+    start = session_start(events(tmp_path / "s.eslog"))
     assert start["origin"] == "ssh-forced-command"
     assert start["ssh_original_command"] == "echo forced-$((6*7))"
     assert start["argv"][1:] == ["-c", "echo forced-$((6*7))"]
@@ -94,7 +94,7 @@ def test_default_log_directory(escort, tmp_path):
     assert p.returncode == 0
     logs = list(tmp_path.glob("*.eslog"))
     assert len(logs) == 1
-    assert logs[0].name.startswith(events(logs[0])[0]["user"] + "-")
+    assert logs[0].name.startswith(session_start(events(logs[0]))["user"] + "-")
 
 
 # --- error paths ---------------------------------------------------------------
@@ -104,7 +104,7 @@ def test_command_not_found_is_127_and_recorded(escort, tmp_path):
     p = run(escort, log, ["no-such-program-here"], stdin=subprocess.DEVNULL)
     assert p.returncode == 127
     assert b"no-such-program-here: command not found" in p.stderr
-    end = events(log)[-1]
+    end = session_end(events(log))
     assert end["reason"] == "exec-failed" and end["exit_status"] == 127
 
 
@@ -150,7 +150,7 @@ def test_full_disk_ends_the_session_and_keeps_what_was_recorded(escort, tmp_path
     out, err, rc = export(log, "json", check=False)
     assert rc == 1 and "cut short" in err and "damaged" not in err
     evs = [json.loads(l) for l in out.decode().splitlines()]
-    assert evs[0]["type"] == "session-start"
+    assert session_start(evs)["type"] == "session-start"
     assert joined(evs, "output").startswith("first-line\nrecorded-bytes")
     assert log.stat().st_size > 200 * 1024
 

@@ -5,7 +5,7 @@ import time
 
 import pexpect
 
-from conftest import events, joined, of_type
+from conftest import events, joined, of_type, session_end, session_start
 
 BASH = ["bash", "--norc", "--noprofile"]
 ENV = dict(os.environ, PS1="$ ", TERM="xterm")
@@ -34,7 +34,7 @@ def test_echo_is_relayed_and_recorded(escort, tmp_path):
     assert finish(child) == (5, None)
 
     evs = events(log)
-    start = evs[0]
+    start = session_start(evs)
     assert start["type"] == "session-start"
     assert start["user"] == "root" or start["uid"] == os.getuid()
     assert start["argv"] == BASH
@@ -42,14 +42,14 @@ def test_echo_is_relayed_and_recorded(escort, tmp_path):
     assert start["host"] == os.uname().nodename
     assert "echo hello-$((40+2))" in joined(evs, "input")
     assert "hello-42" in joined(evs, "output")
-    end = evs[-1]
+    end = session_end(evs)
     assert end["type"] == "session-end" and end["exit_status"] == 5 and end["reason"] == "exit"
 
 
 def test_exit_status_of_a_signal_is_128_plus_n(escort, tmp_path):
     child = spawn(escort, tmp_path / "s.eslog", ["sh", "-c", "kill -TERM $$"])
     assert finish(child) == (128 + signal.SIGTERM, None)
-    end = events(tmp_path / "s.eslog")[-1]
+    end = session_end(events(tmp_path / "s.eslog"))
     assert end["signal"] == signal.SIGTERM and end["reason"] == "signal"
 
 
@@ -130,7 +130,7 @@ def test_default_command_is_the_login_shell(escort, tmp_path):
     shell = child.match.group(1)
     child.sendline("exit")
     finish(child)
-    start = events(tmp_path / "s.eslog")[0]
+    start = session_start(events(tmp_path / "s.eslog"))
     assert start["origin"] == "login-shell"
     assert start["argv"] == ["-" + shell]
     assert shell != "escort"
@@ -161,7 +161,7 @@ def test_terminal_restored_after_normal_exit_and_signals(escort, tmp_path):
         shell.expect_exact(f"same-{i}")
         if how != "exit":
             assert status == 128 + getattr(signal, "SIG" + how)
-            end = events(log)[-1]
+            end = session_end(events(log))
             assert end["type"] == "session-end" and end["reason"] == "hangup"
     shell.sendline("exit")
     shell.expect(pexpect.EOF)
@@ -175,8 +175,8 @@ def test_terminal_hangup_ends_the_session_and_is_recorded(escort, tmp_path):
     deadline = time.time() + 10
     while time.time() < deadline:
         evs = events(log, check=False)
-        if evs and evs[-1]["type"] == "session-end":
+        if session_end(evs):
             break
         time.sleep(0.1)
-    assert evs[-1]["type"] == "session-end"
-    assert evs[-1]["reason"] == "hangup"
+    assert session_end(evs)["type"] == "session-end"
+    assert session_end(evs)["reason"] == "hangup"

@@ -13,7 +13,7 @@ import time
 import pexpect
 import pytest
 
-from conftest import escort_bin, events
+from conftest import escort_bin, events, session_end, session_start
 
 FORCED = "escort-e2e-fc"
 LOGIN = "escort-e2e-ls"
@@ -119,7 +119,7 @@ def wait_for_end(path):
     deadline = time.time() + 10
     while time.time() < deadline:
         evs = events(path, check=False)
-        if evs and evs[-1]["type"] == "session-end":
+        if session_end(evs):
             return evs
         time.sleep(0.1)
     raise AssertionError(f"{path} has no session-end record")
@@ -130,12 +130,12 @@ def test_forced_command_runs_what_ssh_was_asked(sshd):
     assert p.stdout == b"hi-5\n", p.stderr
     assert p.returncode == 4
     evs = wait_for_end(newest_log(sshd, FORCED))
-    start = evs[0]
+    start = session_start(evs)
     assert start["user"] == FORCED
     assert start["origin"] == "ssh-forced-command"
     assert start["ssh_original_command"] == "echo hi-$((2+3)); exit 4"
     assert start["ssh_connection"].startswith("127.0.0.1 ")
-    assert evs[-1]["exit_status"] == 4
+    assert session_end(evs)["exit_status"] == 4
 
 
 def test_forced_command_with_piped_input(sshd):
@@ -161,8 +161,8 @@ def test_forced_command_interactive_login(sshd):
     assert status == 3
     assert zero == "-bash"
     evs = wait_for_end(newest_log(sshd, FORCED))
-    assert evs[0]["origin"] == "login-shell"
-    assert evs[0]["tty"].startswith("/dev/pts/")
+    assert session_start(evs)["origin"] == "login-shell"
+    assert session_start(evs)["tty"].startswith("/dev/pts/")
     assert "sum-42" in "".join(e["data"] for e in evs if e["type"] == "output")
 
 
@@ -171,13 +171,13 @@ def test_escort_as_the_login_shell_runs_a_real_shell(sshd):
     assert status == 3
     assert zero == "-bash"
     evs = wait_for_end(newest_log(sshd, LOGIN))
-    assert evs[0]["origin"] == "login-shell"
-    assert evs[0]["argv"] == ["-bash"]
+    assert session_start(evs)["origin"] == "login-shell"
+    assert session_start(evs)["argv"] == ["-bash"]
 
 
 def test_escort_as_the_login_shell_with_a_command(sshd):
     p = ssh(sshd, LOGIN, "echo via-login-$((1+1))")
     assert p.stdout == b"via-login-2\n", p.stderr
     evs = wait_for_end(newest_log(sshd, LOGIN))
-    assert evs[0]["origin"] == "login-shell-command"
-    assert evs[0]["argv"] == ["/bin/bash", "-c", "echo via-login-$((1+1))"]
+    assert session_start(evs)["origin"] == "login-shell-command"
+    assert session_start(evs)["argv"] == ["/bin/bash", "-c", "echo via-login-$((1+1))"]

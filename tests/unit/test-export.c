@@ -1,6 +1,7 @@
 #include "check.h"
 #include "log/export.h"
 #include "log/fields.h"
+#include "logtest.h"
 
 #include <stdlib.h>
 
@@ -9,12 +10,7 @@ static uint64_t seq;
 
 static void add(uint16_t type, const void *payload, size_t len)
 {
-	struct record r = {.type = type,
-			   .seq = seq++,
-			   .mono_ns = seq * 500000000ull,
-			   .payload = payload,
-			   .payload_len = len};
-	record_encode(&log_buf, &r);
+	test_log_record(&log_buf, type, seq++, payload, len);
 }
 
 static char *export_as(enum export_format f, int *rc)
@@ -27,6 +23,7 @@ static char *export_as(enum export_format f, int *rc)
 
 	log_reader_init(&r, log_buf.data, log_buf.len);
 	*rc = export_log(&r, f, out, &err);
+	log_reader_close(&r);
 	fclose(out);
 	return text;
 }
@@ -42,7 +39,7 @@ int main(void)
 	fields_add(&start, "cols", "100");
 	fields_add(&start, "argv", "bash");
 	fields_add_int(&end, "exit_status", 0);
-	record_encode_file_header(&log_buf);
+	test_log_header(&log_buf);
 	add(REC_SESSION_START, start.data, start.len);
 	add(REC_WINDOW, window, 4);
 	add(REC_OUTPUT, "\x1b[1;31mred\x1b[0m \xe2\x82", 17);

@@ -2,22 +2,17 @@
 #include "log/fields.h"
 #include "log/reader.h"
 #include "log/record.h"
+#include "logtest.h"
 
 #include <stdlib.h>
 
 static void make_log(struct buf *b, int records)
 {
-	record_encode_file_header(b);
+	test_log_header(b);
 	for (int i = 0; i < records; i++) {
 		char payload[32];
 		int n = snprintf(payload, sizeof(payload), "payload %d", i);
-		struct record r = {.type = REC_OUTPUT,
-				   .seq = (uint64_t)i,
-				   .mono_ns = (uint64_t)i * 1000,
-				   .wall_ns = 1700000000000000000ull,
-				   .payload = (const uint8_t *)payload,
-				   .payload_len = (size_t)n};
-		record_encode(b, &r);
+		test_log_record(b, REC_OUTPUT, (uint64_t)i, payload, (size_t)n);
 	}
 }
 
@@ -31,6 +26,7 @@ static int count_records(const uint8_t *data, size_t len, enum reader_result *la
 	log_reader_init(&r, data, len);
 	while ((*last = log_reader_next(&r, &rec, &err)) == READ_RECORD)
 		n++;
+	log_reader_close(&r);
 	return n;
 }
 
@@ -46,9 +42,10 @@ static void test_roundtrip(void)
 	CHECK(log_reader_next(&r, &rec, &err) == READ_RECORD);
 	CHECK(rec.type == REC_OUTPUT && rec.seq == 0 && rec.payload_len == 9);
 	CHECK(memcmp(rec.payload, "payload 0", 9) == 0);
-	CHECK(log_reader_next(&r, &rec, &err) == READ_RECORD && rec.mono_ns == 1000);
+	CHECK(log_reader_next(&r, &rec, &err) == READ_RECORD && rec.mono_ns == 500000000ull);
 	CHECK(log_reader_next(&r, &rec, &err) == READ_RECORD);
 	CHECK(log_reader_next(&r, &rec, &err) == READ_END);
+	log_reader_close(&r);
 	buf_free(&b);
 }
 
@@ -92,10 +89,10 @@ static void test_sequence_gap(void)
 
 	make_log(&b, 3);
 	/* Drop the middle record: header + record 0 + record 2. */
-	first = LOG_FILE_HEADER_LEN + RECORD_HEADER_LEN + 9 + RECORD_TRAILER_LEN;
+	first = SEGMENT_HEADER_LEN + RECORD_HEADER_LEN + 9 + RECORD_TRAILER_LEN;
 	buf_append(&c, b.data, first);
-	buf_append(&c, b.data + first * 2 - LOG_FILE_HEADER_LEN,
-		   b.len - (first * 2 - LOG_FILE_HEADER_LEN));
+	buf_append(&c, b.data + first * 2 - SEGMENT_HEADER_LEN,
+		   b.len - (first * 2 - SEGMENT_HEADER_LEN));
 	CHECK(count_records(c.data, c.len, &last) == 1 && last == READ_DAMAGED);
 	buf_free(&b);
 	buf_free(&c);

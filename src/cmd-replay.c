@@ -1,0 +1,154 @@
+/* escort replay PATH [--speed N] [--from SECONDS] */
+#include "commands.h"
+
+#include "log/fields.h"
+#include "log/reader.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void replay_usage(FILE *out)
+{
+	fputs("usage: escort replay PATH [--speed N] [--from SECONDS]\n"
+	      "Plays the screen of a recorded session in this terminal with its timing.\n"
+	      "  --speed N        play N times faster (default 1)\n"
+	      "  --from SECONDS   show everything before SECONDS at once, then play\n",
+	      out);
+}
+
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno == 0 && end != s && *end == '\0' && *out >= 0 && *out < 1e9;
+}
+
+static void pause_for(double seconds)
+{
+	struct timespec ts;
+
+	if (seconds <= 0)
+		return;
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void write_all(const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			exit(1);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void announce_end(const struct record *rec)
+{
+	struct field f;
+	size_t pos = 0;
+
+	while (fields_next(rec->payload, rec->payload_len, &pos, &f) == 1)
+		if (strcmp(f.key, "exit_status") == 0)
+			fprintf(stderr, "\r\n[escort replay: the session ended, exit status %s]\r\n",
+				f.value);
+}
+
+static int play(struct log_reader *r, double speed, double from, struct error *err)
+{
+	enum reader_result res;
+	struct record rec;
+	uint64_t start = 0;
+	double shown = 0;
+	int started = 0;
+
+	while ((res = log_reader_next(r, &rec, err)) == READ_RECORD) {
+		const uint8_t *data;
+		size_t len;
+		double t;
+
+		if (!started && rec.type == REC_SESSION_START) {
+			start = rec.mono_ns;
+			started = 1;
+		}
+		if (rec.type == REC_SESSION_END)
+			announce_end(&rec);
+		if (rec.type != REC_OUTPUT)
+			continue;
+		if (log_reader_payload(r, &rec, &data, &len, err) < 0)
+			return -1;
+		t = rec.mono_ns > start ? (double)(rec.mono_ns - start) / 1e9 : 0;
+		if (t > from) {
+			pause_for((t - (shown > from ? shown : from)) / speed);
+			shown = t;
+		}
+		write_all(data, len);
+	}
+	return res == READ_END ? 0 : -1;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"speed", required_argument, NULL, 's'},
+	    {"from", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	double speed = 1, from = 0;
+	struct log_reader reader;
+	struct error err;
+	const char *path = NULL;
+	int opt, rc;
+
+	optind = 1;
+	while (optind < argc) {
+		opt = getopt_long(argc, argv, "s:f:h", options, NULL);
+		if (opt == -1) {
+			if (path != NULL) {
+				replay_usage(stderr);
+				return EXIT_USAGE;
+			}
+			path = argv[optind++];
+			continue;
+		}
+		if (opt == 'h') {
+			replay_usage(stdout);
+			return 0;
+		}
+		if ((opt == 's' && (!parse_number(optarg, &speed) || speed == 0)) ||
+		    (opt == 'f' && !parse_number(optarg, &from)) || (opt != 's' && opt != 'f')) {
+			if (opt == 's' || opt == 'f')
+				fprintf(stderr, "escort replay: '%s' is not a usable number\n", optarg);
+			replay_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (path == NULL) {
+		replay_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (log_reader_open(&reader, path, &err) < 0) {
+		fprintf(stderr, "escort replay: %s\n", err.msg);
+		return 1;
+	}
+	rc = play(&reader, speed, from, &err);
+	log_reader_close(&reader);
+	if (rc < 0) {
+		fprintf(stderr, "\r\nescort replay: %s: %s\r\n", path, err.msg);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* SHA-256 through OpenSSL (which uses the CPU's SHA extensions). */
+#ifndef ESCORT_SHA256_H
+#define ESCORT_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHA256_LEN 32
+
+/* out = SHA-256(prefix byte || a || b); b may be NULL. Aborts if OpenSSL
+ * cannot hash (out of memory): a log that cannot be hashed must not be written. */
+void sha256_prefixed(uint8_t prefix, const void *a, size_t a_len, const void *b, size_t b_len,
+		     uint8_t out[SHA256_LEN]);
+void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN]);
+
+#endif

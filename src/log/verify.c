@@ -1,0 +1,385 @@
+#include "verify.h"
+
+#include "checkpoint.h"
+#include "fields.h"
+#include "mackey.h"
+#include "merkle.h"
+#include "reader.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+struct verifier {
+	const struct verify_options *opt;
+	struct verify_report *rep;
+	struct log_reader r;
+	struct merkle tree;
+	struct signing_key signer;
+	int have_signer;
+	struct mac_chain mac, prev_mac;
+	int have_mac, have_prev_mac;
+	uint32_t epoch;
+	int last_was_epoch_end;
+	int last_was_seal;
+	char origin[256];
+	size_t segment; /* of the previous record */
+};
+
+/* Records the first problem only; later ones usually follow from it. */
+static int problem(struct verifier *v, const struct record *rec, const char *fmt, ...)
+{
+	char what[400];
+	va_list ap;
+
+	if (v->rep->problem[0] != '\0')
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (rec == NULL)
+		snprintf(v->rep->problem, sizeof(v->rep->problem), "%s", what);
+	else
+		snprintf(v->rep->problem, sizeof(v->rep->problem),
+			 "segment %zu (%s), offset %zu, sequence %" PRIu64 " (%s): %s",
+			 v->r.rec_seg, v->r.segs[v->r.rec_seg].path, v->r.rec_off, rec->seq,
+			 record_type_name(rec->type), what);
+	return -1;
+}
+
+static const char *field(const struct record *rec, const char *key)
+{
+	struct field f;
+	size_t pos = 0;
+
+	while (fields_next(rec->payload, rec->payload_len, &pos, &f) == 1)
+		if (strcmp(f.key, key) == 0)
+			return f.value;
+	return NULL;
+}
+
+static int decode_b64(const char *text, uint8_t *out, size_t len)
+{
+	size_t got = 0;
+
+	return text != NULL &&
+	       sodium_base642bin(out, len, text, strlen(text), NULL, &got, NULL,
+				 sodium_base64_VARIANT_ORIGINAL) == 0 &&
+	       got == len;
+}
+
+static int take_signer(struct verifier *v, const struct record *rec)
+{
+	const char *vkey = field(rec, "signer");
+	struct signing_key named;
+	struct error why;
+
+	if (vkey == NULL || signing_key_parse(&named, vkey, &why) < 0)
+		return problem(v, rec, "the log does not name a valid signing key");
+	snprintf(v->rep->signer, sizeof(v->rep->signer), "%s", vkey);
+	v->rep->signer_ephemeral = strcmp(field(rec, "signer_ephemeral") ?: "", "yes") == 0;
+	if (v->opt->key != NULL) {
+		if (named.hash != v->opt->key->hash ||
+		    memcmp(named.pk, v->opt->key->pk, sizeof(named.pk)) != 0 ||
+		    strcmp(named.name, v->opt->key->name) != 0)
+			return problem(v, rec, "the log is signed by %s, not by the key given with "
+					       "--key",
+				       vkey);
+		v->signer = *v->opt->key;
+		v->rep->signer_trusted = 1;
+	} else if (!v->have_signer) {
+		v->signer = named;
+	} else if (memcmp(named.pk, v->signer.pk, sizeof(named.pk)) != 0) {
+		/* A recovery may have to sign with a new key when the writer's was
+		 * made for its session only; anywhere else this is forgery. */
+		if (rec->seq == 0 || !v->rep->signer_ephemeral)
+			return problem(v, rec, "the signing key changed within the log");
+		v->signer = named;
+		v->rep->signer_changed = 1;
+	}
+	v->have_signer = 1;
+	return 0;
+}
+
+static int take_mac_key(struct verifier *v, const struct record *rec)
+{
+	const struct auditor_key *a = v->opt->auditor;
+	const char *sealed_text = field(rec, "sealed_key");
+	uint8_t sealed[MAC_SEALED_LEN], pk[32];
+
+	v->epoch = rec->epoch;
+	v->have_mac = v->have_prev_mac = 0;
+	v->last_was_epoch_end = 0;
+	if (take_signer(v, rec) < 0)
+		return -1;
+	if (sealed_text != NULL && strcmp(sealed_text, "none") == 0) {
+		v->rep->macs_checked = -1;
+		return 0;
+	}
+	if (!decode_b64(sealed_text, sealed, sizeof(sealed)))
+		return problem(v, rec, "the sealed MAC key is malformed");
+	if (a == NULL || !a->has_secret)
+		return 0;
+	if (!decode_b64(field(rec, "auditor"), pk, sizeof(pk)) || memcmp(pk, a->pk, 32) != 0)
+		return problem(v, rec, "the MAC key is sealed to another auditor key");
+	if (mac_unseal(&v->mac, rec->epoch, sealed, a->pk, a->sk) < 0)
+		return problem(v, rec, "the sealed MAC key does not open with the auditor key "
+				       "(altered)");
+	v->have_mac = 1;
+	if (v->rep->macs_checked == 0)
+		v->rep->macs_checked = 1;
+	return 0;
+}
+
+/* Epochs only move forward by one, right after the previous one's end. */
+static int check_epoch(struct verifier *v, const struct record *rec)
+{
+	if (rec->epoch == v->epoch)
+		return 0;
+	if (rec->epoch < v->epoch)
+		return problem(v, rec, "record claims epoch %u, which had already ended", rec->epoch);
+	if (rec->epoch == v->epoch + 1 && !v->last_was_epoch_end)
+		return problem(v, rec, "epoch %u has no epoch-end record", v->epoch);
+	if (rec->epoch > v->epoch + 1)
+		return problem(v, rec, "record claims epoch %u but epoch %u is current", rec->epoch,
+			       v->epoch);
+	return 0;
+}
+
+static int check_mac(struct verifier *v, const struct record *rec, const uint8_t leaf[32])
+{
+	uint8_t tag[MAC_LEN];
+	struct mac_chain next;
+
+	if (!v->have_mac)
+		return 0;
+	mac_tag(&v->mac, leaf, tag);
+	if (sodium_memcmp(tag, rec->mac, MAC_LEN) == 0)
+		return 0;
+	if (v->have_prev_mac) {
+		mac_tag(&v->prev_mac, leaf, tag);
+		if (sodium_memcmp(tag, rec->mac, MAC_LEN) == 0)
+			return problem(v, rec, "the MAC was made with epoch %u's key, but the record "
+					       "says epoch %u",
+				       v->prev_mac.epoch, rec->epoch);
+	}
+	next = v->mac;
+	mac_chain_next(&next);
+	mac_tag(&next, leaf, tag);
+	mac_chain_wipe(&next);
+	if (sodium_memcmp(tag, rec->mac, MAC_LEN) == 0)
+		return problem(v, rec, "the MAC was made with epoch %u's key, but the record says "
+				       "epoch %u",
+			       v->epoch + 1, rec->epoch);
+	return problem(v, rec, "the MAC does not match: the record was altered");
+}
+
+static int take_epoch_end(struct verifier *v, const struct record *rec)
+{
+	const char *e = field(rec, "epoch");
+	char want[16];
+
+	snprintf(want, sizeof(want), "%u", rec->epoch);
+	if (e == NULL || strcmp(e, want) != 0)
+		return problem(v, rec, "epoch-end record names another epoch");
+	if (v->have_mac) {
+		v->prev_mac = v->mac;
+		v->have_prev_mac = 1;
+		mac_chain_next(&v->mac);
+	}
+	v->epoch++;
+	v->last_was_epoch_end = 1;
+	return 0;
+}
+
+static int take_checkpoint(struct verifier *v, const struct record *rec)
+{
+	struct checkpoint cp;
+	struct error why;
+	uint8_t root[SHA256_LEN];
+
+	if (!v->have_signer)
+		return problem(v, rec, "checkpoint before any signing key was named");
+	if (checkpoint_verify(rec->payload, rec->payload_len, &v->signer, &cp, &why) < 0)
+		return problem(v, rec, "%s", why.msg);
+	if (cp.size != rec->seq)
+		return problem(v, rec,
+			       "the checkpoint was signed for %" PRIu64 " records but stands after %" PRIu64
+			       ": records were removed or inserted before it",
+			       cp.size, rec->seq);
+	if (v->origin[0] == '\0')
+		snprintf(v->origin, sizeof(v->origin), "%s", cp.origin);
+	else if (strcmp(v->origin, cp.origin) != 0)
+		return problem(v, rec, "checkpoint is for another log (%s)", cp.origin);
+	merkle_root(&v->tree, root);
+	if (memcmp(root, cp.root, SHA256_LEN) != 0)
+		return problem(v, rec, "the signed tree head does not match the records: some of "
+				       "records %" PRIu64 "..%" PRIu64 " were altered, added or removed",
+			       v->rep->signed_up_to, cp.size - 1);
+	v->rep->signed_up_to = cp.size;
+	return 0;
+}
+
+static void take_recovery(struct verifier *v, const struct record *rec)
+{
+	const char *from = field(rec, "mac_only_from"), *to = field(rec, "mac_only_to");
+	const char *lost = field(rec, "lost_bytes");
+
+	v->rep->recoveries++;
+	if (from && to && strtoull(to, NULL, 10) > strtoull(from, NULL, 10)) {
+		v->rep->mac_only_from = strtoull(from, NULL, 10);
+		v->rep->mac_only_to = strtoull(to, NULL, 10);
+	}
+	if (lost)
+		v->rep->torn_bytes += strtoull(lost, NULL, 10);
+}
+
+/* A segment after the first exists only after a failed sync or a recovery,
+ * and a recovered segment starts with a new MAC key. */
+static int check_segment_start(struct verifier *v, const struct record *rec)
+{
+	const struct segment_header *h = &v->r.segs[v->r.rec_seg].header;
+
+	if (v->r.rec_seg == v->segment && rec->seq != 0)
+		return 0;
+	v->segment = v->r.rec_seg;
+	if (h->reason == SEGMENT_AFTER_SYNC_FAILURE)
+		v->rep->sync_failures++;
+	if (rec->seq == 0 || h->reason == SEGMENT_AFTER_RECOVERY) {
+		if (rec->type != REC_MAC_KEY)
+			return problem(v, rec, "a %s starts without a MAC key record",
+				       rec->seq == 0 ? "log" : "recovered segment");
+		return 0;
+	}
+	if (h->reason != SEGMENT_AFTER_SYNC_FAILURE)
+		return problem(v, rec, "segment %zu has no reason to exist (%s)", v->r.rec_seg,
+			       segment_reason_name(h->reason));
+	return 0;
+}
+
+static int take_record(struct verifier *v, const struct record *rec)
+{
+	uint8_t leaf[SHA256_LEN];
+
+	if (check_segment_start(v, rec) < 0)
+		return -1;
+	merkle_leaf_hash(rec->leaf, rec->leaf_len, leaf);
+	if (rec->type == REC_MAC_KEY) {
+		if (rec->seq != 0 && v->r.segs[v->r.rec_seg].header.reason != SEGMENT_AFTER_RECOVERY)
+			return problem(v, rec, "a new MAC key outside a recovery");
+		if (rec->seq != 0 && rec->epoch <= v->epoch)
+			return problem(v, rec, "the recovered MAC key reuses epoch %u", rec->epoch);
+		if (take_mac_key(v, rec) < 0)
+			return -1;
+	} else if (check_epoch(v, rec) < 0) {
+		return -1;
+	}
+	if (check_mac(v, rec, leaf) < 0)
+		return -1;
+	v->last_was_epoch_end = 0;
+	if (rec->type == REC_EPOCH_END && take_epoch_end(v, rec) < 0)
+		return -1;
+	if (rec->type == REC_CHECKPOINT && take_checkpoint(v, rec) < 0)
+		return -1;
+	if (rec->type == REC_RECOVERY)
+		take_recovery(v, rec);
+	v->last_was_seal = rec->type == REC_CHECKPOINT && (rec->flags & RECORD_SEAL);
+	merkle_append(&v->tree, leaf);
+	v->rep->records++;
+	return 0;
+}
+
+static void finish(struct verifier *v, enum reader_result res, const struct error *why)
+{
+	struct verify_report *rep = v->rep;
+
+	for (size_t i = 0; i < v->r.nsegs; i++) {
+		rep->bytes += v->r.segs[i].len;
+		rep->superseded_bytes += v->r.segs[i].len - v->r.segs[i].limit;
+	}
+	rep->segments = v->r.nsegs;
+	if (res == READ_TORN) {
+		const struct log_segment *s = &v->r.segs[v->r.seg];
+		rep->torn_bytes += s->limit - v->r.off;
+		problem(v, NULL, "%s; the log is not sealed (the writer stopped): run 'escort "
+				 "recover' to keep what is there",
+			why->msg);
+	} else if (res == READ_DAMAGED) {
+		problem(v, NULL, "%s", why->msg);
+	} else if (!v->last_was_seal && rep->problem[0] == '\0') {
+		problem(v, NULL, "the last segment (%s) is not sealed: the log was truncated or its "
+				 "writer stopped; records after %" PRIu64 " are not signed",
+			v->r.segs[v->r.nsegs - 1].path, rep->signed_up_to);
+	}
+	/* A sealing checkpoint signs everything before it. */
+	if (rep->signed_up_to + (v->last_was_seal ? 1 : 0) < rep->records &&
+	    rep->mac_only_to == 0) {
+		rep->mac_only_from = rep->signed_up_to;
+		rep->mac_only_to = rep->records;
+	}
+	rep->intact = rep->problem[0] == '\0';
+}
+
+int verify_log(const char *path, const struct verify_options *opt, struct verify_report *rep,
+	       struct error *err)
+{
+	struct verifier v = {.opt = opt, .rep = rep};
+	enum reader_result res;
+	struct record rec;
+	struct error why = {0};
+
+	memset(rep, 0, sizeof(*rep));
+	if (log_reader_open(&v.r, path, err) < 0)
+		return -1;
+	merkle_init(&v.tree);
+	while ((res = log_reader_next(&v.r, &rec, &why)) == READ_RECORD)
+		if (take_record(&v, &rec) < 0)
+			break;
+	if (rep->problem[0] == '\0' || res != READ_RECORD)
+		finish(&v, res == READ_RECORD ? READ_END : res, &why);
+	else
+		rep->intact = 0;
+	if (res == READ_RECORD) {
+		rep->segments = v.r.nsegs;
+		for (size_t i = 0; i < v.r.nsegs; i++)
+			rep->bytes += v.r.segs[i].len;
+	}
+	mac_chain_wipe(&v.mac);
+	mac_chain_wipe(&v.prev_mac);
+	log_reader_close(&v.r);
+	return 0;
+}
+
+void verify_print(FILE *out, const char *path, const struct verify_report *r)
+{
+	fprintf(out, "log:        %s\n", path);
+	fprintf(out, "segments:   %" PRIu64 " (%u after a failed sync, %u after recovery)\n",
+		r->segments, r->sync_failures, r->recoveries);
+	fprintf(out, "records:    %" PRIu64 " in %" PRIu64 " bytes\n", r->records, r->bytes);
+	fprintf(out, "signer:     %s (%s)\n", r->signer[0] ? r->signer : "none",
+		r->signer_trusted	? "matches --key"
+		: r->signer_ephemeral ? "a key made for this session only: pass --key for a key "
+					"you trust"
+				      : "named by the log itself: pass --key to check it is yours");
+	if (r->signer_changed)
+		fprintf(out, "            (a recovery signed with a new session key)\n");
+	if (r->signed_up_to == 0)
+		fprintf(out, "signed:     none\n");
+	else
+		fprintf(out, "signed:     records 0..%" PRIu64 "%s\n", r->signed_up_to - 1,
+			r->signed_up_to + 1 == r->records ? " (all before the sealing checkpoint)"
+							  : "");
+	if (r->mac_only_to > r->mac_only_from)
+		fprintf(out, "MAC-only:   records %" PRIu64 "..%" PRIu64 "\n", r->mac_only_from,
+			r->mac_only_to - 1);
+	fprintf(out, "MACs:       %s\n",
+		r->macs_checked > 0    ? "checked with the auditor key"
+		: r->macs_checked == 0 ? "not checked (give --auditor-key with the secret key)"
+				       : "not checked: the MAC keys were not sealed to an auditor");
+	fprintf(out, "torn bytes: %" PRIu64 "\n", r->torn_bytes);
+	if (r->superseded_bytes)
+		fprintf(out, "superseded: %" PRIu64 " bytes written again in a later segment after "
+			     "a failed sync\n",
+			r->superseded_bytes);
+	fprintf(out, "result:     %s%s\n", r->intact ? "intact" : "NOT INTACT: ", r->problem);
+}

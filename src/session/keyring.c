@@ -1,0 +1,68 @@
+#include "keyring.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef ESCORT_KEYDIR
+#define ESCORT_KEYDIR "/etc/escort"
+#endif
+
+/* The path to use and whether it was asked for explicitly. */
+static const char *choose(const char *given, const char *env, const char *file, char *buf,
+			  size_t size, int *explicit)
+{
+	const char *from_env = getenv(env);
+
+	*explicit = 1;
+	if (given != NULL)
+		return given;
+	if (from_env != NULL && from_env[0] != '\0')
+		return from_env;
+	*explicit = 0;
+	snprintf(buf, size, "%s/%s", ESCORT_KEYDIR, file);
+	return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_path,
+		 struct error *err)
+{
+	char buf[PATH_MAX];
+	int explicit;
+	const char *path;
+
+	memset(k, 0, sizeof(*k));
+	if (keys_init(err) < 0)
+		return -1;
+	path = choose(sign_path, "ESCORT_SIGN_KEY", "signing.key", buf, sizeof(buf), &explicit);
+	if (path != NULL) {
+		if (signing_key_load(&k->signer, path, err) < 0)
+			return -1;
+		if (!k->signer.has_secret)
+			return error_set(err, "%s is a public key; signing needs the secret key",
+					 path);
+	} else if (signing_key_generate(&k->signer, "escort-session", err) < 0) {
+		return -1;
+	} else {
+		k->ephemeral = 1;
+	}
+	path = choose(auditor_path, "ESCORT_AUDITOR_KEY", "auditor.pub", buf, sizeof(buf),
+		      &explicit);
+	if (path != NULL) {
+		if (auditor_key_load(&k->auditor, path, err) < 0)
+			return -1;
+		k->has_auditor = 1;
+		sodium_memzero(k->auditor.sk, sizeof(k->auditor.sk)); /* only the public part */
+	}
+	k->view.signer = &k->signer;
+	k->view.signer_ephemeral = k->ephemeral;
+	k->view.auditor = k->has_auditor ? &k->auditor : NULL;
+	return 0;
+}
+
+void keyring_wipe(struct keyring *k)
+{
+	sodium_memzero(k, sizeof(*k));
+}

@@ -1,0 +1,24 @@
+/* The keys a session records with: the checkpoint signing key and the
+ * auditor's public key, from options, the environment or the key directory. */
+#ifndef ESCORT_KEYRING_H
+#define ESCORT_KEYRING_H
+
+#include "log/keys.h"
+#include "log/recorder.h"
+
+struct keyring {
+	struct signing_key signer;
+	struct auditor_key auditor;
+	int has_auditor;
+	int ephemeral;
+	struct recorder_options view; /* points into this keyring */
+};
+
+/* sign_path / auditor_path: NULL for ESCORT_SIGN_KEY / ESCORT_AUDITOR_KEY,
+ * else KEYDIR/signing.key and KEYDIR/auditor.pub when they exist. A key named
+ * explicitly must load; without any signing key, one is made for this session. */
+int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_path,
+		 struct error *err);
+void keyring_wipe(struct keyring *k);
+
+#endif

@@ -37,7 +37,8 @@ static int scan_log(struct journal *j, struct log_reader *r, struct scan *s, str
 		uint8_t leaf[SHA256_LEN];
 		merkle_leaf_hash(rec.leaf, rec.leaf_len, leaf);
 		merkle_append(&j->tree, leaf);
-		s->last_epoch = rec.epoch;
+		/* After an epoch-end the next epoch had already begun. */
+		s->last_epoch = rec.epoch + (rec.type == REC_EPOCH_END);
 		s->sealed = rec.type == REC_CHECKPOINT && (rec.flags & RECORD_SEAL);
 		if (rec.type == REC_CHECKPOINT) {
 			/* Later checkpoints keep the log's origin line. */

@@ -320,33 +320,49 @@ static void finish(struct verifier *v, enum reader_result res, const struct erro
 	rep->intact = rep->problem[0] == '\0';
 }
 
-int verify_log(const char *path, const struct verify_options *opt, struct verify_report *rep,
-	       struct error *err)
+static void run(struct verifier *v)
 {
-	struct verifier v = {.opt = opt, .rep = rep};
+	struct verify_report *rep = v->rep;
 	enum reader_result res;
 	struct record rec;
 	struct error why = {0};
 
-	memset(rep, 0, sizeof(*rep));
-	if (log_reader_open(&v.r, path, err) < 0)
-		return -1;
-	merkle_init(&v.tree);
-	while ((res = log_reader_next(&v.r, &rec, &why)) == READ_RECORD)
-		if (take_record(&v, &rec) < 0)
+	merkle_init(&v->tree);
+	while ((res = log_reader_next(&v->r, &rec, &why)) == READ_RECORD)
+		if (take_record(v, &rec) < 0)
 			break;
-	if (rep->problem[0] == '\0' || res != READ_RECORD)
-		finish(&v, res == READ_RECORD ? READ_END : res, &why);
-	else
+	if (res != READ_RECORD) {
+		finish(v, res, &why);
+	} else {
 		rep->intact = 0;
-	if (res == READ_RECORD) {
-		rep->segments = v.r.nsegs;
-		for (size_t i = 0; i < v.r.nsegs; i++)
-			rep->bytes += v.r.segs[i].len;
+		rep->segments = v->r.nsegs;
+		for (size_t i = 0; i < v->r.nsegs; i++)
+			rep->bytes += v->r.segs[i].len;
 	}
-	mac_chain_wipe(&v.mac);
-	mac_chain_wipe(&v.prev_mac);
-	log_reader_close(&v.r);
+	mac_chain_wipe(&v->mac);
+	mac_chain_wipe(&v->prev_mac);
+}
+
+void verify_reader(struct log_reader *r, const struct verify_options *opt,
+		   struct verify_report *rep)
+{
+	struct verifier v = {.opt = opt, .rep = rep, .r = *r};
+
+	memset(rep, 0, sizeof(*rep));
+	run(&v);
+	*r = v.r;
+}
+
+int verify_log(const char *path, const struct verify_options *opt, struct verify_report *rep,
+	       struct error *err)
+{
+	struct log_reader r;
+
+	memset(rep, 0, sizeof(*rep));
+	if (log_reader_open(&r, path, err) < 0)
+		return -1;
+	verify_reader(&r, opt, rep);
+	log_reader_close(&r);
 	return 0;
 }
 

@@ -37,6 +37,11 @@ struct verify_report {
 int verify_log(const char *path, const struct verify_options *opt, struct verify_report *r,
 	       struct error *err);
 
+struct log_reader;
+/* The same on a reader the caller opened (for logs in memory). */
+void verify_reader(struct log_reader *r, const struct verify_options *opt,
+		   struct verify_report *rep);
+
 void verify_print(FILE *out, const char *path, const struct verify_report *r);
 
 #endif

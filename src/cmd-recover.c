@@ -76,8 +76,8 @@ int cmd_recover(int argc, char **argv)
 		printf("%s is sealed and whole: nothing to recover\n", cfg.path);
 		return 0;
 	}
-	printf("recovered %s: %" PRIu64 " records kept, signed up to %" PRIu64
-	       ", %" PRIu64 " torn bytes%s%s\n",
+	printf("recovered %s: %" PRIu64 " records kept, signed up to %" PRIu64 ", %" PRIu64
+	       " torn bytes%s%s\n",
 	       cfg.path, info.records_kept, info.signed_up_to, info.torn_bytes,
 	       info.torn_path[0] ? " kept in " : "", info.torn_path);
 	return 0;

@@ -62,7 +62,8 @@ static void announce_end(const struct record *rec)
 
 	while (fields_next(rec->payload, rec->payload_len, &pos, &f) == 1)
 		if (strcmp(f.key, "exit_status") == 0)
-			fprintf(stderr, "\r\n[escort replay: the session ended, exit status %s]\r\n",
+			fprintf(stderr,
+				"\r\n[escort replay: the session ended, exit status %s]\r\n",
 				f.value);
 }
 
@@ -131,7 +132,8 @@ int cmd_replay(int argc, char **argv)
 		if ((opt == 's' && (!parse_number(optarg, &speed) || speed == 0)) ||
 		    (opt == 'f' && !parse_number(optarg, &from)) || (opt != 's' && opt != 'f')) {
 			if (opt == 's' || opt == 'f')
-				fprintf(stderr, "escort replay: '%s' is not a usable number\n", optarg);
+				fprintf(stderr, "escort replay: '%s' is not a usable number\n",
+					optarg);
 			replay_usage(stderr);
 			return EXIT_USAGE;
 		}

@@ -6,8 +6,8 @@
 #include "session/session.h"
 
 #include <getopt.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void run_usage(FILE *out)

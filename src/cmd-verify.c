@@ -27,8 +27,9 @@ static int load_keys(const char *key_path, const char *auditor_path, struct sign
 		if (auditor_key_load(auditor, auditor_path, err) < 0)
 			return -1;
 		if (!auditor->has_secret)
-			return error_set(err, "%s is a public key: checking MACs needs the auditor's "
-					      "secret key",
+			return error_set(err,
+					 "%s is a public key: checking MACs needs the auditor's "
+					 "secret key",
 					 auditor_path);
 	}
 	return 0;

@@ -10,8 +10,7 @@ static void body(const struct checkpoint *cp, struct buf *out)
 {
 	char root[64];
 
-	sodium_bin2base64(root, sizeof(root), cp->root, SHA256_LEN,
-			  sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(root, sizeof(root), cp->root, SHA256_LEN, sodium_base64_VARIANT_ORIGINAL);
 	buf_printf(out, "%s\n%llu\n%s\n", cp->origin, (unsigned long long)cp->size, root);
 }
 
@@ -120,8 +119,9 @@ int checkpoint_verify(const uint8_t *note, size_t len, const struct signing_key 
 		if (r == 1)
 			return 0;
 		if (r < 0 && strncmp(line + strlen(dash), key->name, strlen(key->name)) == 0)
-			return error_set(err, "checkpoint signature by %s is invalid (forged or "
-					      "altered)",
+			return error_set(err,
+					 "checkpoint signature by %s is invalid (forged or "
+					 "altered)",
 					 key->name);
 		found_other = 1;
 	}

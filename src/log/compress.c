@@ -48,8 +48,7 @@ int compressor_run(struct compressor *c, const void *data, size_t len, struct bu
 	return 1;
 }
 
-int decompress_payload(const void *data, size_t len, size_t max, struct buf *out,
-		       struct error *err)
+int decompress_payload(const void *data, size_t len, size_t max, struct buf *out, struct error *err)
 {
 	unsigned long long declared = ZSTD_getFrameContentSize(data, len);
 	size_t n;

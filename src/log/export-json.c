@@ -9,10 +9,10 @@
 /* Numbers stay numbers in the output; everything else is a string. */
 static int is_number_field(const char *key)
 {
-	static const char *numeric[] = {"uid",	       "cols",		 "rows",
-					"exit_status", "signal",	 "epoch",
+	static const char *numeric[] = {"uid",		"cols",		"rows",
+					"exit_status",	"signal",	"epoch",
 					"records_kept", "signed_up_to", "mac_only_from",
-					"mac_only_to", "lost_bytes",	 "previous_epoch"};
+					"mac_only_to",	"lost_bytes",	"previous_epoch"};
 
 	for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++)
 		if (strcmp(key, numeric[i]) == 0)
@@ -69,8 +69,7 @@ static void json_record(struct export_state *st, const struct record *rec)
 {
 	struct buf b = {0};
 
-	buf_printf(&b,
-		   "{\"seq\":%llu,\"time\":%.6f,\"wall_ns\":%llu,\"epoch\":%u,\"type\":\"%s\"",
+	buf_printf(&b, "{\"seq\":%llu,\"time\":%.6f,\"wall_ns\":%llu,\"epoch\":%u,\"type\":\"%s\"",
 		   (unsigned long long)rec->seq, export_time(st, rec),
 		   (unsigned long long)rec->wall_ns, rec->epoch, record_type_name(rec->type));
 	switch (rec->type) {

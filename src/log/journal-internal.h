@@ -48,7 +48,7 @@ struct journal {
 	struct mac_chain mac;
 	uint64_t last_checkpoint_size;
 	uint64_t last_checkpoint_ns, epoch_start_ns;
-	struct buf out;      /* encoded, not yet written */
+	struct buf out;	     /* encoded, not yet written */
 	struct buf unsynced; /* written since the last successful fdatasync */
 	struct buf batch, payload, compressed;
 	struct compressor *zc;

@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 struct scan {
-	uint64_t keep_size;      /* bytes of the last segment that read back intact */
+	uint64_t keep_size; /* bytes of the last segment that read back intact */
 	uint64_t tail_bytes;
 	uint32_t last_epoch;
-	int sealed;              /* the last record is a sealing checkpoint */
-	int damaged;             /* the tail is damaged, not just torn */
+	int sealed;  /* the last record is a sealing checkpoint */
+	int damaged; /* the tail is damaged, not just torn */
 	char what[sizeof(((struct error *)0)->msg)];
 };
 
@@ -54,8 +54,9 @@ static int scan_log(struct journal *j, struct log_reader *r, struct scan *s, str
 	if (r->nsegs == 0 || !r->started)
 		return error_set(err, "cannot recover %s: %s", j->path, why.msg);
 	if (res != READ_END && r->seg + 1 < r->nsegs)
-		return error_set(err, "cannot recover %s: an earlier segment is damaged (%s); "
-				      "nothing was changed",
+		return error_set(err,
+				 "cannot recover %s: an earlier segment is damaged (%s); "
+				 "nothing was changed",
 				 j->path, why.msg);
 	s->keep_size = res == READ_END ? r->segs[r->seg].limit : r->off;
 	s->tail_bytes = r->segs[r->seg].len - s->keep_size;

@@ -36,8 +36,8 @@ uint64_t journal_now_ns(void)
 	return clock_ns(CLOCK_MONOTONIC);
 }
 
-static void emit_at(struct journal *j, uint16_t type, uint16_t flags, uint64_t mono,
-		    uint64_t wall, const void *payload, size_t len)
+static void emit_at(struct journal *j, uint16_t type, uint16_t flags, uint64_t mono, uint64_t wall,
+		    const void *payload, size_t len)
 {
 	struct record r = {
 	    .type = type,
@@ -55,8 +55,7 @@ static void emit_at(struct journal *j, uint16_t type, uint16_t flags, uint64_t m
 	merkle_append(&j->tree, leaf);
 }
 
-void journal_emit(struct journal *j, uint16_t type, uint16_t flags, const void *payload,
-		  size_t len)
+void journal_emit(struct journal *j, uint16_t type, uint16_t flags, const void *payload, size_t len)
 {
 	emit_at(j, type, flags, journal_now_ns() - j->mono_start, clock_ns(CLOCK_REALTIME), payload,
 		len);

@@ -12,14 +12,14 @@
 #include <stdint.h>
 
 struct journal_config {
-	const char *path;                  /* first segment; later ones are PATH.1, PATH.2, ... */
+	const char *path;		   /* first segment; later ones are PATH.1, PATH.2, ... */
 	const struct signing_key *signer;  /* signs checkpoints (needs the secret key) */
-	int signer_ephemeral;              /* the key was made for this session only */
+	int signer_ephemeral;		   /* the key was made for this session only */
 	const struct auditor_key *auditor; /* MAC keys are sealed to it; NULL: not sealed */
-	const char *origin;                /* checkpoint origin line; NULL: derived */
-	unsigned checkpoint_ms;            /* 0: 1000 */
-	unsigned epoch_ms;                 /* 0: 10000 */
-	int recover;                       /* open an existing log whose writer died */
+	const char *origin;		   /* checkpoint origin line; NULL: derived */
+	unsigned checkpoint_ms;		   /* 0: 1000 */
+	unsigned epoch_ms;		   /* 0: 10000 */
+	int recover;			   /* open an existing log whose writer died */
 };
 
 struct journal;
@@ -47,11 +47,11 @@ int journal_close(struct journal *j, struct error *err);
 
 /* Facts for the report of `escort recover`. */
 struct journal_recovery {
-	int needed;             /* 0: the log was already sealed */
+	int needed; /* 0: the log was already sealed */
 	uint64_t records_kept;
 	uint64_t torn_bytes;
-	char torn_path[4096];   /* where the torn bytes were kept, or "" */
-	uint64_t signed_up_to;  /* tree size of the last checkpoint before the crash */
+	char torn_path[4096];  /* where the torn bytes were kept, or "" */
+	uint64_t signed_up_to; /* tree size of the last checkpoint before the crash */
 };
 void journal_recovery_info(const struct journal *j, struct journal_recovery *out);
 

@@ -50,8 +50,9 @@ int signing_key_generate(struct signing_key *k, const char *name, struct error *
 {
 	memset(k, 0, sizeof(*k));
 	if (!name_ok(name))
-		return error_set(err, "key name '%s' must be 1-%d printable characters without "
-				      "spaces or '+'",
+		return error_set(err,
+				 "key name '%s' must be 1-%d printable characters without "
+				 "spaces or '+'",
 				 name, KEY_NAME_MAX);
 	snprintf(k->name, sizeof(k->name), "%s", name);
 	crypto_sign_keypair(k->pk, k->sk);

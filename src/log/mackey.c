@@ -23,8 +23,7 @@ void mac_tag(const struct mac_chain *c, const uint8_t leaf[SHA256_LEN], uint8_t 
 	crypto_generichash(tag, MAC_LEN, leaf, SHA256_LEN, c->key, sizeof(c->key));
 }
 
-void mac_seal(const struct mac_chain *c, const uint8_t auditor_pk[32],
-	      uint8_t out[MAC_SEALED_LEN])
+void mac_seal(const struct mac_chain *c, const uint8_t auditor_pk[32], uint8_t out[MAC_SEALED_LEN])
 {
 	crypto_box_seal(out, c->key, sizeof(c->key), auditor_pk);
 }

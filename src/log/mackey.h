@@ -24,8 +24,7 @@ void mac_chain_start(struct mac_chain *c, uint32_t epoch);
 void mac_chain_next(struct mac_chain *c);
 /* tag = BLAKE2b-256 keyed with the epoch key, over the record's leaf hash. */
 void mac_tag(const struct mac_chain *c, const uint8_t leaf[SHA256_LEN], uint8_t tag[MAC_LEN]);
-void mac_seal(const struct mac_chain *c, const uint8_t auditor_pk[32],
-	      uint8_t out[MAC_SEALED_LEN]);
+void mac_seal(const struct mac_chain *c, const uint8_t auditor_pk[32], uint8_t out[MAC_SEALED_LEN]);
 /* Returns 0 and sets c->key when the auditor's key opens sealed. */
 int mac_unseal(struct mac_chain *c, uint32_t epoch, const uint8_t sealed[MAC_SEALED_LEN],
 	       const uint8_t auditor_pk[32], const uint8_t auditor_sk[32]);

@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,10 +23,24 @@ char *log_segment_path(const char *path, size_t index)
 	return out;
 }
 
-static int load_file(const char *path, uint8_t **data, size_t *len, struct error *err)
+static void on_sigbus(int sig)
 {
+	static const char msg[] = "escort: a log file was truncated while it was being read\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/* Maps the file: no copy and no zeroed pages, which matters at gigabytes.
+ * Someone truncating the file meanwhile would raise SIGBUS: say so and stop. */
+static int load_file(const char *path, uint8_t **data, size_t *len, size_t *mapped,
+		     struct error *err)
+{
+	static uint8_t empty[1];
+	struct sigaction sa = {.sa_handler = on_sigbus};
 	struct stat st;
-	size_t done = 0;
+	void *map;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -33,27 +49,23 @@ static int load_file(const char *path, uint8_t **data, size_t *len, struct error
 		close(fd);
 		return error_set(err, "%s is not a regular file", path);
 	}
-	*data = malloc((size_t)st.st_size + 1);
-	if (*data == NULL) {
+	*len = *mapped = (size_t)st.st_size;
+	if (st.st_size == 0) {
 		close(fd);
-		return error_errno(err, "cannot allocate %lld bytes for %s",
-				   (long long)st.st_size, path);
+		*data = empty;
+		return 0;
 	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, *data + done, (size_t)st.st_size - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
+	map = mmap(NULL, *mapped, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
-	*len = done;
+	if (map == MAP_FAILED)
+		return error_errno(err, "cannot map %s", path);
+	sigaction(SIGBUS, &sa, NULL);
+	*data = map;
 	return 0;
 }
 
 static void add_segment(struct log_reader *r, char *path, const uint8_t *data, size_t len,
-			int owns)
+			size_t mapped, int owns)
 {
 	struct log_segment *s;
 
@@ -65,6 +77,7 @@ static void add_segment(struct log_reader *r, char *path, const uint8_t *data, s
 	s->path = path;
 	s->data = data;
 	s->len = s->limit = len;
+	s->mapped_len = mapped;
 	s->owns_data = owns;
 }
 
@@ -74,18 +87,18 @@ int log_reader_open(struct log_reader *r, const char *path, struct error *err)
 	for (size_t i = 0; i < LOG_MAX_SEGMENTS; i++) {
 		char *p = log_segment_path(path, i);
 		uint8_t *data = NULL;
-		size_t len = 0;
+		size_t len = 0, mapped = 0;
 
 		if (i > 0 && access(p, F_OK) != 0) {
 			free(p);
 			break;
 		}
-		if (load_file(p, &data, &len, err) < 0) {
+		if (load_file(p, &data, &len, &mapped, err) < 0) {
 			free(p);
 			log_reader_close(r);
 			return -1;
 		}
-		add_segment(r, p, data, len, 1);
+		add_segment(r, p, data, len, mapped, 1);
 	}
 	return 0;
 }
@@ -93,7 +106,7 @@ int log_reader_open(struct log_reader *r, const char *path, struct error *err)
 void log_reader_init(struct log_reader *r, const uint8_t *data, size_t len)
 {
 	memset(r, 0, sizeof(*r));
-	add_segment(r, strdup("(memory)"), data, len, 0);
+	add_segment(r, strdup("(memory)"), data, len, 0, 0);
 }
 
 static enum reader_result damaged(struct log_reader *r, struct error *err, const char *what)
@@ -118,12 +131,13 @@ static enum reader_result check_headers(struct log_reader *r, struct error *err)
 		if (segment_header_decode(s->data, s->len, &s->header, &why) < 0)
 			return damaged(r, err, why.msg);
 		if (s->header.index != i)
-			return damaged(r, err, "segment header has the wrong index (segments "
-					       "renamed, replaced or missing)");
+			return damaged(r, err,
+				       "segment header has the wrong index (segments "
+				       "renamed, replaced or missing)");
 		if (i == 0 && s->header.reason != SEGMENT_FIRST)
 			return damaged(r, err, "the first segment is missing");
-		if (i > 0 && memcmp(s->header.session, r->segs[0].header.session,
-				    SESSION_ID_LEN) != 0)
+		if (i > 0 &&
+		    memcmp(s->header.session, r->segs[0].header.session, SESSION_ID_LEN) != 0)
 			return damaged(r, err, "segment belongs to another session");
 		if (i > 0) {
 			struct log_segment *prev = &r->segs[i - 1];
@@ -131,8 +145,9 @@ static enum reader_result check_headers(struct log_reader *r, struct error *err)
 			    s->header.prev_file_size < SEGMENT_HEADER_LEN) {
 				r->seg = i - 1;
 				r->off = prev->len;
-				return damaged(r, err, "segment is shorter than the next segment "
-						       "says: it was truncated");
+				return damaged(r, err,
+					       "segment is shorter than the next segment "
+					       "says: it was truncated");
 			}
 			prev->limit = s->header.prev_file_size;
 		}
@@ -186,8 +201,10 @@ enum reader_result log_reader_next(struct log_reader *r, struct record *rec, str
 	switch (record_decode(s->data + r->off, s->limit - r->off, rec, &used, &why)) {
 	case DECODE_SHORT:
 		if (r->seg + 1 < r->nsegs)
-			return damaged(r, err, "the next segment chains to a point inside a record");
-		error_set(err, "segment %zu (%s) ends inside a record: %zu torn bytes at offset %zu",
+			return damaged(r, err,
+				       "the next segment chains to a point inside a record");
+		error_set(err,
+			  "segment %zu (%s) ends inside a record: %zu torn bytes at offset %zu",
 			  r->seg, s->path, s->limit - r->off, r->off);
 		return READ_TORN;
 	case DECODE_BAD:
@@ -232,8 +249,8 @@ int log_reader_payload(struct log_reader *r, const struct record *rec, const uin
 void log_reader_close(struct log_reader *r)
 {
 	for (size_t i = 0; i < r->nsegs; i++) {
-		if (r->segs[i].owns_data)
-			free((void *)r->segs[i].data);
+		if (r->segs[i].owns_data && r->segs[i].mapped_len > 0)
+			munmap((void *)r->segs[i].data, r->segs[i].mapped_len);
 		free(r->segs[i].path);
 	}
 	free(r->segs);

@@ -21,13 +21,14 @@ struct log_segment {
 	size_t limit; /* where the next segment says this one ends (its chain point) */
 	struct segment_header header;
 	int owns_data;
+	size_t mapped_len;
 };
 
 struct log_reader {
 	struct log_segment *segs;
 	size_t nsegs;
-	size_t seg;  /* segment of the next record */
-	size_t off;  /* its offset */
+	size_t seg;		 /* segment of the next record */
+	size_t off;		 /* its offset */
 	size_t rec_seg, rec_off; /* where the last record returned was */
 	uint64_t next_seq;
 	int started;

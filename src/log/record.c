@@ -90,8 +90,7 @@ void segment_header_encode(struct buf *out, const struct segment_header *h)
 	buf_append(out, p, sizeof(p));
 }
 
-int segment_header_decode(const uint8_t *p, size_t len, struct segment_header *h,
-			  struct error *err)
+int segment_header_decode(const uint8_t *p, size_t len, struct segment_header *h, struct error *err)
 {
 	if (len < LOG_MAGIC_LEN || memcmp(p, LOG_MAGIC, LOG_MAGIC_LEN) != 0)
 		return error_set(err, "not an escort session log (bad magic)");

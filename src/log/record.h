@@ -29,7 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LOG_MAGIC "\x89" "ESC\r\n\x1a\n"
+#define LOG_MAGIC                                                                                  \
+	"\x89"                                                                                     \
+	"ESC\r\n\x1a\n"
 #define LOG_MAGIC_LEN 8
 #define LOG_VERSION 2
 #define SEGMENT_HEADER_LEN 88

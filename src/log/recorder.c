@@ -29,8 +29,7 @@ static void encode_meta(struct buf *b, const struct session_meta *m)
 		fields_add(b, "argv", m->argv[i]);
 }
 
-static uint64_t append_window(struct recorder *rec, unsigned cols, unsigned rows,
-			      struct error *err)
+static uint64_t append_window(struct recorder *rec, unsigned cols, unsigned rows, struct error *err)
 {
 	uint8_t p[4] = {(uint8_t)cols, (uint8_t)(cols >> 8), (uint8_t)rows, (uint8_t)(rows >> 8)};
 

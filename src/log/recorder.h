@@ -13,11 +13,12 @@ struct session_meta {
 	const char *user;
 	uid_t uid;
 	const char *host;
-	const char *tty;    /* the operator's terminal, or NULL without one */
-	const char *pty;    /* the session's own pseudo-terminal */
-	const char *term;   /* TERM of the operator's terminal */
-	const char *origin; /* "command", "login-shell", "login-shell-command", "ssh-forced-command" */
-	char *const *argv;  /* what runs, as a list */
+	const char *tty;  /* the operator's terminal, or NULL without one */
+	const char *pty;  /* the session's own pseudo-terminal */
+	const char *term; /* TERM of the operator's terminal */
+	const char
+	    *origin; /* "command", "login-shell", "login-shell-command", "ssh-forced-command" */
+	char *const *argv; /* what runs, as a list */
 	const char *ssh_connection;
 	const char *ssh_original_command;
 	unsigned cols, rows;
@@ -25,7 +26,7 @@ struct session_meta {
 
 struct session_result {
 	int exit_status;    /* what escort exits with */
-	int signal;         /* signal that ended the program, or 0 */
+	int signal;	    /* signal that ended the program, or 0 */
 	const char *reason; /* "exit", "signal", "hangup", "record-failed", "exec-failed" */
 	const char *error;  /* message for the operator, or NULL */
 };
@@ -34,7 +35,7 @@ struct recorder_options {
 	const struct signing_key *signer; /* with its secret part */
 	int signer_ephemeral;
 	const struct auditor_key *auditor; /* NULL: MAC keys are not sealed */
-	unsigned epoch_ms;                 /* MAC key lifetime; 0: the default */
+	unsigned epoch_ms;		   /* MAC key lifetime; 0: the default */
 };
 
 struct recorder;

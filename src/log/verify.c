@@ -82,8 +82,9 @@ static int take_signer(struct verifier *v, const struct record *rec)
 		if (named.hash != v->opt->key->hash ||
 		    memcmp(named.pk, v->opt->key->pk, sizeof(named.pk)) != 0 ||
 		    strcmp(named.name, v->opt->key->name) != 0)
-			return problem(v, rec, "the log is signed by %s, not by the key given with "
-					       "--key",
+			return problem(v, rec,
+				       "the log is signed by %s, not by the key given with "
+				       "--key",
 				       vkey);
 		v->signer = *v->opt->key;
 		v->rep->signer_trusted = 1;
@@ -123,8 +124,9 @@ static int take_mac_key(struct verifier *v, const struct record *rec)
 	if (!decode_b64(field(rec, "auditor"), pk, sizeof(pk)) || memcmp(pk, a->pk, 32) != 0)
 		return problem(v, rec, "the MAC key is sealed to another auditor key");
 	if (mac_unseal(&v->mac, rec->epoch, sealed, a->pk, a->sk) < 0)
-		return problem(v, rec, "the sealed MAC key does not open with the auditor key "
-				       "(altered)");
+		return problem(v, rec,
+			       "the sealed MAC key does not open with the auditor key "
+			       "(altered)");
 	v->have_mac = 1;
 	if (v->rep->macs_checked == 0)
 		v->rep->macs_checked = 1;
@@ -137,7 +139,8 @@ static int check_epoch(struct verifier *v, const struct record *rec)
 	if (rec->epoch == v->epoch)
 		return 0;
 	if (rec->epoch < v->epoch)
-		return problem(v, rec, "record claims epoch %u, which had already ended", rec->epoch);
+		return problem(v, rec, "record claims epoch %u, which had already ended",
+			       rec->epoch);
 	if (rec->epoch == v->epoch + 1 && !v->last_was_epoch_end)
 		return problem(v, rec, "epoch %u has no epoch-end record", v->epoch);
 	if (rec->epoch > v->epoch + 1)
@@ -159,8 +162,9 @@ static int check_mac(struct verifier *v, const struct record *rec, const uint8_t
 	if (v->have_prev_mac) {
 		mac_tag(&v->prev_mac, leaf, tag);
 		if (sodium_memcmp(tag, rec->mac, MAC_LEN) == 0)
-			return problem(v, rec, "the MAC was made with epoch %u's key, but the record "
-					       "says epoch %u",
+			return problem(v, rec,
+				       "the MAC was made with epoch %u's key, but the record "
+				       "says epoch %u",
 				       v->prev_mac.epoch, rec->epoch);
 	}
 	next = v->mac;
@@ -168,8 +172,9 @@ static int check_mac(struct verifier *v, const struct record *rec, const uint8_t
 	mac_tag(&next, leaf, tag);
 	mac_chain_wipe(&next);
 	if (sodium_memcmp(tag, rec->mac, MAC_LEN) == 0)
-		return problem(v, rec, "the MAC was made with epoch %u's key, but the record says "
-				       "epoch %u",
+		return problem(v, rec,
+			       "the MAC was made with epoch %u's key, but the record says "
+			       "epoch %u",
 			       v->epoch + 1, rec->epoch);
 	return problem(v, rec, "the MAC does not match: the record was altered");
 }
@@ -204,7 +209,8 @@ static int take_checkpoint(struct verifier *v, const struct record *rec)
 		return problem(v, rec, "%s", why.msg);
 	if (cp.size != rec->seq)
 		return problem(v, rec,
-			       "the checkpoint was signed for %" PRIu64 " records but stands after %" PRIu64
+			       "the checkpoint was signed for %" PRIu64
+			       " records but stands after %" PRIu64
 			       ": records were removed or inserted before it",
 			       cp.size, rec->seq);
 	if (v->origin[0] == '\0')
@@ -213,8 +219,9 @@ static int take_checkpoint(struct verifier *v, const struct record *rec)
 		return problem(v, rec, "checkpoint is for another log (%s)", cp.origin);
 	merkle_root(&v->tree, root);
 	if (memcmp(root, cp.root, SHA256_LEN) != 0)
-		return problem(v, rec, "the signed tree head does not match the records: some of "
-				       "records %" PRIu64 "..%" PRIu64 " were altered, added or removed",
+		return problem(v, rec,
+			       "the signed tree head does not match the records: some of "
+			       "records %" PRIu64 "..%" PRIu64 " were altered, added or removed",
 			       v->rep->signed_up_to, cp.size - 1);
 	v->rep->signed_up_to = cp.size;
 	return 0;
@@ -265,7 +272,8 @@ static int take_record(struct verifier *v, const struct record *rec)
 		return -1;
 	merkle_leaf_hash(rec->leaf, rec->leaf_len, leaf);
 	if (rec->type == REC_MAC_KEY) {
-		if (rec->seq != 0 && v->r.segs[v->r.rec_seg].header.reason != SEGMENT_AFTER_RECOVERY)
+		if (rec->seq != 0 &&
+		    v->r.segs[v->r.rec_seg].header.reason != SEGMENT_AFTER_RECOVERY)
 			return problem(v, rec, "a new MAC key outside a recovery");
 		if (rec->seq != 0 && rec->epoch <= v->epoch)
 			return problem(v, rec, "the recovered MAC key reuses epoch %u", rec->epoch);
@@ -301,14 +309,16 @@ static void finish(struct verifier *v, enum reader_result res, const struct erro
 	if (res == READ_TORN) {
 		const struct log_segment *s = &v->r.segs[v->r.seg];
 		rep->torn_bytes += s->limit - v->r.off;
-		problem(v, NULL, "%s; the log is not sealed (the writer stopped): run 'escort "
-				 "recover' to keep what is there",
+		problem(v, NULL,
+			"%s; the log is not sealed (the writer stopped): run 'escort "
+			"recover' to keep what is there",
 			why->msg);
 	} else if (res == READ_DAMAGED) {
 		problem(v, NULL, "%s", why->msg);
 	} else if (!v->last_was_seal && rep->problem[0] == '\0') {
-		problem(v, NULL, "the last segment (%s) is not sealed: the log was truncated or its "
-				 "writer stopped; records after %" PRIu64 " are not signed",
+		problem(v, NULL,
+			"the last segment (%s) is not sealed: the log was truncated or its "
+			"writer stopped; records after %" PRIu64 " are not signed",
 			v->r.segs[v->r.nsegs - 1].path, rep->signed_up_to);
 	}
 	/* A sealing checkpoint signs everything before it. */
@@ -373,7 +383,7 @@ void verify_print(FILE *out, const char *path, const struct verify_report *r)
 		r->segments, r->sync_failures, r->recoveries);
 	fprintf(out, "records:    %" PRIu64 " in %" PRIu64 " bytes\n", r->records, r->bytes);
 	fprintf(out, "signer:     %s (%s)\n", r->signer[0] ? r->signer : "none",
-		r->signer_trusted	? "matches --key"
+		r->signer_trusted     ? "matches --key"
 		: r->signer_ephemeral ? "a key made for this session only: pass --key for a key "
 					"you trust"
 				      : "named by the log itself: pass --key to check it is yours");
@@ -394,8 +404,9 @@ void verify_print(FILE *out, const char *path, const struct verify_report *r)
 				       : "not checked: the MAC keys were not sealed to an auditor");
 	fprintf(out, "torn bytes: %" PRIu64 "\n", r->torn_bytes);
 	if (r->superseded_bytes)
-		fprintf(out, "superseded: %" PRIu64 " bytes written again in a later segment after "
-			     "a failed sync\n",
+		fprintf(out,
+			"superseded: %" PRIu64 " bytes written again in a later segment after "
+			"a failed sync\n",
 			r->superseded_bytes);
 	fprintf(out, "result:     %s%s\n", r->intact ? "intact" : "NOT INTACT: ", r->problem);
 }

@@ -11,25 +11,25 @@
 #include <stdio.h>
 
 struct verify_options {
-	const struct signing_key *key;     /* trusted checkpoint key; NULL: the log's own */
+	const struct signing_key *key;	   /* trusted checkpoint key; NULL: the log's own */
 	const struct auditor_key *auditor; /* with its secret: check MACs */
 };
 
 struct verify_report {
 	int intact;
 	uint64_t records, segments, bytes;
-	uint64_t signed_up_to;   /* records covered by the last good checkpoint */
-	uint64_t mac_only_from;  /* records [from, to) were only MAC-protected */
-	uint64_t mac_only_to;    /*   (not signed before a crash) */
-	uint64_t torn_bytes;     /* lost at crashes (recorded) plus any torn tail */
+	uint64_t signed_up_to;	/* records covered by the last good checkpoint */
+	uint64_t mac_only_from; /* records [from, to) were only MAC-protected */
+	uint64_t mac_only_to;	/*   (not signed before a crash) */
+	uint64_t torn_bytes;	/* lost at crashes (recorded) plus any torn tail */
 	uint64_t superseded_bytes;
 	unsigned recoveries, sync_failures;
-	int macs_checked;        /* 1 checked, 0 no auditor key, -1 not sealed to one */
-	int signer_trusted;      /* the signer matched --key */
+	int macs_checked;   /* 1 checked, 0 no auditor key, -1 not sealed to one */
+	int signer_trusted; /* the signer matched --key */
 	int signer_ephemeral;
-	int signer_changed;      /* a recovery signed with a new session key */
+	int signer_changed; /* a recovery signed with a new session key */
 	char signer[256];
-	char problem[600];       /* the first thing wrong, naming where */
+	char problem[600]; /* the first thing wrong, naming where */
 };
 
 /* Returns 0 after verifying (r->intact says the outcome); -1 when the log

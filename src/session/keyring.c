@@ -48,8 +48,8 @@ int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_p
 	} else {
 		k->ephemeral = 1;
 	}
-	path = choose(auditor_path, "ESCORT_AUDITOR_KEY", "auditor.pub", buf, sizeof(buf),
-		      &explicit);
+	path =
+	    choose(auditor_path, "ESCORT_AUDITOR_KEY", "auditor.pub", buf, sizeof(buf), &explicit);
 	if (path != NULL) {
 		if (auditor_key_load(&k->auditor, path, err) < 0)
 			return -1;

@@ -126,7 +126,8 @@ static int relay_and_finish(struct recorder *rec, struct pty *p, pid_t child, in
 	return result.exit_status;
 }
 
-int session_run(const struct command *cmd, const char *log_path, const struct recorder_options *keys)
+int session_run(const struct command *cmd, const char *log_path,
+		const struct recorder_options *keys)
 {
 	int in_is_tty = isatty(STDIN_FILENO);
 	struct identity id;

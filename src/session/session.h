@@ -7,7 +7,8 @@
 
 /* Runs cmd recorded into log_path (NULL: the default place) and returns the
  * exit status escort should end with. */
-int session_run(const struct command *cmd, const char *log_path, const struct recorder_options *keys);
+int session_run(const struct command *cmd, const char *log_path,
+		const struct recorder_options *keys);
 
 /* Exit statuses of escort's own, beside the program's. */
 enum {

@@ -77,3 +77,28 @@ def test_not_a_log(escort, tmp_path):
     assert rc == 1 and "not an escort session log" in err
     _, err, rc = export(tmp_path / "missing", "json", check=False)
     assert rc == 1 and "No such file" in err
+
+
+def test_replay_plays_the_screen_with_its_timing(escort, tmp_path):
+    import time
+    log = tmp_path / "s.eslog"
+    record(escort, log, "echo first-screen; sleep 1; echo second-screen")
+    start = time.time()
+    out, status = pexpect.run(f"{escort} replay {log}", withexitstatus=True, timeout=30)
+    assert status == 0
+    assert time.time() - start >= 0.8  # it waited as the session did
+    text = out.replace(b"\r\n", b"\n")
+    assert text.index(b"first-screen") < text.index(b"second-screen")
+    assert b"exit status 0" in text
+    out, status = pexpect.run(f"{escort} replay --from 5 --speed 3 {log}", withexitstatus=True,
+                              timeout=30)
+    assert status == 0 and b"second-screen" in out
+
+
+def test_replay_errors(escort, tmp_path):
+    for args in (["replay"], ["replay", "--speed", "0", "x"], ["replay", "--speed", "fast", "x"],
+                 ["replay", "--from", "-1", "x"], ["replay", "a", "b"]):
+        p = subprocess.run([escort] + args, capture_output=True)
+        assert p.returncode == 2, args
+    p = subprocess.run([escort, "replay", str(tmp_path / "missing")], capture_output=True)
+    assert p.returncode == 1 and b"No such file" in p.stderr

@@ -77,8 +77,8 @@ def test_ctrl_z_stops_a_job_inside_the_shell(escort, tmp_path):
     child.sendcontrol("z")
     child.expect("Stopped")
     child.expect_exact("$ ")
-    child.sendline("jobs; kill -9 %1; echo done-$?")
-    child.expect_exact("done-0")
+    child.sendline("jobs; kill -9 %1; wait %1; echo done-$?")
+    child.expect_exact("done-137")
     child.sendline("exit")
     assert finish(child) == (0, None)
 

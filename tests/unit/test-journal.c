@@ -19,8 +19,8 @@ static struct auditor_key auditor;
 
 static struct journal *open_log(const char *name, unsigned epoch_ms, char *path, size_t size)
 {
-	struct journal_config cfg = {.signer = &signer, .auditor = &auditor, .epoch_ms = epoch_ms,
-				     .checkpoint_ms = 20};
+	struct journal_config cfg = {
+	    .signer = &signer, .auditor = &auditor, .epoch_ms = epoch_ms, .checkpoint_ms = 20};
 	struct error err;
 	struct journal *j;
 

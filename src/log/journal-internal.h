@@ -23,6 +23,7 @@ struct journal {
 	int waiters;
 	int stopping;
 	int failed;
+	int writer_idle; /* the writer sleeps until woken or the next epoch */
 	struct error failure;
 	pthread_t thread;
 	int thread_started;
@@ -52,6 +53,8 @@ struct journal {
 	struct buf unsynced; /* written since the last successful fdatasync */
 	struct buf batch, payload, compressed;
 	struct compressor *zc;
+	uint64_t active_until_ns; /* records arrived lately: poll on a short tick */
+	int batch_had_records;
 	struct journal_recovery recovery;
 };
 

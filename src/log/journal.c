@@ -19,6 +19,9 @@
 #define COALESCE_NS (20u * 1000000u)
 #define MIN_COMPRESS 64
 #define MAX_IDLE_EPOCHS 1000
+#define TICK_NS (20u * 1000000u)     /* batch interval while records arrive */
+#define ACTIVE_NS (1000u * 1000000u) /* how long after a record that lasts */
+#define WAKE_BYTES (32u << 10)	     /* wake the writer early past this */
 
 /* A queued item: u16 type, u16 urgent, u32 len, u64 mono, u64 wall, payload. */
 #define ITEM_HEADER 24
@@ -266,6 +269,7 @@ static void encode_batch(struct journal *j)
 {
 	size_t pos = 0;
 
+	j->batch_had_records = j->batch.len > 0;
 	while (pos < j->batch.len) {
 		struct item it, next;
 		size_t after = read_item(&j->batch, pos, &it);
@@ -324,17 +328,33 @@ static uint64_t next_deadline(const struct journal *j)
 	return epoch;
 }
 
+static int must_act(const struct journal *j)
+{
+	return j->stopping || j->urgent_pending || j->queue.len > WAKE_BYTES ||
+	       (j->waiters > 0 && j->durable_ticket < j->next_ticket);
+}
+
+/* While records keep coming the writer runs on a short tick instead of being
+ * woken for each one: a cross-thread wake-up per keystroke costs the relay
+ * more than it saves. Idle, it sleeps until the next epoch or checkpoint and
+ * the first new record wakes it. */
 static void wait_for_work(struct journal *j)
 {
-	while (j->queue.len == 0 && !j->stopping &&
-	       !(j->waiters > 0 && j->durable_ticket < j->next_ticket)) {
-		uint64_t deadline = next_deadline(j);
+	uint64_t now = journal_now_ns();
+	int active = now < j->active_until_ns;
+	uint64_t deadline = next_deadline(j);
+
+	if (active && now + TICK_NS < deadline)
+		deadline = now + TICK_NS;
+	j->writer_idle = !active;
+	while (!must_act(j) && !(j->writer_idle && j->queue.len > 0)) {
 		struct timespec ts = {(time_t)(deadline / 1000000000u),
 				      (long)(deadline % 1000000000u)};
 		if (journal_now_ns() >= deadline ||
 		    pthread_cond_timedwait(&j->wake, &j->lock, &ts) == ETIMEDOUT)
-			return;
+			break;
 	}
+	j->writer_idle = 0;
 }
 
 static void *writer_main(void *arg)
@@ -361,6 +381,8 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&j->lock);
 		rc = process(j, urgent, waiters, closing, &err);
 		pthread_mutex_lock(&j->lock);
+		if (j->batch_had_records)
+			j->active_until_ns = journal_now_ns() + ACTIVE_NS;
 		if (rc < 0) {
 			j->failed = 1;
 			j->failure = err;
@@ -508,7 +530,7 @@ uint64_t journal_append(struct journal *j, uint16_t type, const void *payload, s
 		pthread_mutex_unlock(&j->lock);
 		return 0;
 	}
-	if (j->queue.len == 0 || urgent)
+	if (urgent || (j->writer_idle && j->queue.len == 0) || j->queue.len > WAKE_BYTES)
 		pthread_cond_signal(&j->wake);
 	buf_append(&j->queue, head, sizeof(head));
 	buf_append(&j->queue, payload, len);

@@ -100,3 +100,26 @@ def test_kill_9_of_a_recording_session(keys, tmp_path):
     assert session_start(evs)["argv"][0] == "sh"
     assert "before-crash" in "".join(e.get("data", "") for e in evs if e["type"] == "output")
     assert any(e["type"] == "recovery" for e in evs)
+
+
+def test_a_failed_fsync_is_never_retried_and_nothing_acknowledged_is_lost(keys, tmp_path):
+    """strace makes the kernel's third fdatasync fail with EIO (a real fault
+    injected into the real system call). The writer must not trust that file
+    again: it continues in a new segment chained to the last durable point."""
+    log = tmp_path / "f.eslog"
+    p = subprocess.Popen(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fdatasync",
+                          "-e", "inject=fdatasync:error=EIO:when=3", helper(), str(log),
+                          f"{keys}/signing.key", f"{keys}/auditor.pub", "5"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True)
+    time.sleep(1.0)
+    os.killpg(p.pid, signal.SIGKILL)  # strace and the writer together
+    out, _ = p.communicate(timeout=30)
+    acked = [int(line.split()[1]) for line in out.decode().splitlines()
+             if line.startswith("durable ")]
+    assert acked, "the writer acknowledged nothing"
+    assert (tmp_path / "f.eslog.1").exists(), "no new segment after the failed sync"
+    report = recover_and_verify(keys, log)
+    assert "1 after a failed sync" in report, report
+    missing = set(range(acked[-1] + 1)) - recorded_numbers(log)
+    assert not missing, sorted(missing)[:10]

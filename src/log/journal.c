@@ -394,6 +394,7 @@ static void *writer_main(void *arg)
 			break;
 	}
 	pthread_mutex_unlock(&j->lock);
+	sha256_release_thread();
 	return NULL;
 }
 

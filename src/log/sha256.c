@@ -52,3 +52,11 @@ void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN])
 		fail();
 	finish(out);
 }
+
+void sha256_release_thread(void)
+{
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	ctx = NULL;
+	md = NULL;
+}

@@ -155,19 +155,36 @@ static int read_small_file(const char *path, char *out, size_t size, struct erro
 	return 0;
 }
 
-int signing_key_load(struct signing_key *k, const char *path, struct error *err)
+/* Reads a small key file and parses it, naming the file in any error. */
+static int load_key_file(const char *path, void *key,
+			 int (*parse)(void *key, const char *text, struct error *err),
+			 struct error *err)
 {
 	char text[512];
 	struct error why;
+	int rc = 0;
 
 	if (read_small_file(path, text, sizeof(text), err) < 0)
 		return -1;
-	if (signing_key_parse(k, text, &why) < 0) {
-		sodium_memzero(text, sizeof(text));
-		return error_set(err, "%s: %s", path, why.msg);
-	}
+	if (parse(key, text, &why) < 0)
+		rc = error_set(err, "%s: %s", path, why.msg);
 	sodium_memzero(text, sizeof(text));
-	return 0;
+	return rc;
+}
+
+static int parse_signing(void *key, const char *text, struct error *err)
+{
+	return signing_key_parse(key, text, err);
+}
+
+static int parse_auditor(void *key, const char *text, struct error *err)
+{
+	return auditor_key_parse(key, text, err);
+}
+
+int signing_key_load(struct signing_key *k, const char *path, struct error *err)
+{
+	return load_key_file(path, k, parse_signing, err);
 }
 
 void auditor_key_generate(struct auditor_key *k)
@@ -213,17 +230,7 @@ int auditor_key_parse(struct auditor_key *k, const char *text, struct error *err
 
 int auditor_key_load(struct auditor_key *k, const char *path, struct error *err)
 {
-	char text[512];
-	struct error why;
-
-	if (read_small_file(path, text, sizeof(text), err) < 0)
-		return -1;
-	if (auditor_key_parse(k, text, &why) < 0) {
-		sodium_memzero(text, sizeof(text));
-		return error_set(err, "%s: %s", path, why.msg);
-	}
-	sodium_memzero(text, sizeof(text));
-	return 0;
+	return load_key_file(path, k, parse_auditor, err);
 }
 
 int key_file_write(const char *path, const char *text, int mode, struct error *err)

@@ -1,8 +1,11 @@
 /* escort: supervised, recorded shell sessions. Dispatches to cmd-*.c. */
 #include "commands.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef ESCORT_VERSION
 #define ESCORT_VERSION "unknown"
@@ -31,8 +34,29 @@ static void usage(FILE *out)
 	fputs("\n'escort COMMAND --help' describes each one.\n", out);
 }
 
+/* With 0, 1 or 2 closed, the next file escort opens — the pty or the log —
+ * would take its number and receive what belongs to another stream. */
+static int sanitise_standard_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int null = open("/dev/null", O_RDWR);
+		if (null < 0)
+			return -1;
+		if (null != fd) {
+			/* Lower numbers are open by now, so this cannot happen. */
+			close(null);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (sanitise_standard_fds() < 0)
+		return 125;
 	/* As a login shell: login(1) and sshd start "-escort"; sshd runs
 	 * "escort -c STRING" for a command given on the ssh command line. */
 	if (argc > 0 && argv[0][0] == '-' && argc == 1)

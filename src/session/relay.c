@@ -407,8 +407,13 @@ int relay_run(const struct relay_config *cfg, struct session_result *result)
 
 	fcntl(cfg->master, F_SETFL, fcntl(cfg->master, F_GETFL) | O_NONBLOCK);
 	if (setup_events(&r) < 0) {
-		dprintf(STDERR_FILENO, "escort: cannot set up the event loop\n");
+		static const char msg[] = "cannot set up the event loop";
+		dprintf(STDERR_FILENO, "escort: %s\n", msg);
 		signal_session(&r, SIGKILL);
+		waitpid(cfg->child, NULL, 0);
+		result->exit_status = 125;
+		result->reason = "record-failed";
+		result->error = msg;
 		rc = -1;
 	} else {
 		unblock_signals();

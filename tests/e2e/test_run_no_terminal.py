@@ -161,3 +161,14 @@ def test_usage_errors_exit_2(escort, tmp_path):
         p = subprocess.run([escort] + args, capture_output=True, stdin=subprocess.DEVNULL)
         assert p.returncode == 2, args
         assert p.stderr, args
+
+
+def test_closed_standard_streams_do_not_leak_into_the_log(escort, tmp_path):
+    """With stdout closed, the log (or the pty) must not take descriptor 1."""
+    log = tmp_path / "s.eslog"
+    p = subprocess.run(f"{escort} run --log {log} -- sh -c 'echo shown; echo err >&2' "
+                       f"<&- >&-", shell=True, capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert joined(events(log), "output") == "shown\nerr\n"
+    v = subprocess.run([escort, "verify", str(log)], capture_output=True, text=True)
+    assert v.returncode == 0, v.stdout

@@ -1,0 +1,346 @@
+#include "shellparse.h"
+
+#include "util/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <tree_sitter/api.h>
+
+#define PARSE_TIMEOUT_US 200000
+#define MAX_DEPTH 200 /* nesting deeper than this is not walked: rated as an error */
+
+const TSLanguage *tree_sitter_bash(void);
+
+struct walk {
+	const char *src;
+	struct shell_parse *out;
+	int too_deep;
+};
+
+static int is(TSNode n, const char *type)
+{
+	return strcmp(ts_node_type(n), type) == 0;
+}
+
+static char *source(const struct walk *w, TSNode n)
+{
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	char *s = malloc(b - a + 1);
+
+	if (s == NULL)
+		abort();
+	memcpy(s, w->src + a, b - a);
+	s[b - a] = '\0';
+	return s;
+}
+
+/* A backslash keeps the next character as it is. */
+static void append_unescaped(struct buf *b, const char *s, int *escaped)
+{
+	for (; *s; s++) {
+		if (*s == '\\' && s[1] != '\0') {
+			s++;
+			*escaped = 1;
+		}
+		buf_putc(b, (uint8_t)*s);
+	}
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* $'...' with the escapes bash decodes most often. */
+static void append_ansi_c(struct buf *b, const char *s, size_t len)
+{
+	static const char from[] = "abefnrtv\\'\"?", to[] = "\a\b\x1b\f\n\r\t\v\\'\"?";
+
+	for (size_t i = 0; i < len; i++) {
+		const char *hit;
+		if (s[i] != '\\' || i + 1 >= len) {
+			buf_putc(b, (uint8_t)s[i]);
+			continue;
+		}
+		i++;
+		if (s[i] == 'x' && i + 1 < len && hex_value(s[i + 1]) >= 0) {
+			int v = hex_value(s[++i]);
+			if (i + 1 < len && hex_value(s[i + 1]) >= 0)
+				v = v * 16 + hex_value(s[++i]);
+			buf_putc(b, (uint8_t)v);
+		} else if (s[i] >= '0' && s[i] <= '7') {
+			int v = 0;
+			for (int k = 0; k < 3 && i < len && s[i] >= '0' && s[i] <= '7'; k++, i++)
+				v = v * 8 + (s[i] - '0');
+			i--;
+			buf_putc(b, (uint8_t)v);
+		} else if ((hit = strchr(from, s[i])) != NULL && s[i] != '\0') {
+			buf_putc(b, (uint8_t)to[hit - from]);
+		} else {
+			buf_putc(b, '\\');
+			buf_putc(b, (uint8_t)s[i]);
+		}
+	}
+}
+
+static void word_value(struct walk *w, TSNode n, struct buf *b, struct shell_word *out);
+
+/* "..." is static only when it holds nothing but text. */
+static void string_value(struct walk *w, TSNode n, struct buf *b, struct shell_word *out)
+{
+	uint32_t count = ts_node_named_child_count(n);
+
+	out->disguised = 1;
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode part = ts_node_named_child(n, i);
+		if (is(part, "string_content")) {
+			char *text = source(w, part);
+			int ignored = 0;
+			append_unescaped(b, text, &ignored);
+			free(text);
+		} else {
+			out->dynamic = 1;
+		}
+	}
+}
+
+static void word_value(struct walk *w, TSNode n, struct buf *b, struct shell_word *out)
+{
+	char *text;
+
+	if (is(n, "word") || is(n, "number")) {
+		text = source(w, n);
+		append_unescaped(b, text, &out->disguised);
+		free(text);
+	} else if (is(n, "raw_string")) {
+		text = source(w, n);
+		buf_append(b, text + 1, strlen(text) >= 2 ? strlen(text) - 2 : 0);
+		out->disguised = 1;
+		free(text);
+	} else if (is(n, "ansi_c_string")) {
+		text = source(w, n);
+		if (strlen(text) >= 3)
+			append_ansi_c(b, text + 2, strlen(text) - 3);
+		out->disguised = 1;
+		free(text);
+	} else if (is(n, "string")) {
+		string_value(w, n, b, out);
+	} else if (is(n, "concatenation")) {
+		for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+			word_value(w, ts_node_named_child(n, i), b, out);
+		if (ts_node_named_child_count(n) != ts_node_child_count(n))
+			out->dynamic = 1; /* unnamed pieces such as a bare $ */
+	} else {
+		out->dynamic = 1; /* expansions, substitutions, arithmetic, globs we cannot see */
+	}
+}
+
+static struct shell_word make_word(struct walk *w, TSNode n)
+{
+	struct shell_word word = {0};
+	struct buf b = {0};
+
+	word_value(w, n, &b, &word);
+	if (word.dynamic) {
+		word.text = source(w, n);
+	} else {
+		word.text = strdup(buf_cstr(&b));
+		if (word.text == NULL)
+			abort();
+	}
+	buf_free(&b);
+	return word;
+}
+
+static void *grow(void *p, size_t n, size_t size)
+{
+	p = realloc(p, (n + 1) * size);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static void add_redirect(struct walk *w, struct shell_command *c, TSNode r)
+{
+	struct shell_redirect red = {.fd = -1};
+	uint32_t count = ts_node_child_count(r);
+
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode part = ts_node_child(r, i);
+		const char *field = ts_node_field_name_for_child(r, i);
+		if (!ts_node_is_named(part) && strlen(ts_node_type(part)) < sizeof(red.op) &&
+		    red.op[0] == '\0')
+			strcpy(red.op, ts_node_type(part));
+		else if (is(part, "file_descriptor")) {
+			char *fd = source(w, part);
+			red.fd = atoi(fd);
+			free(fd);
+		} else if (field != NULL && strcmp(field, "destination") == 0 &&
+			   red.target.text == NULL) {
+			red.target = make_word(w, part);
+		}
+	}
+	if (is(r, "heredoc_redirect") && red.op[0] == '\0')
+		strcpy(red.op, "<<");
+	if (red.target.text == NULL)
+		red.target.text = strdup("");
+	red.writes = red.op[0] == '>' || (red.op[0] == '&' && red.op[1] == '>');
+	/* >&2 and 2>&1 point at descriptors, not files. */
+	if (red.writes && strchr(red.op, '&') != NULL && red.target.text[0] >= '0' &&
+	    red.target.text[0] <= '9')
+		red.writes = 0;
+	c->redirects = grow(c->redirects, c->nredirects, sizeof(*c->redirects));
+	c->redirects[c->nredirects++] = red;
+}
+
+static int add_command(struct walk *w, TSNode n, int nesting)
+{
+	struct shell_parse *p = w->out;
+	struct shell_command c = {.piped_to = -1, .nesting = nesting};
+	uint32_t count = ts_node_named_child_count(n);
+
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode part = ts_node_named_child(n, i);
+		if (is(part, "variable_assignment")) {
+			c.assignments = grow(c.assignments, c.nassignments, sizeof(*c.assignments));
+			c.assignments[c.nassignments++] = make_word(w, part);
+		} else if (is(part, "command_name")) {
+			TSNode inner = ts_node_named_child(part, 0);
+			c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+			c.argv[c.argc++] = make_word(w, ts_node_is_null(inner) ? part : inner);
+		} else if (strstr(ts_node_type(part), "redirect") != NULL) {
+			add_redirect(w, &c, part);
+		} else if (c.argc > 0) {
+			c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+			c.argv[c.argc++] = make_word(w, part);
+		}
+	}
+	p->cmds = grow(p->cmds, p->ncmds, sizeof(*p->cmds));
+	p->cmds[p->ncmds] = c;
+	return (int)p->ncmds++;
+}
+
+static void walk_node(struct walk *w, TSNode n, int nesting, int depth);
+
+/* Redirections written after a compound statement apply to everything in it. */
+static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
+{
+	size_t first = w->out->ncmds;
+	uint32_t count = ts_node_named_child_count(n);
+
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode part = ts_node_named_child(n, i);
+		if (strstr(ts_node_type(part), "redirect") == NULL)
+			walk_node(w, part, nesting, depth + 1);
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode part = ts_node_named_child(n, i);
+		if (strstr(ts_node_type(part), "redirect") == NULL)
+			continue;
+		for (size_t k = first; k < w->out->ncmds; k++)
+			if (w->out->cmds[k].nesting == nesting)
+				add_redirect(w, &w->out->cmds[k], part);
+		walk_node(w, part, nesting, depth + 1); /* substitutions inside targets */
+	}
+}
+
+/* In a | b | c each stage's output goes to the next stage's first command. */
+static void walk_pipeline(struct walk *w, TSNode n, int nesting, int depth)
+{
+	int previous = -1;
+	uint32_t count = ts_node_named_child_count(n);
+
+	for (uint32_t i = 0; i < count; i++) {
+		size_t first = w->out->ncmds;
+		walk_node(w, ts_node_named_child(n, i), nesting, depth + 1);
+		if (w->out->ncmds == first)
+			continue;
+		if (previous >= 0)
+			w->out->cmds[previous].piped_to = (int)first;
+		previous = (int)first;
+		for (size_t k = first; k < w->out->ncmds; k++)
+			if (w->out->cmds[k].nesting == nesting)
+				previous = (int)k;
+	}
+}
+
+static void walk_node(struct walk *w, TSNode n, int nesting, int depth)
+{
+	uint32_t count;
+
+	if (depth > MAX_DEPTH) {
+		w->too_deep = 1;
+		return;
+	}
+	if (is(n, "command")) {
+		add_command(w, n, nesting);
+		/* Substitutions inside its words run too. */
+	} else if (is(n, "pipeline")) {
+		walk_pipeline(w, n, nesting, depth);
+		return;
+	} else if (is(n, "redirected_statement")) {
+		walk_redirected(w, n, nesting, depth);
+		return;
+	}
+	if (is(n, "command_substitution") || is(n, "process_substitution"))
+		nesting++;
+	count = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < count; i++)
+		walk_node(w, ts_node_named_child(n, i), nesting, depth + 1);
+}
+
+int shell_parse(const char *line, size_t len, struct shell_parse *out)
+{
+	TSParser *parser = ts_parser_new();
+	struct walk w = {.src = line, .out = out};
+	TSTree *tree;
+
+	memset(out, 0, sizeof(*out));
+	if (parser == NULL || !ts_parser_set_language(parser, tree_sitter_bash())) {
+		if (parser)
+			ts_parser_delete(parser);
+		return -1;
+	}
+	ts_parser_set_timeout_micros(parser, PARSE_TIMEOUT_US);
+	tree = ts_parser_parse_string(parser, NULL, line, (uint32_t)len);
+	if (tree == NULL) {
+		out->error = 1; /* timed out */
+	} else {
+		TSNode root = ts_tree_root_node(tree);
+		out->error = ts_node_has_error(root);
+		walk_node(&w, root, 0, 0);
+		out->error |= w.too_deep;
+		ts_tree_delete(tree);
+	}
+	ts_parser_delete(parser);
+	return 0;
+}
+
+static void free_word(struct shell_word *wd)
+{
+	free(wd->text);
+}
+
+void shell_parse_free(struct shell_parse *p)
+{
+	for (size_t i = 0; i < p->ncmds; i++) {
+		struct shell_command *c = &p->cmds[i];
+		for (size_t k = 0; k < c->argc; k++)
+			free_word(&c->argv[k]);
+		for (size_t k = 0; k < c->nassignments; k++)
+			free_word(&c->assignments[k]);
+		for (size_t k = 0; k < c->nredirects; k++)
+			free_word(&c->redirects[k].target);
+		free(c->argv);
+		free(c->assignments);
+		free(c->redirects);
+	}
+	free(p->cmds);
+	memset(p, 0, sizeof(*p));
+}

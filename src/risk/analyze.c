@@ -1,0 +1,519 @@
+#include "analyze.h"
+
+#include "util/buf.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_NESTING 8
+#define SCRIPT_MAX (64 * 1024)
+
+/* What the wrappers around a command have established so far. */
+struct frame {
+	struct buf via;
+	int as_root;
+	const char *remote_host;
+	int nesting;
+	int depth;
+	const struct shell_command *sc; /* redirections and assignments of the shell command */
+	const char *piped_from, *piped_to;
+};
+
+static void analyze_text(struct analysis *out, const char *text, size_t len, struct frame *f,
+			 const char *how);
+
+void strlist_add(struct strlist *l, const char *s)
+{
+	l->items = realloc(l->items, (l->n + 1) * sizeof(char *));
+	if (l->items == NULL || (l->items[l->n] = strdup(s)) == NULL)
+		abort();
+	l->n++;
+}
+
+static void strlist_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+static int is_one_of(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(name, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Options (short ones split, long ones without dashes) and operands. */
+static void split_args(struct real_command *c, char **argv, int argc)
+{
+	int options_done = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		strlist_add(&c->args, a);
+		if (options_done || a[0] != '-' || a[1] == '\0') {
+			strlist_add(&c->operands, a);
+		} else if (strcmp(a, "--") == 0) {
+			options_done = 1;
+		} else if (a[1] == '-') {
+			char name[128];
+			snprintf(name, sizeof(name), "%.*s", (int)strcspn(a + 2, "="), a + 2);
+			strlist_add(&c->opts, name);
+		} else {
+			for (const char *p = a + 1; *p; p++) {
+				char one[2] = {*p, 0};
+				strlist_add(&c->opts, one);
+			}
+		}
+	}
+}
+
+/* Files the command writes or reads, by what the command is. */
+static void collect_files(struct real_command *c)
+{
+	static const char *const copiers[] = {"cp", "mv", "install", "ln", "rsync", "scp", NULL};
+	static const char *const writers[] = {"tee", "truncate", "touch", NULL};
+	const struct strlist *ops = &c->operands;
+
+	if (is_one_of(c->name, writers))
+		for (size_t i = 0; i < ops->n; i++)
+			strlist_add(&c->writes, ops->items[i]);
+	if (is_one_of(c->name, copiers) && ops->n >= 2)
+		strlist_add(&c->writes, ops->items[ops->n - 1]);
+	if (strcmp(c->name, "dd") == 0)
+		for (size_t i = 0; i < ops->n; i++) {
+			if (starts_with(ops->items[i], "of="))
+				strlist_add(&c->writes, ops->items[i] + 3);
+			if (starts_with(ops->items[i], "if="))
+				strlist_add(&c->reads, ops->items[i] + 3);
+		}
+	if (strcmp(c->name, "sed") == 0) {
+		int in_place = 0;
+		for (size_t i = 0; i < c->opts.n; i++)
+			in_place |= strcmp(c->opts.items[i], "i") == 0 ||
+				    strcmp(c->opts.items[i], "in-place") == 0;
+		for (size_t i = 1; in_place && i < ops->n; i++)
+			strlist_add(&c->writes, ops->items[i]);
+	}
+	for (size_t i = 0; i < ops->n; i++)
+		if (strchr(ops->items[i], '/') != NULL || ops->items[i][0] == '.')
+			strlist_add(&c->reads, ops->items[i]);
+}
+
+static void add_redirects(struct real_command *c, const struct shell_command *sc)
+{
+	for (size_t i = 0; sc && i < sc->nredirects; i++) {
+		const struct shell_redirect *r = &sc->redirects[i];
+		if (r->writes)
+			strlist_add(&c->writes, r->target.text);
+		else if (strcmp(r->op, "<") == 0)
+			strlist_add(&c->reads, r->target.text);
+	}
+	for (size_t i = 0; sc && i < sc->nassignments; i++)
+		strlist_add(&c->env, sc->assignments[i].text);
+}
+
+static void emit(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
+		 int disguised)
+{
+	struct real_command *c;
+
+	out->cmds = realloc(out->cmds, (out->n + 1) * sizeof(*out->cmds));
+	if (out->cmds == NULL)
+		abort();
+	c = &out->cmds[out->n++];
+	memset(c, 0, sizeof(*c));
+	c->path = strdup(argv[0]);
+	c->name = strdup(base_name(argv[0]));
+	c->via = f->via.len ? strdup(buf_cstr(&f->via)) : NULL;
+	c->remote_host = f->remote_host ? strdup(f->remote_host) : NULL;
+	c->piped_from = f->piped_from ? strdup(f->piped_from) : NULL;
+	c->piped_to = f->piped_to ? strdup(f->piped_to) : NULL;
+	c->as_root = f->as_root;
+	c->nesting = f->nesting;
+	c->name_dynamic = dynamic;
+	c->name_disguised = disguised;
+	split_args(c, argv, argc);
+	add_redirects(c, f->sc);
+	collect_files(c);
+}
+
+static void push_via(struct frame *f, const char *what)
+{
+	if (f->via.len)
+		buf_append_str(&f->via, ", ");
+	buf_append_str(&f->via, what);
+}
+
+static int option_takes_value(const char *opt, const char *with_value)
+{
+	return opt[0] == '-' && opt[1] != '-' && opt[1] != '\0' && opt[2] == '\0' &&
+	       strchr(with_value, opt[1]) != NULL;
+}
+
+/* Skips the wrapper's own options; returns the index of the wrapped command. */
+static int skip_options(char **argv, int argc, int i, const char *with_value)
+{
+	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		if (option_takes_value(argv[i], with_value))
+			i++;
+		i++;
+	}
+	return i;
+}
+
+static char *join(char **argv, int argc, int from)
+{
+	struct buf b = {0};
+	char *s;
+
+	for (int i = from; i < argc; i++) {
+		if (i > from)
+			buf_putc(&b, ' ');
+		buf_append_str(&b, argv[i]);
+	}
+	s = strdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
+		   int disguised);
+
+static void recurse_text(struct analysis *out, const char *text, struct frame *f,
+			 const char *how)
+{
+	analyze_text(out, text, strlen(text), f, how);
+}
+
+/* sh -c STRING, or sh FILE: the string or the file's content is analysed. */
+static int unwrap_shell(struct analysis *out, char **argv, int argc, struct frame *f);
+
+static int read_script(const char *path, struct buf *content)
+{
+	char chunk[4096];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	while (content->len < SCRIPT_MAX &&
+	       (n = read(fd, chunk, sizeof(chunk) < SCRIPT_MAX - content->len
+					? sizeof(chunk)
+					: SCRIPT_MAX - content->len)) > 0)
+		buf_append(content, chunk, (size_t)n);
+	close(fd);
+	return 0;
+}
+
+static int analyze_script(struct analysis *out, const char *path, struct frame *f)
+{
+	struct buf content = {0};
+	char how[300];
+
+	if (read_script(path, &content) < 0) {
+		buf_free(&content);
+		return 0;
+	}
+	snprintf(how, sizeof(how), "script %s", path);
+	analyze_text(out, (const char *)content.data, content.len, f, how);
+	if (out->n > 0 && out->cmds[out->n - 1].script == NULL)
+		out->cmds[out->n - 1].script = strdup(path);
+	buf_free(&content);
+	return 1;
+}
+
+static int unwrap_shell(struct analysis *out, char **argv, int argc, struct frame *f)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			recurse_text(out, argv[i + 1], f, "sh -c");
+			return 1;
+		}
+		if (argv[i][0] != '-')
+			return analyze_script(out, argv[i], f);
+	}
+	return 0;
+}
+
+static void unwrap_find(struct analysis *out, char **argv, int argc, struct frame *f)
+{
+	static const char *const exec_opts[] = {"-exec", "-execdir", "-ok", "-okdir", NULL};
+
+	emit(out, argv, argc, f, 0, 0);
+	for (int i = 1; i < argc; i++) {
+		int end = i + 1;
+		if (!is_one_of(argv[i], exec_opts))
+			continue;
+		while (end < argc && strcmp(argv[end], ";") != 0 && strcmp(argv[end], "+") != 0)
+			end++;
+		if (end > i + 1) {
+			push_via(f, "find -exec");
+			unwrap(out, argv + i + 1, end - i - 1, f, 0, 0);
+		}
+		i = end;
+	}
+}
+
+/* ssh HOST COMMAND: ssh itself, and the command it runs elsewhere. */
+static void unwrap_ssh(struct analysis *out, char **argv, int argc, struct frame *f)
+{
+	int host = skip_options(argv, argc, 1, "bcDEeFIiJLlmOopQRSWw");
+	char *remote;
+
+	emit(out, argv, argc, f, 0, 0);
+	if (host + 1 >= argc)
+		return;
+	remote = join(argv, argc, host + 1);
+	f->remote_host = argv[host];
+	push_via(f, "ssh");
+	recurse_text(out, remote, f, NULL);
+	free(remote);
+}
+
+static int sudo_as_root(char **argv, int argc, int end)
+{
+	for (int i = 1; i + 1 < end && i < argc; i++)
+		if (strcmp(argv[i], "-u") == 0)
+			return strcmp(argv[i + 1], "root") == 0 || strcmp(argv[i + 1], "#0") == 0;
+	return 1;
+}
+
+static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
+		   int disguised)
+{
+	static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "ash", NULL};
+	static const char *const plain[] = {"nohup", "time", "command", "builtin", "exec",
+					    "setsid", "unbuffer", NULL};
+	const char *name;
+	int next;
+
+	if (argc <= 0)
+		return;
+	name = base_name(argv[0]);
+	if (dynamic || f->depth > MAX_NESTING) {
+		emit(out, argv, argc, f, dynamic, disguised);
+		return;
+	}
+	if (strcmp(name, "sudo") == 0 || strcmp(name, "doas") == 0) {
+		next = skip_options(argv, argc, 1, "ugpCDhrtUT");
+		if (next >= argc) {
+			emit(out, argv, argc, f, 0, disguised); /* sudo -i, sudo -s: a root shell */
+			return;
+		}
+		f->as_root = sudo_as_root(argv, argc, next);
+		push_via(f, name);
+	} else if (strcmp(name, "env") == 0) {
+		int first = skip_options(argv, argc, 1, "uCS");
+		size_t before = out->n;
+		next = first;
+		while (next < argc && strchr(argv[next], '=') != NULL && argv[next][0] != '=')
+			next++;
+		if (next >= argc) {
+			emit(out, argv, argc, f, 0, disguised);
+			return;
+		}
+		push_via(f, "env");
+		unwrap(out, argv + next, argc - next, f, 0, 0);
+		/* env's assignments reach the command it runs. */
+		for (size_t k = before; k < out->n; k++)
+			for (int i = first; i < next; i++)
+				strlist_add(&out->cmds[k].env, argv[i]);
+		return;
+	} else if (is_one_of(name, plain)) {
+		next = skip_options(argv, argc, 1, "");
+		push_via(f, name);
+	} else if (strcmp(name, "nice") == 0 || strcmp(name, "ionice") == 0 ||
+		   strcmp(name, "stdbuf") == 0 || strcmp(name, "chrt") == 0) {
+		next = skip_options(argv, argc, 1, "ncptioe");
+		push_via(f, name);
+	} else if (strcmp(name, "timeout") == 0) {
+		next = skip_options(argv, argc, 1, "sk") + 1; /* then the duration */
+		push_via(f, name);
+	} else if (strcmp(name, "xargs") == 0) {
+		next = skip_options(argv, argc, 1, "IinPdELsa");
+		if (next >= argc) {
+			emit(out, argv, argc, f, 0, disguised);
+			return;
+		}
+		push_via(f, "xargs");
+	} else if (strcmp(name, "find") == 0) {
+		unwrap_find(out, argv, argc, f);
+		return;
+	} else if (strcmp(name, "ssh") == 0) {
+		unwrap_ssh(out, argv, argc, f);
+		return;
+	} else if (strcmp(name, "eval") == 0) {
+		char *text = join(argv, argc, 1);
+		recurse_text(out, text, f, "eval");
+		free(text);
+		return;
+	} else if (strcmp(name, "su") == 0) {
+		for (int i = 1; i + 1 < argc; i++)
+			if (strcmp(argv[i], "-c") == 0) {
+				f->as_root = 1;
+				recurse_text(out, argv[i + 1], f, "su -c");
+				return;
+			}
+		emit(out, argv, argc, f, 0, disguised);
+		return;
+	} else if (is_one_of(name, shells)) {
+		/* sh -c STRING and sh FILE are judged by what they run; a bare shell
+		 * is an interactive interpreter. */
+		if (!unwrap_shell(out, argv, argc, f))
+			emit(out, argv, argc, f, 0, disguised);
+		return;
+	} else {
+		emit(out, argv, argc, f, 0, disguised);
+		if (strchr(argv[0], '/') != NULL)
+			analyze_script(out, argv[0], f);
+		return;
+	}
+	unwrap(out, argv + next, argc - next, f, 0, 0);
+}
+
+static void frame_copy(struct frame *dst, const struct frame *src)
+{
+	*dst = *src;
+	memset(&dst->via, 0, sizeof(dst->via));
+	buf_append(&dst->via, src->via.data, src->via.len);
+}
+
+/* The real name of the command at the other end of a pipe, wrappers skipped. */
+static const char *pipe_peer(const struct shell_command *sc)
+{
+	static const char *const wrappers[] = {"sudo", "doas", "env",	"nohup", "time",
+					       "nice", "stdbuf", "command", NULL};
+
+	for (size_t i = 0; i < sc->argc; i++) {
+		const char *name = base_name(sc->argv[i].text);
+		if (sc->argv[i].text[0] == '-' || strchr(sc->argv[i].text, '=') != NULL ||
+		    is_one_of(name, wrappers))
+			continue;
+		return name;
+	}
+	return sc->argc ? base_name(sc->argv[0].text) : NULL;
+}
+
+static void from_parse(struct analysis *out, const struct shell_parse *p,
+		       const struct frame *base)
+{
+	for (size_t i = 0; i < p->ncmds; i++) {
+		const struct shell_command *sc = &p->cmds[i];
+		struct frame f;
+		char **argv;
+
+		if (sc->argc == 0)
+			continue;
+		frame_copy(&f, base);
+		f.sc = sc;
+		f.nesting = base->nesting + sc->nesting;
+		f.depth = base->depth + 1;
+		f.piped_to = sc->piped_to >= 0 ? pipe_peer(&p->cmds[sc->piped_to]) : NULL;
+		for (size_t k = 0; k < p->ncmds; k++)
+			if (p->cmds[k].piped_to == (int)i)
+				f.piped_from = pipe_peer(&p->cmds[k]);
+		argv = calloc(sc->argc + 1, sizeof(char *));
+		if (argv == NULL)
+			abort();
+		for (size_t k = 0; k < sc->argc; k++)
+			argv[k] = sc->argv[k].text;
+		unwrap(out, argv, (int)sc->argc, &f, sc->argv[0].dynamic, sc->argv[0].disguised);
+		free(argv);
+		buf_free(&f.via);
+	}
+}
+
+static void analyze_text(struct analysis *out, const char *text, size_t len, struct frame *f,
+			 const char *how)
+{
+	struct shell_parse p;
+	struct frame inner;
+
+	if (f->depth > MAX_NESTING) {
+		out->too_deep = 1;
+		return;
+	}
+	if (shell_parse(text, len, &p) < 0)
+		abort();
+	out->parse_error |= p.error;
+	frame_copy(&inner, f);
+	inner.depth = f->depth + 1;
+	inner.sc = NULL;
+	if (how != NULL)
+		push_via(&inner, how);
+	from_parse(out, &p, &inner);
+	buf_free(&inner.via);
+	shell_parse_free(&p);
+}
+
+int analyze_line(const char *line, size_t len, struct analysis *out)
+{
+	struct frame f = {0};
+
+	memset(out, 0, sizeof(*out));
+	analyze_text(out, line, len, &f, NULL);
+	return 0;
+}
+
+int analyze_argv(char *const *argv, struct analysis *out)
+{
+	struct frame f = {0};
+	int argc = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (argv[argc] != NULL)
+		argc++;
+	unwrap(out, (char **)argv, argc, &f, 0, 0);
+	buf_free(&f.via);
+	return 0;
+}
+
+void analysis_free(struct analysis *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct real_command *c = &a->cmds[i];
+		free(c->name);
+		free(c->path);
+		free(c->via);
+		free(c->remote_host);
+		free(c->piped_from);
+		free(c->piped_to);
+		free(c->script);
+		strlist_free(&c->args);
+		strlist_free(&c->opts);
+		strlist_free(&c->operands);
+		strlist_free(&c->writes);
+		strlist_free(&c->reads);
+		strlist_free(&c->env);
+	}
+	free(a->cmds);
+	memset(a, 0, sizeof(*a));
+}

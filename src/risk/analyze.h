@@ -1,0 +1,55 @@
+/* From parsed shell commands to the commands that really run: wrappers
+ * (sudo, env, nohup, timeout, nice, xargs, find -exec, sh -c, eval, ssh ...)
+ * are looked through, short options are split (-rf is -r -f), and the paths a
+ * command writes or reads are collected, redirections included. */
+#ifndef ESCORT_ANALYZE_H
+#define ESCORT_ANALYZE_H
+
+#include "shellparse.h"
+
+#include <stddef.h>
+
+struct strlist {
+	char **items;
+	size_t n;
+};
+
+struct real_command {
+	char *name;           /* basename of the program that runs */
+	char *path;           /* as written (may contain a directory) */
+	struct strlist args;  /* everything after the name */
+	struct strlist opts;  /* options: "r", "f" from -rf; "force" from --force */
+	struct strlist operands; /* arguments that are not options */
+	struct strlist writes;   /* files written: redirections, tee, dd of=, sed -i, cp/mv targets ... */
+	struct strlist reads;    /* files read: < redirections and file operands */
+	struct strlist env;      /* NAME=value set for it */
+	char *piped_from;        /* the program whose output it reads, or NULL */
+	char *piped_to;          /* the program that reads its output, or NULL */
+	char *via;               /* the wrappers it was found through, e.g. "sudo, sh -c" */
+	char *remote_host;       /* runs on another host (ssh HOST CMD) */
+	char *script;            /* a script file it runs, when read */
+	int as_root;
+	int name_dynamic;        /* its name is computed when the line runs */
+	int name_disguised;      /* its name was written with quotes or escapes */
+	int nesting;
+};
+
+struct analysis {
+	struct real_command *cmds;
+	size_t n;
+	int parse_error;
+	int too_deep;
+};
+
+/* Analyses a command line. Script files run by name or by sh/bash are read
+ * (at most 64 KiB) and analysed as well. */
+int analyze_line(const char *line, size_t len, struct analysis *out);
+
+/* Analyses one exec: argv as the kernel would run it. */
+int analyze_argv(char *const *argv, struct analysis *out);
+
+void analysis_free(struct analysis *a);
+
+void strlist_add(struct strlist *l, const char *s);
+
+#endif

@@ -19,6 +19,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"run", cmd_run, "run a program (default: your shell) on a recorded terminal"},
+    {"explain", cmd_explain, "rate a command line and explain it in plain words"},
     {"export", cmd_export, "print a session log as asciicast, text or JSON"},
     {"replay", cmd_replay, "play a recorded session in this terminal"},
     {"verify", cmd_verify, "check that session logs are whole and unaltered"},

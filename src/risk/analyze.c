@@ -202,8 +202,7 @@ static char *join(char **argv, int argc, int from)
 static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
 		   int disguised);
 
-static void recurse_text(struct analysis *out, const char *text, struct frame *f,
-			 const char *how)
+static void recurse_text(struct analysis *out, const char *text, struct frame *f, const char *how)
 {
 	analyze_text(out, text, strlen(text), f, how);
 }
@@ -224,10 +223,10 @@ static int read_script(const char *path, struct buf *content)
 		close(fd);
 		return -1;
 	}
-	while (content->len < SCRIPT_MAX &&
-	       (n = read(fd, chunk, sizeof(chunk) < SCRIPT_MAX - content->len
-					? sizeof(chunk)
-					: SCRIPT_MAX - content->len)) > 0)
+	while (content->len < SCRIPT_MAX && (n = read(fd, chunk,
+						      sizeof(chunk) < SCRIPT_MAX - content->len
+							  ? sizeof(chunk)
+							  : SCRIPT_MAX - content->len)) > 0)
 		buf_append(content, chunk, (size_t)n);
 	close(fd);
 	return 0;
@@ -310,8 +309,8 @@ static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f,
 		   int disguised)
 {
 	static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "ash", NULL};
-	static const char *const plain[] = {"nohup", "time", "command", "builtin", "exec",
-					    "setsid", "unbuffer", NULL};
+	static const char *const plain[] = {"nohup", "time",   "command",  "builtin",
+					    "exec",  "setsid", "unbuffer", NULL};
 	const char *name;
 	int next;
 
@@ -396,7 +395,10 @@ static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f,
 			analyze_script(out, argv[0], f);
 		return;
 	}
-	unwrap(out, argv + next, argc - next, f, 0, 0);
+	if (next >= argc) /* "exec 3>file", "nohup" alone: the wrapper is the command */
+		emit(out, argv, argc, f, 0, disguised);
+	else
+		unwrap(out, argv + next, argc - next, f, 0, 0);
 }
 
 static void frame_copy(struct frame *dst, const struct frame *src)
@@ -409,7 +411,7 @@ static void frame_copy(struct frame *dst, const struct frame *src)
 /* The real name of the command at the other end of a pipe, wrappers skipped. */
 static const char *pipe_peer(const struct shell_command *sc)
 {
-	static const char *const wrappers[] = {"sudo", "doas", "env",	"nohup", "time",
+	static const char *const wrappers[] = {"sudo", "doas",	 "env",	    "nohup", "time",
 					       "nice", "stdbuf", "command", NULL};
 
 	for (size_t i = 0; i < sc->argc; i++) {
@@ -422,8 +424,7 @@ static const char *pipe_peer(const struct shell_command *sc)
 	return sc->argc ? base_name(sc->argv[0].text) : NULL;
 }
 
-static void from_parse(struct analysis *out, const struct shell_parse *p,
-		       const struct frame *base)
+static void from_parse(struct analysis *out, const struct shell_parse *p, const struct frame *base)
 {
 	for (size_t i = 0; i < p->ncmds; i++) {
 		const struct shell_command *sc = &p->cmds[i];

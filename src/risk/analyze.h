@@ -15,22 +15,23 @@ struct strlist {
 };
 
 struct real_command {
-	char *name;           /* basename of the program that runs */
-	char *path;           /* as written (may contain a directory) */
-	struct strlist args;  /* everything after the name */
-	struct strlist opts;  /* options: "r", "f" from -rf; "force" from --force */
+	char *name;		 /* basename of the program that runs */
+	char *path;		 /* as written (may contain a directory) */
+	struct strlist args;	 /* everything after the name */
+	struct strlist opts;	 /* options: "r", "f" from -rf; "force" from --force */
 	struct strlist operands; /* arguments that are not options */
-	struct strlist writes;   /* files written: redirections, tee, dd of=, sed -i, cp/mv targets ... */
-	struct strlist reads;    /* files read: < redirections and file operands */
-	struct strlist env;      /* NAME=value set for it */
-	char *piped_from;        /* the program whose output it reads, or NULL */
-	char *piped_to;          /* the program that reads its output, or NULL */
-	char *via;               /* the wrappers it was found through, e.g. "sudo, sh -c" */
-	char *remote_host;       /* runs on another host (ssh HOST CMD) */
-	char *script;            /* a script file it runs, when read */
+	struct strlist
+	    writes; /* files written: redirections, tee, dd of=, sed -i, cp/mv targets ... */
+	struct strlist reads; /* files read: < redirections and file operands */
+	struct strlist env;   /* NAME=value set for it */
+	char *piped_from;     /* the program whose output it reads, or NULL */
+	char *piped_to;	      /* the program that reads its output, or NULL */
+	char *via;	      /* the wrappers it was found through, e.g. "sudo, sh -c" */
+	char *remote_host;    /* runs on another host (ssh HOST CMD) */
+	char *script;	      /* a script file it runs, when read */
 	int as_root;
-	int name_dynamic;        /* its name is computed when the line runs */
-	int name_disguised;      /* its name was written with quotes or escapes */
+	int name_dynamic;   /* its name is computed when the line runs */
+	int name_disguised; /* its name was written with quotes or escapes */
 	int nesting;
 };
 

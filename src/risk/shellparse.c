@@ -190,7 +190,7 @@ static void add_redirect(struct walk *w, struct shell_command *c, TSNode r)
 		strcpy(red.op, "<<");
 	if (red.target.text == NULL)
 		red.target.text = strdup("");
-	red.writes = red.op[0] == '>' || (red.op[0] == '&' && red.op[1] == '>');
+	red.writes = strchr(red.op, '>') != NULL;
 	/* >&2 and 2>&1 point at descriptors, not files. */
 	if (red.writes && strchr(red.op, '&') != NULL && red.target.text[0] >= '0' &&
 	    red.target.text[0] <= '9')
@@ -228,6 +228,34 @@ static int add_command(struct walk *w, TSNode n, int nesting)
 
 static void walk_node(struct walk *w, TSNode n, int nesting, int depth);
 
+/* export, declare, local, readonly, typeset and unset change the shell itself:
+ * they become commands named after the keyword. A bare NAME=value is "assign". */
+static void add_declaration(struct walk *w, TSNode n, int nesting)
+{
+	struct shell_parse *p = w->out;
+	struct shell_command c = {.piped_to = -1, .nesting = nesting};
+	uint32_t count = ts_node_child_count(n);
+	struct shell_word keyword = {0};
+
+	if (is(n, "variable_assignment")) {
+		keyword.text = strdup("assign");
+		c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+		c.argv[c.argc++] = keyword;
+		c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+		c.argv[c.argc++] = make_word(w, n);
+	} else {
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode part = ts_node_child(n, i);
+			c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+			c.argv[c.argc++] = ts_node_is_named(part)
+					       ? make_word(w, part)
+					       : (struct shell_word){.text = source(w, part)};
+		}
+	}
+	p->cmds = grow(p->cmds, p->ncmds, sizeof(*p->cmds));
+	p->cmds[p->ncmds++] = c;
+}
+
 /* Redirections written after a compound statement apply to everything in it. */
 static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
 {
@@ -238,6 +266,15 @@ static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
 		TSNode part = ts_node_named_child(n, i);
 		if (strstr(ts_node_type(part), "redirect") == NULL)
 			walk_node(w, part, nesting, depth + 1);
+	}
+	if (w->out->ncmds == first) {
+		/* "> file" alone still truncates the file: a no-op command carries it. */
+		struct shell_command c = {.piped_to = -1, .nesting = nesting};
+		c.argv = grow(NULL, 0, sizeof(*c.argv));
+		c.argv[0] = (struct shell_word){.text = strdup(":")};
+		c.argc = 1;
+		w->out->cmds = grow(w->out->cmds, w->out->ncmds, sizeof(*w->out->cmds));
+		w->out->cmds[w->out->ncmds++] = c;
 	}
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode part = ts_node_named_child(n, i);
@@ -281,6 +318,10 @@ static void walk_node(struct walk *w, TSNode n, int nesting, int depth)
 	if (is(n, "command")) {
 		add_command(w, n, nesting);
 		/* Substitutions inside its words run too. */
+	} else if (is(n, "declaration_command") || is(n, "unset_command") ||
+		   (is(n, "variable_assignment") && !is(ts_node_parent(n), "command") &&
+		    !is(ts_node_parent(n), "declaration_command"))) {
+		add_declaration(w, n, nesting);
 	} else if (is(n, "pipeline")) {
 		walk_pipeline(w, n, nesting, depth);
 		return;

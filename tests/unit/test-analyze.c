@@ -69,7 +69,8 @@ int main(void)
 	CHECK_STR(name(1), "systemctl");
 	CHECK_STR(a.cmds[1].remote_host, "db1");
 
-	line("echo x | tee -a /etc/sudoers; dd if=/dev/zero of=/dev/sda bs=1M; sed -i s/a/b/ /etc/ssh/sshd_config");
+	line("echo x | tee -a /etc/sudoers; dd if=/dev/zero of=/dev/sda bs=1M; sed -i s/a/b/ "
+	     "/etc/ssh/sshd_config");
 	CHECK(a.n == 4);
 	CHECK(has(&a.cmds[1].writes, "/etc/sudoers"));
 	CHECK(has(&a.cmds[2].writes, "/dev/sda"));

@@ -1,0 +1,382 @@
+#include "risk.h"
+
+#include "util/buf.h"
+#include "util/visible.h"
+#include "whatis.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef ESCORT_RULESDIR
+#define ESCORT_RULESDIR "/usr/local/share/escort/rules"
+#endif
+
+#define LIST_SHOWN 4
+
+struct risk_engine {
+	struct rule_set rules;
+};
+
+const char *risk_default_rules_dir(void)
+{
+	static char beside_build[PATH_MAX];
+	const char *env = getenv("ESCORT_RULES");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	if (access(ESCORT_RULESDIR, R_OK) == 0)
+		return ESCORT_RULESDIR;
+	/* An uninstalled build: BUILD/src/escort next to SOURCE/rules. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		for (int up = 0; up < 4; up++) {
+			char *slash = strrchr(exe, '/');
+			if (slash == NULL)
+				break;
+			*slash = '\0';
+			if (strlen(exe) + sizeof("/rules") > sizeof(beside_build))
+				break;
+			strcpy(beside_build, exe);
+			strcat(beside_build, "/rules");
+			if (access(beside_build, R_OK) == 0)
+				return beside_build;
+		}
+	}
+	return ESCORT_RULESDIR;
+}
+
+struct risk_engine *risk_engine_new(const char *rules_dir, struct error *err)
+{
+	struct risk_engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		error_errno(err, "out of memory");
+		return NULL;
+	}
+	if (rules_load(&e->rules, rules_dir, err) < 0) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void risk_engine_free(struct risk_engine *e)
+{
+	if (e == NULL)
+		return;
+	rules_free(&e->rules);
+	free(e);
+}
+
+const struct rule_set *risk_engine_rules(const struct risk_engine *e)
+{
+	return &e->rules;
+}
+
+static void append_list(struct buf *b, const struct strlist *l, const char *none)
+{
+	size_t shown = l->n < LIST_SHOWN ? l->n : LIST_SHOWN;
+
+	if (l->n == 0) {
+		buf_append_str(b, none);
+		return;
+	}
+	for (size_t i = 0; i < shown; i++) {
+		if (i > 0)
+			buf_append_str(b, i + 1 == shown && shown == l->n ? " and " : ", ");
+		visible_append(b, l->items[i], strlen(l->items[i]));
+	}
+	if (l->n > shown)
+		buf_printf(b, " and %zu more", l->n - shown);
+}
+
+static void append_value(struct buf *b, const char *s, const char *none)
+{
+	if (s == NULL || s[0] == '\0')
+		buf_append_str(b, none);
+	else
+		visible_append(b, s, strlen(s));
+}
+
+/* Fills {placeholders} with the command's own values, made visible. */
+static char *fill(const char *tmpl, const struct real_command *c)
+{
+	struct buf b = {0};
+	char *s;
+
+	for (const char *p = tmpl; *p; p++) {
+		const char *end = *p == '{' ? strchr(p, '}') : NULL;
+		char key[32];
+		if (end == NULL || end - p - 1 >= (long)sizeof(key)) {
+			buf_putc(&b, (uint8_t)*p);
+			continue;
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(end - p - 1), p + 1);
+		if (strcmp(key, "command") == 0)
+			append_value(&b, c->name, "the program");
+		else if (strcmp(key, "operands") == 0)
+			append_list(&b, &c->operands, "nothing named");
+		else if (strcmp(key, "subcommand") == 0)
+			append_value(&b, c->operands.n ? c->operands.items[0] : NULL, "nothing");
+		else if (strcmp(key, "target") == 0)
+			append_value(&b,
+				     c->operands.n ? c->operands.items[c->operands.n - 1] : NULL,
+				     "nothing named");
+		else if (strcmp(key, "writes") == 0)
+			append_list(&b, &c->writes, "no file named");
+		else if (strcmp(key, "reads") == 0)
+			append_list(&b, &c->reads, "no file named");
+		else if (strcmp(key, "env") == 0)
+			append_list(&b, &c->env, "nothing");
+		else if (strcmp(key, "host") == 0)
+			append_value(&b, c->remote_host, "another computer");
+		else if (strcmp(key, "piped_from") == 0)
+			append_value(&b, c->piped_from, "another program");
+		else if (strcmp(key, "piped_to") == 0)
+			append_value(&b, c->piped_to, "another program");
+		else {
+			buf_putc(&b, (uint8_t)*p);
+			continue;
+		}
+		p = end;
+	}
+	s = strdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static struct finding *add(struct risk_report *r, const char *id, int level)
+{
+	struct finding *f;
+
+	r->findings = realloc(r->findings, (r->n + 1) * sizeof(*r->findings));
+	if (r->findings == NULL)
+		abort();
+	f = &r->findings[r->n++];
+	memset(f, 0, sizeof(*f));
+	f->rule = strdup(id);
+	f->level = level;
+	if (level > r->level)
+		r->level = level;
+	return f;
+}
+
+static void add_builtin(struct risk_report *r, const char *id, int level, char *explain,
+			const char *why, const char *ask, const char *attack)
+{
+	struct finding *f = add(r, id, level);
+
+	f->explain = explain;
+	f->why = strdup(why);
+	f->ask = strdup(ask);
+	f->undo = strdup("unknown");
+	if (attack)
+		strlist_add(&f->attack, attack);
+}
+
+static void add_rule_finding(struct risk_report *r, const struct rule *rule,
+			     const struct real_command *c)
+{
+	struct finding *f = add(r, rule->id, rule->level);
+
+	for (size_t i = 0; i < rule->attack.n; i++)
+		strlist_add(&f->attack, rule->attack.items[i]);
+	f->explain = fill(rule->explain, c);
+	f->why = fill(rule->why, c);
+	f->ask = fill(rule->ask, c);
+	f->undo = strdup(rule->undo);
+}
+
+static void unknown_program(struct risk_report *r, const struct real_command *c)
+{
+	char summary[300], *explain;
+	struct buf b = {0};
+
+	whatis_lookup(c->name, summary, sizeof(summary));
+	buf_append_str(&b, "Runs ");
+	visible_append(&b, c->name, strlen(c->name));
+	if (summary[0]) {
+		buf_append_str(
+		    &b, ", a program escort has no rule for. Its manual describes it as: \"");
+		visible_append(&b, summary, strlen(summary));
+		buf_append_str(&b, "\".");
+	} else {
+		buf_append_str(&b,
+			       ", a program escort has no rule for and that has no manual page.");
+	}
+	explain = strdup(buf_cstr(&b));
+	buf_free(&b);
+	add_builtin(r, "unknown-program", LEVEL_MEDIUM, explain,
+		    "unknown program: ask the operator what it does",
+		    "What does this program do, and what will it change?", NULL);
+}
+
+static void rate_command(struct risk_engine *e, struct risk_report *r, const struct real_command *c)
+{
+	int matched = 0;
+
+	if (c->name_dynamic) {
+		add_builtin(r, "computed-command", LEVEL_HIGH,
+			    fill("Runs a program whose name is only decided when the line runs "
+				 "({command}). Nobody can tell in advance what it will be.",
+				 c),
+			    "a command name built at run time hides what really runs",
+			    "Why is the program's name computed? Type the real command instead.",
+			    "T1027");
+		return;
+	}
+	if (c->name_disguised)
+		add_builtin(r, "disguised-command", LEVEL_HIGH,
+			    fill("Runs {command}, but its name is written in a disguised way "
+				 "(quotes, backslashes or escape codes inside the name).",
+				 c),
+			    "disguising a command's name is a way to slip it past a reviewer",
+			    "Why is the name of the program disguised? Type it plainly.", "T1027");
+	for (size_t i = 0; i < e->rules.n; i++)
+		if (rule_matches(&e->rules.rules[i], c)) {
+			add_rule_finding(r, &e->rules.rules[i], c);
+			matched = 1;
+		}
+	if (!matched)
+		unknown_program(r, c);
+}
+
+static int by_level(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	return y->level - x->level;
+}
+
+static void summarise(struct risk_report *r)
+{
+	struct buf b = {0};
+	const struct finding *top;
+	char level[16];
+
+	if (r->n == 0) {
+		r->summary = strdup("Nothing to run.");
+		return;
+	}
+	/* Stable enough: equal levels keep their order of appearance. */
+	for (size_t i = 1; i < r->n; i++)
+		for (size_t k = i; k > 0 && by_level(&r->findings[k - 1], &r->findings[k]) > 0;
+		     k--) {
+			struct finding t = r->findings[k];
+			r->findings[k] = r->findings[k - 1];
+			r->findings[k - 1] = t;
+		}
+	top = &r->findings[0];
+	snprintf(level, sizeof(level), "%s", level_name(r->level));
+	level[0] = (char)(level[0] - 'a' + 'A');
+	if (r->level == LEVEL_INFO)
+		buf_printf(&b, "Harmless. %s", top->explain);
+	else
+		buf_printf(&b, "%s risk. %s", level, top->explain);
+	if (r->level >= LEVEL_MEDIUM) {
+		if (strcmp(top->undo, "no") == 0)
+			buf_append_str(&b, " It cannot be undone.");
+		buf_printf(&b, " Ask the operator: %s", top->ask);
+	}
+	if (r->n > 1)
+		buf_printf(&b, " (%zu more finding%s below.)", r->n - 1, r->n == 2 ? "" : "s");
+	r->summary = strdup(buf_cstr(&b));
+	buf_free(&b);
+}
+
+static void rate(struct risk_engine *e, const struct analysis *a, struct risk_report *r)
+{
+	if (a->parse_error)
+		add_builtin(r, "parse-error", LEVEL_HIGH,
+			    strdup("The line is not a complete, well-formed command, so what it "
+				   "would do cannot be checked."),
+			    "a line that does not parse may hide what it does",
+			    "Please type the command again, plainly and complete.", NULL);
+	if (a->too_deep)
+		add_builtin(r, "too-deep", LEVEL_HIGH,
+			    strdup("The line nests commands inside commands too deeply to check."),
+			    "deep nesting is a way to hide what runs",
+			    "Why is the command built this way? Type the real command.", "T1027");
+	for (size_t i = 0; i < a->n; i++)
+		rate_command(e, r, &a->cmds[i]);
+	summarise(r);
+}
+
+static void show_line(struct risk_report *r, const char *line, size_t len)
+{
+	struct buf b = {0};
+
+	if (visible_append(&b, line, len) > 0) {
+		struct buf x = {0};
+		buf_append_str(&x, "The line contains characters that hide or change how it looks "
+				   "(shown here as \\x.. and <U+....>): what you see may not be "
+				   "what runs.");
+		add_builtin(r, "hidden-characters", LEVEL_HIGH, strdup(buf_cstr(&x)),
+			    "control characters, escape sequences and invisible or "
+			    "right-to-left characters can hide part of a command",
+			    "Why does the command contain hidden characters? Type it again "
+			    "without them.",
+			    "T1036");
+		buf_free(&x);
+	}
+	r->line = strdup(buf_cstr(&b));
+	buf_free(&b);
+}
+
+int risk_rate_line(struct risk_engine *e, const char *line, size_t len, struct risk_report *r)
+{
+	struct analysis a;
+
+	memset(r, 0, sizeof(*r));
+	show_line(r, line, len);
+	if (analyze_line(line, len, &a) < 0)
+		return -1;
+	rate(e, &a, r);
+	analysis_free(&a);
+	return 0;
+}
+
+int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report *r)
+{
+	struct analysis a;
+	struct buf joined = {0};
+
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; argv[i]; i++) {
+		if (i)
+			buf_putc(&joined, ' ');
+		buf_append_str(&joined, argv[i]);
+	}
+	show_line(r, (const char *)joined.data ? buf_cstr(&joined) : "", joined.len);
+	buf_free(&joined);
+	if (analyze_argv(argv, &a) < 0)
+		return -1;
+	rate(e, &a, r);
+	analysis_free(&a);
+	return 0;
+}
+
+void risk_report_free(struct risk_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct finding *f = &r->findings[i];
+		for (size_t k = 0; k < f->attack.n; k++)
+			free(f->attack.items[k]);
+		free(f->attack.items);
+		free(f->rule);
+		free(f->explain);
+		free(f->why);
+		free(f->ask);
+		free(f->undo);
+	}
+	free(r->findings);
+	free(r->line);
+	free(r->summary);
+	memset(r, 0, sizeof(*r));
+}

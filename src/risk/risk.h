@@ -1,0 +1,40 @@
+/* The risk engine: rates a command line, or one exec's argv, against the
+ * rules, and explains each finding for a reader who does not know Linux.
+ * `escort explain` and the exec gate use the same calls, so they agree. */
+#ifndef ESCORT_RISK_H
+#define ESCORT_RISK_H
+
+#include "rules.h"
+#include "util/error.h"
+
+struct finding {
+	char *rule; /* rule id, or a built-in id such as "unknown-program" */
+	int level;
+	struct strlist attack;
+	char *explain; /* with the command's own paths, hosts and accounts filled in */
+	char *why, *ask, *undo;
+};
+
+struct risk_report {
+	int level;
+	char *line;    /* the line as the escort must see it (hidden characters shown) */
+	char *summary; /* one paragraph */
+	struct finding *findings;
+	size_t n;
+};
+
+struct risk_engine;
+
+struct risk_engine *risk_engine_new(const char *rules_dir, struct error *err);
+void risk_engine_free(struct risk_engine *e);
+const struct rule_set *risk_engine_rules(const struct risk_engine *e);
+
+int risk_rate_line(struct risk_engine *e, const char *line, size_t len, struct risk_report *r);
+int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report *r);
+void risk_report_free(struct risk_report *r);
+
+/* Where the shipped rules are: ESCORT_RULES, the installed directory, or the
+ * source tree next to an uninstalled build. */
+const char *risk_default_rules_dir(void);
+
+#endif

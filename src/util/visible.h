@@ -1,0 +1,15 @@
+/* Showing operator-controlled text so that nothing in it can hide: control
+ * characters and escape sequences as \xHH, bidirectional overrides and
+ * invisible characters as <U+XXXX>, invalid UTF-8 as \xHH. */
+#ifndef ESCORT_VISIBLE_H
+#define ESCORT_VISIBLE_H
+
+#include "buf.h"
+
+#include <stddef.h>
+
+/* Appends the visible form of s[0..len); returns how many characters had to be
+ * made visible (0: the text was shown as it is). Tabs and newlines count. */
+size_t visible_append(struct buf *out, const char *s, size_t len);
+
+#endif

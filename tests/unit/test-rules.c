@@ -1,0 +1,56 @@
+/* Runs every rule's test_hit and test_miss examples through the engine:
+ * a hit must produce a finding from that rule, a miss must not.
+ *   test-rules RULES_DIR */
+#include "check.h"
+#include "risk/risk.h"
+
+#include <stdio.h>
+
+static int found(const struct risk_report *r, const char *id)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->findings[i].rule, id) == 0)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct risk_engine *e;
+	const struct rule_set *rules;
+	struct error err;
+	size_t examples = 0;
+
+	if (argc != 2)
+		return 2;
+	e = risk_engine_new(argv[1], &err);
+	if (e == NULL) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	rules = risk_engine_rules(e);
+	for (size_t i = 0; i < rules->n; i++) {
+		const struct rule *rule = &rules->rules[i];
+		for (int miss = 0; miss <= 1; miss++) {
+			const struct strlist *lines = miss ? &rule->test_miss : &rule->test_hit;
+			for (size_t k = 0; k < lines->n; k++) {
+				struct risk_report rep;
+				const char *line = lines->items[k];
+				risk_rate_line(e, line, strlen(line), &rep);
+				if (found(&rep, rule->id) == miss) {
+					fprintf(stderr, "%s:%d: rule %s %s \"%s\" (rated %s)\n",
+						rule->file, rule->line, rule->id,
+						miss ? "matches its test_miss"
+						     : "misses its test_hit",
+						line, level_name(rep.level));
+					check_failures++;
+				}
+				examples++;
+				risk_report_free(&rep);
+			}
+		}
+	}
+	printf("%zu rules, %zu examples checked\n", rules->n, examples);
+	risk_engine_free(e);
+	CHECK_DONE();
+}

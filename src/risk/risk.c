@@ -16,9 +16,49 @@
 
 #define LIST_SHOWN 4
 
+/* Rules by the plain program names they apply to, so that a command is only
+ * checked against its own rules and the rules that apply to any program. */
+struct name_entry {
+	const char *name;
+	size_t rule;
+};
+
 struct risk_engine {
 	struct rule_set rules;
+	struct name_entry *by_name; /* sorted by name, then rule */
+	size_t nby_name;
+	size_t *any_name; /* rules without plain command names, in order */
+	size_t nany;
 };
+
+static int by_name_cmp(const void *a, const void *b)
+{
+	const struct name_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static void build_index(struct risk_engine *e)
+{
+	for (size_t i = 0; i < e->rules.n; i++) {
+		const struct rule *r = &e->rules.rules[i];
+		if (!rule_literal_commands(r)) {
+			e->any_name = realloc(e->any_name, (e->nany + 1) * sizeof(size_t));
+			if (e->any_name == NULL)
+				abort();
+			e->any_name[e->nany++] = i;
+			continue;
+		}
+		for (size_t k = 0; k < r->command.n; k++) {
+			e->by_name = realloc(e->by_name, (e->nby_name + 1) * sizeof(*e->by_name));
+			if (e->by_name == NULL)
+				abort();
+			e->by_name[e->nby_name++] = (struct name_entry){rule_command_name(r, k), i};
+		}
+	}
+	qsort(e->by_name, e->nby_name, sizeof(*e->by_name), by_name_cmp);
+}
 
 const char *risk_default_rules_dir(void)
 {
@@ -63,6 +103,7 @@ struct risk_engine *risk_engine_new(const char *rules_dir, struct error *err)
 		free(e);
 		return NULL;
 	}
+	build_index(e);
 	return e;
 }
 
@@ -71,6 +112,9 @@ void risk_engine_free(struct risk_engine *e)
 	if (e == NULL)
 		return;
 	rules_free(&e->rules);
+	shell_parser_release();
+	free(e->by_name);
+	free(e->any_name);
 	free(e);
 }
 
@@ -217,6 +261,15 @@ static void unknown_program(struct risk_report *r, const struct real_command *c)
 		    "What does this program do, and what will it change?", NULL);
 }
 
+static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
+		    const struct real_command *c, int name_known)
+{
+	if (!rule_matches(&e->rules.rules[i], c, name_known))
+		return 0;
+	add_rule_finding(r, &e->rules.rules[i], c);
+	return 1;
+}
+
 static void rate_command(struct risk_engine *e, struct risk_report *r, const struct real_command *c)
 {
 	int matched = 0;
@@ -238,11 +291,27 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 				 c),
 			    "disguising a command's name is a way to slip it past a reviewer",
 			    "Why is the name of the program disguised? Type it plainly.", "T1027");
-	for (size_t i = 0; i < e->rules.n; i++)
-		if (rule_matches(&e->rules.rules[i], c)) {
-			add_rule_finding(r, &e->rules.rules[i], c);
-			matched = 1;
-		}
+	/* The command's own rules and the general ones, merged in file order. */
+	size_t lo = 0, hi = e->nby_name, a = 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(e->by_name[mid].name, c->name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t last = (size_t)-1;
+	     lo < e->nby_name && strcmp(e->by_name[lo].name, c->name) == 0; lo++) {
+		size_t own = e->by_name[lo].rule;
+		if (own == last)
+			continue; /* a name listed twice in one rule */
+		while (a < e->nany && e->any_name[a] < own)
+			matched |= try_rule(e, r, e->any_name[a++], c, 0);
+		matched |= try_rule(e, r, own, c, 1);
+		last = own;
+	}
+	while (a < e->nany)
+		matched |= try_rule(e, r, e->any_name[a++], c, 0);
 	if (!matched)
 		unknown_program(r, c);
 }

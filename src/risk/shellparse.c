@@ -17,9 +17,72 @@ struct walk {
 	int too_deep;
 };
 
-static int is(TSNode n, const char *type)
+/* Node types are compared as grammar symbols, looked up once: comparing their
+ * names was a tenth of the engine's time. */
+enum node_kind {
+	K_COMMAND,
+	K_PIPELINE,
+	K_REDIRECTED_STATEMENT,
+	K_COMMAND_SUBSTITUTION,
+	K_PROCESS_SUBSTITUTION,
+	K_DECLARATION_COMMAND,
+	K_UNSET_COMMAND,
+	K_VARIABLE_ASSIGNMENT,
+	K_COMMAND_NAME,
+	K_WORD,
+	K_NUMBER,
+	K_RAW_STRING,
+	K_ANSI_C_STRING,
+	K_STRING,
+	K_STRING_CONTENT,
+	K_CONCATENATION,
+	K_FILE_DESCRIPTOR,
+	K_FILE_REDIRECT,
+	K_HEREDOC_REDIRECT,
+	K_HERESTRING_REDIRECT,
+	K_COUNT
+};
+
+static const char *const kind_names[K_COUNT] = {
+    "command",
+    "pipeline",
+    "redirected_statement",
+    "command_substitution",
+    "process_substitution",
+    "declaration_command",
+    "unset_command",
+    "variable_assignment",
+    "command_name",
+    "word",
+    "number",
+    "raw_string",
+    "ansi_c_string",
+    "string",
+    "string_content",
+    "concatenation",
+    "file_descriptor",
+    "file_redirect",
+    "heredoc_redirect",
+    "herestring_redirect",
+};
+
+static TSSymbol kind_symbol[K_COUNT];
+
+static void load_symbols(const TSLanguage *lang)
 {
-	return strcmp(ts_node_type(n), type) == 0;
+	for (int k = 0; k < K_COUNT; k++)
+		kind_symbol[k] = ts_language_symbol_for_name(lang, kind_names[k],
+							     (uint32_t)strlen(kind_names[k]), true);
+}
+
+static int is(TSNode n, enum node_kind k)
+{
+	return ts_node_symbol(n) == kind_symbol[k];
+}
+
+static int is_redirect(TSNode n)
+{
+	return is(n, K_FILE_REDIRECT) || is(n, K_HEREDOC_REDIRECT) || is(n, K_HERESTRING_REDIRECT);
 }
 
 static char *source(const struct walk *w, TSNode n)
@@ -99,7 +162,7 @@ static void string_value(struct walk *w, TSNode n, struct buf *b, struct shell_w
 	out->disguised = 1;
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode part = ts_node_named_child(n, i);
-		if (is(part, "string_content")) {
+		if (is(part, K_STRING_CONTENT)) {
 			char *text = source(w, part);
 			int ignored = 0;
 			append_unescaped(b, text, &ignored);
@@ -114,24 +177,24 @@ static void word_value(struct walk *w, TSNode n, struct buf *b, struct shell_wor
 {
 	char *text;
 
-	if (is(n, "word") || is(n, "number")) {
+	if (is(n, K_WORD) || is(n, K_NUMBER)) {
 		text = source(w, n);
 		append_unescaped(b, text, &out->disguised);
 		free(text);
-	} else if (is(n, "raw_string")) {
+	} else if (is(n, K_RAW_STRING)) {
 		text = source(w, n);
 		buf_append(b, text + 1, strlen(text) >= 2 ? strlen(text) - 2 : 0);
 		out->disguised = 1;
 		free(text);
-	} else if (is(n, "ansi_c_string")) {
+	} else if (is(n, K_ANSI_C_STRING)) {
 		text = source(w, n);
 		if (strlen(text) >= 3)
 			append_ansi_c(b, text + 2, strlen(text) - 3);
 		out->disguised = 1;
 		free(text);
-	} else if (is(n, "string")) {
+	} else if (is(n, K_STRING)) {
 		string_value(w, n, b, out);
-	} else if (is(n, "concatenation")) {
+	} else if (is(n, K_CONCATENATION)) {
 		for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
 			word_value(w, ts_node_named_child(n, i), b, out);
 		if (ts_node_named_child_count(n) != ts_node_child_count(n))
@@ -177,7 +240,7 @@ static void add_redirect(struct walk *w, struct shell_command *c, TSNode r)
 		if (!ts_node_is_named(part) && strlen(ts_node_type(part)) < sizeof(red.op) &&
 		    red.op[0] == '\0')
 			strcpy(red.op, ts_node_type(part));
-		else if (is(part, "file_descriptor")) {
+		else if (is(part, K_FILE_DESCRIPTOR)) {
 			char *fd = source(w, part);
 			red.fd = atoi(fd);
 			free(fd);
@@ -186,7 +249,7 @@ static void add_redirect(struct walk *w, struct shell_command *c, TSNode r)
 			red.target = make_word(w, part);
 		}
 	}
-	if (is(r, "heredoc_redirect") && red.op[0] == '\0')
+	if (is(r, K_HEREDOC_REDIRECT) && red.op[0] == '\0')
 		strcpy(red.op, "<<");
 	if (red.target.text == NULL)
 		red.target.text = strdup("");
@@ -207,14 +270,14 @@ static int add_command(struct walk *w, TSNode n, int nesting)
 
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode part = ts_node_named_child(n, i);
-		if (is(part, "variable_assignment")) {
+		if (is(part, K_VARIABLE_ASSIGNMENT)) {
 			c.assignments = grow(c.assignments, c.nassignments, sizeof(*c.assignments));
 			c.assignments[c.nassignments++] = make_word(w, part);
-		} else if (is(part, "command_name")) {
+		} else if (is(part, K_COMMAND_NAME)) {
 			TSNode inner = ts_node_named_child(part, 0);
 			c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
 			c.argv[c.argc++] = make_word(w, ts_node_is_null(inner) ? part : inner);
-		} else if (strstr(ts_node_type(part), "redirect") != NULL) {
+		} else if (is_redirect(part)) {
 			add_redirect(w, &c, part);
 		} else if (c.argc > 0) {
 			c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
@@ -237,7 +300,7 @@ static void add_declaration(struct walk *w, TSNode n, int nesting)
 	uint32_t count = ts_node_child_count(n);
 	struct shell_word keyword = {0};
 
-	if (is(n, "variable_assignment")) {
+	if (is(n, K_VARIABLE_ASSIGNMENT)) {
 		keyword.text = strdup("assign");
 		c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
 		c.argv[c.argc++] = keyword;
@@ -264,7 +327,7 @@ static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
 
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode part = ts_node_named_child(n, i);
-		if (strstr(ts_node_type(part), "redirect") == NULL)
+		if (!is_redirect(part))
 			walk_node(w, part, nesting, depth + 1);
 	}
 	if (w->out->ncmds == first) {
@@ -278,7 +341,7 @@ static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
 	}
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode part = ts_node_named_child(n, i);
-		if (strstr(ts_node_type(part), "redirect") == NULL)
+		if (!is_redirect(part))
 			continue;
 		for (size_t k = first; k < w->out->ncmds; k++)
 			if (w->out->cmds[k].nesting == nesting)
@@ -315,21 +378,21 @@ static void walk_node(struct walk *w, TSNode n, int nesting, int depth)
 		w->too_deep = 1;
 		return;
 	}
-	if (is(n, "command")) {
+	if (is(n, K_COMMAND)) {
 		add_command(w, n, nesting);
 		/* Substitutions inside its words run too. */
-	} else if (is(n, "declaration_command") || is(n, "unset_command") ||
-		   (is(n, "variable_assignment") && !is(ts_node_parent(n), "command") &&
-		    !is(ts_node_parent(n), "declaration_command"))) {
+	} else if (is(n, K_DECLARATION_COMMAND) || is(n, K_UNSET_COMMAND) ||
+		   (is(n, K_VARIABLE_ASSIGNMENT) && !is(ts_node_parent(n), K_COMMAND) &&
+		    !is(ts_node_parent(n), K_DECLARATION_COMMAND))) {
 		add_declaration(w, n, nesting);
-	} else if (is(n, "pipeline")) {
+	} else if (is(n, K_PIPELINE)) {
 		walk_pipeline(w, n, nesting, depth);
 		return;
-	} else if (is(n, "redirected_statement")) {
+	} else if (is(n, K_REDIRECTED_STATEMENT)) {
 		walk_redirected(w, n, nesting, depth);
 		return;
 	}
-	if (is(n, "command_substitution") || is(n, "process_substitution"))
+	if (is(n, K_COMMAND_SUBSTITUTION) || is(n, K_PROCESS_SUBSTITUTION))
 		nesting++;
 	count = ts_node_named_child_count(n);
 	for (uint32_t i = 0; i < count; i++)
@@ -353,6 +416,7 @@ static int ready_parser(void)
 		return -1;
 	}
 	ts_parser_set_timeout_micros(parser, PARSE_TIMEOUT_US);
+	load_symbols(tree_sitter_bash());
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "risk/risk.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static int found(const struct risk_report *r, const char *id)
 {
@@ -14,12 +15,42 @@ static int found(const struct risk_report *r, const char *id)
 	return 0;
 }
 
+/* A line without shell syntax, split on spaces, is what the gate would see as
+ * argv: both ways of asking must give the same level. */
+static void check_argv_agrees(struct risk_engine *e, const char *line, size_t *compared)
+{
+	struct risk_report by_line, by_argv;
+	char *copy, *argv[64], *save = NULL;
+	int argc = 0;
+
+	/* NAME=value words are the shell's business: an exec gets them as environment. */
+	if (strpbrk(line, "|;&<>$`()'\"\\{}*?~#") != NULL || strchr(line, '=') != NULL)
+		return;
+	copy = strdup(line);
+	for (char *w = strtok_r(copy, " ", &save); w && argc < 63; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	if (argc > 0) {
+		risk_rate_line(e, line, strlen(line), &by_line);
+		risk_rate_argv(e, argv, &by_argv);
+		if (by_line.level != by_argv.level) {
+			fprintf(stderr, "\"%s\": line rated %s, argv rated %s\n", line,
+				level_name(by_line.level), level_name(by_argv.level));
+			check_failures++;
+		}
+		(*compared)++;
+		risk_report_free(&by_line);
+		risk_report_free(&by_argv);
+	}
+	free(copy);
+}
+
 int main(int argc, char **argv)
 {
 	struct risk_engine *e;
 	const struct rule_set *rules;
 	struct error err;
-	size_t examples = 0;
+	size_t examples = 0, compared = 0;
 
 	if (argc != 2)
 		return 2;
@@ -47,10 +78,11 @@ int main(int argc, char **argv)
 				}
 				examples++;
 				risk_report_free(&rep);
+				check_argv_agrees(e, line, &compared);
 			}
 		}
 	}
-	printf("%zu rules, %zu examples checked\n", rules->n, examples);
+	printf("%zu rules, %zu examples checked, %zu also as argv\n", rules->n, examples, compared);
 	risk_engine_free(e);
 	CHECK_DONE();
 }

@@ -249,8 +249,24 @@ static int analyze_script(struct analysis *out, const char *path, struct frame *
 	return 1;
 }
 
+/* sh <<EOF ... EOF and sh <<< 'cmd': the text fed to the shell is its program. */
+static int shell_input_text(struct analysis *out, struct frame *f)
+{
+	for (size_t i = 0; f->sc && i < f->sc->nredirects; i++) {
+		const struct shell_redirect *r = &f->sc->redirects[i];
+		if (strncmp(r->op, "<<", 2) == 0 && r->target.text[0] != '\0') {
+			recurse_text(out, r->target.text, f,
+				     strcmp(r->op, "<<<") == 0 ? "sh <<<" : "sh <<EOF");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int unwrap_shell(struct analysis *out, char **argv, int argc, struct frame *f)
 {
+	if (shell_input_text(out, f))
+		return 1;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			recurse_text(out, argv[i + 1], f, "sh -c");

@@ -158,10 +158,14 @@ static char *fill(const char *tmpl, const struct real_command *c)
 		const char *end = *p == '{' ? strchr(p, '}') : NULL;
 		char key[32];
 		if (end == NULL || end - p - 1 >= (long)sizeof(key)) {
-			buf_putc(&b, (uint8_t)*p);
+			const char *next = strchr(p + 1, '{');
+			size_t run = next ? (size_t)(next - p) : strlen(p);
+			buf_append(&b, p, run);
+			p += run - 1;
 			continue;
 		}
-		snprintf(key, sizeof(key), "%.*s", (int)(end - p - 1), p + 1);
+		memcpy(key, p + 1, (size_t)(end - p - 1));
+		key[end - p - 1] = '\0';
 		if (strcmp(key, "command") == 0)
 			append_value(&b, c->name, "the program");
 		else if (strcmp(key, "operands") == 0)

@@ -247,6 +247,13 @@ static void add_redirect(struct walk *w, struct shell_command *c, TSNode r)
 		} else if (field != NULL && strcmp(field, "destination") == 0 &&
 			   red.target.text == NULL) {
 			red.target = make_word(w, part);
+		} else if (strcmp(ts_node_type(part), "heredoc_body") == 0 &&
+			   red.target.text == NULL) {
+			/* What a here-document feeds a shell is code to rate. */
+			red.target.text = source(w, part);
+		} else if (is(r, K_HERESTRING_REDIRECT) && ts_node_is_named(part) &&
+			   red.target.text == NULL) {
+			red.target = make_word(w, part);
 		}
 	}
 	if (is(r, K_HEREDOC_REDIRECT) && red.op[0] == '\0')

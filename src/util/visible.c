@@ -22,23 +22,30 @@ size_t visible_append(struct buf *out, const char *s, size_t len)
 	const uint8_t *p = (const uint8_t *)s;
 	size_t shown = 0;
 
+	buf_reserve(out, len);
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		int n;
 
 		if (p[i] >= 0x20 && p[i] < 0x7f) {
-			buf_putc(out, p[i++]);
+			size_t run = i;
+			while (run < len && p[run] >= 0x20 && p[run] < 0x7f)
+				run++;
+			buf_append(out, p + i, run - i);
+			i = run;
 			continue;
 		}
 		if (p[i] < 0x80) {
-			if (p[i] == '\t')
+			/* Tabs and line breaks are written out but hide nothing. */
+			if (p[i] == '\t') {
 				buf_append_str(out, "\\t");
-			else if (p[i] == '\n')
+			} else if (p[i] == '\n') {
 				buf_append_str(out, "\\n");
-			else
+			} else {
 				buf_printf(out, "\\x%02x", p[i]);
+				shown++;
+			}
 			i++;
-			shown++;
 			continue;
 		}
 		n = utf8_decode(p + i, len - i, &cp);

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-/* Appends the visible form of s[0..len); returns how many characters had to be
- * made visible (0: the text was shown as it is). Tabs and newlines count. */
+/* Appends the visible form of s[0..len); returns how many hiding characters had
+ * to be made visible (tabs and line breaks are written as \t and \n but do not count). */
 size_t visible_append(struct buf *out, const char *s, size_t len);
 
 #endif

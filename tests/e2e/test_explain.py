@@ -124,3 +124,9 @@ def test_a_bad_rules_file_is_refused_with_file_and_line(escort, tmp_path):
     assert p.returncode == 1 and "unknown match key 'bogus'" in p.stderr
     p = explain(escort, "ls", rules=str(tmp_path / "missing"))
     assert p.returncode == 1 and "No such file" in p.stderr
+
+
+def test_here_documents_fed_to_a_shell_are_rated(escort):
+    assert rated(escort, "bash <<EOF\nrm -rf /srv\nEOF\n")["level"] == "critical"
+    assert rated(escort, "sh <<< 'shutdown -h now'")["level"] == "critical"
+    assert rated(escort, "cat <<EOF > notes.txt\nhello\nEOF\n")["level"] in ("info", "low")

@@ -1,8 +1,10 @@
 #include "sha256.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* One context per thread, reused: creating one per hash costs more than
  * hashing a small record. */
@@ -59,4 +61,22 @@ void sha256_release_thread(void)
 	EVP_MD_free(md);
 	ctx = NULL;
 	md = NULL;
+}
+
+int sha256_fd(int fd, uint8_t out[SHA256_LEN])
+{
+	uint8_t buf[65536];
+	ssize_t n;
+
+	start();
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
+			fail();
+	}
+	finish(out);
+	return 0;
 }

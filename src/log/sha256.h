@@ -12,6 +12,8 @@
 void sha256_prefixed(uint8_t prefix, const void *a, size_t a_len, const void *b, size_t b_len,
 		     uint8_t out[SHA256_LEN]);
 void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN]);
+/* Hashes everything read from fd; returns -1 (errno set) when a read fails. */
+int sha256_fd(int fd, uint8_t out[SHA256_LEN]);
 /* Frees this thread's hashing context; call before a thread that hashed exits. */
 void sha256_release_thread(void);
 

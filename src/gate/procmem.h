@@ -1,0 +1,28 @@
+/* Reading another process's memory for the exec gate: the path and argv of
+ * a trapped execve. Every size is bounded; what the process wrote there is
+ * hostile and may change while it is read (re-check the notification after). */
+#ifndef ESCORT_PROCMEM_H
+#define ESCORT_PROCMEM_H
+
+#include "util/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PROCMEM_MAX_STRING 4096 /* a path or one argument */
+#define PROCMEM_MAX_ARGS 1024
+#define PROCMEM_MAX_TOTAL (256 * 1024)
+
+/* Reads a NUL-terminated string at addr in pid into out (size bytes).
+ * Returns its length, or -1 with err (unreadable, or longer than size-1). */
+ssize_t procmem_string(pid_t pid, uint64_t addr, char *out, size_t size, struct error *err);
+
+/* Reads a NULL-terminated array of string pointers (argv or envp). *out is a
+ * malloc'd NULL-terminated array of malloc'd strings; *truncated is set when
+ * the limits cut it short. */
+int procmem_string_array(pid_t pid, uint64_t addr, char ***out, int *truncated, struct error *err);
+
+void procmem_free_array(char **array);
+
+#endif

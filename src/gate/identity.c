@@ -1,5 +1,7 @@
 #include "identity.h"
 
+#include "util/grow.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,8 +45,8 @@ static int entry_cmp(const void *a, const void *b)
 
 static void add_entry(struct identity_index *idx, const uint8_t hash[SHA256_LEN], const char *path)
 {
-	idx->entries = realloc(idx->entries, (idx->n + 1) * sizeof(*idx->entries));
-	if (idx->entries == NULL || (idx->entries[idx->n].path = strdup(path)) == NULL)
+	idx->entries = grow_array(idx->entries, idx->n, sizeof(*idx->entries));
+	if ((idx->entries[idx->n].path = strdup(path)) == NULL)
 		abort();
 	memcpy(idx->entries[idx->n].sha256, hash, SHA256_LEN);
 	idx->n++;

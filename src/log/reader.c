@@ -1,6 +1,7 @@
 #include "reader.h"
 
 #include "compress.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,9 +70,7 @@ static void add_segment(struct log_reader *r, char *path, const uint8_t *data, s
 {
 	struct log_segment *s;
 
-	r->segs = realloc(r->segs, (r->nsegs + 1) * sizeof(*r->segs));
-	if (r->segs == NULL)
-		abort();
+	r->segs = grow_array(r->segs, r->nsegs, sizeof(*r->segs));
 	s = &r->segs[r->nsegs++];
 	memset(s, 0, sizeof(*s));
 	s->path = path;

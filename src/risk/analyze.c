@@ -1,6 +1,7 @@
 #include "analyze.h"
 
 #include "util/buf.h"
+#include "util/grow.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,13 +29,13 @@ static void analyze_text(struct analysis *out, const char *text, size_t len, str
 
 void strlist_add(struct strlist *l, const char *s)
 {
-	l->items = realloc(l->items, (l->n + 1) * sizeof(char *));
-	if (l->items == NULL || (l->items[l->n] = strdup(s)) == NULL)
+	l->items = grow_array(l->items, l->n, sizeof(char *));
+	if ((l->items[l->n] = strdup(s)) == NULL)
 		abort();
 	l->n++;
 }
 
-static void strlist_free(struct strlist *l)
+void strlist_free(struct strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->items[i]);
@@ -138,9 +139,7 @@ static void emit(struct analysis *out, char **argv, int argc, struct frame *f, i
 {
 	struct real_command *c;
 
-	out->cmds = realloc(out->cmds, (out->n + 1) * sizeof(*out->cmds));
-	if (out->cmds == NULL)
-		abort();
+	out->cmds = grow_array(out->cmds, out->n, sizeof(*out->cmds));
 	c = &out->cmds[out->n++];
 	memset(c, 0, sizeof(*c));
 	c->path = strdup(argv[0]);

@@ -52,5 +52,6 @@ int analyze_argv(char *const *argv, struct analysis *out);
 void analysis_free(struct analysis *a);
 
 void strlist_add(struct strlist *l, const char *s);
+void strlist_free(struct strlist *l);
 
 #endif

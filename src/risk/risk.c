@@ -1,6 +1,7 @@
 #include "risk.h"
 
 #include "util/buf.h"
+#include "util/grow.h"
 #include "util/visible.h"
 #include "whatis.h"
 
@@ -44,16 +45,12 @@ static void build_index(struct risk_engine *e)
 	for (size_t i = 0; i < e->rules.n; i++) {
 		const struct rule *r = &e->rules.rules[i];
 		if (!rule_literal_commands(r)) {
-			e->any_name = realloc(e->any_name, (e->nany + 1) * sizeof(size_t));
-			if (e->any_name == NULL)
-				abort();
+			e->any_name = grow_array(e->any_name, e->nany, sizeof(size_t));
 			e->any_name[e->nany++] = i;
 			continue;
 		}
 		for (size_t k = 0; k < r->command.n; k++) {
-			e->by_name = realloc(e->by_name, (e->nby_name + 1) * sizeof(*e->by_name));
-			if (e->by_name == NULL)
-				abort();
+			e->by_name = grow_array(e->by_name, e->nby_name, sizeof(*e->by_name));
 			e->by_name[e->nby_name++] = (struct name_entry){rule_command_name(r, k), i};
 		}
 	}
@@ -203,9 +200,7 @@ static struct finding *add(struct risk_report *r, const char *id, int level)
 {
 	struct finding *f;
 
-	r->findings = realloc(r->findings, (r->n + 1) * sizeof(*r->findings));
-	if (r->findings == NULL)
-		abort();
+	r->findings = grow_array(r->findings, r->n, sizeof(*r->findings));
 	f = &r->findings[r->n++];
 	memset(f, 0, sizeof(*f));
 	f->rule = strdup(id);
@@ -439,9 +434,7 @@ void risk_report_free(struct risk_report *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		struct finding *f = &r->findings[i];
-		for (size_t k = 0; k < f->attack.n; k++)
-			free(f->attack.items[k]);
-		free(f->attack.items);
+		strlist_free(&f->attack);
 		free(f->rule);
 		free(f->explain);
 		free(f->why);

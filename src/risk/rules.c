@@ -1,5 +1,7 @@
 #include "rules.h"
 
+#include "util/grow.h"
+
 #include <dirent.h>
 #define RULE_LITERAL '\x01'
 #include <errno.h>
@@ -225,9 +227,7 @@ static int load_file(struct rule_set *set, const char *path, struct error *err)
 			rule_free(&r);
 			break;
 		}
-		set->rules = realloc(set->rules, (set->n + 1) * sizeof(*set->rules));
-		if (set->rules == NULL)
-			abort();
+		set->rules = grow_array(set->rules, set->n, sizeof(*set->rules));
 		set->rules[set->n++] = r;
 	}
 	yaml_document_delete(&ld.doc);
@@ -306,13 +306,6 @@ int rules_load(struct rule_set *set, const char *dir, struct error *err)
 	return rc;
 }
 
-static void free_list(struct strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-}
-
 static void rule_free(struct rule *r)
 {
 	struct strlist *lists[] = {&r->attack,	    &r->command,  &r->subcommand, &r->options,
@@ -321,7 +314,7 @@ static void rule_free(struct rule *r)
 				   &r->test_hit,    &r->test_miss};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-		free_list(lists[i]);
+		strlist_free(lists[i]);
 	free(r->id);
 	free(r->family);
 	free(r->file);

@@ -1,6 +1,7 @@
 #include "shellparse.h"
 
 #include "util/buf.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -221,14 +222,6 @@ static struct shell_word make_word(struct walk *w, TSNode n)
 	return word;
 }
 
-static void *grow(void *p, size_t n, size_t size)
-{
-	p = realloc(p, (n + 1) * size);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 static void add_redirect(struct walk *w, struct shell_command *c, TSNode r)
 {
 	struct shell_redirect red = {.fd = -1};
@@ -265,7 +258,7 @@ static void add_redirect(struct walk *w, struct shell_command *c, TSNode r)
 	if (red.writes && strchr(red.op, '&') != NULL && red.target.text[0] >= '0' &&
 	    red.target.text[0] <= '9')
 		red.writes = 0;
-	c->redirects = grow(c->redirects, c->nredirects, sizeof(*c->redirects));
+	c->redirects = grow_array(c->redirects, c->nredirects, sizeof(*c->redirects));
 	c->redirects[c->nredirects++] = red;
 }
 
@@ -278,20 +271,21 @@ static int add_command(struct walk *w, TSNode n, int nesting)
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode part = ts_node_named_child(n, i);
 		if (is(part, K_VARIABLE_ASSIGNMENT)) {
-			c.assignments = grow(c.assignments, c.nassignments, sizeof(*c.assignments));
+			c.assignments =
+			    grow_array(c.assignments, c.nassignments, sizeof(*c.assignments));
 			c.assignments[c.nassignments++] = make_word(w, part);
 		} else if (is(part, K_COMMAND_NAME)) {
 			TSNode inner = ts_node_named_child(part, 0);
-			c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+			c.argv = grow_array(c.argv, c.argc, sizeof(*c.argv));
 			c.argv[c.argc++] = make_word(w, ts_node_is_null(inner) ? part : inner);
 		} else if (is_redirect(part)) {
 			add_redirect(w, &c, part);
 		} else if (c.argc > 0) {
-			c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+			c.argv = grow_array(c.argv, c.argc, sizeof(*c.argv));
 			c.argv[c.argc++] = make_word(w, part);
 		}
 	}
-	p->cmds = grow(p->cmds, p->ncmds, sizeof(*p->cmds));
+	p->cmds = grow_array(p->cmds, p->ncmds, sizeof(*p->cmds));
 	p->cmds[p->ncmds] = c;
 	return (int)p->ncmds++;
 }
@@ -309,20 +303,20 @@ static void add_declaration(struct walk *w, TSNode n, int nesting)
 
 	if (is(n, K_VARIABLE_ASSIGNMENT)) {
 		keyword.text = strdup("assign");
-		c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+		c.argv = grow_array(c.argv, c.argc, sizeof(*c.argv));
 		c.argv[c.argc++] = keyword;
-		c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+		c.argv = grow_array(c.argv, c.argc, sizeof(*c.argv));
 		c.argv[c.argc++] = make_word(w, n);
 	} else {
 		for (uint32_t i = 0; i < count; i++) {
 			TSNode part = ts_node_child(n, i);
-			c.argv = grow(c.argv, c.argc, sizeof(*c.argv));
+			c.argv = grow_array(c.argv, c.argc, sizeof(*c.argv));
 			c.argv[c.argc++] = ts_node_is_named(part)
 					       ? make_word(w, part)
 					       : (struct shell_word){.text = source(w, part)};
 		}
 	}
-	p->cmds = grow(p->cmds, p->ncmds, sizeof(*p->cmds));
+	p->cmds = grow_array(p->cmds, p->ncmds, sizeof(*p->cmds));
 	p->cmds[p->ncmds++] = c;
 }
 
@@ -340,10 +334,10 @@ static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
 	if (w->out->ncmds == first) {
 		/* "> file" alone still truncates the file: a no-op command carries it. */
 		struct shell_command c = {.piped_to = -1, .nesting = nesting};
-		c.argv = grow(NULL, 0, sizeof(*c.argv));
+		c.argv = grow_array(NULL, 0, sizeof(*c.argv));
 		c.argv[0] = (struct shell_word){.text = strdup(":")};
 		c.argc = 1;
-		w->out->cmds = grow(w->out->cmds, w->out->ncmds, sizeof(*w->out->cmds));
+		w->out->cmds = grow_array(w->out->cmds, w->out->ncmds, sizeof(*w->out->cmds));
 		w->out->cmds[w->out->ncmds++] = c;
 	}
 	for (uint32_t i = 0; i < count; i++) {

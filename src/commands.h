@@ -12,6 +12,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_recover(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 
 #endif

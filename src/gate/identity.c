@@ -68,6 +68,14 @@ static int hash_file(const char *path, uint8_t out[SHA256_LEN], struct stat *st)
 	return rc;
 }
 
+static int already_seen(char seen[][PATH_MAX], size_t n, const char *dir)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(seen[i], dir) == 0)
+			return 1;
+	return 0;
+}
+
 struct identity_index *identity_index_build(const char *const *dirs, struct error *err)
 {
 	struct identity_index *idx = calloc(1, sizeof(*idx));
@@ -76,10 +84,18 @@ struct identity_index *identity_index_build(const char *const *dirs, struct erro
 		error_set(err, "out of memory");
 		return NULL;
 	}
+	char seen[16][PATH_MAX];
+	size_t nseen = 0;
+
 	for (; *dirs; dirs++) {
-		DIR *d = opendir(*dirs);
+		char real[PATH_MAX];
 		struct dirent *de;
-		if (d == NULL)
+		DIR *d;
+		if (realpath(*dirs, real) == NULL || already_seen(seen, nseen, real))
+			continue; /* missing, or /bin when it is /usr/bin */
+		if (nseen < 16)
+			snprintf(seen[nseen++], PATH_MAX, "%s", real);
+		if ((d = opendir(*dirs)) == NULL)
 			continue; /* not every system has every directory */
 		while ((de = readdir(d)) != NULL) {
 			char path[PATH_MAX];
@@ -190,6 +206,15 @@ static const char *lookup(const struct identity_index *idx, const uint8_t hash[S
 		   : NULL;
 }
 
+int identity_index_has(const struct identity_index *idx, const uint8_t hash[SHA256_LEN],
+		       const char *path)
+{
+	struct entry key = {.path = (char *)path};
+
+	memcpy(key.sha256, hash, SHA256_LEN);
+	return bsearch(&key, idx->entries, idx->n, sizeof(*idx->entries), entry_cmp) != NULL;
+}
+
 static void read_kind(const char *path, struct identity *id)
 {
 	char head[300];
@@ -223,6 +248,68 @@ static struct cached *slot_for(struct identity_index *idx, const struct stat *st
 	return &idx->cache[h];
 }
 
+static void fill_fresh(struct identity *id, const struct stat *st)
+{
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->size = st->st_size;
+	id->uid = st->st_uid;
+	id->mode = st->st_mode;
+	id->nlink = st->st_nlink;
+}
+
+static int root_only(const struct stat *st)
+{
+	return st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+int identity_path_trusted(const char *path)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	size_t len = strlen(path);
+
+	if (path[0] != '/' || len >= sizeof(dir))
+		return 0;
+	memcpy(dir, path, len + 1);
+	for (;;) {
+		if (lstat(dir, &st) < 0 || S_ISLNK(st.st_mode) || !root_only(&st))
+			return 0;
+		if (len <= 1)
+			return 1;
+		while (len > 1 && dir[len - 1] != '/')
+			len--;
+		if (len > 1)
+			len--; /* drop the slash too, except the root's */
+		dir[len] = '\0';
+	}
+}
+
+int identity_file_trusted(const char *path)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	size_t len;
+
+	if (realpath(path, real) == NULL || stat(real, &st) < 0 || !root_only(&st))
+		return 0;
+	for (len = strlen(real); len > 1;) {
+		while (len > 1 && real[len - 1] != '/')
+			len--;
+		if (len > 1)
+			len--;
+		real[len] = '\0';
+		if (stat(real, &st) < 0 || st.st_uid != 0 ||
+		    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)))
+			return 0;
+	}
+	return 1;
+}
+
+const char *const identity_system_dirs[] = {"/usr/bin",	      "/usr/sbin",	"/usr/local/bin",
+					   "/usr/local/sbin", "/usr/libexec", "/usr/lib/git-core",
+					   NULL};
+
 int identity_of(struct identity_index *idx, const char *path, struct identity *out,
 		struct error *err)
 {
@@ -236,6 +323,7 @@ int identity_of(struct identity_index *idx, const char *path, struct identity *o
 	if (c->used && c->dev == st.st_dev && c->ino == st.st_ino && c->size == st.st_size &&
 	    c->mtime.tv_sec == st.st_mtim.tv_sec && c->mtime.tv_nsec == st.st_mtim.tv_nsec) {
 		*out = c->id;
+		fill_fresh(out, &st);
 		return 0;
 	}
 	memset(out, 0, sizeof(*out));
@@ -244,9 +332,7 @@ int identity_of(struct identity_index *idx, const char *path, struct identity *o
 	read_kind(path, out);
 	known = lookup(idx, out->sha256);
 	snprintf(out->known_as, sizeof(out->known_as), "%s", known ? known : "");
-	out->dev = st.st_dev;
-	out->ino = st.st_ino;
-	out->size = st.st_size;
+	fill_fresh(out, &st);
 	*c = (struct cached){st.st_dev, st.st_ino, st.st_size, st.st_mtim, *out, 1};
 	return 0;
 }

@@ -22,6 +22,9 @@ struct identity {
 	dev_t dev;
 	ino_t ino;
 	off_t size;
+	uid_t uid;     /* owner and mode, fresh on every call */
+	mode_t mode;
+	nlink_t nlink; /* 0: a memfd or a deleted file */
 };
 
 struct identity_index;
@@ -33,8 +36,25 @@ struct identity_index *identity_index_load(const char *path, struct error *err);
 size_t identity_index_size(const struct identity_index *idx);
 void identity_index_free(struct identity_index *idx);
 
+/* Whether the index holds exactly this file with this content. */
+int identity_index_has(const struct identity_index *idx, const uint8_t hash[SHA256_LEN],
+		       const char *path);
+
+/* Whether a file root wrote can be trusted as root's: owned by root, written
+ * by nobody else, in directories only root can change (sticky ones such as
+ * /tmp count: nobody else can replace root's file there). */
+int identity_file_trusted(const char *path);
+
 /* Identifies the file at path (symlinks followed, as exec does). */
 int identity_of(struct identity_index *idx, const char *path, struct identity *out,
 		struct error *err);
+
+/* Whether path (resolved, absolute) and every directory above it belong to
+ * root and are writable by nobody else: a name only root could have put
+ * there, for content only root can change. */
+int identity_path_trusted(const char *path);
+
+/* The directories the index covers by default (NULL-terminated). */
+extern const char *const identity_system_dirs[];
 
 #endif

@@ -50,51 +50,195 @@ ssize_t procmem_string(pid_t pid, uint64_t addr, char *out, size_t size, struct 
 			 size - 1);
 }
 
+#define BATCH 64
+#define PREFIX 256
+
+/* Reads up to BATCH pointers of a NULL-terminated array at addr; returns how
+ * many were read before the terminator (*ended set), or -1. */
+static int read_pointers(pid_t pid, uint64_t addr, uint64_t ptrs[BATCH], int *ended)
+{
+	ssize_t n = read_remote(pid, addr, ptrs, BATCH * sizeof(uint64_t));
+	int count;
+
+	*ended = 0;
+	if (n < (ssize_t)sizeof(uint64_t))
+		return -1;
+	count = (int)((size_t)n / sizeof(uint64_t));
+	for (int i = 0; i < count; i++)
+		if (ptrs[i] == 0) {
+			*ended = 1;
+			return i;
+		}
+	return count;
+}
+
+/* One system call for the first bytes of many strings. A string near the end
+ * of a mapping stops the batch; those left are read one by one. */
+static void read_prefixes(pid_t pid, const uint64_t *ptrs, int n, char (*out)[PREFIX], size_t want,
+			  size_t *got)
+{
+	struct iovec local[BATCH] = {{0}}, remote[BATCH] = {{0}};
+	ssize_t done = 0;
+	int i = 0;
+
+	if (n <= 0)
+		return;
+	for (int k = 0; k < n; k++) {
+		local[k] = (struct iovec){out[k], want};
+		remote[k] = (struct iovec){(void *)(uintptr_t)ptrs[k], want};
+		got[k] = 0;
+	}
+	done = process_vm_readv(pid, local, (unsigned long)n, remote, (unsigned long)n, 0);
+	if (done < 0)
+		done = 0;
+	for (; done > 0 && i < n; i++) {
+		got[i] = (size_t)done < want ? (size_t)done : want;
+		done -= (ssize_t)got[i];
+	}
+	for (; i < n; i++)
+		if (got[i] < want) {
+			ssize_t r = read_remote(pid, ptrs[i], out[i], want);
+			got[i] = r > 0 ? (size_t)r : 0;
+		}
+}
+
+/* A string whose first bytes are already read: finished from there. */
+static char *finish_string(pid_t pid, uint64_t ptr, const char *prefix, size_t got, char *buf,
+			   ssize_t *len, struct error *err)
+{
+	const char *nul = memchr(prefix, '\0', got);
+
+	if (nul != NULL) {
+		*len = nul - prefix;
+		return strndup(prefix, (size_t)*len);
+	}
+	*len = procmem_string(pid, ptr, buf, PROCMEM_MAX_STRING, err);
+	return *len < 0 ? NULL : strdup(buf);
+}
+
 int procmem_string_array(pid_t pid, uint64_t addr, char ***out, int *truncated, struct error *err)
 {
 	char **array = calloc(PROCMEM_MAX_ARGS + 1, sizeof(char *));
 	char *buf = malloc(PROCMEM_MAX_STRING);
-	size_t total = 0;
-	int n = 0;
+	char(*prefix)[PREFIX] = malloc(BATCH * PREFIX);
+	uint64_t ptrs[BATCH];
+	size_t total = 0, got[BATCH];
+	int n = 0, ended = 0;
 
 	*truncated = 0;
-	if (array == NULL || buf == NULL) {
-		free(array);
-		free(buf);
-		return error_set(err, "out of memory");
+	if (array == NULL || buf == NULL || prefix == NULL) {
+		error_set(err, "out of memory");
+		goto fail;
 	}
-	for (; n < PROCMEM_MAX_ARGS; n++) {
-		uint64_t ptr = 0;
-		ssize_t len;
-		if (read_remote(pid, addr + (uint64_t)n * sizeof(ptr), &ptr, sizeof(ptr)) !=
-		    (ssize_t)sizeof(ptr)) {
+	while (!ended && n < PROCMEM_MAX_ARGS) {
+		int count = read_pointers(pid, addr + (uint64_t)n * sizeof(uint64_t), ptrs, &ended);
+		if (count < 0) {
 			error_errno(err, "cannot read the argument list of process %d", (int)pid);
 			goto fail;
 		}
-		if (ptr == 0)
-			break;
-		len = procmem_string(pid, ptr, buf, PROCMEM_MAX_STRING, err);
-		if (len < 0 || total + (size_t)len > PROCMEM_MAX_TOTAL) {
-			if (len >= 0 || strstr(err->msg, "longer than") != NULL) {
+		if (count > PROCMEM_MAX_ARGS - n)
+			count = PROCMEM_MAX_ARGS - n;
+		read_prefixes(pid, ptrs, count, prefix, PREFIX, got);
+		for (int i = 0; i < count; i++, n++) {
+			ssize_t len;
+			array[n] = finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len, err);
+			if (array[n] == NULL) {
+				if (len >= 0 || strstr(err->msg, "longer than") == NULL)
+					goto fail;
 				*truncated = 1;
-				break;
+				goto done;
 			}
-			goto fail;
+			total += (size_t)len;
+			if (total > PROCMEM_MAX_TOTAL) {
+				free(array[n]);
+				array[n] = NULL;
+				*truncated = 1;
+				goto done;
+			}
 		}
-		total += (size_t)len;
-		array[n] = strdup(buf);
-		if (array[n] == NULL)
-			goto fail;
 	}
-	if (n == PROCMEM_MAX_ARGS)
+	if (!ended)
 		*truncated = 1;
+done:
 	free(buf);
+	free(prefix);
 	*out = array;
 	return 0;
 fail:
 	free(buf);
+	free(prefix);
 	procmem_free_array(array);
 	return -1;
+}
+
+/* A variable set twice: programs disagree on which one counts, so keep both. */
+static char *join_lines(char *first, char *second)
+{
+	size_t a = strlen(first), b = strlen(second);
+	char *both = malloc(a + b + 2);
+
+	if (both == NULL)
+		abort();
+	memcpy(both, first, a);
+	both[a] = '\n';
+	memcpy(both + a + 1, second, b + 1);
+	free(first);
+	free(second);
+	return both;
+}
+
+int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_t nnames,
+		       char **values, struct error *err)
+{
+	char(*prefix)[PREFIX] = malloc(BATCH * PREFIX);
+	char *buf = malloc(PROCMEM_MAX_STRING);
+	uint64_t ptrs[BATCH];
+	size_t got[BATCH], seen = 0;
+	int ended = 0, rc = 0;
+
+	for (size_t k = 0; k < nnames; k++)
+		values[k] = NULL;
+	if (prefix == NULL || buf == NULL) {
+		free(prefix);
+		free(buf);
+		return error_set(err, "out of memory");
+	}
+	while (!ended && seen < PROCMEM_MAX_ARGS * 4) {
+		int count = read_pointers(pid, addr + seen * sizeof(uint64_t), ptrs, &ended);
+		if (count < 0) {
+			rc = error_errno(err, "cannot read the environment of process %d", (int)pid);
+			break;
+		}
+		read_prefixes(pid, ptrs, count, prefix, 32, got);
+		for (int i = 0; i < count && rc == 0; i++)
+			for (size_t k = 0; k < nnames; k++) {
+				size_t nl = strlen(names[k]);
+				ssize_t len;
+				if (got[i] <= nl || memcmp(prefix[i], names[k], nl) != 0 ||
+				    prefix[i][nl] != '=')
+					continue;
+				char *v = finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len,
+							err);
+				if (v == NULL) {
+					rc = -1;
+					break;
+				}
+				values[k] = values[k] ? join_lines(values[k], v) : v;
+			}
+		if (rc < 0)
+			break;
+		seen += (size_t)count;
+	}
+	if (rc == 0 && !ended)
+		rc = error_set(err, "the environment of process %d is too large to check", (int)pid);
+	free(prefix);
+	free(buf);
+	if (rc < 0)
+		for (size_t k = 0; k < nnames; k++) {
+			free(values[k]);
+			values[k] = NULL;
+		}
+	return rc;
 }
 
 void procmem_free_array(char **array)

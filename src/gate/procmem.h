@@ -25,4 +25,11 @@ int procmem_string_array(pid_t pid, uint64_t addr, char ***out, int *truncated, 
 
 void procmem_free_array(char **array);
 
+/* From the environment array at addr, the values ("NAME=value" whole) of the
+ * variables named; values[k] is NULL when names[k] is not set. Fails when
+ * the array cannot be read completely: an unchecked variable could change
+ * what runs. */
+int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_t nnames,
+		       char **values, struct error *err);
+
 #endif

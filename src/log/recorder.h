@@ -7,6 +7,7 @@
 #include "util/error.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct session_meta {
@@ -50,6 +51,11 @@ struct recorder *recorder_start(const char *path, const struct session_meta *met
 int recorder_input(struct recorder *rec, const void *data, size_t len, struct error *err);
 int recorder_output(struct recorder *rec, const void *data, size_t len, struct error *err);
 int recorder_window(struct recorder *rec, unsigned cols, unsigned rows, struct error *err);
+
+/* A structured record (fields.h) of another type: exec, decision, approval,
+ * lock. Urgent ones are followed at once by a signed checkpoint. */
+int recorder_event(struct recorder *rec, uint16_t type, const void *payload, size_t len,
+		   int urgent, struct error *err);
 
 /* Returns -1 with err once writing the log has failed. */
 int recorder_check(struct recorder *rec, struct error *err);

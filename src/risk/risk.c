@@ -30,6 +30,7 @@ struct risk_engine {
 	size_t nby_name;
 	size_t *any_name; /* rules without plain command names, in order */
 	size_t nany;
+	enum rate_context context; /* of the rating under way */
 };
 
 static int by_name_cmp(const void *a, const void *b)
@@ -263,7 +264,7 @@ static void unknown_program(struct risk_report *r, const struct real_command *c)
 static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 		    const struct real_command *c, int name_known)
 {
-	if (!rule_matches(&e->rules.rules[i], c, name_known))
+	if (!rule_applies_in(&e->rules.rules[i], e->context) || !rule_matches(&e->rules.rules[i], c, name_known))
 		return 0;
 	add_rule_finding(r, &e->rules.rules[i], c);
 	return 1;
@@ -401,6 +402,7 @@ int risk_rate_line(struct risk_engine *e, const char *line, size_t len, struct r
 {
 	struct analysis a;
 
+	e->context = RATE_LINE;
 	memset(r, 0, sizeof(*r));
 	show_line(r, line, len);
 	if (analyze_line(line, len, &a) < 0)
@@ -410,7 +412,7 @@ int risk_rate_line(struct risk_engine *e, const char *line, size_t len, struct r
 	return 0;
 }
 
-int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report *r)
+static int rate_argv_in(struct risk_engine *e, char *const *argv, struct risk_report *r)
 {
 	struct analysis a;
 	struct buf joined = {0};
@@ -428,6 +430,30 @@ int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report 
 	rate(e, &a, r);
 	analysis_free(&a);
 	return 0;
+}
+
+int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report *r)
+{
+	e->context = RATE_LINE;
+	return rate_argv_in(e, argv, r);
+}
+
+int risk_rate_exec(struct risk_engine *e, char *const *argv, struct risk_report *r)
+{
+	e->context = RATE_EXEC;
+	return rate_argv_in(e, argv, r);
+}
+
+void risk_report_add(struct risk_report *r, const char *id, int level, const char *explain,
+		     const char *why, const char *ask, const char *attack)
+{
+	char *copy = strdup(explain);
+
+	if (copy == NULL)
+		abort();
+	add_builtin(r, id, level, copy, why, ask, attack);
+	free(r->summary);
+	summarise(r);
 }
 
 void risk_report_free(struct risk_report *r)

@@ -30,7 +30,14 @@ void risk_engine_free(struct risk_engine *e);
 const struct rule_set *risk_engine_rules(const struct risk_engine *e);
 
 int risk_rate_line(struct risk_engine *e, const char *line, size_t len, struct risk_report *r);
+/* argv rated as if typed (so it agrees with risk_rate_line). */
 int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report *r);
+/* argv of an exec trapped by the gate: rules marked "context: line" do not
+ * apply, "context: exec" ones do. */
+int risk_rate_exec(struct risk_engine *e, char *const *argv, struct risk_report *r);
+/* A finding from outside the rules (the gate's); level and summary follow. */
+void risk_report_add(struct risk_report *r, const char *id, int level, const char *explain,
+		     const char *why, const char *ask, const char *attack);
 void risk_report_free(struct risk_report *r);
 
 /* Where the shipped rules are: ESCORT_RULES, the installed directory, or the

@@ -151,6 +151,16 @@ static int read_field(struct loader *ld, struct rule *r, const char *key, yaml_n
 	}
 	if (strcmp(key, "attack") == 0)
 		return read_list(ld, v, &r->attack, key);
+	if (strcmp(key, "context") == 0) {
+		const char *c = scalar(v);
+		if (c && strcmp(c, "line") == 0)
+			r->context = RATE_LINE;
+		else if (c && strcmp(c, "exec") == 0)
+			r->context = RATE_EXEC;
+		else
+			return fail(ld, v, "context must be line or exec, not '%s'", c ? c : "?");
+		return 0;
+	}
 	if (strcmp(key, "match") == 0)
 		return read_match(ld, v, r);
 	if (strcmp(key, "explain") == 0)
@@ -425,4 +435,9 @@ const char *rule_command_name(const struct rule *r, size_t i)
 	const char *s = r->command.items[i];
 
 	return s[0] == RULE_LITERAL ? s + 1 : s;
+}
+
+int rule_applies_in(const struct rule *r, enum rate_context ctx)
+{
+	return r->context == RATE_ANY || r->context == (int)ctx;
 }

@@ -5,6 +5,10 @@
 #include "analyze.h"
 #include "util/error.h"
 
+/* What is rated: a typed line (escort explain), or one exec trapped by the
+ * gate, where every program a shell then starts is checked again. */
+enum rate_context { RATE_ANY, RATE_LINE, RATE_EXEC };
+
 enum risk_level { LEVEL_INFO, LEVEL_LOW, LEVEL_MEDIUM, LEVEL_HIGH, LEVEL_CRITICAL };
 
 const char *level_name(int level);
@@ -21,6 +25,7 @@ struct rule {
 	    piped_to, piped_from, env;
 	int as_root; /* -1: either way */
 	int remote;  /* -1: either way */
+	int context; /* RATE_ANY, or only RATE_LINE / RATE_EXEC */
 	char *explain, *why, *ask, *undo;
 	struct strlist test_hit, test_miss;
 };
@@ -42,5 +47,6 @@ const char *rule_command_name(const struct rule *r, size_t i);
 
 /* Whether rule applies to c; name_known: c's name is one of the rule's. */
 int rule_matches(const struct rule *r, const struct real_command *c, int name_known);
+int rule_applies_in(const struct rule *r, enum rate_context ctx);
 
 #endif

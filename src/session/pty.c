@@ -1,5 +1,12 @@
 #include "pty.h"
 
+#include "gate/fdpass.h"
+#include "gate/filter.h"
+
+#include <event2/event.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -66,9 +73,11 @@ static void reset_signals(void)
 }
 
 static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file,
-						 char *const argv[], int report_fd)
+						 char *const argv[], int keep_privileges,
+						 int report_fd, int gate_sock)
 {
-	int e;
+	struct error err;
+	int e, listener;
 
 	reset_signals();
 	if (setsid() < 0 || ioctl(p->slave, TIOCSCTTY, 0) < 0 || dup2(p->slave, 0) < 0 ||
@@ -77,54 +86,104 @@ static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file
 		(void)!write(report_fd, &e, sizeof(e));
 		_exit(125);
 	}
+	/* The session host is not dumpable (so that the session cannot attach to
+	 * it); the gate must be able to read this process's memory. */
+	prctl(PR_SET_DUMPABLE, 1);
+	/* From here on, every exec of this process and its descendants waits for
+	 * the session host: nothing runs if the filter or the handover fails. */
+	listener = gate_filter_install(keep_privileges, &err);
+	if (listener < 0 || fdpass_send(gate_sock, listener, &err) < 0) {
+		e = -(err.code ? err.code : EPERM);
+		(void)!write(report_fd, &e, sizeof(e));
+		_exit(125);
+	}
+	close(listener);
+	close(gate_sock);
 	execvp(file, argv);
 	e = errno;
 	(void)!write(report_fd, &e, sizeof(e));
 	_exit(e == ENOENT ? 127 : 126);
 }
 
-/* Waits for the child to exec (the pipe closes) or to report why it could not. */
-static int read_exec_report(int fd, int *reported)
+int pty_spawn(struct pty *p, const char *file, char *const argv[], int keep_privileges,
+	      struct spawned *out, struct error *err)
 {
-	ssize_t n;
+	int report[2], sock[2];
 
-	do
-		n = read(fd, reported, sizeof(*reported));
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(*reported);
-}
-
-pid_t pty_spawn(struct pty *p, const char *file, char *const argv[], int *exec_errno,
-		struct error *err)
-{
-	int report[2], reported = 0;
-	pid_t pid;
-
-	*exec_errno = 0;
+	out->file = file;
+	out->pid = -1;
+	out->report_fd = out->listener = -1;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return error_errno(err, "cannot create a pipe");
-	pid = fork();
-	if (pid < 0) {
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0) {
 		close(report[0]);
 		close(report[1]);
-		return error_errno(err, "cannot fork");
+		return error_errno(err, "cannot create a socket pair");
 	}
-	if (pid == 0)
-		child_exec(p, file, argv, report[1]);
-	close(report[1]);
-	if (read_exec_report(report[0], &reported)) {
+	out->pid = fork();
+	if (out->pid < 0) {
+		error_errno(err, "cannot fork");
 		close(report[0]);
-		waitpid(pid, NULL, 0);
-		if (reported < 0) {
-			errno = -reported;
-			error_errno(err, "cannot attach the program to %s", p->name);
-		} else {
-			*exec_errno = reported;
-			errno = reported;
-			error_errno(err, "%s", file);
-		}
+		close(report[1]);
+		close(sock[0]);
+		close(sock[1]);
 		return -1;
 	}
-	close(report[0]);
-	return pid;
+	if (out->pid == 0)
+		child_exec(p, file, argv, keep_privileges, report[1], sock[1]);
+	close(report[1]);
+	close(sock[1]);
+	out->report_fd = report[0];
+	out->listener = fdpass_recv(sock[0], err);
+	close(sock[0]);
+	if (out->listener < 0) {
+		struct spawned failed = *out;
+		int exec_errno;
+		pty_spawn_finish(&failed, NULL, &exec_errno, err);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_report(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	*(int *)arg = 1;
+}
+
+/* Waits for the child to exec (the pipe closes) or to report why it could
+ * not, while the event loop serves the gate (which decides that first exec). */
+int pty_spawn_finish(struct spawned *s, struct event_base *base, int *exec_errno,
+		     struct error *err)
+{
+	int reported = 0, ready = 0;
+	ssize_t n;
+
+	*exec_errno = 0;
+	if (base != NULL) {
+		struct event *ev = event_new(base, s->report_fd, EV_READ, on_report, &ready);
+		if (ev == NULL || event_add(ev, NULL) < 0)
+			return error_set(err, "cannot wait for the program to start");
+		while (!ready && event_base_loop(base, EVLOOP_ONCE) == 0)
+			;
+		event_free(ev);
+	}
+	do
+		n = read(s->report_fd, &reported, sizeof(reported));
+	while (n < 0 && errno == EINTR);
+	close(s->report_fd);
+	s->report_fd = -1;
+	if (n != (ssize_t)sizeof(reported))
+		return 0;
+	waitpid(s->pid, NULL, 0);
+	if (reported < 0) {
+		errno = -reported;
+		error_errno(err, "cannot start the program under the exec gate");
+	} else {
+		*exec_errno = reported;
+		errno = reported;
+		error_errno(err, "%s", s->file);
+	}
+	return -1;
 }

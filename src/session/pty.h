@@ -21,11 +21,26 @@ int pty_set_data_mode(struct pty *p, struct error *err);
 
 void pty_close_slave(struct pty *p);
 
+struct event_base;
+
+struct spawned {
+	pid_t pid;
+	int report_fd; /* closes when the program has been executed */
+	int listener;  /* the exec gate's seccomp listener, for the session host */
+	const char *file;
+};
+
 /* Forks; the child becomes a session leader with the pty as controlling
- * terminal and standard streams, then executes file with argv.
- * Returns the pid. When the program could not be executed, returns -1 and
- * sets *exec_errno (err names the program); other failures set exec_errno 0. */
-pid_t pty_spawn(struct pty *p, const char *file, char *const argv[], int *exec_errno,
-		struct error *err);
+ * terminal and standard streams, installs the exec gate's filter (passing
+ * the listener back), then executes file with argv: that exec already waits
+ * for the gate. keep_privileges: see gate_filter_install. */
+int pty_spawn(struct pty *p, const char *file, char *const argv[], int keep_privileges,
+	      struct spawned *out, struct error *err);
+
+/* Runs base until the program has been executed (returns 0) or could not be
+ * (returns -1: *exec_errno is the exec's errno, err names the program; other
+ * failures set exec_errno 0). */
+int pty_spawn_finish(struct spawned *s, struct event_base *base, int *exec_errno,
+		     struct error *err);
 
 #endif

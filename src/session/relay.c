@@ -340,7 +340,7 @@ static void on_child(evutil_socket_t fd, short what, void *arg)
 }
 
 /* epoll refuses regular files and /dev/null; poll treats them as always ready. */
-static struct event_base *new_base(int in_fd)
+struct event_base *relay_new_base(int in_fd)
 {
 	struct event_config *ec = event_config_new();
 	struct event_base *base;
@@ -360,9 +360,7 @@ static int setup_events(struct relay *r)
 {
 	const struct relay_config *c = r->cfg;
 
-	r->base = new_base(c->in_fd);
-	if (r->base == NULL)
-		return -1;
+	r->base = c->base;
 	r->in = event_new(r->base, c->in_fd, EV_READ | EV_PERSIST, on_input, r);
 	r->master_read = event_new(r->base, c->master, EV_READ | EV_PERSIST, on_master_read, r);
 	r->master_write = event_new(r->base, c->master, EV_WRITE | EV_PERSIST, on_master_write, r);
@@ -395,8 +393,6 @@ static void free_events(struct relay *r)
 	for (size_t i = 0; i < sizeof(end_signals) / sizeof(end_signals[0]); i++)
 		if (r->ends[i])
 			event_free(r->ends[i]);
-	if (r->base)
-		event_base_free(r->base);
 	buf_free(&r->to_master);
 }
 

@@ -7,7 +7,10 @@
 
 #include <sys/types.h>
 
+struct event_base;
+
 struct relay_config {
+	struct event_base *base; /* shared with the exec gate */
 	int in_fd;     /* operator input (standard input) */
 	int out_fd;    /* operator output (standard output) */
 	int in_is_tty; /* in_fd is the operator's terminal */
@@ -19,6 +22,9 @@ struct relay_config {
 /* Blocks the signals the relay handles; relay_run unblocks them once its
  * handlers are in place. Call before touching the operator's terminal. */
 void relay_block_signals(void);
+
+/* The event loop for in_fd (epoll cannot watch regular files). */
+struct event_base *relay_new_base(int in_fd);
 
 /* Runs until the program exits or the session must end; fills result. */
 int relay_run(const struct relay_config *cfg, struct session_result *result);

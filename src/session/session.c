@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "gate/gate.h"
+#include "gate/program-index.h"
 #include "log/recorder.h"
 #include "logpath.h"
 #include "pty.h"
@@ -14,15 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
-struct identity {
+struct operator_id {
 	char user[64];
 	char host[HOST_NAME_MAX + 1];
 	char tty[PATH_MAX];
 };
 
-static void read_identity(struct identity *id)
+static void read_identity(struct operator_id *id)
 {
 	struct passwd *pw = getpwuid(getuid());
 
@@ -55,7 +58,7 @@ static int prepare_pty(struct pty *p, int in_is_tty, struct winsize *ws, struct 
 }
 
 static struct recorder *start_recording(const char *log_path, const struct recorder_options *keys,
-					const struct command *cmd, const struct identity *id,
+					const struct command *cmd, const struct operator_id *id,
 					const struct pty *p, const struct winsize *ws,
 					struct error *err)
 {
@@ -104,9 +107,67 @@ static int exec_failed(struct recorder *rec, const struct command *cmd, int exec
 	return result.exit_status;
 }
 
-static int relay_and_finish(struct recorder *rec, struct pty *p, pid_t child, int in_is_tty)
+/* What the exec gate needs, loaded before the session starts: without any of
+ * it the session does not start. */
+struct gate_parts {
+	struct risk_engine *risk;
+	struct identity_index *index;
+	struct policy *policy;
+	struct gate *gate;
+};
+
+static int load_gate_parts(struct gate_parts *gp, struct error *err)
+{
+	char notice[600] = "";
+
+	memset(gp, 0, sizeof(*gp));
+	gp->risk = risk_engine_new(risk_default_rules_dir(), err);
+	if (gp->risk == NULL)
+		return -1;
+	gp->index = program_index_open(NULL, notice, sizeof(notice), err);
+	if (gp->index == NULL)
+		return -1;
+	if (notice[0])
+		fprintf(stderr, "escort: %s\n", notice);
+	gp->policy = policy_standalone_new();
+	if (gp->policy == NULL)
+		return error_set(err, "out of memory");
+	return 0;
+}
+
+static void free_gate_parts(struct gate_parts *gp)
+{
+	gate_stop(gp->gate);
+	if (gp->policy)
+		gp->policy->free(gp->policy);
+	identity_index_free(gp->index);
+	if (gp->risk)
+		risk_engine_free(gp->risk);
+}
+
+static int start_gate(struct gate_parts *gp, struct event_base *base, int listener,
+		      struct recorder *rec, int in_is_tty, struct error *err)
+{
+	struct gate_config gc = {
+	    .base = base,
+	    .listener = listener,
+	    .rec = rec,
+	    .risk = gp->risk,
+	    .index = gp->index,
+	    .policy = gp->policy,
+	    .message_fd = STDERR_FILENO,
+	    .message_crlf = in_is_tty,
+	};
+
+	gp->gate = gate_start(&gc, err);
+	return gp->gate ? 0 : -1;
+}
+
+static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,
+			    pid_t child, int in_is_tty)
 {
 	struct relay_config rc = {
+	    .base = base,
 	    .in_fd = STDIN_FILENO,
 	    .out_fd = STDOUT_FILENO,
 	    .in_is_tty = in_is_tty,
@@ -126,17 +187,41 @@ static int relay_and_finish(struct recorder *rec, struct pty *p, pid_t child, in
 	return result.exit_status;
 }
 
+/* Starts the program under the gate; the gate decides its first exec too. */
+static int spawn_gated(struct pty *p, const struct command *cmd, struct gate_parts *gp,
+		       struct event_base *base, struct recorder *rec, int in_is_tty,
+		       pid_t *child, int *exec_errno, struct error *err)
+{
+	struct spawned sp;
+
+	*exec_errno = 0;
+	if (pty_spawn(p, cmd->file, cmd->argv, geteuid() == 0, &sp, err) < 0)
+		return -1;
+	pty_close_slave(p);
+	if (start_gate(gp, base, sp.listener, rec, in_is_tty, err) < 0) {
+		close(sp.listener);
+		kill(sp.pid, SIGKILL);
+		pty_spawn_finish(&sp, NULL, exec_errno, err);
+		*exec_errno = 0;
+		return -1;
+	}
+	*child = sp.pid;
+	return pty_spawn_finish(&sp, base, exec_errno, err);
+}
+
 int session_run(const struct command *cmd, const char *log_path,
 		const struct recorder_options *keys)
 {
 	int in_is_tty = isatty(STDIN_FILENO);
-	struct identity id;
+	struct gate_parts gp;
+	struct event_base *base;
+	struct operator_id id;
 	struct winsize ws;
 	struct recorder *rec;
 	struct error err;
 	struct pty p;
 	int exec_errno, status;
-	pid_t child;
+	pid_t child = -1;
 
 	/* Signals wait until the relay can handle them: dying between raw mode
 	 * and the handlers would leave the operator's terminal raw. */
@@ -147,21 +232,34 @@ int session_run(const struct command *cmd, const char *log_path,
 		fprintf(stderr, "escort: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}
+	if (load_gate_parts(&gp, &err) < 0 || (base = relay_new_base(STDIN_FILENO)) == NULL) {
+		fprintf(stderr, "escort: refusing to start a session without its exec gate: %s\n",
+			gp.risk && gp.index && gp.policy ? "cannot set up the event loop" : err.msg);
+		free_gate_parts(&gp);
+		return EXIT_ESCORT_FAILED;
+	}
+	/* The session's processes run as the same account: they must not be able
+	 * to attach to the session host and answer for the gate. (After loading:
+	 * it also hides /proc/self from the account itself.) */
+	prctl(PR_SET_DUMPABLE, 0);
 	rec = start_recording(log_path, keys, cmd, &id, &p, &ws, &err);
 	if (rec == NULL) {
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
+		free_gate_parts(&gp);
+		event_base_free(base);
 		return EXIT_ESCORT_FAILED;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	atexit(termmode_restore);
 	if (termmode_raw(&err) < 0)
 		fprintf(stderr, "escort: %s\n", err.msg);
-	child = pty_spawn(&p, cmd->file, cmd->argv, &exec_errno, &err);
-	pty_close_slave(&p);
-	if (child < 0)
+	if (spawn_gated(&p, cmd, &gp, base, rec, in_is_tty, &child, &exec_errno, &err) < 0)
 		status = exec_failed(rec, cmd, exec_errno, &err);
 	else
-		status = relay_and_finish(rec, &p, child, in_is_tty);
+		status = relay_and_finish(rec, base, &p, child, in_is_tty);
+	pty_close_slave(&p);
+	free_gate_parts(&gp);
+	event_base_free(base);
 	close(p.master);
 	return status;
 }

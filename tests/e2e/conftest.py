@@ -2,7 +2,9 @@
 import json
 import os
 import pathlib
+import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -16,9 +18,32 @@ def escort_bin():
     return path
 
 
+def pytest_configure(config):
+    """The exec gate's index of system programs, built once for all tests (as
+    an administrator runs `escort index`) and named by ESCORT_INDEX before any
+    test module copies the environment."""
+    if os.environ.get("ESCORT_INDEX"):
+        return
+    directory = tempfile.mkdtemp(prefix="escort-index-")
+    os.chmod(directory, 0o755)  # sessions of the test accounts read it too
+    path = os.path.join(directory, "programs.index")
+    subprocess.run([escort_bin(), "index", "--output", path], check=True,
+                   capture_output=True, timeout=300)
+    os.environ["ESCORT_INDEX"] = path
+    config.escort_index_dir = directory
+
+
+def pytest_unconfigure(config):
+    directory = getattr(config, "escort_index_dir", None)
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def escort():
     return escort_bin()
+
+
 
 
 def export(path, fmt="json", check=True):

@@ -4,10 +4,22 @@ import json
 import os
 import signal
 import subprocess
+import time
 
 import pytest
 
 from conftest import events, export, joined, of_type, session_end, session_start
+
+
+def kill_when_running(cmdline, sig):
+    """Signals the session's program from outside (a program killing itself is
+    itself a risky command the gate holds)."""
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        if subprocess.run(["pkill", f"-{int(sig)}", "-f", f"^{cmdline}$"]).returncode == 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{cmdline} never ran")
 
 
 def run(escort, log, args, stdin=None, input=None, env=None, timeout=60):
@@ -64,8 +76,12 @@ def test_bulk_output_is_exact_and_recorded_whole(escort, tmp_path):
 
 
 def test_signal_status(escort, tmp_path):
-    p = run(escort, tmp_path / "s.eslog", ["sh", "-c", "kill -KILL $$"], stdin=subprocess.DEVNULL)
-    assert p.returncode == 128 + signal.SIGKILL
+    proc = subprocess.Popen([escort, "run", "--log", str(tmp_path / "s.eslog"), "--",
+                             "sleep", "31.25"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    kill_when_running("sleep 31.25", signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGKILL
 
 
 def test_closed_output_pipe_ends_the_session(escort, tmp_path):

@@ -1,5 +1,6 @@
 """escort run with an operator terminal, driven through a real PTY by pexpect."""
 import os
+import subprocess
 import signal
 import time
 
@@ -47,7 +48,11 @@ def test_echo_is_relayed_and_recorded(escort, tmp_path):
 
 
 def test_exit_status_of_a_signal_is_128_plus_n(escort, tmp_path):
-    child = spawn(escort, tmp_path / "s.eslog", ["sh", "-c", "kill -TERM $$"])
+    child = spawn(escort, tmp_path / "s.eslog", ["sleep", "32.25"])
+    deadline = time.time() + 20
+    while subprocess.run(["pkill", "-TERM", "-f", "^sleep 32.25$"]).returncode != 0:
+        assert time.time() < deadline, "sleep never ran"
+        time.sleep(0.05)
     assert finish(child) == (128 + signal.SIGTERM, None)
     end = session_end(events(tmp_path / "s.eslog"))
     assert end["signal"] == signal.SIGTERM and end["reason"] == "signal"

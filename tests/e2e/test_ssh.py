@@ -13,7 +13,7 @@ import time
 import pexpect
 import pytest
 
-from conftest import escort_bin, events, session_end, session_start
+from conftest import ROOT, escort_bin, events, session_end, session_start
 
 FORCED = "escort-e2e-fc"
 LOGIN = "escort-e2e-ls"
@@ -74,7 +74,7 @@ UsePAM no
 StrictModes no
 PermitRootLogin no
 AllowUsers {FORCED} {LOGIN}
-SetEnv ESCORT_LOG_DIR={logs}
+SetEnv ESCORT_LOG_DIR={logs} ESCORT_INDEX={os.environ["ESCORT_INDEX"]} ESCORT_RULES={ROOT}/rules
 Match User {FORCED}
     ForceCommand {escort} run
 """)

@@ -1,0 +1,198 @@
+#include "exec-check.h"
+
+#include "exec-record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_TRIES 11 /* 250 us doubling: about half a second in all */
+
+struct pending {
+	pid_t pid; /* the process (thread group), which keeps its id across exec */
+	uint64_t exec_id;
+	dev_t dev, before_dev;
+	ino_t ino, before_ino;
+	int tries;
+	struct pending *next;
+};
+
+struct exec_checks {
+	struct event_base *base;
+	struct event *timer;
+	struct recorder *rec;
+	struct gate_stats *stats;
+	struct pending *list;
+};
+
+static void on_timer(evutil_socket_t fd, short what, void *arg);
+
+struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *rec,
+				    struct gate_stats *stats)
+{
+	struct exec_checks *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->base = base;
+	c->rec = rec;
+	c->stats = stats;
+	c->timer = evtimer_new(base, on_timer, c);
+	if (c->timer == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void exec_checks_free(struct exec_checks *c)
+{
+	if (c == NULL)
+		return;
+	while (c->list) {
+		struct pending *p = c->list;
+		c->list = p->next;
+		free(p);
+	}
+	event_free(c->timer);
+	free(c);
+}
+
+/* One read of /proc/TID/status for the thread group and the parent. */
+static int read_status(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[64], buf[1024], *at;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (tgid) {
+		if ((at = strstr(buf, "\nTgid:")) == NULL)
+			return -1;
+		*tgid = (pid_t)strtol(at + 6, NULL, 10);
+	}
+	if (ppid) {
+		if ((at = strstr(buf, "\nPPid:")) == NULL)
+			return -1;
+		*ppid = (pid_t)strtol(at + 6, NULL, 10);
+	}
+	return 0;
+}
+
+int exec_check_parent(pid_t pid, pid_t *parent)
+{
+	return read_status(pid, NULL, parent);
+}
+
+static int exe_of(pid_t pid, struct stat *st)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	return stat(path, st);
+}
+
+static void schedule(struct exec_checks *c)
+{
+	int fewest = MAX_TRIES;
+	struct timeval tv = {0, 0};
+
+	for (struct pending *p = c->list; p; p = p->next)
+		if (p->tries < fewest)
+			fewest = p->tries;
+	if (c->list == NULL)
+		return;
+	if (fewest > 0) {
+		long us = 250L << (fewest - 1);
+		tv.tv_sec = us / 1000000;
+		tv.tv_usec = us % 1000000;
+	}
+	evtimer_add(c->timer, &tv);
+}
+
+void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const struct program *prog)
+{
+	struct pending *p = calloc(1, sizeof(*p));
+	struct stat st;
+
+	if (p == NULL)
+		abort();
+	p->pid = tid;
+	if (read_status(tid, &p->pid, NULL) < 0)
+		p->pid = tid;
+	p->exec_id = exec_id;
+	p->dev = prog->exe_dev;
+	p->ino = prog->exe_ino;
+	if (exe_of(tid, &st) == 0) {
+		p->before_dev = st.st_dev;
+		p->before_ino = st.st_ino;
+	}
+	p->next = c->list;
+	c->list = p;
+	if (!evtimer_pending(c->timer, NULL))
+		schedule(c);
+}
+
+/* 1: settled (and recorded), 0: look again later. */
+static int check_one(struct exec_checks *c, struct pending *p)
+{
+	struct stat st;
+	char exe[4096], link[64];
+	ssize_t n;
+
+	if (exe_of(p->pid, &st) < 0) {
+		c->stats->unverified++;
+		exec_record_ran(c->rec, p->exec_id, p->pid, "ended", NULL);
+		return 1;
+	}
+	if (st.st_dev == p->dev && st.st_ino == p->ino) {
+		c->stats->verified++;
+		exec_record_ran(c->rec, p->exec_id, p->pid, "ran", NULL);
+		return 1;
+	}
+	if (st.st_dev == p->before_dev && st.st_ino == p->before_ino) {
+		if (++p->tries < MAX_TRIES)
+			return 0;
+		c->stats->unverified++;
+		exec_record_ran(c->rec, p->exec_id, p->pid, "not-completed", NULL);
+		return 1;
+	}
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)p->pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	kill(p->pid, SIGKILL);
+	c->stats->mismatched++;
+	exec_record_ran(c->rec, p->exec_id, p->pid, "mismatch", exe);
+	return 1;
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct exec_checks *c = arg;
+
+	(void)fd;
+	(void)what;
+	for (struct pending **pp = &c->list; *pp;) {
+		struct pending *p = *pp;
+		if (check_one(c, p)) {
+			*pp = p->next;
+			free(p);
+		} else {
+			pp = &p->next;
+		}
+	}
+	schedule(c);
+}

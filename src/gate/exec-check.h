@@ -1,0 +1,27 @@
+/* After an allowed exec: what did the kernel really run? /proc/PID/exe is
+ * compared with the file that was decided on (a path swapped by another
+ * thread, or a file replaced in between, shows up here). A mismatch is
+ * recorded at once and the process is killed. */
+#ifndef ESCORT_EXEC_CHECK_H
+#define ESCORT_EXEC_CHECK_H
+
+#include "gate.h"
+#include "program.h"
+
+#include <event2/event.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct exec_checks;
+
+struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *rec,
+				    struct gate_stats *stats);
+void exec_checks_free(struct exec_checks *c);
+
+/* Call before the exec is let go: notes what the process runs now. */
+void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const struct program *p);
+
+/* The parent of pid, from /proc. */
+int exec_check_parent(pid_t pid, pid_t *parent);
+
+#endif

@@ -1,0 +1,25 @@
+/* The gate's records in the session log (docs/LOG-FORMAT.md): what an exec
+ * asked for and what it is (exec, phase "request"), the decision (decision),
+ * and what the kernel ran after it was allowed (exec, phase "ran"). Each
+ * returns -1 when the log cannot take it: the gate then refuses. */
+#ifndef ESCORT_EXEC_RECORD_H
+#define ESCORT_EXEC_RECORD_H
+
+#include "log/recorder.h"
+#include "policy.h"
+#include "program.h"
+#include "request.h"
+#include "risk/risk.h"
+
+int exec_record_request(struct recorder *rec, uint64_t id, const struct exec_request *req,
+			const struct program *prog, int level, const char *summary,
+			const char *cached_rules, const struct risk_report *report);
+int exec_record_unreadable(struct recorder *rec, uint64_t id, const struct exec_request *req,
+			   const char *why);
+int exec_record_decision(struct recorder *rec, uint64_t id, pid_t pid, const struct verdict *v,
+			 int cached);
+/* outcome: "ran", "ended" (before it could be checked), "not-completed", "mismatch". */
+int exec_record_ran(struct recorder *rec, uint64_t id, pid_t pid, const char *outcome,
+		    const char *exe);
+
+#endif

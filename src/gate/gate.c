@@ -1,0 +1,444 @@
+#include "gate.h"
+
+#include "decision-cache.h"
+#include "exec-check.h"
+#include "exec-record.h"
+#include "program.h"
+#include "request.h"
+#include "util/buf.h"
+#include "util/visible.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct held {
+	uint64_t ask_id, exec_id;
+	struct exec_request req;
+	struct program prog;
+	uint8_t key[DECISION_KEY_LEN];
+	int level;
+	struct held *next;
+};
+
+struct tree_grant {
+	pid_t root;
+	int level; /* what was approved: descendants may run up to this */
+	uint64_t exec_id;
+	struct tree_grant *next;
+};
+
+struct gate {
+	struct gate_config cfg;
+	struct event *listener_event;
+	struct seccomp_notif *notif;
+	struct seccomp_notif_resp *resp;
+	struct decision_cache *cache;
+	struct exec_checks *checks;
+	struct held *held;
+	struct tree_grant *trees;
+	uint64_t next_id;
+	struct gate_stats stats;
+};
+
+/* What one exec came to, while it is being decided. */
+struct decision {
+	struct exec_request *req;
+	struct program *prog;
+	struct risk_report report; /* empty on the cached path */
+	const struct cached_decision *cached;
+	struct verdict verdict;
+	uint8_t key[DECISION_KEY_LEN];
+	uint64_t exec_id;
+	int level;
+	const char *summary;
+};
+
+static void operator_message(struct gate *g, const char *what, const struct exec_request *req,
+			     const char *detail)
+{
+	struct buf b = {0};
+
+	buf_printf(&b, "%sescort: %s: ", g->cfg.message_crlf ? "\r" : "", what);
+	for (size_t i = 0; req->argv[i] && b.len < 300; i++) {
+		if (i)
+			buf_putc(&b, ' ');
+		visible_append(&b, req->argv[i], strlen(req->argv[i]));
+	}
+	if (req->argv[0] == NULL)
+		visible_append(&b, req->path, strlen(req->path));
+	buf_append_str(&b, " -- ");
+	visible_append(&b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
+	buf_append_str(&b, g->cfg.message_crlf ? "\r\n" : "\n");
+	(void)!write(g->cfg.message_fd, b.data, b.len);
+	buf_free(&b);
+}
+
+static void respond(struct gate *g, uint64_t id, int error)
+{
+	memset(g->resp, 0, sizeof(*g->resp));
+	g->resp->id = id;
+	if (error) {
+		g->resp->error = -error;
+	} else {
+		g->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	}
+	/* Fails only when the process is gone: nothing left to answer. */
+	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
+}
+
+/* Findings only the gate can make: what the file is, and the environment. */
+static void gate_findings(struct decision *d)
+{
+	const struct program *p = d->prog;
+	const struct exec_request *req = d->req;
+	struct risk_report *r = &d->report;
+	char text[1400];
+
+	if (p->trust == TRUST_MEMORY) {
+		snprintf(text, sizeof(text),
+			 "Runs %s. Nobody can look at this program before or after it runs.",
+			 p->note);
+		risk_report_add(r, "memory-code", LEVEL_HIGH, text,
+				"programs run from memory are how attackers avoid leaving files",
+				"Where does this program come from, and why is it not a file?",
+				"T1620");
+	} else if (p->trust == TRUST_UNKNOWN) {
+		snprintf(text, sizeof(text),
+			 "Runs %s: its name says nothing about what it does.", p->note);
+		risk_report_add(r, "unknown-code", LEVEL_MEDIUM, text,
+				"a program that is not installed on the system may do anything",
+				"Where does this program come from and what does it do?", "T1204");
+	}
+	if (req->env[ENV_LD_PRELOAD] || p->preload[0]) {
+		snprintf(text, sizeof(text), "Loads extra code into the program first (%.1000s).",
+			 p->preload[0] ? p->preload : req->env[ENV_LD_PRELOAD]);
+		risk_report_add(r, "preload", LEVEL_HIGH, text,
+				"preloaded code changes what a known program does",
+				"Why must extra code be loaded into this program?", "T1574.006");
+	}
+	if (req->env[ENV_LD_LIBRARY_PATH]) {
+		snprintf(text, sizeof(text), "Makes the program load its libraries from %.1000s first.",
+			 req->env[ENV_LD_LIBRARY_PATH]);
+		risk_report_add(r, "library-path", LEVEL_MEDIUM, text,
+				"libraries from another folder can change what a known program does",
+				"Which libraries are in that folder, and why are they needed?",
+				"T1574.006");
+	}
+	if (req->env[ENV_BASH_ENV] || req->env[ENV_ENV]) {
+		snprintf(text, sizeof(text), "Makes a starting shell read and run %.1000s first.",
+			 req->env[ENV_BASH_ENV] ? req->env[ENV_BASH_ENV] : req->env[ENV_ENV]);
+		risk_report_add(r, "shell-startup-file", LEVEL_MEDIUM, text,
+				"a startup file runs commands that are not on the line",
+				"What is in that file?", "T1546.004");
+	}
+	if (req->argv_truncated)
+		risk_report_add(r, "arguments-too-long", LEVEL_HIGH,
+				"The argument list is too long for escort to read completely.",
+				"what was not read was not checked",
+				"Why are the arguments so long?", "T1027");
+}
+
+static int tree_allows(struct gate *g, pid_t pid, int level, uint64_t *granted_by)
+{
+	if (g->trees == NULL)
+		return 0;
+	for (pid_t p = pid; p > 1;) {
+		for (struct tree_grant *t = g->trees; t; t = t->next)
+			if (t->root == p && level <= t->level) {
+				*granted_by = t->exec_id;
+				return 1;
+			}
+		if (exec_check_parent(p, &p) < 0)
+			return 0;
+	}
+	return 0;
+}
+
+static void decide_fresh(struct gate *g, struct decision *d)
+{
+	struct exec_facts facts = {d->req, d->prog, &d->report};
+	uint64_t by;
+
+	if (risk_rate_exec(g->cfg.risk, d->prog->argv, &d->report) < 0)
+		risk_report_add(&d->report, "unrated", LEVEL_HIGH,
+				"escort could not rate this program's arguments.",
+				"what cannot be rated cannot be allowed", "What does it do?", NULL);
+	gate_findings(d);
+	g->cfg.policy->decide(g->cfg.policy, &facts, &d->verdict);
+	if (d->verdict.action == GATE_ASK && tree_allows(g, d->req->pid, d->report.level, &by)) {
+		d->verdict.action = GATE_ALLOW;
+		d->verdict.scope = SCOPE_TREE;
+		snprintf(d->verdict.reason, sizeof(d->verdict.reason),
+			 "inside the tree approved with exec %llu", (unsigned long long)by);
+	} else if (d->verdict.action != GATE_ASK) {
+		decision_cache_put(g->cache, d->key, g->cfg.policy->generation, &d->verdict,
+				   &d->report);
+	}
+	d->level = d->report.level;
+	d->summary = d->report.summary;
+}
+
+static void allow(struct gate *g, struct decision *d)
+{
+	g->stats.allowed++;
+	exec_checks_add(g->checks, d->req->pid, d->exec_id, d->prog);
+	respond(g, d->req->id, 0);
+}
+
+static void deny(struct gate *g, struct decision *d, const struct verdict *v)
+{
+	char detail[1200];
+
+	g->stats.denied++;
+	respond(g, d->req->id, EPERM);
+	snprintf(detail, sizeof(detail), "%s. %s", v->reason, d->summary ? d->summary : "");
+	operator_message(g, "refused", d->req, detail);
+}
+
+static void hold(struct gate *g, struct decision *d)
+{
+	struct held *h = calloc(1, sizeof(*h));
+	struct exec_facts facts = {d->req, d->prog, &d->report};
+	struct verdict refused;
+	char detail[1200];
+
+	if (h == NULL)
+		abort();
+	h->ask_id = d->exec_id;
+	if (g->cfg.policy->ask(g->cfg.policy, &facts, h->ask_id, gate_answer, g, &refused) < 0) {
+		free(h);
+		exec_record_decision(g->cfg.rec, d->exec_id, d->req->pid, &refused, 0);
+		deny(g, d, &refused);
+		return;
+	}
+	g->stats.held++;
+	h->exec_id = d->exec_id;
+	h->req = *d->req;
+	h->prog = *d->prog;
+	memcpy(h->key, d->key, sizeof(h->key));
+	h->level = d->level;
+	d->req->argv = NULL; /* now the held item's */
+	for (int k = 0; k < ENV_COUNT; k++)
+		d->req->env[k] = NULL;
+	d->prog->argv = NULL;
+	h->next = g->held;
+	g->held = h;
+	exec_record_decision(g->cfg.rec, d->exec_id, h->req.pid, &d->verdict, 0);
+	snprintf(detail, sizeof(detail), "waiting for an escort to approve it (%s)",
+		 d->summary ? d->summary : "");
+	operator_message(g, "held", &h->req, detail);
+}
+
+static void decide(struct gate *g, struct exec_request *req, struct program *prog)
+{
+	struct decision d = {.req = req, .prog = prog};
+	int logged;
+
+	d.exec_id = ++g->next_id;
+	decision_key(req, prog, d.key);
+	d.cached = decision_cache_get(g->cache, d.key, g->cfg.policy->generation);
+	if (d.cached) {
+		g->stats.cached++;
+		d.verdict = d.cached->verdict;
+		d.level = d.cached->level;
+		d.summary = d.cached->summary;
+		logged = exec_record_request(g->cfg.rec, d.exec_id, req, prog, d.level,
+					     d.summary, d.cached->rules, NULL);
+	} else {
+		decide_fresh(g, &d);
+		logged = exec_record_request(g->cfg.rec, d.exec_id, req, prog, d.level,
+					     d.summary, NULL, &d.report);
+	}
+	if (logged < 0) {
+		d.verdict.action = GATE_DENY;
+		snprintf(d.verdict.by, sizeof(d.verdict.by), "gate");
+		snprintf(d.verdict.reason, sizeof(d.verdict.reason),
+			 "the session log cannot be written");
+	}
+	if (d.verdict.action != GATE_ASK)
+		exec_record_decision(g->cfg.rec, d.exec_id, req->pid, &d.verdict, d.cached != NULL);
+	if (d.verdict.action == GATE_ALLOW)
+		allow(g, &d);
+	else if (d.verdict.action == GATE_DENY)
+		deny(g, &d, &d.verdict);
+	else
+		hold(g, &d);
+	risk_report_free(&d.report);
+}
+
+static void unreadable(struct gate *g, const struct exec_request *req, const struct error *err)
+{
+	struct verdict v = {.action = GATE_DENY};
+	uint64_t id = ++g->next_id;
+
+	g->stats.denied++;
+	snprintf(v.by, sizeof(v.by), "gate");
+	snprintf(v.reason, sizeof(v.reason), "cannot tell what would run: %.400s", err->msg);
+	exec_record_unreadable(g->cfg.rec, id, req, err->msg);
+	exec_record_decision(g->cfg.rec, id, req->pid, &v, 0);
+	respond(g, req->id, err->code ? err->code : EPERM);
+	if (req->argv)
+		operator_message(g, "refused", req, v.reason);
+}
+
+/* A path that leads to no file (PATH searches try many): failed here the way
+ * the kernel would fail it, which also closes the race of a file appearing. */
+static int nothing_to_run(int code)
+{
+	return code == ENOENT || code == ENOTDIR || code == EACCES || code == ELOOP ||
+	       code == ENAMETOOLONG;
+}
+
+static void handle(struct gate *g)
+{
+	struct exec_request req;
+	struct program prog;
+	struct error err;
+
+	memset(g->notif, 0, sizeof(*g->notif));
+	if (seccomp_notify_receive(g->cfg.listener, g->notif) < 0)
+		return; /* the process died before we looked */
+	g->stats.execs++;
+	if (exec_request_read(g->cfg.listener, g->notif, &req, &err) < 0) {
+		if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) == 0) {
+			err.code = EPERM;
+			unreadable(g, &req, &err);
+		}
+	} else if (program_identify(g->cfg.index, &req, &prog, &err) < 0) {
+		if (nothing_to_run(err.code))
+			respond(g, req.id, err.code); /* as the kernel would answer */
+		else
+			unreadable(g, &req, &err);
+	} else {
+		decide(g, &req, &prog);
+		program_free(&prog);
+	}
+	exec_request_free(&req);
+}
+
+static void on_listener(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	handle(arg);
+}
+
+struct gate *gate_start(const struct gate_config *cfg, struct error *err)
+{
+	struct gate *g = calloc(1, sizeof(*g));
+
+	if (g == NULL) {
+		error_set(err, "out of memory");
+		return NULL;
+	}
+	g->cfg = *cfg;
+	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
+	    (g->cache = decision_cache_new()) == NULL ||
+	    (g->checks = exec_checks_new(cfg->base, cfg->rec, &g->stats)) == NULL ||
+	    (g->listener_event = event_new(cfg->base, cfg->listener, EV_READ | EV_PERSIST,
+					   on_listener, g)) == NULL ||
+	    event_add(g->listener_event, NULL) < 0) {
+		error_set(err, "cannot start the exec gate");
+		gate_stop(g);
+		return NULL;
+	}
+	return g;
+}
+
+static struct held *take_held(struct gate *g, uint64_t ask_id)
+{
+	for (struct held **h = &g->held; *h; h = &(*h)->next)
+		if ((*h)->ask_id == ask_id) {
+			struct held *found = *h;
+			*h = found->next;
+			return found;
+		}
+	return NULL;
+}
+
+static void free_held(struct held *h)
+{
+	exec_request_free(&h->req);
+	program_free(&h->prog);
+	free(h);
+}
+
+static void grant(struct gate *g, struct held *h, const struct verdict *v)
+{
+	struct risk_report r = {.level = h->level, .summary = (char *)"approved by an escort"};
+
+	if (v->scope == SCOPE_SESSION) {
+		decision_cache_put(g->cache, h->key, g->cfg.policy->generation, v, &r);
+	} else if (v->scope == SCOPE_TREE) {
+		struct tree_grant *t = calloc(1, sizeof(*t));
+		if (t == NULL)
+			abort();
+		*t = (struct tree_grant){h->req.pid, h->level, h->exec_id, g->trees};
+		g->trees = t;
+	}
+}
+
+void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v)
+{
+	struct gate *g = gate;
+	struct held *h = take_held(g, ask_id);
+	struct decision d;
+
+	if (h == NULL)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.req = &h->req;
+	d.prog = &h->prog;
+	d.exec_id = h->exec_id;
+	d.summary = "";
+	if (seccomp_notify_id_valid(g->cfg.listener, h->req.id) != 0) {
+		struct verdict gone = *v;
+		snprintf(gone.reason, sizeof(gone.reason), "the process ended while it waited");
+		gone.action = GATE_DENY;
+		exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, &gone, 0);
+	} else {
+		exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, v, 0);
+		if (v->action == GATE_ALLOW) {
+			grant(g, h, v);
+			operator_message(g, "approved", &h->req, v->by);
+			allow(g, &d);
+		} else {
+			deny(g, &d, v);
+		}
+	}
+	free_held(h);
+}
+
+void gate_stop(struct gate *g)
+{
+	if (g == NULL)
+		return;
+	while (g->held) {
+		struct held *h = g->held;
+		g->held = h->next;
+		g->cfg.policy->cancel(g->cfg.policy, h->ask_id);
+		respond(g, h->req.id, EPERM);
+		free_held(h);
+	}
+	while (g->trees) {
+		struct tree_grant *t = g->trees;
+		g->trees = t->next;
+		free(t);
+	}
+	if (g->listener_event)
+		event_free(g->listener_event);
+	exec_checks_free(g->checks);
+	decision_cache_free(g->cache);
+	if (g->notif)
+		seccomp_notify_free(g->notif, g->resp);
+	close(g->cfg.listener);
+	free(g);
+}
+
+const struct gate_stats *gate_stats(const struct gate *g)
+{
+	return &g->stats;
+}

@@ -1,0 +1,41 @@
+/* The exec gate's supervisor, run by the session host inside its event loop:
+ * every exec of the session is read, identified, rated, decided through the
+ * policy, recorded, then allowed, refused or held; after an allowed exec the
+ * gate checks what the kernel really ran. */
+#ifndef ESCORT_GATE_H
+#define ESCORT_GATE_H
+
+#include "identity.h"
+#include "log/recorder.h"
+#include "policy.h"
+#include "risk/risk.h"
+
+#include <event2/event.h>
+#include <stdint.h>
+
+struct gate_config {
+	struct event_base *base;
+	int listener; /* the seccomp listener (the gate closes it) */
+	struct recorder *rec;
+	struct risk_engine *risk;
+	struct identity_index *index;
+	struct policy *policy;
+	int message_fd;	  /* where the operator reads refusals (the terminal, or stderr) */
+	int message_crlf; /* the terminal is raw: end lines with \r\n */
+};
+
+struct gate_stats {
+	uint64_t execs, allowed, denied, held, cached, verified, mismatched, unverified;
+};
+
+struct gate;
+
+struct gate *gate_start(const struct gate_config *cfg, struct error *err);
+/* Refuses whatever is still held, stops checking and frees the gate. */
+void gate_stop(struct gate *g);
+const struct gate_stats *gate_stats(const struct gate *g);
+
+/* The policy's answer to a held exec (policy_answer_fn). */
+void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v);
+
+#endif

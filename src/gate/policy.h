@@ -1,0 +1,60 @@
+/* The one interface through which the exec gate gets its decisions. The
+ * standalone policy (policy-standalone.c) maps risk levels to actions; the
+ * broker plugs in through the same calls. */
+#ifndef ESCORT_POLICY_H
+#define ESCORT_POLICY_H
+
+#include "program.h"
+#include "request.h"
+#include "risk/risk.h"
+
+#include <stdint.h>
+
+enum gate_action { GATE_ALLOW, GATE_DENY, GATE_ASK };
+
+/* How far an approval reaches: this exec only; everything the approved
+ * process and its descendants start with the same identity and arguments;
+ * the same identity and arguments for the rest of the session. */
+enum approval_scope { SCOPE_ONCE, SCOPE_TREE, SCOPE_SESSION };
+
+struct verdict {
+	enum gate_action action;
+	enum approval_scope scope;
+	char by[128];	  /* "policy", "escort alice", ... */
+	char reason[512]; /* one line, for the operator and the log */
+};
+
+struct exec_facts {
+	const struct exec_request *req;
+	const struct program *prog;
+	const struct risk_report *report;
+};
+
+/* Called once per ask, when the answer is known (allow or deny). */
+typedef void (*policy_answer_fn)(void *gate, uint64_t ask_id, const struct verdict *v);
+
+struct policy {
+	const char *name;
+	/* Bumped whenever decisions may change: cached decisions of an older
+	 * generation are not used. */
+	uint64_t generation;
+	void (*decide)(struct policy *p, const struct exec_facts *f, struct verdict *out);
+	/* Asks for approval. Returns -1 with out filled when nobody can be asked
+	 * (the gate then refuses: fail-closed); 0 when the answer will come
+	 * through answer(gate, ask_id, ...). */
+	int (*ask)(struct policy *p, const struct exec_facts *f, uint64_t ask_id,
+		   policy_answer_fn answer, void *gate, struct verdict *out);
+	/* The process gave up waiting (killed): no answer is needed any more. */
+	void (*cancel)(struct policy *p, uint64_t ask_id);
+	void (*free)(struct policy *p);
+};
+
+const char *gate_action_name(enum gate_action a);
+const char *approval_scope_name(enum approval_scope s);
+int approval_scope_parse(const char *s, enum approval_scope *out);
+
+/* info and low: allow; medium and high: ask; critical: deny. Nobody can be
+ * asked, so what needs approval is refused. */
+struct policy *policy_standalone_new(void);
+
+#endif

@@ -1,0 +1,334 @@
+#include "program.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_NESTING 4 /* the kernel's own limit on #! chains */
+
+const char *program_trust_name(enum program_trust t)
+{
+	static const char *const names[] = {"system", "copy", "unknown", "memory"};
+
+	return names[t];
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The file a path leads to, from the process's point of view. */
+struct file {
+	char target[PATH_MAX + 64]; /* through /proc/PID/... */
+	char given[4096];	    /* as the process wrote it */
+	char real[PATH_MAX];
+	struct identity id;
+	enum program_trust trust;
+	char name[256];
+};
+
+static int invoked_dir_trusted(const struct file *f)
+{
+	char dir[PATH_MAX + 64], real[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", f->target);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return 0;
+	*slash = '\0';
+	return realpath(dir, real) != NULL && identity_path_trusted(real);
+}
+
+static int examine(struct identity_index *idx, struct file *f, struct error *err)
+{
+	if (identity_of(idx, f->target, &f->id, err) < 0) {
+		err->code = err->code ? err->code : EACCES;
+		return -1;
+	}
+	if (!S_ISREG(f->id.mode)) {
+		error_set(err, "%s is not a regular file", f->given);
+		err->code = EACCES;
+		return -1;
+	}
+	if (f->id.nlink == 0) {
+		ssize_t n = readlink(f->target, f->real, sizeof(f->real) - 1);
+		f->real[n > 0 ? n : 0] = '\0';
+		f->trust = TRUST_MEMORY;
+		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->given));
+		return 0;
+	}
+	if (realpath(f->target, f->real) == NULL) {
+		err->code = errno;
+		return error_errno(err, "cannot resolve %s", f->given);
+	}
+	if (identity_index_has(idx, f->id.sha256, f->real) || identity_path_trusted(f->real)) {
+		/* A link root made (/usr/bin/sh -> dash) keeps the name it was called by. */
+		const char *called = base_name(f->given);
+		int keep = f->given[0] && strcmp(called, base_name(f->real)) != 0 &&
+			   invoked_dir_trusted(f);
+		f->trust = TRUST_SYSTEM;
+		snprintf(f->name, sizeof(f->name), "%.255s", keep ? called : base_name(f->real));
+		if (f->id.known_as[0] && !identity_index_has(idx, f->id.sha256, f->real))
+			f->trust = TRUST_COPY; /* root's copy of another program, under a new name */
+		if (f->trust == TRUST_COPY)
+			snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->id.known_as));
+	} else if (f->id.known_as[0]) {
+		f->trust = TRUST_COPY;
+		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->id.known_as));
+	} else {
+		f->trust = TRUST_UNKNOWN;
+		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->real));
+	}
+	return 0;
+}
+
+static int locate_in(struct file *f, pid_t pid, const char *given)
+{
+	int n = given[0] == '/' ? snprintf(f->target, sizeof(f->target), "/proc/%d/root%s", (int)pid,
+					   given)
+				: snprintf(f->target, sizeof(f->target), "/proc/%d/cwd/%s", (int)pid,
+					   given);
+	snprintf(f->given, sizeof(f->given), "%s", given);
+	return n > 0 && (size_t)n < sizeof(f->target) ? 0 : -1;
+}
+
+static char **argv_from(const char *const *head, size_t nhead, char *const *tail)
+{
+	size_t ntail = 0, k = 0;
+	char **argv;
+
+	while (tail && tail[ntail])
+		ntail++;
+	argv = calloc(nhead + ntail + 1, sizeof(char *));
+	if (argv == NULL)
+		abort();
+	for (size_t i = 0; i < nhead; i++)
+		if ((argv[k++] = strdup(head[i])) == NULL)
+			abort();
+	for (size_t i = 0; i < ntail; i++)
+		if ((argv[k++] = strdup(tail[i])) == NULL)
+			abort();
+	return argv;
+}
+
+static void free_argv(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static void set_result(struct program *p, const struct file *f)
+{
+	p->id = f->id;
+	snprintf(p->real, sizeof(p->real), "%s", f->real);
+	p->trust = f->trust;
+	snprintf(p->name, sizeof(p->name), "%.255s", f->name);
+	p->exe_dev = f->id.dev;
+	p->exe_ino = f->id.ino;
+}
+
+static void describe(struct program *p, const struct file *f, const char *how)
+{
+	char hex[SHA256_LEN * 2 + 1];
+	size_t used = strlen(p->note);
+
+	for (int i = 0; i < SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", f->id.sha256[i]);
+	switch (f->trust) {
+	case TRUST_SYSTEM:
+		snprintf(p->note + used, sizeof(p->note) - used, "%s%s", how, f->real);
+		break;
+	case TRUST_COPY:
+		snprintf(p->note + used, sizeof(p->note) - used,
+			 "%s%s, a copy of the system program %s", how, f->real, f->id.known_as);
+		break;
+	case TRUST_UNKNOWN:
+		snprintf(p->note + used, sizeof(p->note) - used,
+			 "%s%s, a program that is not one of this system's (SHA-256 %.16s...)", how,
+			 f->real, hex);
+		break;
+	case TRUST_MEMORY:
+		snprintf(p->note + used, sizeof(p->note) - used,
+			 "%scode that exists only in memory or was deleted (%s)", how, f->real);
+		break;
+	}
+}
+
+/* busybox does what argv[0] names (or argv[1] after "busybox"). */
+static int is_multicall(const struct file *f)
+{
+	return strcmp(f->name, "busybox") == 0 ||
+	       (f->id.known_as[0] && strcmp(base_name(f->id.known_as), "busybox") == 0);
+}
+
+static int is_loader(const struct file *f)
+{
+	return f->trust <= TRUST_COPY && (fnmatch("ld-linux*.so*", f->name, 0) == 0 ||
+					  fnmatch("ld-*.so*", f->name, 0) == 0 ||
+					  strcmp(f->name, "ld.so") == 0);
+}
+
+static void rate_multicall(struct program *p, const struct file *f, char *const *argv)
+{
+	const char *applet = argv[0] ? base_name(argv[0]) : "busybox";
+	char *const *rest = argv[0] ? argv + 1 : argv;
+
+	if (strcmp(applet, "busybox") == 0 && rest[0]) {
+		applet = base_name(rest[0]);
+		rest++;
+	}
+	set_result(p, f);
+	snprintf(p->name, sizeof(p->name), "%.255s", applet);
+	p->argv = argv_from(&applet, 1, rest);
+	describe(p, f, "the busybox applet ");
+	snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note), " (as %s)", applet);
+}
+
+static int identify_at(struct identity_index *idx, pid_t pid, struct file *f, char *const *argv,
+		       struct program *p, int depth, struct error *err);
+
+/* ld.so [OPTIONS] PROGRAM [ARGS]: what runs is PROGRAM. */
+static int rate_loader(struct identity_index *idx, pid_t pid, struct program *p,
+		       const struct file *f, char *const *argv, int depth, struct error *err)
+{
+	static const char *const with_value[] = {"--library-path", "--inhibit-rpath", "--audit",
+						 "--preload",	   "--argv0",	      "--glibc-hwcaps-prefix",
+						 "--glibc-hwcaps-mask", NULL};
+	size_t i = argv[0] ? 1 : 0;
+	struct file loaded = {0};
+
+	while (argv[i] && argv[i][0] == '-') {
+		int takes = 0;
+		for (size_t k = 0; with_value[k]; k++)
+			takes |= strcmp(argv[i], with_value[k]) == 0;
+		if (strcmp(argv[i], "--preload") == 0 && argv[i + 1])
+			snprintf(p->preload, sizeof(p->preload), "%s", argv[i + 1]);
+		i += takes && argv[i + 1] ? 2 : 1;
+	}
+	if (argv[i] == NULL) { /* ld.so --help, --list without a program */
+		set_result(p, f);
+		p->argv = argv_from(NULL, 0, argv);
+		describe(p, f, "");
+		return 0;
+	}
+	if (locate_in(&loaded, pid, argv[i]) < 0)
+		return error_set(err, "the program given to the loader is too long");
+	describe(p, f, "the dynamic loader ");
+	snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note), " loading ");
+	if (identify_at(idx, pid, &loaded, argv + i, p, depth + 1, err) < 0)
+		return -1;
+	p->exe_dev = f->id.dev; /* the kernel runs the loader itself */
+	p->exe_ino = f->id.ino;
+	return 0;
+}
+
+/* "#!/bin/sh -e": the kernel runs the interpreter with its one optional
+ * argument, then the script's path, then the arguments after argv[0]. */
+static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
+		       const struct file *f, char *const *argv, int depth, struct error *err)
+{
+	char line[sizeof(f->id.interpreter)], *interp, *arg;
+	struct file in = {0};
+	const char *head[3];
+	size_t nhead = 0;
+
+	snprintf(line, sizeof(line), "%s", f->id.interpreter);
+	interp = line + strspn(line, " \t");
+	arg = interp + strcspn(interp, " \t");
+	if (*arg) {
+		*arg++ = '\0';
+		arg += strspn(arg, " \t");
+		arg[strcspn(arg, "\r")] = '\0';
+	}
+	if (*interp == '\0' || locate_in(&in, pid, interp) < 0) {
+		error_set(err, "%s has an empty #! line", f->given);
+		err->code = ENOEXEC;
+		return -1;
+	}
+	if (examine(idx, &in, err) < 0)
+		return -1;
+	if (in.id.kind == FILE_SCRIPT && depth + 1 >= MAX_NESTING) {
+		error_set(err, "%s: too many nested interpreters", f->given);
+		err->code = ELOOP;
+		return -1;
+	}
+	describe(p, f, "the script ");
+	snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note), " run by ");
+	head[nhead++] = in.given;
+	if (*arg)
+		head[nhead++] = arg;
+	head[nhead++] = f->real;
+	{
+		char **script_argv = argv_from(head, nhead, argv[0] ? argv + 1 : argv);
+		struct program sub = {0};
+		int rc = identify_at(idx, pid, &in, script_argv, &sub, depth + 1, err);
+		free_argv(script_argv);
+		if (rc < 0)
+			return -1;
+		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note), "%s",
+			 sub.note);
+		p->argv = sub.argv;
+		snprintf(p->name, sizeof(p->name), "%.255s", sub.name);
+		p->trust = sub.trust;
+		p->exe_dev = sub.exe_dev;
+		p->exe_ino = sub.exe_ino;
+		snprintf(p->preload, sizeof(p->preload), "%s", sub.preload);
+	}
+	p->id = f->id;
+	snprintf(p->real, sizeof(p->real), "%s", f->real);
+	p->script = 1;
+	return 0;
+}
+
+static int identify_at(struct identity_index *idx, pid_t pid, struct file *f, char *const *argv,
+		       struct program *p, int depth, struct error *err)
+{
+	if (examine(idx, f, err) < 0)
+		return -1;
+	if (f->id.kind == FILE_SCRIPT && f->trust != TRUST_MEMORY)
+		return rate_script(idx, pid, p, f, argv, depth, err);
+	if (is_multicall(f) && f->trust <= TRUST_COPY) {
+		rate_multicall(p, f, argv);
+		return 0;
+	}
+	if (is_loader(f) && depth < MAX_NESTING)
+		return rate_loader(idx, pid, p, f, argv, depth, err);
+	set_result(p, f);
+	{
+		const char *name = f->name;
+		p->argv = argv_from(&name, 1, argv[0] ? argv + 1 : argv);
+	}
+	describe(p, f, "");
+	return 0;
+}
+
+int program_identify(struct identity_index *idx, const struct exec_request *req,
+		     struct program *out, struct error *err)
+{
+	struct file f = {0};
+
+	memset(out, 0, sizeof(*out));
+	err->code = 0;
+	snprintf(f.target, sizeof(f.target), "%s", req->target);
+	snprintf(f.given, sizeof(f.given), "%s", req->path);
+	if (identify_at(idx, req->pid, &f, req->argv, out, 0, err) < 0) {
+		program_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void program_free(struct program *p)
+{
+	free_argv(p->argv);
+	p->argv = NULL;
+}

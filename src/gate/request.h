@@ -1,0 +1,37 @@
+/* One trapped exec, read out of the process that asked for it: the path as
+ * given, where that path leads from the process's point of view, argv, the
+ * working directory and the environment variables that change what runs. */
+#ifndef ESCORT_REQUEST_H
+#define ESCORT_REQUEST_H
+
+#include "util/error.h"
+
+#include <limits.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum { ENV_LD_PRELOAD, ENV_LD_LIBRARY_PATH, ENV_PATH, ENV_BASH_ENV, ENV_ENV, ENV_COUNT };
+
+extern const char *const request_env_names[ENV_COUNT];
+
+struct exec_request {
+	uint64_t id; /* the notification's */
+	pid_t pid;   /* the thread that called exec */
+	int execveat;
+	int empty_path; /* execveat(fd, "", AT_EMPTY_PATH): the open file itself */
+	char path[4096];
+	char target[PATH_MAX + 64]; /* path through /proc/PID/{root,cwd,fd/N} */
+	char cwd[PATH_MAX];
+	char **argv;
+	int argv_truncated;
+	char *env[ENV_COUNT]; /* "NAME=value", or NULL when unset */
+};
+
+/* Reads the request of notification n from its process, then checks that
+ * the notification is still live (so what was read belongs to it). */
+int exec_request_read(int listener, const struct seccomp_notif *n, struct exec_request *req,
+		      struct error *err);
+void exec_request_free(struct exec_request *req);
+
+#endif

@@ -4,20 +4,86 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 const char *const request_env_names[ENV_COUNT] = {"LD_PRELOAD", "LD_LIBRARY_PATH", "PATH",
 						  "BASH_ENV", "ENV"};
 
+/* "/proc/self/fd/3" read here would name the gate's own descriptor 3: the
+ * forms that name the caller's descriptors are turned into its number. */
+static int own_fd_path(const char *path)
+{
+	static const char *const prefixes[] = {"/proc/self/fd/", "/proc/thread-self/fd/",
+					       "/dev/fd/", NULL};
+
+	for (size_t i = 0; prefixes[i]; i++) {
+		size_t len = strlen(prefixes[i]);
+		const char *digits = path + len;
+		if (strncmp(path, prefixes[i], len) == 0 && *digits &&
+		    strspn(digits, "0123456789") == strlen(digits) && strlen(digits) < 10)
+			return atoi(digits);
+	}
+	return -1;
+}
+
+/* Any other way through /proc's magic links (a symlink to /proc/self/..., a
+ * path through /proc/PID/root) would be resolved from the gate's point of
+ * view, not the caller's: such paths are refused. */
+static int through_magic_link(const struct exec_request *req, int dirfd, struct error *err)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
+	char base_path[64];
+	const char *rel = req->path;
+	int base, fd;
+
+	if (req->path[0] == '/') {
+		snprintf(base_path, sizeof(base_path), "/proc/%d/root", (int)req->pid);
+		rel = req->path + 1 + strspn(req->path + 1, "/");
+		if (*rel == '\0')
+			rel = ".";
+	} else if (!req->execveat || dirfd == AT_FDCWD) {
+		snprintf(base_path, sizeof(base_path), "/proc/%d/cwd", (int)req->pid);
+	} else {
+		snprintf(base_path, sizeof(base_path), "/proc/%d/fd/%d", (int)req->pid, dirfd);
+	}
+	base = open(base_path, O_PATH | O_CLOEXEC);
+	if (base < 0)
+		return 0; /* the lookup itself will fail and say why */
+	fd = (int)syscall(SYS_openat2, base, rel, &how, sizeof(how));
+	if (fd >= 0) {
+		close(fd);
+		close(base);
+		return 0;
+	}
+	close(base);
+	if (errno != ELOOP && errno != EXDEV)
+		return 0;
+	fd = open(req->target, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* a real loop: the kernel fails it too */
+	close(fd);
+	error_set(err, "%s leads through /proc's special links, whose meaning depends on who "
+		       "looks",
+		  req->path);
+	err->code = EACCES;
+	return -1;
+}
+
 /* Where the kernel will look for path, seen from here through /proc. */
 static int locate(struct exec_request *req, int dirfd, struct error *err)
 {
-	int n;
+	int n, own = req->empty_path ? -1 : own_fd_path(req->path);
 
-	if (req->empty_path)
+	if (own >= 0) {
+		req->via_fd = 1;
+		n = snprintf(req->target, sizeof(req->target), "/proc/%d/fd/%d", (int)req->pid,
+			     own);
+	} else if (req->empty_path)
 		n = snprintf(req->target, sizeof(req->target), "/proc/%d/fd/%d", (int)req->pid,
 			     dirfd);
 	else if (req->path[0] == '/')
@@ -65,6 +131,8 @@ int exec_request_read(int listener, const struct seccomp_notif *n, struct exec_r
 		return -1;
 	req->empty_path = is_at && req->path[0] == '\0' && (n->data.args[4] & AT_EMPTY_PATH);
 	if (locate(req, dirfd, err) < 0 || read_cwd(req, err) < 0)
+		return -1;
+	if (!req->empty_path && !req->via_fd && through_magic_link(req, dirfd, err) < 0)
 		return -1;
 	if (argv_at != 0 &&
 	    procmem_string_array(req->pid, argv_at, &req->argv, &req->argv_truncated, err) < 0)

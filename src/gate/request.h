@@ -20,6 +20,7 @@ struct exec_request {
 	pid_t pid;   /* the thread that called exec */
 	int execveat;
 	int empty_path; /* execveat(fd, "", AT_EMPTY_PATH): the open file itself */
+	int via_fd;	/* "/proc/self/fd/N" or "/dev/fd/N": the caller's descriptor N */
 	char path[4096];
 	char target[PATH_MAX + 64]; /* path through /proc/PID/{root,cwd,fd/N} */
 	char cwd[PATH_MAX];

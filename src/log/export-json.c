@@ -12,7 +12,7 @@ static int is_number_field(const char *key)
 	static const char *numeric[] = {"uid",		"cols",		"rows",
 					"exit_status",	"signal",	"epoch",
 					"records_kept", "signed_up_to", "mac_only_from",
-					"mac_only_to",	"lost_bytes",	"previous_epoch"};
+					"mac_only_to",	"lost_bytes",	"previous_epoch", "id", "pid"};
 
 	for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++)
 		if (strcmp(key, numeric[i]) == 0)
@@ -32,34 +32,46 @@ static int is_plain_integer(const char *s)
 	return 1;
 }
 
+/* Keys that repeat in a record (an exec's argv, environment, rated argv and
+ * rules) become lists. */
+static int is_list_field(const char *key)
+{
+	return strcmp(key, "argv") == 0 || strcmp(key, "env") == 0 || strcmp(key, "rated") == 0 ||
+	       strcmp(key, "rule") == 0;
+}
+
 static void append_fields(struct buf *b, const struct record *rec)
 {
+	const char *open_list = NULL;
 	struct field f;
 	size_t pos = 0;
-	int argv_open = 0;
 	int rc;
 
 	while ((rc = fields_next(rec->payload, rec->payload_len, &pos, &f)) == 1) {
 		if (strcmp(f.key, "epoch") == 0)
 			continue; /* the record's own epoch, already written (verify checks) */
-		if (strcmp(f.key, "argv") == 0) {
-			buf_append_str(b, argv_open ? "," : ",\"argv\":[");
-			argv_open = 1;
+		if (open_list && strcmp(open_list, f.key) == 0) {
+			buf_putc(b, ',');
 			json_append_cstr(b, f.value);
 			continue;
 		}
-		if (argv_open)
+		if (open_list)
 			buf_putc(b, ']');
-		argv_open = 0;
+		open_list = NULL;
 		buf_putc(b, ',');
 		json_append_cstr(b, f.key);
 		buf_putc(b, ':');
-		if (is_number_field(f.key) && is_plain_integer(f.value))
-			buf_append_str(b, f.value);
-		else
+		if (is_list_field(f.key)) {
+			buf_putc(b, '[');
 			json_append_cstr(b, f.value);
+			open_list = f.key;
+		} else if (is_number_field(f.key) && is_plain_integer(f.value)) {
+			buf_append_str(b, f.value);
+		} else {
+			json_append_cstr(b, f.value);
+		}
 	}
-	if (argv_open)
+	if (open_list)
 		buf_putc(b, ']');
 	if (rc < 0)
 		buf_append_str(b, ",\"malformed\":true");

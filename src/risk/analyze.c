@@ -228,6 +228,9 @@ static int read_script(const char *path, struct buf *content)
 							  : SCRIPT_MAX - content->len)) > 0)
 		buf_append(content, chunk, (size_t)n);
 	close(fd);
+	/* A compiled program is not a script: its bytes say nothing to a shell. */
+	if (content->len > 0 && memchr(content->data, '\0', content->len) != NULL)
+		return -1;
 	return 0;
 }
 

@@ -1,0 +1,310 @@
+"""The exec gate end to end: every program a session starts is stopped by the
+kernel, identified by what it really is, and refused when it needs approval
+(no escort is reachable in these tests, so the standalone policy applies)."""
+import base64
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+import pexpect
+import pytest
+from conftest import ROOT, events, of_type
+
+PROMPT = "gate$ "
+
+
+def site_rules(tmp_path):
+    """The shipped rules plus a site rule that lets Python and Perl run (as a
+    site that trusts its interpreters would write it), so that what they
+    start reaches the gate."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    execution = rules / "20-execution.yaml"
+    text = execution.read_text()
+    text = text.replace('command: ["python*", perl, ruby, node, php, lua, tclsh, Rscript]',
+                        'command: [ruby, node, php, lua, tclsh, Rscript]')
+    text = text.replace('command: ["python*", ipython, perl, ruby,', 'command: [ipython, ruby,')
+    execution.write_text(text)
+    (rules / "99-site.yaml").write_text("""
+- id: site.interpreters
+  family: interpreters
+  level: low
+  attack: []
+  match:
+    command: [python3, perl]
+  explain: "Runs {command}; this site lets interpreters run, and escort checks what they start."
+  why: "site policy"
+  ask: "Nothing to ask."
+  undo: "unknown"
+  test_hit: ["python3 -c 1"]
+""")
+    return rules
+
+
+class Session:
+    def __init__(self, escort, tmp_path, rules=None):
+        self.log = tmp_path / "s.eslog"
+        env = dict(os.environ, PS1=PROMPT, TERM="xterm")
+        if rules:
+            env["ESCORT_RULES"] = str(rules)
+        self.child = pexpect.spawn(escort, ["run", "--log", str(self.log), "--", "bash",
+                                            "--norc", "--noprofile", "-i"],
+                                   env=env, encoding="utf-8", timeout=20,
+                                   dimensions=(40, 200))
+        self.child.expect_exact(PROMPT)
+
+    def run(self, line):
+        """Types line, waits for it to finish; returns (output, status)."""
+        sep = " " if line.rstrip().endswith("&") else "; "
+        self.child.sendline(line + sep + 'echo "=""=DONE$?"')
+        self.child.expect(r"==DONE(\d+)")
+        out = self.child.before
+        status = int(self.child.match.group(1))
+        self.child.expect_exact(PROMPT)
+        return out, status
+
+    def close(self):
+        self.child.sendline("exit")
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return events(self.log)
+
+
+def decisions(evs):
+    """exec id -> (request record, decision record)."""
+    requests = {e["id"]: e for e in of_type(evs, "exec") if e.get("phase") == "request"}
+    return {e["id"]: (requests.get(e["id"]), e) for e in of_type(evs, "decision")}
+
+
+def refused(evs, program):
+    return [(req, dec) for req, dec in decisions(evs).values()
+            if req and req["program"] == program and dec["action"] == "deny"]
+
+
+@pytest.fixture
+def victim(tmp_path):
+    v = tmp_path / "victim"
+    v.mkdir()
+    (v / "precious").write_text("keep me")
+    return v
+
+
+def same_device_dir(tmp_path):
+    dev = os.stat("/usr/bin/rm").st_dev
+    for d in (tmp_path, pathlib_or("/var/tmp"), pathlib_or("/root")):
+        if d and os.path.isdir(d) and os.stat(d).st_dev == dev:
+            return d
+    return None
+
+
+def pathlib_or(path):
+    return path if os.path.isdir(path) else None
+
+
+def test_everyday_read_only_work_runs_without_asking(escort, tmp_path):
+    s = Session(escort, tmp_path)
+    out, status = s.run("ls / | grep -c usr; cat /etc/hostname; ps aux | head -2 | wc -l; "
+                        "df -h / | tail -1 | wc -l; id -u; uname -s; grep -c root /etc/passwd")
+    assert status == 0
+    assert "escort:" not in out
+    assert "Linux" in out
+    evs = s.close()
+    actions = [dec["action"] for _, dec in decisions(evs).values()]
+    assert actions and set(actions) == {"allow"}
+    programs = {req["program"] for req, _ in decisions(evs).values()}
+    assert {"ls", "grep", "cat", "ps", "head", "wc", "df", "tail", "id", "uname"} <= programs
+    ran = [e for e in of_type(evs, "exec") if e.get("phase") in ("ran", "ended")]
+    assert ran and not [e for e in of_type(evs, "exec") if e.get("phase") == "mismatch"]
+
+
+def test_a_refused_program_says_what_and_why(escort, tmp_path, victim):
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"rm -rf {victim}")
+    assert status != 0
+    assert re.search(r"escort: refused: rm -rf \S*victim -- high risk needs an escort's "
+                     r"approval and no escort is reachable", out)
+    assert (victim / "precious").exists()
+    evs = s.close()
+    (req, dec), = refused(evs, "rm")
+    assert req["argv"] == ["rm", "-rf", str(victim)]
+    assert req["file"] == os.path.realpath("/usr/bin/rm") and req["trust"] == "system"
+    assert req["level"] == "high" and "destruction.rm-recursive" in req["rule"]
+    assert req["cwd"] and req["sha256"] and req["syscall"] == "execve"
+    assert dec["by"] == "standalone policy"
+
+
+def test_critical_is_refused_and_recorded(escort, tmp_path):
+    s = Session(escort, tmp_path)
+    out, status = s.run("mkfs.ext4 /dev/escort-test-nonexistent")
+    assert status != 0 and "escort: refused: mkfs.ext4" in out
+    assert "critical risk is never allowed" in out
+    s.close()
+
+
+def bypasses(tmp_path, victim):
+    """Ways to run rm without typing rm; each must be stopped as rm."""
+    tidy = tmp_path / "tidy"
+    shutil.copy("/usr/bin/rm", tidy)
+    link = tmp_path / "lnk"
+    link.symlink_to("/usr/bin/rm")
+    script = tmp_path / "clean.sh"
+    script.write_text(f"#!/bin/sh\nrm -rf {victim}\n")
+    script.chmod(0o755)
+    encoded = base64.b64encode(f"rm -rf {victim}\n".encode()).decode()
+    cases = {
+        "renamed copy": f"{tidy} -rf {victim}",
+        "symlink": f"{link} -rf {victim}",
+        "script": f"{script}",
+        "sh -c": f"sh -c 'rm -rf {victim}'",
+        "env": f"env rm -rf {victim}",
+        "xargs": f"echo {victim} | xargs rm -rf",
+        "find -exec": f"find {victim} -maxdepth 0 -exec rm -rf {{}} \\;",
+        "base64 | sh": f"echo {encoded} | base64 -d | sh",
+        "dynamic loader": f"/lib64/ld-linux-x86-64.so.2 /usr/bin/rm -rf {victim}",
+        "exec builtin": f"exec rm -rf {victim}",
+        "busybox": f"busybox rm -rf {victim}",
+    }
+    hard_dir = same_device_dir(tmp_path)
+    if hard_dir:
+        hard = os.path.join(hard_dir, f"escort-hard-{os.getpid()}")
+        if os.path.exists(hard):
+            os.unlink(hard)
+        os.link("/usr/bin/rm", hard)
+        cases["hard link"] = f"{hard} -rf {victim}"
+    return cases
+
+
+def test_bypasses_are_stopped_and_shown_as_the_real_program(escort, tmp_path, victim):
+    cases = bypasses(tmp_path, victim)
+    s = Session(escort, tmp_path)
+    for name, line in cases.items():
+        out, status = s.run(line)
+        assert (victim / "precious").exists(), f"{name}: rm ran"
+        assert "escort: refused" in out, f"{name}: no refusal shown: {out!r}"
+    evs = s.close()
+    stopped = refused(evs, "rm")
+    identities = [req["identity"] for req, _ in stopped]
+    # The renamed copy and the hard link are recognised by content.
+    assert any("a copy of the system program" in i and "tidy" in i for i in identities)
+    assert any(req["path"].endswith("lnk") for req, _ in stopped)
+    assert any("dynamic loader" in i for i in identities)
+    assert any("busybox applet" in i for i in identities)
+    scripts = [req for req, dec in decisions(evs).values()
+               if req and dec["action"] == "deny" and "clean.sh" in req["identity"]]
+    assert scripts and scripts[0]["identity"].startswith("the script ")
+    assert "destruction.rm-recursive" in scripts[0]["rule"]
+    if "hard link" in cases:
+        assert any(req["path"].endswith(f"escort-hard-{os.getpid()}") for req, _ in stopped)
+        os.unlink(cases["hard link"].split()[0])
+    # base64 | sh: the shell reading the decoded text ran; its rm was stopped.
+    assert any(req["argv"] == ["rm", "-rf", str(victim)] and req["syscall"] == "execve"
+               for req, _ in stopped)
+
+
+def test_interpreters_calling_system_are_stopped(escort, tmp_path, victim):
+    s = Session(escort, tmp_path, rules=site_rules(tmp_path))
+    out, _ = s.run(f"/usr/bin/python3 -c 'import os; print(\"status\", os.system(\"rm -rf {victim}\"))'")
+    assert "escort: refused" in out and "status" in out
+    out, _ = s.run(f"/usr/bin/perl -e 'print \"status \", system(\"/bin/rm\", \"-rf\", \"{victim}\"), "
+                   f"\"\\n\"'")
+    assert "escort: refused: /bin/rm -rf" in out
+    assert (victim / "precious").exists()
+    evs = s.close()
+    programs = {req["program"] for req, _ in decisions(evs).values()}
+    assert {"python3", "perl"} <= programs
+    # Python's system() goes through sh -c, which is refused for the rm inside;
+    # Perl's list form runs rm directly, which is refused as rm.
+    assert refused(evs, "rm") and refused(evs, "sh")
+
+
+def test_memfd_and_threads(escort, tmp_path, victim):
+    s = Session(escort, tmp_path, rules=site_rules(tmp_path))
+    out, _ = s.run("/usr/bin/python3 -c 'import os; fd = os.memfd_create(\"x\"); "
+                   "os.write(fd, open(\"/usr/bin/true\", \"rb\").read()); "
+                   "os.execve(fd, [\"true\"], {})'")
+    assert "escort: refused: true" in out and "PermissionError" in out
+    out, _ = s.run("/usr/bin/python3 -c 'import os; fd = os.memfd_create(\"y\"); "
+                   "os.write(fd, open(\"/usr/bin/true\", \"rb\").read()); "
+                   "os.execv(\"/proc/self/fd/%d\" % fd, [\"true\"])'")
+    assert "escort: refused" in out and "PermissionError" in out
+    out, _ = s.run("/usr/bin/python3 -c 'import os, threading; "
+                   f"t = threading.Thread(target=lambda: os.execv(\"/usr/bin/rm\", "
+                   f"[\"rm\", \"-rf\", \"{victim}\"])); t.start(); t.join()'")
+    assert "escort: refused: rm" in out
+    out, _ = s.run("/usr/bin/python3 -c 'import os, threading; "
+                   "t = threading.Thread(target=lambda: os.execv(\"/usr/bin/echo\", "
+                   "[\"echo\", \"from-a-thread\"])); t.start(); t.join()'")
+    assert "from-a-thread" in out
+    assert (victim / "precious").exists()
+    evs = s.close()
+    memory = [req for req, dec in decisions(evs).values()
+              if req and req["trust"] == "memory" and dec["action"] == "deny"]
+    assert len(memory) == 2
+    assert {"memory-code"} <= set(memory[0]["rule"])
+    assert any(req["syscall"] == "execveat" for req in memory)
+    assert refused(evs, "rm")
+    echo = [req for req, dec in decisions(evs).values()
+            if req and req["program"] == "echo" and dec["action"] == "allow"]
+    assert echo
+    ran = {e["id"]: e for e in of_type(evs, "exec") if e.get("phase") != "request"}
+    assert ran[echo[-1]["id"]]["phase"] in ("ran", "ended")
+
+
+def test_a_background_job_outliving_the_line_is_stopped(escort, tmp_path, victim):
+    s = Session(escort, tmp_path)
+    s.run(f"(sleep 0.5; rm -rf {victim}) &")
+    time.sleep(2)
+    out, _ = s.run("true")
+    assert (victim / "precious").exists()
+    evs = s.close()
+    assert refused(evs, "rm")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("sudo") is None,
+                    reason="sudo inside a session needs escort to start as root")
+def test_sudo_is_stopped_and_its_own_execs_trapped(escort, tmp_path, victim):
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"sudo rm -rf {victim}")
+    assert "escort: refused: sudo rm" in out and (victim / "precious").exists()
+    out, status = s.run("sudo /usr/bin/echo via-sudo")
+    assert "via-sudo" in out and status == 0
+    evs = s.close()
+    allowed = [req for req, dec in decisions(evs).values()
+               if req and dec["action"] == "allow"]
+    sudo = [r for r in allowed if r["program"] == "sudo"]
+    echo = [r for r in allowed if r["program"] == "echo" and r["argv"][0] == "/usr/bin/echo"]
+    assert sudo and echo and echo[-1]["id"] > sudo[-1]["id"]
+
+
+def test_the_first_program_is_gated_too(escort, tmp_path, victim):
+    p = subprocess.run([escort, "run", "--log", str(tmp_path / "s.eslog"), "--",
+                        "rm", "-rf", str(victim)], capture_output=True, timeout=30,
+                       stdin=subprocess.DEVNULL)
+    assert p.returncode == 126
+    assert b"escort: refused: rm -rf" in p.stderr
+    assert (victim / "precious").exists()
+    assert refused(events(tmp_path / "s.eslog"), "rm")
+
+
+def test_nothing_new_runs_after_the_session_host_is_killed(escort, tmp_path):
+    started, ran, status = tmp_path / "started", tmp_path / "ran", tmp_path / "status"
+    s = Session(escort, tmp_path)
+    s.run(f"nohup sh -c 'trap \"\" HUP; echo up > {started}; sleep 2; touch {ran}; "
+          f"echo $? > {status}' >{tmp_path}/out 2>&1 &")
+    wait_for(started)
+    os.kill(s.child.pid, signal.SIGKILL)
+    s.child.close(force=True)
+    wait_for(status)
+    assert not ran.exists()
+    assert status.read_text().strip() != "0"
+    assert "touch: Function not implemented" in (tmp_path / "out").read_text()
+
+
+def wait_for(path, seconds=15):
+    deadline = time.time() + seconds
+    while not path.exists() or path.stat().st_size == 0:
+        assert time.time() < deadline, f"{path} never appeared"
+        time.sleep(0.05)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_TRIES 11 /* 250 us doubling: about half a second in all */
@@ -97,6 +98,18 @@ int exec_check_parent(pid_t pid, pid_t *parent)
 	return read_status(pid, NULL, parent);
 }
 
+/* pidfd_open refuses a thread that is not its process's leader: cheaper
+ * than having the kernel write out /proc/TID/status for every exec. */
+static int leads_its_process(pid_t tid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tid, 0);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 static int exe_of(pid_t pid, struct stat *st)
 {
 	char path[64];
@@ -131,7 +144,7 @@ void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const s
 	if (p == NULL)
 		abort();
 	p->pid = tid;
-	if (read_status(tid, &p->pid, NULL) < 0)
+	if (!leads_its_process(tid) && read_status(tid, &p->pid, NULL) < 0)
 		p->pid = tid;
 	p->exec_id = exec_id;
 	p->dev = prog->exe_dev;

@@ -26,6 +26,7 @@ struct gate_config {
 
 struct gate_stats {
 	uint64_t execs, allowed, denied, held, cached, verified, mismatched, unverified;
+	uint64_t handle_ns;
 };
 
 struct gate;

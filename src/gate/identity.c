@@ -306,9 +306,9 @@ int identity_file_trusted(const char *path)
 	return 1;
 }
 
-const char *const identity_system_dirs[] = {"/usr/bin",	      "/usr/sbin",	"/usr/local/bin",
-					   "/usr/local/sbin", "/usr/libexec", "/usr/lib/git-core",
-					   NULL};
+const char *const identity_system_dirs[] = {
+    "/usr/bin",		 "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/libexec",
+    "/usr/lib/git-core", NULL};
 
 int identity_of(struct identity_index *idx, const char *path, struct identity *out,
 		struct error *err)

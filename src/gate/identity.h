@@ -22,7 +22,7 @@ struct identity {
 	dev_t dev;
 	ino_t ino;
 	off_t size;
-	uid_t uid;     /* owner and mode, fresh on every call */
+	uid_t uid; /* owner and mode, fresh on every call */
 	mode_t mode;
 	nlink_t nlink; /* 0: a memfd or a deleted file */
 };

@@ -206,7 +206,8 @@ int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_
 	while (!ended && seen < PROCMEM_MAX_ARGS * 4) {
 		int count = read_pointers(pid, addr + seen * sizeof(uint64_t), ptrs, &ended);
 		if (count < 0) {
-			rc = error_errno(err, "cannot read the environment of process %d", (int)pid);
+			rc =
+			    error_errno(err, "cannot read the environment of process %d", (int)pid);
 			break;
 		}
 		read_prefixes(pid, ptrs, count, prefix, 32, got);
@@ -217,8 +218,8 @@ int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_
 				if (got[i] <= nl || memcmp(prefix[i], names[k], nl) != 0 ||
 				    prefix[i][nl] != '=')
 					continue;
-				char *v = finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len,
-							err);
+				char *v =
+				    finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len, err);
 				if (v == NULL) {
 					rc = -1;
 					break;
@@ -230,7 +231,8 @@ int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_
 		seen += (size_t)count;
 	}
 	if (rc == 0 && !ended)
-		rc = error_set(err, "the environment of process %d is too large to check", (int)pid);
+		rc =
+		    error_set(err, "the environment of process %d is too large to check", (int)pid);
 	free(prefix);
 	free(buf);
 	if (rc < 0)
@@ -248,4 +250,74 @@ void procmem_free_array(char **array)
 	for (size_t i = 0; array[i]; i++)
 		free(array[i]);
 	free(array);
+}
+
+/* The bytes from addr up to the end of its page, at most max: a read that
+ * never crosses into a page that may not be mapped. */
+static size_t within_page(uint64_t addr, size_t max)
+{
+	size_t left = 4096 - (size_t)(addr & 4095);
+
+	return left < max ? left : max;
+}
+
+static int has_nul(const char *s, size_t n)
+{
+	return memchr(s, '\0', n) != NULL;
+}
+
+int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t envp_at,
+		      struct procmem_exec *out)
+{
+	static char strings[2 * BATCH][PREFIX];
+	uint64_t argv_ptrs[BATCH], envp_ptrs[BATCH];
+	struct iovec local[2 * BATCH], remote[2 * BATCH];
+	size_t want = 0, nargs = 0, nenv = 0, k = 0;
+	ssize_t got;
+
+	memset(out, 0, sizeof(*out));
+	if (argv_at == 0 || envp_at == 0)
+		return 0;
+	local[0] = (struct iovec){out->path, within_page(path_at, sizeof(out->path))};
+	local[1] = (struct iovec){argv_ptrs, within_page(argv_at, sizeof(argv_ptrs))};
+	local[2] = (struct iovec){envp_ptrs, within_page(envp_at, sizeof(envp_ptrs))};
+	remote[0] = (struct iovec){(void *)(uintptr_t)path_at, local[0].iov_len};
+	remote[1] = (struct iovec){(void *)(uintptr_t)argv_at, local[1].iov_len};
+	remote[2] = (struct iovec){(void *)(uintptr_t)envp_at, local[2].iov_len};
+	for (int i = 0; i < 3; i++)
+		want += local[i].iov_len;
+	if (process_vm_readv(pid, local, 3, remote, 3, 0) != (ssize_t)want ||
+	    !has_nul(out->path, local[0].iov_len))
+		return 0;
+	while (nargs < local[1].iov_len / 8 && argv_ptrs[nargs])
+		nargs++;
+	while (nenv < local[2].iov_len / 8 && envp_ptrs[nenv])
+		nenv++;
+	if (nargs == local[1].iov_len / 8 || nenv == local[2].iov_len / 8)
+		return 0; /* more than one read's worth: the careful way */
+	want = 0;
+	for (size_t i = 0; i < nargs + nenv; i++, k++) {
+		uint64_t at = i < nargs ? argv_ptrs[i] : envp_ptrs[i - nargs];
+		local[k] = (struct iovec){strings[k], within_page(at, PREFIX)};
+		remote[k] = (struct iovec){(void *)(uintptr_t)at, local[k].iov_len};
+		want += local[k].iov_len;
+	}
+	got = k ? process_vm_readv(pid, local, k, remote, k, 0) : 0;
+	if (got != (ssize_t)want)
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		if (!has_nul(strings[i], local[i].iov_len))
+			return 0;
+	out->argv = calloc(nargs + 1, sizeof(char *));
+	if (out->argv == NULL)
+		return 0;
+	for (size_t i = 0; i < nargs; i++)
+		if ((out->argv[i] = strdup(strings[i])) == NULL)
+			abort();
+	out->env = calloc(nenv + 1, sizeof(char *));
+	if (out->env == NULL)
+		abort();
+	for (size_t i = 0; i < nenv; i++)
+		out->env[i] = strings[nargs + i]; /* valid until the next call */
+	return 1;
 }

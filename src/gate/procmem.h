@@ -32,4 +32,15 @@ void procmem_free_array(char **array);
 int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_t nnames,
 		       char **values, struct error *err);
 
+/* The common case of an exec in two system calls: the path, argv and the
+ * environment when all are short and end inside their pages. Returns 0 when
+ * anything needs the careful reads above (nothing is then kept). */
+struct procmem_exec {
+	char path[512];
+	char **argv;	  /* malloc'd, NULL-terminated */
+	const char **env; /* malloc'd array of strings valid until the next call */
+};
+int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t envp_at,
+		      struct procmem_exec *out);
+
 #endif

@@ -39,7 +39,10 @@ static int invoked_dir_trusted(const struct file *f)
 	char dir[PATH_MAX + 64], real[PATH_MAX];
 	char *slash;
 
-	snprintf(dir, sizeof(dir), "%s", f->target);
+	/* A file the gate opened itself is named by its descriptor: its
+	 * directory is the one of the (absolute) path the process gave. */
+	snprintf(dir, sizeof(dir), "%s",
+		 strncmp(f->target, "/proc/self/fd/", 14) == 0 ? f->given : f->target);
 	slash = strrchr(dir, '/');
 	if (slash == NULL)
 		return 0;
@@ -47,8 +50,72 @@ static int invoked_dir_trusted(const struct file *f)
 	return realpath(dir, real) != NULL && identity_path_trusted(real);
 }
 
+/* What examine() concluded about a file called by a given path, kept while
+ * the file is unchanged (the gate runs on one thread). */
+#define NAME_SLOTS 256
+static struct named {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	char given[256];
+	char real[PATH_MAX];
+	enum program_trust trust;
+	char name[256];
+	int used;
+} names[NAME_SLOTS];
+
+static struct named *name_slot(const struct file *f, const struct stat *st)
+{
+	size_t h = (size_t)st->st_ino * 31 + (size_t)st->st_dev;
+
+	for (const char *c = f->given; *c; c++)
+		h = h * 131 + (unsigned char)*c;
+	return &names[h % NAME_SLOTS];
+}
+
+static int name_cached(struct file *f, const struct stat *st)
+{
+	struct named *n = name_slot(f, st);
+
+	if (!n->used || n->dev != st->st_dev || n->ino != st->st_ino || n->size != st->st_size ||
+	    n->mtime.tv_sec != st->st_mtim.tv_sec || n->mtime.tv_nsec != st->st_mtim.tv_nsec ||
+	    n->ctime.tv_sec != st->st_ctim.tv_sec || n->ctime.tv_nsec != st->st_ctim.tv_nsec ||
+	    strlen(f->given) >= sizeof(n->given) || strcmp(n->given, f->given) != 0)
+		return 0;
+	memcpy(f->real, n->real, sizeof(f->real));
+	f->trust = n->trust;
+	memcpy(f->name, n->name, sizeof(f->name));
+	return 1;
+}
+
+static void remember_name(const struct file *f, const struct stat *st)
+{
+	struct named *n = name_slot(f, st);
+
+	if (strlen(f->given) >= sizeof(n->given))
+		return;
+	*n = (struct named){.dev = st->st_dev,
+			    .ino = st->st_ino,
+			    .size = st->st_size,
+			    .mtime = st->st_mtim,
+			    .ctime = st->st_ctim,
+			    .trust = f->trust,
+			    .used = 1};
+	memcpy(n->given, f->given, strlen(f->given) + 1);
+	memcpy(n->real, f->real, sizeof(n->real));
+	memcpy(n->name, f->name, sizeof(n->name));
+}
+
+static void name_by_path(struct identity_index *idx, struct file *f);
+
 static int examine(struct identity_index *idx, struct file *f, struct error *err)
 {
+	struct stat st;
+
+	if (stat(f->target, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 0 &&
+	    name_cached(f, &st) && identity_of(idx, f->target, &f->id, err) == 0)
+		return 0;
 	if (identity_of(idx, f->target, &f->id, err) < 0) {
 		err->code = err->code ? err->code : EACCES;
 		return -1;
@@ -69,6 +136,14 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		err->code = errno;
 		return error_errno(err, "cannot resolve %s", f->given);
 	}
+	name_by_path(idx, f);
+	if (stat(f->target, &st) == 0)
+		remember_name(f, &st);
+	return 0;
+}
+
+static void name_by_path(struct identity_index *idx, struct file *f)
+{
 	if (identity_index_has(idx, f->id.sha256, f->real) || identity_path_trusted(f->real)) {
 		/* A link root made (/usr/bin/sh -> dash) keeps the name it was called by. */
 		const char *called = base_name(f->given);
@@ -77,7 +152,8 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		f->trust = TRUST_SYSTEM;
 		snprintf(f->name, sizeof(f->name), "%.255s", keep ? called : base_name(f->real));
 		if (f->id.known_as[0] && !identity_index_has(idx, f->id.sha256, f->real))
-			f->trust = TRUST_COPY; /* root's copy of another program, under a new name */
+			f->trust =
+			    TRUST_COPY; /* root's copy of another program, under a new name */
 		if (f->trust == TRUST_COPY)
 			snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->id.known_as));
 	} else if (f->id.known_as[0]) {
@@ -87,15 +163,13 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		f->trust = TRUST_UNKNOWN;
 		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->real));
 	}
-	return 0;
 }
 
 static int locate_in(struct file *f, pid_t pid, const char *given)
 {
-	int n = given[0] == '/' ? snprintf(f->target, sizeof(f->target), "/proc/%d/root%s", (int)pid,
-					   given)
-				: snprintf(f->target, sizeof(f->target), "/proc/%d/cwd/%s", (int)pid,
-					   given);
+	int n = given[0] == '/'
+		    ? snprintf(f->target, sizeof(f->target), "/proc/%d/root%s", (int)pid, given)
+		    : snprintf(f->target, sizeof(f->target), "/proc/%d/cwd/%s", (int)pid, given);
 	snprintf(f->given, sizeof(f->given), "%s", given);
 	return n > 0 && (size_t)n < sizeof(f->target) ? 0 : -1;
 }
@@ -172,9 +246,9 @@ static int is_multicall(const struct file *f)
 
 static int is_loader(const struct file *f)
 {
-	return f->trust <= TRUST_COPY && (fnmatch("ld-linux*.so*", f->name, 0) == 0 ||
-					  fnmatch("ld-*.so*", f->name, 0) == 0 ||
-					  strcmp(f->name, "ld.so") == 0);
+	return f->trust <= TRUST_COPY &&
+	       (fnmatch("ld-linux*.so*", f->name, 0) == 0 || fnmatch("ld-*.so*", f->name, 0) == 0 ||
+		strcmp(f->name, "ld.so") == 0);
 }
 
 static void rate_multicall(struct program *p, const struct file *f, char *const *argv)
@@ -200,9 +274,9 @@ static int identify_at(struct identity_index *idx, pid_t pid, struct file *f, ch
 static int rate_loader(struct identity_index *idx, pid_t pid, struct program *p,
 		       const struct file *f, char *const *argv, int depth, struct error *err)
 {
-	static const char *const with_value[] = {"--library-path", "--inhibit-rpath", "--audit",
-						 "--preload",	   "--argv0",	      "--glibc-hwcaps-prefix",
-						 "--glibc-hwcaps-mask", NULL};
+	static const char *const with_value[] = {
+	    "--library-path",	     "--inhibit-rpath",	    "--audit", "--preload", "--argv0",
+	    "--glibc-hwcaps-prefix", "--glibc-hwcaps-mask", NULL};
 	size_t i = argv[0] ? 1 : 0;
 	struct file loaded = {0};
 

@@ -17,14 +17,14 @@ enum program_trust {
 };
 
 struct program {
-	struct identity id;	   /* of the file the kernel opens */
-	char real[PATH_MAX];	   /* that file, resolved (memfd: its link text) */
-	enum program_trust trust;  /* of what finally runs (a script's: its interpreter's) */
-	char name[256];		   /* the name the rules see */
-	char **argv;		   /* what is rated: name, then the arguments */
-	char note[1024];	   /* one line for the escort */
-	char preload[PATH_MAX];	   /* ld.so --preload, when given */
-	dev_t exe_dev;		   /* what /proc/PID/exe must be once the exec is done */
+	struct identity id;	  /* of the file the kernel opens */
+	char real[PATH_MAX];	  /* that file, resolved (memfd: its link text) */
+	enum program_trust trust; /* of what finally runs (a script's: its interpreter's) */
+	char name[256];		  /* the name the rules see */
+	char **argv;		  /* what is rated: name, then the arguments */
+	char note[1024];	  /* one line for the escort */
+	char preload[PATH_MAX];	  /* ld.so --preload, when given */
+	dev_t exe_dev;		  /* what /proc/PID/exe must be once the exec is done */
 	ino_t exe_ino;
 	int script;
 };

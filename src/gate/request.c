@@ -67,8 +67,9 @@ static int through_magic_link(const struct exec_request *req, int dirfd, struct 
 	if (fd < 0)
 		return 0; /* a real loop: the kernel fails it too */
 	close(fd);
-	error_set(err, "%s leads through /proc's special links, whose meaning depends on who "
-		       "looks",
+	error_set(err,
+		  "%s leads through /proc's special links, whose meaning depends on who "
+		  "looks",
 		  req->path);
 	err->code = EACCES;
 	return -1;
@@ -96,7 +97,8 @@ static int locate(struct exec_request *req, int dirfd, struct error *err)
 		n = snprintf(req->target, sizeof(req->target), "/proc/%d/fd/%d/%s", (int)req->pid,
 			     dirfd, req->path);
 	if (n < 0 || (size_t)n >= sizeof(req->target))
-		return error_set(err, "the path process %d asked to run is too long", (int)req->pid);
+		return error_set(err, "the path process %d asked to run is too long",
+				 (int)req->pid);
 	return 0;
 }
 
@@ -114,6 +116,65 @@ static int read_cwd(struct exec_request *req, struct error *err)
 	return 0;
 }
 
+/* The usual case, in a few system calls: an absolute path, and the process
+ * sees the same root as the gate. The file is opened here once, refusing
+ * /proc's magic links on the way, and named by that descriptor from then on. */
+static int open_absolute(struct exec_request *req, struct error *err)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
+	char link[64], root[4];
+	ssize_t n;
+	int fd;
+
+	snprintf(link, sizeof(link), "/proc/%d/root", (int)req->pid);
+	n = readlink(link, root, sizeof(root));
+	if (n != 1 || root[0] != '/')
+		return 0; /* chrooted: the general way */
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, req->path, &how, sizeof(how));
+	if (fd < 0) {
+		if (errno == ELOOP || errno == EXDEV)
+			return 0; /* a loop, or a magic link: the general way tells which */
+		return error_errno(err, "cannot examine %s", req->path);
+	}
+	req->target_fd = fd;
+	snprintf(req->target, sizeof(req->target), "/proc/self/fd/%d", fd);
+	return 1;
+}
+
+static int read_fast(struct exec_request *req, uint64_t path_at, uint64_t argv_at, uint64_t envp_at)
+{
+	struct procmem_exec fast;
+
+	if (!procmem_exec_fast(req->pid, path_at, argv_at, envp_at, &fast))
+		return 0;
+	snprintf(req->path, sizeof(req->path), "%s", fast.path);
+	req->argv = fast.argv;
+	for (size_t i = 0; fast.env[i]; i++)
+		for (int k = 0; k < ENV_COUNT; k++) {
+			size_t nl = strlen(request_env_names[k]);
+			if (strncmp(fast.env[i], request_env_names[k], nl) != 0 ||
+			    fast.env[i][nl] != '=')
+				continue;
+			char *v = req->env[k] ? NULL : strdup(fast.env[i]);
+			if (req->env[k]) { /* set twice: keep both, as the careful way does */
+				size_t a = strlen(req->env[k]), b = strlen(fast.env[i]);
+				v = malloc(a + b + 2);
+				if (v) {
+					memcpy(v, req->env[k], a);
+					v[a] = '\n';
+					memcpy(v + a + 1, fast.env[i], b + 1);
+				}
+				free(req->env[k]);
+			}
+			if (v == NULL)
+				abort();
+			req->env[k] = v;
+		}
+	free(fast.env);
+	req->env_read = 1;
+	return 0;
+}
+
 int exec_request_read(int listener, const struct seccomp_notif *n, struct exec_request *req,
 		      struct error *err)
 {
@@ -124,31 +185,49 @@ int exec_request_read(int listener, const struct seccomp_notif *n, struct exec_r
 	int dirfd = is_at ? (int)n->data.args[0] : AT_FDCWD;
 
 	memset(req, 0, sizeof(*req));
+	req->target_fd = -1;
 	req->id = n->id;
 	req->pid = (pid_t)n->pid;
 	req->execveat = is_at;
-	if (procmem_string(req->pid, path_at, req->path, sizeof(req->path), err) < 0)
+	if (read_fast(req, path_at, argv_at, envp_at) < 0)
+		return error_set(err, "out of memory");
+	if (req->argv == NULL &&
+	    procmem_string(req->pid, path_at, req->path, sizeof(req->path), err) < 0)
 		return -1;
 	req->empty_path = is_at && req->path[0] == '\0' && (n->data.args[4] & AT_EMPTY_PATH);
-	if (locate(req, dirfd, err) < 0 || read_cwd(req, err) < 0)
+	if (read_cwd(req, err) < 0)
+		return -1;
+	if (req->path[0] == '/' && own_fd_path(req->path) < 0) {
+		int opened = open_absolute(req, err);
+		if (opened < 0)
+			return -1;
+		if (opened)
+			goto target_known;
+	}
+	if (locate(req, dirfd, err) < 0)
 		return -1;
 	if (!req->empty_path && !req->via_fd && through_magic_link(req, dirfd, err) < 0)
 		return -1;
-	if (argv_at != 0 &&
+target_known:
+	if (req->argv == NULL && argv_at != 0 &&
 	    procmem_string_array(req->pid, argv_at, &req->argv, &req->argv_truncated, err) < 0)
 		return -1;
 	if (req->argv == NULL && (req->argv = calloc(1, sizeof(char *))) == NULL)
 		return error_set(err, "out of memory");
-	if (envp_at != 0 &&
+	if (!req->env_read && envp_at != 0 &&
 	    procmem_env_select(req->pid, envp_at, request_env_names, ENV_COUNT, req->env, err) < 0)
 		return -1;
 	if (seccomp_notify_id_valid(listener, n->id) != 0)
-		return error_set(err, "process %d went away while its exec was read", (int)req->pid);
+		return error_set(err, "process %d went away while its exec was read",
+				 (int)req->pid);
 	return 0;
 }
 
 void exec_request_free(struct exec_request *req)
 {
+	if (req->target_fd > 0)
+		close(req->target_fd);
+	req->target_fd = -1;
 	procmem_free_array(req->argv);
 	req->argv = NULL;
 	for (int k = 0; k < ENV_COUNT; k++) {

@@ -22,11 +22,13 @@ struct exec_request {
 	int empty_path; /* execveat(fd, "", AT_EMPTY_PATH): the open file itself */
 	int via_fd;	/* "/proc/self/fd/N" or "/dev/fd/N": the caller's descriptor N */
 	char path[4096];
-	char target[PATH_MAX + 64]; /* path through /proc/PID/{root,cwd,fd/N} */
+	char target[PATH_MAX + 64]; /* path through /proc/PID/{root,cwd,fd/N}, or /proc/self/fd/N */
+	int target_fd;		    /* the file, opened by the gate (O_PATH), or -1 */
 	char cwd[PATH_MAX];
 	char **argv;
 	int argv_truncated;
 	char *env[ENV_COUNT]; /* "NAME=value", or NULL when unset */
+	int env_read;
 };
 
 /* Reads the request of notification n from its process, then checks that

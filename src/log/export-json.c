@@ -12,7 +12,8 @@ static int is_number_field(const char *key)
 	static const char *numeric[] = {"uid",		"cols",		"rows",
 					"exit_status",	"signal",	"epoch",
 					"records_kept", "signed_up_to", "mac_only_from",
-					"mac_only_to",	"lost_bytes",	"previous_epoch", "id", "pid"};
+					"mac_only_to",	"lost_bytes",	"previous_epoch",
+					"id",		"pid"};
 
 	for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++)
 		if (strcmp(key, numeric[i]) == 0)

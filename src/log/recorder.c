@@ -101,8 +101,8 @@ int recorder_window(struct recorder *rec, unsigned cols, unsigned rows, struct e
 	return append_window(rec, cols, rows, err) == 0 ? -1 : 0;
 }
 
-int recorder_event(struct recorder *rec, uint16_t type, const void *payload, size_t len,
-		   int urgent, struct error *err)
+int recorder_event(struct recorder *rec, uint16_t type, const void *payload, size_t len, int urgent,
+		   struct error *err)
 {
 	if (len > RECORD_MAX_PAYLOAD)
 		return error_set(err, "a record of %zu bytes is too large", len);

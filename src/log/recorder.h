@@ -54,8 +54,8 @@ int recorder_window(struct recorder *rec, unsigned cols, unsigned rows, struct e
 
 /* A structured record (fields.h) of another type: exec, decision, approval,
  * lock. Urgent ones are followed at once by a signed checkpoint. */
-int recorder_event(struct recorder *rec, uint16_t type, const void *payload, size_t len,
-		   int urgent, struct error *err);
+int recorder_event(struct recorder *rec, uint16_t type, const void *payload, size_t len, int urgent,
+		   struct error *err);
 
 /* Returns -1 with err once writing the log has failed. */
 int recorder_check(struct recorder *rec, struct error *err);

@@ -264,7 +264,8 @@ static void unknown_program(struct risk_report *r, const struct real_command *c)
 static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 		    const struct real_command *c, int name_known)
 {
-	if (!rule_applies_in(&e->rules.rules[i], e->context) || !rule_matches(&e->rules.rules[i], c, name_known))
+	if (!rule_applies_in(&e->rules.rules[i], e->context) ||
+	    !rule_matches(&e->rules.rules[i], c, name_known))
 		return 0;
 	add_rule_finding(r, &e->rules.rules[i], c);
 	return 1;

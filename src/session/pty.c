@@ -154,8 +154,7 @@ static void on_report(evutil_socket_t fd, short what, void *arg)
 
 /* Waits for the child to exec (the pipe closes) or to report why it could
  * not, while the event loop serves the gate (which decides that first exec). */
-int pty_spawn_finish(struct spawned *s, struct event_base *base, int *exec_errno,
-		     struct error *err)
+int pty_spawn_finish(struct spawned *s, struct event_base *base, int *exec_errno, struct error *err)
 {
 	int reported = 0, ready = 0;
 	ssize_t n;

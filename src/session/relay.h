@@ -11,11 +11,11 @@ struct event_base;
 
 struct relay_config {
 	struct event_base *base; /* shared with the exec gate */
-	int in_fd;     /* operator input (standard input) */
-	int out_fd;    /* operator output (standard output) */
-	int in_is_tty; /* in_fd is the operator's terminal */
-	int master;    /* the session pty's master side */
-	pid_t child;   /* the program, leader of the pty's session */
+	int in_fd;		 /* operator input (standard input) */
+	int out_fd;		 /* operator output (standard output) */
+	int in_is_tty;		 /* in_fd is the operator's terminal */
+	int master;		 /* the session pty's master side */
+	pid_t child;		 /* the program, leader of the pty's session */
 	struct recorder *rec;
 };
 

@@ -189,8 +189,8 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 
 /* Starts the program under the gate; the gate decides its first exec too. */
 static int spawn_gated(struct pty *p, const struct command *cmd, struct gate_parts *gp,
-		       struct event_base *base, struct recorder *rec, int in_is_tty,
-		       pid_t *child, int *exec_errno, struct error *err)
+		       struct event_base *base, struct recorder *rec, int in_is_tty, pid_t *child,
+		       int *exec_errno, struct error *err)
 {
 	struct spawned sp;
 
@@ -234,7 +234,8 @@ int session_run(const struct command *cmd, const char *log_path,
 	}
 	if (load_gate_parts(&gp, &err) < 0 || (base = relay_new_base(STDIN_FILENO)) == NULL) {
 		fprintf(stderr, "escort: refusing to start a session without its exec gate: %s\n",
-			gp.risk && gp.index && gp.policy ? "cannot set up the event loop" : err.msg);
+			gp.risk && gp.index && gp.policy ? "cannot set up the event loop"
+							 : err.msg);
 		free_gate_parts(&gp);
 		return EXIT_ESCORT_FAILED;
 	}

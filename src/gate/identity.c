@@ -112,7 +112,8 @@ struct identity_index *identity_index_build(const char *const *dirs, struct erro
 		}
 		closedir(d);
 	}
-	qsort(idx->entries, idx->n, sizeof(*idx->entries), entry_cmp);
+	if (idx->n > 0)
+		qsort(idx->entries, idx->n, sizeof(*idx->entries), entry_cmp);
 	return idx;
 }
 
@@ -171,7 +172,8 @@ struct identity_index *identity_index_load(const char *path, struct error *err)
 		add_entry(idx, hash, line + SHA256_LEN * 2 + 1);
 	}
 	fclose(f);
-	qsort(idx->entries, idx->n, sizeof(*idx->entries), entry_cmp);
+	if (idx->n > 0)
+		qsort(idx->entries, idx->n, sizeof(*idx->entries), entry_cmp);
 	return idx;
 }
 
@@ -212,7 +214,8 @@ int identity_index_has(const struct identity_index *idx, const uint8_t hash[SHA2
 	struct entry key = {.path = (char *)path};
 
 	memcpy(key.sha256, hash, SHA256_LEN);
-	return bsearch(&key, idx->entries, idx->n, sizeof(*idx->entries), entry_cmp) != NULL;
+	return idx->n > 0 &&
+	       bsearch(&key, idx->entries, idx->n, sizeof(*idx->entries), entry_cmp) != NULL;
 }
 
 static void read_kind(const char *path, struct identity *id)

@@ -30,6 +30,9 @@ struct session_result {
 	int signal;	    /* signal that ended the program, or 0 */
 	const char *reason; /* "exit", "signal", "hangup", "record-failed", "exec-failed" */
 	const char *error;  /* message for the operator, or NULL */
+	/* What the exec gate did in the session (all 0 when it did not start). */
+	unsigned long long execs, allowed, denied, held, cached, verified, unverified, mismatched;
+	unsigned long long gate_cpu_us; /* the gate's own CPU time */
 };
 
 struct recorder_options {

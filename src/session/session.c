@@ -163,8 +163,26 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, int listen
 	return gp->gate ? 0 : -1;
 }
 
+static void count_execs(struct session_result *r, const struct gate *g)
+{
+	const struct gate_stats *s;
+
+	if (g == NULL)
+		return;
+	s = gate_stats(g);
+	r->execs = s->execs;
+	r->allowed = s->allowed;
+	r->denied = s->denied;
+	r->held = s->held;
+	r->cached = s->cached;
+	r->verified = s->verified;
+	r->unverified = s->unverified;
+	r->mismatched = s->mismatched;
+	r->gate_cpu_us = s->handle_ns / 1000;
+}
+
 static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,
-			    pid_t child, int in_is_tty)
+			    pid_t child, int in_is_tty, const struct gate *g)
 {
 	struct relay_config rc = {
 	    .base = base,
@@ -179,6 +197,7 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	struct error err;
 
 	relay_run(&rc, &result);
+	count_execs(&result, g);
 	termmode_restore();
 	if (recorder_finish(rec, &result, &err) < 0) {
 		fprintf(stderr, "escort: the end of the session was not recorded: %s\n", err.msg);
@@ -257,7 +276,7 @@ int session_run(const struct command *cmd, const char *log_path,
 	if (spawn_gated(&p, cmd, &gp, base, rec, in_is_tty, &child, &exec_errno, &err) < 0)
 		status = exec_failed(rec, cmd, exec_errno, &err);
 	else
-		status = relay_and_finish(rec, base, &p, child, in_is_tty);
+		status = relay_and_finish(rec, base, &p, child, in_is_tty, gp.gate);
 	pty_close_slave(&p);
 	free_gate_parts(&gp);
 	event_base_free(base);

@@ -297,14 +297,17 @@ def test_nothing_new_runs_after_the_session_host_is_killed(escort, tmp_path):
     wait_for(started)
     os.kill(s.child.pid, signal.SIGKILL)
     s.child.close(force=True)
-    wait_for(status)
+    out = tmp_path / "out"
+    wait_for(status, seconds=40,
+             why=lambda: f"job output: {out.read_text() if out.exists() else '(none)'}; "
+             f"processes: {subprocess.run(['ps', '-ef'], capture_output=True, text=True).stdout}")
     assert not ran.exists()
     assert status.read_text().strip() != "0"
     assert "touch: Function not implemented" in (tmp_path / "out").read_text()
 
 
-def wait_for(path, seconds=15):
+def wait_for(path, seconds=15, why=lambda: ""):
     deadline = time.time() + seconds
     while not path.exists() or path.stat().st_size == 0:
-        assert time.time() < deadline, f"{path} never appeared"
+        assert time.time() < deadline, f"{path} never appeared. {why()}"
         time.sleep(0.05)

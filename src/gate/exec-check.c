@@ -177,7 +177,7 @@ static int check_one(struct exec_checks *c, struct pending *p)
 		return 1;
 	}
 	if (st.st_dev == p->before_dev && st.st_ino == p->before_ino) {
-		if (++p->tries < MAX_TRIES)
+		if (p->tries < MAX_TRIES && ++p->tries < MAX_TRIES)
 			return 0;
 		c->stats->unverified++;
 		exec_record_ran(c->rec, p->exec_id, p->pid, "not-completed", NULL);
@@ -190,6 +190,21 @@ static int check_one(struct exec_checks *c, struct pending *p)
 	c->stats->mismatched++;
 	exec_record_ran(c->rec, p->exec_id, p->pid, "mismatch", exe);
 	return 1;
+}
+
+void exec_checks_settle(struct exec_checks *c, pid_t pid)
+{
+	for (struct pending **pp = &c->list; *pp;) {
+		struct pending *p = *pp;
+		if (p->pid == pid) {
+			p->tries = MAX_TRIES; /* no more waiting: decide now */
+			check_one(c, p);
+			*pp = p->next;
+			free(p);
+		} else {
+			pp = &p->next;
+		}
+	}
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)

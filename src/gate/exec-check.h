@@ -21,6 +21,10 @@ void exec_checks_free(struct exec_checks *c);
 /* Call before the exec is let go: notes what the process runs now. */
 void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const struct program *p);
 
+/* The process asks to exec again: its previous exec has completed (or
+ * failed), so what it runs now is settled before anything else. */
+void exec_checks_settle(struct exec_checks *c, pid_t pid);
+
 /* The parent of pid, from /proc. */
 int exec_check_parent(pid_t pid, pid_t *parent);
 

@@ -312,7 +312,8 @@ static void handle(struct gate *g)
 			err.code = EPERM;
 			unreadable(g, &req, &err);
 		}
-	} else if (program_identify(g->cfg.index, &req, &prog, &err) < 0) {
+	} else if (exec_checks_settle(g->checks, req.pid),
+		   program_identify(g->cfg.index, &req, &prog, &err) < 0) {
 		if (nothing_to_run(err.code))
 			respond(g, req.id, err.code); /* as the kernel would answer */
 		else

@@ -53,6 +53,8 @@ int exec_record_request(struct recorder *rec, uint64_t id, const struct exec_req
 	if (prog->id.interpreter[0])
 		fields_add(&b, "interpreter", prog->id.interpreter);
 	fields_add(&b, "identity", prog->note);
+	if (prog->script_text)
+		fields_add(&b, "script", prog->script_text);
 	for (size_t i = 0; prog->argv[i]; i++)
 		fields_add(&b, "rated", prog->argv[i]);
 	fields_add(&b, "level", level_name(level));

@@ -224,9 +224,11 @@ static void hold(struct gate *g, struct decision *d)
 	memcpy(h->key, d->key, sizeof(h->key));
 	h->level = d->level;
 	d->req->argv = NULL; /* now the held item's */
+	d->req->target_fd = -1;
 	for (int k = 0; k < ENV_COUNT; k++)
 		d->req->env[k] = NULL;
 	d->prog->argv = NULL;
+	d->prog->script_text = NULL;
 	h->next = g->held;
 	g->held = h;
 	exec_record_decision(g->cfg.rec, d->exec_id, h->req.pid, &d->verdict, 0);

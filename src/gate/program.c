@@ -1,6 +1,7 @@
 #include "program.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,6 +306,23 @@ static int rate_loader(struct identity_index *idx, pid_t pid, struct program *p,
 	return 0;
 }
 
+/* The first bytes of a file as a string (up to a NUL byte), or NULL. */
+static char *read_head(const char *path, size_t max)
+{
+	char *text = malloc(max + 1);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, max);
+
+	if (fd >= 0)
+		close(fd);
+	if (text == NULL || n < 0) {
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	return text;
+}
+
 /* "#!/bin/sh -e": the kernel runs the interpreter with its one optional
  * argument, then the script's path, then the arguments after argv[0]. */
 static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
@@ -360,6 +378,7 @@ static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
 	p->id = f->id;
 	snprintf(p->real, sizeof(p->real), "%s", f->real);
 	p->script = 1;
+	p->script_text = read_head(f->target, SCRIPT_SHOWN);
 	return 0;
 }
 
@@ -403,6 +422,8 @@ int program_identify(struct identity_index *idx, const struct exec_request *req,
 
 void program_free(struct program *p)
 {
+	free(p->script_text);
+	p->script_text = NULL;
 	free_argv(p->argv);
 	p->argv = NULL;
 }

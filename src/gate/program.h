@@ -27,7 +27,10 @@ struct program {
 	dev_t exe_dev;		  /* what /proc/PID/exe must be once the exec is done */
 	ino_t exe_ino;
 	int script;
+	char *script_text; /* a script's first SCRIPT_SHOWN bytes, for the record */
 };
+
+#define SCRIPT_SHOWN (16 * 1024)
 
 const char *program_trust_name(enum program_trust t);
 

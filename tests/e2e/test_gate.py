@@ -195,6 +195,7 @@ def test_bypasses_are_stopped_and_shown_as_the_real_program(escort, tmp_path, vi
     scripts = [req for req, dec in decisions(evs).values()
                if req and dec["action"] == "deny" and "clean.sh" in req["identity"]]
     assert scripts and scripts[0]["identity"].startswith("the script ")
+    assert scripts[0]["script"] == f"#!/bin/sh\nrm -rf {victim}\n"
     assert "destruction.rm-recursive" in scripts[0]["rule"]
     if "hard link" in cases:
         assert any(req["path"].endswith(f"escort-hard-{os.getpid()}") for req, _ in stopped)

@@ -97,8 +97,12 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+static char messages[8192]; /* what the operator's terminal was told in the last run */
+
 static int run_child(char *const argv[], struct scripted *policy, int kill_when_held)
 {
+	int shown[2];
+	ssize_t n;
 	struct run r = {.policy = policy, .kill_when_held = kill_when_held};
 	struct timeval tick = {0, 20000};
 	struct gate_config gc;
@@ -108,6 +112,7 @@ static int run_child(char *const argv[], struct scripted *policy, int kill_when_
 	int sock[2];
 
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) == 0);
+	CHECK(pipe2(shown, O_CLOEXEC | O_NONBLOCK) == 0);
 	r.child = fork();
 	if (r.child == 0) {
 		int fd = gate_filter_install(0, &err);
@@ -124,7 +129,7 @@ static int run_child(char *const argv[], struct scripted *policy, int kill_when_
 				  .risk = risk,
 				  .index = index_,
 				  .policy = &policy->base,
-				  .message_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)};
+				  .message_fd = shown[1]};
 	close(sock[0]);
 	CHECK(gc.listener >= 0);
 	g = gate_start(&gc, &err);
@@ -134,7 +139,10 @@ static int run_child(char *const argv[], struct scripted *policy, int kill_when_
 	event_base_dispatch(r.base);
 	event_free(timer);
 	gate_stop(g);
-	close(gc.message_fd);
+	close(shown[1]);
+	n = read(shown[0], messages, sizeof(messages) - 1);
+	messages[n > 0 ? n : 0] = '\0';
+	close(shown[0]);
 	event_base_free(r.base);
 	return r.done && WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
 }
@@ -197,6 +205,9 @@ int main(int argc, char **argv)
 	p = policy_with((const struct verdict[]){ONCE});
 	CHECK(run_child((char *[]){"/usr/bin/rm", "-rf", a, NULL}, p, 0) == 0);
 	CHECK(p->asked == 1 && !exists("a"));
+	CHECK(strstr(messages, "escort: held: /usr/bin/rm -rf ") != NULL);
+	CHECK(strstr(messages, "waiting for an escort to approve it (High risk.") != NULL);
+	CHECK(strstr(messages, "escort: approved: /usr/bin/rm -rf ") != NULL);
 
 	/* deny: the exec fails, nothing is removed. */
 	make("b");
@@ -204,6 +215,7 @@ int main(int argc, char **argv)
 	p = policy_with((const struct verdict[]){DENY});
 	CHECK(run_child((char *[]){"/usr/bin/rm", "-rf", b, NULL}, p, 0) == 126);
 	CHECK(p->asked == 1 && exists("b"));
+	CHECK(strstr(messages, "escort: refused: /usr/bin/rm -rf ") != NULL);
 
 	/* tree: the shell is approved with its tree; the rm it starts (rated no
 	 * higher) runs without asking again. */

@@ -9,6 +9,7 @@
 #include "util/visible.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,8 +305,14 @@ static void handle(struct gate *g)
 	struct error err;
 
 	memset(g->notif, 0, sizeof(*g->notif));
-	if (seccomp_notify_receive(g->cfg.listener, g->notif) < 0)
-		return; /* the process died before we looked */
+	if (seccomp_notify_receive(g->cfg.listener, g->notif) < 0) {
+		/* The process died before we looked; or no process uses the filter
+		 * any more (the listener hangs up and would wake the loop forever). */
+		struct pollfd pfd = {.fd = g->cfg.listener, .events = POLLIN};
+		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
+			event_del(g->listener_event);
+		return;
+	}
 	g->stats.execs++;
 	if (exec_request_read(g->cfg.listener, g->notif, &req, &err) < 0) {
 		if (nothing_to_run(err.code))

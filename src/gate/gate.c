@@ -44,6 +44,8 @@ struct gate {
 	struct tree_grant *trees;
 	uint64_t next_id;
 	struct gate_stats stats;
+	pid_t last_refused_pid; /* the last refusal shown to the operator */
+	uint8_t last_refused_key[DECISION_KEY_LEN];
 };
 
 /* What one exec came to, while it is being decided. */
@@ -198,6 +200,12 @@ static void deny(struct gate *g, struct decision *d, const struct verdict *v)
 
 	g->stats.denied++;
 	respond(g, d->req->id, EPERM);
+	/* A shell searching PATH tries /usr/bin/rm and then /bin/rm: one line is enough. */
+	if (d->req->pid == g->last_refused_pid &&
+	    memcmp(d->key, g->last_refused_key, sizeof(d->key)) == 0)
+		return;
+	g->last_refused_pid = d->req->pid;
+	memcpy(g->last_refused_key, d->key, sizeof(d->key));
 	snprintf(detail, sizeof(detail), "%s. %s", v->reason, d->summary ? d->summary : "");
 	operator_message(g, "refused", d->req, detail);
 }

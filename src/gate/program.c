@@ -371,6 +371,16 @@ static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
 		p->argv = sub.argv;
 		snprintf(p->name, sizeof(p->name), "%.255s", sub.name);
 		p->trust = sub.trust;
+		if (f->trust <= TRUST_COPY && sub.trust <= TRUST_COPY) {
+			/* A script the system installed (which, ldd, lesspipe) is one of
+			 * its programs: rated by its name like any other, not by every
+			 * branch of its code. The operator's own scripts are read. */
+			const char *name = f->name;
+			free_argv(p->argv);
+			p->argv = argv_from(&name, 1, argv[0] ? argv + 1 : argv);
+			snprintf(p->name, sizeof(p->name), "%.255s", f->name);
+			p->trust = f->trust;
+		}
 		p->exe_dev = sub.exe_dev;
 		p->exe_ino = sub.exe_ino;
 		snprintf(p->preload, sizeof(p->preload), "%s", sub.preload);

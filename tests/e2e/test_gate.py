@@ -107,7 +107,8 @@ def pathlib_or(path):
 def test_everyday_read_only_work_runs_without_asking(escort, tmp_path):
     s = Session(escort, tmp_path)
     out, status = s.run("ls / | grep -c usr; cat /etc/hostname; ps aux | head -2 | wc -l; "
-                        "df -h / | tail -1 | wc -l; id -u; uname -s; grep -c root /etc/passwd")
+                        "df -h / | tail -1 | wc -l; id -u; uname -s; grep -c root /etc/passwd; "
+                        "which ls; zgrep -c root /etc/passwd")
     assert status == 0
     assert "escort:" not in out
     assert "Linux" in out
@@ -116,6 +117,9 @@ def test_everyday_read_only_work_runs_without_asking(escort, tmp_path):
     assert actions and set(actions) == {"allow"}
     programs = {req["program"] for req, _ in decisions(evs).values()}
     assert {"ls", "grep", "cat", "ps", "head", "wc", "df", "tail", "id", "uname"} <= programs
+    # Scripts the system installed are programs like the others (rated by name).
+    which = [req for req, _ in decisions(evs).values() if req["program"] == "which"]
+    assert which and which[0]["identity"].startswith("the script ") and which[0]["trust"] == "system"
     ran = [e for e in of_type(evs, "exec") if e.get("phase") in ("ran", "ended")]
     assert ran and not [e for e in of_type(evs, "exec") if e.get("phase") == "mismatch"]
 

@@ -1,6 +1,7 @@
 """escort run with an operator terminal, driven through a real PTY by pexpect."""
 import os
 import subprocess
+import termios
 import signal
 import time
 
@@ -15,7 +16,21 @@ ENV = dict(os.environ, PS1="$ ", TERM="xterm")
 def spawn(escort, log, args, **kw):
     child = pexpect.spawn(escort, ["run", "--log", str(log), "--"] + args, env=ENV,
                           encoding="utf-8", timeout=10, dimensions=(24, 80), **kw)
+    wait_until_raw(child)
     return child
+
+
+def wait_until_raw(child, seconds=20):
+    """Types nothing until escort has taken the terminal (raw mode, no echo): keys
+    typed while it still loads its rules would meet the cooked terminal instead."""
+    deadline = time.time() + seconds
+    while time.time() < deadline and child.isalive():
+        try:
+            if not termios.tcgetattr(child.child_fd)[3] & termios.ECHO:
+                return
+        except termios.error:
+            return
+        time.sleep(0.01)
 
 
 def finish(child):

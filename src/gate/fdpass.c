@@ -4,26 +4,40 @@
 #include <string.h>
 #include <sys/socket.h>
 
-int fdpass_send(int sock, int fd, struct error *err)
-{
-	char byte = 'F';
-	struct iovec iov = {&byte, 1};
+/* One byte of data carrying one descriptor. */
+struct fd_message {
+	char byte;
+	struct iovec iov;
 	union {
-		struct cmsghdr h;
+		struct cmsghdr header;
 		char space[CMSG_SPACE(sizeof(int))];
 	} control;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct msghdr msg;
+};
+
+static void fd_message_init(struct fd_message *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->byte = 'F';
+	m->iov = (struct iovec){&m->byte, 1};
+	m->msg.msg_iov = &m->iov;
+	m->msg.msg_iovlen = 1;
+	m->msg.msg_control = m->control.space;
+	m->msg.msg_controllen = sizeof(m->control.space);
+}
+
+int fdpass_send(int sock, int fd, struct error *err)
+{
+	struct fd_message m;
 	struct cmsghdr *c;
 
-	memset(&control, 0, sizeof(control));
-	msg.msg_control = control.space;
-	msg.msg_controllen = sizeof(control.space);
-	c = CMSG_FIRSTHDR(&msg);
+	fd_message_init(&m);
+	c = CMSG_FIRSTHDR(&m.msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+	while (sendmsg(sock, &m.msg, MSG_NOSIGNAL) < 0)
 		if (errno != EINTR)
 			return error_errno(err, "cannot pass a descriptor");
 	return 0;
@@ -31,25 +45,18 @@ int fdpass_send(int sock, int fd, struct error *err)
 
 int fdpass_recv(int sock, struct error *err)
 {
-	char byte;
-	struct iovec iov = {&byte, 1};
-	union {
-		struct cmsghdr h;
-		char space[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct fd_message m;
 	struct cmsghdr *c;
 	ssize_t n;
 	int fd;
 
-	msg.msg_control = control.space;
-	msg.msg_controllen = sizeof(control.space);
+	fd_message_init(&m);
 	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return error_errno(err, "cannot receive a descriptor");
-	c = CMSG_FIRSTHDR(&msg);
+	c = CMSG_FIRSTHDR(&m.msg);
 	if (n != 1 || c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
 	    c->cmsg_len != CMSG_LEN(sizeof(int)))
 		return error_set(err, "no descriptor was passed");

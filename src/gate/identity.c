@@ -259,6 +259,8 @@ static void fill_fresh(struct identity *id, const struct stat *st)
 	id->uid = st->st_uid;
 	id->mode = st->st_mode;
 	id->nlink = st->st_nlink;
+	id->mtime = st->st_mtim;
+	id->ctime = st->st_ctim;
 }
 
 static int root_only(const struct stat *st)
@@ -266,7 +268,10 @@ static int root_only(const struct stat *st)
 	return st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
-int identity_path_trusted(const char *path)
+/* root owns path and every directory above it, and nobody else can write
+ * them; sticky_ok: a sticky directory (/tmp) is fine above the file, since
+ * nobody else can replace root's file in it. */
+static int owned_by_root_up_to_root(const char *path, int sticky_ok)
 {
 	char dir[PATH_MAX];
 	struct stat st;
@@ -275,38 +280,32 @@ int identity_path_trusted(const char *path)
 	if (path[0] != '/' || len >= sizeof(dir))
 		return 0;
 	memcpy(dir, path, len + 1);
-	for (;;) {
-		if (lstat(dir, &st) < 0 || S_ISLNK(st.st_mode) || !root_only(&st))
-			return 0;
-		if (len <= 1)
-			return 1;
+	if (lstat(dir, &st) < 0 || S_ISLNK(st.st_mode) || !root_only(&st))
+		return 0;
+	while (len > 1) {
 		while (len > 1 && dir[len - 1] != '/')
 			len--;
 		if (len > 1)
 			len--; /* drop the slash too, except the root's */
 		dir[len] = '\0';
+		if (lstat(dir, &st) < 0 || S_ISLNK(st.st_mode) || st.st_uid != 0)
+			return 0;
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(sticky_ok && (st.st_mode & S_ISVTX)))
+			return 0;
 	}
+	return 1;
+}
+
+int identity_path_trusted(const char *path)
+{
+	return owned_by_root_up_to_root(path, 0);
 }
 
 int identity_file_trusted(const char *path)
 {
 	char real[PATH_MAX];
-	struct stat st;
-	size_t len;
 
-	if (realpath(path, real) == NULL || stat(real, &st) < 0 || !root_only(&st))
-		return 0;
-	for (len = strlen(real); len > 1;) {
-		while (len > 1 && real[len - 1] != '/')
-			len--;
-		if (len > 1)
-			len--;
-		real[len] = '\0';
-		if (stat(real, &st) < 0 || st.st_uid != 0 ||
-		    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)))
-			return 0;
-	}
-	return 1;
+	return realpath(path, real) != NULL && owned_by_root_up_to_root(real, 1);
 }
 
 const char *const identity_system_dirs[] = {

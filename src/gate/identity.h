@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 enum file_kind { FILE_ELF, FILE_SCRIPT, FILE_OTHER };
 
@@ -25,6 +26,7 @@ struct identity {
 	uid_t uid; /* owner and mode, fresh on every call */
 	mode_t mode;
 	nlink_t nlink; /* 0: a memfd or a deleted file */
+	struct timespec mtime, ctime;
 };
 
 struct identity_index;

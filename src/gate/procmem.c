@@ -171,20 +171,36 @@ fail:
 	return -1;
 }
 
-/* A variable set twice: programs disagree on which one counts, so keep both. */
-static char *join_lines(char *first, char *second)
+int procmem_env_name(const char *entry, size_t len, const char *const *names, size_t nnames)
 {
-	size_t a = strlen(first), b = strlen(second);
-	char *both = malloc(a + b + 2);
+	for (size_t k = 0; k < nnames; k++) {
+		size_t nl = strlen(names[k]);
+		if (len > nl && memcmp(entry, names[k], nl) == 0 && entry[nl] == '=')
+			return (int)k;
+	}
+	return -1;
+}
 
-	if (both == NULL)
+/* A variable set twice: programs disagree on which one counts, so keep both. */
+void procmem_env_keep(char **slot, char *entry)
+{
+	size_t a, b;
+	char *both;
+
+	if (*slot == NULL) {
+		*slot = entry;
+		return;
+	}
+	a = strlen(*slot);
+	b = strlen(entry);
+	if ((both = malloc(a + b + 2)) == NULL)
 		abort();
-	memcpy(both, first, a);
+	memcpy(both, *slot, a);
 	both[a] = '\n';
-	memcpy(both + a + 1, second, b + 1);
-	free(first);
-	free(second);
-	return both;
+	memcpy(both + a + 1, entry, b + 1);
+	free(*slot);
+	free(entry);
+	*slot = both;
 }
 
 int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_t nnames,
@@ -211,21 +227,18 @@ int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_
 			break;
 		}
 		read_prefixes(pid, ptrs, count, prefix, 32, got);
-		for (int i = 0; i < count && rc == 0; i++)
-			for (size_t k = 0; k < nnames; k++) {
-				size_t nl = strlen(names[k]);
-				ssize_t len;
-				if (got[i] <= nl || memcmp(prefix[i], names[k], nl) != 0 ||
-				    prefix[i][nl] != '=')
-					continue;
-				char *v =
-				    finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len, err);
-				if (v == NULL) {
-					rc = -1;
-					break;
-				}
-				values[k] = values[k] ? join_lines(values[k], v) : v;
-			}
+		for (int i = 0; i < count && rc == 0; i++) {
+			int k = procmem_env_name(prefix[i], got[i], names, nnames);
+			ssize_t len;
+			char *v;
+			if (k < 0)
+				continue;
+			v = finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len, err);
+			if (v == NULL)
+				rc = -1;
+			else
+				procmem_env_keep(&values[k], v);
+		}
 		if (rc < 0)
 			break;
 		seen += (size_t)count;

@@ -32,6 +32,11 @@ void procmem_free_array(char **array);
 int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_t nnames,
 		       char **values, struct error *err);
 
+/* Which of names the environment entry "NAME=value" (len bytes known) sets, or -1. */
+int procmem_env_name(const char *entry, size_t len, const char *const *names, size_t nnames);
+/* Keeps entry (malloc'd, taken over) in *slot; a second one is joined with a newline. */
+void procmem_env_keep(char **slot, char *entry);
+
 /* The common case of an exec in two system calls: the path, argv and the
  * environment when all are short and end inside their pages. Returns 0 when
  * anything needs the careful reads above (nothing is then kept). */

@@ -66,22 +66,27 @@ static struct named {
 	int used;
 } names[NAME_SLOTS];
 
-static struct named *name_slot(const struct file *f, const struct stat *st)
+static struct named *name_slot(const struct file *f)
 {
-	size_t h = (size_t)st->st_ino * 31 + (size_t)st->st_dev;
+	size_t h = (size_t)f->id.ino * 31 + (size_t)f->id.dev;
 
 	for (const char *c = f->given; *c; c++)
 		h = h * 131 + (unsigned char)*c;
 	return &names[h % NAME_SLOTS];
 }
 
-static int name_cached(struct file *f, const struct stat *st)
+static int same_time(struct timespec a, struct timespec b)
 {
-	struct named *n = name_slot(f, st);
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
 
-	if (!n->used || n->dev != st->st_dev || n->ino != st->st_ino || n->size != st->st_size ||
-	    n->mtime.tv_sec != st->st_mtim.tv_sec || n->mtime.tv_nsec != st->st_mtim.tv_nsec ||
-	    n->ctime.tv_sec != st->st_ctim.tv_sec || n->ctime.tv_nsec != st->st_ctim.tv_nsec ||
+/* f->id is fresh: the file's content, owner and mode are unchanged since. */
+static int name_cached(struct file *f)
+{
+	struct named *n = name_slot(f);
+
+	if (!n->used || n->dev != f->id.dev || n->ino != f->id.ino || n->size != f->id.size ||
+	    !same_time(n->mtime, f->id.mtime) || !same_time(n->ctime, f->id.ctime) ||
 	    strlen(f->given) >= sizeof(n->given) || strcmp(n->given, f->given) != 0)
 		return 0;
 	memcpy(f->real, n->real, sizeof(f->real));
@@ -90,17 +95,17 @@ static int name_cached(struct file *f, const struct stat *st)
 	return 1;
 }
 
-static void remember_name(const struct file *f, const struct stat *st)
+static void remember_name(const struct file *f)
 {
-	struct named *n = name_slot(f, st);
+	struct named *n = name_slot(f);
 
 	if (strlen(f->given) >= sizeof(n->given))
 		return;
-	*n = (struct named){.dev = st->st_dev,
-			    .ino = st->st_ino,
-			    .size = st->st_size,
-			    .mtime = st->st_mtim,
-			    .ctime = st->st_ctim,
+	*n = (struct named){.dev = f->id.dev,
+			    .ino = f->id.ino,
+			    .size = f->id.size,
+			    .mtime = f->id.mtime,
+			    .ctime = f->id.ctime,
 			    .trust = f->trust,
 			    .used = 1};
 	memcpy(n->given, f->given, strlen(f->given) + 1);
@@ -112,11 +117,6 @@ static void name_by_path(struct identity_index *idx, struct file *f);
 
 static int examine(struct identity_index *idx, struct file *f, struct error *err)
 {
-	struct stat st;
-
-	if (stat(f->target, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 0 &&
-	    name_cached(f, &st) && identity_of(idx, f->target, &f->id, err) == 0)
-		return 0;
 	if (identity_of(idx, f->target, &f->id, err) < 0) {
 		err->code = err->code ? err->code : EACCES;
 		return -1;
@@ -126,6 +126,8 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		err->code = EACCES;
 		return -1;
 	}
+	if (f->id.nlink > 0 && name_cached(f))
+		return 0;
 	if (f->id.nlink == 0) {
 		ssize_t n = readlink(f->target, f->real, sizeof(f->real) - 1);
 		f->real[n > 0 ? n : 0] = '\0';
@@ -138,8 +140,7 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		return error_errno(err, "cannot resolve %s", f->given);
 	}
 	name_by_path(idx, f);
-	if (stat(f->target, &st) == 0)
-		remember_name(f, &st);
+	remember_name(f);
 	return 0;
 }
 

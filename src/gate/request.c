@@ -149,27 +149,16 @@ static int read_fast(struct exec_request *req, uint64_t path_at, uint64_t argv_a
 		return 0;
 	snprintf(req->path, sizeof(req->path), "%s", fast.path);
 	req->argv = fast.argv;
-	for (size_t i = 0; fast.env[i]; i++)
-		for (int k = 0; k < ENV_COUNT; k++) {
-			size_t nl = strlen(request_env_names[k]);
-			if (strncmp(fast.env[i], request_env_names[k], nl) != 0 ||
-			    fast.env[i][nl] != '=')
-				continue;
-			char *v = req->env[k] ? NULL : strdup(fast.env[i]);
-			if (req->env[k]) { /* set twice: keep both, as the careful way does */
-				size_t a = strlen(req->env[k]), b = strlen(fast.env[i]);
-				v = malloc(a + b + 2);
-				if (v) {
-					memcpy(v, req->env[k], a);
-					v[a] = '\n';
-					memcpy(v + a + 1, fast.env[i], b + 1);
-				}
-				free(req->env[k]);
-			}
-			if (v == NULL)
-				abort();
-			req->env[k] = v;
-		}
+	for (size_t i = 0; fast.env[i]; i++) {
+		int k = procmem_env_name(fast.env[i], strlen(fast.env[i]), request_env_names,
+					 ENV_COUNT);
+		char *copy;
+		if (k < 0)
+			continue;
+		if ((copy = strdup(fast.env[i])) == NULL)
+			abort();
+		procmem_env_keep(&req->env[k], copy);
+	}
 	free(fast.env);
 	req->env_read = 1;
 	return 0;

@@ -8,11 +8,11 @@
 struct fd_message {
 	char byte;
 	struct iovec iov;
+	struct msghdr msg;
 	union {
 		struct cmsghdr header;
 		char space[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr msg;
+	} control; /* last: its size is only known to the compiler through a macro */
 };
 
 static void fd_message_init(struct fd_message *m)

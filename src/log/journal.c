@@ -541,6 +541,14 @@ uint64_t journal_append(struct journal *j, uint16_t type, const void *payload, s
 	return ticket;
 }
 
+void journal_tickets(struct journal *j, uint64_t *queued, uint64_t *durable)
+{
+	pthread_mutex_lock(&j->lock);
+	*queued = j->next_ticket;
+	*durable = j->durable_ticket;
+	pthread_mutex_unlock(&j->lock);
+}
+
 int journal_wait(struct journal *j, uint64_t ticket, struct error *err)
 {
 	int rc = 0;

@@ -38,6 +38,10 @@ uint64_t journal_append(struct journal *j, uint16_t type, const void *payload, s
  * by a signed checkpoint). */
 int journal_wait(struct journal *j, uint64_t ticket, struct error *err);
 
+/* The ticket of the last record queued, and of the last one known durable:
+ * a caller that must not block (the broker) polls these. */
+void journal_tickets(struct journal *j, uint64_t *queued, uint64_t *durable);
+
 /* Returns -1 with err once a write or a new segment has failed. */
 int journal_check(struct journal *j, struct error *err);
 

@@ -73,6 +73,44 @@ struct recorder *recorder_start(const char *path, const struct session_meta *met
 	return rec;
 }
 
+struct recorder *recorder_resume(const char *path, const struct recorder_options *keys,
+				 struct error *err)
+{
+	struct journal_config cfg = {
+	    .path = path,
+	    .signer = keys->signer,
+	    .signer_ephemeral = keys->signer_ephemeral,
+	    .auditor = keys->auditor,
+	    .epoch_ms = keys->epoch_ms,
+	    .recover = 1,
+	};
+	struct recorder *rec = calloc(1, sizeof(*rec));
+
+	if (rec == NULL) {
+		error_errno(err, "cannot allocate the recorder");
+		return NULL;
+	}
+	rec->journal = journal_open(&cfg, err);
+	if (rec->journal == NULL) {
+		free(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+int recorder_sync(struct recorder *rec, struct error *err)
+{
+	uint64_t queued, durable;
+
+	journal_tickets(rec->journal, &queued, &durable);
+	return queued > durable ? journal_wait(rec->journal, queued, err) : 0;
+}
+
+void recorder_tickets(struct recorder *rec, uint64_t *queued, uint64_t *durable)
+{
+	journal_tickets(rec->journal, queued, durable);
+}
+
 static int append_data(struct recorder *rec, uint16_t type, const uint8_t *data, size_t len,
 		       struct error *err)
 {

@@ -50,6 +50,15 @@ struct recorder;
 struct recorder *recorder_start(const char *path, const struct session_meta *meta,
 				const struct recorder_options *keys, struct error *err);
 
+/* Continues the log at path whose writer died (escortd restarted in the
+ * middle of a session): the torn tail is kept aside, a recovery record and a
+ * new segment follow, and recording goes on. */
+struct recorder *recorder_resume(const char *path, const struct recorder_options *keys,
+				 struct error *err);
+/* Waits until everything queued is durable. */
+int recorder_sync(struct recorder *rec, struct error *err);
+/* See journal_tickets. */
+void recorder_tickets(struct recorder *rec, uint64_t *queued, uint64_t *durable);
 /* These queue; they fail once the log cannot be written any more. */
 int recorder_input(struct recorder *rec, const void *data, size_t len, struct error *err);
 int recorder_output(struct recorder *rec, const void *data, size_t len, struct error *err);

@@ -64,6 +64,7 @@ struct relay {
 };
 
 static uint8_t io_buffer[IO_CHUNK];
+static struct relay *running; /* for relay_end_now */
 
 static void begin_end(struct relay *r, int status, const char *reason, const char *message);
 
@@ -299,6 +300,14 @@ static void begin_end(struct relay *r, int status, const char *reason, const cha
 	evtimer_add(r->kill_timer, &tv);
 }
 
+void relay_end_now(const char *reason, const char *message)
+{
+	if (running == NULL)
+		return;
+	begin_end(running, 128 + SIGKILL, reason, message);
+	signal_session(running, SIGKILL);
+}
+
 static void on_end_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
@@ -412,12 +421,14 @@ int relay_run(const struct relay_config *cfg, struct session_result *result)
 		result->error = msg;
 		rc = -1;
 	} else {
+		running = &r;
 		unblock_signals();
 		/* A SIGCHLD may have arrived before the handler existed. */
 		on_child(-1, 0, &r);
 		if (!event_base_got_break(r.base))
 			event_base_dispatch(r.base);
 	}
+	running = NULL;
 	free_events(&r);
 	return rc;
 }

@@ -29,4 +29,8 @@ struct event_base *relay_new_base(int in_fd);
 /* Runs until the program exits or the session must end; fills result. */
 int relay_run(const struct relay_config *cfg, struct session_result *result);
 
+/* Ends the running session at once: every process in it is killed (a lock
+ * or a terminate from escortd). reason goes into the session-end record. */
+void relay_end_now(const char *reason, const char *message);
+
 #endif

@@ -1,0 +1,188 @@
+/* Approvals waiting for an escort: queued, answered by an escort who may
+ * answer them (two-person rule, clearance, typed confirmation), or denied
+ * when nobody answers in time. */
+#include "broker.h"
+
+#include "log/fields.h"
+#include "log/record.h"
+#include "util/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *argv_json(const Escort__PendingInfo *pi)
+{
+	struct buf j = {0};
+	char *out;
+
+	buf_putc(&j, '[');
+	for (size_t i = 0; i < pi->n_argv; i++) {
+		if (i)
+			buf_putc(&j, ',');
+		json_append_cstr(&j, pi->argv[i]);
+	}
+	buf_putc(&j, ']');
+	out = strdup(buf_cstr(&j));
+	buf_free(&j);
+	if (out == NULL)
+		abort();
+	return out;
+}
+
+struct pending *pending_add(struct broker *b, struct live_session *s, Escort__PendingInfo *info,
+			    uint64_t ask_id)
+{
+	struct pending *p = calloc(1, sizeof(*p));
+	char *argv = argv_json(info);
+	struct store_approval a = {s->id,	  s->op,	  s->host,	 argv, info->cwd,
+				   info->identity, info->summary, ask_id, (int)info->level};
+	struct error err;
+
+	if (p == NULL)
+		abort();
+	p->id = store_approval_add(b->store, &a, &err);
+	free(argv);
+	if (p->id < 0) {
+		broker_log("%s", err.msg);
+		free(p);
+		return NULL;
+	}
+	p->s = s;
+	p->ask_id = ask_id;
+	p->info = info;
+	p->info->id = (uint64_t)p->id;
+	p->info->created = (uint64_t)time(NULL);
+	p->expires = time(NULL) + b->cfg.approval_timeout_s;
+	p->info->expires = (uint64_t)p->expires;
+	p->next = b->pending;
+	b->pending = p;
+	s->pending++;
+	broker_log("approval %lld: session %s of %s asks to run %s (%s)", (long long)p->id, s->id,
+		   s->op, info->program, level_name((int)info->level));
+	return p;
+}
+
+struct pending *pending_find(struct broker *b, int64_t id)
+{
+	for (struct pending *p = b->pending; p; p = p->next)
+		if (p->id == id)
+			return p;
+	return NULL;
+}
+
+static void unlink_pending(struct broker *b, struct pending *p)
+{
+	for (struct pending **q = &b->pending; *q; q = &(*q)->next)
+		if (*q == p) {
+			*q = p->next;
+			break;
+		}
+	p->s->pending--;
+	escort__pending_info__free_unpacked(p->info, NULL);
+	free(p);
+}
+
+static void record_answer(struct pending *p, int allow, const char *scope, const char *by,
+			  const char *reason, const char *state)
+{
+	struct buf payload = {0};
+
+	fields_add_uint(&payload, "approval", (unsigned long long)p->id);
+	fields_add_uint(&payload, "exec", p->ask_id);
+	fields_add(&payload, "action", allow ? "allow" : "deny");
+	fields_add(&payload, "state", state);
+	fields_add(&payload, "scope", scope);
+	fields_add(&payload, "by", by);
+	fields_add(&payload, "reason", reason);
+	fields_add(&payload, "level", level_name((int)p->info->level));
+	fields_add(&payload, "program", p->info->program);
+	session_note(p->s, REC_APPROVAL, &payload);
+	buf_free(&payload);
+}
+
+static const char *scope_names[] = {"once", "tree", "session"};
+
+void pending_close(struct broker *b, struct pending *p, int allow, int scope, const char *by,
+		   const char *reason, const char *state)
+{
+	Escort__Decision d = ESCORT__DECISION__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+	struct error err;
+	const char *scope_name = scope >= 0 && scope <= 2 ? scope_names[scope] : "once";
+
+	d.ask_id = p->ask_id;
+	d.action = allow ? ACTION_ALLOW : ACTION_DENY;
+	d.scope = (uint32_t)(scope >= 0 && scope <= 2 ? scope : 0);
+	d.by = (char *)by;
+	d.reason = (char *)reason;
+	d.approval = (uint64_t)p->id;
+	f.body_case = ESCORT__FRAME__BODY_DECISION;
+	f.decision = &d;
+	if (p->s->conn)
+		conn_send(p->s->conn, &f);
+	record_answer(p, allow, scope_name, by, reason, state);
+	if (store_approval_close(b->store, p->id, state, by, scope_name, reason, &err) < 0)
+		broker_log("%s", err.msg);
+	broker_log("approval %lld %s by %s: %s", (long long)p->id, state, by, reason);
+	unlink_pending(b, p);
+}
+
+void pending_drop_session(struct broker *b, struct live_session *s, const char *why)
+{
+	struct error err;
+
+	for (struct pending *p = b->pending, *next; p; p = next) {
+		next = p->next;
+		if (p->s != s)
+			continue;
+		if (store_approval_close(b->store, p->id, "abandoned", "escortd", "once", why,
+					 &err) < 0)
+			broker_log("%s", err.msg);
+		unlink_pending(b, p);
+	}
+}
+
+void pending_tick(struct broker *b)
+{
+	time_t now = time(NULL);
+	char reason[160];
+
+	snprintf(reason, sizeof(reason), "no escort answered within %u seconds",
+		 b->cfg.approval_timeout_s);
+	for (struct pending *p = b->pending, *next; p; p = next) {
+		next = p->next;
+		if (now >= p->expires)
+			pending_close(b, p, 0, 0, "escortd", reason, "expired");
+	}
+}
+
+int approve_check(struct broker *b, const struct conn *c, const struct pending *p,
+		  const char *confirm, char *why, size_t size)
+{
+	const struct person *who = config_person(&b->cfg, c->account);
+	int level = (int)p->info->level;
+
+	if (who == NULL || !(who->roles & ROLE_ESCORT)) {
+		snprintf(why, size, "%s is not an escort", c->account);
+		return -1;
+	}
+	if (strcmp(c->account, p->s->op) == 0 || c->uid == p->s->uid) {
+		snprintf(why, size, "nobody approves their own command (%s runs session %s)",
+			 p->s->op, p->s->id);
+		return -1;
+	}
+	if (level >= LEVEL_HIGH && who->clearance < level) {
+		snprintf(why, size, "%s's clearance (%s) does not cover a %s risk command",
+			 c->account, level_name(who->clearance), level_name(level));
+		return -1;
+	}
+	if (level == LEVEL_CRITICAL && (confirm == NULL || strcmp(confirm, p->info->program) != 0)) {
+		snprintf(why, size,
+			 "a critical command needs a typed confirmation: type the program's name "
+			 "(%s)",
+			 p->info->program);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,401 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+const char config_embedded_defaults[] =
+    "# The embedded defaults: anyone on this machine may work as an operator,\n"
+    "# root is the escort, cleared for everything.\n"
+    "operators: \"*\"\n"
+    "escorts:\n"
+    "  root: critical\n"
+    "approval_timeout: 120\n"
+    "policy:\n"
+    "  levels: {info: allow, low: allow, medium: ask, high: ask, critical: ask}\n";
+
+static const char *action_names[] = {"allow", "deny", "ask"};
+
+const char *policy_action_name(int a)
+{
+	return a >= 0 && a <= ACTION_ASK ? action_names[a] : "inherit";
+}
+
+static int action_parse(const char *s)
+{
+	for (int i = 0; i <= ACTION_ASK; i++)
+		if (s && strcmp(s, action_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+struct loader {
+	yaml_document_t doc;
+	const char *file;
+	struct error *err;
+	struct broker_config *c;
+};
+
+static int fail(struct loader *ld, const yaml_node_t *n, const char *fmt, const char *what)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof(msg), fmt, what);
+	return error_set(ld->err, "%s:%lu: %s", ld->file,
+			 n ? (unsigned long)n->start_mark.line + 1 : 0ul, msg);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static yaml_node_t *node(struct loader *ld, int id)
+{
+	return yaml_document_get_node(&ld->doc, id);
+}
+
+typedef int (*pair_fn)(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
+		       void *arg);
+
+static int each_pair(struct loader *ld, yaml_node_t *map, const char *what, pair_fn fn,
+		     void *arg)
+{
+	if (map == NULL || map->type != YAML_MAPPING_NODE)
+		return fail(ld, map, "'%s' must be a mapping", what);
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node(ld, p->key);
+		const char *key = scalar(k);
+		if (key == NULL)
+			return fail(ld, k, "the keys of '%s' must be strings", what);
+		if (fn(ld, key, k, node(ld, p->value), arg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int copy_name(struct loader *ld, const yaml_node_t *n, char *dst, size_t size,
+		     const char *s)
+{
+	if (s == NULL || s[0] == '\0' || strlen(s) >= size)
+		return fail(ld, n, "'%s' is not a usable name", s ? s : "");
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
+static struct person *person_for(struct loader *ld, const yaml_node_t *n, const char *name)
+{
+	struct broker_config *c = ld->c;
+
+	for (size_t i = 0; i < c->n_people; i++)
+		if (strcmp(c->people[i].name, name) == 0)
+			return &c->people[i];
+	struct person *grown = realloc(c->people, (c->n_people + 1) * sizeof(*grown));
+	if (grown == NULL)
+		abort();
+	c->people = grown;
+	struct person *p = &c->people[c->n_people];
+	memset(p, 0, sizeof(*p));
+	p->clearance = -1;
+	if (copy_name(ld, n, p->name, sizeof(p->name), name) < 0)
+		return NULL;
+	c->n_people++;
+	return p;
+}
+
+static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char *key)
+{
+	if (scalar(n) != NULL)
+		return person_for(ld, n, scalar(n)) ? (person_for(ld, n, scalar(n))->roles |= role, 0)
+						    : -1;
+	if (n == NULL || n->type != YAML_SEQUENCE_NODE)
+		return fail(ld, n, "'%s' must be a name or a list of names", key);
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = node(ld, *it);
+		struct person *p;
+		if (scalar(item) == NULL)
+			return fail(ld, item, "'%s' must list names only", key);
+		if ((p = person_for(ld, item, scalar(item))) == NULL)
+			return -1;
+		p->roles |= role;
+	}
+	return 0;
+}
+
+static int add_escort(struct loader *ld, const char *name, yaml_node_t *k, yaml_node_t *v,
+		      void *arg)
+{
+	struct person *p = person_for(ld, k, name);
+	int level = level_parse(scalar(v) ? scalar(v) : "");
+
+	(void)arg;
+	if (p == NULL)
+		return -1;
+	if (level < 0)
+		return fail(ld, v,
+			    "an escort's clearance must be info, low, medium, high or critical, not "
+			    "'%s'",
+			    scalar(v) ? scalar(v) : "(not a word)");
+	p->roles |= ROLE_ESCORT;
+	p->clearance = level;
+	return 0;
+}
+
+static int set_level_action(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
+			    void *arg)
+{
+	int *actions = arg;
+	int level = level_parse(key), action = action_parse(scalar(v));
+
+	if (level < 0)
+		return fail(ld, k, "'%s' is not a risk level (info, low, medium, high, critical)",
+			    key);
+	if (action < 0)
+		return fail(ld, v, "an action must be allow, ask or deny, not '%s'",
+			    scalar(v) ? scalar(v) : "(not a word)");
+	actions[level] = action;
+	return 0;
+}
+
+static int add_override(struct loader *ld, const char *name, yaml_node_t *k, yaml_node_t *v,
+			void *arg)
+{
+	int is_host = arg != NULL;
+	struct level_override **list = is_host ? &ld->c->hosts : &ld->c->operators;
+	size_t *n = is_host ? &ld->c->n_hosts : &ld->c->n_operators;
+	struct level_override *grown = realloc(*list, (*n + 1) * sizeof(*grown));
+
+	if (grown == NULL)
+		abort();
+	*list = grown;
+	struct level_override *o = &grown[*n];
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < LEVEL_COUNT; i++)
+		o->actions[i] = ACTION_INHERIT;
+	if (copy_name(ld, k, o->name, sizeof(o->name), name) < 0)
+		return -1;
+	(*n)++;
+	return each_pair(ld, v, name, set_level_action, o->actions);
+}
+
+static int add_rule(struct loader *ld, const char *rule, yaml_node_t *k, yaml_node_t *v,
+		    void *arg)
+{
+	struct broker_config *c = ld->c;
+	struct rule_override *grown = realloc(c->rules, (c->n_rules + 1) * sizeof(*grown));
+	int action = action_parse(scalar(v));
+
+	(void)arg;
+	if (grown == NULL)
+		abort();
+	c->rules = grown;
+	if (action < 0)
+		return fail(ld, v, "an action must be allow, ask or deny, not '%s'",
+			    scalar(v) ? scalar(v) : "(not a word)");
+	if (copy_name(ld, k, c->rules[c->n_rules].rule, sizeof(c->rules[0].rule), rule) < 0)
+		return -1;
+	c->rules[c->n_rules++].action = action;
+	return 0;
+}
+
+static int policy_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
+		      void *arg)
+{
+	(void)arg;
+	if (strcmp(key, "levels") == 0)
+		return each_pair(ld, v, "levels", set_level_action, ld->c->actions);
+	if (strcmp(key, "operators") == 0)
+		return each_pair(ld, v, "operators", add_override, NULL);
+	if (strcmp(key, "hosts") == 0)
+		return each_pair(ld, v, "hosts", add_override, ld);
+	if (strcmp(key, "rules") == 0)
+		return each_pair(ld, v, "rules", add_rule, NULL);
+	return fail(ld, k, "'policy' has no key '%s' (levels, operators, hosts, rules)", key);
+}
+
+static int read_path(struct loader *ld, yaml_node_t *v, char *dst, size_t size, const char *key)
+{
+	const char *s = scalar(v);
+
+	if (s == NULL || s[0] != '/' || strlen(s) >= size)
+		return fail(ld, v, "'%s' must be an absolute path", key);
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
+static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct broker_config *c = ld->c;
+
+	(void)arg;
+	if (strcmp(key, "socket") == 0)
+		return read_path(ld, v, c->socket, sizeof(c->socket), key);
+	if (strcmp(key, "auditor_key") == 0)
+		return read_path(ld, v, c->auditor_key, sizeof(c->auditor_key), key);
+	if (strcmp(key, "approval_timeout") == 0) {
+		char *end;
+		const char *s = scalar(v);
+		errno = 0;
+		unsigned long t = s ? strtoul(s, &end, 10) : 0;
+		if (s == NULL || *s == '\0' || *end || errno || t < 1 || t > 86400)
+			return fail(ld, v, "'%s' must be a number of seconds from 1 to 86400", key);
+		c->approval_timeout_s = (unsigned)t;
+		return 0;
+	}
+	if (strcmp(key, "operators") == 0)
+		return add_role(ld, v, ROLE_OPERATOR, key);
+	if (strcmp(key, "owners") == 0)
+		return add_role(ld, v, ROLE_OWNER, key);
+	if (strcmp(key, "auditors") == 0)
+		return add_role(ld, v, ROLE_AUDITOR, key);
+	if (strcmp(key, "escorts") == 0)
+		return each_pair(ld, v, key, add_escort, NULL);
+	if (strcmp(key, "policy") == 0)
+		return each_pair(ld, v, key, policy_key, NULL);
+	return fail(ld, k,
+		    "unknown key '%s' (socket, approval_timeout, auditor_key, operators, "
+		    "escorts, owners, auditors, policy)",
+		    key);
+}
+
+static void set_defaults(struct broker_config *c, const char *name)
+{
+	static const int levels[LEVEL_COUNT] = {ACTION_ALLOW, ACTION_ALLOW, ACTION_ASK, ACTION_ASK,
+						ACTION_ASK};
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->source, sizeof(c->source), "%s", name);
+	snprintf(c->socket, sizeof(c->socket), "/run/escort/escortd.sock");
+	c->approval_timeout_s = 300;
+	memcpy(c->actions, levels, sizeof(levels));
+}
+
+static int check_people(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->c->n_people; i++)
+		if (ld->c->people[i].roles & ROLE_ESCORT)
+			return 0;
+	return error_set(ld->err, "%s: names no escort: nobody could approve anything", ld->file);
+}
+
+int config_parse(const char *text, size_t len, const char *name, struct broker_config *out,
+		 struct error *err)
+{
+	struct loader ld = {.file = name, .err = err, .c = out};
+	yaml_parser_t parser;
+	int rc;
+
+	set_defaults(out, name);
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &ld.doc)) {
+		rc = error_set(err, "%s:%lu: %s", name, (unsigned long)parser.problem_mark.line + 1,
+			       parser.problem ? parser.problem : "not valid YAML");
+		yaml_parser_delete(&parser);
+		config_free(out);
+		return rc;
+	}
+	yaml_node_t *root = yaml_document_get_root_node(&ld.doc);
+	rc = root == NULL ? error_set(err, "%s: is empty", name)
+			  : each_pair(&ld, root, "the configuration", top_key, NULL);
+	if (rc == 0)
+		rc = check_people(&ld);
+	yaml_document_delete(&ld.doc);
+	yaml_parser_delete(&parser);
+	if (rc < 0)
+		config_free(out);
+	return rc;
+}
+
+int config_load(const char *path, struct broker_config *out, struct error *err)
+{
+	if (path == NULL)
+		return config_parse(config_embedded_defaults, strlen(config_embedded_defaults),
+				    "embedded defaults", out, err);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return error_errno(err, "cannot open the configuration %s", path);
+	char *text = malloc(1 << 20);
+	size_t len = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+	int too_big = text && !feof(f);
+	fclose(f);
+	if (text == NULL)
+		return error_set(err, "out of memory reading %s", path);
+	int rc = too_big ? error_set(err, "%s: is over 1 MiB", path)
+			 : config_parse(text, len, path, out, err);
+	free(text);
+	return rc;
+}
+
+void config_free(struct broker_config *c)
+{
+	free(c->people);
+	free(c->operators);
+	free(c->hosts);
+	free(c->rules);
+	c->people = NULL;
+	c->operators = c->hosts = NULL;
+	c->rules = NULL;
+	c->n_people = c->n_operators = c->n_hosts = c->n_rules = 0;
+}
+
+const struct person *config_person(const struct broker_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_people; i++)
+		if (strcmp(c->people[i].name, name) == 0)
+			return &c->people[i];
+	return NULL;
+}
+
+static const struct level_override *find_override(const struct level_override *list, size_t n,
+						  const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].name, name) == 0)
+			return &list[i];
+	return NULL;
+}
+
+void config_offline_table(const struct broker_config *c, const char *op, const char *host,
+			  int out[LEVEL_COUNT])
+{
+	const struct level_override *o = find_override(c->operators, c->n_operators, op);
+	const struct level_override *h = find_override(c->hosts, c->n_hosts, host);
+
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		out[l] = c->actions[l];
+		if (h && h->actions[l] != ACTION_INHERIT)
+			out[l] = h->actions[l];
+		if (o && o->actions[l] != ACTION_INHERIT)
+			out[l] = o->actions[l];
+	}
+}
+
+/* Among several matching rule overrides the strictest wins. */
+static int strictness(int action)
+{
+	return action == ACTION_DENY ? 2 : action == ACTION_ASK ? 1 : 0;
+}
+
+int config_action(const struct broker_config *c, const char *op, const char *host, int level,
+		  const char *const *rules, size_t n_rules)
+{
+	int table[LEVEL_COUNT], by_rule = ACTION_INHERIT;
+
+	for (size_t i = 0; i < n_rules; i++)
+		for (size_t k = 0; k < c->n_rules; k++)
+			if (strcmp(rules[i], c->rules[k].rule) == 0 &&
+			    (by_rule == ACTION_INHERIT ||
+			     strictness(c->rules[k].action) > strictness(by_rule)))
+				by_rule = c->rules[k].action;
+	if (by_rule != ACTION_INHERIT)
+		return by_rule;
+	config_offline_table(c, op, host, table);
+	if (level < 0 || level >= LEVEL_COUNT)
+		return ACTION_DENY;
+	return table[level];
+}

@@ -1,0 +1,69 @@
+/* escortd's configuration (docs/CONFIG.md): who is who, and the policy. A
+ * configuration with anything wrong in it is refused as a whole, with the
+ * file, the line and the reason. */
+#ifndef ESCORT_BROKER_CONFIG_H
+#define ESCORT_BROKER_CONFIG_H
+
+#include "risk/rules.h"
+#include "util/error.h"
+
+#include <limits.h>
+#include <stddef.h>
+
+#define LEVEL_COUNT (LEVEL_CRITICAL + 1)
+
+enum policy_action { ACTION_ALLOW, ACTION_DENY, ACTION_ASK, ACTION_INHERIT = -1 };
+
+enum role { ROLE_OPERATOR = 1, ROLE_ESCORT = 2, ROLE_OWNER = 4, ROLE_AUDITOR = 8 };
+
+struct person {
+	char name[64];
+	unsigned roles;
+	int clearance; /* escorts: the highest level they may approve; others -1 */
+};
+
+/* Actions per level for one operator or host; ACTION_INHERIT where unset. */
+struct level_override {
+	char name[64];
+	int actions[LEVEL_COUNT];
+};
+
+struct rule_override {
+	char rule[128];
+	int action;
+};
+
+struct broker_config {
+	char source[PATH_MAX]; /* the file, or "embedded defaults" */
+	char socket[PATH_MAX];
+	char auditor_key[PATH_MAX]; /* "" : MAC keys are not sealed */
+	unsigned approval_timeout_s;
+	struct person *people;
+	size_t n_people;
+	int actions[LEVEL_COUNT];
+	struct level_override *operators, *hosts;
+	size_t n_operators, n_hosts;
+	struct rule_override *rules;
+	size_t n_rules;
+};
+
+/* Loads path; NULL loads the embedded defaults (everyone on the machine
+ * an operator, root an escort cleared for everything). */
+int config_load(const char *path, struct broker_config *out, struct error *err);
+int config_parse(const char *text, size_t len, const char *name, struct broker_config *out,
+		 struct error *err);
+void config_free(struct broker_config *c);
+
+const struct person *config_person(const struct broker_config *c, const char *name);
+/* The action for this operator, host, level and set of matched rules. */
+int config_action(const struct broker_config *c, const char *op, const char *host, int level,
+		  const char *const *rules, size_t n_rules);
+/* What a session host may apply alone while the broker is away: the same,
+ * without rules, and never "allow" what the broker would ask about. */
+void config_offline_table(const struct broker_config *c, const char *op, const char *host,
+			  int out[LEVEL_COUNT]);
+const char *policy_action_name(int a);
+
+extern const char config_embedded_defaults[];
+
+#endif

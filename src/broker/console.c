@@ -1,0 +1,232 @@
+/* Requests from `escort sessions|pending|approve|deny|terminate|lock|unlock|
+ * watch`: who may ask what, and the answers. */
+#include "broker.h"
+
+#include "log/fields.h"
+#include "log/record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void reply(struct conn *c, Escort__ConsoleReply *r)
+{
+	Frame f = ESCORT__FRAME__INIT;
+
+	f.body_case = ESCORT__FRAME__BODY_REPLY;
+	f.reply = r;
+	conn_send(c, &f);
+}
+
+static void reply_error(struct conn *c, const char *msg)
+{
+	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
+
+	r.ok = 0;
+	r.error = (char *)msg;
+	reply(c, &r);
+}
+
+static void reply_ok(struct conn *c, const char *msg)
+{
+	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
+
+	r.ok = 1;
+	r.message = (char *)msg;
+	reply(c, &r);
+}
+
+static int has_role(const struct conn *c, unsigned roles)
+{
+	const struct person *p = config_person(&c->b->cfg, c->account);
+
+	return p && (p->roles & roles);
+}
+
+static void list_sessions(struct conn *c)
+{
+	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
+	size_t n = 0;
+
+	for (struct live_session *s = c->b->sessions; s; s = s->next)
+		n++;
+	Escort__SessionInfo *infos = calloc(n + 1, sizeof(*infos));
+	Escort__SessionInfo **ptrs = calloc(n + 1, sizeof(*ptrs));
+	if (infos == NULL || ptrs == NULL)
+		abort();
+	n = 0;
+	for (struct live_session *s = c->b->sessions; s; s = s->next, n++) {
+		escort__session_info__init(&infos[n]);
+		infos[n].id = s->id;
+		infos[n].operator_ = s->op;
+		infos[n].host = s->host;
+		infos[n].n_argv = s->argc;
+		infos[n].argv = s->argv;
+		infos[n].started = (uint64_t)s->started;
+		infos[n].live = s->conn != NULL;
+		infos[n].pending = s->pending;
+		infos[n].log = s->log;
+		ptrs[n] = &infos[n];
+	}
+	r.ok = 1;
+	r.n_sessions = n;
+	r.sessions = ptrs;
+	reply(c, &r);
+	free(infos);
+	free(ptrs);
+}
+
+static void list_pending(struct conn *c)
+{
+	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
+	size_t n = 0;
+
+	for (struct pending *p = c->b->pending; p; p = p->next)
+		n++;
+	Escort__PendingInfo **ptrs = calloc(n + 1, sizeof(*ptrs));
+	if (ptrs == NULL)
+		abort();
+	n = 0;
+	/* Oldest first: the list is kept newest first. */
+	for (struct pending *p = c->b->pending; p; p = p->next)
+		ptrs[n++] = p->info;
+	for (size_t i = 0; i < n / 2; i++) {
+		Escort__PendingInfo *t = ptrs[i];
+		ptrs[i] = ptrs[n - 1 - i];
+		ptrs[n - 1 - i] = t;
+	}
+	r.ok = 1;
+	r.n_pending = n;
+	r.pending = ptrs;
+	reply(c, &r);
+	free(ptrs);
+}
+
+static void answer(struct conn *c, const Escort__ConsoleRequest *q, int allow)
+{
+	struct pending *p = pending_find(c->b, (int64_t)q->id);
+	char why[400], by[128], reason[700];
+
+	if (p == NULL) {
+		snprintf(why, sizeof(why), "there is no pending approval %llu",
+			 (unsigned long long)q->id);
+		return reply_error(c, why);
+	}
+	if (allow && approve_check(c->b, c, p, q->confirm, why, sizeof(why)) < 0)
+		return reply_error(c, why);
+	if (!allow && !has_role(c, ROLE_ESCORT)) {
+		snprintf(why, sizeof(why), "%s is not an escort", c->account);
+		return reply_error(c, why);
+	}
+	if (q->scope > 2)
+		return reply_error(c, "the scope must be once, tree or session");
+	snprintf(by, sizeof(by), "escort %s", c->account);
+	snprintf(reason, sizeof(reason), "%s by %s%s%.500s", allow ? "approved" : "denied",
+		 c->account, q->note[0] ? ": " : "", q->note);
+	snprintf(why, sizeof(why), "%s %llu (%s, session %s)", allow ? "approved" : "denied",
+		 (unsigned long long)q->id, p->info->program, p->s->id);
+	pending_close(c->b, p, allow, (int)q->scope, by, reason, allow ? "approved" : "denied");
+	reply_ok(c, why);
+}
+
+static void terminate(struct conn *c, const Escort__ConsoleRequest *q)
+{
+	struct live_session *s = session_find(c->b, q->target);
+	char reason[700], msg[200];
+
+	if (!has_role(c, ROLE_ESCORT | ROLE_OWNER))
+		return reply_error(c, "only escorts and owners may end sessions");
+	if (s == NULL)
+		return reply_error(c, "there is no such session");
+	if (s->conn == NULL)
+		return reply_error(c, "that session's host is not connected");
+	snprintf(reason, sizeof(reason), "ended by %s%s%.500s", c->account, q->note[0] ? ": " : "",
+		 q->note);
+	struct buf payload = {0};
+	fields_add(&payload, "action", "terminate");
+	fields_add(&payload, "user", s->op);
+	fields_add(&payload, "by", c->account);
+	fields_add(&payload, "reason", q->note);
+	session_note(s, REC_LOCK, &payload);
+	buf_free(&payload);
+	session_terminate(s, reason);
+	snprintf(msg, sizeof(msg), "session %s of %s is being ended", s->id, s->op);
+	reply_ok(c, msg);
+}
+
+static void lock(struct conn *c, const Escort__ConsoleRequest *q, int on)
+{
+	struct error err;
+	char msg[200];
+
+	if (!has_role(c, ROLE_ESCORT | ROLE_OWNER))
+		return reply_error(c, "only escorts and owners may lock or unlock accounts");
+	if (q->target[0] == '\0' || strlen(q->target) >= 64)
+		return reply_error(c, "name the account to lock");
+	if ((on ? lock_user(c->b, q->target, q->note, c->account, &err)
+		: unlock_user(c->b, q->target, c->account, &err)) < 0)
+		return reply_error(c, err.msg);
+	snprintf(msg, sizeof(msg), "%s is %s", q->target, on ? "locked" : "unlocked");
+	reply_ok(c, msg);
+}
+
+static void follow(struct conn *c, const Escort__ConsoleRequest *q)
+{
+	struct live_session *s = session_find(c->b, q->target);
+	Escort__Screen sc = ESCORT__SCREEN__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+
+	if (s == NULL)
+		return reply_error(c, "there is no such session");
+	snprintf(c->follow, sizeof(c->follow), "%s", s->id);
+	reply_ok(c, "following");
+	sc.session = s->id;
+	sc.output.data = s->screen.data;
+	sc.output.len = s->screen.len;
+	sc.cols = s->cols;
+	sc.rows = s->rows;
+	f.body_case = ESCORT__FRAME__BODY_SCREEN;
+	f.screen = &sc;
+	conn_send(c, &f);
+}
+
+void console_request(struct conn *c, const Escort__ConsoleRequest *q)
+{
+	const char *v = q->verb;
+
+	if (!has_role(c, ROLE_ESCORT | ROLE_OWNER | ROLE_AUDITOR))
+		return reply_error(c, "only escorts, owners and auditors may use the console");
+	if (strcmp(v, "sessions") == 0)
+		list_sessions(c);
+	else if (strcmp(v, "pending") == 0)
+		list_pending(c);
+	else if (strcmp(v, "approve") == 0 || strcmp(v, "deny") == 0)
+		answer(c, q, strcmp(v, "approve") == 0);
+	else if (strcmp(v, "terminate") == 0)
+		terminate(c, q);
+	else if (strcmp(v, "lock") == 0 || strcmp(v, "unlock") == 0)
+		lock(c, q, strcmp(v, "lock") == 0);
+	else if (strcmp(v, "follow") == 0)
+		follow(c, q);
+	else
+		reply_error(c, "unknown request");
+}
+
+void console_screen(struct broker *b, struct live_session *s, const uint8_t *data, size_t len,
+		    int ended)
+{
+	Escort__Screen sc = ESCORT__SCREEN__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+
+	sc.session = s->id;
+	sc.output.data = (uint8_t *)data;
+	sc.output.len = len;
+	sc.cols = s->cols;
+	sc.rows = s->rows;
+	sc.ended = ended;
+	f.body_case = ESCORT__FRAME__BODY_SCREEN;
+	f.screen = &sc;
+	for (struct conn *c = b->conns; c; c = c->next)
+		if (c->role == CONN_CONSOLE && strcmp(c->follow, s->id) == 0)
+			conn_send(c, &f);
+}

@@ -1,0 +1,55 @@
+/* escortd's state in SQLite (STATE/escortd.db): sessions, approvals,
+ * decisions and locks. The signed logs are files beside it. */
+#ifndef ESCORT_STORE_H
+#define ESCORT_STORE_H
+
+#include "util/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+struct store_session {
+	const char *id, *op, *host, *argv_json, *log;
+	unsigned uid;
+};
+
+struct store_approval {
+	const char *session, *op, *host, *argv_json, *cwd, *identity, *summary;
+	uint64_t ask_id;
+	int level;
+};
+
+struct store_lock {
+	char user[64], reason[512], by[64];
+	int64_t at;
+};
+
+struct store *store_open(const char *dir, struct error *err);
+void store_close(struct store *s);
+
+int store_session_start(struct store *s, const struct store_session *ss, struct error *err);
+int store_session_acked(struct store *s, const char *id, uint64_t seq, struct error *err);
+int store_session_end(struct store *s, const char *id, const char *reason, struct error *err);
+/* A session the broker knew before a restart: its operator, uid and last
+ * acknowledged record. Returns 0 when found and still open, -1 otherwise. */
+int store_session_find(struct store *s, const char *id, char *op, size_t op_size, unsigned *uid,
+		       uint64_t *acked, char *log, size_t log_size);
+
+int64_t store_approval_add(struct store *s, const struct store_approval *a, struct error *err);
+int store_approval_close(struct store *s, int64_t id, const char *state, const char *by,
+			 const char *scope, const char *note, struct error *err);
+/* Approvals still pending from before a restart can never be answered. */
+int store_approvals_abandon(struct store *s, struct error *err);
+
+int store_decision(struct store *s, const char *session, uint64_t ask_id, const char *action,
+		   const char *by, int level, struct error *err);
+
+int store_lock(struct store *s, const char *user, const char *reason, const char *by,
+	       struct error *err);
+int store_unlock(struct store *s, const char *user, struct error *err);
+/* 1 with the lock filled in when user is locked, 0 when not. */
+int store_locked(struct store *s, const char *user, struct store_lock *out);
+
+#endif

@@ -21,7 +21,9 @@ static void run_usage(FILE *out)
 	      "                     for this session only\n"
 	      "  --auditor-key PUB  auditor public key that MAC keys are sealed to; default\n"
 	      "                     $ESCORT_AUDITOR_KEY, else the key directory, else none\n"
-	      "  --epoch-seconds N  lifetime of each MAC key (default 10)\n",
+	      "  --epoch-seconds N  lifetime of each MAC key (default 10)\n"
+	      "  --socket PATH      escortd's socket; default $ESCORT_SOCKET, else\n"
+	      "                     /run/escort/escortd.sock when it exists, else no broker\n",
 	      out);
 }
 
@@ -32,10 +34,11 @@ int cmd_run(int argc, char **argv)
 	    {"sign-key", required_argument, NULL, 's'},
 	    {"auditor-key", required_argument, NULL, 'a'},
 	    {"epoch-seconds", required_argument, NULL, 'e'},
+	    {"socket", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const char *log_path = NULL, *sign_key = NULL, *auditor_key = NULL;
+	const char *log_path = NULL, *sign_key = NULL, *auditor_key = NULL, *socket = NULL;
 	unsigned long epoch_seconds = 0;
 	char *end;
 	struct keyring keys;
@@ -54,6 +57,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'a':
 			auditor_key = optarg;
+			break;
+		case 'S':
+			socket = optarg;
 			break;
 		case 'e':
 			epoch_seconds = strtoul(optarg, &end, 10);
@@ -84,7 +90,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_ESCORT_FAILED;
 	}
 	keys.view.epoch_ms = (unsigned)epoch_seconds * 1000;
-	status = session_run(&cmd, log_path, &keys.view);
+	status = session_run(&cmd, log_path, &keys.view, socket);
 	command_free(&cmd);
 	keyring_wipe(&keys);
 	return status;
@@ -110,7 +116,7 @@ int cmd_login_shell(const char *shell_string)
 		keyring_wipe(&keys);
 		return EXIT_ESCORT_FAILED;
 	}
-	status = session_run(&cmd, NULL, &keys.view);
+	status = session_run(&cmd, NULL, &keys.view, NULL);
 	command_free(&cmd);
 	keyring_wipe(&keys);
 	return status;

@@ -14,5 +14,13 @@ int cmd_recover(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
+int cmd_pending(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_deny(int argc, char **argv);
+int cmd_terminate(int argc, char **argv);
+int cmd_lock(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

@@ -26,6 +26,14 @@ static const struct subcommand subcommands[] = {
     {"recover", cmd_recover, "close the log of a session whose writer died"},
     {"keygen", cmd_keygen, "make signing and auditor key pairs"},
     {"index", cmd_index, "index the system's programs for the exec gate"},
+    {"sessions", cmd_sessions, "list the sessions escortd knows"},
+    {"pending", cmd_pending, "list the commands waiting for an escort"},
+    {"approve", cmd_approve, "let a waiting command run"},
+    {"deny", cmd_deny, "refuse a waiting command"},
+    {"terminate", cmd_terminate, "end a session now"},
+    {"lock", cmd_lock, "end an operator's sessions and refuse new ones"},
+    {"unlock", cmd_unlock, "let a locked operator work again"},
+    {"watch", cmd_watch, "the escort's console: sessions, screens, approvals"},
 };
 
 static void usage(FILE *out)

@@ -58,22 +58,35 @@ static const char **rule_ids(const Escort__ExecRequest *r, const struct risk_rep
 	return ids;
 }
 
-static Escort__Finding **own_findings(const struct risk_report *own, size_t *n)
+static int reported(const Escort__ExecRequest *r, const char *rule)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (strcmp(r->findings[i]->rule, rule) == 0)
+			return 1;
+	return 0;
+}
+
+/* The broker's findings the session host did not report already. */
+static Escort__Finding **own_findings(const Escort__ExecRequest *r, const struct risk_report *own,
+				      size_t *n)
 {
 	Escort__Finding **out = calloc(own->n + 1, sizeof(*out));
 
 	if (out == NULL)
 		abort();
+	*n = 0;
 	for (size_t i = 0; i < own->n; i++) {
-		out[i] = malloc(sizeof(**out));
+		if (reported(r, own->findings[i].rule))
+			continue;
+		out[*n] = malloc(sizeof(**out));
 		if (out[i] == NULL)
 			abort();
-		escort__finding__init(out[i]);
-		out[i]->rule = own->findings[i].rule;
-		out[i]->level = (uint32_t)own->findings[i].level;
-		out[i]->text = own->findings[i].explain;
+		escort__finding__init(out[*n]);
+		out[*n]->rule = own->findings[i].rule;
+		out[*n]->level = (uint32_t)own->findings[i].level;
+		out[*n]->text = own->findings[i].explain;
+		(*n)++;
 	}
-	*n = own->n;
 	return out;
 }
 
@@ -83,7 +96,7 @@ static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecReq
 {
 	Escort__PendingInfo pi = ESCORT__PENDING_INFO__INIT;
 	size_t n_own, packed_len;
-	Escort__Finding **mine = own_findings(own, &n_own);
+	Escort__Finding **mine = own_findings(r, own, &n_own);
 	Escort__Finding **all = calloc(n_own + r->n_findings + 1, sizeof(*all));
 
 	if (all == NULL)

@@ -317,12 +317,13 @@ void session_record(struct conn *c, const Escort__Record *r)
 		record_failed(c, &err);
 }
 
-static void send_ack(struct conn *c, uint64_t seq)
+static void send_ack(struct conn *c, uint64_t seq, int end)
 {
 	Escort__Ack a = ESCORT__ACK__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 
 	a.seq = seq;
+	a.session_end = end;
 	f.body_case = ESCORT__FRAME__BODY_ACK;
 	f.ack = &a;
 	conn_send(c, &f);
@@ -366,7 +367,7 @@ void session_end(struct conn *c, const Escort__SessionEnd *e)
 	c->role = CONN_CONSOLE; /* nothing more from it but a goodbye */
 	finish_live(c->b, s, &r);
 	/* Everything is durable now: recorder_finish waited for it. */
-	send_ack(c, last);
+	send_ack(c, last, 1);
 	conn_finish(c, NULL);
 }
 
@@ -405,7 +406,7 @@ static void ack_durable(struct broker *b, struct live_session *s)
 		if (store_session_acked(b->store, s->id, ack, &err) < 0)
 			broker_log("%s", err.msg);
 		if (s->conn)
-			send_ack(s->conn, ack);
+			send_ack(s->conn, ack, 0);
 	}
 }
 

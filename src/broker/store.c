@@ -104,7 +104,7 @@ int store_session_start(struct store *s, const struct store_session *ss, struct 
 	return run(s, err, "record a session",
 		   "INSERT INTO sessions (id, operator, uid, host, argv, log, started) "
 		   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-		   "ssissi", ss->id, ss->op, (int64_t)ss->uid, ss->host, ss->argv_json, ss->log,
+		   "ssisssi", ss->id, ss->op, (int64_t)ss->uid, ss->host, ss->argv_json, ss->log,
 		   now());
 }
 
@@ -156,7 +156,7 @@ int64_t store_approval_add(struct store *s, const struct store_approval *a, stru
 	if (run(s, err, "record an approval request",
 		"INSERT INTO approvals (session, ask_id, operator, host, argv, cwd, identity, level,"
 		" summary, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		"sissssssi" "i", a->session, (int64_t)a->ask_id, a->op, a->host, a->argv_json,
+		"sisssssisi", a->session, (int64_t)a->ask_id, a->op, a->host, a->argv_json,
 		a->cwd, a->identity, (int64_t)a->level, a->summary, now()) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);

@@ -23,6 +23,7 @@ struct held {
 	struct program prog;
 	uint8_t key[DECISION_KEY_LEN];
 	int level;
+	int announced; /* the operator was told it waits */
 	struct held *next;
 };
 
@@ -226,7 +227,6 @@ static void hold(struct gate *g, struct decision *d)
 		deny(g, d, &refused);
 		return;
 	}
-	g->stats.held++;
 	h->exec_id = d->exec_id;
 	h->req = *d->req;
 	h->prog = *d->prog;
@@ -240,10 +240,30 @@ static void hold(struct gate *g, struct decision *d)
 	d->prog->script_text = NULL;
 	h->next = g->held;
 	g->held = h;
+	if (g->cfg.policy->asks_everything)
+		return;
 	exec_record_decision(g->cfg.rec, d->exec_id, h->req.pid, &d->verdict, 0);
 	snprintf(detail, sizeof(detail), "waiting for an escort to approve it (%s)",
 		 d->summary ? d->summary : "");
+	g->stats.held++;
+	h->announced = 1;
 	operator_message(g, "held", &h->req, detail);
+}
+
+void gate_waiting(void *gate, uint64_t ask_id, const char *detail)
+{
+	struct gate *g = gate;
+
+	for (struct held *h = g->held; h; h = h->next)
+		if (h->ask_id == ask_id && !h->announced) {
+			struct verdict v = {.action = GATE_ASK};
+			snprintf(v.by, sizeof(v.by), "%s", g->cfg.policy->name);
+			snprintf(v.reason, sizeof(v.reason), "%s", detail);
+			exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, &v, 0);
+			g->stats.held++;
+			h->announced = 1;
+			operator_message(g, "held", &h->req, detail);
+		}
 }
 
 static void decide(struct gate *g, struct exec_request *req, struct program *prog)
@@ -413,7 +433,7 @@ static void grant(struct gate *g, struct held *h, const struct verdict *v)
 {
 	struct risk_report r = {.level = h->level, .summary = (char *)"approved by an escort"};
 
-	if (v->scope == SCOPE_SESSION) {
+	if (v->scope == SCOPE_SESSION || v->cacheable) {
 		decision_cache_put(g->cache, h->key, g->cfg.policy->generation, v, &r);
 	} else if (v->scope == SCOPE_TREE) {
 		struct tree_grant *t = calloc(1, sizeof(*t));
@@ -446,7 +466,8 @@ void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v)
 		exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, v, 0);
 		if (v->action == GATE_ALLOW) {
 			grant(g, h, v);
-			operator_message(g, "approved", &h->req, v->by);
+			if (h->announced)
+				operator_message(g, "approved", &h->req, v->by);
 			allow(g, &d);
 		} else {
 			deny(g, &d, v);

@@ -38,5 +38,7 @@ const struct gate_stats *gate_stats(const struct gate *g);
 
 /* The policy's answer to a held exec (policy_answer_fn). */
 void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v);
+/* The policy's news that an ask now waits for a person: the operator is told. */
+void gate_waiting(void *gate, uint64_t ask_id, const char *detail);
 
 #endif

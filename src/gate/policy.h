@@ -22,6 +22,7 @@ struct verdict {
 	enum approval_scope scope;
 	char by[128];	  /* "policy", "escort alice", ... */
 	char reason[512]; /* one line, for the operator and the log */
+	int cacheable;	  /* an answered ask the gate may reuse for the same exec */
 };
 
 struct exec_facts {
@@ -47,6 +48,9 @@ struct policy {
 	/* The process gave up waiting (killed): no answer is needed any more. */
 	void (*cancel)(struct policy *p, uint64_t ask_id);
 	void (*free)(struct policy *p);
+	/* Asks about every exec (the broker decides): the gate does not tell
+	 * the operator a command is held until the policy calls gate_waiting. */
+	int asks_everything;
 };
 
 const char *gate_action_name(enum gate_action a);
@@ -56,5 +60,13 @@ int approval_scope_parse(const char *s, enum approval_scope *out);
 /* info and low: allow; medium and high: ask; critical: deny. Nobody can be
  * asked, so what needs approval is refused. */
 struct policy *policy_standalone_new(void);
+
+struct broker_link;
+/* Every exec is decided by escortd through link; while escortd is away, by
+ * the table it last sent, and nothing can be approved. */
+struct policy *policy_broker_new(struct broker_link *link);
+struct link_callbacks;
+/* Fills the link's decision, lost and back callbacks with this policy's. */
+void policy_broker_callbacks(struct policy *p, struct link_callbacks *cb);
 
 #endif

@@ -10,7 +10,15 @@
 
 struct recorder {
 	struct journal *journal;
+	recorder_tee_fn tee;
+	void *tee_arg;
 };
+
+void recorder_set_tee(struct recorder *rec, recorder_tee_fn fn, void *arg)
+{
+	rec->tee = fn;
+	rec->tee_arg = arg;
+}
 
 static void encode_meta(struct buf *b, const struct session_meta *m)
 {
@@ -32,6 +40,9 @@ static void encode_meta(struct buf *b, const struct session_meta *m)
 static uint64_t append_window(struct recorder *rec, unsigned cols, unsigned rows, struct error *err)
 {
 	uint8_t p[4] = {(uint8_t)cols, (uint8_t)(cols >> 8), (uint8_t)rows, (uint8_t)(rows >> 8)};
+
+	if (rec->tee)
+		rec->tee(rec->tee_arg, REC_WINDOW, p, sizeof(p), 0);
 
 	return journal_append(rec->journal, REC_WINDOW, p, sizeof(p), 0, err);
 }
@@ -114,6 +125,8 @@ void recorder_tickets(struct recorder *rec, uint64_t *queued, uint64_t *durable)
 static int append_data(struct recorder *rec, uint16_t type, const uint8_t *data, size_t len,
 		       struct error *err)
 {
+	if (rec->tee)
+		rec->tee(rec->tee_arg, type, data, len, 0);
 	while (len > 0) {
 		size_t chunk = len < RECORD_MAX_PAYLOAD ? len : RECORD_MAX_PAYLOAD;
 		if (journal_append(rec->journal, type, data, chunk, 0, err) == 0)
@@ -144,6 +157,8 @@ int recorder_event(struct recorder *rec, uint16_t type, const void *payload, siz
 {
 	if (len > RECORD_MAX_PAYLOAD)
 		return error_set(err, "a record of %zu bytes is too large", len);
+	if (rec->tee)
+		rec->tee(rec->tee_arg, type, payload, len, urgent);
 	return journal_append(rec->journal, type, payload, len, urgent, err) == 0 ? -1 : 0;
 }
 

@@ -59,6 +59,10 @@ struct recorder *recorder_resume(const char *path, const struct recorder_options
 int recorder_sync(struct recorder *rec, struct error *err);
 /* See journal_tickets. */
 void recorder_tickets(struct recorder *rec, uint64_t *queued, uint64_t *durable);
+/* Every record the session makes is also handed to fn (the broker link). */
+typedef void (*recorder_tee_fn)(void *arg, uint16_t type, const void *data, size_t len,
+				int urgent);
+void recorder_set_tee(struct recorder *rec, recorder_tee_fn fn, void *arg);
 /* These queue; they fail once the log cannot be written any more. */
 int recorder_input(struct recorder *rec, const void *data, size_t len, struct error *err);
 int recorder_output(struct recorder *rec, const void *data, size_t len, struct error *err);

@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include "broker-link.h"
 #include "gate/gate.h"
 #include "gate/program-index.h"
 #include "log/recorder.h"
@@ -57,13 +58,10 @@ static int prepare_pty(struct pty *p, int in_is_tty, struct winsize *ws, struct 
 	return 0;
 }
 
-static struct recorder *start_recording(const char *log_path, const struct recorder_options *keys,
-					const struct command *cmd, const struct operator_id *id,
-					const struct pty *p, const struct winsize *ws,
-					struct error *err)
+static void fill_meta(struct session_meta *meta, const struct command *cmd,
+		      const struct operator_id *id, const struct pty *p, const struct winsize *ws)
 {
-	char default_path[PATH_MAX];
-	struct session_meta meta = {
+	*meta = (struct session_meta){
 	    .user = id->user,
 	    .uid = getuid(),
 	    .host = id->host,
@@ -77,12 +75,18 @@ static struct recorder *start_recording(const char *log_path, const struct recor
 	    .cols = ws->ws_col,
 	    .rows = ws->ws_row,
 	};
+}
+
+static struct recorder *start_recording(const char *log_path, const struct recorder_options *keys,
+					const struct session_meta *meta, struct error *err)
+{
+	char default_path[PATH_MAX];
 
 	if (log_path == NULL) {
-		logpath_default(default_path, sizeof(default_path), id->user, id->host);
+		logpath_default(default_path, sizeof(default_path), meta->user, meta->host);
 		log_path = default_path;
 	}
-	return recorder_start(log_path, &meta, keys, err);
+	return recorder_start(log_path, meta, keys, err);
 }
 
 static int exec_failed(struct recorder *rec, const struct command *cmd, int exec_errno,
@@ -110,17 +114,19 @@ static int exec_failed(struct recorder *rec, const struct command *cmd, int exec
 /* What the exec gate needs, loaded before the session starts: without any of
  * it the session does not start. */
 struct gate_parts {
+	struct broker_link *link; /* NULL: no broker */
 	struct risk_engine *risk;
 	struct identity_index *index;
 	struct policy *policy;
 	struct gate *gate;
 };
 
-static int load_gate_parts(struct gate_parts *gp, struct error *err)
+static int load_gate_parts(struct gate_parts *gp, struct broker_link *link, struct error *err)
 {
 	char notice[600] = "";
 
 	memset(gp, 0, sizeof(*gp));
+	gp->link = link;
 	gp->risk = risk_engine_new(risk_default_rules_dir(), err);
 	if (gp->risk == NULL)
 		return -1;
@@ -129,7 +135,7 @@ static int load_gate_parts(struct gate_parts *gp, struct error *err)
 		return -1;
 	if (notice[0])
 		fprintf(stderr, "escort: %s\n", notice);
-	gp->policy = policy_standalone_new();
+	gp->policy = link ? policy_broker_new(link) : policy_standalone_new();
 	if (gp->policy == NULL)
 		return error_set(err, "out of memory");
 	return 0;
@@ -140,6 +146,7 @@ static void free_gate_parts(struct gate_parts *gp)
 	gate_stop(gp->gate);
 	if (gp->policy)
 		gp->policy->free(gp->policy);
+	broker_link_free(gp->link);
 	identity_index_free(gp->index);
 	if (gp->risk)
 		risk_engine_free(gp->risk);
@@ -182,8 +189,9 @@ static void count_execs(struct session_result *r, const struct gate *g)
 }
 
 static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,
-			    pid_t child, int in_is_tty, const struct gate *g)
+			    pid_t child, int in_is_tty, const struct gate_parts *gp)
 {
+	const struct gate *g = gp->gate;
 	struct relay_config rc = {
 	    .base = base,
 	    .in_fd = STDIN_FILENO,
@@ -199,6 +207,8 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	relay_run(&rc, &result);
 	count_execs(&result, g);
 	termmode_restore();
+	if (gp->link)
+		broker_link_finish(gp->link, &result);
 	if (recorder_finish(rec, &result, &err) < 0) {
 		fprintf(stderr, "escort: the end of the session was not recorded: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
@@ -228,10 +238,44 @@ static int spawn_gated(struct pty *p, const struct command *cmd, struct gate_par
 	return pty_spawn_finish(&sp, base, exec_errno, err);
 }
 
+static void on_terminate(void *arg, const char *reason)
+{
+	(void)arg;
+	relay_end_now("terminated", reason);
+}
+
+/* With a broker, escortd must accept the session before anything starts. */
+static int open_link(const char *socket, const struct session_meta *meta,
+		     struct broker_link **link, struct error *err)
+{
+	const char *path = broker_link_socket(socket);
+
+	*link = NULL;
+	if (path == NULL)
+		return 0;
+	*link = broker_link_open(path, meta, err);
+	return *link ? 0 : -1;
+}
+
+static int start_link(struct gate_parts *gp, struct event_base *base, struct recorder *rec,
+		      struct error *err)
+{
+	struct link_callbacks cb = {0};
+
+	if (gp->link == NULL)
+		return 0;
+	policy_broker_callbacks(gp->policy, &cb);
+	cb.terminate = on_terminate;
+	recorder_set_tee(rec, broker_link_record, gp->link);
+	return broker_link_start(gp->link, base, &cb, err);
+}
+
 int session_run(const struct command *cmd, const char *log_path,
-		const struct recorder_options *keys)
+		const struct recorder_options *keys, const char *socket)
 {
 	int in_is_tty = isatty(STDIN_FILENO);
+	struct broker_link *link;
+	struct session_meta meta;
 	struct gate_parts gp;
 	struct event_base *base;
 	struct operator_id id;
@@ -251,7 +295,12 @@ int session_run(const struct command *cmd, const char *log_path,
 		fprintf(stderr, "escort: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}
-	if (load_gate_parts(&gp, &err) < 0 || (base = relay_new_base(STDIN_FILENO)) == NULL) {
+	fill_meta(&meta, cmd, &id, &p, &ws);
+	if (open_link(socket, &meta, &link, &err) < 0) {
+		fprintf(stderr, "escort: %s\n", err.msg);
+		return EXIT_ESCORT_FAILED;
+	}
+	if (load_gate_parts(&gp, link, &err) < 0 || (base = relay_new_base(STDIN_FILENO)) == NULL) {
 		fprintf(stderr, "escort: refusing to start a session without its exec gate: %s\n",
 			gp.risk && gp.index && gp.policy ? "cannot set up the event loop"
 							 : err.msg);
@@ -262,9 +311,12 @@ int session_run(const struct command *cmd, const char *log_path,
 	 * to attach to the session host and answer for the gate. (After loading:
 	 * it also hides /proc/self from the account itself.) */
 	prctl(PR_SET_DUMPABLE, 0);
-	rec = start_recording(log_path, keys, cmd, &id, &p, &ws, &err);
-	if (rec == NULL) {
+	rec = start_recording(log_path, keys, &meta, &err);
+	if (rec == NULL || start_link(&gp, base, rec, &err) < 0) {
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
+		if (rec)
+			recorder_finish(rec, &(struct session_result){.reason = "record-failed"},
+					&err);
 		free_gate_parts(&gp);
 		event_base_free(base);
 		return EXIT_ESCORT_FAILED;
@@ -276,7 +328,7 @@ int session_run(const struct command *cmd, const char *log_path,
 	if (spawn_gated(&p, cmd, &gp, base, rec, in_is_tty, &child, &exec_errno, &err) < 0)
 		status = exec_failed(rec, cmd, exec_errno, &err);
 	else
-		status = relay_and_finish(rec, base, &p, child, in_is_tty, gp.gate);
+		status = relay_and_finish(rec, base, &p, child, in_is_tty, &gp);
 	pty_close_slave(&p);
 	free_gate_parts(&gp);
 	event_base_free(base);

@@ -153,14 +153,14 @@ static struct scripted *policy_with(const struct verdict *answers)
 
 	s = (struct scripted){.answers = answers};
 	s.base = (struct policy){"scripted",   1, scripted_decide, scripted_ask, scripted_cancel,
-				 scripted_free};
+				 scripted_free, 0};
 	return &s;
 }
 
-static const struct verdict ONCE = {GATE_ALLOW, SCOPE_ONCE, "escort", "approved"};
-static const struct verdict TREE = {GATE_ALLOW, SCOPE_TREE, "escort", "approved"};
-static const struct verdict SESSION = {GATE_ALLOW, SCOPE_SESSION, "escort", "approved"};
-static const struct verdict DENY = {GATE_DENY, SCOPE_ONCE, "escort", "denied"};
+static const struct verdict ONCE = {GATE_ALLOW, SCOPE_ONCE, "escort", "approved", 0};
+static const struct verdict TREE = {GATE_ALLOW, SCOPE_TREE, "escort", "approved", 0};
+static const struct verdict SESSION = {GATE_ALLOW, SCOPE_SESSION, "escort", "approved", 0};
+static const struct verdict DENY = {GATE_DENY, SCOPE_ONCE, "escort", "denied", 0};
 
 static void make(const char *name)
 {

@@ -1,0 +1,443 @@
+/* escort watch [--socket PATH]: the escort's terminal console. Live
+ * sessions, the screen of the one selected (through a terminal emulator,
+ * see console/screen.h), and every pending approval with its explanation.
+ * Keys: n/p select a session, TAB the next approval, a approve, d deny,
+ * t terminate the selected session, l lock its operator, q quit. */
+#include "commands.h"
+#include "console/client.h"
+#include "console/screen.h"
+#include "console/show.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REFRESH_MS 500
+#define EXPECT_MAX 64
+
+struct watch {
+	struct console c;
+	Frame *sessions, *pending;   /* the latest lists */
+	char expect[EXPECT_MAX][12]; /* verbs whose replies are on the way, in order */
+	unsigned n_expect;
+	unsigned selected, selected_pending;
+	char following[40];
+	struct screen *screen;
+	char status[600];
+	char prompt[200], input[256]; /* a line being typed, for prompt */
+	int prompting;
+	char pending_verb[12];
+	uint64_t pending_id;
+	unsigned cols, rows;
+	struct termios saved;
+	int quit;
+};
+
+static void terminal_size(struct watch *w)
+{
+	struct winsize ws;
+
+	w->cols = 100;
+	w->rows = 40;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 && ws.ws_row > 10) {
+		w->cols = ws.ws_col;
+		w->rows = ws.ws_row;
+	}
+}
+
+static int ask(struct watch *w, Escort__ConsoleRequest *q)
+{
+	struct error err;
+
+	if (w->n_expect == EXPECT_MAX)
+		return 0; /* escortd is slow: skip this refresh */
+	if (console_send(&w->c, q, &err) < 0) {
+		snprintf(w->status, sizeof(w->status), "%s", err.msg);
+		return -1;
+	}
+	snprintf(w->expect[w->n_expect++], sizeof(w->expect[0]), "%s", q->verb);
+	return 0;
+}
+
+static int request(struct watch *w, const char *verb, uint64_t id, const char *target,
+		   const char *note, const char *confirm)
+{
+	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
+
+	q.verb = (char *)verb;
+	q.id = id;
+	q.target = (char *)(target ? target : "");
+	q.note = (char *)(note ? note : "");
+	q.confirm = (char *)(confirm ? confirm : "");
+	return ask(w, &q);
+}
+
+static const Escort__SessionInfo *selected_session(const struct watch *w)
+{
+	if (w->sessions == NULL || w->sessions->reply->n_sessions == 0)
+		return NULL;
+	return w->sessions->reply->sessions[w->selected % w->sessions->reply->n_sessions];
+}
+
+static const Escort__PendingInfo *selected_pending(const struct watch *w)
+{
+	if (w->pending == NULL || w->pending->reply->n_pending == 0)
+		return NULL;
+	return w->pending->reply->pending[w->selected_pending % w->pending->reply->n_pending];
+}
+
+static void follow_selected(struct watch *w)
+{
+	const Escort__SessionInfo *s = selected_session(w);
+
+	if (s == NULL || strcmp(s->id, w->following) == 0)
+		return;
+	snprintf(w->following, sizeof(w->following), "%s", s->id);
+	screen_free(w->screen);
+	w->screen = screen_new(80, 24);
+	request(w, "follow", 0, s->id, NULL, NULL);
+}
+
+static void take_reply(struct watch *w, Frame *f)
+{
+	char verb[12] = "";
+
+	if (w->n_expect > 0) {
+		snprintf(verb, sizeof(verb), "%s", w->expect[0]);
+		memmove(w->expect, w->expect + 1, (--w->n_expect) * sizeof(w->expect[0]));
+	}
+	if (strcmp(verb, "sessions") == 0 && f->reply->ok) {
+		frame_free(w->sessions);
+		w->sessions = f;
+		follow_selected(w);
+		return;
+	}
+	if (strcmp(verb, "pending") == 0 && f->reply->ok) {
+		frame_free(w->pending);
+		w->pending = f;
+		return;
+	}
+	if (strcmp(verb, "follow") != 0 || !f->reply->ok)
+		snprintf(w->status, sizeof(w->status), "%s: %s", verb,
+			 f->reply->ok ? f->reply->message : f->reply->error);
+	frame_free(f);
+}
+
+static void take_screen(struct watch *w, const Escort__Screen *s)
+{
+	if (w->screen == NULL || strcmp(s->session, w->following) != 0)
+		return;
+	screen_resize(w->screen, s->cols, s->rows);
+	screen_feed(w->screen, s->output.data, s->output.len);
+	if (s->ended)
+		snprintf(w->status, sizeof(w->status), "session %s ended", s->session);
+}
+
+static void line(struct buf *out, const char *text, unsigned cols)
+{
+	size_t n = strlen(text);
+
+	buf_append(out, text, n < cols ? n : cols);
+	buf_append_str(out, "\x1b[K\r\n");
+}
+
+static void draw_sessions(struct watch *w, struct buf *out, unsigned *used)
+{
+	struct buf b = {0};
+	size_t n = w->sessions ? w->sessions->reply->n_sessions : 0;
+
+	line(out, "\x1b[1mSESSIONS\x1b[0m  (n/p: select)", w->cols + 8);
+	(*used)++;
+	for (size_t i = 0; i < n && i < 8; i++) {
+		const Escort__SessionInfo *s = w->sessions->reply->sessions[i];
+		buf_reset(&b);
+		buf_printf(&b, "%s %s  %-12s %-5s pending %llu  ",
+			   i == w->selected % n ? ">" : " ", s->id, s->operator_,
+			   s->live ? "live" : "away", (unsigned long long)s->pending);
+		for (size_t k = 0; k < s->n_argv; k++) {
+			if (k)
+				buf_putc(&b, ' ');
+			show_visible(&b, s->argv[k]);
+		}
+		line(out, buf_cstr(&b), w->cols);
+		(*used)++;
+	}
+	if (n == 0) {
+		line(out, "  (none)", w->cols);
+		(*used)++;
+	}
+	buf_free(&b);
+}
+
+static void draw_screen(struct watch *w, struct buf *out, unsigned *used, unsigned budget)
+{
+	struct buf b = {0};
+	char title[160];
+	unsigned rows = w->screen ? screen_rows(w->screen) : 0;
+	unsigned first = rows > budget ? rows - budget : 0;
+
+	snprintf(title, sizeof(title), "\x1b[1mSCREEN\x1b[0m of %s",
+		 w->following[0] ? w->following : "(no session)");
+	line(out, title, w->cols + 8);
+	(*used)++;
+	for (unsigned r = first; r < rows; r++) {
+		buf_reset(&b);
+		buf_append_str(&b, "| ");
+		screen_row_text(w->screen, r, w->cols - 2, &b);
+		line(out, buf_cstr(&b), w->cols * 4);
+		(*used)++;
+	}
+	buf_free(&b);
+}
+
+static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
+{
+	size_t n = w->pending ? w->pending->reply->n_pending : 0;
+	struct buf b = {0};
+	char head[120];
+
+	snprintf(head, sizeof(head),
+		 "\x1b[1mPENDING\x1b[0m %zu  (TAB: next, a: approve, d: deny)", n);
+	line(out, head, w->cols + 8);
+	(*used)++;
+	if (n == 0) {
+		line(out, "  nothing waits for approval", w->cols);
+		(*used)++;
+		return;
+	}
+	show_pending_text(&b, selected_pending(w), "\n");
+	for (char *l = (char *)buf_cstr(&b), *nl; *l && *used + 2 < w->rows; l = nl + 1) {
+		nl = strchr(l, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		line(out, l, w->cols);
+		(*used)++;
+	}
+	buf_free(&b);
+}
+
+static void draw(struct watch *w)
+{
+	struct buf out = {0};
+	char head[200];
+	unsigned used = 1;
+
+	terminal_size(w);
+	buf_append_str(&out, "\x1b[H");
+	snprintf(head, sizeof(head),
+		 "\x1b[7m escort watch - %s   t: terminate  l: lock operator  q: quit \x1b[0m",
+		 w->c.account);
+	line(&out, head, w->cols + 8);
+	draw_sessions(w, &out, &used);
+	unsigned screen_budget = w->rows > used + 18 ? w->rows - used - 18 : 4;
+	draw_screen(w, &out, &used, screen_budget);
+	draw_pending(w, &out, &used);
+	buf_append_str(&out, "\x1b[J");
+	buf_printf(&out, "\x1b[%u;1H\x1b[K", w->rows);
+	if (w->prompting)
+		buf_printf(&out, "%s %s", w->prompt, w->input);
+	else
+		buf_append(&out, w->status, strlen(w->status) < w->cols ? strlen(w->status) : w->cols);
+	(void)!write(STDOUT_FILENO, out.data, out.len);
+	buf_free(&out);
+}
+
+static void start_prompt(struct watch *w, const char *verb, uint64_t id, const char *prompt)
+{
+	w->prompting = 1;
+	w->input[0] = '\0';
+	w->pending_id = id;
+	snprintf(w->pending_verb, sizeof(w->pending_verb), "%s", verb);
+	snprintf(w->prompt, sizeof(w->prompt), "%s", prompt);
+}
+
+static void finish_prompt(struct watch *w)
+{
+	const Escort__SessionInfo *s = selected_session(w);
+
+	w->prompting = 0;
+	if (strcmp(w->pending_verb, "approve") == 0)
+		request(w, "approve", w->pending_id, NULL, NULL, w->input);
+	else if (strcmp(w->pending_verb, "deny") == 0)
+		request(w, "deny", w->pending_id, NULL, w->input, NULL);
+	else if (strcmp(w->pending_verb, "lock") == 0 && s)
+		request(w, "lock", 0, s->operator_, w->input, NULL);
+	else if (strcmp(w->pending_verb, "terminate") == 0 && s)
+		request(w, "terminate", 0, s->id, w->input, NULL);
+	request(w, "pending", 0, NULL, NULL, NULL);
+	request(w, "sessions", 0, NULL, NULL, NULL);
+}
+
+static void prompt_key(struct watch *w, unsigned char k)
+{
+	size_t n = strlen(w->input);
+
+	if (k == '\r' || k == '\n')
+		finish_prompt(w);
+	else if (k == 27)
+		w->prompting = 0;
+	else if ((k == 127 || k == 8) && n > 0)
+		w->input[n - 1] = '\0';
+	else if (k >= 0x20 && k < 0x7f && n + 1 < sizeof(w->input)) {
+		w->input[n] = (char)k;
+		w->input[n + 1] = '\0';
+	}
+}
+
+static void key(struct watch *w, unsigned char k)
+{
+	const Escort__PendingInfo *p = selected_pending(w);
+	const Escort__SessionInfo *s = selected_session(w);
+	char text[200];
+
+	if (w->prompting)
+		return prompt_key(w, k);
+	if (k == 'q')
+		w->quit = 1;
+	else if (k == 'n' || k == 'p') {
+		w->selected += k == 'n' ? 1 : (w->sessions ? w->sessions->reply->n_sessions - 1 : 0);
+		follow_selected(w);
+	} else if (k == '\t')
+		w->selected_pending++;
+	else if (k == 'a' && p) {
+		if (p->level >= 4) {
+			snprintf(text, sizeof(text),
+				 "CRITICAL: type the program's name (%s) to approve %llu:", p->program,
+				 (unsigned long long)p->id);
+			start_prompt(w, "approve", p->id, text);
+		} else {
+			request(w, "approve", p->id, NULL, NULL, NULL);
+			request(w, "pending", 0, NULL, NULL, NULL);
+		}
+	} else if (k == 'd' && p) {
+		snprintf(text, sizeof(text), "deny %llu, note (Enter to send, Esc to cancel):",
+			 (unsigned long long)p->id);
+		start_prompt(w, "deny", p->id, text);
+	} else if (k == 't' && s)
+		start_prompt(w, "terminate", 0, "terminate this session, note (Esc to cancel):");
+	else if (k == 'l' && s) {
+		snprintf(text, sizeof(text), "lock %s, reason (Esc to cancel):", s->operator_);
+		start_prompt(w, "lock", 0, text);
+	}
+}
+
+static void restore(struct watch *w)
+{
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &w->saved);
+	(void)!write(STDOUT_FILENO, "\x1b[?1049l\x1b[?25h", 14);
+}
+
+static int read_from_broker(struct watch *w)
+{
+	struct error err;
+	Frame *f;
+
+	if (frame_read_fd(w->c.fd, &w->c.in, &f, 0, &err) < 0) {
+		if (strstr(err.msg, "in time"))
+			return 0;
+		snprintf(w->status, sizeof(w->status), "%s", err.msg);
+		return -1;
+	}
+	if (f->body_case == ESCORT__FRAME__BODY_REPLY)
+		take_reply(w, f);
+	else {
+		if (f->body_case == ESCORT__FRAME__BODY_SCREEN)
+			take_screen(w, f->screen);
+		frame_free(f);
+	}
+	return 1;
+}
+
+static int loop(struct watch *w)
+{
+	struct timespec last = {0};
+
+	while (!w->quit) {
+		struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {w->c.fd, POLLIN, 0}};
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >=
+		    REFRESH_MS) {
+			last = now;
+			if (request(w, "sessions", 0, NULL, NULL, NULL) < 0 ||
+			    request(w, "pending", 0, NULL, NULL, NULL) < 0)
+				return -1;
+			draw(w);
+		}
+		if (poll(fds, 2, 100) < 0 && errno != EINTR)
+			return -1;
+		if (fds[0].revents & (POLLIN | POLLHUP)) {
+			unsigned char k[64];
+			ssize_t n = read(STDIN_FILENO, k, sizeof(k));
+			if (n <= 0)
+				return 0;
+			for (ssize_t i = 0; i < n; i++)
+				key(w, k[i]);
+			draw(w);
+		}
+		if (fds[1].revents & (POLLIN | POLLHUP)) {
+			int rc;
+			while ((rc = read_from_broker(w)) > 0)
+				if (w->c.in.len == 0)
+					break;
+			if (rc < 0)
+				return -1;
+			draw(w);
+		}
+	}
+	return 0;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	static const struct option options[] = {{"socket", required_argument, NULL, 'S'},
+						{"help", no_argument, NULL, 'h'},
+						{0}};
+	static struct watch w;
+	const char *socket = NULL;
+	struct termios raw;
+	struct error err;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt == 'S')
+			socket = optarg;
+		else {
+			fputs("usage: escort watch [--socket PATH]\n", opt == 'h' ? stdout : stderr);
+			return opt == 'h' ? 0 : EXIT_USAGE;
+		}
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("escort watch: needs a terminal (use escort sessions/pending for scripts)\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	if (console_open(&w.c, socket, &err) < 0) {
+		fprintf(stderr, "escort watch: %s\n", err.msg);
+		return 3;
+	}
+	tcgetattr(STDIN_FILENO, &w.saved);
+	raw = w.saved;
+	cfmakeraw(&raw);
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+	(void)!write(STDOUT_FILENO, "\x1b[?1049h\x1b[?25l\x1b[2J", 18);
+	rc = loop(&w);
+	restore(&w);
+	if (rc < 0)
+		fprintf(stderr, "escort watch: %s\n", w.status);
+	console_close(&w.c);
+	screen_free(w.screen);
+	frame_free(w.sessions);
+	frame_free(w.pending);
+	return rc < 0 ? 3 : 0;
+}

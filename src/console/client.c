@@ -1,0 +1,107 @@
+#include "client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define ANSWER_WAIT_MS 10000
+
+int console_open(struct console *c, const char *socket_path, struct error *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	const char *env = getenv("ESCORT_SOCKET");
+	Escort__Hello h = ESCORT__HELLO__INIT;
+	Frame f = ESCORT__FRAME__INIT, *answer = NULL;
+
+	memset(c, 0, sizeof(*c));
+	if (socket_path == NULL)
+		socket_path = env && env[0] ? env : "/run/escort/escortd.sock";
+	if (strlen(socket_path) >= sizeof(sa.sun_path))
+		return error_set(err, "the socket path %s is too long", socket_path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", socket_path);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return error_errno(err, "cannot create a socket");
+	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		error_errno(err, "cannot reach escortd at %s", socket_path);
+		console_close(c);
+		return -1;
+	}
+	h.role = "console";
+	f.body_case = ESCORT__FRAME__BODY_HELLO;
+	f.hello = &h;
+	if (frame_write_fd(c->fd, &f, err) < 0 ||
+	    frame_read_fd(c->fd, &c->in, &answer, ANSWER_WAIT_MS, err) < 0) {
+		console_close(c);
+		return -1;
+	}
+	if (answer->body_case != ESCORT__FRAME__BODY_WELCOME || !answer->welcome->accepted) {
+		frame_free(answer);
+		console_close(c);
+		return error_set(err, "escortd does not take this console");
+	}
+	snprintf(c->account, sizeof(c->account), "%s", answer->welcome->account);
+	frame_free(answer);
+	return 0;
+}
+
+void console_close(struct console *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	buf_free(&c->in);
+}
+
+int console_send(struct console *c, const Escort__ConsoleRequest *q, struct error *err)
+{
+	Frame f = ESCORT__FRAME__INIT;
+
+	f.body_case = ESCORT__FRAME__BODY_REQUEST;
+	f.request = (Escort__ConsoleRequest *)q;
+	return frame_write_fd(c->fd, &f, err);
+}
+
+Frame *console_ask(struct console *c, const Escort__ConsoleRequest *q, struct error *err)
+{
+	Frame *answer = NULL;
+
+	if (console_send(c, q, err) < 0)
+		return NULL;
+	for (;;) {
+		if (frame_read_fd(c->fd, &c->in, &answer, ANSWER_WAIT_MS, err) < 0)
+			return NULL;
+		if (answer->body_case == ESCORT__FRAME__BODY_REPLY)
+			return answer;
+		frame_free(answer); /* screens for a follower: not what was asked */
+	}
+}
+
+int console_request_once(const char *name, const char *socket, const Escort__ConsoleRequest *q,
+			 Frame **reply)
+{
+	struct console c;
+	struct error err;
+
+	*reply = NULL;
+	if (console_open(&c, socket, &err) < 0) {
+		fprintf(stderr, "escort %s: %s\n", name, err.msg);
+		return 3;
+	}
+	*reply = console_ask(&c, q, &err);
+	console_close(&c);
+	if (*reply == NULL) {
+		fprintf(stderr, "escort %s: %s\n", name, err.msg);
+		return 3;
+	}
+	if (!(*reply)->reply->ok) {
+		fprintf(stderr, "escort %s: %s\n", name, (*reply)->reply->error);
+		frame_free(*reply);
+		*reply = NULL;
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* A console's connection to escortd: connect, say hello, ask, read the
+ * answer. Identity is the account running the command (the kernel tells
+ * escortd), so there is nothing to log in with. */
+#ifndef ESCORT_CONSOLE_CLIENT_H
+#define ESCORT_CONSOLE_CLIENT_H
+
+#include "proto/frame.h"
+
+struct console {
+	int fd;
+	struct buf in;
+	char account[64];
+};
+
+/* socket: --socket, else $ESCORT_SOCKET, else /run/escort/escortd.sock. */
+int console_open(struct console *c, const char *socket, struct error *err);
+void console_close(struct console *c);
+/* Sends q and returns escortd's reply (free with frame_free); NULL with err. */
+Frame *console_ask(struct console *c, const Escort__ConsoleRequest *q, struct error *err);
+/* Sends q without waiting (watch reads the answers in its own loop). */
+int console_send(struct console *c, const Escort__ConsoleRequest *q, struct error *err);
+
+
+
+/* Opens, asks q, and on failure prints "escort NAME: why" and returns 1
+ * (escortd refused) or 3 (escortd unreachable); 0 with *reply on success. */
+int console_request_once(const char *name, const char *socket, const Escort__ConsoleRequest *q,
+			 Frame **reply);
+#endif

@@ -1,0 +1,191 @@
+#include "show.h"
+
+#include "risk/rules.h"
+#include "util/json.h"
+#include "util/visible.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void show_visible(struct buf *out, const char *s)
+{
+	size_t hidden = visible_append(out, s, strlen(s));
+
+	if (hidden)
+		buf_printf(out, "  [!! %zu hidden or control character%s shown as codes]", hidden,
+			   hidden == 1 ? "" : "s");
+}
+
+static void upper(char *dst, const char *s, size_t size)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < size; i++)
+		dst[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	dst[i] = '\0';
+}
+
+void show_sessions_text(struct buf *out, Escort__SessionInfo **s, size_t n)
+{
+	time_t now = time(NULL);
+
+	if (n == 0) {
+		buf_append_str(out, "no sessions\n");
+		return;
+	}
+	buf_printf(out, "%-17s %-12s %-16s %-8s %7s %7s  %s\n", "SESSION", "OPERATOR", "HOST",
+		   "STATE", "MINUTES", "PENDING", "COMMAND");
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(out, "%-17s %-12s %-16s %-8s %7lld %7llu  ", s[i]->id, s[i]->operator_,
+			   s[i]->host, s[i]->live ? "live" : "away",
+			   (long long)(now - (time_t)s[i]->started) / 60,
+			   (unsigned long long)s[i]->pending);
+		for (size_t k = 0; k < s[i]->n_argv; k++) {
+			if (k)
+				buf_putc(out, ' ');
+			show_visible(out, s[i]->argv[k]);
+		}
+		buf_putc(out, '\n');
+	}
+}
+
+static void json_strings(struct buf *out, const char *key, char **v, size_t n)
+{
+	buf_printf(out, "\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(out, ',');
+		json_append_cstr(out, v[i]);
+	}
+	buf_putc(out, ']');
+}
+
+static void json_field(struct buf *out, const char *key, const char *value)
+{
+	buf_printf(out, "\"%s\":", key);
+	json_append_cstr(out, value);
+	buf_putc(out, ',');
+}
+
+void show_sessions_json(struct buf *out, Escort__SessionInfo **s, size_t n)
+{
+	buf_putc(out, '[');
+	for (size_t i = 0; i < n; i++) {
+		buf_append_str(out, i ? ",{" : "{");
+		json_field(out, "id", s[i]->id);
+		json_field(out, "operator", s[i]->operator_);
+		json_field(out, "host", s[i]->host);
+		json_field(out, "log", s[i]->log);
+		buf_printf(out, "\"started\":%llu,\"live\":%s,\"pending\":%llu,",
+			   (unsigned long long)s[i]->started, s[i]->live ? "true" : "false",
+			   (unsigned long long)s[i]->pending);
+		json_strings(out, "argv", s[i]->argv, s[i]->n_argv);
+		buf_putc(out, '}');
+	}
+	buf_append_str(out, "]\n");
+}
+
+void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char *nl)
+{
+	char level[16];
+	time_t now = time(NULL);
+
+	upper(level, level_name((int)p->level), sizeof(level));
+	buf_printf(out, "approval %llu: %s RISK, session %s, operator %s on %s (%llds left)%s",
+		   (unsigned long long)p->id, level, p->session, p->operator_, p->host,
+		   (long long)((time_t)p->expires - now), nl);
+	buf_append_str(out, "  program:   ");
+	show_visible(out, p->program);
+	buf_printf(out, "%s  identity:  ", nl);
+	show_visible(out, p->identity);
+	buf_printf(out, "%s  arguments:%s", nl, nl);
+	for (size_t i = 0; i < p->n_argv; i++) {
+		buf_printf(out, "    [%zu] ", i);
+		show_visible(out, p->argv[i]);
+		buf_append_str(out, nl);
+	}
+	buf_append_str(out, "  directory: ");
+	show_visible(out, p->cwd);
+	buf_append_str(out, nl);
+	if (p->n_ancestry) {
+		buf_append_str(out, "  started by: ");
+		for (size_t i = 0; i < p->n_ancestry; i++) {
+			buf_append_str(out, i ? " <- " : "");
+			show_visible(out, p->ancestry[i]);
+		}
+		buf_append_str(out, nl);
+	}
+	for (size_t i = 0; i < p->n_env; i++) {
+		buf_append_str(out, "  environment: ");
+		show_visible(out, p->env[i]);
+		buf_append_str(out, nl);
+	}
+	buf_append_str(out, "  what it does: ");
+	show_visible(out, p->summary);
+	buf_append_str(out, nl);
+	for (size_t i = 0; i < p->n_findings; i++) {
+		buf_printf(out, "    - %s (%s): ", p->findings[i]->rule,
+			   level_name((int)p->findings[i]->level));
+		show_visible(out, p->findings[i]->text);
+		buf_append_str(out, nl);
+	}
+	if (p->script[0]) {
+		buf_printf(out, "  script it runs:%s", nl);
+		struct buf s = {0};
+		show_visible(&s, p->script);
+		/* visible_append wrote line breaks as \n: split them back for reading */
+		const char *t = buf_cstr(&s);
+		buf_append_str(out, "    | ");
+		for (; *t; t++) {
+			if (t[0] == '\\' && t[1] == 'n') {
+				buf_append_str(out, nl);
+				buf_append_str(out, "    | ");
+				t++;
+			} else {
+				buf_putc(out, (uint8_t)*t);
+			}
+		}
+		buf_append_str(out, nl);
+		buf_free(&s);
+	}
+	if (p->level >= 4)
+		buf_printf(out, "  CRITICAL: approving needs the program's name typed: %s%s",
+			   p->program, nl);
+}
+
+void show_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n)
+{
+	buf_putc(out, '[');
+	for (size_t i = 0; i < n; i++) {
+		buf_append_str(out, i ? ",{" : "{");
+		buf_printf(out, "\"id\":%llu,", (unsigned long long)p[i]->id);
+		json_field(out, "session", p[i]->session);
+		json_field(out, "operator", p[i]->operator_);
+		json_field(out, "host", p[i]->host);
+		json_field(out, "cwd", p[i]->cwd);
+		json_field(out, "program", p[i]->program);
+		json_field(out, "identity", p[i]->identity);
+		json_field(out, "level", level_name((int)p[i]->level));
+		json_field(out, "summary", p[i]->summary);
+		json_field(out, "script", p[i]->script);
+		buf_printf(out, "\"created\":%llu,\"expires\":%llu,",
+			   (unsigned long long)p[i]->created, (unsigned long long)p[i]->expires);
+		json_strings(out, "argv", p[i]->argv, p[i]->n_argv);
+		buf_putc(out, ',');
+		json_strings(out, "env", p[i]->env, p[i]->n_env);
+		buf_putc(out, ',');
+		json_strings(out, "ancestry", p[i]->ancestry, p[i]->n_ancestry);
+		buf_append_str(out, ",\"findings\":[");
+		for (size_t k = 0; k < p[i]->n_findings; k++) {
+			buf_append_str(out, k ? ",{" : "{");
+			json_field(out, "rule", p[i]->findings[k]->rule);
+			json_field(out, "level", level_name((int)p[i]->findings[k]->level));
+			buf_append_str(out, "\"text\":");
+			json_append_cstr(out, p[i]->findings[k]->text);
+			buf_putc(out, '}');
+		}
+		buf_append_str(out, "]}");
+	}
+	buf_append_str(out, "]\n");
+}

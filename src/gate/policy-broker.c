@@ -1,0 +1,269 @@
+/* The policy of a session connected to escortd: every exec the gate has not
+ * decided before is put to escortd, which rates it, applies its policy and,
+ * when a person must decide, tells the gate it waits. While escortd is away
+ * the table it last sent decides, and what needs approval is refused. */
+#include "policy.h"
+
+#include "exec-check.h"
+#include "gate.h"
+#include "session/broker-link.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ANCESTRY_MAX 8
+
+struct ask {
+	uint64_t ask_id;
+	void *gate;
+	policy_answer_fn answer;
+	struct ask *next;
+};
+
+struct broker_policy {
+	struct policy base;
+	struct broker_link *link;
+	struct ask *asks;
+};
+
+static void offline_decide(struct broker_policy *bp, const struct exec_facts *f,
+			   struct verdict *out)
+{
+	const struct risk_report *r = f->report;
+	const char **rules = calloc(r->n + 1, sizeof(char *));
+	int action;
+
+	if (rules == NULL)
+		abort();
+	for (size_t i = 0; i < r->n; i++)
+		rules[i] = r->findings[i].rule;
+	action = broker_link_offline_action(bp->link, r->level, rules, r->n);
+	free(rules);
+	snprintf(out->by, sizeof(out->by), "escortd's last policy");
+	out->action = action == 0 ? GATE_ALLOW : GATE_DENY;
+	if (action == 2)
+		snprintf(out->reason, sizeof(out->reason),
+			 "%s risk needs an escort's approval and escortd is not reachable",
+			 level_name(r->level));
+	else
+		snprintf(out->reason, sizeof(out->reason), "%s risk: the policy says %s",
+			 level_name(r->level), action == 0 ? "allow" : "deny");
+}
+
+static void broker_decide(struct policy *p, const struct exec_facts *f, struct verdict *out)
+{
+	struct broker_policy *bp = (struct broker_policy *)p;
+
+	memset(out, 0, sizeof(*out));
+	if (!broker_link_up(bp->link))
+		return offline_decide(bp, f, out);
+	out->action = GATE_ASK;
+	snprintf(out->by, sizeof(out->by), "escortd");
+	snprintf(out->reason, sizeof(out->reason), "asked escortd");
+}
+
+static char *hex(const uint8_t *b, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return out;
+}
+
+/* Parent programs, nearest first: "bash (1234)". */
+static size_t ancestry(pid_t pid, char out[ANCESTRY_MAX][64], char **ptrs)
+{
+	size_t n = 0;
+
+	for (pid_t p = pid; n < ANCESTRY_MAX && exec_check_parent(p, &p) == 0 && p > 1;) {
+		char path[64], comm[32] = "?";
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)p);
+		FILE *fp = fopen(path, "r");
+		if (fp) {
+			if (fgets(comm, sizeof(comm), fp))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(fp);
+		}
+		snprintf(out[n], 64, "%s (%d)", comm, (int)p);
+		ptrs[n] = out[n];
+		n++;
+	}
+	return n;
+}
+
+static size_t count(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static int send_request(struct broker_policy *bp, const struct exec_facts *f, uint64_t ask_id)
+{
+	Escort__ExecRequest r = ESCORT__EXEC_REQUEST__INIT;
+	const struct risk_report *rep = f->report;
+	Escort__Finding *findings = calloc(rep->n + 1, sizeof(*findings));
+	Escort__Finding **fp = calloc(rep->n + 1, sizeof(*fp));
+	char *env[ENV_COUNT], sha[65], anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX];
+	int rc;
+
+	if (findings == NULL || fp == NULL)
+		abort();
+	r.ask_id = ask_id;
+	r.pid = f->req->pid;
+	r.n_argv = count(f->req->argv);
+	r.argv = f->req->argv;
+	r.n_rated_argv = count(f->prog->argv);
+	r.rated_argv = f->prog->argv;
+	r.cwd = (char *)f->req->cwd;
+	r.path = (char *)f->req->path;
+	r.program = (char *)f->prog->name;
+	r.identity = (char *)f->prog->note;
+	r.trust = (char *)program_trust_name(f->prog->trust);
+	r.sha256 = hex(f->prog->id.sha256, sizeof(f->prog->id.sha256), sha);
+	r.script = f->prog->script_text ? f->prog->script_text : "";
+	for (int k = 0; k < ENV_COUNT; k++)
+		if (f->req->env[k])
+			env[r.n_env++] = f->req->env[k];
+	r.env = env;
+	r.level = (uint32_t)rep->level;
+	r.summary = rep->summary ? rep->summary : "";
+	for (size_t i = 0; i < rep->n; i++) {
+		escort__finding__init(&findings[i]);
+		findings[i].rule = rep->findings[i].rule;
+		findings[i].level = (uint32_t)rep->findings[i].level;
+		findings[i].text = rep->findings[i].explain ? rep->findings[i].explain : "";
+		fp[i] = &findings[i];
+	}
+	r.n_findings = rep->n;
+	r.findings = fp;
+	r.n_ancestry = ancestry(f->req->pid, anc, anc_ptrs);
+	r.ancestry = anc_ptrs;
+	rc = broker_link_ask(bp->link, &r);
+	free(findings);
+	free(fp);
+	return rc;
+}
+
+static int broker_ask(struct policy *p, const struct exec_facts *f, uint64_t ask_id,
+		      policy_answer_fn answer, void *gate, struct verdict *out)
+{
+	struct broker_policy *bp = (struct broker_policy *)p;
+	struct ask *a;
+
+	if (send_request(bp, f, ask_id) < 0) {
+		memset(out, 0, sizeof(*out));
+		offline_decide(bp, f, out);
+		out->action = GATE_DENY;
+		return -1;
+	}
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		abort();
+	*a = (struct ask){ask_id, gate, answer, bp->asks};
+	bp->asks = a;
+	return 0;
+}
+
+static struct ask *take(struct broker_policy *bp, uint64_t ask_id)
+{
+	for (struct ask **a = &bp->asks; *a; a = &(*a)->next)
+		if ((*a)->ask_id == ask_id) {
+			struct ask *found = *a;
+			*a = found->next;
+			return found;
+		}
+	return NULL;
+}
+
+static void broker_cancel(struct policy *p, uint64_t ask_id)
+{
+	free(take((struct broker_policy *)p, ask_id));
+}
+
+static void broker_free(struct policy *p)
+{
+	struct broker_policy *bp = (struct broker_policy *)p;
+
+	while (bp->asks)
+		free(take(bp, bp->asks->ask_id));
+	free(bp);
+}
+
+/* link callbacks */
+
+static void on_decision(void *arg, const Escort__Decision *d)
+{
+	struct broker_policy *bp = arg;
+	struct verdict v = {0};
+	struct ask *a;
+	char detail[300];
+
+	if (d->action == 2) {
+		for (a = bp->asks; a; a = a->next)
+			if (a->ask_id == d->ask_id) {
+				snprintf(detail, sizeof(detail),
+					 "waiting for an escort to approve it (approval %llu; %s)",
+					 (unsigned long long)d->approval, d->reason);
+				gate_waiting(a->gate, a->ask_id, detail);
+			}
+		return;
+	}
+	if ((a = take(bp, d->ask_id)) == NULL)
+		return;
+	v.action = d->action == 0 ? GATE_ALLOW : GATE_DENY;
+	v.scope = d->scope == 1 ? SCOPE_TREE : d->scope == 2 ? SCOPE_SESSION : SCOPE_ONCE;
+	v.cacheable = d->cacheable;
+	snprintf(v.by, sizeof(v.by), "%s", d->by);
+	snprintf(v.reason, sizeof(v.reason), "%s", d->reason);
+	a->answer(a->gate, a->ask_id, &v);
+	free(a);
+}
+
+/* Fail-closed: what waited for escortd is refused when it goes away. */
+static void on_lost(void *arg)
+{
+	struct broker_policy *bp = arg;
+	struct verdict v = {.action = GATE_DENY};
+
+	bp->base.generation++;
+	snprintf(v.by, sizeof(v.by), "escort");
+	snprintf(v.reason, sizeof(v.reason), "escortd went away before it answered");
+	while (bp->asks) {
+		struct ask *a = take(bp, bp->asks->ask_id);
+		a->answer(a->gate, a->ask_id, &v);
+		free(a);
+	}
+}
+
+static void on_back(void *arg)
+{
+	((struct broker_policy *)arg)->base.generation++;
+}
+
+struct policy *policy_broker_new(struct broker_link *link)
+{
+	struct broker_policy *bp = calloc(1, sizeof(*bp));
+
+	if (bp == NULL)
+		return NULL;
+	bp->link = link;
+	bp->base.name = "escortd";
+	bp->base.generation = 1;
+	bp->base.decide = broker_decide;
+	bp->base.ask = broker_ask;
+	bp->base.cancel = broker_cancel;
+	bp->base.free = broker_free;
+	bp->base.asks_everything = 1;
+	return &bp->base;
+}
+
+void policy_broker_callbacks(struct policy *p, struct link_callbacks *cb)
+{
+	cb->decision = on_decision;
+	cb->lost = on_lost;
+	cb->back = on_back;
+	cb->arg = p;
+}

@@ -1,0 +1,522 @@
+#include "broker-link.h"
+
+#include "log/record.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define DEFAULT_SOCKET "/run/escort/escortd.sock"
+#define WELCOME_WAIT_MS 5000
+#define SPOOL_LIMIT (256u << 20) /* recording kept for an absent escortd */
+#define FINISH_WAIT_S 10
+#define HEARTBEAT_S 10
+
+struct spooled {
+	uint64_t seq;
+	uint16_t type;
+	int urgent;
+	size_t len;
+	uint8_t *data;
+};
+
+struct broker_link {
+	char socket[108];
+	char session[40];
+	struct event_base *base;
+	struct bufferevent *bev;
+	struct event *retry, *heartbeat, *give_up;
+	struct link_callbacks cb;
+	int up, resuming, finishing, terminated, end_acked;
+	uint32_t offline[LEVEL_CRITICAL + 1];
+	char **rules;
+	uint32_t *rule_actions;
+	size_t n_rules;
+	struct spooled *spool;
+	size_t n_spool, cap_spool, spool_bytes;
+	uint64_t next_seq, acked;
+};
+
+const char *broker_link_socket(const char *given)
+{
+	const char *env = getenv("ESCORT_SOCKET");
+
+	if (given)
+		return given;
+	if (env && env[0])
+		return env;
+	return access(DEFAULT_SOCKET, F_OK) == 0 ? DEFAULT_SOCKET : NULL;
+}
+
+static int dial(const char *path, struct error *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return error_set(err, "the socket path %s is too long", path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return error_errno(err, "cannot create a socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		error_errno(err, "cannot reach escortd at %s", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int send_hello(int fd, const struct session_meta *m, const char *resume,
+		      struct error *err)
+{
+	Escort__Hello h = ESCORT__HELLO__INIT;
+	Escort__SessionMeta sm = ESCORT__SESSION_META__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+	size_t argc = 0;
+
+	h.role = "session";
+	h.resume_session = (char *)(resume ? resume : "");
+	if (m) {
+		while (m->argv[argc])
+			argc++;
+		sm.host = (char *)(m->host ? m->host : "");
+		sm.tty = (char *)(m->tty ? m->tty : "");
+		sm.pty = (char *)(m->pty ? m->pty : "");
+		sm.term = (char *)(m->term ? m->term : "");
+		sm.origin = (char *)(m->origin ? m->origin : "");
+		sm.n_argv = argc;
+		sm.argv = (char **)m->argv;
+		sm.ssh_connection = (char *)(m->ssh_connection ? m->ssh_connection : "");
+		sm.ssh_original_command =
+		    (char *)(m->ssh_original_command ? m->ssh_original_command : "");
+		sm.cols = m->cols;
+		sm.rows = m->rows;
+		h.meta = &sm;
+	}
+	f.body_case = ESCORT__FRAME__BODY_HELLO;
+	f.hello = &h;
+	return frame_write_fd(fd, &f, err);
+}
+
+static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
+{
+	for (int i = 0; i <= LEVEL_CRITICAL; i++)
+		l->offline[i] = 1; /* deny what the table does not say */
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->n_actions && i <= LEVEL_CRITICAL; i++)
+		l->offline[i] = t->actions[i];
+	for (size_t i = 0; i < l->n_rules; i++)
+		free(l->rules[i]);
+	free(l->rules);
+	free(l->rule_actions);
+	l->n_rules = t->n_rules < t->n_rule_actions ? t->n_rules : t->n_rule_actions;
+	l->rules = calloc(l->n_rules + 1, sizeof(char *));
+	l->rule_actions = calloc(l->n_rules + 1, sizeof(uint32_t));
+	if (l->rules == NULL || l->rule_actions == NULL)
+		abort();
+	for (size_t i = 0; i < l->n_rules; i++) {
+		l->rules[i] = strdup(t->rules[i]);
+		if (l->rules[i] == NULL)
+			abort();
+		l->rule_actions[i] = t->rule_actions[i];
+	}
+}
+
+struct broker_link *broker_link_open(const char *socket, const struct session_meta *meta,
+				     struct error *err)
+{
+	struct broker_link *l = calloc(1, sizeof(*l));
+	struct buf in = {0};
+	Frame *f = NULL;
+	int fd;
+
+	if (l == NULL) {
+		error_set(err, "out of memory");
+		return NULL;
+	}
+	snprintf(l->socket, sizeof(l->socket), "%s", socket);
+	fd = dial(socket, err);
+	if (fd < 0 || send_hello(fd, meta, NULL, err) < 0 ||
+	    frame_read_fd(fd, &in, &f, WELCOME_WAIT_MS, err) < 0)
+		goto fail;
+	if (f->body_case != ESCORT__FRAME__BODY_WELCOME) {
+		error_set(err, "escortd answered the hello with message %d", (int)f->body_case);
+		goto fail;
+	}
+	if (!f->welcome->accepted) {
+		error_set(err, "escortd refuses the session: %s", f->welcome->reason);
+		goto fail;
+	}
+	snprintf(l->session, sizeof(l->session), "%s", f->welcome->session);
+	keep_policy(l, f->welcome->policy);
+	frame_free(f);
+	buf_free(&in);
+	l->bev = (struct bufferevent *)(intptr_t)fd; /* wrapped in broker_link_start */
+	l->up = 1;
+	l->next_seq = 1;
+	return l;
+fail:
+	frame_free(f);
+	buf_free(&in);
+	if (fd >= 0)
+		close(fd);
+	broker_link_free(l);
+	return NULL;
+}
+
+int broker_link_up(const struct broker_link *l)
+{
+	return l->up;
+}
+
+const char *broker_link_session(const struct broker_link *l)
+{
+	return l->session;
+}
+
+int broker_link_offline_action(const struct broker_link *l, int level, const char *const *rules,
+			       size_t n_rules)
+{
+	int by_rule = -1;
+
+	for (size_t i = 0; i < n_rules; i++)
+		for (size_t k = 0; k < l->n_rules; k++)
+			if (strcmp(rules[i], l->rules[k]) == 0 &&
+			    (by_rule < 0 || l->rule_actions[k] == 1 ||
+			     (l->rule_actions[k] == 2 && by_rule == 0)))
+				by_rule = (int)l->rule_actions[k];
+	if (by_rule >= 0)
+		return by_rule;
+	return level >= 0 && level <= LEVEL_CRITICAL ? (int)l->offline[level] : 1;
+}
+
+static void send_frame(struct broker_link *l, const Frame *f)
+{
+	struct buf b = {0};
+
+	frame_encode(f, &b);
+	bufferevent_write(l->bev, b.data, b.len);
+	buf_free(&b);
+}
+
+static void send_record(struct broker_link *l, const struct spooled *s)
+{
+	Escort__Record r = ESCORT__RECORD__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+
+	r.seq = s->seq;
+	r.type = s->type;
+	r.payload.data = s->data;
+	r.payload.len = s->len;
+	r.urgent = s->urgent;
+	f.body_case = ESCORT__FRAME__BODY_RECORD;
+	f.record = &r;
+	send_frame(l, &f);
+}
+
+static void drop_acked(struct broker_link *l, uint64_t seq)
+{
+	size_t k = 0;
+
+	while (k < l->n_spool && l->spool[k].seq <= seq) {
+		l->spool_bytes -= l->spool[k].len;
+		free(l->spool[k].data);
+		k++;
+	}
+	if (k > 0) {
+		memmove(l->spool, l->spool + k, (l->n_spool - k) * sizeof(*l->spool));
+		l->n_spool -= k;
+	}
+	if (seq > l->acked)
+		l->acked = seq;
+}
+
+void broker_link_record(void *link, uint16_t type, const void *data, size_t len, int urgent)
+{
+	struct broker_link *l = link;
+	struct spooled s = {l->next_seq++, type, urgent, len, malloc(len ? len : 1)};
+
+	if (s.data == NULL)
+		abort();
+	memcpy(s.data, data, len);
+	if (l->n_spool == l->cap_spool) {
+		l->cap_spool = l->cap_spool ? l->cap_spool * 2 : 256;
+		l->spool = realloc(l->spool, l->cap_spool * sizeof(*l->spool));
+		if (l->spool == NULL)
+			abort();
+	}
+	l->spool[l->n_spool++] = s;
+	l->spool_bytes += len;
+	if (l->up && !l->resuming)
+		send_record(l, &s);
+	if (l->spool_bytes > SPOOL_LIMIT && !l->terminated && l->cb.terminate) {
+		l->terminated = 1;
+		l->cb.terminate(l->cb.arg, "escortd has been away too long to keep the recording "
+					   "for it");
+	}
+}
+
+int broker_link_ask(struct broker_link *l, const Escort__ExecRequest *r)
+{
+	Frame f = ESCORT__FRAME__INIT;
+
+	if (!l->up || l->resuming)
+		return -1;
+	f.body_case = ESCORT__FRAME__BODY_EXEC_REQUEST;
+	f.exec_request = (Escort__ExecRequest *)r;
+	send_frame(l, &f);
+	return 0;
+}
+
+static void lose(struct broker_link *l, const char *why);
+
+static void welcome_back(struct broker_link *l, const Escort__Welcome *w)
+{
+	if (!w->accepted) {
+		fprintf(stderr, "\r\nescort: escortd does not take the session back: %s\r\n",
+			w->reason);
+		l->resuming = 0;
+		l->terminated = 1;
+		if (l->cb.terminate)
+			l->cb.terminate(l->cb.arg, w->reason);
+		return;
+	}
+	l->resuming = 0;
+	l->up = 1;
+	keep_policy(l, w->policy);
+	drop_acked(l, w->acked);
+	for (size_t i = 0; i < l->n_spool; i++)
+		send_record(l, &l->spool[i]);
+	if (l->cb.back)
+		l->cb.back(l->cb.arg);
+	if (l->finishing)
+		event_base_loopbreak(l->base);
+}
+
+static void handle(struct broker_link *l, const Frame *f)
+{
+	switch (f->body_case) {
+	case ESCORT__FRAME__BODY_WELCOME:
+		if (l->resuming)
+			welcome_back(l, f->welcome);
+		break;
+	case ESCORT__FRAME__BODY_ACK:
+		drop_acked(l, f->ack->seq);
+		if (l->finishing && f->ack->session_end) {
+			l->end_acked = 1;
+			event_base_loopbreak(l->base);
+		}
+		break;
+	case ESCORT__FRAME__BODY_DECISION:
+		if (l->cb.decision)
+			l->cb.decision(l->cb.arg, f->decision);
+		break;
+	case ESCORT__FRAME__BODY_TERMINATE:
+		l->terminated = 1;
+		if (l->cb.terminate)
+			l->cb.terminate(l->cb.arg, f->terminate->reason);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct broker_link *l = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	while (l->bev == bev) {
+		size_t have = evbuffer_get_length(in), used;
+		struct error err;
+		Frame *f;
+		if (have == 0)
+			return;
+		int rc = frame_parse(evbuffer_pullup(in, -1), have, &used, &f, &err);
+		if (rc == 0)
+			return;
+		if (rc < 0)
+			return lose(l, err.msg);
+		evbuffer_drain(in, used);
+		handle(l, f);
+		frame_free(f);
+	}
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		lose(arg, "the connection closed");
+}
+
+static int wrap(struct broker_link *l, int fd, struct error *err)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	l->bev = bufferevent_socket_new(l->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (l->bev == NULL) {
+		close(fd);
+		return error_set(err, "cannot watch the connection to escortd");
+	}
+	bufferevent_setcb(l->bev, on_read, NULL, on_event, l);
+	bufferevent_setwatermark(l->bev, EV_READ, 0, FRAME_MAX + FRAME_HEADER + 65536);
+	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
+	return 0;
+}
+
+static void lose(struct broker_link *l, const char *why)
+{
+	struct timeval second = {1, 0};
+
+	if (l->bev == NULL)
+		return;
+	bufferevent_free(l->bev);
+	l->bev = NULL;
+	if (l->up && !l->resuming)
+		fprintf(stderr, "\r\nescort: lost escortd (%s): commands that need approval are "
+				"refused until it is back\r\n",
+			why);
+	l->up = 0;
+	l->resuming = 0;
+	if (l->cb.lost)
+		l->cb.lost(l->cb.arg);
+	evtimer_add(l->retry, &second);
+	if (l->finishing)
+		event_base_loopbreak(l->base);
+}
+
+static void on_retry(evutil_socket_t fd_unused, short what, void *arg)
+{
+	struct broker_link *l = arg;
+	struct timeval second = {1, 0};
+	struct error err;
+	int fd;
+
+	(void)fd_unused;
+	(void)what;
+	if (l->bev != NULL || l->terminated)
+		return;
+	fd = dial(l->socket, &err);
+	if (fd < 0 || send_hello(fd, NULL, l->session, &err) < 0 || wrap(l, fd, &err) < 0) {
+		if (fd >= 0 && l->bev == NULL)
+			close(fd);
+		evtimer_add(l->retry, &second);
+		return;
+	}
+	l->resuming = 1;
+	l->up = 1;
+}
+
+static void on_heartbeat(evutil_socket_t fd, short what, void *arg)
+{
+	struct broker_link *l = arg;
+	Escort__Heartbeat h = ESCORT__HEARTBEAT__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+
+	(void)fd;
+	(void)what;
+	if (!l->up || l->resuming)
+		return;
+	f.body_case = ESCORT__FRAME__BODY_HEARTBEAT;
+	f.heartbeat = &h;
+	send_frame(l, &f);
+}
+
+int broker_link_start(struct broker_link *l, struct event_base *base,
+		      const struct link_callbacks *cb, struct error *err)
+{
+	struct timeval beat = {HEARTBEAT_S, 0};
+	int fd = (int)(intptr_t)l->bev;
+
+	l->base = base;
+	l->cb = *cb;
+	l->bev = NULL;
+	l->retry = evtimer_new(base, on_retry, l);
+	l->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, l);
+	if (l->retry == NULL || l->heartbeat == NULL || event_add(l->heartbeat, &beat) < 0) {
+		close(fd);
+		return error_set(err, "cannot set up the connection to escortd");
+	}
+	return wrap(l, fd, err);
+}
+
+static void on_give_up(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(((struct broker_link *)arg)->base);
+}
+
+void broker_link_finish(struct broker_link *l, const struct session_result *r)
+{
+	Escort__SessionEnd e = ESCORT__SESSION_END__INIT;
+	struct timeval wait = {FINISH_WAIT_S, 0};
+	Frame f = ESCORT__FRAME__INIT;
+
+	e.exit_status = r->exit_status;
+	e.signal = r->signal;
+	e.reason = (char *)(r->reason ? r->reason : "exit");
+	e.error = (char *)(r->error ? r->error : "");
+	e.execs = r->execs;
+	e.allowed = r->allowed;
+	e.denied = r->denied;
+	e.held = r->held;
+	e.cached = r->cached;
+	e.verified = r->verified;
+	e.unverified = r->unverified;
+	e.mismatched = r->mismatched;
+	e.gate_cpu_us = r->gate_cpu_us;
+	f.body_case = ESCORT__FRAME__BODY_END;
+	f.end = &e;
+	l->finishing = 1;
+	l->give_up = evtimer_new(l->base, on_give_up, l);
+	if (l->give_up)
+		evtimer_add(l->give_up, &wait);
+	/* Until escortd has everything: wait for it to come back, resend, end. */
+	while (l->give_up && evtimer_pending(l->give_up, NULL)) {
+		if (l->up && !l->resuming) {
+			send_frame(l, &f);
+			event_base_dispatch(l->base);
+			if (l->end_acked)
+				break;
+		} else {
+			event_base_loop(l->base, EVLOOP_ONCE);
+		}
+	}
+	if (!l->end_acked)
+		fprintf(stderr,
+			"escort: escortd did not acknowledge the last %zu records of session %s; "
+			"they are in this host's own log\n",
+			l->n_spool, l->session);
+}
+
+void broker_link_free(struct broker_link *l)
+{
+	if (l == NULL)
+		return;
+	if (l->bev && l->base)
+		bufferevent_free(l->bev);
+	if (l->retry)
+		event_free(l->retry);
+	if (l->heartbeat)
+		event_free(l->heartbeat);
+	if (l->give_up)
+		event_free(l->give_up);
+	drop_acked(l, UINT64_MAX);
+	free(l->spool);
+	for (size_t i = 0; i < l->n_rules; i++)
+		free(l->rules[i]);
+	free(l->rules);
+	free(l->rule_actions);
+	free(l);
+}

@@ -182,13 +182,16 @@ static void draw_screen(struct watch *w, struct buf *out, unsigned *used, unsign
 	struct buf b = {0};
 	char title[160];
 	unsigned rows = w->screen ? screen_rows(w->screen) : 0;
-	unsigned first = rows > budget ? rows - budget : 0;
+	unsigned cursor = w->screen ? screen_cursor_row(w->screen) + 1 : 0;
+	/* A screen taller than the room: the part that ends at the cursor. */
+	unsigned last = cursor > budget ? cursor : (budget < rows ? budget : rows);
+	unsigned first = last > budget ? last - budget : 0;
 
 	snprintf(title, sizeof(title), "\x1b[1mSCREEN\x1b[0m of %s",
 		 w->following[0] ? w->following : "(no session)");
 	line(out, title, w->cols + 8);
 	(*used)++;
-	for (unsigned r = first; r < rows; r++) {
+	for (unsigned r = first; r < last; r++) {
 		buf_reset(&b);
 		buf_append_str(&b, "| ");
 		screen_row_text(w->screen, r, w->cols - 2, &b);

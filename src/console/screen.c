@@ -54,6 +54,14 @@ unsigned screen_rows(const struct screen *s)
 	return s->rows;
 }
 
+unsigned screen_cursor_row(const struct screen *s)
+{
+	VTermPos pos;
+
+	vterm_state_get_cursorpos(vterm_obtain_state(s->vt), &pos);
+	return pos.row < 0 ? 0 : (unsigned)pos.row;
+}
+
 /* Characters that must never reach the escort's terminal: controls, and the
  * ones that reorder or hide text. */
 static int safe(uint32_t c)

@@ -1,0 +1,500 @@
+"""escortd end to end: real, separate accounts for the operator and the
+escorts (created here), a real escortd on a socket in a temporary directory,
+sessions driven through real PTYs, and the console commands run as the
+escorts. Approvals, denials, timeouts, the two-person rule, locks, a broker
+killed and restarted in the middle of a session, a session host killed, and
+hostile bytes on the socket."""
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+
+import pexpect
+import pytest
+from conftest import ROOT, escort_bin, events, of_type
+
+OPERATOR = "escort-t-op"
+ESCORT = "escort-t-esc"     # cleared for everything
+JUNIOR = "escort-t-junior"  # cleared up to medium
+OUTSIDER = "escort-t-out"   # in no role at all
+PROMPT = "op$ "
+
+CONFIG = """
+# test configuration
+operators: [{op}, {esc}]
+escorts:
+  {esc}: critical
+  {junior}: medium
+  {op}: critical
+approval_timeout: {timeout}
+policy:
+  levels: {{info: allow, low: allow, medium: ask, high: ask, critical: ask}}
+  rules:
+    destruction.shred: deny
+"""
+
+
+def make_user(name):
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "-M", "-d", "/nonexistent", "-s", "/bin/bash", name],
+                       check=True)
+
+
+@pytest.fixture(scope="module")
+def world():
+    if os.geteuid() != 0:
+        pytest.skip("creating the test accounts and running escortd needs root")
+    for name in (OPERATOR, ESCORT, JUNIOR, OUTSIDER):
+        make_user(name)
+    base = tempfile.mkdtemp(prefix="escort-broker-")
+    os.chmod(base, 0o755)
+    shutil.copy(escort_bin(), os.path.join(base, "escort"))
+    os.chmod(os.path.join(base, "escort"), 0o755)
+    shutil.copytree(ROOT / "rules", os.path.join(base, "rules"))
+    subprocess.run(["chmod", "-R", "a+rX", os.path.join(base, "rules")], check=True)
+    for d in ("logs", "work"):
+        os.makedirs(os.path.join(base, d))
+        os.chmod(os.path.join(base, d), 0o1777)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def escortd_bin():
+    return str(pathlib_parent(escort_bin()) / "escortd")
+
+
+def pathlib_parent(p):
+    import pathlib
+    return pathlib.Path(p).parent
+
+
+class Broker:
+    def __init__(self, base, timeout=60, config=None):
+        self.base = base
+        self.state = os.path.join(base, "state")
+        self.socket = os.path.join(base, "escortd.sock")
+        self.config = os.path.join(base, "escortd.yaml")
+        with open(self.config, "w") as f:
+            f.write(config or CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR,
+                                            timeout=timeout))
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.stderr = open(os.path.join(self.base, "escortd.stderr"), "ab")
+        env = dict(os.environ, ESCORT_RULES=os.path.join(self.base, "rules"))
+        self.proc = subprocess.Popen([escortd_bin(), "--config", self.config, "--state",
+                                      self.state, "--socket", self.socket],
+                                     stderr=self.stderr, env=env)
+        for _ in range(200):
+            if self.ping():
+                return
+            assert self.proc.poll() is None, self.log()
+            time.sleep(0.05)
+        raise AssertionError("escortd did not start: " + self.log())
+
+    def ping(self):
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect(self.socket)
+            return True
+        except OSError:
+            return False
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    def log(self):
+        with open(os.path.join(self.base, "escortd.stderr"), "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def console(self, user, *args, input=None):
+        return subprocess.run(["runuser", "-u", user, "--", os.path.join(self.base, "escort"),
+                               *args, "--socket", self.socket], capture_output=True,
+                              text=True, timeout=30, input=input)
+
+    def pending(self, user=ESCORT):
+        p = self.console(user, "pending", "--json")
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    def wait_pending(self, count=1, deadline=15):
+        end = time.time() + deadline
+        while time.time() < end:
+            items = self.pending()
+            if len(items) >= count:
+                return items
+            time.sleep(0.1)
+        raise AssertionError("nothing became pending")
+
+    def sessions(self):
+        p = self.console(ESCORT, "sessions", "--json")
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    def session_log(self, session_id):
+        return os.path.join(self.state, "logs", session_id + ".log")
+
+    def verify(self, path):
+        return subprocess.run([escort_bin(), "verify", "--key",
+                               os.path.join(self.state, "signing.pub"), path],
+                              capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def broker(world):
+    b = Broker(world)
+    yield b
+    b.stop()
+    shutil.rmtree(b.state, ignore_errors=True)
+
+
+class Operator:
+    """An interactive shell of the operator's account under escort run."""
+
+    def __init__(self, broker, user=OPERATOR, expect_prompt=True):
+        base = broker.base
+        self.log = os.path.join(base, "logs", f"{user}-{time.time_ns()}.eslog")
+        env = dict(os.environ, PS1=PROMPT, TERM="xterm",
+                   ESCORT_RULES=os.path.join(base, "rules"))
+        self.child = pexpect.spawn("runuser", ["-u", user, "--", os.path.join(base, "escort"),
+                                               "run", "--socket", broker.socket, "--log",
+                                               self.log, "--", "bash", "--norc",
+                                               "--noprofile", "-i"],
+                                   env=env, encoding="utf-8", timeout=20,
+                                   dimensions=(40, 200), cwd=os.path.join(base, "work"))
+        if expect_prompt:
+            self.child.expect_exact(PROMPT)
+
+    def send(self, line):
+        self.child.sendline(line)
+
+    def run(self, line, timeout=20):
+        sep = " " if line.rstrip().endswith("&") else "; "
+        self.child.sendline(line + sep + 'echo "=""=DONE$?"')
+        self.child.expect(r"==DONE(\d+)", timeout=timeout)
+        out, status = self.child.before, int(self.child.match.group(1))
+        self.child.expect_exact(PROMPT)
+        return out, status
+
+    def close(self):
+        self.child.sendline("exit")
+        self.child.expect(pexpect.EOF, timeout=30)
+        self.child.close()
+
+
+def victim(world, name):
+    path = os.path.join(world, "work", name)
+    os.makedirs(os.path.join(path, "inner"), exist_ok=True)
+    subprocess.run(["chown", "-R", OPERATOR, path], check=True)
+    return path
+
+
+def only_session(broker):
+    live = [s for s in broker.sessions() if s["operator"] == OPERATOR]
+    assert len(live) == 1, live
+    return live[0]["id"]
+
+
+def test_everyday_work_runs_and_escortds_signed_log_verifies(broker):
+    op = Operator(broker)
+    out, status = op.run("ls / >/dev/null && echo everyday-$((6*7))")
+    assert status == 0 and "everyday-42" in out
+    assert "escort:" not in out
+    session = only_session(broker)
+    op.close()
+    log = broker.session_log(session)
+    v = broker.verify(log)
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert "escortd" in v.stdout  # signed by the broker's key, not the session host's
+    evs = events(log)
+    assert "everyday-42" in "".join(e.get("data", "") for e in of_type(evs, "output"))
+    assert any(e.get("program") == "ls" for e in of_type(evs, "exec"))
+    assert of_type(evs, "session-end")[0]["reason"] == "exit"
+
+
+def test_approved_command_runs_and_the_approval_is_logged(broker, world):
+    target = victim(world, "approve-me")
+    op = Operator(broker)
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = broker.wait_pending()[0]
+    assert item["argv"] == ["rm", "-rf", f"{target}/inner"]
+    assert item["level"] == "high" and item["operator"] == OPERATOR
+    assert item["program"] == "rm" and item["cwd"].endswith("/work")
+    assert any(f["rule"] == "destruction.rm-recursive" for f in item["findings"])
+    text = broker.console(ESCORT, "pending").stdout
+    assert "[0] rm" in text and "[2] " + target + "/inner" in text
+    p = broker.console(ESCORT, "approve", str(item["id"]), "--note", "planned cleanup")
+    assert p.returncode == 0, p.stderr
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0"
+    assert not os.path.exists(f"{target}/inner")
+    session = only_session(broker)
+    op.close()
+    approvals = of_type(events(broker.session_log(session)), "approval")
+    assert approvals and approvals[0]["by"] == f"escort {ESCORT}"
+    assert "planned cleanup" in approvals[0]["reason"]
+
+
+def test_denied_command_is_refused_and_nothing_changes(broker, world):
+    target = victim(world, "deny-me")
+    op = Operator(broker)
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = broker.wait_pending()[0]
+    p = broker.console(ESCORT, "deny", str(item["id"]), "--note", "not today")
+    assert p.returncode == 0, p.stderr
+    op.child.expect("refused: rm -rf")
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) != "0"
+    assert os.path.isdir(f"{target}/inner")
+    assert broker.pending() == []
+    op.close()
+
+
+def test_nobody_answers_and_the_timeout_refuses(world):
+    b = Broker(world, timeout=2)
+    try:
+        target = victim(world, "timeout")
+        op = Operator(b)
+        op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+        op.child.expect("held: rm -rf")
+        op.child.expect("no escort answered within 2 seconds", timeout=15)
+        op.child.expect(r"==DONE(\d+)")
+        assert op.child.match.group(1) != "0"
+        assert os.path.isdir(f"{target}/inner")
+        op.close()
+    finally:
+        b.stop()
+        shutil.rmtree(b.state, ignore_errors=True)
+
+
+def test_nobody_approves_their_own_command(broker, world):
+    target = victim(world, "own")
+    op = Operator(broker)
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = broker.wait_pending()[0]
+    # The operator is an escort too in this configuration: still not for their own.
+    p = broker.console(OPERATOR, "approve", str(item["id"]))
+    assert p.returncode == 1
+    assert "nobody approves their own command" in p.stderr
+    assert broker.pending()[0]["id"] == item["id"]
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+
+
+def test_clearance_must_cover_the_risk_and_critical_needs_typing(broker, world):
+    target = victim(world, "clearance")
+    op = Operator(broker)
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = broker.wait_pending()[0]
+    p = broker.console(JUNIOR, "approve", str(item["id"]))
+    assert p.returncode == 1 and "clearance (medium) does not cover a high" in p.stderr
+    p = broker.console(OUTSIDER, "approve", str(item["id"]))
+    assert p.returncode == 1 and "may use the console" in p.stderr
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+
+    op.send("dd if=/dev/zero of=/dev/sdz count=0; echo ==DONE$?")
+    op.child.expect("held: dd")
+    item = broker.wait_pending()[0]
+    assert item["level"] == "critical"
+    p = broker.console(ESCORT, "approve", str(item["id"]))
+    assert p.returncode == 1 and "typed confirmation" in p.stderr
+    p = broker.console(ESCORT, "approve", str(item["id"]), "--confirm", "rm")
+    assert p.returncode == 1
+    p = broker.console(ESCORT, "approve", str(item["id"]), "--confirm", "dd")
+    assert p.returncode == 0, p.stderr
+    op.child.expect("approved: dd")
+    op.child.expect(r"==DONE(\d+)")  # dd itself fails: /dev is not the operator's
+    op.close()
+
+
+def test_a_rule_override_denies_without_asking(broker, world):
+    target = victim(world, "shred")
+    open(f"{target}/f", "w").close()
+    op = Operator(broker)
+    out, status = op.run(f"shred -u {target}/f")
+    assert status != 0 and "refused: shred" in out
+    assert os.path.exists(f"{target}/f")
+    assert broker.pending() == []
+    op.close()
+
+
+def test_lock_ends_a_running_command_and_refuses_new_sessions(broker):
+    op = Operator(broker)
+    op.send("sleep 300")
+    time.sleep(0.5)
+    session = only_session(broker)
+    started = time.monotonic()
+    p = broker.console(ESCORT, "lock", OPERATOR, "--reason", "left the company")
+    assert p.returncode == 0, p.stderr
+    op.child.expect("locked by " + ESCORT)
+    op.child.expect(pexpect.EOF, timeout=10)
+    ended = time.monotonic() - started
+    print(f"lock to session end: {ended:.3f}s")
+    assert ended < 2.0  # the issue asks for one second; scheduling noise allowed for
+    op.child.close()
+    assert op.child.exitstatus != 0 or op.child.signalstatus
+    again = Operator(broker, expect_prompt=False)
+    again.child.expect("locked by " + ESCORT + ": left the company")
+    again.child.expect(pexpect.EOF)
+    locks = of_type(events(broker.session_log(session)), "lock")
+    assert locks and locks[0]["reason"] == "left the company" and locks[0]["by"] == ESCORT
+    assert broker.console(ESCORT, "unlock", OPERATOR).returncode == 0
+    op = Operator(broker)
+    op.close()
+
+
+def test_terminate_ends_one_session(broker):
+    op = Operator(broker)
+    session = only_session(broker)
+    p = broker.console(ESCORT, "terminate", session, "--note", "enough")
+    assert p.returncode == 0, p.stderr
+    op.child.expect("ended by " + ESCORT)
+    op.child.expect(pexpect.EOF, timeout=10)
+
+
+def test_broker_killed_and_restarted_mid_session(broker, world):
+    target = victim(world, "restart")
+    op = Operator(broker)
+    out, _ = op.run("echo before-$((1+1))")
+    session = only_session(broker)
+    broker.kill()
+    # escortd is gone: everyday work goes on under the cached policy, what
+    # needs approval is refused, the recording is spooled.
+    out, status = op.run("ls / >/dev/null; echo during-$((2+2))")
+    assert "during-4" in out and status == 0
+    out, status = op.run(f"rm -rf {target}/inner")
+    assert status != 0 and "escortd is not reachable" in out
+    assert os.path.isdir(f"{target}/inner")
+    broker.start()
+    deadline = time.time() + 15
+    while time.time() < deadline and not any(s["live"] for s in broker.sessions()):
+        time.sleep(0.2)
+    assert any(s["id"] == session and s["live"] for s in broker.sessions())
+    out, _ = op.run("echo after-$((3+3))")
+    op.close()
+    log = broker.session_log(session)
+    v = broker.verify(log)
+    assert v.returncode == 0, v.stdout + v.stderr
+    output = "".join(e.get("data", "") for e in of_type(events(log), "output"))
+    for marker in ("before-2", "during-4", "after-6"):
+        assert marker in output, marker
+    assert of_type(events(log), "session-end")
+
+
+def test_session_host_killed_nothing_new_runs(broker, world):
+    marker = os.path.join(world, "work", "late-marker")
+    op = Operator(broker)
+    op.run(f"(trap '' HUP; sleep 2; touch {marker}) >/dev/null 2>&1 &")
+    session = only_session(broker)
+    host = subprocess.run(["pgrep", "-u", OPERATOR, "-f", "escort run --socket"],
+                          capture_output=True, text=True).stdout.split()
+    for pid in host:
+        os.kill(int(pid), signal.SIGKILL)
+    time.sleep(3)
+    assert not os.path.exists(marker)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        state = [s for s in broker.sessions() if s["id"] == session]
+        if state and not state[0]["live"]:
+            break
+        time.sleep(0.2)
+    assert state and not state[0]["live"]
+    op.child.close(force=True)
+
+
+def test_an_account_in_no_role_cannot_start_a_session(broker):
+    op = Operator(broker, user=OUTSIDER, expect_prompt=False)
+    op.child.expect("is not an operator in escortd's configuration")
+    op.child.expect(pexpect.EOF)
+
+
+def raw_connection(broker):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(5)
+    s.connect(broker.socket)
+    return s
+
+
+def closed_by_broker(s):
+    try:
+        while True:
+            data = s.recv(65536)
+            if not data:
+                return True
+    except (ConnectionResetError, socket.timeout):
+        return False
+
+
+@pytest.mark.parametrize("payload", [
+    b"GET / HTTP/1.1\r\n\r\n",                                     # not a frame
+    b"ES\x00\x07" + struct.pack(">I", 2),                           # another version
+    b"ES\x00\x01" + struct.pack(">I", 100 << 20),                   # oversized
+    b"ES\x00\x01" + struct.pack(">I", 5) + b"\xff\xff\xff\xff\xff",  # does not decode
+    b"ES\x00\x01" + struct.pack(">I", 4) + b"\x1a\x02\x08\x01",      # a record before hello
+])
+def test_malformed_frames_close_the_connection_and_escortd_lives(broker, payload):
+    s = raw_connection(broker)
+    s.sendall(payload)
+    assert closed_by_broker(s)
+    s.close()
+    assert broker.proc.poll() is None
+    assert broker.console(ESCORT, "sessions").returncode == 0
+    assert "closed:" in broker.log() or "not expected" in broker.log()
+
+
+def test_a_bad_configuration_is_refused_with_file_and_line(world):
+    path = os.path.join(world, "bad.yaml")
+    with open(path, "w") as f:
+        f.write("operators: [a]\nescorts:\n  carol: hgh\n")
+    p = subprocess.run([escortd_bin(), "--config", path, "--state",
+                        os.path.join(world, "bad-state")], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode == 2
+    assert f"{path}:3:" in p.stderr and "'hgh'" in p.stderr
+
+
+def test_watch_shows_the_screen_safely_and_approves(broker, world):
+    target = victim(world, "watched")
+    op = Operator(broker)
+    # The title text is assembled by the shell so that only the escape
+    # sequence itself, never the typed line, could carry "PWNED".
+    op.run(r"printf 'visible-\033]0;%s\007text\033[31m-red\n' PW''NED-TITLE")
+    watch = pexpect.spawn("runuser", ["-u", ESCORT, "--", os.path.join(broker.base, "escort"),
+                                      "watch", "--socket", broker.socket],
+                          env=dict(os.environ, TERM="xterm"), timeout=15,
+                          dimensions=(50, 160))
+    watch.expect("visible-text-red")
+    seen = watch.before + watch.after
+    assert b"PWNED" not in seen and b"\x1b]0;" not in seen
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    watch.expect("HIGH RISK")
+    watch.expect_exact(b"[2] " + target.encode() + b"/inner")
+    watch.send("a")
+    op.child.expect("approved: rm")
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0"
+    watch.send("q")
+    watch.expect(pexpect.EOF)
+    op.close()

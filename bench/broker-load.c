@@ -1,0 +1,167 @@
+/* 200 (or N) session hosts on one escortd, each asking decisions for
+ * auto-allowed execs one after another; prints the decision latency
+ * percentiles and escortd's memory per session.
+ *   broker-load SOCKET ESCORTD_PID SESSIONS REQUESTS_PER_SESSION */
+#include "proto/frame.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+struct host {
+	int fd;
+	struct buf in;
+	uint64_t sent_ns;
+	unsigned done;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static long rss_kib(int pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static int hello(struct host *h, const char *path, struct error *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	Escort__Hello hl = ESCORT__HELLO__INIT;
+	Escort__SessionMeta m = ESCORT__SESSION_META__INIT;
+	Frame f = ESCORT__FRAME__INIT, *w;
+	char *argv[] = {"bash", NULL};
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	h->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return error_errno(err, "connect %s", path);
+	hl.role = "session";
+	m.n_argv = 1;
+	m.argv = argv;
+	m.cols = 80;
+	m.rows = 24;
+	hl.meta = &m;
+	f.body_case = ESCORT__FRAME__BODY_HELLO;
+	f.hello = &hl;
+	if (frame_write_fd(h->fd, &f, err) < 0 || frame_read_fd(h->fd, &h->in, &w, 10000, err) < 0)
+		return -1;
+	int ok = w->body_case == ESCORT__FRAME__BODY_WELCOME && w->welcome->accepted;
+	frame_free(w);
+	return ok ? 0 : error_set(err, "escortd refused the session");
+}
+
+static void ask(struct host *h, uint64_t id)
+{
+	static char *argv[] = {"ls", "-l", "/tmp", NULL};
+	Escort__ExecRequest r = ESCORT__EXEC_REQUEST__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+	struct error err;
+
+	r.ask_id = id;
+	r.pid = 1234;
+	r.n_argv = r.n_rated_argv = 3;
+	r.argv = r.rated_argv = argv;
+	r.cwd = "/tmp";
+	r.path = "/usr/bin/ls";
+	r.program = "ls";
+	r.identity = "system: /usr/bin/ls";
+	r.trust = "system";
+	r.level = 0;
+	f.body_case = ESCORT__FRAME__BODY_EXEC_REQUEST;
+	f.exec_request = &r;
+	h->sent_ns = now_ns();
+	if (frame_write_fd(h->fd, &f, &err) < 0) {
+		fprintf(stderr, "broker-load: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static int cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 5) {
+		fprintf(stderr, "usage: broker-load SOCKET ESCORTD_PID SESSIONS REQUESTS\n");
+		return 2;
+	}
+	int pid = atoi(argv[2]);
+	unsigned n = (unsigned)atoi(argv[3]), per = (unsigned)atoi(argv[4]), finished = 0;
+	struct host *hosts = calloc(n, sizeof(*hosts));
+	struct pollfd *pfd = calloc(n, sizeof(*pfd));
+	uint64_t *lat = calloc((size_t)n * per, sizeof(*lat));
+	size_t nlat = 0;
+	struct error err;
+	long before = rss_kib(pid);
+
+	for (unsigned i = 0; i < n; i++)
+		if (hello(&hosts[i], argv[1], &err) < 0) {
+			fprintf(stderr, "broker-load: session %u: %s\n", i, err.msg);
+			return 1;
+		}
+	long after = rss_kib(pid);
+	uint64_t start = now_ns();
+	for (unsigned i = 0; i < n; i++)
+		ask(&hosts[i], 1);
+	while (finished < n) {
+		for (unsigned i = 0; i < n; i++)
+			pfd[i] = (struct pollfd){hosts[i].fd, POLLIN, 0};
+		if (poll(pfd, n, 10000) <= 0) {
+			fprintf(stderr, "broker-load: escortd stopped answering\n");
+			return 1;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			Frame *f;
+			if (frame_read_fd(hosts[i].fd, &hosts[i].in, &f, 0, &err) < 0)
+				continue;
+			if (f->body_case == ESCORT__FRAME__BODY_DECISION) {
+				if (f->decision->action != 0) {
+					fprintf(stderr, "broker-load: not allowed: %s\n",
+						f->decision->reason);
+					return 1;
+				}
+				lat[nlat++] = now_ns() - hosts[i].sent_ns;
+				if (++hosts[i].done == per)
+					finished++;
+				else
+					ask(&hosts[i], hosts[i].done + 1);
+			}
+			frame_free(f);
+		}
+	}
+	double seconds = (double)(now_ns() - start) / 1e9;
+	long loaded = rss_kib(pid);
+	qsort(lat, nlat, sizeof(*lat), cmp);
+	printf("sessions=%u decisions=%zu seconds=%.2f per_second=%.0f p50_us=%.1f p99_us=%.1f "
+	       "max_us=%.1f rss_before_kib=%ld rss_sessions_kib=%ld rss_loaded_kib=%ld "
+	       "kib_per_session=%.1f\n",
+	       n, nlat, seconds, (double)nlat / seconds, (double)lat[nlat / 2] / 1e3,
+	       (double)lat[nlat * 99 / 100] / 1e3, (double)lat[nlat - 1] / 1e3, before, after,
+	       loaded, (double)(loaded - before) / n);
+	return 0;
+}

@@ -40,7 +40,8 @@ static void ask_confirmation(const char *socket, uint64_t id, char *out, size_t 
 		const Escort__PendingInfo *p = reply->reply->pending[i];
 		if (p->id != id || p->level < 4)
 			continue;
-		fprintf(stderr, "approval %llu is CRITICAL. Type the program's name (%s) to approve: ",
+		fprintf(stderr,
+			"approval %llu is CRITICAL. Type the program's name (%s) to approve: ",
 			(unsigned long long)id, p->program);
 		if (fgets(out, (int)size, stdin))
 			out[strcspn(out, "\n")] = '\0';
@@ -51,7 +52,7 @@ static void ask_confirmation(const char *socket, uint64_t id, char *out, size_t 
 static int answer(int argc, char **argv, const char *verb)
 {
 	static const struct option options[] = {
-	    {"scope", required_argument, NULL, 's'}, {"note", required_argument, NULL, 'n'},
+	    {"scope", required_argument, NULL, 's'},   {"note", required_argument, NULL, 'n'},
 	    {"confirm", required_argument, NULL, 'c'}, {"socket", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},	       {0}};
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
@@ -67,7 +68,8 @@ static int answer(int argc, char **argv, const char *verb)
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (opt == 's' && strcmp(verb, "approve") == 0) {
 			if (approval_scope_parse(optarg, &scope) < 0) {
-				fprintf(stderr, "escort approve: the scope is once, tree or session\n");
+				fprintf(stderr,
+					"escort approve: the scope is once, tree or session\n");
 				return EXIT_USAGE;
 			}
 		} else if (opt == 'n')

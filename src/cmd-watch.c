@@ -149,19 +149,29 @@ static void line(struct buf *out, const char *text, unsigned cols)
 	buf_append_str(out, "\x1b[K\r\n");
 }
 
+/* A heading: the style wraps exactly the visible, truncated text. */
+static void heading(struct buf *out, const char *style, const char *text, unsigned cols)
+{
+	size_t n = strlen(text);
+
+	buf_append_str(out, style);
+	buf_append(out, text, n < cols ? n : cols);
+	buf_append_str(out, "\x1b[0m\x1b[K\r\n");
+}
+
 static void draw_sessions(struct watch *w, struct buf *out, unsigned *used)
 {
 	struct buf b = {0};
 	size_t n = w->sessions ? w->sessions->reply->n_sessions : 0;
 
-	line(out, "\x1b[1mSESSIONS\x1b[0m  (n/p: select)", w->cols + 8);
+	heading(out, "\x1b[1m", "SESSIONS  (n/p: select)", w->cols);
 	(*used)++;
 	for (size_t i = 0; i < n && i < 8; i++) {
 		const Escort__SessionInfo *s = w->sessions->reply->sessions[i];
 		buf_reset(&b);
-		buf_printf(&b, "%s %s  %-12s %-5s pending %llu  ",
-			   i == w->selected % n ? ">" : " ", s->id, s->operator_,
-			   s->live ? "live" : "away", (unsigned long long)s->pending);
+		buf_printf(&b, "%s %s  %-12s %-5s pending %llu  ", i == w->selected % n ? ">" : " ",
+			   s->id, s->operator_, s->live ? "live" : "away",
+			   (unsigned long long)s->pending);
 		for (size_t k = 0; k < s->n_argv; k++) {
 			if (k)
 				buf_putc(&b, ' ');
@@ -187,9 +197,9 @@ static void draw_screen(struct watch *w, struct buf *out, unsigned *used, unsign
 	unsigned last = cursor > budget ? cursor : (budget < rows ? budget : rows);
 	unsigned first = last > budget ? last - budget : 0;
 
-	snprintf(title, sizeof(title), "\x1b[1mSCREEN\x1b[0m of %s",
+	snprintf(title, sizeof(title), "SCREEN of %s",
 		 w->following[0] ? w->following : "(no session)");
-	line(out, title, w->cols + 8);
+	heading(out, "\x1b[1m", title, w->cols);
 	(*used)++;
 	for (unsigned r = first; r < last; r++) {
 		buf_reset(&b);
@@ -207,9 +217,8 @@ static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
 	struct buf b = {0};
 	char head[120];
 
-	snprintf(head, sizeof(head),
-		 "\x1b[1mPENDING\x1b[0m %zu  (TAB: next, a: approve, d: deny)", n);
-	line(out, head, w->cols + 8);
+	snprintf(head, sizeof(head), "PENDING %zu  (TAB: next, a: approve, d: deny)", n);
+	heading(out, "\x1b[1m", head, w->cols);
 	(*used)++;
 	if (n == 0) {
 		line(out, "  nothing waits for approval", w->cols);
@@ -237,9 +246,8 @@ static void draw(struct watch *w)
 	terminal_size(w);
 	buf_append_str(&out, "\x1b[H");
 	snprintf(head, sizeof(head),
-		 "\x1b[7m escort watch - %s   t: terminate  l: lock operator  q: quit \x1b[0m",
-		 w->c.account);
-	line(&out, head, w->cols + 8);
+		 " escort watch - %s   t: terminate  l: lock operator  q: quit ", w->c.account);
+	heading(&out, "\x1b[7m", head, w->cols);
 	draw_sessions(w, &out, &used);
 	unsigned screen_budget = w->rows > used + 18 ? w->rows - used - 18 : 4;
 	draw_screen(w, &out, &used, screen_budget);
@@ -249,7 +257,8 @@ static void draw(struct watch *w)
 	if (w->prompting)
 		buf_printf(&out, "%s %s", w->prompt, w->input);
 	else
-		buf_append(&out, w->status, strlen(w->status) < w->cols ? strlen(w->status) : w->cols);
+		buf_append(&out, w->status,
+			   strlen(w->status) < w->cols ? strlen(w->status) : w->cols);
 	(void)!write(STDOUT_FILENO, out.data, out.len);
 	buf_free(&out);
 }
@@ -307,15 +316,16 @@ static void key(struct watch *w, unsigned char k)
 	if (k == 'q')
 		w->quit = 1;
 	else if (k == 'n' || k == 'p') {
-		w->selected += k == 'n' ? 1 : (w->sessions ? w->sessions->reply->n_sessions - 1 : 0);
+		w->selected +=
+		    k == 'n' ? 1 : (w->sessions ? w->sessions->reply->n_sessions - 1 : 0);
 		follow_selected(w);
 	} else if (k == '\t')
 		w->selected_pending++;
 	else if (k == 'a' && p) {
 		if (p->level >= 4) {
 			snprintf(text, sizeof(text),
-				 "CRITICAL: type the program's name (%s) to approve %llu:", p->program,
-				 (unsigned long long)p->id);
+				 "CRITICAL: type the program's name (%s) to approve %llu:",
+				 p->program, (unsigned long long)p->id);
 			start_prompt(w, "approve", p->id, text);
 		} else {
 			request(w, "approve", p->id, NULL, NULL, NULL);
@@ -402,9 +412,8 @@ static int loop(struct watch *w)
 
 int cmd_watch(int argc, char **argv)
 {
-	static const struct option options[] = {{"socket", required_argument, NULL, 'S'},
-						{"help", no_argument, NULL, 'h'},
-						{0}};
+	static const struct option options[] = {
+	    {"socket", required_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'}, {0}};
 	static struct watch w;
 	const char *socket = NULL;
 	struct termios raw;
@@ -416,7 +425,8 @@ int cmd_watch(int argc, char **argv)
 		if (opt == 'S')
 			socket = optarg;
 		else {
-			fputs("usage: escort watch [--socket PATH]\n", opt == 'h' ? stdout : stderr);
+			fputs("usage: escort watch [--socket PATH]\n",
+			      opt == 'h' ? stdout : stderr);
 			return opt == 'h' ? 0 : EXIT_USAGE;
 		}
 	}

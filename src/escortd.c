@@ -123,10 +123,11 @@ static int start_loop(struct broker *b, struct error *err)
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"config", required_argument, NULL, 'c'}, {"state", required_argument, NULL, 's'},
-	    {"socket", required_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
+	static const struct option options[] = {{"config", required_argument, NULL, 'c'},
+						{"state", required_argument, NULL, 's'},
+						{"socket", required_argument, NULL, 'S'},
+						{"help", no_argument, NULL, 'h'},
+						{NULL, 0, NULL, 0}};
 	static struct broker b;
 	const char *config = NULL, *socket_path = NULL;
 	struct error err;

@@ -35,8 +35,9 @@ struct pending *pending_add(struct broker *b, struct live_session *s, Escort__Pe
 {
 	struct pending *p = calloc(1, sizeof(*p));
 	char *argv = argv_json(info);
-	struct store_approval a = {s->id,	  s->op,	  s->host,	 argv, info->cwd,
-				   info->identity, info->summary, ask_id, (int)info->level};
+	struct store_approval a = {s->id,	  s->op,     s->host,
+				   argv,	  info->cwd, info->identity,
+				   info->summary, ask_id,    (int)info->level};
 	struct error err;
 
 	if (p == NULL)
@@ -177,7 +178,8 @@ int approve_check(struct broker *b, const struct conn *c, const struct pending *
 			 c->account, level_name(who->clearance), level_name(level));
 		return -1;
 	}
-	if (level == LEVEL_CRITICAL && (confirm == NULL || strcmp(confirm, p->info->program) != 0)) {
+	if (level == LEVEL_CRITICAL &&
+	    (confirm == NULL || strcmp(confirm, p->info->program) != 0)) {
 		snprintf(why, size,
 			 "a critical command needs a typed confirmation: type the program's name "
 			 "(%s)",

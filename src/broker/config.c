@@ -60,8 +60,7 @@ static yaml_node_t *node(struct loader *ld, int id)
 typedef int (*pair_fn)(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
 		       void *arg);
 
-static int each_pair(struct loader *ld, yaml_node_t *map, const char *what, pair_fn fn,
-		     void *arg)
+static int each_pair(struct loader *ld, yaml_node_t *map, const char *what, pair_fn fn, void *arg)
 {
 	if (map == NULL || map->type != YAML_MAPPING_NODE)
 		return fail(ld, map, "'%s' must be a mapping", what);
@@ -77,8 +76,7 @@ static int each_pair(struct loader *ld, yaml_node_t *map, const char *what, pair
 	return 0;
 }
 
-static int copy_name(struct loader *ld, const yaml_node_t *n, char *dst, size_t size,
-		     const char *s)
+static int copy_name(struct loader *ld, const yaml_node_t *n, char *dst, size_t size, const char *s)
 {
 	if (s == NULL || s[0] == '\0' || strlen(s) >= size)
 		return fail(ld, n, "'%s' is not a usable name", s ? s : "");
@@ -109,8 +107,9 @@ static struct person *person_for(struct loader *ld, const yaml_node_t *n, const 
 static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char *key)
 {
 	if (scalar(n) != NULL)
-		return person_for(ld, n, scalar(n)) ? (person_for(ld, n, scalar(n))->roles |= role, 0)
-						    : -1;
+		return person_for(ld, n, scalar(n))
+			   ? (person_for(ld, n, scalar(n))->roles |= role, 0)
+			   : -1;
 	if (n == NULL || n->type != YAML_SEQUENCE_NODE)
 		return fail(ld, n, "'%s' must be a name or a list of names", key);
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
@@ -136,10 +135,11 @@ static int add_escort(struct loader *ld, const char *name, yaml_node_t *k, yaml_
 	if (p == NULL)
 		return -1;
 	if (level < 0)
-		return fail(ld, v,
-			    "an escort's clearance must be info, low, medium, high or critical, not "
-			    "'%s'",
-			    scalar(v) ? scalar(v) : "(not a word)");
+		return fail(
+		    ld, v,
+		    "an escort's clearance must be info, low, medium, high or critical, not "
+		    "'%s'",
+		    scalar(v) ? scalar(v) : "(not a word)");
 	p->roles |= ROLE_ESCORT;
 	p->clearance = level;
 	return 0;
@@ -182,8 +182,7 @@ static int add_override(struct loader *ld, const char *name, yaml_node_t *k, yam
 	return each_pair(ld, v, name, set_level_action, o->actions);
 }
 
-static int add_rule(struct loader *ld, const char *rule, yaml_node_t *k, yaml_node_t *v,
-		    void *arg)
+static int add_rule(struct loader *ld, const char *rule, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct broker_config *c = ld->c;
 	struct rule_override *grown = realloc(c->rules, (c->n_rules + 1) * sizeof(*grown));
@@ -202,8 +201,7 @@ static int add_rule(struct loader *ld, const char *rule, yaml_node_t *k, yaml_no
 	return 0;
 }
 
-static int policy_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
-		      void *arg)
+static int policy_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	(void)arg;
 	if (strcmp(key, "levels") == 0)

@@ -3,14 +3,16 @@
  * policy applied, and either answered at once or put before the escorts. */
 #include "broker.h"
 
+#include "proto/text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PENDING_PER_SESSION 32
 
-static void answer(struct conn *c, uint64_t ask_id, int action, const char *by,
-		   const char *reason, uint64_t approval)
+static void answer(struct conn *c, uint64_t ask_id, int action, const char *by, const char *reason,
+		   uint64_t approval)
 {
 	Escort__Decision d = ESCORT__DECISION__INIT;
 	Frame f = ESCORT__FRAME__INIT;
@@ -43,8 +45,7 @@ static int rate(struct broker *b, Escort__ExecRequest *r, struct risk_report *ow
 	return level;
 }
 
-static const char **rule_ids(const Escort__ExecRequest *r, const struct risk_report *own,
-			     size_t *n)
+static const char **rule_ids(const Escort__ExecRequest *r, const struct risk_report *own, size_t *n)
 {
 	const char **ids = calloc(r->n_findings + own->n + 1, sizeof(char *));
 
@@ -68,7 +69,7 @@ static int reported(const Escort__ExecRequest *r, const char *rule)
 
 /* The broker's findings the session host did not report already. */
 static Escort__Finding **own_findings(const Escort__ExecRequest *r, const struct risk_report *own,
-				      size_t *n)
+				      struct text_arena *t, size_t *n)
 {
 	Escort__Finding **out = calloc(own->n + 1, sizeof(*out));
 
@@ -82,9 +83,9 @@ static Escort__Finding **own_findings(const Escort__ExecRequest *r, const struct
 		if (out[i] == NULL)
 			abort();
 		escort__finding__init(out[*n]);
-		out[*n]->rule = own->findings[i].rule;
+		out[*n]->rule = text_utf8(t, own->findings[i].rule);
 		out[*n]->level = (uint32_t)own->findings[i].level;
-		out[*n]->text = own->findings[i].explain;
+		out[*n]->text = text_utf8(t, own->findings[i].explain);
 		(*n)++;
 	}
 	return out;
@@ -96,7 +97,8 @@ static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecReq
 {
 	Escort__PendingInfo pi = ESCORT__PENDING_INFO__INIT;
 	size_t n_own, packed_len;
-	Escort__Finding **mine = own_findings(r, own, &n_own);
+	struct text_arena t = {0};
+	Escort__Finding **mine = own_findings(r, own, &t, &n_own);
 	Escort__Finding **all = calloc(n_own + r->n_findings + 1, sizeof(*all));
 
 	if (all == NULL)
@@ -112,7 +114,8 @@ static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecReq
 	pi.identity = r->identity;
 	pi.program = r->program;
 	pi.level = (uint32_t)level;
-	pi.summary = own->n && own->level >= (int)r->level ? own->summary : r->summary;
+	pi.summary =
+	    own->n && own->level >= (int)r->level ? text_utf8(&t, own->summary) : r->summary;
 	pi.n_findings = r->n_findings + n_own;
 	pi.findings = all;
 	pi.script = r->script;
@@ -131,6 +134,7 @@ static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecReq
 		free(mine[i]);
 	free(mine);
 	free(all);
+	text_arena_free(&t);
 	return copy;
 }
 
@@ -155,8 +159,8 @@ void exec_request(struct conn *c, Escort__ExecRequest *r)
 		snprintf(reason, sizeof(reason), "%s risk: the policy says %s", level_name(level),
 			 policy_action_name(action));
 	}
-	if (store_decision(b->store, s->id, r->ask_id, policy_action_name(action), "policy",
-			   level, &err) < 0)
+	if (store_decision(b->store, s->id, r->ask_id, policy_action_name(action), "policy", level,
+			   &err) < 0)
 		broker_log("%s", err.msg);
 	if (action != ACTION_ASK) {
 		answer(c, r->ask_id, action, "policy", reason, 0);
@@ -166,7 +170,8 @@ void exec_request(struct conn *c, Escort__ExecRequest *r)
 		if (p == NULL) {
 			if (info)
 				escort__pending_info__free_unpacked(info, NULL);
-			answer(c, r->ask_id, ACTION_DENY, "escortd", "cannot queue the approval", 0);
+			answer(c, r->ask_id, ACTION_DENY, "escortd", "cannot queue the approval",
+			       0);
 		} else {
 			answer(c, r->ask_id, ACTION_ASK, "policy", reason, (uint64_t)p->id);
 		}

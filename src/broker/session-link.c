@@ -418,7 +418,8 @@ void sessions_tick(struct broker *b)
 		next = s->next;
 		ack_durable(b, s);
 		if (s->conn == NULL && now - s->away_since > AWAY_LIMIT_S) {
-			struct session_result r = {.exit_status = -1, .reason = "session-host-gone"};
+			struct session_result r = {.exit_status = -1,
+						   .reason = "session-host-gone"};
 			finish_live(b, s, &r);
 		}
 	}

@@ -1,8 +1,8 @@
 #include "store.h"
 
 #include <limits.h>
-#include <stdarg.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +82,8 @@ static int run(struct store *s, struct error *err, const char *what, const char 
 	va_start(ap, types);
 	for (int i = 0; types[i]; i++) {
 		if (types[i] == 's')
-			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1,
+					  SQLITE_TRANSIENT);
 		else
 			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
 	}
@@ -110,8 +111,8 @@ int store_session_start(struct store *s, const struct store_session *ss, struct 
 
 int store_session_acked(struct store *s, const char *id, uint64_t seq, struct error *err)
 {
-	return run(s, err, "record an acknowledgement", "UPDATE sessions SET acked = ? WHERE id = ?",
-		   "is", (int64_t)seq, id);
+	return run(s, err, "record an acknowledgement",
+		   "UPDATE sessions SET acked = ? WHERE id = ?", "is", (int64_t)seq, id);
 }
 
 int store_session_end(struct store *s, const char *id, const char *reason, struct error *err)
@@ -154,10 +155,11 @@ int store_session_find(struct store *s, const char *id, char *op, size_t op_size
 int64_t store_approval_add(struct store *s, const struct store_approval *a, struct error *err)
 {
 	if (run(s, err, "record an approval request",
-		"INSERT INTO approvals (session, ask_id, operator, host, argv, cwd, identity, level,"
+		"INSERT INTO approvals (session, ask_id, operator, host, argv, cwd, identity, "
+		"level,"
 		" summary, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		"sisssssisi", a->session, (int64_t)a->ask_id, a->op, a->host, a->argv_json,
-		a->cwd, a->identity, (int64_t)a->level, a->summary, now()) < 0)
+		"sisssssisi", a->session, (int64_t)a->ask_id, a->op, a->host, a->argv_json, a->cwd,
+		a->identity, (int64_t)a->level, a->summary, now()) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -165,10 +167,11 @@ int64_t store_approval_add(struct store *s, const struct store_approval *a, stru
 int store_approval_close(struct store *s, int64_t id, const char *state, const char *by,
 			 const char *scope, const char *note, struct error *err)
 {
-	return run(s, err, "record an answer",
-		   "UPDATE approvals SET state = ?, decided_by = ?, scope = ?, note = ?, decided = ?"
-		   " WHERE id = ?",
-		   "ssssii", state, by, scope, note, now(), id);
+	return run(
+	    s, err, "record an answer",
+	    "UPDATE approvals SET state = ?, decided_by = ?, scope = ?, note = ?, decided = ?"
+	    " WHERE id = ?",
+	    "ssssii", state, by, scope, note, now(), id);
 }
 
 int store_approvals_abandon(struct store *s, struct error *err)
@@ -191,8 +194,8 @@ int store_lock(struct store *s, const char *user, const char *reason, const char
 	       struct error *err)
 {
 	return run(s, err, "record a lock",
-		   "INSERT OR REPLACE INTO locks (user, reason, by, at) VALUES (?, ?, ?, ?)", "sssi",
-		   user, reason, by, now());
+		   "INSERT OR REPLACE INTO locks (user, reason, by, at) VALUES (?, ?, ?, ?)",
+		   "sssi", user, reason, by, now());
 }
 
 int store_unlock(struct store *s, const char *user, struct error *err)

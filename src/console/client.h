@@ -20,8 +20,6 @@ Frame *console_ask(struct console *c, const Escort__ConsoleRequest *q, struct er
 /* Sends q without waiting (watch reads the answers in its own loop). */
 int console_send(struct console *c, const Escort__ConsoleRequest *q, struct error *err);
 
-
-
 /* Opens, asks q, and on failure prints "escort NAME: why" and returns 1
  * (escortd refused) or 3 (escortd unreachable); 0 with *reply on success. */
 int console_request_once(const char *name, const char *socket, const Escort__ConsoleRequest *q,

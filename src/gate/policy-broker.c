@@ -6,6 +6,7 @@
 
 #include "exec-check.h"
 #include "gate.h"
+#include "proto/text.h"
 #include "session/broker-link.h"
 
 #include <stdio.h>
@@ -107,6 +108,7 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	Escort__Finding *findings = calloc(rep->n + 1, sizeof(*findings));
 	Escort__Finding **fp = calloc(rep->n + 1, sizeof(*fp));
 	char *env[ENV_COUNT], sha[65], anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX];
+	struct text_arena t = {0};
 	int rc;
 
 	if (findings == NULL || fp == NULL)
@@ -114,34 +116,35 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	r.ask_id = ask_id;
 	r.pid = f->req->pid;
 	r.n_argv = count(f->req->argv);
-	r.argv = f->req->argv;
+	r.argv = text_utf8_all(&t, f->req->argv, r.n_argv);
 	r.n_rated_argv = count(f->prog->argv);
-	r.rated_argv = f->prog->argv;
-	r.cwd = (char *)f->req->cwd;
-	r.path = (char *)f->req->path;
-	r.program = (char *)f->prog->name;
-	r.identity = (char *)f->prog->note;
+	r.rated_argv = text_utf8_all(&t, f->prog->argv, r.n_rated_argv);
+	r.cwd = text_utf8(&t, f->req->cwd);
+	r.path = text_utf8(&t, f->req->path);
+	r.program = text_utf8(&t, f->prog->name);
+	r.identity = text_utf8(&t, f->prog->note);
 	r.trust = (char *)program_trust_name(f->prog->trust);
 	r.sha256 = hex(f->prog->id.sha256, sizeof(f->prog->id.sha256), sha);
-	r.script = f->prog->script_text ? f->prog->script_text : "";
+	r.script = text_utf8(&t, f->prog->script_text);
 	for (int k = 0; k < ENV_COUNT; k++)
 		if (f->req->env[k])
-			env[r.n_env++] = f->req->env[k];
+			env[r.n_env++] = text_utf8(&t, f->req->env[k]);
 	r.env = env;
 	r.level = (uint32_t)rep->level;
-	r.summary = rep->summary ? rep->summary : "";
+	r.summary = text_utf8(&t, rep->summary);
 	for (size_t i = 0; i < rep->n; i++) {
 		escort__finding__init(&findings[i]);
-		findings[i].rule = rep->findings[i].rule;
+		findings[i].rule = text_utf8(&t, rep->findings[i].rule);
 		findings[i].level = (uint32_t)rep->findings[i].level;
-		findings[i].text = rep->findings[i].explain ? rep->findings[i].explain : "";
+		findings[i].text = text_utf8(&t, rep->findings[i].explain);
 		fp[i] = &findings[i];
 	}
 	r.n_findings = rep->n;
 	r.findings = fp;
 	r.n_ancestry = ancestry(f->req->pid, anc, anc_ptrs);
-	r.ancestry = anc_ptrs;
+	r.ancestry = text_utf8_all(&t, anc_ptrs, r.n_ancestry);
 	rc = broker_link_ask(bp->link, &r);
+	text_arena_free(&t);
 	free(findings);
 	free(fp);
 	return rc;

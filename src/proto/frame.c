@@ -10,9 +10,14 @@ static const uint8_t magic[2] = {'E', 'S'};
 void frame_encode(const Frame *f, struct buf *out)
 {
 	size_t len = escort__frame__get_packed_size(f);
-	uint8_t head[FRAME_HEADER] = {magic[0],	      magic[1],		    0,
-				      FRAME_VERSION,  (uint8_t)(len >> 24), (uint8_t)(len >> 16),
-				      (uint8_t)(len >> 8), (uint8_t)len};
+	uint8_t head[FRAME_HEADER] = {magic[0],
+				      magic[1],
+				      0,
+				      FRAME_VERSION,
+				      (uint8_t)(len >> 24),
+				      (uint8_t)(len >> 16),
+				      (uint8_t)(len >> 8),
+				      (uint8_t)len};
 
 	buf_reserve(out, FRAME_HEADER + len);
 	buf_append(out, head, sizeof(head));
@@ -20,8 +25,7 @@ void frame_encode(const Frame *f, struct buf *out)
 	out->len += len;
 }
 
-int frame_parse(const uint8_t *data, size_t len, size_t *consumed, Frame **out,
-		struct error *err)
+int frame_parse(const uint8_t *data, size_t len, size_t *consumed, Frame **out, struct error *err)
 {
 	uint32_t size;
 	unsigned version;
@@ -35,11 +39,12 @@ int frame_parse(const uint8_t *data, size_t len, size_t *consumed, Frame **out,
 		return 0;
 	version = (unsigned)data[2] << 8 | data[3];
 	if (version != FRAME_VERSION)
-		return error_set(err, "protocol version %u is not spoken here (this is %u)", version,
-				 FRAME_VERSION);
+		return error_set(err, "protocol version %u is not spoken here (this is %u)",
+				 version, FRAME_VERSION);
 	size = (uint32_t)data[4] << 24 | (uint32_t)data[5] << 16 | (uint32_t)data[6] << 8 | data[7];
 	if (size > FRAME_MAX)
-		return error_set(err, "a frame of %u bytes is over the limit of %u", size, FRAME_MAX);
+		return error_set(err, "a frame of %u bytes is over the limit of %u", size,
+				 FRAME_MAX);
 	if (len - FRAME_HEADER < size)
 		return 0;
 	*out = escort__frame__unpack(NULL, size, data + FRAME_HEADER);

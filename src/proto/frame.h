@@ -25,8 +25,7 @@ void frame_encode(const Frame *f, struct buf *out);
 /* Looks at the start of data: 1 with *out (free with frame_free) and
  * *consumed set when a whole frame is there; 0 when more bytes are needed;
  * -1 with err when the bytes can never become a valid frame. */
-int frame_parse(const uint8_t *data, size_t len, size_t *consumed, Frame **out,
-		struct error *err);
+int frame_parse(const uint8_t *data, size_t len, size_t *consumed, Frame **out, struct error *err);
 
 void frame_free(Frame *f);
 

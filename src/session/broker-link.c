@@ -1,6 +1,7 @@
 #include "broker-link.h"
 
 #include "log/record.h"
+#include "proto/text.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -75,36 +76,38 @@ static int dial(const char *path, struct error *err)
 	return fd;
 }
 
-static int send_hello(int fd, const struct session_meta *m, const char *resume,
-		      struct error *err)
+static int send_hello(int fd, const struct session_meta *m, const char *resume, struct error *err)
 {
 	Escort__Hello h = ESCORT__HELLO__INIT;
 	Escort__SessionMeta sm = ESCORT__SESSION_META__INIT;
 	Frame f = ESCORT__FRAME__INIT;
+	struct text_arena t = {0};
 	size_t argc = 0;
+	int rc;
 
 	h.role = "session";
 	h.resume_session = (char *)(resume ? resume : "");
 	if (m) {
 		while (m->argv[argc])
 			argc++;
-		sm.host = (char *)(m->host ? m->host : "");
-		sm.tty = (char *)(m->tty ? m->tty : "");
-		sm.pty = (char *)(m->pty ? m->pty : "");
-		sm.term = (char *)(m->term ? m->term : "");
-		sm.origin = (char *)(m->origin ? m->origin : "");
+		sm.host = text_utf8(&t, m->host);
+		sm.tty = text_utf8(&t, m->tty);
+		sm.pty = text_utf8(&t, m->pty);
+		sm.term = text_utf8(&t, m->term);
+		sm.origin = text_utf8(&t, m->origin);
 		sm.n_argv = argc;
-		sm.argv = (char **)m->argv;
-		sm.ssh_connection = (char *)(m->ssh_connection ? m->ssh_connection : "");
-		sm.ssh_original_command =
-		    (char *)(m->ssh_original_command ? m->ssh_original_command : "");
+		sm.argv = text_utf8_all(&t, m->argv, argc);
+		sm.ssh_connection = text_utf8(&t, m->ssh_connection);
+		sm.ssh_original_command = text_utf8(&t, m->ssh_original_command);
 		sm.cols = m->cols;
 		sm.rows = m->rows;
 		h.meta = &sm;
 	}
 	f.body_case = ESCORT__FRAME__BODY_HELLO;
 	f.hello = &h;
-	return frame_write_fd(fd, &f, err);
+	rc = frame_write_fd(fd, &f, err);
+	text_arena_free(&t);
+	return rc;
 }
 
 static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
@@ -383,8 +386,9 @@ static void lose(struct broker_link *l, const char *why)
 	bufferevent_free(l->bev);
 	l->bev = NULL;
 	if (l->up && !l->resuming)
-		fprintf(stderr, "\r\nescort: lost escortd (%s): commands that need approval are "
-				"refused until it is back\r\n",
+		fprintf(stderr,
+			"\r\nescort: lost escortd (%s): commands that need approval are "
+			"refused until it is back\r\n",
 			why);
 	l->up = 0;
 	l->resuming = 0;
@@ -462,11 +466,12 @@ void broker_link_finish(struct broker_link *l, const struct session_result *r)
 	Escort__SessionEnd e = ESCORT__SESSION_END__INIT;
 	struct timeval wait = {FINISH_WAIT_S, 0};
 	Frame f = ESCORT__FRAME__INIT;
+	struct text_arena t = {0};
 
 	e.exit_status = r->exit_status;
 	e.signal = r->signal;
-	e.reason = (char *)(r->reason ? r->reason : "exit");
-	e.error = (char *)(r->error ? r->error : "");
+	e.reason = text_utf8(&t, r->reason ? r->reason : "exit");
+	e.error = text_utf8(&t, r->error);
 	e.execs = r->execs;
 	e.allowed = r->allowed;
 	e.denied = r->denied;
@@ -493,11 +498,12 @@ void broker_link_finish(struct broker_link *l, const struct session_result *r)
 			event_base_loop(l->base, EVLOOP_ONCE);
 		}
 	}
+	text_arena_free(&t);
 	if (!l->end_acked)
 		fprintf(stderr,
-			"escort: escortd did not acknowledge the last %zu records of session %s; "
-			"they are in this host's own log\n",
-			l->n_spool, l->session);
+			"escort: escortd did not confirm the end of session %s (%zu records "
+			"unconfirmed); this host's own log has the whole session\n",
+			l->session, l->n_spool);
 }
 
 void broker_link_free(struct broker_link *l)

@@ -60,7 +60,6 @@ struct relay {
 	int ending;	      /* the session is being ended from our side */
 	int end_status;
 	int slave_gone;
-	char error[512];
 };
 
 static uint8_t io_buffer[IO_CHUNK];
@@ -289,8 +288,10 @@ static void begin_end(struct relay *r, int status, const char *reason, const cha
 	r->end_status = status;
 	r->result->reason = reason;
 	if (message != NULL) {
-		snprintf(r->error, sizeof(r->error), "%s", message);
-		r->result->error = r->error;
+		/* The result outlives the relay: the message must too. */
+		static char message_kept[512];
+		snprintf(message_kept, sizeof(message_kept), "%s", message);
+		r->result->error = message_kept;
 		termmode_restore();
 		dprintf(STDERR_FILENO, "\r\nescort: %s\r\n", message);
 	}

@@ -245,8 +245,8 @@ static void on_terminate(void *arg, const char *reason)
 }
 
 /* With a broker, escortd must accept the session before anything starts. */
-static int open_link(const char *socket, const struct session_meta *meta,
-		     struct broker_link **link, struct error *err)
+static int open_link(const char *socket, const struct session_meta *meta, struct broker_link **link,
+		     struct error *err)
 {
 	const char *path = broker_link_socket(socket);
 

@@ -498,3 +498,19 @@ def test_watch_shows_the_screen_safely_and_approves(broker, world):
     watch.send("q")
     watch.expect(pexpect.EOF)
     op.close()
+
+
+def test_hidden_and_invalid_bytes_in_a_command_are_shown_to_the_escort(broker, world):
+    target = victim(world, "hidden")
+    op = Operator(broker)
+    # An argument with invalid UTF-8 and a right-to-left override in it.
+    op.send(f"rm -rf {target}/inner/$'\\xff'$'\\u202e'x; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = broker.wait_pending()[0]
+    assert item["argv"][2].endswith("\\xff\u202ex")
+    text = broker.console(ESCORT, "pending").stdout
+    assert "\u202e" not in text and "<U+202E>" in text
+    assert "hidden or control character" in text
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()

@@ -1,47 +1,32 @@
 /* escort pending [--json] [--socket PATH]: what waits for an escort. */
 #include "commands.h"
+#include "console/args.h"
 #include "console/client.h"
 #include "console/show.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 int cmd_pending(int argc, char **argv)
 {
-	static const struct option options[] = {{"json", no_argument, NULL, 'j'},
-						{"socket", required_argument, NULL, 'S'},
-						{"help", no_argument, NULL, 'h'},
-						{0}};
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
-	const char *socket = NULL;
-	int json = 0, opt, rc;
+	struct console_args a;
 	struct buf out = {0};
 	Frame *reply;
+	int rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt == 'j')
-			json = 1;
-		else if (opt == 'S')
-			socket = optarg;
-		else {
-			fputs("usage: escort pending [--json] [--socket PATH]\n",
-			      opt == 'h' ? stdout : stderr);
-			return opt == 'h' ? 0 : EXIT_USAGE;
-		}
-	}
-	q.verb = "pending";
-	if ((rc = console_request_once("pending", socket, &q, &reply)) != 0)
+	if ((rc = console_args_parse(argc, argv, "escort pending [--json] [--socket PATH]", "j", 0,
+				     &a)) >= 0)
 		return rc;
-	if (json) {
+	q.verb = "pending";
+	if ((rc = console_request_once("pending", a.socket, &q, &reply)) != 0)
+		return rc;
+	if (a.json)
 		show_pending_json(&out, reply->reply->pending, reply->reply->n_pending);
-	} else if (reply->reply->n_pending == 0) {
+	else if (reply->reply->n_pending == 0)
 		buf_append_str(&out, "nothing waits for approval\n");
-	} else {
-		for (size_t i = 0; i < reply->reply->n_pending; i++) {
-			show_pending_text(&out, reply->reply->pending[i], "\n");
-			buf_putc(&out, '\n');
-		}
+	for (size_t i = 0; !a.json && i < reply->reply->n_pending; i++) {
+		show_pending_text(&out, reply->reply->pending[i], "\n");
+		buf_putc(&out, '\n');
 	}
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);

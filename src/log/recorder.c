@@ -47,8 +47,8 @@ static uint64_t append_window(struct recorder *rec, unsigned cols, unsigned rows
 	return journal_append(rec->journal, REC_WINDOW, p, sizeof(p), 0, err);
 }
 
-struct recorder *recorder_start(const char *path, const struct session_meta *meta,
-				const struct recorder_options *keys, struct error *err)
+static struct recorder *open_journal(const char *path, const struct recorder_options *keys,
+				     int recover, struct error *err)
 {
 	struct journal_config cfg = {
 	    .path = path,
@@ -56,10 +56,9 @@ struct recorder *recorder_start(const char *path, const struct session_meta *met
 	    .signer_ephemeral = keys->signer_ephemeral,
 	    .auditor = keys->auditor,
 	    .epoch_ms = keys->epoch_ms,
+	    .recover = recover,
 	};
 	struct recorder *rec = calloc(1, sizeof(*rec));
-	struct buf payload = {0};
-	uint64_t ticket;
 
 	if (rec == NULL) {
 		error_errno(err, "cannot allocate the recorder");
@@ -70,6 +69,18 @@ struct recorder *recorder_start(const char *path, const struct session_meta *met
 		free(rec);
 		return NULL;
 	}
+	return rec;
+}
+
+struct recorder *recorder_start(const char *path, const struct session_meta *meta,
+				const struct recorder_options *keys, struct error *err)
+{
+	struct recorder *rec = open_journal(path, keys, 0, err);
+	struct buf payload = {0};
+	uint64_t ticket;
+
+	if (rec == NULL)
+		return NULL;
 	encode_meta(&payload, meta);
 	ticket = journal_append(rec->journal, REC_SESSION_START, payload.data, payload.len, 0, err);
 	buf_free(&payload);
@@ -87,26 +98,7 @@ struct recorder *recorder_start(const char *path, const struct session_meta *met
 struct recorder *recorder_resume(const char *path, const struct recorder_options *keys,
 				 struct error *err)
 {
-	struct journal_config cfg = {
-	    .path = path,
-	    .signer = keys->signer,
-	    .signer_ephemeral = keys->signer_ephemeral,
-	    .auditor = keys->auditor,
-	    .epoch_ms = keys->epoch_ms,
-	    .recover = 1,
-	};
-	struct recorder *rec = calloc(1, sizeof(*rec));
-
-	if (rec == NULL) {
-		error_errno(err, "cannot allocate the recorder");
-		return NULL;
-	}
-	rec->journal = journal_open(&cfg, err);
-	if (rec->journal == NULL) {
-		free(rec);
-		return NULL;
-	}
-	return rec;
+	return open_journal(path, keys, 1, err);
 }
 
 int recorder_sync(struct recorder *rec, struct error *err)

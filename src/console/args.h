@@ -1,0 +1,20 @@
+/* The options the console commands share: --socket everywhere, and each
+ * command's own few among --json, --note, --reason, --scope, --confirm. */
+#ifndef ESCORT_CONSOLE_ARGS_H
+#define ESCORT_CONSOLE_ARGS_H
+
+struct console_args {
+	const char *socket, *note, *scope, *confirm;
+	int json;
+	char **operands;
+	int n_operands;
+};
+
+/* allowed: the letters of the options this command takes (j json, n note,
+ * r reason, s scope, c confirm). Returns -1 when the command should go on,
+ * else the exit status to end with (0 after --help, EXIT_USAGE after an
+ * error; usage printed either way). */
+int console_args_parse(int argc, char **argv, const char *usage, const char *allowed, int operands,
+		       struct console_args *out);
+
+#endif

@@ -1,10 +1,11 @@
 #include "config.h"
 
+#include "util/yaml-node.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 const char config_embedded_defaults[] =
     "# The embedded defaults: anyone on this machine may work as an operator,\n"
@@ -40,16 +41,12 @@ struct loader {
 
 static int fail(struct loader *ld, const yaml_node_t *n, const char *fmt, const char *what)
 {
-	char msg[300];
-
-	snprintf(msg, sizeof(msg), fmt, what);
-	return error_set(ld->err, "%s:%lu: %s", ld->file,
-			 n ? (unsigned long)n->start_mark.line + 1 : 0ul, msg);
+	return yaml_node_fail(ld->err, ld->file, n, fmt, what);
 }
 
 static const char *scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return yaml_node_text(n);
 }
 
 static yaml_node_t *node(struct loader *ld, int id)

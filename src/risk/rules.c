@@ -2,6 +2,8 @@
 
 #include "util/grow.h"
 
+#include "util/yaml-node.h"
+
 #include <dirent.h>
 #define RULE_LITERAL '\x01'
 #include <errno.h>
@@ -9,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 static const char *const level_names[] = {"info", "low", "medium", "high", "critical"};
 
@@ -34,16 +35,12 @@ struct loader {
 
 static int fail(struct loader *ld, const yaml_node_t *n, const char *fmt, const char *what)
 {
-	char msg[300];
-
-	snprintf(msg, sizeof(msg), fmt, what);
-	return error_set(ld->err, "%s:%lu: %s", ld->file,
-			 n ? (unsigned long)n->start_mark.line + 1 : 0ul, msg);
+	return yaml_node_fail(ld->err, ld->file, n, fmt, what);
 }
 
 static const char *scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return yaml_node_text(n);
 }
 
 static int read_list(struct loader *ld, yaml_node_t *n, struct strlist *out, const char *key)

@@ -89,8 +89,8 @@ static struct recorder *start_recording(const char *log_path, const struct recor
 	return recorder_start(log_path, meta, keys, err);
 }
 
-static int exec_failed(struct recorder *rec, const struct command *cmd, int exec_errno,
-		       const struct error *spawn_err)
+static int exec_failed(struct recorder *rec, struct broker_link *link, const struct command *cmd,
+		       int exec_errno, const struct error *spawn_err)
 {
 	struct session_result result = {.reason = "exec-failed"};
 	char message[600];
@@ -106,6 +106,8 @@ static int exec_failed(struct recorder *rec, const struct command *cmd, int exec
 	}
 	fprintf(stderr, "escort: %s\n", message);
 	result.error = message;
+	if (link)
+		broker_link_finish(link, &result);
 	if (recorder_finish(rec, &result, &err) < 0)
 		fprintf(stderr, "escort: %s\n", err.msg);
 	return result.exit_status;
@@ -326,7 +328,7 @@ int session_run(const struct command *cmd, const char *log_path,
 	if (termmode_raw(&err) < 0)
 		fprintf(stderr, "escort: %s\n", err.msg);
 	if (spawn_gated(&p, cmd, &gp, base, rec, in_is_tty, &child, &exec_errno, &err) < 0)
-		status = exec_failed(rec, cmd, exec_errno, &err);
+		status = exec_failed(rec, gp.link, cmd, exec_errno, &err);
 	else
 		status = relay_and_finish(rec, base, &p, child, in_is_tty, &gp);
 	pty_close_slave(&p);

@@ -514,3 +514,17 @@ def test_hidden_and_invalid_bytes_in_a_command_are_shown_to_the_escort(broker, w
     broker.console(ESCORT, "deny", str(item["id"]))
     op.child.expect(r"==DONE(\d+)")
     op.close()
+
+
+def test_a_program_that_does_not_exist_ends_the_brokers_session_too(broker):
+    p = subprocess.run(["runuser", "-u", OPERATOR, "--", os.path.join(broker.base, "escort"),
+                        "run", "--socket", broker.socket, "--log",
+                        os.path.join(broker.base, "logs", f"missing-{time.time_ns()}.eslog"),
+                        "--", "/nonexistent/program"],
+                       capture_output=True, text=True, timeout=30,
+                       env=dict(os.environ, ESCORT_RULES=os.path.join(broker.base, "rules")))
+    assert p.returncode == 127, p.stderr
+    assert broker.sessions() == []
+    logs = os.listdir(os.path.join(broker.state, "logs"))
+    ends = of_type(events(os.path.join(broker.state, "logs", logs[0])), "session-end")
+    assert ends and ends[0]["reason"] == "exec-failed"

@@ -111,6 +111,7 @@ static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecReq
 	pi.n_argv = r->n_argv;
 	pi.argv = r->argv;
 	pi.cwd = r->cwd;
+	pi.account = r->account;
 	pi.identity = r->identity;
 	pi.program = r->program;
 	pi.level = (uint32_t)level;

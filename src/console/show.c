@@ -108,6 +108,9 @@ void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char
 	buf_append_str(out, "  directory: ");
 	show_visible(out, p->cwd);
 	buf_append_str(out, nl);
+	buf_append_str(out, "  runs as:   ");
+	show_visible(out, p->account);
+	buf_append_str(out, nl);
 	if (p->n_ancestry) {
 		buf_append_str(out, "  started by: ");
 		for (size_t i = 0; i < p->n_ancestry; i++) {
@@ -164,6 +167,7 @@ void show_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n)
 		json_field(out, "operator", p[i]->operator_);
 		json_field(out, "host", p[i]->host);
 		json_field(out, "cwd", p[i]->cwd);
+		json_field(out, "account", p[i]->account);
 		json_field(out, "program", p[i]->program);
 		json_field(out, "identity", p[i]->identity);
 		json_field(out, "level", level_name((int)p[i]->level));

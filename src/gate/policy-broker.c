@@ -9,6 +9,7 @@
 #include "proto/text.h"
 #include "session/broker-link.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,27 @@ static size_t ancestry(pid_t pid, char out[ANCESTRY_MAX][64], char **ptrs)
 	return n;
 }
 
+/* The effective account of the process (sudo inside a session changes it). */
+static void account_of(pid_t pid, char *out, size_t size)
+{
+	char path[64], line[256];
+	unsigned ruid, euid = (unsigned)-1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %u %u", &ruid, &euid) == 2)
+			break;
+	if (f)
+		fclose(f);
+	struct passwd *pw = euid == (unsigned)-1 ? NULL : getpwuid(euid);
+	if (euid == (unsigned)-1)
+		snprintf(out, size, "unknown");
+	else
+		snprintf(out, size, "%s (uid %u)", pw ? pw->pw_name : "?", euid);
+}
+
 static size_t count(char *const *v)
 {
 	size_t n = 0;
@@ -107,7 +129,7 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	const struct risk_report *rep = f->report;
 	Escort__Finding *findings = calloc(rep->n + 1, sizeof(*findings));
 	Escort__Finding **fp = calloc(rep->n + 1, sizeof(*fp));
-	char *env[ENV_COUNT], sha[65], anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX];
+	char *env[ENV_COUNT], sha[65], anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX], account[128];
 	struct text_arena t = {0};
 	int rc;
 
@@ -143,6 +165,8 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	r.findings = fp;
 	r.n_ancestry = ancestry(f->req->pid, anc, anc_ptrs);
 	r.ancestry = text_utf8_all(&t, anc_ptrs, r.n_ancestry);
+	account_of(f->req->pid, account, sizeof(account));
+	r.account = text_utf8(&t, account);
 	rc = broker_link_ask(bp->link, &r);
 	text_arena_free(&t);
 	free(findings);

@@ -236,6 +236,8 @@ def test_approved_command_runs_and_the_approval_is_logged(broker, world):
     assert item["argv"] == ["rm", "-rf", f"{target}/inner"]
     assert item["level"] == "high" and item["operator"] == OPERATOR
     assert item["program"] == "rm" and item["cwd"].endswith("/work")
+    assert item["account"].startswith(OPERATOR + " (uid ")
+    assert len(item["ancestry"]) >= 2 and item["ancestry"][0].startswith("bash (")
     assert any(f["rule"] == "destruction.rm-recursive" for f in item["findings"])
     text = broker.console(ESCORT, "pending").stdout
     assert "[0] rm" in text and "[2] " + target + "/inner" in text

@@ -204,6 +204,13 @@ def victim(world, name):
     return path
 
 
+def ask_to_remove(op, broker, target):
+    """The operator asks for a high-risk removal; returns the pending item."""
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    return broker.wait_pending()[0]
+
+
 def only_session(broker):
     live = [s for s in broker.sessions() if s["operator"] == OPERATOR]
     assert len(live) == 1, live
@@ -230,9 +237,7 @@ def test_everyday_work_runs_and_escortds_signed_log_verifies(broker):
 def test_approved_command_runs_and_the_approval_is_logged(broker, world):
     target = victim(world, "approve-me")
     op = Operator(broker)
-    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
-    op.child.expect("held: rm -rf")
-    item = broker.wait_pending()[0]
+    item = ask_to_remove(op, broker, target)
     assert item["argv"] == ["rm", "-rf", f"{target}/inner"]
     assert item["level"] == "high" and item["operator"] == OPERATOR
     assert item["program"] == "rm" and item["cwd"].endswith("/work")
@@ -256,9 +261,7 @@ def test_approved_command_runs_and_the_approval_is_logged(broker, world):
 def test_denied_command_is_refused_and_nothing_changes(broker, world):
     target = victim(world, "deny-me")
     op = Operator(broker)
-    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
-    op.child.expect("held: rm -rf")
-    item = broker.wait_pending()[0]
+    item = ask_to_remove(op, broker, target)
     p = broker.console(ESCORT, "deny", str(item["id"]), "--note", "not today")
     assert p.returncode == 0, p.stderr
     op.child.expect("refused: rm -rf")
@@ -289,9 +292,7 @@ def test_nobody_answers_and_the_timeout_refuses(world):
 def test_nobody_approves_their_own_command(broker, world):
     target = victim(world, "own")
     op = Operator(broker)
-    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
-    op.child.expect("held: rm -rf")
-    item = broker.wait_pending()[0]
+    item = ask_to_remove(op, broker, target)
     # The operator is an escort too in this configuration: still not for their own.
     p = broker.console(OPERATOR, "approve", str(item["id"]))
     assert p.returncode == 1
@@ -305,9 +306,7 @@ def test_nobody_approves_their_own_command(broker, world):
 def test_clearance_must_cover_the_risk_and_critical_needs_typing(broker, world):
     target = victim(world, "clearance")
     op = Operator(broker)
-    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
-    op.child.expect("held: rm -rf")
-    item = broker.wait_pending()[0]
+    item = ask_to_remove(op, broker, target)
     p = broker.console(JUNIOR, "approve", str(item["id"]))
     assert p.returncode == 1 and "clearance (medium) does not cover a high" in p.stderr
     p = broker.console(OUTSIDER, "approve", str(item["id"]))

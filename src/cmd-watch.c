@@ -1,7 +1,8 @@
 /* escort watch [--socket PATH]: the escort's terminal console. Live
  * sessions, the screen of the one selected (through a terminal emulator,
  * see console/screen.h), and every pending approval with its explanation.
- * Keys: n/p select a session, TAB the next approval, a approve, d deny,
+ * Keys: n/p select a session, TAB the next approval, a approve (this exec
+ * once), T approve the tree it starts, S approve it for the session, d deny,
  * t terminate the selected session, l lock its operator, q quit. */
 #include "commands.h"
 #include "console/client.h"
@@ -36,6 +37,7 @@ struct watch {
 	int prompting;
 	char pending_verb[12];
 	uint64_t pending_id;
+	unsigned scope; /* of the approval being given: 0 once, 1 tree, 2 session */
 	unsigned cols, rows;
 	struct termios saved;
 	int quit;
@@ -72,6 +74,7 @@ static int request(struct watch *w, const char *verb, uint64_t id, const char *t
 {
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
 
+	q.scope = w->scope;
 	q.verb = (char *)verb;
 	q.id = id;
 	q.target = (char *)(target ? target : "");
@@ -217,7 +220,8 @@ static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
 	struct buf b = {0};
 	char head[120];
 
-	snprintf(head, sizeof(head), "PENDING %zu  (TAB: next, a: approve, d: deny)", n);
+	snprintf(head, sizeof(head),
+		 "PENDING %zu  (TAB: next, a: approve once, T: its tree, S: session, d: deny)", n);
 	heading(out, "\x1b[1m", head, w->cols);
 	(*used)++;
 	if (n == 0) {
@@ -285,6 +289,7 @@ static void finish_prompt(struct watch *w)
 		request(w, "lock", 0, s->operator_, w->input, NULL);
 	else if (strcmp(w->pending_verb, "terminate") == 0 && s)
 		request(w, "terminate", 0, s->id, w->input, NULL);
+	w->scope = 0;
 	request(w, "pending", 0, NULL, NULL, NULL);
 	request(w, "sessions", 0, NULL, NULL, NULL);
 }
@@ -295,9 +300,10 @@ static void prompt_key(struct watch *w, unsigned char k)
 
 	if (k == '\r' || k == '\n')
 		finish_prompt(w);
-	else if (k == 27)
+	else if (k == 27) {
 		w->prompting = 0;
-	else if ((k == 127 || k == 8) && n > 0)
+		w->scope = 0;
+	} else if ((k == 127 || k == 8) && n > 0)
 		w->input[n - 1] = '\0';
 	else if (k >= 0x20 && k < 0x7f && n + 1 < sizeof(w->input)) {
 		w->input[n] = (char)k;
@@ -321,7 +327,8 @@ static void key(struct watch *w, unsigned char k)
 		follow_selected(w);
 	} else if (k == '\t')
 		w->selected_pending++;
-	else if (k == 'a' && p) {
+	else if ((k == 'a' || k == 'T' || k == 'S') && p) {
+		w->scope = k == 'T' ? 1 : k == 'S' ? 2 : 0;
 		if (p->level >= 4) {
 			snprintf(text, sizeof(text),
 				 "CRITICAL: type the program's name (%s) to approve %llu:",
@@ -329,6 +336,7 @@ static void key(struct watch *w, unsigned char k)
 			start_prompt(w, "approve", p->id, text);
 		} else {
 			request(w, "approve", p->id, NULL, NULL, NULL);
+			w->scope = 0;
 			request(w, "pending", 0, NULL, NULL, NULL);
 		}
 	} else if (k == 'd' && p) {

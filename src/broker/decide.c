@@ -112,6 +112,7 @@ static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecReq
 	pi.argv = r->argv;
 	pi.cwd = r->cwd;
 	pi.account = r->account;
+	pi.typed_line = r->typed_line;
 	pi.identity = r->identity;
 	pi.program = r->program;
 	pi.level = (uint32_t)level;

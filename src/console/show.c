@@ -108,6 +108,11 @@ void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char
 	buf_append_str(out, "  directory: ");
 	show_visible(out, p->cwd);
 	buf_append_str(out, nl);
+	if (p->typed_line[0]) {
+		buf_append_str(out, "  last line typed: ");
+		show_visible(out, p->typed_line);
+		buf_append_str(out, nl);
+	}
 	buf_append_str(out, "  runs as:   ");
 	show_visible(out, p->account);
 	buf_append_str(out, nl);
@@ -168,6 +173,7 @@ void show_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n)
 		json_field(out, "host", p[i]->host);
 		json_field(out, "cwd", p[i]->cwd);
 		json_field(out, "account", p[i]->account);
+		json_field(out, "typed_line", p[i]->typed_line);
 		json_field(out, "program", p[i]->program);
 		json_field(out, "identity", p[i]->identity);
 		json_field(out, "level", level_name((int)p[i]->level));

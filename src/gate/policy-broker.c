@@ -8,6 +8,7 @@
 #include "gate.h"
 #include "proto/text.h"
 #include "session/broker-link.h"
+#include "session/typed-line.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -167,6 +168,7 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	r.ancestry = text_utf8_all(&t, anc_ptrs, r.n_ancestry);
 	account_of(f->req->pid, account, sizeof(account));
 	r.account = text_utf8(&t, account);
+	r.typed_line = text_utf8(&t, typed_line_last());
 	rc = broker_link_ask(bp->link, &r);
 	text_arena_free(&t);
 	free(findings);

@@ -1,6 +1,7 @@
 #include "relay.h"
 
 #include "termmode.h"
+#include "typed-line.h"
 #include "util/buf.h"
 
 #include <errno.h>
@@ -224,6 +225,8 @@ static void on_input(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	schedule_flush(r);
+	if (r->cfg->in_is_tty)
+		typed_line_feed(io_buffer, (size_t)n);
 	buf_append(&r->to_master, io_buffer, (size_t)n);
 	r->line_open = io_buffer[n - 1] != '\n';
 	write_to_master(r);

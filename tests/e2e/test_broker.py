@@ -242,6 +242,7 @@ def test_approved_command_runs_and_the_approval_is_logged(broker, world):
     assert item["level"] == "high" and item["operator"] == OPERATOR
     assert item["program"] == "rm" and item["cwd"].endswith("/work")
     assert item["account"].startswith(OPERATOR + " (uid ")
+    assert item["typed_line"] == f"rm -rf {target}/inner; echo ==DONE$?"
     assert len(item["ancestry"]) >= 2 and item["ancestry"][0].startswith("bash (")
     assert any(f["rule"] == "destruction.rm-recursive" for f in item["findings"])
     text = broker.console(ESCORT, "pending").stdout
@@ -492,13 +493,16 @@ def test_watch_shows_the_screen_safely_and_approves(broker, world):
     op.child.expect("held: rm -rf")
     watch.expect("HIGH RISK")
     watch.expect_exact(b"[2] " + target.encode() + b"/inner")
-    watch.send("a")
+    watch.send("T")  # approve the tree it starts
     op.child.expect("approved: rm")
     op.child.expect(r"==DONE(\d+)")
     assert op.child.match.group(1) == "0"
     watch.send("q")
     watch.expect(pexpect.EOF)
+    session = only_session(broker)
     op.close()
+    approvals = of_type(events(broker.session_log(session)), "approval")
+    assert approvals[0]["scope"] == "tree" and approvals[0]["by"] == f"escort {ESCORT}"
 
 
 def test_hidden_and_invalid_bytes_in_a_command_are_shown_to_the_escort(broker, world):

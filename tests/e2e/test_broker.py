@@ -375,12 +375,16 @@ def test_terminate_ends_one_session(broker):
     op.child.expect(pexpect.EOF, timeout=10)
 
 
-def test_broker_killed_and_restarted_mid_session(broker, world):
+@pytest.mark.parametrize("how", ["kill -9", "SIGTERM"])
+def test_broker_killed_and_restarted_mid_session(broker, world, how):
     target = victim(world, "restart")
     op = Operator(broker)
     out, _ = op.run("echo before-$((1+1))")
     session = only_session(broker)
-    broker.kill()
+    if how == "kill -9":
+        broker.kill()
+    else:
+        broker.stop()
     # escortd is gone: everyday work goes on under the cached policy, what
     # needs approval is refused, the recording is spooled.
     out, status = op.run("ls / >/dev/null; echo during-$((2+2))")

@@ -28,12 +28,36 @@ static void answer(struct conn *c, uint64_t ask_id, int action, const char *by, 
 	conn_send(c, &f);
 }
 
+/* What the gate itself would read at most (request.c): anything bigger did
+ * not come from the gate and is not worth the risk engine's time. */
+#define RATED_ARGS_MAX 1024
+#define RATED_BYTES_MAX (256u << 10)
+
+static int oversized(const Escort__ExecRequest *r)
+{
+	size_t total = 0;
+
+	if (r->n_rated_argv > RATED_ARGS_MAX)
+		return 1;
+	for (size_t i = 0; i < r->n_rated_argv; i++)
+		total += strlen(r->rated_argv[i]) + 1;
+	return total > RATED_BYTES_MAX;
+}
+
 /* The broker's own findings join the session host's; the highest level counts. */
 static int rate(struct broker *b, Escort__ExecRequest *r, struct risk_report *own)
 {
 	int level = r->level <= LEVEL_CRITICAL ? (int)r->level : LEVEL_CRITICAL;
-	char **argv = calloc(r->n_rated_argv + 1, sizeof(char *));
+	char **argv;
 
+	if (oversized(r)) {
+		risk_report_add(own, "arguments-too-long", LEVEL_HIGH,
+				"The argument list is longer than the gate ever sends.",
+				"what was not read was not checked", "Why are the arguments so long?",
+				"T1027");
+		return LEVEL_HIGH > level ? LEVEL_HIGH : level;
+	}
+	argv = calloc(r->n_rated_argv + 1, sizeof(char *));
 	if (argv == NULL)
 		abort();
 	memcpy(argv, r->rated_argv, r->n_rated_argv * sizeof(char *));

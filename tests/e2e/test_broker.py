@@ -413,7 +413,8 @@ def test_session_host_killed_nothing_new_runs(broker, world):
     op = Operator(broker)
     op.run(f"(trap '' HUP; sleep 2; touch {marker}) >/dev/null 2>&1 &")
     session = only_session(broker)
-    host = subprocess.run(["pgrep", "-u", OPERATOR, "-f", "escort run --socket"],
+    # Only this test's session host (another run of the tests may share the account).
+    host = subprocess.run(["pgrep", "-u", OPERATOR, "-f", f"escort run --socket {broker.socket}"],
                           capture_output=True, text=True).stdout.split()
     for pid in host:
         os.kill(int(pid), signal.SIGKILL)

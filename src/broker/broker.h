@@ -93,6 +93,8 @@ void conn_send(struct conn *c, const Frame *f);
 void conn_close(struct conn *c, const char *why);
 /* Sends what is queued, then closes (a refusal that the peer must read). */
 void conn_finish(struct conn *c, const char *why);
+/* Closes at the next turn of the loop, dropping what is unsent. */
+void conn_drop(struct conn *c, const char *why);
 void broker_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* session-link.c */

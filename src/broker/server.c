@@ -74,8 +74,14 @@ void conn_send(struct conn *c, const Frame *f)
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	struct buf b = {0};
 
-	if (evbuffer_get_length(out) > SLOW_PEER_BYTES)
-		return; /* the peer is not reading; on_write closes it when it can */
+	if (c->finishing)
+		return;
+	if (evbuffer_get_length(out) > SLOW_PEER_BYTES) {
+		/* A peer that does not read must not grow escortd without bound: it
+		 * is dropped (a session host reconnects and resumes). */
+		conn_drop(c, "it does not read what escortd sends");
+		return;
+	}
 	frame_encode(f, &b);
 	evbuffer_add(out, b.data, b.len);
 	buf_free(&b);
@@ -187,6 +193,26 @@ static void on_write(struct bufferevent *bev, void *arg)
 		conn_close(c, NULL);
 }
 
+static void close_soon(struct conn *c)
+{
+	struct timeval now = {0, 0};
+
+	if (c->finish_event != NULL)
+		return;
+	c->finish_event = evtimer_new(c->b->base, finish_now, c);
+	if (c->finish_event)
+		evtimer_add(c->finish_event, &now);
+}
+
+void conn_drop(struct conn *c, const char *why)
+{
+	broker_log("dropping %s (uid %u, pid %d): %s", c->account, (unsigned)c->uid, (int)c->pid,
+		   why);
+	c->finishing = 1;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	close_soon(c);
+}
+
 void conn_finish(struct conn *c, const char *why)
 {
 	if (why)
@@ -194,12 +220,8 @@ void conn_finish(struct conn *c, const char *why)
 			   why);
 	c->finishing = 1;
 	bufferevent_disable(c->bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 && c->finish_event == NULL) {
-		struct timeval now = {0, 0};
-		c->finish_event = evtimer_new(c->b->base, finish_now, c);
-		if (c->finish_event)
-			evtimer_add(c->finish_event, &now);
-	}
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		close_soon(c);
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)

@@ -538,3 +538,42 @@ def test_a_program_that_does_not_exist_ends_the_brokers_session_too(broker):
     logs = os.listdir(os.path.join(broker.state, "logs"))
     ends = of_type(events(os.path.join(broker.state, "logs", logs[0])), "session-end")
     assert ends and ends[0]["reason"] == "exec-failed"
+
+
+def frame(body):
+    return b"ES\x00\x01" + struct.pack(">I", len(body)) + body
+
+
+def field(number, data):
+    assert len(data) < 128
+    return bytes([number << 3 | 2, len(data)]) + data
+
+
+def test_a_console_that_does_not_read_is_dropped_and_nothing_else_suffers(broker):
+    op = Operator(broker)
+    session = only_session(broker)
+    # An escort's console that follows the session and then never reads.
+    hello = frame(field(1, field(1, b"console")))
+    follow = frame(field(10, field(1, b"follow") + field(3, session.encode())))
+    script = ("import socket, sys, time\n"
+              "s = socket.socket(socket.AF_UNIX)\n"
+              "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)\n"
+              f"s.connect({broker.socket!r})\n"
+              f"s.sendall({hello + follow!r})\n"
+              "time.sleep(300)\n")
+    lazy = subprocess.Popen(["runuser", "-u", ESCORT, "--", "/usr/bin/python3", "-c", script])
+    time.sleep(0.5)
+    # 12 MB of output on the screen while this console reads nothing.
+    op.child.maxread = 65536
+    op.send("head -c 12000000 /dev/zero | tr '\\0' x; echo; echo ==DO''NE")
+    op.child.expect("==DONE", timeout=180, searchwindowsize=4096)
+    op.child.expect_exact(PROMPT)
+    deadline = time.time() + 10
+    while "does not read what escortd sends" not in broker.log() and time.time() < deadline:
+        time.sleep(0.1)
+    assert "does not read what escortd sends" in broker.log()
+    out, status = op.run("echo still-$((2*21))")
+    assert "still-42" in out
+    assert broker.console(ESCORT, "sessions").returncode == 0
+    lazy.kill()
+    op.close()

@@ -55,7 +55,7 @@ static int hello(struct host *h, const char *path, struct error *err)
 	h->fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return error_errno(err, "connect %s", path);
-	hl.role = "session";
+	hl.kind = ESCORT__PEER_KIND__PEER_SESSION;
 	m.n_argv = 1;
 	m.argv = argv;
 	m.cols = 80;
@@ -86,7 +86,7 @@ static void ask(struct host *h, uint64_t id)
 	r.program = "ls";
 	r.identity = "system: /usr/bin/ls";
 	r.trust = "system";
-	r.level = 0;
+	r.level = ESCORT__LEVEL__LEVEL_INFO;
 	f.body_case = ESCORT__FRAME__BODY_EXEC_REQUEST;
 	f.exec_request = &r;
 	h->sent_ns = now_ns();
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 			if (frame_read_fd(hosts[i].fd, &hosts[i].in, &f, 0, &err) < 0)
 				continue;
 			if (f->body_case == ESCORT__FRAME__BODY_DECISION) {
-				if (f->decision->action != 0) {
+				if (f->decision->action != ESCORT__ACTION__ACTION_ALLOW) {
 					fprintf(stderr, "broker-load: not allowed: %s\n",
 						f->decision->reason);
 					return 1;

@@ -4,6 +4,7 @@
 #include "console/args.h"
 #include "console/client.h"
 #include "gate/policy.h"
+#include "proto/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +21,12 @@ static void ask_confirmation(const char *socket, uint64_t id, char *out, size_t 
 
 	if (!isatty(STDIN_FILENO) || console_open(&c, socket, &err) < 0)
 		return;
-	q.verb = "pending";
+	q.verb = ESCORT__VERB__VERB_PENDING;
 	reply = console_ask(&c, &q, &err);
 	console_close(&c);
 	for (size_t i = 0; reply && i < reply->reply->n_pending; i++) {
 		const Escort__PendingInfo *p = reply->reply->pending[i];
-		if (p->id != id || p->level < 4)
+		if (p->id != id || p->level < ESCORT__LEVEL__LEVEL_CRITICAL)
 			continue;
 		fprintf(stderr,
 			"approval %llu is CRITICAL. Type the program's name (%s) to approve: ",
@@ -36,10 +37,10 @@ static void ask_confirmation(const char *socket, uint64_t id, char *out, size_t 
 	frame_free(reply);
 }
 
-static int answer(int argc, char **argv, const char *verb)
+static int answer(int argc, char **argv, Escort__Verb verb)
 {
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
-	int approve = strcmp(verb, "approve") == 0;
+	int approve = verb == ESCORT__VERB__VERB_APPROVE;
 	enum approval_scope scope = SCOPE_ONCE;
 	struct console_args a;
 	char typed[256] = "", *end;
@@ -58,7 +59,8 @@ static int answer(int argc, char **argv, const char *verb)
 	}
 	q.id = strtoull(a.operands[0], &end, 10);
 	if (*end || q.id == 0) {
-		fprintf(stderr, "escort %s: '%s' is not an approval number\n", verb, a.operands[0]);
+		fprintf(stderr, "escort %s: '%s' is not an approval number\n", verb_name(verb),
+			a.operands[0]);
 		return EXIT_USAGE;
 	}
 	q.confirm = (char *)a.confirm;
@@ -66,10 +68,10 @@ static int answer(int argc, char **argv, const char *verb)
 		ask_confirmation(a.socket, q.id, typed, sizeof(typed));
 		q.confirm = typed;
 	}
-	q.verb = (char *)verb;
+	q.verb = verb;
 	q.note = (char *)a.note;
-	q.scope = (uint32_t)scope;
-	if ((rc = console_request_once(verb, a.socket, &q, &reply)) != 0)
+	q.scope = (Escort__Scope)scope;
+	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
 		return rc;
 	printf("%s\n", reply->reply->message);
 	frame_free(reply);
@@ -78,10 +80,10 @@ static int answer(int argc, char **argv, const char *verb)
 
 int cmd_approve(int argc, char **argv)
 {
-	return answer(argc, argv, "approve");
+	return answer(argc, argv, ESCORT__VERB__VERB_APPROVE);
 }
 
 int cmd_deny(int argc, char **argv)
 {
-	return answer(argc, argv, "deny");
+	return answer(argc, argv, ESCORT__VERB__VERB_DENY);
 }

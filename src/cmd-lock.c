@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static int lock_command(int argc, char **argv, const char *verb)
+static int lock_command(int argc, char **argv, Escort__Verb verb)
 {
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
-	int lock = strcmp(verb, "lock") == 0;
+	int lock = verb == ESCORT__VERB__VERB_LOCK;
 	struct console_args a;
 	Frame *reply;
 	int rc;
@@ -19,10 +19,10 @@ static int lock_command(int argc, char **argv, const char *verb)
 					  : "escort unlock USER [--socket PATH]",
 				     lock ? "r" : "", 1, &a)) >= 0)
 		return rc;
-	q.verb = (char *)verb;
+	q.verb = verb;
 	q.target = a.operands[0];
 	q.note = (char *)a.note;
-	if ((rc = console_request_once(verb, a.socket, &q, &reply)) != 0)
+	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
 		return rc;
 	printf("%s\n", reply->reply->message);
 	frame_free(reply);
@@ -31,10 +31,10 @@ static int lock_command(int argc, char **argv, const char *verb)
 
 int cmd_lock(int argc, char **argv)
 {
-	return lock_command(argc, argv, "lock");
+	return lock_command(argc, argv, ESCORT__VERB__VERB_LOCK);
 }
 
 int cmd_unlock(int argc, char **argv)
 {
-	return lock_command(argc, argv, "unlock");
+	return lock_command(argc, argv, ESCORT__VERB__VERB_UNLOCK);
 }

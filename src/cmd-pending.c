@@ -17,8 +17,8 @@ int cmd_pending(int argc, char **argv)
 	if ((rc = console_args_parse(argc, argv, "escort pending [--json] [--socket PATH]", "j", 0,
 				     &a)) >= 0)
 		return rc;
-	q.verb = "pending";
-	if ((rc = console_request_once("pending", a.socket, &q, &reply)) != 0)
+	q.verb = ESCORT__VERB__VERB_PENDING;
+	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
 		return rc;
 	if (a.json)
 		show_pending_json(&out, reply->reply->pending, reply->reply->n_pending);

@@ -17,8 +17,8 @@ int cmd_sessions(int argc, char **argv)
 	if ((rc = console_args_parse(argc, argv, "escort sessions [--json] [--socket PATH]", "j", 0,
 				     &a)) >= 0)
 		return rc;
-	q.verb = "sessions";
-	if ((rc = console_request_once("sessions", a.socket, &q, &reply)) != 0)
+	q.verb = ESCORT__VERB__VERB_SESSIONS;
+	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
 		return rc;
 	if (a.json)
 		show_sessions_json(&out, reply->reply->sessions, reply->reply->n_sessions);

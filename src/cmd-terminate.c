@@ -16,10 +16,10 @@ int cmd_terminate(int argc, char **argv)
 				     "escort terminate SESSION [--note TEXT] [--socket PATH]", "n",
 				     1, &a)) >= 0)
 		return rc;
-	q.verb = "terminate";
+	q.verb = ESCORT__VERB__VERB_TERMINATE;
 	q.target = a.operands[0];
 	q.note = (char *)a.note;
-	if ((rc = console_request_once("terminate", a.socket, &q, &reply)) != 0)
+	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
 		return rc;
 	printf("%s\n", reply->reply->message);
 	frame_free(reply);

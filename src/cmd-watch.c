@@ -8,6 +8,7 @@
 #include "console/client.h"
 #include "console/screen.h"
 #include "console/show.h"
+#include "proto/names.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -26,8 +27,11 @@
 
 struct watch {
 	struct console c;
-	Frame *sessions, *pending;   /* the latest lists */
-	char expect[EXPECT_MAX][12]; /* verbs whose replies are on the way, in order */
+	Frame *sessions, *pending; /* the latest lists */
+	struct expect {
+		uint64_t request_id;
+		Escort__Verb verb;
+	} expect[EXPECT_MAX]; /* requests whose replies are on the way */
 	unsigned n_expect;
 	unsigned selected, selected_pending;
 	char following[40];
@@ -35,9 +39,9 @@ struct watch {
 	char status[600];
 	char prompt[200], input[256]; /* a line being typed, for prompt */
 	int prompting;
-	char pending_verb[12];
+	Escort__Verb pending_verb;
 	uint64_t pending_id;
-	unsigned scope; /* of the approval being given: 0 once, 1 tree, 2 session */
+	Escort__Scope scope; /* of the approval being given */
 	unsigned cols, rows;
 	struct termios saved;
 	int quit;
@@ -58,24 +62,25 @@ static void terminal_size(struct watch *w)
 static int ask(struct watch *w, Escort__ConsoleRequest *q)
 {
 	struct error err;
+	uint64_t id;
 
 	if (w->n_expect == EXPECT_MAX)
 		return 0; /* escortd is slow: skip this refresh */
-	if (console_send(&w->c, q, &err) < 0) {
+	if ((id = console_send(&w->c, q, &err)) == 0) {
 		snprintf(w->status, sizeof(w->status), "%s", err.msg);
 		return -1;
 	}
-	snprintf(w->expect[w->n_expect++], sizeof(w->expect[0]), "%s", q->verb);
+	w->expect[w->n_expect++] = (struct expect){id, q->verb};
 	return 0;
 }
 
-static int request(struct watch *w, const char *verb, uint64_t id, const char *target,
+static int request(struct watch *w, Escort__Verb verb, uint64_t id, const char *target,
 		   const char *note, const char *confirm)
 {
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
 
 	q.scope = w->scope;
-	q.verb = (char *)verb;
+	q.verb = verb;
 	q.id = id;
 	q.target = (char *)(target ? target : "");
 	q.note = (char *)(note ? note : "");
@@ -106,30 +111,33 @@ static void follow_selected(struct watch *w)
 	snprintf(w->following, sizeof(w->following), "%s", s->id);
 	screen_free(w->screen);
 	w->screen = screen_new(80, 24);
-	request(w, "follow", 0, s->id, NULL, NULL);
+	request(w, ESCORT__VERB__VERB_FOLLOW, 0, s->id, NULL, NULL);
 }
 
 static void take_reply(struct watch *w, Frame *f)
 {
-	char verb[12] = "";
+	Escort__Verb verb = ESCORT__VERB__VERB_UNSPECIFIED;
 
-	if (w->n_expect > 0) {
-		snprintf(verb, sizeof(verb), "%s", w->expect[0]);
-		memmove(w->expect, w->expect + 1, (--w->n_expect) * sizeof(w->expect[0]));
-	}
-	if (strcmp(verb, "sessions") == 0 && f->reply->ok) {
+	for (unsigned i = 0; i < w->n_expect; i++)
+		if (w->expect[i].request_id == f->reply->request_id) {
+			verb = w->expect[i].verb;
+			memmove(w->expect + i, w->expect + i + 1,
+				(--w->n_expect - i) * sizeof(w->expect[0]));
+			break;
+		}
+	if (verb == ESCORT__VERB__VERB_SESSIONS && f->reply->ok) {
 		frame_free(w->sessions);
 		w->sessions = f;
 		follow_selected(w);
 		return;
 	}
-	if (strcmp(verb, "pending") == 0 && f->reply->ok) {
+	if (verb == ESCORT__VERB__VERB_PENDING && f->reply->ok) {
 		frame_free(w->pending);
 		w->pending = f;
 		return;
 	}
-	if (strcmp(verb, "follow") != 0 || !f->reply->ok)
-		snprintf(w->status, sizeof(w->status), "%s: %s", verb,
+	if (verb != ESCORT__VERB__VERB_FOLLOW || !f->reply->ok)
+		snprintf(w->status, sizeof(w->status), "%s: %s", verb_name(verb),
 			 f->reply->ok ? f->reply->message : f->reply->error);
 	frame_free(f);
 }
@@ -267,12 +275,12 @@ static void draw(struct watch *w)
 	buf_free(&out);
 }
 
-static void start_prompt(struct watch *w, const char *verb, uint64_t id, const char *prompt)
+static void start_prompt(struct watch *w, Escort__Verb verb, uint64_t id, const char *prompt)
 {
 	w->prompting = 1;
 	w->input[0] = '\0';
 	w->pending_id = id;
-	snprintf(w->pending_verb, sizeof(w->pending_verb), "%s", verb);
+	w->pending_verb = verb;
 	snprintf(w->prompt, sizeof(w->prompt), "%s", prompt);
 }
 
@@ -281,17 +289,17 @@ static void finish_prompt(struct watch *w)
 	const Escort__SessionInfo *s = selected_session(w);
 
 	w->prompting = 0;
-	if (strcmp(w->pending_verb, "approve") == 0)
-		request(w, "approve", w->pending_id, NULL, NULL, w->input);
-	else if (strcmp(w->pending_verb, "deny") == 0)
-		request(w, "deny", w->pending_id, NULL, w->input, NULL);
-	else if (strcmp(w->pending_verb, "lock") == 0 && s)
-		request(w, "lock", 0, s->operator_, w->input, NULL);
-	else if (strcmp(w->pending_verb, "terminate") == 0 && s)
-		request(w, "terminate", 0, s->id, w->input, NULL);
-	w->scope = 0;
-	request(w, "pending", 0, NULL, NULL, NULL);
-	request(w, "sessions", 0, NULL, NULL, NULL);
+	if (w->pending_verb == ESCORT__VERB__VERB_APPROVE)
+		request(w, w->pending_verb, w->pending_id, NULL, NULL, w->input);
+	else if (w->pending_verb == ESCORT__VERB__VERB_DENY)
+		request(w, w->pending_verb, w->pending_id, NULL, w->input, NULL);
+	else if (w->pending_verb == ESCORT__VERB__VERB_LOCK && s)
+		request(w, w->pending_verb, 0, s->operator_, w->input, NULL);
+	else if (w->pending_verb == ESCORT__VERB__VERB_TERMINATE && s)
+		request(w, w->pending_verb, 0, s->id, w->input, NULL);
+	w->scope = ESCORT__SCOPE__SCOPE_ONCE;
+	request(w, ESCORT__VERB__VERB_PENDING, 0, NULL, NULL, NULL);
+	request(w, ESCORT__VERB__VERB_SESSIONS, 0, NULL, NULL, NULL);
 }
 
 static void prompt_key(struct watch *w, unsigned char k)
@@ -302,7 +310,7 @@ static void prompt_key(struct watch *w, unsigned char k)
 		finish_prompt(w);
 	else if (k == 27) {
 		w->prompting = 0;
-		w->scope = 0;
+		w->scope = ESCORT__SCOPE__SCOPE_ONCE;
 	} else if ((k == 127 || k == 8) && n > 0)
 		w->input[n - 1] = '\0';
 	else if (k >= 0x20 && k < 0x7f && n + 1 < sizeof(w->input)) {
@@ -328,26 +336,29 @@ static void key(struct watch *w, unsigned char k)
 	} else if (k == '\t')
 		w->selected_pending++;
 	else if ((k == 'a' || k == 'T' || k == 'S') && p) {
-		w->scope = k == 'T' ? 1 : k == 'S' ? 2 : 0;
-		if (p->level >= 4) {
+		w->scope = k == 'T'   ? ESCORT__SCOPE__SCOPE_TREE
+			   : k == 'S' ? ESCORT__SCOPE__SCOPE_SESSION
+				      : ESCORT__SCOPE__SCOPE_ONCE;
+		if (p->level >= ESCORT__LEVEL__LEVEL_CRITICAL) {
 			snprintf(text, sizeof(text),
 				 "CRITICAL: type the program's name (%s) to approve %llu:",
 				 p->program, (unsigned long long)p->id);
-			start_prompt(w, "approve", p->id, text);
+			start_prompt(w, ESCORT__VERB__VERB_APPROVE, p->id, text);
 		} else {
-			request(w, "approve", p->id, NULL, NULL, NULL);
-			w->scope = 0;
-			request(w, "pending", 0, NULL, NULL, NULL);
+			request(w, ESCORT__VERB__VERB_APPROVE, p->id, NULL, NULL, NULL);
+			w->scope = ESCORT__SCOPE__SCOPE_ONCE;
+			request(w, ESCORT__VERB__VERB_PENDING, 0, NULL, NULL, NULL);
 		}
 	} else if (k == 'd' && p) {
 		snprintf(text, sizeof(text), "deny %llu, note (Enter to send, Esc to cancel):",
 			 (unsigned long long)p->id);
-		start_prompt(w, "deny", p->id, text);
+		start_prompt(w, ESCORT__VERB__VERB_DENY, p->id, text);
 	} else if (k == 't' && s)
-		start_prompt(w, "terminate", 0, "terminate this session, note (Esc to cancel):");
+		start_prompt(w, ESCORT__VERB__VERB_TERMINATE, 0,
+			     "terminate this session, note (Esc to cancel):");
 	else if (k == 'l' && s) {
 		snprintf(text, sizeof(text), "lock %s, reason (Esc to cancel):", s->operator_);
-		start_prompt(w, "lock", 0, text);
+		start_prompt(w, ESCORT__VERB__VERB_LOCK, 0, text);
 	}
 }
 
@@ -389,8 +400,8 @@ static int loop(struct watch *w)
 		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >=
 		    REFRESH_MS) {
 			last = now;
-			if (request(w, "sessions", 0, NULL, NULL, NULL) < 0 ||
-			    request(w, "pending", 0, NULL, NULL, NULL) < 0)
+			if (request(w, ESCORT__VERB__VERB_SESSIONS, 0, NULL, NULL, NULL) < 0 ||
+			    request(w, ESCORT__VERB__VERB_PENDING, 0, NULL, NULL, NULL) < 0)
 				return -1;
 			draw(w);
 		}

@@ -84,14 +84,14 @@ static void unlink_pending(struct broker *b, struct pending *p)
 	free(p);
 }
 
-static void record_answer(struct pending *p, int allow, const char *scope, const char *by,
-			  const char *reason, const char *state)
+static void record_answer(struct pending *p, enum policy_action action, const char *scope,
+			  const char *by, const char *reason, const char *state)
 {
 	struct buf payload = {0};
 
 	fields_add_uint(&payload, "approval", (unsigned long long)p->id);
 	fields_add_uint(&payload, "exec", p->ask_id);
-	fields_add(&payload, "action", allow ? "allow" : "deny");
+	fields_add(&payload, "action", policy_action_name(action));
 	fields_add(&payload, "state", state);
 	fields_add(&payload, "scope", scope);
 	fields_add(&payload, "by", by);
@@ -102,19 +102,24 @@ static void record_answer(struct pending *p, int allow, const char *scope, const
 	buf_free(&payload);
 }
 
-static const char *scope_names[] = {"once", "tree", "session"};
+static const char *scope_name(Escort__Scope s)
+{
+	if (s == ESCORT__SCOPE__SCOPE_TREE)
+		return "tree";
+	return s == ESCORT__SCOPE__SCOPE_SESSION ? "session" : "once";
+}
 
-void pending_close(struct broker *b, struct pending *p, int allow, int scope, const char *by,
-		   const char *reason, const char *state)
+void pending_close(struct broker *b, struct pending *p, enum policy_action action,
+		   Escort__Scope scope, const char *by, const char *reason, const char *state)
 {
 	Escort__Decision d = ESCORT__DECISION__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 	struct error err;
-	const char *scope_name = scope >= 0 && scope <= 2 ? scope_names[scope] : "once";
 
 	d.ask_id = p->ask_id;
-	d.action = allow ? ACTION_ALLOW : ACTION_DENY;
-	d.scope = (uint32_t)(scope >= 0 && scope <= 2 ? scope : 0);
+	d.action =
+	    action == ACTION_ALLOW ? ESCORT__ACTION__ACTION_ALLOW : ESCORT__ACTION__ACTION_DENY;
+	d.scope = scope;
 	d.by = (char *)by;
 	d.reason = (char *)reason;
 	d.approval = (uint64_t)p->id;
@@ -122,8 +127,8 @@ void pending_close(struct broker *b, struct pending *p, int allow, int scope, co
 	f.decision = &d;
 	if (p->s->conn)
 		conn_send(p->s->conn, &f);
-	record_answer(p, allow, scope_name, by, reason, state);
-	if (store_approval_close(b->store, p->id, state, by, scope_name, reason, &err) < 0)
+	record_answer(p, action, scope_name(scope), by, reason, state);
+	if (store_approval_close(b->store, p->id, state, by, scope_name(scope), reason, &err) < 0)
 		broker_log("%s", err.msg);
 	broker_log("approval %lld %s by %s: %s", (long long)p->id, state, by, reason);
 	unlink_pending(b, p);
@@ -154,7 +159,8 @@ void pending_tick(struct broker *b)
 	for (struct pending *p = b->pending, *next; p; p = next) {
 		next = p->next;
 		if (now >= p->expires)
-			pending_close(b, p, 0, 0, "escortd", reason, "expired");
+			pending_close(b, p, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, "escortd",
+				      reason, "expired");
 	}
 }
 

@@ -19,19 +19,30 @@
 #define SCREEN_KEEP (64u << 10) /* output kept per session for a console that starts following */
 #define ACK_RING 64
 
-enum conn_role { CONN_NEW, CONN_SESSION, CONN_CONSOLE };
+/* What a connection is, and how far it has come. Which messages each state
+ * accepts is dispatch.c's table. */
+enum conn_state {
+	CONN_NEW,     /* waiting for Hello */
+	CONN_OPENING, /* a session host whose log is being opened off the loop */
+	CONN_SESSION, /* a live session's host */
+	CONN_CONSOLE, /* a console */
+	CONN_ENDED,   /* a session host whose session ended: waiting for the last Ack */
+};
 
 struct live_session;
 
 struct conn {
 	struct broker *b;
 	struct bufferevent *bev;
+	uint64_t serial; /* never reused: how slow jobs find their connection again */
 	uid_t uid;
 	pid_t pid;
 	char account[64];
-	enum conn_role role;
-	struct live_session *session; /* CONN_SESSION */
+	enum conn_state state;
+	struct live_session *session; /* CONN_OPENING, CONN_SESSION */
 	char follow[40];	      /* CONN_CONSOLE: the session whose screen it follows */
+	uint64_t request_id;	      /* CONN_CONSOLE: the request being answered */
+	time_t last_heard;	      /* monotonic seconds */
 	int finishing;		      /* close once what was sent has left */
 	struct event *finish_event;
 	struct conn *next;
@@ -82,48 +93,91 @@ struct broker {
 	struct auditor_key auditor;
 	int listen_fd;
 	struct event *accept_event, *tick, *stop_signals[2];
+	struct jobs *jobs;
+	uint64_t next_serial;
+	time_t last_beat; /* monotonic seconds of the last heartbeats sent */
 	struct conn *conns;
-	struct live_session *sessions;
+	struct live_session *sessions; /* live: their logs are open */
+	struct live_session *opening;  /* their logs are being opened by the worker */
 	struct pending *pending;
 };
 
+/* setup.c: everything escortd needs before it listens, shared with the
+ * tests and fuzzers that drive a broker without a socket. */
+int broker_open(struct broker *b, const char *config_path, const char *state_dir,
+		struct error *err);
+void broker_close(struct broker *b);
+
 /* server.c */
 int broker_listen(struct broker *b, const char *path, struct error *err);
+/* A connection on fd whose peer is uid/pid (from the kernel). */
+struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid);
+struct conn *conn_find(struct broker *b, uint64_t serial);
+const char *conn_state_name(enum conn_state s);
+/* Heartbeats out, silent peers (30 s) closed: from the tick. */
+void conns_tick(struct broker *b);
 void conn_send(struct conn *c, const Frame *f);
 void conn_close(struct conn *c, const char *why);
 /* Sends what is queued, then closes (a refusal that the peer must read). */
 void conn_finish(struct conn *c, const char *why);
 /* Closes at the next turn of the loop, dropping what is unsent. */
 void conn_drop(struct conn *c, const char *why);
+/* What escortd says on standard error: broker_log always, broker_debug
+ * with -v (connections, every decision); nothing at all when negative. */
+extern int broker_verbose;
 void broker_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void broker_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* session-link.c */
+/* dispatch.c: the one place that says which message each state accepts.
+ * Returns -1 for a message not expected in the connection's state. */
+int dispatch_frame(struct conn *c, Frame *f);
+
+/* jobs.c: slow work (opening, resuming and sealing logs) off the event
+ * loop, as redis' bio.c. work runs on the worker thread and must not touch
+ * the broker's lists; done runs on the loop afterwards, in submission order. */
+typedef void (*job_work_fn)(void *arg);
+typedef void (*job_done_fn)(struct broker *b, void *arg);
+int jobs_start(struct broker *b, struct error *err);
+void jobs_submit(struct broker *b, job_work_fn work, job_done_fn done, void *arg);
+/* Waits until every job submitted so far has run (tests, shutdown). */
+void jobs_drain(struct broker *b);
+void jobs_stop(struct broker *b);
+
+/* session-open.c */
 void session_hello(struct conn *c, const Escort__Hello *h);
+
+/* sessions.c */
 void session_record(struct conn *c, const Escort__Record *r);
 void session_end(struct conn *c, const Escort__SessionEnd *e);
 void session_gone(struct conn *c);
 void sessions_tick(struct broker *b);
 struct live_session *session_find(struct broker *b, const char *id);
+/* Ends s: out of the live list now, its log sealed on the worker, then the
+ * final Ack to the connection ack_conn (a serial; 0: nobody is owed one). */
+void session_finish(struct broker *b, struct live_session *s, const struct session_result *r,
+		    uint64_t ack_conn);
+void session_free(struct live_session *s);
 /* A structured record written by the broker itself into a session's log. */
 void session_note(struct live_session *s, uint16_t type, const struct buf *payload);
 void session_terminate(struct live_session *s, const char *reason);
 
 /* decide.c */
-void exec_request(struct conn *c, Escort__ExecRequest *r);
+void decide_exec(struct conn *c, Escort__ExecRequest *r);
 
 /* approvals.c */
 struct pending *pending_add(struct broker *b, struct live_session *s, Escort__PendingInfo *info,
 			    uint64_t ask_id);
 struct pending *pending_find(struct broker *b, int64_t id);
 /* Answers an item: an escort's approval or denial, a timeout, a lock. */
-void pending_close(struct broker *b, struct pending *p, int allow, int scope, const char *by,
-		   const char *reason, const char *state);
+void pending_close(struct broker *b, struct pending *p, enum policy_action action,
+		   Escort__Scope scope, const char *by, const char *reason, const char *state);
 void pending_drop_session(struct broker *b, struct live_session *s, const char *why);
 void pending_tick(struct broker *b);
 int approve_check(struct broker *b, const struct conn *c, const struct pending *p,
 		  const char *confirm, char *why, size_t size);
 
 /* console.c */
+void console_hello(struct conn *c);
 void console_request(struct conn *c, const Escort__ConsoleRequest *r);
 void console_screen(struct broker *b, struct live_session *s, const uint8_t *data, size_t len,
 		    int ended);

@@ -4,6 +4,7 @@
 #ifndef ESCORT_BROKER_CONFIG_H
 #define ESCORT_BROKER_CONFIG_H
 
+#include "proto/frame.h"
 #include "risk/rules.h"
 #include "util/error.h"
 
@@ -12,9 +13,20 @@
 
 #define LEVEL_COUNT (LEVEL_CRITICAL + 1)
 
-enum policy_action { ACTION_ALLOW, ACTION_DENY, ACTION_ASK, ACTION_INHERIT = -1 };
+/* The protocol's meanings (escort.proto), plus "not set here". */
+enum policy_action {
+	ACTION_ALLOW = ESCORT__ACTION__ACTION_ALLOW,
+	ACTION_DENY = ESCORT__ACTION__ACTION_DENY,
+	ACTION_ASK = ESCORT__ACTION__ACTION_ASK,
+	ACTION_INHERIT = -1,
+};
 
-enum role { ROLE_OPERATOR = 1, ROLE_ESCORT = 2, ROLE_OWNER = 4, ROLE_AUDITOR = 8 };
+enum role {
+	ROLE_OPERATOR = ESCORT__ROLE__ROLE_OPERATOR,
+	ROLE_ESCORT = ESCORT__ROLE__ROLE_ESCORT,
+	ROLE_OWNER = ESCORT__ROLE__ROLE_OWNER,
+	ROLE_AUDITOR = ESCORT__ROLE__ROLE_AUDITOR,
+};
 
 struct person {
 	char name[64];

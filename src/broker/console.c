@@ -1,9 +1,12 @@
 /* Requests from `escort sessions|pending|approve|deny|terminate|lock|unlock|
- * watch`: who may ask what, and the answers. */
+ * watch`: who may ask what (the verb table, checked before any handler
+ * runs), and the answers, each carrying its request's id. */
 #include "broker.h"
 
 #include "log/fields.h"
 #include "log/record.h"
+#include "proto/names.h"
+#include "util/xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@ static void reply(struct conn *c, Escort__ConsoleReply *r)
 {
 	Frame f = ESCORT__FRAME__INIT;
 
+	r->request_id = c->request_id;
 	f.body_case = ESCORT__FRAME__BODY_REPLY;
 	f.reply = r;
 	conn_send(c, &f);
@@ -43,17 +47,31 @@ static int has_role(const struct conn *c, unsigned roles)
 	return p && (p->roles & roles);
 }
 
-static void list_sessions(struct conn *c)
+void console_hello(struct conn *c)
+{
+	Escort__Welcome w = ESCORT__WELCOME__INIT;
+	Frame reply = ESCORT__FRAME__INIT;
+
+	c->state = CONN_CONSOLE;
+	w.accepted = 1;
+	w.account = c->account;
+	reply.body_case = ESCORT__FRAME__BODY_WELCOME;
+	reply.welcome = &w;
+	conn_send(c, &reply);
+	broker_debug("console of %s (uid %u, pid %d)", c->account, (unsigned)c->uid, (int)c->pid);
+}
+
+static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
 	size_t n = 0;
 
 	for (struct live_session *s = c->b->sessions; s; s = s->next)
 		n++;
-	Escort__SessionInfo *infos = calloc(n + 1, sizeof(*infos));
-	Escort__SessionInfo **ptrs = calloc(n + 1, sizeof(*ptrs));
-	if (infos == NULL || ptrs == NULL)
-		abort();
+	Escort__SessionInfo *infos = xcalloc(n + 1, sizeof(*infos));
+	Escort__SessionInfo **ptrs = xcalloc(n + 1, sizeof(*ptrs));
+
+	(void)q;
 	n = 0;
 	for (struct live_session *s = c->b->sessions; s; s = s->next, n++) {
 		escort__session_info__init(&infos[n]);
@@ -76,16 +94,16 @@ static void list_sessions(struct conn *c)
 	free(ptrs);
 }
 
-static void list_pending(struct conn *c)
+static void list_pending(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
 	size_t n = 0;
 
 	for (struct pending *p = c->b->pending; p; p = p->next)
 		n++;
-	Escort__PendingInfo **ptrs = calloc(n + 1, sizeof(*ptrs));
-	if (ptrs == NULL)
-		abort();
+	Escort__PendingInfo **ptrs = xcalloc(n + 1, sizeof(*ptrs));
+
+	(void)q;
 	n = 0;
 	/* Oldest first: the list is kept newest first. */
 	for (struct pending *p = c->b->pending; p; p = p->next)
@@ -102,8 +120,9 @@ static void list_pending(struct conn *c)
 	free(ptrs);
 }
 
-static void answer(struct conn *c, const Escort__ConsoleRequest *q, int allow)
+static void answer(struct conn *c, const Escort__ConsoleRequest *q)
 {
+	int allow = q->verb == ESCORT__VERB__VERB_APPROVE;
 	struct pending *p = pending_find(c->b, (int64_t)q->id);
 	char why[400], by[128], reason[700];
 
@@ -114,18 +133,16 @@ static void answer(struct conn *c, const Escort__ConsoleRequest *q, int allow)
 	}
 	if (allow && approve_check(c->b, c, p, q->confirm, why, sizeof(why)) < 0)
 		return reply_error(c, why);
-	if (!allow && !has_role(c, ROLE_ESCORT)) {
-		snprintf(why, sizeof(why), "%s is not an escort", c->account);
-		return reply_error(c, why);
-	}
-	if (q->scope > 2)
+	if (q->scope != ESCORT__SCOPE__SCOPE_ONCE && q->scope != ESCORT__SCOPE__SCOPE_TREE &&
+	    q->scope != ESCORT__SCOPE__SCOPE_SESSION)
 		return reply_error(c, "the scope must be once, tree or session");
 	snprintf(by, sizeof(by), "escort %s", c->account);
 	snprintf(reason, sizeof(reason), "%s by %s%s%.500s", allow ? "approved" : "denied",
 		 c->account, q->note[0] ? ": " : "", q->note);
 	snprintf(why, sizeof(why), "%s %llu (%s, session %s)", allow ? "approved" : "denied",
 		 (unsigned long long)q->id, p->info->program, p->s->id);
-	pending_close(c->b, p, allow, (int)q->scope, by, reason, allow ? "approved" : "denied");
+	pending_close(c->b, p, allow ? ACTION_ALLOW : ACTION_DENY, q->scope, by, reason,
+		      allow ? "approved" : "denied");
 	reply_ok(c, why);
 }
 
@@ -134,8 +151,6 @@ static void terminate(struct conn *c, const Escort__ConsoleRequest *q)
 	struct live_session *s = session_find(c->b, q->target);
 	char reason[700], msg[200];
 
-	if (!has_role(c, ROLE_ESCORT | ROLE_OWNER))
-		return reply_error(c, "only escorts and owners may end sessions");
 	if (s == NULL)
 		return reply_error(c, "there is no such session");
 	if (s->conn == NULL)
@@ -154,13 +169,12 @@ static void terminate(struct conn *c, const Escort__ConsoleRequest *q)
 	reply_ok(c, msg);
 }
 
-static void lock(struct conn *c, const Escort__ConsoleRequest *q, int on)
+static void lock(struct conn *c, const Escort__ConsoleRequest *q)
 {
+	int on = q->verb == ESCORT__VERB__VERB_LOCK;
 	struct error err;
 	char msg[200];
 
-	if (!has_role(c, ROLE_ESCORT | ROLE_OWNER))
-		return reply_error(c, "only escorts and owners may lock or unlock accounts");
 	if (q->target[0] == '\0' || strlen(q->target) >= 64)
 		return reply_error(c, "name the account to lock");
 	if ((on ? lock_user(c->b, q->target, q->note, c->account, &err)
@@ -190,26 +204,44 @@ static void follow(struct conn *c, const Escort__ConsoleRequest *q)
 	conn_send(c, &f);
 }
 
+#define ANY_CONSOLE (ROLE_ESCORT | ROLE_OWNER | ROLE_AUDITOR)
+
+/* Who may ask what. Checked here, before any handler runs. */
+static const struct verb_route {
+	Escort__Verb verb;
+	unsigned roles;
+	const char *who; /* for the refusal */
+	void (*handler)(struct conn *c, const Escort__ConsoleRequest *q);
+} verb_routes[] = {
+    {ESCORT__VERB__VERB_SESSIONS, ANY_CONSOLE, "escorts, owners and auditors", list_sessions},
+    {ESCORT__VERB__VERB_PENDING, ANY_CONSOLE, "escorts, owners and auditors", list_pending},
+    {ESCORT__VERB__VERB_FOLLOW, ANY_CONSOLE, "escorts, owners and auditors", follow},
+    {ESCORT__VERB__VERB_APPROVE, ROLE_ESCORT, "escorts", answer},
+    {ESCORT__VERB__VERB_DENY, ROLE_ESCORT, "escorts", answer},
+    {ESCORT__VERB__VERB_TERMINATE, ROLE_ESCORT | ROLE_OWNER, "escorts and owners", terminate},
+    {ESCORT__VERB__VERB_LOCK, ROLE_ESCORT | ROLE_OWNER, "escorts and owners", lock},
+    {ESCORT__VERB__VERB_UNLOCK, ROLE_ESCORT | ROLE_OWNER, "escorts and owners", lock},
+};
+
 void console_request(struct conn *c, const Escort__ConsoleRequest *q)
 {
-	const char *v = q->verb;
+	const struct verb_route *route = NULL;
+	char why[200];
 
-	if (!has_role(c, ROLE_ESCORT | ROLE_OWNER | ROLE_AUDITOR))
-		return reply_error(c, "only escorts, owners and auditors may use the console");
-	if (strcmp(v, "sessions") == 0)
-		list_sessions(c);
-	else if (strcmp(v, "pending") == 0)
-		list_pending(c);
-	else if (strcmp(v, "approve") == 0 || strcmp(v, "deny") == 0)
-		answer(c, q, strcmp(v, "approve") == 0);
-	else if (strcmp(v, "terminate") == 0)
-		terminate(c, q);
-	else if (strcmp(v, "lock") == 0 || strcmp(v, "unlock") == 0)
-		lock(c, q, strcmp(v, "lock") == 0);
-	else if (strcmp(v, "follow") == 0)
-		follow(c, q);
-	else
-		reply_error(c, "unknown request");
+	c->request_id = q->request_id;
+	for (size_t i = 0; i < sizeof(verb_routes) / sizeof(verb_routes[0]); i++)
+		if (verb_routes[i].verb == q->verb)
+			route = &verb_routes[i];
+	if (route == NULL)
+		return reply_error(c, "unknown request");
+	if (!has_role(c, route->roles)) {
+		snprintf(why, sizeof(why), "%s may not %s: only %s may", c->account,
+			 verb_name(q->verb), route->who);
+		return reply_error(c, why);
+	}
+	broker_debug("%s asks %s %llu %s", c->account, verb_name(q->verb),
+		     (unsigned long long)q->id, q->target);
+	route->handler(c, q);
 }
 
 void console_screen(struct broker *b, struct live_session *s, const uint8_t *data, size_t len,
@@ -227,6 +259,6 @@ void console_screen(struct broker *b, struct live_session *s, const uint8_t *dat
 	f.body_case = ESCORT__FRAME__BODY_SCREEN;
 	f.screen = &sc;
 	for (struct conn *c = b->conns; c; c = c->next)
-		if (c->role == CONN_CONSOLE && strcmp(c->follow, s->id) == 0)
+		if (c->state == CONN_CONSOLE && strcmp(c->follow, s->id) == 0)
 			conn_send(c, &f);
 }

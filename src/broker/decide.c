@@ -1,9 +1,13 @@
 /* An exec a session host asks about: rated again here (the broker's rules
  * are the ones that count; the session host's findings can only add), the
- * policy applied, and either answered at once or put before the escorts. */
+ * policy applied, and either answered at once or put before the escorts.
+ * Everything in the request is the session host's word: levels outside
+ * escort.proto's Level, findings that disagree with escortd's, oversized
+ * lists are all expected and handled. */
 #include "broker.h"
 
 #include "proto/text.h"
+#include "util/xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,14 +15,14 @@
 
 #define PENDING_PER_SESSION 32
 
-static void answer(struct conn *c, uint64_t ask_id, int action, const char *by, const char *reason,
-		   uint64_t approval)
+static void answer(struct conn *c, uint64_t ask_id, enum policy_action action, const char *by,
+		   const char *reason, uint64_t approval)
 {
 	Escort__Decision d = ESCORT__DECISION__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 
 	d.ask_id = ask_id;
-	d.action = (uint32_t)action;
+	d.action = (Escort__Action)action;
 	d.by = (char *)by;
 	d.reason = (char *)reason;
 	d.cacheable = action != ACTION_ASK;
@@ -32,49 +36,67 @@ static void answer(struct conn *c, uint64_t ask_id, int action, const char *by, 
  * not come from the gate and is not worth the risk engine's time. */
 #define RATED_ARGS_MAX 1024
 #define RATED_BYTES_MAX (256u << 10)
+#define FINDINGS_MAX 256
 
 static int oversized(const Escort__ExecRequest *r)
 {
 	size_t total = 0;
 
-	if (r->n_rated_argv > RATED_ARGS_MAX)
+	if (r->n_rated_argv > RATED_ARGS_MAX || r->n_findings > FINDINGS_MAX)
 		return 1;
 	for (size_t i = 0; i < r->n_rated_argv; i++)
 		total += strlen(r->rated_argv[i]) + 1;
 	return total > RATED_BYTES_MAX;
 }
 
-/* The broker's own findings join the session host's; the highest level counts. */
-static int rate(struct broker *b, Escort__ExecRequest *r, struct risk_report *own)
+/* A level the protocol does not define is not trusted to be low. */
+static Escort__Level known_level(Escort__Level l)
 {
-	int level = r->level <= LEVEL_CRITICAL ? (int)r->level : LEVEL_CRITICAL;
+	return (int)l >= LEVEL_INFO && (int)l <= LEVEL_CRITICAL ? l : ESCORT__LEVEL__LEVEL_CRITICAL;
+}
+
+static void sanitize(Escort__ExecRequest *r)
+{
+	r->level = known_level(r->level);
+	for (size_t i = 0; i < r->n_findings; i++)
+		r->findings[i]->level = known_level(r->findings[i]->level);
+}
+
+static int max_level(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* The broker's own findings join the session host's; the highest level counts. */
+static int rate(struct broker *b, const Escort__ExecRequest *r, struct risk_report *own)
+{
+	int level = (int)r->level;
 	char **argv;
 
 	if (oversized(r)) {
 		risk_report_add(own, "arguments-too-long", LEVEL_HIGH,
-				"The argument list is longer than the gate ever sends.",
-				"what was not read was not checked", "Why are the arguments so long?",
-				"T1027");
-		return LEVEL_HIGH > level ? LEVEL_HIGH : level;
+				"The request is longer than the gate ever sends.",
+				"what was not read was not checked",
+				"Why are the arguments so long?", "T1027");
+		return max_level(LEVEL_HIGH, level);
 	}
-	argv = calloc(r->n_rated_argv + 1, sizeof(char *));
-	if (argv == NULL)
-		abort();
+	if (r->n_rated_argv == 0) /* nothing to rate is not low risk */
+		return max_level(LEVEL_HIGH, level);
+	argv = xcalloc(r->n_rated_argv + 1, sizeof(char *));
 	memcpy(argv, r->rated_argv, r->n_rated_argv * sizeof(char *));
-	if (r->n_rated_argv == 0 || risk_rate_exec(b->risk, argv, own) < 0)
-		level = LEVEL_HIGH > level ? LEVEL_HIGH : level;
-	else if (own->level > level)
-		level = own->level;
+	if (risk_rate_exec(b->risk, argv, own) < 0)
+		level = max_level(LEVEL_HIGH, level);
+	else
+		level = max_level(own->level, level);
 	free(argv);
 	return level;
 }
 
+/* Every rule id either side found, for the policy's rule overrides. */
 static const char **rule_ids(const Escort__ExecRequest *r, const struct risk_report *own, size_t *n)
 {
-	const char **ids = calloc(r->n_findings + own->n + 1, sizeof(char *));
+	const char **ids = xcalloc(r->n_findings + own->n + 1, sizeof(char *));
 
-	if (ids == NULL)
-		abort();
 	*n = 0;
 	for (size_t i = 0; i < r->n_findings; i++)
 		ids[(*n)++] = r->findings[i]->rule;
@@ -91,44 +113,53 @@ static int reported(const Escort__ExecRequest *r, const char *rule)
 	return 0;
 }
 
-/* The broker's findings the session host did not report already. */
-static Escort__Finding **own_findings(const Escort__ExecRequest *r, const struct risk_report *own,
-				      struct text_arena *t, size_t *n)
+/* The findings the escort is shown: the session host's, then the broker's
+ * that the session host did not report. Entries point into r, own and t;
+ * the array itself is the caller's to free. */
+static Escort__Finding **all_findings(const Escort__ExecRequest *r, const struct risk_report *own,
+				      struct text_arena *t, Escort__Finding *mine, size_t *n)
 {
-	Escort__Finding **out = calloc(own->n + 1, sizeof(*out));
+	Escort__Finding **all = xcalloc(r->n_findings + own->n + 1, sizeof(*all));
+	size_t k = 0;
 
-	if (out == NULL)
-		abort();
 	*n = 0;
+	for (size_t i = 0; i < r->n_findings; i++)
+		all[(*n)++] = r->findings[i];
 	for (size_t i = 0; i < own->n; i++) {
 		if (reported(r, own->findings[i].rule))
 			continue;
-		out[*n] = malloc(sizeof(**out));
-		if (out[i] == NULL)
-			abort();
-		escort__finding__init(out[*n]);
-		out[*n]->rule = text_utf8(t, own->findings[i].rule);
-		out[*n]->level = (uint32_t)own->findings[i].level;
-		out[*n]->text = text_utf8(t, own->findings[i].explain);
-		(*n)++;
+		escort__finding__init(&mine[k]);
+		mine[k].rule = text_utf8(t, own->findings[i].rule);
+		mine[k].level = (Escort__Level)own->findings[i].level;
+		mine[k].text = text_utf8(t, own->findings[i].explain);
+		all[(*n)++] = &mine[k++];
 	}
-	return out;
+	return all;
 }
 
-/* What the escort is shown, packed into an independent copy. */
+/* An independent copy of pi (it points into the request and the report). */
+static Escort__PendingInfo *packed_copy(const Escort__PendingInfo *pi)
+{
+	size_t len = escort__pending_info__get_packed_size(pi);
+	uint8_t *packed = xcalloc(len + 1, 1);
+	Escort__PendingInfo *copy;
+
+	escort__pending_info__pack(pi, packed);
+	copy = escort__pending_info__unpack(NULL, len, packed);
+	free(packed);
+	return copy;
+}
+
+/* What the escort is shown. */
 static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecRequest *r,
 					 const struct risk_report *own, int level)
 {
 	Escort__PendingInfo pi = ESCORT__PENDING_INFO__INIT;
-	size_t n_own, packed_len;
 	struct text_arena t = {0};
-	Escort__Finding **mine = own_findings(r, own, &t, &n_own);
-	Escort__Finding **all = calloc(n_own + r->n_findings + 1, sizeof(*all));
+	Escort__Finding *mine = xcalloc(own->n + 1, sizeof(*mine));
+	Escort__PendingInfo *copy;
 
-	if (all == NULL)
-		abort();
-	memcpy(all, r->findings, r->n_findings * sizeof(*all));
-	memcpy(all + r->n_findings, mine, n_own * sizeof(*all));
+	pi.findings = all_findings(r, own, &t, mine, &pi.n_findings);
 	pi.session = s->id;
 	pi.operator_ = s->op;
 	pi.host = s->host;
@@ -139,44 +170,61 @@ static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecReq
 	pi.typed_line = r->typed_line;
 	pi.identity = r->identity;
 	pi.program = r->program;
-	pi.level = (uint32_t)level;
+	pi.level = (Escort__Level)level;
 	pi.summary =
 	    own->n && own->level >= (int)r->level ? text_utf8(&t, own->summary) : r->summary;
-	pi.n_findings = r->n_findings + n_own;
-	pi.findings = all;
 	pi.script = r->script;
 	pi.n_env = r->n_env;
 	pi.env = r->env;
 	pi.n_ancestry = r->n_ancestry;
 	pi.ancestry = r->ancestry;
-	packed_len = escort__pending_info__get_packed_size(&pi);
-	uint8_t *packed = malloc(packed_len ? packed_len : 1);
-	if (packed == NULL)
-		abort();
-	escort__pending_info__pack(&pi, packed);
-	Escort__PendingInfo *copy = escort__pending_info__unpack(NULL, packed_len, packed);
-	free(packed);
-	for (size_t i = 0; i < n_own; i++)
-		free(mine[i]);
+	copy = packed_copy(&pi);
+	free(pi.findings);
 	free(mine);
-	free(all);
 	text_arena_free(&t);
 	return copy;
 }
 
-void exec_request(struct conn *c, Escort__ExecRequest *r)
+static enum policy_action policy(struct broker *b, const struct live_session *s,
+				 const Escort__ExecRequest *r, const struct risk_report *own,
+				 int level)
+{
+	size_t n_rules;
+	const char **rules = rule_ids(r, own, &n_rules);
+	enum policy_action action = config_action(&b->cfg, s->op, s->host, level, rules, n_rules);
+
+	free(rules);
+	return action;
+}
+
+static void hold(struct conn *c, Escort__ExecRequest *r, const struct risk_report *own, int level,
+		 const char *reason)
+{
+	Escort__PendingInfo *info = pending_info(c->session, r, own, level);
+	struct pending *p = info ? pending_add(c->b, c->session, info, r->ask_id) : NULL;
+
+	if (p == NULL) {
+		if (info)
+			escort__pending_info__free_unpacked(info, NULL);
+		answer(c, r->ask_id, ACTION_DENY, "escortd", "cannot queue the approval", 0);
+		return;
+	}
+	answer(c, r->ask_id, ACTION_ASK, "policy", reason, (uint64_t)p->id);
+}
+
+void decide_exec(struct conn *c, Escort__ExecRequest *r)
 {
 	struct broker *b = c->b;
 	struct live_session *s = c->session;
 	struct risk_report own = {0};
-	size_t n_rules;
 	struct error err;
 	char reason[300];
-	int level = rate(b, r, &own);
-	const char **rules = rule_ids(r, &own, &n_rules);
-	int action = config_action(&b->cfg, s->op, s->host, level, rules, n_rules);
+	int level;
+	enum policy_action action;
 
-	free(rules);
+	sanitize(r);
+	level = rate(b, r, &own);
+	action = policy(b, s, r, &own, level);
 	if (action == ACTION_ASK && s->pending >= PENDING_PER_SESSION) {
 		action = ACTION_DENY;
 		snprintf(reason, sizeof(reason), "%u commands of this session already wait",
@@ -188,19 +236,12 @@ void exec_request(struct conn *c, Escort__ExecRequest *r)
 	if (store_decision(b->store, s->id, r->ask_id, policy_action_name(action), "policy", level,
 			   &err) < 0)
 		broker_log("%s", err.msg);
-	if (action != ACTION_ASK) {
+	broker_debug("session %s: exec %llu (%s) is %s risk: %s", s->id,
+		     (unsigned long long)r->ask_id, r->program, level_name(level),
+		     policy_action_name(action));
+	if (action == ACTION_ASK)
+		hold(c, r, &own, level, reason);
+	else
 		answer(c, r->ask_id, action, "policy", reason, 0);
-	} else {
-		Escort__PendingInfo *info = pending_info(s, r, &own, level);
-		struct pending *p = info ? pending_add(b, s, info, r->ask_id) : NULL;
-		if (p == NULL) {
-			if (info)
-				escort__pending_info__free_unpacked(info, NULL);
-			answer(c, r->ask_id, ACTION_DENY, "escortd", "cannot queue the approval",
-			       0);
-		} else {
-			answer(c, r->ask_id, ACTION_ASK, "policy", reason, (uint64_t)p->id);
-		}
-	}
 	risk_report_free(&own);
 }

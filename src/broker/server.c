@@ -1,7 +1,10 @@
 /* The broker's socket: accepting connections, knowing who is on the other
  * end (the kernel's peer credentials, never what the peer says), reading
- * frames and handing each to the code for the connection's role. */
+ * frames and handing each to dispatch.c, heartbeats both ways. */
 #include "broker.h"
+
+#include "proto/names.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -19,20 +22,63 @@
 
 #define MAX_CONNS 4096
 #define SLOW_PEER_BYTES (8u << 20)
+#define HEARTBEAT_S 10
+#define SILENCE_LIMIT_S 30 /* a peer not heard from for this long is gone */
 
-void broker_log(const char *fmt, ...)
+int broker_verbose;
+
+const char *conn_state_name(enum conn_state s)
+{
+	static const char *const names[] = {
+	    [CONN_NEW] = "new",
+	    [CONN_OPENING] = "session-opening",
+	    [CONN_SESSION] = "session",
+	    [CONN_CONSOLE] = "console",
+	    [CONN_ENDED] = "ended-session",
+	};
+	return names[s];
+}
+
+static void log_line(const char *fmt, va_list ap)
 {
 	char line[1200];
-	va_list ap;
 	time_t t = time(NULL);
 	struct tm tm;
 
-	va_start(ap, fmt);
+	if (broker_verbose < 0)
+		return; /* tests and fuzzers */
 	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	gmtime_r(&t, &tm);
 	fprintf(stderr, "escortd: %04d-%02d-%02dT%02d:%02d:%02dZ %s\n", tm.tm_year + 1900,
 		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, line);
+}
+
+void broker_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(fmt, ap);
+	va_end(ap);
+}
+
+void broker_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!broker_verbose)
+		return;
+	va_start(ap, fmt);
+	log_line(fmt, ap);
+	va_end(ap);
+}
+
+static time_t mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
 static size_t count_conns(const struct broker *b)
@@ -64,7 +110,10 @@ void conn_close(struct conn *c, const char *why)
 	if (why)
 		broker_log("connection of %s (uid %u, pid %d) closed: %s", c->account,
 			   (unsigned)c->uid, (int)c->pid, why);
-	if (c->role == CONN_SESSION)
+	else
+		broker_debug("connection of %s (uid %u, pid %d) closed", c->account,
+			     (unsigned)c->uid, (int)c->pid);
+	if (c->session)
 		session_gone(c);
 	free_conn(c);
 }
@@ -92,47 +141,6 @@ static void finish_now(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	conn_close(arg, NULL);
-}
-
-static int dispatch(struct conn *c, Frame *f)
-{
-	switch (c->role) {
-	case CONN_NEW:
-		if (f->body_case != ESCORT__FRAME__BODY_HELLO)
-			return -1;
-		if (strcmp(f->hello->role, "console") == 0) {
-			Escort__Welcome w = ESCORT__WELCOME__INIT;
-			Frame reply = ESCORT__FRAME__INIT;
-			c->role = CONN_CONSOLE;
-			w.accepted = 1;
-			w.account = c->account;
-			reply.body_case = ESCORT__FRAME__BODY_WELCOME;
-			reply.welcome = &w;
-			conn_send(c, &reply);
-			return 0;
-		}
-		if (strcmp(f->hello->role, "session") != 0)
-			return -1;
-		session_hello(c, f->hello);
-		return 0;
-	case CONN_SESSION:
-		if (f->body_case == ESCORT__FRAME__BODY_RECORD)
-			session_record(c, f->record);
-		else if (f->body_case == ESCORT__FRAME__BODY_EXEC_REQUEST)
-			exec_request(c, f->exec_request);
-		else if (f->body_case == ESCORT__FRAME__BODY_END)
-			session_end(c, f->end);
-		else if (f->body_case != ESCORT__FRAME__BODY_HEARTBEAT)
-			return -1;
-		return 0;
-	case CONN_CONSOLE:
-		if (f->body_case == ESCORT__FRAME__BODY_REQUEST)
-			console_request(c, f->request);
-		else if (f->body_case != ESCORT__FRAME__BODY_HEARTBEAT)
-			return -1;
-		return 0;
-	}
-	return -1;
 }
 
 /* Returns 1 when a frame was handled, 0 when more bytes are needed, -1 when
@@ -164,9 +172,11 @@ static int next_frame(struct conn *c, struct evbuffer *in)
 		return -1;
 	}
 	evbuffer_drain(in, used);
-	if (dispatch(c, f) < 0) {
+	c->last_heard = mono_s();
+	if (dispatch_frame(c, f) < 0) {
 		char why[160];
-		snprintf(why, sizeof(why), "message %d is not expected here", (int)f->body_case);
+		snprintf(why, sizeof(why), "%s is not expected from a %s connection",
+			 frame_body_name(f->body_case), conn_state_name(c->state));
 		frame_free(f);
 		conn_close(c, why);
 		return -1;
@@ -233,17 +243,12 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		conn_close(c, (what & BEV_EVENT_ERROR) ? "connection error" : NULL);
 }
 
-static void peer_identity(struct conn *c, int fd)
+static void peer_identity(struct conn *c, uid_t uid, pid_t pid)
 {
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
 	struct passwd *pw;
 
-	c->uid = (uid_t)-1;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
-		c->uid = cred.uid;
-		c->pid = cred.pid;
-	}
+	c->uid = uid;
+	c->pid = pid;
 	pw = c->uid == (uid_t)-1 ? NULL : getpwuid(c->uid);
 	snprintf(c->account, sizeof(c->account), "%s", pw ? pw->pw_name : "");
 }
@@ -251,35 +256,81 @@ static void peer_identity(struct conn *c, int fd)
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
 {
 	struct broker *b = arg;
-	struct conn *c;
+	struct ucred cred = {.uid = (uid_t)-1, .pid = 0};
+	socklen_t len = sizeof(cred);
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	(void)what;
 	if (fd < 0)
 		return;
-	if (count_conns(b) >= MAX_CONNS || (c = calloc(1, sizeof(*c))) == NULL) {
+	if (count_conns(b) >= MAX_CONNS ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    conn_new(b, fd, cred.uid, cred.pid) == NULL)
 		close(fd);
-		return;
-	}
+}
+
+struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+
 	c->b = b;
-	peer_identity(c, fd);
+	peer_identity(c, uid, pid);
 	if (c->account[0] == '\0') {
 		broker_log("refused a connection from uid %u: no account", (unsigned)c->uid);
 		free(c);
-		close(fd);
-		return;
+		return NULL;
 	}
 	c->bev = bufferevent_socket_new(b->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		free(c);
-		close(fd);
-		return;
+		return NULL;
 	}
+	c->serial = ++b->next_serial;
+	c->last_heard = mono_s();
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, FRAME_MAX + FRAME_HEADER + 65536);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = b->conns;
 	b->conns = c;
+	broker_debug("connection from %s (uid %u, pid %d)", c->account, (unsigned)uid, (int)pid);
+	return c;
+}
+
+struct conn *conn_find(struct broker *b, uint64_t serial)
+{
+	for (struct conn *c = b->conns; c; c = c->next)
+		if (c->serial == serial)
+			return c;
+	return NULL;
+}
+
+static void send_heartbeat(struct conn *c)
+{
+	Escort__Heartbeat h = ESCORT__HEARTBEAT__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+
+	h.mono_ms = (uint64_t)mono_s() * 1000;
+	f.body_case = ESCORT__FRAME__BODY_HEARTBEAT;
+	f.heartbeat = &h;
+	conn_send(c, &f);
+}
+
+void conns_tick(struct broker *b)
+{
+	time_t now = mono_s();
+	int beat = now - b->last_beat >= HEARTBEAT_S;
+
+	if (beat)
+		b->last_beat = now;
+	for (struct conn *c = b->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->finishing)
+			continue;
+		if (now - c->last_heard > SILENCE_LIMIT_S)
+			conn_drop(c, "silent for 30 seconds");
+		else if (beat && c->state != CONN_NEW)
+			send_heartbeat(c);
+	}
 }
 
 /* A socket left by a broker that died is replaced; a live one is not. */

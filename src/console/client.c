@@ -1,5 +1,7 @@
 #include "client.h"
 
+#include "proto/names.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,7 @@ int console_open(struct console *c, const char *socket_path, struct error *err)
 		console_close(c);
 		return -1;
 	}
-	h.role = "console";
+	h.kind = ESCORT__PEER_KIND__PEER_CONSOLE;
 	f.body_case = ESCORT__FRAME__BODY_HELLO;
 	f.hello = &h;
 	if (frame_write_fd(c->fd, &f, err) < 0 ||
@@ -56,33 +58,47 @@ void console_close(struct console *c)
 	buf_free(&c->in);
 }
 
-int console_send(struct console *c, const Escort__ConsoleRequest *q, struct error *err)
+uint64_t console_send(struct console *c, const Escort__ConsoleRequest *q, struct error *err)
 {
+	Escort__ConsoleRequest mine = *q;
 	Frame f = ESCORT__FRAME__INIT;
 
+	mine.request_id = ++c->last_request;
 	f.body_case = ESCORT__FRAME__BODY_REQUEST;
-	f.request = (Escort__ConsoleRequest *)q;
+	f.request = &mine;
+	return frame_write_fd(c->fd, &f, err) < 0 ? 0 : mine.request_id;
+}
+
+int console_heartbeat(struct console *c, struct error *err)
+{
+	Escort__Heartbeat h = ESCORT__HEARTBEAT__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+
+	f.body_case = ESCORT__FRAME__BODY_HEARTBEAT;
+	f.heartbeat = &h;
 	return frame_write_fd(c->fd, &f, err);
 }
 
 Frame *console_ask(struct console *c, const Escort__ConsoleRequest *q, struct error *err)
 {
 	Frame *answer = NULL;
+	uint64_t id = console_send(c, q, err);
 
-	if (console_send(c, q, err) < 0)
+	if (id == 0)
 		return NULL;
 	for (;;) {
 		if (frame_read_fd(c->fd, &c->in, &answer, ANSWER_WAIT_MS, err) < 0)
 			return NULL;
-		if (answer->body_case == ESCORT__FRAME__BODY_REPLY)
+		if (answer->body_case == ESCORT__FRAME__BODY_REPLY &&
+		    answer->reply->request_id == id)
 			return answer;
-		frame_free(answer); /* screens for a follower: not what was asked */
+		frame_free(answer); /* heartbeats, screens for a follower: not what was asked */
 	}
 }
 
-int console_request_once(const char *name, const char *socket, const Escort__ConsoleRequest *q,
-			 Frame **reply)
+int console_request_once(const char *socket, const Escort__ConsoleRequest *q, Frame **reply)
 {
+	const char *name = verb_name(q->verb);
 	struct console c;
 	struct error err;
 

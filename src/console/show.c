@@ -157,7 +157,7 @@ void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char
 		buf_append_str(out, nl);
 		buf_free(&s);
 	}
-	if (p->level >= 4)
+	if (p->level >= ESCORT__LEVEL__LEVEL_CRITICAL)
 		buf_printf(out, "  CRITICAL: approving needs the program's name typed: %s%s",
 			   p->program, nl);
 }

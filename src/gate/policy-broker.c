@@ -35,7 +35,7 @@ static void offline_decide(struct broker_policy *bp, const struct exec_facts *f,
 {
 	const struct risk_report *r = f->report;
 	const char **rules = calloc(r->n + 1, sizeof(char *));
-	int action;
+	Escort__Action action;
 
 	if (rules == NULL)
 		abort();
@@ -44,14 +44,15 @@ static void offline_decide(struct broker_policy *bp, const struct exec_facts *f,
 	action = broker_link_offline_action(bp->link, r->level, rules, r->n);
 	free(rules);
 	snprintf(out->by, sizeof(out->by), "escortd's last policy");
-	out->action = action == 0 ? GATE_ALLOW : GATE_DENY;
-	if (action == 2)
+	out->action = action == ESCORT__ACTION__ACTION_ALLOW ? GATE_ALLOW : GATE_DENY;
+	if (action == ESCORT__ACTION__ACTION_ASK)
 		snprintf(out->reason, sizeof(out->reason),
 			 "%s risk needs an escort's approval and escortd is not reachable",
 			 level_name(r->level));
 	else
 		snprintf(out->reason, sizeof(out->reason), "%s risk: the policy says %s",
-			 level_name(r->level), action == 0 ? "allow" : "deny");
+			 level_name(r->level),
+			 action == ESCORT__ACTION__ACTION_ALLOW ? "allow" : "deny");
 }
 
 static void broker_decide(struct policy *p, const struct exec_facts *f, struct verdict *out)
@@ -153,7 +154,7 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 		if (f->req->env[k])
 			env[r.n_env++] = text_utf8(&t, f->req->env[k]);
 	r.env = env;
-	r.level = (uint32_t)rep->level;
+	r.level = (Escort__Level)rep->level;
 	r.summary = text_utf8(&t, rep->summary);
 	for (size_t i = 0; i < rep->n; i++) {
 		escort__finding__init(&findings[i]);
@@ -230,7 +231,7 @@ static void on_decision(void *arg, const Escort__Decision *d)
 	struct ask *a;
 	char detail[300];
 
-	if (d->action == 2) {
+	if (d->action == ESCORT__ACTION__ACTION_ASK) {
 		for (a = bp->asks; a; a = a->next)
 			if (a->ask_id == d->ask_id) {
 				snprintf(detail, sizeof(detail),
@@ -242,8 +243,10 @@ static void on_decision(void *arg, const Escort__Decision *d)
 	}
 	if ((a = take(bp, d->ask_id)) == NULL)
 		return;
-	v.action = d->action == 0 ? GATE_ALLOW : GATE_DENY;
-	v.scope = d->scope == 1 ? SCOPE_TREE : d->scope == 2 ? SCOPE_SESSION : SCOPE_ONCE;
+	v.action = d->action == ESCORT__ACTION__ACTION_ALLOW ? GATE_ALLOW : GATE_DENY;
+	v.scope = d->scope == ESCORT__SCOPE__SCOPE_TREE	     ? SCOPE_TREE
+		  : d->scope == ESCORT__SCOPE__SCOPE_SESSION ? SCOPE_SESSION
+							     : SCOPE_ONCE;
 	v.cacheable = d->cacheable;
 	snprintf(v.by, sizeof(v.by), "%s", d->by);
 	snprintf(v.reason, sizeof(v.reason), "%s", d->reason);

@@ -5,6 +5,7 @@
 #define ESCORT_POLICY_H
 
 #include "program.h"
+#include "proto/frame.h"
 #include "request.h"
 #include "risk/risk.h"
 
@@ -15,7 +16,19 @@ enum gate_action { GATE_ALLOW, GATE_DENY, GATE_ASK };
 /* How far an approval reaches: this exec only; everything the approved
  * process and its descendants start with the same identity and arguments;
  * the same identity and arguments for the rest of the session. */
-enum approval_scope { SCOPE_ONCE, SCOPE_TREE, SCOPE_SESSION };
+enum approval_scope {
+	SCOPE_ONCE = ESCORT__SCOPE__SCOPE_ONCE,
+	SCOPE_TREE = ESCORT__SCOPE__SCOPE_TREE,
+	SCOPE_SESSION = ESCORT__SCOPE__SCOPE_SESSION,
+};
+
+/* The risk engine's levels travel as escort.proto's Level. */
+_Static_assert(LEVEL_INFO == (int)ESCORT__LEVEL__LEVEL_INFO &&
+		   LEVEL_LOW == (int)ESCORT__LEVEL__LEVEL_LOW &&
+		   LEVEL_MEDIUM == (int)ESCORT__LEVEL__LEVEL_MEDIUM &&
+		   LEVEL_HIGH == (int)ESCORT__LEVEL__LEVEL_HIGH &&
+		   LEVEL_CRITICAL == (int)ESCORT__LEVEL__LEVEL_CRITICAL,
+	       "risk levels and escort.proto's Level differ");
 
 struct verdict {
 	enum gate_action action;

@@ -1,6 +1,7 @@
 #include "broker-link.h"
 
 #include "log/record.h"
+#include "proto/names.h"
 #include "proto/text.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_SOCKET "/run/escort/escortd.sock"
@@ -20,6 +22,7 @@
 #define SPOOL_LIMIT (256u << 20) /* recording kept for an absent escortd */
 #define FINISH_WAIT_S 10
 #define HEARTBEAT_S 10
+#define SILENCE_LIMIT_S 30 /* escortd heard from less often than this is gone */
 
 struct spooled {
 	uint64_t seq;
@@ -37,9 +40,10 @@ struct broker_link {
 	struct event *retry, *heartbeat, *give_up;
 	struct link_callbacks cb;
 	int up, resuming, finishing, terminated, end_acked;
-	uint32_t offline[LEVEL_CRITICAL + 1];
+	time_t last_heard; /* monotonic seconds */
+	Escort__Action offline[LEVEL_CRITICAL + 1];
 	char **rules;
-	uint32_t *rule_actions;
+	Escort__Action *rule_actions;
 	size_t n_rules;
 	struct spooled *spool;
 	size_t n_spool, cap_spool, spool_bytes;
@@ -85,7 +89,7 @@ static int send_hello(int fd, const struct session_meta *m, const char *resume, 
 	size_t argc = 0;
 	int rc;
 
-	h.role = "session";
+	h.kind = ESCORT__PEER_KIND__PEER_SESSION;
 	h.resume_session = (char *)(resume ? resume : "");
 	if (m) {
 		while (m->argv[argc])
@@ -113,7 +117,7 @@ static int send_hello(int fd, const struct session_meta *m, const char *resume, 
 static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
 {
 	for (int i = 0; i <= LEVEL_CRITICAL; i++)
-		l->offline[i] = 1; /* deny what the table does not say */
+		l->offline[i] = ESCORT__ACTION__ACTION_DENY; /* what the table does not say */
 	if (t == NULL)
 		return;
 	for (size_t i = 0; i < t->n_actions && i <= LEVEL_CRITICAL; i++)
@@ -124,7 +128,7 @@ static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
 	free(l->rule_actions);
 	l->n_rules = t->n_rules < t->n_rule_actions ? t->n_rules : t->n_rule_actions;
 	l->rules = calloc(l->n_rules + 1, sizeof(char *));
-	l->rule_actions = calloc(l->n_rules + 1, sizeof(uint32_t));
+	l->rule_actions = calloc(l->n_rules + 1, sizeof(*l->rule_actions));
 	if (l->rules == NULL || l->rule_actions == NULL)
 		abort();
 	for (size_t i = 0; i < l->n_rules; i++) {
@@ -187,20 +191,23 @@ const char *broker_link_session(const struct broker_link *l)
 	return l->session;
 }
 
-int broker_link_offline_action(const struct broker_link *l, int level, const char *const *rules,
-			       size_t n_rules)
+Escort__Action broker_link_offline_action(const struct broker_link *l, int level,
+					  const char *const *rules, size_t n_rules)
 {
-	int by_rule = -1;
+	int matched = 0;
+	Escort__Action by_rule = ESCORT__ACTION__ACTION_ALLOW;
 
 	for (size_t i = 0; i < n_rules; i++)
 		for (size_t k = 0; k < l->n_rules; k++)
-			if (strcmp(rules[i], l->rules[k]) == 0 &&
-			    (by_rule < 0 || l->rule_actions[k] == 1 ||
-			     (l->rule_actions[k] == 2 && by_rule == 0)))
-				by_rule = (int)l->rule_actions[k];
-	if (by_rule >= 0)
+			if (strcmp(rules[i], l->rules[k]) == 0) {
+				by_rule = matched ? action_strictest(by_rule, l->rule_actions[k])
+						  : l->rule_actions[k];
+				matched = 1;
+			}
+	if (matched)
 		return by_rule;
-	return level >= 0 && level <= LEVEL_CRITICAL ? (int)l->offline[level] : 1;
+	return level >= 0 && level <= LEVEL_CRITICAL ? l->offline[level]
+						     : ESCORT__ACTION__ACTION_DENY;
 }
 
 static void send_frame(struct broker_link *l, const Frame *f)
@@ -334,11 +341,20 @@ static void handle(struct broker_link *l, const Frame *f)
 	}
 }
 
+static time_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
 static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct broker_link *l = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
+	l->last_heard = now_s();
 	while (l->bev == bev) {
 		size_t have = evbuffer_get_length(in), used;
 		struct error err;
@@ -374,6 +390,7 @@ static int wrap(struct broker_link *l, int fd, struct error *err)
 	bufferevent_setcb(l->bev, on_read, NULL, on_event, l);
 	bufferevent_setwatermark(l->bev, EV_READ, 0, FRAME_MAX + FRAME_HEADER + 65536);
 	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
+	l->last_heard = now_s();
 	return 0;
 }
 
@@ -429,6 +446,8 @@ static void on_heartbeat(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (l->bev && now_s() - l->last_heard > SILENCE_LIMIT_S)
+		return lose(l, "escortd has been silent for 30 seconds");
 	if (!l->up || l->resuming)
 		return;
 	f.body_case = ESCORT__FRAME__BODY_HEARTBEAT;

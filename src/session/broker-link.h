@@ -38,8 +38,8 @@ int broker_link_up(const struct broker_link *l);
 const char *broker_link_session(const struct broker_link *l);
 /* The policy escortd allows while it is away: the action for a level and
  * the rules that change it. */
-int broker_link_offline_action(const struct broker_link *l, int level, const char *const *rules,
-			       size_t n_rules);
+Escort__Action broker_link_offline_action(const struct broker_link *l, int level,
+					  const char *const *rules, size_t n_rules);
 
 /* recorder_tee_fn */
 void broker_link_record(void *link, uint16_t type, const void *data, size_t len, int urgent);

@@ -17,6 +17,7 @@ import time
 
 import pexpect
 import pytest
+import wire
 from conftest import ROOT, escort_bin, events, of_type
 
 OPERATOR = "escort-t-op"
@@ -311,7 +312,7 @@ def test_clearance_must_cover_the_risk_and_critical_needs_typing(broker, world):
     p = broker.console(JUNIOR, "approve", str(item["id"]))
     assert p.returncode == 1 and "clearance (medium) does not cover a high" in p.stderr
     p = broker.console(OUTSIDER, "approve", str(item["id"]))
-    assert p.returncode == 1 and "may use the console" in p.stderr
+    assert p.returncode == 1 and "may not approve: only escorts may" in p.stderr
     broker.console(ESCORT, "deny", str(item["id"]))
     op.child.expect(r"==DONE(\d+)")
 
@@ -456,9 +457,12 @@ def closed_by_broker(s):
 @pytest.mark.parametrize("payload", [
     b"GET / HTTP/1.1\r\n\r\n",                                     # not a frame
     b"ES\x00\x07" + struct.pack(">I", 2),                           # another version
-    b"ES\x00\x01" + struct.pack(">I", 100 << 20),                   # oversized
-    b"ES\x00\x01" + struct.pack(">I", 5) + b"\xff\xff\xff\xff\xff",  # does not decode
-    b"ES\x00\x01" + struct.pack(">I", 4) + b"\x1a\x02\x08\x01",      # a record before hello
+    b"ES\x00\x01" + struct.pack(">I", 2) + b"\x08\x02",             # the old version 1
+    b"ES\x00\x02" + struct.pack(">I", 100 << 20),                   # oversized
+    b"ES\x00\x02" + struct.pack(">I", 5) + b"\xff\xff\xff\xff\xff",  # does not decode
+    b"ES\x00\x02" + struct.pack(">I", 4) + b"\x1a\x02\x08\x01",      # a record before hello
+    wire.frame(wire.HELLO, wire.uint(1, 7)),                        # a hello of no known kind
+    wire.hello_console() + wire.exec_request(1, ["ls"]),            # a console asking an exec
 ])
 def test_malformed_frames_close_the_connection_and_escortd_lives(broker, payload):
     s = raw_connection(broker)
@@ -540,21 +544,12 @@ def test_a_program_that_does_not_exist_ends_the_brokers_session_too(broker):
     assert ends and ends[0]["reason"] == "exec-failed"
 
 
-def frame(body):
-    return b"ES\x00\x01" + struct.pack(">I", len(body)) + body
-
-
-def field(number, data):
-    assert len(data) < 128
-    return bytes([number << 3 | 2, len(data)]) + data
-
-
 def test_a_console_that_does_not_read_is_dropped_and_nothing_else_suffers(broker):
     op = Operator(broker)
     session = only_session(broker)
     # An escort's console that follows the session and then never reads.
-    hello = frame(field(1, field(1, b"console")))
-    follow = frame(field(10, field(1, b"follow") + field(3, session.encode())))
+    hello = wire.hello_console()
+    follow = wire.console_request("follow", 1, target=session)
     script = ("import socket, sys, time\n"
               "s = socket.socket(socket.AF_UNIX)\n"
               "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)\n"
@@ -577,3 +572,72 @@ def test_a_console_that_does_not_read_is_dropped_and_nothing_else_suffers(broker
     assert broker.console(ESCORT, "sessions").returncode == 0
     lazy.kill()
     op.close()
+
+
+HOSTILE_SESSION = r'''
+import json, socket, sys
+sys.path.insert(0, sys.argv[1])
+import wire
+broker_ids = json.loads(sys.argv[3])
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[2])
+s.sendall(wire.hello_session())
+kind, welcome = wire.read_frame(s)
+assert kind == wire.WELCOME and welcome.get(1) == [1], welcome
+argv = ["rm", "-rf", "/srv/hostile"]
+variants = {
+    "none": [],
+    "some": [wire.finding(broker_ids[0], wire.LEVEL["high"])],
+    "all": [wire.finding(r, wire.LEVEL["high"]) for r in broker_ids],
+    "all-twice": [wire.finding(r, wire.LEVEL["low"]) for r in broker_ids * 2],
+    "extra": [wire.finding(r, 2) for r in broker_ids] + [wire.finding("made.up", 2)],
+    "unknown-only": [wire.finding("no.such.rule", 0), wire.finding("", 0)],
+    "wrong-levels": [wire.finding(broker_ids[0], 99), wire.finding("x", -1)],
+    "negative-level": [],
+    "many": [wire.finding("r%d" % i, i % 5) for i in range(2000)],
+}
+answers = {}
+for ask_id, (name, findings) in enumerate(variants.items(), 1):
+    level = -7 if name == "negative-level" else (200 if name == "wrong-levels" else 0)
+    s.sendall(wire.exec_request(ask_id, argv, level=level, findings=findings))
+    kind, d = wire.read_frame(s)
+    while kind == wire.HEARTBEAT:
+        kind, d = wire.read_frame(s)
+    assert kind == wire.DECISION and d[1] == [ask_id], (name, kind, d)
+    answers[name] = d.get(2, [0])[0]
+print(json.dumps(answers), flush=True)
+sys.stdin.read()  # stays connected (its approvals live) until the test is done
+'''
+
+
+def test_findings_that_disagree_with_escortds_never_harm_it(broker):
+    """A hostile session host reports findings that disagree with escortd's in
+    every way: escortd answers each, stays up, and shows sane levels."""
+    explained = subprocess.run([escort_bin(), "explain", "--json", "--rules",
+                                os.path.join(broker.base, "rules"), "rm -rf /srv/hostile"],
+                               capture_output=True, text=True, check=True)
+    ids = [f["rule"] for f in json.loads(explained.stdout)["findings"]]
+    assert ids, explained.stdout
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "wire.py"), os.path.join(broker.base, "wire.py"))
+    os.chmod(os.path.join(broker.base, "wire.py"), 0o644)
+    host = subprocess.Popen(["runuser", "-u", OPERATOR, "--", "/usr/bin/python3", "-c",
+                             HOSTILE_SESSION, broker.base, broker.socket, json.dumps(ids)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = host.stdout.readline()
+    assert line, host.stderr.read() + broker.log()
+    answers = json.loads(line)
+    assert broker.proc.poll() is None, broker.log()
+    # rm -rf is high risk: asked about (or refused once too many wait), never allowed.
+    assert all(a in (wire.ACTION_ASK, wire.ACTION_DENY) for a in answers.values()), answers
+    pending = broker.pending()
+    assert pending, broker.log()
+    for item in pending:
+        assert item["level"] in ("high", "critical"), item
+        for f in item["findings"]:
+            assert f["level"] in ("info", "low", "medium", "high", "critical"), f
+    assert broker.console(ESCORT, "sessions").returncode == 0
+    host.stdin.close()
+    assert host.wait(timeout=30) == 0

@@ -40,10 +40,10 @@ static void refusals(void)
 {
 	CHECK(refused("GET /", 5, "not an escort frame"));
 	CHECK(refused("EX", 2, "second byte"));
-	CHECK(refused("ES\x00\x02\x00\x00\x00\x00", 8, "version 2"));
-	CHECK(refused("ES\x00\x01\x7f\x00\x00\x00", 8, "over the limit"));
-	CHECK(refused("ES\x00\x01\x00\x00\x00\x03\xff\xff\xff", 11, "does not decode"));
-	CHECK(refused("ES\x00\x01\x00\x00\x00\x00", 8, "carries no message"));
+	CHECK(refused("ES\x00\x01\x00\x00\x00\x00", 8, "version 1"));
+	CHECK(refused("ES\x00\x02\x7f\x00\x00\x00", 8, "over the limit"));
+	CHECK(refused("ES\x00\x02\x00\x00\x00\x03\xff\xff\xff", 11, "does not decode"));
+	CHECK(refused("ES\x00\x02\x00\x00\x00\x00", 8, "carries no message"));
 }
 
 static void text_is_made_valid(void)

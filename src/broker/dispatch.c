@@ -1,0 +1,78 @@
+/* Which message each connection state accepts, and who handles it: the one
+ * table a reviewer reads to know what a peer can make escortd do (as
+ * OpenSSH's monitor.c). Anything not in the table closes the connection
+ * before any handler sees it. */
+#include "broker.h"
+
+#include "proto/names.h"
+
+static void on_hello(struct conn *c, Frame *f)
+{
+	if (f->hello->kind == ESCORT__PEER_KIND__PEER_CONSOLE)
+		console_hello(c);
+	else
+		session_hello(c, f->hello);
+}
+
+static void on_record(struct conn *c, Frame *f)
+{
+	session_record(c, f->record);
+}
+
+static void on_exec_request(struct conn *c, Frame *f)
+{
+	decide_exec(c, f->exec_request);
+}
+
+static void on_end(struct conn *c, Frame *f)
+{
+	session_end(c, f->end);
+}
+
+static void on_console_request(struct conn *c, Frame *f)
+{
+	console_request(c, f->request);
+}
+
+static void on_heartbeat(struct conn *c, Frame *f)
+{
+	(void)c; /* the reader noted the time */
+	(void)f;
+}
+
+/* A Hello of a kind escortd does not know is not in the table. */
+static int hello_known(const Frame *f)
+{
+	return f->hello->kind == ESCORT__PEER_KIND__PEER_CONSOLE ||
+	       f->hello->kind == ESCORT__PEER_KIND__PEER_SESSION;
+}
+
+static const struct frame_route {
+	enum conn_state state;
+	Escort__Frame__BodyCase body;
+	void (*handler)(struct conn *c, Frame *f);
+} frame_routes[] = {
+    {CONN_NEW, ESCORT__FRAME__BODY_HELLO, on_hello},
+    {CONN_OPENING, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
+    {CONN_SESSION, ESCORT__FRAME__BODY_RECORD, on_record},
+    {CONN_SESSION, ESCORT__FRAME__BODY_EXEC_REQUEST, on_exec_request},
+    {CONN_SESSION, ESCORT__FRAME__BODY_END, on_end},
+    {CONN_SESSION, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
+    {CONN_CONSOLE, ESCORT__FRAME__BODY_REQUEST, on_console_request},
+    {CONN_CONSOLE, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
+    {CONN_ENDED, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
+};
+
+int dispatch_frame(struct conn *c, Frame *f)
+{
+	for (size_t i = 0; i < sizeof(frame_routes) / sizeof(frame_routes[0]); i++) {
+		const struct frame_route *r = &frame_routes[i];
+		if (r->state != c->state || r->body != f->body_case)
+			continue;
+		if (f->body_case == ESCORT__FRAME__BODY_HELLO && !hello_known(f))
+			return -1;
+		r->handler(c, f);
+		return 0;
+	}
+	return -1;
+}

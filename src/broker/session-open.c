@@ -1,0 +1,340 @@
+/* A session host says hello: who may start a session, a new session's log
+ * created, or the log of a session whose broker restarted recovered and
+ * continued. Creating and recovering a log syncs the disk, so both run on
+ * the worker thread (jobs.c); the connection waits in CONN_OPENING and is
+ * welcomed when the log is ready. */
+#include "broker.h"
+
+#include "util/json.h"
+#include "util/xmalloc.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void welcome(struct conn *c, const struct live_session *s, const char *refusal)
+{
+	Escort__Welcome w = ESCORT__WELCOME__INIT;
+	Escort__PolicyTable table = ESCORT__POLICY_TABLE__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+	Escort__Action actions[LEVEL_COUNT];
+	Escort__Action rule_actions[64];
+	char *rules[64];
+	int offline[LEVEL_COUNT];
+
+	w.accepted = refusal == NULL;
+	w.reason = (char *)(refusal ? refusal : "");
+	w.account = c->account;
+	if (s) {
+		w.session = (char *)s->id;
+		w.acked = s->acked;
+		config_offline_table(&c->b->cfg, s->op, s->host, offline);
+		for (int l = 0; l < LEVEL_COUNT; l++)
+			actions[l] = (Escort__Action)offline[l];
+		table.n_actions = LEVEL_COUNT;
+		table.actions = actions;
+		for (size_t i = 0; i < c->b->cfg.n_rules && i < 64; i++) {
+			rules[i] = c->b->cfg.rules[i].rule;
+			rule_actions[i] = (Escort__Action)c->b->cfg.rules[i].action;
+			table.n_rules = table.n_rule_actions = i + 1;
+		}
+		table.rules = rules;
+		table.rule_actions = rule_actions;
+		w.policy = &table;
+	}
+	f.body_case = ESCORT__FRAME__BODY_WELCOME;
+	f.welcome = &w;
+	conn_send(c, &f);
+}
+
+static int may_operate(const struct broker_config *cfg, const char *account)
+{
+	const struct person *p = config_person(cfg, account);
+	const struct person *anyone = config_person(cfg, "*");
+
+	return (p && (p->roles & ROLE_OPERATOR)) || (anyone && (anyone->roles & ROLE_OPERATOR));
+}
+
+static void refuse(struct conn *c, const char *why)
+{
+	welcome(c, NULL, why);
+	conn_finish(c, why);
+}
+
+/* Refuses a locked account; returns 1 when it did. */
+static int refuse_locked(struct conn *c)
+{
+	struct store_lock lock;
+	char why[800];
+
+	if (!store_locked(c->b->store, c->account, &lock))
+		return 0;
+	snprintf(why, sizeof(why), "%s is locked by %s: %s", c->account, lock.by, lock.reason);
+	refuse(c, why);
+	return 1;
+}
+
+static struct live_session *new_live(const char *op, uid_t uid)
+{
+	struct live_session *s = xcalloc(1, sizeof(*s));
+	char host[256];
+
+	snprintf(s->op, sizeof(s->op), "%s", op);
+	s->uid = uid;
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(s->host, sizeof(s->host), "%s", host);
+	s->started = time(NULL);
+	s->cols = 80;
+	s->rows = 24;
+	return s;
+}
+
+static void keep_argv(struct live_session *s, char **argv, size_t n)
+{
+	struct buf j = {0};
+
+	s->argv = xcalloc(n + 1, sizeof(char *));
+	buf_putc(&j, '[');
+	for (size_t i = 0; i < n; i++) {
+		s->argv[i] = xstrdup(argv[i]);
+		if (i)
+			buf_putc(&j, ',');
+		json_append_cstr(&j, argv[i]);
+	}
+	buf_putc(&j, ']');
+	s->argc = n;
+	s->argv_json = xstrdup(buf_cstr(&j));
+	buf_free(&j);
+}
+
+/* What the worker needs: copies, since the Hello is gone once it runs. */
+struct open_job {
+	struct live_session *s;
+	const struct recorder_options *keys;
+	int resume;
+	char *tty, *pty, *term, *origin, *ssh_connection, *ssh_original_command;
+	struct recorder *rec;
+	struct error err;
+};
+
+static char *copy_or_null(const char *text)
+{
+	return text && text[0] ? xstrdup(text) : NULL;
+}
+
+static void free_open_job(struct open_job *j)
+{
+	free(j->tty);
+	free(j->pty);
+	free(j->term);
+	free(j->origin);
+	free(j->ssh_connection);
+	free(j->ssh_original_command);
+	free(j);
+}
+
+static void open_work(void *arg)
+{
+	static char *no_argv[] = {NULL};
+	struct open_job *j = arg;
+	struct live_session *s = j->s;
+	struct session_meta meta = {
+	    .user = s->op,
+	    .uid = s->uid,
+	    .host = s->host,
+	    .tty = j->tty,
+	    .pty = j->pty,
+	    .term = j->term,
+	    .origin = j->origin ? j->origin : "command",
+	    .argv = s->argv ? s->argv : no_argv,
+	    .ssh_connection = j->ssh_connection,
+	    .ssh_original_command = j->ssh_original_command,
+	    .cols = s->cols,
+	    .rows = s->rows,
+	};
+
+	if (j->resume)
+		j->rec = recorder_resume(s->log, j->keys, &j->err);
+	else
+		j->rec = recorder_start(s->log, &meta, j->keys, &j->err);
+}
+
+static void unlink_opening(struct broker *b, struct live_session *s)
+{
+	for (struct live_session **p = &b->opening; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	s->next = NULL;
+}
+
+/* The log is open: the session joins the live ones and is welcomed, unless
+ * its host left or its operator was locked meanwhile. */
+static void go_live(struct broker *b, struct live_session *s, int resume)
+{
+	struct conn *c = s->conn;
+	struct store_session ss = {s->id, s->op, s->host, s->argv_json, s->log, s->uid};
+	struct error err;
+
+	s->next = b->sessions;
+	b->sessions = s;
+	if (!resume && store_session_start(b->store, &ss, &err) < 0) {
+		broker_log("cannot record the start of session %s: %s", s->id, err.msg);
+		if (c)
+			refuse(c, "escortd cannot record the session");
+		return session_finish(b, s, &(struct session_result){.reason = "record-failed"}, 0);
+	}
+	if (c == NULL)
+		return session_finish(
+		    b, s,
+		    &(struct session_result){.exit_status = -1, .reason = "session-host-gone"}, 0);
+	if (refuse_locked(c)) {
+		s->conn = NULL;
+		c->session = NULL;
+		return session_finish(b, s, &(struct session_result){.reason = "locked"}, 0);
+	}
+	c->state = CONN_SESSION;
+	broker_log("session %s of %s %s (log %s)", s->id, s->op,
+		   resume ? "continues after a restart" : "started", s->log);
+	welcome(c, s, NULL);
+}
+
+static void open_done(struct broker *b, void *arg)
+{
+	struct open_job *j = arg;
+	struct live_session *s = j->s;
+
+	unlink_opening(b, s);
+	if (j->rec == NULL) {
+		broker_log("cannot %s the log %s of %s: %s", j->resume ? "continue" : "start",
+			   s->log, s->op, j->err.msg);
+		if (s->conn) {
+			s->conn->session = NULL;
+			refuse(s->conn, j->resume ? "there is no such session to continue"
+						  : "escortd cannot record the session");
+		}
+		session_free(s);
+	} else {
+		s->rec = j->rec;
+		go_live(b, s, j->resume);
+	}
+	free_open_job(j);
+}
+
+/* Hands s to the worker; c waits in CONN_OPENING. */
+static void open_log(struct conn *c, struct live_session *s, struct open_job *j)
+{
+	j->s = s;
+	j->keys = &c->b->keys;
+	s->conn = c;
+	c->session = s;
+	c->state = CONN_OPENING;
+	s->next = c->b->opening;
+	c->b->opening = s;
+	jobs_submit(c->b, open_work, open_done, j);
+}
+
+static void take_meta(struct live_session *s, struct open_job *j, const Escort__SessionMeta *m)
+{
+	if (m == NULL)
+		return keep_argv(s, NULL, 0);
+	keep_argv(s, m->argv, m->n_argv);
+	if (m->cols > 0 && m->cols < 10000 && m->rows > 0 && m->rows < 10000) {
+		s->cols = m->cols;
+		s->rows = m->rows;
+	}
+	j->tty = copy_or_null(m->tty);
+	j->pty = copy_or_null(m->pty);
+	j->term = copy_or_null(m->term);
+	j->origin = copy_or_null(m->origin);
+	j->ssh_connection = copy_or_null(m->ssh_connection);
+	j->ssh_original_command = copy_or_null(m->ssh_original_command);
+}
+
+static void new_session(struct conn *c, const Escort__Hello *h)
+{
+	struct broker *b = c->b;
+	struct open_job *j;
+	uint8_t raw[8];
+	char why[800];
+
+	if (!may_operate(&b->cfg, c->account)) {
+		snprintf(why, sizeof(why), "%s is not an operator in escortd's configuration",
+			 c->account);
+		return refuse(c, why);
+	}
+	if (refuse_locked(c))
+		return;
+	struct live_session *s = new_live(c->account, c->uid);
+	j = xcalloc(1, sizeof(*j));
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(s->id, sizeof(s->id), raw, sizeof(raw));
+	snprintf(s->log, sizeof(s->log), "%s/logs/%s.log", b->state_dir, s->id);
+	take_meta(s, j, h->meta);
+	open_log(c, s, j);
+}
+
+static struct live_session *find_in(struct live_session *list, const char *id)
+{
+	for (struct live_session *s = list; s; s = s->next)
+		if (strcmp(s->id, id) == 0)
+			return s;
+	return NULL;
+}
+
+/* A session whose broker restarted: its log is recovered and continued. */
+static int revive(struct conn *c, const char *id)
+{
+	struct broker *b = c->b;
+	char op[64], log[PATH_MAX];
+	unsigned uid;
+	uint64_t acked;
+
+	if (strlen(id) >= sizeof(((struct live_session *)0)->id) || find_in(b->opening, id) ||
+	    store_session_find(b->store, id, op, sizeof(op), &uid, &acked, log, sizeof(log)) < 0 ||
+	    uid != c->uid)
+		return -1;
+	struct live_session *s = new_live(op, uid);
+	struct open_job *j = xcalloc(1, sizeof(*j));
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->log, sizeof(s->log), "%s", log);
+	keep_argv(s, NULL, 0);
+	s->acked = s->received = acked;
+	j->resume = 1;
+	open_log(c, s, j);
+	return 0;
+}
+
+static void resume_session(struct conn *c, const char *id)
+{
+	struct live_session *s = session_find(c->b, id);
+
+	if (refuse_locked(c))
+		return;
+	if (s == NULL) {
+		if (revive(c, id) < 0)
+			refuse(c, "there is no such session to continue");
+		return;
+	}
+	if (s->uid != c->uid || s->conn != NULL)
+		return refuse(c, "there is no such session to continue");
+	s->conn = c;
+	c->session = s;
+	c->state = CONN_SESSION;
+	s->n_marks = 0;
+	broker_log("the session host of %s is back", s->id);
+	welcome(c, s, NULL);
+}
+
+void session_hello(struct conn *c, const Escort__Hello *h)
+{
+	if (h->resume_session[0])
+		resume_session(c, h->resume_session);
+	else
+		new_session(c, h);
+}

@@ -1,5 +1,6 @@
 /* escortd --config FILE --state DIR [--socket PATH]: the broker between
- * session hosts and escorts. Runs in the foreground (contrib/escortd.service). */
+ * session hosts and escorts. Runs in the foreground (contrib/escortd.service).
+ * escortd --check-config FILE checks a configuration and touches nothing. */
 #include "broker/broker.h"
 
 #include <errno.h>
@@ -15,10 +16,16 @@
 static void usage(FILE *out)
 {
 	fputs("usage: escortd [--config FILE] [--state DIR] [--socket PATH]\n"
-	      "  --config FILE  people and policy (docs/CONFIG.md); default: embedded defaults\n"
-	      "  --state DIR    database, logs and the signing key (default /var/lib/escort)\n"
-	      "  --socket PATH  where session hosts and consoles connect\n"
-	      "                 (default: the configuration's, else /run/escort/escortd.sock)\n",
+	      "       escortd --check-config FILE\n"
+	      "  --config FILE        people and policy (docs/CONFIG.md); default: embedded "
+	      "defaults\n"
+	      "  --state DIR          database, logs and the signing key (default "
+	      "/var/lib/escort)\n"
+	      "  --socket PATH        where session hosts and consoles connect\n"
+	      "                       (default: the configuration's, else "
+	      "/run/escort/escortd.sock)\n"
+	      "  --check-config FILE  check FILE as escortd would (rule ids, accounts, auditor\n"
+	      "                       key), start nothing; exit 0 if it is OK, 2 if not\n",
 	      out);
 }
 
@@ -69,10 +76,30 @@ static int prepare_state(struct broker *b, struct error *err)
 	b->store = store_open(b->state_dir, err);
 	if (b->store == NULL)
 		return -1;
-	if (store_approvals_abandon(b->store, err) < 0)
-		return -1;
-	b->risk = risk_engine_new(risk_default_rules_dir(), err);
-	return b->risk ? 0 : -1;
+	return store_approvals_abandon(b->store, err);
+}
+
+/* The configuration and the rules it is checked against; nothing else is
+ * touched. Returns 2 (the configuration is refused), 1 (the rules cannot be
+ * loaded) or 0. */
+static int load_config(struct broker *b, const char *path)
+{
+	struct error err;
+
+	if (config_load(path, &b->cfg, &err) < 0) {
+		fprintf(stderr, "escortd: the configuration is refused: %s\n", err.msg);
+		return 2;
+	}
+	b->risk = risk_engine_new(risk_default_rules_dir(), &err);
+	if (b->risk == NULL) {
+		fprintf(stderr, "escortd: %s\n", err.msg);
+		return 1;
+	}
+	if (config_check(&b->cfg, b->risk, &err) < 0) {
+		fprintf(stderr, "escortd: the configuration is refused: %s\n", err.msg);
+		return 2;
+	}
+	return 0;
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
@@ -121,26 +148,30 @@ static int start_loop(struct broker *b, struct error *err)
 	return 0;
 }
 
-int main(int argc, char **argv)
+struct options {
+	const char *config, *socket_path;
+	int check_only;
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct broker *b, struct options *o)
 {
 	static const struct option options[] = {{"config", required_argument, NULL, 'c'},
+						{"check-config", required_argument, NULL, 'C'},
 						{"state", required_argument, NULL, 's'},
 						{"socket", required_argument, NULL, 'S'},
 						{"help", no_argument, NULL, 'h'},
 						{NULL, 0, NULL, 0}};
-	static struct broker b;
-	const char *config = NULL, *socket_path = NULL;
-	struct error err;
 	int opt;
 
-	snprintf(b.state_dir, sizeof(b.state_dir), "/var/lib/escort");
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt == 'c')
-			config = optarg;
-		else if (opt == 's')
-			snprintf(b.state_dir, sizeof(b.state_dir), "%s", optarg);
+		if (opt == 'c' || opt == 'C') {
+			o->config = optarg;
+			o->check_only |= opt == 'C';
+		} else if (opt == 's')
+			snprintf(b->state_dir, sizeof(b->state_dir), "%s", optarg);
 		else if (opt == 'S')
-			socket_path = optarg;
+			o->socket_path = optarg;
 		else {
 			usage(opt == 'h' ? stdout : stderr);
 			return opt == 'h' ? 0 : 2;
@@ -150,12 +181,27 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (config_load(config, &b.cfg, &err) < 0) {
-		fprintf(stderr, "escortd: the configuration is refused: %s\n", err.msg);
-		return 2;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct broker b;
+	struct options o = {0};
+	struct error err;
+	int rc;
+
+	snprintf(b.state_dir, sizeof(b.state_dir), "/var/lib/escort");
+	if ((rc = parse_options(argc, argv, &b, &o)) >= 0)
+		return rc;
+	if ((rc = load_config(&b, o.config)) != 0)
+		return o.check_only ? 2 : rc;
+	if (o.check_only) {
+		printf("%s: configuration OK\n", o.config);
+		return 0;
 	}
-	if (socket_path)
-		snprintf(b.cfg.socket, sizeof(b.cfg.socket), "%s", socket_path);
+	if (o.socket_path)
+		snprintf(b.cfg.socket, sizeof(b.cfg.socket), "%s", o.socket_path);
 	if (prepare_state(&b, &err) < 0 || start_loop(&b, &err) < 0) {
 		fprintf(stderr, "escortd: %s\n", err.msg);
 		return 1;

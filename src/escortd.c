@@ -1,6 +1,7 @@
 /* escortd [-v] [--config FILE] [--state DIR] [--socket PATH]: the broker
  * between session hosts and escorts. Runs in the foreground
- * (contrib/escortd.service). */
+ * (contrib/escortd.service). escortd --check-config FILE checks a
+ * configuration and touches nothing. */
 #include "broker/broker.h"
 
 #include <getopt.h>
@@ -13,11 +14,17 @@
 static void usage(FILE *out)
 {
 	fputs("usage: escortd [-v] [--config FILE] [--state DIR] [--socket PATH]\n"
-	      "  --config FILE  people and policy (docs/CONFIG.md); default: embedded defaults\n"
-	      "  --state DIR    database, logs and the signing key (default /var/lib/escort)\n"
-	      "  --socket PATH  where session hosts and consoles connect\n"
-	      "                 (default: the configuration's, else /run/escort/escortd.sock)\n"
-	      "  -v, --verbose  log every connection, decision and console request\n",
+	      "       escortd --check-config FILE\n"
+	      "  --config FILE        people and policy (docs/CONFIG.md); default: embedded "
+	      "defaults\n"
+	      "  --state DIR          database, logs and the signing key (default "
+	      "/var/lib/escort)\n"
+	      "  --socket PATH        where session hosts and consoles connect\n"
+	      "                       (default: the configuration's, else "
+	      "/run/escort/escortd.sock)\n"
+	      "  --check-config FILE  check FILE as escortd would (rule ids, accounts, auditor\n"
+	      "                       key), start nothing; exit 0 if it is OK, 2 if not\n"
+	      "  -v, --verbose        log every connection, decision and console request\n",
 	      out);
 }
 
@@ -68,21 +75,26 @@ static int start_loop(struct broker *b, struct error *err)
 
 struct options {
 	const char *config, *state, *socket;
+	int check_only;
 };
 
 /* Returns -1 to go on, else the exit status. */
 static int parse(int argc, char **argv, struct options *o)
 {
-	static const struct option options[] = {
-	    {"config", required_argument, NULL, 'c'}, {"state", required_argument, NULL, 's'},
-	    {"socket", required_argument, NULL, 'S'}, {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
+	static const struct option options[] = {{"config", required_argument, NULL, 'c'},
+						{"check-config", required_argument, NULL, 'C'},
+						{"state", required_argument, NULL, 's'},
+						{"socket", required_argument, NULL, 'S'},
+						{"verbose", no_argument, NULL, 'v'},
+						{"help", no_argument, NULL, 'h'},
+						{NULL, 0, NULL, 0}};
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "v", options, NULL)) != -1) {
-		if (opt == 'c')
+		if (opt == 'c' || opt == 'C') {
 			o->config = optarg;
-		else if (opt == 's')
+			o->check_only |= opt == 'C';
+		} else if (opt == 's')
 			o->state = optarg;
 		else if (opt == 'S')
 			o->socket = optarg;
@@ -100,27 +112,37 @@ static int parse(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* 0, or the exit status: 2 the configuration is refused, 1 no rules. */
+static int load_config(struct broker *b, const struct options *o)
+{
+	struct error err;
+	enum config_verdict v = broker_load_config(b, o->config, &err);
+
+	if (v == CONFIG_OK)
+		return 0;
+	if (v == CONFIG_REFUSED)
+		fprintf(stderr, "escortd: the configuration is refused: %s\n", err.msg);
+	else
+		fprintf(stderr, "escortd: %s\n", err.msg);
+	return v == CONFIG_REFUSED || o->check_only ? 2 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct broker b;
-	struct options o = {NULL, "/var/lib/escort", NULL};
+	struct options o = {NULL, "/var/lib/escort", NULL, 0};
 	struct error err;
 	int rc = parse(argc, argv, &o);
 
-	if (rc >= 0)
+	if (rc >= 0 || (rc = load_config(&b, &o)) != 0)
 		return rc;
-	if (config_load(o.config, &b.cfg, &err) < 0) {
-		fprintf(stderr, "escortd: the configuration is refused: %s\n", err.msg);
-		return 2;
-	}
-	config_free(&b.cfg);
-	if (broker_open(&b, o.config, o.state, &err) < 0) {
-		fprintf(stderr, "escortd: %s\n", err.msg);
-		return 1;
+	if (o.check_only) {
+		printf("%s: configuration OK\n", o.config);
+		return 0;
 	}
 	if (o.socket)
 		snprintf(b.cfg.socket, sizeof(b.cfg.socket), "%s", o.socket);
-	if (start_loop(&b, &err) < 0) {
+	if (broker_open(&b, o.state, &err) < 0 || start_loop(&b, &err) < 0) {
 		fprintf(stderr, "escortd: %s\n", err.msg);
 		return 1;
 	}

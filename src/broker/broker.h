@@ -103,9 +103,13 @@ struct broker {
 };
 
 /* setup.c: everything escortd needs before it listens, shared with the
- * tests and fuzzers that drive a broker without a socket. */
-int broker_open(struct broker *b, const char *config_path, const char *state_dir,
-		struct error *err);
+ * tests and fuzzers that drive a broker without a socket. First the
+ * configuration, checked against the rules escortd rates with (nothing else
+ * is touched: escortd --check-config stops there), then the rest. */
+enum config_verdict { CONFIG_OK, CONFIG_REFUSED, CONFIG_NO_RULES };
+enum config_verdict broker_load_config(struct broker *b, const char *config_path,
+				       struct error *err);
+int broker_open(struct broker *b, const char *state_dir, struct error *err);
 void broker_close(struct broker *b);
 
 /* server.c */

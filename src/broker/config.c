@@ -1,11 +1,17 @@
 #include "config.h"
 
+#include "log/keys.h"
 #include "util/yaml-node.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char config_embedded_defaults[] =
     "# The embedded defaults: anyone on this machine may work as an operator,\n"
@@ -54,6 +60,33 @@ static yaml_node_t *node(struct loader *ld, int id)
 	return yaml_document_get_node(&ld->doc, id);
 }
 
+static int line_of(const yaml_node_t *n)
+{
+	return n ? (int)n->start_mark.line + 1 : 0;
+}
+
+/* Refuses a name given twice in one mapping or list, at the second. */
+static int once(struct loader *ld, yaml_node_t *n, const yaml_node_t *first, const char *name,
+		const char *where)
+{
+	char msg[400];
+
+	snprintf(msg, sizeof(msg), "'%.100s' is given twice in '%.100s' (first on line %d)", name,
+		 where, line_of(first));
+	return fail(ld, n, "%s", msg);
+}
+
+static const yaml_node_t *earlier_key(struct loader *ld, const yaml_node_t *map,
+				      const yaml_node_pair_t *upto, const char *key)
+{
+	for (const yaml_node_pair_t *p = map->data.mapping.pairs.start; p < upto; p++) {
+		const yaml_node_t *k = node(ld, p->key);
+		if (scalar(k) && strcmp(scalar(k), key) == 0)
+			return k;
+	}
+	return NULL;
+}
+
 typedef int (*pair_fn)(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
 		       void *arg);
 
@@ -65,8 +98,11 @@ static int each_pair(struct loader *ld, yaml_node_t *map, const char *what, pair
 	     p++) {
 		yaml_node_t *k = node(ld, p->key);
 		const char *key = scalar(k);
+		const yaml_node_t *first;
 		if (key == NULL)
 			return fail(ld, k, "the keys of '%s' must be strings", what);
+		if ((first = earlier_key(ld, map, p, key)) != NULL)
+			return once(ld, k, first, key, what);
 		if (fn(ld, key, k, node(ld, p->value), arg) < 0)
 			return -1;
 	}
@@ -95,10 +131,22 @@ static struct person *person_for(struct loader *ld, const yaml_node_t *n, const 
 	struct person *p = &c->people[c->n_people];
 	memset(p, 0, sizeof(*p));
 	p->clearance = -1;
+	p->line = line_of(n);
 	if (copy_name(ld, n, p->name, sizeof(p->name), name) < 0)
 		return NULL;
 	c->n_people++;
 	return p;
+}
+
+static const yaml_node_t *earlier_item(struct loader *ld, const yaml_node_t *seq,
+				       const yaml_node_item_t *upto, const char *name)
+{
+	for (const yaml_node_item_t *it = seq->data.sequence.items.start; it < upto; it++) {
+		const yaml_node_t *item = node(ld, *it);
+		if (scalar(item) && strcmp(scalar(item), name) == 0)
+			return item;
+	}
+	return NULL;
 }
 
 static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char *key)
@@ -113,8 +161,11 @@ static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char
 	     it++) {
 		yaml_node_t *item = node(ld, *it);
 		struct person *p;
+		const yaml_node_t *first;
 		if (scalar(item) == NULL)
 			return fail(ld, item, "'%s' must list names only", key);
+		if ((first = earlier_item(ld, n, it, scalar(item))) != NULL)
+			return once(ld, item, first, scalar(item), key);
 		if ((p = person_for(ld, item, scalar(item))) == NULL)
 			return -1;
 		p->roles |= role;
@@ -173,6 +224,7 @@ static int add_override(struct loader *ld, const char *name, yaml_node_t *k, yam
 	memset(o, 0, sizeof(*o));
 	for (int i = 0; i < LEVEL_COUNT; i++)
 		o->actions[i] = ACTION_INHERIT;
+	o->line = line_of(k);
 	if (copy_name(ld, k, o->name, sizeof(o->name), name) < 0)
 		return -1;
 	(*n)++;
@@ -194,6 +246,7 @@ static int add_rule(struct loader *ld, const char *rule, yaml_node_t *k, yaml_no
 			    scalar(v) ? scalar(v) : "(not a word)");
 	if (copy_name(ld, k, c->rules[c->n_rules].rule, sizeof(c->rules[0].rule), rule) < 0)
 		return -1;
+	c->rules[c->n_rules].line = line_of(k);
 	c->rules[c->n_rules++].action = action;
 	return 0;
 }
@@ -229,8 +282,10 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 	(void)arg;
 	if (strcmp(key, "socket") == 0)
 		return read_path(ld, v, c->socket, sizeof(c->socket), key);
-	if (strcmp(key, "auditor_key") == 0)
+	if (strcmp(key, "auditor_key") == 0) {
+		c->auditor_key_line = line_of(v);
 		return read_path(ld, v, c->auditor_key, sizeof(c->auditor_key), key);
+	}
 	if (strcmp(key, "approval_timeout") == 0) {
 		char *end;
 		const char *s = scalar(v);
@@ -324,6 +379,96 @@ int config_load(const char *path, struct broker_config *out, struct error *err)
 			 : config_parse(text, len, path, out, err);
 	free(text);
 	return rc;
+}
+
+static int check_rules(const struct broker_config *c, const struct risk_engine *risk,
+		       struct error *err)
+{
+	for (size_t i = 0; i < c->n_rules; i++)
+		if (!risk_engine_has_rule(risk, c->rules[i].rule))
+			return error_set(err,
+					 "%s:%d: there is no rule '%s' in the risk engine's rules "
+					 "(docs/RULES.md)",
+					 c->source, c->rules[i].line, c->rules[i].rule);
+	return 0;
+}
+
+/* getpwnam reports "no such account" as NULL with errno 0 or one of these. */
+static int not_found(int e)
+{
+	return e == 0 || e == ENOENT || e == ESRCH || e == EBADF || e == EPERM;
+}
+
+static int check_account(const struct broker_config *c, const char *name, int line,
+			 struct error *err)
+{
+	if (strcmp(name, "*") == 0)
+		return 0;
+	errno = 0;
+	if (getpwnam(name) != NULL)
+		return 0;
+	if (!not_found(errno))
+		return error_set(err, "%s:%d: cannot look up the account '%s': %s", c->source, line,
+				 name, strerror(errno));
+	return error_set(err, "%s:%d: there is no account '%s' on this system", c->source, line,
+			 name);
+}
+
+static int check_accounts(const struct broker_config *c, struct error *err)
+{
+	for (size_t i = 0; i < c->n_people; i++)
+		if (check_account(c, c->people[i].name, c->people[i].line, err) < 0)
+			return -1;
+	for (size_t i = 0; i < c->n_operators; i++)
+		if (check_account(c, c->operators[i].name, c->operators[i].line, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int key_unreadable(const struct broker_config *c, int e, struct error *err)
+{
+	const char *file = c->source, *key = c->auditor_key;
+	int line = c->auditor_key_line;
+
+	if (e == ENOENT)
+		return error_set(err, "%s:%d: the auditor key %s does not exist", file, line, key);
+	if (e == EACCES)
+		return error_set(err,
+				 "%s:%d: the auditor key %s may not be read by this account "
+				 "(permission denied)",
+				 file, line, key);
+	return error_set(err, "%s:%d: cannot read the auditor key %s: %s", file, line, key,
+			 strerror(e));
+}
+
+static int check_key(const struct broker_config *c, struct error *err)
+{
+	struct auditor_key k;
+	struct error why;
+	struct stat st;
+	int fd, regular;
+
+	if (c->auditor_key[0] == '\0')
+		return 0;
+	fd = open(c->auditor_key, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return key_unreadable(c, errno, err);
+	regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	close(fd);
+	if (!regular)
+		return error_set(err, "%s:%d: the auditor key %s is not a file", c->source,
+				 c->auditor_key_line, c->auditor_key);
+	if (keys_init(&why) < 0 || auditor_key_load(&k, c->auditor_key, &why) < 0)
+		return error_set(err, "%s:%d: %s", c->source, c->auditor_key_line, why.msg);
+	sodium_memzero(&k, sizeof(k));
+	return 0;
+}
+
+int config_check(const struct broker_config *c, const struct risk_engine *risk, struct error *err)
+{
+	if (check_rules(c, risk, err) < 0 || check_accounts(c, err) < 0)
+		return -1;
+	return check_key(c, err);
 }
 
 void config_free(struct broker_config *c)

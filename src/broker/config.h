@@ -5,7 +5,7 @@
 #define ESCORT_BROKER_CONFIG_H
 
 #include "proto/frame.h"
-#include "risk/rules.h"
+#include "risk/risk.h"
 #include "util/error.h"
 
 #include <limits.h>
@@ -32,23 +32,27 @@ struct person {
 	char name[64];
 	unsigned roles;
 	int clearance; /* escorts: the highest level they may approve; others -1 */
+	int line;      /* where the configuration first names them */
 };
 
 /* Actions per level for one operator or host; ACTION_INHERIT where unset. */
 struct level_override {
 	char name[64];
 	int actions[LEVEL_COUNT];
+	int line;
 };
 
 struct rule_override {
 	char rule[128];
 	int action;
+	int line;
 };
 
 struct broker_config {
 	char source[PATH_MAX]; /* the file, or "embedded defaults" */
 	char socket[PATH_MAX];
 	char auditor_key[PATH_MAX]; /* "" : MAC keys are not sealed */
+	int auditor_key_line;
 	unsigned approval_timeout_s;
 	struct person *people;
 	size_t n_people;
@@ -65,6 +69,10 @@ int config_load(const char *path, struct broker_config *out, struct error *err);
 int config_parse(const char *text, size_t len, const char *name, struct broker_config *out,
 		 struct error *err);
 void config_free(struct broker_config *c);
+/* What config_parse cannot see in the text alone: every rule id is known to
+ * the risk engine, every named account exists on this system, the auditor
+ * key can be read. Refuses with the file, the line and the reason. */
+int config_check(const struct broker_config *c, const struct risk_engine *risk, struct error *err);
 
 const struct person *config_person(const struct broker_config *c, const char *name);
 /* The action for this operator, host, level and set of matched rules. */

@@ -68,16 +68,21 @@ static int prepare_state(struct broker *b, struct error *err)
 	return store_approvals_abandon(b->store, err);
 }
 
-int broker_open(struct broker *b, const char *config_path, const char *state_dir, struct error *err)
+enum config_verdict broker_load_config(struct broker *b, const char *config_path, struct error *err)
+{
+	if (config_load(config_path, &b->cfg, err) < 0)
+		return CONFIG_REFUSED;
+	b->risk = risk_engine_new(risk_default_rules_dir(), err);
+	if (b->risk == NULL)
+		return CONFIG_NO_RULES;
+	return config_check(&b->cfg, b->risk, err) < 0 ? CONFIG_REFUSED : CONFIG_OK;
+}
+
+int broker_open(struct broker *b, const char *state_dir, struct error *err)
 {
 	snprintf(b->state_dir, sizeof(b->state_dir), "%s", state_dir);
 	b->listen_fd = -1;
-	if (config_load(config_path, &b->cfg, err) < 0)
-		return -1;
 	if (prepare_state(b, err) < 0)
-		return -1;
-	b->risk = risk_engine_new(risk_default_rules_dir(), err);
-	if (b->risk == NULL)
 		return -1;
 	b->base = event_base_new();
 	if (b->base == NULL)

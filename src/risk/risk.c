@@ -121,6 +121,25 @@ const struct rule_set *risk_engine_rules(const struct risk_engine *e)
 	return &e->rules;
 }
 
+/* The engine's own findings, then those the gate and escortd add. */
+static const char *const builtin_ids[] = {
+    "parse-error",	 "too-deep",	    "computed-command",	  "disguised-command",
+    "hidden-characters", "unknown-program", "memory-code",	  "unknown-code",
+    "preload",		 "library-path",    "shell-startup-file", "arguments-too-long",
+    "unrated",
+};
+
+int risk_engine_has_rule(const struct risk_engine *e, const char *id)
+{
+	for (size_t i = 0; i < sizeof(builtin_ids) / sizeof(builtin_ids[0]); i++)
+		if (strcmp(builtin_ids[i], id) == 0)
+			return 1;
+	for (size_t i = 0; i < e->rules.n; i++)
+		if (strcmp(e->rules.rules[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
 static void append_list(struct buf *b, const struct strlist *l, const char *none)
 {
 	size_t shown = l->n < LIST_SHOWN ? l->n : LIST_SHOWN;

@@ -28,6 +28,9 @@ struct risk_engine;
 struct risk_engine *risk_engine_new(const char *rules_dir, struct error *err);
 void risk_engine_free(struct risk_engine *e);
 const struct rule_set *risk_engine_rules(const struct risk_engine *e);
+/* Whether a finding can carry this id: a loaded rule's, or a built-in
+ * finding's (docs/RULES.md; also those given to risk_report_add). */
+int risk_engine_has_rule(const struct risk_engine *e, const char *id);
 
 int risk_rate_line(struct risk_engine *e, const char *line, size_t len, struct risk_report *r);
 /* argv rated as if typed (so it agrees with risk_rate_line). */
@@ -35,7 +38,8 @@ int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report 
 /* argv of an exec trapped by the gate: rules marked "context: line" do not
  * apply, "context: exec" ones do. */
 int risk_rate_exec(struct risk_engine *e, char *const *argv, struct risk_report *r);
-/* A finding from outside the rules (the gate's); level and summary follow. */
+/* A finding from outside the rules (the gate's); level and summary follow.
+ * id must be one of the built-in ids in risk.c (risk_engine_has_rule). */
 void risk_report_add(struct risk_report *r, const char *id, int level, const char *explain,
 		     const char *why, const char *ask, const char *attack);
 void risk_report_free(struct risk_report *r);

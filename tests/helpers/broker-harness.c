@@ -19,7 +19,7 @@ int harness_open(struct broker *b, const char *config, const char *rules)
 		return -1;
 	}
 	memset(b, 0, sizeof(*b));
-	if (broker_open(b, config, dir, &err) < 0) {
+	if (broker_load_config(b, config, &err) != CONFIG_OK || broker_open(b, dir, &err) < 0) {
 		fprintf(stderr, "broker_open: %s\n", err.msg);
 		return -1;
 	}

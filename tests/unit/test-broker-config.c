@@ -1,8 +1,18 @@
 /* escortd's configuration: what is accepted, what is refused with which
- * line and reason, and how the policy's levels, operators, hosts and rules
- * combine. */
+ * line and reason (in the text, and against the rules, the accounts and the
+ * key files of this system), and how the policy's levels, operators, hosts
+ * and rules combine. Argument: the rules directory. */
 #include "broker/config.h"
 #include "check.h"
+#include "log/keys.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static struct risk_engine *engine;
+static char tmp[64];
 
 static int refused(const char *text, const char *want)
 {
@@ -36,6 +46,120 @@ static void bad_configurations(void)
 	CHECK(refused("escorts: [c\n", "test.yaml:"));
 	CHECK(refused("", "is empty"));
 	CHECK(refused("escorts: {c: high}\noperators: {a: 1}\n", "list of names"));
+}
+
+static void given_twice(void)
+{
+	CHECK(refused(
+	    "escorts: {c: high}\npolicy: {}\npolicy: {}\n",
+	    "test.yaml:3: 'policy' is given twice in 'the configuration' (first on line 2)"));
+	CHECK(refused("escorts:\n  c: high\n  c: low\n",
+		      "test.yaml:3: 'c' is given twice in 'escorts'"));
+	CHECK(refused("escorts: {c: high}\noperators:\n  - a\n  - b\n  - a\n",
+		      "test.yaml:5: 'a' is given twice in 'operators' (first on line 3)"));
+	CHECK(refused("escorts: {c: high}\npolicy:\n  levels: {low: ask}\n  rules:\n"
+		      "    destruction.shred: deny\n    destruction.shred: allow\n",
+		      "test.yaml:6: 'destruction.shred' is given twice in 'rules'"));
+	CHECK(refused("escorts: {c: high}\npolicy:\n  levels:\n    low: ask\n    low: deny\n",
+		      "test.yaml:5: 'low' is given twice in 'levels'"));
+}
+
+/* Parsed, then checked against this system: want "" when it must pass. */
+static int checked(const char *text, const char *want)
+{
+	struct broker_config c;
+	struct error err;
+	int rc, ok;
+
+	if (config_parse(text, strlen(text), "test.yaml", &c, &err) < 0) {
+		fprintf(stderr, "not parsed: %s\n", err.msg);
+		return 0;
+	}
+	rc = config_check(&c, engine, &err);
+	config_free(&c);
+	ok = want[0] ? rc < 0 && strstr(err.msg, want) != NULL : rc == 0;
+	if (!ok)
+		fprintf(stderr, "got \"%s\", want \"%s\"\n", rc < 0 ? err.msg : "accepted",
+			want[0] ? want : "accepted");
+	return ok;
+}
+
+static void rule_ids(void)
+{
+	CHECK(checked("escorts: {root: high}\npolicy:\n  rules:\n    destruction.shred: deny\n"
+		      "    destruction.shread: deny\n",
+		      "test.yaml:5: there is no rule 'destruction.shread'"));
+	CHECK(checked("escorts: {root: high}\npolicy:\n  rules:\n    net.download: ask\n",
+		      "test.yaml:4: there is no rule 'net.download'"));
+	CHECK(checked("escorts: {root: high}\npolicy:\n  rules: {destruction.shred: deny, "
+		      "unknown-program: ask, memory-code: deny}\n",
+		      ""));
+}
+
+static void accounts(void)
+{
+	CHECK(checked("operators: \"*\"\nescorts: {root: critical}\nauditors: [root]\n", ""));
+	CHECK(checked("operators: [root]\nescorts:\n  root: critical\nauditors:\n"
+		      "  - escort-no-such-account\n",
+		      "test.yaml:5: there is no account 'escort-no-such-account' on this system"));
+	CHECK(checked("escorts:\n  escort-no-such-escort: high\n",
+		      "test.yaml:2: there is no account 'escort-no-such-escort'"));
+	CHECK(checked("escorts: {root: high}\npolicy:\n  operators:\n    root: {low: ask}\n"
+		      "    escort-nobody-here: {low: ask}\n",
+		      "test.yaml:5: there is no account 'escort-nobody-here'"));
+}
+
+static int key_config(char *text, size_t size, const char *path, const char *want)
+{
+	snprintf(text, size, "escorts: {root: high}\nauditor_key: %s\n", path);
+	return checked(text, want);
+}
+
+/* Permission is denied to an account that is not the file's owner; root
+ * reads everything, so as root the check runs as "nobody". */
+static int denied(const char *path)
+{
+	char text[300];
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0) {
+		chmod(path, 0);
+		return key_config(text, sizeof(text), path, "test.yaml:2: the auditor key") &&
+		       key_config(text, sizeof(text), path, "(permission denied)");
+	}
+	if ((pid = fork()) == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(3);
+		_exit(key_config(text, sizeof(text), path, "test.yaml:2: the auditor key") &&
+			      key_config(text, sizeof(text), path, "(permission denied)")
+			  ? 0
+			  : 1);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
+static void key_files(void)
+{
+	char text[300], path[128], key[256];
+	struct auditor_key k;
+	struct error err;
+
+	snprintf(path, sizeof(path), "%s/missing.pub", tmp);
+	CHECK(key_config(text, sizeof(text), path, "test.yaml:2: the auditor key"));
+	CHECK(key_config(text, sizeof(text), path, "missing.pub does not exist"));
+	CHECK(key_config(text, sizeof(text), tmp, "is not a file"));
+	snprintf(path, sizeof(path), "%s/bad.pub", tmp);
+	CHECK(key_file_write(path, "not a key", 0600, &err) == 0);
+	CHECK(key_config(text, sizeof(text), path, "test.yaml:2: "));
+	CHECK(keys_init(&err) == 0);
+	auditor_key_generate(&k);
+	auditor_key_format(&k, 0, key, sizeof(key));
+	snprintf(path, sizeof(path), "%s/auditor.pub", tmp);
+	CHECK(key_file_write(path, key, 0600, &err) == 0);
+	CHECK(key_config(text, sizeof(text), path, ""));
+	CHECK(denied(path));
 }
 
 static void precedence(void)
@@ -81,6 +205,7 @@ static void embedded_defaults(void)
 	struct error err;
 
 	CHECK(config_load(NULL, &c, &err) == 0);
+	CHECK(config_check(&c, engine, &err) == 0);
 	CHECK(config_person(&c, "root")->clearance == LEVEL_CRITICAL);
 	CHECK(config_person(&c, "*")->roles & ROLE_OPERATOR);
 	CHECK(config_action(&c, "anyone", "h", LEVEL_INFO, NULL, 0) == ACTION_ALLOW);
@@ -88,10 +213,29 @@ static void embedded_defaults(void)
 	config_free(&c);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	struct error err;
+
+	if (argc != 2 || (engine = risk_engine_new(argv[1], &err)) == NULL) {
+		fprintf(stderr, "usage: test-broker-config RULES-DIR (%s)\n",
+			argc == 2 ? err.msg : "no directory");
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "/tmp/escort-config-XXXXXX");
+	if (mkdtemp(tmp) == NULL || chmod(tmp, 0755) < 0)
+		return 1;
 	bad_configurations();
+	given_twice();
+	rule_ids();
+	accounts();
+	key_files();
 	precedence();
 	embedded_defaults();
+	char cmd[100];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmp);
+	risk_engine_free(engine);
 	CHECK_DONE();
 }

@@ -71,7 +71,8 @@ static int prepare_state(struct broker *b, struct error *err)
 		return -1;
 	if (store_approvals_abandon(b->store, err) < 0)
 		return -1;
-	b->risk = risk_engine_new(risk_default_rules_dir(), err);
+	/* No whatis child: the event loop waits on nothing. */
+	b->risk = risk_engine_new(risk_default_rules_dir(), RISK_NO_WHATIS, err);
 	return b->risk ? 0 : -1;
 }
 

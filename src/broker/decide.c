@@ -48,6 +48,10 @@ static int oversized(const Escort__ExecRequest *r)
 static int rate(struct broker *b, Escort__ExecRequest *r, struct risk_report *own)
 {
 	int level = r->level <= LEVEL_CRITICAL ? (int)r->level : LEVEL_CRITICAL;
+	/* Root opens nothing an operator names: a script is rated by the text
+	 * the session host sent, or not looked into. */
+	const char *script = r->script && r->script[0] ? r->script : NULL;
+	struct risk_input in = {.script = script, .script_len = script ? strlen(script) : 0};
 	char **argv;
 
 	if (oversized(r)) {
@@ -61,7 +65,7 @@ static int rate(struct broker *b, Escort__ExecRequest *r, struct risk_report *ow
 	if (argv == NULL)
 		abort();
 	memcpy(argv, r->rated_argv, r->n_rated_argv * sizeof(char *));
-	if (r->n_rated_argv == 0 || risk_rate_exec(b->risk, argv, own) < 0)
+	if (r->n_rated_argv == 0 || risk_rate_exec(b->risk, argv, &in, own) < 0)
 		level = LEVEL_HIGH > level ? LEVEL_HIGH : level;
 	else if (own->level > level)
 		level = own->level;

@@ -129,7 +129,7 @@ static int load_gate_parts(struct gate_parts *gp, struct broker_link *link, stru
 
 	memset(gp, 0, sizeof(*gp));
 	gp->link = link;
-	gp->risk = risk_engine_new(risk_default_rules_dir(), err);
+	gp->risk = risk_engine_new(risk_default_rules_dir(), 0, err);
 	if (gp->risk == NULL)
 		return -1;
 	gp->index = program_index_open(NULL, notice, sizeof(notice), err);

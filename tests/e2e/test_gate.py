@@ -238,6 +238,19 @@ def test_rules_the_operator_could_write_are_ignored(escort, tmp_path):
     s.close()
 
 
+def test_a_script_given_to_sh_is_read_where_the_process_is(escort, tmp_path, victim):
+    """The gate reads `sh FILE`'s FILE as the process sees it (its working
+    directory), not from the session host's own directory."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "tidy.sh").write_text(f"shred -u {victim}/precious\n")
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"cd {work} && sh ./tidy.sh")
+    assert "escort: refused: sh ./tidy.sh" in out and "Overwrites" in out
+    assert (victim / "precious").exists()
+    s.close()
+
+
 def test_memfd_and_threads(escort, tmp_path, victim):
     s = Session(escort, tmp_path, rules=site_rules(tmp_path))
     out, _ = s.run("/usr/bin/python3 -c 'import os; fd = os.memfd_create(\"x\"); "

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 	struct risk_engine *e;
 	FILE *f;
 
-	if (argc < 3 || (e = risk_engine_new(argv[1], &err)) == NULL ||
+	if (argc < 3 || (e = risk_engine_new(argv[1], 0, &err)) == NULL ||
 	    !(f = fopen(argv[2], "r"))) {
 		fprintf(stderr, "usage: risk-bench RULES_DIR FILE [SECONDS]\n");
 		return 2;
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	while (now() - start < seconds) {
 		for (size_t i = 0; i < n; i++) {
 			struct risk_report r;
-			risk_rate_line(e, lines[i], strlen(lines[i]), &r);
+			risk_rate_line(e, lines[i], strlen(lines[i]), NULL, &r);
 			risk_report_free(&r);
 		}
 		done += n;

@@ -3,6 +3,7 @@
 
 #include "risk/risk.h"
 #include "util/buf.h"
+#include "util/file-head.h"
 #include "util/json.h"
 
 #include <getopt.h>
@@ -70,8 +71,17 @@ static void print_text(const struct risk_report *r)
 	}
 }
 
+/* explain runs as the user who typed it: the scripts the line names are read
+ * with that user's rights. */
+static int read_as_user(void *ctx, const char *path, struct buf *out, size_t max)
+{
+	(void)ctx;
+	return file_head_read(path, out, max);
+}
+
 int cmd_explain(int argc, char **argv)
 {
+	const struct risk_input as_user = {.read_script = read_as_user};
 	static const struct option options[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"rules", required_argument, NULL, 'r'},
@@ -108,13 +118,13 @@ int cmd_explain(int argc, char **argv)
 			buf_putc(&line, ' ');
 		buf_append_str(&line, argv[i]);
 	}
-	engine = risk_engine_new(rules ? rules : risk_default_rules_dir(), &err);
+	engine = risk_engine_new(rules ? rules : risk_default_rules_dir(), 0, &err);
 	if (engine == NULL) {
 		fprintf(stderr, "escort explain: %s\n", err.msg);
 		buf_free(&line);
 		return 1;
 	}
-	risk_rate_line(engine, (const char *)buf_cstr(&line), line.len, &report);
+	risk_rate_line(engine, (const char *)buf_cstr(&line), line.len, &as_user, &report);
 	if (json)
 		print_json(&report);
 	else

@@ -71,6 +71,10 @@ static int max_level(int a, int b)
 static int rate(struct broker *b, const Escort__ExecRequest *r, struct risk_report *own)
 {
 	int level = (int)r->level;
+	/* Root opens nothing an operator names: a script is rated by the text
+	 * the session host sent, or not looked into. */
+	const char *script = r->script && r->script[0] ? r->script : NULL;
+	struct risk_input in = {.script = script, .script_len = script ? strlen(script) : 0};
 	char **argv;
 
 	if (oversized(r)) {
@@ -84,7 +88,7 @@ static int rate(struct broker *b, const Escort__ExecRequest *r, struct risk_repo
 		return max_level(LEVEL_HIGH, level);
 	argv = xcalloc(r->n_rated_argv + 1, sizeof(char *));
 	memcpy(argv, r->rated_argv, r->n_rated_argv * sizeof(char *));
-	if (risk_rate_exec(b->risk, argv, own) < 0)
+	if (risk_rate_exec(b->risk, argv, &in, own) < 0)
 		level = max_level(LEVEL_HIGH, level);
 	else
 		level = max_level(own->level, level);

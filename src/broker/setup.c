@@ -72,7 +72,8 @@ enum config_verdict broker_load_config(struct broker *b, const char *config_path
 {
 	if (config_load(config_path, &b->cfg, err) < 0)
 		return CONFIG_REFUSED;
-	b->risk = risk_engine_new(risk_default_rules_dir(), err);
+	/* No whatis child: the event loop waits on nothing. */
+	b->risk = risk_engine_new(risk_default_rules_dir(), RISK_NO_WHATIS, err);
 	if (b->risk == NULL)
 		return CONFIG_NO_RULES;
 	return config_check(&b->cfg, b->risk, err) < 0 ? CONFIG_REFUSED : CONFIG_OK;

@@ -6,6 +6,7 @@
 #include "program.h"
 #include "request.h"
 #include "util/buf.h"
+#include "util/file-head.h"
 #include "util/visible.h"
 
 #include <errno.h>
@@ -164,12 +165,32 @@ static int tree_allows(struct gate *g, pid_t pid, int level, uint64_t *granted_b
 	return 0;
 }
 
+/* A script the argv names, read by the session host (as the operator) the
+ * way the process sees it: through its root or its working directory. */
+static int read_as_process(void *ctx, const char *path, struct buf *out, size_t max)
+{
+	const struct exec_request *req = ctx;
+	char seen[PATH_MAX + 64];
+	int n = snprintf(seen, sizeof(seen), "/proc/%d/%s/%s", (int)req->pid,
+			 path[0] == '/' ? "root" : "cwd", path);
+
+	if (n < 0 || (size_t)n >= sizeof(seen))
+		return -1;
+	return file_head_read(seen, out, max);
+}
+
 static void decide_fresh(struct gate *g, struct decision *d)
 {
 	struct exec_facts facts = {d->req, d->prog, &d->report};
+	struct risk_input in = {.read_script = read_as_process, .ctx = d->req};
 	uint64_t by;
 
-	if (risk_rate_exec(g->cfg.risk, d->prog->argv, &d->report) < 0)
+	/* A script the exec runs is rated by the text the gate read (and sends). */
+	if (d->prog->script_text != NULL) {
+		in.script = d->prog->script_text;
+		in.script_len = strlen(d->prog->script_text);
+	}
+	if (risk_rate_exec(g->cfg.risk, d->prog->argv, &in, &d->report) < 0)
 		risk_report_add(&d->report, "unrated", LEVEL_HIGH,
 				"escort could not rate this program's arguments.",
 				"what cannot be rated cannot be allowed", "What does it do?", NULL);

@@ -3,12 +3,9 @@
 #include "util/buf.h"
 #include "util/grow.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define MAX_NESTING 8
 #define SCRIPT_MAX (64 * 1024)
@@ -22,6 +19,8 @@ struct frame {
 	int depth;
 	const struct shell_command *sc; /* redirections and assignments of the shell command */
 	const char *piped_from, *piped_to;
+	const struct risk_input *in;
+	int *own_script_used; /* the caller's text of the exec's script was taken */
 };
 
 static void analyze_text(struct analysis *out, const char *text, size_t len, struct frame *f,
@@ -209,25 +208,24 @@ static void recurse_text(struct analysis *out, const char *text, struct frame *f
 /* sh -c STRING, or sh FILE: the string or the file's content is analysed. */
 static int unwrap_shell(struct analysis *out, char **argv, int argc, struct frame *f);
 
-static int read_script(const char *path, struct buf *content)
+/* The script's text from the caller: the exec's own script for the first
+ * one its argv names, else whatever the caller's reader gives. */
+static int read_script(const char *path, const struct frame *f, struct buf *content)
 {
-	char chunk[4096];
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	ssize_t n;
+	const struct risk_input *in = f->in;
 
-	if (fd < 0)
+	if (in == NULL)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	if (f->depth == 0 && in->script != NULL && !*f->own_script_used) {
+		*f->own_script_used = 1;
+		buf_append(content, in->script,
+			   in->script_len < SCRIPT_MAX ? in->script_len : SCRIPT_MAX);
+	} else if (in->read_script == NULL ||
+		   in->read_script(in->ctx, path, content, SCRIPT_MAX) < 0) {
 		return -1;
 	}
-	while (content->len < SCRIPT_MAX && (n = read(fd, chunk,
-						      sizeof(chunk) < SCRIPT_MAX - content->len
-							  ? sizeof(chunk)
-							  : SCRIPT_MAX - content->len)) > 0)
-		buf_append(content, chunk, (size_t)n);
-	close(fd);
+	if (content->len > SCRIPT_MAX)
+		content->len = SCRIPT_MAX;
 	/* A compiled program is not a script: its bytes say nothing to a shell. */
 	if (content->len > 0 && memchr(content->data, '\0', content->len) != NULL)
 		return -1;
@@ -239,7 +237,7 @@ static int analyze_script(struct analysis *out, const char *path, struct frame *
 	struct buf content = {0};
 	char how[300];
 
-	if (read_script(path, &content) < 0) {
+	if (read_script(path, f, &content) < 0) {
 		buf_free(&content);
 		return 0;
 	}
@@ -493,18 +491,20 @@ static void analyze_text(struct analysis *out, const char *text, size_t len, str
 	shell_parse_free(&p);
 }
 
-int analyze_line(const char *line, size_t len, struct analysis *out)
+int analyze_line(const char *line, size_t len, const struct risk_input *in, struct analysis *out)
 {
-	struct frame f = {0};
+	int used = 0;
+	struct frame f = {.in = in, .own_script_used = &used};
 
 	memset(out, 0, sizeof(*out));
 	analyze_text(out, line, len, &f, NULL);
 	return 0;
 }
 
-int analyze_argv(char *const *argv, struct analysis *out)
+int analyze_argv(char *const *argv, const struct risk_input *in, struct analysis *out)
 {
-	struct frame f = {0};
+	int used = 0;
+	struct frame f = {.in = in, .own_script_used = &used};
 	int argc = 0;
 
 	memset(out, 0, sizeof(*out));

@@ -6,6 +6,7 @@
 #define ESCORT_ANALYZE_H
 
 #include "shellparse.h"
+#include "util/buf.h"
 
 #include <stddef.h>
 
@@ -42,12 +43,28 @@ struct analysis {
 	int too_deep;
 };
 
-/* Analyses a command line. Script files run by name or by sh/bash are read
- * (at most 64 KiB) and analysed as well. */
-int analyze_line(const char *line, size_t len, struct analysis *out);
+/* What the caller lets the analysis know about the script files a line or
+ * an argv names (a file given to sh/bash, a program run by its path). The
+ * analysis opens no file itself: a script it gets no text for is not looked
+ * into. A NULL struct risk_input knows no script at all. */
+struct risk_input {
+	/* The text of the script the exec itself runs, as the caller read it:
+	 * used for the first script named by the argv (not by a script's own
+	 * text). NULL: not known. */
+	const char *script;
+	size_t script_len;
+	/* Reads the script path names, at most max bytes, into out; returns 0,
+	 * or -1 when it is not to be read. NULL: no other script is read. */
+	int (*read_script)(void *ctx, const char *path, struct buf *out, size_t max);
+	void *ctx;
+};
+
+/* Analyses a command line; the scripts in gives text for (at most 64 KiB
+ * each) are analysed as well. */
+int analyze_line(const char *line, size_t len, const struct risk_input *in, struct analysis *out);
 
 /* Analyses one exec: argv as the kernel would run it. */
-int analyze_argv(char *const *argv, struct analysis *out);
+int analyze_argv(char *const *argv, const struct risk_input *in, struct analysis *out);
 
 void analysis_free(struct analysis *a);
 

@@ -31,6 +31,7 @@ struct risk_engine {
 	size_t *any_name; /* rules without plain command names, in order */
 	size_t nany;
 	enum rate_context context; /* of the rating under way */
+	int flags;		   /* enum risk_flags */
 };
 
 static int by_name_cmp(const void *a, const void *b)
@@ -60,13 +61,17 @@ static void build_index(struct risk_engine *e)
 
 const char *risk_default_rules_dir(void)
 {
-	static char beside_build[PATH_MAX];
 	const char *env = getenv("ESCORT_RULES");
+
+	return env != NULL && env[0] != '\0' ? env : risk_shipped_rules_dir();
+}
+
+const char *risk_shipped_rules_dir(void)
+{
+	static char beside_build[PATH_MAX];
 	char exe[PATH_MAX];
 	ssize_t n;
 
-	if (env != NULL && env[0] != '\0')
-		return env;
 	if (access(ESCORT_RULESDIR, R_OK) == 0)
 		return ESCORT_RULESDIR;
 	/* An uninstalled build: BUILD/src/escort next to SOURCE/rules. */
@@ -89,7 +94,7 @@ const char *risk_default_rules_dir(void)
 	return ESCORT_RULESDIR;
 }
 
-struct risk_engine *risk_engine_new(const char *rules_dir, struct error *err)
+struct risk_engine *risk_engine_new(const char *rules_dir, int flags, struct error *err)
 {
 	struct risk_engine *e = calloc(1, sizeof(*e));
 
@@ -102,6 +107,7 @@ struct risk_engine *risk_engine_new(const char *rules_dir, struct error *err)
 		return NULL;
 	}
 	build_index(e);
+	e->flags = flags;
 	return e;
 }
 
@@ -256,15 +262,19 @@ static void add_rule_finding(struct risk_report *r, const struct rule *rule,
 	f->undo = strdup(rule->undo);
 }
 
-static void unknown_program(struct risk_report *r, const struct real_command *c)
+static void unknown_program(const struct risk_engine *e, struct risk_report *r,
+			    const struct real_command *c)
 {
-	char summary[300], *explain;
+	char summary[300] = "", *explain;
 	struct buf b = {0};
 
-	whatis_lookup(c->name, summary, sizeof(summary));
+	if (!(e->flags & RISK_NO_WHATIS))
+		whatis_lookup(c->name, summary, sizeof(summary));
 	buf_append_str(&b, "Runs ");
 	visible_append(&b, c->name, strlen(c->name));
-	if (summary[0]) {
+	if (e->flags & RISK_NO_WHATIS) {
+		buf_append_str(&b, ", a program escort has no rule for.");
+	} else if (summary[0]) {
 		buf_append_str(
 		    &b, ", a program escort has no rule for. Its manual describes it as: \"");
 		visible_append(&b, summary, strlen(summary));
@@ -333,7 +343,7 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 	while (a < e->nany)
 		matched |= try_rule(e, r, e->any_name[a++], c, 0);
 	if (!matched)
-		unknown_program(r, c);
+		unknown_program(e, r, c);
 }
 
 static int by_level(const void *a, const void *b)
@@ -418,21 +428,23 @@ static void show_line(struct risk_report *r, const char *line, size_t len)
 	buf_free(&b);
 }
 
-int risk_rate_line(struct risk_engine *e, const char *line, size_t len, struct risk_report *r)
+int risk_rate_line(struct risk_engine *e, const char *line, size_t len, const struct risk_input *in,
+		   struct risk_report *r)
 {
 	struct analysis a;
 
 	e->context = RATE_LINE;
 	memset(r, 0, sizeof(*r));
 	show_line(r, line, len);
-	if (analyze_line(line, len, &a) < 0)
+	if (analyze_line(line, len, in, &a) < 0)
 		return -1;
 	rate(e, &a, r);
 	analysis_free(&a);
 	return 0;
 }
 
-static int rate_argv_in(struct risk_engine *e, char *const *argv, struct risk_report *r)
+static int rate_argv_in(struct risk_engine *e, char *const *argv, const struct risk_input *in,
+			struct risk_report *r)
 {
 	struct analysis a;
 	struct buf joined = {0};
@@ -445,23 +457,25 @@ static int rate_argv_in(struct risk_engine *e, char *const *argv, struct risk_re
 	}
 	show_line(r, (const char *)joined.data ? buf_cstr(&joined) : "", joined.len);
 	buf_free(&joined);
-	if (analyze_argv(argv, &a) < 0)
+	if (analyze_argv(argv, in, &a) < 0)
 		return -1;
 	rate(e, &a, r);
 	analysis_free(&a);
 	return 0;
 }
 
-int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report *r)
+int risk_rate_argv(struct risk_engine *e, char *const *argv, const struct risk_input *in,
+		   struct risk_report *r)
 {
 	e->context = RATE_LINE;
-	return rate_argv_in(e, argv, r);
+	return rate_argv_in(e, argv, in, r);
 }
 
-int risk_rate_exec(struct risk_engine *e, char *const *argv, struct risk_report *r)
+int risk_rate_exec(struct risk_engine *e, char *const *argv, const struct risk_input *in,
+		   struct risk_report *r)
 {
 	e->context = RATE_EXEC;
-	return rate_argv_in(e, argv, r);
+	return rate_argv_in(e, argv, in, r);
 }
 
 void risk_report_add(struct risk_report *r, const char *id, int level, const char *explain,

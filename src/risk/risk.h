@@ -25,19 +25,32 @@ struct risk_report {
 
 struct risk_engine;
 
-struct risk_engine *risk_engine_new(const char *rules_dir, struct error *err);
+enum risk_flags {
+	/* Never start whatis (a child process) for a program without rules: an
+	 * unknown program is rated the same, its text only lacks the manual's
+	 * summary. For escortd, whose event loop must not wait on children. */
+	RISK_NO_WHATIS = 1,
+};
+
+struct risk_engine *risk_engine_new(const char *rules_dir, int flags, struct error *err);
 void risk_engine_free(struct risk_engine *e);
 const struct rule_set *risk_engine_rules(const struct risk_engine *e);
 /* Whether a finding can carry this id: a loaded rule's, or a built-in
  * finding's (docs/RULES.md; also those given to risk_report_add). */
 int risk_engine_has_rule(const struct risk_engine *e, const char *id);
 
-int risk_rate_line(struct risk_engine *e, const char *line, size_t len, struct risk_report *r);
+/* The engine opens no file an argv or a line names: scripts are rated from
+ * the text in supplies (struct risk_input, analyze.h), or not looked into
+ * when in is NULL. */
+int risk_rate_line(struct risk_engine *e, const char *line, size_t len, const struct risk_input *in,
+		   struct risk_report *r);
 /* argv rated as if typed (so it agrees with risk_rate_line). */
-int risk_rate_argv(struct risk_engine *e, char *const *argv, struct risk_report *r);
+int risk_rate_argv(struct risk_engine *e, char *const *argv, const struct risk_input *in,
+		   struct risk_report *r);
 /* argv of an exec trapped by the gate: rules marked "context: line" do not
  * apply, "context: exec" ones do. */
-int risk_rate_exec(struct risk_engine *e, char *const *argv, struct risk_report *r);
+int risk_rate_exec(struct risk_engine *e, char *const *argv, const struct risk_input *in,
+		   struct risk_report *r);
 /* A finding from outside the rules (the gate's); level and summary follow.
  * id must be one of the built-in ids in risk.c (risk_engine_has_rule). */
 void risk_report_add(struct risk_report *r, const char *id, int level, const char *explain,
@@ -47,5 +60,8 @@ void risk_report_free(struct risk_report *r);
 /* Where the shipped rules are: ESCORT_RULES, the installed directory, or the
  * source tree next to an uninstalled build. */
 const char *risk_default_rules_dir(void);
+/* The same without ESCORT_RULES: the installed directory, or the source tree
+ * next to an uninstalled build. */
+const char *risk_shipped_rules_dir(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include "relay.h"
 #include "termmode.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
@@ -123,13 +124,53 @@ struct gate_parts {
 	struct gate *gate;
 };
 
+/* The directory and every file in it can be changed by root alone (the
+ * test the program index passes, identity_file_trusted). */
+static int rules_dir_trusted(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int ok = identity_file_trusted(dir);
+
+	if (!ok || (d = opendir(dir)) == NULL)
+		return 0;
+	while (ok && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		ok = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < (int)sizeof(path) &&
+		     identity_file_trusted(path);
+	}
+	closedir(d);
+	return ok;
+}
+
+/* ESCORT_RULES is the operator's to set: rules the operator could have
+ * written would let them choose their own ratings, so it is taken only as
+ * ESCORT_INDEX is, when root alone can change it (docs/RULES.md). */
+static const char *session_rules_dir(void)
+{
+	static char real[PATH_MAX];
+	const char *env = getenv("ESCORT_RULES");
+
+	if (env == NULL || env[0] == '\0')
+		return risk_shipped_rules_dir();
+	if (realpath(env, real) != NULL && rules_dir_trusted(real))
+		return real; /* resolved: a link the operator owns cannot move it now */
+	fprintf(stderr, "escort: the rules directory %s (ESCORT_RULES) %s: ignored, using %s\n",
+		env,
+		access(env, F_OK) == 0 ? "can be changed by someone other than root" : "is missing",
+		risk_shipped_rules_dir());
+	return risk_shipped_rules_dir();
+}
+
 static int load_gate_parts(struct gate_parts *gp, struct broker_link *link, struct error *err)
 {
 	char notice[600] = "";
 
 	memset(gp, 0, sizeof(*gp));
 	gp->link = link;
-	gp->risk = risk_engine_new(risk_default_rules_dir(), err);
+	gp->risk = risk_engine_new(session_rules_dir(), 0, err);
 	if (gp->risk == NULL)
 		return -1;
 	gp->index = program_index_open(NULL, notice, sizeof(notice), err);

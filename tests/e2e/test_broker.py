@@ -274,6 +274,32 @@ def test_denied_command_is_refused_and_nothing_changes(broker, world):
     op.close()
 
 
+def test_escortd_never_reads_a_script_the_operator_names(broker, world):
+    """escortd runs as root: rating `sh FILE` must not read FILE and show its
+    first line to the escorts. The operator cannot read the root-only file;
+    escortd rates only the script text the session host sent (none here)."""
+    secret = f"escortsecret{os.getpid()}"
+    path = os.path.join(world, "root-only-secret")
+    with open(path, "w") as f:
+        f.write(f"{secret} --token\n")
+    os.chown(path, 0, 0)
+    os.chmod(path, 0o600)
+    op = Operator(broker)
+    op.send(f"sh {path}; echo ==DONE$?")
+    held = op.child.expect([r"==DONE(\d+)", "held: sh"]) == 1
+    shown = json.dumps(broker.pending()) + broker.console(ESCORT, "pending").stdout
+    if held:  # only a rating that read the file holds it: deny, to end cleanly
+        broker.console(ESCORT, "deny", str(broker.pending()[0]["id"]))
+        op.child.expect(r"==DONE(\d+)")
+    assert secret not in shown
+    assert not held, "escortd rated the file's text: " + shown
+    assert op.child.match.group(1) != "0"  # sh itself cannot read it
+    session = only_session(broker)
+    op.close()
+    os.unlink(path)
+    assert secret not in json.dumps(events(broker.session_log(session)))
+
+
 def test_nobody_answers_and_the_timeout_refuses(world):
     b = Broker(world, timeout=2)
     try:

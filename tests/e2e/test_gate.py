@@ -225,6 +225,32 @@ def test_interpreters_calling_system_are_stopped(escort, tmp_path, victim):
     assert refused(evs, "rm") and refused(evs, "sh")
 
 
+def test_rules_the_operator_could_write_are_ignored(escort, tmp_path):
+    """ESCORT_RULES is the operator's to set: a directory someone other than
+    root can write is not used (the operator would choose their own ratings)."""
+    rules = site_rules(tmp_path)
+    os.chmod(rules, 0o777)
+    s = Session(escort, tmp_path, rules=rules)
+    assert (f"escort: the rules directory {rules} (ESCORT_RULES) can be changed by someone "
+            "other than root: ignored") in s.child.before
+    out, _ = s.run("/usr/bin/python3 -c 'print(6 * 7)'")
+    assert "escort: refused" in out and "42" not in out  # the shipped rules hold Python
+    s.close()
+
+
+def test_a_script_given_to_sh_is_read_where_the_process_is(escort, tmp_path, victim):
+    """The gate reads `sh FILE`'s FILE as the process sees it (its working
+    directory), not from the session host's own directory."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "tidy.sh").write_text(f"shred -u {victim}/precious\n")
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"cd {work} && sh ./tidy.sh")
+    assert "escort: refused: sh ./tidy.sh" in out and "Overwrites" in out
+    assert (victim / "precious").exists()
+    s.close()
+
+
 def test_memfd_and_threads(escort, tmp_path, victim):
     s = Session(escort, tmp_path, rules=site_rules(tmp_path))
     out, _ = s.run("/usr/bin/python3 -c 'import os; fd = os.memfd_create(\"x\"); "

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (engine == NULL) {
 		setenv("ESCORT_NO_WHATIS", "1", 1);
-		engine = risk_engine_new(FUZZ_RULES_DIR, &err);
+		engine = risk_engine_new(FUZZ_RULES_DIR, RISK_NO_WHATIS, &err);
 		if (engine == NULL) {
 			fprintf(stderr, "%s\n", err.msg);
 			abort();
@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line = malloc(size + 1);
 	memcpy(line, data, size);
 	line[size] = '\0';
-	if (risk_rate_line(engine, line, size, &r) == 0)
+	if (risk_rate_line(engine, line, size, NULL, &r) == 0)
 		risk_report_free(&r);
 	free(line);
 	return 0;

@@ -30,7 +30,7 @@ static int rate_file(struct risk_engine *e, const char *path, int risky, struct 
 		line[len] = '\0';
 		if (len == 0 || line[0] == '#')
 			continue;
-		risk_rate_line(e, line, len, &r);
+		risk_rate_line(e, line, len, NULL, &r);
 		flagged = r.level >= LEVEL_MEDIUM;
 		t->lines++;
 		t->flagged += (size_t)flagged;
@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: risk-corpus RULES_DIR EVERYDAY_FILE RISKY_FILE\n");
 		return 2;
 	}
-	e = risk_engine_new(argv[1], &err);
+	e = risk_engine_new(argv[1], 0, &err);
 	if (e == NULL) {
 		fprintf(stderr, "risk-corpus: %s\n", err.msg);
 		return 2;

@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 {
 	struct error err;
 
-	if (argc != 2 || (engine = risk_engine_new(argv[1], &err)) == NULL) {
+	if (argc != 2 || (engine = risk_engine_new(argv[1], 0, &err)) == NULL) {
 		fprintf(stderr, "usage: test-broker-config RULES-DIR (%s)\n",
 			argc == 2 ? err.msg : "no directory");
 		return 1;

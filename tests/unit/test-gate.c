@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 	keys.signer_ephemeral = 1;
 	snprintf(log, sizeof(log), "%s/s.eslog", dir);
 	rec = recorder_start(log, &meta, &keys, &err);
-	risk = risk_engine_new(argv[1], &err);
+	risk = risk_engine_new(argv[1], 0, &err);
 	index_ = identity_index_build(identity_system_dirs, &err);
 	CHECK(rec && risk && index_);
 

@@ -31,8 +31,8 @@ static void check_argv_agrees(struct risk_engine *e, const char *line, size_t *c
 		argv[argc++] = w;
 	argv[argc] = NULL;
 	if (argc > 0) {
-		risk_rate_line(e, line, strlen(line), &by_line);
-		risk_rate_argv(e, argv, &by_argv);
+		risk_rate_line(e, line, strlen(line), NULL, &by_line);
+		risk_rate_argv(e, argv, NULL, &by_argv);
 		if (by_line.level != by_argv.level) {
 			fprintf(stderr, "\"%s\": line rated %s, argv rated %s\n", line,
 				level_name(by_line.level), level_name(by_argv.level));
@@ -53,14 +53,14 @@ static void rate_example(struct risk_engine *e, const struct rule *rule, const c
 	int argc = 0;
 
 	if (rule->context != RATE_EXEC) {
-		risk_rate_line(e, line, strlen(line), rep);
+		risk_rate_line(e, line, strlen(line), NULL, rep);
 		return;
 	}
 	copy = strdup(line);
 	for (char *w = strtok_r(copy, " ", &save); w && argc < 63; w = strtok_r(NULL, " ", &save))
 		argv[argc++] = w;
 	argv[argc] = NULL;
-	risk_rate_exec(e, argv, rep);
+	risk_rate_exec(e, argv, NULL, rep);
 	free(copy);
 }
 
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 
 	if (argc != 2)
 		return 2;
-	e = risk_engine_new(argv[1], &err);
+	e = risk_engine_new(argv[1], 0, &err);
 	if (e == NULL) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;

@@ -60,9 +60,9 @@ int cmd_index(int argc, char **argv)
 	if (output == NULL)
 		output = program_index_default_path();
 	make_parent(output);
-	idx = identity_index_build(
-	    optind < argc ? (const char *const *)argv + optind : identity_system_dirs, &err);
-	if (idx == NULL || identity_index_save(idx, output, &err) < 0) {
+	idx = identity_index_build(optind < argc ? (const char *const *)argv + optind
+						 : identity_system_dirs);
+	if (identity_index_save(idx, output, &err) < 0) {
 		fprintf(stderr, "escort index: %s\n", err.msg);
 		identity_index_free(idx);
 		return 1;

@@ -1,6 +1,7 @@
 #include "exec-check.h"
 
 #include "exec-record.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,10 +37,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg);
 struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *rec,
 				    struct gate_stats *stats)
 {
-	struct exec_checks *c = calloc(1, sizeof(*c));
+	struct exec_checks *c = xcalloc(1, sizeof(*c));
 
-	if (c == NULL)
-		return NULL;
 	c->base = base;
 	c->rec = rec;
 	c->stats = stats;
@@ -138,11 +137,9 @@ static void schedule(struct exec_checks *c)
 
 void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const struct program *prog)
 {
-	struct pending *p = calloc(1, sizeof(*p));
+	struct pending *p = xcalloc(1, sizeof(*p));
 	struct stat st;
 
-	if (p == NULL)
-		abort();
 	p->pid = tid;
 	if (!leads_its_process(tid) && read_status(tid, &p->pid, NULL) < 0)
 		p->pid = tid;

@@ -7,6 +7,7 @@
 #include "request.h"
 #include "util/buf.h"
 #include "util/visible.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -213,13 +214,11 @@ static void deny(struct gate *g, struct decision *d, const struct verdict *v)
 
 static void hold(struct gate *g, struct decision *d)
 {
-	struct held *h = calloc(1, sizeof(*h));
+	struct held *h = xcalloc(1, sizeof(*h));
 	struct exec_facts facts = {d->req, d->prog, &d->report};
 	struct verdict refused;
 	char detail[1200];
 
-	if (h == NULL)
-		abort();
 	h->ask_id = d->exec_id;
 	if (g->cfg.policy->ask(g->cfg.policy, &facts, h->ask_id, gate_answer, g, &refused) < 0) {
 		free(h);
@@ -389,17 +388,13 @@ static void on_listener(evutil_socket_t fd, short what, void *arg)
 
 struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 {
-	struct gate *g = calloc(1, sizeof(*g));
+	struct gate *g = xcalloc(1, sizeof(*g));
 
-	if (g == NULL) {
-		error_set(err, "out of memory");
-		return NULL;
-	}
 	g->cfg = *cfg;
+	g->cache = decision_cache_new();
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
-	    (g->cache = decision_cache_new()) == NULL ||
 	    (g->checks = exec_checks_new(cfg->base, cfg->rec, &g->stats)) == NULL ||
 	    (g->listener_event = event_new(cfg->base, cfg->listener, EV_READ | EV_PERSIST,
 					   on_listener, g)) == NULL ||
@@ -436,9 +431,7 @@ static void grant(struct gate *g, struct held *h, const struct verdict *v)
 	if (v->scope == SCOPE_SESSION || v->cacheable) {
 		decision_cache_put(g->cache, h->key, g->cfg.policy->generation, v, &r);
 	} else if (v->scope == SCOPE_TREE) {
-		struct tree_grant *t = calloc(1, sizeof(*t));
-		if (t == NULL)
-			abort();
+		struct tree_grant *t = xcalloc(1, sizeof(*t));
 		*t = (struct tree_grant){h->req.pid, h->level, h->exec_id, g->trees};
 		g->trees = t;
 	}

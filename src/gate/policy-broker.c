@@ -9,6 +9,7 @@
 #include "proto/text.h"
 #include "session/broker-link.h"
 #include "session/typed-line.h"
+#include "util/xmalloc.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -34,11 +35,9 @@ static void offline_decide(struct broker_policy *bp, const struct exec_facts *f,
 			   struct verdict *out)
 {
 	const struct risk_report *r = f->report;
-	const char **rules = calloc(r->n + 1, sizeof(char *));
+	const char **rules = xcalloc(r->n + 1, sizeof(char *));
 	int action;
 
-	if (rules == NULL)
-		abort();
 	for (size_t i = 0; i < r->n; i++)
 		rules[i] = r->findings[i].rule;
 	action = broker_link_offline_action(bp->link, r->level, rules, r->n);
@@ -128,14 +127,12 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 {
 	Escort__ExecRequest r = ESCORT__EXEC_REQUEST__INIT;
 	const struct risk_report *rep = f->report;
-	Escort__Finding *findings = calloc(rep->n + 1, sizeof(*findings));
-	Escort__Finding **fp = calloc(rep->n + 1, sizeof(*fp));
+	Escort__Finding *findings = xcalloc(rep->n + 1, sizeof(*findings));
+	Escort__Finding **fp = xcalloc(rep->n + 1, sizeof(*fp));
 	char *env[ENV_COUNT], sha[65], anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX], account[128];
 	struct text_arena t = {0};
 	int rc;
 
-	if (findings == NULL || fp == NULL)
-		abort();
 	r.ask_id = ask_id;
 	r.pid = f->req->pid;
 	r.n_argv = count(f->req->argv);
@@ -188,9 +185,7 @@ static int broker_ask(struct policy *p, const struct exec_facts *f, uint64_t ask
 		out->action = GATE_DENY;
 		return -1;
 	}
-	a = calloc(1, sizeof(*a));
-	if (a == NULL)
-		abort();
+	a = xcalloc(1, sizeof(*a));
 	*a = (struct ask){ask_id, gate, answer, bp->asks};
 	bp->asks = a;
 	return 0;
@@ -274,10 +269,8 @@ static void on_back(void *arg)
 
 struct policy *policy_broker_new(struct broker_link *link)
 {
-	struct broker_policy *bp = calloc(1, sizeof(*bp));
+	struct broker_policy *bp = xcalloc(1, sizeof(*bp));
 
-	if (bp == NULL)
-		return NULL;
 	bp->link = link;
 	bp->base.name = "escortd";
 	bp->base.generation = 1;

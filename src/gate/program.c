@@ -1,4 +1,5 @@
 #include "program.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -183,15 +184,11 @@ static char **argv_from(const char *const *head, size_t nhead, char *const *tail
 
 	while (tail && tail[ntail])
 		ntail++;
-	argv = calloc(nhead + ntail + 1, sizeof(char *));
-	if (argv == NULL)
-		abort();
+	argv = xcalloc(nhead + ntail + 1, sizeof(char *));
 	for (size_t i = 0; i < nhead; i++)
-		if ((argv[k++] = strdup(head[i])) == NULL)
-			abort();
+		argv[k++] = xstrdup(head[i]);
 	for (size_t i = 0; i < ntail; i++)
-		if ((argv[k++] = strdup(tail[i])) == NULL)
-			abort();
+		argv[k++] = xstrdup(tail[i]);
 	return argv;
 }
 
@@ -310,7 +307,7 @@ static int rate_loader(struct identity_index *idx, pid_t pid, struct program *p,
 /* The first bytes of a file as a string (up to a NUL byte), or NULL. */
 static char *read_head(const char *path, size_t max)
 {
-	char *text = malloc(max + 1);
+	char *text = xmalloc(max + 1);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	ssize_t n = fd < 0 ? -1 : read(fd, text, max);
 

@@ -4,6 +4,7 @@
 #include "journal.h"
 #include "record.h"
 #include "util/buf.h"
+#include "util/xmalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,12 +59,8 @@ static struct recorder *open_journal(const char *path, const struct recorder_opt
 	    .epoch_ms = keys->epoch_ms,
 	    .recover = recover,
 	};
-	struct recorder *rec = calloc(1, sizeof(*rec));
+	struct recorder *rec = xcalloc(1, sizeof(*rec));
 
-	if (rec == NULL) {
-		error_errno(err, "cannot allocate the recorder");
-		return NULL;
-	}
 	rec->journal = journal_open(&cfg, err);
 	if (rec->journal == NULL) {
 		free(rec);

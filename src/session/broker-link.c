@@ -2,6 +2,7 @@
 
 #include "log/record.h"
 #include "proto/text.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -123,14 +124,10 @@ static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
 	free(l->rules);
 	free(l->rule_actions);
 	l->n_rules = t->n_rules < t->n_rule_actions ? t->n_rules : t->n_rule_actions;
-	l->rules = calloc(l->n_rules + 1, sizeof(char *));
-	l->rule_actions = calloc(l->n_rules + 1, sizeof(uint32_t));
-	if (l->rules == NULL || l->rule_actions == NULL)
-		abort();
+	l->rules = xcalloc(l->n_rules + 1, sizeof(char *));
+	l->rule_actions = xcalloc(l->n_rules + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < l->n_rules; i++) {
-		l->rules[i] = strdup(t->rules[i]);
-		if (l->rules[i] == NULL)
-			abort();
+		l->rules[i] = xstrdup(t->rules[i]);
 		l->rule_actions[i] = t->rule_actions[i];
 	}
 }
@@ -138,15 +135,11 @@ static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
 struct broker_link *broker_link_open(const char *socket, const struct session_meta *meta,
 				     struct error *err)
 {
-	struct broker_link *l = calloc(1, sizeof(*l));
+	struct broker_link *l = xcalloc(1, sizeof(*l));
 	struct buf in = {0};
 	Frame *f = NULL;
 	int fd;
 
-	if (l == NULL) {
-		error_set(err, "out of memory");
-		return NULL;
-	}
 	snprintf(l->socket, sizeof(l->socket), "%s", socket);
 	fd = dial(socket, err);
 	if (fd < 0 || send_hello(fd, meta, NULL, err) < 0 ||
@@ -247,16 +240,12 @@ static void drop_acked(struct broker_link *l, uint64_t seq)
 void broker_link_record(void *link, uint16_t type, const void *data, size_t len, int urgent)
 {
 	struct broker_link *l = link;
-	struct spooled s = {l->next_seq++, type, urgent, len, malloc(len ? len : 1)};
+	struct spooled s = {l->next_seq++, type, urgent, len, xmalloc(len)};
 
-	if (s.data == NULL)
-		abort();
 	memcpy(s.data, data, len);
 	if (l->n_spool == l->cap_spool) {
 		l->cap_spool = l->cap_spool ? l->cap_spool * 2 : 256;
-		l->spool = realloc(l->spool, l->cap_spool * sizeof(*l->spool));
-		if (l->spool == NULL)
-			abort();
+		l->spool = xreallocarray(l->spool, l->cap_spool, sizeof(*l->spool));
 	}
 	l->spool[l->n_spool++] = s;
 	l->spool_bytes += len;

@@ -363,7 +363,7 @@ static int read_from_broker(struct watch *w)
 	Frame *f;
 
 	if (frame_read_fd(w->c.fd, &w->c.in, &f, 0, &err) < 0) {
-		if (strstr(err.msg, "in time"))
+		if (err.code == ERR_TIMEOUT)
 			return 0;
 		snprintf(w->status, sizeof(w->status), "%s", err.msg);
 		return -1;

@@ -165,19 +165,19 @@ static int check_one(struct exec_checks *c, struct pending *p)
 
 	if (exe_of(p->pid, &st) < 0) {
 		c->stats->unverified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, "ended", NULL);
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_ENDED, NULL);
 		return 1;
 	}
 	if (st.st_dev == p->dev && st.st_ino == p->ino) {
 		c->stats->verified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, "ran", NULL);
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_RAN, NULL);
 		return 1;
 	}
 	if (st.st_dev == p->before_dev && st.st_ino == p->before_ino) {
 		if (p->tries < MAX_TRIES && ++p->tries < MAX_TRIES)
 			return 0;
 		c->stats->unverified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, "not-completed", NULL);
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_NOT_COMPLETED, NULL);
 		return 1;
 	}
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)p->pid);
@@ -185,7 +185,7 @@ static int check_one(struct exec_checks *c, struct pending *p)
 	exe[n > 0 ? n : 0] = '\0';
 	kill(p->pid, SIGKILL);
 	c->stats->mismatched++;
-	exec_record_ran(c->rec, p->exec_id, p->pid, "mismatch", exe);
+	exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_MISMATCH, exe);
 	return 1;
 }
 

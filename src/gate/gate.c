@@ -312,7 +312,7 @@ static void unreadable(struct gate *g, const struct exec_request *req, const str
 	snprintf(v.reason, sizeof(v.reason), "cannot tell what would run: %.400s", err->msg);
 	exec_record_unreadable(g->cfg.rec, id, req, err->msg);
 	exec_record_decision(g->cfg.rec, id, req->pid, &v, 0);
-	respond(g, req->id, err->code ? err->code : EPERM);
+	respond(g, req->id, err->errnum ? err->errnum : EPERM);
 	if (req->argv)
 		operator_message(g, "refused", req, v.reason);
 }
@@ -342,16 +342,16 @@ static void handle(struct gate *g)
 	}
 	g->stats.execs++;
 	if (exec_request_read(g->cfg.listener, g->notif, &req, &err) < 0) {
-		if (nothing_to_run(err.code))
-			respond(g, g->notif->id, err.code);
+		if (nothing_to_run(err.errnum))
+			respond(g, g->notif->id, err.errnum);
 		else if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) == 0) {
-			err.code = EPERM;
+			err.errnum = EPERM;
 			unreadable(g, &req, &err);
 		}
 	} else if (exec_checks_settle(g->checks, req.pid),
 		   program_identify(g->cfg.index, &req, &prog, &err) < 0) {
-		if (nothing_to_run(err.code))
-			respond(g, req.id, err.code); /* as the kernel would answer */
+		if (nothing_to_run(err.errnum))
+			respond(g, req.id, err.errnum); /* as the kernel would answer */
 		else
 			unreadable(g, &req, &err);
 	} else {

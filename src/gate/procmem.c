@@ -47,8 +47,8 @@ ssize_t procmem_string(pid_t pid, uint64_t addr, char *out, size_t size, struct 
 		done += (size_t)n;
 	}
 	out[size - 1] = '\0';
-	return error_set(err, "a string in process %d is longer than %zu bytes", (int)pid,
-			 size - 1);
+	return error_set_code(err, ERR_TRUNCATED, "a string in process %d is longer than %zu bytes",
+			      (int)pid, size - 1);
 }
 
 #define BATCH 64
@@ -140,7 +140,7 @@ int procmem_string_array(pid_t pid, uint64_t addr, char ***out, int *truncated, 
 			ssize_t len;
 			array[n] = finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len, err);
 			if (array[n] == NULL) {
-				if (len >= 0 || strstr(err->msg, "longer than") == NULL)
+				if (err->code != ERR_TRUNCATED)
 					goto fail;
 				*truncated = 1;
 				goto done;

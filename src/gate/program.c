@@ -119,12 +119,12 @@ static void name_by_path(struct identity_index *idx, struct file *f);
 static int examine(struct identity_index *idx, struct file *f, struct error *err)
 {
 	if (identity_of(idx, f->target, &f->id, err) < 0) {
-		err->code = err->code ? err->code : EACCES;
+		err->errnum = err->errnum ? err->errnum : EACCES;
 		return -1;
 	}
 	if (!S_ISREG(f->id.mode)) {
 		error_set(err, "%s is not a regular file", f->given);
-		err->code = EACCES;
+		err->errnum = EACCES;
 		return -1;
 	}
 	if (f->id.nlink > 0 && name_cached(f))
@@ -137,7 +137,7 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		return 0;
 	}
 	if (realpath(f->target, f->real) == NULL) {
-		err->code = errno;
+		err->errnum = errno;
 		return error_errno(err, "cannot resolve %s", f->given);
 	}
 	name_by_path(idx, f);
@@ -341,14 +341,14 @@ static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
 	}
 	if (*interp == '\0' || locate_in(&in, pid, interp) < 0) {
 		error_set(err, "%s has an empty #! line", f->given);
-		err->code = ENOEXEC;
+		err->errnum = ENOEXEC;
 		return -1;
 	}
 	if (examine(idx, &in, err) < 0)
 		return -1;
 	if (in.id.kind == FILE_SCRIPT && depth + 1 >= MAX_NESTING) {
 		error_set(err, "%s: too many nested interpreters", f->given);
-		err->code = ELOOP;
+		err->errnum = ELOOP;
 		return -1;
 	}
 	describe(p, f, "the script ");
@@ -418,7 +418,7 @@ int program_identify(struct identity_index *idx, const struct exec_request *req,
 	struct file f = {0};
 
 	memset(out, 0, sizeof(*out));
-	err->code = 0;
+	err->errnum = 0;
 	snprintf(f.target, sizeof(f.target), "%s", req->target);
 	snprintf(f.given, sizeof(f.given), "%s", req->path);
 	if (identify_at(idx, req->pid, &f, req->argv, out, 0, err) < 0) {

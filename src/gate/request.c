@@ -72,7 +72,7 @@ static int through_magic_link(const struct exec_request *req, int dirfd, struct 
 		  "%s leads through /proc's special links, whose meaning depends on who "
 		  "looks",
 		  req->path);
-	err->code = EACCES;
+	err->errnum = EACCES;
 	return -1;
 }
 

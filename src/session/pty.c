@@ -93,7 +93,7 @@ static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file
 	 * the session host: nothing runs if the filter or the handover fails. */
 	listener = gate_filter_install(keep_privileges, &err);
 	if (listener < 0 || fdpass_send(gate_sock, listener, &err) < 0) {
-		e = -(err.code ? err.code : EPERM);
+		e = -(err.errnum ? err.errnum : EPERM);
 		(void)!write(report_fd, &e, sizeof(e));
 		_exit(125);
 	}

@@ -73,7 +73,7 @@ static int answer(int argc, char **argv, const char *verb)
 		return rc;
 	printf("%s\n", reply->reply->message);
 	frame_free(reply);
-	return 0;
+	return EXIT_OK;
 }
 
 int cmd_approve(int argc, char **argv)

@@ -435,7 +435,7 @@ int cmd_watch(int argc, char **argv)
 		else {
 			fputs("usage: escort watch [--socket PATH]\n",
 			      opt == 'h' ? stdout : stderr);
-			return opt == 'h' ? 0 : EXIT_USAGE;
+			return opt == 'h' ? EXIT_OK : EXIT_USAGE;
 		}
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -445,7 +445,7 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (console_open(&w.c, socket, &err) < 0) {
 		fprintf(stderr, "escort watch: %s\n", err.msg);
-		return 3;
+		return EXIT_UNREACHABLE;
 	}
 	tcgetattr(STDIN_FILENO, &w.saved);
 	raw = w.saved;
@@ -460,5 +460,5 @@ int cmd_watch(int argc, char **argv)
 	screen_free(w.screen);
 	frame_free(w.sessions);
 	frame_free(w.pending);
-	return rc < 0 ? 3 : 0;
+	return rc < 0 ? EXIT_UNREACHABLE : EXIT_OK;
 }

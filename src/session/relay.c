@@ -3,6 +3,7 @@
 #include "termmode.h"
 #include "typed-line.h"
 #include "util/buf.h"
+#include "util/exit-status.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -105,7 +106,7 @@ static void recording_failed(struct relay *r, const struct error *err)
 		 "recording failed (%s): ending the session; everything recorded "
 		 "until now is kept",
 		 err->msg);
-	begin_end(r, 125, "record-failed", msg);
+	begin_end(r, EXIT_ESCORT_FAILED, "record-failed", msg);
 }
 
 static void relay_output(struct relay *r, const uint8_t *data, size_t len)
@@ -116,7 +117,7 @@ static void relay_output(struct relay *r, const uint8_t *data, size_t len)
 		recording_failed(r, &err);
 	schedule_flush(r);
 	if (write_all(r->cfg->out_fd, data, len) < 0 && !r->ending)
-		begin_end(r, 128 + (errno == EPIPE ? SIGPIPE : SIGHUP), "hangup", NULL);
+		begin_end(r, exit_status_signal(errno == EPIPE ? SIGPIPE : SIGHUP), "hangup", NULL);
 }
 
 /* Reads what the program wrote. Returns 0 when nothing more is there now. */
@@ -197,7 +198,7 @@ static void operator_input_ended(struct relay *r)
 	event_del(r->in);
 	if (r->cfg->in_is_tty) {
 		/* The operator's terminal hung up: the session goes with it. */
-		begin_end(r, 128 + SIGHUP, "hangup", NULL);
+		begin_end(r, exit_status_signal(SIGHUP), "hangup", NULL);
 		return;
 	}
 	r->eof_pending = 1;
@@ -308,14 +309,14 @@ void relay_end_now(const char *reason, const char *message)
 {
 	if (running == NULL)
 		return;
-	begin_end(running, 128 + SIGKILL, reason, message);
+	begin_end(running, exit_status_signal(SIGKILL), reason, message);
 	signal_session(running, SIGKILL);
 }
 
 static void on_end_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
-	begin_end(arg, 128 + (int)sig, "hangup", NULL);
+	begin_end(arg, exit_status_signal((int)sig), "hangup", NULL);
 }
 
 static void drain_output(struct relay *r)
@@ -340,7 +341,7 @@ static void on_child(evutil_socket_t fd, short what, void *arg)
 	drain_output(r);
 	if (WIFSIGNALED(status)) {
 		r->result->signal = WTERMSIG(status);
-		r->result->exit_status = 128 + WTERMSIG(status);
+		r->result->exit_status = exit_status_signal(WTERMSIG(status));
 	} else {
 		r->result->exit_status = WEXITSTATUS(status);
 	}
@@ -420,7 +421,7 @@ int relay_run(const struct relay_config *cfg, struct session_result *result)
 		dprintf(STDERR_FILENO, "escort: %s\n", msg);
 		signal_session(&r, SIGKILL);
 		waitpid(cfg->child, NULL, 0);
-		result->exit_status = 125;
+		result->exit_status = EXIT_ESCORT_FAILED;
 		result->reason = "record-failed";
 		result->error = msg;
 		rc = -1;

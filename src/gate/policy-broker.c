@@ -6,9 +6,8 @@
 
 #include "exec-check.h"
 #include "gate.h"
+#include "proto/frame.h"
 #include "proto/text.h"
-#include "session/broker-link.h"
-#include "session/typed-line.h"
 #include "util/xmalloc.h"
 
 #include <pwd.h>
@@ -27,7 +26,7 @@ struct ask {
 
 struct broker_policy {
 	struct policy base;
-	struct broker_link *link;
+	struct broker_port port;
 	struct ask *asks;
 };
 
@@ -40,7 +39,7 @@ static void offline_decide(struct broker_policy *bp, const struct exec_facts *f,
 
 	for (size_t i = 0; i < r->n; i++)
 		rules[i] = r->findings[i].rule;
-	action = broker_link_offline_action(bp->link, r->level, rules, r->n);
+	action = bp->port.offline_action(bp->port.ctx, r->level, rules, r->n);
 	free(rules);
 	snprintf(out->by, sizeof(out->by), "escortd's last policy");
 	out->action = action == 0 ? GATE_ALLOW : GATE_DENY;
@@ -58,7 +57,7 @@ static void broker_decide(struct policy *p, const struct exec_facts *f, struct v
 	struct broker_policy *bp = (struct broker_policy *)p;
 
 	memset(out, 0, sizeof(*out));
-	if (!broker_link_up(bp->link))
+	if (!bp->port.up(bp->port.ctx))
 		return offline_decide(bp, f, out);
 	out->action = GATE_ASK;
 	snprintf(out->by, sizeof(out->by), "escortd");
@@ -165,8 +164,8 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	r.ancestry = text_utf8_all(&t, anc_ptrs, r.n_ancestry);
 	account_of(f->req->pid, account, sizeof(account));
 	r.account = text_utf8(&t, account);
-	r.typed_line = text_utf8(&t, typed_line_last());
-	rc = broker_link_ask(bp->link, &r);
+	r.typed_line = text_utf8(&t, bp->port.typed_line(bp->port.ctx));
+	rc = bp->port.ask(bp->port.ctx, &r);
 	text_arena_free(&t);
 	free(findings);
 	free(fp);
@@ -216,11 +215,11 @@ static void broker_free(struct policy *p)
 	free(bp);
 }
 
-/* link callbacks */
+/* what the session host hears from escortd */
 
-static void on_decision(void *arg, const Escort__Decision *d)
+void policy_broker_decision(struct policy *p, const Escort__Decision *d)
 {
-	struct broker_policy *bp = arg;
+	struct broker_policy *bp = (struct broker_policy *)p;
 	struct verdict v = {0};
 	struct ask *a;
 	char detail[300];
@@ -247,9 +246,9 @@ static void on_decision(void *arg, const Escort__Decision *d)
 }
 
 /* Fail-closed: what waited for escortd is refused when it goes away. */
-static void on_lost(void *arg)
+void policy_broker_lost(struct policy *p)
 {
-	struct broker_policy *bp = arg;
+	struct broker_policy *bp = (struct broker_policy *)p;
 	struct verdict v = {.action = GATE_DENY};
 
 	bp->base.generation++;
@@ -262,16 +261,16 @@ static void on_lost(void *arg)
 	}
 }
 
-static void on_back(void *arg)
+void policy_broker_back(struct policy *p)
 {
-	((struct broker_policy *)arg)->base.generation++;
+	p->generation++;
 }
 
-struct policy *policy_broker_new(struct broker_link *link)
+struct policy *policy_broker_new(const struct broker_port *port)
 {
 	struct broker_policy *bp = xcalloc(1, sizeof(*bp));
 
-	bp->link = link;
+	bp->port = *port;
 	bp->base.name = "escortd";
 	bp->base.generation = 1;
 	bp->base.decide = broker_decide;
@@ -280,12 +279,4 @@ struct policy *policy_broker_new(struct broker_link *link)
 	bp->base.free = broker_free;
 	bp->base.asks_everything = 1;
 	return &bp->base;
-}
-
-void policy_broker_callbacks(struct policy *p, struct link_callbacks *cb)
-{
-	cb->decision = on_decision;
-	cb->lost = on_lost;
-	cb->back = on_back;
-	cb->arg = p;
 }

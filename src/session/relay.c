@@ -65,7 +65,6 @@ struct relay {
 };
 
 static uint8_t io_buffer[IO_CHUNK];
-static struct relay *running; /* for relay_end_now */
 
 static void begin_end(struct relay *r, int status, const char *reason, const char *message);
 
@@ -226,8 +225,8 @@ static void on_input(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	schedule_flush(r);
-	if (r->cfg->in_is_tty)
-		typed_line_feed(io_buffer, (size_t)n);
+	if (r->cfg->in_is_tty && r->cfg->typed)
+		typed_line_feed(r->cfg->typed, io_buffer, (size_t)n);
 	buf_append(&r->to_master, io_buffer, (size_t)n);
 	r->line_open = io_buffer[n - 1] != '\n';
 	write_to_master(r);
@@ -305,12 +304,12 @@ static void begin_end(struct relay *r, int status, const char *reason, const cha
 	evtimer_add(r->kill_timer, &tv);
 }
 
-void relay_end_now(const char *reason, const char *message)
+void relay_end_now(struct relay *r, const char *reason, const char *message)
 {
-	if (running == NULL)
+	if (r == NULL)
 		return;
-	begin_end(running, exit_status_signal(SIGKILL), reason, message);
-	signal_session(running, SIGKILL);
+	begin_end(r, exit_status_signal(SIGKILL), reason, message);
+	signal_session(r, SIGKILL);
 }
 
 static void on_end_signal(evutil_socket_t sig, short what, void *arg)
@@ -426,14 +425,16 @@ int relay_run(const struct relay_config *cfg, struct session_result *result)
 		result->error = msg;
 		rc = -1;
 	} else {
-		running = &r;
+		if (cfg->running)
+			*cfg->running = &r;
 		unblock_signals();
 		/* A SIGCHLD may have arrived before the handler existed. */
 		on_child(-1, 0, &r);
 		if (!event_base_got_break(r.base))
 			event_base_dispatch(r.base);
 	}
-	running = NULL;
+	if (cfg->running)
+		*cfg->running = NULL;
 	free_events(&r);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "pty.h"
 #include "relay.h"
 #include "termmode.h"
+#include "typed-line.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -114,14 +115,47 @@ static int exec_failed(struct recorder *rec, struct broker_link *link, const str
 }
 
 /* What the exec gate needs, loaded before the session starts: without any of
- * it the session does not start. */
+ * it the session does not start. The broker link's callbacks and the broker
+ * policy's port reach the session through it. */
 struct gate_parts {
 	struct broker_link *link; /* NULL: no broker */
 	struct risk_engine *risk;
 	struct identity_index *index;
 	struct policy *policy;
 	struct gate *gate;
+	struct typed_line typed; /* fed by the relay, read by the broker policy */
+	struct relay *relay;	 /* while the relay runs */
 };
+
+/* broker_port, for the broker policy */
+
+static int port_up(void *ctx)
+{
+	return broker_link_up(((struct gate_parts *)ctx)->link);
+}
+
+static int port_offline_action(void *ctx, int level, const char *const *rules, size_t n_rules)
+{
+	return broker_link_offline_action(((struct gate_parts *)ctx)->link, level, rules, n_rules);
+}
+
+static int port_ask(void *ctx, const Escort__ExecRequest *r)
+{
+	return broker_link_ask(((struct gate_parts *)ctx)->link, r);
+}
+
+static const char *port_typed_line(void *ctx)
+{
+	return typed_line_last(&((struct gate_parts *)ctx)->typed);
+}
+
+static struct policy *new_policy(struct gate_parts *gp)
+{
+	const struct broker_port port = {gp, port_up, port_offline_action, port_ask,
+					 port_typed_line};
+
+	return gp->link ? policy_broker_new(&port) : policy_standalone_new();
+}
 
 static int load_gate_parts(struct gate_parts *gp, struct broker_link *link, struct error *err)
 {
@@ -137,9 +171,7 @@ static int load_gate_parts(struct gate_parts *gp, struct broker_link *link, stru
 		return -1;
 	if (notice[0])
 		fprintf(stderr, "escort: %s\n", notice);
-	gp->policy = link ? policy_broker_new(link) : policy_standalone_new();
-	if (gp->policy == NULL)
-		return error_set(err, "out of memory");
+	gp->policy = new_policy(gp);
 	return 0;
 }
 
@@ -191,7 +223,7 @@ static void count_execs(struct session_result *r, const struct gate *g)
 }
 
 static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,
-			    pid_t child, int in_is_tty, const struct gate_parts *gp)
+			    pid_t child, int in_is_tty, struct gate_parts *gp)
 {
 	const struct gate *g = gp->gate;
 	struct relay_config rc = {
@@ -202,6 +234,8 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	    .master = p->master,
 	    .child = child,
 	    .rec = rec,
+	    .typed = &gp->typed,
+	    .running = &gp->relay,
 	};
 	struct session_result result = {.reason = "exit"};
 	struct error err;
@@ -240,10 +274,26 @@ static int spawn_gated(struct pty *p, const struct command *cmd, struct gate_par
 	return pty_spawn_finish(&sp, base, exec_errno, err);
 }
 
+/* link callbacks (arg: the gate parts) */
+
+static void on_decision(void *arg, const Escort__Decision *d)
+{
+	policy_broker_decision(((struct gate_parts *)arg)->policy, d);
+}
+
+static void on_lost(void *arg)
+{
+	policy_broker_lost(((struct gate_parts *)arg)->policy);
+}
+
+static void on_back(void *arg)
+{
+	policy_broker_back(((struct gate_parts *)arg)->policy);
+}
+
 static void on_terminate(void *arg, const char *reason)
 {
-	(void)arg;
-	relay_end_now("terminated", reason);
+	relay_end_now(((struct gate_parts *)arg)->relay, "terminated", reason);
 }
 
 /* With a broker, escortd must accept the session before anything starts. */
@@ -262,12 +312,10 @@ static int open_link(const char *socket, const struct session_meta *meta, struct
 static int start_link(struct gate_parts *gp, struct event_base *base, struct recorder *rec,
 		      struct error *err)
 {
-	struct link_callbacks cb = {0};
+	const struct link_callbacks cb = {on_decision, on_terminate, on_lost, on_back, gp};
 
 	if (gp->link == NULL)
 		return 0;
-	policy_broker_callbacks(gp->policy, &cb);
-	cb.terminate = on_terminate;
 	recorder_set_tee(rec, broker_link_record, gp->link);
 	return broker_link_start(gp->link, base, &cb, err);
 }

@@ -1,6 +1,6 @@
 #include "session.h"
 
-#include "broker-link.h"
+#include "broker-client.h"
 #include "gate/gate.h"
 #include "gate/program-index.h"
 #include "log/recorder.h"
@@ -90,7 +90,7 @@ static struct recorder *start_recording(const char *log_path, const struct recor
 	return recorder_start(log_path, meta, keys, err);
 }
 
-static int exec_failed(struct recorder *rec, struct broker_link *link, const struct command *cmd,
+static int exec_failed(struct recorder *rec, struct broker_client *link, const struct command *cmd,
 		       int exec_errno, const struct error *spawn_err)
 {
 	struct session_result result = {.reason = "exec-failed"};
@@ -108,7 +108,7 @@ static int exec_failed(struct recorder *rec, struct broker_link *link, const str
 	fprintf(stderr, "escort: %s\n", message);
 	result.error = message;
 	if (link)
-		broker_link_finish(link, &result);
+		broker_client_finish(link, &result);
 	if (recorder_finish(rec, &result, &err) < 0)
 		fprintf(stderr, "escort: %s\n", err.msg);
 	return result.exit_status;
@@ -118,7 +118,7 @@ static int exec_failed(struct recorder *rec, struct broker_link *link, const str
  * it the session does not start. The broker link's callbacks and the broker
  * policy's port reach the session through it. */
 struct gate_parts {
-	struct broker_link *link; /* NULL: no broker */
+	struct broker_client *link; /* NULL: no broker */
 	struct risk_engine *risk;
 	struct identity_index *index;
 	struct policy *policy;
@@ -131,17 +131,18 @@ struct gate_parts {
 
 static int port_up(void *ctx)
 {
-	return broker_link_up(((struct gate_parts *)ctx)->link);
+	return broker_client_up(((struct gate_parts *)ctx)->link);
 }
 
 static int port_offline_action(void *ctx, int level, const char *const *rules, size_t n_rules)
 {
-	return broker_link_offline_action(((struct gate_parts *)ctx)->link, level, rules, n_rules);
+	return broker_client_offline_action(((struct gate_parts *)ctx)->link, level, rules,
+					    n_rules);
 }
 
 static int port_ask(void *ctx, const Escort__ExecRequest *r)
 {
-	return broker_link_ask(((struct gate_parts *)ctx)->link, r);
+	return broker_client_ask(((struct gate_parts *)ctx)->link, r);
 }
 
 static const char *port_typed_line(void *ctx)
@@ -157,7 +158,7 @@ static struct policy *new_policy(struct gate_parts *gp)
 	return gp->link ? policy_broker_new(&port) : policy_standalone_new();
 }
 
-static int load_gate_parts(struct gate_parts *gp, struct broker_link *link, struct error *err)
+static int load_gate_parts(struct gate_parts *gp, struct broker_client *link, struct error *err)
 {
 	char notice[600] = "";
 
@@ -180,7 +181,7 @@ static void free_gate_parts(struct gate_parts *gp)
 	gate_stop(gp->gate);
 	if (gp->policy)
 		gp->policy->free(gp->policy);
-	broker_link_free(gp->link);
+	broker_client_free(gp->link);
 	identity_index_free(gp->index);
 	if (gp->risk)
 		risk_engine_free(gp->risk);
@@ -244,7 +245,7 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	count_execs(&result, g);
 	termmode_restore();
 	if (gp->link)
-		broker_link_finish(gp->link, &result);
+		broker_client_finish(gp->link, &result);
 	if (recorder_finish(rec, &result, &err) < 0) {
 		fprintf(stderr, "escort: the end of the session was not recorded: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
@@ -297,34 +298,34 @@ static void on_terminate(void *arg, const char *reason)
 }
 
 /* With a broker, escortd must accept the session before anything starts. */
-static int open_link(const char *socket, const struct session_meta *meta, struct broker_link **link,
-		     struct error *err)
+static int open_link(const char *socket, const struct session_meta *meta,
+		     struct broker_client **link, struct error *err)
 {
-	const char *path = broker_link_socket(socket);
+	const char *path = broker_client_socket(socket);
 
 	*link = NULL;
 	if (path == NULL)
 		return 0;
-	*link = broker_link_open(path, meta, err);
+	*link = broker_client_open(path, meta, err);
 	return *link ? 0 : -1;
 }
 
 static int start_link(struct gate_parts *gp, struct event_base *base, struct recorder *rec,
 		      struct error *err)
 {
-	const struct link_callbacks cb = {on_decision, on_terminate, on_lost, on_back, gp};
+	const struct broker_client_callbacks cb = {on_decision, on_terminate, on_lost, on_back, gp};
 
 	if (gp->link == NULL)
 		return 0;
-	recorder_set_tee(rec, broker_link_record, gp->link);
-	return broker_link_start(gp->link, base, &cb, err);
+	recorder_set_tee(rec, broker_client_record, gp->link);
+	return broker_client_start(gp->link, base, &cb, err);
 }
 
 int session_run(const struct command *cmd, const char *log_path,
 		const struct recorder_options *keys, const char *socket)
 {
 	int in_is_tty = isatty(STDIN_FILENO);
-	struct broker_link *link;
+	struct broker_client *link;
 	struct session_meta meta;
 	struct gate_parts gp;
 	struct event_base *base;

@@ -8,7 +8,7 @@
 
 /* Runs cmd recorded into log_path (NULL: the default place) and returns the
  * exit status escort should end with. socket: escortd's (NULL: the default,
- * see broker_link_socket); with a broker the session does not start unless
+ * see broker_client_socket); with a broker the session does not start unless
  * escortd accepts it. */
 int session_run(const struct command *cmd, const char *log_path,
 		const struct recorder_options *keys, const char *socket);

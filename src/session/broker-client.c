@@ -1,4 +1,4 @@
-#include "broker-link.h"
+#include "broker-client.h"
 
 #include "log/record.h"
 #include "proto/text.h"
@@ -30,13 +30,13 @@ struct spooled {
 	uint8_t *data;
 };
 
-struct broker_link {
+struct broker_client {
 	char socket[108];
 	char session[40];
 	struct event_base *base;
 	struct bufferevent *bev;
 	struct event *retry, *heartbeat, *give_up;
-	struct link_callbacks cb;
+	struct broker_client_callbacks cb;
 	int up, resuming, finishing, terminated, end_acked;
 	uint32_t offline[LEVEL_CRITICAL + 1];
 	char **rules;
@@ -47,7 +47,7 @@ struct broker_link {
 	uint64_t next_seq, acked;
 };
 
-const char *broker_link_socket(const char *given)
+const char *broker_client_socket(const char *given)
 {
 	const char *env = getenv("ESCORT_SOCKET");
 
@@ -111,7 +111,7 @@ static int send_hello(int fd, const struct session_meta *m, const char *resume, 
 	return rc;
 }
 
-static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
+static void keep_policy(struct broker_client *l, const Escort__PolicyTable *t)
 {
 	for (int i = 0; i <= LEVEL_CRITICAL; i++)
 		l->offline[i] = 1; /* deny what the table does not say */
@@ -132,10 +132,10 @@ static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
 	}
 }
 
-struct broker_link *broker_link_open(const char *socket, const struct session_meta *meta,
-				     struct error *err)
+struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
+					 struct error *err)
 {
-	struct broker_link *l = xcalloc(1, sizeof(*l));
+	struct broker_client *l = xcalloc(1, sizeof(*l));
 	struct buf in = {0};
 	Frame *f = NULL;
 	int fd;
@@ -157,7 +157,7 @@ struct broker_link *broker_link_open(const char *socket, const struct session_me
 	keep_policy(l, f->welcome->policy);
 	frame_free(f);
 	buf_free(&in);
-	l->bev = (struct bufferevent *)(intptr_t)fd; /* wrapped in broker_link_start */
+	l->bev = (struct bufferevent *)(intptr_t)fd; /* wrapped in broker_client_start */
 	l->up = 1;
 	l->next_seq = 1;
 	return l;
@@ -166,22 +166,22 @@ fail:
 	buf_free(&in);
 	if (fd >= 0)
 		close(fd);
-	broker_link_free(l);
+	broker_client_free(l);
 	return NULL;
 }
 
-int broker_link_up(const struct broker_link *l)
+int broker_client_up(const struct broker_client *l)
 {
 	return l->up;
 }
 
-const char *broker_link_session(const struct broker_link *l)
+const char *broker_client_session(const struct broker_client *l)
 {
 	return l->session;
 }
 
-int broker_link_offline_action(const struct broker_link *l, int level, const char *const *rules,
-			       size_t n_rules)
+int broker_client_offline_action(const struct broker_client *l, int level, const char *const *rules,
+				 size_t n_rules)
 {
 	int by_rule = -1;
 
@@ -196,7 +196,7 @@ int broker_link_offline_action(const struct broker_link *l, int level, const cha
 	return level >= 0 && level <= LEVEL_CRITICAL ? (int)l->offline[level] : 1;
 }
 
-static void send_frame(struct broker_link *l, const Frame *f)
+static void send_frame(struct broker_client *l, const Frame *f)
 {
 	struct buf b = {0};
 
@@ -205,7 +205,7 @@ static void send_frame(struct broker_link *l, const Frame *f)
 	buf_free(&b);
 }
 
-static void send_record(struct broker_link *l, const struct spooled *s)
+static void send_record(struct broker_client *l, const struct spooled *s)
 {
 	Escort__Record r = ESCORT__RECORD__INIT;
 	Frame f = ESCORT__FRAME__INIT;
@@ -220,7 +220,7 @@ static void send_record(struct broker_link *l, const struct spooled *s)
 	send_frame(l, &f);
 }
 
-static void drop_acked(struct broker_link *l, uint64_t seq)
+static void drop_acked(struct broker_client *l, uint64_t seq)
 {
 	size_t k = 0;
 
@@ -237,9 +237,9 @@ static void drop_acked(struct broker_link *l, uint64_t seq)
 		l->acked = seq;
 }
 
-void broker_link_record(void *link, uint16_t type, const void *data, size_t len, int urgent)
+void broker_client_record(void *link, uint16_t type, const void *data, size_t len, int urgent)
 {
-	struct broker_link *l = link;
+	struct broker_client *l = link;
 	struct spooled s = {l->next_seq++, type, urgent, len, xmalloc(len)};
 
 	memcpy(s.data, data, len);
@@ -258,7 +258,7 @@ void broker_link_record(void *link, uint16_t type, const void *data, size_t len,
 	}
 }
 
-int broker_link_ask(struct broker_link *l, const Escort__ExecRequest *r)
+int broker_client_ask(struct broker_client *l, const Escort__ExecRequest *r)
 {
 	Frame f = ESCORT__FRAME__INIT;
 
@@ -270,9 +270,9 @@ int broker_link_ask(struct broker_link *l, const Escort__ExecRequest *r)
 	return 0;
 }
 
-static void lose(struct broker_link *l, const char *why);
+static void lose(struct broker_client *l, const char *why);
 
-static void welcome_back(struct broker_link *l, const Escort__Welcome *w)
+static void welcome_back(struct broker_client *l, const Escort__Welcome *w)
 {
 	if (!w->accepted) {
 		fprintf(stderr, "\r\nescort: escortd does not take the session back: %s\r\n",
@@ -295,7 +295,7 @@ static void welcome_back(struct broker_link *l, const Escort__Welcome *w)
 		event_base_loopbreak(l->base);
 }
 
-static void handle(struct broker_link *l, const Frame *f)
+static void handle(struct broker_client *l, const Frame *f)
 {
 	switch (f->body_case) {
 	case ESCORT__FRAME__BODY_WELCOME:
@@ -325,7 +325,7 @@ static void handle(struct broker_link *l, const Frame *f)
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
-	struct broker_link *l = arg;
+	struct broker_client *l = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
 	while (l->bev == bev) {
@@ -352,7 +352,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		lose(arg, "the connection closed");
 }
 
-static int wrap(struct broker_link *l, int fd, struct error *err)
+static int wrap(struct broker_client *l, int fd, struct error *err)
 {
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	l->bev = bufferevent_socket_new(l->base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -366,7 +366,7 @@ static int wrap(struct broker_link *l, int fd, struct error *err)
 	return 0;
 }
 
-static void lose(struct broker_link *l, const char *why)
+static void lose(struct broker_client *l, const char *why)
 {
 	struct timeval second = {1, 0};
 
@@ -390,7 +390,7 @@ static void lose(struct broker_link *l, const char *why)
 
 static void on_retry(evutil_socket_t fd_unused, short what, void *arg)
 {
-	struct broker_link *l = arg;
+	struct broker_client *l = arg;
 	struct timeval second = {1, 0};
 	struct error err;
 	int fd;
@@ -412,7 +412,7 @@ static void on_retry(evutil_socket_t fd_unused, short what, void *arg)
 
 static void on_heartbeat(evutil_socket_t fd, short what, void *arg)
 {
-	struct broker_link *l = arg;
+	struct broker_client *l = arg;
 	Escort__Heartbeat h = ESCORT__HEARTBEAT__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 
@@ -425,8 +425,8 @@ static void on_heartbeat(evutil_socket_t fd, short what, void *arg)
 	send_frame(l, &f);
 }
 
-int broker_link_start(struct broker_link *l, struct event_base *base,
-		      const struct link_callbacks *cb, struct error *err)
+int broker_client_start(struct broker_client *l, struct event_base *base,
+			const struct broker_client_callbacks *cb, struct error *err)
 {
 	struct timeval beat = {HEARTBEAT_S, 0};
 	int fd = (int)(intptr_t)l->bev;
@@ -447,10 +447,10 @@ static void on_give_up(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	event_base_loopbreak(((struct broker_link *)arg)->base);
+	event_base_loopbreak(((struct broker_client *)arg)->base);
 }
 
-void broker_link_finish(struct broker_link *l, const struct session_result *r)
+void broker_client_finish(struct broker_client *l, const struct session_result *r)
 {
 	Escort__SessionEnd e = ESCORT__SESSION_END__INIT;
 	struct timeval wait = {FINISH_WAIT_S, 0};
@@ -495,7 +495,7 @@ void broker_link_finish(struct broker_link *l, const struct session_result *r)
 			l->session, l->n_spool);
 }
 
-void broker_link_free(struct broker_link *l)
+void broker_client_free(struct broker_client *l)
 {
 	if (l == NULL)
 		return;

@@ -28,20 +28,20 @@ struct exec_checks {
 	struct event_base *base;
 	struct event *timer;
 	struct recorder *rec;
-	struct gate_stats *stats;
+	struct gate_counters *counters;
 	struct pending *list;
 };
 
 static void on_timer(evutil_socket_t fd, short what, void *arg);
 
 struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *rec,
-				    struct gate_stats *stats)
+				    struct gate_counters *counters)
 {
 	struct exec_checks *c = xcalloc(1, sizeof(*c));
 
 	c->base = base;
 	c->rec = rec;
-	c->stats = stats;
+	c->counters = counters;
 	c->timer = evtimer_new(base, on_timer, c);
 	if (c->timer == NULL) {
 		free(c);
@@ -164,19 +164,19 @@ static int check_one(struct exec_checks *c, struct pending *p)
 	ssize_t n;
 
 	if (exe_of(p->pid, &st) < 0) {
-		c->stats->unverified++;
+		c->counters->unverified++;
 		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_ENDED, NULL);
 		return 1;
 	}
 	if (st.st_dev == p->dev && st.st_ino == p->ino) {
-		c->stats->verified++;
+		c->counters->verified++;
 		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_RAN, NULL);
 		return 1;
 	}
 	if (st.st_dev == p->before_dev && st.st_ino == p->before_ino) {
 		if (p->tries < MAX_TRIES && ++p->tries < MAX_TRIES)
 			return 0;
-		c->stats->unverified++;
+		c->counters->unverified++;
 		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_NOT_COMPLETED, NULL);
 		return 1;
 	}
@@ -184,7 +184,7 @@ static int check_one(struct exec_checks *c, struct pending *p)
 	n = readlink(link, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
 	kill(p->pid, SIGKILL);
-	c->stats->mismatched++;
+	c->counters->mismatched++;
 	exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_MISMATCH, exe);
 	return 1;
 }

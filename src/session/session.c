@@ -207,20 +207,8 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, int listen
 
 static void count_execs(struct session_result *r, const struct gate *g)
 {
-	const struct gate_stats *s;
-
-	if (g == NULL)
-		return;
-	s = gate_stats(g);
-	r->execs = s->execs;
-	r->allowed = s->allowed;
-	r->denied = s->denied;
-	r->held = s->held;
-	r->cached = s->cached;
-	r->verified = s->verified;
-	r->unverified = s->unverified;
-	r->mismatched = s->mismatched;
-	r->gate_cpu_us = s->handle_ns / 1000;
+	if (g != NULL)
+		r->gate = *gate_counters(g);
 }
 
 static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,

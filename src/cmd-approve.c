@@ -75,7 +75,7 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 		return rc;
 	printf("%s\n", reply->reply->message);
 	frame_free(reply);
-	return 0;
+	return EXIT_OK;
 }
 
 int cmd_approve(int argc, char **argv)

@@ -103,7 +103,7 @@ int cmd_explain(int argc, char **argv)
 			rules = optarg;
 		else if (opt == 'h') {
 			explain_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		} else {
 			explain_usage(stderr);
 			return EXIT_USAGE;
@@ -122,7 +122,7 @@ int cmd_explain(int argc, char **argv)
 	if (engine == NULL) {
 		fprintf(stderr, "escort explain: %s\n", err.msg);
 		buf_free(&line);
-		return 1;
+		return EXIT_FAILED;
 	}
 	risk_rate_line(engine, (const char *)buf_cstr(&line), line.len, &as_user, &report);
 	if (json)
@@ -132,5 +132,5 @@ int cmd_explain(int argc, char **argv)
 	risk_report_free(&report);
 	risk_engine_free(engine);
 	buf_free(&line);
-	return 0;
+	return EXIT_OK;
 }

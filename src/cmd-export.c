@@ -47,7 +47,7 @@ int cmd_export(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
 		if (opt == 'h') {
 			export_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		}
 		if (opt != 'f' || parse_format(optarg, &format) < 0) {
 			if (opt == 'f')
@@ -62,17 +62,17 @@ int cmd_export(int argc, char **argv)
 	}
 	if (log_reader_open(&reader, argv[optind], &err) < 0) {
 		fprintf(stderr, "escort export: %s\n", err.msg);
-		return 1;
+		return EXIT_FAILED;
 	}
 	rc = export_log(&reader, format, stdout, &err);
 	log_reader_close(&reader);
 	if (fflush(stdout) != 0) {
 		perror("escort export: standard output");
-		return 1;
+		return EXIT_FAILED;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "escort export: %s: %s\n", argv[optind], err.msg);
-		return 1;
+		return EXIT_FAILED;
 	}
-	return 0;
+	return EXIT_OK;
 }

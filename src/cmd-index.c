@@ -51,7 +51,7 @@ int cmd_index(int argc, char **argv)
 			output = optarg;
 		} else if (c == 'h') {
 			index_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		} else {
 			index_usage(stderr);
 			return EXIT_USAGE;
@@ -60,14 +60,14 @@ int cmd_index(int argc, char **argv)
 	if (output == NULL)
 		output = program_index_default_path();
 	make_parent(output);
-	idx = identity_index_build(
-	    optind < argc ? (const char *const *)argv + optind : identity_system_dirs, &err);
-	if (idx == NULL || identity_index_save(idx, output, &err) < 0) {
+	idx = identity_index_build(optind < argc ? (const char *const *)argv + optind
+						 : identity_system_dirs);
+	if (identity_index_save(idx, output, &err) < 0) {
 		fprintf(stderr, "escort index: %s\n", err.msg);
 		identity_index_free(idx);
-		return 1;
+		return EXIT_FAILED;
 	}
 	printf("%zu programs indexed in %s\n", identity_index_size(idx), output);
 	identity_index_free(idx);
-	return 0;
+	return EXIT_OK;
 }

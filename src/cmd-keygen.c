@@ -75,7 +75,7 @@ int cmd_keygen(int argc, char **argv)
 			name = optarg;
 		else if (opt == 'h') {
 			keygen_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		} else {
 			keygen_usage(stderr);
 			return EXIT_USAGE;
@@ -87,7 +87,7 @@ int cmd_keygen(int argc, char **argv)
 	}
 	if (write_keys(dir, name, &err) < 0) {
 		fprintf(stderr, "escort keygen: %s\n", err.msg);
-		return 1;
+		return EXIT_FAILED;
 	}
-	return 0;
+	return EXIT_OK;
 }

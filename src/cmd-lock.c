@@ -26,7 +26,7 @@ static int lock_command(int argc, char **argv, Escort__Verb verb)
 		return rc;
 	printf("%s\n", reply->reply->message);
 	frame_free(reply);
-	return 0;
+	return EXIT_OK;
 }
 
 int cmd_lock(int argc, char **argv)

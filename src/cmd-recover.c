@@ -41,7 +41,7 @@ int cmd_recover(int argc, char **argv)
 			auditor_key = optarg;
 		else if (opt == 'h') {
 			recover_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		} else {
 			recover_usage(stderr);
 			return EXIT_USAGE;
@@ -53,7 +53,7 @@ int cmd_recover(int argc, char **argv)
 	}
 	if (keyring_load(&keys, sign_key, auditor_key, &err) < 0) {
 		fprintf(stderr, "escort recover: %s\n", err.msg);
-		return 1;
+		return EXIT_FAILED;
 	}
 	cfg.path = argv[optind];
 	cfg.signer = &keys.signer;
@@ -63,22 +63,22 @@ int cmd_recover(int argc, char **argv)
 	if (j == NULL) {
 		fprintf(stderr, "escort recover: %s\n", err.msg);
 		keyring_wipe(&keys);
-		return 1;
+		return EXIT_FAILED;
 	}
 	journal_recovery_info(j, &info);
 	if (journal_close(j, &err) < 0) {
 		fprintf(stderr, "escort recover: %s\n", err.msg);
 		keyring_wipe(&keys);
-		return 1;
+		return EXIT_FAILED;
 	}
 	keyring_wipe(&keys);
 	if (!info.needed) {
 		printf("%s is sealed and whole: nothing to recover\n", cfg.path);
-		return 0;
+		return EXIT_OK;
 	}
 	printf("recovered %s: %" PRIu64 " records kept, signed up to %" PRIu64 ", %" PRIu64
 	       " torn bytes%s%s\n",
 	       cfg.path, info.records_kept, info.signed_up_to, info.torn_bytes,
 	       info.torn_path[0] ? " kept in " : "", info.torn_path);
-	return 0;
+	return EXIT_OK;
 }

@@ -49,7 +49,7 @@ static void write_all(const uint8_t *p, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			exit(1);
+			exit(EXIT_FAILED);
 		p += n;
 		len -= (size_t)n;
 	}
@@ -127,7 +127,7 @@ int cmd_replay(int argc, char **argv)
 		}
 		if (opt == 'h') {
 			replay_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		}
 		if ((opt == 's' && (!parse_number(optarg, &speed) || speed == 0)) ||
 		    (opt == 'f' && !parse_number(optarg, &from)) || (opt != 's' && opt != 'f')) {
@@ -144,13 +144,13 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (log_reader_open(&reader, path, &err) < 0) {
 		fprintf(stderr, "escort replay: %s\n", err.msg);
-		return 1;
+		return EXIT_FAILED;
 	}
 	rc = play(&reader, speed, from, &err);
 	log_reader_close(&reader);
 	if (rc < 0) {
 		fprintf(stderr, "\r\nescort replay: %s: %s\r\n", path, err.msg);
-		return 1;
+		return EXIT_FAILED;
 	}
-	return 0;
+	return EXIT_OK;
 }

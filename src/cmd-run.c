@@ -70,7 +70,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'h':
 			run_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		default:
 			run_usage(stderr);
 			return EXIT_USAGE;

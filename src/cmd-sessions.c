@@ -27,5 +27,5 @@ int cmd_sessions(int argc, char **argv)
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
 	frame_free(reply);
-	return 0;
+	return EXIT_OK;
 }

@@ -23,5 +23,5 @@ int cmd_terminate(int argc, char **argv)
 		return rc;
 	printf("%s\n", reply->reply->message);
 	frame_free(reply);
-	return 0;
+	return EXIT_OK;
 }

@@ -48,7 +48,7 @@ int cmd_verify(int argc, char **argv)
 	struct auditor_key auditor;
 	struct verify_options vo = {0};
 	struct error err;
-	int opt, status = 0;
+	int opt, status = EXIT_OK;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:a:h", options, NULL)) != -1) {
@@ -58,7 +58,7 @@ int cmd_verify(int argc, char **argv)
 			auditor_path = optarg;
 		else if (opt == 'h') {
 			verify_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		} else {
 			verify_usage(stderr);
 			return EXIT_USAGE;
@@ -80,12 +80,12 @@ int cmd_verify(int argc, char **argv)
 			putchar('\n');
 		if (verify_log(argv[i], &vo, &rep, &err) < 0) {
 			printf("log:        %s\nresult:     NOT INTACT: %s\n", argv[i], err.msg);
-			status = 1;
+			status = EXIT_FAILED;
 			continue;
 		}
 		verify_print(stdout, argv[i], &rep);
 		if (!rep.intact)
-			status = 1;
+			status = EXIT_FAILED;
 	}
 	sodium_memzero(&auditor, sizeof(auditor));
 	return status;

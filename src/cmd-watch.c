@@ -374,7 +374,7 @@ static int read_from_broker(struct watch *w)
 	Frame *f;
 
 	if (frame_read_fd(w->c.fd, &w->c.in, &f, 0, &err) < 0) {
-		if (strstr(err.msg, "in time"))
+		if (err.code == ERR_TIMEOUT)
 			return 0;
 		snprintf(w->status, sizeof(w->status), "%s", err.msg);
 		return -1;
@@ -446,7 +446,7 @@ int cmd_watch(int argc, char **argv)
 		else {
 			fputs("usage: escort watch [--socket PATH]\n",
 			      opt == 'h' ? stdout : stderr);
-			return opt == 'h' ? 0 : EXIT_USAGE;
+			return opt == 'h' ? EXIT_OK : EXIT_USAGE;
 		}
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -456,7 +456,7 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (console_open(&w.c, socket, &err) < 0) {
 		fprintf(stderr, "escort watch: %s\n", err.msg);
-		return 3;
+		return EXIT_UNREACHABLE;
 	}
 	tcgetattr(STDIN_FILENO, &w.saved);
 	raw = w.saved;
@@ -471,5 +471,5 @@ int cmd_watch(int argc, char **argv)
 	screen_free(w.screen);
 	frame_free(w.sessions);
 	frame_free(w.pending);
-	return rc < 0 ? 3 : 0;
+	return rc < 0 ? EXIT_UNREACHABLE : EXIT_OK;
 }

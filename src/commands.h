@@ -2,7 +2,7 @@
 #ifndef ESCORT_COMMANDS_H
 #define ESCORT_COMMANDS_H
 
-enum { EXIT_USAGE = 2 };
+#include "util/exit-status.h"
 
 int cmd_run(int argc, char **argv);
 /* escort started as a login shell: "-escort", or "escort -c STRING" from sshd. */

@@ -66,7 +66,7 @@ static int sanitise_standard_fds(void)
 int main(int argc, char **argv)
 {
 	if (sanitise_standard_fds() < 0)
-		return 125;
+		return EXIT_ESCORT_FAILED;
 	/* As a login shell: login(1) and sshd start "-escort"; sshd runs
 	 * "escort -c STRING" for a command given on the ssh command line. */
 	if (argc > 0 && argv[0][0] == '-' && argc == 1)
@@ -79,11 +79,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return 0;
+		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("escort %s\n", ESCORT_VERSION);
-		return 0;
+		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)

@@ -178,15 +178,18 @@ void session_end(struct conn *c, const Escort__SessionEnd *e)
 	    .signal = e->signal,
 	    .reason = e->reason[0] ? e->reason : "exit",
 	    .error = e->error[0] ? e->error : NULL,
-	    .execs = e->execs,
-	    .allowed = e->allowed,
-	    .denied = e->denied,
-	    .held = e->held,
-	    .cached = e->cached,
-	    .verified = e->verified,
-	    .unverified = e->unverified,
-	    .mismatched = e->mismatched,
-	    .gate_cpu_us = e->gate_cpu_us,
+	    .gate =
+		{
+		    .execs = e->execs,
+		    .allowed = e->allowed,
+		    .denied = e->denied,
+		    .held = e->held,
+		    .cached = e->cached,
+		    .verified = e->verified,
+		    .unverified = e->unverified,
+		    .mismatched = e->mismatched,
+		    .gate_cpu_us = e->gate_cpu_us,
+		},
 	};
 
 	c->state = CONN_ENDED; /* nothing more from it but heartbeats */

@@ -1,6 +1,6 @@
 #include "args.h"
 
-#include "commands.h"
+#include "util/exit-status.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -33,7 +33,7 @@ int console_args_parse(int argc, char **argv, const char *usage, const char *all
 				out->confirm = optarg;
 		} else {
 			fprintf(opt == 'h' ? stdout : stderr, "usage: %s\n", usage);
-			return opt == 'h' ? 0 : EXIT_USAGE;
+			return opt == 'h' ? EXIT_OK : EXIT_USAGE;
 		}
 	}
 	out->operands = argv + optind;

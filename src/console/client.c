@@ -1,4 +1,5 @@
 #include "client.h"
+#include "util/exit-status.h"
 
 #include "proto/names.h"
 
@@ -105,19 +106,19 @@ int console_request_once(const char *socket, const Escort__ConsoleRequest *q, Fr
 	*reply = NULL;
 	if (console_open(&c, socket, &err) < 0) {
 		fprintf(stderr, "escort %s: %s\n", name, err.msg);
-		return 3;
+		return EXIT_UNREACHABLE;
 	}
 	*reply = console_ask(&c, q, &err);
 	console_close(&c);
 	if (*reply == NULL) {
 		fprintf(stderr, "escort %s: %s\n", name, err.msg);
-		return 3;
+		return EXIT_UNREACHABLE;
 	}
 	if (!(*reply)->reply->ok) {
 		fprintf(stderr, "escort %s: %s\n", name, (*reply)->reply->error);
 		frame_free(*reply);
 		*reply = NULL;
-		return 1;
+		return EXIT_FAILED;
 	}
-	return 0;
+	return EXIT_OK;
 }

@@ -1,4 +1,5 @@
 #include "screen.h"
+#include "util/xmalloc.h"
 
 #include <stdlib.h>
 #include <vterm.h>
@@ -11,10 +12,8 @@ struct screen {
 
 struct screen *screen_new(unsigned cols, unsigned rows)
 {
-	struct screen *s = calloc(1, sizeof(*s));
+	struct screen *s = xcalloc(1, sizeof(*s));
 
-	if (s == NULL)
-		abort();
 	s->cols = cols ? cols : 80;
 	s->rows = rows ? rows : 24;
 	s->vt = vterm_new((int)s->rows, (int)s->cols);

@@ -1,4 +1,5 @@
 #include "decision-cache.h"
+#include "util/xmalloc.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ struct decision_cache {
 
 struct decision_cache *decision_cache_new(void)
 {
-	return calloc(1, sizeof(struct decision_cache));
+	return xcalloc(1, sizeof(struct decision_cache));
 }
 
 static void clear_slot(struct slot *s)
@@ -94,10 +95,8 @@ void decision_cache_put(struct decision_cache *c, const uint8_t key[DECISION_KEY
 	clear_slot(s);
 	for (size_t i = 0; i < r->n; i++)
 		len += strlen(r->findings[i].rule) + 1;
-	rules = calloc(1, len);
-	s->d.summary = strdup(r->summary ? r->summary : "");
-	if (rules == NULL || s->d.summary == NULL)
-		abort();
+	rules = xcalloc(1, len);
+	s->d.summary = xstrdup(r->summary ? r->summary : "");
 	for (size_t i = 0; i < r->n; i++) {
 		if (i)
 			strcat(rules, ",");

@@ -1,6 +1,7 @@
 #include "exec-check.h"
 
 #include "exec-record.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,22 +28,20 @@ struct exec_checks {
 	struct event_base *base;
 	struct event *timer;
 	struct recorder *rec;
-	struct gate_stats *stats;
+	struct gate_counters *counters;
 	struct pending *list;
 };
 
 static void on_timer(evutil_socket_t fd, short what, void *arg);
 
 struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *rec,
-				    struct gate_stats *stats)
+				    struct gate_counters *counters)
 {
-	struct exec_checks *c = calloc(1, sizeof(*c));
+	struct exec_checks *c = xcalloc(1, sizeof(*c));
 
-	if (c == NULL)
-		return NULL;
 	c->base = base;
 	c->rec = rec;
-	c->stats = stats;
+	c->counters = counters;
 	c->timer = evtimer_new(base, on_timer, c);
 	if (c->timer == NULL) {
 		free(c);
@@ -138,11 +137,9 @@ static void schedule(struct exec_checks *c)
 
 void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const struct program *prog)
 {
-	struct pending *p = calloc(1, sizeof(*p));
+	struct pending *p = xcalloc(1, sizeof(*p));
 	struct stat st;
 
-	if (p == NULL)
-		abort();
 	p->pid = tid;
 	if (!leads_its_process(tid) && read_status(tid, &p->pid, NULL) < 0)
 		p->pid = tid;
@@ -167,28 +164,28 @@ static int check_one(struct exec_checks *c, struct pending *p)
 	ssize_t n;
 
 	if (exe_of(p->pid, &st) < 0) {
-		c->stats->unverified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, "ended", NULL);
+		c->counters->unverified++;
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_ENDED, NULL);
 		return 1;
 	}
 	if (st.st_dev == p->dev && st.st_ino == p->ino) {
-		c->stats->verified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, "ran", NULL);
+		c->counters->verified++;
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_RAN, NULL);
 		return 1;
 	}
 	if (st.st_dev == p->before_dev && st.st_ino == p->before_ino) {
 		if (p->tries < MAX_TRIES && ++p->tries < MAX_TRIES)
 			return 0;
-		c->stats->unverified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, "not-completed", NULL);
+		c->counters->unverified++;
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_NOT_COMPLETED, NULL);
 		return 1;
 	}
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)p->pid);
 	n = readlink(link, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
 	kill(p->pid, SIGKILL);
-	c->stats->mismatched++;
-	exec_record_ran(c->rec, p->exec_id, p->pid, "mismatch", exe);
+	c->counters->mismatched++;
+	exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_MISMATCH, exe);
 	return 1;
 }
 

@@ -6,6 +6,7 @@
 #define ESCORT_EXEC_CHECK_H
 
 #include "gate.h"
+#include "log/gate-counters.h"
 #include "program.h"
 
 #include <event2/event.h>
@@ -15,7 +16,7 @@
 struct exec_checks;
 
 struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *rec,
-				    struct gate_stats *stats);
+				    struct gate_counters *counters);
 void exec_checks_free(struct exec_checks *c);
 
 /* Call before the exec is let go: notes what the process runs now. */

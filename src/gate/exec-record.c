@@ -95,15 +95,21 @@ int exec_record_decision(struct recorder *rec, uint64_t id, pid_t pid, const str
 	return append(rec, REC_DECISION, &b, v->action != GATE_ALLOW);
 }
 
-int exec_record_ran(struct recorder *rec, uint64_t id, pid_t pid, const char *outcome,
+int exec_record_ran(struct recorder *rec, uint64_t id, pid_t pid, enum exec_outcome outcome,
 		    const char *exe)
 {
+	static const char *const phase[] = {
+	    [EXEC_RAN] = "ran",
+	    [EXEC_ENDED] = "ended",
+	    [EXEC_NOT_COMPLETED] = "not-completed",
+	    [EXEC_MISMATCH] = "mismatch",
+	};
 	struct buf b = {0};
 
-	fields_add(&b, "phase", outcome);
+	fields_add(&b, "phase", phase[outcome]);
 	fields_add_uint(&b, "id", id);
 	fields_add_int(&b, "pid", pid);
 	if (exe)
 		fields_add(&b, "exe", exe);
-	return append(rec, REC_EXEC, &b, strcmp(outcome, "mismatch") == 0);
+	return append(rec, REC_EXEC, &b, outcome == EXEC_MISMATCH);
 }

@@ -18,8 +18,14 @@ int exec_record_unreadable(struct recorder *rec, uint64_t id, const struct exec_
 			   const char *why);
 int exec_record_decision(struct recorder *rec, uint64_t id, pid_t pid, const struct verdict *v,
 			 int cached);
-/* outcome: "ran", "ended" (before it could be checked), "not-completed", "mismatch". */
-int exec_record_ran(struct recorder *rec, uint64_t id, pid_t pid, const char *outcome,
+/* What the check after an exec found; recorded as the phase field. */
+enum exec_outcome {
+	EXEC_RAN,	    /* "ran" */
+	EXEC_ENDED,	    /* "ended": before it could be checked */
+	EXEC_NOT_COMPLETED, /* "not-completed" */
+	EXEC_MISMATCH,	    /* "mismatch": another program runs than the one judged */
+};
+int exec_record_ran(struct recorder *rec, uint64_t id, pid_t pid, enum exec_outcome outcome,
 		    const char *exe);
 
 #endif

@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/file-head.h"
 #include "util/visible.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -45,7 +46,8 @@ struct gate {
 	struct held *held;
 	struct tree_grant *trees;
 	uint64_t next_id;
-	struct gate_stats stats;
+	struct gate_counters counters;
+	uint64_t handle_ns;	/* the gate's CPU time, counted in ns */
 	pid_t last_refused_pid; /* the last refusal shown to the operator */
 	uint8_t last_refused_key[DECISION_KEY_LEN];
 };
@@ -211,7 +213,7 @@ static void decide_fresh(struct gate *g, struct decision *d)
 
 static void allow(struct gate *g, struct decision *d)
 {
-	g->stats.allowed++;
+	g->counters.allowed++;
 	exec_checks_add(g->checks, d->req->pid, d->exec_id, d->prog);
 	respond(g, d->req->id, 0);
 }
@@ -220,7 +222,7 @@ static void deny(struct gate *g, struct decision *d, const struct verdict *v)
 {
 	char detail[1200];
 
-	g->stats.denied++;
+	g->counters.denied++;
 	respond(g, d->req->id, EPERM);
 	/* A shell searching PATH tries /usr/bin/rm and then /bin/rm: one line is enough. */
 	if (d->req->pid == g->last_refused_pid &&
@@ -234,13 +236,11 @@ static void deny(struct gate *g, struct decision *d, const struct verdict *v)
 
 static void hold(struct gate *g, struct decision *d)
 {
-	struct held *h = calloc(1, sizeof(*h));
+	struct held *h = xcalloc(1, sizeof(*h));
 	struct exec_facts facts = {d->req, d->prog, &d->report};
 	struct verdict refused;
 	char detail[1200];
 
-	if (h == NULL)
-		abort();
 	h->ask_id = d->exec_id;
 	if (g->cfg.policy->ask(g->cfg.policy, &facts, h->ask_id, gate_answer, g, &refused) < 0) {
 		free(h);
@@ -266,7 +266,7 @@ static void hold(struct gate *g, struct decision *d)
 	exec_record_decision(g->cfg.rec, d->exec_id, h->req.pid, &d->verdict, 0);
 	snprintf(detail, sizeof(detail), "waiting for an escort to approve it (%s)",
 		 d->summary ? d->summary : "");
-	g->stats.held++;
+	g->counters.held++;
 	h->announced = 1;
 	operator_message(g, "held", &h->req, detail);
 }
@@ -281,7 +281,7 @@ void gate_waiting(void *gate, uint64_t ask_id, const char *detail)
 			snprintf(v.by, sizeof(v.by), "%s", g->cfg.policy->name);
 			snprintf(v.reason, sizeof(v.reason), "%s", detail);
 			exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, &v, 0);
-			g->stats.held++;
+			g->counters.held++;
 			h->announced = 1;
 			operator_message(g, "held", &h->req, detail);
 		}
@@ -296,7 +296,7 @@ static void decide(struct gate *g, struct exec_request *req, struct program *pro
 	decision_key(req, prog, d.key);
 	d.cached = decision_cache_get(g->cache, d.key, g->cfg.policy->generation);
 	if (d.cached) {
-		g->stats.cached++;
+		g->counters.cached++;
 		d.verdict = d.cached->verdict;
 		d.level = d.cached->level;
 		d.summary = d.cached->summary;
@@ -329,12 +329,12 @@ static void unreadable(struct gate *g, const struct exec_request *req, const str
 	struct verdict v = {.action = GATE_DENY};
 	uint64_t id = ++g->next_id;
 
-	g->stats.denied++;
+	g->counters.denied++;
 	snprintf(v.by, sizeof(v.by), "gate");
 	snprintf(v.reason, sizeof(v.reason), "cannot tell what would run: %.400s", err->msg);
 	exec_record_unreadable(g->cfg.rec, id, req, err->msg);
 	exec_record_decision(g->cfg.rec, id, req->pid, &v, 0);
-	respond(g, req->id, err->code ? err->code : EPERM);
+	respond(g, req->id, err->errnum ? err->errnum : EPERM);
 	if (req->argv)
 		operator_message(g, "refused", req, v.reason);
 }
@@ -362,18 +362,18 @@ static void handle(struct gate *g)
 			event_del(g->listener_event);
 		return;
 	}
-	g->stats.execs++;
+	g->counters.execs++;
 	if (exec_request_read(g->cfg.listener, g->notif, &req, &err) < 0) {
-		if (nothing_to_run(err.code))
-			respond(g, g->notif->id, err.code);
+		if (nothing_to_run(err.errnum))
+			respond(g, g->notif->id, err.errnum);
 		else if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) == 0) {
-			err.code = EPERM;
+			err.errnum = EPERM;
 			unreadable(g, &req, &err);
 		}
 	} else if (exec_checks_settle(g->checks, req.pid),
 		   program_identify(g->cfg.index, &req, &prog, &err) < 0) {
-		if (nothing_to_run(err.code))
-			respond(g, req.id, err.code); /* as the kernel would answer */
+		if (nothing_to_run(err.errnum))
+			respond(g, req.id, err.errnum); /* as the kernel would answer */
 		else
 			unreadable(g, &req, &err);
 	} else {
@@ -400,7 +400,8 @@ static void on_listener(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	handle(g);
-	g->stats.handle_ns += thread_cpu_ns() - start;
+	g->handle_ns += thread_cpu_ns() - start;
+	g->counters.gate_cpu_us = g->handle_ns / 1000;
 }
 
 /* Linux 6.6+: the target and the gate hand the CPU to each other directly
@@ -410,18 +411,14 @@ static void on_listener(evutil_socket_t fd, short what, void *arg)
 
 struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 {
-	struct gate *g = calloc(1, sizeof(*g));
+	struct gate *g = xcalloc(1, sizeof(*g));
 
-	if (g == NULL) {
-		error_set(err, "out of memory");
-		return NULL;
-	}
 	g->cfg = *cfg;
+	g->cache = decision_cache_new();
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
-	    (g->cache = decision_cache_new()) == NULL ||
-	    (g->checks = exec_checks_new(cfg->base, cfg->rec, &g->stats)) == NULL ||
+	    (g->checks = exec_checks_new(cfg->base, cfg->rec, &g->counters)) == NULL ||
 	    (g->listener_event = event_new(cfg->base, cfg->listener, EV_READ | EV_PERSIST,
 					   on_listener, g)) == NULL ||
 	    event_add(g->listener_event, NULL) < 0) {
@@ -457,9 +454,7 @@ static void grant(struct gate *g, struct held *h, const struct verdict *v)
 	if (v->scope == SCOPE_SESSION || v->cacheable) {
 		decision_cache_put(g->cache, h->key, g->cfg.policy->generation, v, &r);
 	} else if (v->scope == SCOPE_TREE) {
-		struct tree_grant *t = calloc(1, sizeof(*t));
-		if (t == NULL)
-			abort();
+		struct tree_grant *t = xcalloc(1, sizeof(*t));
 		*t = (struct tree_grant){h->req.pid, h->level, h->exec_id, g->trees};
 		g->trees = t;
 	}
@@ -524,7 +519,7 @@ void gate_stop(struct gate *g)
 	free(g);
 }
 
-const struct gate_stats *gate_stats(const struct gate *g)
+const struct gate_counters *gate_counters(const struct gate *g)
 {
-	return &g->stats;
+	return &g->counters;
 }

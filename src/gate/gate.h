@@ -6,6 +6,7 @@
 #define ESCORT_GATE_H
 
 #include "identity.h"
+#include "log/gate-counters.h"
 #include "log/recorder.h"
 #include "policy.h"
 #include "risk/risk.h"
@@ -24,17 +25,12 @@ struct gate_config {
 	int message_crlf; /* the terminal is raw: end lines with \r\n */
 };
 
-struct gate_stats {
-	uint64_t execs, allowed, denied, held, cached, verified, mismatched, unverified;
-	uint64_t handle_ns;
-};
-
 struct gate;
 
 struct gate *gate_start(const struct gate_config *cfg, struct error *err);
 /* Refuses whatever is still held, stops checking and frees the gate. */
 void gate_stop(struct gate *g);
-const struct gate_stats *gate_stats(const struct gate *g);
+const struct gate_counters *gate_counters(const struct gate *g);
 
 /* The policy's answer to a held exec (policy_answer_fn). */
 void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v);

@@ -1,6 +1,7 @@
 #include "identity.h"
 
 #include "util/grow.h"
+#include "util/xmalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -46,8 +47,7 @@ static int entry_cmp(const void *a, const void *b)
 static void add_entry(struct identity_index *idx, const uint8_t hash[SHA256_LEN], const char *path)
 {
 	idx->entries = grow_array(idx->entries, idx->n, sizeof(*idx->entries));
-	if ((idx->entries[idx->n].path = strdup(path)) == NULL)
-		abort();
+	idx->entries[idx->n].path = xstrdup(path);
 	memcpy(idx->entries[idx->n].sha256, hash, SHA256_LEN);
 	idx->n++;
 }
@@ -76,14 +76,9 @@ static int already_seen(char seen[][PATH_MAX], size_t n, const char *dir)
 	return 0;
 }
 
-struct identity_index *identity_index_build(const char *const *dirs, struct error *err)
+struct identity_index *identity_index_build(const char *const *dirs)
 {
-	struct identity_index *idx = calloc(1, sizeof(*idx));
-
-	if (idx == NULL) {
-		error_set(err, "out of memory");
-		return NULL;
-	}
+	struct identity_index *idx = xcalloc(1, sizeof(*idx));
 	char seen[16][PATH_MAX];
 	size_t nseen = 0;
 
@@ -144,18 +139,16 @@ int identity_index_save(const struct identity_index *idx, const char *path, stru
 
 struct identity_index *identity_index_load(const char *path, struct error *err)
 {
-	struct identity_index *idx = calloc(1, sizeof(*idx));
+	struct identity_index *idx;
 	char line[PATH_MAX + SHA256_LEN * 2 + 4];
 	FILE *f = fopen(path, "re");
 	unsigned long lineno = 0;
 
-	if (idx == NULL || f == NULL) {
+	if (f == NULL) {
 		error_errno(err, "cannot read the program index %s", path);
-		free(idx);
-		if (f)
-			fclose(f);
 		return NULL;
 	}
+	idx = xcalloc(1, sizeof(*idx));
 	while (fgets(line, sizeof(line), f)) {
 		uint8_t hash[SHA256_LEN];
 		size_t len = strcspn(line, "\n");

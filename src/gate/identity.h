@@ -32,7 +32,7 @@ struct identity {
 struct identity_index;
 
 /* Hashes every regular file directly in dirs (NULL-terminated). */
-struct identity_index *identity_index_build(const char *const *dirs, struct error *err);
+struct identity_index *identity_index_build(const char *const *dirs);
 int identity_index_save(const struct identity_index *idx, const char *path, struct error *err);
 struct identity_index *identity_index_load(const char *path, struct error *err);
 size_t identity_index_size(const struct identity_index *idx);

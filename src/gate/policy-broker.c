@@ -6,9 +6,9 @@
 
 #include "exec-check.h"
 #include "gate.h"
+#include "proto/frame.h"
 #include "proto/text.h"
-#include "session/broker-link.h"
-#include "session/typed-line.h"
+#include "util/xmalloc.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -26,7 +26,7 @@ struct ask {
 
 struct broker_policy {
 	struct policy base;
-	struct broker_link *link;
+	struct broker_port port;
 	struct ask *asks;
 };
 
@@ -34,14 +34,12 @@ static void offline_decide(struct broker_policy *bp, const struct exec_facts *f,
 			   struct verdict *out)
 {
 	const struct risk_report *r = f->report;
-	const char **rules = calloc(r->n + 1, sizeof(char *));
+	const char **rules = xcalloc(r->n + 1, sizeof(char *));
 	Escort__Action action;
 
-	if (rules == NULL)
-		abort();
 	for (size_t i = 0; i < r->n; i++)
 		rules[i] = r->findings[i].rule;
-	action = broker_link_offline_action(bp->link, r->level, rules, r->n);
+	action = bp->port.offline_action(bp->port.ctx, r->level, rules, r->n);
 	free(rules);
 	snprintf(out->by, sizeof(out->by), "escortd's last policy");
 	out->action = action == ESCORT__ACTION__ACTION_ALLOW ? GATE_ALLOW : GATE_DENY;
@@ -60,7 +58,7 @@ static void broker_decide(struct policy *p, const struct exec_facts *f, struct v
 	struct broker_policy *bp = (struct broker_policy *)p;
 
 	memset(out, 0, sizeof(*out));
-	if (!broker_link_up(bp->link))
+	if (!bp->port.up(bp->port.ctx))
 		return offline_decide(bp, f, out);
 	out->action = GATE_ASK;
 	snprintf(out->by, sizeof(out->by), "escortd");
@@ -129,14 +127,12 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 {
 	Escort__ExecRequest r = ESCORT__EXEC_REQUEST__INIT;
 	const struct risk_report *rep = f->report;
-	Escort__Finding *findings = calloc(rep->n + 1, sizeof(*findings));
-	Escort__Finding **fp = calloc(rep->n + 1, sizeof(*fp));
+	Escort__Finding *findings = xcalloc(rep->n + 1, sizeof(*findings));
+	Escort__Finding **fp = xcalloc(rep->n + 1, sizeof(*fp));
 	char *env[ENV_COUNT], sha[65], anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX], account[128];
 	struct text_arena t = {0};
 	int rc;
 
-	if (findings == NULL || fp == NULL)
-		abort();
 	r.ask_id = ask_id;
 	r.pid = f->req->pid;
 	r.n_argv = count(f->req->argv);
@@ -169,8 +165,8 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	r.ancestry = text_utf8_all(&t, anc_ptrs, r.n_ancestry);
 	account_of(f->req->pid, account, sizeof(account));
 	r.account = text_utf8(&t, account);
-	r.typed_line = text_utf8(&t, typed_line_last());
-	rc = broker_link_ask(bp->link, &r);
+	r.typed_line = text_utf8(&t, bp->port.typed_line(bp->port.ctx));
+	rc = bp->port.ask(bp->port.ctx, &r);
 	text_arena_free(&t);
 	free(findings);
 	free(fp);
@@ -189,9 +185,7 @@ static int broker_ask(struct policy *p, const struct exec_facts *f, uint64_t ask
 		out->action = GATE_DENY;
 		return -1;
 	}
-	a = calloc(1, sizeof(*a));
-	if (a == NULL)
-		abort();
+	a = xcalloc(1, sizeof(*a));
 	*a = (struct ask){ask_id, gate, answer, bp->asks};
 	bp->asks = a;
 	return 0;
@@ -222,11 +216,11 @@ static void broker_free(struct policy *p)
 	free(bp);
 }
 
-/* link callbacks */
+/* what the session host hears from escortd */
 
-static void on_decision(void *arg, const Escort__Decision *d)
+void policy_broker_decision(struct policy *p, const Escort__Decision *d)
 {
-	struct broker_policy *bp = arg;
+	struct broker_policy *bp = (struct broker_policy *)p;
 	struct verdict v = {0};
 	struct ask *a;
 	char detail[300];
@@ -255,9 +249,9 @@ static void on_decision(void *arg, const Escort__Decision *d)
 }
 
 /* Fail-closed: what waited for escortd is refused when it goes away. */
-static void on_lost(void *arg)
+void policy_broker_lost(struct policy *p)
 {
-	struct broker_policy *bp = arg;
+	struct broker_policy *bp = (struct broker_policy *)p;
 	struct verdict v = {.action = GATE_DENY};
 
 	bp->base.generation++;
@@ -270,18 +264,16 @@ static void on_lost(void *arg)
 	}
 }
 
-static void on_back(void *arg)
+void policy_broker_back(struct policy *p)
 {
-	((struct broker_policy *)arg)->base.generation++;
+	p->generation++;
 }
 
-struct policy *policy_broker_new(struct broker_link *link)
+struct policy *policy_broker_new(const struct broker_port *port)
 {
-	struct broker_policy *bp = calloc(1, sizeof(*bp));
+	struct broker_policy *bp = xcalloc(1, sizeof(*bp));
 
-	if (bp == NULL)
-		return NULL;
-	bp->link = link;
+	bp->port = *port;
 	bp->base.name = "escortd";
 	bp->base.generation = 1;
 	bp->base.decide = broker_decide;
@@ -290,12 +282,4 @@ struct policy *policy_broker_new(struct broker_link *link)
 	bp->base.free = broker_free;
 	bp->base.asks_everything = 1;
 	return &bp->base;
-}
-
-void policy_broker_callbacks(struct policy *p, struct link_callbacks *cb)
-{
-	cb->decision = on_decision;
-	cb->lost = on_lost;
-	cb->back = on_back;
-	cb->arg = p;
 }

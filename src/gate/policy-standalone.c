@@ -1,4 +1,5 @@
 #include "policy.h"
+#include "util/xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,10 +78,8 @@ static void standalone_free(struct policy *p)
 
 struct policy *policy_standalone_new(void)
 {
-	struct policy *p = calloc(1, sizeof(*p));
+	struct policy *p = xcalloc(1, sizeof(*p));
 
-	if (p == NULL)
-		return NULL;
 	p->name = "standalone";
 	p->generation = 1;
 	p->decide = standalone_decide;

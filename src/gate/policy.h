@@ -9,6 +9,7 @@
 #include "request.h"
 #include "risk/risk.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum gate_action { GATE_ALLOW, GATE_DENY, GATE_ASK };
@@ -74,12 +75,33 @@ int approval_scope_parse(const char *s, enum approval_scope *out);
  * asked, so what needs approval is refused. */
 struct policy *policy_standalone_new(void);
 
-struct broker_link;
-/* Every exec is decided by escortd through link; while escortd is away, by
+struct Escort__ExecRequest;
+struct Escort__Decision;
+
+/* What the broker policy needs from the session host, which owns the
+ * connection to escortd and the operator's terminal: the gate knows the
+ * session only through these calls, given at creation. */
+struct broker_port {
+	void *ctx;
+	/* 1 while escortd is connected. */
+	int (*up)(void *ctx);
+	/* The action (0 allow, 1 deny, 2 ask) escortd's last table gives a
+	 * level and rules while it is away. */
+	Escort__Action (*offline_action)(void *ctx, int level, const char *const *rules,
+					 size_t n_rules);
+	/* Sends an exec question; -1 when it cannot be sent. */
+	int (*ask)(void *ctx, const struct Escort__ExecRequest *r);
+	/* The last line the operator typed ("" when none). */
+	const char *(*typed_line)(void *ctx);
+};
+
+/* Every exec is decided by escortd through port; while escortd is away, by
  * the table it last sent, and nothing can be approved. */
-struct policy *policy_broker_new(struct broker_link *link);
-struct link_callbacks;
-/* Fills the link's decision, lost and back callbacks with this policy's. */
-void policy_broker_callbacks(struct policy *p, struct link_callbacks *cb);
+struct policy *policy_broker_new(const struct broker_port *port);
+/* What the session host hears from escortd, passed on to the policy: an
+ * answer (or the news that one waits for a person), escortd lost, back. */
+void policy_broker_decision(struct policy *p, const struct Escort__Decision *d);
+void policy_broker_lost(struct policy *p);
+void policy_broker_back(struct policy *p);
 
 #endif

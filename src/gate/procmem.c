@@ -1,4 +1,5 @@
 #include "procmem.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,8 +47,8 @@ ssize_t procmem_string(pid_t pid, uint64_t addr, char *out, size_t size, struct 
 		done += (size_t)n;
 	}
 	out[size - 1] = '\0';
-	return error_set(err, "a string in process %d is longer than %zu bytes", (int)pid,
-			 size - 1);
+	return error_set_code(err, ERR_TRUNCATED, "a string in process %d is longer than %zu bytes",
+			      (int)pid, size - 1);
 }
 
 #define BATCH 64
@@ -110,26 +111,22 @@ static char *finish_string(pid_t pid, uint64_t ptr, const char *prefix, size_t g
 
 	if (nul != NULL) {
 		*len = nul - prefix;
-		return strndup(prefix, (size_t)*len);
+		return xstrndup(prefix, (size_t)*len);
 	}
 	*len = procmem_string(pid, ptr, buf, PROCMEM_MAX_STRING, err);
-	return *len < 0 ? NULL : strdup(buf);
+	return *len < 0 ? NULL : xstrdup(buf);
 }
 
 int procmem_string_array(pid_t pid, uint64_t addr, char ***out, int *truncated, struct error *err)
 {
-	char **array = calloc(PROCMEM_MAX_ARGS + 1, sizeof(char *));
-	char *buf = malloc(PROCMEM_MAX_STRING);
-	char(*prefix)[PREFIX] = malloc(BATCH * PREFIX);
+	char **array = xcalloc(PROCMEM_MAX_ARGS + 1, sizeof(char *));
+	char *buf = xmalloc(PROCMEM_MAX_STRING);
+	char(*prefix)[PREFIX] = xmalloc(BATCH * PREFIX);
 	uint64_t ptrs[BATCH];
 	size_t total = 0, got[BATCH];
 	int n = 0, ended = 0;
 
 	*truncated = 0;
-	if (array == NULL || buf == NULL || prefix == NULL) {
-		error_set(err, "out of memory");
-		goto fail;
-	}
 	while (!ended && n < PROCMEM_MAX_ARGS) {
 		int count = read_pointers(pid, addr + (uint64_t)n * sizeof(uint64_t), ptrs, &ended);
 		if (count < 0) {
@@ -143,7 +140,7 @@ int procmem_string_array(pid_t pid, uint64_t addr, char ***out, int *truncated, 
 			ssize_t len;
 			array[n] = finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len, err);
 			if (array[n] == NULL) {
-				if (len >= 0 || strstr(err->msg, "longer than") == NULL)
+				if (err->code != ERR_TRUNCATED)
 					goto fail;
 				*truncated = 1;
 				goto done;
@@ -193,8 +190,7 @@ void procmem_env_keep(char **slot, char *entry)
 	}
 	a = strlen(*slot);
 	b = strlen(entry);
-	if ((both = malloc(a + b + 2)) == NULL)
-		abort();
+	both = xmalloc(a + b + 2);
 	memcpy(both, *slot, a);
 	both[a] = '\n';
 	memcpy(both + a + 1, entry, b + 1);
@@ -206,19 +202,14 @@ void procmem_env_keep(char **slot, char *entry)
 int procmem_env_select(pid_t pid, uint64_t addr, const char *const *names, size_t nnames,
 		       char **values, struct error *err)
 {
-	char(*prefix)[PREFIX] = malloc(BATCH * PREFIX);
-	char *buf = malloc(PROCMEM_MAX_STRING);
+	char(*prefix)[PREFIX] = xmalloc(BATCH * PREFIX);
+	char *buf = xmalloc(PROCMEM_MAX_STRING);
 	uint64_t ptrs[BATCH];
 	size_t got[BATCH], seen = 0;
 	int ended = 0, rc = 0;
 
 	for (size_t k = 0; k < nnames; k++)
 		values[k] = NULL;
-	if (prefix == NULL || buf == NULL) {
-		free(prefix);
-		free(buf);
-		return error_set(err, "out of memory");
-	}
 	while (!ended && seen < PROCMEM_MAX_ARGS * 4) {
 		int count = read_pointers(pid, addr + seen * sizeof(uint64_t), ptrs, &ended);
 		if (count < 0) {
@@ -321,15 +312,10 @@ int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t en
 	for (size_t i = 0; i < k; i++)
 		if (!has_nul(strings[i], local[i].iov_len))
 			return 0;
-	out->argv = calloc(nargs + 1, sizeof(char *));
-	if (out->argv == NULL)
-		return 0;
+	out->argv = xcalloc(nargs + 1, sizeof(char *));
 	for (size_t i = 0; i < nargs; i++)
-		if ((out->argv[i] = strdup(strings[i])) == NULL)
-			abort();
-	out->env = calloc(nenv + 1, sizeof(char *));
-	if (out->env == NULL)
-		abort();
+		out->argv[i] = xstrdup(strings[i]);
+	out->env = xcalloc(nenv + 1, sizeof(const char *));
 	for (size_t i = 0; i < nenv; i++)
 		out->env[i] = strings[nargs + i]; /* valid until the next call */
 	return 1;

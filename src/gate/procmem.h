@@ -15,7 +15,8 @@
 #define PROCMEM_MAX_TOTAL (256 * 1024)
 
 /* Reads a NUL-terminated string at addr in pid into out (size bytes).
- * Returns its length, or -1 with err (unreadable, or longer than size-1). */
+ * Returns its length, or -1 with err: code ERR_TRUNCATED when it is longer
+ * than size-1, ERR_SYSTEM when it cannot be read. */
 ssize_t procmem_string(pid_t pid, uint64_t addr, char *out, size_t size, struct error *err);
 
 /* Reads a NULL-terminated array of string pointers (argv or envp). *out is a

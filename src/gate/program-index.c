@@ -28,9 +28,7 @@ struct identity_index *program_index_open(const char *path, char *notice, size_t
 	if (access(path, F_OK) == 0 && identity_file_trusted(path))
 		return identity_index_load(path, err);
 	why = access(path, F_OK) == 0 ? "can be changed by someone other than root" : "is missing";
-	idx = identity_index_build(identity_system_dirs, err);
-	if (idx == NULL)
-		return NULL;
+	idx = identity_index_build(identity_system_dirs);
 	if (notice)
 		snprintf(notice, notice_size,
 			 "the program index %s %s: this session built its own (run 'escort "

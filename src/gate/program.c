@@ -1,4 +1,5 @@
 #include "program.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -118,12 +119,12 @@ static void name_by_path(struct identity_index *idx, struct file *f);
 static int examine(struct identity_index *idx, struct file *f, struct error *err)
 {
 	if (identity_of(idx, f->target, &f->id, err) < 0) {
-		err->code = err->code ? err->code : EACCES;
+		err->errnum = err->errnum ? err->errnum : EACCES;
 		return -1;
 	}
 	if (!S_ISREG(f->id.mode)) {
 		error_set(err, "%s is not a regular file", f->given);
-		err->code = EACCES;
+		err->errnum = EACCES;
 		return -1;
 	}
 	if (f->id.nlink > 0 && name_cached(f))
@@ -136,7 +137,7 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		return 0;
 	}
 	if (realpath(f->target, f->real) == NULL) {
-		err->code = errno;
+		err->errnum = errno;
 		return error_errno(err, "cannot resolve %s", f->given);
 	}
 	name_by_path(idx, f);
@@ -183,15 +184,11 @@ static char **argv_from(const char *const *head, size_t nhead, char *const *tail
 
 	while (tail && tail[ntail])
 		ntail++;
-	argv = calloc(nhead + ntail + 1, sizeof(char *));
-	if (argv == NULL)
-		abort();
+	argv = xcalloc(nhead + ntail + 1, sizeof(char *));
 	for (size_t i = 0; i < nhead; i++)
-		if ((argv[k++] = strdup(head[i])) == NULL)
-			abort();
+		argv[k++] = xstrdup(head[i]);
 	for (size_t i = 0; i < ntail; i++)
-		if ((argv[k++] = strdup(tail[i])) == NULL)
-			abort();
+		argv[k++] = xstrdup(tail[i]);
 	return argv;
 }
 
@@ -310,7 +307,7 @@ static int rate_loader(struct identity_index *idx, pid_t pid, struct program *p,
 /* The first bytes of a file as a string (up to a NUL byte), or NULL. */
 static char *read_head(const char *path, size_t max)
 {
-	char *text = malloc(max + 1);
+	char *text = xmalloc(max + 1);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	ssize_t n = fd < 0 ? -1 : read(fd, text, max);
 
@@ -344,14 +341,14 @@ static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
 	}
 	if (*interp == '\0' || locate_in(&in, pid, interp) < 0) {
 		error_set(err, "%s has an empty #! line", f->given);
-		err->code = ENOEXEC;
+		err->errnum = ENOEXEC;
 		return -1;
 	}
 	if (examine(idx, &in, err) < 0)
 		return -1;
 	if (in.id.kind == FILE_SCRIPT && depth + 1 >= MAX_NESTING) {
 		error_set(err, "%s: too many nested interpreters", f->given);
-		err->code = ELOOP;
+		err->errnum = ELOOP;
 		return -1;
 	}
 	describe(p, f, "the script ");
@@ -421,7 +418,7 @@ int program_identify(struct identity_index *idx, const struct exec_request *req,
 	struct file f = {0};
 
 	memset(out, 0, sizeof(*out));
-	err->code = 0;
+	err->errnum = 0;
 	snprintf(f.target, sizeof(f.target), "%s", req->target);
 	snprintf(f.given, sizeof(f.given), "%s", req->path);
 	if (identify_at(idx, req->pid, &f, req->argv, out, 0, err) < 0) {

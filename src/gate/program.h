@@ -34,7 +34,7 @@ struct program {
 
 const char *program_trust_name(enum program_trust t);
 
-/* Fails with err->code set to the errno the exec would fail with (ENOENT, EACCES, ...). */
+/* Fails with err->errnum set to the errno the exec would fail with (ENOENT, EACCES, ...). */
 int program_identify(struct identity_index *idx, const struct exec_request *req,
 		     struct program *out, struct error *err);
 void program_free(struct program *p);

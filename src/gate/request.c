@@ -1,6 +1,7 @@
 #include "request.h"
 
 #include "procmem.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,7 +72,7 @@ static int through_magic_link(const struct exec_request *req, int dirfd, struct 
 		  "%s leads through /proc's special links, whose meaning depends on who "
 		  "looks",
 		  req->path);
-	err->code = EACCES;
+	err->errnum = EACCES;
 	return -1;
 }
 
@@ -141,27 +142,23 @@ static int open_absolute(struct exec_request *req, struct error *err)
 	return 1;
 }
 
-static int read_fast(struct exec_request *req, uint64_t path_at, uint64_t argv_at, uint64_t envp_at)
+static void read_fast(struct exec_request *req, uint64_t path_at, uint64_t argv_at,
+		      uint64_t envp_at)
 {
 	struct procmem_exec fast;
 
 	if (!procmem_exec_fast(req->pid, path_at, argv_at, envp_at, &fast))
-		return 0;
+		return;
 	snprintf(req->path, sizeof(req->path), "%s", fast.path);
 	req->argv = fast.argv;
 	for (size_t i = 0; fast.env[i]; i++) {
 		int k = procmem_env_name(fast.env[i], strlen(fast.env[i]), request_env_names,
 					 ENV_COUNT);
-		char *copy;
-		if (k < 0)
-			continue;
-		if ((copy = strdup(fast.env[i])) == NULL)
-			abort();
-		procmem_env_keep(&req->env[k], copy);
+		if (k >= 0)
+			procmem_env_keep(&req->env[k], xstrdup(fast.env[i]));
 	}
 	free(fast.env);
 	req->env_read = 1;
-	return 0;
 }
 
 int exec_request_read(int listener, const struct seccomp_notif *n, struct exec_request *req,
@@ -178,8 +175,7 @@ int exec_request_read(int listener, const struct seccomp_notif *n, struct exec_r
 	req->id = n->id;
 	req->pid = (pid_t)n->pid;
 	req->execveat = is_at;
-	if (read_fast(req, path_at, argv_at, envp_at) < 0)
-		return error_set(err, "out of memory");
+	read_fast(req, path_at, argv_at, envp_at);
 	if (req->argv == NULL &&
 	    procmem_string(req->pid, path_at, req->path, sizeof(req->path), err) < 0)
 		return -1;
@@ -201,8 +197,8 @@ target_known:
 	if (req->argv == NULL && argv_at != 0 &&
 	    procmem_string_array(req->pid, argv_at, &req->argv, &req->argv_truncated, err) < 0)
 		return -1;
-	if (req->argv == NULL && (req->argv = calloc(1, sizeof(char *))) == NULL)
-		return error_set(err, "out of memory");
+	if (req->argv == NULL)
+		req->argv = xcalloc(1, sizeof(char *));
 	if (!req->env_read && envp_at != 0 &&
 	    procmem_env_select(req->pid, envp_at, request_env_names, ENV_COUNT, req->env, err) < 0)
 		return -1;

@@ -1,4 +1,5 @@
 #include "compress.h"
+#include "util/xmalloc.h"
 
 #include <stdlib.h>
 #include <zstd.h>
@@ -13,10 +14,8 @@ struct compressor {
 
 struct compressor *compressor_new(void)
 {
-	struct compressor *c = calloc(1, sizeof(*c));
+	struct compressor *c = xcalloc(1, sizeof(*c));
 
-	if (c == NULL)
-		return NULL;
 	c->cctx = ZSTD_createCCtx();
 	if (c->cctx == NULL) {
 		free(c);

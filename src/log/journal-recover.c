@@ -7,6 +7,7 @@
 #include "checkpoint.h"
 #include "fields.h"
 #include "reader.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,9 +77,8 @@ static int keep_tail(struct journal *j, const struct log_segment *seg, const str
 
 	for (int n = 0; n < 100 && fd < 0; n++) {
 		free(path);
-		if ((n == 0 ? asprintf(&path, "%s.torn", seg->path)
-			    : asprintf(&path, "%s.torn.%d", seg->path, n)) < 0)
-			return error_set(err, "out of memory");
+		path = n == 0 ? xasprintf("%s.torn", seg->path)
+			      : xasprintf("%s.torn.%d", seg->path, n);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0 && errno != EEXIST)
 			break;

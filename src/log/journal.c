@@ -3,6 +3,7 @@
 #include "checkpoint.h"
 #include "fields.h"
 #include "reader.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -169,7 +170,7 @@ int journal_write_out(struct journal *j, struct error *err)
 
 static void sync_dir(const char *path)
 {
-	char *copy = strdup(path);
+	char *copy = xstrdup(path);
 	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd >= 0) {
@@ -186,8 +187,6 @@ int journal_new_segment(struct journal *j, uint32_t reason, struct error *err)
 	char *path = log_segment_path(j->path, j->seg_index);
 	int fd;
 
-	if (path == NULL)
-		return error_set(err, "out of memory");
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		error_errno(err, "cannot create session log %s", path);
@@ -414,11 +413,9 @@ void journal_derive_origin(struct journal *j)
 
 static struct journal *journal_alloc(const struct journal_config *cfg)
 {
-	struct journal *j = calloc(1, sizeof(*j));
+	struct journal *j = xcalloc(1, sizeof(*j));
 	pthread_condattr_t attr;
 
-	if (j == NULL)
-		return NULL;
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -426,7 +423,7 @@ static struct journal *journal_alloc(const struct journal_config *cfg)
 	pthread_cond_init(&j->done, &attr);
 	pthread_condattr_destroy(&attr);
 	j->fd = -1;
-	j->path = strdup(cfg->path);
+	j->path = xstrdup(cfg->path);
 	j->signer = *cfg->signer;
 	j->signer_ephemeral = cfg->signer_ephemeral;
 	if (cfg->auditor) {
@@ -485,10 +482,9 @@ struct journal *journal_open(const struct journal_config *cfg, struct error *err
 		return NULL;
 	}
 	j = journal_alloc(cfg);
-	if (j == NULL || j->zc == NULL || j->path == NULL) {
+	if (j->zc == NULL) {
 		error_set(err, "out of memory");
-		if (j)
-			journal_free(j);
+		journal_free(j);
 		return NULL;
 	}
 	if (cfg->recover) {

@@ -2,6 +2,7 @@
 
 #include "compress.h"
 #include "util/grow.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,13 +16,9 @@
 
 char *log_segment_path(const char *path, size_t index)
 {
-	char *out = NULL;
-
 	if (index == 0)
-		return strdup(path);
-	if (asprintf(&out, "%s.%zu", path, index) < 0)
-		return NULL;
-	return out;
+		return xstrdup(path);
+	return xasprintf("%s.%zu", path, index);
 }
 
 static void on_sigbus(int sig)
@@ -105,7 +102,7 @@ int log_reader_open(struct log_reader *r, const char *path, struct error *err)
 void log_reader_init(struct log_reader *r, const uint8_t *data, size_t len)
 {
 	memset(r, 0, sizeof(*r));
-	add_segment(r, strdup("(memory)"), data, len, 0, 0);
+	add_segment(r, xstrdup("(memory)"), data, len, 0, 0);
 }
 
 static enum reader_result damaged(struct log_reader *r, struct error *err, const char *what)

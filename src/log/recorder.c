@@ -4,6 +4,7 @@
 #include "journal.h"
 #include "record.h"
 #include "util/buf.h"
+#include "util/xmalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,12 +59,8 @@ static struct recorder *open_journal(const char *path, const struct recorder_opt
 	    .epoch_ms = keys->epoch_ms,
 	    .recover = recover,
 	};
-	struct recorder *rec = calloc(1, sizeof(*rec));
+	struct recorder *rec = xcalloc(1, sizeof(*rec));
 
-	if (rec == NULL) {
-		error_errno(err, "cannot allocate the recorder");
-		return NULL;
-	}
 	rec->journal = journal_open(&cfg, err);
 	if (rec->journal == NULL) {
 		free(rec);
@@ -170,15 +167,15 @@ int recorder_finish(struct recorder *rec, const struct session_result *r, struct
 	fields_add_int(&payload, "signal", r->signal);
 	fields_add(&payload, "reason", r->reason);
 	fields_add(&payload, "error", r->error);
-	fields_add_uint(&payload, "execs", r->execs);
-	fields_add_uint(&payload, "execs_allowed", r->allowed);
-	fields_add_uint(&payload, "execs_denied", r->denied);
-	fields_add_uint(&payload, "execs_held", r->held);
-	fields_add_uint(&payload, "execs_cached", r->cached);
-	fields_add_uint(&payload, "execs_verified", r->verified);
-	fields_add_uint(&payload, "execs_unverified", r->unverified);
-	fields_add_uint(&payload, "execs_mismatched", r->mismatched);
-	fields_add_uint(&payload, "gate_cpu_us", r->gate_cpu_us);
+	fields_add_uint(&payload, "execs", r->gate.execs);
+	fields_add_uint(&payload, "execs_allowed", r->gate.allowed);
+	fields_add_uint(&payload, "execs_denied", r->gate.denied);
+	fields_add_uint(&payload, "execs_held", r->gate.held);
+	fields_add_uint(&payload, "execs_cached", r->gate.cached);
+	fields_add_uint(&payload, "execs_verified", r->gate.verified);
+	fields_add_uint(&payload, "execs_unverified", r->gate.unverified);
+	fields_add_uint(&payload, "execs_mismatched", r->gate.mismatched);
+	fields_add_uint(&payload, "gate_cpu_us", r->gate.gate_cpu_us);
 	ticket = journal_append(rec->journal, REC_SESSION_END, payload.data, payload.len, 1, err);
 	buf_free(&payload);
 	if (ticket == 0 || journal_wait(rec->journal, ticket, err) < 0)

@@ -3,6 +3,7 @@
 #ifndef ESCORT_RECORDER_H
 #define ESCORT_RECORDER_H
 
+#include "gate-counters.h"
 #include "keys.h"
 #include "util/error.h"
 
@@ -26,13 +27,11 @@ struct session_meta {
 };
 
 struct session_result {
-	int exit_status;    /* what escort exits with */
-	int signal;	    /* signal that ended the program, or 0 */
-	const char *reason; /* "exit", "signal", "hangup", "record-failed", "exec-failed" */
-	const char *error;  /* message for the operator, or NULL */
-	/* What the exec gate did in the session (all 0 when it did not start). */
-	unsigned long long execs, allowed, denied, held, cached, verified, unverified, mismatched;
-	unsigned long long gate_cpu_us; /* the gate's own CPU time */
+	int exit_status;	   /* what escort exits with */
+	int signal;		   /* signal that ended the program, or 0 */
+	const char *reason;	   /* "exit", "signal", "hangup", "record-failed", "exec-failed" */
+	const char *error;	   /* message for the operator, or NULL */
+	struct gate_counters gate; /* all 0 when the gate did not start */
 };
 
 struct recorder_options {
@@ -60,8 +59,7 @@ int recorder_sync(struct recorder *rec, struct error *err);
 /* See journal_tickets. */
 void recorder_tickets(struct recorder *rec, uint64_t *queued, uint64_t *durable);
 /* Every record the session makes is also handed to fn (the broker link). */
-typedef void (*recorder_tee_fn)(void *arg, uint16_t type, const void *data, size_t len,
-				int urgent);
+typedef void (*recorder_tee_fn)(void *arg, uint16_t type, const void *data, size_t len, int urgent);
 void recorder_set_tee(struct recorder *rec, recorder_tee_fn fn, void *arg);
 /* These queue; they fail once the log cannot be written any more. */
 int recorder_input(struct recorder *rec, const void *data, size_t len, struct error *err);

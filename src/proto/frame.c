@@ -100,7 +100,7 @@ int frame_read_fd(int fd, struct buf *in, Frame **out, int timeout_ms, struct er
 		if (ready < 0 && errno == EINTR)
 			continue;
 		if (ready == 0)
-			return error_set(err, "escortd did not answer in time");
+			return error_set_code(err, ERR_TIMEOUT, "escortd did not answer in time");
 		buf_reserve(in, 65536);
 		ssize_t n = read(fd, in->data + in->len, 65536);
 		if (n < 0 && errno == EINTR)

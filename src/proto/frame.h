@@ -31,7 +31,8 @@ void frame_free(Frame *f);
 
 /* Blocking helpers for the command-line clients. */
 int frame_write_fd(int fd, const Frame *f, struct error *err);
-/* Waits up to timeout_ms (-1: forever) for one frame; buffered bytes stay in in. */
+/* Waits up to timeout_ms (-1: forever) for one frame; buffered bytes stay in in.
+ * Nothing in time fails with err->code ERR_TIMEOUT. */
 int frame_read_fd(int fd, struct buf *in, Frame **out, int timeout_ms, struct error *err);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "util/buf.h"
 #include "util/utf8.h"
+#include "util/xmalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,11 +26,7 @@ static int valid(const char *s)
 
 static void *keep(struct text_arena *a, void *item)
 {
-	char **grown = realloc(a->items, (a->n + 1) * sizeof(*grown));
-
-	if (grown == NULL || item == NULL)
-		abort();
-	a->items = grown;
+	a->items = xreallocarray(a->items, a->n + 1, sizeof(*a->items));
 	a->items[a->n++] = item;
 	return item;
 }
@@ -56,14 +53,14 @@ char *text_utf8(struct text_arena *a, const char *s)
 		p += n;
 		len -= (size_t)n;
 	}
-	char *copy = strdup(buf_cstr(&b));
+	char *copy = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	return keep(a, copy);
 }
 
 char **text_utf8_all(struct text_arena *a, char *const *v, size_t n)
 {
-	char **out = keep(a, calloc(n + 1, sizeof(char *)));
+	char **out = keep(a, xcalloc(n + 1, sizeof(char *)));
 
 	for (size_t i = 0; i < n; i++)
 		out[i] = text_utf8(a, v[i]);

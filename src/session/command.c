@@ -1,4 +1,5 @@
 #include "command.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -46,7 +47,7 @@ static int account_shell(char **out, struct error *err)
 		shell = "/bin/sh";
 	if (is_escort_itself(shell))
 		shell = command_inner_shell();
-	*out = strdup(shell);
+	*out = xstrdup(shell);
 	return 0;
 }
 
@@ -57,10 +58,10 @@ int command_shell_string(struct command *cmd, const char *string, const char *or
 	cmd->origin = origin;
 	if (account_shell(&cmd->file, err) < 0)
 		return -1;
-	cmd->argv = calloc(4, sizeof(char *));
-	cmd->argv[0] = strdup(cmd->file);
-	cmd->argv[1] = strdup("-c");
-	cmd->argv[2] = strdup(string);
+	cmd->argv = xcalloc(4, sizeof(char *));
+	cmd->argv[0] = xstrdup(cmd->file);
+	cmd->argv[1] = xstrdup("-c");
+	cmd->argv[2] = xstrdup(string);
 	return 0;
 }
 
@@ -70,12 +71,11 @@ static int login_shell(struct command *cmd, struct error *err)
 
 	if (account_shell(&cmd->file, err) < 0)
 		return -1;
-	copy = strdup(cmd->file);
-	cmd->argv = calloc(2, sizeof(char *));
-	if (asprintf(&cmd->argv[0], "-%s", basename(copy)) < 0)
-		cmd->argv[0] = NULL;
+	copy = xstrdup(cmd->file);
+	cmd->argv = xcalloc(2, sizeof(char *));
+	cmd->argv[0] = xasprintf("-%s", basename(copy));
 	free(copy);
-	return cmd->argv[0] ? 0 : error_set(err, "out of memory");
+	return 0;
 }
 
 int command_resolve(struct command *cmd, char *const *argv, struct error *err)
@@ -87,10 +87,10 @@ int command_resolve(struct command *cmd, char *const *argv, struct error *err)
 	if (argv != NULL && argv[0] != NULL) {
 		while (argv[n] != NULL)
 			n++;
-		cmd->argv = calloc(n + 1, sizeof(char *));
+		cmd->argv = xcalloc(n + 1, sizeof(char *));
 		for (size_t i = 0; i < n; i++)
-			cmd->argv[i] = strdup(argv[i]);
-		cmd->file = strdup(argv[0]);
+			cmd->argv[i] = xstrdup(argv[i]);
+		cmd->file = xstrdup(argv[0]);
 		cmd->origin = "command";
 		return 0;
 	}

@@ -2,6 +2,7 @@
 
 #include "gate/fdpass.h"
 #include "gate/filter.h"
+#include "util/exit-status.h"
 
 #include <event2/event.h>
 #include <sys/prctl.h>
@@ -84,7 +85,7 @@ static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file
 	    dup2(p->slave, 1) < 0 || dup2(p->slave, 2) < 0) {
 		e = -errno; /* negative: a setup failure, not the program's */
 		(void)!write(report_fd, &e, sizeof(e));
-		_exit(125);
+		_exit(EXIT_ESCORT_FAILED);
 	}
 	/* The session host is not dumpable (so that the session cannot attach to
 	 * it); the gate must be able to read this process's memory. */
@@ -93,16 +94,16 @@ static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file
 	 * the session host: nothing runs if the filter or the handover fails. */
 	listener = gate_filter_install(keep_privileges, &err);
 	if (listener < 0 || fdpass_send(gate_sock, listener, &err) < 0) {
-		e = -(err.code ? err.code : EPERM);
+		e = -(err.errnum ? err.errnum : EPERM);
 		(void)!write(report_fd, &e, sizeof(e));
-		_exit(125);
+		_exit(EXIT_ESCORT_FAILED);
 	}
 	close(listener);
 	close(gate_sock);
 	execvp(file, argv);
 	e = errno;
 	(void)!write(report_fd, &e, sizeof(e));
-	_exit(e == ENOENT ? 127 : 126);
+	_exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
 int pty_spawn(struct pty *p, const char *file, char *const argv[], int keep_privileges,

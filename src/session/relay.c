@@ -3,6 +3,7 @@
 #include "termmode.h"
 #include "typed-line.h"
 #include "util/buf.h"
+#include "util/exit-status.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -64,7 +65,6 @@ struct relay {
 };
 
 static uint8_t io_buffer[IO_CHUNK];
-static struct relay *running; /* for relay_end_now */
 
 static void begin_end(struct relay *r, int status, const char *reason, const char *message);
 
@@ -105,7 +105,7 @@ static void recording_failed(struct relay *r, const struct error *err)
 		 "recording failed (%s): ending the session; everything recorded "
 		 "until now is kept",
 		 err->msg);
-	begin_end(r, 125, "record-failed", msg);
+	begin_end(r, EXIT_ESCORT_FAILED, "record-failed", msg);
 }
 
 static void relay_output(struct relay *r, const uint8_t *data, size_t len)
@@ -116,7 +116,7 @@ static void relay_output(struct relay *r, const uint8_t *data, size_t len)
 		recording_failed(r, &err);
 	schedule_flush(r);
 	if (write_all(r->cfg->out_fd, data, len) < 0 && !r->ending)
-		begin_end(r, 128 + (errno == EPIPE ? SIGPIPE : SIGHUP), "hangup", NULL);
+		begin_end(r, exit_status_signal(errno == EPIPE ? SIGPIPE : SIGHUP), "hangup", NULL);
 }
 
 /* Reads what the program wrote. Returns 0 when nothing more is there now. */
@@ -197,7 +197,7 @@ static void operator_input_ended(struct relay *r)
 	event_del(r->in);
 	if (r->cfg->in_is_tty) {
 		/* The operator's terminal hung up: the session goes with it. */
-		begin_end(r, 128 + SIGHUP, "hangup", NULL);
+		begin_end(r, exit_status_signal(SIGHUP), "hangup", NULL);
 		return;
 	}
 	r->eof_pending = 1;
@@ -225,8 +225,8 @@ static void on_input(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	schedule_flush(r);
-	if (r->cfg->in_is_tty)
-		typed_line_feed(io_buffer, (size_t)n);
+	if (r->cfg->in_is_tty && r->cfg->typed)
+		typed_line_feed(r->cfg->typed, io_buffer, (size_t)n);
 	buf_append(&r->to_master, io_buffer, (size_t)n);
 	r->line_open = io_buffer[n - 1] != '\n';
 	write_to_master(r);
@@ -304,18 +304,18 @@ static void begin_end(struct relay *r, int status, const char *reason, const cha
 	evtimer_add(r->kill_timer, &tv);
 }
 
-void relay_end_now(const char *reason, const char *message)
+void relay_end_now(struct relay *r, const char *reason, const char *message)
 {
-	if (running == NULL)
+	if (r == NULL)
 		return;
-	begin_end(running, 128 + SIGKILL, reason, message);
-	signal_session(running, SIGKILL);
+	begin_end(r, exit_status_signal(SIGKILL), reason, message);
+	signal_session(r, SIGKILL);
 }
 
 static void on_end_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
-	begin_end(arg, 128 + (int)sig, "hangup", NULL);
+	begin_end(arg, exit_status_signal((int)sig), "hangup", NULL);
 }
 
 static void drain_output(struct relay *r)
@@ -340,7 +340,7 @@ static void on_child(evutil_socket_t fd, short what, void *arg)
 	drain_output(r);
 	if (WIFSIGNALED(status)) {
 		r->result->signal = WTERMSIG(status);
-		r->result->exit_status = 128 + WTERMSIG(status);
+		r->result->exit_status = exit_status_signal(WTERMSIG(status));
 	} else {
 		r->result->exit_status = WEXITSTATUS(status);
 	}
@@ -420,19 +420,21 @@ int relay_run(const struct relay_config *cfg, struct session_result *result)
 		dprintf(STDERR_FILENO, "escort: %s\n", msg);
 		signal_session(&r, SIGKILL);
 		waitpid(cfg->child, NULL, 0);
-		result->exit_status = 125;
+		result->exit_status = EXIT_ESCORT_FAILED;
 		result->reason = "record-failed";
 		result->error = msg;
 		rc = -1;
 	} else {
-		running = &r;
+		if (cfg->running)
+			*cfg->running = &r;
 		unblock_signals();
 		/* A SIGCHLD may have arrived before the handler existed. */
 		on_child(-1, 0, &r);
 		if (!event_base_got_break(r.base))
 			event_base_dispatch(r.base);
 	}
-	running = NULL;
+	if (cfg->running)
+		*cfg->running = NULL;
 	free_events(&r);
 	return rc;
 }

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 struct event_base;
+struct relay;
+struct typed_line;
 
 struct relay_config {
 	struct event_base *base; /* shared with the exec gate */
@@ -17,6 +19,10 @@ struct relay_config {
 	int master;		 /* the session pty's master side */
 	pid_t child;		 /* the program, leader of the pty's session */
 	struct recorder *rec;
+	struct typed_line *typed; /* fed with the operator's input on a terminal */
+	/* Set to the running relay while relay_run runs (NULL otherwise), for
+	 * relay_end_now. */
+	struct relay **running;
 };
 
 /* Blocks the signals the relay handles; relay_run unblocks them once its
@@ -29,8 +35,9 @@ struct event_base *relay_new_base(int in_fd);
 /* Runs until the program exits or the session must end; fills result. */
 int relay_run(const struct relay_config *cfg, struct session_result *result);
 
-/* Ends the running session at once: every process in it is killed (a lock
- * or a terminate from escortd). reason goes into the session-end record. */
-void relay_end_now(const char *reason, const char *message);
+/* Ends the session of running relay r at once (nothing when r is NULL):
+ * every process in it is killed (a lock or a terminate from escortd). reason
+ * goes into the session-end record. */
+void relay_end_now(struct relay *r, const char *reason, const char *message);
 
 #endif

@@ -1,6 +1,6 @@
 #include "session.h"
 
-#include "broker-link.h"
+#include "broker-client.h"
 #include "gate/gate.h"
 #include "gate/program-index.h"
 #include "log/recorder.h"
@@ -8,6 +8,7 @@
 #include "pty.h"
 #include "relay.h"
 #include "termmode.h"
+#include "typed-line.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -90,7 +91,7 @@ static struct recorder *start_recording(const char *log_path, const struct recor
 	return recorder_start(log_path, meta, keys, err);
 }
 
-static int exec_failed(struct recorder *rec, struct broker_link *link, const struct command *cmd,
+static int exec_failed(struct recorder *rec, struct broker_client *link, const struct command *cmd,
 		       int exec_errno, const struct error *spawn_err)
 {
 	struct session_result result = {.reason = "exec-failed"};
@@ -108,20 +109,23 @@ static int exec_failed(struct recorder *rec, struct broker_link *link, const str
 	fprintf(stderr, "escort: %s\n", message);
 	result.error = message;
 	if (link)
-		broker_link_finish(link, &result);
+		broker_client_finish(link, &result);
 	if (recorder_finish(rec, &result, &err) < 0)
 		fprintf(stderr, "escort: %s\n", err.msg);
 	return result.exit_status;
 }
 
 /* What the exec gate needs, loaded before the session starts: without any of
- * it the session does not start. */
+ * it the session does not start. The broker link's callbacks and the broker
+ * policy's port reach the session through it. */
 struct gate_parts {
-	struct broker_link *link; /* NULL: no broker */
+	struct broker_client *link; /* NULL: no broker */
 	struct risk_engine *risk;
 	struct identity_index *index;
 	struct policy *policy;
 	struct gate *gate;
+	struct typed_line typed; /* fed by the relay, read by the broker policy */
+	struct relay *relay;	 /* while the relay runs */
 };
 
 /* The directory and every file in it can be changed by root alone (the
@@ -164,7 +168,39 @@ static const char *session_rules_dir(void)
 	return risk_shipped_rules_dir();
 }
 
-static int load_gate_parts(struct gate_parts *gp, struct broker_link *link, struct error *err)
+/* broker_port, for the broker policy */
+
+static int port_up(void *ctx)
+{
+	return broker_client_up(((struct gate_parts *)ctx)->link);
+}
+
+static Escort__Action port_offline_action(void *ctx, int level, const char *const *rules,
+					  size_t n_rules)
+{
+	return broker_client_offline_action(((struct gate_parts *)ctx)->link, level, rules,
+					    n_rules);
+}
+
+static int port_ask(void *ctx, const Escort__ExecRequest *r)
+{
+	return broker_client_ask(((struct gate_parts *)ctx)->link, r);
+}
+
+static const char *port_typed_line(void *ctx)
+{
+	return typed_line_last(&((struct gate_parts *)ctx)->typed);
+}
+
+static struct policy *new_policy(struct gate_parts *gp)
+{
+	const struct broker_port port = {gp, port_up, port_offline_action, port_ask,
+					 port_typed_line};
+
+	return gp->link ? policy_broker_new(&port) : policy_standalone_new();
+}
+
+static int load_gate_parts(struct gate_parts *gp, struct broker_client *link, struct error *err)
 {
 	char notice[600] = "";
 
@@ -178,9 +214,7 @@ static int load_gate_parts(struct gate_parts *gp, struct broker_link *link, stru
 		return -1;
 	if (notice[0])
 		fprintf(stderr, "escort: %s\n", notice);
-	gp->policy = link ? policy_broker_new(link) : policy_standalone_new();
-	if (gp->policy == NULL)
-		return error_set(err, "out of memory");
+	gp->policy = new_policy(gp);
 	return 0;
 }
 
@@ -189,7 +223,7 @@ static void free_gate_parts(struct gate_parts *gp)
 	gate_stop(gp->gate);
 	if (gp->policy)
 		gp->policy->free(gp->policy);
-	broker_link_free(gp->link);
+	broker_client_free(gp->link);
 	identity_index_free(gp->index);
 	if (gp->risk)
 		risk_engine_free(gp->risk);
@@ -215,24 +249,12 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, int listen
 
 static void count_execs(struct session_result *r, const struct gate *g)
 {
-	const struct gate_stats *s;
-
-	if (g == NULL)
-		return;
-	s = gate_stats(g);
-	r->execs = s->execs;
-	r->allowed = s->allowed;
-	r->denied = s->denied;
-	r->held = s->held;
-	r->cached = s->cached;
-	r->verified = s->verified;
-	r->unverified = s->unverified;
-	r->mismatched = s->mismatched;
-	r->gate_cpu_us = s->handle_ns / 1000;
+	if (g != NULL)
+		r->gate = *gate_counters(g);
 }
 
 static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,
-			    pid_t child, int in_is_tty, const struct gate_parts *gp)
+			    pid_t child, int in_is_tty, struct gate_parts *gp)
 {
 	const struct gate *g = gp->gate;
 	struct relay_config rc = {
@@ -243,6 +265,8 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	    .master = p->master,
 	    .child = child,
 	    .rec = rec,
+	    .typed = &gp->typed,
+	    .running = &gp->relay,
 	};
 	struct session_result result = {.reason = "exit"};
 	struct error err;
@@ -251,7 +275,7 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	count_execs(&result, g);
 	termmode_restore();
 	if (gp->link)
-		broker_link_finish(gp->link, &result);
+		broker_client_finish(gp->link, &result);
 	if (recorder_finish(rec, &result, &err) < 0) {
 		fprintf(stderr, "escort: the end of the session was not recorded: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
@@ -281,43 +305,57 @@ static int spawn_gated(struct pty *p, const struct command *cmd, struct gate_par
 	return pty_spawn_finish(&sp, base, exec_errno, err);
 }
 
+/* link callbacks (arg: the gate parts) */
+
+static void on_decision(void *arg, const Escort__Decision *d)
+{
+	policy_broker_decision(((struct gate_parts *)arg)->policy, d);
+}
+
+static void on_lost(void *arg)
+{
+	policy_broker_lost(((struct gate_parts *)arg)->policy);
+}
+
+static void on_back(void *arg)
+{
+	policy_broker_back(((struct gate_parts *)arg)->policy);
+}
+
 static void on_terminate(void *arg, const char *reason)
 {
-	(void)arg;
-	relay_end_now("terminated", reason);
+	relay_end_now(((struct gate_parts *)arg)->relay, "terminated", reason);
 }
 
 /* With a broker, escortd must accept the session before anything starts. */
-static int open_link(const char *socket, const struct session_meta *meta, struct broker_link **link,
-		     struct error *err)
+static int open_link(const char *socket, const struct session_meta *meta,
+		     struct broker_client **link, struct error *err)
 {
-	const char *path = broker_link_socket(socket);
+	const char *path = broker_client_socket(socket);
 
 	*link = NULL;
 	if (path == NULL)
 		return 0;
-	*link = broker_link_open(path, meta, err);
+	*link = broker_client_open(path, meta, err);
 	return *link ? 0 : -1;
 }
 
 static int start_link(struct gate_parts *gp, struct event_base *base, struct recorder *rec,
 		      struct error *err)
 {
-	struct link_callbacks cb = {0};
+	const struct broker_client_callbacks cb = {on_decision, on_terminate, on_lost, on_back, gp};
 
 	if (gp->link == NULL)
 		return 0;
-	policy_broker_callbacks(gp->policy, &cb);
-	cb.terminate = on_terminate;
-	recorder_set_tee(rec, broker_link_record, gp->link);
-	return broker_link_start(gp->link, base, &cb, err);
+	recorder_set_tee(rec, broker_client_record, gp->link);
+	return broker_client_start(gp->link, base, &cb, err);
 }
 
 int session_run(const struct command *cmd, const char *log_path,
 		const struct recorder_options *keys, const char *socket)
 {
 	int in_is_tty = isatty(STDIN_FILENO);
-	struct broker_link *link;
+	struct broker_client *link;
 	struct session_meta meta;
 	struct gate_parts gp;
 	struct event_base *base;

@@ -4,19 +4,13 @@
 
 #include "command.h"
 #include "log/recorder.h"
+#include "util/exit-status.h"
 
 /* Runs cmd recorded into log_path (NULL: the default place) and returns the
  * exit status escort should end with. socket: escortd's (NULL: the default,
- * see broker_link_socket); with a broker the session does not start unless
+ * see broker_client_socket); with a broker the session does not start unless
  * escortd accepts it. */
 int session_run(const struct command *cmd, const char *log_path,
 		const struct recorder_options *keys, const char *socket);
-
-/* Exit statuses of escort's own, beside the program's. */
-enum {
-	EXIT_ESCORT_FAILED = 125, /* escort could not run or record the session */
-	EXIT_CANNOT_EXECUTE = 126,
-	EXIT_NOT_FOUND = 127,
-};
 
 #endif

@@ -1,5 +1,7 @@
 /* The last line the operator entered (keystrokes up to Enter, editing keys
- * included), shown to the escort beside an exec as "last line typed". */
+ * included), shown to the escort beside an exec as "last line typed". The
+ * session owns one; the relay feeds it, the gate's broker policy reads it
+ * through the broker_port the session gives it. */
 #ifndef ESCORT_TYPED_LINE_H
 #define ESCORT_TYPED_LINE_H
 
@@ -8,8 +10,13 @@
 
 #define TYPED_LINE_MAX 1024
 
-void typed_line_feed(const uint8_t *data, size_t len);
+struct typed_line {
+	char current[TYPED_LINE_MAX + 1], last[TYPED_LINE_MAX + 1];
+	size_t current_len;
+};
+
+void typed_line_feed(struct typed_line *t, const uint8_t *data, size_t len);
 /* NUL-terminated; "" before the first Enter. Bytes are raw: show them visibly. */
-const char *typed_line_last(void);
+const char *typed_line_last(const struct typed_line *t);
 
 #endif

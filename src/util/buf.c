@@ -1,5 +1,7 @@
 #include "buf.h"
 
+#include "xmalloc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,18 +9,17 @@
 
 void buf_reserve(struct buf *b, size_t extra)
 {
-	size_t need = b->len + extra + 1;
-	size_t cap = b->cap ? b->cap : 256;
+	size_t need, cap = b->cap ? b->cap : 256;
 
+	if (__builtin_add_overflow(b->len, extra + 1, &need) || extra + 1 == 0)
+		need = SIZE_MAX; /* xreallocarray then reports the size and aborts */
 	if (need <= b->cap)
 		return;
-	while (cap < need)
+	while (cap < need && cap <= SIZE_MAX / 2)
 		cap *= 2;
-	b->data = realloc(b->data, cap);
-	if (b->data == NULL) {
-		fputs("escort: out of memory\n", stderr);
-		abort();
-	}
+	if (cap < need)
+		cap = need;
+	b->data = xreallocarray(b->data, cap, 1);
 	b->cap = cap;
 }
 

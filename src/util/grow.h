@@ -1,4 +1,4 @@
-/* Growing an array by one element. Allocation failure aborts, as in buf.c:
+/* Growing an array by one element. Allocation failure aborts (xmalloc.h):
  * escort cannot record or judge a session without memory, and stopping is
  * the fail-closed outcome. */
 #ifndef ESCORT_GROW_H

@@ -1,13 +1,24 @@
 #include "xmalloc.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(size_t n, size_t size)
+static _Noreturn void fail(const char *what, size_t nmemb, size_t size)
 {
-	fprintf(stderr, "escort: out of memory (%zu x %zu bytes)\n", n, size);
+	fprintf(stderr, "escort: %s: out of memory (%zu * %zu bytes)\n", what, nmemb, size);
 	abort();
+}
+
+static size_t mul(const char *what, size_t nmemb, size_t size)
+{
+	size_t total;
+
+	if (__builtin_mul_overflow(nmemb, size, &total))
+		fail(what, nmemb, size);
+	return total;
 }
 
 void *xmalloc(size_t size)
@@ -15,33 +26,63 @@ void *xmalloc(size_t size)
 	void *p = malloc(size ? size : 1);
 
 	if (p == NULL)
-		out_of_memory(1, size);
+		fail("xmalloc", 1, size);
 	return p;
 }
 
-void *xcalloc(size_t n, size_t size)
+void *xcalloc(size_t nmemb, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	void *p;
 
+	mul("xcalloc", nmemb, size);
+	p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (p == NULL)
-		out_of_memory(n, size);
+		fail("xcalloc", nmemb, size);
 	return p;
 }
 
-void *xreallocarray(void *p, size_t n, size_t size)
+void *xreallocarray(void *p, size_t nmemb, size_t size)
 {
-	void *q = reallocarray(p, n ? n : 1, size ? size : 1);
+	size_t total = mul("xreallocarray", nmemb, size);
+	void *q = realloc(p, total ? total : 1);
 
 	if (q == NULL)
-		out_of_memory(n, size);
+		fail("xreallocarray", nmemb, size);
 	return q;
 }
 
 char *xstrdup(const char *s)
 {
-	char *p = strdup(s);
+	return xstrndup(s, SIZE_MAX);
+}
 
-	if (p == NULL)
-		out_of_memory(1, strlen(s) + 1);
+char *xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p;
+
+	if (len == SIZE_MAX)
+		fail("xstrndup", 1, len);
+	p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fail("xasprintf", 1, 0);
+	p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	return p;
 }

@@ -152,7 +152,7 @@ static struct scripted *policy_with(const struct verdict *answers)
 	static struct scripted s;
 
 	s = (struct scripted){.answers = answers};
-	s.base = (struct policy){"scripted",   1, scripted_decide, scripted_ask, scripted_cancel,
+	s.base = (struct policy){"scripted",	1, scripted_decide, scripted_ask, scripted_cancel,
 				 scripted_free, 0};
 	return &s;
 }
@@ -196,7 +196,7 @@ int main(int argc, char **argv)
 	snprintf(log, sizeof(log), "%s/s.eslog", dir);
 	rec = recorder_start(log, &meta, &keys, &err);
 	risk = risk_engine_new(argv[1], 0, &err);
-	index_ = identity_index_build(identity_system_dirs, &err);
+	index_ = identity_index_build(identity_system_dirs);
 	CHECK(rec && risk && index_);
 
 	/* once: held, approved, runs; the process waited for the answer. */

@@ -32,7 +32,7 @@ int main(void)
 	sh("cp /bin/ls %s/renamed && ln -s %s/bin/ls %s/link && ln %s/bin/ls %s/hard", dir);
 	sh("printf '#!/bin/sh -e\\nrm -rf /x\\n' > %s/script.sh", dir);
 
-	idx = identity_index_build(dirs, &err);
+	idx = identity_index_build(dirs);
 	CHECK(idx != NULL && identity_index_size(idx) == 2);
 	snprintf(path, sizeof(path), "%s/bin/ls", dir);
 	for (int i = 0; i < 3; i++) {

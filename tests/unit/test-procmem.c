@@ -39,7 +39,7 @@ int main(void)
 
 	CHECK(procmem_string(pid, addrs[0], buf, sizeof(buf), &err) == (ssize_t)strlen(path));
 	CHECK_STR(buf, path);
-	CHECK(procmem_string(pid, addrs[0], buf, 5, &err) < 0 && strstr(err.msg, "longer") != NULL);
+	CHECK(procmem_string(pid, addrs[0], buf, 5, &err) < 0 && err.code == ERR_TRUNCATED);
 	CHECK(procmem_string(pid, 8, buf, sizeof(buf), &err) < 0); /* unmapped */
 
 	CHECK(procmem_string_array(pid, addrs[1], &got, &truncated, &err) == 0);

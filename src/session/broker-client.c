@@ -1,8 +1,9 @@
-#include "broker-link.h"
+#include "broker-client.h"
 
 #include "log/record.h"
 #include "proto/names.h"
 #include "proto/text.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -32,13 +33,13 @@ struct spooled {
 	uint8_t *data;
 };
 
-struct broker_link {
+struct broker_client {
 	char socket[108];
 	char session[40];
 	struct event_base *base;
 	struct bufferevent *bev;
 	struct event *retry, *heartbeat, *give_up;
-	struct link_callbacks cb;
+	struct broker_client_callbacks cb;
 	int up, resuming, finishing, terminated, end_acked;
 	time_t last_heard; /* monotonic seconds */
 	Escort__Action offline[LEVEL_CRITICAL + 1];
@@ -50,7 +51,7 @@ struct broker_link {
 	uint64_t next_seq, acked;
 };
 
-const char *broker_link_socket(const char *given)
+const char *broker_client_socket(const char *given)
 {
 	const char *env = getenv("ESCORT_SOCKET");
 
@@ -114,7 +115,7 @@ static int send_hello(int fd, const struct session_meta *m, const char *resume, 
 	return rc;
 }
 
-static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
+static void keep_policy(struct broker_client *l, const Escort__PolicyTable *t)
 {
 	for (int i = 0; i <= LEVEL_CRITICAL; i++)
 		l->offline[i] = ESCORT__ACTION__ACTION_DENY; /* what the table does not say */
@@ -127,30 +128,22 @@ static void keep_policy(struct broker_link *l, const Escort__PolicyTable *t)
 	free(l->rules);
 	free(l->rule_actions);
 	l->n_rules = t->n_rules < t->n_rule_actions ? t->n_rules : t->n_rule_actions;
-	l->rules = calloc(l->n_rules + 1, sizeof(char *));
-	l->rule_actions = calloc(l->n_rules + 1, sizeof(*l->rule_actions));
-	if (l->rules == NULL || l->rule_actions == NULL)
-		abort();
+	l->rules = xcalloc(l->n_rules + 1, sizeof(char *));
+	l->rule_actions = xcalloc(l->n_rules + 1, sizeof(*l->rule_actions));
 	for (size_t i = 0; i < l->n_rules; i++) {
-		l->rules[i] = strdup(t->rules[i]);
-		if (l->rules[i] == NULL)
-			abort();
+		l->rules[i] = xstrdup(t->rules[i]);
 		l->rule_actions[i] = t->rule_actions[i];
 	}
 }
 
-struct broker_link *broker_link_open(const char *socket, const struct session_meta *meta,
-				     struct error *err)
+struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
+					 struct error *err)
 {
-	struct broker_link *l = calloc(1, sizeof(*l));
+	struct broker_client *l = xcalloc(1, sizeof(*l));
 	struct buf in = {0};
 	Frame *f = NULL;
 	int fd;
 
-	if (l == NULL) {
-		error_set(err, "out of memory");
-		return NULL;
-	}
 	snprintf(l->socket, sizeof(l->socket), "%s", socket);
 	fd = dial(socket, err);
 	if (fd < 0 || send_hello(fd, meta, NULL, err) < 0 ||
@@ -168,7 +161,7 @@ struct broker_link *broker_link_open(const char *socket, const struct session_me
 	keep_policy(l, f->welcome->policy);
 	frame_free(f);
 	buf_free(&in);
-	l->bev = (struct bufferevent *)(intptr_t)fd; /* wrapped in broker_link_start */
+	l->bev = (struct bufferevent *)(intptr_t)fd; /* wrapped in broker_client_start */
 	l->up = 1;
 	l->next_seq = 1;
 	return l;
@@ -177,22 +170,22 @@ fail:
 	buf_free(&in);
 	if (fd >= 0)
 		close(fd);
-	broker_link_free(l);
+	broker_client_free(l);
 	return NULL;
 }
 
-int broker_link_up(const struct broker_link *l)
+int broker_client_up(const struct broker_client *l)
 {
 	return l->up;
 }
 
-const char *broker_link_session(const struct broker_link *l)
+const char *broker_client_session(const struct broker_client *l)
 {
 	return l->session;
 }
 
-Escort__Action broker_link_offline_action(const struct broker_link *l, int level,
-					  const char *const *rules, size_t n_rules)
+Escort__Action broker_client_offline_action(const struct broker_client *l, int level,
+					    const char *const *rules, size_t n_rules)
 {
 	int matched = 0;
 	Escort__Action by_rule = ESCORT__ACTION__ACTION_ALLOW;
@@ -210,7 +203,7 @@ Escort__Action broker_link_offline_action(const struct broker_link *l, int level
 						     : ESCORT__ACTION__ACTION_DENY;
 }
 
-static void send_frame(struct broker_link *l, const Frame *f)
+static void send_frame(struct broker_client *l, const Frame *f)
 {
 	struct buf b = {0};
 
@@ -219,7 +212,7 @@ static void send_frame(struct broker_link *l, const Frame *f)
 	buf_free(&b);
 }
 
-static void send_record(struct broker_link *l, const struct spooled *s)
+static void send_record(struct broker_client *l, const struct spooled *s)
 {
 	Escort__Record r = ESCORT__RECORD__INIT;
 	Frame f = ESCORT__FRAME__INIT;
@@ -234,7 +227,7 @@ static void send_record(struct broker_link *l, const struct spooled *s)
 	send_frame(l, &f);
 }
 
-static void drop_acked(struct broker_link *l, uint64_t seq)
+static void drop_acked(struct broker_client *l, uint64_t seq)
 {
 	size_t k = 0;
 
@@ -251,19 +244,15 @@ static void drop_acked(struct broker_link *l, uint64_t seq)
 		l->acked = seq;
 }
 
-void broker_link_record(void *link, uint16_t type, const void *data, size_t len, int urgent)
+void broker_client_record(void *link, uint16_t type, const void *data, size_t len, int urgent)
 {
-	struct broker_link *l = link;
-	struct spooled s = {l->next_seq++, type, urgent, len, malloc(len ? len : 1)};
+	struct broker_client *l = link;
+	struct spooled s = {l->next_seq++, type, urgent, len, xmalloc(len)};
 
-	if (s.data == NULL)
-		abort();
 	memcpy(s.data, data, len);
 	if (l->n_spool == l->cap_spool) {
 		l->cap_spool = l->cap_spool ? l->cap_spool * 2 : 256;
-		l->spool = realloc(l->spool, l->cap_spool * sizeof(*l->spool));
-		if (l->spool == NULL)
-			abort();
+		l->spool = xreallocarray(l->spool, l->cap_spool, sizeof(*l->spool));
 	}
 	l->spool[l->n_spool++] = s;
 	l->spool_bytes += len;
@@ -276,7 +265,7 @@ void broker_link_record(void *link, uint16_t type, const void *data, size_t len,
 	}
 }
 
-int broker_link_ask(struct broker_link *l, const Escort__ExecRequest *r)
+int broker_client_ask(struct broker_client *l, const Escort__ExecRequest *r)
 {
 	Frame f = ESCORT__FRAME__INIT;
 
@@ -288,9 +277,9 @@ int broker_link_ask(struct broker_link *l, const Escort__ExecRequest *r)
 	return 0;
 }
 
-static void lose(struct broker_link *l, const char *why);
+static void lose(struct broker_client *l, const char *why);
 
-static void welcome_back(struct broker_link *l, const Escort__Welcome *w)
+static void welcome_back(struct broker_client *l, const Escort__Welcome *w)
 {
 	if (!w->accepted) {
 		fprintf(stderr, "\r\nescort: escortd does not take the session back: %s\r\n",
@@ -313,7 +302,7 @@ static void welcome_back(struct broker_link *l, const Escort__Welcome *w)
 		event_base_loopbreak(l->base);
 }
 
-static void handle(struct broker_link *l, const Frame *f)
+static void handle(struct broker_client *l, const Frame *f)
 {
 	switch (f->body_case) {
 	case ESCORT__FRAME__BODY_WELCOME:
@@ -351,7 +340,7 @@ static time_t now_s(void)
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
-	struct broker_link *l = arg;
+	struct broker_client *l = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
 	l->last_heard = now_s();
@@ -379,7 +368,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		lose(arg, "the connection closed");
 }
 
-static int wrap(struct broker_link *l, int fd, struct error *err)
+static int wrap(struct broker_client *l, int fd, struct error *err)
 {
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	l->bev = bufferevent_socket_new(l->base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -394,7 +383,7 @@ static int wrap(struct broker_link *l, int fd, struct error *err)
 	return 0;
 }
 
-static void lose(struct broker_link *l, const char *why)
+static void lose(struct broker_client *l, const char *why)
 {
 	struct timeval second = {1, 0};
 
@@ -418,7 +407,7 @@ static void lose(struct broker_link *l, const char *why)
 
 static void on_retry(evutil_socket_t fd_unused, short what, void *arg)
 {
-	struct broker_link *l = arg;
+	struct broker_client *l = arg;
 	struct timeval second = {1, 0};
 	struct error err;
 	int fd;
@@ -440,7 +429,7 @@ static void on_retry(evutil_socket_t fd_unused, short what, void *arg)
 
 static void on_heartbeat(evutil_socket_t fd, short what, void *arg)
 {
-	struct broker_link *l = arg;
+	struct broker_client *l = arg;
 	Escort__Heartbeat h = ESCORT__HEARTBEAT__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 
@@ -455,8 +444,8 @@ static void on_heartbeat(evutil_socket_t fd, short what, void *arg)
 	send_frame(l, &f);
 }
 
-int broker_link_start(struct broker_link *l, struct event_base *base,
-		      const struct link_callbacks *cb, struct error *err)
+int broker_client_start(struct broker_client *l, struct event_base *base,
+			const struct broker_client_callbacks *cb, struct error *err)
 {
 	struct timeval beat = {HEARTBEAT_S, 0};
 	int fd = (int)(intptr_t)l->bev;
@@ -477,10 +466,10 @@ static void on_give_up(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	event_base_loopbreak(((struct broker_link *)arg)->base);
+	event_base_loopbreak(((struct broker_client *)arg)->base);
 }
 
-void broker_link_finish(struct broker_link *l, const struct session_result *r)
+void broker_client_finish(struct broker_client *l, const struct session_result *r)
 {
 	Escort__SessionEnd e = ESCORT__SESSION_END__INIT;
 	struct timeval wait = {FINISH_WAIT_S, 0};
@@ -491,15 +480,15 @@ void broker_link_finish(struct broker_link *l, const struct session_result *r)
 	e.signal = r->signal;
 	e.reason = text_utf8(&t, r->reason ? r->reason : "exit");
 	e.error = text_utf8(&t, r->error);
-	e.execs = r->execs;
-	e.allowed = r->allowed;
-	e.denied = r->denied;
-	e.held = r->held;
-	e.cached = r->cached;
-	e.verified = r->verified;
-	e.unverified = r->unverified;
-	e.mismatched = r->mismatched;
-	e.gate_cpu_us = r->gate_cpu_us;
+	e.execs = r->gate.execs;
+	e.allowed = r->gate.allowed;
+	e.denied = r->gate.denied;
+	e.held = r->gate.held;
+	e.cached = r->gate.cached;
+	e.verified = r->gate.verified;
+	e.unverified = r->gate.unverified;
+	e.mismatched = r->gate.mismatched;
+	e.gate_cpu_us = r->gate.gate_cpu_us;
 	f.body_case = ESCORT__FRAME__BODY_END;
 	f.end = &e;
 	l->finishing = 1;
@@ -525,7 +514,7 @@ void broker_link_finish(struct broker_link *l, const struct session_result *r)
 			l->session, l->n_spool);
 }
 
-void broker_link_free(struct broker_link *l)
+void broker_client_free(struct broker_client *l)
 {
 	if (l == NULL)
 		return;

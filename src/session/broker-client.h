@@ -2,8 +2,8 @@
  * streamed record by record and kept (spooled) until escortd says it is
  * durable, exec questions and their answers, and reconnection when escortd
  * comes back. */
-#ifndef ESCORT_BROKER_LINK_H
-#define ESCORT_BROKER_LINK_H
+#ifndef ESCORT_BROKER_CLIENT_H
+#define ESCORT_BROKER_CLIENT_H
 
 #include "log/recorder.h"
 #include "proto/frame.h"
@@ -14,7 +14,7 @@
 
 struct event_base;
 
-struct link_callbacks {
+struct broker_client_callbacks {
 	void (*decision)(void *arg, const Escort__Decision *d);
 	void (*terminate)(void *arg, const char *reason);
 	void (*lost)(void *arg); /* escortd went away: nothing can be approved now */
@@ -22,32 +22,32 @@ struct link_callbacks {
 	void *arg;
 };
 
-struct broker_link;
+struct broker_client;
 
 /* The socket named by --socket, ESCORT_SOCKET, or the default when it exists;
  * NULL when there is no broker to use. */
-const char *broker_link_socket(const char *given);
+const char *broker_client_socket(const char *given);
 
 /* Connects and says hello; NULL with err when escortd cannot be reached or
  * refuses the session (err says why: locked, not an operator, ...). */
-struct broker_link *broker_link_open(const char *socket, const struct session_meta *meta,
-				     struct error *err);
-int broker_link_start(struct broker_link *l, struct event_base *base,
-		      const struct link_callbacks *cb, struct error *err);
-int broker_link_up(const struct broker_link *l);
-const char *broker_link_session(const struct broker_link *l);
+struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
+					 struct error *err);
+int broker_client_start(struct broker_client *l, struct event_base *base,
+			const struct broker_client_callbacks *cb, struct error *err);
+int broker_client_up(const struct broker_client *l);
+const char *broker_client_session(const struct broker_client *l);
 /* The policy escortd allows while it is away: the action for a level and
  * the rules that change it. */
-Escort__Action broker_link_offline_action(const struct broker_link *l, int level,
-					  const char *const *rules, size_t n_rules);
+Escort__Action broker_client_offline_action(const struct broker_client *l, int level,
+					    const char *const *rules, size_t n_rules);
 
 /* recorder_tee_fn */
-void broker_link_record(void *link, uint16_t type, const void *data, size_t len, int urgent);
-int broker_link_ask(struct broker_link *l, const Escort__ExecRequest *r);
+void broker_client_record(void *link, uint16_t type, const void *data, size_t len, int urgent);
+int broker_client_ask(struct broker_client *l, const Escort__ExecRequest *r);
 
 /* Sends the end of the session and waits (a few seconds at most) until
  * escortd has everything; says on stderr what it could not send. */
-void broker_link_finish(struct broker_link *l, const struct session_result *r);
-void broker_link_free(struct broker_link *l);
+void broker_client_finish(struct broker_client *l, const struct session_result *r);
+void broker_client_free(struct broker_client *l);
 
 #endif

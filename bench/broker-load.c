@@ -1,7 +1,13 @@
 /* 200 (or N) session hosts on one escortd, each asking decisions for
  * auto-allowed execs one after another; prints the decision latency
  * percentiles and escortd's memory per session.
- *   broker-load SOCKET ESCORTD_PID SESSIONS REQUESTS_PER_SESSION */
+ *   broker-load SOCKET ESCORTD_PID SESSIONS REQUESTS_PER_SESSION
+ * Or one busy session asking REQUESTS decisions while CHURNERS other
+ * session hosts start and end sessions without pause (each start creates,
+ * each end seals a signed log): what slow log work does to everyone else.
+ *   broker-load SOCKET ESCORTD_PID churn REQUESTS CHURNERS */
+#include <signal.h>
+#include <sys/wait.h>
 #include "proto/frame.h"
 
 #include <poll.h>
@@ -102,8 +108,84 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Ends the session and waits for escortd's last Ack (its log is sealed). */
+static int end(struct host *h, struct error *err)
+{
+	Escort__SessionEnd e = ESCORT__SESSION_END__INIT;
+	Frame f = ESCORT__FRAME__INIT, *a;
+
+	e.reason = "exit";
+	f.body_case = ESCORT__FRAME__BODY_END;
+	f.end = &e;
+	if (frame_write_fd(h->fd, &f, err) < 0)
+		return -1;
+	for (;;) {
+		if (frame_read_fd(h->fd, &h->in, &a, 10000, err) < 0)
+			return -1;
+		int last = a->body_case == ESCORT__FRAME__BODY_ACK && a->ack->session_end;
+		frame_free(a);
+		if (last)
+			return 0;
+	}
+}
+
+static void churn_forever(const char *path)
+{
+	struct error err;
+
+	for (;;) {
+		struct host h = {0};
+		if (hello(&h, path, &err) < 0 || end(&h, &err) < 0)
+			_exit(1);
+		close(h.fd);
+		buf_free(&h.in);
+	}
+}
+
+static int churn(const char *path, unsigned requests, unsigned churners)
+{
+	pid_t *kids = calloc(churners, sizeof(*kids));
+	uint64_t *lat = calloc(requests, sizeof(*lat));
+	struct host busy = {0};
+	struct error err;
+
+	if (hello(&busy, path, &err) < 0) {
+		fprintf(stderr, "broker-load: %s\n", err.msg);
+		return 1;
+	}
+	for (unsigned i = 0; i < churners; i++)
+		if ((kids[i] = fork()) == 0)
+			churn_forever(path);
+	usleep(200000); /* the churners are under way */
+	for (unsigned i = 0; i < requests; i++) {
+		Frame *f = NULL;
+		ask(&busy, i + 1);
+		do {
+			frame_free(f);
+			if (frame_read_fd(busy.fd, &busy.in, &f, 10000, &err) < 0) {
+				fprintf(stderr, "broker-load: %s\n", err.msg);
+				return 1;
+			}
+		} while (f->body_case != ESCORT__FRAME__BODY_DECISION);
+		frame_free(f);
+		lat[i] = now_ns() - busy.sent_ns;
+		usleep(1000);
+	}
+	for (unsigned i = 0; i < churners; i++)
+		kill(kids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	qsort(lat, requests, sizeof(*lat), cmp);
+	printf("churners=%u decisions=%u p50_us=%.1f p99_us=%.1f max_us=%.1f\n", churners,
+	       requests, (double)lat[requests / 2] / 1e3, (double)lat[requests * 99 / 100] / 1e3,
+	       (double)lat[requests - 1] / 1e3);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 6 && strcmp(argv[3], "churn") == 0)
+		return churn(argv[1], (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]));
 	if (argc != 5) {
 		fprintf(stderr, "usage: broker-load SOCKET ESCORTD_PID SESSIONS REQUESTS\n");
 		return 2;

@@ -3,6 +3,7 @@
  * (contrib/escortd.service). escortd --check-config FILE checks a
  * configuration and touches nothing. */
 #include "broker/broker.h"
+#include "util/exit-status.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -51,7 +52,7 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 		if (recorder_sync(s->rec, &err) < 0)
 			broker_log("session %s: %s", s->id, err.msg);
 	unlink(b->cfg.socket);
-	_exit(0);
+	_exit(EXIT_OK);
 }
 
 static int start_loop(struct broker *b, struct error *err)
@@ -102,29 +103,30 @@ static int parse(int argc, char **argv, struct options *o)
 			broker_verbose = 1;
 		else {
 			usage(opt == 'h' ? stdout : stderr);
-			return opt == 'h' ? 0 : 2;
+			return opt == 'h' ? EXIT_OK : EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	return -1;
 }
 
-/* 0, or the exit status: 2 the configuration is refused, 1 no rules. */
+/* EXIT_OK, or the exit status: 2 the configuration is refused (exit-status.h
+ * has no name for it), EXIT_FAILED no rules. */
 static int load_config(struct broker *b, const struct options *o)
 {
 	struct error err;
 	enum config_verdict v = broker_load_config(b, o->config, &err);
 
 	if (v == CONFIG_OK)
-		return 0;
+		return EXIT_OK;
 	if (v == CONFIG_REFUSED)
 		fprintf(stderr, "escortd: the configuration is refused: %s\n", err.msg);
 	else
 		fprintf(stderr, "escortd: %s\n", err.msg);
-	return v == CONFIG_REFUSED || o->check_only ? 2 : 1;
+	return v == CONFIG_REFUSED || o->check_only ? 2 : EXIT_FAILED;
 }
 
 int main(int argc, char **argv)
@@ -134,20 +136,20 @@ int main(int argc, char **argv)
 	struct error err;
 	int rc = parse(argc, argv, &o);
 
-	if (rc >= 0 || (rc = load_config(&b, &o)) != 0)
+	if (rc >= 0 || (rc = load_config(&b, &o)) != EXIT_OK)
 		return rc;
 	if (o.check_only) {
 		printf("%s: configuration OK\n", o.config);
-		return 0;
+		return EXIT_OK;
 	}
 	if (o.socket)
 		snprintf(b.cfg.socket, sizeof(b.cfg.socket), "%s", o.socket);
 	if (broker_open(&b, o.state, &err) < 0 || start_loop(&b, &err) < 0) {
 		fprintf(stderr, "escortd: %s\n", err.msg);
-		return 1;
+		return EXIT_FAILED;
 	}
 	broker_log("listening on %s (configuration: %s, state: %s)", b.cfg.socket, b.cfg.source,
 		   b.state_dir);
 	event_base_dispatch(b.base);
-	return 0;
+	return EXIT_OK;
 }

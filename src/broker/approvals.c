@@ -6,6 +6,7 @@
 #include "log/fields.h"
 #include "log/record.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,25 +24,21 @@ static char *argv_json(const Escort__PendingInfo *pi)
 		json_append_cstr(&j, pi->argv[i]);
 	}
 	buf_putc(&j, ']');
-	out = strdup(buf_cstr(&j));
+	out = xstrdup(buf_cstr(&j));
 	buf_free(&j);
-	if (out == NULL)
-		abort();
 	return out;
 }
 
 struct pending *pending_add(struct broker *b, struct live_session *s, Escort__PendingInfo *info,
 			    uint64_t ask_id)
 {
-	struct pending *p = calloc(1, sizeof(*p));
+	struct pending *p = xcalloc(1, sizeof(*p));
 	char *argv = argv_json(info);
 	struct store_approval a = {s->id,	  s->op,     s->host,
 				   argv,	  info->cwd, info->identity,
 				   info->summary, ask_id,    (int)info->level};
 	struct error err;
 
-	if (p == NULL)
-		abort();
 	p->id = store_approval_add(b->store, &a, &err);
 	free(argv);
 	if (p->id < 0) {

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "log/keys.h"
+#include "util/xmalloc.h"
 #include "util/yaml-node.h"
 
 #include <errno.h>
@@ -124,10 +125,7 @@ static struct person *person_for(struct loader *ld, const yaml_node_t *n, const 
 	for (size_t i = 0; i < c->n_people; i++)
 		if (strcmp(c->people[i].name, name) == 0)
 			return &c->people[i];
-	struct person *grown = realloc(c->people, (c->n_people + 1) * sizeof(*grown));
-	if (grown == NULL)
-		abort();
-	c->people = grown;
+	c->people = xreallocarray(c->people, c->n_people + 1, sizeof(*c->people));
 	struct person *p = &c->people[c->n_people];
 	memset(p, 0, sizeof(*p));
 	p->clearance = -1;
@@ -215,12 +213,10 @@ static int add_override(struct loader *ld, const char *name, yaml_node_t *k, yam
 	int is_host = arg != NULL;
 	struct level_override **list = is_host ? &ld->c->hosts : &ld->c->operators;
 	size_t *n = is_host ? &ld->c->n_hosts : &ld->c->n_operators;
-	struct level_override *grown = realloc(*list, (*n + 1) * sizeof(*grown));
+	struct level_override *o;
 
-	if (grown == NULL)
-		abort();
-	*list = grown;
-	struct level_override *o = &grown[*n];
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	o = &(*list)[*n];
 	memset(o, 0, sizeof(*o));
 	for (int i = 0; i < LEVEL_COUNT; i++)
 		o->actions[i] = ACTION_INHERIT;
@@ -234,13 +230,10 @@ static int add_override(struct loader *ld, const char *name, yaml_node_t *k, yam
 static int add_rule(struct loader *ld, const char *rule, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct broker_config *c = ld->c;
-	struct rule_override *grown = realloc(c->rules, (c->n_rules + 1) * sizeof(*grown));
 	int action = action_parse(scalar(v));
 
 	(void)arg;
-	if (grown == NULL)
-		abort();
-	c->rules = grown;
+	c->rules = xreallocarray(c->rules, c->n_rules + 1, sizeof(*c->rules));
 	if (action < 0)
 		return fail(ld, v, "an action must be allow, ask or deny, not '%s'",
 			    scalar(v) ? scalar(v) : "(not a word)");
@@ -369,12 +362,10 @@ int config_load(const char *path, struct broker_config *out, struct error *err)
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
 		return error_errno(err, "cannot open the configuration %s", path);
-	char *text = malloc(1 << 20);
-	size_t len = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
-	int too_big = text && !feof(f);
+	char *text = xmalloc(1 << 20);
+	size_t len = fread(text, 1, (1 << 20) - 1, f);
+	int too_big = !feof(f);
 	fclose(f);
-	if (text == NULL)
-		return error_set(err, "out of memory reading %s", path);
 	int rc = too_big ? error_set(err, "%s: is over 1 MiB", path)
 			 : config_parse(text, len, path, out, err);
 	free(text);

@@ -1,5 +1,7 @@
 #include "store.h"
 
+#include "util/xmalloc.h"
+
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -37,12 +39,8 @@ static int db_error(struct store *s, struct error *err, const char *what)
 struct store *store_open(const char *dir, struct error *err)
 {
 	char path[PATH_MAX];
-	struct store *s = calloc(1, sizeof(*s));
+	struct store *s = xcalloc(1, sizeof(*s));
 
-	if (s == NULL) {
-		error_set(err, "out of memory");
-		return NULL;
-	}
 	snprintf(path, sizeof(path), "%s/escortd.db", dir);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {

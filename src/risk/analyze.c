@@ -2,6 +2,7 @@
 
 #include "util/buf.h"
 #include "util/grow.h"
+#include "util/xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +30,7 @@ static void analyze_text(struct analysis *out, const char *text, size_t len, str
 void strlist_add(struct strlist *l, const char *s)
 {
 	l->items = grow_array(l->items, l->n, sizeof(char *));
-	if ((l->items[l->n] = strdup(s)) == NULL)
-		abort();
-	l->n++;
+	l->items[l->n++] = xstrdup(s);
 }
 
 void strlist_free(struct strlist *l)
@@ -141,12 +140,12 @@ static void emit(struct analysis *out, char **argv, int argc, struct frame *f, i
 	out->cmds = grow_array(out->cmds, out->n, sizeof(*out->cmds));
 	c = &out->cmds[out->n++];
 	memset(c, 0, sizeof(*c));
-	c->path = strdup(argv[0]);
-	c->name = strdup(base_name(argv[0]));
-	c->via = f->via.len ? strdup(buf_cstr(&f->via)) : NULL;
-	c->remote_host = f->remote_host ? strdup(f->remote_host) : NULL;
-	c->piped_from = f->piped_from ? strdup(f->piped_from) : NULL;
-	c->piped_to = f->piped_to ? strdup(f->piped_to) : NULL;
+	c->path = xstrdup(argv[0]);
+	c->name = xstrdup(base_name(argv[0]));
+	c->via = f->via.len ? xstrdup(buf_cstr(&f->via)) : NULL;
+	c->remote_host = f->remote_host ? xstrdup(f->remote_host) : NULL;
+	c->piped_from = f->piped_from ? xstrdup(f->piped_from) : NULL;
+	c->piped_to = f->piped_to ? xstrdup(f->piped_to) : NULL;
 	c->as_root = f->as_root;
 	c->nesting = f->nesting;
 	c->name_dynamic = dynamic;
@@ -192,7 +191,7 @@ static char *join(char **argv, int argc, int from)
 			buf_putc(&b, ' ');
 		buf_append_str(&b, argv[i]);
 	}
-	s = strdup(buf_cstr(&b));
+	s = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	return s;
 }
@@ -244,7 +243,7 @@ static int analyze_script(struct analysis *out, const char *path, struct frame *
 	snprintf(how, sizeof(how), "script %s", path);
 	analyze_text(out, (const char *)content.data, content.len, f, how);
 	if (out->n > 0 && out->cmds[out->n - 1].script == NULL)
-		out->cmds[out->n - 1].script = strdup(path);
+		out->cmds[out->n - 1].script = xstrdup(path);
 	buf_free(&content);
 	return 1;
 }
@@ -457,9 +456,7 @@ static void from_parse(struct analysis *out, const struct shell_parse *p, const 
 		for (size_t k = 0; k < p->ncmds; k++)
 			if (p->cmds[k].piped_to == (int)i)
 				f.piped_from = pipe_peer(&p->cmds[k]);
-		argv = calloc(sc->argc + 1, sizeof(char *));
-		if (argv == NULL)
-			abort();
+		argv = xcalloc(sc->argc + 1, sizeof(char *));
 		for (size_t k = 0; k < sc->argc; k++)
 			argv[k] = sc->argv[k].text;
 		unwrap(out, argv, (int)sc->argc, &f, sc->argv[0].dynamic, sc->argv[0].disguised);

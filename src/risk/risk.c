@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/grow.h"
 #include "util/visible.h"
+#include "util/xmalloc.h"
 #include "whatis.h"
 
 #include <limits.h>
@@ -96,12 +97,8 @@ const char *risk_shipped_rules_dir(void)
 
 struct risk_engine *risk_engine_new(const char *rules_dir, int flags, struct error *err)
 {
-	struct risk_engine *e = calloc(1, sizeof(*e));
+	struct risk_engine *e = xcalloc(1, sizeof(*e));
 
-	if (e == NULL) {
-		error_errno(err, "out of memory");
-		return NULL;
-	}
 	if (rules_load(&e->rules, rules_dir, err) < 0) {
 		free(e);
 		return NULL;
@@ -217,7 +214,7 @@ static char *fill(const char *tmpl, const struct real_command *c)
 		}
 		p = end;
 	}
-	s = strdup(buf_cstr(&b));
+	s = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	return s;
 }
@@ -229,7 +226,7 @@ static struct finding *add(struct risk_report *r, const char *id, int level)
 	r->findings = grow_array(r->findings, r->n, sizeof(*r->findings));
 	f = &r->findings[r->n++];
 	memset(f, 0, sizeof(*f));
-	f->rule = strdup(id);
+	f->rule = xstrdup(id);
 	f->level = level;
 	if (level > r->level)
 		r->level = level;
@@ -242,9 +239,9 @@ static void add_builtin(struct risk_report *r, const char *id, int level, char *
 	struct finding *f = add(r, id, level);
 
 	f->explain = explain;
-	f->why = strdup(why);
-	f->ask = strdup(ask);
-	f->undo = strdup("unknown");
+	f->why = xstrdup(why);
+	f->ask = xstrdup(ask);
+	f->undo = xstrdup("unknown");
 	if (attack)
 		strlist_add(&f->attack, attack);
 }
@@ -259,7 +256,7 @@ static void add_rule_finding(struct risk_report *r, const struct rule *rule,
 	f->explain = fill(rule->explain, c);
 	f->why = fill(rule->why, c);
 	f->ask = fill(rule->ask, c);
-	f->undo = strdup(rule->undo);
+	f->undo = xstrdup(rule->undo);
 }
 
 static void unknown_program(const struct risk_engine *e, struct risk_report *r,
@@ -283,7 +280,7 @@ static void unknown_program(const struct risk_engine *e, struct risk_report *r,
 		buf_append_str(&b,
 			       ", a program escort has no rule for and that has no manual page.");
 	}
-	explain = strdup(buf_cstr(&b));
+	explain = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	add_builtin(r, "unknown-program", LEVEL_MEDIUM, explain,
 		    "unknown program: ask the operator what it does",
@@ -360,7 +357,7 @@ static void summarise(struct risk_report *r)
 	char level[16];
 
 	if (r->n == 0) {
-		r->summary = strdup("Nothing to run.");
+		r->summary = xstrdup("Nothing to run.");
 		return;
 	}
 	/* Stable enough: equal levels keep their order of appearance. */
@@ -385,7 +382,7 @@ static void summarise(struct risk_report *r)
 	}
 	if (r->n > 1)
 		buf_printf(&b, " (%zu more finding%s below.)", r->n - 1, r->n == 2 ? "" : "s");
-	r->summary = strdup(buf_cstr(&b));
+	r->summary = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -393,13 +390,13 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 {
 	if (a->parse_error)
 		add_builtin(r, "parse-error", LEVEL_HIGH,
-			    strdup("The line is not a complete, well-formed command, so what it "
-				   "would do cannot be checked."),
+			    xstrdup("The line is not a complete, well-formed command, so what it "
+				    "would do cannot be checked."),
 			    "a line that does not parse may hide what it does",
 			    "Please type the command again, plainly and complete.", NULL);
 	if (a->too_deep)
 		add_builtin(r, "too-deep", LEVEL_HIGH,
-			    strdup("The line nests commands inside commands too deeply to check."),
+			    xstrdup("The line nests commands inside commands too deeply to check."),
 			    "deep nesting is a way to hide what runs",
 			    "Why is the command built this way? Type the real command.", "T1027");
 	for (size_t i = 0; i < a->n; i++)
@@ -416,7 +413,7 @@ static void show_line(struct risk_report *r, const char *line, size_t len)
 		buf_append_str(&x, "The line contains characters that hide or change how it looks "
 				   "(shown here as \\x.. and <U+....>): what you see may not be "
 				   "what runs.");
-		add_builtin(r, "hidden-characters", LEVEL_HIGH, strdup(buf_cstr(&x)),
+		add_builtin(r, "hidden-characters", LEVEL_HIGH, xstrdup(buf_cstr(&x)),
 			    "control characters, escape sequences and invisible or "
 			    "right-to-left characters can hide part of a command",
 			    "Why does the command contain hidden characters? Type it again "
@@ -424,7 +421,7 @@ static void show_line(struct risk_report *r, const char *line, size_t len)
 			    "T1036");
 		buf_free(&x);
 	}
-	r->line = strdup(buf_cstr(&b));
+	r->line = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -481,11 +478,7 @@ int risk_rate_exec(struct risk_engine *e, char *const *argv, const struct risk_i
 void risk_report_add(struct risk_report *r, const char *id, int level, const char *explain,
 		     const char *why, const char *ask, const char *attack)
 {
-	char *copy = strdup(explain);
-
-	if (copy == NULL)
-		abort();
-	add_builtin(r, id, level, copy, why, ask, attack);
+	add_builtin(r, id, level, xstrdup(explain), why, ask, attack);
 	free(r->summary);
 	summarise(r);
 }

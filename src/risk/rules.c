@@ -1,7 +1,7 @@
 #include "rules.h"
 
 #include "util/grow.h"
-
+#include "util/xmalloc.h"
 #include "util/yaml-node.h"
 
 #include <dirent.h>
@@ -128,7 +128,7 @@ static int read_text(struct loader *ld, yaml_node_t *n, char **out, const char *
 
 	if (s == NULL || s[0] == '\0')
 		return fail(ld, n, "'%s' must be a non-empty string", key);
-	*out = strdup(s);
+	*out = xstrdup(s);
 	return 0;
 }
 
@@ -180,7 +180,7 @@ static int read_rule(struct loader *ld, yaml_node_t *n, struct rule *r)
 	memset(r, 0, sizeof(*r));
 	r->as_root = r->remote = -1;
 	r->level = -1;
-	r->file = strdup(ld->file);
+	r->file = xstrdup(ld->file);
 	r->line = (int)n->start_mark.line + 1;
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(ld, n, "each rule must be a mapping%s", "");
@@ -249,8 +249,7 @@ static void mark_literals(struct strlist *l)
 		char *marked;
 		if (strpbrk(l->items[i], "*?[\\") != NULL)
 			continue;
-		if (asprintf(&marked, "%c%s", RULE_LITERAL, l->items[i]) < 0)
-			abort();
+		marked = xasprintf("%c%s", RULE_LITERAL, l->items[i]);
 		free(l->items[i]);
 		l->items[i] = marked;
 	}

@@ -2,6 +2,7 @@
 
 #include "util/buf.h"
 #include "util/grow.h"
+#include "util/xmalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,10 +90,8 @@ static int is_redirect(TSNode n)
 static char *source(const struct walk *w, TSNode n)
 {
 	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
-	char *s = malloc(b - a + 1);
+	char *s = xmalloc((size_t)(b - a) + 1);
 
-	if (s == NULL)
-		abort();
 	memcpy(s, w->src + a, b - a);
 	s[b - a] = '\0';
 	return s;
@@ -214,9 +213,7 @@ static struct shell_word make_word(struct walk *w, TSNode n)
 	if (word.dynamic) {
 		word.text = source(w, n);
 	} else {
-		word.text = strdup(buf_cstr(&b));
-		if (word.text == NULL)
-			abort();
+		word.text = xstrdup(buf_cstr(&b));
 	}
 	buf_free(&b);
 	return word;
@@ -252,7 +249,7 @@ static void add_redirect(struct walk *w, struct shell_command *c, TSNode r)
 	if (is(r, K_HEREDOC_REDIRECT) && red.op[0] == '\0')
 		strcpy(red.op, "<<");
 	if (red.target.text == NULL)
-		red.target.text = strdup("");
+		red.target.text = xstrdup("");
 	red.writes = strchr(red.op, '>') != NULL;
 	/* >&2 and 2>&1 point at descriptors, not files. */
 	if (red.writes && strchr(red.op, '&') != NULL && red.target.text[0] >= '0' &&
@@ -302,7 +299,7 @@ static void add_declaration(struct walk *w, TSNode n, int nesting)
 	struct shell_word keyword = {0};
 
 	if (is(n, K_VARIABLE_ASSIGNMENT)) {
-		keyword.text = strdup("assign");
+		keyword.text = xstrdup("assign");
 		c.argv = grow_array(c.argv, c.argc, sizeof(*c.argv));
 		c.argv[c.argc++] = keyword;
 		c.argv = grow_array(c.argv, c.argc, sizeof(*c.argv));
@@ -335,7 +332,7 @@ static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
 		/* "> file" alone still truncates the file: a no-op command carries it. */
 		struct shell_command c = {.piped_to = -1, .nesting = nesting};
 		c.argv = grow_array(NULL, 0, sizeof(*c.argv));
-		c.argv[0] = (struct shell_word){.text = strdup(":")};
+		c.argv[0] = (struct shell_word){.text = xstrdup(":")};
 		c.argc = 1;
 		w->out->cmds = grow_array(w->out->cmds, w->out->ncmds, sizeof(*w->out->cmds));
 		w->out->cmds[w->out->ncmds++] = c;

@@ -1,5 +1,7 @@
 #include "whatis.h"
 
+#include "util/xmalloc.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -88,11 +90,9 @@ void whatis_lookup(const char *name, char *out, size_t size)
 	run_whatis(name, out, size);
 	if (cached >= CACHE_MAX)
 		return;
-	e = malloc(sizeof(*e));
-	if (e == NULL)
-		return;
-	e->name = strdup(name);
-	e->summary = strdup(out);
+	e = xmalloc(sizeof(*e));
+	e->name = xstrdup(name);
+	e->summary = xstrdup(out);
 	e->next = cache;
 	cache = e;
 	cached++;

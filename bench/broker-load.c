@@ -6,9 +6,9 @@
  * session hosts start and end sessions without pause (each start creates,
  * each end seals a signed log): what slow log work does to everyone else.
  *   broker-load SOCKET ESCORTD_PID churn REQUESTS CHURNERS */
+#include "proto/frame.h"
 #include <signal.h>
 #include <sys/wait.h>
-#include "proto/frame.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -176,8 +176,8 @@ static int churn(const char *path, unsigned requests, unsigned churners)
 	while (wait(NULL) > 0)
 		;
 	qsort(lat, requests, sizeof(*lat), cmp);
-	printf("churners=%u decisions=%u p50_us=%.1f p99_us=%.1f max_us=%.1f\n", churners,
-	       requests, (double)lat[requests / 2] / 1e3, (double)lat[requests * 99 / 100] / 1e3,
+	printf("churners=%u decisions=%u p50_us=%.1f p99_us=%.1f max_us=%.1f\n", churners, requests,
+	       (double)lat[requests / 2] / 1e3, (double)lat[requests * 99 / 100] / 1e3,
 	       (double)lat[requests - 1] / 1e3);
 	return 0;
 }
@@ -219,21 +219,22 @@ int main(int argc, char **argv)
 			if (!(pfd[i].revents & POLLIN))
 				continue;
 			Frame *f;
-			if (frame_read_fd(hosts[i].fd, &hosts[i].in, &f, 0, &err) < 0)
-				continue;
-			if (f->body_case == ESCORT__FRAME__BODY_DECISION) {
-				if (f->decision->action != ESCORT__ACTION__ACTION_ALLOW) {
-					fprintf(stderr, "broker-load: not allowed: %s\n",
-						f->decision->reason);
-					return 1;
+			/* Every frame read: a heartbeat may come in the same read. */
+			while (frame_read_fd(hosts[i].fd, &hosts[i].in, &f, 0, &err) == 0) {
+				if (f->body_case == ESCORT__FRAME__BODY_DECISION) {
+					if (f->decision->action != ESCORT__ACTION__ACTION_ALLOW) {
+						fprintf(stderr, "broker-load: not allowed: %s\n",
+							f->decision->reason);
+						return 1;
+					}
+					lat[nlat++] = now_ns() - hosts[i].sent_ns;
+					if (++hosts[i].done == per)
+						finished++;
+					else
+						ask(&hosts[i], hosts[i].done + 1);
 				}
-				lat[nlat++] = now_ns() - hosts[i].sent_ns;
-				if (++hosts[i].done == per)
-					finished++;
-				else
-					ask(&hosts[i], hosts[i].done + 1);
+				frame_free(f);
 			}
-			frame_free(f);
 		}
 	}
 	double seconds = (double)(now_ns() - start) / 1e9;

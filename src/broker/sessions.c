@@ -131,12 +131,9 @@ static void finish_done(struct broker *b, void *arg)
 	struct finish_job *j = arg;
 	struct live_session *s = j->s;
 	struct conn *c = j->ack_conn ? conn_find(b, j->ack_conn) : NULL;
-	struct error err;
 
 	if (j->failed)
 		broker_log("session %s: the end was not recorded: %s", s->id, j->err.msg);
-	if (store_session_end(b->store, s->id, j->result.reason, &err) < 0)
-		broker_log("%s", err.msg);
 	broker_log("session %s of %s ended (%s)", s->id, s->op, j->result.reason);
 	if (c) {
 		send_ack(c, j->last, 1);
@@ -152,9 +149,13 @@ void session_finish(struct broker *b, struct live_session *s, const struct sessi
 		    uint64_t ack_conn)
 {
 	struct finish_job *j = xcalloc(1, sizeof(*j));
+	struct error err;
 
 	pending_drop_session(b, s, "the session ended");
 	unlink_live(b, s);
+	/* Ended in the database now: nobody can resume it while it is sealed. */
+	if (store_session_end(b->store, s->id, r->reason ? r->reason : "exit", &err) < 0)
+		broker_log("%s", err.msg);
 	if (s->conn) {
 		s->conn->session = NULL;
 		s->conn = NULL;

@@ -208,15 +208,38 @@ static void dispatch_table(void)
 	peer_close(&b, &p);
 }
 
+static char session_id[40];
+
+/* The end is sealed off the loop; a resume of the same session that arrives
+ * meanwhile (the same account, another connection) is refused, never given
+ * a sealed log to continue. */
 static void end_session(void)
 {
 	Escort__SessionEnd e = ESCORT__SESSION_END__INIT;
-	Frame f = ESCORT__FRAME__INIT, *ack;
+	Escort__Hello h = ESCORT__HELLO__INIT;
+	Frame f = ESCORT__FRAME__INIT, hf = ESCORT__FRAME__INIT, *ack, *w;
+	struct buf both = {0};
+	struct peer again;
 
 	e.reason = "exit";
 	f.body_case = ESCORT__FRAME__BODY_END;
 	f.end = &e;
-	peer_send(&b, &host, &f);
+	h.kind = ESCORT__PEER_KIND__PEER_SESSION;
+	h.resume_session = session_id;
+	hf.body_case = ESCORT__FRAME__BODY_HELLO;
+	hf.hello = &h;
+	peer_connect(&b, &again, uid_of("nobody"));
+	frame_encode(&f, &both);
+	CHECK(write(host.fd, both.data, both.len) == (ssize_t)both.len);
+	buf_reset(&both);
+	frame_encode(&hf, &both);
+	CHECK(write(again.fd, both.data, both.len) == (ssize_t)both.len);
+	buf_free(&both);
+	event_base_loop(b.base, EVLOOP_NONBLOCK); /* both read in one turn */
+	w = peer_read(&b, &again, ESCORT__FRAME__BODY_WELCOME);
+	CHECK(w && !w->welcome->accepted);
+	frame_free(w);
+	peer_close(&b, &again);
 	ack = peer_read(&b, &host, ESCORT__FRAME__BODY_ACK);
 	CHECK(ack && ack->ack->session_end);
 	frame_free(ack);
@@ -242,6 +265,7 @@ int main(int argc, char **argv)
 	peer_connect(&b, &owner, uid_of("bin"));
 	Escort__Welcome *wel = hello(&b, &host, ESCORT__PEER_KIND__PEER_SESSION, &w);
 	CHECK(wel && wel->accepted && wel->session[0]);
+	snprintf(session_id, sizeof(session_id), "%s", wel ? wel->session : "");
 	frame_free(w);
 	struct peer *consoles[] = {&esc, &junior, &owner};
 	for (size_t i = 0; i < 3; i++) {

@@ -13,7 +13,9 @@ import socket
 import struct
 import subprocess
 import tempfile
+import threading
 import time
+import types
 
 import pexpect
 import pytest
@@ -667,3 +669,51 @@ def test_findings_that_disagree_with_escortds_never_harm_it(broker):
     assert broker.console(ESCORT, "sessions").returncode == 0
     host.stdin.close()
     assert host.wait(timeout=30) == 0
+
+
+class SilentBroker(threading.Thread):
+    """Answers a session's hello and its execs (allow), then, once told, goes
+    silent while keeping the connection open: a half-open escortd."""
+
+    def __init__(self, path):
+        super().__init__(daemon=True)
+        self.path, self.silent, self.execs = path, threading.Event(), 0
+        self.server = socket.socket(socket.AF_UNIX)
+        self.server.bind(path)
+        os.chmod(path, 0o666)
+        self.server.listen(4)
+
+    def run(self):
+        conn, _ = self.server.accept()
+        kind, _ = wire.read_frame(conn)
+        assert kind == wire.HELLO
+        table = b"".join(wire.uint(1, wire.ACTION_ALLOW) for _ in range(5))
+        conn.sendall(wire.frame(wire.WELCOME, wire.uint(1, 1) + wire.field(3, "silent0123")
+                                + wire.field(5, table)))
+        while True:
+            try:
+                kind, body = wire.read_frame(conn)
+            except (EOFError, OSError):
+                return
+            if kind == wire.EXEC_REQUEST and not self.silent.is_set():
+                self.execs += 1
+                conn.sendall(wire.frame(wire.DECISION, wire.uint(1, body[1][0])
+                                        + wire.uint(2, wire.ACTION_ALLOW) + wire.uint(6, 1)))
+
+
+def test_a_silent_escortd_is_taken_as_gone_after_30_seconds(world):
+    """The session host hears nothing from escortd (the connection stays
+    open): after 30 s it treats escortd as gone and refuses what waits."""
+    path = os.path.join(world, "silent.sock")
+    fake = SilentBroker(path)
+    fake.start()
+    op = Operator(types.SimpleNamespace(base=world, socket=path))
+    out, status = op.run("/bin/echo still-answered")
+    assert status == 0 and "still-answered" in out and fake.execs >= 1
+    fake.silent.set()
+    op.send("/usr/bin/id -u; echo ==DONE$?")
+    op.child.expect("silent for 30 seconds", timeout=60)
+    op.child.expect(r"==DONE(\d+)", timeout=20)
+    assert op.child.match.group(1) != "0"
+    op.child.expect_exact(PROMPT)
+    op.close()

@@ -208,6 +208,41 @@ static void dispatch_table(void)
 	peer_close(&b, &p);
 }
 
+/* escortd sends heartbeats every 10 s and drops a peer silent for 30 s: its
+ * session is away and what it waits for is withdrawn. The clock is moved by
+ * setting the times back, not by waiting. */
+static void heartbeats(void)
+{
+	struct peer quiet;
+	Frame *w, *beat;
+
+	b.last_beat = 0;
+	conns_tick(&b);
+	beat = peer_read(&b, &esc, ESCORT__FRAME__BODY_HEARTBEAT);
+	CHECK(beat != NULL);
+	frame_free(beat);
+	peer_connect(&b, &quiet, uid_of("nobody"));
+	Escort__Welcome *wel = hello(&b, &quiet, ESCORT__PEER_KIND__PEER_SESSION, &w);
+	CHECK(wel && wel->accepted);
+	frame_free(w);
+	struct live_session *s = b.sessions;
+	CHECK(s && s->conn == quiet.c);
+	Escort__Decision *d = ask_exec(&b, &quiet, 1, rm_argv, 3, NULL, 0, &w);
+	CHECK(d && d->action == ESCORT__ACTION__ACTION_ASK && s && s->pending == 1);
+	frame_free(w);
+	for (struct conn *c = b.conns; c; c = c->next)
+		c->last_heard -= 20; /* everyone 20 s quieter */
+	conns_tick(&b);
+	harness_turn(&b);
+	CHECK(peer_open(&b, &quiet) && s->conn != NULL);
+	quiet.c->last_heard -= 11; /* now 31 s */
+	conns_tick(&b);
+	harness_turn(&b);
+	CHECK(!peer_open(&b, &quiet) && s->conn == NULL && s->pending == 0);
+	CHECK(peer_open(&b, &host) && peer_open(&b, &esc));
+	peer_close(&b, &quiet);
+}
+
 static char session_id[40];
 
 /* The end is sealed off the loop; a resume of the same session that arrives
@@ -243,7 +278,8 @@ static void end_session(void)
 	ack = peer_read(&b, &host, ESCORT__FRAME__BODY_ACK);
 	CHECK(ack && ack->ack->session_end);
 	frame_free(ack);
-	CHECK(b.sessions == NULL);
+	for (struct live_session *s = b.sessions; s; s = s->next)
+		CHECK(strcmp(s->id, session_id) != 0);
 }
 
 int main(int argc, char **argv)
@@ -277,6 +313,7 @@ int main(int argc, char **argv)
 	own_command();
 	locks();
 	dispatch_table();
+	heartbeats();
 	end_session();
 	harness_close(&b);
 	CHECK_DONE();

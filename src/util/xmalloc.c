@@ -76,13 +76,9 @@ char *xasprintf(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		fail("xasprintf", 1, 0);
-	p = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	return p;
 }

@@ -4,6 +4,7 @@
  * in submission order, so a log opened and then sealed stays in order. */
 #include "broker.h"
 
+#include "log/sha256.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -79,6 +80,7 @@ static void *worker(void *arg)
 		(void)!write(js->efd, &one, sizeof(one));
 	}
 	pthread_mutex_unlock(&js->lock);
+	sha256_release_thread(); /* the journal hashed on this thread */
 	return NULL;
 }
 

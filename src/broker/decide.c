@@ -6,6 +6,7 @@
  * lists are all expected and handled. */
 #include "broker.h"
 
+#include "proto/names.h"
 #include "proto/text.h"
 #include "util/xmalloc.h"
 
@@ -96,13 +97,15 @@ static int rate(struct broker *b, const Escort__ExecRequest *r, struct risk_repo
 	return level;
 }
 
-/* Every rule id either side found, for the policy's rule overrides. */
-static const char **rule_ids(const Escort__ExecRequest *r, const struct risk_report *own, size_t *n)
+/* Rule ids for the policy's rule overrides: escortd's own findings, and
+ * with_host also the session host's. */
+static const char **rule_ids(const Escort__ExecRequest *r, const struct risk_report *own,
+			     int with_host, size_t *n)
 {
 	const char **ids = xcalloc(r->n_findings + own->n + 1, sizeof(char *));
 
 	*n = 0;
-	for (size_t i = 0; i < r->n_findings; i++)
+	for (size_t i = 0; with_host && i < r->n_findings; i++)
 		ids[(*n)++] = r->findings[i]->rule;
 	for (size_t i = 0; i < own->n; i++)
 		ids[(*n)++] = own->findings[i].rule;
@@ -193,12 +196,17 @@ static enum policy_action policy(struct broker *b, const struct live_session *s,
 				 const Escort__ExecRequest *r, const struct risk_report *own,
 				 int level)
 {
-	size_t n_rules;
-	const char **rules = rule_ids(r, own, &n_rules);
-	enum policy_action action = config_action(&b->cfg, s->op, s->host, level, rules, n_rules);
+	size_t n_own, n_all;
+	const char **mine = rule_ids(r, own, 0, &n_own), **all = rule_ids(r, own, 1, &n_all);
+	/* The session host's findings may only make it stricter: a rule id it
+	 * names cannot bring in a rule override that allows. */
+	Escort__Action action = action_strictest(
+	    (Escort__Action)config_action(&b->cfg, s->op, s->host, level, mine, n_own),
+	    (Escort__Action)config_action(&b->cfg, s->op, s->host, level, all, n_all));
 
-	free(rules);
-	return action;
+	free(mine);
+	free(all);
+	return (enum policy_action)action;
 }
 
 static void hold(struct conn *c, Escort__ExecRequest *r, const struct risk_report *own, int level,

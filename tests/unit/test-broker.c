@@ -15,7 +15,8 @@ static const char config_text[] = "operators: [nobody]\n"
 				  "owners: [bin]\n"
 				  "policy:\n"
 				  "  levels: {info: allow, low: allow, medium: ask, high: ask,\n"
-				  "           critical: ask}\n";
+				  "           critical: ask}\n"
+				  "  rules: {everyday.terminal-and-shell: allow}\n";
 
 static uid_t uid_of(const char *name)
 {
@@ -101,6 +102,26 @@ static uint64_t held_rm(uint64_t ask_id)
 		approval = d->approval;
 	frame_free(keep);
 	return approval;
+}
+
+/* A finding the session host adds cannot bring in a rule override that
+ * allows: rm -rf stays held though the host names an allowed rule. */
+static void forged_allow(void)
+{
+	Escort__Finding forged = ESCORT__FINDING__INIT, *findings[] = {&forged};
+	Frame *keep;
+
+	forged.rule = "everyday.terminal-and-shell";
+	forged.level = ESCORT__LEVEL__LEVEL_INFO;
+	forged.text = "just a shell";
+	Escort__Decision *d = ask_exec(&b, &host, 40, rm_argv, 3, findings, 1, &keep);
+	CHECK(d && d->action == ESCORT__ACTION__ACTION_ASK);
+	frame_free(keep);
+	while (b.pending)
+		pending_close(&b, b.pending, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, "test", "test",
+			      "denied");
+	keep = peer_read(&b, &host, ESCORT__FRAME__BODY_DECISION);
+	frame_free(keep);
 }
 
 static void decisions(void)
@@ -308,6 +329,7 @@ int main(int argc, char **argv)
 		hello(&b, consoles[i], ESCORT__PEER_KIND__PEER_CONSOLE, &w);
 		frame_free(w);
 	}
+	forged_allow();
 	decisions();
 	approvals();
 	own_command();

@@ -28,6 +28,11 @@ int cmd_pending(int argc, char **argv)
 		show_pending_text(&out, reply->reply->pending[i], "\n");
 		buf_putc(&out, '\n');
 	}
+	if (reply->reply->omitted)
+		fprintf(stderr,
+			"escort pending: %u more wait and are not shown (they do not fit in one "
+			"answer): answer the ones shown first\n",
+			reply->reply->omitted);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
 	frame_free(reply);

@@ -24,6 +24,9 @@ int cmd_sessions(int argc, char **argv)
 		show_sessions_json(&out, reply->reply->sessions, reply->reply->n_sessions);
 	else
 		show_sessions_text(&out, reply->reply->sessions, reply->reply->n_sessions);
+	if (reply->reply->omitted)
+		fprintf(stderr, "escort sessions: %u more sessions are not shown\n",
+			reply->reply->omitted);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
 	frame_free(reply);

@@ -61,6 +61,22 @@ void console_hello(struct conn *c)
 	broker_debug("console of %s (uid %u, pid %d)", c->account, (unsigned)c->uid, (int)c->pid);
 }
 
+/* A reply must fit in one frame (FRAME_MAX), however many sessions and items
+ * there are: how many of the first n fit in half of it; the rest are
+ * counted in *omitted for the console to say so. */
+static size_t fit_in_reply(size_t n, const ProtobufCMessage *const *items, uint32_t *omitted)
+{
+	size_t used = 0, k = 0;
+
+	for (; k < n; k++) {
+		used += protobuf_c_message_get_packed_size(items[k]) + 16;
+		if (used > FRAME_MAX / 2)
+			break;
+	}
+	*omitted = (uint32_t)(n - k);
+	return k;
+}
+
 static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
@@ -87,7 +103,7 @@ static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 		ptrs[n] = &infos[n];
 	}
 	r.ok = 1;
-	r.n_sessions = n;
+	r.n_sessions = fit_in_reply(n, (const ProtobufCMessage *const *)ptrs, &r.omitted);
 	r.sessions = ptrs;
 	reply(c, &r);
 	free(infos);
@@ -114,7 +130,7 @@ static void list_pending(struct conn *c, const Escort__ConsoleRequest *q)
 		ptrs[n - 1 - i] = t;
 	}
 	r.ok = 1;
-	r.n_pending = n;
+	r.n_pending = fit_in_reply(n, (const ProtobufCMessage *const *)ptrs, &r.omitted);
 	r.pending = ptrs;
 	reply(c, &r);
 	free(ptrs);
@@ -244,8 +260,24 @@ void console_request(struct conn *c, const Escort__ConsoleRequest *q)
 	route->handler(c, q);
 }
 
+#define SCREEN_CHUNK (64u << 10) /* output per Screen frame, well inside FRAME_MAX */
+
+static void screen_chunk(struct broker *b, struct live_session *s, const uint8_t *data, size_t len,
+			 int ended);
+
 void console_screen(struct broker *b, struct live_session *s, const uint8_t *data, size_t len,
 		    int ended)
+{
+	while (len > SCREEN_CHUNK) {
+		screen_chunk(b, s, data, SCREEN_CHUNK, 0);
+		data += SCREEN_CHUNK;
+		len -= SCREEN_CHUNK;
+	}
+	screen_chunk(b, s, data, len, ended);
+}
+
+static void screen_chunk(struct broker *b, struct live_session *s, const uint8_t *data, size_t len,
+			 int ended)
 {
 	Escort__Screen sc = ESCORT__SCREEN__INIT;
 	Frame f = ESCORT__FRAME__INIT;

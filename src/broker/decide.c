@@ -157,38 +157,108 @@ static Escort__PendingInfo *packed_copy(const Escort__PendingInfo *pi)
 	return copy;
 }
 
-/* What the escort is shown. */
+/* What one pending item shows at most: it has to fit, with many others, in
+ * one console reply (FRAME_MAX). Anything cut is marked where it was cut. */
+#define SHOWN_TEXT 1024
+#define SHOWN_SCRIPT (16u << 10)
+#define SHOWN_LIST 64
+
+struct shown {
+	struct text_arena t;
+	int clipped;
+};
+
+static char *clip(struct shown *sh, char *text, size_t max)
+{
+	size_t len = strlen(text);
+	struct buf b = {0};
+	char *out;
+
+	if (len <= max)
+		return text;
+	sh->clipped = 1;
+	buf_append(&b, text, max);
+	buf_printf(&b, "... [%zu more bytes not shown]", len - max);
+	out = text_keep(&sh->t, xstrdup(buf_cstr(&b)));
+	buf_free(&b);
+	return text_utf8(&sh->t, out); /* a character cut in two is shown as bytes */
+}
+
+/* A new array (the caller's to free) of at most SHOWN_LIST clipped entries. */
+static char **clip_list(struct shown *sh, char **v, size_t n, size_t *n_out)
+{
+	char **out = xcalloc(SHOWN_LIST + 2, sizeof(char *));
+	size_t k = 0;
+
+	for (; k < n && k < SHOWN_LIST; k++)
+		out[k] = clip(sh, v[k], SHOWN_TEXT);
+	if (n > SHOWN_LIST) {
+		char more[64];
+		snprintf(more, sizeof(more), "... [%zu more not shown]", n - SHOWN_LIST);
+		out[k++] = text_keep(&sh->t, xstrdup(more));
+		sh->clipped = 1;
+	}
+	*n_out = k;
+	return out;
+}
+
+static void clip_findings(struct shown *sh, Escort__PendingInfo *pi)
+{
+	if (pi->n_findings > SHOWN_LIST) {
+		pi->n_findings = SHOWN_LIST;
+		sh->clipped = 1;
+	}
+	for (size_t i = 0; i < pi->n_findings; i++) {
+		pi->findings[i]->rule = clip(sh, pi->findings[i]->rule, SHOWN_TEXT);
+		pi->findings[i]->text = clip(sh, pi->findings[i]->text, SHOWN_TEXT);
+	}
+}
+
+static void clip_lists(struct shown *sh, Escort__PendingInfo *pi, const Escort__ExecRequest *r)
+{
+	pi->argv = clip_list(sh, r->argv, r->n_argv, &pi->n_argv);
+	pi->env = clip_list(sh, r->env, r->n_env, &pi->n_env);
+	pi->ancestry = clip_list(sh, r->ancestry, r->n_ancestry, &pi->n_ancestry);
+}
+
+static void clip_texts(struct shown *sh, Escort__PendingInfo *pi, const Escort__ExecRequest *r)
+{
+	pi->cwd = clip(sh, r->cwd, SHOWN_TEXT);
+	pi->account = clip(sh, r->account, SHOWN_TEXT);
+	pi->typed_line = clip(sh, r->typed_line, SHOWN_TEXT);
+	pi->identity = clip(sh, r->identity, SHOWN_TEXT);
+	pi->program = clip(sh, r->program, SHOWN_TEXT);
+	pi->script = clip(sh, r->script, SHOWN_SCRIPT);
+	pi->summary = clip(sh, pi->summary, 4 * SHOWN_TEXT);
+}
+
+/* What the escort is shown: everything, except what is too long to show,
+ * which is cut visibly and raises the item to high risk. */
 static Escort__PendingInfo *pending_info(struct live_session *s, Escort__ExecRequest *r,
 					 const struct risk_report *own, int level)
 {
 	Escort__PendingInfo pi = ESCORT__PENDING_INFO__INIT;
-	struct text_arena t = {0};
+	struct shown sh = {0};
 	Escort__Finding *mine = xcalloc(own->n + 1, sizeof(*mine));
 	Escort__PendingInfo *copy;
 
-	pi.findings = all_findings(r, own, &t, mine, &pi.n_findings);
+	pi.findings = all_findings(r, own, &sh.t, mine, &pi.n_findings);
 	pi.session = s->id;
 	pi.operator_ = s->op;
 	pi.host = s->host;
-	pi.n_argv = r->n_argv;
-	pi.argv = r->argv;
-	pi.cwd = r->cwd;
-	pi.account = r->account;
-	pi.typed_line = r->typed_line;
-	pi.identity = r->identity;
-	pi.program = r->program;
-	pi.level = (Escort__Level)level;
 	pi.summary =
-	    own->n && own->level >= (int)r->level ? text_utf8(&t, own->summary) : r->summary;
-	pi.script = r->script;
-	pi.n_env = r->n_env;
-	pi.env = r->env;
-	pi.n_ancestry = r->n_ancestry;
-	pi.ancestry = r->ancestry;
+	    own->n && own->level >= (int)r->level ? text_utf8(&sh.t, own->summary) : r->summary;
+	clip_findings(&sh, &pi);
+	clip_lists(&sh, &pi, r);
+	clip_texts(&sh, &pi, r);
+	pi.level = (Escort__Level)(sh.clipped && level < LEVEL_HIGH ? LEVEL_HIGH : level);
 	copy = packed_copy(&pi);
+	free(pi.argv);
+	free(pi.env);
+	free(pi.ancestry);
 	free(pi.findings);
 	free(mine);
-	text_arena_free(&t);
+	text_arena_free(&sh.t);
 	return copy;
 }
 

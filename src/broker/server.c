@@ -4,6 +4,7 @@
 #include "broker.h"
 
 #include "proto/names.h"
+#include "util/visible.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #define MAX_CONNS 4096
+#define MAX_CONNS_PER_ACCOUNT 256
 #define SLOW_PEER_BYTES (8u << 20)
 #define HEARTBEAT_S 10
 #define SILENCE_LIMIT_S 30 /* a peer not heard from for this long is gone */
@@ -39,18 +41,24 @@ const char *conn_state_name(enum conn_state s)
 	return names[s];
 }
 
+/* One line per event, whatever the operator put into the names it carries:
+ * line breaks and escape sequences are written visibly, so nobody can add a
+ * line of their own to escortd's log or drive the terminal that reads it. */
 static void log_line(const char *fmt, va_list ap)
 {
 	char line[1200];
+	struct buf shown = {0};
 	time_t t = time(NULL);
 	struct tm tm;
 
 	if (broker_verbose < 0)
 		return; /* tests and fuzzers */
 	vsnprintf(line, sizeof(line), fmt, ap);
+	visible_append(&shown, line, strlen(line));
 	gmtime_r(&t, &tm);
 	fprintf(stderr, "escortd: %04d-%02d-%02dT%02d:%02d:%02dZ %s\n", tm.tm_year + 1900,
-		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, line);
+		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, buf_cstr(&shown));
+	buf_free(&shown);
 }
 
 void broker_log(const char *fmt, ...)
@@ -253,6 +261,22 @@ static void peer_identity(struct conn *c, uid_t uid, pid_t pid)
 	snprintf(c->account, sizeof(c->account), "%s", pw ? pw->pw_name : "");
 }
 
+/* One account cannot take every connection escortd has (or all its memory:
+ * each connection may hold a frame being read): root is not limited. */
+static int too_many(struct broker *b, uid_t uid)
+{
+	size_t n = 0;
+
+	if (uid == 0)
+		return 0;
+	for (const struct conn *c = b->conns; c; c = c->next)
+		n += c->uid == uid;
+	if (n < MAX_CONNS_PER_ACCOUNT)
+		return 0;
+	broker_log("refused a connection from uid %u: it has %zu already", (unsigned)uid, n);
+	return 1;
+}
+
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
 {
 	struct broker *b = arg;
@@ -264,7 +288,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 	if (fd < 0)
 		return;
 	if (count_conns(b) >= MAX_CONNS ||
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || too_many(b, cred.uid) ||
 	    conn_new(b, fd, cred.uid, cred.pid) == NULL)
 		close(fd);
 }

@@ -93,17 +93,24 @@ static struct live_session *new_live(const char *op, uid_t uid)
 	return s;
 }
 
+/* What a session runs, as consoles list it: at most 64 arguments of at most
+ * 1 KiB each (the session's log has them all). */
+#define ARGV_SHOWN 64
+#define ARG_SHOWN 1024
+
 static void keep_argv(struct live_session *s, char **argv, size_t n)
 {
 	struct buf j = {0};
 
+	if (n > ARGV_SHOWN)
+		n = ARGV_SHOWN;
 	s->argv = xcalloc(n + 1, sizeof(char *));
 	buf_putc(&j, '[');
 	for (size_t i = 0; i < n; i++) {
-		s->argv[i] = xstrdup(argv[i]);
+		s->argv[i] = xstrndup(argv[i], ARG_SHOWN);
 		if (i)
 			buf_putc(&j, ',');
-		json_append_cstr(&j, argv[i]);
+		json_append_cstr(&j, s->argv[i]);
 	}
 	buf_putc(&j, ']');
 	s->argc = n;
@@ -117,6 +124,8 @@ struct open_job {
 	const struct recorder_options *keys;
 	int resume;
 	char *tty, *pty, *term, *origin, *ssh_connection, *ssh_original_command;
+	char **argv; /* all of it, for the log's session-start record */
+	size_t argc;
 	struct recorder *rec;
 	struct error err;
 };
@@ -134,6 +143,9 @@ static void free_open_job(struct open_job *j)
 	free(j->origin);
 	free(j->ssh_connection);
 	free(j->ssh_original_command);
+	for (size_t i = 0; i < j->argc; i++)
+		free(j->argv[i]);
+	free(j->argv);
 	free(j);
 }
 
@@ -150,7 +162,9 @@ static void open_work(void *arg)
 	    .pty = j->pty,
 	    .term = j->term,
 	    .origin = j->origin ? j->origin : "command",
-	    .argv = s->argv ? s->argv : no_argv,
+	    .argv = j->argv   ? j->argv
+		    : s->argv ? s->argv
+			      : no_argv,
 	    .ssh_connection = j->ssh_connection,
 	    .ssh_original_command = j->ssh_original_command,
 	    .cols = s->cols,
@@ -244,6 +258,9 @@ static void take_meta(struct live_session *s, struct open_job *j, const Escort__
 	if (m == NULL)
 		return keep_argv(s, NULL, 0);
 	keep_argv(s, m->argv, m->n_argv);
+	j->argv = xcalloc(m->n_argv + 1, sizeof(char *));
+	for (j->argc = 0; j->argc < m->n_argv; j->argc++)
+		j->argv[j->argc] = xstrdup(m->argv[j->argc]);
 	if (m->cols > 0 && m->cols < 10000 && m->rows > 0 && m->rows < 10000) {
 		s->cols = m->cols;
 		s->rows = m->rows;

@@ -58,6 +58,11 @@ char *text_utf8(struct text_arena *a, const char *s)
 	return keep(a, copy);
 }
 
+char *text_keep(struct text_arena *a, char *s)
+{
+	return keep(a, s);
+}
+
 char **text_utf8_all(struct text_arena *a, char *const *v, size_t n)
 {
 	char **out = keep(a, xcalloc(n + 1, sizeof(char *)));

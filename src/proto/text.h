@@ -16,6 +16,8 @@ struct text_arena {
 char *text_utf8(struct text_arena *a, const char *s);
 /* The same for each of n strings, into a new array kept in a. */
 char **text_utf8_all(struct text_arena *a, char *const *v, size_t n);
+/* Keeps s (allocated by the caller) in a until text_arena_free; returns s. */
+char *text_keep(struct text_arena *a, char *s);
 void text_arena_free(struct text_arena *a);
 
 #endif

@@ -634,6 +634,12 @@ for ask_id, (name, findings) in enumerate(variants.items(), 1):
         kind, d = wire.read_frame(s)
     assert kind == wire.DECISION and d[1] == [ask_id], (name, kind, d)
     answers[name] = d.get(2, [0])[0]
+# A program name that would forge a line of escortd's log and drive its reader's terminal.
+s.sendall(wire.exec_request(99, argv, program="rm\nescortd: FORGED approved by root\x1b[2J"))
+kind, d = wire.read_frame(s)
+while kind == wire.HEARTBEAT:
+    kind, d = wire.read_frame(s)
+assert kind == wire.DECISION, kind
 print(json.dumps(answers), flush=True)
 sys.stdin.read()  # stays connected (its approvals live) until the test is done
 '''
@@ -669,6 +675,8 @@ def test_findings_that_disagree_with_escortds_never_harm_it(broker):
     assert broker.console(ESCORT, "sessions").returncode == 0
     host.stdin.close()
     assert host.wait(timeout=30) == 0
+    log = broker.log()
+    assert "FORGED" in log and "\nescortd: FORGED" not in log and "\x1b" not in log
 
 
 class SilentBroker(threading.Thread):
@@ -717,3 +725,82 @@ def test_a_silent_escortd_is_taken_as_gone_after_30_seconds(world):
     assert op.child.match.group(1) != "0"
     op.child.expect_exact(PROMPT)
     op.close()
+
+
+def operator_script(broker, code, *args):
+    """Runs python code as the operator with wire.py importable; returns the
+    process (stdin, stdout pipes)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "wire.py"), os.path.join(broker.base, "wire.py"))
+    os.chmod(os.path.join(broker.base, "wire.py"), 0o644)
+    prelude = ("import json, socket, sys\nsys.path.insert(0, %r)\nimport wire\n" % broker.base)
+    return subprocess.Popen(["runuser", "-u", OPERATOR, "--", "/usr/bin/python3", "-c",
+                             prelude + code, broker.socket, *args],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+HUGE_ARGV = r'''
+held = []
+for n in range(3):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(wire.hello_session(["bash"] + ["x" * 3000] * 250))
+    assert wire.read_answer(s)[0] == wire.WELCOME
+    body = wire.uint(1, 1) + wire.field(3, "rm") + wire.field(3, "A" * 1900000)
+    body += wire.field(4, "rm") + wire.field(4, "-rf") + wire.field(4, "/srv") + wire.field(7, "rm")
+    s.sendall(wire.frame(wire.EXEC_REQUEST, body))
+    kind, d = wire.read_answer(s)
+    assert kind == wire.DECISION and d[2] == [wire.ACTION_ASK], d
+    held.append(s)
+print("held", flush=True)
+sys.stdin.read()
+'''
+
+
+def test_requests_too_big_to_show_are_cut_and_the_console_still_answers(broker):
+    """Three held requests of almost 2 MiB each, from sessions whose argv is 750 kB:
+    escort pending and sessions still answer (uncut, either would pass the
+    2 MiB frame limit), with the cuts marked."""
+    host = operator_script(broker, HUGE_ARGV)
+    assert host.stdout.readline().strip() == "held", host.stderr.read() + broker.log()
+    items = broker.pending()
+    assert len(items) == 3
+    for item in items:
+        assert item["level"] in ("high", "critical")
+        assert "more bytes not shown" in item["argv"][1] and len(item["argv"][1]) < 2000
+    sessions = broker.console(ESCORT, "sessions", "--json")
+    assert sessions.returncode == 0, sessions.stderr
+    listed = json.loads(sessions.stdout)
+    assert len(listed) >= 3 and max(len(x["argv"]) for x in listed) <= 65, listed[0]["argv"][:3]
+    host.stdin.close()
+    assert host.wait(timeout=30) == 0
+
+
+MANY_CONNECTIONS = r'''
+import time
+kept, refused = [], 0
+for n in range(300):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.settimeout(5)
+    try:
+        s.sendall(wire.hello_console())
+        kind, _ = wire.read_answer(s)
+        kept.append(s)
+    except (EOFError, OSError):
+        refused += 1
+print(json.dumps([len(kept), refused]), flush=True)
+sys.stdin.read()
+'''
+
+
+def test_one_account_cannot_take_every_connection(broker):
+    host = operator_script(broker, MANY_CONNECTIONS)
+    line = host.stdout.readline()
+    assert line, host.stderr.read()
+    kept, refused = json.loads(line)
+    assert kept == 256 and refused == 44, (kept, refused)
+    assert broker.console(ESCORT, "sessions").returncode == 0  # others still get in
+    host.stdin.close()
+    assert host.wait(timeout=30) == 0

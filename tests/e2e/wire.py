@@ -120,3 +120,11 @@ def _read_exactly(sock, n):
             raise EOFError("the connection closed")
         data += chunk
     return data
+
+
+def read_answer(sock):
+    """read_frame, skipping heartbeats (escortd sends one every 10 s)."""
+    while True:
+        kind, body = read_frame(sock)
+        if kind != HEARTBEAT:
+            return kind, body

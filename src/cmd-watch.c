@@ -225,11 +225,13 @@ static void draw_screen(struct watch *w, struct buf *out, unsigned *used, unsign
 static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
 {
 	size_t n = w->pending ? w->pending->reply->n_pending : 0;
+	unsigned more = w->pending ? w->pending->reply->omitted : 0;
 	struct buf b = {0};
-	char head[120];
+	char head[160];
 
 	snprintf(head, sizeof(head),
-		 "PENDING %zu  (TAB: next, a: approve once, T: its tree, S: session, d: deny)", n);
+		 "PENDING %zu%s  (TAB: next, a: approve once, T: its tree, S: session, d: deny)",
+		 n + more, more ? " (the newest not listed yet)" : "");
 	heading(out, "\x1b[1m", head, w->cols);
 	(*used)++;
 	if (n == 0) {

@@ -1,7 +1,70 @@
 #include "filter.h"
 
+#include "held-calls.h"
+
 #include <errno.h>
+#include <sched.h>
 #include <seccomp.h>
+#include <string.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* The flags that make a namespace. CLONE_NEWTIME's bit is part of clone's
+ * exit signal, so it counts for unshare only. */
+static const unsigned long namespace_flags[] = {
+    CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+    CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET, CLONE_NEWTIME,
+};
+
+static int trap_new_namespace(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	size_t n = sizeof(namespace_flags) / sizeof(namespace_flags[0]);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		unsigned long f = namespace_flags[i];
+		if (f == CLONE_NEWTIME && strcmp(c->name, "unshare") != 0)
+			continue;
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
+	}
+	return rc;
+}
+
+static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
+{
+	int nr = seccomp_syscall_resolve_name(c->name);
+
+	if (nr < 0) /* unknown to this libseccomp or not on this architecture */
+		return 0;
+	switch (c->trap) {
+	case TRAP_SIGNAL:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					SCMP_CMP((unsigned)c->signal, SCMP_CMP_NE, 0));
+	case TRAP_NEW_NAMESPACE:
+		return trap_new_namespace(ctx, c, nr);
+	default:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+	}
+}
+
+/* Every exec, and the calls of held-calls.c. clone3 keeps its flags in
+ * memory the filter cannot read: it fails with ENOSYS, and the C library
+ * falls back to clone, whose flags it can. */
+static int add_rules(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execve), 0);
+
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execveat), 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	for (size_t i = 0; i < held_calls_count && rc == 0; i++)
+		rc = trap_held(ctx, &held_calls[i]);
+	return rc;
+}
 
 int gate_filter_install(int keep_privileges, struct error *err)
 {
@@ -14,9 +77,7 @@ int gate_filter_install(int keep_privileges, struct error *err)
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execve), 0);
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execveat), 0);
+		rc = add_rules(ctx);
 	if (rc < 0) {
 		seccomp_release(ctx);
 		errno = -rc;

@@ -1,5 +1,6 @@
 /* The kernel side of the exec gate: a seccomp filter that hands every execve
- * and execveat of the session's process tree to the session host. */
+ * and execveat of the session's process tree to the session host, and the
+ * other calls the gate holds (held-calls.c). */
 #ifndef ESCORT_FILTER_H
 #define ESCORT_FILTER_H
 

@@ -1,6 +1,7 @@
 #include "gate.h"
 
 #include "decision-cache.h"
+#include "effect-record.h"
 #include "exec-check.h"
 #include "exec-record.h"
 #include "program.h"
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +52,8 @@ struct gate {
 	uint64_t handle_ns;	/* the gate's CPU time, counted in ns */
 	pid_t last_refused_pid; /* the last refusal shown to the operator */
 	uint8_t last_refused_key[DECISION_KEY_LEN];
+	pid_t last_effect_pid; /* the last refused call other than exec shown */
+	const struct held_call *last_effect;
 };
 
 /* What one exec came to, while it is being decided. */
@@ -65,6 +69,15 @@ struct decision {
 	const char *summary;
 };
 
+static void message_end(struct gate *g, struct buf *b, const char *detail)
+{
+	buf_append_str(b, " -- ");
+	visible_append(b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
+	buf_append_str(b, g->cfg.message_crlf ? "\r\n" : "\n");
+	(void)!write(g->cfg.message_fd, b->data, b->len);
+	buf_free(b);
+}
+
 static void operator_message(struct gate *g, const char *what, const struct exec_request *req,
 			     const char *detail)
 {
@@ -78,11 +91,7 @@ static void operator_message(struct gate *g, const char *what, const struct exec
 	}
 	if (req->argv[0] == NULL)
 		visible_append(&b, req->path, strlen(req->path));
-	buf_append_str(&b, " -- ");
-	visible_append(&b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
-	buf_append_str(&b, g->cfg.message_crlf ? "\r\n" : "\n");
-	(void)!write(g->cfg.message_fd, b.data, b.len);
-	buf_free(&b);
+	message_end(g, &b, detail);
 }
 
 static void respond(struct gate *g, uint64_t id, int error)
@@ -347,6 +356,45 @@ static int nothing_to_run(int code)
 	       code == ENAMETOOLONG;
 }
 
+/* A refused call other than exec: recorded, answered, told (once per
+ * process and call: a program retrying is not a new event to read). */
+static void refuse_effect(struct gate *g, const struct effect *e)
+{
+	struct buf b = {0};
+	char call[256];
+	pid_t pid = (pid_t)g->notif->pid;
+
+	effect_record_refusal(g->cfg.rec, ++g->next_id, pid, e);
+	respond(g, g->notif->id, EPERM);
+	if (pid == g->last_effect_pid && e->call == g->last_effect)
+		return;
+	g->last_effect_pid = pid;
+	g->last_effect = e->call;
+	effect_describe(e, call, sizeof(call));
+	buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
+	visible_append(&b, call, strlen(call));
+	message_end(g, &b, e->call->what);
+}
+
+static void handle_effect(struct gate *g)
+{
+	struct effect e;
+
+	switch (effect_judge(g->cfg.listener, g->notif, g->cfg.first, &e)) {
+	case EFFECT_ALLOW:
+		respond(g, g->notif->id, 0);
+		break;
+	case EFFECT_AS_KERNEL:
+		respond(g, g->notif->id, e.error);
+		break;
+	case EFFECT_REFUSE:
+		refuse_effect(g, &e);
+		break;
+	case EFFECT_GONE:
+		break;
+	}
+}
+
 static void handle(struct gate *g)
 {
 	struct exec_request req;
@@ -360,6 +408,10 @@ static void handle(struct gate *g)
 		struct pollfd pfd = {.fd = g->cfg.listener, .events = POLLIN};
 		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 			event_del(g->listener_event);
+		return;
+	}
+	if (g->notif->data.nr != __NR_execve && g->notif->data.nr != __NR_execveat) {
+		handle_effect(g);
 		return;
 	}
 	g->counters.execs++;

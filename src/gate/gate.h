@@ -23,6 +23,7 @@ struct gate_config {
 	struct policy *policy;
 	int message_fd;	  /* where the operator reads refusals (the terminal, or stderr) */
 	int message_crlf; /* the terminal is raw: end lines with \r\n */
+	pid_t first;	  /* the session's first process: its descendants are the session */
 };
 
 struct gate;

@@ -29,6 +29,13 @@ static ssize_t read_remote(pid_t pid, uint64_t addr, void *buf, size_t len)
 	return (ssize_t)done;
 }
 
+int procmem_read(pid_t pid, uint64_t addr, void *out, size_t len, struct error *err)
+{
+	if (read_remote(pid, addr, out, len) != (ssize_t)len)
+		return error_errno(err, "cannot read %zu bytes of process %d", len, (int)pid);
+	return 0;
+}
+
 ssize_t procmem_string(pid_t pid, uint64_t addr, char *out, size_t size, struct error *err)
 {
 	size_t done = 0;

@@ -14,6 +14,9 @@
 #define PROCMEM_MAX_ARGS 1024
 #define PROCMEM_MAX_TOTAL (256 * 1024)
 
+/* Reads exactly len bytes at addr in pid into out; -1 with err otherwise. */
+int procmem_read(pid_t pid, uint64_t addr, void *out, size_t len, struct error *err);
+
 /* Reads a NUL-terminated string at addr in pid into out (size bytes).
  * Returns its length, or -1 with err: code ERR_TRUNCATED when it is longer
  * than size-1, ERR_SYSTEM when it cannot be read. */

@@ -229,18 +229,19 @@ static void free_gate_parts(struct gate_parts *gp)
 		risk_engine_free(gp->risk);
 }
 
-static int start_gate(struct gate_parts *gp, struct event_base *base, int listener,
+static int start_gate(struct gate_parts *gp, struct event_base *base, const struct spawned *sp,
 		      struct recorder *rec, int in_is_tty, struct error *err)
 {
 	struct gate_config gc = {
 	    .base = base,
-	    .listener = listener,
+	    .listener = sp->listener,
 	    .rec = rec,
 	    .risk = gp->risk,
 	    .index = gp->index,
 	    .policy = gp->policy,
 	    .message_fd = STDERR_FILENO,
 	    .message_crlf = in_is_tty,
+	    .first = sp->pid,
 	};
 
 	gp->gate = gate_start(&gc, err);
@@ -294,7 +295,7 @@ static int spawn_gated(struct pty *p, const struct command *cmd, struct gate_par
 	if (pty_spawn(p, cmd->file, cmd->argv, geteuid() == 0, &sp, err) < 0)
 		return -1;
 	pty_close_slave(p);
-	if (start_gate(gp, base, sp.listener, rec, in_is_tty, err) < 0) {
+	if (start_gate(gp, base, &sp, rec, in_is_tty, err) < 0) {
 		close(sp.listener);
 		kill(sp.pid, SIGKILL);
 		pty_spawn_finish(&sp, NULL, exec_errno, err);

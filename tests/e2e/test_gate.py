@@ -45,13 +45,15 @@ def site_rules(tmp_path):
 
 
 class Session:
-    def __init__(self, escort, tmp_path, rules=None):
+    def __init__(self, escort, tmp_path, rules=None, wrap=()):
+        """wrap: a command escort runs under (its argv before escort's)."""
         self.log = tmp_path / "s.eslog"
         env = dict(os.environ, PS1=PROMPT, TERM="xterm")
         if rules:
             env["ESCORT_RULES"] = str(rules)
-        self.child = pexpect.spawn(escort, ["run", "--log", str(self.log), "--", "bash",
-                                            "--norc", "--noprofile", "-i"],
+        argv = [*wrap, escort, "run", "--log", str(self.log), "--", "bash", "--norc",
+                "--noprofile", "-i"]
+        self.child = pexpect.spawn(argv[0], argv[1:],
                                    env=env, encoding="utf-8", timeout=20,
                                    dimensions=(40, 200))
         self.child.expect_exact(PROMPT)
@@ -342,3 +344,98 @@ def wait_for(path, seconds=15, why=lambda: ""):
     while not path.exists() or path.stat().st_size == 0:
         assert time.time() < deadline, f"{path} never appeared. {why()}"
         time.sleep(0.05)
+
+
+def python_calls(tmp_path, name, code):
+    """A Python script the session runs (Python is allowed by site_rules): it
+    makes system calls through ctypes, without starting any other program."""
+    script = tmp_path / name
+    script.write_text("import ctypes, os\n"
+                      "libc = ctypes.CDLL(None, use_errno=True)\n"
+                      "def call(name, rc):\n"
+                      "    print(name, 'rc', rc, os.strerror(ctypes.get_errno()) if rc < 0 else '')\n"
+                      + code)
+    return f"/usr/bin/python3 {script}"
+
+
+def effects(evs, syscall):
+    return [e for e in of_type(evs, "decision") if e.get("syscall") == syscall]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None,
+                    reason="only root can change the system")
+def test_changes_to_the_system_are_refused_even_for_root(escort, tmp_path):
+    # In UTS and mount namespaces of its own: without the gate, the host name
+    # and the mount would change there, not on the machine.
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    s = Session(escort, tmp_path, rules=site_rules(tmp_path),
+                wrap=["unshare", "--uts", "--mount", "--propagation", "private"])
+    out, _ = s.run(python_calls(tmp_path, "system.py", f"""
+before = os.uname().nodename
+call("sethostname", libc.sethostname(b"escort-was-here", 15))
+call("mount", libc.mount(b"none", b"{mnt}", b"tmpfs", 0, None))
+call("io_uring_setup", libc.syscall(425, 8, ctypes.create_string_buffer(120)))
+call("unshare", libc.unshare(0x20000 | 0x04000000))
+print("HOSTNAME", "same" if os.uname().nodename == before else "changed")
+print("MOUNTED", "{mnt}" in open("/proc/self/mounts").read())
+"""))
+    for name in ("sethostname", "mount", "io_uring_setup", "unshare"):
+        assert f"{name} rc -1 Operation not permitted" in out
+    assert "escort: refused: sethostname -- Changes the machine's host name" in out
+    assert "without passing them through escort's checks" in out
+    assert "escort: refused: unshare" in out
+    assert "HOSTNAME same" in out and "MOUNTED False" in out
+    evs = s.close()
+    for name in ("sethostname", "mount", "io_uring_setup", "unshare"):
+        (rec,) = effects(evs, name)
+        assert rec["action"] == "deny" and rec["by"] == "gate" and rec["reason"]
+        assert rec["attack"] and rec["level"] in ("high", "critical")
+
+
+def test_signals_reach_the_sessions_own_processes_only(escort, tmp_path):
+    outside = subprocess.Popen(["sleep", "300"])
+    try:
+        s = Session(escort, tmp_path)
+        out, status = s.run(f"kill -TERM {outside.pid}")
+        assert status != 0
+        assert f"escort: refused: kill signal 15 to process {outside.pid} (sleep)" in out
+        assert "not part of this session" in out
+        out, status = s.run("kill -0 $$")
+        assert status == 0 and "escort:" not in out
+        s.run("sleep 100 &")
+        out, status = s.run("kill %1; wait")
+        assert "escort:" not in out
+        s.run("sleep 101 &")
+        out, status = s.run("kill $!; wait $!")
+        assert status == 128 + signal.SIGTERM and "escort:" not in out
+        out, status = s.run("(sleep 102 & kill $!; wait $!)")
+        assert status == 128 + signal.SIGTERM and "escort:" not in out
+        evs = s.close()
+        assert outside.poll() is None, "the process outside the session was killed"
+        (rec,) = effects(evs, "kill")
+        assert rec["target"] == str(outside.pid) and rec["signal"] == signal.SIGTERM
+        assert rec["action"] == "deny"
+    finally:
+        outside.kill()
+        outside.wait()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None,
+                    reason="needs a pid namespace of its own")
+def test_kill_minus_one_reaches_nothing_outside(escort, tmp_path):
+    # In a pid namespace of its own: without the gate, kill -9 -1 would kill
+    # every process of the namespace, not every process of the machine.
+    pids = tmp_path / "pids"
+    s = Session(escort, tmp_path, wrap=[
+        "unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "sh", "-c",
+        f"sleep 300 & echo $! > {pids}; exec \"$0\" \"$@\""])
+    out, status = s.run("kill -9 -1")
+    assert status != 0
+    assert "escort: refused: kill signal 9 to every process it may signal" in out
+    outside = pids.read_text().strip()
+    out, status = s.run(f"kill -0 {outside} && echo ALIVE")
+    assert "ALIVE" in out
+    evs = s.close()
+    (rec,) = effects(evs, "kill")
+    assert rec["signal"] == signal.SIGKILL and "target" not in rec

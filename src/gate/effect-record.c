@@ -1,0 +1,32 @@
+#include "effect-record.h"
+
+#include "log/fields.h"
+#include "log/record.h"
+#include "risk/rules.h"
+
+int effect_record_refusal(struct recorder *rec, uint64_t id, pid_t pid, const struct effect *e)
+{
+	char call[256];
+	struct buf b = {0};
+	struct error err;
+	int rc;
+
+	effect_describe(e, call, sizeof(call));
+	fields_add_uint(&b, "id", id);
+	fields_add_int(&b, "pid", pid);
+	fields_add(&b, "action", "deny");
+	fields_add(&b, "scope", "once");
+	fields_add(&b, "by", "gate");
+	fields_add(&b, "reason", e->call->what);
+	fields_add(&b, "syscall", e->call->name);
+	fields_add(&b, "call", call);
+	fields_add(&b, "level", level_name(e->call->level));
+	fields_add(&b, "attack", e->call->attack);
+	if (e->target)
+		fields_add_int(&b, "target", e->target);
+	if (e->signal)
+		fields_add_int(&b, "signal", e->signal);
+	rc = recorder_event(rec, REC_DECISION, b.data, b.len, 1, &err);
+	buf_free(&b);
+	return rc;
+}

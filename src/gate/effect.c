@@ -1,0 +1,196 @@
+#include "effect.h"
+
+#include "procmem.h"
+#include "session-tree.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+
+#define FDINFO_MAX 2048
+
+static int arg_int(const struct seccomp_notif *n, int i)
+{
+	return (int)(uint32_t)n->data.args[i]; /* the kernel reads int arguments so */
+}
+
+static void name_target(struct effect *e, pid_t pid)
+{
+	char path[64];
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	len = read(fd, e->target_name, sizeof(e->target_name) - 1);
+	close(fd);
+	e->target_name[len > 0 ? len : 0] = '\0';
+	e->target_name[strcspn(e->target_name, "\n")] = '\0';
+}
+
+static enum effect_outcome by_answer(struct effect *e, enum tree_answer a, pid_t pid)
+{
+	if (a == TREE_INSIDE)
+		return EFFECT_ALLOW;
+	if (a == TREE_GONE) {
+		e->error = ESRCH;
+		return EFFECT_AS_KERNEL;
+	}
+	e->target = pid;
+	if (pid > 0)
+		name_target(e, pid);
+	return EFFECT_REFUSE;
+}
+
+/* kill(2)'s pid: a process, 0 (the caller's group), -1 (all), -pgid. */
+static enum effect_outcome judge_kill(const struct seccomp_notif *n, pid_t first, pid_t pid,
+				      struct effect *e)
+{
+	pid_t group;
+
+	if (pid > 0)
+		return by_answer(e, session_tree_has(first, pid), pid);
+	if (pid == -1) {
+		e->every_process = 1;
+		return EFFECT_REFUSE;
+	}
+	if (pid == INT_MIN) {
+		e->error = ESRCH;
+		return EFFECT_AS_KERNEL;
+	}
+	group = pid == 0 ? session_tree_group_of((pid_t)n->pid) : -pid;
+	if (group <= 0)
+		return EFFECT_GONE;
+	return by_answer(e, session_tree_has_group(first, group), -group);
+}
+
+/* The process a pidfd refers to: the "Pid:" line of its fdinfo (-1 when it
+ * has ended, 0 when it lives in a namespace the gate cannot see). */
+static int pidfd_target(pid_t caller, int fd, pid_t *pid)
+{
+	char path[64], buf[FDINFO_MAX], *at;
+	ssize_t len;
+	int in;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)caller, fd);
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	len = read(in, buf, sizeof(buf) - 1);
+	close(in);
+	buf[len > 0 ? len : 0] = '\0';
+	if ((at = strstr(buf, "\nPid:")) == NULL)
+		return -1;
+	*pid = (pid_t)strtol(at + strlen("\nPid:"), NULL, 10);
+	return 0;
+}
+
+static enum effect_outcome judge_pidfd(const struct seccomp_notif *n, pid_t first, int fd,
+				       struct effect *e)
+{
+	pid_t pid;
+
+	if (fd < 0) {
+		e->error = EBADF;
+		return EFFECT_AS_KERNEL;
+	}
+	if (pidfd_target((pid_t)n->pid, fd, &pid) < 0)
+		return EFFECT_REFUSE; /* not a pidfd (a /proc/PID directory?): cannot tell */
+	if (pid == -1) {
+		e->error = ESRCH;
+		return EFFECT_AS_KERNEL;
+	}
+	if (pid == 0)
+		return EFFECT_REFUSE;
+	return by_answer(e, session_tree_has(first, pid), pid);
+}
+
+/* adjtimex and clock_adjtime only read the clock when struct timex's first
+ * field, modes, is 0. */
+static enum effect_outcome judge_clock(const struct seccomp_notif *n, uint64_t at)
+{
+	struct error err;
+	uint32_t modes;
+
+	if (procmem_read((pid_t)n->pid, at, &modes, sizeof(modes), &err) < 0)
+		return EFFECT_REFUSE;
+	return modes == 0 ? EFFECT_ALLOW : EFFECT_REFUSE;
+}
+
+static enum effect_outcome judge_process(const struct seccomp_notif *n, pid_t first,
+					 struct effect *e)
+{
+	pid_t pid = arg_int(n, e->call->target);
+
+	if (strcmp(e->call->name, "ptrace") == 0 && n->data.args[0] == PTRACE_TRACEME)
+		return EFFECT_ALLOW;
+	if (pid <= 0)
+		return EFFECT_ALLOW; /* no such process: the kernel says so */
+	return by_answer(e, session_tree_has(first, pid), pid);
+}
+
+static enum effect_outcome judge(const struct seccomp_notif *n, pid_t first, struct effect *e)
+{
+	const struct held_call *c = e->call;
+	int id = arg_int(n, c->target);
+
+	if (c->trap == TRAP_SIGNAL)
+		e->signal = arg_int(n, c->signal);
+	switch (c->check) {
+	case HELD_KILL:
+		return judge_kill(n, first, id, e);
+	case HELD_THREAD:
+		return id <= 0 ? EFFECT_ALLOW : by_answer(e, session_tree_has(first, id), id);
+	case HELD_PROCESS:
+		return judge_process(n, first, e);
+	case HELD_PIDFD:
+		return judge_pidfd(n, first, id, e);
+	case HELD_CLOCK_MODES:
+		return judge_clock(n, n->data.args[c->target]);
+	default:
+		return EFFECT_REFUSE;
+	}
+}
+
+enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n, pid_t first,
+				 struct effect *e)
+{
+	enum effect_outcome o;
+
+	memset(e, 0, sizeof(*e));
+	e->call = held_call_find(n->data.nr);
+	if (e->call == NULL) { /* the filter traps nothing else */
+		e->error = ENOSYS;
+		return EFFECT_AS_KERNEL;
+	}
+	o = judge(n, first, e);
+	/* What was read (the caller's memory, descriptors, group) was the caller's. */
+	if (e->call->check != HELD_ALWAYS && seccomp_notify_id_valid(listener, n->id) != 0)
+		return EFFECT_GONE;
+	return o;
+}
+
+void effect_describe(const struct effect *e, char *out, size_t size)
+{
+	const char *name = e->call ? e->call->name : "?";
+
+	if (e->every_process)
+		snprintf(out, size, "%s signal %d to every process it may signal", name, e->signal);
+	else if (e->target < 0)
+		snprintf(out, size, "%s signal %d to process group %d", name, e->signal,
+			 (int)-e->target);
+	else if (e->target > 0 && e->signal)
+		snprintf(out, size, "%s signal %d to process %d (%s)", name, e->signal,
+			 (int)e->target, e->target_name);
+	else if (e->target > 0)
+		snprintf(out, size, "%s on process %d (%s)", name, (int)e->target, e->target_name);
+	else
+		snprintf(out, size, "%s", name);
+}

@@ -1,0 +1,36 @@
+/* A trapped call that is not an exec (held-calls.c): does it change the
+ * system, or reach a process outside the session? Judged from the
+ * notification's arguments, /proc and, for adjtimex, four bytes of the
+ * caller's memory (the notification is re-validated after such reads). */
+#ifndef ESCORT_EFFECT_H
+#define ESCORT_EFFECT_H
+
+#include "held-calls.h"
+
+#include <seccomp.h>
+#include <sys/types.h>
+
+enum effect_outcome {
+	EFFECT_ALLOW,	  /* answered CONTINUE: the kernel does the rest */
+	EFFECT_REFUSE,	  /* refused with EPERM, told and recorded */
+	EFFECT_AS_KERNEL, /* failed with error, as the kernel would (no such process) */
+	EFFECT_GONE,	  /* the caller went away while it was judged: nothing to answer */
+};
+
+struct effect {
+	const struct held_call *call;
+	int error;	      /* EFFECT_AS_KERNEL */
+	int signal;	      /* the signal sent, or 0 */
+	pid_t target;	      /* the process or group reached (-N: group N), or 0 */
+	int every_process;    /* kill(-1, ...) */
+	char target_name[32]; /* its command name, when known */
+};
+
+/* first: the session's first process (session-tree.h). */
+enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n, pid_t first,
+				 struct effect *e);
+
+/* "kill signal 15 to process 123 (sleep)", "sethostname": what the call was. */
+void effect_describe(const struct effect *e, char *out, size_t size);
+
+#endif

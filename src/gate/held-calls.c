@@ -1,0 +1,107 @@
+#include "held-calls.h"
+
+#include "risk/rules.h"
+
+#include <seccomp.h>
+
+#define MOUNT_WHAT                                                                                 \
+	"Attaches, moves or changes a file system in the machine's folders, which can hide or "    \
+	"replace files for everyone"
+#define CLOCK_WHAT "Changes the machine's clock, which every log and certificate check relies on"
+#define NAMESPACE_WHAT                                                                             \
+	"Makes a separate view of the machine (its files, processes, users or network) that "      \
+	"escort does not watch"
+#define MODULE_WHAT                                                                                \
+	"Loads code into the running kernel, the core of the system that everything else trusts"
+#define KEXEC_WHAT "Loads another kernel to replace the running one"
+#define SIGNAL_WHAT                                                                                \
+	"Sends a signal (stop, interrupt, kill) to a process that is not part of this session"
+
+/* Signal calls: which argument names the target, which the signal. */
+#define SIGNAL(call, check, target, sig)                                                           \
+	{                                                                                          \
+		call, check, TRAP_SIGNAL, target, sig, LEVEL_HIGH, SIGNAL_WHAT, "T1489"            \
+	}
+#define SYSTEM(call, level, what, attack)                                                          \
+	{                                                                                          \
+		call, HELD_ALWAYS, TRAP_ALL, 0, 0, level, what, attack                             \
+	}
+
+const struct held_call held_calls[] = {
+    SYSTEM("mount", LEVEL_HIGH, MOUNT_WHAT, "T1611"),
+    SYSTEM("umount2", LEVEL_HIGH, "Detaches a file system from the machine's folders", "T1611"),
+    SYSTEM("fsopen", LEVEL_HIGH, MOUNT_WHAT, "T1611"),
+    SYSTEM("fsconfig", LEVEL_HIGH, MOUNT_WHAT, "T1611"),
+    SYSTEM("fsmount", LEVEL_HIGH, MOUNT_WHAT, "T1611"),
+    SYSTEM("fspick", LEVEL_HIGH, MOUNT_WHAT, "T1611"),
+    SYSTEM("move_mount", LEVEL_HIGH, MOUNT_WHAT, "T1611"),
+    SYSTEM("open_tree", LEVEL_HIGH, MOUNT_WHAT, "T1611"),
+    SYSTEM("mount_setattr", LEVEL_HIGH, MOUNT_WHAT, "T1611"),
+    SYSTEM("pivot_root", LEVEL_HIGH, "Replaces the root folder every program sees", "T1611"),
+    SYSTEM("chroot", LEVEL_HIGH, "Makes programs see another folder as the whole machine", "T1611"),
+    SYSTEM("swapon", LEVEL_HIGH, "Starts using a file or disk as extra memory (swap)", "T1499"),
+    SYSTEM("swapoff", LEVEL_HIGH,
+	   "Stops using swap space, which can make the machine run out of memory", "T1499"),
+    SYSTEM("reboot", LEVEL_CRITICAL,
+	   "Restarts or powers off the machine (or changes what Ctrl-Alt-Del does)", "T1529"),
+    SYSTEM("init_module", LEVEL_CRITICAL, MODULE_WHAT, "T1547.006"),
+    SYSTEM("finit_module", LEVEL_CRITICAL, MODULE_WHAT, "T1547.006"),
+    SYSTEM("delete_module", LEVEL_CRITICAL,
+	   "Removes code from the running kernel (a driver or a security feature)", "T1562.001"),
+    SYSTEM("kexec_load", LEVEL_CRITICAL, KEXEC_WHAT, "T1542"),
+    SYSTEM("kexec_file_load", LEVEL_CRITICAL, KEXEC_WHAT, "T1542"),
+    SYSTEM("settimeofday", LEVEL_HIGH, CLOCK_WHAT, "T1070"),
+    SYSTEM("clock_settime", LEVEL_HIGH, CLOCK_WHAT, "T1070"),
+    {"clock_adjtime", HELD_CLOCK_MODES, TRAP_ALL, 1, 0, LEVEL_HIGH, CLOCK_WHAT, "T1070"},
+    {"adjtimex", HELD_CLOCK_MODES, TRAP_ALL, 0, 0, LEVEL_HIGH, CLOCK_WHAT, "T1070"},
+    SYSTEM("sethostname", LEVEL_HIGH, "Changes the machine's host name", "T1036"),
+    SYSTEM("setdomainname", LEVEL_HIGH, "Changes the machine's domain name", "T1036"),
+    SYSTEM("bpf", LEVEL_CRITICAL,
+	   "Loads a program into the running kernel (eBPF) that can watch or change what the "
+	   "whole system does",
+	   "T1014"),
+    SYSTEM("io_uring_setup", LEVEL_HIGH,
+	   "Sets up io_uring, whose operations the kernel runs without passing them through "
+	   "escort's checks",
+	   "T1562.001"),
+    SYSTEM("open_by_handle_at", LEVEL_HIGH,
+	   "Opens a file by its internal handle, around folder permissions (a known way out of "
+	   "containers)",
+	   "T1611"),
+    {"unshare", HELD_ALWAYS, TRAP_NEW_NAMESPACE, 0, 0, LEVEL_HIGH, NAMESPACE_WHAT, "T1611"},
+    {"clone", HELD_ALWAYS, TRAP_NEW_NAMESPACE, 0, 0, LEVEL_HIGH, NAMESPACE_WHAT, "T1611"},
+    SYSTEM("setns", LEVEL_HIGH,
+	   "Enters another view of the machine (a container's or the host's namespaces)", "T1611"),
+    SIGNAL("kill", HELD_KILL, 0, 1),
+    SIGNAL("rt_sigqueueinfo", HELD_KILL, 0, 1),
+    SIGNAL("tkill", HELD_THREAD, 0, 1),
+    SIGNAL("tgkill", HELD_THREAD, 0, 2),
+    SIGNAL("rt_tgsigqueueinfo", HELD_THREAD, 0, 2),
+    SIGNAL("pidfd_send_signal", HELD_PIDFD, 0, 1),
+    {"ptrace", HELD_PROCESS, TRAP_ALL, 1, 0, LEVEL_HIGH,
+     "Takes control of a process that is not part of this session (reads and changes its "
+     "memory and what it does)",
+     "T1055.008"},
+    {"process_vm_writev", HELD_PROCESS, TRAP_ALL, 0, 0, LEVEL_HIGH,
+     "Writes into the memory of a process that is not part of this session", "T1055"},
+    {"pidfd_getfd", HELD_PIDFD, TRAP_ALL, 0, 0, LEVEL_HIGH,
+     "Takes an open file or connection from a process that is not part of this session", "T1055"},
+};
+
+const size_t held_calls_count = sizeof(held_calls) / sizeof(held_calls[0]);
+
+const struct held_call *held_call_find(int nr)
+{
+	static int numbers[sizeof(held_calls) / sizeof(held_calls[0])];
+	static int resolved;
+
+	if (!resolved) {
+		for (size_t i = 0; i < held_calls_count; i++)
+			numbers[i] = seccomp_syscall_resolve_name(held_calls[i].name);
+		resolved = 1;
+	}
+	for (size_t i = 0; i < held_calls_count; i++)
+		if (numbers[i] == nr && nr >= 0)
+			return &held_calls[i];
+	return NULL;
+}

@@ -1,0 +1,46 @@
+/* THE table of system calls other than exec that the gate holds: what each
+ * would do, in plain words for whoever reads the refusal, its level and its
+ * MITRE ATT&CK technique, and how the gate judges it (always refused, or
+ * refused only when it reaches a process outside the session). The filter
+ * (filter.c) and the supervisor (effect.c) both read it; nothing else lists
+ * these calls. */
+#ifndef ESCORT_HELD_CALLS_H
+#define ESCORT_HELD_CALLS_H
+
+#include <stddef.h>
+
+/* How a trapped call is judged. */
+enum held_check {
+	HELD_ALWAYS,	  /* changes the system: refused whatever its arguments */
+	HELD_KILL,	  /* signal to args[target]: a pid, 0 (own group), -1 (all), -pgid */
+	HELD_THREAD,	  /* signal to args[target], a thread group or thread id */
+	HELD_PROCESS,	  /* acts on the process args[target] (ptrace: not PTRACE_TRACEME) */
+	HELD_PIDFD,	  /* acts on the process the pidfd args[target] refers to */
+	HELD_CLOCK_MODES, /* changes the clock unless struct timex at args[target] only reads */
+};
+
+/* Which calls the filter traps: all of them, or only some arguments. */
+enum held_trap {
+	TRAP_ALL,
+	TRAP_SIGNAL,	    /* only when the signal args[signal] is not 0 (an existence check) */
+	TRAP_NEW_NAMESPACE, /* only when the flags args[0] create a namespace */
+};
+
+struct held_call {
+	const char *name; /* the system call, as libseccomp names it */
+	enum held_check check;
+	enum held_trap trap;
+	int target;	  /* the argument check looks at */
+	int signal;	  /* TRAP_SIGNAL: the argument holding the signal */
+	int level;	  /* enum risk_level */
+	const char *what; /* what it would have done, for a non-engineer */
+	const char *attack;
+};
+
+extern const struct held_call held_calls[];
+extern const size_t held_calls_count;
+
+/* The entry for the native system call number nr, or NULL. */
+const struct held_call *held_call_find(int nr);
+
+#endif

@@ -232,15 +232,16 @@ static void deny(struct gate *g, struct decision *d, const struct verdict *v)
 	char detail[1200];
 
 	g->counters.denied++;
+	/* A shell searching PATH tries /usr/bin/rm and then /bin/rm: one line is
+	 * enough. It is written before the exec fails, so it comes first. */
+	if (d->req->pid != g->last_refused_pid ||
+	    memcmp(d->key, g->last_refused_key, sizeof(d->key)) != 0) {
+		g->last_refused_pid = d->req->pid;
+		memcpy(g->last_refused_key, d->key, sizeof(d->key));
+		snprintf(detail, sizeof(detail), "%s. %s", v->reason, d->summary ? d->summary : "");
+		operator_message(g, "refused", d->req, detail);
+	}
 	respond(g, d->req->id, EPERM);
-	/* A shell searching PATH tries /usr/bin/rm and then /bin/rm: one line is enough. */
-	if (d->req->pid == g->last_refused_pid &&
-	    memcmp(d->key, g->last_refused_key, sizeof(d->key)) == 0)
-		return;
-	g->last_refused_pid = d->req->pid;
-	memcpy(g->last_refused_key, d->key, sizeof(d->key));
-	snprintf(detail, sizeof(detail), "%s. %s", v->reason, d->summary ? d->summary : "");
-	operator_message(g, "refused", d->req, detail);
 }
 
 static void hold(struct gate *g, struct decision *d)
@@ -365,15 +366,17 @@ static void refuse_effect(struct gate *g, const struct effect *e)
 	pid_t pid = (pid_t)g->notif->pid;
 
 	effect_record_refusal(g->cfg.rec, ++g->next_id, pid, e);
+	/* The operator's line first: the call returns only after it is on the
+	 * terminal, so it comes before anything the program prints next. */
+	if (pid != g->last_effect_pid || e->call != g->last_effect) {
+		g->last_effect_pid = pid;
+		g->last_effect = e->call;
+		effect_describe(e, call, sizeof(call));
+		buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
+		visible_append(&b, call, strlen(call));
+		message_end(g, &b, e->call->what);
+	}
 	respond(g, g->notif->id, EPERM);
-	if (pid == g->last_effect_pid && e->call == g->last_effect)
-		return;
-	g->last_effect_pid = pid;
-	g->last_effect = e->call;
-	effect_describe(e, call, sizeof(call));
-	buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
-	visible_append(&b, call, strlen(call));
-	message_end(g, &b, e->call->what);
 }
 
 static void handle_effect(struct gate *g)

@@ -42,6 +42,7 @@ struct gate {
 	struct seccomp_notif *notif;
 	struct seccomp_notif_resp *resp;
 	struct decision_cache *cache;
+	struct identity_cache *ids; /* what files are: the gate's only such cache */
 	struct exec_checks *checks;
 	struct held *held;
 	struct tree_grant *trees;
@@ -371,7 +372,7 @@ static void handle(struct gate *g)
 			unreadable(g, &req, &err);
 		}
 	} else if (exec_checks_settle(g->checks, req.pid),
-		   program_identify(g->cfg.index, &req, &prog, &err) < 0) {
+		   program_identify(g->ids, g->cfg.index, &req, &prog, &err) < 0) {
 		if (nothing_to_run(err.errnum))
 			respond(g, req.id, err.errnum); /* as the kernel would answer */
 		else
@@ -415,6 +416,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 
 	g->cfg = *cfg;
 	g->cache = decision_cache_new();
+	g->ids = identity_cache_new();
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
@@ -513,6 +515,7 @@ void gate_stop(struct gate *g)
 		event_free(g->listener_event);
 	exec_checks_free(g->checks);
 	decision_cache_free(g->cache);
+	identity_cache_free(g->ids);
 	if (g->notif)
 		seccomp_notify_free(g->notif, g->resp);
 	close(g->cfg.listener);

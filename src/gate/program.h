@@ -6,11 +6,12 @@
 #ifndef ESCORT_PROGRAM_H
 #define ESCORT_PROGRAM_H
 
+#include "identity-cache.h"
 #include "identity.h"
 #include "request.h"
 
 enum program_trust {
-	TRUST_SYSTEM,  /* installed by root, in root's directories */
+	TRUST_SYSTEM,  /* in the program index, or installed by the package manager */
 	TRUST_COPY,    /* elsewhere, but the same content as a system program */
 	TRUST_UNKNOWN, /* a file nobody vouches for */
 	TRUST_MEMORY,  /* a memfd or a deleted file */
@@ -35,8 +36,8 @@ struct program {
 const char *program_trust_name(enum program_trust t);
 
 /* Fails with err->errnum set to the errno the exec would fail with (ENOENT, EACCES, ...). */
-int program_identify(struct identity_index *idx, const struct exec_request *req,
-		     struct program *out, struct error *err);
+int program_identify(struct identity_cache *ids, struct identity_index *idx,
+		     const struct exec_request *req, struct program *out, struct error *err);
 void program_free(struct program *p);
 
 #endif

@@ -122,9 +122,9 @@ static void gate_findings(struct decision *d)
 				"a program that is not installed on the system may do anything",
 				"Where does this program come from and what does it do?", "T1204");
 	}
-	if (req->env[ENV_LD_PRELOAD] || p->preload[0]) {
+	if (exec_request_injects_code(req) || p->preload[0]) {
 		snprintf(text, sizeof(text), "Loads extra code into the program first (%.1000s).",
-			 p->preload[0] ? p->preload : req->env[ENV_LD_PRELOAD]);
+			 p->preload[0] ? p->preload : exec_request_injects_code(req));
 		risk_report_add(r, "preload", LEVEL_HIGH, text,
 				"preloaded code changes what a known program does",
 				"Why must extra code be loaded into this program?", "T1574.006");

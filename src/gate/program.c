@@ -290,7 +290,8 @@ static int rate_loader(struct identity_cache *ids, struct identity_index *idx, p
 		int takes = 0;
 		for (size_t k = 0; with_value[k]; k++)
 			takes |= strcmp(argv[i], with_value[k]) == 0;
-		if (strcmp(argv[i], "--preload") == 0 && argv[i + 1])
+		if ((strcmp(argv[i], "--preload") == 0 || strcmp(argv[i], "--audit") == 0) &&
+		    argv[i + 1])
 			snprintf(p->preload, sizeof(p->preload), "%s", argv[i + 1]);
 		i += takes && argv[i + 1] ? 2 : 1;
 	}

@@ -24,7 +24,7 @@ struct program {
 	char name[256];		  /* the name the rules see */
 	char **argv;		  /* what is rated: name, then the arguments */
 	char note[1024];	  /* one line for the escort */
-	char preload[PATH_MAX];	  /* ld.so --preload, when given */
+	char preload[PATH_MAX];	  /* ld.so --preload or --audit, when given */
 	dev_t exe_dev;		  /* what /proc/PID/exe must be once the exec is done */
 	ino_t exe_ino;
 	int script;

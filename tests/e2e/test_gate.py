@@ -407,6 +407,18 @@ def test_a_root_owned_directory_vouches_for_nothing(escort, tmp_path, victim):
     assert planted["program"] != "uname" and planted["identity"].startswith("the script ")
 
 
+def test_loader_variables_that_inject_code_are_rated_like_ld_preload(escort, tmp_path):
+    s = Session(escort, tmp_path)
+    out, _ = s.run("LD_PRELOAD=/tmp/escort-x.so ls /")
+    assert "escort: refused" in out
+    out, _ = s.run("LD_AUDIT=/tmp/escort-x.so ls /")
+    assert "escort: refused" in out
+    evs = s.close()
+    audit = [req for req, dec in decisions(evs).values()
+             if req and any(e.startswith("LD_AUDIT=") for e in req.get("env", []))]
+    assert audit and "preload" in audit[0]["rule"]
+
+
 def wait_for(path, seconds=15, why=lambda: ""):
     deadline = time.time() + seconds
     while not path.exists() or path.stat().st_size == 0:

@@ -419,6 +419,21 @@ def test_loader_variables_that_inject_code_are_rated_like_ld_preload(escort, tmp
     assert audit and "preload" in audit[0]["rule"]
 
 
+@pytest.mark.parametrize("line, rule", [
+    ("ssh-keygen -D /tmp/escort-x.so", "exec.ssh-loads-library"),
+    ("openssl engine dynamic -pre SO_PATH:/tmp/escort-x.so -pre LOAD", "exec.openssl-loads-engine"),
+])
+def test_programs_that_load_code_by_option_are_rated_for_it(escort, tmp_path, line, rule):
+    if shutil.which(line.split()[0]) is None:
+        pytest.skip(f"{line.split()[0]} is not installed")
+    s = Session(escort, tmp_path)
+    out, status = s.run(line)
+    assert "escort: refused" in out and status != 0
+    evs = s.close()
+    (req, _), = refused(evs, line.split()[0])
+    assert rule in req["rule"]
+
+
 def wait_for(path, seconds=15, why=lambda: ""):
     deadline = time.time() + seconds
     while not path.exists() or path.stat().st_size == 0:

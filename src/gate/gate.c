@@ -44,6 +44,7 @@ struct gate {
 	struct seccomp_notif *notif;
 	struct seccomp_notif_resp *resp;
 	struct decision_cache *cache;
+	struct identity_cache *ids; /* what files are: the gate's only such cache */
 	struct exec_checks *checks;
 	struct held *held;
 	struct tree_grant *trees;
@@ -130,9 +131,9 @@ static void gate_findings(struct decision *d)
 				"a program that is not installed on the system may do anything",
 				"Where does this program come from and what does it do?", "T1204");
 	}
-	if (req->env[ENV_LD_PRELOAD] || p->preload[0]) {
+	if (exec_request_injects_code(req) || p->preload[0]) {
 		snprintf(text, sizeof(text), "Loads extra code into the program first (%.1000s).",
-			 p->preload[0] ? p->preload : req->env[ENV_LD_PRELOAD]);
+			 p->preload[0] ? p->preload : exec_request_injects_code(req));
 		risk_report_add(r, "preload", LEVEL_HIGH, text,
 				"preloaded code changes what a known program does",
 				"Why must extra code be loaded into this program?", "T1574.006");
@@ -426,7 +427,7 @@ static void handle(struct gate *g)
 			unreadable(g, &req, &err);
 		}
 	} else if (exec_checks_settle(g->checks, req.pid),
-		   program_identify(g->cfg.index, &req, &prog, &err) < 0) {
+		   program_identify(g->ids, g->cfg.index, &req, &prog, &err) < 0) {
 		if (nothing_to_run(err.errnum))
 			respond(g, req.id, err.errnum); /* as the kernel would answer */
 		else
@@ -470,6 +471,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 
 	g->cfg = *cfg;
 	g->cache = decision_cache_new();
+	g->ids = identity_cache_new();
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
@@ -568,6 +570,7 @@ void gate_stop(struct gate *g)
 		event_free(g->listener_event);
 	exec_checks_free(g->checks);
 	decision_cache_free(g->cache);
+	identity_cache_free(g->ids);
 	if (g->notif)
 		seccomp_notify_free(g->notif, g->resp);
 	close(g->cfg.listener);

@@ -14,26 +14,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CACHE_SLOTS 512
-
 struct entry {
 	uint8_t sha256[SHA256_LEN];
 	char *path;
 };
 
-struct cached {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	struct identity id;
-	int used;
-};
-
 struct identity_index {
 	struct entry *entries; /* sorted by hash, then path */
 	size_t n;
-	struct cached cache[CACHE_SLOTS];
 };
 
 static int entry_cmp(const void *a, const void *b)
@@ -237,13 +225,6 @@ static void read_kind(const char *path, struct identity *id)
 	}
 }
 
-static struct cached *slot_for(struct identity_index *idx, const struct stat *st)
-{
-	size_t h = ((size_t)st->st_dev * 31 + (size_t)st->st_ino) % CACHE_SLOTS;
-
-	return &idx->cache[h];
-}
-
 static void fill_fresh(struct identity *id, const struct stat *st)
 {
 	id->dev = st->st_dev;
@@ -305,22 +286,12 @@ const char *const identity_system_dirs[] = {
     "/usr/bin",		 "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/libexec",
     "/usr/lib/git-core", NULL};
 
-int identity_of(struct identity_index *idx, const char *path, struct identity *out,
+int identity_of(const struct identity_index *idx, const char *path, struct identity *out,
 		struct error *err)
 {
-	struct cached *c;
 	const char *known;
 	struct stat st;
 
-	if (stat(path, &st) < 0)
-		return error_errno(err, "cannot examine %s", path);
-	c = slot_for(idx, &st);
-	if (c->used && c->dev == st.st_dev && c->ino == st.st_ino && c->size == st.st_size &&
-	    c->mtime.tv_sec == st.st_mtim.tv_sec && c->mtime.tv_nsec == st.st_mtim.tv_nsec) {
-		*out = c->id;
-		fill_fresh(out, &st);
-		return 0;
-	}
 	memset(out, 0, sizeof(*out));
 	if (hash_file(path, out->sha256, &st) < 0)
 		return error_errno(err, "cannot read %s", path);
@@ -328,6 +299,10 @@ int identity_of(struct identity_index *idx, const char *path, struct identity *o
 	known = lookup(idx, out->sha256);
 	snprintf(out->known_as, sizeof(out->known_as), "%s", known ? known : "");
 	fill_fresh(out, &st);
-	*c = (struct cached){st.st_dev, st.st_ino, st.st_size, st.st_mtim, *out, 1};
 	return 0;
+}
+
+void identity_refresh(struct identity *id, const struct stat *st)
+{
+	fill_fresh(id, st);
 }

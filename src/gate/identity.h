@@ -1,7 +1,7 @@
 /* What a program file really is, whatever it is called: its SHA-256, the
  * system program with the same content (from an index of the system's
- * binaries, built once and kept), and for a script its interpreter. Hashes
- * are cached by device, inode, size and modification time. */
+ * binaries, built once and kept), and for a script its interpreter. Nothing
+ * here is cached: the gate's one cache is identity-cache.h. */
 #ifndef ESCORT_IDENTITY_H
 #define ESCORT_IDENTITY_H
 
@@ -47,9 +47,14 @@ int identity_index_has(const struct identity_index *idx, const uint8_t hash[SHA2
  * /tmp count: nobody else can replace root's file there). */
 int identity_file_trusted(const char *path);
 
-/* Identifies the file at path (symlinks followed, as exec does). */
-int identity_of(struct identity_index *idx, const char *path, struct identity *out,
+/* Identifies the file at path (symlinks followed, as exec does): hashes it
+ * every time. dev/ino/size/times come from the descriptor that was hashed. */
+int identity_of(const struct identity_index *idx, const char *path, struct identity *out,
 		struct error *err);
+
+struct stat;
+/* Sets what can change without the content changing (owner, mode, links). */
+void identity_refresh(struct identity *id, const struct stat *st);
 
 /* Whether path (resolved, absolute) and every directory above it belong to
  * root and are writable by nobody else: a name only root could have put

@@ -36,89 +36,117 @@ struct file {
 	char name[256];
 };
 
-static int invoked_dir_trusted(const struct file *f)
+/* Where a link was called from, resolved: "/bin/sh" is /usr/bin/sh on a
+ * merged-/usr system. Empty when the directory cannot be resolved. */
+static void link_location(const struct file *f, char *out, size_t size)
 {
 	char dir[PATH_MAX + 64], real[PATH_MAX];
 	char *slash;
 
+	out[0] = '\0';
 	/* A file the gate opened itself is named by its descriptor: its
 	 * directory is the one of the (absolute) path the process gave. */
 	snprintf(dir, sizeof(dir), "%s",
 		 strncmp(f->target, "/proc/self/fd/", 14) == 0 ? f->given : f->target);
 	slash = strrchr(dir, '/');
 	if (slash == NULL)
-		return 0;
+		return;
 	*slash = '\0';
-	return realpath(dir, real) != NULL && identity_path_trusted(real);
+	if (realpath(dir[0] ? dir : "/", real) == NULL || !identity_path_trusted(real))
+		return;
+	if (snprintf(out, size, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base_name(f->given)) >=
+	    (int)size)
+		out[0] = '\0';
 }
 
-/* What examine() concluded about a file called by a given path, kept while
- * the file is unchanged (the gate runs on one thread). */
-#define NAME_SLOTS 256
-static struct named {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
-	char given[256];
-	char real[PATH_MAX];
-	enum program_trust trust;
-	char name[256];
-	int used;
-} names[NAME_SLOTS];
-
-static struct named *name_slot(const struct file *f)
+/* A link the package manager installed (/usr/bin/sh -> dash, /usr/bin/awk ->
+ * /etc/alternatives/awk -> mawk) keeps the name it was called by: the system
+ * says that is what it is. Any other link is named by the file it leads to. */
+static int called_by_system_link(struct identity_cache *ids, const struct file *f)
 {
-	size_t h = (size_t)f->id.ino * 31 + (size_t)f->id.dev;
+	char link[PATH_MAX + 256];
 
-	for (const char *c = f->given; *c; c++)
-		h = h * 131 + (unsigned char)*c;
-	return &names[h % NAME_SLOTS];
+	if (f->given[0] == '\0' || strcmp(base_name(f->given), base_name(f->real)) == 0)
+		return 0;
+	link_location(f, link, sizeof(link));
+	return link[0] && package_paths_owns(identity_cache_packages(ids), link);
 }
 
-static int same_time(struct timespec a, struct timespec b)
+/* The system's own file: this content at this path is in the index of
+ * system programs, or the package manager installed this path (and only
+ * root can change it). A root-owned directory alone vouches for nothing. */
+static int system_file(struct identity_cache *ids, struct identity_index *idx, const struct file *f,
+		       int *indexed)
 {
-	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+	*indexed = identity_index_has(idx, f->id.sha256, f->real);
+	return *indexed || (package_paths_owns(identity_cache_packages(ids), f->real) &&
+			    identity_path_trusted(f->real));
 }
 
-/* f->id is fresh: the file's content, owner and mode are unchanged since. */
-static int name_cached(struct file *f)
+/* The cache's naming is for this resolved file called by this absolute path. */
+static int name_cached(struct file *f, const struct identity_naming *n)
 {
-	struct named *n = name_slot(f);
-
-	if (!n->used || n->dev != f->id.dev || n->ino != f->id.ino || n->size != f->id.size ||
-	    !same_time(n->mtime, f->id.mtime) || !same_time(n->ctime, f->id.ctime) ||
+	if (n == NULL || !n->set || f->given[0] != '/' || strcmp(n->real, f->real) != 0 ||
 	    strlen(f->given) >= sizeof(n->given) || strcmp(n->given, f->given) != 0)
 		return 0;
-	memcpy(f->real, n->real, sizeof(f->real));
-	f->trust = n->trust;
+	f->trust = (enum program_trust)n->trust;
 	memcpy(f->name, n->name, sizeof(f->name));
 	return 1;
 }
 
-static void remember_name(const struct file *f)
+static void remember_name(const struct file *f, struct identity_naming *n)
 {
-	struct named *n = name_slot(f);
-
-	if (strlen(f->given) >= sizeof(n->given))
+	if (n == NULL || f->given[0] != '/' || strlen(f->given) >= sizeof(n->given))
 		return;
-	*n = (struct named){.dev = f->id.dev,
-			    .ino = f->id.ino,
-			    .size = f->id.size,
-			    .mtime = f->id.mtime,
-			    .ctime = f->id.ctime,
-			    .trust = f->trust,
-			    .used = 1};
-	memcpy(n->given, f->given, strlen(f->given) + 1);
 	memcpy(n->real, f->real, sizeof(n->real));
+	memcpy(n->given, f->given, strlen(f->given) + 1);
+	n->trust = (int)f->trust;
 	memcpy(n->name, f->name, sizeof(n->name));
+	n->set = 1;
 }
 
-static void name_by_path(struct identity_index *idx, struct file *f);
-
-static int examine(struct identity_index *idx, struct file *f, struct error *err)
+static void name_by_path(struct identity_cache *ids, struct identity_index *idx, struct file *f)
 {
-	if (identity_of(idx, f->target, &f->id, err) < 0) {
+	int indexed;
+
+	if (system_file(ids, idx, f, &indexed)) {
+		int keep = called_by_system_link(ids, f);
+		f->trust = TRUST_SYSTEM;
+		snprintf(f->name, sizeof(f->name), "%.255s",
+			 keep ? base_name(f->given) : base_name(f->real));
+		if (f->id.known_as[0] && !indexed) {
+			/* root's copy of another program, under a new name */
+			f->trust = TRUST_COPY;
+			snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->id.known_as));
+		}
+	} else if (f->id.known_as[0]) {
+		f->trust = TRUST_COPY;
+		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->id.known_as));
+	} else {
+		f->trust = TRUST_UNKNOWN;
+		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->real));
+	}
+}
+
+/* The file's resolved path. The gate's own descriptor already names it. */
+static int resolve(struct file *f)
+{
+	if (strncmp(f->target, "/proc/self/fd/", 14) == 0) {
+		ssize_t n = readlink(f->target, f->real, sizeof(f->real) - 1);
+		if (n > 0 && f->real[0] == '/') {
+			f->real[n] = '\0';
+			return 0;
+		}
+	}
+	return realpath(f->target, f->real) != NULL ? 0 : -1;
+}
+
+static int examine(struct identity_cache *ids, struct identity_index *idx, struct file *f,
+		   struct error *err)
+{
+	struct identity_naming *naming = NULL;
+
+	if (identity_cache_get(ids, idx, f->target, &f->id, &naming, err) < 0) {
 		err->errnum = err->errnum ? err->errnum : EACCES;
 		return -1;
 	}
@@ -127,8 +155,6 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		err->errnum = EACCES;
 		return -1;
 	}
-	if (f->id.nlink > 0 && name_cached(f))
-		return 0;
 	if (f->id.nlink == 0) {
 		ssize_t n = readlink(f->target, f->real, sizeof(f->real) - 1);
 		f->real[n > 0 ? n : 0] = '\0';
@@ -136,36 +162,15 @@ static int examine(struct identity_index *idx, struct file *f, struct error *err
 		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->given));
 		return 0;
 	}
-	if (realpath(f->target, f->real) == NULL) {
+	if (resolve(f) < 0) {
 		err->errnum = errno;
 		return error_errno(err, "cannot resolve %s", f->given);
 	}
-	name_by_path(idx, f);
-	remember_name(f);
+	if (name_cached(f, naming))
+		return 0;
+	name_by_path(ids, idx, f);
+	remember_name(f, naming);
 	return 0;
-}
-
-static void name_by_path(struct identity_index *idx, struct file *f)
-{
-	if (identity_index_has(idx, f->id.sha256, f->real) || identity_path_trusted(f->real)) {
-		/* A link root made (/usr/bin/sh -> dash) keeps the name it was called by. */
-		const char *called = base_name(f->given);
-		int keep = f->given[0] && strcmp(called, base_name(f->real)) != 0 &&
-			   invoked_dir_trusted(f);
-		f->trust = TRUST_SYSTEM;
-		snprintf(f->name, sizeof(f->name), "%.255s", keep ? called : base_name(f->real));
-		if (f->id.known_as[0] && !identity_index_has(idx, f->id.sha256, f->real))
-			f->trust =
-			    TRUST_COPY; /* root's copy of another program, under a new name */
-		if (f->trust == TRUST_COPY)
-			snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->id.known_as));
-	} else if (f->id.known_as[0]) {
-		f->trust = TRUST_COPY;
-		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->id.known_as));
-	} else {
-		f->trust = TRUST_UNKNOWN;
-		snprintf(f->name, sizeof(f->name), "%.255s", base_name(f->real));
-	}
 }
 
 static int locate_in(struct file *f, pid_t pid, const char *given)
@@ -266,12 +271,14 @@ static void rate_multicall(struct program *p, const struct file *f, char *const 
 	snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note), " (as %s)", applet);
 }
 
-static int identify_at(struct identity_index *idx, pid_t pid, struct file *f, char *const *argv,
-		       struct program *p, int depth, struct error *err);
+static int identify_at(struct identity_cache *ids, struct identity_index *idx, pid_t pid,
+		       struct file *f, char *const *argv, struct program *p, int depth,
+		       struct error *err);
 
 /* ld.so [OPTIONS] PROGRAM [ARGS]: what runs is PROGRAM. */
-static int rate_loader(struct identity_index *idx, pid_t pid, struct program *p,
-		       const struct file *f, char *const *argv, int depth, struct error *err)
+static int rate_loader(struct identity_cache *ids, struct identity_index *idx, pid_t pid,
+		       struct program *p, const struct file *f, char *const *argv, int depth,
+		       struct error *err)
 {
 	static const char *const with_value[] = {
 	    "--library-path",	     "--inhibit-rpath",	    "--audit", "--preload", "--argv0",
@@ -283,7 +290,8 @@ static int rate_loader(struct identity_index *idx, pid_t pid, struct program *p,
 		int takes = 0;
 		for (size_t k = 0; with_value[k]; k++)
 			takes |= strcmp(argv[i], with_value[k]) == 0;
-		if (strcmp(argv[i], "--preload") == 0 && argv[i + 1])
+		if ((strcmp(argv[i], "--preload") == 0 || strcmp(argv[i], "--audit") == 0) &&
+		    argv[i + 1])
 			snprintf(p->preload, sizeof(p->preload), "%s", argv[i + 1]);
 		i += takes && argv[i + 1] ? 2 : 1;
 	}
@@ -297,7 +305,7 @@ static int rate_loader(struct identity_index *idx, pid_t pid, struct program *p,
 		return error_set(err, "the program given to the loader is too long");
 	describe(p, f, "the dynamic loader ");
 	snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note), " loading ");
-	if (identify_at(idx, pid, &loaded, argv + i, p, depth + 1, err) < 0)
+	if (identify_at(ids, idx, pid, &loaded, argv + i, p, depth + 1, err) < 0)
 		return -1;
 	p->exe_dev = f->id.dev; /* the kernel runs the loader itself */
 	p->exe_ino = f->id.ino;
@@ -323,8 +331,9 @@ static char *read_head(const char *path, size_t max)
 
 /* "#!/bin/sh -e": the kernel runs the interpreter with its one optional
  * argument, then the script's path, then the arguments after argv[0]. */
-static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
-		       const struct file *f, char *const *argv, int depth, struct error *err)
+static int rate_script(struct identity_cache *ids, struct identity_index *idx, pid_t pid,
+		       struct program *p, const struct file *f, char *const *argv, int depth,
+		       struct error *err)
 {
 	char line[sizeof(f->id.interpreter)], *interp, *arg;
 	struct file in = {0};
@@ -344,7 +353,7 @@ static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
 		err->errnum = ENOEXEC;
 		return -1;
 	}
-	if (examine(idx, &in, err) < 0)
+	if (examine(ids, idx, &in, err) < 0)
 		return -1;
 	if (in.id.kind == FILE_SCRIPT && depth + 1 >= MAX_NESTING) {
 		error_set(err, "%s: too many nested interpreters", f->given);
@@ -360,7 +369,7 @@ static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
 	{
 		char **script_argv = argv_from(head, nhead, argv[0] ? argv + 1 : argv);
 		struct program sub = {0};
-		int rc = identify_at(idx, pid, &in, script_argv, &sub, depth + 1, err);
+		int rc = identify_at(ids, idx, pid, &in, script_argv, &sub, depth + 1, err);
 		free_argv(script_argv);
 		if (rc < 0)
 			return -1;
@@ -390,19 +399,20 @@ static int rate_script(struct identity_index *idx, pid_t pid, struct program *p,
 	return 0;
 }
 
-static int identify_at(struct identity_index *idx, pid_t pid, struct file *f, char *const *argv,
-		       struct program *p, int depth, struct error *err)
+static int identify_at(struct identity_cache *ids, struct identity_index *idx, pid_t pid,
+		       struct file *f, char *const *argv, struct program *p, int depth,
+		       struct error *err)
 {
-	if (examine(idx, f, err) < 0)
+	if (examine(ids, idx, f, err) < 0)
 		return -1;
 	if (f->id.kind == FILE_SCRIPT && f->trust != TRUST_MEMORY)
-		return rate_script(idx, pid, p, f, argv, depth, err);
+		return rate_script(ids, idx, pid, p, f, argv, depth, err);
 	if (is_multicall(f) && f->trust <= TRUST_COPY) {
 		rate_multicall(p, f, argv);
 		return 0;
 	}
 	if (is_loader(f) && depth < MAX_NESTING)
-		return rate_loader(idx, pid, p, f, argv, depth, err);
+		return rate_loader(ids, idx, pid, p, f, argv, depth, err);
 	set_result(p, f);
 	{
 		const char *name = f->name;
@@ -412,8 +422,8 @@ static int identify_at(struct identity_index *idx, pid_t pid, struct file *f, ch
 	return 0;
 }
 
-int program_identify(struct identity_index *idx, const struct exec_request *req,
-		     struct program *out, struct error *err)
+int program_identify(struct identity_cache *ids, struct identity_index *idx,
+		     const struct exec_request *req, struct program *out, struct error *err)
 {
 	struct file f = {0};
 
@@ -421,7 +431,7 @@ int program_identify(struct identity_index *idx, const struct exec_request *req,
 	err->errnum = 0;
 	snprintf(f.target, sizeof(f.target), "%s", req->target);
 	snprintf(f.given, sizeof(f.given), "%s", req->path);
-	if (identify_at(idx, req->pid, &f, req->argv, out, 0, err) < 0) {
+	if (identify_at(ids, idx, req->pid, &f, req->argv, out, 0, err) < 0) {
 		program_free(out);
 		return -1;
 	}

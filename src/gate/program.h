@@ -6,11 +6,12 @@
 #ifndef ESCORT_PROGRAM_H
 #define ESCORT_PROGRAM_H
 
+#include "identity-cache.h"
 #include "identity.h"
 #include "request.h"
 
 enum program_trust {
-	TRUST_SYSTEM,  /* installed by root, in root's directories */
+	TRUST_SYSTEM,  /* in the program index, or installed by the package manager */
 	TRUST_COPY,    /* elsewhere, but the same content as a system program */
 	TRUST_UNKNOWN, /* a file nobody vouches for */
 	TRUST_MEMORY,  /* a memfd or a deleted file */
@@ -23,7 +24,7 @@ struct program {
 	char name[256];		  /* the name the rules see */
 	char **argv;		  /* what is rated: name, then the arguments */
 	char note[1024];	  /* one line for the escort */
-	char preload[PATH_MAX];	  /* ld.so --preload, when given */
+	char preload[PATH_MAX];	  /* ld.so --preload or --audit, when given */
 	dev_t exe_dev;		  /* what /proc/PID/exe must be once the exec is done */
 	ino_t exe_ino;
 	int script;
@@ -35,8 +36,8 @@ struct program {
 const char *program_trust_name(enum program_trust t);
 
 /* Fails with err->errnum set to the errno the exec would fail with (ENOENT, EACCES, ...). */
-int program_identify(struct identity_index *idx, const struct exec_request *req,
-		     struct program *out, struct error *err);
+int program_identify(struct identity_cache *ids, struct identity_index *idx,
+		     const struct exec_request *req, struct program *out, struct error *err);
 void program_free(struct program *p);
 
 #endif

@@ -12,8 +12,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-const char *const request_env_names[ENV_COUNT] = {"LD_PRELOAD", "LD_LIBRARY_PATH", "PATH",
-						  "BASH_ENV", "ENV"};
+const char *const request_env_names[ENV_COUNT] = {
+    "LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "BASH_ENV", "ENV", "LD_AUDIT", "GCONV_PATH"};
 
 /* "/proc/self/fd/3" read here would name the gate's own descriptor 3: the
  * forms that name the caller's descriptors are turned into its number. */
@@ -219,4 +219,14 @@ void exec_request_free(struct exec_request *req)
 		free(req->env[k]);
 		req->env[k] = NULL;
 	}
+}
+
+const char *exec_request_injects_code(const struct exec_request *req)
+{
+	static const int injecting[] = {ENV_LD_PRELOAD, ENV_LD_AUDIT, ENV_GCONV_PATH};
+
+	for (size_t i = 0; i < sizeof(injecting) / sizeof(injecting[0]); i++)
+		if (req->env[injecting[i]])
+			return req->env[injecting[i]];
+	return NULL;
 }

@@ -11,7 +11,16 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum { ENV_LD_PRELOAD, ENV_LD_LIBRARY_PATH, ENV_PATH, ENV_BASH_ENV, ENV_ENV, ENV_COUNT };
+enum {
+	ENV_LD_PRELOAD,
+	ENV_LD_LIBRARY_PATH,
+	ENV_PATH,
+	ENV_BASH_ENV,
+	ENV_ENV,
+	ENV_LD_AUDIT,	/* audit libraries: loaded into the program like LD_PRELOAD */
+	ENV_GCONV_PATH, /* iconv modules: code glibc loads from there */
+	ENV_COUNT
+};
 
 extern const char *const request_env_names[ENV_COUNT];
 
@@ -36,5 +45,9 @@ struct exec_request {
 int exec_request_read(int listener, const struct seccomp_notif *n, struct exec_request *req,
 		      struct error *err);
 void exec_request_free(struct exec_request *req);
+
+/* The first variable that loads code of the caller's choosing into the
+ * program (LD_PRELOAD, LD_AUDIT, GCONV_PATH), "NAME=value", or NULL. */
+const char *exec_request_injects_code(const struct exec_request *req);
 
 #endif

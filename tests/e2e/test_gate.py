@@ -2,7 +2,9 @@
 kernel, identified by what it really is, and refused when it needs approval
 (no escort is reachable in these tests, so the standalone policy applies)."""
 import base64
+import hashlib
 import os
+import pathlib
 import re
 import shutil
 import signal
@@ -337,6 +339,101 @@ def test_nothing_new_runs_after_the_session_host_is_killed(escort, tmp_path):
     assert not ran.exists()
     assert status.read_text().strip() != "0"
     assert "touch: Function not implemented" in (tmp_path / "out").read_text()
+
+
+def padded(program, size):
+    """program's bytes, then zeros up to size: an ELF no index knows."""
+    data = pathlib.Path(program).read_bytes()
+    assert len(data) <= size
+    return data + b"\0" * (size - len(data))
+
+
+def test_a_copy_given_new_content_and_its_old_timestamps_is_seen_anew(escort, tmp_path, victim):
+    """Users can set a file's mtime but not its ctime: a copy of ls that was
+    identified, then given other code of the same size and ls's timestamps
+    back (touch -r), is identified again by what it now holds."""
+    home = tmp_path / "home"
+    home.mkdir()
+    fake = home / "ls"
+    shutil.copy2("/usr/bin/ls", fake)
+    time.sleep(1.2)  # old enough for the gate to keep what it found
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{fake} -d {home}")
+    assert status == 0 and "escort:" not in out
+    st = os.stat(fake)
+    with open(fake, "r+b") as f:
+        f.write(padded("/usr/bin/rm", st.st_size))
+    os.utime(fake, ns=(st.st_atime_ns, st.st_mtime_ns))
+    now = os.stat(fake)
+    assert (now.st_ino, now.st_size, now.st_mtime_ns) == (st.st_ino, st.st_size, st.st_mtime_ns)
+    out, status = s.run(f"{fake} -rf {victim}")
+    assert (victim / "precious").exists(), "rm's code ran as a copy of ls"
+    assert "escort: refused" in out
+    evs = s.close()
+    runs = [req for req, _ in decisions(evs).values() if req and req["path"] == str(fake)]
+    assert runs[0]["trust"] == "copy" and runs[0]["program"] == "ls"
+    assert runs[-1]["sha256"] == hashlib.sha256(fake.read_bytes()).hexdigest()
+    assert runs[-1]["trust"] == "unknown" and "unknown-code" in runs[-1]["rule"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="plants programs in a directory only root can write")
+def test_a_root_owned_directory_vouches_for_nothing(escort, tmp_path, victim):
+    """Only the package manager's paths and the index's contents are the
+    system's: a link is named by what it leads to, a file by what it holds."""
+    os.makedirs("/srv", exist_ok=True)
+    d = pathlib.Path(f"/srv/escort-test-{os.getpid()}")
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
+    os.chmod(d, 0o755)
+    try:
+        (d / "cat").symlink_to("/bin/rm")
+        shutil.copy("/usr/bin/rm", d / "ls")
+        (d / "df").write_bytes(padded("/usr/bin/rm", os.stat("/usr/bin/rm").st_size + 4096))
+        (d / "uname").write_text("#!/bin/sh\necho from-a-planted-script\n")
+        for name in ("df", "uname"):
+            os.chmod(d / name, 0o755)
+        s = Session(escort, tmp_path)
+        for name in ("cat", "ls", "df"):
+            out, _ = s.run(f"{d}/{name} -rf {victim}")
+            assert (victim / "precious").exists(), f"{name}: rm ran"
+            assert "escort: refused" in out, f"{name}: {out!r}"
+        out, _ = s.run(f"{d}/uname")
+        evs = s.close()
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    by_path = {req["path"]: req for req, _ in decisions(evs).values() if req}
+    assert by_path[f"{d}/cat"]["program"] == "rm" and by_path[f"{d}/cat"]["trust"] == "system"
+    assert by_path[f"{d}/ls"]["program"] == "rm" and by_path[f"{d}/ls"]["trust"] == "copy"
+    assert by_path[f"{d}/df"]["trust"] == "unknown"
+    planted = by_path[f"{d}/uname"]
+    assert planted["program"] != "uname" and planted["identity"].startswith("the script ")
+
+
+def test_loader_variables_that_inject_code_are_rated_like_ld_preload(escort, tmp_path):
+    s = Session(escort, tmp_path)
+    out, _ = s.run("LD_PRELOAD=/tmp/escort-x.so ls /")
+    assert "escort: refused" in out
+    out, _ = s.run("LD_AUDIT=/tmp/escort-x.so ls /")
+    assert "escort: refused" in out
+    evs = s.close()
+    audit = [req for req, dec in decisions(evs).values()
+             if req and any(e.startswith("LD_AUDIT=") for e in req.get("env", []))]
+    assert audit and "preload" in audit[0]["rule"]
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("ssh-keygen -D /tmp/escort-x.so", "exec.ssh-loads-library"),
+    ("openssl engine dynamic -pre SO_PATH:/tmp/escort-x.so -pre LOAD", "exec.openssl-loads-engine"),
+])
+def test_programs_that_load_code_by_option_are_rated_for_it(escort, tmp_path, line, rule):
+    if shutil.which(line.split()[0]) is None:
+        pytest.skip(f"{line.split()[0]} is not installed")
+    s = Session(escort, tmp_path)
+    out, status = s.run(line)
+    assert "escort: refused" in out and status != 0
+    evs = s.close()
+    (req, _), = refused(evs, line.split()[0])
+    assert rule in req["rule"]
 
 
 def wait_for(path, seconds=15, why=lambda: ""):

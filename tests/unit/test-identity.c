@@ -43,7 +43,7 @@ int main(void)
 		CHECK_STR(id.known_as, path);
 		CHECK(id.kind == FILE_ELF);
 	}
-	/* Cached by device/inode/size/mtime: the same answer again. */
+	/* Hashed again: the same answer. */
 	CHECK(identity_of(idx, path, &id, &err) == 0);
 	CHECK_STR(id.known_as, path);
 

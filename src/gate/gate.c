@@ -75,6 +75,8 @@ static void message_end(struct gate *g, struct buf *b, const char *detail)
 	buf_append_str(b, " -- ");
 	visible_append(b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
 	buf_append_str(b, g->cfg.message_crlf ? "\r\n" : "\n");
+	if (g->cfg.flush_output)
+		g->cfg.flush_output(g->cfg.flush_ctx);
 	(void)!write(g->cfg.message_fd, b->data, b->len);
 	buf_free(b);
 }

@@ -24,6 +24,10 @@ struct gate_config {
 	int message_fd;	  /* where the operator reads refusals (the terminal, or stderr) */
 	int message_crlf; /* the terminal is raw: end lines with \r\n */
 	pid_t first;	  /* the session's first process: its descendants are the session */
+	/* Called before a line to the operator: passes on what the session's
+	 * programs wrote before the call, so the line comes after it. */
+	void (*flush_output)(void *ctx);
+	void *flush_ctx;
 };
 
 struct gate;

@@ -324,6 +324,12 @@ static void drain_output(struct relay *r)
 		;
 }
 
+void relay_pass_output(struct relay *r)
+{
+	if (r && !r->ending)
+		drain_output(r);
+}
+
 static void on_child(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;

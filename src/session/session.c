@@ -229,6 +229,11 @@ static void free_gate_parts(struct gate_parts *gp)
 		risk_engine_free(gp->risk);
 }
 
+static void pass_output(void *ctx)
+{
+	relay_pass_output(((struct gate_parts *)ctx)->relay);
+}
+
 static int start_gate(struct gate_parts *gp, struct event_base *base, const struct spawned *sp,
 		      struct recorder *rec, int in_is_tty, struct error *err)
 {
@@ -242,6 +247,8 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, const stru
 	    .message_fd = STDERR_FILENO,
 	    .message_crlf = in_is_tty,
 	    .first = sp->pid,
+	    .flush_output = pass_output,
+	    .flush_ctx = gp,
 	};
 
 	gp->gate = gate_start(&gc, err);

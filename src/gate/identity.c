@@ -21,7 +21,7 @@ struct entry {
 
 struct identity_index {
 	struct entry *entries; /* sorted by hash, then path */
-	size_t n;
+	size_t n, cap;
 };
 
 static int entry_cmp(const void *a, const void *b)
@@ -34,7 +34,7 @@ static int entry_cmp(const void *a, const void *b)
 
 static void add_entry(struct identity_index *idx, const uint8_t hash[SHA256_LEN], const char *path)
 {
-	idx->entries = grow_array(idx->entries, idx->n, sizeof(*idx->entries));
+	idx->entries = grow_array_cap(idx->entries, &idx->cap, idx->n, sizeof(*idx->entries));
 	idx->entries[idx->n].path = xstrdup(path);
 	memcpy(idx->entries[idx->n].sha256, hash, SHA256_LEN);
 	idx->n++;

@@ -16,7 +16,7 @@
 
 struct package_paths {
 	uint64_t *hashes; /* sorted */
-	size_t n;
+	size_t n, cap;
 	unsigned char key[crypto_shorthash_KEYBYTES];
 	int merged_usr; /* /bin, /sbin, /lib... lead into /usr */
 };
@@ -31,7 +31,7 @@ static uint64_t path_hash(const struct package_paths *p, const char *path)
 
 static void add(struct package_paths *p, const char *path)
 {
-	p->hashes = grow_array(p->hashes, p->n, sizeof(*p->hashes));
+	p->hashes = grow_array_cap(p->hashes, &p->cap, p->n, sizeof(*p->hashes));
 	p->hashes[p->n++] = path_hash(p, path);
 }
 

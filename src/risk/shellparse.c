@@ -13,10 +13,16 @@
 
 const TSLanguage *tree_sitter_bash(void);
 
+/* libtree-sitter 0.20.7 corrupts its heap freeing the tree of a text of 65,534
+ * bytes or more made of one repeated bracket or backtick: longer texts are not
+ * parsed (a session host and escortd would crash on them). */
+#define SHELL_PARSE_MAX 60000
+
 struct walk {
 	const char *src;
 	struct shell_parse *out;
 	int too_deep;
+	int in_command; /* the node walked is a child of a command or a declaration */
 };
 
 /* Node types are compared as grammar symbols, looked up once: comparing their
@@ -152,18 +158,38 @@ static void append_ansi_c(struct buf *b, const char *s, size_t len)
 	}
 }
 
+/* The named children of n, in order, in time proportional to their number
+ * (ts_node_named_child(n, i) starts from the first child each time, which is
+ * quadratic on a word of thousands of pieces). Free the array. */
+static TSNode *named_children(TSNode n, uint32_t *count)
+{
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	TSNode *out = xcalloc((size_t)ts_node_child_count(n) + 1, sizeof(TSNode));
+	uint32_t k = 0;
+
+	for (int more = ts_tree_cursor_goto_first_child(&c); more;
+	     more = ts_tree_cursor_goto_next_sibling(&c)) {
+		TSNode child = ts_tree_cursor_current_node(&c);
+		if (ts_node_is_named(child) && k < ts_node_child_count(n))
+			out[k++] = child;
+	}
+	ts_tree_cursor_delete(&c);
+	*count = k;
+	return out;
+}
+
 static void word_value(struct walk *w, TSNode n, struct buf *b, struct shell_word *out);
 
 /* "..." is static only when it holds nothing but text. */
 static void string_value(struct walk *w, TSNode n, struct buf *b, struct shell_word *out)
 {
-	uint32_t count = ts_node_named_child_count(n);
+	uint32_t count;
+	TSNode *parts = named_children(n, &count);
 
 	out->disguised = 1;
 	for (uint32_t i = 0; i < count; i++) {
-		TSNode part = ts_node_named_child(n, i);
-		if (is(part, K_STRING_CONTENT)) {
-			char *text = source(w, part);
+		if (is(parts[i], K_STRING_CONTENT)) {
+			char *text = source(w, parts[i]);
 			int ignored = 0;
 			append_unescaped(b, text, &ignored);
 			free(text);
@@ -171,6 +197,7 @@ static void string_value(struct walk *w, TSNode n, struct buf *b, struct shell_w
 			out->dynamic = 1;
 		}
 	}
+	free(parts);
 }
 
 static void word_value(struct walk *w, TSNode n, struct buf *b, struct shell_word *out)
@@ -195,10 +222,13 @@ static void word_value(struct walk *w, TSNode n, struct buf *b, struct shell_wor
 	} else if (is(n, K_STRING)) {
 		string_value(w, n, b, out);
 	} else if (is(n, K_CONCATENATION)) {
-		for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-			word_value(w, ts_node_named_child(n, i), b, out);
-		if (ts_node_named_child_count(n) != ts_node_child_count(n))
+		uint32_t count;
+		TSNode *parts = named_children(n, &count);
+		for (uint32_t i = 0; i < count; i++)
+			word_value(w, parts[i], b, out);
+		if (count != ts_node_child_count(n))
 			out->dynamic = 1; /* unnamed pieces such as a bare $ */
+		free(parts);
 	} else {
 		out->dynamic = 1; /* expansions, substitutions, arithmetic, globs we cannot see */
 	}
@@ -263,10 +293,11 @@ static int add_command(struct walk *w, TSNode n, int nesting)
 {
 	struct shell_parse *p = w->out;
 	struct shell_command c = {.piped_to = -1, .nesting = nesting};
-	uint32_t count = ts_node_named_child_count(n);
+	uint32_t count;
+	TSNode *parts = named_children(n, &count);
 
 	for (uint32_t i = 0; i < count; i++) {
-		TSNode part = ts_node_named_child(n, i);
+		TSNode part = parts[i];
 		if (is(part, K_VARIABLE_ASSIGNMENT)) {
 			c.assignments =
 			    grow_array(c.assignments, c.nassignments, sizeof(*c.assignments));
@@ -282,6 +313,7 @@ static int add_command(struct walk *w, TSNode n, int nesting)
 			c.argv[c.argc++] = make_word(w, part);
 		}
 	}
+	free(parts);
 	p->cmds = grow_array(p->cmds, p->ncmds, sizeof(*p->cmds));
 	p->cmds[p->ncmds] = c;
 	return (int)p->ncmds++;
@@ -321,13 +353,12 @@ static void add_declaration(struct walk *w, TSNode n, int nesting)
 static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
 {
 	size_t first = w->out->ncmds;
-	uint32_t count = ts_node_named_child_count(n);
+	uint32_t count;
+	TSNode *parts = named_children(n, &count);
 
-	for (uint32_t i = 0; i < count; i++) {
-		TSNode part = ts_node_named_child(n, i);
-		if (!is_redirect(part))
-			walk_node(w, part, nesting, depth + 1);
-	}
+	for (uint32_t i = 0; i < count; i++)
+		if (!is_redirect(parts[i]))
+			walk_node(w, parts[i], nesting, depth + 1);
 	if (w->out->ncmds == first) {
 		/* "> file" alone still truncates the file: a no-op command carries it. */
 		struct shell_command c = {.piped_to = -1, .nesting = nesting};
@@ -338,25 +369,26 @@ static void walk_redirected(struct walk *w, TSNode n, int nesting, int depth)
 		w->out->cmds[w->out->ncmds++] = c;
 	}
 	for (uint32_t i = 0; i < count; i++) {
-		TSNode part = ts_node_named_child(n, i);
-		if (!is_redirect(part))
+		if (!is_redirect(parts[i]))
 			continue;
 		for (size_t k = first; k < w->out->ncmds; k++)
 			if (w->out->cmds[k].nesting == nesting)
-				add_redirect(w, &w->out->cmds[k], part);
-		walk_node(w, part, nesting, depth + 1); /* substitutions inside targets */
+				add_redirect(w, &w->out->cmds[k], parts[i]);
+		walk_node(w, parts[i], nesting, depth + 1); /* substitutions inside targets */
 	}
+	free(parts);
 }
 
 /* In a | b | c each stage's output goes to the next stage's first command. */
 static void walk_pipeline(struct walk *w, TSNode n, int nesting, int depth)
 {
 	int previous = -1;
-	uint32_t count = ts_node_named_child_count(n);
+	uint32_t count;
+	TSNode *parts = named_children(n, &count);
 
 	for (uint32_t i = 0; i < count; i++) {
 		size_t first = w->out->ncmds;
-		walk_node(w, ts_node_named_child(n, i), nesting, depth + 1);
+		walk_node(w, parts[i], nesting, depth + 1);
 		if (w->out->ncmds == first)
 			continue;
 		if (previous >= 0)
@@ -366,6 +398,7 @@ static void walk_pipeline(struct walk *w, TSNode n, int nesting, int depth)
 			if (w->out->cmds[k].nesting == nesting)
 				previous = (int)k;
 	}
+	free(parts);
 }
 
 static void walk_node(struct walk *w, TSNode n, int nesting, int depth)
@@ -376,12 +409,13 @@ static void walk_node(struct walk *w, TSNode n, int nesting, int depth)
 		w->too_deep = 1;
 		return;
 	}
+	if (is(n, K_PIPELINE) || is(n, K_REDIRECTED_STATEMENT))
+		w->in_command = 0; /* their parts are statements, not a command's words */
 	if (is(n, K_COMMAND)) {
 		add_command(w, n, nesting);
 		/* Substitutions inside its words run too. */
 	} else if (is(n, K_DECLARATION_COMMAND) || is(n, K_UNSET_COMMAND) ||
-		   (is(n, K_VARIABLE_ASSIGNMENT) && !is(ts_node_parent(n), K_COMMAND) &&
-		    !is(ts_node_parent(n), K_DECLARATION_COMMAND))) {
+		   (is(n, K_VARIABLE_ASSIGNMENT) && !w->in_command)) {
 		add_declaration(w, n, nesting);
 	} else if (is(n, K_PIPELINE)) {
 		walk_pipeline(w, n, nesting, depth);
@@ -392,9 +426,13 @@ static void walk_node(struct walk *w, TSNode n, int nesting, int depth)
 	}
 	if (is(n, K_COMMAND_SUBSTITUTION) || is(n, K_PROCESS_SUBSTITUTION))
 		nesting++;
-	count = ts_node_named_child_count(n);
+	TSNode *parts = named_children(n, &count);
+	int saved = w->in_command;
+	w->in_command = is(n, K_COMMAND) || is(n, K_DECLARATION_COMMAND);
 	for (uint32_t i = 0; i < count; i++)
-		walk_node(w, ts_node_named_child(n, i), nesting, depth + 1);
+		walk_node(w, parts[i], nesting, depth + 1);
+	w->in_command = saved;
+	free(parts);
 }
 
 /* One parser per thread, kept: making one costs more than parsing a line. */
@@ -431,6 +469,10 @@ int shell_parse(const char *line, size_t len, struct shell_parse *out)
 	TSTree *tree;
 
 	memset(out, 0, sizeof(*out));
+	if (len > SHELL_PARSE_MAX) {
+		out->error = 1; /* not read is not checked: rated as a parse error */
+		return 0;
+	}
 	if (ready_parser() < 0)
 		return -1;
 	tree = ts_parser_parse_string(parser, NULL, line, (uint32_t)len);

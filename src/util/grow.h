@@ -8,5 +8,8 @@
 
 /* Returns p resized to hold n + 1 elements of size bytes. */
 void *grow_array(void *p, size_t n, size_t size);
+/* The same for arrays that may grow large: *cap (0 at first) doubles, so
+ * adding n elements one by one copies O(n) bytes, not O(n^2). */
+void *grow_array_cap(void *p, size_t *cap, size_t n, size_t size);
 
 #endif

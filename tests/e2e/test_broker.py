@@ -634,6 +634,11 @@ for ask_id, (name, findings) in enumerate(variants.items(), 1):
         kind, d = wire.read_frame(s)
     assert kind == wire.DECISION and d[1] == [ask_id], (name, kind, d)
     answers[name] = d.get(2, [0])[0]
+# Texts that once crashed escortd (65,535 backticks) or stalled it for 25 s.
+for ask_id, text in ((97, "`" * 65536), (96, "'\"" * 30000)):
+    s.sendall(wire.exec_request(ask_id, ["bash", "-c", text]))
+    kind, d = wire.read_answer(s)
+    assert kind == wire.DECISION and d[1] == [ask_id], (kind, d)
 # A program name that would forge a line of escortd's log and drive its reader's terminal.
 s.sendall(wire.exec_request(99, argv, program="rm\nescortd: FORGED approved by root\x1b[2J"))
 kind, d = wire.read_frame(s)

@@ -1,6 +1,7 @@
 /* The shell parser against lines whose commands we know. */
 #include "check.h"
 #include "risk/shellparse.h"
+#include "util/xmalloc.h"
 
 #include <stdlib.h>
 
@@ -114,6 +115,29 @@ static void test_errors_and_limits(void)
 	CHECK(p.ncmds == 1);
 }
 
+/* Texts that once crashed or stalled a session host and escortd: a run of
+ * 65,535 backticks or braces (libtree-sitter corrupts its heap freeing the
+ * tree), and a word of 32,768 quoted pieces (a quadratic walk of 25 s). */
+static void test_pathological_texts(void)
+{
+	size_t n = 70000;
+	char *text = xmalloc(n + 1);
+
+	for (const char *c = "`{"; *c; c++) {
+		memset(text, *c, n);
+		text[n] = '\0';
+		shell_parse_free(&p);
+		CHECK(shell_parse(text, n, &p) == 0 && p.error);
+	}
+	for (size_t i = 0; i + 1 < 65536; i += 2) {
+		text[i] = '\'';
+		text[i + 1] = '"';
+	}
+	shell_parse_free(&p);
+	CHECK(shell_parse(text, 60000, &p) == 0);
+	free(text);
+}
+
 int main(void)
 {
 	test_simple_and_pipelines();
@@ -121,6 +145,7 @@ int main(void)
 	test_substitutions_and_compounds();
 	test_redirections();
 	test_errors_and_limits();
+	test_pathological_texts();
 	shell_parse_free(&p);
 	CHECK_DONE();
 }

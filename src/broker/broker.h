@@ -70,6 +70,8 @@ struct live_session {
 	struct buf screen;
 	unsigned cols, rows;
 	unsigned pending;
+	time_t ending_since; /* terminated or locked: nothing more runs; 0 otherwise */
+	char end_reason[200];
 	struct live_session *next;
 };
 
@@ -99,6 +101,7 @@ struct broker {
 	struct conn *conns;
 	struct live_session *sessions; /* live: their logs are open */
 	struct live_session *opening;  /* their logs are being opened by the worker */
+	struct live_session *closing;  /* their logs are being sealed by the worker */
 	struct pending *pending;
 };
 
@@ -161,6 +164,7 @@ struct live_session *session_find(struct broker *b, const char *id);
 void session_finish(struct broker *b, struct live_session *s, const struct session_result *r,
 		    uint64_t ack_conn);
 void session_free(struct live_session *s);
+void unlink_from(struct live_session **list, struct live_session *s);
 /* A structured record written by the broker itself into a session's log. */
 void session_note(struct live_session *s, uint16_t type, const struct buf *payload);
 void session_terminate(struct live_session *s, const char *reason);

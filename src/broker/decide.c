@@ -15,6 +15,16 @@
 #include <string.h>
 
 #define PENDING_PER_SESSION 32
+#define PENDING_PER_ACCOUNT 64
+
+static unsigned pending_of(const struct broker *b, const char *op)
+{
+	unsigned n = 0;
+
+	for (const struct pending *p = b->pending; p; p = p->next)
+		n += strcmp(p->s->op, op) == 0;
+	return n;
+}
 
 static void answer(struct conn *c, uint64_t ask_id, enum policy_action action, const char *by,
 		   const char *reason, uint64_t approval)
@@ -304,6 +314,11 @@ void decide_exec(struct conn *c, Escort__ExecRequest *r)
 	int level;
 	enum policy_action action;
 
+	if (s->ending_since) { /* terminated or locked: nothing more runs */
+		snprintf(reason, sizeof(reason), "this session is being ended: %s", s->end_reason);
+		answer(c, r->ask_id, ACTION_DENY, "escortd", reason, 0);
+		return;
+	}
 	sanitize(r);
 	level = rate(b, r, &own);
 	action = policy(b, s, r, &own, level);
@@ -311,6 +326,10 @@ void decide_exec(struct conn *c, Escort__ExecRequest *r)
 		action = ACTION_DENY;
 		snprintf(reason, sizeof(reason), "%u commands of this session already wait",
 			 s->pending);
+	} else if (action == ACTION_ASK && pending_of(b, s->op) >= PENDING_PER_ACCOUNT) {
+		action = ACTION_DENY; /* one account cannot crowd out everyone's approvals */
+		snprintf(reason, sizeof(reason), "%u commands of %s already wait",
+			 PENDING_PER_ACCOUNT, s->op);
 	} else {
 		snprintf(reason, sizeof(reason), "%s risk: the policy says %s", level_name(level),
 			 policy_action_name(action));

@@ -348,8 +348,11 @@ void conns_tick(struct broker *b)
 		b->last_beat = now;
 	for (struct conn *c = b->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->finishing)
+		if (c->finishing) { /* a peer that will not take its last frames */
+			if (now - c->last_heard > SILENCE_LIMIT_S)
+				conn_close(c, "it did not take escortd's last answer in time");
 			continue;
+		}
 		if (now - c->last_heard > SILENCE_LIMIT_S)
 			conn_drop(c, "silent for 30 seconds");
 		else if (beat && c->state != CONN_NEW)

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define SESSIONS_PER_ACCOUNT 64
+
 static void welcome(struct conn *c, const struct live_session *s, const char *refusal)
 {
 	Escort__Welcome w = ESCORT__WELCOME__INIT;
@@ -72,6 +74,29 @@ static int refuse_locked(struct conn *c)
 	if (!store_locked(c->b->store, c->account, &lock))
 		return 0;
 	snprintf(why, sizeof(why), "%s is locked by %s: %s", c->account, lock.by, lock.reason);
+	refuse(c, why);
+	return 1;
+}
+
+static unsigned count_of(const struct live_session *list, const char *op)
+{
+	unsigned n = 0;
+
+	for (; list; list = list->next)
+		n += strcmp(list->op, op) == 0;
+	return n;
+}
+
+/* One account cannot fill escortd with sessions (each holds a log, its
+ * writer thread and descriptors, for 10 minutes once its host is away). */
+static int refuse_too_many(struct conn *c)
+{
+	unsigned n = count_of(c->b->sessions, c->account) + count_of(c->b->opening, c->account);
+	char why[200];
+
+	if (n < SESSIONS_PER_ACCOUNT)
+		return 0;
+	snprintf(why, sizeof(why), "%s has %u sessions already: end some first", c->account, n);
 	refuse(c, why);
 	return 1;
 }
@@ -177,16 +202,6 @@ static void open_work(void *arg)
 		j->rec = recorder_start(s->log, &meta, j->keys, &j->err);
 }
 
-static void unlink_opening(struct broker *b, struct live_session *s)
-{
-	for (struct live_session **p = &b->opening; *p; p = &(*p)->next)
-		if (*p == s) {
-			*p = s->next;
-			break;
-		}
-	s->next = NULL;
-}
-
 /* The log is open: the session joins the live ones and is welcomed, unless
  * its host left or its operator was locked meanwhile. */
 static void go_live(struct broker *b, struct live_session *s, int resume)
@@ -202,6 +217,12 @@ static void go_live(struct broker *b, struct live_session *s, int resume)
 		if (c)
 			refuse(c, "escortd cannot record the session");
 		return session_finish(b, s, &(struct session_result){.reason = "record-failed"}, 0);
+	}
+	if (c == NULL && resume) {
+		/* Its host left while the log was recovered: away, as before the
+		 * restart, so that it can come back. */
+		s->away_since = time(NULL);
+		return;
 	}
 	if (c == NULL)
 		return session_finish(
@@ -223,10 +244,12 @@ static void open_done(struct broker *b, void *arg)
 	struct open_job *j = arg;
 	struct live_session *s = j->s;
 
-	unlink_opening(b, s);
+	unlink_from(&b->opening, s);
 	if (j->rec == NULL) {
 		broker_log("cannot %s the log %s of %s: %s", j->resume ? "continue" : "start",
 			   s->log, s->op, j->err.msg);
+		if (j->err.code == ERR_SEALED) /* it ended before escortd stopped */
+			(void)store_session_end(b->store, s->id, "exit", &j->err);
 		if (s->conn) {
 			s->conn->session = NULL;
 			refuse(s->conn, j->resume ? "there is no such session to continue"
@@ -285,7 +308,7 @@ static void new_session(struct conn *c, const Escort__Hello *h)
 			 c->account);
 		return refuse(c, why);
 	}
-	if (refuse_locked(c))
+	if (refuse_locked(c) || refuse_too_many(c))
 		return;
 	struct live_session *s = new_live(c->account, c->uid);
 	j = xcalloc(1, sizeof(*j));
@@ -313,6 +336,7 @@ static int revive(struct conn *c, const char *id)
 	uint64_t acked;
 
 	if (strlen(id) >= sizeof(((struct live_session *)0)->id) || find_in(b->opening, id) ||
+	    find_in(b->closing, id) ||
 	    store_session_find(b->store, id, op, sizeof(op), &uid, &acked, log, sizeof(log)) < 0 ||
 	    uid != c->uid)
 		return -1;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #define AWAY_LIMIT_S 600 /* a session host away this long is not coming back */
+#define END_GRACE_S 5	 /* a session told to end has this long to do it */
 
 struct live_session *session_find(struct broker *b, const char *id)
 {
@@ -89,9 +90,9 @@ static void send_ack(struct conn *c, uint64_t seq, int end)
 	conn_send(c, &f);
 }
 
-static void unlink_live(struct broker *b, struct live_session *s)
+void unlink_from(struct live_session **list, struct live_session *s)
 {
-	for (struct live_session **p = &b->sessions; *p; p = &(*p)->next)
+	for (struct live_session **p = list; *p; p = &(*p)->next)
 		if (*p == s) {
 			*p = s->next;
 			break;
@@ -131,9 +132,15 @@ static void finish_done(struct broker *b, void *arg)
 	struct finish_job *j = arg;
 	struct live_session *s = j->s;
 	struct conn *c = j->ack_conn ? conn_find(b, j->ack_conn) : NULL;
+	struct error err;
 
 	if (j->failed)
 		broker_log("session %s: the end was not recorded: %s", s->id, j->err.msg);
+	unlink_from(&b->closing, s);
+	/* Ended in the database once sealed: a crash before leaves it to be
+	 * resumed and sealed by the next escortd. */
+	if (store_session_end(b->store, s->id, j->result.reason, &err) < 0)
+		broker_log("%s", err.msg);
 	broker_log("session %s of %s ended (%s)", s->id, s->op, j->result.reason);
 	if (c) {
 		send_ack(c, j->last, 1);
@@ -149,13 +156,11 @@ void session_finish(struct broker *b, struct live_session *s, const struct sessi
 		    uint64_t ack_conn)
 {
 	struct finish_job *j = xcalloc(1, sizeof(*j));
-	struct error err;
 
 	pending_drop_session(b, s, "the session ended");
-	unlink_live(b, s);
-	/* Ended in the database now: nobody can resume it while it is sealed. */
-	if (store_session_end(b->store, s->id, r->reason ? r->reason : "exit", &err) < 0)
-		broker_log("%s", err.msg);
+	unlink_from(&b->sessions, s);
+	s->next = b->closing; /* nobody resumes it while it is sealed */
+	b->closing = s;
 	if (s->conn) {
 		s->conn->session = NULL;
 		s->conn = NULL;
@@ -251,6 +256,12 @@ void sessions_tick(struct broker *b)
 			struct session_result r = {.exit_status = -1,
 						   .reason = "session-host-gone"};
 			session_finish(b, s, &r, 0);
+		} else if (s->ending_since && now - s->ending_since > END_GRACE_S) {
+			struct session_result r = {.exit_status = -1, .reason = "terminated"};
+			broker_log("session %s did not end when told to: ended by escortd", s->id);
+			if (s->conn)
+				conn_drop(s->conn, "its session was ended");
+			session_finish(b, s, &r, 0);
 		}
 	}
 }
@@ -263,11 +274,18 @@ void session_note(struct live_session *s, uint16_t type, const struct buf *paylo
 		broker_log("session %s: %s", s->id, err.msg);
 }
 
+/* The session host is told to end the session; escortd does not rely on it:
+ * from now on every exec is refused, and a session host that has not ended
+ * the session within END_GRACE_S is cut off and the session ended here. */
 void session_terminate(struct live_session *s, const char *reason)
 {
 	Escort__Terminate t = ESCORT__TERMINATE__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 
+	if (s->ending_since == 0) {
+		s->ending_since = time(NULL);
+		snprintf(s->end_reason, sizeof(s->end_reason), "%s", reason);
+	}
 	if (s->conn == NULL)
 		return;
 	t.reason = (char *)reason;

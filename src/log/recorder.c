@@ -95,7 +95,19 @@ struct recorder *recorder_start(const char *path, const struct session_meta *met
 struct recorder *recorder_resume(const char *path, const struct recorder_options *keys,
 				 struct error *err)
 {
-	return open_journal(path, keys, 1, err);
+	struct recorder *rec = open_journal(path, keys, 1, err);
+	struct journal_recovery info;
+
+	if (rec == NULL)
+		return NULL;
+	journal_recovery_info(rec->journal, &info);
+	if (info.needed)
+		return rec;
+	/* Sealed: its session ended; nothing may be added to it. */
+	(void)journal_close(rec->journal, err);
+	free(rec);
+	error_set_code(err, ERR_SEALED, "the log %s is sealed: its session has ended", path);
+	return NULL;
 }
 
 int recorder_sync(struct recorder *rec, struct error *err)

@@ -11,6 +11,7 @@ enum error_code {
 	ERR_SYSTEM,	/* a system call failed: errnum is its errno */
 	ERR_TRUNCATED,	/* something is longer than the limit that holds it */
 	ERR_TIMEOUT,	/* the other side did not answer in time */
+	ERR_SEALED,	/* a log that has ended cannot be continued */
 };
 
 struct error {

@@ -809,3 +809,86 @@ def test_one_account_cannot_take_every_connection(broker):
     assert broker.console(ESCORT, "sessions").returncode == 0  # others still get in
     host.stdin.close()
     assert host.wait(timeout=30) == 0
+
+
+SESSION_STEPS = r'''
+import time
+steps = sys.argv[2].split(",")
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+resume = sys.argv[3] if len(sys.argv) > 3 else ""
+if resume:
+    s.sendall(wire.frame(wire.HELLO, wire.uint(1, wire.PEER_SESSION) + wire.field(3, resume)))
+else:
+    s.sendall(wire.hello_session())
+kind, w = wire.read_answer(s)
+print(json.dumps({"accepted": w.get(1, [0])[0], "session": w.get(3, [b""])[0].decode(),
+                  "reason": w.get(2, [b""])[0].decode(errors="replace")}), flush=True)
+for step in steps:
+    if step == "record":
+        s.sendall(wire.frame(wire.RECORD, wire.uint(1, 1) + wire.uint(2, 4) + wire.field(3, "out")))
+    elif step == "end":
+        s.sendall(wire.frame(wire.END, wire.field(3, "exit")))
+    elif step == "ack":
+        while True:
+            kind, a = wire.read_answer(s)
+            if kind == wire.ACK and a.get(2):
+                break
+        print("end-acked", flush=True)
+    elif step == "ls":
+        s.sendall(wire.exec_request(7, ["ls"]))
+        kind, d = wire.read_answer(s)
+        print(json.dumps({"action": d.get(2, [0])[0],
+                          "reason": d.get(5, [b""])[0].decode()}), flush=True)
+    elif step == "wait":
+        sys.stdin.read()
+'''
+
+
+def session_steps(broker, steps, resume=""):
+    host = operator_script(broker, SESSION_STEPS, steps, *([resume] if resume else []))
+    welcome = json.loads(host.stdout.readline() or "{}")
+    return host, welcome
+
+
+def test_a_sealed_log_is_never_continued(broker):
+    """A session sealed on disk whose database row says otherwise (a lost
+    write): its resume is refused, and escortd keeps answering."""
+    host, welcome = session_steps(broker, "end,ack")
+    assert host.stdout.readline().strip() == "end-acked" and host.wait(timeout=10) == 0
+    broker.stop()
+    import sqlite3
+    db = sqlite3.connect(os.path.join(broker.state, "escortd.db"))
+    db.execute("UPDATE sessions SET ended = NULL WHERE id = ?", (welcome["session"],))
+    db.commit()
+    db.close()
+    broker.start()
+    again, back = session_steps(broker, "", resume=welcome["session"])
+    assert back["accepted"] == 0, back
+    again.wait(timeout=10)
+    assert broker.console(ESCORT, "sessions").returncode == 0
+    assert "is sealed" in broker.log()
+
+
+def test_a_terminated_session_whose_host_ignores_it_is_ended_by_escortd(broker):
+    host, welcome = session_steps(broker, "wait")
+    assert welcome["accepted"] == 1
+    assert broker.console(ESCORT, "terminate", welcome["session"]).returncode == 0
+    deadline = time.time() + 15
+    while time.time() < deadline and any(s["id"] == welcome["session"]
+                                         for s in broker.sessions()):
+        time.sleep(0.5)
+    assert not any(s["id"] == welcome["session"] for s in broker.sessions())
+    assert "did not end when told to" in broker.log()
+    host.kill()
+    time.sleep(0.5)
+    assert broker.verify(broker.session_log(welcome["session"])).returncode == 0
+
+
+def test_one_account_cannot_fill_escortd_with_sessions(broker):
+    hosts = [session_steps(broker, "wait") for _ in range(65)]
+    accepted = [w["accepted"] for _, w in hosts]
+    assert accepted[:64] == [1] * 64 and accepted[64] == 0, accepted
+    assert "sessions already" in hosts[64][1]["reason"]
+    for h, _ in hosts:
+        h.kill()

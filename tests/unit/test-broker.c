@@ -195,6 +195,11 @@ static void locks(void)
 	CHECK(keep != NULL);
 	frame_free(keep);
 	CHECK(b.pending == NULL);
+	/* A session host that ignores Terminate gets nothing more run. */
+	char *ls_argv[] = {"ls", NULL};
+	Escort__Decision *d = ask_exec(&b, &host, 50, ls_argv, 1, NULL, 0, &keep);
+	CHECK(d && d->action == ESCORT__ACTION__ACTION_DENY && strstr(d->reason, "being ended"));
+	frame_free(keep);
 	peer_connect(&b, &again, uid_of("nobody"));
 	Escort__Welcome *refused = hello(&b, &again, ESCORT__PEER_KIND__PEER_SESSION, &w);
 	CHECK(refused && !refused->accepted && strstr(refused->reason, "is locked by bin"));
@@ -292,11 +297,20 @@ static void end_session(void)
 	CHECK(write(again.fd, both.data, both.len) == (ssize_t)both.len);
 	buf_free(&both);
 	event_base_loop(b.base, EVLOOP_NONBLOCK); /* both read in one turn */
+	/* Not ended in the database until the log is sealed: a crash meanwhile
+	 * leaves the session to be resumed and ended by the next escortd. */
+	char op[64], log[PATH_MAX];
+	unsigned uid;
+	uint64_t acked;
+	CHECK(store_session_find(b.store, session_id, op, sizeof(op), &uid, &acked, log,
+				 sizeof(log)) == 0);
 	w = peer_read(&b, &again, ESCORT__FRAME__BODY_WELCOME);
 	CHECK(w && !w->welcome->accepted);
 	frame_free(w);
 	peer_close(&b, &again);
 	ack = peer_read(&b, &host, ESCORT__FRAME__BODY_ACK);
+	CHECK(store_session_find(b.store, session_id, op, sizeof(op), &uid, &acked, log,
+				 sizeof(log)) < 0);
 	CHECK(ack && ack->ack->session_end);
 	frame_free(ack);
 	for (struct live_session *s = b.sessions; s; s = s->next)

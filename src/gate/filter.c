@@ -42,7 +42,7 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 	switch (c->trap) {
 	case TRAP_SIGNAL:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
-					SCMP_CMP((unsigned)c->signal, SCMP_CMP_NE, 0));
+					SCMP_CMP((unsigned)c->signal, SCMP_CMP_NE, 0, 0));
 	case TRAP_NEW_NAMESPACE:
 		return trap_new_namespace(ctx, c, nr);
 	default:

@@ -5,6 +5,7 @@
 #include "exec-check.h"
 #include "exec-record.h"
 #include "program.h"
+#include "recheck.h"
 #include "request.h"
 #include "util/buf.h"
 #include "util/file-head.h"
@@ -23,6 +24,7 @@
 
 struct held {
 	uint64_t ask_id, exec_id;
+	struct seccomp_notif notif; /* to read the exec again before it goes */
 	struct exec_request req;
 	struct program prog;
 	uint8_t key[DECISION_KEY_LEN];
@@ -262,6 +264,7 @@ static void hold(struct gate *g, struct decision *d)
 		return;
 	}
 	h->exec_id = d->exec_id;
+	h->notif = *g->notif;
 	h->req = *d->req;
 	h->prog = *d->prog;
 	memcpy(h->key, d->key, sizeof(h->key));
@@ -519,10 +522,48 @@ static void grant(struct gate *g, struct held *h, const struct verdict *v)
 	}
 }
 
+/* The held exec read again from the process, the way it was read first:
+ * what differs from what was approved, or NULL. */
+static const char *changed_while_held(struct gate *g, const struct held *h)
+{
+	struct exec_request now;
+	struct program prog;
+	struct error err;
+	const char *changed = "what it runs (it cannot be read again)";
+
+	if (exec_request_read(g->cfg.listener, &h->notif, &now, &err) == 0 &&
+	    program_identify(g->ids, g->cfg.index, &now, &prog, &err) == 0) {
+		changed = exec_changed(&h->req, &h->prog, &now, &prog);
+		program_free(&prog);
+	}
+	exec_request_free(&now);
+	return changed;
+}
+
+/* Approved, but not what was approved: refused, recorded and told. */
+static void refuse_changed(struct gate *g, struct decision *d, const struct verdict *v,
+			   const char *changed)
+{
+	struct verdict refused = *v;
+	char detail[600];
+
+	refused.action = GATE_DENY;
+	snprintf(refused.by, sizeof(refused.by), "gate");
+	snprintf(refused.reason, sizeof(refused.reason),
+		 "changed while it waited for approval: %s (approved by %.200s)", changed, v->by);
+	exec_record_decision(g->cfg.rec, d->exec_id, d->req->pid, &refused, 0);
+	g->counters.denied++;
+	snprintf(detail, sizeof(detail),
+		 "changed while it waited for approval (%s): not run, ask again", changed);
+	operator_message(g, "refused", d->req, detail);
+	respond(g, d->req->id, EPERM);
+}
+
 void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v)
 {
 	struct gate *g = gate;
 	struct held *h = take_held(g, ask_id);
+	const char *changed;
 	struct decision d;
 
 	if (h == NULL)
@@ -537,6 +578,8 @@ void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v)
 		snprintf(gone.reason, sizeof(gone.reason), "the process ended while it waited");
 		gone.action = GATE_DENY;
 		exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, &gone, 0);
+	} else if (v->action == GATE_ALLOW && (changed = changed_while_held(g, h)) != NULL) {
+		refuse_changed(g, &d, v, changed);
 	} else {
 		exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, v, 0);
 		if (v->action == GATE_ALLOW) {

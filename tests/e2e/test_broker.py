@@ -892,3 +892,56 @@ def test_one_account_cannot_fill_escortd_with_sessions(broker):
     assert "sessions already" in hosts[64][1]["reason"]
     for h, _ in hosts:
         h.kill()
+
+
+# The operator's program: execve("rm junk.txt") from the main thread while a
+# second thread, once the exec is held, rewrites argv[1] in memory to
+# "keep.txt" (same length). The escort approved removing junk.txt.
+SWAP_ARGV = r'''
+import ctypes, sys, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+arg0, arg1 = ctypes.create_string_buffer(b"rm"), ctypes.create_string_buffer(b"junk.txt")
+argv = (ctypes.c_char_p * 3)(ctypes.addressof(arg0), ctypes.addressof(arg1), None)
+envp = (ctypes.c_char_p * 1)(None)
+def swap():
+    time.sleep(float(sys.argv[1]))
+    ctypes.memmove(arg1, b"keep.txt", 8)
+    print("swapped-" + "argv", flush=True)
+threading.Thread(target=swap, daemon=True).start()
+libc.execve(b"/usr/bin/rm", argv, envp)
+print("execve-failed-errno-%d" % ctypes.get_errno(), flush=True)
+'''
+
+
+def test_argv_changed_while_held_is_refused_after_the_approval(broker, world):
+    work = os.path.join(world, "work")
+    script = os.path.join(work, "swap_argv.py")
+    with open(script, "w") as f:
+        f.write(SWAP_ARGV)
+    for name in ("junk.txt", "keep.txt"):
+        with open(os.path.join(work, name), "w") as f:
+            f.write(name)
+        subprocess.run(["chown", OPERATOR, os.path.join(work, name)], check=True)
+    os.chmod(script, 0o644)
+    op = Operator(broker)
+    op.send(f"/usr/bin/python3 {script} 2; echo ==DONE$?")
+    op.child.expect("held: /usr/bin/python3")  # the operator's own script: asked
+    p = broker.console(ESCORT, "approve", str(broker.wait_pending()[0]["id"]))
+    assert p.returncode == 0, p.stderr
+    op.child.expect("held: rm junk.txt")
+    item = broker.wait_pending()[0]
+    assert item["argv"] == ["rm", "junk.txt"]
+    op.child.expect("swapped-argv")
+    p = broker.console(ESCORT, "approve", str(item["id"]))
+    assert p.returncode == 0, p.stderr
+    op.child.expect("changed while it waited for approval")
+    op.child.expect("execve-failed-errno-1")
+    op.child.expect(r"==DONE(\d+)")
+    assert os.path.exists(os.path.join(work, "keep.txt"))
+    assert os.path.exists(os.path.join(work, "junk.txt"))
+    session = only_session(broker)
+    op.close()
+    refusals = [e for e in of_type(events(broker.session_log(session)), "decision")
+                if "changed while it waited for approval" in e.get("reason", "")]
+    assert refusals and refusals[0]["action"] == "deny", refusals
+    assert "its arguments" in refusals[0]["reason"]

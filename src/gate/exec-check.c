@@ -1,6 +1,8 @@
 #include "exec-check.h"
 
 #include "exec-record.h"
+#include "util/buf.h"
+#include "util/visible.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -21,6 +23,9 @@ struct pending {
 	dev_t dev, before_dev;
 	ino_t ino, before_ino;
 	int tries;
+	char *args; /* argv as /proc/PID/cmdline shows it (NUL after each), or NULL */
+	size_t args_len;
+	int args_tail; /* a script: the kernel puts the interpreter first */
 	struct pending *next;
 };
 
@@ -50,6 +55,12 @@ struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *re
 	return c;
 }
 
+static void pending_free(struct pending *p)
+{
+	free(p->args);
+	free(p);
+}
+
 void exec_checks_free(struct exec_checks *c)
 {
 	if (c == NULL)
@@ -57,7 +68,7 @@ void exec_checks_free(struct exec_checks *c)
 	while (c->list) {
 		struct pending *p = c->list;
 		c->list = p->next;
-		free(p);
+		pending_free(p);
 	}
 	event_free(c->timer);
 	free(c);
@@ -135,8 +146,29 @@ static void schedule(struct exec_checks *c)
 	evtimer_add(c->timer, &tv);
 }
 
-void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const struct program *prog)
+/* What the kernel will show as the new program's arguments: all of argv,
+ * or for a script what follows argv[0] (the kernel puts the interpreter, its
+ * argument and the script's path before it). Not kept when argv was not read
+ * completely or is empty (the kernel then makes one up). */
+static void expect_args(struct pending *p, const struct exec_request *req, int script)
 {
+	struct buf b = {0};
+
+	if (req->argv == NULL || req->argv[0] == NULL || req->argv_truncated)
+		return;
+	for (size_t i = script ? 1 : 0; req->argv[i]; i++)
+		buf_append(&b, req->argv[i], strlen(req->argv[i]) + 1);
+	p->args_tail = script;
+	p->args_len = b.len;
+	p->args = b.len ? (char *)b.data : NULL;
+	if (b.len == 0)
+		buf_free(&b);
+}
+
+void exec_checks_add(struct exec_checks *c, const struct exec_request *req, uint64_t exec_id,
+		     const struct program *prog)
+{
+	pid_t tid = req->pid;
 	struct pending *p = xcalloc(1, sizeof(*p));
 	struct stat st;
 
@@ -146,6 +178,7 @@ void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const s
 	p->exec_id = exec_id;
 	p->dev = prog->exe_dev;
 	p->ino = prog->exe_ino;
+	expect_args(p, req, prog->script);
 	if (exe_of(tid, &st) == 0) {
 		p->before_dev = st.st_dev;
 		p->before_ino = st.st_ino;
@@ -154,6 +187,83 @@ void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const s
 	c->list = p;
 	if (!evtimer_pending(c->timer, NULL))
 		schedule(c);
+}
+
+/* The process's arguments as the kernel shows them (up to limit bytes). */
+static int read_cmdline(pid_t pid, struct buf *out, size_t limit)
+{
+	char path[64], chunk[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (out->len < limit && (n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_append(out, chunk, (size_t)n);
+	close(fd);
+	return 0;
+}
+
+/* 1: the arguments are the ones decided on (or the process is gone),
+ * 0: they are not, -1: the new program's are not there yet. */
+static int args_match(const struct pending *p, struct buf *seen)
+{
+	size_t at;
+
+	if (p->args == NULL ||
+	    read_cmdline(p->pid, seen, p->args_len + (p->args_tail ? 2 * PATH_MAX + 4096 : 1)) < 0)
+		return 1;
+	if (seen->len == 0)
+		return -1;
+	if (!p->args_tail)
+		return seen->len == p->args_len && memcmp(seen->data, p->args, p->args_len) == 0;
+	if (seen->len <= p->args_len)
+		return 0;
+	at = seen->len - p->args_len;
+	return seen->data[at - 1] == '\0' && memcmp(seen->data + at, p->args, p->args_len) == 0;
+}
+
+/* Other arguments than the ones decided on: killed and recorded. */
+static void args_mismatch(struct exec_checks *c, struct pending *p, const struct buf *seen)
+{
+	struct buf shown = {0};
+
+	kill(p->pid, SIGKILL);
+	c->counters->mismatched++;
+	for (size_t i = 0; i < seen->len && shown.len < 4096; i++) {
+		size_t run = strnlen((const char *)seen->data + i, seen->len - i);
+		if (shown.len)
+			buf_putc(&shown, ' ');
+		visible_append(&shown, (const char *)seen->data + i, run);
+		i += run;
+	}
+	exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_MISMATCH, NULL, buf_cstr(&shown));
+	buf_free(&shown);
+}
+
+/* The file is the one decided on: are the arguments? 1: settled, 0: later. */
+static int check_args(struct exec_checks *c, struct pending *p)
+{
+	struct buf seen = {0};
+	int same = args_match(p, &seen);
+
+	if (same < 0 && p->tries < MAX_TRIES && ++p->tries < MAX_TRIES) {
+		buf_free(&seen);
+		return 0;
+	}
+	if (same == 0) {
+		args_mismatch(c, p, &seen);
+	} else if (same < 0) {
+		c->counters->unverified++;
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_NOT_COMPLETED, NULL, NULL);
+	} else {
+		c->counters->verified++;
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_RAN, NULL, NULL);
+	}
+	buf_free(&seen);
+	return 1;
 }
 
 /* 1: settled (and recorded), 0: look again later. */
@@ -165,19 +275,16 @@ static int check_one(struct exec_checks *c, struct pending *p)
 
 	if (exe_of(p->pid, &st) < 0) {
 		c->counters->unverified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_ENDED, NULL);
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_ENDED, NULL, NULL);
 		return 1;
 	}
-	if (st.st_dev == p->dev && st.st_ino == p->ino) {
-		c->counters->verified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_RAN, NULL);
-		return 1;
-	}
+	if (st.st_dev == p->dev && st.st_ino == p->ino)
+		return check_args(c, p);
 	if (st.st_dev == p->before_dev && st.st_ino == p->before_ino) {
 		if (p->tries < MAX_TRIES && ++p->tries < MAX_TRIES)
 			return 0;
 		c->counters->unverified++;
-		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_NOT_COMPLETED, NULL);
+		exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_NOT_COMPLETED, NULL, NULL);
 		return 1;
 	}
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)p->pid);
@@ -185,7 +292,7 @@ static int check_one(struct exec_checks *c, struct pending *p)
 	exe[n > 0 ? n : 0] = '\0';
 	kill(p->pid, SIGKILL);
 	c->counters->mismatched++;
-	exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_MISMATCH, exe);
+	exec_record_ran(c->rec, p->exec_id, p->pid, EXEC_MISMATCH, exe, NULL);
 	return 1;
 }
 
@@ -197,7 +304,7 @@ void exec_checks_settle(struct exec_checks *c, pid_t pid)
 			p->tries = MAX_TRIES; /* no more waiting: decide now */
 			check_one(c, p);
 			*pp = p->next;
-			free(p);
+			pending_free(p);
 		} else {
 			pp = &p->next;
 		}
@@ -214,7 +321,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 		struct pending *p = *pp;
 		if (check_one(c, p)) {
 			*pp = p->next;
-			free(p);
+			pending_free(p);
 		} else {
 			pp = &p->next;
 		}

@@ -1,6 +1,8 @@
 /* After an allowed exec: what did the kernel really run? /proc/PID/exe is
  * compared with the file that was decided on (a path swapped by another
- * thread, or a file replaced in between, shows up here). A mismatch is
+ * thread, or a file replaced in between, shows up here), and
+ * /proc/PID/cmdline with the argv that was decided on (rewritten by another
+ * thread after the gate last read it). A mismatch is
  * recorded at once and the process is killed. */
 #ifndef ESCORT_EXEC_CHECK_H
 #define ESCORT_EXEC_CHECK_H
@@ -20,7 +22,8 @@ struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *re
 void exec_checks_free(struct exec_checks *c);
 
 /* Call before the exec is let go: notes what the process runs now. */
-void exec_checks_add(struct exec_checks *c, pid_t tid, uint64_t exec_id, const struct program *p);
+void exec_checks_add(struct exec_checks *c, const struct exec_request *req, uint64_t exec_id,
+		     const struct program *p);
 
 /* The process asks to exec again: its previous exec has completed (or
  * failed), so what it runs now is settled before anything else. */

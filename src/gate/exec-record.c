@@ -96,7 +96,7 @@ int exec_record_decision(struct recorder *rec, uint64_t id, pid_t pid, const str
 }
 
 int exec_record_ran(struct recorder *rec, uint64_t id, pid_t pid, enum exec_outcome outcome,
-		    const char *exe)
+		    const char *exe, const char *args)
 {
 	static const char *const phase[] = {
 	    [EXEC_RAN] = "ran",
@@ -111,5 +111,7 @@ int exec_record_ran(struct recorder *rec, uint64_t id, pid_t pid, enum exec_outc
 	fields_add_int(&b, "pid", pid);
 	if (exe)
 		fields_add(&b, "exe", exe);
+	if (args)
+		fields_add(&b, "args", args);
 	return append(rec, REC_EXEC, &b, outcome == EXEC_MISMATCH);
 }

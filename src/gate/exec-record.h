@@ -25,7 +25,9 @@ enum exec_outcome {
 	EXEC_NOT_COMPLETED, /* "not-completed" */
 	EXEC_MISMATCH,	    /* "mismatch": another program runs than the one judged */
 };
+/* exe: what runs instead of the file decided on; args: the arguments it
+ * runs with instead of the argv decided on (mismatch only, else NULL). */
 int exec_record_ran(struct recorder *rec, uint64_t id, pid_t pid, enum exec_outcome outcome,
-		    const char *exe);
+		    const char *exe, const char *args);
 
 #endif

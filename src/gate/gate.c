@@ -228,7 +228,7 @@ static void decide_fresh(struct gate *g, struct decision *d)
 static void allow(struct gate *g, struct decision *d)
 {
 	g->counters.allowed++;
-	exec_checks_add(g->checks, d->req->pid, d->exec_id, d->prog);
+	exec_checks_add(g->checks, d->req, d->exec_id, d->prog);
 	respond(g, d->req->id, 0);
 }
 

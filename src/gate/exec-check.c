@@ -166,7 +166,7 @@ static void expect_args(struct pending *p, const struct exec_request *req, int s
 }
 
 void exec_checks_add(struct exec_checks *c, const struct exec_request *req, uint64_t exec_id,
-		     const struct program *prog)
+		     const struct program *prog, int check_args)
 {
 	pid_t tid = req->pid;
 	struct pending *p = xcalloc(1, sizeof(*p));
@@ -178,7 +178,8 @@ void exec_checks_add(struct exec_checks *c, const struct exec_request *req, uint
 	p->exec_id = exec_id;
 	p->dev = prog->exe_dev;
 	p->ino = prog->exe_ino;
-	expect_args(p, req, prog->script);
+	if (check_args)
+		expect_args(p, req, prog->script);
 	if (exe_of(tid, &st) == 0) {
 		p->before_dev = st.st_dev;
 		p->before_ino = st.st_ino;

@@ -21,9 +21,12 @@ struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *re
 				    struct gate_counters *counters);
 void exec_checks_free(struct exec_checks *c);
 
-/* Call before the exec is let go: notes what the process runs now. */
+/* Call before the exec is let go: notes what the process runs now. With
+ * check_args (an exec an escort approved) its arguments must be the ones
+ * approved too; other programs may rewrite theirs at once (setproctitle)
+ * and are checked by what runs only. */
 void exec_checks_add(struct exec_checks *c, const struct exec_request *req, uint64_t exec_id,
-		     const struct program *p);
+		     const struct program *p, int check_args);
 
 /* The process asks to exec again: its previous exec has completed (or
  * failed), so what it runs now is settled before anything else. */

@@ -70,6 +70,7 @@ struct decision {
 	uint64_t exec_id;
 	int level;
 	const char *summary;
+	int approved; /* by an escort: its arguments are checked after the exec too */
 };
 
 static void message_end(struct gate *g, struct buf *b, const char *detail)
@@ -228,7 +229,7 @@ static void decide_fresh(struct gate *g, struct decision *d)
 static void allow(struct gate *g, struct decision *d)
 {
 	g->counters.allowed++;
-	exec_checks_add(g->checks, d->req, d->exec_id, d->prog);
+	exec_checks_add(g->checks, d->req, d->exec_id, d->prog, d->approved);
 	respond(g, d->req->id, 0);
 }
 
@@ -573,6 +574,7 @@ void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v)
 	d.prog = &h->prog;
 	d.exec_id = h->exec_id;
 	d.summary = "";
+	d.approved = 1;
 	if (seccomp_notify_id_valid(g->cfg.listener, h->req.id) != 0) {
 		struct verdict gone = *v;
 		snprintf(gone.reason, sizeof(gone.reason), "the process ended while it waited");

@@ -21,18 +21,7 @@ static int arg_int(const struct seccomp_notif *n, int i)
 
 static void name_target(struct effect *e, pid_t pid)
 {
-	char path[64];
-	ssize_t len;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	len = read(fd, e->target_name, sizeof(e->target_name) - 1);
-	close(fd);
-	e->target_name[len > 0 ? len : 0] = '\0';
-	e->target_name[strcspn(e->target_name, "\n")] = '\0';
+	procfs_comm(pid, e->target_name, sizeof(e->target_name));
 }
 
 static enum effect_outcome by_answer(struct effect *e, enum tree_answer a, pid_t pid)
@@ -75,18 +64,10 @@ static enum effect_outcome judge_kill(const struct seccomp_notif *n, pid_t first
  * has ended, 0 when it lives in a namespace the gate cannot see). */
 static int pidfd_target(pid_t caller, int fd, pid_t *pid)
 {
-	char path[64], buf[FDINFO_MAX], *at;
-	ssize_t len;
-	int in;
+	char name[32], buf[FDINFO_MAX], *at;
 
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)caller, fd);
-	in = open(path, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	len = read(in, buf, sizeof(buf) - 1);
-	close(in);
-	buf[len > 0 ? len : 0] = '\0';
-	if ((at = strstr(buf, "\nPid:")) == NULL)
+	snprintf(name, sizeof(name), "fdinfo/%d", fd);
+	if (procfs_read(caller, name, buf, sizeof(buf)) < 0 || (at = strstr(buf, "\nPid:")) == NULL)
 		return -1;
 	*pid = (pid_t)strtol(at + strlen("\nPid:"), NULL, 10);
 	return 0;

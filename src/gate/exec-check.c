@@ -1,4 +1,5 @@
 #include "exec-check.h"
+#include "procmem.h"
 
 #include "exec-record.h"
 #include "util/buf.h"
@@ -77,19 +78,10 @@ void exec_checks_free(struct exec_checks *c)
 /* One read of /proc/TID/status for the thread group and the parent. */
 static int read_status(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
-	char path[64], buf[1024], *at;
-	ssize_t n;
-	int fd;
+	char buf[1024], *at;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (procfs_read(tid, "status", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	if (tgid) {
 		if ((at = strstr(buf, "\nTgid:")) == NULL)
 			return -1;

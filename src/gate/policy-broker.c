@@ -3,6 +3,7 @@
  * when a person must decide, tells the gate it waits. While escortd is away
  * the table it last sent decides, and what needs approval is refused. */
 #include "policy.h"
+#include "procmem.h"
 
 #include "exec-check.h"
 #include "gate.h"
@@ -78,14 +79,8 @@ static size_t ancestry(pid_t pid, char out[ANCESTRY_MAX][64], char **ptrs)
 	size_t n = 0;
 
 	for (pid_t p = pid; n < ANCESTRY_MAX && exec_check_parent(p, &p) == 0 && p > 1;) {
-		char path[64], comm[32] = "?";
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)p);
-		FILE *fp = fopen(path, "r");
-		if (fp) {
-			if (fgets(comm, sizeof(comm), fp))
-				comm[strcspn(comm, "\n")] = '\0';
-			fclose(fp);
-		}
+		char comm[32];
+		procfs_comm(p, comm, sizeof(comm));
 		snprintf(out[n], 64, "%s (%d)", comm, (int)p);
 		ptrs[n] = out[n];
 		n++;

@@ -327,3 +327,28 @@ int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t en
 		out->env[i] = strings[nargs + i]; /* valid until the next call */
 	return 1;
 }
+
+ssize_t procfs_read(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[96];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+void procfs_comm(pid_t pid, char *out, size_t size)
+{
+	if (procfs_read(pid, "comm", out, size) < 0)
+		snprintf(out, size, "?");
+	out[strcspn(out, "\n")] = '\0';
+}

@@ -16,6 +16,11 @@
 
 /* Reads exactly len bytes at addr in pid into out; -1 with err otherwise. */
 int procmem_read(pid_t pid, uint64_t addr, void *out, size_t len, struct error *err);
+/* The start of /proc/PID/NAME (stat, status, comm, fdinfo/N...), at most
+ * size - 1 bytes, NUL-terminated; its length, or -1 when it cannot be read. */
+ssize_t procfs_read(pid_t pid, const char *name, char *buf, size_t size);
+/* The process's command name (/proc/PID/comm without its newline), or "?". */
+void procfs_comm(pid_t pid, char *out, size_t size);
 
 /* Reads a NUL-terminated string at addr in pid into out (size bytes).
  * Returns its length, or -1 with err: code ERR_TRUNCATED when it is longer

@@ -1,4 +1,5 @@
 #include "session-tree.h"
+#include "procmem.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -16,19 +17,11 @@
  * state ppid pgrp ..."; comm may hold anything, so parse after its last ')'. */
 static int read_stat(pid_t pid, pid_t *ppid, pid_t *pgrp)
 {
-	char path[64], buf[STAT_MAX], *at;
-	int fd, parent, group;
-	ssize_t n;
+	char buf[STAT_MAX], *at;
+	int parent, group;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (procfs_read(pid, "stat", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	at = strrchr(buf, ')');
 	if (at == NULL || sscanf(at + 1, " %*c %d %d", &parent, &group) != 2)
 		return -1;

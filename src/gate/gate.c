@@ -1,5 +1,10 @@
 #include "gate.h"
 
+#include "caller-creds.h"
+#include "change-do.h"
+#include "change-rate.h"
+#include "change-read.h"
+#include "change-record.h"
 #include "decision-cache.h"
 #include "effect-record.h"
 #include "exec-check.h"
@@ -14,6 +19,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +63,10 @@ struct gate {
 	uint8_t last_refused_key[DECISION_KEY_LEN];
 	pid_t last_effect_pid; /* the last refused call other than exec shown */
 	const struct held_call *last_effect;
+	struct creds self;	   /* the gate thread's own rights */
+	struct change_rater rater; /* rates changes to files */
+	pid_t last_change_pid;	   /* the last refused change shown */
+	char last_change[256];
 };
 
 /* What one exec came to, while it is being decided. */
@@ -110,6 +120,18 @@ static void respond(struct gate *g, uint64_t id, int error)
 		g->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	}
 	/* Fails only when the process is gone: nothing left to answer. */
+	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
+}
+
+/* Answers the call with its result: a value, or -errno. */
+static void respond_result(struct gate *g, uint64_t id, int result)
+{
+	memset(g->resp, 0, sizeof(*g->resp));
+	g->resp->id = id;
+	if (result < 0)
+		g->resp->error = result;
+	else
+		g->resp->val = result;
 	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
 }
 
@@ -405,8 +427,122 @@ static void handle_effect(struct gate *g)
 	}
 }
 
+/* What the policy's table says for a change of this level. Changes are not
+ * yet sent to escortd for approval: what needs one is refused, and says so. */
+static void change_verdict(const struct risk_report *r, struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	snprintf(v->by, sizeof(v->by), "gate");
+	if (r->level <= LEVEL_LOW) {
+		v->action = GATE_ALLOW;
+		snprintf(v->reason, sizeof(v->reason), "rated %s", level_name(r->level));
+	} else if (r->level == LEVEL_CRITICAL) {
+		v->action = GATE_DENY;
+		snprintf(v->reason, sizeof(v->reason), "critical: never done in a session");
+	} else {
+		v->action = GATE_DENY;
+		snprintf(v->reason, sizeof(v->reason),
+			 "needs an escort's approval, and changes to files cannot be approved "
+			 "in this version");
+	}
+}
+
+static int only_scratch(const struct risk_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->findings[i].rule, "changes.scratch") != 0)
+			return 0;
+	return r->n > 0 || r->level == LEVEL_INFO;
+}
+
+static void refuse_change(struct gate *g, const struct change *c, const struct risk_report *r,
+			  const struct verdict *v)
+{
+	struct buf b = {0};
+	char what[PATH_MAX + 64], detail[1400];
+	pid_t pid = (pid_t)g->notif->pid;
+
+	g->counters.changes_denied++;
+	change_plain(c, what, sizeof(what));
+	if (pid != g->last_change_pid ||
+	    strncmp(what, g->last_change, sizeof(g->last_change) - 1)) {
+		g->last_change_pid = pid;
+		memcpy(g->last_change, what, sizeof(g->last_change) - 1);
+		snprintf(detail, sizeof(detail), "%s. %s", v->reason, r->summary ? r->summary : "");
+		buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
+		visible_append(&b, what, strlen(what));
+		message_end(g, &b, detail);
+	}
+	respond(g, g->notif->id, EPERM);
+}
+
+static void allow_change(struct gate *g, const struct change *c, const struct creds *who)
+{
+	int result = 0;
+
+	switch (change_do(g->cfg.listener, g->notif->id, c, &result)) {
+	case DONE_ANSWERED:
+		break;
+	case DONE_RESULT:
+		respond_result(g, g->notif->id, result);
+		break;
+	case DONE_CONTINUE: /* a FIFO without reader: only safe if no other thread */
+		respond(g, g->notif->id, who->threads == 1 ? 0 : ENXIO);
+		break;
+	}
+}
+
+static void decide_change(struct gate *g, const struct change *c, const struct creds *who)
+{
+	struct risk_report r;
+	struct verdict v;
+
+	change_rate(&g->rater, c, who, &r);
+	change_verdict(&r, &v);
+	if (v.action == GATE_ALLOW && only_scratch(&r)) {
+		g->counters.changes_scratch++;
+	} else if (change_record(g->cfg.rec, ++g->next_id, (pid_t)g->notif->pid, c, &r, &v) < 0) {
+		v.action = GATE_DENY;
+		snprintf(v.reason, sizeof(v.reason), "the session log cannot be written");
+	}
+	if (v.action == GATE_ALLOW)
+		allow_change(g, c, who);
+	else
+		refuse_change(g, c, &r, &v);
+	risk_report_free(&r);
+}
+
+/* A call that changes files: read and resolved with the process's own
+ * rights, rated, decided, and if allowed done by the gate on what it
+ * resolved. */
+static void handle_change(struct gate *g, const struct change_call *call)
+{
+	struct creds who;
+	struct change c;
+	int rc;
+
+	g->counters.changes++;
+	if (creds_read((pid_t)g->notif->pid, &who) < 0)
+		return; /* gone */
+	if (!creds_can_take(&g->self, &who) || creds_take(&g->self, &who) < 0) {
+		respond(g, g->notif->id, EPERM);
+		return;
+	}
+	rc = change_read(g->notif, call, &c);
+	if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) != 0)
+		; /* what was read may not have been the caller's: nothing to answer */
+	else if (rc < 0)
+		respond_result(g, g->notif->id, rc);
+	else
+		decide_change(g, &c, &who);
+	creds_restore(&g->self, &who);
+	change_free(&c);
+}
+
 static void handle(struct gate *g)
 {
+	const struct change_call *call;
+
 	struct exec_request req;
 	struct program prog;
 	struct error err;
@@ -418,6 +554,10 @@ static void handle(struct gate *g)
 		struct pollfd pfd = {.fd = g->cfg.listener, .events = POLLIN};
 		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 			event_del(g->listener_event);
+		return;
+	}
+	if ((call = change_call_find(g->notif->data.nr)) != NULL) {
+		handle_change(g, call);
 		return;
 	}
 	if (g->notif->data.nr != __NR_execve && g->notif->data.nr != __NR_execveat) {
@@ -476,6 +616,14 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	struct gate *g = xcalloc(1, sizeof(*g));
 
 	g->cfg = *cfg;
+	g->rater = (struct change_rater){cfg->risk, cfg->own_file, cfg->own_ctx};
+	/* The gate's thread takes a process's umask while it acts for it: only
+	 * this thread, not the log writer's (CLONE_FS is shared otherwise). */
+	if (unshare(CLONE_FS) < 0 || creds_read((pid_t)syscall(SYS_gettid), &g->self) < 0) {
+		error_errno(err, "cannot prepare the gate to act for the session's processes");
+		free(g);
+		return NULL;
+	}
 	g->cache = decision_cache_new();
 	g->ids = identity_cache_new();
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,

@@ -28,6 +28,10 @@ struct gate_config {
 	 * programs wrote before the call, so the line comes after it. */
 	void (*flush_output)(void *ctx);
 	void *flush_ctx;
+	/* Whether a path is one of escort's own files (the log, keys, rules):
+	 * a change there is refused. NULL: none known. */
+	int (*own_file)(void *ctx, const char *path);
+	void *own_ctx;
 };
 
 struct gate;

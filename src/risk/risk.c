@@ -126,10 +126,25 @@ const struct rule_set *risk_engine_rules(const struct risk_engine *e)
 
 /* The engine's own findings, then those the gate and escortd add. */
 static const char *const builtin_ids[] = {
-    "parse-error",	 "too-deep",	    "computed-command",	  "disguised-command",
-    "hidden-characters", "unknown-program", "memory-code",	  "unknown-code",
-    "preload",		 "library-path",    "shell-startup-file", "arguments-too-long",
+    "parse-error",
+    "too-deep",
+    "computed-command",
+    "disguised-command",
+    "hidden-characters",
+    "unknown-program",
+    "memory-code",
+    "unknown-code",
+    "preload",
+    "library-path",
+    "shell-startup-file",
+    "arguments-too-long",
     "unrated",
+    "change-outside-scratch",
+    "setuid-bit",
+    "device-node",
+    "escort-own-file",
+    "change-owner",
+    "hard-link",
 };
 
 int risk_engine_has_rule(const struct risk_engine *e, const char *id)
@@ -188,6 +203,8 @@ static char *fill(const char *tmpl, const struct real_command *c)
 		key[end - p - 1] = '\0';
 		if (strcmp(key, "command") == 0)
 			append_value(&b, c->name, "the program");
+		else if (strcmp(key, "path") == 0)
+			append_value(&b, c->operands.n ? c->operands.items[0] : NULL, "a file");
 		else if (strcmp(key, "operands") == 0)
 			append_list(&b, &c->operands, "nothing named");
 		else if (strcmp(key, "subcommand") == 0)
@@ -498,4 +515,28 @@ void risk_report_free(struct risk_report *r)
 	free(r->line);
 	free(r->summary);
 	memset(r, 0, sizeof(*r));
+}
+
+int risk_rate_change(struct risk_engine *e, const char *kind, const char *path, const char *in_home,
+		     int as_root, struct risk_report *r)
+{
+	struct real_command c = {.name = (char *)"change", .as_root = as_root};
+
+	memset(r, 0, sizeof(*r));
+	strlist_add(&c.operands, path);
+	for (size_t i = 0; i < e->rules.n; i++) {
+		const struct rule *rule = &e->rules.rules[i];
+		if (rule_matches_change(rule, kind, path, as_root) ||
+		    (in_home && rule_matches_change(rule, kind, in_home, as_root)))
+			add_rule_finding(r, rule, &c);
+	}
+	strlist_free(&c.operands);
+	return 0;
+}
+
+void risk_report_finish(struct risk_report *r)
+{
+	free(r->summary);
+	r->summary = NULL;
+	summarise(r);
 }

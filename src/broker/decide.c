@@ -85,7 +85,9 @@ static int rate(struct broker *b, const Escort__ExecRequest *r, struct risk_repo
 	/* Root opens nothing an operator names: a script is rated by the text
 	 * the session host sent, or not looked into. */
 	const char *script = r->script && r->script[0] ? r->script : NULL;
-	struct risk_input in = {.script = script, .script_len = script ? strlen(script) : 0};
+	struct risk_input in = {.script = script,
+				.script_len = script ? strlen(script) : 0,
+				.system_program = r->trust && strcmp(r->trust, "system") == 0};
 	char **argv;
 
 	if (oversized(r)) {

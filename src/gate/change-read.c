@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 
 #define XATTR_VALUE_MAX 65536
@@ -45,27 +46,32 @@ static enum walk_follow follow_of(const struct change_call *call, int flags)
 	}
 }
 
-/* One path argument (dirfd may be ARG_NONE: the working directory), walked. */
-static int walk_arg(const struct seccomp_notif *n, int dirfd_arg, int path_arg, int empty_ok,
-		    enum walk_follow follow, struct walked *w)
+/* One path argument (dirfd may be ARG_NONE: the working directory): read,
+ * and where its walk starts opened. An empty path with AT_EMPTY_PATH is the
+ * descriptor itself. */
+static int read_path(const struct seccomp_notif *n, int dirfd_arg, int path_arg, int empty_ok,
+		     char *raw, struct walk_start *start, struct walked *w)
 {
-	char path[PATH_MAX];
 	int dirfd = dirfd_arg == ARG_NONE ? AT_FDCWD : arg_int(n, dirfd_arg);
-	int rc = read_string(n, path_arg, path, sizeof(path));
+	int rc = read_string(n, path_arg, raw, PATH_MAX);
 
 	if (rc < 0)
 		return rc;
-	if (path[0] == '\0' && empty_ok && dirfd != AT_FDCWD)
+	if (raw[0] == '\0' && empty_ok && dirfd != AT_FDCWD)
 		return path_walk_fd((pid_t)n->pid, dirfd, w);
-	return path_walk((pid_t)n->pid, (pid_t)n->pid, dirfd, path, follow, w);
+	if (raw[0] == '\0')
+		return -ENOENT;
+	return walk_start_open((pid_t)n->pid, (pid_t)n->pid, dirfd, raw, start);
 }
 
-static enum change_kind open_kind(int flags)
+/* What an open really does, once the walk knows whether the file exists:
+ * creates it, empties it (when it has content), or writes into it. */
+static enum change_kind open_kind(int flags, const struct walked *w)
 {
-	if (flags & O_TRUNC)
+	if (w->object < 0)
+		return (flags & O_CREAT) ? CHANGE_CREATE : CHANGE_WRITE;
+	if ((flags & O_TRUNC) && S_ISREG(w->st.st_mode) && w->st.st_size > 0)
 		return CHANGE_TRUNCATE;
-	if (flags & O_CREAT)
-		return CHANGE_CREATE;
 	return CHANGE_WRITE;
 }
 
@@ -101,7 +107,6 @@ static int read_details(const struct seccomp_notif *n, const struct change_call 
 	}
 	if (c->kind == CHANGE_WRITE) {
 		c->open_flags = c->call_flags;
-		c->kind = open_kind(c->open_flags);
 	} else if (c->kind == CHANGE_CREATE) {
 		c->open_flags = O_CREAT | O_WRONLY | O_TRUNC;
 	}
@@ -118,26 +123,45 @@ static int read_details(const struct seccomp_notif *n, const struct change_call 
 	return 0;
 }
 
-int change_read(const struct seccomp_notif *n, const struct change_call *call, struct change *c)
+static void clear(struct change *c, const struct change_call *call)
 {
-	int rc, empty = c->call_flags & AT_EMPTY_PATH;
-
 	memset(c, 0, sizeof(*c));
 	c->path.dir = c->path.object = c->path2.dir = c->path2.object = -1;
+	c->start.root = c->start.dir = c->start2.root = c->start2.dir = -1;
 	c->kind = call->kind;
 	c->call = call->name;
 	c->fd = -1;
+}
+
+int change_read(const struct seccomp_notif *n, const struct change_call *call, struct change *c)
+{
+	int rc;
+
+	clear(c, call);
 	if ((rc = read_details(n, call, c)) < 0)
 		return rc;
-	empty = c->call_flags & AT_EMPTY_PATH;
+	c->follow = follow_of(call, c->call_flags);
 	if (call->fd != ARG_NONE) {
 		c->fd = arg_int(n, call->fd);
 		rc = path_walk_fd((pid_t)n->pid, c->fd, &c->path);
 	} else if (call->path != ARG_NONE) {
-		rc = walk_arg(n, call->dirfd, call->path, empty, follow_of(call, c->call_flags),
-			      &c->path);
+		rc = read_path(n, call->dirfd, call->path, c->call_flags & AT_EMPTY_PATH, c->raw,
+			       &c->start, &c->path);
 	}
 	if (rc == 0 && call->path2 != ARG_NONE)
-		rc = walk_arg(n, call->dirfd2, call->path2, 0, WALK_NOFOLLOW, &c->path2);
+		rc = read_path(n, call->dirfd2, call->path2, 0, c->raw2, &c->start2, &c->path2);
+	return rc;
+}
+
+int change_resolve(struct change *c)
+{
+	int rc = 0;
+
+	if (c->start.root >= 0)
+		rc = path_walk(&c->start, c->raw, c->follow, &c->path);
+	if (rc == 0 && c->start2.root >= 0)
+		rc = path_walk(&c->start2, c->raw2, WALK_NOFOLLOW, &c->path2);
+	if (rc == 0 && c->open_flags)
+		c->kind = open_kind(c->open_flags, &c->path);
 	return rc;
 }

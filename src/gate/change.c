@@ -49,6 +49,8 @@ void change_free(struct change *c)
 {
 	walked_close(&c->path);
 	walked_close(&c->path2);
+	walk_start_close(&c->start);
+	walk_start_close(&c->start2);
 	free(c->value);
 	c->value = NULL;
 }

@@ -36,6 +36,10 @@ struct change {
 	const char *call; /* the system call's name */
 	struct walked path;
 	struct walked path2; /* rename and link: the new name; symlink: the link */
+	/* As read from the process's memory, and where their walks start. */
+	char raw[PATH_MAX], raw2[PATH_MAX];
+	struct walk_start start, start2;
+	enum walk_follow follow;
 	char text[PATH_MAX]; /* symlink: what the link will point to */
 	char xattr[256];     /* xattr: the attribute's name */
 	int open_flags;	     /* open family */

@@ -67,6 +67,7 @@ struct gate {
 	struct change_rater rater; /* rates changes to files */
 	pid_t last_change_pid;	   /* the last refused change shown */
 	char last_change[256];
+	uint64_t last_change_ms;
 };
 
 /* What one exec came to, while it is being decided. */
@@ -121,6 +122,14 @@ static void respond(struct gate *g, uint64_t id, int error)
 	}
 	/* Fails only when the process is gone: nothing left to answer. */
 	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
 }
 
 /* Answers the call with its result: a value, or -errno. */
@@ -221,7 +230,9 @@ static int read_as_process(void *ctx, const char *path, struct buf *out, size_t 
 static void decide_fresh(struct gate *g, struct decision *d)
 {
 	struct exec_facts facts = {d->req, d->prog, &d->report};
-	struct risk_input in = {.read_script = read_as_process, .ctx = d->req};
+	struct risk_input in = {.read_script = read_as_process,
+				.ctx = d->req,
+				.system_program = d->prog->trust == TRUST_SYSTEM};
 	uint64_t by;
 
 	/* A script the exec runs is rated by the text the gate read (and sends). */
@@ -464,9 +475,13 @@ static void refuse_change(struct gate *g, const struct change *c, const struct r
 
 	g->counters.changes_denied++;
 	change_plain(c, what, sizeof(what));
+	/* One line for a program retrying the same change at once, not for
+	 * the same change typed again. */
 	if (pid != g->last_change_pid ||
-	    strncmp(what, g->last_change, sizeof(g->last_change) - 1)) {
+	    strncmp(what, g->last_change, sizeof(g->last_change) - 1) ||
+	    monotonic_ms() - g->last_change_ms > 250) {
 		g->last_change_pid = pid;
+		g->last_change_ms = monotonic_ms();
 		memcpy(g->last_change, what, sizeof(g->last_change) - 1);
 		snprintf(detail, sizeof(detail), "%s. %s", v->reason, r->summary ? r->summary : "");
 		buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
@@ -524,18 +539,23 @@ static void handle_change(struct gate *g, const struct change_call *call)
 	g->counters.changes++;
 	if (creds_read((pid_t)g->notif->pid, &who) < 0)
 		return; /* gone */
-	if (!creds_can_take(&g->self, &who) || creds_take(&g->self, &who) < 0) {
+	rc = change_read(g->notif, call, &c);
+	if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) != 0) {
+		change_free(&c); /* what was read may not have been the caller's */
+		return;
+	}
+	if (rc == 0 && (!creds_can_take(&g->self, &who) || creds_take(&g->self, &who) < 0)) {
+		change_free(&c);
 		respond(g, g->notif->id, EPERM);
 		return;
 	}
-	rc = change_read(g->notif, call, &c);
-	if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) != 0)
-		; /* what was read may not have been the caller's: nothing to answer */
-	else if (rc < 0)
+	if (rc == 0) {
+		if ((rc = change_resolve(&c)) == 0)
+			decide_change(g, &c, &who);
+		creds_restore(&g->self, &who);
+	}
+	if (rc < 0)
 		respond_result(g, g->notif->id, rc);
-	else
-		decide_change(g, &c, &who);
-	creds_restore(&g->self, &who);
 	change_free(&c);
 }
 

@@ -316,32 +316,44 @@ static int open_proc(pid_t pid, const char *what, char *path, size_t size)
 	return fd;
 }
 
-int path_walk(pid_t pid, pid_t tid, int dirfd, const char *path, enum walk_follow follow,
+int walk_start_open(pid_t pid, pid_t tid, int dirfd, const char *path, struct walk_start *s)
+{
+	char what[32];
+
+	memset(s, 0, sizeof(*s));
+	s->dir = -1;
+	s->pid = pid;
+	s->tid = tid;
+	snprintf(s->path, sizeof(s->path), "/");
+	s->root = open_proc(pid, "root", NULL, 0);
+	if (s->root < 0)
+		return s->root;
+	if (path[0] == '/')
+		return 0;
+	if (dirfd == AT_FDCWD)
+		snprintf(what, sizeof(what), "cwd");
+	else
+		snprintf(what, sizeof(what), "fd/%d", dirfd);
+	s->dir = open_proc(pid, what, s->path, sizeof(s->path));
+	if (s->dir < 0) {
+		int rc = s->dir == -ENOENT && dirfd != AT_FDCWD ? -EBADF : s->dir;
+		walk_start_close(s);
+		return rc;
+	}
+	return 0;
+}
+
+void walk_start_close(struct walk_start *s)
+{
+	close_fd(&s->root);
+	close_fd(&s->dir);
+}
+
+int path_walk(const struct walk_start *s, const char *path, enum walk_follow follow,
 	      struct walked *w)
 {
-	char start_path[PATH_MAX] = "/", what[32];
-	int root, start = -1, rc;
-
-	clear(w);
-	root = open_proc(pid, "root", NULL, 0);
-	if (root < 0)
-		return root;
-	if (path[0] != '/') {
-		if (dirfd == AT_FDCWD)
-			snprintf(what, sizeof(what), "cwd");
-		else
-			snprintf(what, sizeof(what), "fd/%d", dirfd);
-		start = open_proc(pid, what, start_path, sizeof(start_path));
-		if (start < 0) {
-			close(root);
-			return start == -ENOENT && dirfd != AT_FDCWD ? -EBADF : start;
-		}
-	}
-	rc = path_walk_from(root, start >= 0 ? start : root, start_path, path, follow, pid, tid, w);
-	close(root);
-	if (start >= 0)
-		close(start);
-	return rc;
+	return path_walk_from(s->root, s->dir >= 0 ? s->dir : s->root, s->path, path, follow,
+			      s->pid, s->tid, w);
 }
 
 int path_walk_fd(pid_t pid, int fd, struct walked *w)

@@ -25,11 +25,23 @@ struct walked {
 
 enum walk_follow { WALK_NOFOLLOW = 0, WALK_FOLLOW = 1 };
 
-/* The process pid (thread tid) resolves path from dirfd (AT_FDCWD or one of
- * its descriptors). Returns 0, or -errno as the kernel would fail the call
- * (ENOENT, ENOTDIR, ELOOP, EACCES, ENAMETOOLONG...). w is cleared first;
- * walked_close releases it either way. */
-int path_walk(pid_t pid, pid_t tid, int dirfd, const char *path, enum walk_follow follow,
+/* Where a walk starts in the process pid: its root, and for a relative
+ * path its working directory or the directory descriptor dirfd (AT_FDCWD or
+ * one of its descriptors). Opened with the gate's own rights (reading another
+ * process's /proc entries needs them); the walk itself then runs with the
+ * process's. Returns 0 or -errno. */
+struct walk_start {
+	int root, dir;
+	char path[PATH_MAX]; /* dir's path */
+	pid_t pid, tid;
+};
+int walk_start_open(pid_t pid, pid_t tid, int dirfd, const char *path, struct walk_start *s);
+void walk_start_close(struct walk_start *s);
+
+/* Resolves path from s. Returns 0, or -errno as the kernel would fail the
+ * call (ENOENT, ENOTDIR, ELOOP, EACCES, ENAMETOOLONG...). w is cleared
+ * first; walked_close releases it either way. */
+int path_walk(const struct walk_start *s, const char *path, enum walk_follow follow,
 	      struct walked *w);
 /* A descriptor of the process itself (fchmod, fchown, fsetxattr): O_PATH of
  * what fd refers to. */

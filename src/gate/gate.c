@@ -388,9 +388,10 @@ static void refuse_effect(struct gate *g, const struct effect *e)
 
 static void handle_effect(struct gate *g)
 {
+	struct effect_scope s = {g->cfg.first, g->ids, g->cfg.index};
 	struct effect e;
 
-	switch (effect_judge(g->cfg.listener, g->notif, g->cfg.first, &e)) {
+	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
 		respond(g, g->notif->id, 0);
 		break;

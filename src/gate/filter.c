@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -34,6 +35,17 @@ static int trap_new_namespace(scmp_filter_ctx ctx, const struct held_call *c, in
 	return rc;
 }
 
+/* ld.so maps every library with PROT_EXEC at every exec: only mappings of
+ * code from a file leave the kernel (a JIT's anonymous memory does not). The
+ * descriptor is an int: bit 31 set is -1 (or another invalid one). */
+static int trap_exec_file(scmp_filter_ctx ctx, int nr)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 3,
+				SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC),
+				SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0),
+				SCMP_A4(SCMP_CMP_MASKED_EQ, 0x80000000u, 0));
+}
+
 static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 {
 	int nr = seccomp_syscall_resolve_name(c->name);
@@ -46,6 +58,11 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 					SCMP_CMP((unsigned)c->signal, SCMP_CMP_NE, 0, 0));
 	case TRAP_NEW_NAMESPACE:
 		return trap_new_namespace(ctx, c, nr);
+	case TRAP_EXEC_FILE:
+		return trap_exec_file(ctx, nr);
+	case TRAP_EXEC_PROT:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 	}

@@ -124,6 +124,11 @@ static void respond(struct gate *g, uint64_t id, int error)
 	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
 }
 
+static int own_file(void *ctx, const char *path)
+{
+	return ctx != NULL && own_files_contains(ctx, path);
+}
+
 static uint64_t monotonic_ms(void)
 {
 	struct timespec t;
@@ -421,9 +426,10 @@ static void refuse_effect(struct gate *g, const struct effect *e)
 
 static void handle_effect(struct gate *g)
 {
+	struct effect_scope s = {g->cfg.first, g->ids, g->cfg.index};
 	struct effect e;
 
-	switch (effect_judge(g->cfg.listener, g->notif, g->cfg.first, &e)) {
+	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
 		respond(g, g->notif->id, 0);
 		break;
@@ -636,7 +642,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	struct gate *g = xcalloc(1, sizeof(*g));
 
 	g->cfg = *cfg;
-	g->rater = (struct change_rater){cfg->risk, cfg->own_file, cfg->own_ctx};
+	g->rater = (struct change_rater){cfg->risk, own_file, (void *)cfg->own};
 	/* The gate's thread takes a process's umask while it acts for it: only
 	 * this thread, not the log writer's (CLONE_FS is shared otherwise). */
 	if (unshare(CLONE_FS) < 0 || creds_read((pid_t)syscall(SYS_gettid), &g->self) < 0) {

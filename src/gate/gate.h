@@ -8,6 +8,7 @@
 #include "identity.h"
 #include "log/gate-counters.h"
 #include "log/recorder.h"
+#include "own-files.h"
 #include "policy.h"
 #include "risk/risk.h"
 
@@ -24,14 +25,11 @@ struct gate_config {
 	int message_fd;	  /* where the operator reads refusals (the terminal, or stderr) */
 	int message_crlf; /* the terminal is raw: end lines with \r\n */
 	pid_t first;	  /* the session's first process: its descendants are the session */
+	const struct own_files *own; /* escort's own files: out of the session's reach */
 	/* Called before a line to the operator: passes on what the session's
 	 * programs wrote before the call, so the line comes after it. */
 	void (*flush_output)(void *ctx);
 	void *flush_ctx;
-	/* Whether a path is one of escort's own files (the log, keys, rules):
-	 * a change there is refused. NULL: none known. */
-	int (*own_file)(void *ctx, const char *path);
-	void *own_ctx;
 };
 
 struct gate;

@@ -333,15 +333,21 @@ void relay_pass_output(struct relay *r)
 static void on_child(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
-	int status;
-	pid_t pid;
+	int status = 0, any;
+	pid_t pid, first = 0;
 
 	(void)fd;
 	(void)what;
 	/* Stopped programs are left alone: Ctrl-Z only stops jobs inside a shell, since
-	 * the kernel discards it for the session leader's orphaned process group. */
-	pid = waitpid(r->cfg->child, &status, WNOHANG);
-	if (pid != r->cfg->child)
+	 * the kernel discards it for the session leader's orphaned process group.
+	 * Jobs orphaned in the session are the session host's children too
+	 * (sweep.h): their ends are collected here. */
+	while ((pid = waitpid(-1, &any, WNOHANG)) > 0)
+		if (pid == r->cfg->child) {
+			first = pid;
+			status = any;
+		}
+	if (first != r->cfg->child)
 		return;
 	drain_output(r);
 	if (WIFSIGNALED(status)) {

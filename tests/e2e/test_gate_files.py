@@ -5,6 +5,7 @@ rules about changes, and done by the gate itself when allowed. Real sessions
 on real PTYs, as root (the tests write outside the scratch folders)."""
 import os
 import pathlib
+import pwd
 import shutil
 import subprocess
 import tempfile
@@ -287,3 +288,32 @@ def test_everyday_work_runs_without_a_single_refusal(escort, tmp_path):
         assert "escort:" not in out and status == 0, (line, out)
     evs = s.close()
     assert not [e for e in evs if e["type"] == "decision" and e["action"] != "allow"]
+
+
+def test_an_accounts_session_cannot_touch_its_own_log(escort):
+    """Without root there is no hiding: the file gate refuses every change
+    to the session's log, whatever path names it."""
+    from test_gate_own_files import make_user
+    name = "escort-ownlog"
+    make_user(name)
+    pw = pwd.getpwnam(name)
+    base = pathlib.Path(tempfile.mkdtemp(prefix="escort-ownlog-"))
+    try:
+        os.chmod(base, 0o755)
+        work = base / "work"
+        work.mkdir()
+        os.chown(work, pw.pw_uid, pw.pw_gid)
+        s = Session(escort, work, wrap=["runuser", "-u", name, "--"])
+        log = s.log
+        for line in [f": > {log}", f"cd {work} && : > ./{log.name}", f"mv {log} {work}/x",
+                     f"ln -sf /dev/null {log}", f"echo junk >> {log}.1"]:
+            out, status = s.run(line)
+            assert "escort: refused:" in out and status != 0, (line, out)
+            s.run("sleep 0.3")
+        evs = s.close()
+        own = [e for e in change_decisions(evs) if "escort-own-file" in e.get("rule", [])]
+        assert len(own) >= 4 and all(e["action"] == "deny" for e in own)
+        p = subprocess.run([escort, "verify", str(log)], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,5 +1,6 @@
 #include "program-text.h"
 
+#include "procmem.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -162,6 +163,19 @@ static int make_target(pid_t pid, char *const *argv, char *out, size_t size)
 	return -1;
 }
 
+/* Whether the process may read what the gate may not: it runs as another
+ * account (sudo). Otherwise a file the gate cannot read fails it too. */
+static int more_privileged(pid_t pid)
+{
+	char status[2048], *at;
+	unsigned ruid, euid;
+
+	if (procfs_read(pid, "status", status, sizeof(status)) < 0 ||
+	    (at = strstr(status, "\nUid:")) == NULL || sscanf(at + 5, "%u %u", &ruid, &euid) != 2)
+		return 1;
+	return euid != (unsigned)geteuid();
+}
+
 /* The first bytes of a file as a string (up to a NUL byte), or NULL. */
 static char *read_head(const char *path, size_t max)
 {
@@ -212,7 +226,8 @@ void program_text_find(struct identity_cache *ids, struct identity_index *idx,
 	if (identity_cache_get(ids, idx, target, &id, NULL, &err) < 0) {
 		/* A file that is not there fails the program itself; one the gate
 		 * may not read is shown as such. */
-		p->script_unreadable = access(target, F_OK) == 0 || errno == EACCES;
+		p->script_unreadable =
+		    (access(target, F_OK) == 0 || errno == EACCES) && more_privileged(req->pid);
 		if (p->script_unreadable)
 			snprintf(p->script_path, sizeof(p->script_path), "%.4000s",
 				 file ? file : target);

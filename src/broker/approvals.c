@@ -131,6 +131,28 @@ void pending_close(struct broker *b, struct pending *p, enum policy_action actio
 	unlink_pending(b, p);
 }
 
+/* The session host no longer waits for the answer (the process gave up, or
+ * the session is ending): the escorts no longer see it, approving it does
+ * nothing, and the session's log says it was withdrawn. */
+void pending_withdraw(struct conn *c, const Escort__Withdraw *w)
+{
+	struct broker *b = c->b;
+	const char *why = w->reason[0] ? w->reason : "withdrawn by the session host";
+	struct error err;
+
+	for (struct pending *p = b->pending; p; p = p->next) {
+		if (p->s != c->session || p->ask_id != w->ask_id)
+			continue;
+		record_answer(p, ACTION_DENY, "once", "operator", why, "withdrawn");
+		if (store_approval_close(b->store, p->id, "withdrawn", "operator", "once", why,
+					 &err) < 0)
+			broker_log("%s", err.msg);
+		broker_log("approval %lld withdrawn: %s", (long long)p->id, why);
+		unlink_pending(b, p);
+		return;
+	}
+}
+
 void pending_drop_session(struct broker *b, struct live_session *s, const char *why)
 {
 	struct error err;
@@ -139,9 +161,11 @@ void pending_drop_session(struct broker *b, struct live_session *s, const char *
 		next = p->next;
 		if (p->s != s)
 			continue;
-		if (store_approval_close(b->store, p->id, "abandoned", "escortd", "once", why,
+		record_answer(p, ACTION_DENY, "once", "escortd", why, "withdrawn");
+		if (store_approval_close(b->store, p->id, "withdrawn", "escortd", "once", why,
 					 &err) < 0)
 			broker_log("%s", err.msg);
+		broker_log("approval %lld withdrawn: %s", (long long)p->id, why);
 		unlink_pending(b, p);
 	}
 }

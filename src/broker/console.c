@@ -136,17 +136,28 @@ static void list_pending(struct conn *c, const Escort__ConsoleRequest *q)
 	free(ptrs);
 }
 
+/* Why approval id cannot be answered: what became of it, when it existed. */
+static const char *not_pending(struct broker *b, uint64_t id, char *why, size_t size)
+{
+	char state[32], note[300];
+
+	if (store_approval_state(b->store, (int64_t)id, state, sizeof(state), note, sizeof(note)) <
+	    0)
+		snprintf(why, size, "there is no pending approval %llu", (unsigned long long)id);
+	else
+		snprintf(why, size, "approval %llu is no longer pending: %s (%s)",
+			 (unsigned long long)id, state, note);
+	return why;
+}
+
 static void answer(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	int allow = q->verb == ESCORT__VERB__VERB_APPROVE;
 	struct pending *p = pending_find(c->b, (int64_t)q->id);
 	char why[400], by[128], reason[700];
 
-	if (p == NULL) {
-		snprintf(why, sizeof(why), "there is no pending approval %llu",
-			 (unsigned long long)q->id);
-		return reply_error(c, why);
-	}
+	if (p == NULL)
+		return reply_error(c, not_pending(c->b, q->id, why, sizeof(why)));
 	if (allow && approve_check(c->b, c, p, q->confirm, why, sizeof(why)) < 0)
 		return reply_error(c, why);
 	if (q->scope != ESCORT__SCOPE__SCOPE_ONCE && q->scope != ESCORT__SCOPE__SCOPE_TREE &&

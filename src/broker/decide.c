@@ -241,6 +241,10 @@ static void clip_texts(struct shown *sh, Escort__PendingInfo *pi, const Escort__
 	pi->identity = clip(sh, r->identity, SHOWN_TEXT);
 	pi->program = clip(sh, r->program, SHOWN_TEXT);
 	pi->script = clip(sh, r->script, SHOWN_SCRIPT);
+	pi->script_path = clip(sh, r->script_path, SHOWN_TEXT);
+	pi->script_sha256 = clip(sh, r->script_sha256, SHOWN_TEXT);
+	pi->script_size = r->script_size;
+	pi->script_cut = r->script_cut;
 	pi->summary = clip(sh, pi->summary, 4 * SHOWN_TEXT);
 }
 

@@ -138,6 +138,16 @@ void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char
 		show_visible(out, p->findings[i]->text);
 		buf_append_str(out, nl);
 	}
+	if (p->script_path[0]) {
+		buf_append_str(out, "  file it runs: ");
+		show_visible(out, p->script_path);
+		buf_printf(out, " (%llu bytes, SHA-256 %.64s)%s",
+			   (unsigned long long)p->script_size,
+			   p->script_sha256[0] ? p->script_sha256 : "unreadable", nl);
+	}
+	if (p->script_cut)
+		buf_printf(out, "  CUT: first %u KiB of %llu bytes shown; the rest is not shown%s",
+			   16u, (unsigned long long)p->script_size, nl);
 	if (p->script[0]) {
 		buf_printf(out, "  script it runs:%s", nl);
 		struct buf s = {0};
@@ -179,6 +189,11 @@ void show_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n)
 		json_field(out, "level", level_name((int)p[i]->level));
 		json_field(out, "summary", p[i]->summary);
 		json_field(out, "script", p[i]->script);
+		json_field(out, "script_path", p[i]->script_path);
+		json_field(out, "script_sha256", p[i]->script_sha256);
+		buf_printf(out, "\"script_size\":%llu,\"script_cut\":%s,",
+			   (unsigned long long)p[i]->script_size,
+			   p[i]->script_cut ? "true" : "false");
 		buf_printf(out, "\"created\":%llu,\"expires\":%llu,",
 			   (unsigned long long)p[i]->created, (unsigned long long)p[i]->expires);
 		json_strings(out, "argv", p[i]->argv, p[i]->n_argv);

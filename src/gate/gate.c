@@ -9,9 +9,11 @@
 #include "effect-record.h"
 #include "exec-check.h"
 #include "exec-record.h"
+#include "held-watch.h"
 #include "program.h"
 #include "recheck.h"
 #include "request.h"
+#include "tree-grants.h"
 #include "util/buf.h"
 #include "util/file-head.h"
 #include "util/visible.h"
@@ -39,13 +41,6 @@ struct held {
 	struct held *next;
 };
 
-struct tree_grant {
-	pid_t root;
-	int level; /* what was approved: descendants may run up to this */
-	uint64_t exec_id;
-	struct tree_grant *next;
-};
-
 struct gate {
 	struct gate_config cfg;
 	struct event *listener_event;
@@ -55,7 +50,9 @@ struct gate {
 	struct identity_cache *ids; /* what files are: the gate's only such cache */
 	struct exec_checks *checks;
 	struct held *held;
-	struct tree_grant *trees;
+	struct held_watch *watch; /* notices held execs whose process gave up */
+	struct tree_grants *trees;
+	const char *ended; /* why the session ended (nothing runs any more), or NULL */
 	uint64_t next_id;
 	struct gate_counters counters;
 	uint64_t handle_ns;	/* the gate's CPU time, counted in ns */
@@ -149,6 +146,31 @@ static void respond_result(struct gate *g, uint64_t id, int result)
 	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
 }
 
+/* The text it runs besides the program, when the escort cannot see all of
+ * it: held rather than passed on its first part. */
+static void script_findings(struct decision *d)
+{
+	const struct program *p = d->prog;
+	char text[1400];
+
+	if (p->script_rated && p->script_cut) {
+		snprintf(text, sizeof(text),
+			 "Runs %.1000s, %llu bytes long: too long to show, only its first %d KiB "
+			 "are shown and rated.",
+			 p->script_path, (unsigned long long)p->script_size, SCRIPT_SHOWN / 1024);
+		risk_report_add(&d->report, "script-too-long", LEVEL_HIGH, text,
+				"what was not shown was not checked",
+				"What does the rest of the file do, and why is it so long?",
+				"T1027");
+	} else if (p->script_unreadable) {
+		snprintf(text, sizeof(text), "Runs %.1000s, which escort cannot read.",
+			 p->script_path);
+		risk_report_add(&d->report, "script-unreadable", LEVEL_MEDIUM, text,
+				"what cannot be read cannot be shown or checked",
+				"What is in that file?", "T1027");
+	}
+}
+
 /* Findings only the gate can make: what the file is, and the environment. */
 static void gate_findings(struct decision *d)
 {
@@ -195,27 +217,12 @@ static void gate_findings(struct decision *d)
 				"a startup file runs commands that are not on the line",
 				"What is in that file?", "T1546.004");
 	}
+	script_findings(d);
 	if (req->argv_truncated)
 		risk_report_add(r, "arguments-too-long", LEVEL_HIGH,
 				"The argument list is too long for escort to read completely.",
 				"what was not read was not checked",
 				"Why are the arguments so long?", "T1027");
-}
-
-static int tree_allows(struct gate *g, pid_t pid, int level, uint64_t *granted_by)
-{
-	if (g->trees == NULL)
-		return 0;
-	for (pid_t p = pid; p > 1;) {
-		for (struct tree_grant *t = g->trees; t; t = t->next)
-			if (t->root == p && level <= t->level) {
-				*granted_by = t->exec_id;
-				return 1;
-			}
-		if (exec_check_parent(p, &p) < 0)
-			return 0;
-	}
-	return 0;
 }
 
 /* A script the argv names, read by the session host (as the operator) the
@@ -251,7 +258,8 @@ static void decide_fresh(struct gate *g, struct decision *d)
 				"what cannot be rated cannot be allowed", "What does it do?", NULL);
 	gate_findings(d);
 	g->cfg.policy->decide(g->cfg.policy, &facts, &d->verdict);
-	if (d->verdict.action == GATE_ASK && tree_allows(g, d->req->pid, d->report.level, &by)) {
+	if (d->verdict.action == GATE_ASK &&
+	    tree_grants_cover(g->trees, d->req->pid, d->report.level, &by)) {
 		d->verdict.action = GATE_ALLOW;
 		d->verdict.scope = SCOPE_TREE;
 		snprintf(d->verdict.reason, sizeof(d->verdict.reason),
@@ -316,6 +324,7 @@ static void hold(struct gate *g, struct decision *d)
 	d->prog->script_text = NULL;
 	h->next = g->held;
 	g->held = h;
+	held_watch_arm(g->watch);
 	if (g->cfg.policy->asks_everything)
 		return;
 	exec_record_decision(g->cfg.rec, d->exec_id, h->req.pid, &d->verdict, 0);
@@ -362,11 +371,12 @@ static void decide(struct gate *g, struct exec_request *req, struct program *pro
 		logged = exec_record_request(g->cfg.rec, d.exec_id, req, prog, d.level, d.summary,
 					     NULL, &d.report);
 	}
-	if (logged < 0) {
+	if (logged < 0 || g->ended) {
 		d.verdict.action = GATE_DENY;
 		snprintf(d.verdict.by, sizeof(d.verdict.by), "gate");
-		snprintf(d.verdict.reason, sizeof(d.verdict.reason),
-			 "the session log cannot be written");
+		snprintf(d.verdict.reason, sizeof(d.verdict.reason), "%s",
+			 g->ended ? "the session has ended: nothing more runs"
+				  : "the session log cannot be written");
 	}
 	if (d.verdict.action != GATE_ASK)
 		exec_record_decision(g->cfg.rec, d.exec_id, req->pid, &d.verdict, d.cached != NULL);
@@ -520,6 +530,10 @@ static void decide_change(struct gate *g, const struct change *c, const struct c
 
 	change_rate(&g->rater, c, who, &r);
 	change_verdict(&r, &v);
+	if (g->ended) {
+		v.action = GATE_DENY;
+		snprintf(v.reason, sizeof(v.reason), "the session has ended: nothing more changes");
+	}
 	if (v.action == GATE_ALLOW && only_scratch(&r)) {
 		g->counters.changes_scratch++;
 	} else if (change_record(g->cfg.rec, ++g->next_id, (pid_t)g->notif->pid, c, &r, &v) < 0) {
@@ -632,6 +646,79 @@ static void on_listener(evutil_socket_t fd, short what, void *arg)
 	g->counters.gate_cpu_us = g->handle_ns / 1000;
 }
 
+static struct held *take_held(struct gate *g, uint64_t ask_id);
+static void free_held(struct held *h);
+
+/* A held exec that will never be answered: the ask is withdrawn from whoever
+ * was asked, and the record says why. */
+static void withdraw(struct gate *g, struct held *h, const char *by, const char *why)
+{
+	struct verdict v = {.action = GATE_DENY};
+
+	g->cfg.policy->cancel(g->cfg.policy, h->ask_id, why);
+	snprintf(v.by, sizeof(v.by), "%s", by);
+	snprintf(v.reason, sizeof(v.reason), "%s", why);
+	exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, &v, 0);
+}
+
+/* held_watch's check: execs whose process gave up (Ctrl-C, killed) are
+ * withdrawn; the kernel already failed them. */
+static void withdraw_given_up(void *gate)
+{
+	struct gate *g = gate;
+
+	for (struct held *h = g->held, *next; h; h = next) {
+		next = h->next;
+		if (seccomp_notify_id_valid(g->cfg.listener, h->req.id) == 0)
+			continue;
+		h = take_held(g, h->ask_id);
+		withdraw(g, h, "operator",
+			 "withdrawn by the operator (the process was interrupted or ended while "
+			 "it waited)");
+		free_held(h);
+	}
+	if (g->held == NULL)
+		held_watch_disarm(g->watch);
+}
+
+void gate_end_session(struct gate *g, const char *reason)
+{
+	char why[256];
+
+	if (g == NULL)
+		return;
+	if (g->ended == NULL)
+		g->ended = reason ? reason : "the session ended";
+	snprintf(why, sizeof(why), "the session ended (%s) before an escort answered", g->ended);
+	while (g->held) {
+		struct held *h = g->held;
+		g->held = h->next;
+		withdraw(g, h, "gate", why);
+		respond(g, h->req.id, EPERM);
+		free_held(h);
+	}
+	if (g->watch)
+		held_watch_disarm(g->watch);
+	/* Approvals live no longer than their session: tree and session scopes. */
+	tree_grants_clear(g->trees);
+	decision_cache_free(g->cache);
+	g->cache = decision_cache_new();
+}
+
+void gate_late_answer(void *gate, uint64_t ask_id, const struct verdict *v)
+{
+	struct gate *g = gate;
+	struct verdict late = *v;
+
+	if (v->action != GATE_ALLOW)
+		return;
+	late.action = GATE_DENY;
+	snprintf(late.reason, sizeof(late.reason),
+		 "approved by %.200s after it was withdrawn%s: nothing runs", v->by,
+		 g->ended ? " (the session had ended)" : "");
+	exec_record_decision(g->cfg.rec, ask_id, 0, &late, 0);
+}
+
 /* Linux 6.6+: the target and the gate hand the CPU to each other directly
  * instead of waking each other up (older kernels: ignored). */
 #define GATE_IOCTL_NOTIF_SET_FLAGS _IOW('!', 4, uint64_t)
@@ -652,10 +739,12 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	}
 	g->cache = decision_cache_new();
 	g->ids = identity_cache_new();
+	g->trees = tree_grants_new(cfg->base);
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
 	    (g->checks = exec_checks_new(cfg->base, cfg->rec, &g->counters)) == NULL ||
+	    (g->watch = held_watch_new(cfg->base, withdraw_given_up, g)) == NULL ||
 	    (g->listener_event = event_new(cfg->base, cfg->listener, EV_READ | EV_PERSIST,
 					   on_listener, g)) == NULL ||
 	    event_add(g->listener_event, NULL) < 0) {
@@ -688,13 +777,10 @@ static void grant(struct gate *g, struct held *h, const struct verdict *v)
 {
 	struct risk_report r = {.level = h->level, .summary = (char *)"approved by an escort"};
 
-	if (v->scope == SCOPE_SESSION || v->cacheable) {
+	if (v->scope == SCOPE_SESSION || v->cacheable)
 		decision_cache_put(g->cache, h->key, g->cfg.policy->generation, v, &r);
-	} else if (v->scope == SCOPE_TREE) {
-		struct tree_grant *t = xcalloc(1, sizeof(*t));
-		*t = (struct tree_grant){h->req.pid, h->level, h->exec_id, g->trees};
-		g->trees = t;
-	}
+	else if (v->scope == SCOPE_TREE)
+		(void)tree_grants_add(g->trees, h->req.pid, h->level, h->exec_id);
 }
 
 /* The held exec read again from the process, the way it was read first:
@@ -741,8 +827,10 @@ void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v)
 	const char *changed;
 	struct decision d;
 
-	if (h == NULL)
+	if (h == NULL) {
+		gate_late_answer(g, ask_id, v);
 		return;
+	}
 	memset(&d, 0, sizeof(d));
 	d.req = &h->req;
 	d.prog = &h->prog;
@@ -775,18 +863,9 @@ void gate_stop(struct gate *g)
 	if (g == NULL)
 		return;
 
-	while (g->held) {
-		struct held *h = g->held;
-		g->held = h->next;
-		g->cfg.policy->cancel(g->cfg.policy, h->ask_id);
-		respond(g, h->req.id, EPERM);
-		free_held(h);
-	}
-	while (g->trees) {
-		struct tree_grant *t = g->trees;
-		g->trees = t->next;
-		free(t);
-	}
+	gate_end_session(g, "the session ended");
+	tree_grants_free(g->trees);
+	held_watch_free(g->watch);
 	if (g->listener_event)
 		event_free(g->listener_event);
 	exec_checks_free(g->checks);

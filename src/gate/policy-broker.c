@@ -29,6 +29,7 @@ struct broker_policy {
 	struct policy base;
 	struct broker_port port;
 	struct ask *asks;
+	void *gate; /* the gate that asked, told of answers it no longer waits for */
 };
 
 static void offline_decide(struct broker_policy *bp, const struct exec_facts *f,
@@ -124,7 +125,8 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	const struct risk_report *rep = f->report;
 	Escort__Finding *findings = xcalloc(rep->n + 1, sizeof(*findings));
 	Escort__Finding **fp = xcalloc(rep->n + 1, sizeof(*fp));
-	char *env[ENV_COUNT], sha[65], anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX], account[128];
+	char *env[ENV_COUNT], sha[65], script_sha[65], anc[ANCESTRY_MAX][64],
+	    *anc_ptrs[ANCESTRY_MAX], account[128];
 	struct text_arena t = {0};
 	int rc;
 
@@ -141,6 +143,11 @@ static int send_request(struct broker_policy *bp, const struct exec_facts *f, ui
 	r.trust = (char *)program_trust_name(f->prog->trust);
 	r.sha256 = hex(f->prog->id.sha256, sizeof(f->prog->id.sha256), sha);
 	r.script = text_utf8(&t, f->prog->script_text);
+	r.script_path = text_utf8(&t, f->prog->script_path);
+	r.script_size = f->prog->script_size;
+	if (f->prog->script_path[0] && !f->prog->script_unreadable)
+		r.script_sha256 = hex(f->prog->script_sha256, SHA256_LEN, script_sha);
+	r.script_cut = f->prog->script_cut;
 	for (int k = 0; k < ENV_COUNT; k++)
 		if (f->req->env[k])
 			env[r.n_env++] = text_utf8(&t, f->req->env[k]);
@@ -180,6 +187,7 @@ static int broker_ask(struct policy *p, const struct exec_facts *f, uint64_t ask
 		out->action = GATE_DENY;
 		return -1;
 	}
+	bp->gate = gate;
 	a = xcalloc(1, sizeof(*a));
 	*a = (struct ask){ask_id, gate, answer, bp->asks};
 	bp->asks = a;
@@ -197,9 +205,15 @@ static struct ask *take(struct broker_policy *bp, uint64_t ask_id)
 	return NULL;
 }
 
-static void broker_cancel(struct policy *p, uint64_t ask_id)
+static void broker_cancel(struct policy *p, uint64_t ask_id, const char *reason)
 {
-	free(take((struct broker_policy *)p, ask_id));
+	struct broker_policy *bp = (struct broker_policy *)p;
+	struct ask *a = take(bp, ask_id);
+
+	if (a == NULL)
+		return;
+	bp->port.withdraw(bp->port.ctx, ask_id, reason);
+	free(a);
 }
 
 static void broker_free(struct policy *p)
@@ -230,8 +244,6 @@ void policy_broker_decision(struct policy *p, const Escort__Decision *d)
 			}
 		return;
 	}
-	if ((a = take(bp, d->ask_id)) == NULL)
-		return;
 	v.action = d->action == ESCORT__ACTION__ACTION_ALLOW ? GATE_ALLOW : GATE_DENY;
 	v.scope = d->scope == ESCORT__SCOPE__SCOPE_TREE	     ? SCOPE_TREE
 		  : d->scope == ESCORT__SCOPE__SCOPE_SESSION ? SCOPE_SESSION
@@ -239,6 +251,12 @@ void policy_broker_decision(struct policy *p, const Escort__Decision *d)
 	v.cacheable = d->cacheable;
 	snprintf(v.by, sizeof(v.by), "%s", d->by);
 	snprintf(v.reason, sizeof(v.reason), "%s", d->reason);
+	if ((a = take(bp, d->ask_id)) == NULL) {
+		/* withdrawn meanwhile: escortd approved before it heard */
+		if (bp->gate)
+			gate_late_answer(bp->gate, d->ask_id, &v);
+		return;
+	}
 	a->answer(a->gate, a->ask_id, &v);
 	free(a);
 }

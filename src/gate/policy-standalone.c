@@ -65,10 +65,11 @@ static int standalone_ask(struct policy *p, const struct exec_facts *f, uint64_t
 	return -1;
 }
 
-static void standalone_cancel(struct policy *p, uint64_t ask_id)
+static void standalone_cancel(struct policy *p, uint64_t ask_id, const char *reason)
 {
 	(void)p;
 	(void)ask_id;
+	(void)reason;
 }
 
 static void standalone_free(struct policy *p)

@@ -59,8 +59,9 @@ struct policy {
 	 * through answer(gate, ask_id, ...). */
 	int (*ask)(struct policy *p, const struct exec_facts *f, uint64_t ask_id,
 		   policy_answer_fn answer, void *gate, struct verdict *out);
-	/* The process gave up waiting (killed): no answer is needed any more. */
-	void (*cancel)(struct policy *p, uint64_t ask_id);
+	/* No answer is needed any more (the process gave up waiting, or the
+	 * session is ending): whoever was asked is told why. */
+	void (*cancel)(struct policy *p, uint64_t ask_id, const char *reason);
 	void (*free)(struct policy *p);
 	/* Asks about every exec (the broker decides): the gate does not tell
 	 * the operator a command is held until the policy calls gate_waiting. */
@@ -91,6 +92,8 @@ struct broker_port {
 					 size_t n_rules);
 	/* Sends an exec question; -1 when it cannot be sent. */
 	int (*ask)(void *ctx, const struct Escort__ExecRequest *r);
+	/* Tells escortd an asked question's answer is no longer awaited. */
+	void (*withdraw)(void *ctx, uint64_t ask_id, const char *reason);
 	/* The last line the operator typed ("" when none). */
 	const char *(*typed_line)(void *ctx);
 };

@@ -299,6 +299,8 @@ static void begin_end(struct relay *r, int status, const char *reason, const cha
 		dprintf(STDERR_FILENO, "\r\nescort: %s\r\n", message);
 	}
 	event_del(r->in);
+	if (r->cfg->ending)
+		r->cfg->ending(r->cfg->ending_ctx, reason);
 	signal_session(r, SIGHUP);
 	signal_session(r, SIGCONT);
 	evtimer_add(r->kill_timer, &tv);

@@ -189,6 +189,11 @@ static int port_ask(void *ctx, const Escort__ExecRequest *r)
 	return broker_client_ask(((struct gate_parts *)ctx)->link, r);
 }
 
+static void port_withdraw(void *ctx, uint64_t ask_id, const char *reason)
+{
+	broker_client_withdraw(((struct gate_parts *)ctx)->link, ask_id, reason);
+}
+
 static const char *port_typed_line(void *ctx)
 {
 	return typed_line_last(&((struct gate_parts *)ctx)->typed);
@@ -196,8 +201,8 @@ static const char *port_typed_line(void *ctx)
 
 static struct policy *new_policy(struct gate_parts *gp)
 {
-	const struct broker_port port = {gp, port_up, port_offline_action, port_ask,
-					 port_typed_line};
+	const struct broker_port port = {gp,	   port_up,	  port_offline_action,
+					 port_ask, port_withdraw, port_typed_line};
 
 	return gp->link ? policy_broker_new(&port) : policy_standalone_new();
 }
@@ -266,6 +271,12 @@ static void count_execs(struct session_result *r, const struct gate *g)
 		r->gate = *gate_counters(g);
 }
 
+/* Nothing held runs once the session ends, and no approval outlives it. */
+static void on_ending(void *ctx, const char *reason)
+{
+	gate_end_session(((struct gate_parts *)ctx)->gate, reason);
+}
+
 static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,
 			    pid_t child, int in_is_tty, struct gate_parts *gp)
 {
@@ -280,11 +291,14 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	    .rec = rec,
 	    .typed = &gp->typed,
 	    .running = &gp->relay,
+	    .ending = on_ending,
+	    .ending_ctx = gp,
 	};
 	struct session_result result = {.reason = "exit"};
 	struct error err;
 
 	relay_run(&rc, &result);
+	gate_end_session(gp->gate, result.reason);
 	result.processes_ended = sweep_session(); /* the first process has ended */
 	count_execs(&result, g);
 	termmode_restore();

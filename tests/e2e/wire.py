@@ -7,7 +7,7 @@ VERSION = 2
 
 # Frame's oneof fields
 HELLO, WELCOME, RECORD, EXEC_REQUEST, DECISION, ACK, TERMINATE, HEARTBEAT, END, REQUEST, REPLY, \
-    SCREEN = range(1, 13)
+    SCREEN, WITHDRAW = range(1, 14)
 # enums
 PEER_SESSION, PEER_CONSOLE = 1, 2
 LEVEL = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -64,6 +64,10 @@ def exec_request(ask_id, argv, level=0, findings=(), program=None):
     body += uint(13, level) + field(14, "the session host's summary")
     body += b"".join(field(15, f) for f in findings)
     return frame(EXEC_REQUEST, body)
+
+
+def withdraw(ask_id, reason="withdrawn by the operator"):
+    return frame(WITHDRAW, uint(1, ask_id) + field(2, reason))
 
 
 def console_request(verb, request_id, target="", id=0):

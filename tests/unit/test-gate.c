@@ -49,10 +49,11 @@ static int scripted_ask(struct policy *p, const struct exec_facts *f, uint64_t a
 	return 0;
 }
 
-static void scripted_cancel(struct policy *p, uint64_t ask_id)
+static void scripted_cancel(struct policy *p, uint64_t ask_id, const char *reason)
 {
 	(void)p;
 	(void)ask_id;
+	(void)reason;
 }
 
 static void scripted_free(struct policy *p)

@@ -103,11 +103,14 @@ static const char *scope_name(Escort__Scope s)
 {
 	if (s == ESCORT__SCOPE__SCOPE_TREE)
 		return "tree";
+	if (s == ESCORT__SCOPE__SCOPE_PATH)
+		return "path";
 	return s == ESCORT__SCOPE__SCOPE_SESSION ? "session" : "once";
 }
 
 void pending_close(struct broker *b, struct pending *p, enum policy_action action,
-		   Escort__Scope scope, const char *by, const char *reason, const char *state)
+		   Escort__Scope scope, const char *path, const char *by, const char *reason,
+		   const char *state)
 {
 	Escort__Decision d = ESCORT__DECISION__INIT;
 	Frame f = ESCORT__FRAME__INIT;
@@ -120,6 +123,7 @@ void pending_close(struct broker *b, struct pending *p, enum policy_action actio
 	d.by = (char *)by;
 	d.reason = (char *)reason;
 	d.approval = (uint64_t)p->id;
+	d.path = (char *)(path ? path : "");
 	f.body_case = ESCORT__FRAME__BODY_DECISION;
 	f.decision = &d;
 	if (p->s->conn)
@@ -180,7 +184,7 @@ void pending_tick(struct broker *b)
 	for (struct pending *p = b->pending, *next; p; p = next) {
 		next = p->next;
 		if (now >= p->expires)
-			pending_close(b, p, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, "escortd",
+			pending_close(b, p, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, NULL, "escortd",
 				      reason, "expired");
 	}
 }

@@ -85,3 +85,10 @@ void change_plain(const struct change *c, char *out, size_t size)
 	else
 		snprintf(out, size, "%s %s", verb, c->path.path);
 }
+
+void change_forget(struct change *c)
+{
+	c->path.dir = c->path.object = c->path2.dir = c->path2.object = -1;
+	c->start.root = c->start.dir = c->start2.root = c->start2.dir = -1;
+	c->value = NULL;
+}

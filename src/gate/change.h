@@ -60,5 +60,7 @@ void change_describe(const struct change *c, char *out, size_t size);
 /* "Deletes /srv/app/data.db": the same in plain words, for the escort. */
 void change_plain(const struct change *c, char *out, size_t size);
 void change_free(struct change *c);
+/* Its descriptors and memory now belong to a copy: change_free frees nothing. */
+void change_forget(struct change *c);
 
 #endif

@@ -1,4 +1,5 @@
 #include "gate.h"
+#include "gate-internal.h"
 
 #include "caller-creds.h"
 #include "change-do.h"
@@ -30,43 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct held {
-	uint64_t ask_id, exec_id;
-	struct seccomp_notif notif; /* to read the exec again before it goes */
-	struct exec_request req;
-	struct program prog;
-	uint8_t key[DECISION_KEY_LEN];
-	int level;
-	int announced; /* the operator was told it waits */
-	struct held *next;
-};
-
-struct gate {
-	struct gate_config cfg;
-	struct event *listener_event;
-	struct seccomp_notif *notif;
-	struct seccomp_notif_resp *resp;
-	struct decision_cache *cache;
-	struct identity_cache *ids; /* what files are: the gate's only such cache */
-	struct exec_checks *checks;
-	struct held *held;
-	struct held_watch *watch; /* notices held execs whose process gave up */
-	struct tree_grants *trees;
-	const char *ended; /* why the session ended (nothing runs any more), or NULL */
-	uint64_t next_id;
-	struct gate_counters counters;
-	uint64_t handle_ns;	/* the gate's CPU time, counted in ns */
-	pid_t last_refused_pid; /* the last refusal shown to the operator */
-	uint8_t last_refused_key[DECISION_KEY_LEN];
-	pid_t last_effect_pid; /* the last refused call other than exec shown */
-	const struct held_call *last_effect;
-	struct creds self;	   /* the gate thread's own rights */
-	struct change_rater rater; /* rates changes to files */
-	pid_t last_change_pid;	   /* the last refused change shown */
-	char last_change[256];
-	uint64_t last_change_ms;
-};
-
 /* What one exec came to, while it is being decided. */
 struct decision {
 	struct exec_request *req;
@@ -81,7 +45,7 @@ struct decision {
 	int approved; /* by an escort: its arguments are checked after the exec too */
 };
 
-static void message_end(struct gate *g, struct buf *b, const char *detail)
+void gate_message_end(struct gate *g, struct buf *b, const char *detail)
 {
 	buf_append_str(b, " -- ");
 	visible_append(b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
@@ -105,10 +69,10 @@ static void operator_message(struct gate *g, const char *what, const struct exec
 	}
 	if (req->argv[0] == NULL)
 		visible_append(&b, req->path, strlen(req->path));
-	message_end(g, &b, detail);
+	gate_message_end(g, &b, detail);
 }
 
-static void respond(struct gate *g, uint64_t id, int error)
+void gate_respond(struct gate *g, uint64_t id, int error)
 {
 	memset(g->resp, 0, sizeof(*g->resp));
 	g->resp->id = id;
@@ -121,21 +85,8 @@ static void respond(struct gate *g, uint64_t id, int error)
 	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
 }
 
-static int own_file(void *ctx, const char *path)
-{
-	return ctx != NULL && own_files_contains(ctx, path);
-}
-
-static uint64_t monotonic_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
-}
-
 /* Answers the call with its result: a value, or -errno. */
-static void respond_result(struct gate *g, uint64_t id, int result)
+void gate_respond_result(struct gate *g, uint64_t id, int result)
 {
 	memset(g->resp, 0, sizeof(*g->resp));
 	g->resp->id = id;
@@ -276,7 +227,7 @@ static void allow(struct gate *g, struct decision *d)
 {
 	g->counters.allowed++;
 	exec_checks_add(g->checks, d->req, d->exec_id, d->prog, d->approved);
-	respond(g, d->req->id, 0);
+	gate_respond(g, d->req->id, 0);
 }
 
 static void deny(struct gate *g, struct decision *d, const struct verdict *v)
@@ -293,7 +244,7 @@ static void deny(struct gate *g, struct decision *d, const struct verdict *v)
 		snprintf(detail, sizeof(detail), "%s. %s", v->reason, d->summary ? d->summary : "");
 		operator_message(g, "refused", d->req, detail);
 	}
-	respond(g, d->req->id, EPERM);
+	gate_respond(g, d->req->id, EPERM);
 }
 
 static void hold(struct gate *g, struct decision *d)
@@ -349,6 +300,7 @@ void gate_waiting(void *gate, uint64_t ask_id, const char *detail)
 			h->announced = 1;
 			operator_message(g, "held", &h->req, detail);
 		}
+	change_gate_waiting(g, ask_id, detail);
 }
 
 static void decide(struct gate *g, struct exec_request *req, struct program *prog)
@@ -399,7 +351,7 @@ static void unreadable(struct gate *g, const struct exec_request *req, const str
 	snprintf(v.reason, sizeof(v.reason), "cannot tell what would run: %.400s", err->msg);
 	exec_record_unreadable(g->cfg.rec, id, req, err->msg);
 	exec_record_decision(g->cfg.rec, id, req->pid, &v, 0);
-	respond(g, req->id, err->errnum ? err->errnum : EPERM);
+	gate_respond(g, req->id, err->errnum ? err->errnum : EPERM);
 	if (req->argv)
 		operator_message(g, "refused", req, v.reason);
 }
@@ -429,9 +381,9 @@ static void refuse_effect(struct gate *g, const struct effect *e)
 		effect_describe(e, call, sizeof(call));
 		buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
 		visible_append(&b, call, strlen(call));
-		message_end(g, &b, e->call->what);
+		gate_message_end(g, &b, e->call->what);
 	}
-	respond(g, g->notif->id, EPERM);
+	gate_respond(g, g->notif->id, EPERM);
 }
 
 static void handle_effect(struct gate *g)
@@ -441,10 +393,10 @@ static void handle_effect(struct gate *g)
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
-		respond(g, g->notif->id, 0);
+		gate_respond(g, g->notif->id, 0);
 		break;
 	case EFFECT_AS_KERNEL:
-		respond(g, g->notif->id, e.error);
+		gate_respond(g, g->notif->id, e.error);
 		break;
 	case EFFECT_REFUSE:
 		refuse_effect(g, &e);
@@ -452,131 +404,6 @@ static void handle_effect(struct gate *g)
 	case EFFECT_GONE:
 		break;
 	}
-}
-
-/* What the policy's table says for a change of this level. Changes are not
- * yet sent to escortd for approval: what needs one is refused, and says so. */
-static void change_verdict(const struct risk_report *r, struct verdict *v)
-{
-	memset(v, 0, sizeof(*v));
-	snprintf(v->by, sizeof(v->by), "gate");
-	if (r->level <= LEVEL_LOW) {
-		v->action = GATE_ALLOW;
-		snprintf(v->reason, sizeof(v->reason), "rated %s", level_name(r->level));
-	} else if (r->level == LEVEL_CRITICAL) {
-		v->action = GATE_DENY;
-		snprintf(v->reason, sizeof(v->reason), "critical: never done in a session");
-	} else {
-		v->action = GATE_DENY;
-		snprintf(v->reason, sizeof(v->reason),
-			 "needs an escort's approval, and changes to files cannot be approved "
-			 "in this version");
-	}
-}
-
-static int only_scratch(const struct risk_report *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->findings[i].rule, "changes.scratch") != 0)
-			return 0;
-	return r->n > 0 || r->level == LEVEL_INFO;
-}
-
-static void refuse_change(struct gate *g, const struct change *c, const struct risk_report *r,
-			  const struct verdict *v)
-{
-	struct buf b = {0};
-	char what[PATH_MAX + 64], detail[1400];
-	pid_t pid = (pid_t)g->notif->pid;
-
-	g->counters.changes_denied++;
-	change_plain(c, what, sizeof(what));
-	/* One line for a program retrying the same change at once, not for
-	 * the same change typed again. */
-	if (pid != g->last_change_pid ||
-	    strncmp(what, g->last_change, sizeof(g->last_change) - 1) ||
-	    monotonic_ms() - g->last_change_ms > 250) {
-		g->last_change_pid = pid;
-		g->last_change_ms = monotonic_ms();
-		memcpy(g->last_change, what, sizeof(g->last_change) - 1);
-		snprintf(detail, sizeof(detail), "%s. %s", v->reason, r->summary ? r->summary : "");
-		buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
-		visible_append(&b, what, strlen(what));
-		message_end(g, &b, detail);
-	}
-	respond(g, g->notif->id, EPERM);
-}
-
-static void allow_change(struct gate *g, const struct change *c, const struct creds *who)
-{
-	int result = 0;
-
-	switch (change_do(g->cfg.listener, g->notif->id, c, &result)) {
-	case DONE_ANSWERED:
-		break;
-	case DONE_RESULT:
-		respond_result(g, g->notif->id, result);
-		break;
-	case DONE_CONTINUE: /* a FIFO without reader: only safe if no other thread */
-		respond(g, g->notif->id, who->threads == 1 ? 0 : ENXIO);
-		break;
-	}
-}
-
-static void decide_change(struct gate *g, const struct change *c, const struct creds *who)
-{
-	struct risk_report r;
-	struct verdict v;
-
-	change_rate(&g->rater, c, who, &r);
-	change_verdict(&r, &v);
-	if (g->ended) {
-		v.action = GATE_DENY;
-		snprintf(v.reason, sizeof(v.reason), "the session has ended: nothing more changes");
-	}
-	if (v.action == GATE_ALLOW && only_scratch(&r)) {
-		g->counters.changes_scratch++;
-	} else if (change_record(g->cfg.rec, ++g->next_id, (pid_t)g->notif->pid, c, &r, &v) < 0) {
-		v.action = GATE_DENY;
-		snprintf(v.reason, sizeof(v.reason), "the session log cannot be written");
-	}
-	if (v.action == GATE_ALLOW)
-		allow_change(g, c, who);
-	else
-		refuse_change(g, c, &r, &v);
-	risk_report_free(&r);
-}
-
-/* A call that changes files: read and resolved with the process's own
- * rights, rated, decided, and if allowed done by the gate on what it
- * resolved. */
-static void handle_change(struct gate *g, const struct change_call *call)
-{
-	struct creds who;
-	struct change c;
-	int rc;
-
-	g->counters.changes++;
-	if (creds_read((pid_t)g->notif->pid, &who) < 0)
-		return; /* gone */
-	rc = change_read(g->notif, call, &c);
-	if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) != 0) {
-		change_free(&c); /* what was read may not have been the caller's */
-		return;
-	}
-	if (rc == 0 && (!creds_can_take(&g->self, &who) || creds_take(&g->self, &who) < 0)) {
-		change_free(&c);
-		respond(g, g->notif->id, EPERM);
-		return;
-	}
-	if (rc == 0) {
-		if ((rc = change_resolve(&c)) == 0)
-			decide_change(g, &c, &who);
-		creds_restore(&g->self, &who);
-	}
-	if (rc < 0)
-		respond_result(g, g->notif->id, rc);
-	change_free(&c);
 }
 
 static void handle(struct gate *g)
@@ -597,7 +424,7 @@ static void handle(struct gate *g)
 		return;
 	}
 	if ((call = change_call_find(g->notif->data.nr)) != NULL) {
-		handle_change(g, call);
+		change_gate_handle(g, call);
 		return;
 	}
 	if (g->notif->data.nr != __NR_execve && g->notif->data.nr != __NR_execveat) {
@@ -607,7 +434,7 @@ static void handle(struct gate *g)
 	g->counters.execs++;
 	if (exec_request_read(g->cfg.listener, g->notif, &req, &err) < 0) {
 		if (nothing_to_run(err.errnum))
-			respond(g, g->notif->id, err.errnum);
+			gate_respond(g, g->notif->id, err.errnum);
 		else if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) == 0) {
 			err.errnum = EPERM;
 			unreadable(g, &req, &err);
@@ -615,7 +442,7 @@ static void handle(struct gate *g)
 	} else if (exec_checks_settle(g->checks, req.pid),
 		   program_identify(g->ids, g->cfg.index, &req, &prog, &err) < 0) {
 		if (nothing_to_run(err.errnum))
-			respond(g, req.id, err.errnum); /* as the kernel would answer */
+			gate_respond(g, req.id, err.errnum); /* as the kernel would answer */
 		else
 			unreadable(g, &req, &err);
 	} else {
@@ -677,7 +504,7 @@ static void withdraw_given_up(void *gate)
 			 "it waited)");
 		free_held(h);
 	}
-	if (g->held == NULL)
+	if (!change_gate_withdraw_given_up(g) && g->held == NULL)
 		held_watch_disarm(g->watch);
 }
 
@@ -694,9 +521,10 @@ void gate_end_session(struct gate *g, const char *reason)
 		struct held *h = g->held;
 		g->held = h->next;
 		withdraw(g, h, "gate", why);
-		respond(g, h->req.id, EPERM);
+		gate_respond(g, h->req.id, EPERM);
 		free_held(h);
 	}
+	change_gate_end(g, why);
 	if (g->watch)
 		held_watch_disarm(g->watch);
 	/* Approvals live no longer than their session: tree and session scopes. */
@@ -729,7 +557,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	struct gate *g = xcalloc(1, sizeof(*g));
 
 	g->cfg = *cfg;
-	g->rater = (struct change_rater){cfg->risk, own_file, (void *)cfg->own};
+	g->rater = (struct change_rater){cfg->risk, change_gate_own_file, (void *)cfg->own};
 	/* The gate's thread takes a process's umask while it acts for it: only
 	 * this thread, not the log writer's (CLONE_FS is shared otherwise). */
 	if (unshare(CLONE_FS) < 0 || creds_read((pid_t)syscall(SYS_gettid), &g->self) < 0) {
@@ -740,6 +568,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	g->cache = decision_cache_new();
 	g->ids = identity_cache_new();
 	g->trees = tree_grants_new(cfg->base);
+	g->paths = path_grants_new(cfg->base);
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
@@ -781,6 +610,8 @@ static void grant(struct gate *g, struct held *h, const struct verdict *v)
 		decision_cache_put(g->cache, h->key, g->cfg.policy->generation, v, &r);
 	else if (v->scope == SCOPE_TREE)
 		(void)tree_grants_add(g->trees, h->req.pid, h->level, h->exec_id);
+	else if (v->scope == SCOPE_PATH) /* the exec, and its changes under the folder */
+		(void)path_grants_add(g->paths, h->req.pid, v->path, LEVEL_HIGH, h->exec_id);
 }
 
 /* The held exec read again from the process, the way it was read first:
@@ -817,16 +648,19 @@ static void refuse_changed(struct gate *g, struct decision *d, const struct verd
 	snprintf(detail, sizeof(detail),
 		 "changed while it waited for approval (%s): not run, ask again", changed);
 	operator_message(g, "refused", d->req, detail);
-	respond(g, d->req->id, EPERM);
+	gate_respond(g, d->req->id, EPERM);
 }
 
 void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v)
 {
 	struct gate *g = gate;
-	struct held *h = take_held(g, ask_id);
+	struct held *h;
 	const char *changed;
 	struct decision d;
 
+	if (change_gate_answer(g, ask_id, v))
+		return;
+	h = take_held(g, ask_id);
 	if (h == NULL) {
 		gate_late_answer(g, ask_id, v);
 		return;
@@ -865,6 +699,7 @@ void gate_stop(struct gate *g)
 
 	gate_end_session(g, "the session ended");
 	tree_grants_free(g->trees);
+	path_grants_free(g->paths);
 	held_watch_free(g->watch);
 	if (g->listener_event)
 		event_free(g->listener_event);

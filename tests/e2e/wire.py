@@ -66,6 +66,17 @@ def exec_request(ask_id, argv, level=0, findings=(), program=None):
     return frame(EXEC_REQUEST, body)
 
 
+def change_request(ask_id, kind, path, path2="", text="changes a file", home="/home/x",
+                   as_root=0, level=0, findings=()):
+    """An ExecRequest that asks about a change to files (escort.proto Change)."""
+    change = field(1, kind) + field(2, path) + field(3, path2) + field(7, text)
+    change += uint(8, as_root) + field(9, home)
+    body = uint(1, ask_id) + uint(2, 4242) + field(3, "bash") + field(5, "/tmp")
+    body += field(7, "bash") + uint(13, level) + field(14, "the session host's summary")
+    body += b"".join(field(15, f) for f in findings) + field(23, change)
+    return frame(EXEC_REQUEST, body)
+
+
 def withdraw(ask_id, reason="withdrawn by the operator"):
     return frame(WITHDRAW, uint(1, ask_id) + field(2, reason))
 

@@ -123,9 +123,10 @@ static int set_ids(const struct creds *c)
 	return 0;
 }
 
-int creds_take(const struct creds *ours, const struct creds *c)
+int creds_take(const struct creds *ours, const struct creds *c, int creates)
 {
-	umask(c->umask);
+	if (creates)
+		umask(c->umask);
 	if (same_identity(ours, c))
 		return 0;
 	if (set_ids(c) < 0 || set_effective(c->cap_effective) < 0) {
@@ -137,7 +138,8 @@ int creds_take(const struct creds *ours, const struct creds *c)
 
 void creds_restore(const struct creds *ours, const struct creds *c)
 {
-	umask(ours->umask);
+	if (c->umask != ours->umask)
+		umask(ours->umask);
 	if (same_identity(ours, c))
 		return;
 	if (set_effective(ours->cap_effective) < 0 || set_ids(ours) < 0)

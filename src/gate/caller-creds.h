@@ -27,8 +27,9 @@ int creds_read(pid_t tid, struct creds *c);
 /* Whether the gate's thread can take c: equal to its own, or the gate has
  * the capabilities to change to them. */
 int creds_can_take(const struct creds *ours, const struct creds *c);
-/* Takes c for the gate's thread; creds_restore goes back to ours. */
-int creds_take(const struct creds *ours, const struct creds *c);
+/* Takes c for the gate's thread (its umask too when the change creates
+ * files); creds_restore goes back to ours. */
+int creds_take(const struct creds *ours, const struct creds *c, int creates);
 void creds_restore(const struct creds *ours, const struct creds *c);
 
 #endif

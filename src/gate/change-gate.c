@@ -12,6 +12,7 @@
 #include "util/xmalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,21 @@ static uint64_t monotonic_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+/* Whether the change may create a file (the process's umask applies). */
+static int creates(const struct change *c)
+{
+	return (c->open_flags & O_CREAT) || c->kind == CHANGE_CREATE || c->kind == CHANGE_MKDIR ||
+	       c->kind == CHANGE_MKNOD || (c->open_flags & O_TMPFILE) == O_TMPFILE;
+}
+
+static int session_root_open(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 struct held_change {
@@ -197,12 +213,15 @@ void change_gate_handle(struct gate *g, const struct change_call *call)
 	g->counters.changes++;
 	if (creds_read((pid_t)g->notif->pid, &who) < 0)
 		return; /* gone */
-	rc = change_read(g->notif, call, &c);
+	if (g->session_root < 0) /* the same for every process of the session */
+		g->session_root = session_root_open((pid_t)g->notif->pid);
+	rc = change_read(g->notif, call, g->session_root, &c);
 	if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) != 0) {
 		change_free(&c); /* what was read may not have been the caller's */
 		return;
 	}
-	if (rc == 0 && (!creds_can_take(&g->self, &who) || creds_take(&g->self, &who) < 0)) {
+	if (rc == 0 &&
+	    (!creds_can_take(&g->self, &who) || creds_take(&g->self, &who, creates(&c)) < 0)) {
 		change_free(&c);
 		gate_respond(g, g->notif->id, EPERM);
 		return;
@@ -246,7 +265,7 @@ static void approved(struct gate *g, struct held_change *h, const struct verdict
 		tell(g, "note", &h->c, "the folder approval could not be kept: only this change");
 	if (h->announced)
 		tell(g, "approved", &h->c, v->by);
-	if (creds_take(&g->self, &h->who) < 0) {
+	if (creds_take(&g->self, &h->who, creates(&h->c)) < 0) {
 		gate_respond(g, h->notif_id, EPERM);
 		return;
 	}

@@ -49,8 +49,8 @@ static enum walk_follow follow_of(const struct change_call *call, int flags)
 /* One path argument (dirfd may be ARG_NONE: the working directory): read,
  * and where its walk starts opened. An empty path with AT_EMPTY_PATH is the
  * descriptor itself. */
-static int read_path(const struct seccomp_notif *n, int dirfd_arg, int path_arg, int empty_ok,
-		     char *raw, struct walk_start *start, struct walked *w)
+static int read_path(const struct seccomp_notif *n, int root, int dirfd_arg, int path_arg,
+		     int empty_ok, char *raw, struct walk_start *start, struct walked *w)
 {
 	int dirfd = dirfd_arg == ARG_NONE ? AT_FDCWD : arg_int(n, dirfd_arg);
 	int rc = read_string(n, path_arg, raw, PATH_MAX);
@@ -61,7 +61,7 @@ static int read_path(const struct seccomp_notif *n, int dirfd_arg, int path_arg,
 		return path_walk_fd((pid_t)n->pid, dirfd, w);
 	if (raw[0] == '\0')
 		return -ENOENT;
-	return walk_start_open((pid_t)n->pid, (pid_t)n->pid, dirfd, raw, start);
+	return walk_start_open((pid_t)n->pid, (pid_t)n->pid, root, dirfd, raw, start);
 }
 
 /* What an open really does, once the walk knows whether the file exists:
@@ -133,7 +133,8 @@ static void clear(struct change *c, const struct change_call *call)
 	c->fd = -1;
 }
 
-int change_read(const struct seccomp_notif *n, const struct change_call *call, struct change *c)
+int change_read(const struct seccomp_notif *n, const struct change_call *call, int root,
+		struct change *c)
 {
 	int rc;
 
@@ -145,11 +146,12 @@ int change_read(const struct seccomp_notif *n, const struct change_call *call, s
 		c->fd = arg_int(n, call->fd);
 		rc = path_walk_fd((pid_t)n->pid, c->fd, &c->path);
 	} else if (call->path != ARG_NONE) {
-		rc = read_path(n, call->dirfd, call->path, c->call_flags & AT_EMPTY_PATH, c->raw,
-			       &c->start, &c->path);
+		rc = read_path(n, root, call->dirfd, call->path, c->call_flags & AT_EMPTY_PATH,
+			       c->raw, &c->start, &c->path);
 	}
 	if (rc == 0 && call->path2 != ARG_NONE)
-		rc = read_path(n, call->dirfd2, call->path2, 0, c->raw2, &c->start2, &c->path2);
+		rc = read_path(n, root, call->dirfd2, call->path2, 0, c->raw2, &c->start2,
+			       &c->path2);
 	return rc;
 }
 

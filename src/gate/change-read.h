@@ -12,8 +12,9 @@
 /* Reads the call's arguments from the process's memory and opens where its
  * paths start, with the gate's own rights. 0, or -errno to fail the call with
  * as the kernel would (EFAULT, ENOENT, ENAMETOOLONG...). c is filled as far
- * as it was read; change_free it. */
-int change_read(const struct seccomp_notif *n, const struct change_call *call, struct change *c);
+ * as it was read; change_free it. root: the session's root (walk_start_open). */
+int change_read(const struct seccomp_notif *n, const struct change_call *call, int root,
+		struct change *c);
 /* Walks the paths read, with the process's rights taken (caller-creds.h). */
 int change_resolve(struct change *c);
 

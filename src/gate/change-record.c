@@ -3,7 +3,7 @@
 #include "log/fields.h"
 #include "log/record.h"
 
-static void add_change(struct buf *b, const struct change *c)
+static void add_change(struct buf *b, const struct change *c, int brief)
 {
 	char text[2 * PATH_MAX + 64];
 
@@ -24,6 +24,8 @@ static void add_change(struct buf *b, const struct change *c)
 	}
 	if (c->kind == CHANGE_XATTR)
 		fields_add(b, "xattr", c->xattr);
+	if (brief)
+		return;
 	change_describe(c, text, sizeof(text));
 	fields_add(b, "call", text);
 }
@@ -41,9 +43,11 @@ int change_record(struct recorder *rec, uint64_t id, pid_t pid, const struct cha
 	fields_add(&b, "scope", approval_scope_name(v->scope));
 	fields_add(&b, "by", v->by);
 	fields_add(&b, "reason", v->reason);
-	add_change(&b, c);
+	/* An allowed change is one of thousands (tar, rm -r): what it was and
+	 * why, without the explanation an escort reads. */
+	add_change(&b, c, v->action == GATE_ALLOW);
 	fields_add(&b, "level", level_name(r->level));
-	if (r->summary)
+	if (r->summary && v->action != GATE_ALLOW)
 		fields_add(&b, "summary", r->summary);
 	for (size_t i = 0; i < r->n; i++)
 		fields_add(&b, "rule", r->findings[i].rule);

@@ -56,6 +56,7 @@ struct gate {
 	uint64_t last_change_ms;
 	struct held_change *held_changes; /* changes waiting for an escort */
 	struct path_grants *paths;	  /* changes approved under a folder */
+	int session_root; /* the session's root directory (O_PATH), or -1 until needed */
 };
 
 /* Answers a call: 0 lets the kernel go on, otherwise it fails with error. */

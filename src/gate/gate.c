@@ -569,6 +569,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	g->ids = identity_cache_new();
 	g->trees = tree_grants_new(cfg->base);
 	g->paths = path_grants_new(cfg->base);
+	g->session_root = -1;
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
@@ -700,6 +701,8 @@ void gate_stop(struct gate *g)
 	gate_end_session(g, "the session ended");
 	tree_grants_free(g->trees);
 	path_grants_free(g->paths);
+	if (g->session_root >= 0)
+		close(g->session_root);
 	held_watch_free(g->watch);
 	if (g->listener_event)
 		event_free(g->listener_event);

@@ -196,7 +196,8 @@ static int proc_self(struct walk *k, char *name, size_t size)
 	struct stat st;
 	char text[64];
 
-	if (!on_proc(k->cur) || fstat(k->cur, &st) < 0 || st.st_ino != 1)
+	if ((strcmp(name, "self") != 0 && strcmp(name, "thread-self") != 0) || !on_proc(k->cur) ||
+	    fstat(k->cur, &st) < 0 || st.st_ino != 1)
 		return 0;
 	if (strcmp(name, "self") == 0) {
 		snprintf(name, size, "%d", (int)k->self);
@@ -316,7 +317,8 @@ static int open_proc(pid_t pid, const char *what, char *path, size_t size)
 	return fd;
 }
 
-int walk_start_open(pid_t pid, pid_t tid, int dirfd, const char *path, struct walk_start *s)
+int walk_start_open(pid_t pid, pid_t tid, int root, int dirfd, const char *path,
+		    struct walk_start *s)
 {
 	char what[32];
 
@@ -325,7 +327,9 @@ int walk_start_open(pid_t pid, pid_t tid, int dirfd, const char *path, struct wa
 	s->pid = pid;
 	s->tid = tid;
 	snprintf(s->path, sizeof(s->path), "/");
-	s->root = open_proc(pid, "root", NULL, 0);
+	s->root = root >= 0 ? fcntl(root, F_DUPFD_CLOEXEC, 0) : open_proc(pid, "root", NULL, 0);
+	if (s->root < 0 && root >= 0)
+		return -errno;
 	if (s->root < 0)
 		return s->root;
 	if (path[0] == '/')

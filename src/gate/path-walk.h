@@ -29,13 +29,16 @@ enum walk_follow { WALK_NOFOLLOW = 0, WALK_FOLLOW = 1 };
  * path its working directory or the directory descriptor dirfd (AT_FDCWD or
  * one of its descriptors). Opened with the gate's own rights (reading another
  * process's /proc entries needs them); the walk itself then runs with the
- * process's. Returns 0 or -errno. */
+ * process's. root: a descriptor of the process's root when the caller knows
+ * it (every process of a session has the same: nothing in it can change its
+ * root or mount namespace), or -1 to open /proc/PID/root. Returns 0 or -errno. */
 struct walk_start {
 	int root, dir;
 	char path[PATH_MAX]; /* dir's path */
 	pid_t pid, tid;
 };
-int walk_start_open(pid_t pid, pid_t tid, int dirfd, const char *path, struct walk_start *s);
+int walk_start_open(pid_t pid, pid_t tid, int root, int dirfd, const char *path,
+		    struct walk_start *s);
 void walk_start_close(struct walk_start *s);
 
 /* Resolves path from s. Returns 0, or -errno as the kernel would fail the

@@ -1,5 +1,6 @@
 #include "effect.h"
 
+#include "net-effect.h"
 #include "procmem.h"
 #include "session-tree.h"
 
@@ -135,6 +136,13 @@ static enum effect_outcome judge(const struct seccomp_notif *n, pid_t first, str
 		return judge_pidfd(n, first, id, e);
 	case HELD_CLOCK_MODES:
 		return judge_clock(n, n->data.args[c->target]);
+	case HELD_CONNECT:
+	case HELD_BIND:
+	case HELD_SENDTO:
+	case HELD_SENDMSG:
+	case HELD_SENDMMSG:
+	case HELD_SOCKET:
+		return net_effect_judge(n, e);
 	default:
 		return EFFECT_REFUSE;
 	}
@@ -151,6 +159,9 @@ enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n, pi
 		e->error = ENOSYS;
 		return EFFECT_AS_KERNEL;
 	}
+	e->level = e->call->level;
+	e->attack = e->call->attack;
+	snprintf(e->what, sizeof(e->what), "%s", e->call->what);
 	o = judge(n, first, e);
 	/* What was read (the caller's memory, descriptors, group) was the caller's. */
 	if (e->call->check != HELD_ALWAYS && seccomp_notify_id_valid(listener, n->id) != 0)
@@ -162,7 +173,9 @@ void effect_describe(const struct effect *e, char *out, size_t size)
 {
 	const char *name = e->call ? e->call->name : "?";
 
-	if (e->every_process)
+	if (e->where[0])
+		snprintf(out, size, "%s %s", name, e->where);
+	else if (e->every_process)
 		snprintf(out, size, "%s signal %d to every process it may signal", name, e->signal);
 	else if (e->target < 0)
 		snprintf(out, size, "%s signal %d to process group %d", name, e->signal,

@@ -6,6 +6,7 @@
 #define ESCORT_EFFECT_H
 
 #include "held-calls.h"
+#include "sockaddr.h"
 
 #include <seccomp.h>
 #include <sys/types.h>
@@ -24,6 +25,14 @@ struct effect {
 	pid_t target;	      /* the process or group reached (-N: group N), or 0 */
 	int every_process;    /* kill(-1, ...) */
 	char target_name[32]; /* its command name, when known */
+	/* How it is rated: the call's table entry, or what judging its
+	 * arguments found (an address: "another machine", "Docker"). */
+	int level;	    /* enum risk_level */
+	const char *attack; /* MITRE ATT&CK technique */
+	char what[512];	    /* what it would have done, for a non-engineer */
+	char where[320];    /* "to 203.0.113.5 port 80", "on 0.0.0.0 port 8080", or "" */
+	int has_address;    /* address holds the decoded address */
+	struct sockaddr_info address;
 };
 
 /* first: the session's first process (session-tree.h). */

@@ -88,7 +88,11 @@ static int rate_unix_path(pid_t pid, const struct sockaddr_info *a, enum net_op 
 	s = local_service_at(pid, a->path, absolute, sizeof(absolute));
 	if (s == NULL)
 		return allow(v);
-	snprintf(v->where, sizeof(v->where), "the local socket %s", s->path);
+	if (strcmp(absolute, s->path) == 0)
+		snprintf(v->where, sizeof(v->where), "the local socket %.250s", absolute);
+	else
+		snprintf(v->where, sizeof(v->where), "the local socket %.200s (which is %.60s)",
+			 absolute, s->path);
 	refuse(v, s->level, "T1068");
 	snprintf(v->what, sizeof(v->what), "%s", s->what);
 	return 0;

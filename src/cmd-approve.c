@@ -1,4 +1,4 @@
-/* escort approve ID [--scope once|tree|session] [--note TEXT] [--confirm NAME]
+/* escort approve ID [--scope once|tree|session|path] [--path DIR] [--note TEXT] [--confirm NAME]
  * escort deny ID [--note TEXT] */
 #include "commands.h"
 #include "console/args.h"
@@ -48,13 +48,14 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 	int rc;
 
 	if ((rc = console_args_parse(argc, argv,
-				     approve ? "escort approve ID [--scope once|tree|session] "
-					       "[--note TEXT] [--confirm PROGRAM] [--socket PATH]"
+				     approve ? "escort approve ID [--scope once|tree|session|path] "
+					       "[--path DIR] [--note TEXT] [--confirm PROGRAM] "
+					       "[--socket PATH]"
 					     : "escort deny ID [--note TEXT] [--socket PATH]",
-				     approve ? "nsc" : "n", 1, &a)) >= 0)
+				     approve ? "nscp" : "n", 1, &a)) >= 0)
 		return rc;
 	if (a.scope && approval_scope_parse(a.scope, &scope) < 0) {
-		fprintf(stderr, "escort approve: the scope is once, tree or session\n");
+		fprintf(stderr, "escort approve: the scope is once, tree, session or path\n");
 		return EXIT_USAGE;
 	}
 	q.id = strtoull(a.operands[0], &end, 10);
@@ -71,6 +72,7 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 	q.verb = verb;
 	q.note = (char *)a.note;
 	q.scope = (Escort__Scope)scope;
+	q.path = (char *)a.path;
 	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
 		return rc;
 	printf("%s\n", reply->reply->message);

@@ -90,7 +90,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_ESCORT_FAILED;
 	}
 	keys.view.epoch_ms = (unsigned)epoch_seconds * 1000;
-	status = session_run(&cmd, log_path, &keys.view, socket);
+	status = session_run(&cmd, log_path, &keys, socket);
 	command_free(&cmd);
 	keyring_wipe(&keys);
 	return status;
@@ -116,7 +116,7 @@ int cmd_login_shell(const char *shell_string)
 		keyring_wipe(&keys);
 		return EXIT_ESCORT_FAILED;
 	}
-	status = session_run(&cmd, NULL, &keys.view, NULL);
+	status = session_run(&cmd, NULL, &keys, NULL);
 	command_free(&cmd);
 	keyring_wipe(&keys);
 	return status;

@@ -103,11 +103,14 @@ static const char *scope_name(Escort__Scope s)
 {
 	if (s == ESCORT__SCOPE__SCOPE_TREE)
 		return "tree";
+	if (s == ESCORT__SCOPE__SCOPE_PATH)
+		return "path";
 	return s == ESCORT__SCOPE__SCOPE_SESSION ? "session" : "once";
 }
 
 void pending_close(struct broker *b, struct pending *p, enum policy_action action,
-		   Escort__Scope scope, const char *by, const char *reason, const char *state)
+		   Escort__Scope scope, const char *path, const char *by, const char *reason,
+		   const char *state)
 {
 	Escort__Decision d = ESCORT__DECISION__INIT;
 	Frame f = ESCORT__FRAME__INIT;
@@ -120,6 +123,7 @@ void pending_close(struct broker *b, struct pending *p, enum policy_action actio
 	d.by = (char *)by;
 	d.reason = (char *)reason;
 	d.approval = (uint64_t)p->id;
+	d.path = (char *)(path ? path : "");
 	f.body_case = ESCORT__FRAME__BODY_DECISION;
 	f.decision = &d;
 	if (p->s->conn)
@@ -131,6 +135,28 @@ void pending_close(struct broker *b, struct pending *p, enum policy_action actio
 	unlink_pending(b, p);
 }
 
+/* The session host no longer waits for the answer (the process gave up, or
+ * the session is ending): the escorts no longer see it, approving it does
+ * nothing, and the session's log says it was withdrawn. */
+void pending_withdraw(struct conn *c, const Escort__Withdraw *w)
+{
+	struct broker *b = c->b;
+	const char *why = w->reason[0] ? w->reason : "withdrawn by the session host";
+	struct error err;
+
+	for (struct pending *p = b->pending; p; p = p->next) {
+		if (p->s != c->session || p->ask_id != w->ask_id)
+			continue;
+		record_answer(p, ACTION_DENY, "once", "operator", why, "withdrawn");
+		if (store_approval_close(b->store, p->id, "withdrawn", "operator", "once", why,
+					 &err) < 0)
+			broker_log("%s", err.msg);
+		broker_log("approval %lld withdrawn: %s", (long long)p->id, why);
+		unlink_pending(b, p);
+		return;
+	}
+}
+
 void pending_drop_session(struct broker *b, struct live_session *s, const char *why)
 {
 	struct error err;
@@ -139,9 +165,11 @@ void pending_drop_session(struct broker *b, struct live_session *s, const char *
 		next = p->next;
 		if (p->s != s)
 			continue;
-		if (store_approval_close(b->store, p->id, "abandoned", "escortd", "once", why,
+		record_answer(p, ACTION_DENY, "once", "escortd", why, "withdrawn");
+		if (store_approval_close(b->store, p->id, "withdrawn", "escortd", "once", why,
 					 &err) < 0)
 			broker_log("%s", err.msg);
+		broker_log("approval %lld withdrawn: %s", (long long)p->id, why);
 		unlink_pending(b, p);
 	}
 }
@@ -156,7 +184,7 @@ void pending_tick(struct broker *b)
 	for (struct pending *p = b->pending, *next; p; p = next) {
 		next = p->next;
 		if (now >= p->expires)
-			pending_close(b, p, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, "escortd",
+			pending_close(b, p, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, NULL, "escortd",
 				      reason, "expired");
 	}
 }

@@ -178,7 +178,9 @@ struct pending *pending_add(struct broker *b, struct live_session *s, Escort__Pe
 struct pending *pending_find(struct broker *b, int64_t id);
 /* Answers an item: an escort's approval or denial, a timeout, a lock. */
 void pending_close(struct broker *b, struct pending *p, enum policy_action action,
-		   Escort__Scope scope, const char *by, const char *reason, const char *state);
+		   Escort__Scope scope, const char *path, const char *by, const char *reason,
+		   const char *state);
+void pending_withdraw(struct conn *c, const Escort__Withdraw *w);
 void pending_drop_session(struct broker *b, struct live_session *s, const char *why);
 void pending_tick(struct broker *b);
 int approve_check(struct broker *b, const struct conn *c, const struct pending *p,

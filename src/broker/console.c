@@ -8,6 +8,7 @@
 #include "proto/names.h"
 #include "util/xmalloc.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,28 +137,81 @@ static void list_pending(struct conn *c, const Escort__ConsoleRequest *q)
 	free(ptrs);
 }
 
+/* Why approval id cannot be answered: what became of it, when it existed. */
+static const char *not_pending(struct broker *b, uint64_t id, char *why, size_t size)
+{
+	char state[32], note[300];
+
+	if (store_approval_state(b->store, (int64_t)id, state, sizeof(state), note, sizeof(note)) <
+	    0)
+		snprintf(why, size, "there is no pending approval %llu", (unsigned long long)id);
+	else
+		snprintf(why, size, "approval %llu is no longer pending: %s (%s)",
+			 (unsigned long long)id, state, note);
+	return why;
+}
+
+/* Absolute, without "." or ".." components or repeated slashes, not "/". */
+static int plain_folder(const char *f)
+{
+	size_t n = strlen(f);
+
+	if (f[0] != '/' || n < 2 || n >= PATH_MAX || f[n - 1] == '/' || strstr(f, "//"))
+		return 0;
+	return strstr(f, "/./") == NULL && strstr(f, "/../") == NULL &&
+	       strcmp(f + n - 2, "/.") != 0 && (n < 3 || strcmp(f + n - 3, "/..") != 0);
+}
+
+/* The folder a path approval reaches: the one given, or for a change to
+ * files the folder that holds it. The item's own paths must be inside. */
+static int approval_folder(const struct pending *p, const char *given, char *out, size_t size,
+			   char *why, size_t why_size)
+{
+	const Escort__Change *ch = p->info->change;
+	const char *path = ch ? (ch->path[0] ? ch->path : ch->path2) : NULL;
+
+	if (given[0])
+		snprintf(out, size, "%s", given);
+	else if (path && strrchr(path, '/'))
+		snprintf(out, size, "%.*s", (int)(strrchr(path, '/') - path), path);
+	if (!plain_folder(out)) {
+		snprintf(why, why_size,
+			 "a path approval needs a folder (--path DIR): an absolute "
+			 "path without '.', '..' or '//', and not / itself");
+		return -1;
+	}
+	if (path && strncmp(path, out, strlen(out)) != 0) {
+		snprintf(why, why_size, "%.200s is not inside %.200s", path, out);
+		return -1;
+	}
+	return 0;
+}
+
 static void answer(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	int allow = q->verb == ESCORT__VERB__VERB_APPROVE;
 	struct pending *p = pending_find(c->b, (int64_t)q->id);
-	char why[400], by[128], reason[700];
+	char why[600], by[128], reason[1100], folder[PATH_MAX] = "";
 
-	if (p == NULL) {
-		snprintf(why, sizeof(why), "there is no pending approval %llu",
-			 (unsigned long long)q->id);
-		return reply_error(c, why);
-	}
+	if (p == NULL)
+		return reply_error(c, not_pending(c->b, q->id, why, sizeof(why)));
 	if (allow && approve_check(c->b, c, p, q->confirm, why, sizeof(why)) < 0)
 		return reply_error(c, why);
 	if (q->scope != ESCORT__SCOPE__SCOPE_ONCE && q->scope != ESCORT__SCOPE__SCOPE_TREE &&
-	    q->scope != ESCORT__SCOPE__SCOPE_SESSION)
-		return reply_error(c, "the scope must be once, tree or session");
+	    q->scope != ESCORT__SCOPE__SCOPE_SESSION && q->scope != ESCORT__SCOPE__SCOPE_PATH)
+		return reply_error(c, "the scope must be once, tree, session or path");
+	if (allow && q->scope == ESCORT__SCOPE__SCOPE_PATH &&
+	    approval_folder(p, q->path, folder, sizeof(folder), why, sizeof(why)) < 0)
+		return reply_error(c, why);
 	snprintf(by, sizeof(by), "escort %s", c->account);
 	snprintf(reason, sizeof(reason), "%s by %s%s%.500s", allow ? "approved" : "denied",
 		 c->account, q->note[0] ? ": " : "", q->note);
 	snprintf(why, sizeof(why), "%s %llu (%s, session %s)", allow ? "approved" : "denied",
 		 (unsigned long long)q->id, p->info->program, p->s->id);
-	pending_close(c->b, p, allow ? ACTION_ALLOW : ACTION_DENY, q->scope, by, reason,
+	if (folder[0]) /* what the approval reaches is in the record */
+		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
+			 " (changes under %.300s)", folder);
+	pending_close(c->b, p, allow ? ACTION_ALLOW : ACTION_DENY, q->scope, folder, by, reason,
 		      allow ? "approved" : "denied");
 	reply_ok(c, why);
 }

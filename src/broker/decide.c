@@ -85,7 +85,9 @@ static int rate(struct broker *b, const Escort__ExecRequest *r, struct risk_repo
 	/* Root opens nothing an operator names: a script is rated by the text
 	 * the session host sent, or not looked into. */
 	const char *script = r->script && r->script[0] ? r->script : NULL;
-	struct risk_input in = {.script = script, .script_len = script ? strlen(script) : 0};
+	struct risk_input in = {.script = script,
+				.script_len = script ? strlen(script) : 0,
+				.system_program = r->trust && strcmp(r->trust, "system") == 0};
 	char **argv;
 
 	if (oversized(r)) {
@@ -105,6 +107,76 @@ static int rate(struct broker *b, const Escort__ExecRequest *r, struct risk_repo
 		level = max_level(own->level, level);
 	free(argv);
 	return level;
+}
+
+static const char *const change_kinds[] = {
+    "write",   "create", "truncate", "delete", "rmdir", "rename", "link",
+    "symlink", "mkdir",	 "mknod",    "mode",   "owner", "xattr",  NULL,
+};
+
+static int known_kind(const char *k)
+{
+	for (size_t i = 0; change_kinds[i]; i++)
+		if (strcmp(k, change_kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* "~/rest" when path is inside home. */
+static const char *in_home(const char *path, const char *home, char *out, size_t size)
+{
+	size_t n = strlen(home);
+
+	if (n <= 1 || strncmp(path, home, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+		return NULL;
+	snprintf(out, size, "~%s", path + n);
+	return out;
+}
+
+static void rate_change_path(struct broker *b, const Escort__Change *c, const char *path,
+			     struct risk_report *own)
+{
+	char tilde[4200];
+	struct risk_report more;
+
+	if (path[0] != '/')
+		return;
+	risk_rate_change(b->risk, c->kind, path, in_home(path, c->home, tilde, sizeof(tilde)),
+			 c->as_root, &more);
+	for (size_t i = 0; i < more.n; i++)
+		risk_report_add(
+		    own, more.findings[i].rule, more.findings[i].level, more.findings[i].explain,
+		    more.findings[i].why, more.findings[i].ask,
+		    more.findings[i].attack.n ? more.findings[i].attack.items[0] : NULL);
+	risk_report_free(&more);
+}
+
+/* A change to files, rated by escortd's own rules about changes; the
+ * session host's level and findings can only make it stricter. A change no
+ * rule knows is outside the scratch folders: medium. */
+static int rate_change(struct broker *b, const Escort__ExecRequest *r, struct risk_report *own)
+{
+	const Escort__Change *c = r->change;
+	int level = (int)r->level;
+	char text[600];
+
+	if (!known_kind(c->kind) || (c->path[0] != '/' && c->path2[0] != '/') ||
+	    strlen(c->path) > 4096 || strlen(c->path2) > 4096 || r->n_findings > FINDINGS_MAX)
+		return max_level(LEVEL_HIGH, level);
+	rate_change_path(b, c, c->path, own);
+	if (c->path2[0] && strcmp(c->kind, "symlink") != 0)
+		rate_change_path(b, c, c->path2, own);
+	if (own->n == 0) {
+		snprintf(text, sizeof(text),
+			 "%.400s, outside the folders for everyday and scratch "
+			 "work.",
+			 c->text);
+		risk_report_add(own, "change-outside-scratch", LEVEL_MEDIUM, text,
+				"files outside the temporary folders and the account's home belong "
+				"to the system or to applications",
+				"What is this file, and why must it change now?", NULL);
+	}
+	return max_level(own->level, level);
 }
 
 /* Rule ids for the policy's rule overrides: escortd's own findings, and
@@ -176,6 +248,7 @@ static Escort__PendingInfo *packed_copy(const Escort__PendingInfo *pi)
 struct shown {
 	struct text_arena t;
 	int clipped;
+	Escort__Change change; /* a change to files, its texts clipped */
 };
 
 static char *clip(struct shown *sh, char *text, size_t max)
@@ -239,7 +312,25 @@ static void clip_texts(struct shown *sh, Escort__PendingInfo *pi, const Escort__
 	pi->identity = clip(sh, r->identity, SHOWN_TEXT);
 	pi->program = clip(sh, r->program, SHOWN_TEXT);
 	pi->script = clip(sh, r->script, SHOWN_SCRIPT);
+	pi->script_path = clip(sh, r->script_path, SHOWN_TEXT);
+	pi->script_sha256 = clip(sh, r->script_sha256, SHOWN_TEXT);
+	pi->script_size = r->script_size;
+	pi->script_cut = r->script_cut;
 	pi->summary = clip(sh, pi->summary, 4 * SHOWN_TEXT);
+	if (r->change) {
+		const Escort__Change *c = r->change;
+		escort__change__init(&sh->change);
+		sh->change.kind = clip(sh, c->kind, 32);
+		sh->change.path = clip(sh, c->path, 4 * SHOWN_TEXT);
+		sh->change.path2 = clip(sh, c->path2, 4 * SHOWN_TEXT);
+		sh->change.target = clip(sh, c->target, 4 * SHOWN_TEXT);
+		sh->change.mode = c->mode;
+		sh->change.syscall = clip(sh, c->syscall, 32);
+		sh->change.text = clip(sh, c->text, 4 * SHOWN_TEXT);
+		sh->change.as_root = c->as_root;
+		sh->change.home = clip(sh, c->home, SHOWN_TEXT);
+		pi->change = &sh->change;
+	}
 }
 
 /* What the escort is shown: everything, except what is too long to show,
@@ -320,7 +411,7 @@ void decide_exec(struct conn *c, Escort__ExecRequest *r)
 		return;
 	}
 	sanitize(r);
-	level = rate(b, r, &own);
+	level = r->change ? rate_change(b, r, &own) : rate(b, r, &own);
 	action = policy(b, s, r, &own, level);
 	if (action == ACTION_ASK && s->pending >= PENDING_PER_SESSION) {
 		action = ACTION_DENY;

@@ -29,6 +29,11 @@ static void on_end(struct conn *c, Frame *f)
 	session_end(c, f->end);
 }
 
+static void on_withdraw(struct conn *c, Frame *f)
+{
+	pending_withdraw(c, f->withdraw);
+}
+
 static void on_console_request(struct conn *c, Frame *f)
 {
 	console_request(c, f->request);
@@ -57,6 +62,7 @@ static const struct frame_route {
     {CONN_SESSION, ESCORT__FRAME__BODY_RECORD, on_record},
     {CONN_SESSION, ESCORT__FRAME__BODY_EXEC_REQUEST, on_exec_request},
     {CONN_SESSION, ESCORT__FRAME__BODY_END, on_end},
+    {CONN_SESSION, ESCORT__FRAME__BODY_WITHDRAW, on_withdraw},
     {CONN_SESSION, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
     {CONN_CONSOLE, ESCORT__FRAME__BODY_REQUEST, on_console_request},
     {CONN_CONSOLE, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},

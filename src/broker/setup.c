@@ -108,8 +108,8 @@ void broker_close(struct broker *b)
 	if (b->jobs)
 		jobs_stop(b);
 	while (b->pending)
-		pending_close(b, b->pending, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, "escortd",
-			      "escortd stopped", "abandoned");
+		pending_close(b, b->pending, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, NULL,
+			      "escortd", "escortd stopped", "abandoned");
 	if (b->store)
 		store_close(b->store);
 	if (b->risk)

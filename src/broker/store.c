@@ -172,6 +172,25 @@ int store_approval_close(struct store *s, int64_t id, const char *state, const c
 	    "ssssii", state, by, scope, note, now(), id);
 }
 
+int store_approval_state(struct store *s, int64_t id, char *state, size_t state_size, char *note,
+			 size_t note_size)
+{
+	sqlite3_stmt *st;
+	int found = -1;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT state, note FROM approvals WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		copy_column(st, 0, state, state_size);
+		copy_column(st, 1, note, note_size);
+		found = 0;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
 int store_approvals_abandon(struct store *s, struct error *err)
 {
 	return run(s, err, "close the approvals of before the restart",

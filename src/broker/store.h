@@ -40,6 +40,10 @@ int store_session_find(struct store *s, const char *id, char *op, size_t op_size
 int64_t store_approval_add(struct store *s, const struct store_approval *a, struct error *err);
 int store_approval_close(struct store *s, int64_t id, const char *state, const char *by,
 			 const char *scope, const char *note, struct error *err);
+/* What became of approval id (state "approved", "withdrawn", ...) and the
+ * note it was closed with; -1 when there is no such approval. */
+int store_approval_state(struct store *s, int64_t id, char *state, size_t state_size, char *note,
+			 size_t note_size);
 /* Approvals still pending from before a restart can never be answered. */
 int store_approvals_abandon(struct store *s, struct error *err);
 

@@ -9,15 +9,19 @@
 int console_args_parse(int argc, char **argv, const char *usage, const char *allowed, int operands,
 		       struct console_args *out)
 {
-	static const struct option options[] = {
-	    {"socket", required_argument, NULL, 'S'}, {"json", no_argument, NULL, 'j'},
-	    {"note", required_argument, NULL, 'n'},   {"reason", required_argument, NULL, 'r'},
-	    {"scope", required_argument, NULL, 's'},  {"confirm", required_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},	      {0}};
+	static const struct option options[] = {{"socket", required_argument, NULL, 'S'},
+						{"json", no_argument, NULL, 'j'},
+						{"note", required_argument, NULL, 'n'},
+						{"reason", required_argument, NULL, 'r'},
+						{"scope", required_argument, NULL, 's'},
+						{"confirm", required_argument, NULL, 'c'},
+						{"path", required_argument, NULL, 'p'},
+						{"help", no_argument, NULL, 'h'},
+						{0}};
 	int opt;
 
 	memset(out, 0, sizeof(*out));
-	out->note = out->confirm = "";
+	out->note = out->confirm = out->path = "";
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (opt == 'S')
@@ -29,6 +33,8 @@ int console_args_parse(int argc, char **argv, const char *usage, const char *all
 				out->note = optarg;
 			else if (opt == 's')
 				out->scope = optarg;
+			else if (opt == 'p')
+				out->path = optarg;
 			else
 				out->confirm = optarg;
 		} else {

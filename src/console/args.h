@@ -5,13 +5,14 @@
 
 struct console_args {
 	const char *socket, *note, *scope, *confirm;
+	const char *path; /* --path: the folder of a path approval */
 	int json;
 	char **operands;
 	int n_operands;
 };
 
 /* allowed: the letters of the options this command takes (j json, n note,
- * r reason, s scope, c confirm). Returns -1 when the command should go on,
+ * r reason, s scope, c confirm, p path). Returns -1 when the command should go on,
  * else the exit status to end with (0 after --help, EXIT_USAGE after an
  * error; usage printed either way). */
 int console_args_parse(int argc, char **argv, const char *usage, const char *allowed, int operands,

@@ -95,7 +95,25 @@ void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char
 	buf_printf(out, "approval %llu: %s RISK, session %s, operator %s on %s (%llds left)%s",
 		   (unsigned long long)p->id, level, p->session, p->operator_, p->host,
 		   (long long)((time_t)p->expires - now), nl);
-	buf_append_str(out, "  program:   ");
+	if (p->change) {
+		buf_append_str(out, "  CHANGE:    ");
+		show_visible(out, p->change->text);
+		buf_printf(out, "%s  kind:      %s", nl, p->change->kind);
+		if (p->change->path[0]) {
+			buf_append_str(out, ", file ");
+			show_visible(out, p->change->path);
+		}
+		if (p->change->path2[0]) {
+			buf_append_str(out, ", new name ");
+			show_visible(out, p->change->path2);
+		}
+		buf_printf(out,
+			   "%s  (approve with --scope path [--path DIR] to allow this "
+			   "program's changes under a folder)%s  made by:   ",
+			   nl, nl);
+	} else {
+		buf_append_str(out, "  program:   ");
+	}
 	show_visible(out, p->program);
 	buf_printf(out, "%s  identity:  ", nl);
 	show_visible(out, p->identity);
@@ -138,6 +156,16 @@ void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char
 		show_visible(out, p->findings[i]->text);
 		buf_append_str(out, nl);
 	}
+	if (p->script_path[0]) {
+		buf_append_str(out, "  file it runs: ");
+		show_visible(out, p->script_path);
+		buf_printf(out, " (%llu bytes, SHA-256 %.64s)%s",
+			   (unsigned long long)p->script_size,
+			   p->script_sha256[0] ? p->script_sha256 : "unreadable", nl);
+	}
+	if (p->script_cut)
+		buf_printf(out, "  CUT: first %u KiB of %llu bytes shown; the rest is not shown%s",
+			   16u, (unsigned long long)p->script_size, nl);
 	if (p->script[0]) {
 		buf_printf(out, "  script it runs:%s", nl);
 		struct buf s = {0};
@@ -179,8 +207,24 @@ void show_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n)
 		json_field(out, "level", level_name((int)p[i]->level));
 		json_field(out, "summary", p[i]->summary);
 		json_field(out, "script", p[i]->script);
+		json_field(out, "script_path", p[i]->script_path);
+		json_field(out, "script_sha256", p[i]->script_sha256);
+		buf_printf(out, "\"script_size\":%llu,\"script_cut\":%s,",
+			   (unsigned long long)p[i]->script_size,
+			   p[i]->script_cut ? "true" : "false");
 		buf_printf(out, "\"created\":%llu,\"expires\":%llu,",
 			   (unsigned long long)p[i]->created, (unsigned long long)p[i]->expires);
+		if (p[i]->change) {
+			buf_append_str(out, "\"change\":{");
+			json_field(out, "kind", p[i]->change->kind);
+			json_field(out, "path", p[i]->change->path);
+			json_field(out, "path2", p[i]->change->path2);
+			json_field(out, "target", p[i]->change->target);
+			json_field(out, "syscall", p[i]->change->syscall);
+			buf_printf(out, "\"mode\":%u,\"text\":", (unsigned)p[i]->change->mode);
+			json_append_cstr(out, p[i]->change->text);
+			buf_append_str(out, "},");
+		}
 		json_strings(out, "argv", p[i]->argv, p[i]->n_argv);
 		buf_putc(out, ',');
 		json_strings(out, "env", p[i]->env, p[i]->n_env);

@@ -61,6 +61,11 @@ void decision_key(const struct exec_request *req, const struct program *prog,
 	for (size_t i = 0; prog->argv[i]; i++)
 		hash_string(&st, prog->argv[i]);
 	hash_string(&st, NULL);
+	/* The text it runs besides the program: an approval binds its content. */
+	hash_string(&st, prog->script_path);
+	crypto_generichash_update(&st, prog->script_sha256, sizeof(prog->script_sha256));
+	crypto_generichash_update(&st, (const unsigned char *)&prog->script_unreadable,
+				  sizeof(prog->script_unreadable));
 	for (int k = 0; k < ENV_COUNT; k++)
 		hash_string(&st, req->env[k]);
 	crypto_generichash_final(&st, key, DECISION_KEY_LEN);

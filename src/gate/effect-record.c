@@ -42,6 +42,8 @@ int effect_record_refusal(struct recorder *rec, uint64_t id, pid_t pid, const st
 		add_address(&b, &e->address);
 	if (e->target)
 		fields_add_int(&b, "target", e->target);
+	if (e->file[0])
+		fields_add(&b, "path", e->file);
 	if (e->signal)
 		fields_add_int(&b, "signal", e->signal);
 	rc = recorder_event(rec, REC_DECISION, b.data, b.len, 1, &err);

@@ -1,5 +1,6 @@
 #include "effect.h"
 
+#include "code-map.h"
 #include "net-effect.h"
 #include "procmem.h"
 #include "session-tree.h"
@@ -118,9 +119,11 @@ static enum effect_outcome judge_process(const struct seccomp_notif *n, pid_t fi
 	return by_answer(e, session_tree_has(first, pid), pid);
 }
 
-static enum effect_outcome judge(const struct seccomp_notif *n, pid_t first, struct effect *e)
+static enum effect_outcome judge(const struct seccomp_notif *n, const struct effect_scope *s,
+				 struct effect *e)
 {
 	const struct held_call *c = e->call;
+	pid_t first = s->first;
 	int id = arg_int(n, c->target);
 
 	if (c->trap == TRAP_SIGNAL)
@@ -136,6 +139,9 @@ static enum effect_outcome judge(const struct seccomp_notif *n, pid_t first, str
 		return judge_pidfd(n, first, id, e);
 	case HELD_CLOCK_MODES:
 		return judge_clock(n, n->data.args[c->target]);
+	case HELD_CODE_MAP:
+	case HELD_CODE_PROTECT:
+		return code_map_judge(s->ids, s->index, n, e);
 	case HELD_CONNECT:
 	case HELD_BIND:
 	case HELD_SENDTO:
@@ -148,8 +154,8 @@ static enum effect_outcome judge(const struct seccomp_notif *n, pid_t first, str
 	}
 }
 
-enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n, pid_t first,
-				 struct effect *e)
+enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n,
+				 const struct effect_scope *s, struct effect *e)
 {
 	enum effect_outcome o;
 
@@ -162,7 +168,7 @@ enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n, pi
 	e->level = e->call->level;
 	e->attack = e->call->attack;
 	snprintf(e->what, sizeof(e->what), "%s", e->call->what);
-	o = judge(n, first, e);
+	o = judge(n, s, e);
 	/* What was read (the caller's memory, descriptors, group) was the caller's. */
 	if (e->call->check != HELD_ALWAYS && seccomp_notify_id_valid(listener, n->id) != 0)
 		return EFFECT_GONE;
@@ -175,6 +181,8 @@ void effect_describe(const struct effect *e, char *out, size_t size)
 
 	if (e->where[0])
 		snprintf(out, size, "%s %s", name, e->where);
+	else if (e->file[0])
+		snprintf(out, size, "%s of code from %s", name, e->file);
 	else if (e->every_process)
 		snprintf(out, size, "%s signal %d to every process it may signal", name, e->signal);
 	else if (e->target < 0)

@@ -6,7 +6,10 @@
 #define ESCORT_EFFECT_H
 
 #include "held-calls.h"
+#include "identity-cache.h"
 #include "sockaddr.h"
+
+#include <limits.h>
 
 #include <seccomp.h>
 #include <sys/types.h>
@@ -25,6 +28,7 @@ struct effect {
 	pid_t target;	      /* the process or group reached (-N: group N), or 0 */
 	int every_process;    /* kill(-1, ...) */
 	char target_name[32]; /* its command name, when known */
+	char file[PATH_MAX];  /* code loaded: the file, as the process sees it */
 	/* How it is rated: the call's table entry, or what judging its
 	 * arguments found (an address: "another machine", "Docker"). */
 	int level;	    /* enum risk_level */
@@ -35,9 +39,15 @@ struct effect {
 	struct sockaddr_info address;
 };
 
-/* first: the session's first process (session-tree.h). */
-enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n, pid_t first,
-				 struct effect *e);
+/* What the judging needs to know about the session. */
+struct effect_scope {
+	pid_t first;		      /* the session's first process (session-tree.h) */
+	struct identity_cache *ids;   /* what files are (code loaded, code-map.h) */
+	struct identity_index *index; /* the system's programs */
+};
+
+enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n,
+				 const struct effect_scope *s, struct effect *e);
 
 /* "kill signal 15 to process 123 (sleep)", "sethostname": what the call was. */
 void effect_describe(const struct effect *e, char *out, size_t size);

@@ -27,6 +27,9 @@ struct pending {
 	char *args; /* argv as /proc/PID/cmdline shows it (NUL after each), or NULL */
 	size_t args_len;
 	int args_tail; /* a script: the kernel puts the interpreter first */
+	/* The arguments before the exec, kept when the program is the one that
+	 * execs (bash running bash): seeing them means the exec is not done. */
+	struct buf before_args;
 	struct pending *next;
 };
 
@@ -59,6 +62,7 @@ struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *re
 static void pending_free(struct pending *p)
 {
 	free(p->args);
+	buf_free(&p->before_args);
 	free(p);
 }
 
@@ -157,6 +161,8 @@ static void expect_args(struct pending *p, const struct exec_request *req, int s
 		buf_free(&b);
 }
 
+static int read_cmdline(pid_t pid, struct buf *out, size_t limit);
+
 void exec_checks_add(struct exec_checks *c, const struct exec_request *req, uint64_t exec_id,
 		     const struct program *prog, int check_args)
 {
@@ -176,6 +182,8 @@ void exec_checks_add(struct exec_checks *c, const struct exec_request *req, uint
 		p->before_dev = st.st_dev;
 		p->before_ino = st.st_ino;
 	}
+	if (p->args && p->before_dev == p->dev && p->before_ino == p->ino)
+		(void)read_cmdline(p->pid, &p->before_args, p->args_len + 2 * PATH_MAX + 4096);
 	p->next = c->list;
 	c->list = p;
 	if (!evtimer_pending(c->timer, NULL))
@@ -208,7 +216,8 @@ static int args_match(const struct pending *p, struct buf *seen)
 	if (p->args == NULL ||
 	    read_cmdline(p->pid, seen, p->args_len + (p->args_tail ? 2 * PATH_MAX + 4096 : 1)) < 0)
 		return 1;
-	if (seen->len == 0)
+	if (seen->len == 0 || (p->before_args.len && seen->len == p->before_args.len &&
+			       memcmp(seen->data, p->before_args.data, seen->len) == 0))
 		return -1;
 	if (!p->args_tail)
 		return seen->len == p->args_len && memcmp(seen->data, p->args, p->args_len) == 0;

@@ -32,6 +32,29 @@ static void add_request(struct buf *b, uint64_t id, const struct exec_request *r
 			fields_add(b, "env", req->env[k]);
 }
 
+/* The text it runs besides the program: the shown part, and the whole
+ * file's length and hash (what was approved, whatever was shown). */
+static void add_script(struct buf *b, const struct program *prog)
+{
+	char hex[SHA256_LEN * 2 + 1];
+
+	if (prog->script_path[0] == '\0')
+		return;
+	fields_add(b, "script_file", prog->script_path);
+	if (prog->script_unreadable) {
+		fields_add(b, "script_error", "cannot be read by escort");
+		return;
+	}
+	for (int i = 0; i < SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", prog->script_sha256[i]);
+	fields_add(b, "script_sha256", hex);
+	fields_add_uint(b, "script_size", (unsigned long long)prog->script_size);
+	if (prog->script_text)
+		fields_add(b, "script", prog->script_text);
+	if (prog->script_cut)
+		fields_add(b, "script_cut", "yes");
+}
+
 int exec_record_request(struct recorder *rec, uint64_t id, const struct exec_request *req,
 			const struct program *prog, int level, const char *summary,
 			const char *cached_rules, const struct risk_report *report)
@@ -53,8 +76,7 @@ int exec_record_request(struct recorder *rec, uint64_t id, const struct exec_req
 	if (prog->id.interpreter[0])
 		fields_add(&b, "interpreter", prog->id.interpreter);
 	fields_add(&b, "identity", prog->note);
-	if (prog->script_text)
-		fields_add(&b, "script", prog->script_text);
+	add_script(&b, prog);
 	for (size_t i = 0; prog->argv[i]; i++)
 		fields_add(&b, "rated", prog->argv[i]);
 	fields_add(&b, "level", level_name(level));

@@ -1,11 +1,13 @@
 #include "filter.h"
 
+#include "change-calls.h"
 #include "held-calls.h"
 
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #define SOCKET_TYPE_MASK 0xfu /* the kernel's SOCK_TYPE_MASK: the rest are flags */
@@ -53,6 +55,17 @@ static int trap_raw_socket(scmp_filter_ctx ctx, int nr)
 	return rc;
 }
 
+/* ld.so maps every library with PROT_EXEC at every exec: only mappings of
+ * code from a file leave the kernel (a JIT's anonymous memory does not). The
+ * descriptor is an int: bit 31 set is -1 (or another invalid one). */
+static int trap_exec_file(scmp_filter_ctx ctx, int nr)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 3,
+				SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC),
+				SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0),
+				SCMP_A4(SCMP_CMP_MASKED_EQ, 0x80000000u, 0));
+}
+
 static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 {
 	int nr = seccomp_syscall_resolve_name(c->name);
@@ -70,12 +83,64 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 					SCMP_CMP((unsigned)c->target, SCMP_CMP_NE, 0, 0));
 	case TRAP_RAW_SOCKET:
 		return trap_raw_socket(ctx, nr);
+	case TRAP_EXEC_FILE:
+		return trap_exec_file(ctx, nr);
+	case TRAP_EXEC_PROT:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 	}
 }
 
-/* Every exec, and the calls of held-calls.c. clone3 keeps its flags in
+/* An open traps only with a flag that writes: plain reads never leave the
+ * kernel. Other calls that change files trap always. */
+static int trap_change(scmp_filter_ctx ctx, const struct change_call *c)
+{
+	int nr = change_call_number(c), rc = 0;
+
+	if (nr < 0)
+		return 0;
+	if (c->kind != CHANGE_WRITE)
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+	for (size_t i = 0; i < change_write_flags_count && rc == 0; i++) {
+		unsigned long f = change_write_flags[i];
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_CMP((unsigned)c->flags, SCMP_CMP_MASKED_EQ, f, f));
+	}
+	return rc;
+}
+
+/* System calls newer than this C library that change the system or read
+ * paths the gate would have to follow: they fail as if the kernel did not
+ * have them, and programs fall back to the calls the gate sees. openat2 keeps
+ * its flags in memory the filter cannot read. */
+static const int unsupported_calls[] = {
+#if defined(__x86_64__)
+    437, /* openat2 */
+    460, /* lsm_set_self_attr */
+    463, /* setxattrat */
+    466, /* removexattrat */
+    467, /* open_tree_attr */
+    469, /* file_setattr */
+#endif
+};
+#define FIRST_UNKNOWN_CALL 470
+#define LAST_UNKNOWN_CALL 511
+
+static int refuse_unsupported(scmp_filter_ctx ctx)
+{
+	size_t n = sizeof(unsupported_calls) / sizeof(unsupported_calls[0]);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), unsupported_calls[i], 0);
+	for (int nr = FIRST_UNKNOWN_CALL; n > 0 && nr <= LAST_UNKNOWN_CALL && rc == 0; nr++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+	return rc;
+}
+
+/* Every exec, and the calls of held-calls.c and change-calls.c. clone3 keeps its flags in
  * memory the filter cannot read: it fails with ENOSYS, and the C library
  * falls back to clone, whose flags it can. */
 static int add_rules(scmp_filter_ctx ctx)
@@ -88,6 +153,10 @@ static int add_rules(scmp_filter_ctx ctx)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	for (size_t i = 0; i < held_calls_count && rc == 0; i++)
 		rc = trap_held(ctx, &held_calls[i]);
+	for (size_t i = 0; i < change_calls_count && rc == 0; i++)
+		rc = trap_change(ctx, &change_calls[i]);
+	if (rc == 0)
+		rc = refuse_unsupported(ctx);
 	return rc;
 }
 

@@ -1,12 +1,20 @@
 #include "gate.h"
+#include "gate-internal.h"
 
+#include "caller-creds.h"
+#include "change-do.h"
+#include "change-rate.h"
+#include "change-read.h"
+#include "change-record.h"
 #include "decision-cache.h"
 #include "effect-record.h"
 #include "exec-check.h"
 #include "exec-record.h"
+#include "held-watch.h"
 #include "program.h"
 #include "recheck.h"
 #include "request.h"
+#include "tree-grants.h"
 #include "util/buf.h"
 #include "util/file-head.h"
 #include "util/visible.h"
@@ -14,6 +22,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,43 +30,6 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-struct held {
-	uint64_t ask_id, exec_id;
-	struct seccomp_notif notif; /* to read the exec again before it goes */
-	struct exec_request req;
-	struct program prog;
-	uint8_t key[DECISION_KEY_LEN];
-	int level;
-	int announced; /* the operator was told it waits */
-	struct held *next;
-};
-
-struct tree_grant {
-	pid_t root;
-	int level; /* what was approved: descendants may run up to this */
-	uint64_t exec_id;
-	struct tree_grant *next;
-};
-
-struct gate {
-	struct gate_config cfg;
-	struct event *listener_event;
-	struct seccomp_notif *notif;
-	struct seccomp_notif_resp *resp;
-	struct decision_cache *cache;
-	struct identity_cache *ids; /* what files are: the gate's only such cache */
-	struct exec_checks *checks;
-	struct held *held;
-	struct tree_grant *trees;
-	uint64_t next_id;
-	struct gate_counters counters;
-	uint64_t handle_ns;	/* the gate's CPU time, counted in ns */
-	pid_t last_refused_pid; /* the last refusal shown to the operator */
-	uint8_t last_refused_key[DECISION_KEY_LEN];
-	pid_t last_effect_pid; /* the last refused call other than exec shown */
-	const struct held_call *last_effect;
-};
 
 /* What one exec came to, while it is being decided. */
 struct decision {
@@ -73,7 +45,7 @@ struct decision {
 	int approved; /* by an escort: its arguments are checked after the exec too */
 };
 
-static void message_end(struct gate *g, struct buf *b, const char *detail)
+void gate_message_end(struct gate *g, struct buf *b, const char *detail)
 {
 	buf_append_str(b, " -- ");
 	visible_append(b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
@@ -97,10 +69,10 @@ static void operator_message(struct gate *g, const char *what, const struct exec
 	}
 	if (req->argv[0] == NULL)
 		visible_append(&b, req->path, strlen(req->path));
-	message_end(g, &b, detail);
+	gate_message_end(g, &b, detail);
 }
 
-static void respond(struct gate *g, uint64_t id, int error)
+void gate_respond(struct gate *g, uint64_t id, int error)
 {
 	memset(g->resp, 0, sizeof(*g->resp));
 	g->resp->id = id;
@@ -111,6 +83,43 @@ static void respond(struct gate *g, uint64_t id, int error)
 	}
 	/* Fails only when the process is gone: nothing left to answer. */
 	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
+}
+
+/* Answers the call with its result: a value, or -errno. */
+void gate_respond_result(struct gate *g, uint64_t id, int result)
+{
+	memset(g->resp, 0, sizeof(*g->resp));
+	g->resp->id = id;
+	if (result < 0)
+		g->resp->error = result;
+	else
+		g->resp->val = result;
+	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
+}
+
+/* The text it runs besides the program, when the escort cannot see all of
+ * it: held rather than passed on its first part. */
+static void script_findings(struct decision *d)
+{
+	const struct program *p = d->prog;
+	char text[1400];
+
+	if (p->script_rated && p->script_cut) {
+		snprintf(text, sizeof(text),
+			 "Runs %.1000s, %llu bytes long: too long to show, only its first %d KiB "
+			 "are shown and rated.",
+			 p->script_path, (unsigned long long)p->script_size, SCRIPT_SHOWN / 1024);
+		risk_report_add(&d->report, "script-too-long", LEVEL_HIGH, text,
+				"what was not shown was not checked",
+				"What does the rest of the file do, and why is it so long?",
+				"T1027");
+	} else if (p->script_unreadable) {
+		snprintf(text, sizeof(text), "Runs %.1000s, which escort cannot read.",
+			 p->script_path);
+		risk_report_add(&d->report, "script-unreadable", LEVEL_MEDIUM, text,
+				"what cannot be read cannot be shown or checked",
+				"What is in that file?", "T1027");
+	}
 }
 
 /* Findings only the gate can make: what the file is, and the environment. */
@@ -159,27 +168,12 @@ static void gate_findings(struct decision *d)
 				"a startup file runs commands that are not on the line",
 				"What is in that file?", "T1546.004");
 	}
+	script_findings(d);
 	if (req->argv_truncated)
 		risk_report_add(r, "arguments-too-long", LEVEL_HIGH,
 				"The argument list is too long for escort to read completely.",
 				"what was not read was not checked",
 				"Why are the arguments so long?", "T1027");
-}
-
-static int tree_allows(struct gate *g, pid_t pid, int level, uint64_t *granted_by)
-{
-	if (g->trees == NULL)
-		return 0;
-	for (pid_t p = pid; p > 1;) {
-		for (struct tree_grant *t = g->trees; t; t = t->next)
-			if (t->root == p && level <= t->level) {
-				*granted_by = t->exec_id;
-				return 1;
-			}
-		if (exec_check_parent(p, &p) < 0)
-			return 0;
-	}
-	return 0;
 }
 
 /* A script the argv names, read by the session host (as the operator) the
@@ -199,7 +193,9 @@ static int read_as_process(void *ctx, const char *path, struct buf *out, size_t 
 static void decide_fresh(struct gate *g, struct decision *d)
 {
 	struct exec_facts facts = {d->req, d->prog, &d->report};
-	struct risk_input in = {.read_script = read_as_process, .ctx = d->req};
+	struct risk_input in = {.read_script = read_as_process,
+				.ctx = d->req,
+				.system_program = d->prog->trust == TRUST_SYSTEM};
 	uint64_t by;
 
 	/* A script the exec runs is rated by the text the gate read (and sends). */
@@ -213,7 +209,8 @@ static void decide_fresh(struct gate *g, struct decision *d)
 				"what cannot be rated cannot be allowed", "What does it do?", NULL);
 	gate_findings(d);
 	g->cfg.policy->decide(g->cfg.policy, &facts, &d->verdict);
-	if (d->verdict.action == GATE_ASK && tree_allows(g, d->req->pid, d->report.level, &by)) {
+	if (d->verdict.action == GATE_ASK &&
+	    tree_grants_cover(g->trees, d->req->pid, d->report.level, &by)) {
 		d->verdict.action = GATE_ALLOW;
 		d->verdict.scope = SCOPE_TREE;
 		snprintf(d->verdict.reason, sizeof(d->verdict.reason),
@@ -230,7 +227,7 @@ static void allow(struct gate *g, struct decision *d)
 {
 	g->counters.allowed++;
 	exec_checks_add(g->checks, d->req, d->exec_id, d->prog, d->approved);
-	respond(g, d->req->id, 0);
+	gate_respond(g, d->req->id, 0);
 }
 
 static void deny(struct gate *g, struct decision *d, const struct verdict *v)
@@ -247,7 +244,7 @@ static void deny(struct gate *g, struct decision *d, const struct verdict *v)
 		snprintf(detail, sizeof(detail), "%s. %s", v->reason, d->summary ? d->summary : "");
 		operator_message(g, "refused", d->req, detail);
 	}
-	respond(g, d->req->id, EPERM);
+	gate_respond(g, d->req->id, EPERM);
 }
 
 static void hold(struct gate *g, struct decision *d)
@@ -278,6 +275,7 @@ static void hold(struct gate *g, struct decision *d)
 	d->prog->script_text = NULL;
 	h->next = g->held;
 	g->held = h;
+	held_watch_arm(g->watch);
 	if (g->cfg.policy->asks_everything)
 		return;
 	exec_record_decision(g->cfg.rec, d->exec_id, h->req.pid, &d->verdict, 0);
@@ -302,6 +300,7 @@ void gate_waiting(void *gate, uint64_t ask_id, const char *detail)
 			h->announced = 1;
 			operator_message(g, "held", &h->req, detail);
 		}
+	change_gate_waiting(g, ask_id, detail);
 }
 
 static void decide(struct gate *g, struct exec_request *req, struct program *prog)
@@ -324,11 +323,12 @@ static void decide(struct gate *g, struct exec_request *req, struct program *pro
 		logged = exec_record_request(g->cfg.rec, d.exec_id, req, prog, d.level, d.summary,
 					     NULL, &d.report);
 	}
-	if (logged < 0) {
+	if (logged < 0 || g->ended) {
 		d.verdict.action = GATE_DENY;
 		snprintf(d.verdict.by, sizeof(d.verdict.by), "gate");
-		snprintf(d.verdict.reason, sizeof(d.verdict.reason),
-			 "the session log cannot be written");
+		snprintf(d.verdict.reason, sizeof(d.verdict.reason), "%s",
+			 g->ended ? "the session has ended: nothing more runs"
+				  : "the session log cannot be written");
 	}
 	if (d.verdict.action != GATE_ASK)
 		exec_record_decision(g->cfg.rec, d.exec_id, req->pid, &d.verdict, d.cached != NULL);
@@ -351,7 +351,7 @@ static void unreadable(struct gate *g, const struct exec_request *req, const str
 	snprintf(v.reason, sizeof(v.reason), "cannot tell what would run: %.400s", err->msg);
 	exec_record_unreadable(g->cfg.rec, id, req, err->msg);
 	exec_record_decision(g->cfg.rec, id, req->pid, &v, 0);
-	respond(g, req->id, err->errnum ? err->errnum : EPERM);
+	gate_respond(g, req->id, err->errnum ? err->errnum : EPERM);
 	if (req->argv)
 		operator_message(g, "refused", req, v.reason);
 }
@@ -381,21 +381,22 @@ static void refuse_effect(struct gate *g, const struct effect *e)
 		effect_describe(e, call, sizeof(call));
 		buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
 		visible_append(&b, call, strlen(call));
-		message_end(g, &b, e->what);
+		gate_message_end(g, &b, e->what);
 	}
-	respond(g, g->notif->id, EPERM);
+	gate_respond(g, g->notif->id, EPERM);
 }
 
 static void handle_effect(struct gate *g)
 {
+	struct effect_scope s = {g->cfg.first, g->ids, g->cfg.index};
 	struct effect e;
 
-	switch (effect_judge(g->cfg.listener, g->notif, g->cfg.first, &e)) {
+	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
-		respond(g, g->notif->id, 0);
+		gate_respond(g, g->notif->id, 0);
 		break;
 	case EFFECT_AS_KERNEL:
-		respond(g, g->notif->id, e.error);
+		gate_respond(g, g->notif->id, e.error);
 		break;
 	case EFFECT_REFUSE:
 		refuse_effect(g, &e);
@@ -407,6 +408,8 @@ static void handle_effect(struct gate *g)
 
 static void handle(struct gate *g)
 {
+	const struct change_call *call;
+
 	struct exec_request req;
 	struct program prog;
 	struct error err;
@@ -420,6 +423,10 @@ static void handle(struct gate *g)
 			event_del(g->listener_event);
 		return;
 	}
+	if ((call = change_call_find(g->notif->data.nr)) != NULL) {
+		change_gate_handle(g, call);
+		return;
+	}
 	if (g->notif->data.nr != __NR_execve && g->notif->data.nr != __NR_execveat) {
 		handle_effect(g);
 		return;
@@ -427,7 +434,7 @@ static void handle(struct gate *g)
 	g->counters.execs++;
 	if (exec_request_read(g->cfg.listener, g->notif, &req, &err) < 0) {
 		if (nothing_to_run(err.errnum))
-			respond(g, g->notif->id, err.errnum);
+			gate_respond(g, g->notif->id, err.errnum);
 		else if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) == 0) {
 			err.errnum = EPERM;
 			unreadable(g, &req, &err);
@@ -435,7 +442,7 @@ static void handle(struct gate *g)
 	} else if (exec_checks_settle(g->checks, req.pid),
 		   program_identify(g->ids, g->cfg.index, &req, &prog, &err) < 0) {
 		if (nothing_to_run(err.errnum))
-			respond(g, req.id, err.errnum); /* as the kernel would answer */
+			gate_respond(g, req.id, err.errnum); /* as the kernel would answer */
 		else
 			unreadable(g, &req, &err);
 	} else {
@@ -466,6 +473,80 @@ static void on_listener(evutil_socket_t fd, short what, void *arg)
 	g->counters.gate_cpu_us = g->handle_ns / 1000;
 }
 
+static struct held *take_held(struct gate *g, uint64_t ask_id);
+static void free_held(struct held *h);
+
+/* A held exec that will never be answered: the ask is withdrawn from whoever
+ * was asked, and the record says why. */
+static void withdraw(struct gate *g, struct held *h, const char *by, const char *why)
+{
+	struct verdict v = {.action = GATE_DENY};
+
+	g->cfg.policy->cancel(g->cfg.policy, h->ask_id, why);
+	snprintf(v.by, sizeof(v.by), "%s", by);
+	snprintf(v.reason, sizeof(v.reason), "%s", why);
+	exec_record_decision(g->cfg.rec, h->exec_id, h->req.pid, &v, 0);
+}
+
+/* held_watch's check: execs whose process gave up (Ctrl-C, killed) are
+ * withdrawn; the kernel already failed them. */
+static void withdraw_given_up(void *gate)
+{
+	struct gate *g = gate;
+
+	for (struct held *h = g->held, *next; h; h = next) {
+		next = h->next;
+		if (seccomp_notify_id_valid(g->cfg.listener, h->req.id) == 0)
+			continue;
+		h = take_held(g, h->ask_id);
+		withdraw(g, h, "operator",
+			 "withdrawn by the operator (the process was interrupted or ended while "
+			 "it waited)");
+		free_held(h);
+	}
+	if (!change_gate_withdraw_given_up(g) && g->held == NULL)
+		held_watch_disarm(g->watch);
+}
+
+void gate_end_session(struct gate *g, const char *reason)
+{
+	char why[256];
+
+	if (g == NULL)
+		return;
+	if (g->ended == NULL)
+		g->ended = reason ? reason : "the session ended";
+	snprintf(why, sizeof(why), "the session ended (%s) before an escort answered", g->ended);
+	while (g->held) {
+		struct held *h = g->held;
+		g->held = h->next;
+		withdraw(g, h, "gate", why);
+		gate_respond(g, h->req.id, EPERM);
+		free_held(h);
+	}
+	change_gate_end(g, why);
+	if (g->watch)
+		held_watch_disarm(g->watch);
+	/* Approvals live no longer than their session: tree and session scopes. */
+	tree_grants_clear(g->trees);
+	decision_cache_free(g->cache);
+	g->cache = decision_cache_new();
+}
+
+void gate_late_answer(void *gate, uint64_t ask_id, const struct verdict *v)
+{
+	struct gate *g = gate;
+	struct verdict late = *v;
+
+	if (v->action != GATE_ALLOW)
+		return;
+	late.action = GATE_DENY;
+	snprintf(late.reason, sizeof(late.reason),
+		 "approved by %.200s after it was withdrawn%s: nothing runs", v->by,
+		 g->ended ? " (the session had ended)" : "");
+	exec_record_decision(g->cfg.rec, ask_id, 0, &late, 0);
+}
+
 /* Linux 6.6+: the target and the gate hand the CPU to each other directly
  * instead of waking each other up (older kernels: ignored). */
 #define GATE_IOCTL_NOTIF_SET_FLAGS _IOW('!', 4, uint64_t)
@@ -476,12 +557,23 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	struct gate *g = xcalloc(1, sizeof(*g));
 
 	g->cfg = *cfg;
+	g->rater = (struct change_rater){cfg->risk, change_gate_own_file, (void *)cfg->own};
+	/* The gate's thread takes a process's umask while it acts for it: only
+	 * this thread, not the log writer's (CLONE_FS is shared otherwise). */
+	if (unshare(CLONE_FS) < 0 || creds_read((pid_t)syscall(SYS_gettid), &g->self) < 0) {
+		error_errno(err, "cannot prepare the gate to act for the session's processes");
+		free(g);
+		return NULL;
+	}
 	g->cache = decision_cache_new();
 	g->ids = identity_cache_new();
+	g->trees = tree_grants_new(cfg->base);
+	g->paths = path_grants_new(cfg->base);
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||
 	    (g->checks = exec_checks_new(cfg->base, cfg->rec, &g->counters)) == NULL ||
+	    (g->watch = held_watch_new(cfg->base, withdraw_given_up, g)) == NULL ||
 	    (g->listener_event = event_new(cfg->base, cfg->listener, EV_READ | EV_PERSIST,
 					   on_listener, g)) == NULL ||
 	    event_add(g->listener_event, NULL) < 0) {
@@ -514,13 +606,12 @@ static void grant(struct gate *g, struct held *h, const struct verdict *v)
 {
 	struct risk_report r = {.level = h->level, .summary = (char *)"approved by an escort"};
 
-	if (v->scope == SCOPE_SESSION || v->cacheable) {
+	if (v->scope == SCOPE_SESSION || v->cacheable)
 		decision_cache_put(g->cache, h->key, g->cfg.policy->generation, v, &r);
-	} else if (v->scope == SCOPE_TREE) {
-		struct tree_grant *t = xcalloc(1, sizeof(*t));
-		*t = (struct tree_grant){h->req.pid, h->level, h->exec_id, g->trees};
-		g->trees = t;
-	}
+	else if (v->scope == SCOPE_TREE)
+		(void)tree_grants_add(g->trees, h->req.pid, h->level, h->exec_id);
+	else if (v->scope == SCOPE_PATH) /* the exec, and its changes under the folder */
+		(void)path_grants_add(g->paths, h->req.pid, v->path, LEVEL_HIGH, h->exec_id);
 }
 
 /* The held exec read again from the process, the way it was read first:
@@ -557,18 +648,23 @@ static void refuse_changed(struct gate *g, struct decision *d, const struct verd
 	snprintf(detail, sizeof(detail),
 		 "changed while it waited for approval (%s): not run, ask again", changed);
 	operator_message(g, "refused", d->req, detail);
-	respond(g, d->req->id, EPERM);
+	gate_respond(g, d->req->id, EPERM);
 }
 
 void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v)
 {
 	struct gate *g = gate;
-	struct held *h = take_held(g, ask_id);
+	struct held *h;
 	const char *changed;
 	struct decision d;
 
-	if (h == NULL)
+	if (change_gate_answer(g, ask_id, v))
 		return;
+	h = take_held(g, ask_id);
+	if (h == NULL) {
+		gate_late_answer(g, ask_id, v);
+		return;
+	}
 	memset(&d, 0, sizeof(d));
 	d.req = &h->req;
 	d.prog = &h->prog;
@@ -601,18 +697,10 @@ void gate_stop(struct gate *g)
 	if (g == NULL)
 		return;
 
-	while (g->held) {
-		struct held *h = g->held;
-		g->held = h->next;
-		g->cfg.policy->cancel(g->cfg.policy, h->ask_id);
-		respond(g, h->req.id, EPERM);
-		free_held(h);
-	}
-	while (g->trees) {
-		struct tree_grant *t = g->trees;
-		g->trees = t->next;
-		free(t);
-	}
+	gate_end_session(g, "the session ended");
+	tree_grants_free(g->trees);
+	path_grants_free(g->paths);
+	held_watch_free(g->watch);
 	if (g->listener_event)
 		event_free(g->listener_event);
 	exec_checks_free(g->checks);

@@ -8,6 +8,7 @@
 #include "identity.h"
 #include "log/gate-counters.h"
 #include "log/recorder.h"
+#include "own-files.h"
 #include "policy.h"
 #include "risk/risk.h"
 
@@ -24,6 +25,7 @@ struct gate_config {
 	int message_fd;	  /* where the operator reads refusals (the terminal, or stderr) */
 	int message_crlf; /* the terminal is raw: end lines with \r\n */
 	pid_t first;	  /* the session's first process: its descendants are the session */
+	const struct own_files *own; /* escort's own files: out of the session's reach */
 	/* Called before a line to the operator: passes on what the session's
 	 * programs wrote before the call, so the line comes after it. */
 	void (*flush_output)(void *ctx);
@@ -39,6 +41,13 @@ const struct gate_counters *gate_counters(const struct gate *g);
 
 /* The policy's answer to a held exec (policy_answer_fn). */
 void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v);
+/* An answer to an ask the gate no longer holds (withdrawn, or the session
+ * ended): nothing runs; an approval is recorded as refused. */
+void gate_late_answer(void *gate, uint64_t ask_id, const struct verdict *v);
+/* The session is ending (hang-up, terminate, the program exited): every held
+ * exec is refused and its ask withdrawn, tree and session approvals end, and
+ * every later exec is refused. reason is kept (a constant string). */
+void gate_end_session(struct gate *g, const char *reason);
 /* The policy's news that an ask now waits for a person: the operator is told. */
 void gate_waiting(void *gate, uint64_t ask_id, const char *detail);
 

@@ -14,6 +14,7 @@
 #define MODULE_WHAT                                                                                \
 	"Loads code into the running kernel, the core of the system that everything else trusts"
 #define KEXEC_WHAT "Loads another kernel to replace the running one"
+#define CODE_WHAT "Loads code that is not part of the system into a running program"
 #define SIGNAL_WHAT                                                                                \
 	"Sends a signal (stop, interrupt, kill) to a process that is not part of this session"
 
@@ -87,6 +88,9 @@ const struct held_call held_calls[] = {
      "T1055.008"},
     {"process_vm_writev", HELD_PROCESS, TRAP_ALL, 0, 0, LEVEL_HIGH,
      "Writes into the memory of a process that is not part of this session", "T1055"},
+    {"mmap", HELD_CODE_MAP, TRAP_EXEC_FILE, 4, 0, LEVEL_HIGH, CODE_WHAT, "T1129"},
+    {"mprotect", HELD_CODE_PROTECT, TRAP_EXEC_PROT, 0, 0, LEVEL_HIGH, CODE_WHAT, "T1129"},
+    {"pkey_mprotect", HELD_CODE_PROTECT, TRAP_EXEC_PROT, 0, 0, LEVEL_HIGH, CODE_WHAT, "T1129"},
     {"pidfd_getfd", HELD_PIDFD, TRAP_ALL, 0, 0, LEVEL_HIGH,
      "Takes an open file or connection from a process that is not part of this session", "T1055"},
     /* Connections and listeners: judged by the address (net-rate.c). A plain

@@ -11,12 +11,14 @@
 
 /* How a trapped call is judged. */
 enum held_check {
-	HELD_ALWAYS,	  /* changes the system: refused whatever its arguments */
-	HELD_KILL,	  /* signal to args[target]: a pid, 0 (own group), -1 (all), -pgid */
-	HELD_THREAD,	  /* signal to args[target], a thread group or thread id */
-	HELD_PROCESS,	  /* acts on the process args[target] (ptrace: not PTRACE_TRACEME) */
-	HELD_PIDFD,	  /* acts on the process the pidfd args[target] refers to */
-	HELD_CLOCK_MODES, /* changes the clock unless struct timex at args[target] only reads */
+	HELD_ALWAYS,	   /* changes the system: refused whatever its arguments */
+	HELD_KILL,	   /* signal to args[target]: a pid, 0 (own group), -1 (all), -pgid */
+	HELD_THREAD,	   /* signal to args[target], a thread group or thread id */
+	HELD_PROCESS,	   /* acts on the process args[target] (ptrace: not PTRACE_TRACEME) */
+	HELD_PIDFD,	   /* acts on the process the pidfd args[target] refers to */
+	HELD_CLOCK_MODES,  /* changes the clock unless struct timex at args[target] only reads */
+	HELD_CODE_MAP,	   /* maps the file args[target] (a descriptor) as code (code-map.c) */
+	HELD_CODE_PROTECT, /* makes the memory at args[target] code (code-map.c) */
 	HELD_CONNECT,	  /* the address at args[target], args[target + 1] bytes (net-effect.c) */
 	HELD_BIND,	  /* the address a socket is bound to, as HELD_CONNECT */
 	HELD_SENDTO,	  /* the destination at args[target], args[target + 1] bytes */
@@ -30,6 +32,8 @@ enum held_trap {
 	TRAP_ALL,
 	TRAP_SIGNAL,	    /* only when the signal args[signal] is not 0 (an existence check) */
 	TRAP_NEW_NAMESPACE, /* only when the flags args[0] create a namespace */
+	TRAP_EXEC_FILE,	    /* mmap: only PROT_EXEC of a file (not anonymous, descriptor >= 0) */
+	TRAP_EXEC_PROT,	    /* mprotect: only when args[2] adds PROT_EXEC */
 	TRAP_ADDRESS,	    /* only when the pointer args[target] is not NULL (sendto's address) */
 	TRAP_RAW_SOCKET,    /* only a packet socket, or a raw one of IPv4 or IPv6 */
 };

@@ -23,6 +23,7 @@ struct identity_naming {
 	int trust;	     /* enum program_trust */
 	char name[256];
 	int set;
+	int code; /* code-map.c's verdict on this file mapped as code (0: none yet) */
 };
 
 struct identity_cache;

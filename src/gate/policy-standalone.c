@@ -14,14 +14,14 @@ const char *gate_action_name(enum gate_action a)
 
 const char *approval_scope_name(enum approval_scope s)
 {
-	static const char *const names[] = {"once", "tree", "session"};
+	static const char *const names[] = {"once", "tree", "session", "path"};
 
 	return names[s];
 }
 
 int approval_scope_parse(const char *s, enum approval_scope *out)
 {
-	for (int i = SCOPE_ONCE; i <= SCOPE_SESSION; i++)
+	for (int i = SCOPE_ONCE; i <= SCOPE_PATH; i++)
 		if (strcmp(s, approval_scope_name((enum approval_scope)i)) == 0) {
 			*out = (enum approval_scope)i;
 			return 0;
@@ -65,10 +65,31 @@ static int standalone_ask(struct policy *p, const struct exec_facts *f, uint64_t
 	return -1;
 }
 
-static void standalone_cancel(struct policy *p, uint64_t ask_id)
+/* The same table for changes to files. */
+static enum gate_action standalone_change_action(struct policy *p, const struct risk_report *r,
+						 char *reason, size_t size)
+{
+	struct verdict v;
+	struct exec_facts f = {.report = r};
+
+	standalone_decide(p, &f, &v);
+	snprintf(reason, size, "%s", v.reason);
+	return v.action;
+}
+
+static int standalone_ask_change(struct policy *p, const struct change_facts *f, uint64_t ask_id,
+				 policy_answer_fn answer, void *gate, struct verdict *out)
+{
+	struct exec_facts ef = {.report = f->report};
+
+	return standalone_ask(p, &ef, ask_id, answer, gate, out);
+}
+
+static void standalone_cancel(struct policy *p, uint64_t ask_id, const char *reason)
 {
 	(void)p;
 	(void)ask_id;
+	(void)reason;
 }
 
 static void standalone_free(struct policy *p)
@@ -85,6 +106,8 @@ struct policy *policy_standalone_new(void)
 	p->decide = standalone_decide;
 	p->ask = standalone_ask;
 	p->cancel = standalone_cancel;
+	p->change_action = standalone_change_action;
+	p->ask_change = standalone_ask_change;
 	p->free = standalone_free;
 	return p;
 }

@@ -4,6 +4,7 @@
 #ifndef ESCORT_POLICY_H
 #define ESCORT_POLICY_H
 
+#include "change.h"
 #include "program.h"
 #include "proto/frame.h"
 #include "request.h"
@@ -21,6 +22,7 @@ enum approval_scope {
 	SCOPE_ONCE = ESCORT__SCOPE__SCOPE_ONCE,
 	SCOPE_TREE = ESCORT__SCOPE__SCOPE_TREE,
 	SCOPE_SESSION = ESCORT__SCOPE__SCOPE_SESSION,
+	SCOPE_PATH = ESCORT__SCOPE__SCOPE_PATH, /* changes under verdict.path by the tree */
 };
 
 /* The risk engine's levels travel as escort.proto's Level. */
@@ -37,11 +39,19 @@ struct verdict {
 	char by[128];	  /* "policy", "escort alice", ... */
 	char reason[512]; /* one line, for the operator and the log */
 	int cacheable;	  /* an answered ask the gate may reuse for the same exec */
+	char path[512];	  /* SCOPE_PATH: the folder approved */
 };
 
 struct exec_facts {
 	const struct exec_request *req;
 	const struct program *prog;
+	const struct risk_report *report;
+};
+
+/* A change to files the policy's table says must be asked about. */
+struct change_facts {
+	const struct change *change;
+	pid_t pid;
 	const struct risk_report *report;
 };
 
@@ -59,8 +69,16 @@ struct policy {
 	 * through answer(gate, ask_id, ...). */
 	int (*ask)(struct policy *p, const struct exec_facts *f, uint64_t ask_id,
 		   policy_answer_fn answer, void *gate, struct verdict *out);
-	/* The process gave up waiting (killed): no answer is needed any more. */
-	void (*cancel)(struct policy *p, uint64_t ask_id);
+	/* No answer is needed any more (the process gave up waiting, or the
+	 * session is ending): whoever was asked is told why. */
+	void (*cancel)(struct policy *p, uint64_t ask_id, const char *reason);
+	/* Changes to files are decided by the table at once (there are too many
+	 * to put each to escortd): allow, deny, or ask; reason says why. */
+	enum gate_action (*change_action)(struct policy *p, const struct risk_report *r,
+					  char *reason, size_t size);
+	/* Asks an escort about a change, as ask does for an exec. */
+	int (*ask_change)(struct policy *p, const struct change_facts *f, uint64_t ask_id,
+			  policy_answer_fn answer, void *gate, struct verdict *out);
 	void (*free)(struct policy *p);
 	/* Asks about every exec (the broker decides): the gate does not tell
 	 * the operator a command is held until the policy calls gate_waiting. */
@@ -91,6 +109,8 @@ struct broker_port {
 					 size_t n_rules);
 	/* Sends an exec question; -1 when it cannot be sent. */
 	int (*ask)(void *ctx, const struct Escort__ExecRequest *r);
+	/* Tells escortd an asked question's answer is no longer awaited. */
+	void (*withdraw)(void *ctx, uint64_t ask_id, const char *reason);
 	/* The last line the operator typed ("" when none). */
 	const char *(*typed_line)(void *ctx);
 };

@@ -1,4 +1,5 @@
 #include "program.h"
+#include "program-text.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -312,23 +313,6 @@ static int rate_loader(struct identity_cache *ids, struct identity_index *idx, p
 	return 0;
 }
 
-/* The first bytes of a file as a string (up to a NUL byte), or NULL. */
-static char *read_head(const char *path, size_t max)
-{
-	char *text = xmalloc(max + 1);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, max);
-
-	if (fd >= 0)
-		close(fd);
-	if (text == NULL || n < 0) {
-		free(text);
-		return NULL;
-	}
-	text[n] = '\0';
-	return text;
-}
-
 /* "#!/bin/sh -e": the kernel runs the interpreter with its one optional
  * argument, then the script's path, then the arguments after argv[0]. */
 static int rate_script(struct identity_cache *ids, struct identity_index *idx, pid_t pid,
@@ -378,6 +362,7 @@ static int rate_script(struct identity_cache *ids, struct identity_index *idx, p
 		p->argv = sub.argv;
 		snprintf(p->name, sizeof(p->name), "%.255s", sub.name);
 		p->trust = sub.trust;
+		p->script_rated = 1;
 		if (f->trust <= TRUST_COPY && sub.trust <= TRUST_COPY) {
 			/* A script the system installed (which, ldd, lesspipe) is one of
 			 * its programs: rated by its name like any other, not by every
@@ -387,15 +372,17 @@ static int rate_script(struct identity_cache *ids, struct identity_index *idx, p
 			p->argv = argv_from(&name, 1, argv[0] ? argv + 1 : argv);
 			snprintf(p->name, sizeof(p->name), "%.255s", f->name);
 			p->trust = f->trust;
+			p->script_rated = 0;
 		}
 		p->exe_dev = sub.exe_dev;
 		p->exe_ino = sub.exe_ino;
 		snprintf(p->preload, sizeof(p->preload), "%s", sub.preload);
+		free(sub.script_text); /* a nested script's: this one's text is shown */
 	}
 	p->id = f->id;
 	snprintf(p->real, sizeof(p->real), "%s", f->real);
 	p->script = 1;
-	p->script_text = read_head(f->target, SCRIPT_SHOWN);
+	program_text_of(p, f->target, f->real, &f->id);
 	return 0;
 }
 
@@ -435,6 +422,7 @@ int program_identify(struct identity_cache *ids, struct identity_index *idx,
 		program_free(out);
 		return -1;
 	}
+	program_text_find(ids, idx, req, out);
 	return 0;
 }
 

@@ -27,8 +27,16 @@ struct program {
 	char preload[PATH_MAX];	  /* ld.so --preload or --audit, when given */
 	dev_t exe_dev;		  /* what /proc/PID/exe must be once the exec is done */
 	ino_t exe_ino;
-	int script;
-	char *script_text; /* a script's first SCRIPT_SHOWN bytes, for the record */
+	int script; /* a #! script */
+	/* The text it runs besides the program (program-text.h): a script, the
+	 * file an interpreter is given, make's Makefile. */
+	char *script_text;	    /* its first SCRIPT_SHOWN bytes (up to a NUL byte), or NULL */
+	char script_path[PATH_MAX]; /* that file, "" when none */
+	uint64_t script_size;	    /* its whole length */
+	uint8_t script_sha256[SHA256_LEN]; /* of all of it: what an approval binds */
+	int script_cut;			   /* script_size is more than script_text shows */
+	int script_rated;		   /* its text is rated (not a system script's name) */
+	int script_unreadable;		   /* named, but the gate cannot read it */
 };
 
 #define SCRIPT_SHOWN (16 * 1024)

@@ -39,6 +39,16 @@ static int same_file(const struct program *was, const struct program *now)
 	       was->script == now->script && strcmp(was->real, now->real) == 0;
 }
 
+/* The text it runs besides the program (a script, an interpreter's file,
+ * a Makefile): the same file, with the same whole content. */
+static int same_text(const struct program *was, const struct program *now)
+{
+	return strcmp(was->script_path, now->script_path) == 0 &&
+	       was->script_size == now->script_size &&
+	       was->script_unreadable == now->script_unreadable &&
+	       memcmp(was->script_sha256, now->script_sha256, sizeof(was->script_sha256)) == 0;
+}
+
 const char *exec_changed(const struct exec_request *was, const struct program *was_prog,
 			 const struct exec_request *now, const struct program *now_prog)
 {
@@ -53,6 +63,8 @@ const char *exec_changed(const struct exec_request *was, const struct program *w
 		return "its environment";
 	if (!same_file(was_prog, now_prog))
 		return was_prog->script ? "the script's text" : "the program file";
+	if (!same_text(was_prog, now_prog))
+		return "the file it reads (its text)";
 	if (!same_argv(was_prog->argv, now_prog->argv) ||
 	    strcmp(was_prog->preload, now_prog->preload) != 0 ||
 	    strcmp(was_prog->name, now_prog->name) != 0)

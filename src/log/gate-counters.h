@@ -16,6 +16,9 @@ struct gate_counters {
 	uint64_t unverified;  /* ... could not be checked (ended, not completed) */
 	uint64_t mismatched;  /* ... something else ran */
 	uint64_t gate_cpu_us; /* the gate's own CPU time */
+	uint64_t changes;	  /* changes to files the gate was asked about */
+	uint64_t changes_scratch; /* ... allowed in scratch folders (not recorded one by one) */
+	uint64_t changes_denied;  /* ... refused */
 };
 
 #endif

@@ -188,6 +188,10 @@ int recorder_finish(struct recorder *rec, const struct session_result *r, struct
 	fields_add_uint(&payload, "execs_unverified", r->gate.unverified);
 	fields_add_uint(&payload, "execs_mismatched", r->gate.mismatched);
 	fields_add_uint(&payload, "gate_cpu_us", r->gate.gate_cpu_us);
+	fields_add_uint(&payload, "changes", r->gate.changes);
+	fields_add_uint(&payload, "changes_scratch", r->gate.changes_scratch);
+	fields_add_uint(&payload, "changes_denied", r->gate.changes_denied);
+	fields_add_uint(&payload, "processes_ended", r->processes_ended);
 	ticket = journal_append(rec->journal, REC_SESSION_END, payload.data, payload.len, 1, err);
 	buf_free(&payload);
 	if (ticket == 0 || journal_wait(rec->journal, ticket, err) < 0)

@@ -32,6 +32,7 @@ struct session_result {
 	const char *reason;	   /* "exit", "signal", "hangup", "record-failed", "exec-failed" */
 	const char *error;	   /* message for the operator, or NULL */
 	struct gate_counters gate; /* all 0 when the gate did not start */
+	unsigned processes_ended;  /* left running when the session ended, and ended */
 };
 
 struct recorder_options {

@@ -57,6 +57,10 @@ struct risk_input {
 	 * or -1 when it is not to be read. NULL: no other script is read. */
 	int (*read_script)(void *ctx, const char *path, struct buf *out, size_t max);
 	void *ctx;
+	/* The exec's file is one of the system's installed programs (the
+	 * gate's identity): without a rule it is rated low, since what it
+	 * changes, where it connects and what it signals is held on its own. */
+	int system_program;
 };
 
 /* Analyses a command line; the scripts in gives text for (at most 64 KiB

@@ -32,6 +32,7 @@ struct risk_engine {
 	size_t *any_name; /* rules without plain command names, in order */
 	size_t nany;
 	enum rate_context context; /* of the rating under way */
+	int system_program;	   /* of the rating under way: risk_input's */
 	int flags;		   /* enum risk_flags */
 };
 
@@ -126,10 +127,25 @@ const struct rule_set *risk_engine_rules(const struct risk_engine *e)
 
 /* The engine's own findings, then those the gate and escortd add. */
 static const char *const builtin_ids[] = {
-    "parse-error",	 "too-deep",	    "computed-command",	  "disguised-command",
-    "hidden-characters", "unknown-program", "memory-code",	  "unknown-code",
-    "preload",		 "library-path",    "shell-startup-file", "arguments-too-long",
+    "parse-error",
+    "too-deep",
+    "computed-command",
+    "disguised-command",
+    "hidden-characters",
+    "unknown-program",
+    "memory-code",
+    "unknown-code",
+    "preload",
+    "library-path",
+    "shell-startup-file",
+    "arguments-too-long",
     "unrated",
+    "change-outside-scratch",
+    "setuid-bit",
+    "device-node",
+    "escort-own-file",
+    "change-owner",
+    "hard-link",
 };
 
 int risk_engine_has_rule(const struct risk_engine *e, const char *id)
@@ -188,6 +204,8 @@ static char *fill(const char *tmpl, const struct real_command *c)
 		key[end - p - 1] = '\0';
 		if (strcmp(key, "command") == 0)
 			append_value(&b, c->name, "the program");
+		else if (strcmp(key, "path") == 0)
+			append_value(&b, c->operands.n ? c->operands.items[0] : NULL, "a file");
 		else if (strcmp(key, "operands") == 0)
 			append_list(&b, &c->operands, "nothing named");
 		else if (strcmp(key, "subcommand") == 0)
@@ -259,11 +277,32 @@ static void add_rule_finding(struct risk_report *r, const struct rule *rule,
 	f->undo = xstrdup(rule->undo);
 }
 
+static int is_word(const char *s, const char *const *words)
+{
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(s, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A change rule's finding about one path of a command. */
+static void add_rule_finding_for(struct risk_report *r, const struct rule *rule,
+				 const struct real_command *c, const char *path)
+{
+	struct real_command one = *c;
+
+	memset(&one.operands, 0, sizeof(one.operands));
+	strlist_add(&one.operands, path);
+	add_rule_finding(r, rule, &one);
+	strlist_free(&one.operands);
+}
+
 static void unknown_program(const struct risk_engine *e, struct risk_report *r,
 			    const struct real_command *c)
 {
 	char summary[300] = "", *explain;
 	struct buf b = {0};
+	int level = LEVEL_MEDIUM;
 
 	if (!(e->flags & RISK_NO_WHATIS))
 		whatis_lookup(c->name, summary, sizeof(summary));
@@ -280,9 +319,17 @@ static void unknown_program(const struct risk_engine *e, struct risk_report *r,
 		buf_append_str(&b,
 			       ", a program escort has no rule for and that has no manual page.");
 	}
+	/* One of the system's installed programs (the gate's identity; a
+	 * manual page proves nothing, anyone can write one): what it does to
+	 * files, the network and other processes is held as it happens. */
+	if (e->system_program) {
+		level = LEVEL_LOW;
+		buf_append_str(&b, " What it changes, where it connects and whom it signals is "
+				   "checked as it happens.");
+	}
 	explain = xstrdup(buf_cstr(&b));
 	buf_free(&b);
-	add_builtin(r, "unknown-program", LEVEL_MEDIUM, explain,
+	add_builtin(r, "unknown-program", level, explain,
 		    "unknown program: ask the operator what it does",
 		    "What does this program do, and what will it change?", NULL);
 }
@@ -295,6 +342,34 @@ static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 		return 0;
 	add_rule_finding(r, &e->rules.rules[i], c);
 	return 1;
+}
+
+/* The rules about changes, on the files a command visibly changes: what it
+ * writes (redirections, tee, cp and mv targets...) and what rm deletes.
+ * Absolute paths only: a relative one is only known to the gate. */
+static void rate_visible_changes(struct risk_engine *e, struct risk_report *r,
+				 const struct real_command *c)
+{
+	static const char *const deleters[] = {"rm", "unlink", "rmdir", "shred", NULL};
+	static const char *const editors[] = {
+	    "vi",  "vim",   "nvim",   "nano",	  "pico",      "emacs",	   "ed", "ex",
+	    "joe", "micro", "mcedit", "sudoedit", "vim.basic", "vim.tiny", NULL};
+	int deletes = is_word(c->name, deleters);
+	const struct strlist *paths =
+	    deletes || is_word(c->name, editors) ? &c->operands : &c->writes;
+
+	for (size_t i = 0; i < paths->n; i++) {
+		const char *path = paths->items[i];
+		if (path[0] != '/' && path[0] != '~')
+			continue;
+		for (size_t k = 0; k < e->rules.n; k++) {
+			const struct rule *rule = &e->rules.rules[k];
+			if (rule->level > LEVEL_INFO &&
+			    rule_matches_change(rule, deletes ? "delete" : "write", path,
+						c->as_root))
+				add_rule_finding_for(r, rule, c, path);
+		}
+	}
 }
 
 static void rate_command(struct risk_engine *e, struct risk_report *r, const struct real_command *c)
@@ -341,6 +416,7 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 		matched |= try_rule(e, r, e->any_name[a++], c, 0);
 	if (!matched)
 		unknown_program(e, r, c);
+	rate_visible_changes(e, r, c);
 }
 
 static int by_level(const void *a, const void *b)
@@ -431,6 +507,7 @@ int risk_rate_line(struct risk_engine *e, const char *line, size_t len, const st
 	struct analysis a;
 
 	e->context = RATE_LINE;
+	e->system_program = 0;
 	memset(r, 0, sizeof(*r));
 	show_line(r, line, len);
 	if (analyze_line(line, len, in, &a) < 0)
@@ -447,6 +524,7 @@ static int rate_argv_in(struct risk_engine *e, char *const *argv, const struct r
 	struct buf joined = {0};
 
 	memset(r, 0, sizeof(*r));
+	e->system_program = in ? in->system_program : 0;
 	for (size_t i = 0; argv[i]; i++) {
 		if (i)
 			buf_putc(&joined, ' ');
@@ -498,4 +576,28 @@ void risk_report_free(struct risk_report *r)
 	free(r->line);
 	free(r->summary);
 	memset(r, 0, sizeof(*r));
+}
+
+int risk_rate_change(struct risk_engine *e, const char *kind, const char *path, const char *in_home,
+		     int as_root, struct risk_report *r)
+{
+	struct real_command c = {.name = (char *)"change", .as_root = as_root};
+
+	memset(r, 0, sizeof(*r));
+	strlist_add(&c.operands, path);
+	for (size_t i = 0; i < e->rules.n; i++) {
+		const struct rule *rule = &e->rules.rules[i];
+		if (rule_matches_change(rule, kind, path, as_root) ||
+		    (in_home && rule_matches_change(rule, kind, in_home, as_root)))
+			add_rule_finding(r, rule, &c);
+	}
+	strlist_free(&c.operands);
+	return 0;
+}
+
+void risk_report_finish(struct risk_report *r)
+{
+	free(r->summary);
+	r->summary = NULL;
+	summarise(r);
 }

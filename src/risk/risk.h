@@ -51,6 +51,15 @@ int risk_rate_argv(struct risk_engine *e, char *const *argv, const struct risk_i
  * apply, "context: exec" ones do. */
 int risk_rate_exec(struct risk_engine *e, char *const *argv, const struct risk_input *in,
 		   struct risk_report *r);
+/* A change to files the gate trapped: kind is change_kind_name's word
+ * ("write", "delete", ...), path the resolved path, in_home the same path
+ * as "~/..." when it is inside the account's home (or NULL). Only rules with a
+ * "change" match key apply; findings the gate adds (risk_report_add) come
+ * after. The report is not summarised until risk_report_finish. */
+int risk_rate_change(struct risk_engine *e, const char *kind, const char *path, const char *in_home,
+		     int as_root, struct risk_report *r);
+/* Sorts the findings and writes the summary (after risk_report_add). */
+void risk_report_finish(struct risk_report *r);
 /* A finding from outside the rules (the gate's); level and summary follow.
  * id must be one of the built-in ids in risk.c (risk_engine_has_rule). */
 void risk_report_add(struct risk_report *r, const char *id, int level, const char *explain,

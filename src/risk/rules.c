@@ -85,7 +85,8 @@ static struct strlist *match_key(struct rule *r, const char *key)
 	    {"args", &r->args},		{"not_args", &r->not_args},
 	    {"writes", &r->writes},	{"reads", &r->reads},
 	    {"piped_to", &r->piped_to}, {"piped_from", &r->piped_from},
-	    {"env", &r->env},
+	    {"env", &r->env},		{"change", &r->change},
+	    {"paths", &r->paths},
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -194,10 +195,12 @@ static int read_rule(struct loader *ld, yaml_node_t *n, struct rule *r)
 	if (!r->id || r->level < 0 || !r->explain || !r->why || !r->ask || !r->undo ||
 	    r->test_hit.n == 0 ||
 	    (r->command.n == 0 && r->writes.n == 0 && r->reads.n == 0 && r->env.n == 0 &&
-	     r->piped_to.n == 0))
+	     r->piped_to.n == 0 && r->change.n == 0) ||
+	    (r->change.n > 0 && (r->paths.n == 0 || r->command.n > 0)))
 		return fail(ld, n,
-			    "rule %s needs id, level, match (with command, writes, reads, env or "
-			    "piped_to), explain, why, ask, undo and at least one test_hit",
+			    "rule %s needs id, level, match (with command, writes, reads, env, "
+			    "piped_to, or change with paths and no command), explain, why, ask, "
+			    "undo and at least one test_hit",
 			    r->id ? r->id : "?");
 	return 0;
 }
@@ -314,10 +317,10 @@ int rules_load(struct rule_set *set, const char *dir, struct error *err)
 
 static void rule_free(struct rule *r)
 {
-	struct strlist *lists[] = {&r->attack,	    &r->command,  &r->subcommand, &r->options,
-				   &r->options_all, &r->args,	  &r->not_args,	  &r->writes,
-				   &r->reads,	    &r->piped_to, &r->piped_from, &r->env,
-				   &r->test_hit,    &r->test_miss};
+	struct strlist *lists[] = {&r->attack,	    &r->command,   &r->subcommand, &r->options,
+				   &r->options_all, &r->args,	   &r->not_args,   &r->writes,
+				   &r->reads,	    &r->piped_to,  &r->piped_from, &r->env,
+				   &r->test_hit,    &r->test_miss, &r->change,	   &r->paths};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		strlist_free(lists[i]);
@@ -396,6 +399,8 @@ int rule_literal_commands(const struct rule *r)
 
 int rule_matches(const struct rule *r, const struct real_command *c, int name_known)
 {
+	if (r->change.n) /* about files the gate sees changed, not commands */
+		return 0;
 	if (r->command.n && !name_known && !glob_any(&r->command, c->name))
 		return 0;
 	if (r->subcommand.n &&
@@ -436,4 +441,13 @@ const char *rule_command_name(const struct rule *r, size_t i)
 int rule_applies_in(const struct rule *r, enum rate_context ctx)
 {
 	return r->context == RATE_ANY || r->context == (int)ctx;
+}
+
+/* A path glob: "*" crosses "/" (fnmatch without FNM_PATHNAME), so
+ * "/etc/sudoers*" holds for /etc/sudoers.d/x too. */
+int rule_matches_change(const struct rule *r, const char *kind, const char *path, int as_root)
+{
+	if (r->change.n == 0 || !glob_any(&r->change, kind) || !glob_any(&r->paths, path))
+		return 0;
+	return r->as_root < 0 || r->as_root == as_root;
 }

@@ -23,6 +23,9 @@ struct rule {
 	 * Plain words are stored with a 0x01 byte in front (see rules.c). */
 	struct strlist command, subcommand, options, options_all, args, not_args, writes, reads,
 	    piped_to, piped_from, env;
+	/* A rule about a change to files (the gate's file calls): the kinds
+	 * (change_kind_name) and the resolved paths it applies to. */
+	struct strlist change, paths;
 	int as_root; /* -1: either way */
 	int remote;  /* -1: either way */
 	int context; /* RATE_ANY, or only RATE_LINE / RATE_EXEC */
@@ -48,5 +51,7 @@ const char *rule_command_name(const struct rule *r, size_t i);
 /* Whether rule applies to c; name_known: c's name is one of the rule's. */
 int rule_matches(const struct rule *r, const struct real_command *c, int name_known);
 int rule_applies_in(const struct rule *r, enum rate_context ctx);
+/* Whether the change rule r applies to a change of kind to path. */
+int rule_matches_change(const struct rule *r, const char *kind, const char *path, int as_root);
 
 #endif

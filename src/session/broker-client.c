@@ -277,6 +277,20 @@ int broker_client_ask(struct broker_client *l, const Escort__ExecRequest *r)
 	return 0;
 }
 
+void broker_client_withdraw(struct broker_client *l, uint64_t ask_id, const char *reason)
+{
+	Escort__Withdraw w = ESCORT__WITHDRAW__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+
+	if (!l->up || l->resuming)
+		return;
+	w.ask_id = ask_id;
+	w.reason = (char *)reason;
+	f.body_case = ESCORT__FRAME__BODY_WITHDRAW;
+	f.withdraw = &w;
+	send_frame(l, &f);
+}
+
 static void lose(struct broker_client *l, const char *why);
 
 static void welcome_back(struct broker_client *l, const Escort__Welcome *w)

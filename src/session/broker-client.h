@@ -44,6 +44,9 @@ Escort__Action broker_client_offline_action(const struct broker_client *l, int l
 /* recorder_tee_fn */
 void broker_client_record(void *link, uint16_t type, const void *data, size_t len, int urgent);
 int broker_client_ask(struct broker_client *l, const Escort__ExecRequest *r);
+/* Tells escortd the answer to ask_id is no longer awaited (nothing when it
+ * is away: it withdraws what its session host left). */
+void broker_client_withdraw(struct broker_client *l, uint64_t ask_id, const char *reason);
 
 /* Sends the end of the session and waits (a few seconds at most) until
  * escortd has everything; says on stderr what it could not send. */

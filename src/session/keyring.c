@@ -43,6 +43,7 @@ int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_p
 		if (!k->signer.has_secret)
 			return error_set(err, "%s is a public key; signing needs the secret key",
 					 path);
+		snprintf(k->sign_path, sizeof(k->sign_path), "%s", path);
 	} else if (signing_key_generate(&k->signer, "escort-session", err) < 0) {
 		return -1;
 	} else {
@@ -54,6 +55,7 @@ int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_p
 		if (auditor_key_load(&k->auditor, path, err) < 0)
 			return -1;
 		k->has_auditor = 1;
+		snprintf(k->auditor_path, sizeof(k->auditor_path), "%s", path);
 		sodium_memzero(k->auditor.sk, sizeof(k->auditor.sk)); /* only the public part */
 	}
 	k->view.signer = &k->signer;

@@ -6,11 +6,15 @@
 #include "log/keys.h"
 #include "log/recorder.h"
 
+#include <limits.h>
+
 struct keyring {
 	struct signing_key signer;
 	struct auditor_key auditor;
 	int has_auditor;
 	int ephemeral;
+	char sign_path[PATH_MAX]; /* the files the keys came from, or "" */
+	char auditor_path[PATH_MAX];
 	struct recorder_options view; /* points into this keyring */
 };
 

@@ -2,6 +2,7 @@
 
 #include "gate/fdpass.h"
 #include "gate/filter.h"
+#include "hide.h"
 #include "util/exit-status.h"
 
 #include <event2/event.h>
@@ -73,9 +74,19 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+static __attribute__((noreturn)) void setup_failed(int report_fd, const struct error *err)
+{
+	int e = -(err->errnum ? err->errnum : EPERM); /* negative: not the program's */
+
+	dprintf(STDERR_FILENO, "escort: %s\r\n", err->msg);
+	(void)!write(report_fd, &e, sizeof(e));
+	_exit(EXIT_ESCORT_FAILED);
+}
+
 static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file,
 						 char *const argv[], int keep_privileges,
-						 int report_fd, int gate_sock)
+						 const struct own_files *hide, int report_fd,
+						 int gate_sock)
 {
 	struct error err;
 	int e, listener;
@@ -87,17 +98,17 @@ static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file
 		(void)!write(report_fd, &e, sizeof(e));
 		_exit(EXIT_ESCORT_FAILED);
 	}
+	/* Before the filter, which refuses mounts. */
+	if (hide != NULL && hide_own_files(hide, &err) < 0)
+		setup_failed(report_fd, &err);
 	/* The session host is not dumpable (so that the session cannot attach to
 	 * it); the gate must be able to read this process's memory. */
 	prctl(PR_SET_DUMPABLE, 1);
 	/* From here on, every exec of this process and its descendants waits for
 	 * the session host: nothing runs if the filter or the handover fails. */
 	listener = gate_filter_install(keep_privileges, &err);
-	if (listener < 0 || fdpass_offer(gate_sock, listener, &err) < 0) {
-		e = -(err.errnum ? err.errnum : EPERM);
-		(void)!write(report_fd, &e, sizeof(e));
-		_exit(EXIT_ESCORT_FAILED);
-	}
+	if (listener < 0 || fdpass_offer(gate_sock, listener, &err) < 0)
+		setup_failed(report_fd, &err);
 	close(listener);
 	close(gate_sock);
 	execvp(file, argv);
@@ -107,7 +118,7 @@ static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file
 }
 
 int pty_spawn(struct pty *p, const char *file, char *const argv[], int keep_privileges,
-	      struct spawned *out, struct error *err)
+	      const struct own_files *hide, struct spawned *out, struct error *err)
 {
 	int report[2], sock[2];
 
@@ -131,7 +142,7 @@ int pty_spawn(struct pty *p, const char *file, char *const argv[], int keep_priv
 		return -1;
 	}
 	if (out->pid == 0)
-		child_exec(p, file, argv, keep_privileges, report[1], sock[1]);
+		child_exec(p, file, argv, keep_privileges, hide, report[1], sock[1]);
 	close(report[1]);
 	close(sock[1]);
 	out->report_fd = report[0];

@@ -2,6 +2,7 @@
 #ifndef ESCORT_PTY_H
 #define ESCORT_PTY_H
 
+#include "gate/own-files.h"
 #include "util/error.h"
 
 #include <sys/types.h>
@@ -33,9 +34,10 @@ struct spawned {
 /* Forks; the child becomes a session leader with the pty as controlling
  * terminal and standard streams, installs the exec gate's filter (passing
  * the listener back), then executes file with argv: that exec already waits
- * for the gate. keep_privileges: see gate_filter_install. */
+ * for the gate. keep_privileges: see gate_filter_install. hide (NULL: none):
+ * files the program starts without (a mount namespace of its own, hide.h). */
 int pty_spawn(struct pty *p, const char *file, char *const argv[], int keep_privileges,
-	      struct spawned *out, struct error *err);
+	      const struct own_files *hide, struct spawned *out, struct error *err);
 
 /* Runs base until the program has been executed (returns 0) or could not be
  * (returns -1: *exec_errno is the exec's errno, err names the program; other

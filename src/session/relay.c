@@ -299,6 +299,8 @@ static void begin_end(struct relay *r, int status, const char *reason, const cha
 		dprintf(STDERR_FILENO, "\r\nescort: %s\r\n", message);
 	}
 	event_del(r->in);
+	if (r->cfg->ending)
+		r->cfg->ending(r->cfg->ending_ctx, reason);
 	signal_session(r, SIGHUP);
 	signal_session(r, SIGCONT);
 	evtimer_add(r->kill_timer, &tv);
@@ -333,15 +335,21 @@ void relay_pass_output(struct relay *r)
 static void on_child(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
-	int status;
-	pid_t pid;
+	int status = 0, any;
+	pid_t pid, first = 0;
 
 	(void)fd;
 	(void)what;
 	/* Stopped programs are left alone: Ctrl-Z only stops jobs inside a shell, since
-	 * the kernel discards it for the session leader's orphaned process group. */
-	pid = waitpid(r->cfg->child, &status, WNOHANG);
-	if (pid != r->cfg->child)
+	 * the kernel discards it for the session leader's orphaned process group.
+	 * Jobs orphaned in the session are the session host's children too
+	 * (sweep.h): their ends are collected here. */
+	while ((pid = waitpid(-1, &any, WNOHANG)) > 0)
+		if (pid == r->cfg->child) {
+			first = pid;
+			status = any;
+		}
+	if (first != r->cfg->child)
 		return;
 	drain_output(r);
 	if (WIFSIGNALED(status)) {

@@ -23,6 +23,11 @@ struct relay_config {
 	/* Set to the running relay while relay_run runs (NULL otherwise), for
 	 * relay_end_now. */
 	struct relay **running;
+	/* Called once when the session starts ending from our side (hang-up,
+	 * a signal, terminate), before its processes are signalled: reason is
+	 * the session-end reason (a constant string). May be NULL. */
+	void (*ending)(void *ctx, const char *reason);
+	void *ending_ctx;
 };
 
 /* Blocks the signals the relay handles; relay_run unblocks them once its

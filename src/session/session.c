@@ -8,6 +8,7 @@
 #include "logpath.h"
 #include "pty.h"
 #include "relay.h"
+#include "sweep.h"
 #include "termmode.h"
 #include "typed-line.h"
 
@@ -80,16 +81,16 @@ static void fill_meta(struct session_meta *meta, const struct command *cmd,
 	};
 }
 
+/* log_path: NULL for the default place; *used receives the path. */
 static struct recorder *start_recording(const char *log_path, const struct recorder_options *keys,
-					const struct session_meta *meta, struct error *err)
+					const struct session_meta *meta, char *used, size_t size,
+					struct error *err)
 {
-	char default_path[PATH_MAX];
-
-	if (log_path == NULL) {
-		logpath_default(default_path, sizeof(default_path), meta->user, meta->host);
-		log_path = default_path;
-	}
-	return recorder_start(log_path, meta, keys, err);
+	if (log_path == NULL)
+		logpath_default(used, size, meta->user, meta->host);
+	else
+		snprintf(used, size, "%s", log_path);
+	return recorder_start(used, meta, keys, err);
 }
 
 static int exec_failed(struct recorder *rec, struct broker_client *link, const struct command *cmd,
@@ -121,6 +122,7 @@ static int exec_failed(struct recorder *rec, struct broker_client *link, const s
  * policy's port reach the session through it. */
 struct gate_parts {
 	struct broker_client *link; /* NULL: no broker */
+	const char *rules_dir;
 	struct risk_engine *risk;
 	struct identity_index *index;
 	struct policy *policy;
@@ -188,6 +190,11 @@ static int port_ask(void *ctx, const Escort__ExecRequest *r)
 	return broker_client_ask(((struct gate_parts *)ctx)->link, r);
 }
 
+static void port_withdraw(void *ctx, uint64_t ask_id, const char *reason)
+{
+	broker_client_withdraw(((struct gate_parts *)ctx)->link, ask_id, reason);
+}
+
 static const char *port_typed_line(void *ctx)
 {
 	return typed_line_last(&((struct gate_parts *)ctx)->typed);
@@ -195,8 +202,8 @@ static const char *port_typed_line(void *ctx)
 
 static struct policy *new_policy(struct gate_parts *gp)
 {
-	const struct broker_port port = {gp, port_up, port_offline_action, port_ask,
-					 port_typed_line};
+	const struct broker_port port = {gp,	   port_up,	  port_offline_action,
+					 port_ask, port_withdraw, port_typed_line};
 
 	return gp->link ? policy_broker_new(&port) : policy_standalone_new();
 }
@@ -207,7 +214,8 @@ static int load_gate_parts(struct gate_parts *gp, struct broker_client *link, st
 
 	memset(gp, 0, sizeof(*gp));
 	gp->link = link;
-	gp->risk = risk_engine_new(session_rules_dir(), 0, err);
+	gp->rules_dir = session_rules_dir();
+	gp->risk = risk_engine_new(gp->rules_dir, 0, err);
 	if (gp->risk == NULL)
 		return -1;
 	gp->index = program_index_open(NULL, notice, sizeof(notice), err);
@@ -236,7 +244,8 @@ static void pass_output(void *ctx)
 }
 
 static int start_gate(struct gate_parts *gp, struct event_base *base, const struct spawned *sp,
-		      struct recorder *rec, int in_is_tty, struct error *err)
+		      struct recorder *rec, int in_is_tty, const struct own_files *own,
+		      struct error *err)
 {
 	struct gate_config gc = {
 	    .base = base,
@@ -248,6 +257,7 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, const stru
 	    .message_fd = STDERR_FILENO,
 	    .message_crlf = in_is_tty,
 	    .first = sp->pid,
+	    .own = own,
 	    .flush_output = pass_output,
 	    .flush_ctx = gp,
 	};
@@ -260,6 +270,12 @@ static void count_execs(struct session_result *r, const struct gate *g)
 {
 	if (g != NULL)
 		r->gate = *gate_counters(g);
+}
+
+/* Nothing held runs once the session ends, and no approval outlives it. */
+static void on_ending(void *ctx, const char *reason)
+{
+	gate_end_session(((struct gate_parts *)ctx)->gate, reason);
 }
 
 static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,
@@ -276,11 +292,15 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	    .rec = rec,
 	    .typed = &gp->typed,
 	    .running = &gp->relay,
+	    .ending = on_ending,
+	    .ending_ctx = gp,
 	};
 	struct session_result result = {.reason = "exit"};
 	struct error err;
 
 	relay_run(&rc, &result);
+	gate_end_session(gp->gate, result.reason);
+	result.processes_ended = sweep_session(); /* the first process has ended */
 	count_execs(&result, g);
 	termmode_restore();
 	if (gp->link)
@@ -294,16 +314,19 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 
 /* Starts the program under the gate; the gate decides its first exec too. */
 static int spawn_gated(struct pty *p, const struct command *cmd, struct gate_parts *gp,
-		       struct event_base *base, struct recorder *rec, int in_is_tty, pid_t *child,
-		       int *exec_errno, struct error *err)
+		       struct event_base *base, struct recorder *rec, int in_is_tty,
+		       const struct own_files *own, pid_t *child, int *exec_errno,
+		       struct error *err)
 {
+	int root = geteuid() == 0;
 	struct spawned sp;
 
 	*exec_errno = 0;
-	if (pty_spawn(p, cmd->file, cmd->argv, geteuid() == 0, &sp, err) < 0)
+	/* Root could reach escort's files whatever their modes: they are hidden. */
+	if (pty_spawn(p, cmd->file, cmd->argv, root, root ? own : NULL, &sp, err) < 0)
 		return -1;
 	pty_close_slave(p);
-	if (start_gate(gp, base, &sp, rec, in_is_tty, err) < 0) {
+	if (start_gate(gp, base, &sp, rec, in_is_tty, own, err) < 0) {
 		close(sp.listener);
 		kill(sp.pid, SIGKILL);
 		pty_spawn_finish(&sp, NULL, exec_errno, err);
@@ -336,6 +359,19 @@ static void on_terminate(void *arg, const char *reason)
 	relay_end_now(((struct gate_parts *)arg)->relay, "terminated", reason);
 }
 
+/* escort's files this session must not reach (own-files.h). */
+static void collect_own_files(struct own_files *o, const char *log, const struct keyring *keys,
+			      const struct gate_parts *gp, const char *socket)
+{
+	own_files_add_defaults(o);
+	own_files_add(o, log, OWN_LOG);
+	own_files_add(o, keys->sign_path, OWN_FILE);
+	own_files_add(o, keys->auditor_path, OWN_FILE);
+	own_files_add(o, gp->rules_dir, OWN_TREE);
+	own_files_add(o, program_index_default_path(), OWN_FILE);
+	own_files_add(o, broker_client_socket(socket), OWN_FILE);
+}
+
 /* With a broker, escortd must accept the session before anything starts. */
 static int open_link(const char *socket, const struct session_meta *meta,
 		     struct broker_client **link, struct error *err)
@@ -361,9 +397,11 @@ static int start_link(struct gate_parts *gp, struct event_base *base, struct rec
 	return broker_client_start(gp->link, base, &cb, err);
 }
 
-int session_run(const struct command *cmd, const char *log_path,
-		const struct recorder_options *keys, const char *socket)
+int session_run(const struct command *cmd, const char *log_path, const struct keyring *keys,
+		const char *socket)
 {
+	struct own_files own = {0};
+	char log[PATH_MAX];
 	int in_is_tty = isatty(STDIN_FILENO);
 	struct broker_client *link;
 	struct session_meta meta;
@@ -402,8 +440,8 @@ int session_run(const struct command *cmd, const char *log_path,
 	 * to attach to the session host and answer for the gate. (After loading:
 	 * it also hides /proc/self from the account itself.) */
 	prctl(PR_SET_DUMPABLE, 0);
-	rec = start_recording(log_path, keys, &meta, &err);
-	if (rec == NULL || start_link(&gp, base, rec, &err) < 0) {
+	rec = start_recording(log_path, &keys->view, &meta, log, sizeof(log), &err);
+	if (rec == NULL || start_link(&gp, base, rec, &err) < 0 || sweep_adopt(&err) < 0) {
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
 		if (rec)
 			recorder_finish(rec, &(struct session_result){.reason = "record-failed"},
@@ -416,12 +454,14 @@ int session_run(const struct command *cmd, const char *log_path,
 	atexit(termmode_restore);
 	if (termmode_raw(&err) < 0)
 		fprintf(stderr, "escort: %s\n", err.msg);
-	if (spawn_gated(&p, cmd, &gp, base, rec, in_is_tty, &child, &exec_errno, &err) < 0)
+	collect_own_files(&own, log, keys, &gp, socket);
+	if (spawn_gated(&p, cmd, &gp, base, rec, in_is_tty, &own, &child, &exec_errno, &err) < 0)
 		status = exec_failed(rec, gp.link, cmd, exec_errno, &err);
 	else
 		status = relay_and_finish(rec, base, &p, child, in_is_tty, &gp);
 	pty_close_slave(&p);
 	free_gate_parts(&gp);
+	own_files_free(&own);
 	event_base_free(base);
 	close(p.master);
 	return status;

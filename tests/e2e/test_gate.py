@@ -237,8 +237,8 @@ def test_rules_the_operator_could_write_are_ignored(escort, tmp_path):
     s = Session(escort, tmp_path, rules=rules)
     assert (f"escort: the rules directory {rules} (ESCORT_RULES) can be changed by someone "
             "other than root: ignored") in s.child.before
-    out, _ = s.run("/usr/bin/python3 -c 'print(6 * 7)'")
-    assert "escort: refused" in out and "42" not in out  # the shipped rules hold Python
+    out, _ = s.run("/usr/bin/python3 -c 'import os; print(6 * 7); os.system(\"true\")'")
+    assert "escort: refused" in out and "42" not in out  # the shipped rules hold it
     s.close()
 
 
@@ -327,8 +327,10 @@ def test_the_first_program_is_gated_too(escort, tmp_path, victim):
 def test_nothing_new_runs_after_the_session_host_is_killed(escort, tmp_path):
     started, ran, status = tmp_path / "started", tmp_path / "ran", tmp_path / "status"
     s = Session(escort, tmp_path)
-    s.run(f"nohup sh -c 'trap \"\" HUP; echo up > {started}; sleep 2; touch {ran}; "
-          f"echo $? > {status}' >{tmp_path}/out 2>&1 &")
+    # The status goes out through a descriptor opened while the host lived:
+    # afterwards, opening a file for writing is refused like any exec.
+    s.run(f"nohup sh -c 'trap \"\" HUP; exec 4>{status}; echo up > {started}; sleep 2; "
+          f"touch {ran}; echo $? >&4; echo late > {tmp_path}/late' >{tmp_path}/out 2>&1 &")
     wait_for(started)
     os.kill(s.child.pid, signal.SIGKILL)
     s.child.close(force=True)
@@ -339,6 +341,12 @@ def test_nothing_new_runs_after_the_session_host_is_killed(escort, tmp_path):
     assert not ran.exists()
     assert status.read_text().strip() != "0"
     assert "touch: Function not implemented" in (tmp_path / "out").read_text()
+    wait_for(out, why=lambda: out.read_text())
+    deadline = time.time() + 10
+    while "late: Function not implemented" not in out.read_text() and time.time() < deadline:
+        time.sleep(0.1)
+    assert "late: Function not implemented" in out.read_text()
+    assert not (tmp_path / "late").exists()
 
 
 def padded(program, size):

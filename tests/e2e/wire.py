@@ -7,7 +7,7 @@ VERSION = 2
 
 # Frame's oneof fields
 HELLO, WELCOME, RECORD, EXEC_REQUEST, DECISION, ACK, TERMINATE, HEARTBEAT, END, REQUEST, REPLY, \
-    SCREEN = range(1, 13)
+    SCREEN, WITHDRAW = range(1, 14)
 # enums
 PEER_SESSION, PEER_CONSOLE = 1, 2
 LEVEL = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -64,6 +64,21 @@ def exec_request(ask_id, argv, level=0, findings=(), program=None):
     body += uint(13, level) + field(14, "the session host's summary")
     body += b"".join(field(15, f) for f in findings)
     return frame(EXEC_REQUEST, body)
+
+
+def change_request(ask_id, kind, path, path2="", text="changes a file", home="/home/x",
+                   as_root=0, level=0, findings=()):
+    """An ExecRequest that asks about a change to files (escort.proto Change)."""
+    change = field(1, kind) + field(2, path) + field(3, path2) + field(7, text)
+    change += uint(8, as_root) + field(9, home)
+    body = uint(1, ask_id) + uint(2, 4242) + field(3, "bash") + field(5, "/tmp")
+    body += field(7, "bash") + uint(13, level) + field(14, "the session host's summary")
+    body += b"".join(field(15, f) for f in findings) + field(23, change)
+    return frame(EXEC_REQUEST, body)
+
+
+def withdraw(ask_id, reason="withdrawn by the operator"):
+    return frame(WITHDRAW, uint(1, ask_id) + field(2, reason))
 
 
 def console_request(verb, request_id, target="", id=0):

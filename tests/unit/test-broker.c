@@ -118,8 +118,8 @@ static void forged_allow(void)
 	CHECK(d && d->action == ESCORT__ACTION__ACTION_ASK);
 	frame_free(keep);
 	while (b.pending)
-		pending_close(&b, b.pending, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, "test", "test",
-			      "denied");
+		pending_close(&b, b.pending, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, NULL, "test",
+			      "test", "denied");
 	keep = peer_read(&b, &host, ESCORT__FRAME__BODY_DECISION);
 	frame_free(keep);
 }

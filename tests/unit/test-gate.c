@@ -49,10 +49,11 @@ static int scripted_ask(struct policy *p, const struct exec_facts *f, uint64_t a
 	return 0;
 }
 
-static void scripted_cancel(struct policy *p, uint64_t ask_id)
+static void scripted_cancel(struct policy *p, uint64_t ask_id, const char *reason)
 {
 	(void)p;
 	(void)ask_id;
+	(void)reason;
 }
 
 static void scripted_free(struct policy *p)
@@ -147,20 +148,47 @@ static int run_child(char *const argv[], struct scripted *policy, int kill_when_
 	return r.done && WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
 }
 
+/* Changes to files: the standalone table (the tests change only scratch). */
+static enum gate_action scripted_change_action(struct policy *p, const struct risk_report *r,
+					       char *reason, size_t size)
+{
+	(void)p;
+	snprintf(reason, size, "%s risk", level_name(r->level));
+	return r->level <= LEVEL_LOW ? GATE_ALLOW : GATE_DENY;
+}
+
+static int scripted_ask_change(struct policy *p, const struct change_facts *f, uint64_t ask_id,
+			       policy_answer_fn answer, void *gate, struct verdict *out)
+{
+	(void)p;
+	(void)f;
+	(void)ask_id;
+	(void)answer;
+	(void)gate;
+	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
 static struct scripted *policy_with(const struct verdict *answers)
 {
 	static struct scripted s;
 
 	s = (struct scripted){.answers = answers};
-	s.base = (struct policy){"scripted",	1, scripted_decide, scripted_ask, scripted_cancel,
-				 scripted_free, 0};
+	s.base = (struct policy){.name = "scripted",
+				 .generation = 1,
+				 .decide = scripted_decide,
+				 .ask = scripted_ask,
+				 .cancel = scripted_cancel,
+				 .change_action = scripted_change_action,
+				 .ask_change = scripted_ask_change,
+				 .free = scripted_free};
 	return &s;
 }
 
-static const struct verdict ONCE = {GATE_ALLOW, SCOPE_ONCE, "escort", "approved", 0};
-static const struct verdict TREE = {GATE_ALLOW, SCOPE_TREE, "escort", "approved", 0};
-static const struct verdict SESSION = {GATE_ALLOW, SCOPE_SESSION, "escort", "approved", 0};
-static const struct verdict DENY = {GATE_DENY, SCOPE_ONCE, "escort", "denied", 0};
+static const struct verdict ONCE = {GATE_ALLOW, SCOPE_ONCE, "escort", "approved", 0, ""};
+static const struct verdict TREE = {GATE_ALLOW, SCOPE_TREE, "escort", "approved", 0, ""};
+static const struct verdict SESSION = {GATE_ALLOW, SCOPE_SESSION, "escort", "approved", 0, ""};
+static const struct verdict DENY = {GATE_DENY, SCOPE_ONCE, "escort", "denied", 0, ""};
 
 static void make(const char *name)
 {

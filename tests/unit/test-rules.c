@@ -52,6 +52,15 @@ static void rate_example(struct risk_engine *e, const struct rule *rule, const c
 	char *copy, *argv[64], *save = NULL;
 	int argc = 0;
 
+	if (rule->change.n) { /* "KIND PATH", or "KIND PATH root" */
+		char kind[32], path[1024], root[8] = "";
+		if (sscanf(line, "%31s %1023s %7s", kind, path, root) < 2)
+			memset(rep, 0, sizeof(*rep));
+		else
+			risk_rate_change(e, kind, path, path[0] == '~' ? path : NULL,
+					 strcmp(root, "root") == 0, rep);
+		return;
+	}
 	if (rule->context != RATE_EXEC) {
 		risk_rate_line(e, line, strlen(line), NULL, rep);
 		return;
@@ -97,7 +106,7 @@ int main(int argc, char **argv)
 				}
 				examples++;
 				risk_report_free(&rep);
-				if (rule->context != RATE_EXEC)
+				if (rule->context != RATE_EXEC && rule->change.n == 0)
 					check_argv_agrees(e, line, &compared);
 			}
 		}

@@ -1,0 +1,326 @@
+/* Changes to files, trapped by the filter (change-calls.c): read with the
+ * gate's rights, resolved and done with the process's (caller-creds.h),
+ * rated by the rules about changes, decided by the policy's table, and when
+ * an escort must decide, held until escortd answers — the kernel keeps the
+ * call waiting, and what was resolved is what is done after the approval. */
+#include "gate-internal.h"
+
+#include "change-do.h"
+#include "change-read.h"
+#include "change-record.h"
+#include "util/visible.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int change_gate_own_file(void *ctx, const char *path)
+{
+	return ctx != NULL && own_files_contains(ctx, path);
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+struct held_change {
+	uint64_t ask_id;
+	uint64_t notif_id; /* the trapped call, answered when the escort has */
+	pid_t pid;
+	struct change c; /* what was resolved is what is done */
+	struct creds who;
+	int level;
+	int announced;
+	struct held_change *next;
+};
+
+static int only_scratch(const struct risk_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->findings[i].rule, "changes.scratch") != 0)
+			return 0;
+	return r->n > 0 || r->level == LEVEL_INFO;
+}
+
+/* "escort: refused: Empties /srv/app/data.db -- why" */
+static void tell(struct gate *g, const char *what, const struct change *c, const char *detail)
+{
+	struct buf b = {0};
+	char plain[PATH_MAX + 64];
+
+	change_plain(c, plain, sizeof(plain));
+	buf_printf(&b, "%sescort: %s: ", g->cfg.message_crlf ? "\r" : "", what);
+	visible_append(&b, plain, strlen(plain));
+	gate_message_end(g, &b, detail);
+}
+
+static void refuse_change(struct gate *g, uint64_t id, pid_t pid, const struct change *c,
+			  const char *summary, const struct verdict *v)
+{
+	char what[PATH_MAX + 64], detail[1400];
+
+	g->counters.changes_denied++;
+	change_plain(c, what, sizeof(what));
+	/* One line for a program retrying the same change at once, not for
+	 * the same change typed again. */
+	if (pid != g->last_change_pid ||
+	    strncmp(what, g->last_change, sizeof(g->last_change) - 1) ||
+	    monotonic_ms() - g->last_change_ms > 250) {
+		g->last_change_pid = pid;
+		g->last_change_ms = monotonic_ms();
+		memcpy(g->last_change, what, sizeof(g->last_change) - 1);
+		snprintf(detail, sizeof(detail), "%s. %s", v->reason, summary ? summary : "");
+		tell(g, "refused", c, detail);
+	}
+	gate_respond(g, id, EPERM);
+}
+
+static void allow_change(struct gate *g, uint64_t id, const struct change *c,
+			 const struct creds *who)
+{
+	int result = 0;
+
+	switch (change_do(g->cfg.listener, id, c, &result)) {
+	case DONE_ANSWERED:
+		break;
+	case DONE_RESULT:
+		gate_respond_result(g, id, result);
+		break;
+	case DONE_CONTINUE: /* a FIFO without reader: only safe if no other thread */
+		gate_respond(g, id, who->threads == 1 ? 0 : ENXIO);
+		break;
+	}
+}
+
+/* A folder an escort approved for this process's tree covers the change
+ * (every path it touches). */
+static int path_approved(struct gate *g, const struct change *c, int level, struct verdict *v)
+{
+	uint64_t by = 0, by2 = 0;
+	pid_t pid = (pid_t)g->notif->pid;
+
+	if (!path_grants_cover(g->paths, pid, c->path.path[0] ? c->path.path : c->path2.path, level,
+			       &by))
+		return 0;
+	if (c->path2.path[0] && !path_grants_cover(g->paths, pid, c->path2.path, level, &by2))
+		return 0;
+	v->action = GATE_ALLOW;
+	v->scope = SCOPE_PATH;
+	snprintf(v->by, sizeof(v->by), "escort");
+	snprintf(v->reason, sizeof(v->reason), "inside the folder approved with item %llu",
+		 (unsigned long long)by);
+	return 1;
+}
+
+static void verdict_for(struct gate *g, const struct change *c, const struct risk_report *r,
+			struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	snprintf(v->by, sizeof(v->by), "%s", g->cfg.policy->name);
+	if (g->ended) {
+		v->action = GATE_DENY;
+		snprintf(v->reason, sizeof(v->reason),
+			 "the session has ended: nothing more changes");
+		return;
+	}
+	v->action = g->cfg.policy->change_action(g->cfg.policy, r, v->reason, sizeof(v->reason));
+	if (v->action != GATE_ALLOW)
+		path_approved(g, c, r->level, v);
+}
+
+/* Kept until the escort answers; the call waits in the kernel. */
+static void hold_change(struct gate *g, uint64_t id, struct change *c, const struct creds *who,
+			const struct risk_report *r)
+{
+	struct held_change *h = xcalloc(1, sizeof(*h));
+	struct change_facts f = {c, (pid_t)g->notif->pid, r};
+	struct verdict refused;
+	char detail[1400];
+
+	if (g->cfg.policy->ask_change(g->cfg.policy, &f, id, gate_answer, g, &refused) < 0) {
+		free(h);
+		change_record(g->cfg.rec, id, f.pid, c, r, &refused);
+		refuse_change(g, g->notif->id, f.pid, c, r->summary, &refused);
+		return;
+	}
+	*h = (struct held_change){id, g->notif->id, f.pid, *c, *who, r->level, 0, g->held_changes};
+	change_forget(c); /* its descriptors are the held item's now */
+	g->held_changes = h;
+	held_watch_arm(g->watch);
+	if (g->cfg.policy->asks_everything)
+		return; /* told when escortd says a person decides */
+	snprintf(detail, sizeof(detail), "waiting for an escort to approve it (%s)",
+		 r->summary ? r->summary : "");
+	h->announced = 1;
+	tell(g, "held", &h->c, detail);
+}
+
+static void decide_change(struct gate *g, struct change *c, const struct creds *who)
+{
+	struct risk_report r;
+	struct verdict v;
+	uint64_t id = ++g->next_id;
+
+	change_rate(&g->rater, c, who, &r);
+	verdict_for(g, c, &r, &v);
+	if (v.action == GATE_ALLOW && only_scratch(&r)) {
+		g->counters.changes_scratch++;
+	} else if (change_record(g->cfg.rec, id, (pid_t)g->notif->pid, c, &r, &v) < 0) {
+		v.action = GATE_DENY;
+		snprintf(v.reason, sizeof(v.reason), "the session log cannot be written");
+	}
+	if (v.action == GATE_ALLOW)
+		allow_change(g, g->notif->id, c, who);
+	else if (v.action == GATE_ASK)
+		hold_change(g, id, c, who, &r);
+	else
+		refuse_change(g, g->notif->id, (pid_t)g->notif->pid, c, r.summary, &v);
+	risk_report_free(&r);
+}
+
+/* A call that changes files: read and resolved with the process's own
+ * rights, rated, decided, and if allowed done by the gate on what it
+ * resolved. */
+void change_gate_handle(struct gate *g, const struct change_call *call)
+{
+	struct creds who;
+	struct change c;
+	int rc;
+
+	g->counters.changes++;
+	if (creds_read((pid_t)g->notif->pid, &who) < 0)
+		return; /* gone */
+	rc = change_read(g->notif, call, &c);
+	if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) != 0) {
+		change_free(&c); /* what was read may not have been the caller's */
+		return;
+	}
+	if (rc == 0 && (!creds_can_take(&g->self, &who) || creds_take(&g->self, &who) < 0)) {
+		change_free(&c);
+		gate_respond(g, g->notif->id, EPERM);
+		return;
+	}
+	if (rc == 0) {
+		if ((rc = change_resolve(&c)) == 0)
+			decide_change(g, &c, &who);
+		creds_restore(&g->self, &who);
+	}
+	if (rc < 0)
+		gate_respond_result(g, g->notif->id, rc);
+	change_free(&c);
+}
+
+static struct held_change *take(struct gate *g, uint64_t ask_id)
+{
+	for (struct held_change **h = &g->held_changes; *h; h = &(*h)->next)
+		if ((*h)->ask_id == ask_id) {
+			struct held_change *found = *h;
+			*h = found->next;
+			return found;
+		}
+	return NULL;
+}
+
+static void held_free(struct held_change *h)
+{
+	change_free(&h->c);
+	free(h);
+}
+
+/* Approved: done now, with the process's rights, on what was resolved
+ * when it was asked; a path approval covers what the tree does next. */
+static void approved(struct gate *g, struct held_change *h, const struct verdict *v)
+{
+	struct risk_report none = {.level = h->level};
+
+	change_record(g->cfg.rec, h->ask_id, h->pid, &h->c, &none, v);
+	if (v->scope == SCOPE_PATH &&
+	    path_grants_add(g->paths, h->pid, v->path, h->level, h->ask_id) < 0)
+		tell(g, "note", &h->c, "the folder approval could not be kept: only this change");
+	if (h->announced)
+		tell(g, "approved", &h->c, v->by);
+	if (creds_take(&g->self, &h->who) < 0) {
+		gate_respond(g, h->notif_id, EPERM);
+		return;
+	}
+	allow_change(g, h->notif_id, &h->c, &h->who);
+	creds_restore(&g->self, &h->who);
+}
+
+int change_gate_answer(struct gate *g, uint64_t ask_id, const struct verdict *v)
+{
+	struct held_change *h = take(g, ask_id);
+	struct verdict gone = *v;
+	struct risk_report none = {0};
+
+	if (h == NULL)
+		return 0;
+	none.level = h->level;
+	if (seccomp_notify_id_valid(g->cfg.listener, h->notif_id) != 0) {
+		gone.action = GATE_DENY;
+		snprintf(gone.reason, sizeof(gone.reason), "the process ended while it waited");
+		change_record(g->cfg.rec, h->ask_id, h->pid, &h->c, &none, &gone);
+	} else if (v->action == GATE_ALLOW && !g->ended) {
+		approved(g, h, v);
+	} else {
+		change_record(g->cfg.rec, h->ask_id, h->pid, &h->c, &none, v);
+		refuse_change(g, h->notif_id, h->pid, &h->c, "", v);
+	}
+	held_free(h);
+	return 1;
+}
+
+void change_gate_waiting(struct gate *g, uint64_t ask_id, const char *detail)
+{
+	for (struct held_change *h = g->held_changes; h; h = h->next)
+		if (h->ask_id == ask_id && !h->announced) {
+			h->announced = 1;
+			g->counters.held++;
+			tell(g, "held", &h->c, detail);
+		}
+}
+
+static void withdraw(struct gate *g, struct held_change *h, const char *by, const char *why)
+{
+	struct verdict v = {.action = GATE_DENY};
+	struct risk_report none = {.level = h->level};
+
+	g->cfg.policy->cancel(g->cfg.policy, h->ask_id, why);
+	snprintf(v.by, sizeof(v.by), "%s", by);
+	snprintf(v.reason, sizeof(v.reason), "%s", why);
+	change_record(g->cfg.rec, h->ask_id, h->pid, &h->c, &none, &v);
+}
+
+int change_gate_withdraw_given_up(struct gate *g)
+{
+	for (struct held_change *h = g->held_changes, *next; h; h = next) {
+		next = h->next;
+		if (seccomp_notify_id_valid(g->cfg.listener, h->notif_id) == 0)
+			continue;
+		h = take(g, h->ask_id);
+		withdraw(g, h, "operator",
+			 "withdrawn by the operator (the process was interrupted or ended while "
+			 "it waited)");
+		held_free(h);
+	}
+	return g->held_changes != NULL;
+}
+
+void change_gate_end(struct gate *g, const char *why)
+{
+	while (g->held_changes) {
+		struct held_change *h = g->held_changes;
+		g->held_changes = h->next;
+		withdraw(g, h, "gate", why);
+		gate_respond(g, h->notif_id, EPERM);
+		held_free(h);
+	}
+	path_grants_clear(g->paths);
+}

@@ -1,0 +1,117 @@
+#include "change-rate.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The account's home, looked up once per account the gate meets. */
+static const char *home_of(uid_t uid)
+{
+	static uid_t known = (uid_t)-1;
+	static char home[PATH_MAX];
+	struct passwd *pw;
+
+	if (uid == known)
+		return home;
+	pw = getpwuid(uid);
+	snprintf(home, sizeof(home), "%s", pw && pw->pw_dir ? pw->pw_dir : "");
+	known = uid;
+	return home;
+}
+
+/* "~/rest" when path is inside home. */
+static const char *in_home(const char *path, const char *home, char *out, size_t size)
+{
+	size_t n = strlen(home);
+
+	if (n <= 1 || strncmp(path, home, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+		return NULL;
+	snprintf(out, size, "~%s", path + n);
+	return out;
+}
+
+static void rate_path(const struct change_rater *cr, const struct change *c, const char *path,
+		      const struct creds *who, struct risk_report *r)
+{
+	char tilde[PATH_MAX + 2];
+	const char *home = home_of(who->fsuid);
+	struct risk_report more;
+
+	if (path[0] != '/') /* a pipe, a socket: no file */
+		return;
+	risk_rate_change(cr->risk, change_kind_name(c->kind), path,
+			 in_home(path, home, tilde, sizeof(tilde)), who->fsuid == 0, &more);
+	for (size_t i = 0; i < more.n; i++) {
+		const struct finding *f = &more.findings[i];
+		risk_report_add(r, f->rule, f->level, f->explain, f->why, f->ask,
+				f->attack.n ? f->attack.items[0] : NULL);
+	}
+	risk_report_free(&more);
+	if (cr->own && cr->own(cr->own_ctx, path)) {
+		char text[PATH_MAX + 128];
+		snprintf(text, sizeof(text), "Changes %s, one of escort's own files.", path);
+		risk_report_add(r, "escort-own-file", LEVEL_CRITICAL, text,
+				"the session's record and escort's rules must stay out of the "
+				"session's reach",
+				"Why would a session change escort itself?", "T1562.001");
+	}
+}
+
+static int sets_id_bit(const struct change *c)
+{
+	mode_t ids = S_ISUID | S_ISGID;
+
+	if (c->kind == CHANGE_MODE)
+		return (c->mode & ids) && c->path.object >= 0 && !S_ISDIR(c->path.st.st_mode);
+	if (c->kind == CHANGE_CREATE || (c->open_flags & O_CREAT))
+		return (c->mode & S_ISUID) != 0;
+	return 0;
+}
+
+static void gate_findings(const struct change *c, struct risk_report *r)
+{
+	char text[PATH_MAX + 160];
+
+	if (sets_id_bit(c)) {
+		snprintf(text, sizeof(text),
+			 "Makes %s run with its owner's rights (account %d) for anyone who starts "
+			 "it (a set-user-id or set-group-id bit).",
+			 c->path.path, c->path.object >= 0 ? (int)c->path.st.st_uid : -1);
+		risk_report_add(r, "setuid-bit", LEVEL_HIGH, text,
+				"a program that runs with another account's rights is a way to "
+				"become that account, root included",
+				"Which program is it, and why must it run with its owner's rights?",
+				"T1548.001");
+	}
+	if (c->kind == CHANGE_MKNOD && (S_ISCHR(c->mode) || S_ISBLK(c->mode))) {
+		snprintf(text, sizeof(text),
+			 "Makes %s a door to a device (disk, memory, terminal).", c->path.path);
+		risk_report_add(r, "device-node", LEVEL_HIGH, text,
+				"a device file gives direct access around files and permissions",
+				"Which device, and why is a new door to it needed?", "T1006");
+	}
+}
+
+void change_rate(const struct change_rater *cr, const struct change *c, const struct creds *who,
+		 struct risk_report *r)
+{
+	char text[PATH_MAX + 160];
+
+	memset(r, 0, sizeof(*r));
+	if (c->kind != CHANGE_SYMLINK)
+		rate_path(cr, c, c->path.path, who, r);
+	if (c->kind == CHANGE_RENAME || c->kind == CHANGE_LINK || c->kind == CHANGE_SYMLINK)
+		rate_path(cr, c, c->path2.path, who, r);
+	gate_findings(c, r);
+	if (r->n == 0 && (c->path.path[0] == '/' || c->path2.path[0] == '/')) {
+		change_plain(c, text, sizeof(text) - 100);
+		strcat(text, ", outside the folders for everyday and scratch work.");
+		risk_report_add(r, "change-outside-scratch", LEVEL_MEDIUM, text,
+				"files outside the temporary folders and the account's home belong "
+				"to the system or to applications",
+				"What is this file, and why must it change now?", NULL);
+	}
+	if (r->summary == NULL)
+		risk_report_finish(r);
+}

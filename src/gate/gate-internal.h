@@ -1,0 +1,80 @@
+/* The gate's state, shared by the files that handle one kind of trapped
+ * call: gate.c (execs and the listener), change-gate.c (changes to files).
+ * Nothing outside src/gate includes it. */
+#ifndef ESCORT_GATE_INTERNAL_H
+#define ESCORT_GATE_INTERNAL_H
+
+#include "caller-creds.h"
+#include "change-calls.h"
+#include "change-rate.h"
+#include "decision-cache.h"
+#include "effect.h"
+#include "gate.h"
+#include "held-watch.h"
+#include "path-grants.h"
+#include "program.h"
+#include "request.h"
+#include "tree-grants.h"
+#include "util/buf.h"
+
+#include <seccomp.h>
+
+struct held {
+	uint64_t ask_id, exec_id;
+	struct seccomp_notif notif; /* to read the exec again before it goes */
+	struct exec_request req;
+	struct program prog;
+	uint8_t key[DECISION_KEY_LEN];
+	int level;
+	int announced; /* the operator was told it waits */
+	struct held *next;
+};
+
+struct gate {
+	struct gate_config cfg;
+	struct event *listener_event;
+	struct seccomp_notif *notif;
+	struct seccomp_notif_resp *resp;
+	struct decision_cache *cache;
+	struct identity_cache *ids; /* what files are: the gate's only such cache */
+	struct exec_checks *checks;
+	struct held *held;
+	struct held_watch *watch; /* notices held execs whose process gave up */
+	struct tree_grants *trees;
+	const char *ended; /* why the session ended (nothing runs any more), or NULL */
+	uint64_t next_id;
+	struct gate_counters counters;
+	uint64_t handle_ns;	/* the gate's CPU time, counted in ns */
+	pid_t last_refused_pid; /* the last refusal shown to the operator */
+	uint8_t last_refused_key[DECISION_KEY_LEN];
+	pid_t last_effect_pid; /* the last refused call other than exec shown */
+	const struct held_call *last_effect;
+	struct creds self;	   /* the gate thread's own rights */
+	struct change_rater rater; /* rates changes to files */
+	pid_t last_change_pid;	   /* the last refused change shown */
+	char last_change[256];
+	uint64_t last_change_ms;
+	struct held_change *held_changes; /* changes waiting for an escort */
+	struct path_grants *paths;	  /* changes approved under a folder */
+};
+
+/* Answers a call: 0 lets the kernel go on, otherwise it fails with error. */
+void gate_respond(struct gate *g, uint64_t id, int error);
+/* Answers a call with its result: a value, or -errno. */
+void gate_respond_result(struct gate *g, uint64_t id, int result);
+/* Ends the operator's line b with " -- detail" and writes it, after the
+ * session's output so far. */
+void gate_message_end(struct gate *g, struct buf *b, const char *detail);
+
+/* change-gate.c: a trapped call that changes files. */
+void change_gate_handle(struct gate *g, const struct change_call *call);
+/* The policy's answer to a held change; 0 when ask_id is not a change's. */
+int change_gate_answer(struct gate *g, uint64_t ask_id, const struct verdict *v);
+/* Changes whose process gave up waiting are withdrawn; 1 while some wait. */
+int change_gate_withdraw_given_up(struct gate *g);
+/* The session ended: every held change is refused and withdrawn. */
+void change_gate_end(struct gate *g, const char *why);
+void change_gate_waiting(struct gate *g, uint64_t ask_id, const char *detail);
+int change_gate_own_file(void *ctx, const char *path);
+
+#endif

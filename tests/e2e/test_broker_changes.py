@@ -1,0 +1,220 @@
+"""Changes to files held at escortd (issue 12): a change the policy says to
+ask about waits in the kernel while an escort decides; approved, the gate
+does exactly what was resolved when it asked; a path approval lets the
+approved program tree change files under one folder without asking again,
+and nothing else. Real escortd, real accounts, real PTYs."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+import wire
+from conftest import events, of_type
+from test_broker import ESCORT, OPERATOR, Operator, broker, only_session, world  # noqa: F401
+
+
+@pytest.fixture
+def appdir():
+    """The operator's application folder, outside every scratch folder."""
+    path = pathlib.Path("/var") / f"escort-app-{uuid.uuid4().hex[:8]}"
+    (path / "data").mkdir(parents=True)
+    (path / "data" / "app.db").write_text("precious\n")
+    subprocess.run(["chown", "-R", OPERATOR, str(path)], check=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def wait_change(broker, kind=None, deadline=15):
+    end = time.time() + deadline
+    while time.time() < end:
+        items = [i for i in broker.pending() if "change" in i]
+        if items and (kind is None or items[0]["change"]["kind"] == kind):
+            return items[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no change became pending: {broker.pending()}")
+
+
+def test_a_change_is_held_at_escortd_and_a_denial_changes_nothing(broker, appdir):
+    db = appdir / "data" / "app.db"
+    op = Operator(broker)
+    op.send(f"cd {appdir}/data && : > ./app.db; echo ==DONE$?")
+    op.child.expect("held: Empties")
+    item = wait_change(broker, "truncate")
+    assert item["change"]["path"] == str(db)  # resolved, not the text typed
+    assert item["change"]["text"] == f"Empties {db}"
+    assert item["level"] == "medium" and item["operator"] == OPERATOR
+    assert any(f["rule"] == "change-outside-scratch" for f in item["findings"])
+    assert item["typed_line"].startswith(f"cd {appdir}/data")
+    text = broker.console(ESCORT, "pending").stdout
+    assert f"CHANGE:    Empties {db}" in text
+    p = broker.console(ESCORT, "deny", str(item["id"]), "--note", "not today")
+    assert p.returncode == 0, p.stderr
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) != "0"
+    assert db.read_text() == "precious\n"
+    session = only_session(broker)
+    op.close()
+    evs = events(broker.session_log(session))
+    decided = [e for e in of_type(evs, "decision") if e.get("path") == str(db)]
+    assert [e["action"] for e in decided] == ["ask", "deny"]
+    assert any(e["state"] == "denied" for e in of_type(evs, "approval"))
+
+
+def test_an_approved_change_is_done_once_and_asked_again(broker, appdir):
+    db = appdir / "data" / "app.db"
+    op = Operator(broker)
+    op.send(f"echo new > {db}; echo ==DONE$?")
+    item = wait_change(broker)
+    p = broker.console(ESCORT, "approve", str(item["id"]))
+    assert p.returncode == 0, p.stderr
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0"
+    op.child.expect_exact("op$ ")
+    assert db.read_text() == "new\n"
+    op.send(f"echo again > {db}; echo ==DONE$?")
+    item = wait_change(broker)  # the same change, asked again: scope once
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    assert db.read_text() == "new\n"
+    op.close()
+
+
+def test_a_path_approval_covers_the_tree_under_the_folder_and_nothing_else(broker, appdir):
+    src = appdir / "src"
+    src.mkdir()
+    for i in range(30):
+        (src / f"f{i}.txt").write_text(f"file {i}\n")
+    tar = appdir / "release.tar"
+    subprocess.run(["tar", "cf", str(tar), "-C", str(src), "."], check=True)
+    subprocess.run(["chown", "-R", OPERATOR, str(appdir)], check=True)
+    release = appdir / "release"
+    op = Operator(broker)
+    op.send(f"mkdir {release} && tar xf {tar} -C {release} && echo extracted-$((6*7)); "
+            "echo ==DONE$?")
+    item = wait_change(broker, "mkdir")
+    assert item["change"]["path"] == str(release)
+    p = broker.console(ESCORT, "approve", str(item["id"]), "--scope", "path", "--path",
+                       str(appdir))
+    assert p.returncode == 0, p.stderr
+    # tar is a new tree (mkdir's shell started it): its first change asks again
+    item = wait_change(broker)
+    assert item["change"]["path"].startswith(str(release))
+    p = broker.console(ESCORT, "approve", str(item["id"]), "--scope", "path", "--path",
+                       str(release))
+    assert p.returncode == 0, p.stderr
+    op.child.expect(r"extracted-42")
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0"
+    assert len(list(release.glob("f*.txt"))) == 30
+    assert broker.pending() == []  # 30 files, one question for tar
+    # The same folder, another command: asked again.
+    op.send(f"echo later > {release}/f1.txt; echo ==DONE$?")
+    item = wait_change(broker)
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    assert (release / "f1.txt").read_text() == "file 1\n"
+    session = only_session(broker)
+    op.close()
+    approvals = of_type(events(broker.session_log(session)), "approval")
+    assert any(a["scope"] == "path" and str(release) in a["reason"] for a in approvals)
+
+
+def test_a_path_approval_must_name_a_folder_holding_the_change(broker, appdir):
+    op = Operator(broker)
+    op.send(f"echo x > {appdir}/data/new.txt; echo ==DONE$?")
+    item = wait_change(broker)
+    for bad in ["/", "/etc", f"{appdir}/../etc", "relative/dir", f"{appdir}//data"]:
+        p = broker.console(ESCORT, "approve", str(item["id"]), "--scope", "path",
+                           "--path", bad)
+        assert p.returncode != 0, bad
+    assert broker.pending()  # still waiting
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+
+
+def test_without_escortd_a_change_that_needs_approval_is_refused(broker, appdir):
+    db = appdir / "data" / "app.db"
+    op = Operator(broker)
+    broker.kill()
+    out, status = op.run(f": > {db}")
+    assert status != 0 and "escort: refused: Empties" in out
+    assert "escortd is not reachable" in out
+    assert db.read_text() == "precious\n"
+    broker.start()
+    op.close()
+
+
+HOSTILE_CHANGES = r'''
+import json, socket, sys
+sys.path.insert(0, sys.argv[1])
+import wire
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[2])
+s.sendall(wire.hello_session())
+kind, welcome = wire.read_frame(s)
+assert kind == wire.WELCOME and welcome.get(1) == [1], welcome
+variants = [
+    ("truncate", "/etc/shadow"),            # critical by escortd's own rules
+    ("write", "/etc/shadow", "", "harmless", "/", 0, 0, [wire.finding("changes.scratch", 0)]),
+    ("no-such-kind", "/srv/x"),
+    ("write", "relative/path"),
+    ("write", ""),
+    ("rename", "/tmp/a", "/etc/sudoers"),     # the second path counts too
+    ("write", "/tmp/" + "a" * 70000),
+    ("write", "/tmp/x\nescortd: FORGED\x1b[2J"),
+    ("delete", "/home/x/.bashrc", "", "t", "/home/x"),
+    ("write", "/tmp/ok", "", "t", "/tmp", 0, -5),
+]
+answers = {}
+for ask_id, v in enumerate(variants, 1):
+    args = list(v) + [None] * (8 - len(v))
+    kw = {}
+    if args[3] is not None: kw["text"] = args[3]
+    if args[4] is not None: kw["home"] = args[4]
+    if args[5] is not None: kw["as_root"] = args[5]
+    if args[6] is not None: kw["level"] = args[6]
+    if args[7] is not None: kw["findings"] = args[7]
+    s.sendall(wire.change_request(ask_id, v[0], v[1], args[2] or "", **kw))
+    kind, d = wire.read_answer(s)
+    assert kind == wire.DECISION and d[1] == [ask_id], (v, kind, d)
+    answers[ask_id] = d.get(2, [0])[0]
+print(json.dumps(answers), flush=True)
+sys.stdin.read()
+'''
+
+
+def test_hostile_changes_from_a_session_host_never_harm_escortd(broker):
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "wire.py"), os.path.join(broker.base, "wire.py"))
+    os.chmod(os.path.join(broker.base, "wire.py"), 0o644)
+    host = subprocess.Popen(["runuser", "-u", OPERATOR, "--", "/usr/bin/python3", "-c",
+                             HOSTILE_CHANGES, broker.base, broker.socket],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = host.stdout.readline()
+    assert line, host.stderr.read() + broker.log()
+    answers = {int(k): v for k, v in json.loads(line).items()}
+    assert broker.proc.poll() is None, broker.log()
+    # Nothing here may be allowed without an escort: the host's own words
+    # ("harmless", a scratch finding, a negative level) count for nothing;
+    # only the write in /tmp with an odd name is scratch by escortd's own
+    # rules; a level outside the protocol's counts as critical.
+    assert answers.pop(8) == wire.ACTION_ALLOW
+    assert all(a in (wire.ACTION_ASK, wire.ACTION_DENY) for a in answers.values()), answers
+    by_path = {}
+    for item in broker.pending():
+        by_path[item["change"]["path"]] = item
+        assert item["level"] in ("medium", "high", "critical"), item
+    assert by_path["/etc/shadow"]["level"] == "critical"
+    assert by_path["/tmp/a"]["level"] == "critical"  # renamed over /etc/sudoers
+    assert by_path["relative/path"]["level"] == "high"
+    host.stdin.close()
+    assert host.wait(timeout=30) == 0
+    log = broker.log()
+    assert "\nescortd: FORGED" not in log and "\x1b" not in log

@@ -37,6 +37,7 @@ static const struct local_service services[] = {
 
 static char protected_path[PATH_MAX];
 static const struct local_service protected_service = {protected_path, LEVEL_HIGH, ESCORT_OWN};
+static const struct local_service escort_directory = {"/run/escort/", LEVEL_HIGH, ESCORT_OWN};
 
 void local_services_protect(const char *path)
 {
@@ -108,8 +109,8 @@ static const struct local_service *find(const char *name, const struct stat *st)
 			return &services[i];
 	if (is(&protected_service, name, st))
 		return &protected_service;
-	if (strncmp(name, "/run/escort/", 12) == 0)
-		return &protected_service; /* escort's runtime directory, whatever is in it */
+	if (strncmp(name, escort_directory.path, strlen(escort_directory.path)) == 0)
+		return &escort_directory; /* escort's runtime directory, whatever is in it */
 	return NULL;
 }
 

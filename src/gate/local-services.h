@@ -9,8 +9,8 @@
 #include <sys/types.h>
 
 struct local_service {
-	const char *path;
-	int level; /* enum risk_level */
+	const char *path; /* a socket, or a directory (ending in '/') and all in it */
+	int level;	  /* enum risk_level */
 	const char *what;
 };
 

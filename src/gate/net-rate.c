@@ -2,6 +2,8 @@
 
 #include "local-services.h"
 #include "risk/rules.h"
+#include "util/buf.h"
+#include "util/visible.h"
 
 #include <netinet/in.h>
 #include <stdio.h>
@@ -75,6 +77,30 @@ static int rate_inet(const struct sockaddr_info *a, enum net_op op, int datagram
 	return 0;
 }
 
+/* Whether name is the service's path, or in the service's directory. */
+static int named_so(const char *name, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n > 0 && path[n - 1] == '/')
+		return strncmp(name, path, n) == 0;
+	return strcmp(name, path) == 0;
+}
+
+/* "the local socket /tmp/x (which is /run/docker.sock)": the name as the
+ * process gave it, made visible, and the service's own when they differ. */
+static void name_socket(const char *absolute, const struct local_service *s, struct net_verdict *v)
+{
+	struct buf b = {0};
+
+	buf_append_str(&b, "the local socket ");
+	visible_append(&b, absolute, strlen(absolute) < 200 ? strlen(absolute) : 200);
+	if (!named_so(absolute, s->path))
+		buf_printf(&b, " (which is %.60s)", s->path);
+	snprintf(v->where, sizeof(v->where), "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
 /* Connecting to a socket file: refused only for the services of
  * local-services.c. Binding one makes a socket file (a file change). */
 static int rate_unix_path(pid_t pid, const struct sockaddr_info *a, enum net_op op,
@@ -88,11 +114,7 @@ static int rate_unix_path(pid_t pid, const struct sockaddr_info *a, enum net_op 
 	s = local_service_at(pid, a->path, absolute, sizeof(absolute));
 	if (s == NULL)
 		return allow(v);
-	if (strcmp(absolute, s->path) == 0)
-		snprintf(v->where, sizeof(v->where), "the local socket %.250s", absolute);
-	else
-		snprintf(v->where, sizeof(v->where), "the local socket %.200s (which is %.60s)",
-			 absolute, s->path);
+	name_socket(absolute, s, v);
 	refuse(v, s->level, "T1068");
 	snprintf(v->what, sizeof(v->what), "%s", s->what);
 	return 0;

@@ -143,6 +143,9 @@ static void test_local_services(void)
 	CHECK(!v.allow && v.level == LEVEL_HIGH && strstr(v.what, "Docker"));
 	CHECK(!rate_unix("/run/systemd/private", NET_CONNECT).allow);
 	CHECK(!rate_unix("/run/escort/anything", NET_CONNECT).allow);
+	/* The name is the process's: shown visibly (found by fuzz-sockaddr). */
+	v = rate_unix("/run/escort/\x01\x1b[2J", NET_CONNECT);
+	CHECK_STR(v.where, "the local socket /run/escort/\\x01\\x1b[2J");
 	local_services_protect(NULL);
 	CHECK(rate_unix(sock, NET_CONNECT).allow);
 	unlink(sock);

@@ -317,3 +317,38 @@ def test_an_accounts_session_cannot_touch_its_own_log(escort):
         assert p.returncode == 0, p.stdout + p.stderr
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_the_shells_own_hooks_and_builtin_only_scripts_are_held(escort, tmp_path, srv):
+    """PROMPT_COMMAND, trap and a script of builtins piped into sh start no
+    program: what they change is held all the same."""
+    db = srv / "data.db"
+    script = tmp_path / "builtins.sh"
+    script.write_text(f"echo one > {db}\nprintf two >> {db}\n: > {db}\n")
+    s = Session(escort, tmp_path)
+    s.child.sendline(f"PROMPT_COMMAND='echo hook >> {db}'")
+    s.child.expect(r"escort: refused: Writes into (\S+)")  # before the next prompt
+    assert s.child.match.group(1) == str(db)
+    s.child.expect_exact("gate$ ")
+    s.run("unset PROMPT_COMMAND")
+    out, _ = s.run(f"cat {script} | sh")
+    assert "escort: refused:" in out and str(db) in out, out
+    out, status = s.run(f"sh -c \"trap 'echo trapped > {db}' EXIT; true\"")
+    assert "escort: refused:" in out, out
+    evs = s.close()
+    assert db.read_text() == "precious\n"
+    assert len(refused_change(evs, db)) >= 3
+
+
+def test_links_and_archives_that_replace_or_delete_are_held(escort, tmp_path, srv):
+    db = srv / "data.db"
+    (tmp_path / "keep.txt").write_text("k\n")
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"ln -sf /dev/null {db}")
+    assert "escort: refused:" in out and status != 0, out
+    s.run("sleep 0.3")
+    out, status = s.run(f"cd {srv} && tar cf {tmp_path}/a.tar --remove-files data.db; cd /")
+    assert "escort: refused:" in out, out
+    evs = s.close()
+    assert db.is_file() and not db.is_symlink() and db.read_text() == "precious\n"
+    assert {e["change"] for e in refused_change(evs, db)} & {"delete", "rename", "symlink"}

@@ -4,6 +4,22 @@
 #include "log/record.h"
 #include "risk/rules.h"
 
+/* The decoded destination: family, host and port, or the socket's path. */
+static void add_address(struct buf *b, const struct sockaddr_info *a)
+{
+	char text[320];
+
+	sockaddr_family_name(a, text, sizeof(text));
+	fields_add(b, "family", text);
+	sockaddr_describe(a, text, sizeof(text));
+	fields_add(b, "destination", text);
+	if (a->kind == SA_INET || a->kind == SA_INET6) {
+		sockaddr_host(a, text, sizeof(text));
+		fields_add(b, "address", text);
+		fields_add_uint(b, "port", a->port);
+	}
+}
+
 int effect_record_refusal(struct recorder *rec, uint64_t id, pid_t pid, const struct effect *e)
 {
 	char call[256];
@@ -17,11 +33,13 @@ int effect_record_refusal(struct recorder *rec, uint64_t id, pid_t pid, const st
 	fields_add(&b, "action", "deny");
 	fields_add(&b, "scope", "once");
 	fields_add(&b, "by", "gate");
-	fields_add(&b, "reason", e->call->what);
+	fields_add(&b, "reason", e->what);
 	fields_add(&b, "syscall", e->call->name);
 	fields_add(&b, "call", call);
-	fields_add(&b, "level", level_name(e->call->level));
-	fields_add(&b, "attack", e->call->attack);
+	fields_add(&b, "level", level_name(e->level));
+	fields_add(&b, "attack", e->attack);
+	if (e->has_address)
+		add_address(&b, &e->address);
 	if (e->target)
 		fields_add_int(&b, "target", e->target);
 	if (e->file[0])

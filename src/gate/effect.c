@@ -1,6 +1,7 @@
 #include "effect.h"
 
 #include "code-map.h"
+#include "net-effect.h"
 #include "procmem.h"
 #include "session-tree.h"
 
@@ -141,6 +142,13 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 	case HELD_CODE_MAP:
 	case HELD_CODE_PROTECT:
 		return code_map_judge(s->ids, s->index, n, e);
+	case HELD_CONNECT:
+	case HELD_BIND:
+	case HELD_SENDTO:
+	case HELD_SENDMSG:
+	case HELD_SENDMMSG:
+	case HELD_SOCKET:
+		return net_effect_judge(n, e);
 	default:
 		return EFFECT_REFUSE;
 	}
@@ -157,6 +165,9 @@ enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n,
 		e->error = ENOSYS;
 		return EFFECT_AS_KERNEL;
 	}
+	e->level = e->call->level;
+	e->attack = e->call->attack;
+	snprintf(e->what, sizeof(e->what), "%s", e->call->what);
 	o = judge(n, s, e);
 	/* What was read (the caller's memory, descriptors, group) was the caller's. */
 	if (e->call->check != HELD_ALWAYS && seccomp_notify_id_valid(listener, n->id) != 0)
@@ -168,7 +179,9 @@ void effect_describe(const struct effect *e, char *out, size_t size)
 {
 	const char *name = e->call ? e->call->name : "?";
 
-	if (e->file[0])
+	if (e->where[0])
+		snprintf(out, size, "%s %s", name, e->where);
+	else if (e->file[0])
 		snprintf(out, size, "%s of code from %s", name, e->file);
 	else if (e->every_process)
 		snprintf(out, size, "%s signal %d to every process it may signal", name, e->signal);

@@ -7,6 +7,7 @@
 
 #include "held-calls.h"
 #include "identity-cache.h"
+#include "sockaddr.h"
 
 #include <limits.h>
 
@@ -28,6 +29,14 @@ struct effect {
 	int every_process;    /* kill(-1, ...) */
 	char target_name[32]; /* its command name, when known */
 	char file[PATH_MAX];  /* code loaded: the file, as the process sees it */
+	/* How it is rated: the call's table entry, or what judging its
+	 * arguments found (an address: "another machine", "Docker"). */
+	int level;	    /* enum risk_level */
+	const char *attack; /* MITRE ATT&CK technique */
+	char what[512];	    /* what it would have done, for a non-engineer */
+	char where[320];    /* "to 203.0.113.5 port 80", "on 0.0.0.0 port 8080", or "" */
+	int has_address;    /* address holds the decoded address */
+	struct sockaddr_info address;
 };
 
 /* What the judging needs to know about the session. */

@@ -1,65 +1,65 @@
 #include "fdpass.h"
 
 #include <errno.h>
-#include <string.h>
-#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
-/* One byte of data carrying one descriptor. */
-struct fd_message {
-	char byte;
-	struct iovec iov;
-	struct msghdr msg;
-	union {
-		struct cmsghdr header;
-		char space[CMSG_SPACE(sizeof(int))];
-	} control; /* last: its size is only known to the compiler through a macro */
-};
-
-static void fd_message_init(struct fd_message *m)
+static int write_all(int sock, const void *data, size_t len)
 {
-	memset(m, 0, sizeof(*m));
-	m->byte = 'F';
-	m->iov = (struct iovec){&m->byte, 1};
-	m->msg.msg_iov = &m->iov;
-	m->msg.msg_iovlen = 1;
-	m->msg.msg_control = m->control.space;
-	m->msg.msg_controllen = sizeof(m->control.space);
+	ssize_t n;
+
+	do
+		n = write(sock, data, len);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -1;
 }
 
-int fdpass_send(int sock, int fd, struct error *err)
+static int read_all(int sock, void *data, size_t len)
 {
-	struct fd_message m;
-	struct cmsghdr *c;
+	ssize_t n;
 
-	fd_message_init(&m);
-	c = CMSG_FIRSTHDR(&m.msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	while (sendmsg(sock, &m.msg, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return error_errno(err, "cannot pass a descriptor");
+	do
+		n = read(sock, data, len);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+int fdpass_offer(int sock, int fd, struct error *err)
+{
+	char taken;
+
+	if (write_all(sock, &fd, sizeof(fd)) < 0)
+		return error_errno(err, "cannot offer the gate's listener");
+	if (read_all(sock, &taken, 1) < 0)
+		return error_set(err, "the session host did not take the gate's listener");
 	return 0;
 }
 
-int fdpass_recv(int sock, struct error *err)
+static int take_from(pid_t pid, int number, struct error *err)
 {
-	struct fd_message m;
-	struct cmsghdr *c;
-	ssize_t n;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int fd;
 
-	fd_message_init(&m);
-	do
-		n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return error_errno(err, "cannot receive a descriptor");
-	c = CMSG_FIRSTHDR(&m.msg);
-	if (n != 1 || c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return error_set(err, "no descriptor was passed");
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	if (pidfd < 0)
+		return error_errno(err, "cannot refer to process %d", (int)pid);
+	fd = (int)syscall(SYS_pidfd_getfd, pidfd, number, 0);
+	if (fd < 0)
+		error_errno(err, "cannot take descriptor %d of process %d", number, (int)pid);
+	close(pidfd);
+	return fd;
+}
+
+int fdpass_take(int sock, pid_t pid, struct error *err)
+{
+	int number, fd;
+
+	if (read_all(sock, &number, sizeof(number)) < 0)
+		return error_set(err, "process %d offered no descriptor", (int)pid);
+	fd = take_from(pid, number, err);
+	if (fd >= 0 && write_all(sock, "T", 1) < 0) {
+		close(fd);
+		return error_errno(err, "cannot tell process %d its descriptor was taken",
+				   (int)pid);
+	}
 	return fd;
 }

@@ -8,6 +8,9 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+
+#define SOCKET_TYPE_MASK 0xfu /* the kernel's SOCK_TYPE_MASK: the rest are flags */
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -35,6 +38,23 @@ static int trap_new_namespace(scmp_filter_ctx ctx, const struct held_call *c, in
 	return rc;
 }
 
+/* Socket kinds that see or forge every packet: AF_PACKET, raw IPv4 and IPv6,
+ * and (AF_INET, SOCK_PACKET), which the kernel makes an AF_PACKET socket.
+ * int arguments are compared on their low 32 bits, as the kernel reads them. */
+static int trap_raw_socket(scmp_filter_ctx ctx, int nr)
+{
+	static const unsigned kinds[][2] = {
+	    {AF_INET, SOCK_RAW}, {AF_INET, SOCK_PACKET}, {AF_INET6, SOCK_RAW}};
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, AF_PACKET));
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, kinds[i][0]),
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, SOCKET_TYPE_MASK, kinds[i][1]));
+	return rc;
+}
+
 /* ld.so maps every library with PROT_EXEC at every exec: only mappings of
  * code from a file leave the kernel (a JIT's anonymous memory does not). The
  * descriptor is an int: bit 31 set is -1 (or another invalid one). */
@@ -58,6 +78,11 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 					SCMP_CMP((unsigned)c->signal, SCMP_CMP_NE, 0, 0));
 	case TRAP_NEW_NAMESPACE:
 		return trap_new_namespace(ctx, c, nr);
+	case TRAP_ADDRESS:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					SCMP_CMP((unsigned)c->target, SCMP_CMP_NE, 0, 0));
+	case TRAP_RAW_SOCKET:
+		return trap_raw_socket(ctx, nr);
 	case TRAP_EXEC_FILE:
 		return trap_exec_file(ctx, nr);
 	case TRAP_EXEC_PROT:

@@ -381,7 +381,7 @@ static void refuse_effect(struct gate *g, const struct effect *e)
 		effect_describe(e, call, sizeof(call));
 		buf_printf(&b, "%sescort: refused: ", g->cfg.message_crlf ? "\r" : "");
 		visible_append(&b, call, strlen(call));
-		gate_message_end(g, &b, e->call->what);
+		gate_message_end(g, &b, e->what);
 	}
 	gate_respond(g, g->notif->id, EPERM);
 }

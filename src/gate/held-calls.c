@@ -18,6 +18,9 @@
 #define SIGNAL_WHAT                                                                                \
 	"Sends a signal (stop, interrupt, kill) to a process that is not part of this session"
 
+#define CONNECT_WHAT "Opens a connection to another machine or to a local service"
+#define SEND_WHAT "Sends data to an address it names (another machine or a local service)"
+
 /* Signal calls: which argument names the target, which the signal. */
 #define SIGNAL(call, check, target, sig)                                                           \
 	{                                                                                          \
@@ -90,6 +93,20 @@ const struct held_call held_calls[] = {
     {"pkey_mprotect", HELD_CODE_PROTECT, TRAP_EXEC_PROT, 0, 0, LEVEL_HIGH, CODE_WHAT, "T1129"},
     {"pidfd_getfd", HELD_PIDFD, TRAP_ALL, 0, 0, LEVEL_HIGH,
      "Takes an open file or connection from a process that is not part of this session", "T1055"},
+    /* Connections and listeners: judged by the address (net-rate.c). A plain
+     * read, write or send on a connected socket never leaves the kernel:
+     * sendto is trapped only with an address. sendmsg and sendmmsg keep the
+     * address in memory the filter cannot read, so every call is trapped
+     * (one notification each; most programs write() to connected sockets,
+     * and a UDP or ICMP sendmsg to any host would otherwise pass). */
+    {"connect", HELD_CONNECT, TRAP_ALL, 1, 0, LEVEL_MEDIUM, CONNECT_WHAT, "T1048"},
+    {"bind", HELD_BIND, TRAP_ALL, 1, 0, LEVEL_MEDIUM,
+     "Starts listening for connections from other machines", "T1571"},
+    {"sendto", HELD_SENDTO, TRAP_ADDRESS, 4, 0, LEVEL_MEDIUM, SEND_WHAT, "T1048"},
+    {"sendmsg", HELD_SENDMSG, TRAP_ALL, 1, 0, LEVEL_MEDIUM, SEND_WHAT, "T1048"},
+    {"sendmmsg", HELD_SENDMMSG, TRAP_ALL, 1, 0, LEVEL_MEDIUM, SEND_WHAT, "T1048"},
+    {"socket", HELD_SOCKET, TRAP_RAW_SOCKET, 0, 0, LEVEL_HIGH,
+     "Opens a raw network socket that captures or forges the machine's network traffic", "T1040"},
 };
 
 const size_t held_calls_count = sizeof(held_calls) / sizeof(held_calls[0]);

@@ -19,6 +19,12 @@ enum held_check {
 	HELD_CLOCK_MODES,  /* changes the clock unless struct timex at args[target] only reads */
 	HELD_CODE_MAP,	   /* maps the file args[target] (a descriptor) as code (code-map.c) */
 	HELD_CODE_PROTECT, /* makes the memory at args[target] code (code-map.c) */
+	HELD_CONNECT,	  /* the address at args[target], args[target + 1] bytes (net-effect.c) */
+	HELD_BIND,	  /* the address a socket is bound to, as HELD_CONNECT */
+	HELD_SENDTO,	  /* the destination at args[target], args[target + 1] bytes */
+	HELD_SENDMSG,	  /* the destination in the struct msghdr at args[target] */
+	HELD_SENDMMSG,	  /* the destinations in the struct mmsghdr array at args[target] */
+	HELD_SOCKET,	  /* a raw or packet socket: the kind in args[0..2] */
 };
 
 /* Which calls the filter traps: all of them, or only some arguments. */
@@ -28,6 +34,8 @@ enum held_trap {
 	TRAP_NEW_NAMESPACE, /* only when the flags args[0] create a namespace */
 	TRAP_EXEC_FILE,	    /* mmap: only PROT_EXEC of a file (not anonymous, descriptor >= 0) */
 	TRAP_EXEC_PROT,	    /* mprotect: only when args[2] adds PROT_EXEC */
+	TRAP_ADDRESS,	    /* only when the pointer args[target] is not NULL (sendto's address) */
+	TRAP_RAW_SOCKET,    /* only a packet socket, or a raw one of IPv4 or IPv6 */
 };
 
 struct held_call {

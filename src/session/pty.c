@@ -107,7 +107,7 @@ static __attribute__((noreturn)) void child_exec(struct pty *p, const char *file
 	/* From here on, every exec of this process and its descendants waits for
 	 * the session host: nothing runs if the filter or the handover fails. */
 	listener = gate_filter_install(keep_privileges, &err);
-	if (listener < 0 || fdpass_send(gate_sock, listener, &err) < 0)
+	if (listener < 0 || fdpass_offer(gate_sock, listener, &err) < 0)
 		setup_failed(report_fd, &err);
 	close(listener);
 	close(gate_sock);
@@ -146,7 +146,7 @@ int pty_spawn(struct pty *p, const char *file, char *const argv[], int keep_priv
 	close(report[1]);
 	close(sock[1]);
 	out->report_fd = report[0];
-	out->listener = fdpass_recv(sock[0], err);
+	out->listener = fdpass_take(sock[0], out->pid, err);
 	close(sock[0]);
 	if (out->listener < 0) {
 		struct spawned failed = *out;

@@ -2,6 +2,7 @@
 
 #include "broker-client.h"
 #include "gate/gate.h"
+#include "gate/local-services.h"
 #include "gate/program-index.h"
 #include "log/recorder.h"
 #include "logpath.h"
@@ -377,6 +378,7 @@ static int open_link(const char *socket, const struct session_meta *meta,
 {
 	const char *path = broker_client_socket(socket);
 
+	local_services_protect(path); /* the session must not reach it */
 	*link = NULL;
 	if (path == NULL)
 		return 0;

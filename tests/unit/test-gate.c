@@ -117,7 +117,7 @@ static int run_child(char *const argv[], struct scripted *policy, int kill_when_
 	r.child = fork();
 	if (r.child == 0) {
 		int fd = gate_filter_install(0, &err);
-		if (fd < 0 || fdpass_send(sock[1], fd, &err) < 0)
+		if (fd < 0 || fdpass_offer(sock[1], fd, &err) < 0)
 			_exit(125);
 		execv(argv[0], argv);
 		_exit(126);
@@ -125,7 +125,7 @@ static int run_child(char *const argv[], struct scripted *policy, int kill_when_
 	close(sock[1]);
 	r.base = event_base_new();
 	gc = (struct gate_config){.base = r.base,
-				  .listener = fdpass_recv(sock[0], &err),
+				  .listener = fdpass_take(sock[0], r.child, &err),
 				  .rec = rec,
 				  .risk = risk,
 				  .index = index_,

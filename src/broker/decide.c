@@ -110,9 +110,17 @@ static int rate(struct broker *b, const Escort__ExecRequest *r, struct risk_repo
 }
 
 static const char *const change_kinds[] = {
-    "write",   "create", "truncate", "delete", "rmdir", "rename", "link",
-    "symlink", "mkdir",	 "mknod",    "mode",   "owner", "xattr",  NULL,
+    "write", "create", "truncate", "delete", "rmdir",	"rename", "link", "symlink", "mkdir",
+    "mknod", "mode",   "owner",	   "xattr",  "connect", "send",	  "bind", NULL,
 };
+
+/* A connection escortd cannot look at (the address is the session host's
+ * word and no file rule applies): at least medium, stricter if the host says. */
+static int is_network(const char *kind)
+{
+	return strcmp(kind, "connect") == 0 || strcmp(kind, "send") == 0 ||
+	       strcmp(kind, "bind") == 0;
+}
 
 static int known_kind(const char *k)
 {
@@ -160,6 +168,14 @@ static int rate_change(struct broker *b, const Escort__ExecRequest *r, struct ri
 	int level = (int)r->level;
 	char text[600];
 
+	if (known_kind(c->kind) && is_network(c->kind) && strlen(c->path) <= 4096) {
+		risk_report_add(
+		    own, "network-destination", LEVEL_MEDIUM, c->text,
+		    "what leaves the machine, or who can reach it, is not under escort's "
+		    "watch",
+		    "Which machine is it, and what will be sent or received?", NULL);
+		return max_level(LEVEL_MEDIUM, level);
+	}
 	if (!known_kind(c->kind) || (c->path[0] != '/' && c->path2[0] != '/') ||
 	    strlen(c->path) > 4096 || strlen(c->path2) > 4096 || r->n_findings > FINDINGS_MAX)
 		return max_level(LEVEL_HIGH, level);

@@ -65,6 +65,15 @@ static int only_scratch(const struct risk_report *r)
 	return r->n > 0 || r->level == LEVEL_INFO;
 }
 
+static void tell_line(struct gate *g, const char *what, const char *line, const char *detail)
+{
+	struct buf b = {0};
+
+	buf_printf(&b, "%sescort: %s: ", g->cfg.message_crlf ? "\r" : "", what);
+	visible_append(&b, line, strlen(line));
+	gate_message_end(g, &b, detail);
+}
+
 /* "escort: refused: Empties /srv/app/data.db -- why" */
 static void tell(struct gate *g, const char *what, const struct change *c, const char *detail)
 {
@@ -83,6 +92,19 @@ static void refuse_change(struct gate *g, uint64_t id, pid_t pid, const struct c
 	char what[PATH_MAX + 64], detail[1400];
 
 	g->counters.changes_denied++;
+	if (change_is_network(c)) { /* the call and its address, then what it would do */
+		change_describe(c, what, sizeof(what));
+		snprintf(detail, sizeof(detail), "%s (%s)", summary ? summary : "", v->reason);
+		if (pid != g->last_change_pid ||
+		    strncmp(what, g->last_change, sizeof(g->last_change) - 1) ||
+		    monotonic_ms() - g->last_change_ms > 250)
+			tell_line(g, "refused", what, detail);
+		g->last_change_pid = pid;
+		g->last_change_ms = monotonic_ms();
+		memcpy(g->last_change, what, sizeof(g->last_change) - 1);
+		gate_respond(g, id, EPERM);
+		return;
+	}
 	change_plain(c, what, sizeof(what));
 	/* One line for a program retrying the same change at once, not for
 	 * the same change typed again. */
@@ -103,6 +125,10 @@ static void allow_change(struct gate *g, uint64_t id, const struct change *c,
 {
 	int result = 0;
 
+	if (change_is_network(c)) { /* the socket is the process's: the kernel connects */
+		gate_respond(g, id, 0);
+		return;
+	}
 	switch (change_do(g->cfg.listener, id, c, &result)) {
 	case DONE_ANSWERED:
 		break;
@@ -151,41 +177,50 @@ static void verdict_for(struct gate *g, const struct change *c, const struct ris
 		path_approved(g, c, r->level, v);
 }
 
-/* Kept until the escort answers; the call waits in the kernel. */
-static void hold_change(struct gate *g, uint64_t id, struct change *c, const struct creds *who,
-			const struct risk_report *r)
+/* Kept until the escort answers; the call waits in the kernel. -1 with v
+ * made a refusal when nobody can be asked. */
+static int hold_change(struct gate *g, uint64_t id, struct change *c, const struct creds *who,
+		       const struct risk_report *r, struct verdict *v)
 {
-	struct held_change *h = xcalloc(1, sizeof(*h));
+	struct held_change *h;
 	struct change_facts f = {c, (pid_t)g->notif->pid, r};
-	struct verdict refused;
 	char detail[1400];
 
-	if (g->cfg.policy->ask_change(g->cfg.policy, &f, id, gate_answer, g, &refused) < 0) {
-		free(h);
-		change_record(g->cfg.rec, id, f.pid, c, r, &refused);
-		refuse_change(g, g->notif->id, f.pid, c, r->summary, &refused);
-		return;
-	}
+	if (g->cfg.policy->ask_change(g->cfg.policy, &f, id, gate_answer, g, v) < 0)
+		return -1;
+	/* The call waits either way; the answer is recorded too. */
+	(void)change_record(g->cfg.rec, id, f.pid, c, r, &(struct verdict){.action = GATE_ASK});
+	h = xcalloc(1, sizeof(*h));
 	*h = (struct held_change){id, g->notif->id, f.pid, *c, *who, r->level, 0, g->held_changes};
 	change_forget(c); /* its descriptors are the held item's now */
 	g->held_changes = h;
 	held_watch_arm(g->watch);
 	if (g->cfg.policy->asks_everything)
-		return; /* told when escortd says a person decides */
+		return 0; /* told when escortd says a person decides */
 	snprintf(detail, sizeof(detail), "waiting for an escort to approve it (%s)",
 		 r->summary ? r->summary : "");
 	h->announced = 1;
 	tell(g, "held", &h->c, detail);
+	return 0;
 }
 
-static void decide_change(struct gate *g, struct change *c, const struct creds *who)
+/* r: already rated (a connection), or NULL to rate the change here. */
+static void decide_change(struct gate *g, struct change *c, const struct creds *who,
+			  struct risk_report *rated)
 {
 	struct risk_report r;
 	struct verdict v;
 	uint64_t id = ++g->next_id;
 
-	change_rate(&g->rater, c, who, &r);
+	if (rated)
+		r = *rated;
+	else
+		change_rate(&g->rater, c, who, &r);
 	verdict_for(g, c, &r, &v);
+	if (v.action == GATE_ASK && hold_change(g, id, c, who, &r, &v) == 0) {
+		risk_report_free(&r);
+		return;
+	}
 	if (v.action == GATE_ALLOW && only_scratch(&r)) {
 		g->counters.changes_scratch++;
 	} else if (change_record(g->cfg.rec, id, (pid_t)g->notif->pid, c, &r, &v) < 0) {
@@ -194,10 +229,9 @@ static void decide_change(struct gate *g, struct change *c, const struct creds *
 	}
 	if (v.action == GATE_ALLOW)
 		allow_change(g, g->notif->id, c, who);
-	else if (v.action == GATE_ASK)
-		hold_change(g, id, c, who, &r);
 	else
-		refuse_change(g, g->notif->id, (pid_t)g->notif->pid, c, r.summary, &v);
+		refuse_change(g, g->notif->id, (pid_t)g->notif->pid, c,
+			      change_is_network(c) && r.n ? r.findings[0].explain : r.summary, &v);
 	risk_report_free(&r);
 }
 
@@ -212,7 +246,7 @@ void change_gate_handle(struct gate *g, const struct change_call *call)
 
 	g->counters.changes++;
 	if (creds_read((pid_t)g->notif->pid, &who) < 0)
-		return; /* gone */
+		return;		 /* gone */
 	if (g->session_root < 0) /* the same for every process of the session */
 		g->session_root = session_root_open((pid_t)g->notif->pid);
 	rc = change_read(g->notif, call, g->session_root, &c);
@@ -228,7 +262,7 @@ void change_gate_handle(struct gate *g, const struct change_call *call)
 	}
 	if (rc == 0) {
 		if ((rc = change_resolve(&c)) == 0)
-			decide_change(g, &c, &who);
+			decide_change(g, &c, &who, NULL);
 		creds_restore(&g->self, &who);
 	}
 	if (rc < 0)
@@ -265,6 +299,10 @@ static void approved(struct gate *g, struct held_change *h, const struct verdict
 		tell(g, "note", &h->c, "the folder approval could not be kept: only this change");
 	if (h->announced)
 		tell(g, "approved", &h->c, v->by);
+	if (change_is_network(&h->c)) {
+		allow_change(g, h->notif_id, &h->c, &h->who);
+		return;
+	}
 	if (creds_take(&g->self, &h->who, creates(&h->c)) < 0) {
 		gate_respond(g, h->notif_id, EPERM);
 		return;
@@ -342,4 +380,40 @@ void change_gate_end(struct gate *g, const char *why)
 		held_free(h);
 	}
 	path_grants_clear(g->paths);
+}
+
+static enum change_kind network_kind(const char *call)
+{
+	if (strcmp(call, "bind") == 0)
+		return CHANGE_BIND;
+	return strcmp(call, "connect") == 0 ? CHANGE_CONNECT : CHANGE_SEND;
+}
+
+/* A connection, send or listener the network rules did not allow: decided
+ * like a change (the policy's table; held for an escort with escortd), and
+ * once allowed left to the kernel. */
+void change_gate_network(struct gate *g, const struct effect *e)
+{
+	struct change c;
+	struct creds who = {0};
+	struct risk_report r = {0};
+	const char *where = e->where;
+
+	memset(&c, 0, sizeof(c));
+	c.path.dir = c.path.object = c.path2.dir = c.path2.object = -1;
+	c.start.root = c.start.dir = c.start2.root = c.start2.dir = -1;
+	c.kind = network_kind(e->call->name);
+	c.call = e->call->name;
+	if (strncmp(where, "to ", 3) == 0 || strncmp(where, "on ", 3) == 0)
+		where += 3;
+	snprintf(c.path.path, sizeof(c.path.path), "%s", where);
+	snprintf(c.text, sizeof(c.text), "%s", e->where);
+	c.has_address = e->has_address;
+	c.address = e->address;
+	(void)creds_read((pid_t)g->notif->pid, &who);
+	risk_report_add(&r, "network-destination", e->level, e->what,
+			"what leaves the machine, or who can reach it, is not under escort's watch",
+			"Which machine is it, and what will be sent or received?", e->attack);
+	g->counters.changes++;
+	decide_change(g, &c, &who, &r);
 }

@@ -1,5 +1,7 @@
 #include "change-record.h"
 
+#include "effect-record.h"
+
 #include "log/fields.h"
 #include "log/record.h"
 
@@ -46,7 +48,11 @@ int change_record(struct recorder *rec, uint64_t id, pid_t pid, const struct cha
 	/* An allowed change is one of thousands (tar, rm -r): what it was and
 	 * why, without the explanation an escort reads. */
 	add_change(&b, c, v->action == GATE_ALLOW);
+	if (c->has_address)
+		effect_record_address(&b, &c->address);
 	fields_add(&b, "level", level_name(r->level));
+	if (r->n && r->findings[0].attack.n)
+		fields_add(&b, "attack", r->findings[0].attack.items[0]);
 	if (r->summary && v->action != GATE_ALLOW)
 		fields_add(&b, "summary", r->summary);
 	for (size_t i = 0; i < r->n; i++)

@@ -9,7 +9,8 @@ static const char *const kind_names[CHANGE_KIND_COUNT] = {
     [CHANGE_DELETE] = "delete", [CHANGE_RMDIR] = "rmdir",     [CHANGE_RENAME] = "rename",
     [CHANGE_LINK] = "link",	[CHANGE_SYMLINK] = "symlink", [CHANGE_MKDIR] = "mkdir",
     [CHANGE_MKNOD] = "mknod",	[CHANGE_MODE] = "mode",	      [CHANGE_OWNER] = "owner",
-    [CHANGE_XATTR] = "xattr",	[CHANGE_OPEN] = "open",
+    [CHANGE_XATTR] = "xattr",	[CHANGE_OPEN] = "open",	      [CHANGE_CONNECT] = "connect",
+    [CHANGE_SEND] = "send",	[CHANGE_BIND] = "bind",
 };
 
 const char *change_kind_name(enum change_kind k)
@@ -39,6 +40,11 @@ void change_describe(const struct change *c, char *out, size_t size)
 		break;
 	case CHANGE_XATTR:
 		snprintf(out, size, "xattr %s on %s", c->xattr, p);
+		break;
+	case CHANGE_CONNECT:
+	case CHANGE_SEND:
+	case CHANGE_BIND: /* "connect to 203.0.113.5 port 80", as the call named it */
+		snprintf(out, size, "%s %s", c->call, c->text);
 		break;
 	default:
 		snprintf(out, size, "%s %s", change_kind_name(c->kind), p);
@@ -70,6 +76,9 @@ static const char *const plain_verbs[CHANGE_KIND_COUNT] = {
     [CHANGE_OWNER] = "Changes the owner of",
     [CHANGE_XATTR] = "Changes hidden attributes of",
     [CHANGE_OPEN] = "Opens",
+    [CHANGE_CONNECT] = "Connects to",
+    [CHANGE_SEND] = "Sends data to",
+    [CHANGE_BIND] = "Listens for connections on",
 };
 
 void change_plain(const struct change *c, char *out, size_t size)
@@ -91,4 +100,9 @@ void change_forget(struct change *c)
 	c->path.dir = c->path.object = c->path2.dir = c->path2.object = -1;
 	c->start.root = c->start.dir = c->start2.root = c->start2.dir = -1;
 	c->value = NULL;
+}
+
+int change_is_network(const struct change *c)
+{
+	return c->kind == CHANGE_CONNECT || c->kind == CHANGE_SEND || c->kind == CHANGE_BIND;
 }

@@ -7,6 +7,7 @@
 #define ESCORT_CHANGE_H
 
 #include "path-walk.h"
+#include "sockaddr.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,11 @@ enum change_kind {
 	CHANGE_OWNER, /* chown family */
 	CHANGE_XATTR, /* set or remove an extended attribute */
 	CHANGE_OPEN,  /* openat2 with read-only flags: done for the process, not rated */
+	/* Network (net-effect.c): path.path holds the address in words; the
+	 * kernel does the call itself once it is allowed. */
+	CHANGE_CONNECT,
+	CHANGE_SEND,
+	CHANGE_BIND,
 	CHANGE_KIND_COUNT,
 };
 
@@ -51,6 +57,8 @@ struct change {
 	int fd;		 /* fchmod, fchown, fsetxattr...: the process's descriptor */
 	uint64_t length; /* truncate */
 	void *value;	 /* setxattr: its value (bounded) */
+	int has_address; /* network: the decoded address */
+	struct sockaddr_info address;
 	size_t value_len;
 };
 
@@ -60,6 +68,8 @@ void change_describe(const struct change *c, char *out, size_t size);
 /* "Deletes /srv/app/data.db": the same in plain words, for the escort. */
 void change_plain(const struct change *c, char *out, size_t size);
 void change_free(struct change *c);
+/* A connection, a send or a listener rather than a change to files. */
+int change_is_network(const struct change *c);
 /* Its descriptors and memory now belong to a copy: change_free frees nothing. */
 void change_forget(struct change *c);
 

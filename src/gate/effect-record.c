@@ -4,8 +4,7 @@
 #include "log/record.h"
 #include "risk/rules.h"
 
-/* The decoded destination: family, host and port, or the socket's path. */
-static void add_address(struct buf *b, const struct sockaddr_info *a)
+void effect_record_address(struct buf *b, const struct sockaddr_info *a)
 {
 	char text[320];
 
@@ -39,7 +38,7 @@ int effect_record_refusal(struct recorder *rec, uint64_t id, pid_t pid, const st
 	fields_add(&b, "level", level_name(e->level));
 	fields_add(&b, "attack", e->attack);
 	if (e->has_address)
-		add_address(&b, &e->address);
+		effect_record_address(&b, &e->address);
 	if (e->target)
 		fields_add_int(&b, "target", e->target);
 	if (e->file[0])

@@ -6,9 +6,13 @@
 
 #include "effect.h"
 #include "log/recorder.h"
+#include "util/buf.h"
 
 #include <stdint.h>
 
+/* The decoded destination's fields: family, destination, and for IP the
+ * address and port. */
+void effect_record_address(struct buf *b, const struct sockaddr_info *a);
 int effect_record_refusal(struct recorder *rec, uint64_t id, pid_t pid, const struct effect *e);
 
 #endif

@@ -398,8 +398,11 @@ static void handle_effect(struct gate *g)
 	case EFFECT_AS_KERNEL:
 		gate_respond(g, g->notif->id, e.error);
 		break;
-	case EFFECT_REFUSE:
-		refuse_effect(g, &e);
+	case EFFECT_REFUSE: /* a connection an escort may allow goes the way of changes */
+		if (e.has_address && e.level < LEVEL_HIGH)
+			change_gate_network(g, &e);
+		else
+			refuse_effect(g, &e);
 		break;
 	case EFFECT_GONE:
 		break;

@@ -19,12 +19,12 @@ enum held_check {
 	HELD_CLOCK_MODES,  /* changes the clock unless struct timex at args[target] only reads */
 	HELD_CODE_MAP,	   /* maps the file args[target] (a descriptor) as code (code-map.c) */
 	HELD_CODE_PROTECT, /* makes the memory at args[target] code (code-map.c) */
-	HELD_CONNECT,	  /* the address at args[target], args[target + 1] bytes (net-effect.c) */
-	HELD_BIND,	  /* the address a socket is bound to, as HELD_CONNECT */
-	HELD_SENDTO,	  /* the destination at args[target], args[target + 1] bytes */
-	HELD_SENDMSG,	  /* the destination in the struct msghdr at args[target] */
-	HELD_SENDMMSG,	  /* the destinations in the struct mmsghdr array at args[target] */
-	HELD_SOCKET,	  /* a raw or packet socket: the kind in args[0..2] */
+	HELD_CONNECT,	   /* the address at args[target], args[target + 1] bytes (net-effect.c) */
+	HELD_BIND,	   /* the address a socket is bound to, as HELD_CONNECT */
+	HELD_SENDTO,	   /* the destination at args[target], args[target + 1] bytes */
+	HELD_SENDMSG,	   /* the destination in the struct msghdr at args[target] */
+	HELD_SENDMMSG,	   /* the destinations in the struct mmsghdr array at args[target] */
+	HELD_SOCKET,	   /* a raw or packet socket: the kind in args[0..2] */
 };
 
 /* Which calls the filter traps: all of them, or only some arguments. */

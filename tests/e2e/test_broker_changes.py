@@ -15,6 +15,7 @@ import pytest
 import wire
 from conftest import events, of_type
 from test_broker import ESCORT, OPERATOR, Operator, broker, only_session, world  # noqa: F401
+from test_gate_network import TCP_PORT, other_host  # noqa: F401
 
 
 @pytest.fixture
@@ -218,3 +219,28 @@ def test_hostile_changes_from_a_session_host_never_harm_escortd(broker):
     assert host.wait(timeout=30) == 0
     log = broker.log()
     assert "\nescortd: FORGED" not in log and "\x1b" not in log
+
+
+def test_a_connection_to_another_machine_waits_for_an_escort(broker, other_host):
+    """Connections are held like changes. Approved, the kernel connects;
+    denied, nothing reaches the other machine."""
+    op = Operator(broker)
+    op.send(f"echo approved-data > /dev/tcp/{other_host.address}/{TCP_PORT}; echo ==DONE$?")
+    op.child.expect("held: Connects to")
+    item = wait_change(broker, "connect")
+    assert other_host.address in item["change"]["path"] and item["level"] == "medium"
+    assert "CHANGE:    Connects to" in broker.console(ESCORT, "pending").stdout
+    p = broker.console(ESCORT, "approve", str(item["id"]))
+    assert p.returncode == 0, p.stderr
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0"
+    op.child.expect_exact("op$ ")
+    got = other_host.got()
+    assert any("approved-data" in line for line in got), got
+    op.send(f"echo denied-data > /dev/tcp/{other_host.address}/{TCP_PORT}; echo ==DONE$?")
+    item = wait_change(broker, "connect")
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) != "0"
+    assert not any("denied-data" in line for line in other_host.got())
+    op.close()

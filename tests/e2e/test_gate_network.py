@@ -169,7 +169,10 @@ def test_dev_tcp_to_another_host_is_refused_and_nothing_arrives(escort, tmp_path
     evs = s.close()
     assert other_host.got() == []
     first, second = effects(evs, "connect")
-    assert first["action"] == "deny" and first["by"] == "gate" and first["level"] == "medium"
+    # Decided like a change to files: by the policy (here standalone: it
+    # needs an escort and none is reachable).
+    assert first["action"] == "deny" and first["by"] == "standalone policy"
+    assert first["level"] == "medium" and first["change"] == "connect"
     assert first["family"] == "inet" and first["address"] == other_host.address
     assert first["port"] == str(TCP_PORT) and first["attack"] == "T1048"
     assert first["call"] == f"connect to {other_host.address} port {TCP_PORT}"

@@ -2,7 +2,8 @@
  * sessions, the screen of the one selected (through a terminal emulator,
  * see console/screen.h), and every pending approval with its explanation.
  * Keys: n/p select a session, TAB the next approval, a approve (this exec
- * once), T approve the tree it starts, S approve it for the session, d deny,
+ * once), T approve the tree it starts, S approve it for the session, P approve
+ * a change to files and what its program changes under the same folder, d deny,
  * t terminate the selected session, l lock its operator, q quit. */
 #include "commands.h"
 #include "console/client.h"
@@ -230,7 +231,8 @@ static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
 	char head[160];
 
 	snprintf(head, sizeof(head),
-		 "PENDING %zu%s  (TAB: next, a: approve once, T: its tree, S: session, d: deny)",
+		 "PENDING %zu%s  (TAB: next, a: approve once, T: its tree, S: session, "
+		 "P: its folder, d: deny)",
 		 n + more, more ? " (the newest not listed yet)" : "");
 	heading(out, "\x1b[1m", head, w->cols);
 	(*used)++;
@@ -337,9 +339,10 @@ static void key(struct watch *w, unsigned char k)
 		follow_selected(w);
 	} else if (k == '\t')
 		w->selected_pending++;
-	else if ((k == 'a' || k == 'T' || k == 'S') && p) {
+	else if ((k == 'a' || k == 'T' || k == 'S' || (k == 'P' && p && p->change)) && p) {
 		w->scope = k == 'T'   ? ESCORT__SCOPE__SCOPE_TREE
 			   : k == 'S' ? ESCORT__SCOPE__SCOPE_SESSION
+			   : k == 'P' ? ESCORT__SCOPE__SCOPE_PATH /* the change's folder */
 				      : ESCORT__SCOPE__SCOPE_ONCE;
 		if (p->level >= ESCORT__LEVEL__LEVEL_CRITICAL) {
 			snprintf(text, sizeof(text),

@@ -47,12 +47,17 @@ struct decision {
 
 void gate_message_end(struct gate *g, struct buf *b, const char *detail)
 {
+	struct error ignored;
+
 	buf_append_str(b, " -- ");
 	visible_append(b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
 	buf_append_str(b, g->cfg.message_crlf ? "\r\n" : "\n");
 	if (g->cfg.flush_output)
 		g->cfg.flush_output(g->cfg.flush_ctx);
 	(void)!write(g->cfg.message_fd, b->data, b->len);
+	/* What the operator read is in the recording too: replay and export
+	 * show the session as it was seen. */
+	(void)recorder_output(g->cfg.rec, b->data, b->len, &ignored);
 	buf_free(b);
 }
 

@@ -54,6 +54,9 @@ def test_shell_redirections_and_builtins_outside_scratch_are_refused(escort, tmp
         assert "Operation not permitted" in out, (line, out)
         assert db.read_text() == "precious\n", line
     evs = s.close()
+    # What the operator read is in the recording (replay and export show it).
+    shown = "".join(e.get("data", "") for e in evs if e["type"] == "output")
+    assert f"escort: refused: Empties {db}" in shown
     # Decided on the path the kernel would use, never the text typed.
     assert len(refused_change(evs, db)) >= len(lines)
     assert {e["change"] for e in refused_change(evs, db)} >= {"truncate", "write"}

@@ -193,14 +193,16 @@ static size_t cmdline_of(pid_t pid, char *buf, size_t size, char **argv, size_t 
 	return count;
 }
 
-static void fill_change(Escort__Change *ch, const struct change *c, pid_t pid, struct text_arena *t)
+/* plain and home: the caller's (text_utf8 keeps valid text where it is). */
+static void fill_change(Escort__Change *ch, const struct change *c, pid_t pid,
+			struct text_arena *t, char *plain, char *home)
 {
-	char plain[PATH_MAX + 64], home[PATH_MAX] = "";
 	struct passwd *pw;
 	unsigned ruid = 0, euid = 1;
 	char status[2048], *uid;
 
-	change_plain(c, plain, sizeof(plain));
+	change_plain(c, plain, PATH_MAX + 64);
+	home[0] = '\0';
 	ch->kind = (char *)change_kind_name(c->kind);
 	ch->path = text_utf8(t, c->kind == CHANGE_SYMLINK ? "" : c->path.path);
 	ch->path2 = text_utf8(t, c->path2.path);
@@ -213,7 +215,7 @@ static void fill_change(Escort__Change *ch, const struct change *c, pid_t pid, s
 		sscanf(uid, "\nUid: %u %u", &ruid, &euid);
 	ch->as_root = euid == 0;
 	if ((pw = getpwuid(euid)) != NULL && pw->pw_dir)
-		snprintf(home, sizeof(home), "%s", pw->pw_dir);
+		snprintf(home, PATH_MAX, "%s", pw->pw_dir);
 	ch->home = text_utf8(t, home);
 }
 
@@ -225,7 +227,7 @@ static int send_change(struct broker_policy *bp, const struct change_facts *f, u
 	Escort__Finding *findings = xcalloc(rep->n + 1, sizeof(*findings));
 	Escort__Finding **fp = xcalloc(rep->n + 1, sizeof(*fp));
 	char cmd[4096], *argv[64], comm[32], cwd[PATH_MAX], link[64], account[128],
-	    anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX];
+	    anc[ANCESTRY_MAX][64], *anc_ptrs[ANCESTRY_MAX], plain[PATH_MAX + 64], home[PATH_MAX];
 	struct text_arena t = {0};
 	ssize_t n;
 	int rc;
@@ -248,7 +250,7 @@ static int send_change(struct broker_policy *bp, const struct change_facts *f, u
 	account_of(f->pid, account, sizeof(account));
 	r.account = text_utf8(&t, account);
 	r.typed_line = text_utf8(&t, bp->port.typed_line(bp->port.ctx));
-	fill_change(&ch, f->change, f->pid, &t);
+	fill_change(&ch, f->change, f->pid, &t, plain, home);
 	r.change = &ch;
 	rc = bp->port.ask(bp->port.ctx, &r);
 	text_arena_free(&t);

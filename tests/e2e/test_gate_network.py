@@ -288,6 +288,8 @@ def attempt(name, family, kind, address=None, proto=0):
     try:
         x = socket.socket(family, kind, proto)
         if address is not None:
+            # an earlier test's listener on the port may be in TIME_WAIT
+            x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             x.bind(address)
         if kind == socket.SOCK_STREAM and address is not None:
             x.listen()

@@ -286,7 +286,14 @@ def test_everyday_work_runs_without_a_single_refusal(escort, tmp_path):
         "echo tmp > /tmp/escort-everyday-$$ && rm -f /tmp/escort-everyday-$$",
         "mv notes2.txt notes3.txt && cp notes3.txt notes4.txt && chmod 600 notes4.txt",
         "ln -s notes3.txt link && ln notes3.txt hard && readlink link",
+        "/usr/bin/python3 -c 'print(open(\"notes3.txt\").read())' | cat",
+        "timeout 1 tail -f notes3.txt; true",
     ]
+    # An editor saving a file in the working folder, and the journal, where installed.
+    if shutil.which("vi"):
+        lines.append("vi -es -c 'normal Gohello' -c 'wq' edited.txt && cat edited.txt")
+    if shutil.which("journalctl"):
+        lines.append("journalctl -n 1 --no-pager >/dev/null 2>&1; true")
     for line in lines:
         out, status = s.run(line)
         assert "escort:" not in out and status == 0, (line, out)

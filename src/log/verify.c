@@ -224,6 +224,7 @@ static int take_checkpoint(struct verifier *v, const struct record *rec)
 			       "records %" PRIu64 "..%" PRIu64 " were altered, added or removed",
 			       v->rep->signed_up_to, cp.size - 1);
 	v->rep->signed_up_to = cp.size;
+	v->rep->signed_through = rec->seq + 1;
 	return 0;
 }
 
@@ -279,6 +280,7 @@ static int take_record(struct verifier *v, const struct record *rec)
 			return problem(v, rec, "the recovered MAC key reuses epoch %u", rec->epoch);
 		if (take_mac_key(v, rec) < 0)
 			return -1;
+		v->rep->chain_from = rec->seq;
 	} else if (check_epoch(v, rec) < 0) {
 		return -1;
 	}

@@ -19,6 +19,8 @@ struct verify_report {
 	int intact;
 	uint64_t records, segments, bytes;
 	uint64_t signed_up_to;	/* records covered by the last good checkpoint */
+	uint64_t signed_through; /* ... and that checkpoint itself: records [0, this) */
+	uint64_t chain_from;	 /* the mac-key record that began the last MAC chain */
 	uint64_t mac_only_from; /* records [from, to) were only MAC-protected */
 	uint64_t mac_only_to;	/*   (not signed before a crash) */
 	uint64_t torn_bytes;	/* lost at crashes (recorded) plus any torn tail */

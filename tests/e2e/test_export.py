@@ -42,7 +42,7 @@ def test_json_has_every_record_in_order(escort, tmp_path):
     record(escort, log, "echo one; exit 2")
     evs = events(log)
     assert [e["seq"] for e in evs] == list(range(len(evs)))
-    assert [e["type"] for e in evs][:3] == ["mac-key", "session-start", "window"]
+    assert [e["type"] for e in evs][:4] == ["mac-key", "checkpoint", "session-start", "window"]
     assert evs[-1]["type"] == "checkpoint" and evs[-1]["seal"] is True
     assert session_end(evs)["type"] == "session-end" and session_end(evs)["exit_status"] == 2
 

@@ -42,7 +42,7 @@ struct journal {
 
 	/* The writer thread's own (the opening thread's until it starts). */
 	int fd;
-	int lock_fd;	     /* holds the writer's lock on the first segment */
+	int lock_fd;	    /* holds the writer's lock on the first segment */
 	struct buf headers; /* every segment header so far, which checkpoints cover */
 	uint32_t seg_index;
 	char *seg_path;

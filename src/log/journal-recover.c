@@ -62,8 +62,9 @@ static int decide_keep(struct journal *j, struct scan *s, struct error *err)
 			 "needs the auditor's secret key to check their MACs");
 	else
 		snprintf(s->what, sizeof(s->what), "%.500s",
-			 rep.problem[0] ? rep.problem : "not signed, and not under a MAC key "
-							"named in the signed part");
+			 rep.problem[0] ? rep.problem
+					: "not signed, and not under a MAC key "
+					  "named in the signed part");
 	return 0;
 }
 

@@ -61,8 +61,8 @@ struct journal_recovery {
 	int needed; /* 0: the log was already sealed */
 	uint64_t records_kept;
 	uint64_t torn_bytes;
-	char torn_path[4096];  /* where the torn bytes were kept, or "" */
-	uint64_t signed_up_to; /* tree size of the last checkpoint before the crash */
+	char torn_path[4096];	     /* where the torn bytes were kept, or "" */
+	uint64_t signed_up_to;	     /* tree size of the last checkpoint before the crash */
 	uint64_t set_aside_from;     /* first record set aside unverified, or 0 */
 	uint64_t set_aside_segments; /* later segments renamed SEGMENT.unverified */
 	char why_set_aside[300];

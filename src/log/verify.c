@@ -22,7 +22,7 @@ struct verifier {
 	uint32_t epoch;
 	int last_was_epoch_end;
 	int last_was_seal;
-	int has_end; /* a session-end record was seen */
+	int has_end;	    /* a session-end record was seen */
 	struct buf headers; /* every segment header, in order */
 	char origin[256];
 	size_t segment; /* of the previous record */
@@ -114,8 +114,9 @@ static int take_mac_key(struct verifier *v, const struct record *rec)
 	v->have_mac = v->have_prev_mac = 0;
 	v->last_was_epoch_end = 0;
 	if (strcmp(field(rec, "session") ?: "", v->rep->session.id) != 0)
-		return problem(v, rec, "the MAC key record is for another session than the "
-				       "segment headers name");
+		return problem(v, rec,
+			       "the MAC key record is for another session than the "
+			       "segment headers name");
 	if (take_signer(v, rec) < 0)
 		return -1;
 	if (sealed_text != NULL && strcmp(sealed_text, "none") == 0) {
@@ -428,8 +429,8 @@ static void take_headers(struct verifier *v)
 {
 	for (size_t i = 0; i < v->r.nsegs; i++)
 		buf_append(&v->headers, v->r.segs[i].data, SEGMENT_HEADER_LEN);
-	sodium_bin2hex(v->rep->session.id, sizeof(v->rep->session.id),
-		       v->r.segs[0].header.session, SESSION_ID_LEN);
+	sodium_bin2hex(v->rep->session.id, sizeof(v->rep->session.id), v->r.segs[0].header.session,
+		       SESSION_ID_LEN);
 	if (v->opt->session != NULL && strcmp(v->opt->session, v->rep->session.id) != 0)
 		problem(v, NULL, "this is the log of session %s, not of session %s",
 			v->rep->session.id, v->opt->session);

@@ -25,8 +25,8 @@ enum verify_ending {
 
 /* Who and what the log says it recorded (the session-start record). */
 struct verify_session {
-	char id[33];	  /* hex, from the segment header */
-	char user[128];	  /* as the log has them: print with visible_append */
+	char id[33];	/* hex, from the segment header */
+	char user[128]; /* as the log has them: print with visible_append */
 	char host[256];
 	uint64_t start_ns, end_ns; /* wall clock of session-start and -end; 0: none */
 };
@@ -36,12 +36,12 @@ struct verify_report {
 	enum verify_ending ending;
 	struct verify_session session;
 	uint64_t records, segments, bytes;
-	uint64_t signed_up_to;	/* records covered by the last good checkpoint */
+	uint64_t signed_up_to;	 /* records covered by the last good checkpoint */
 	uint64_t signed_through; /* ... and that checkpoint itself: records [0, this) */
 	uint64_t chain_from;	 /* the mac-key record that began the last MAC chain */
-	uint64_t mac_only_from; /* records [from, to) were only MAC-protected */
-	uint64_t mac_only_to;	/*   (not signed before a crash) */
-	uint64_t torn_bytes;	/* lost at crashes (recorded) plus any torn tail */
+	uint64_t mac_only_from;	 /* records [from, to) were only MAC-protected */
+	uint64_t mac_only_to;	 /*   (not signed before a crash) */
+	uint64_t torn_bytes;	 /* lost at crashes (recorded) plus any torn tail */
 	uint64_t superseded_bytes;
 	uint64_t sealed_segments; /* segments the sealing checkpoint covers */
 	unsigned recoveries, sync_failures;

@@ -78,6 +78,7 @@ int cmd_recover(int argc, char **argv)
 	cfg.path = argv[optind];
 	cfg.signer = &keys.signer;
 	cfg.signer_ephemeral = keys.ephemeral;
+	keyring_warn(&keys, "escort recover");
 	cfg.auditor = keys.has_auditor ? &keys.auditor : NULL;
 	if (auditor_key != NULL && auditor_key_load(&checker, auditor_key, &err) < 0) {
 		fprintf(stderr, "escort recover: %s\n", err.msg);

@@ -33,6 +33,7 @@ struct journal {
 	char origin[256];
 	struct signing_key signer;
 	int signer_ephemeral;
+	char signer_why[300];
 	struct auditor_key auditor;
 	int has_auditor;
 	unsigned checkpoint_ms, epoch_ms;

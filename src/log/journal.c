@@ -91,6 +91,8 @@ void journal_emit_mac_key(struct journal *j)
 	signing_key_vkey(&j->signer, vkey, sizeof(vkey));
 	fields_add(&f, "signer", vkey);
 	fields_add(&f, "signer_ephemeral", j->signer_ephemeral ? "yes" : "no");
+	if (j->signer_ephemeral && j->signer_why[0])
+		fields_add(&f, "signer_ephemeral_why", j->signer_why);
 	sodium_bin2hex(session, sizeof(session), j->session, SESSION_ID_LEN);
 	fields_add(&f, "session", session);
 	journal_emit(j, REC_MAC_KEY, 0, f.data, f.len);
@@ -458,6 +460,7 @@ static struct journal *journal_alloc(const struct journal_config *cfg)
 	j->trust_unsigned = cfg->trust_unsigned;
 	j->signer = *cfg->signer;
 	j->signer_ephemeral = cfg->signer_ephemeral;
+	snprintf(j->signer_why, sizeof(j->signer_why), "%s", cfg->signer_why ?: "");
 	if (cfg->auditor) {
 		j->auditor = *cfg->auditor;
 		j->has_auditor = 1;

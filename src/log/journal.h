@@ -15,6 +15,7 @@ struct journal_config {
 	const char *path;		   /* first segment; later ones are PATH.1, PATH.2, ... */
 	const struct signing_key *signer;  /* signs checkpoints (needs the secret key) */
 	int signer_ephemeral;		   /* the key was made for this session only */
+	const char *signer_why;		   /* and why (no readable signing key) */
 	const struct auditor_key *auditor; /* MAC keys are sealed to it; NULL: not sealed */
 	const char *origin;		   /* checkpoint origin line; NULL: derived */
 	unsigned checkpoint_ms;		   /* 0: 1000 */

@@ -55,6 +55,7 @@ static struct recorder *open_journal(const char *path, const struct recorder_opt
 	    .path = path,
 	    .signer = keys->signer,
 	    .signer_ephemeral = keys->signer_ephemeral,
+	    .signer_why = keys->signer_why,
 	    .auditor = keys->auditor,
 	    .epoch_ms = keys->epoch_ms,
 	    .recover = recover,

@@ -59,6 +59,10 @@ static void print_signer(FILE *out, const struct verify_report *r)
 		: r->signer_ephemeral ? "a key made for this session only: it proves only that "
 					"the log is self-consistent; pass --key for a key you trust"
 				      : "named by the log itself: pass --key to check it is yours");
+	if (r->signer_ephemeral && r->signer_why[0]) {
+		put_line(out,
+			 "            WARNING: the session had no signing key: ", r->signer_why);
+	}
 	if (r->signer_changed)
 		fprintf(out, "            (a recovery signed with a new session key)\n");
 }

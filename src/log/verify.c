@@ -80,6 +80,8 @@ static int take_signer(struct verifier *v, const struct record *rec)
 		return problem(v, rec, "the log does not name a valid signing key");
 	snprintf(v->rep->signer, sizeof(v->rep->signer), "%s", vkey);
 	v->rep->signer_ephemeral = strcmp(field(rec, "signer_ephemeral") ?: "", "yes") == 0;
+	snprintf(v->rep->signer_why, sizeof(v->rep->signer_why), "%s",
+		 field(rec, "signer_ephemeral_why") ?: "");
 	if (v->opt->key != NULL) {
 		if (named.hash != v->opt->key->hash ||
 		    memcmp(named.pk, v->opt->key->pk, sizeof(named.pk)) != 0 ||

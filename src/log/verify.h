@@ -50,7 +50,8 @@ struct verify_report {
 	int signer_ephemeral;
 	int signer_changed; /* a recovery signed with a new session key */
 	char signer[256];
-	char problem[600]; /* the first thing wrong, naming where */
+	char signer_why[300]; /* why the session had no signing key */
+	char problem[600];    /* the first thing wrong, naming where */
 };
 
 /* Returns 0 after verifying (r->intact says the outcome); -1 when the log

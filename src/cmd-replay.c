@@ -1,8 +1,9 @@
-/* escort replay PATH [--speed N] [--from SECONDS] */
+/* escort replay PATH [--speed N] [--from SECONDS] [--idle-limit SECONDS] */
 #include "commands.h"
 
 #include "log/fields.h"
 #include "log/reader.h"
+#include "util/visible.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,10 +15,12 @@
 
 static void replay_usage(FILE *out)
 {
-	fputs("usage: escort replay PATH [--speed N] [--from SECONDS]\n"
+	fputs("usage: escort replay PATH [--speed N] [--from SECONDS] [--idle-limit SECONDS]\n"
 	      "Plays the screen of a recorded session in this terminal with its timing.\n"
-	      "  --speed N        play N times faster (default 1)\n"
-	      "  --from SECONDS   show everything before SECONDS at once, then play\n",
+	      "  --speed N             play N times faster (default 1)\n"
+	      "  --from SECONDS        show everything before SECONDS at once, then play\n"
+	      "  --idle-limit SECONDS  wait at most this long between outputs (default 2,\n"
+	      "                        as 'asciinema play -i'): the times are the log's word\n",
 	      out);
 }
 
@@ -61,13 +64,21 @@ static void announce_end(const struct record *rec)
 	size_t pos = 0;
 
 	while (fields_next(rec->payload, rec->payload_len, &pos, &f) == 1)
-		if (strcmp(f.key, "exit_status") == 0)
+		if (strcmp(f.key, "exit_status") == 0) {
+			struct buf v = {0};
+			visible_append(&v, f.value, strlen(f.value));
 			fprintf(stderr,
-				"\r\n[escort replay: the session ended, exit status %s]\r\n",
-				f.value);
+				"\r\n[escort replay: the session ended, exit status %.*s]\r\n",
+				(int)v.len, (const char *)v.data);
+			buf_free(&v);
+		}
 }
 
-static int play(struct log_reader *r, double speed, double from, struct error *err)
+struct replay_options {
+	double speed, from, idle_limit;
+};
+
+static int play(struct log_reader *r, const struct replay_options *o, struct error *err)
 {
 	enum reader_result res;
 	struct record rec;
@@ -91,8 +102,9 @@ static int play(struct log_reader *r, double speed, double from, struct error *e
 		if (log_reader_payload(r, &rec, &data, &len, err) < 0)
 			return -1;
 		t = rec.mono_ns > start ? (double)(rec.mono_ns - start) / 1e9 : 0;
-		if (t > from) {
-			pause_for((t - (shown > from ? shown : from)) / speed);
+		if (t > o->from) {
+			double idle = t - (shown > o->from ? shown : o->from);
+			pause_for((idle < o->idle_limit ? idle : o->idle_limit) / o->speed);
 			shown = t;
 		}
 		write_all(data, len);
@@ -105,10 +117,11 @@ int cmd_replay(int argc, char **argv)
 	static const struct option options[] = {
 	    {"speed", required_argument, NULL, 's'},
 	    {"from", required_argument, NULL, 'f'},
+	    {"idle-limit", required_argument, NULL, 'i'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	double speed = 1, from = 0;
+	struct replay_options o = {.speed = 1, .from = 0, .idle_limit = 2};
 	struct log_reader reader;
 	struct error err;
 	const char *path = NULL;
@@ -116,7 +129,7 @@ int cmd_replay(int argc, char **argv)
 
 	optind = 1;
 	while (optind < argc) {
-		opt = getopt_long(argc, argv, "s:f:h", options, NULL);
+		opt = getopt_long(argc, argv, "s:f:i:h", options, NULL);
 		if (opt == -1) {
 			if (path != NULL) {
 				replay_usage(stderr);
@@ -129,9 +142,11 @@ int cmd_replay(int argc, char **argv)
 			replay_usage(stdout);
 			return EXIT_OK;
 		}
-		if ((opt == 's' && (!parse_number(optarg, &speed) || speed == 0)) ||
-		    (opt == 'f' && !parse_number(optarg, &from)) || (opt != 's' && opt != 'f')) {
-			if (opt == 's' || opt == 'f')
+		if ((opt == 's' && (!parse_number(optarg, &o.speed) || o.speed == 0)) ||
+		    (opt == 'f' && !parse_number(optarg, &o.from)) ||
+		    (opt == 'i' && !parse_number(optarg, &o.idle_limit)) ||
+		    (opt != 's' && opt != 'f' && opt != 'i')) {
+			if (opt == 's' || opt == 'f' || opt == 'i')
 				fprintf(stderr, "escort replay: '%s' is not a usable number\n",
 					optarg);
 			replay_usage(stderr);
@@ -146,7 +161,8 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "escort replay: %s\n", err.msg);
 		return EXIT_FAILED;
 	}
-	rc = play(&reader, speed, from, &err);
+	reader.inflate_limit = 1ull << 30;
+	rc = play(&reader, &o, &err);
 	log_reader_close(&reader);
 	if (rc < 0) {
 		fprintf(stderr, "\r\nescort replay: %s: %s\r\n", path, err.msg);

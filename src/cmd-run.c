@@ -84,6 +84,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}
+	keyring_warn(&keys, "escort");
 	if (command_resolve(&cmd, optind < argc ? argv + optind : NULL, &err) < 0) {
 		fprintf(stderr, "escort: %s\n", err.msg);
 		keyring_wipe(&keys);
@@ -107,6 +108,7 @@ int cmd_login_shell(const char *shell_string)
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}
+	keyring_warn(&keys, "escort");
 	if (shell_string != NULL)
 		rc = command_shell_string(&cmd, shell_string, "login-shell-command", &err);
 	else

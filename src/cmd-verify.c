@@ -1,4 +1,4 @@
-/* escort verify [--key PUBKEY] [--auditor-key SECRETKEY] PATH... */
+/* escort verify [--key PUBKEY] [--auditor-key SECRETKEY] [--session ID] PATH... */
 #include "commands.h"
 
 #include "log/verify.h"
@@ -8,11 +8,16 @@
 
 static void verify_usage(FILE *out)
 {
-	fputs("usage: escort verify [--key PUBKEY] [--auditor-key SECRETKEY] PATH...\n"
+	fputs("usage: escort verify [--key PUBKEY] [--auditor-key SECRETKEY] [--session ID] "
+	      "PATH...\n"
 	      "Checks that each session log is whole and unaltered: every record's checksum,\n"
-	      "the order of records and segments, every signed checkpoint against the records,\n"
-	      "the MAC key epochs and, with the auditor's secret key, every record's MAC.\n"
-	      "Exit status: 0 intact, 1 damaged or unreadable, 2 usage error.\n",
+	      "the order of records and segments, every signed checkpoint against the records\n"
+	      "and the segment headers, the MAC key epochs and, with the auditor's secret key,\n"
+	      "every record's MAC (which must then be sealed to it). Names the session the log\n"
+	      "is of; with --session, a log of another session is an error.\n"
+	      "Result: complete (the session's end recorded and sealed), crashed, recovered,\n"
+	      "or NOT INTACT (truncated after record N, or the first thing wrong).\n"
+	      "Exit status: 0 complete or recovered, 1 not intact or unreadable, 2 usage error.\n",
 	      out);
 }
 
@@ -40,6 +45,7 @@ int cmd_verify(int argc, char **argv)
 	static const struct option options[] = {
 	    {"key", required_argument, NULL, 'k'},
 	    {"auditor-key", required_argument, NULL, 'a'},
+	    {"session", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -52,7 +58,9 @@ int cmd_verify(int argc, char **argv)
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:a:h", options, NULL)) != -1) {
-		if (opt == 'k')
+		if (opt == 'S')
+			vo.session = optarg;
+		else if (opt == 'k')
 			key_path = optarg;
 		else if (opt == 'a')
 			auditor_path = optarg;

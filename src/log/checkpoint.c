@@ -12,6 +12,15 @@ static void body(const struct checkpoint *cp, struct buf *out)
 
 	sodium_bin2base64(root, sizeof(root), cp->root, SHA256_LEN, sodium_base64_VARIANT_ORIGINAL);
 	buf_printf(out, "%s\n%llu\n%s\n", cp->origin, (unsigned long long)cp->size, root);
+	if (cp->has_record)
+		buf_printf(out, "escort-record %u %u %llu %llu\n", cp->flags, cp->epoch,
+			   (unsigned long long)cp->mono_ns, (unsigned long long)cp->wall_ns);
+	if (cp->has_segments) {
+		sodium_bin2base64(root, sizeof(root), cp->headers, SHA256_LEN,
+				  sodium_base64_VARIANT_ORIGINAL);
+		buf_printf(out, "escort-segments %llu %s\n", (unsigned long long)cp->segments,
+			   root);
+	}
 }
 
 void checkpoint_sign(const struct checkpoint *cp, const struct signing_key *key, struct buf *out)
@@ -47,12 +56,71 @@ static int take_line(const uint8_t *p, size_t len, size_t *pos, char *out, size_
 	return 0;
 }
 
+/* A decimal number without sign, leading zeros or overflow, then a space or
+ * the end; returns where it stopped, or NULL. */
+static const char *take_number(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+		return NULL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (max - (uint64_t)(*p - '0')) / 10)
+			return NULL;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p != ' ' && *p != '\0')
+		return NULL;
+	*out = v;
+	return *p == ' ' ? p + 1 : p;
+}
+
+static int parse_record_line(const char *s, struct checkpoint *cp)
+{
+	uint64_t flags, epoch;
+
+	if (cp->has_record || (s = take_number(s, UINT16_MAX, &flags)) == NULL ||
+	    (s = take_number(s, UINT32_MAX, &epoch)) == NULL ||
+	    (s = take_number(s, UINT64_MAX, &cp->mono_ns)) == NULL ||
+	    (s = take_number(s, UINT64_MAX, &cp->wall_ns)) == NULL || *s != '\0')
+		return -1;
+	cp->flags = (uint16_t)flags;
+	cp->epoch = (uint32_t)epoch;
+	cp->has_record = 1;
+	return 0;
+}
+
+static int parse_segments_line(const char *s, struct checkpoint *cp)
+{
+	size_t got = 0;
+
+	if (cp->has_segments || (s = take_number(s, UINT32_MAX, &cp->segments)) == NULL ||
+	    sodium_base642bin(cp->headers, SHA256_LEN, s, strlen(s), NULL, &got, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got != SHA256_LEN)
+		return -1;
+	cp->has_segments = 1;
+	return 0;
+}
+
+/* escort's extension lines; others are kept out of the way (C2SP allows them). */
+static int parse_extension(const char *line, struct checkpoint *cp)
+{
+	if (strncmp(line, "escort-record ", 14) == 0)
+		return parse_record_line(line + 14, cp);
+	if (strncmp(line, "escort-segments ", 16) == 0)
+		return parse_segments_line(line + 16, cp);
+	return 0;
+}
+
 static int parse_body(const uint8_t *p, size_t len, size_t *pos, struct checkpoint *cp,
 		      struct error *err)
 {
 	char size[32], root[64], *end;
 	size_t root_len = 0;
 
+	memset(cp, 0, sizeof(*cp));
 	if (take_line(p, len, pos, cp->origin, sizeof(cp->origin)) < 0 || cp->origin[0] == '\0')
 		return error_set(err, "checkpoint has no origin line");
 	if (take_line(p, len, pos, size, sizeof(size)) < 0 || size[0] < '0' || size[0] > '9' ||
@@ -69,7 +137,7 @@ static int parse_body(const uint8_t *p, size_t len, size_t *pos, struct checkpoi
 	/* Extension lines may follow; the body ends at the blank line. */
 	while (*pos < len && p[*pos] != '\n') {
 		char ext[256];
-		if (take_line(p, len, pos, ext, sizeof(ext)) < 0)
+		if (take_line(p, len, pos, ext, sizeof(ext)) < 0 || parse_extension(ext, cp) < 0)
 			return error_set(err, "checkpoint has a malformed extension line");
 	}
 	if (*pos >= len)

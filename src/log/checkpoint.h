@@ -1,7 +1,14 @@
 /* Checkpoints in the C2SP tlog-checkpoint format, signed as a C2SP signed
  * note with Ed25519:
  *
- *   <origin>\n<tree size>\n<base64 root hash>\n\n— <key name> <base64(key id || signature)>\n
+ *   <origin>\n<tree size>\n<base64 root hash>\n<extension lines>\n— <key name> <base64(...)>\n
+ *
+ * escort's two extension lines make the signature cover what the tree head
+ * cannot: the checkpoint record's own fields (its seal flag above all) and
+ * the headers of the segments written so far:
+ *
+ *   escort-record <flags> <epoch> <mono_ns> <wall_ns>
+ *   escort-segments <count> <base64 SHA-256 of the first count segment headers>
  */
 #ifndef ESCORT_CHECKPOINT_H
 #define ESCORT_CHECKPOINT_H
@@ -17,6 +24,12 @@ struct checkpoint {
 	char origin[256];
 	uint64_t size;
 	uint8_t root[SHA256_LEN];
+	int has_record, has_segments; /* the extension lines were present */
+	uint16_t flags;
+	uint32_t epoch;
+	uint64_t mono_ns, wall_ns;
+	uint64_t segments;
+	uint8_t headers[SHA256_LEN];
 };
 
 /* Appends the signed note for cp to out. */

@@ -1,57 +1,115 @@
-/* The output a person would have read, without terminal control sequences. */
+/* The output a person would have read, without terminal control sequences.
+ * The scanner follows a terminal's parser (DEC/ECMA-48, as xterm and libvterm
+ * parse): CAN and SUB abort any sequence; ESC starts a new one anywhere,
+ * also inside a string; C0 controls inside a sequence are still executed (a
+ * line feed inside CSI moves to the next line); OSC ends at BEL or ST, DCS,
+ * SOS, PM and APC at ST; the C1 controls U+0080..U+009F act as their
+ * 7-bit forms (U+009B is CSI, U+009C is ST). So everything a terminal showed
+ * is in the text, and nothing it swallowed. */
 #include "export.h"
 
 #include "util/utf8.h"
 
 enum scan {
 	SCAN_TEXT,
-	SCAN_ESC,    /* after ESC */
-	SCAN_CSI,    /* ESC [ ... final byte */
-	SCAN_STRING, /* OSC, DCS, SOS, PM, APC: until BEL or ESC \ */
-	SCAN_STRING_ESC,
-	SCAN_ESC_INTERMEDIATE,
+	SCAN_ESC,	       /* after ESC */
+	SCAN_ESC_INTERMEDIATE, /* ESC, then 0x20..0x2f */
+	SCAN_CSI,	       /* CSI ... final byte 0x40..0x7e */
+	SCAN_OSC,	       /* until BEL or ST */
+	SCAN_STRING,	       /* DCS, SOS, PM, APC: until ST */
 };
 
-/* Advances the scanner over byte c; returns 1 when c is visible text. */
-static int scan_byte(int *state, uint8_t c)
+/* Where the character after ESC (or its C1 form) leads. */
+static int after_escape(uint32_t c)
 {
+	switch (c) {
+	case '[':
+		return SCAN_CSI;
+	case ']':
+		return SCAN_OSC;
+	case 'P':
+	case 'X':
+	case '^':
+	case '_':
+		return SCAN_STRING;
+	default:
+		return c >= 0x20 && c <= 0x2f ? SCAN_ESC_INTERMEDIATE : SCAN_TEXT;
+	}
+}
+
+/* A C1 control: the 7-bit sequence it stands for; others end a sequence
+ * (and are ignored inside a string). */
+static int c1_state(int state, uint32_t c)
+{
+	switch (c) {
+	case 0x9b:
+		return SCAN_CSI;
+	case 0x9d:
+		return SCAN_OSC;
+	case 0x90:
+	case 0x98:
+	case 0x9e:
+	case 0x9f:
+		return SCAN_STRING;
+	case 0x9c:
+		return SCAN_TEXT;
+	default:
+		return state == SCAN_OSC || state == SCAN_STRING ? state : SCAN_TEXT;
+	}
+}
+
+/* Controls act the same in every state; returns 1 when c was one. */
+static int control(int *state, uint32_t c, struct buf *out)
+{
+	if (c == 0x18 || c == 0x1a) { /* CAN, SUB: abort */
+		*state = SCAN_TEXT;
+		return 1;
+	}
+	if (c == 0x1b) {
+		*state = SCAN_ESC;
+		return 1;
+	}
+	if (c >= 0x80 && c <= 0x9f) {
+		if (c == 0x85 && *state != SCAN_OSC && *state != SCAN_STRING)
+			buf_putc(out, '\n'); /* NEL */
+		*state = c1_state(*state, c);
+		return 1;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		if (*state == SCAN_OSC || *state == SCAN_STRING) {
+			if (c == 0x07 && *state == SCAN_OSC)
+				*state = SCAN_TEXT;
+		} else if (c == '\n' || c == '\t') {
+			buf_putc(out, (char)c); /* executed, even inside a sequence */
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Advances the scanner over the character c (decoded), writing what shows. */
+static void scan_char(int *state, uint32_t c, const uint8_t *bytes, size_t n, struct buf *out)
+{
+	if (control(state, c, out))
+		return;
 	switch (*state) {
 	case SCAN_TEXT:
-		if (c == 0x1b) {
-			*state = SCAN_ESC;
-			return 0;
-		}
-		return c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f);
+		buf_append(out, bytes, n);
+		return;
 	case SCAN_ESC:
-		if (c == '[')
-			*state = SCAN_CSI;
-		else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_')
-			*state = SCAN_STRING;
-		else if (c >= 0x20 && c <= 0x2f)
-			*state = SCAN_ESC_INTERMEDIATE;
-		else
-			*state = SCAN_TEXT;
-		return 0;
+		*state = after_escape(c); /* a final byte (or ST) ends it */
+		return;
 	case SCAN_ESC_INTERMEDIATE:
 		if (c < 0x20 || c > 0x2f)
 			*state = SCAN_TEXT;
-		return 0;
+		return;
 	case SCAN_CSI:
 		if (c >= 0x40 && c <= 0x7e)
 			*state = SCAN_TEXT;
-		return 0;
-	case SCAN_STRING:
-		if (c == 0x07)
-			*state = SCAN_TEXT;
-		else if (c == 0x1b)
-			*state = SCAN_STRING_ESC;
-		return 0;
-	case SCAN_STRING_ESC:
-		*state = c == '\\' ? SCAN_TEXT : SCAN_STRING;
-		return 0;
+		return;
+	default: /* string contents are swallowed */
+		return;
 	}
-	*state = SCAN_TEXT;
-	return 0;
 }
 
 static void text_record(struct export_state *st, const struct record *rec)
@@ -64,22 +122,21 @@ static void text_record(struct export_state *st, const struct record *rec)
 		return;
 	buf_append(carry, rec->payload, rec->payload_len);
 	while (i < carry->len) {
-		uint32_t cp;
+		uint32_t cp = carry->data[i];
 		int n = 1;
 
-		if (carry->data[i] >= 0x80 && st->text_state == SCAN_TEXT) {
+		if (cp >= 0x80) {
 			n = utf8_decode(carry->data + i, carry->len - i, &cp);
 			if (n == UTF8_INCOMPLETE)
 				break;
-			if (n == UTF8_INVALID)
-				buf_append(&visible, "\xef\xbf\xbd", 3);
-			else
-				buf_append(&visible, carry->data + i, (size_t)n);
-			i += n > 0 ? (size_t)n : 1;
-			continue;
+			if (n == UTF8_INVALID) {
+				scan_char(&st->text_state, 0xfffd, (const uint8_t *)"\xef\xbf\xbd",
+					  3, &visible);
+				i++;
+				continue;
+			}
 		}
-		if (scan_byte(&st->text_state, carry->data[i]))
-			buf_putc(&visible, carry->data[i]);
+		scan_char(&st->text_state, cp, carry->data + i, (size_t)n, &visible);
 		i += (size_t)n;
 	}
 	buf_consume(carry, i);

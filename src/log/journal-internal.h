@@ -33,13 +33,18 @@ struct journal {
 	char origin[256];
 	struct signing_key signer;
 	int signer_ephemeral;
+	char signer_why[300];
 	struct auditor_key auditor;
 	int has_auditor;
 	unsigned checkpoint_ms, epoch_ms;
 	uint64_t mono_start;
+	const struct auditor_key *mac_checker; /* recovery: checks the unsigned part's MACs */
+	int trust_unsigned;		       /* recovery keeps MAC-only records unchecked */
 
 	/* The writer thread's own (the opening thread's until it starts). */
 	int fd;
+	int lock_fd;	    /* holds the writer's lock on the first segment */
+	struct buf headers; /* every segment header so far, which checkpoints cover */
 	uint32_t seg_index;
 	char *seg_path;
 	uint8_t session[SESSION_ID_LEN];
@@ -69,6 +74,10 @@ int journal_write_out(struct journal *j, struct error *err);
 int journal_sync(struct journal *j, struct error *err);
 /* Opens segment index with the chain to what is durable so far. */
 int journal_new_segment(struct journal *j, uint32_t reason, struct error *err);
+/* The two halves of that: the header (which checkpoints emitted from then on
+ * cover), and the file, written with the header, then what is queued. */
+void journal_segment_header(struct journal *j, uint32_t reason, struct buf *head);
+int journal_open_segment(struct journal *j, struct buf *head, struct error *err);
 
 /* Scans the existing log, keeps a torn or damaged tail aside, and opens a
  * new segment after it. */

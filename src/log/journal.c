@@ -4,6 +4,7 @@
 #include "fields.h"
 #include "reader.h"
 #include "util/xmalloc.h"
+#include "writer-lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,21 +91,35 @@ void journal_emit_mac_key(struct journal *j)
 	signing_key_vkey(&j->signer, vkey, sizeof(vkey));
 	fields_add(&f, "signer", vkey);
 	fields_add(&f, "signer_ephemeral", j->signer_ephemeral ? "yes" : "no");
+	if (j->signer_ephemeral && j->signer_why[0])
+		fields_add(&f, "signer_ephemeral_why", j->signer_why);
 	sodium_bin2hex(session, sizeof(session), j->session, SESSION_ID_LEN);
 	fields_add(&f, "session", session);
 	journal_emit(j, REC_MAC_KEY, 0, f.data, f.len);
 	buf_free(&f);
 }
 
+/* The signature covers the checkpoint record's own fields and every segment
+ * header so far, not only the records before it. */
 void journal_emit_checkpoint(struct journal *j, int seal)
 {
-	struct checkpoint cp = {.size = j->tree.size};
+	struct checkpoint cp = {
+	    .size = j->tree.size,
+	    .has_record = 1,
+	    .flags = seal ? RECORD_SEAL : 0,
+	    .epoch = j->mac.epoch,
+	    .mono_ns = journal_now_ns() - j->mono_start,
+	    .wall_ns = clock_ns(CLOCK_REALTIME),
+	    .has_segments = 1,
+	    .segments = j->headers.len / SEGMENT_HEADER_LEN,
+	};
 	struct buf note = {0};
 
 	snprintf(cp.origin, sizeof(cp.origin), "%s", j->origin);
 	merkle_root(&j->tree, cp.root);
+	sha256(j->headers.data, j->headers.len, cp.headers);
 	checkpoint_sign(&cp, &j->signer, &note);
-	journal_emit(j, REC_CHECKPOINT, seal ? RECORD_SEAL : 0, note.data, note.len);
+	emit_at(j, REC_CHECKPOINT, cp.flags, cp.mono_ns, cp.wall_ns, note.data, note.len);
 	buf_free(&note);
 	j->last_checkpoint_size = cp.size;
 	j->last_checkpoint_ns = journal_now_ns();
@@ -180,24 +195,41 @@ static void sync_dir(const char *path)
 	free(copy);
 }
 
-int journal_new_segment(struct journal *j, uint32_t reason, struct error *err)
+void journal_segment_header(struct journal *j, uint32_t reason, struct buf *head)
 {
 	struct segment_header h = {.index = j->seg_index, .reason = reason};
-	struct buf head = {0};
-	char *path = log_segment_path(j->path, j->seg_index);
-	int fd;
+	size_t start = head->len;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		error_errno(err, "cannot create session log %s", path);
-		free(path);
-		return -1;
-	}
 	memcpy(h.session, j->session, SESSION_ID_LEN);
 	h.prev_tree_size = j->synced_tree.size;
 	merkle_root(&j->synced_tree, h.prev_root);
 	h.prev_file_size = j->synced_size;
-	segment_header_encode(&head, &h);
+	segment_header_encode(head, &h);
+	buf_append(&j->headers, head->data + start, head->len - start);
+}
+
+int journal_new_segment(struct journal *j, uint32_t reason, struct error *err)
+{
+	struct buf head = {0};
+
+	journal_segment_header(j, reason, &head);
+	return journal_open_segment(j, &head, err);
+}
+
+int journal_open_segment(struct journal *j, struct buf *head_in, struct error *err)
+{
+	struct buf head = *head_in;
+	char *path = log_segment_path(j->path, j->seg_index);
+	int fd;
+
+	*head_in = (struct buf){0};
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		error_errno(err, "cannot create session log %s", path);
+		free(path);
+		buf_free(&head);
+		return -1;
+	}
 	if (j->fd >= 0)
 		close(j->fd);
 	j->fd = fd;
@@ -422,10 +454,13 @@ static struct journal *journal_alloc(const struct journal_config *cfg)
 	pthread_cond_init(&j->wake, &attr);
 	pthread_cond_init(&j->done, &attr);
 	pthread_condattr_destroy(&attr);
-	j->fd = -1;
+	j->fd = j->lock_fd = -1;
 	j->path = xstrdup(cfg->path);
+	j->mac_checker = cfg->mac_checker;
+	j->trust_unsigned = cfg->trust_unsigned;
 	j->signer = *cfg->signer;
 	j->signer_ephemeral = cfg->signer_ephemeral;
+	snprintf(j->signer_why, sizeof(j->signer_why), "%s", cfg->signer_why ?: "");
 	if (cfg->auditor) {
 		j->auditor = *cfg->auditor;
 		j->has_auditor = 1;
@@ -446,6 +481,9 @@ static void journal_free(struct journal *j)
 {
 	if (j->fd >= 0)
 		close(j->fd);
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
+	buf_free(&j->headers);
 	mac_chain_wipe(&j->mac);
 	sodium_memzero(&j->signer, sizeof(j->signer));
 	buf_free(&j->queue);
@@ -463,13 +501,22 @@ static void journal_free(struct journal *j)
 	free(j);
 }
 
+/* The MAC key is signed at once, in the same write: a recovery keeps only
+ * records under a key chain that began in the signed part. */
 static int start_new_log(struct journal *j, struct error *err)
 {
+	struct buf head = {0};
+
 	randombytes_buf(j->session, SESSION_ID_LEN);
 	journal_derive_origin(j);
 	mac_chain_start(&j->mac, 0);
+	journal_segment_header(j, SEGMENT_FIRST, &head);
 	journal_emit_mac_key(j);
-	return journal_new_segment(j, SEGMENT_FIRST, err);
+	journal_emit_checkpoint(j, 0);
+	if (journal_open_segment(j, &head, err) < 0)
+		return -1;
+	j->lock_fd = writer_lock_take(j->path, err);
+	return j->lock_fd < 0 ? -1 : 0;
 }
 
 struct journal *journal_open(const struct journal_config *cfg, struct error *err)

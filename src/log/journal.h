@@ -15,11 +15,19 @@ struct journal_config {
 	const char *path;		   /* first segment; later ones are PATH.1, PATH.2, ... */
 	const struct signing_key *signer;  /* signs checkpoints (needs the secret key) */
 	int signer_ephemeral;		   /* the key was made for this session only */
+	const char *signer_why;		   /* and why (no readable signing key) */
 	const struct auditor_key *auditor; /* MAC keys are sealed to it; NULL: not sealed */
 	const char *origin;		   /* checkpoint origin line; NULL: derived */
 	unsigned checkpoint_ms;		   /* 0: 1000 */
 	unsigned epoch_ms;		   /* 0: 10000 */
 	int recover;			   /* open an existing log whose writer died */
+	/* Recovery keeps records after the last signed checkpoint only when their
+	 * MACs check with this auditor secret key (under a MAC key named in the
+	 * signed part); the others are set aside, unsigned. NULL: all are set aside. */
+	const struct auditor_key *mac_checker;
+	/* Recovery keeps the unsigned records without checking them: only for
+	 * files no one but the writer can change (escortd's own logs). */
+	int trust_unsigned;
 };
 
 struct journal;
@@ -54,8 +62,11 @@ struct journal_recovery {
 	int needed; /* 0: the log was already sealed */
 	uint64_t records_kept;
 	uint64_t torn_bytes;
-	char torn_path[4096];  /* where the torn bytes were kept, or "" */
-	uint64_t signed_up_to; /* tree size of the last checkpoint before the crash */
+	char torn_path[4096];	     /* where the torn bytes were kept, or "" */
+	uint64_t signed_up_to;	     /* tree size of the last checkpoint before the crash */
+	uint64_t set_aside_from;     /* first record set aside unverified, or 0 */
+	uint64_t set_aside_segments; /* later segments renamed SEGMENT.unverified */
+	char why_set_aside[300];
 };
 void journal_recovery_info(const struct journal *j, struct journal_recovery *out);
 

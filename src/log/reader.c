@@ -31,7 +31,10 @@ static void on_sigbus(int sig)
 }
 
 /* Maps the file: no copy and no zeroed pages, which matters at gigabytes.
- * Someone truncating the file meanwhile would raise SIGBUS: say so and stop. */
+ * Pages are read when used, never all at once: a sparse file of gigabytes
+ * costs only what is read of it. Opened without blocking, so a FIFO or a
+ * device named like a segment is refused, not waited on. Someone truncating
+ * the file meanwhile would raise SIGBUS: say so and stop. */
 static int load_file(const char *path, uint8_t **data, size_t *len, size_t *mapped,
 		     struct error *err)
 {
@@ -39,7 +42,7 @@ static int load_file(const char *path, uint8_t **data, size_t *len, size_t *mapp
 	struct sigaction sa = {.sa_handler = on_sigbus};
 	struct stat st;
 	void *map;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
 		return error_errno(err, "cannot open %s", path);
@@ -53,7 +56,7 @@ static int load_file(const char *path, uint8_t **data, size_t *len, size_t *mapp
 		*data = empty;
 		return 0;
 	}
-	map = mmap(NULL, *mapped, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	map = mmap(NULL, *mapped, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return error_errno(err, "cannot map %s", path);
@@ -237,6 +240,12 @@ int log_reader_payload(struct log_reader *r, const struct record *rec, const uin
 	if (decompress_payload(rec->payload, rec->payload_len, RECORD_MAX_PAYLOAD, &r->scratch,
 			       err) < 0)
 		return -1;
+	r->inflated += r->scratch.len;
+	if (r->inflate_limit > 0 && r->inflated > r->inflate_limit)
+		return error_set(err,
+				 "the compressed output decompresses to more than %llu bytes in "
+				 "all (a decompression bomb?): stopped there",
+				 (unsigned long long)r->inflate_limit);
 	*data = r->scratch.data;
 	*len = r->scratch.len;
 	return 0;

@@ -32,7 +32,9 @@ struct log_reader {
 	size_t rec_seg, rec_off; /* where the last record returned was */
 	uint64_t next_seq;
 	int started;
-	struct buf scratch; /* decompressed payload */
+	struct buf scratch;	/* decompressed payload */
+	uint64_t inflated;	/* bytes decompressed so far */
+	uint64_t inflate_limit; /* log_reader_payload fails past this many; 0: no bound */
 };
 
 /* Loads PATH and every PATH.N that follows it. */
@@ -51,7 +53,8 @@ enum reader_result { READ_RECORD = 1, READ_END = 0, READ_TORN = -2, READ_DAMAGED
  * READ_DAMAGED: err names segment, offset, sequence number and the damage. */
 enum reader_result log_reader_next(struct log_reader *r, struct record *rec, struct error *err);
 
-/* The payload of rec, decompressed if it was compressed. */
+/* The payload of rec, decompressed if it was compressed (each record to at
+ * most 1 MiB; all of them together to at most r->inflate_limit). */
 int log_reader_payload(struct log_reader *r, const struct record *rec, const uint8_t **data,
 		       size_t *len, struct error *err);
 

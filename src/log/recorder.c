@@ -55,9 +55,12 @@ static struct recorder *open_journal(const char *path, const struct recorder_opt
 	    .path = path,
 	    .signer = keys->signer,
 	    .signer_ephemeral = keys->signer_ephemeral,
+	    .signer_why = keys->signer_why,
 	    .auditor = keys->auditor,
 	    .epoch_ms = keys->epoch_ms,
 	    .recover = recover,
+	    /* escortd resumes only its own logs, in a directory only it writes */
+	    .trust_unsigned = recover,
 	};
 	struct recorder *rec = xcalloc(1, sizeof(*rec));
 

@@ -38,6 +38,7 @@ struct session_result {
 struct recorder_options {
 	const struct signing_key *signer; /* with its secret part */
 	int signer_ephemeral;
+	const char *signer_why;		   /* why the key is ephemeral, for the log */
 	const struct auditor_key *auditor; /* NULL: MAC keys are not sealed */
 	unsigned epoch_ms;		   /* MAC key lifetime; 0: the default */
 };

@@ -22,6 +22,8 @@ struct verifier {
 	uint32_t epoch;
 	int last_was_epoch_end;
 	int last_was_seal;
+	int has_end;	    /* a session-end record was seen */
+	struct buf headers; /* every segment header, in order */
 	char origin[256];
 	size_t segment; /* of the previous record */
 };
@@ -78,6 +80,8 @@ static int take_signer(struct verifier *v, const struct record *rec)
 		return problem(v, rec, "the log does not name a valid signing key");
 	snprintf(v->rep->signer, sizeof(v->rep->signer), "%s", vkey);
 	v->rep->signer_ephemeral = strcmp(field(rec, "signer_ephemeral") ?: "", "yes") == 0;
+	snprintf(v->rep->signer_why, sizeof(v->rep->signer_why), "%s",
+		 field(rec, "signer_ephemeral_why") ?: "");
 	if (v->opt->key != NULL) {
 		if (named.hash != v->opt->key->hash ||
 		    memcmp(named.pk, v->opt->key->pk, sizeof(named.pk)) != 0 ||
@@ -111,10 +115,19 @@ static int take_mac_key(struct verifier *v, const struct record *rec)
 	v->epoch = rec->epoch;
 	v->have_mac = v->have_prev_mac = 0;
 	v->last_was_epoch_end = 0;
+	if (strcmp(field(rec, "session") ?: "", v->rep->session.id) != 0)
+		return problem(v, rec,
+			       "the MAC key record is for another session than the "
+			       "segment headers name");
 	if (take_signer(v, rec) < 0)
 		return -1;
 	if (sealed_text != NULL && strcmp(sealed_text, "none") == 0) {
 		v->rep->macs_checked = -1;
+		if (a != NULL)
+			return problem(v, rec,
+				       "the MAC key was not sealed to the auditor: sealing "
+				       "was turned off, so the records carry no MAC the "
+				       "auditor can check");
 		return 0;
 	}
 	if (!decode_b64(sealed_text, sealed, sizeof(sealed)))
@@ -197,6 +210,36 @@ static int take_epoch_end(struct verifier *v, const struct record *rec)
 	return 0;
 }
 
+/* The signature covers the checkpoint record's own fields and the headers
+ * of the segments so far (a prefix: records written again after a failed
+ * sync carry checkpoints signed before the new segment existed). */
+static int check_signed_fields(struct verifier *v, const struct record *rec,
+			       const struct checkpoint *cp)
+{
+	uint8_t h[SHA256_LEN];
+
+	if (!cp->has_record || !cp->has_segments)
+		return problem(v, rec,
+			       "the checkpoint does not sign its own record's fields and the "
+			       "segment headers");
+	if (cp->flags != rec->flags || cp->epoch != rec->epoch || cp->mono_ns != rec->mono_ns ||
+	    cp->wall_ns != rec->wall_ns)
+		return problem(v, rec,
+			       "the checkpoint record's own fields (seal flag, epoch or time) "
+			       "differ from what was signed: they were altered");
+	if (cp->segments == 0 || cp->segments > v->r.rec_seg + 1)
+		return problem(v, rec, "the checkpoint signs %" PRIu64 " segment headers",
+			       cp->segments);
+	sha256(v->headers.data, (size_t)cp->segments * SEGMENT_HEADER_LEN, h);
+	if (memcmp(h, cp->headers, SHA256_LEN) != 0)
+		return problem(v, rec,
+			       "the segment headers differ from what the checkpoint signed: "
+			       "a header was altered or a segment replaced");
+	if (rec->flags & RECORD_SEAL)
+		v->rep->sealed_segments = cp->segments;
+	return 0;
+}
+
 static int take_checkpoint(struct verifier *v, const struct record *rec)
 {
 	struct checkpoint cp;
@@ -213,6 +256,8 @@ static int take_checkpoint(struct verifier *v, const struct record *rec)
 			       " records but stands after %" PRIu64
 			       ": records were removed or inserted before it",
 			       cp.size, rec->seq);
+	if (check_signed_fields(v, rec, &cp) < 0)
+		return -1;
 	if (v->origin[0] == '\0')
 		snprintf(v->origin, sizeof(v->origin), "%s", cp.origin);
 	else if (strcmp(v->origin, cp.origin) != 0)
@@ -224,6 +269,7 @@ static int take_checkpoint(struct verifier *v, const struct record *rec)
 			       "records %" PRIu64 "..%" PRIu64 " were altered, added or removed",
 			       v->rep->signed_up_to, cp.size - 1);
 	v->rep->signed_up_to = cp.size;
+	v->rep->signed_through = rec->seq + 1;
 	return 0;
 }
 
@@ -241,6 +287,15 @@ static void take_recovery(struct verifier *v, const struct record *rec)
 		v->rep->torn_bytes += strtoull(lost, NULL, 10);
 }
 
+static void take_session_start(struct verifier *v, const struct record *rec)
+{
+	struct verify_session *s = &v->rep->session;
+
+	snprintf(s->user, sizeof(s->user), "%s", field(rec, "user") ?: "");
+	snprintf(s->host, sizeof(s->host), "%s", field(rec, "host") ?: "");
+	s->start_ns = rec->wall_ns;
+}
+
 /* A segment after the first exists only after a failed sync or a recovery,
  * and a recovered segment starts with a new MAC key. */
 static int check_segment_start(struct verifier *v, const struct record *rec)
@@ -250,6 +305,15 @@ static int check_segment_start(struct verifier *v, const struct record *rec)
 	if (v->r.rec_seg == v->segment && rec->seq != 0)
 		return 0;
 	v->segment = v->r.rec_seg;
+	if (rec->seq != 0) {
+		uint8_t root[SHA256_LEN];
+		merkle_root(&v->tree, root);
+		if (memcmp(root, h->prev_root, SHA256_LEN) != 0)
+			return problem(v, rec,
+				       "segment %zu's header does not chain to the records "
+				       "before it (its tree head differs)",
+				       v->r.rec_seg);
+	}
 	if (h->reason == SEGMENT_AFTER_SYNC_FAILURE)
 		v->rep->sync_failures++;
 	if (rec->seq == 0 || h->reason == SEGMENT_AFTER_RECOVERY) {
@@ -279,6 +343,7 @@ static int take_record(struct verifier *v, const struct record *rec)
 			return problem(v, rec, "the recovered MAC key reuses epoch %u", rec->epoch);
 		if (take_mac_key(v, rec) < 0)
 			return -1;
+		v->rep->chain_from = rec->seq;
 	} else if (check_epoch(v, rec) < 0) {
 		return -1;
 	}
@@ -291,10 +356,38 @@ static int take_record(struct verifier *v, const struct record *rec)
 		return -1;
 	if (rec->type == REC_RECOVERY)
 		take_recovery(v, rec);
+	if (rec->type == REC_SESSION_START)
+		take_session_start(v, rec);
+	if (rec->type == REC_SESSION_END) {
+		v->has_end = 1;
+		v->rep->session.end_ns = rec->wall_ns;
+	}
 	v->last_was_seal = rec->type == REC_CHECKPOINT && (rec->flags & RECORD_SEAL);
 	merkle_append(&v->tree, leaf);
 	v->rep->records++;
 	return 0;
+}
+
+/* Sealed: every segment must be under the seal, and only a recorded session
+ * end (or a recovery that says the end was lost) makes the log whole. */
+static void check_ending(struct verifier *v)
+{
+	struct verify_report *rep = v->rep;
+
+	if (rep->sealed_segments != v->r.nsegs)
+		problem(v, NULL,
+			"segment %" PRIu64 " (%s) is not covered by the sealing checkpoint: it "
+			"was added after the log was sealed",
+			rep->sealed_segments, v->r.segs[rep->sealed_segments].path);
+	else if (v->has_end)
+		rep->ending = ENDING_COMPLETE;
+	else if (rep->recoveries > 0)
+		rep->ending = ENDING_RECOVERED;
+	else
+		problem(v, NULL,
+			"truncated after record %" PRIu64 ": sealed without the session's end "
+			"record",
+			rep->records - 1);
 }
 
 static void finish(struct verifier *v, enum reader_result res, const struct error *why)
@@ -315,11 +408,15 @@ static void finish(struct verifier *v, enum reader_result res, const struct erro
 			why->msg);
 	} else if (res == READ_DAMAGED) {
 		problem(v, NULL, "%s", why->msg);
-	} else if (!v->last_was_seal && rep->problem[0] == '\0') {
+	} else if (!v->last_was_seal) {
 		problem(v, NULL,
-			"the last segment (%s) is not sealed: the log was truncated or its "
-			"writer stopped; records after %" PRIu64 " are not signed",
-			v->r.segs[v->r.nsegs - 1].path, rep->signed_up_to);
+			"truncated after record %" PRIu64 ": the last segment (%s) is not "
+			"sealed (the log was cut short or its writer stopped); records after "
+			"%" PRIu64 " are not signed",
+			rep->records ? rep->records - 1 : 0, v->r.segs[v->r.nsegs - 1].path,
+			rep->signed_up_to);
+	} else {
+		check_ending(v);
 	}
 	/* A sealing checkpoint signs everything before it. */
 	if (rep->signed_up_to + (v->last_was_seal ? 1 : 0) < rep->records &&
@@ -330,6 +427,17 @@ static void finish(struct verifier *v, enum reader_result res, const struct erro
 	rep->intact = rep->problem[0] == '\0';
 }
 
+static void take_headers(struct verifier *v)
+{
+	for (size_t i = 0; i < v->r.nsegs; i++)
+		buf_append(&v->headers, v->r.segs[i].data, SEGMENT_HEADER_LEN);
+	sodium_bin2hex(v->rep->session.id, sizeof(v->rep->session.id), v->r.segs[0].header.session,
+		       SESSION_ID_LEN);
+	if (v->opt->session != NULL && strcmp(v->opt->session, v->rep->session.id) != 0)
+		problem(v, NULL, "this is the log of session %s, not of session %s",
+			v->rep->session.id, v->opt->session);
+}
+
 static void run(struct verifier *v)
 {
 	struct verify_report *rep = v->rep;
@@ -338,7 +446,10 @@ static void run(struct verifier *v)
 	struct error why = {0};
 
 	merkle_init(&v->tree);
-	while ((res = log_reader_next(&v->r, &rec, &why)) == READ_RECORD)
+	res = log_reader_next(&v->r, &rec, &why);
+	if (v->r.started)
+		take_headers(v);
+	for (; res == READ_RECORD; res = log_reader_next(&v->r, &rec, &why))
 		if (take_record(v, &rec) < 0)
 			break;
 	if (res != READ_RECORD) {
@@ -351,6 +462,7 @@ static void run(struct verifier *v)
 	}
 	mac_chain_wipe(&v->mac);
 	mac_chain_wipe(&v->prev_mac);
+	buf_free(&v->headers);
 }
 
 void verify_reader(struct log_reader *r, const struct verify_options *opt,
@@ -374,39 +486,4 @@ int verify_log(const char *path, const struct verify_options *opt, struct verify
 	verify_reader(&r, opt, rep);
 	log_reader_close(&r);
 	return 0;
-}
-
-void verify_print(FILE *out, const char *path, const struct verify_report *r)
-{
-	fprintf(out, "log:        %s\n", path);
-	fprintf(out, "segments:   %" PRIu64 " (%u after a failed sync, %u after recovery)\n",
-		r->segments, r->sync_failures, r->recoveries);
-	fprintf(out, "records:    %" PRIu64 " in %" PRIu64 " bytes\n", r->records, r->bytes);
-	fprintf(out, "signer:     %s (%s)\n", r->signer[0] ? r->signer : "none",
-		r->signer_trusted     ? "matches --key"
-		: r->signer_ephemeral ? "a key made for this session only: pass --key for a key "
-					"you trust"
-				      : "named by the log itself: pass --key to check it is yours");
-	if (r->signer_changed)
-		fprintf(out, "            (a recovery signed with a new session key)\n");
-	if (r->signed_up_to == 0)
-		fprintf(out, "signed:     none\n");
-	else
-		fprintf(out, "signed:     records 0..%" PRIu64 "%s\n", r->signed_up_to - 1,
-			r->signed_up_to + 1 == r->records ? " (all before the sealing checkpoint)"
-							  : "");
-	if (r->mac_only_to > r->mac_only_from)
-		fprintf(out, "MAC-only:   records %" PRIu64 "..%" PRIu64 "\n", r->mac_only_from,
-			r->mac_only_to - 1);
-	fprintf(out, "MACs:       %s\n",
-		r->macs_checked > 0    ? "checked with the auditor key"
-		: r->macs_checked == 0 ? "not checked (give --auditor-key with the secret key)"
-				       : "not checked: the MAC keys were not sealed to an auditor");
-	fprintf(out, "torn bytes: %" PRIu64 "\n", r->torn_bytes);
-	if (r->superseded_bytes)
-		fprintf(out,
-			"superseded: %" PRIu64 " bytes written again in a later segment after "
-			"a failed sync\n",
-			r->superseded_bytes);
-	fprintf(out, "result:     %s%s\n", r->intact ? "intact" : "NOT INTACT: ", r->problem);
 }

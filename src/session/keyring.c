@@ -26,6 +26,30 @@ static const char *choose(const char *given, const char *env, const char *file, 
 	return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
+static void explain_missing_key(struct keyring *k)
+{
+	const char *path = ESCORT_KEYDIR "/signing.key";
+
+	if (access(path, F_OK) == 0)
+		snprintf(k->why_ephemeral, sizeof(k->why_ephemeral),
+			 "%s exists but this account (uid %u) cannot read it", path,
+			 (unsigned)getuid());
+	else
+		snprintf(k->why_ephemeral, sizeof(k->why_ephemeral),
+			 "there is no %s (and no --sign-key or ESCORT_SIGN_KEY)", path);
+}
+
+void keyring_warn(const struct keyring *k, const char *who)
+{
+	if (!k->ephemeral)
+		return;
+	fprintf(stderr,
+		"%s: WARNING: no signing key: %s. This session's log is signed with a key "
+		"made for it alone, which proves nothing to an auditor. The session host "
+		"must be able to read signing.key (see 'escort keygen --help').\n",
+		who, k->why_ephemeral);
+}
+
 int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_path,
 		 struct error *err)
 {
@@ -48,6 +72,7 @@ int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_p
 		return -1;
 	} else {
 		k->ephemeral = 1;
+		explain_missing_key(k);
 	}
 	path =
 	    choose(auditor_path, "ESCORT_AUDITOR_KEY", "auditor.pub", buf, sizeof(buf), &explicit);
@@ -60,6 +85,7 @@ int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_p
 	}
 	k->view.signer = &k->signer;
 	k->view.signer_ephemeral = k->ephemeral;
+	k->view.signer_why = k->ephemeral ? k->why_ephemeral : NULL;
 	k->view.auditor = k->has_auditor ? &k->auditor : NULL;
 	return 0;
 }

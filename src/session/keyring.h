@@ -13,7 +13,8 @@ struct keyring {
 	struct auditor_key auditor;
 	int has_auditor;
 	int ephemeral;
-	char sign_path[PATH_MAX]; /* the files the keys came from, or "" */
+	char why_ephemeral[PATH_MAX + 100]; /* no readable signing key: which file, why */
+	char sign_path[PATH_MAX];	    /* the files the keys came from, or "" */
 	char auditor_path[PATH_MAX];
 	struct recorder_options view; /* points into this keyring */
 };
@@ -24,5 +25,8 @@ struct keyring {
 int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_path,
 		 struct error *err);
 void keyring_wipe(struct keyring *k);
+/* Says loudly on stderr that the session is signed with a key made for it
+ * alone, and why; nothing when a signing key was read. */
+void keyring_warn(const struct keyring *k, const char *who);
 
 #endif

@@ -78,3 +78,50 @@ def next_key(key):
 def fields(data, rec):
     parts = bytes(data[rec.payload_off:rec.mac_off]).split(b"\0")[:-1]
     return [(parts[i].decode(), parts[i + 1].decode()) for i in range(0, len(parts), 2)]
+
+
+MAGIC = b"\x89ESC\r\n\x1a\n"
+
+
+def tree_head(leaf_hashes):
+    """RFC 6962 Merkle tree head over leaf hashes."""
+    if not leaf_hashes:
+        return hashlib.sha256(b"").digest()
+    if len(leaf_hashes) == 1:
+        return leaf_hashes[0]
+    k = 1
+    while k * 2 < len(leaf_hashes):
+        k *= 2
+    return hashlib.sha256(b"\x01" + tree_head(leaf_hashes[:k]) +
+                          tree_head(leaf_hashes[k:])).digest()
+
+
+def segment_header(index, reason, session, prev_count=0, prev_root=None, prev_size=0):
+    if prev_root is None:
+        prev_root = hashlib.sha256(b"").digest()
+    h = MAGIC + struct.pack("<III", 2, index, reason) + session + \
+        struct.pack("<Q", prev_count) + prev_root + struct.pack("<Q", prev_size)
+    return h + struct.pack("<I", crc32c(h))
+
+
+def encode_fields(pairs):
+    return b"".join(k.encode() + b"\0" + v.encode() + b"\0" for k, v in pairs)
+
+
+def encode_record(rtype, seq, epoch, payload, key=None, flags=0, mono=0, wall=0):
+    """A record as the writer makes it; tagged with key (or a wrong tag)."""
+    length = 32 + len(payload) + MAC_LEN + 4
+    leaf = struct.pack("<IHHQIQQ", length, rtype, flags, seq, epoch, mono, wall) + payload
+    mac = mac_tag(key, leaf) if key else bytes(MAC_LEN)
+    body = leaf + mac
+    return body + struct.pack("<I", crc32c(body))
+
+
+def all_records(paths):
+    """(data, record) for every record of segments given in order, each up
+    to where it ends (no superseded bytes in the logs these tests build)."""
+    out = []
+    for p in paths:
+        data = open(p, "rb").read()
+        out += [(data, r) for r in records(data)]
+    return out

@@ -33,8 +33,10 @@ SEGMENT_HEADER_LEN = 88  # docs/LOG-FORMAT.md
 
 
 def recover_and_verify(keys, log):
+    """Recovery with the auditor's secret key checks the MACs of what was not
+    signed before the crash, and keeps those records."""
     r = subprocess.run([escort_bin(), "recover", "--sign-key", f"{keys}/signing.key",
-                        "--auditor-key", f"{keys}/auditor.pub", str(log)],
+                        "--auditor-key", f"{keys}/auditor.key", str(log)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     v = subprocess.run([escort_bin(), "verify", "--key", f"{keys}/signing.pub",

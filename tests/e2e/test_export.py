@@ -42,7 +42,7 @@ def test_json_has_every_record_in_order(escort, tmp_path):
     record(escort, log, "echo one; exit 2")
     evs = events(log)
     assert [e["seq"] for e in evs] == list(range(len(evs)))
-    assert [e["type"] for e in evs][:3] == ["mac-key", "session-start", "window"]
+    assert [e["type"] for e in evs][:4] == ["mac-key", "checkpoint", "session-start", "window"]
     assert evs[-1]["type"] == "checkpoint" and evs[-1]["seal"] is True
     assert session_end(evs)["type"] == "session-end" and session_end(evs)["exit_status"] == 2
 
@@ -102,3 +102,32 @@ def test_replay_errors(escort, tmp_path):
         assert p.returncode == 2, args
     p = subprocess.run([escort, "replay", str(tmp_path / "missing")], capture_output=True)
     assert p.returncode == 1 and b"No such file" in p.stderr
+
+
+# What a terminal shows for each (checked against libvterm's screen, and for
+# the C1 controls against xterm, which decodes UTF-8 first and then takes
+# U+0080..U+009F as controls): the text export must say the same, no more
+# and no less.
+TERMINAL_PARSING = [
+    # CAN and SUB abort a sequence: what follows is text.
+    ("csi aborted by CAN", "a\\033[31\\030Xb\\n", b"aXb\n"),
+    ("osc aborted by SUB", "a\\033]0;title\\032Yb\\n", b"aYb\n"),
+    # ESC inside a string ends it and starts a new sequence.
+    ("esc ends an osc", "a\\033]0;title\\033[31mBb\\n", b"aBb\n"),
+    # A line feed inside CSI is executed; the CSI goes on and swallows its final byte.
+    ("line feed inside csi", "a\\033[1\\nmc\\n", b"a\nc\n"),
+    # C1 controls in UTF-8: U+009B is CSI, U+009D OSC, U+009C ST.
+    ("c1 csi", "a\\302\\23331mZb\\n", b"aZb\n"),
+    ("c1 osc ended by c1 st", "a\\302\\2350;t\\302\\234Wb\\n", b"aWb\n"),
+    ("osc ended by bel", "a\\033]0;t\\007Vb\\n", b"aVb\n"),
+    ("dcs ended by st", "a\\033Pq#0\\033\\\\Ub\\n", b"aUb\n"),
+]
+
+
+def test_text_follows_a_terminals_parsing(escort, tmp_path):
+    for name, printf, shown in TERMINAL_PARSING:
+        log = tmp_path / "t.eslog"
+        record(escort, log, f"printf '{printf}'")
+        text, _, _ = export(log, "text")
+        assert text == shown, (name, text)
+        log.unlink()

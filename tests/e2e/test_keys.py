@@ -1,4 +1,5 @@
 """escort keygen and the key options of escort run."""
+import os
 import stat
 import subprocess
 
@@ -58,3 +59,14 @@ def test_key_from_the_environment_signs_the_log(escort, tmp_path):
                        text=True)
     assert v.returncode == 0 and "made for this session only" in v.stdout
     assert "not sealed to an auditor" in v.stdout
+
+
+def test_a_session_without_a_signing_key_says_so_loudly(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    env = {k: v for k, v in os.environ.items() if k not in ("ESCORT_SIGN_KEY",)}
+    p = subprocess.run([escort, "run", "--log", str(log), "--", "true"], capture_output=True,
+                       text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert "WARNING: no signing key" in p.stderr and "signing.key" in p.stderr, p.stderr
+    v = subprocess.run([escort, "verify", str(log)], capture_output=True, text=True)
+    assert "WARNING: the session had no signing key" in v.stdout, v.stdout

@@ -69,7 +69,7 @@ def test_untouched_logs_are_intact(golden):
     for name in ("a.eslog", "b.eslog"):
         for auditor in (True, False):
             rc, out = verify(golden, golden["base"] / name, auditor)
-            assert rc == 0 and "result:     intact" in out, out
+            assert rc == 0 and "result:     complete" in out, out
     rc, out = verify(golden, golden["base"] / "a.eslog")
     assert "checked with the auditor key" in out and "matches --key" in out
 

@@ -46,6 +46,18 @@ static int verify(const char *path, struct verify_report *rep)
 	return rep->intact ? 0 : -1;
 }
 
+/* A session's log ends with its session-end record, then the seal. */
+static int end_and_close(struct journal *j, struct error *err)
+{
+	uint64_t t = journal_append(j, REC_SESSION_END, "reason\0exit\0", 12, 1, err);
+
+	if (t == 0) {
+		journal_close(j, err);
+		return -1;
+	}
+	return journal_close(j, err);
+}
+
 static int count_type(const char *path, uint16_t type)
 {
 	struct log_reader r;
@@ -77,7 +89,7 @@ static void test_write_verify(void)
 		CHECK(t != 0);
 	}
 	CHECK(journal_wait(j, t, &err) == 0);
-	CHECK(journal_close(j, &err) == 0);
+	CHECK(end_and_close(j, &err) == 0);
 	CHECK(verify(path, &rep) == 0);
 	CHECK(rep.macs_checked == 1 && rep.signer_trusted == 1);
 	CHECK(rep.signed_up_to + 1 == rep.records);
@@ -94,7 +106,7 @@ static void test_epochs_end_even_when_idle(void)
 	CHECK(j != NULL);
 	CHECK(journal_append(j, REC_OUTPUT, "x", 1, 0, &err) != 0);
 	usleep(200 * 1000);
-	CHECK(journal_close(j, &err) == 0);
+	CHECK(end_and_close(j, &err) == 0);
 	CHECK(count_type(path, REC_EPOCH_END) >= 4);
 	CHECK(verify(path, &rep) == 0);
 }
@@ -143,7 +155,7 @@ static void test_torn_tail_is_kept_aside(void)
 	struct journal *j = open_log("d.eslog", 0, path, sizeof(path));
 	int fd;
 
-	CHECK(journal_close(j, &err) == 0);
+	CHECK(end_and_close(j, &err) == 0);
 	/* Nothing to do for a sealed log. */
 	cfg.path = path;
 	j = journal_open(&cfg, &err);

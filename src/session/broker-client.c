@@ -154,7 +154,7 @@ struct broker_client *broker_client_open(const char *socket, const struct sessio
 		goto fail;
 	}
 	if (!f->welcome->accepted) {
-		error_set(err, "escortd refuses the session: %s", f->welcome->reason);
+		error_set(err, "escortd refuses it: %s", f->welcome->reason);
 		goto fail;
 	}
 	snprintf(l->session, sizeof(l->session), "%s", f->welcome->session);

@@ -426,7 +426,7 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	}
 	fill_meta(&meta, cmd, &id, &p, &ws);
 	if (open_link(socket, &meta, &link, &err) < 0) {
-		fprintf(stderr, "escort: %s\n", err.msg);
+		fprintf(stderr, "escort: refusing the session: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}
 	if (load_gate_parts(&gp, link, &err) < 0 || (base = relay_new_base(STDIN_FILENO)) == NULL) {

@@ -430,9 +430,11 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 		return EXIT_ESCORT_FAILED;
 	}
 	if (load_gate_parts(&gp, link, &err) < 0 || (base = relay_new_base(STDIN_FILENO)) == NULL) {
+		const char *why =
+		    gp.risk && gp.index && gp.policy ? "cannot set up the event loop" : err.msg;
 		fprintf(stderr, "escort: refusing to start a session without its exec gate: %s\n",
-			gp.risk && gp.index && gp.policy ? "cannot set up the event loop"
-							 : err.msg);
+			why);
+		broker_client_refuse(link, why);
 		free_gate_parts(&gp);
 		return EXIT_ESCORT_FAILED;
 	}
@@ -443,6 +445,7 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	rec = start_recording(log_path, &keys->view, &meta, log, sizeof(log), &err);
 	if (rec == NULL || start_link(&gp, base, rec, &err) < 0 || sweep_adopt(&err) < 0) {
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
+		broker_client_refuse(gp.link, err.msg);
 		if (rec)
 			recorder_finish(rec, &(struct session_result){.reason = "record-failed"},
 					&err);

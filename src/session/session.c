@@ -11,6 +11,7 @@
 #include "sweep.h"
 #include "termmode.h"
 #include "typed-line.h"
+#include "util/unreadable.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -159,14 +160,16 @@ static const char *session_rules_dir(void)
 {
 	static char real[PATH_MAX];
 	const char *env = getenv("ESCORT_RULES");
+	char reason[200];
+	const char *why;
 
 	if (env == NULL || env[0] == '\0')
 		return risk_shipped_rules_dir();
-	if (realpath(env, real) != NULL && rules_dir_trusted(real))
+	why = unreadable_why(env, reason, sizeof(reason));
+	if (why == NULL && realpath(env, real) != NULL && rules_dir_trusted(real))
 		return real; /* resolved: a link the operator owns cannot move it now */
 	fprintf(stderr, "escort: the rules directory %s (ESCORT_RULES) %s: ignored, using %s\n",
-		env,
-		access(env, F_OK) == 0 ? "can be changed by someone other than root" : "is missing",
+		env, why ? why : "can be changed by someone other than root",
 		risk_shipped_rules_dir());
 	return risk_shipped_rules_dir();
 }

@@ -227,3 +227,47 @@ def test_login_and_logout_with_stock_dotfiles_hold_nothing(deployment):
         assert not not_allowed, not_allowed
     finally:
         deployment.stop_broker()
+
+
+def unit_mode(key):
+    text = (ROOT / "contrib" / "escortd.service").read_text()
+    return int(re.search(rf"^{key}=(\d+)$", text, re.M).group(1), 8)
+
+
+def run_as_operator(d, env, *command):
+    env = dict({k: v for k, v in os.environ.items() if not k.startswith("ESCORT_")},
+               ESCORT_LOG_DIR=d.logs, **env)
+    return subprocess.run(["runuser", "-u", OPERATOR, "--", d.escort, "run", "--",
+                           *(command or ["true"])], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=d.home)
+
+
+def test_the_index_under_the_units_state_directory_is_read_by_sessions(deployment):
+    """`escort index` writes /var/lib/escort/programs.index; the unit makes
+    /var/lib/escort (StateDirectory) with its StateDirectoryMode."""
+    state = os.path.join(deployment.base, "var-lib-escort")
+    os.makedirs(state)
+    os.chmod(state, unit_mode("StateDirectoryMode"))
+    index = os.path.join(state, "programs.index")
+    shutil.copy(os.environ["ESCORT_INDEX"], index)  # as `escort index` leaves it
+    os.chmod(index, 0o644)
+    p = run_as_operator(deployment, {"ESCORT_INDEX": index, "ESCORT_RULES": deployment.rules})
+    assert p.returncode == 0, p.stderr
+    assert "program index" not in p.stderr, p.stderr
+
+
+def test_missing_and_unreadable_are_different_messages(deployment):
+    closed = os.path.join(deployment.base, "root-only")
+    os.makedirs(closed)
+    os.chmod(closed, 0o700)
+    shutil.copy(os.environ["ESCORT_INDEX"], os.path.join(closed, "programs.index"))
+    shutil.copytree(deployment.rules, os.path.join(closed, "rules"))
+    gone = os.path.join(deployment.base, "nowhere")
+    cases = [("ESCORT_INDEX", "programs.index", "the program index {} {}: this session built"),
+             ("ESCORT_RULES", "rules", "the rules directory {} (ESCORT_RULES) {}: ignored")]
+    for var, name, message in cases:
+        for where, why in ((gone, "is missing"),
+                           (closed, "cannot be read by this account (permission denied)")):
+            path = os.path.join(where, name)
+            p = run_as_operator(deployment, {var: path})
+            assert message.format(path, why) in p.stderr, (var, where, p.stderr)

@@ -249,8 +249,9 @@ def test_the_index_under_the_units_state_directory_is_read_by_sessions(deploymen
     os.makedirs(state)
     os.chmod(state, unit_mode("StateDirectoryMode"))
     index = os.path.join(state, "programs.index")
-    shutil.copy(os.environ["ESCORT_INDEX"], index)  # as `escort index` leaves it
-    os.chmod(index, 0o644)
+    # `escort index` run by an administrator whose umask keeps files private
+    subprocess.run([deployment.escort, "index", "--output", index, "/usr/bin"], check=True,
+                   capture_output=True, timeout=300, preexec_fn=lambda: os.umask(0o077))
     p = run_as_operator(deployment, {"ESCORT_INDEX": index, "ESCORT_RULES": deployment.rules})
     assert p.returncode == 0, p.stderr
     assert "program index" not in p.stderr, p.stderr

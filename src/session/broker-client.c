@@ -137,6 +137,19 @@ static void keep_policy(struct broker_client *l, const Escort__PolicyTable *t)
 	}
 }
 
+/* escortd's heartbeats may come before the welcome while it opens the log. */
+static int read_welcome(int fd, struct buf *in, Frame **f, struct error *err)
+{
+	for (;;) {
+		if (frame_read_fd(fd, in, f, WELCOME_WAIT_MS, err) < 0)
+			return -1;
+		if ((*f)->body_case != ESCORT__FRAME__BODY_HEARTBEAT)
+			return 0;
+		frame_free(*f);
+		*f = NULL;
+	}
+}
+
 struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
 					 struct error *err)
 {
@@ -147,8 +160,7 @@ struct broker_client *broker_client_open(const char *socket, const struct sessio
 
 	snprintf(l->socket, sizeof(l->socket), "%s", socket);
 	fd = dial(socket, err);
-	if (fd < 0 || send_hello(fd, meta, NULL, err) < 0 ||
-	    frame_read_fd(fd, &in, &f, WELCOME_WAIT_MS, err) < 0)
+	if (fd < 0 || send_hello(fd, meta, NULL, err) < 0 || read_welcome(fd, &in, &f, err) < 0)
 		goto fail;
 	if (f->body_case != ESCORT__FRAME__BODY_WELCOME) {
 		error_set(err, "escortd answered the hello with message %d", (int)f->body_case);

@@ -110,6 +110,7 @@ int identity_index_save(const struct identity_index *idx, const char *path, stru
 	f = fopen(tmp, "we");
 	if (f == NULL)
 		return error_errno(err, "cannot write %s", tmp);
+	fchmod(fileno(f), 0644); /* every session reads it, whatever root's umask */
 	for (size_t i = 0; i < idx->n; i++) {
 		char hex[SHA256_LEN * 2 + 1];
 		sodium_bin2hex(hex, sizeof(hex), idx->entries[i].sha256, SHA256_LEN);

@@ -1,5 +1,7 @@
 #include "program-index.h"
 
+#include "util/unreadable.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +23,16 @@ struct identity_index *program_index_open(const char *path, char *notice, size_t
 					  struct error *err)
 {
 	struct identity_index *idx;
+	char reason[200];
 	const char *why;
 
 	if (path == NULL)
 		path = program_index_default_path();
-	if (access(path, F_OK) == 0 && identity_file_trusted(path))
+	why = unreadable_why(path, reason, sizeof(reason));
+	if (why == NULL && identity_file_trusted(path))
 		return identity_index_load(path, err);
-	why = access(path, F_OK) == 0 ? "can be changed by someone other than root" : "is missing";
+	if (why == NULL)
+		why = "can be changed by someone other than root";
 	idx = identity_index_build(identity_system_dirs);
 	if (notice)
 		snprintf(notice, notice_size,

@@ -3,6 +3,7 @@
 #include "log/record.h"
 #include "proto/names.h"
 #include "proto/text.h"
+#include "util/exit-status.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -136,6 +137,19 @@ static void keep_policy(struct broker_client *l, const Escort__PolicyTable *t)
 	}
 }
 
+/* escortd's heartbeats may come before the welcome while it opens the log. */
+static int read_welcome(int fd, struct buf *in, Frame **f, struct error *err)
+{
+	for (;;) {
+		if (frame_read_fd(fd, in, f, WELCOME_WAIT_MS, err) < 0)
+			return -1;
+		if ((*f)->body_case != ESCORT__FRAME__BODY_HEARTBEAT)
+			return 0;
+		frame_free(*f);
+		*f = NULL;
+	}
+}
+
 struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
 					 struct error *err)
 {
@@ -146,15 +160,14 @@ struct broker_client *broker_client_open(const char *socket, const struct sessio
 
 	snprintf(l->socket, sizeof(l->socket), "%s", socket);
 	fd = dial(socket, err);
-	if (fd < 0 || send_hello(fd, meta, NULL, err) < 0 ||
-	    frame_read_fd(fd, &in, &f, WELCOME_WAIT_MS, err) < 0)
+	if (fd < 0 || send_hello(fd, meta, NULL, err) < 0 || read_welcome(fd, &in, &f, err) < 0)
 		goto fail;
 	if (f->body_case != ESCORT__FRAME__BODY_WELCOME) {
 		error_set(err, "escortd answered the hello with message %d", (int)f->body_case);
 		goto fail;
 	}
 	if (!f->welcome->accepted) {
-		error_set(err, "escortd refuses the session: %s", f->welcome->reason);
+		error_set(err, "escortd refuses it: %s", f->welcome->reason);
 		goto fail;
 	}
 	snprintf(l->session, sizeof(l->session), "%s", f->welcome->session);
@@ -483,6 +496,70 @@ static void on_give_up(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(((struct broker_client *)arg)->base);
 }
 
+static void end_frame(Frame *f, Escort__SessionEnd *e, const struct session_result *r,
+		      struct text_arena *t)
+{
+	e->exit_status = r->exit_status;
+	e->signal = r->signal;
+	e->reason = text_utf8(t, r->reason ? r->reason : "exit");
+	e->error = text_utf8(t, r->error);
+	e->execs = r->gate.execs;
+	e->allowed = r->gate.allowed;
+	e->denied = r->gate.denied;
+	e->held = r->gate.held;
+	e->cached = r->gate.cached;
+	e->verified = r->gate.verified;
+	e->unverified = r->gate.unverified;
+	e->mismatched = r->gate.mismatched;
+	e->gate_cpu_us = r->gate.gate_cpu_us;
+	f->body_case = ESCORT__FRAME__BODY_END;
+	f->end = e;
+}
+
+/* Before broker_client_start: the connection is still a plain descriptor. */
+static int refuse_unstarted(struct broker_client *l, const Frame *end, struct error *err)
+{
+	int fd = (int)(intptr_t)l->bev;
+	struct buf in = {0};
+	Frame *f = NULL;
+	int rc;
+
+	l->bev = NULL;
+	rc = frame_write_fd(fd, end, err);
+	while (rc == 0 && (rc = frame_read_fd(fd, &in, &f, FINISH_WAIT_S * 1000, err)) == 0) {
+		int done = f->body_case == ESCORT__FRAME__BODY_ACK && f->ack->session_end;
+		frame_free(f);
+		if (done)
+			break;
+	}
+	buf_free(&in);
+	close(fd);
+	return rc;
+}
+
+void broker_client_refuse(struct broker_client *l, const char *why)
+{
+	const struct session_result r = {
+	    .exit_status = EXIT_ESCORT_FAILED, .reason = "refused", .error = why};
+	Escort__SessionEnd e = ESCORT__SESSION_END__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+	struct text_arena t = {0};
+	struct error err;
+
+	if (l == NULL)
+		return;
+	if (l->base != NULL) { /* started: it may have lost its connection */
+		if (l->bev != NULL || l->retry != NULL)
+			broker_client_finish(l, &r);
+		return;
+	}
+	end_frame(&f, &e, &r, &t);
+	if (refuse_unstarted(l, &f, &err) < 0)
+		fprintf(stderr, "escort: escortd did not confirm the refusal of session %s: %s\n",
+			l->session, err.msg);
+	text_arena_free(&t);
+}
+
 void broker_client_finish(struct broker_client *l, const struct session_result *r)
 {
 	Escort__SessionEnd e = ESCORT__SESSION_END__INIT;
@@ -490,21 +567,7 @@ void broker_client_finish(struct broker_client *l, const struct session_result *
 	Frame f = ESCORT__FRAME__INIT;
 	struct text_arena t = {0};
 
-	e.exit_status = r->exit_status;
-	e.signal = r->signal;
-	e.reason = text_utf8(&t, r->reason ? r->reason : "exit");
-	e.error = text_utf8(&t, r->error);
-	e.execs = r->gate.execs;
-	e.allowed = r->gate.allowed;
-	e.denied = r->gate.denied;
-	e.held = r->gate.held;
-	e.cached = r->gate.cached;
-	e.verified = r->gate.verified;
-	e.unverified = r->gate.unverified;
-	e.mismatched = r->gate.mismatched;
-	e.gate_cpu_us = r->gate.gate_cpu_us;
-	f.body_case = ESCORT__FRAME__BODY_END;
-	f.end = &e;
+	end_frame(&f, &e, r, &t);
 	l->finishing = 1;
 	l->give_up = evtimer_new(l->base, on_give_up, l);
 	if (l->give_up)

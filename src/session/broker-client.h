@@ -48,6 +48,11 @@ int broker_client_ask(struct broker_client *l, const Escort__ExecRequest *r);
  * is away: it withdraws what its session host left). */
 void broker_client_withdraw(struct broker_client *l, uint64_t ask_id, const char *reason);
 
+/* The session is refused after escortd accepted it (its log, rules or gate
+ * could not be set up): escortd seals its log with the reason "refused" and
+ * why, so that no unsealed log is left behind. */
+void broker_client_refuse(struct broker_client *l, const char *why);
+
 /* Sends the end of the session and waits (a few seconds at most) until
  * escortd has everything; says on stderr what it could not send. */
 void broker_client_finish(struct broker_client *l, const struct session_result *r);

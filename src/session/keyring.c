@@ -1,5 +1,7 @@
 #include "keyring.h"
 
+#include "util/unreadable.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,19 @@ void keyring_warn(const struct keyring *k, const char *who)
 		who, k->why_ephemeral);
 }
 
+/* A key in the key directory that is there but cannot be read is said, with
+ * what the session does without it; a missing one is not (keys are optional). */
+static void say_unreadable(const char *file, const char *without)
+{
+	char path[PATH_MAX], reason[200];
+	const char *why;
+
+	snprintf(path, sizeof(path), "%s/%s", ESCORT_KEYDIR, file);
+	why = unreadable_why(path, reason, sizeof(reason));
+	if (why != NULL && strcmp(why, "is missing") != 0)
+		fprintf(stderr, "escort: %s %s: %s\n", path, why, without);
+}
+
 int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_path,
 		 struct error *err)
 {
@@ -68,9 +83,9 @@ int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_p
 			return error_set(err, "%s is a public key; signing needs the secret key",
 					 path);
 		snprintf(k->sign_path, sizeof(k->sign_path), "%s", path);
-	} else if (signing_key_generate(&k->signer, "escort-session", err) < 0) {
-		return -1;
-	} else {
+	} else { /* said loudly by keyring_warn, with why */
+		if (signing_key_generate(&k->signer, "escort-session", err) < 0)
+			return -1;
 		k->ephemeral = 1;
 		explain_missing_key(k);
 	}
@@ -82,6 +97,9 @@ int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_p
 		k->has_auditor = 1;
 		snprintf(k->auditor_path, sizeof(k->auditor_path), "%s", path);
 		sodium_memzero(k->auditor.sk, sizeof(k->auditor.sk)); /* only the public part */
+	} else {
+		say_unreadable("auditor.pub",
+			       "this session's MAC keys are not sealed to the auditor");
 	}
 	k->view.signer = &k->signer;
 	k->view.signer_ephemeral = k->ephemeral;

@@ -11,6 +11,7 @@
 #include "sweep.h"
 #include "termmode.h"
 #include "typed-line.h"
+#include "util/unreadable.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -159,14 +160,16 @@ static const char *session_rules_dir(void)
 {
 	static char real[PATH_MAX];
 	const char *env = getenv("ESCORT_RULES");
+	char reason[200];
+	const char *why;
 
 	if (env == NULL || env[0] == '\0')
 		return risk_shipped_rules_dir();
-	if (realpath(env, real) != NULL && rules_dir_trusted(real))
+	why = unreadable_why(env, reason, sizeof(reason));
+	if (why == NULL && realpath(env, real) != NULL && rules_dir_trusted(real))
 		return real; /* resolved: a link the operator owns cannot move it now */
 	fprintf(stderr, "escort: the rules directory %s (ESCORT_RULES) %s: ignored, using %s\n",
-		env,
-		access(env, F_OK) == 0 ? "can be changed by someone other than root" : "is missing",
+		env, why ? why : "can be changed by someone other than root",
 		risk_shipped_rules_dir());
 	return risk_shipped_rules_dir();
 }
@@ -426,13 +429,15 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	}
 	fill_meta(&meta, cmd, &id, &p, &ws);
 	if (open_link(socket, &meta, &link, &err) < 0) {
-		fprintf(stderr, "escort: %s\n", err.msg);
+		fprintf(stderr, "escort: refusing the session: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}
 	if (load_gate_parts(&gp, link, &err) < 0 || (base = relay_new_base(STDIN_FILENO)) == NULL) {
+		const char *why =
+		    gp.risk && gp.index && gp.policy ? "cannot set up the event loop" : err.msg;
 		fprintf(stderr, "escort: refusing to start a session without its exec gate: %s\n",
-			gp.risk && gp.index && gp.policy ? "cannot set up the event loop"
-							 : err.msg);
+			why);
+		broker_client_refuse(link, why);
 		free_gate_parts(&gp);
 		return EXIT_ESCORT_FAILED;
 	}
@@ -443,6 +448,7 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	rec = start_recording(log_path, &keys->view, &meta, log, sizeof(log), &err);
 	if (rec == NULL || start_link(&gp, base, rec, &err) < 0 || sweep_adopt(&err) < 0) {
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
+		broker_client_refuse(gp.link, err.msg);
 		if (rec)
 			recorder_finish(rec, &(struct session_result){.reason = "record-failed"},
 					&err);

@@ -59,7 +59,7 @@ def test_demo_inside_tmux(outer_tmux, tmp_path):
         time.sleep(0.5)
     assert done.exists(), screen("outer:0")
     assert done.read_text().strip() == "0", (tmp_path / "err").read_text()
-    assert "result:     intact" in screen("outer:0")
+    assert "result:     complete" in screen("outer:0")
 
 
 def test_demo_builds_apart_from_the_readmes_build_directory():

@@ -11,6 +11,7 @@
 #include "relay.h"
 #include "sweep.h"
 #include "termmode.h"
+#include "transfers.h"
 #include "typed-line.h"
 
 #include <dirent.h>
@@ -192,8 +193,9 @@ struct gate_parts {
 	struct identity_index *index;
 	struct policy *policy;
 	struct gate *gate;
-	struct typed_line typed; /* fed by the relay, read by the broker policy */
-	struct relay *relay;	 /* while the relay runs */
+	struct typed_line typed;     /* fed by the relay, read by the broker policy */
+	struct relay *relay;	     /* while the relay runs */
+	struct transfers *transfers; /* NULL: the session is not a file transfer */
 };
 
 /* The directory and every file in it can be changed by root alone (the
@@ -299,6 +301,7 @@ static void free_gate_parts(struct gate_parts *gp)
 		gp->policy->free(gp->policy);
 	broker_client_free(gp->link);
 	identity_index_free(gp->index);
+	transfers_free(gp->transfers);
 	if (gp->risk)
 		risk_engine_free(gp->risk);
 }
@@ -325,6 +328,8 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, const stru
 	    .own = own,
 	    .flush_output = pass_output,
 	    .flush_ctx = gp,
+	    .changed = gp->transfers ? transfers_changed : NULL,
+	    .changed_ctx = gp->transfers,
 	};
 
 	gp->gate = gate_start(&gc, err);
@@ -372,6 +377,8 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	gate_end_session(gp->gate, result.reason);
 	result.processes_ended = sweep_session(); /* the first process has ended */
 	count_execs(&result, g);
+	if (gp->transfers && transfers_record(gp->transfers, rec, &err) < 0)
+		fprintf(stderr, "escort: the files transferred were not recorded: %s\n", err.msg);
 	termmode_restore();
 	if (gp->link)
 		broker_client_finish(gp->link, &result);
@@ -509,6 +516,7 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	 * to attach to the session host and answer for the gate. (After loading:
 	 * it also hides /proc/self from the account itself.) */
 	prctl(PR_SET_DUMPABLE, 0);
+	gp.transfers = transfers_new(cmd);
 	rec = start_recording(log_path, &keys->view, &meta, log, sizeof(log), &err);
 	if (rec == NULL || start_link(&gp, base, rec, &err) < 0 || sweep_adopt(&err) < 0) {
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);

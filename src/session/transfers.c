@@ -90,28 +90,42 @@ static void hex(const uint8_t *d, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-/* Size and SHA-256 of a regular file; a reason for the auditor otherwise. */
-static void describe_file(struct buf *b, const char *path)
+/* Opens what path is now: -1 (errno) when gone; a device, a folder or a
+ * link (the terminal, /dev/null) is no file transferred: -2. */
+static int open_file(const char *path, struct stat *st)
+{
+	int fd;
+
+	if (lstat(path, st) == 0 && !S_ISREG(st->st_mode))
+		return -2;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return errno == ELOOP ? -2 : -1;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/* Size and SHA-256 of the file, or why not, for the auditor. */
+static void describe_file(struct buf *b, int fd, const struct stat *st)
 {
 	uint8_t digest[SHA256_LEN];
 	char text[2 * SHA256_LEN + 1];
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fd < 0) {
 		fields_add(b, "error",
 			   errno == ENOENT ? "gone when the transfer ended" : strerror(errno));
-	} else if (!S_ISREG(st.st_mode)) {
-		fields_add(b, "error", "not a regular file");
-	} else if (sha256_fd(fd, digest) < 0) {
-		fields_add(b, "error", strerror(errno));
-	} else {
-		hex(digest, sizeof(digest), text);
-		fields_add_uint(b, "size", (unsigned long long)st.st_size);
-		fields_add(b, "sha256", text);
+		return;
 	}
-	if (fd >= 0)
-		close(fd);
+	fields_add_uint(b, "size", (unsigned long long)st->st_size);
+	if (sha256_fd(fd, digest) < 0) {
+		fields_add(b, "error", strerror(errno));
+		return;
+	}
+	hex(digest, sizeof(digest), text);
+	fields_add(b, "sha256", text);
 }
 
 static const char *way_name(enum transfer_way w)
@@ -123,15 +137,20 @@ static int record_one(const struct transfers *t, struct recorder *rec, enum tran
 		      const char *path, int repository, struct error *err)
 {
 	struct buf b = {0};
-	int rc;
+	struct stat st;
+	int rc, fd = repository ? -1 : open_file(path, &st);
 
+	if (fd == -2)
+		return 0;
 	fields_add(&b, "direction", way_name(way));
 	fields_add(&b, "program", t->cmd.program);
 	fields_add(&b, "path", path);
 	if (repository)
 		fields_add(&b, "kind", "repository");
 	else
-		describe_file(&b, path);
+		describe_file(&b, fd, &st);
+	if (fd >= 0)
+		close(fd);
 	rc = recorder_event(rec, REC_TRANSFER, b.data, b.len, 0, err);
 	buf_free(&b);
 	return rc;

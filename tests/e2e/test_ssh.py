@@ -74,6 +74,7 @@ UsePAM no
 StrictModes no
 PermitRootLogin no
 AllowUsers {FORCED} {LOGIN}
+Subsystem sftp /usr/lib/openssh/sftp-server
 SetEnv ESCORT_LOG_DIR={logs} ESCORT_INDEX={os.environ["ESCORT_INDEX"]} ESCORT_RULES={ROOT}/rules
 Match User {FORCED}
     ForceCommand {escort} run

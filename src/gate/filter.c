@@ -148,7 +148,8 @@ static int refuse_unsupported(scmp_filter_ctx ctx)
 static int keep_readable(scmp_filter_ctx ctx)
 {
 	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(prctl), 2,
-				SCMP_A0(SCMP_CMP_EQ, PR_SET_DUMPABLE), SCMP_A1(SCMP_CMP_EQ, 0));
+				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, PR_SET_DUMPABLE),
+				SCMP_A1(SCMP_CMP_MASKED_EQ, ~0ull, 0));
 }
 
 /* Every exec, and the calls of held-calls.c and change-calls.c. clone3 keeps its flags in

@@ -6,16 +6,17 @@ import signal
 import subprocess
 import time
 
-from conftest import events, session_end
+from conftest import events, joined, session_end
 
 LOUD = ["sh", "-c", "echo started; exec yes escort-output-line"]
 
 
 def wait_for_log_output(log, deadline):
+    """Until the log shows the program's output (recorded as it is read)."""
     while time.time() < deadline:
-        if log.exists() and log.stat().st_size > 4096:
+        if log.exists() and "escort-output-line" in joined(events(log, check=False), "output"):
             return
-        time.sleep(0.05)
+        time.sleep(0.1)
     raise AssertionError("the program never printed")
 
 
@@ -38,7 +39,7 @@ def test_sigterm_ends_a_session_whose_pipe_is_not_read(escort, tmp_path):
         proc = subprocess.Popen([escort, "run", "--log", str(log), "--"] + LOUD,
                                 stdin=subprocess.DEVNULL, stdout=wr, stderr=subprocess.PIPE)
         wait_for_log_output(log, time.time() + 20)
-        time.sleep(0.3)  # the pipe is full by now: escort's writes would wait
+        time.sleep(0.5)  # the pipe is full by now: escort's writes would wait
         assert ends_within(proc, 1.0)
     finally:
         os.close(wr)
@@ -55,7 +56,7 @@ def test_sigterm_ends_a_session_whose_terminal_is_not_read(escort, tmp_path):
                                 stdin=slave, stdout=slave, stderr=slave,
                                 start_new_session=True)
         wait_for_log_output(log, time.time() + 20)
-        time.sleep(0.3)
+        time.sleep(0.5)
         assert ends_within(proc, 1.0)
     finally:
         os.close(slave)

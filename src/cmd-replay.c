@@ -97,7 +97,7 @@ static int play(struct log_reader *r, const struct replay_options *o, struct err
 		}
 		if (rec.type == REC_SESSION_END)
 			announce_end(&rec);
-		if (rec.type != REC_OUTPUT)
+		if (rec.type != REC_OUTPUT && rec.type != REC_ERROR_OUTPUT)
 			continue;
 		if (log_reader_payload(r, &rec, &data, &len, err) < 0)
 			return -1;

@@ -26,7 +26,8 @@ struct live_session *session_find(struct broker *b, const char *id)
 
 static int streamable(uint32_t type)
 {
-	return type == REC_INPUT || type == REC_OUTPUT || type == REC_WINDOW || type == REC_EXEC ||
+	return type == REC_INPUT || type == REC_OUTPUT || type == REC_ERROR_OUTPUT ||
+	       type == REC_WINDOW || type == REC_EXEC || type == REC_TRANSFER ||
 	       type == REC_DECISION;
 }
 
@@ -63,8 +64,10 @@ void session_record(struct conn *c, const Escort__Record *r)
 	s->received = r->seq;
 	if (r->type == REC_INPUT)
 		rc = recorder_input(s->rec, r->payload.data, r->payload.len, &err);
-	else if (r->type == REC_OUTPUT) {
-		rc = recorder_output(s->rec, r->payload.data, r->payload.len, &err);
+	else if (r->type == REC_OUTPUT || r->type == REC_ERROR_OUTPUT) {
+		rc = r->type == REC_OUTPUT
+			 ? recorder_output(s->rec, r->payload.data, r->payload.len, &err)
+			 : recorder_error_output(s->rec, r->payload.data, r->payload.len, &err);
 		keep_screen(s, r->payload.data, r->payload.len);
 		console_screen(c->b, s, r->payload.data, r->payload.len, 0);
 	} else

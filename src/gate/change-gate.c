@@ -120,7 +120,7 @@ static void refuse_change(struct gate *g, uint64_t id, pid_t pid, const struct c
 	gate_respond(g, id, EPERM);
 }
 
-static void allow_change(struct gate *g, uint64_t id, const struct change *c,
+static void allow_change(struct gate *g, uint64_t id, pid_t pid, const struct change *c,
 			 const struct creds *who)
 {
 	int result = 0;
@@ -139,6 +139,8 @@ static void allow_change(struct gate *g, uint64_t id, const struct change *c,
 		gate_respond(g, id, who->threads == 1 ? 0 : ENXIO);
 		break;
 	}
+	if (g->cfg.changed)
+		g->cfg.changed(g->cfg.changed_ctx, pid, c->kind, c->path.path, c->path2.path);
 }
 
 /* A folder an escort approved for this process's tree covers the change
@@ -228,7 +230,7 @@ static void decide_change(struct gate *g, struct change *c, const struct creds *
 		snprintf(v.reason, sizeof(v.reason), "the session log cannot be written");
 	}
 	if (v.action == GATE_ALLOW)
-		allow_change(g, g->notif->id, c, who);
+		allow_change(g, g->notif->id, (pid_t)g->notif->pid, c, who);
 	else
 		refuse_change(g, g->notif->id, (pid_t)g->notif->pid, c,
 			      change_is_network(c) && r.n ? r.findings[0].explain : r.summary, &v);
@@ -300,14 +302,14 @@ static void approved(struct gate *g, struct held_change *h, const struct verdict
 	if (h->announced)
 		tell(g, "approved", &h->c, v->by);
 	if (change_is_network(&h->c)) {
-		allow_change(g, h->notif_id, &h->c, &h->who);
+		allow_change(g, h->notif_id, h->pid, &h->c, &h->who);
 		return;
 	}
 	if (creds_take(&g->self, &h->who, creates(&h->c)) < 0) {
 		gate_respond(g, h->notif_id, EPERM);
 		return;
 	}
-	allow_change(g, h->notif_id, &h->c, &h->who);
+	allow_change(g, h->notif_id, h->pid, &h->c, &h->who);
 	creds_restore(&g->self, &h->who);
 }
 

@@ -8,6 +8,7 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #define SOCKET_TYPE_MASK 0xfu /* the kernel's SOCK_TYPE_MASK: the rest are flags */
@@ -140,6 +141,17 @@ static int refuse_unsupported(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/* A process that makes itself non-dumpable (sftp-server and ssh-agent do)
+ * cannot have its calls read by a session host that is not root: every
+ * change to files it asked for would fail. It is told it succeeded and stays
+ * readable by the gate (THREAT-MODEL.md, "Processes stay readable"). */
+static int keep_readable(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(prctl), 2,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, PR_SET_DUMPABLE),
+				SCMP_A1(SCMP_CMP_MASKED_EQ, ~0ull, 0));
+}
+
 /* Every exec, and the calls of held-calls.c and change-calls.c. clone3 keeps its flags in
  * memory the filter cannot read: it fails with ENOSYS, and the C library
  * falls back to clone, whose flags it can. */
@@ -157,6 +169,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		rc = trap_change(ctx, &change_calls[i]);
 	if (rc == 0)
 		rc = refuse_unsupported(ctx);
+	if (rc == 0)
+		rc = keep_readable(ctx);
 	return rc;
 }
 

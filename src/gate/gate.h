@@ -5,6 +5,7 @@
 #ifndef ESCORT_GATE_H
 #define ESCORT_GATE_H
 
+#include "change.h"
 #include "identity.h"
 #include "log/gate-counters.h"
 #include "log/recorder.h"
@@ -30,6 +31,13 @@ struct gate_config {
 	 * programs wrote before the call, so the line comes after it. */
 	void (*flush_output)(void *ctx);
 	void *flush_ctx;
+	/* Called (NULL: nothing) once a change to files the gate allowed has
+	 * been done for process pid: path as the process sees it, path2 the new
+	 * name of a rename or link (else empty). The session's transfer records
+	 * (src/session/transfers.c) are made from it. */
+	void (*changed)(void *ctx, pid_t pid, enum change_kind kind, const char *path,
+			const char *path2);
+	void *changed_ctx;
 };
 
 struct gate;

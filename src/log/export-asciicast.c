@@ -78,7 +78,11 @@ static void write_event(struct export_state *st, const struct record *rec, char 
 		buf_printf(&b, "%ux%u", rec->payload[0] | rec->payload[1] << 8,
 			   rec->payload[2] | rec->payload[3] << 8);
 	else
-		export_escaped_stream(st, code == 'o', rec, &b);
+		export_escaped_stream(st,
+				      code == 'i'		      ? 0
+				      : rec->type == REC_ERROR_OUTPUT ? 2
+								      : 1,
+				      rec, &b);
 	buf_append_str(&b, "\"]\n");
 	fwrite(b.data, 1, b.len, st->out);
 	buf_free(&b);
@@ -88,10 +92,10 @@ static void asciicast_record(struct export_state *st, const struct record *rec)
 {
 	if (!st->header_done && rec->type == REC_SESSION_START)
 		write_header(st, rec);
-	if (!st->header_done &&
-	    (rec->type == REC_OUTPUT || rec->type == REC_INPUT || rec->type == REC_WINDOW))
+	if (!st->header_done && (rec->type == REC_OUTPUT || rec->type == REC_ERROR_OUTPUT ||
+				 rec->type == REC_INPUT || rec->type == REC_WINDOW))
 		write_header(st, NULL);
-	if (rec->type == REC_OUTPUT)
+	if (rec->type == REC_OUTPUT || rec->type == REC_ERROR_OUTPUT)
 		write_event(st, rec, 'o');
 	else if (rec->type == REC_INPUT)
 		write_event(st, rec, 'i');

@@ -88,8 +88,13 @@ static void json_record(struct export_state *st, const struct record *rec)
 	switch (rec->type) {
 	case REC_INPUT:
 	case REC_OUTPUT:
+	case REC_ERROR_OUTPUT:
 		buf_append_str(&b, ",\"data\":\"");
-		export_escaped_stream(st, rec->type == REC_OUTPUT, rec, &b);
+		export_escaped_stream(st,
+				      rec->type == REC_INPUT	? 0
+				      : rec->type == REC_OUTPUT ? 1
+								: 2,
+				      rec, &b);
 		buf_putc(&b, '"');
 		break;
 	case REC_WINDOW:

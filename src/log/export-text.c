@@ -118,7 +118,7 @@ static void text_record(struct export_state *st, const struct record *rec)
 	struct buf visible = {0};
 	size_t i = 0;
 
-	if (rec->type != REC_OUTPUT)
+	if (rec->type != REC_OUTPUT && rec->type != REC_ERROR_OUTPUT)
 		return;
 	buf_append(carry, rec->payload, rec->payload_len);
 	while (i < carry->len) {

@@ -59,6 +59,7 @@ int export_log(struct log_reader *r, enum export_format format, FILE *out, struc
 	ex->finish(&st);
 	buf_free(&st.carry[0]);
 	buf_free(&st.carry[1]);
+	buf_free(&st.carry[2]);
 	if (res != READ_END)
 		return -1;
 	if (!saw_end)

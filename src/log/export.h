@@ -13,7 +13,7 @@ enum export_format { EXPORT_ASCIICAST, EXPORT_TEXT, EXPORT_JSON };
 struct export_state {
 	FILE *out;
 	uint64_t start_mono_ns;
-	struct buf carry[2]; /* cut-off UTF-8 held back per stream: input, output */
+	struct buf carry[3]; /* cut-off UTF-8 held back per stream: input, output, error */
 	int text_state;	     /* escape-sequence scanner state (text) */
 	int header_done;     /* asciicast header written */
 	int initial_window_seen;

@@ -54,6 +54,8 @@ const char *record_type_name(uint16_t type)
 	    [REC_CHECKPOINT] = "checkpoint",
 	    [REC_RECOVERY] = "recovery",
 	    [REC_MAC_KEY] = "mac-key",
+	    [REC_ERROR_OUTPUT] = "error-output",
+	    [REC_TRANSFER] = "transfer",
 	};
 
 	if (type == 0 || type > REC_TYPE_MAX)

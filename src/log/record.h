@@ -55,7 +55,9 @@ enum record_type {
 	REC_CHECKPOINT = 11,
 	REC_RECOVERY = 12,
 	REC_MAC_KEY = 13,
-	REC_TYPE_MAX = 13,
+	REC_ERROR_OUTPUT = 14, /* the program's standard error, sessions without a terminal */
+	REC_TRANSFER = 15,     /* a file a transfer program (scp, sftp, rsync, git) moved */
+	REC_TYPE_MAX = 15,
 };
 
 enum record_flags {

@@ -151,6 +151,11 @@ int recorder_output(struct recorder *rec, const void *data, size_t len, struct e
 	return append_data(rec, REC_OUTPUT, data, len, err);
 }
 
+int recorder_error_output(struct recorder *rec, const void *data, size_t len, struct error *err)
+{
+	return append_data(rec, REC_ERROR_OUTPUT, data, len, err);
+}
+
 int recorder_window(struct recorder *rec, unsigned cols, unsigned rows, struct error *err)
 {
 	return append_window(rec, cols, rows, err) == 0 ? -1 : 0;

@@ -66,6 +66,8 @@ void recorder_set_tee(struct recorder *rec, recorder_tee_fn fn, void *arg);
 /* These queue; they fail once the log cannot be written any more. */
 int recorder_input(struct recorder *rec, const void *data, size_t len, struct error *err);
 int recorder_output(struct recorder *rec, const void *data, size_t len, struct error *err);
+/* The program's standard error, when it is not the terminal (pipes). */
+int recorder_error_output(struct recorder *rec, const void *data, size_t len, struct error *err);
 int recorder_window(struct recorder *rec, unsigned cols, unsigned rows, struct error *err);
 
 /* A structured record (fields.h) of another type: exec, decision, approval,

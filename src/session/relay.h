@@ -1,5 +1,7 @@
-/* Relays the operator's terminal to the session's pseudo-terminal and back,
- * recording every byte, until the program ends. */
+/* Relays the operator's terminal to the session's pseudo-terminal and back
+ * (or, without a terminal, standard input, output and error to the
+ * program's pipes), recording every byte, until the program ends. Nothing
+ * here waits on the operator: output goes through outq.h. */
 #ifndef ESCORT_RELAY_H
 #define ESCORT_RELAY_H
 
@@ -15,9 +17,14 @@ struct relay_config {
 	struct event_base *base; /* shared with the exec gate */
 	int in_fd;		 /* operator input (standard input) */
 	int out_fd;		 /* operator output (standard output) */
+	int err_fd;		 /* the operator's standard error */
 	int in_is_tty;		 /* in_fd is the operator's terminal */
-	int master;		 /* the session pty's master side */
-	pid_t child;		 /* the program, leader of the pty's session */
+	/* On a terminal: the pty's master, both ways (from_child_err -1). Without
+	 * one: the program's stdin, stdout and stderr pipes; the relay closes
+	 * to_child (end of input) and takes the other two. */
+	int to_child, from_child, from_child_err;
+	int messages; /* what the gate says to the operator (a pipe), or -1 */
+	pid_t child;  /* the program, leader of its session */
 	struct recorder *rec;
 	struct typed_line *typed; /* fed with the operator's input on a terminal */
 	/* Set to the running relay while relay_run runs (NULL otherwise), for

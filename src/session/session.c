@@ -6,15 +6,18 @@
 #include "gate/program-index.h"
 #include "log/recorder.h"
 #include "logpath.h"
+#include "pipes.h"
 #include "pty.h"
 #include "relay.h"
 #include "sweep.h"
 #include "termmode.h"
+#include "transfers.h"
 #include "typed-line.h"
 #include "util/unreadable.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -46,13 +49,19 @@ static void read_identity(struct operator_id *id)
 		id->tty[0] = '\0';
 }
 
+/* The program's standard streams: the pty on a terminal, else pipes (as
+ * sshd gives a command without -t), and the pipe the gate's lines to the
+ * operator go through (the relay passes them on without waiting). */
+struct streams {
+	int terminal;
+	struct pty pty;
+	struct pipes pipes;
+	int messages[2];
+};
+
 /* The pty starts with the operator's terminal settings and size. */
-static int prepare_pty(struct pty *p, int in_is_tty, struct winsize *ws, struct error *err)
+static int prepare_pty(struct pty *p, struct winsize *ws, struct error *err)
 {
-	ws->ws_col = 80;
-	ws->ws_row = 24;
-	if (!in_is_tty)
-		return pty_set_data_mode(p, err);
 	if (termmode_save(STDIN_FILENO, err) < 0)
 		return -1;
 	if (tcsetattr(p->slave, TCSANOW, termmode_saved()) < 0)
@@ -60,18 +69,75 @@ static int prepare_pty(struct pty *p, int in_is_tty, struct winsize *ws, struct 
 	struct winsize outer;
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &outer) == 0 && outer.ws_col > 0 && outer.ws_row > 0)
 		*ws = outer;
+	if (ioctl(p->slave, TIOCSWINSZ, ws) < 0)
+		return error_errno(err, "cannot set the size of %s", p->name);
 	return 0;
 }
 
+static int open_streams(struct streams *s, struct winsize *ws, struct error *err)
+{
+	*s = (struct streams){.terminal = isatty(STDIN_FILENO),
+			      .pty = {-1, -1, ""},
+			      .pipes = {{{-1, -1, -1}, 0}, -1, -1, -1},
+			      .messages = {-1, -1}};
+	ws->ws_col = 80;
+	ws->ws_row = 24;
+	if (pipe2(s->messages, O_CLOEXEC) < 0)
+		return error_errno(err, "cannot create a pipe");
+	fcntl(s->messages[1], F_SETFL, O_NONBLOCK); /* the gate never waits on the operator */
+	if (!s->terminal)
+		return pipes_open(&s->pipes, err);
+	if (pty_open(&s->pty, err) < 0)
+		return -1;
+	return prepare_pty(&s->pty, ws, err);
+}
+
+static void close_streams(struct streams *s)
+{
+	pty_close_slave(&s->pty);
+	if (s->pty.master >= 0)
+		close(s->pty.master);
+	pipes_close(&s->pipes);
+	for (int i = 0; i < 2; i++)
+		if (s->messages[i] >= 0)
+			close(s->messages[i]);
+}
+
+static struct child_stdio child_stdio(const struct streams *s)
+{
+	if (!s->terminal)
+		return s->pipes.child;
+	return (struct child_stdio){{s->pty.slave, s->pty.slave, s->pty.slave}, 1};
+}
+
+/* After the fork, the program's ends are its own: end of file reaches us. */
+static void close_child_ends(struct streams *s)
+{
+	pty_close_slave(&s->pty);
+	pipes_close_child(&s->pipes);
+}
+
+/* What the gate said before the relay ran (a first exec refused). */
+static void pass_messages(int fd)
+{
+	char b[4096];
+	ssize_t n;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while ((n = read(fd, b, sizeof(b))) > 0)
+		(void)!write(STDERR_FILENO, b, (size_t)n);
+}
+
 static void fill_meta(struct session_meta *meta, const struct command *cmd,
-		      const struct operator_id *id, const struct pty *p, const struct winsize *ws)
+		      const struct operator_id *id, const struct streams *s,
+		      const struct winsize *ws)
 {
 	*meta = (struct session_meta){
 	    .user = id->user,
 	    .uid = getuid(),
 	    .host = id->host,
 	    .tty = id->tty[0] ? id->tty : NULL,
-	    .pty = p->name,
+	    .pty = s->terminal ? s->pty.name : NULL,
 	    .term = getenv("TERM"),
 	    .origin = cmd->origin,
 	    .argv = cmd->argv,
@@ -128,8 +194,9 @@ struct gate_parts {
 	struct identity_index *index;
 	struct policy *policy;
 	struct gate *gate;
-	struct typed_line typed; /* fed by the relay, read by the broker policy */
-	struct relay *relay;	 /* while the relay runs */
+	struct typed_line typed;     /* fed by the relay, read by the broker policy */
+	struct relay *relay;	     /* while the relay runs */
+	struct transfers *transfers; /* NULL: the session is not a file transfer */
 };
 
 /* The directory and every file in it can be changed by root alone (the
@@ -237,6 +304,7 @@ static void free_gate_parts(struct gate_parts *gp)
 		gp->policy->free(gp->policy);
 	broker_client_free(gp->link);
 	identity_index_free(gp->index);
+	transfers_free(gp->transfers);
 	if (gp->risk)
 		risk_engine_free(gp->risk);
 }
@@ -247,7 +315,7 @@ static void pass_output(void *ctx)
 }
 
 static int start_gate(struct gate_parts *gp, struct event_base *base, const struct spawned *sp,
-		      struct recorder *rec, int in_is_tty, const struct own_files *own,
+		      struct recorder *rec, const struct streams *st, const struct own_files *own,
 		      struct error *err)
 {
 	struct gate_config gc = {
@@ -257,12 +325,14 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, const stru
 	    .risk = gp->risk,
 	    .index = gp->index,
 	    .policy = gp->policy,
-	    .message_fd = STDERR_FILENO,
-	    .message_crlf = in_is_tty,
+	    .message_fd = st->messages[1],
+	    .message_crlf = st->terminal,
 	    .first = sp->pid,
 	    .own = own,
 	    .flush_output = pass_output,
 	    .flush_ctx = gp,
+	    .changed = gp->transfers ? transfers_changed : NULL,
+	    .changed_ctx = gp->transfers,
 	};
 
 	gp->gate = gate_start(&gc, err);
@@ -281,16 +351,20 @@ static void on_ending(void *ctx, const char *reason)
 	gate_end_session(((struct gate_parts *)ctx)->gate, reason);
 }
 
-static int relay_and_finish(struct recorder *rec, struct event_base *base, struct pty *p,
-			    pid_t child, int in_is_tty, struct gate_parts *gp)
+static int relay_and_finish(struct recorder *rec, struct event_base *base, struct streams *st,
+			    pid_t child, struct gate_parts *gp)
 {
 	const struct gate *g = gp->gate;
 	struct relay_config rc = {
 	    .base = base,
 	    .in_fd = STDIN_FILENO,
 	    .out_fd = STDOUT_FILENO,
-	    .in_is_tty = in_is_tty,
-	    .master = p->master,
+	    .err_fd = STDERR_FILENO,
+	    .in_is_tty = st->terminal,
+	    .to_child = st->terminal ? st->pty.master : st->pipes.to_stdin,
+	    .from_child = st->terminal ? st->pty.master : st->pipes.from_stdout,
+	    .from_child_err = st->terminal ? -1 : st->pipes.from_stderr,
+	    .messages = st->messages[0],
 	    .child = child,
 	    .rec = rec,
 	    .typed = &gp->typed,
@@ -302,9 +376,12 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	struct error err;
 
 	relay_run(&rc, &result);
+	st->pipes.to_stdin = -1; /* the relay closed it */
 	gate_end_session(gp->gate, result.reason);
 	result.processes_ended = sweep_session(); /* the first process has ended */
 	count_execs(&result, g);
+	if (gp->transfers && transfers_record(gp->transfers, rec, &err) < 0)
+		fprintf(stderr, "escort: the files transferred were not recorded: %s\n", err.msg);
 	termmode_restore();
 	if (gp->link)
 		broker_client_finish(gp->link, &result);
@@ -316,28 +393,28 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 }
 
 /* Starts the program under the gate; the gate decides its first exec too. */
-static int spawn_gated(struct pty *p, const struct command *cmd, struct gate_parts *gp,
-		       struct event_base *base, struct recorder *rec, int in_is_tty,
-		       const struct own_files *own, pid_t *child, int *exec_errno,
-		       struct error *err)
+static int spawn_gated(struct streams *st, const struct command *cmd, struct gate_parts *gp,
+		       struct event_base *base, struct recorder *rec, const struct own_files *own,
+		       pid_t *child, int *exec_errno, struct error *err)
 {
+	struct child_stdio io = child_stdio(st);
 	int root = geteuid() == 0;
 	struct spawned sp;
 
 	*exec_errno = 0;
 	/* Root could reach escort's files whatever their modes: they are hidden. */
-	if (pty_spawn(p, cmd->file, cmd->argv, root, root ? own : NULL, &sp, err) < 0)
+	if (spawn_start(&io, cmd->file, cmd->argv, root, root ? own : NULL, &sp, err) < 0)
 		return -1;
-	pty_close_slave(p);
-	if (start_gate(gp, base, &sp, rec, in_is_tty, own, err) < 0) {
+	close_child_ends(st);
+	if (start_gate(gp, base, &sp, rec, st, own, err) < 0) {
 		close(sp.listener);
 		kill(sp.pid, SIGKILL);
-		pty_spawn_finish(&sp, NULL, exec_errno, err);
+		spawn_finish(&sp, NULL, exec_errno, err);
 		*exec_errno = 0;
 		return -1;
 	}
 	*child = sp.pid;
-	return pty_spawn_finish(&sp, base, exec_errno, err);
+	return spawn_finish(&sp, base, exec_errno, err);
 }
 
 /* link callbacks (arg: the gate parts) */
@@ -405,7 +482,6 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 {
 	struct own_files own = {0};
 	char log[PATH_MAX];
-	int in_is_tty = isatty(STDIN_FILENO);
 	struct broker_client *link;
 	struct session_meta meta;
 	struct gate_parts gp;
@@ -414,7 +490,7 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	struct winsize ws;
 	struct recorder *rec;
 	struct error err;
-	struct pty p;
+	struct streams st;
 	int exec_errno, status;
 	pid_t child = -1;
 
@@ -422,12 +498,12 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	 * and the handlers would leave the operator's terminal raw. */
 	relay_block_signals();
 	read_identity(&id);
-	if (pty_open(&p, &err) < 0 || prepare_pty(&p, in_is_tty, &ws, &err) < 0 ||
-	    ioctl(p.slave, TIOCSWINSZ, &ws) < 0) {
+	if (open_streams(&st, &ws, &err) < 0) {
 		fprintf(stderr, "escort: %s\n", err.msg);
+		close_streams(&st);
 		return EXIT_ESCORT_FAILED;
 	}
-	fill_meta(&meta, cmd, &id, &p, &ws);
+	fill_meta(&meta, cmd, &id, &st, &ws);
 	if (open_link(socket, &meta, &link, &err) < 0) {
 		fprintf(stderr, "escort: refusing the session: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
@@ -445,6 +521,7 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	 * to attach to the session host and answer for the gate. (After loading:
 	 * it also hides /proc/self from the account itself.) */
 	prctl(PR_SET_DUMPABLE, 0);
+	gp.transfers = transfers_new(cmd);
 	rec = start_recording(log_path, &keys->view, &meta, log, sizeof(log), &err);
 	if (rec == NULL || start_link(&gp, base, rec, &err) < 0 || sweep_adopt(&err) < 0) {
 		fprintf(stderr, "escort: refusing to start an unrecorded session: %s\n", err.msg);
@@ -461,14 +538,15 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 	if (termmode_raw(&err) < 0)
 		fprintf(stderr, "escort: %s\n", err.msg);
 	collect_own_files(&own, log, keys, &gp, socket);
-	if (spawn_gated(&p, cmd, &gp, base, rec, in_is_tty, &own, &child, &exec_errno, &err) < 0)
+	if (spawn_gated(&st, cmd, &gp, base, rec, &own, &child, &exec_errno, &err) < 0) {
+		pass_messages(st.messages[0]);
 		status = exec_failed(rec, gp.link, cmd, exec_errno, &err);
-	else
-		status = relay_and_finish(rec, base, &p, child, in_is_tty, &gp);
-	pty_close_slave(&p);
+	} else {
+		status = relay_and_finish(rec, base, &st, child, &gp);
+	}
 	free_gate_parts(&gp);
 	own_files_free(&own);
 	event_base_free(base);
-	close(p.master);
+	close_streams(&st);
 	return status;
 }

@@ -57,7 +57,8 @@ def export(path, fmt="json", check=True):
 
 def events(path, check=True):
     out, _, _ = export(path, "json", check=check)
-    return [json.loads(line) for line in out.decode().splitlines()]
+    # One object a line; not splitlines(): recorded bytes may hold U+2028 or U+0085.
+    return [json.loads(line) for line in out.decode().split("\n") if line]
 
 
 def session_start(evs):

@@ -415,6 +415,51 @@ def test_terminate_ends_one_session(broker):
     op.child.expect(pexpect.EOF, timeout=10)
 
 
+def wait_for_session(broker, deadline=20):
+    end = time.time() + deadline
+    while time.time() < end:
+        live = [x for x in broker.sessions() if x["operator"] == OPERATOR]
+        if live:
+            return live[0]["id"]
+        time.sleep(0.1)
+    raise AssertionError("the session never reached escortd")
+
+
+@pytest.mark.parametrize("verb", ["terminate", "lock"])
+def test_a_client_that_stops_reading_does_not_delay_terminate_or_lock(broker, verb):
+    """escort never waits on the operator (issue 14): its output pipe is full
+    and nobody reads it, yet terminate and lock end the session at once."""
+    rd, wr = os.pipe()  # nobody reads rd
+    log = os.path.join(broker.base, "logs", f"{OPERATOR}-{time.time_ns()}.eslog")
+    env = dict(os.environ, ESCORT_RULES=os.path.join(broker.base, "rules"))
+    proc = subprocess.Popen(["runuser", "-u", OPERATOR, "--", os.path.join(broker.base, "escort"),
+                             "run", "--socket", broker.socket, "--log", log, "--",
+                             "yes", "stalled-output"], stdin=subprocess.DEVNULL, stdout=wr,
+                            stderr=subprocess.DEVNULL, env=env,
+                            cwd=os.path.join(broker.base, "work"))
+    try:
+        session = wait_for_session(broker)
+        time.sleep(1)  # the pipe is full by now
+        started = time.monotonic()
+        if verb == "terminate":
+            p = broker.console(ESCORT, "terminate", session, "--note", "stalled")
+        else:
+            p = broker.console(ESCORT, "lock", OPERATOR, "--reason", "stalled")
+        assert p.returncode == 0, p.stderr
+        proc.wait(timeout=10)
+        ended = time.monotonic() - started
+        print(f"{verb} to session end with a stalled client: {ended:.3f}s")
+        assert ended < 2.0  # the issue asks for one second; scheduling noise allowed for
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(wr)
+        os.close(rd)
+        if verb == "lock":
+            broker.console(ESCORT, "unlock", OPERATOR)
+
+
 @pytest.mark.parametrize("how", ["kill -9", "SIGTERM"])
 def test_broker_killed_and_restarted_mid_session(broker, world, how):
     target = victim(world, "restart")

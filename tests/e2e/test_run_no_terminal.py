@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+import eslog
 from conftest import events, export, joined, of_type, session_end, session_start
 
 
@@ -54,6 +55,62 @@ def test_input_is_data_not_terminal_keys(escort, tmp_path):
     assert p.returncode == 0
     assert b"003" in p.stdout and b"177" in p.stdout and b"025" in p.stdout
     assert b"\\r" in p.stdout
+
+
+def recorded_input(log):
+    data = open(log, "rb").read()
+    return b"".join(data[r.payload_off:r.mac_off] for r in eslog.records(data) if r.type == 3)
+
+
+def test_terminal_keys_in_piped_input_are_bytes(escort, tmp_path):
+    """printf 'a\\n\\x04b\\nc\\n' | escort run -- sh -c 'cat | od -c': all of it
+    arrives (a pty would have taken 0x04 for end of input)."""
+    data = b"a\n\x04b\nc\n"
+    log = tmp_path / "s.eslog"
+    p = run(escort, log, ["sh", "-c", "cat | od -c"], input=data)
+    direct = subprocess.run(["od", "-c"], input=data, capture_output=True).stdout
+    assert p.stdout == direct
+    assert p.returncode == 0
+    assert recorded_input(log) == data
+
+
+def test_random_bytes_round_trip_exactly(escort, tmp_path):
+    data = bytearray(os.urandom(3000))
+    for i, b in enumerate((0x04, 0x03, 0x1a, 0x0d, 0x00, 0x11, 0x13, 0x7f, 0x15, 0x1c)):
+        data[i * 7] = b
+    data = bytes(data)
+    log = tmp_path / "s.eslog"
+    p = run(escort, log, ["cat"], input=data)
+    assert len(p.stdout) == 3000
+    assert p.stdout == data
+    assert p.returncode == 0
+    assert recorded_input(log) == data
+
+
+def test_standard_error_stays_apart_and_is_recorded(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    p = run(escort, log, ["sh", "-c", "echo to-out; echo to-err >&2; exit 5"],
+            stdin=subprocess.DEVNULL)
+    assert p.stdout == b"to-out\n"
+    assert p.stderr == b"to-err\n"
+    assert p.returncode == 5
+    evs = events(log)
+    assert joined(evs, "output") == "to-out\n"
+    assert joined(evs, "error-output") == "to-err\n"
+    assert session_end(evs)["exit_status"] == 5
+    assert "pty" not in session_start(evs)
+
+
+def test_end_of_input_ends_cat_and_the_program_sees_no_terminal(escort, tmp_path):
+    proc = subprocess.Popen([escort, "run", "--log", str(tmp_path / "s.eslog"), "--", "sh",
+                             "-c", "cat; test -t 0 || echo no-tty"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdin.write(b"partial line without newline")
+    proc.stdin.close()
+    out = proc.stdout.read()
+    assert proc.wait(timeout=20) == 0
+    assert out == b"partial line without newlineno-tty\n"
 
 
 def test_stdin_from_a_regular_file(escort, tmp_path):
@@ -185,6 +242,9 @@ def test_closed_standard_streams_do_not_leak_into_the_log(escort, tmp_path):
     p = subprocess.run(f"{escort} run --log {log} -- sh -c 'echo shown; echo err >&2' "
                        f"<&- >&-", shell=True, capture_output=True, timeout=30)
     assert p.returncode == 0, p.stderr
-    assert joined(events(log), "output") == "shown\nerr\n"
+    assert p.stderr == b"err\n"
+    evs = events(log)
+    assert joined(evs, "output") == "shown\n"
+    assert joined(evs, "error-output") == "err\n"
     v = subprocess.run([escort, "verify", str(log)], capture_output=True, text=True)
     assert v.returncode == 0, v.stdout

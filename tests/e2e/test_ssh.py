@@ -74,6 +74,7 @@ UsePAM no
 StrictModes no
 PermitRootLogin no
 AllowUsers {FORCED} {LOGIN}
+Subsystem sftp /usr/lib/openssh/sftp-server
 SetEnv ESCORT_LOG_DIR={logs} ESCORT_INDEX={os.environ["ESCORT_INDEX"]} ESCORT_RULES={ROOT}/rules
 Match User {FORCED}
     ForceCommand {escort} run
@@ -142,6 +143,21 @@ def test_forced_command_with_piped_input(sshd):
     p = ssh(sshd, FORCED, "wc -l", input=b"one\ntwo\nthree\n")
     assert p.stdout.strip() == b"3"
     assert p.returncode == 0
+
+
+def test_forced_command_carries_bytes_unchanged(sshd):
+    """Without -t, the program has pipes as under sshd itself (issue 14)."""
+    p = ssh(sshd, FORCED, "cat | od -c", input=b"a\n\x04b\nc\n")
+    assert p.stdout == subprocess.run(["od", "-c"], input=b"a\n\x04b\nc\n",
+                                      capture_output=True).stdout, p.stderr
+    data = bytes(range(256)) * 11 + os.urandom(184)  # 3000 bytes: ^D ^C ^Z \r \0 and all others
+    p = ssh(sshd, FORCED, "cat; echo to-stderr >&2; exit 6", input=data)
+    assert p.stdout == data
+    assert p.stderr == b"to-stderr\n"
+    assert p.returncode == 6
+    evs = wait_for_end(newest_log(sshd, FORCED))
+    assert "to-stderr" in "".join(e["data"] for e in evs if e["type"] == "error-output")
+    assert session_end(evs)["exit_status"] == 6
 
 
 def login_session(env, user):

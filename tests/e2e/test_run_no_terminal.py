@@ -9,7 +9,7 @@ import time
 import pytest
 
 import eslog
-from conftest import events, export, joined, of_type, session_end, session_start
+from conftest import escort_bin, events, export, joined, of_type, session_end, session_start
 
 
 def kill_when_running(cmdline, sig):
@@ -23,8 +23,19 @@ def kill_when_running(cmdline, sig):
     raise AssertionError(f"{cmdline} never ran")
 
 
-def run(escort, log, args, stdin=None, input=None, env=None, timeout=60):
-    cmd = [escort, "run", "--log", str(log), "--"] + args
+@pytest.fixture(scope="module")
+def signing_key(tmp_path_factory):
+    """A deployment's signing key: without one, escort warns on standard
+    error, which these tests compare byte for byte."""
+    directory = tmp_path_factory.mktemp("keys")
+    subprocess.run([escort_bin(), "keygen", "--dir", str(directory)], check=True,
+                   capture_output=True)
+    return directory / "signing.key"
+
+
+def run(escort, log, args, stdin=None, input=None, env=None, timeout=60, key=None):
+    cmd = [escort, "run", "--log", str(log)] + (["--sign-key", str(key)] if key else []) + \
+        ["--"] + args
     return subprocess.run(cmd, input=input, stdin=stdin, capture_output=True, env=env,
                           timeout=timeout)
 
@@ -87,10 +98,10 @@ def test_random_bytes_round_trip_exactly(escort, tmp_path):
     assert recorded_input(log) == data
 
 
-def test_standard_error_stays_apart_and_is_recorded(escort, tmp_path):
+def test_standard_error_stays_apart_and_is_recorded(escort, tmp_path, signing_key):
     log = tmp_path / "s.eslog"
     p = run(escort, log, ["sh", "-c", "echo to-out; echo to-err >&2; exit 5"],
-            stdin=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, key=signing_key)
     assert p.stdout == b"to-out\n"
     assert p.stderr == b"to-err\n"
     assert p.returncode == 5
@@ -236,10 +247,11 @@ def test_usage_errors_exit_2(escort, tmp_path):
         assert p.stderr, args
 
 
-def test_closed_standard_streams_do_not_leak_into_the_log(escort, tmp_path):
+def test_closed_standard_streams_do_not_leak_into_the_log(escort, tmp_path, signing_key):
     """With stdout closed, the log (or the pty) must not take descriptor 1."""
     log = tmp_path / "s.eslog"
-    p = subprocess.run(f"{escort} run --log {log} -- sh -c 'echo shown; echo err >&2' "
+    p = subprocess.run(f"{escort} run --log {log} --sign-key {signing_key} -- "
+                       "sh -c 'echo shown; echo err >&2' "
                        f"<&- >&-", shell=True, capture_output=True, timeout=30)
     assert p.returncode == 0, p.stderr
     assert p.stderr == b"err\n"

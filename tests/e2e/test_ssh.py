@@ -59,6 +59,13 @@ def sshd():
     make_user(LOGIN, escort, os.path.join(base, "home-ls"))
     for user in (FORCED, LOGIN):
         shutil.copy(key + ".pub", os.path.join(auth, user))
+    # A deployment's signing key, readable by the test accounts (README:
+    # root:escort 0640 with the operators in the group; here simply 0644).
+    keys = os.path.join(base, "keys")
+    os.makedirs(keys)
+    subprocess.run([escort, "keygen", "--dir", keys], check=True, capture_output=True)
+    os.chmod(os.path.join(keys, "signing.key"), 0o644)
+    os.chmod(keys, 0o755)
     port = free_port()
     config = os.path.join(base, "sshd_config")
     with open(config, "w") as f:
@@ -75,7 +82,7 @@ StrictModes no
 PermitRootLogin no
 AllowUsers {FORCED} {LOGIN}
 Subsystem sftp /usr/lib/openssh/sftp-server
-SetEnv ESCORT_LOG_DIR={logs} ESCORT_INDEX={os.environ["ESCORT_INDEX"]} ESCORT_RULES={ROOT}/rules
+SetEnv ESCORT_LOG_DIR={logs} ESCORT_INDEX={os.environ["ESCORT_INDEX"]} ESCORT_RULES={ROOT}/rules ESCORT_SIGN_KEY={keys}/signing.key
 Match User {FORCED}
     ForceCommand {escort} run
 """)

@@ -66,6 +66,19 @@ static void pending_free(struct pending *p)
 	free(p);
 }
 
+void exec_checks_stop(struct exec_checks *c)
+{
+	if (c == NULL)
+		return;
+	while (c->list) {
+		struct pending *p = c->list;
+		c->list = p->next;
+		c->counters->unverified++; /* never looked at: the session is over */
+		pending_free(p);
+	}
+	event_del(c->timer);
+}
+
 void exec_checks_free(struct exec_checks *c)
 {
 	if (c == NULL)

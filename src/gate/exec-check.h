@@ -20,6 +20,9 @@ struct exec_checks;
 struct exec_checks *exec_checks_new(struct event_base *base, struct recorder *rec,
 				    struct gate_counters *counters);
 void exec_checks_free(struct exec_checks *c);
+/* No more checks: those still waiting count as unverified, nothing more is
+ * recorded. */
+void exec_checks_stop(struct exec_checks *c);
 
 /* Call before the exec is let go: notes what the process runs now. With
  * check_args (an exec an escort approved) its arguments must be the ones

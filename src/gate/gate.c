@@ -541,6 +541,17 @@ void gate_end_session(struct gate *g, const char *reason)
 	g->cache = decision_cache_new();
 }
 
+void gate_quiesce(struct gate *g)
+{
+	if (g == NULL)
+		return;
+	if (g->listener_event)
+		event_del(g->listener_event);
+	if (g->watch)
+		held_watch_disarm(g->watch);
+	exec_checks_stop(g->checks);
+}
+
 void gate_late_answer(void *gate, uint64_t ask_id, const struct verdict *v)
 {
 	struct gate *g = gate;

@@ -46,6 +46,10 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err);
 /* Refuses whatever is still held, stops checking and frees the gate. */
 void gate_stop(struct gate *g);
 const struct gate_counters *gate_counters(const struct gate *g);
+/* The session's end is being sent: the gate records nothing more (no
+ * post-exec checks, no calls taken; a process still alive waits until
+ * gate_stop, then its calls fail). */
+void gate_quiesce(struct gate *g);
 
 /* The policy's answer to a held exec (policy_answer_fn). */
 void gate_answer(void *gate, uint64_t ask_id, const struct verdict *v);

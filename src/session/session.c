@@ -379,6 +379,7 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	st->pipes.to_stdin = -1; /* the relay closed it */
 	gate_end_session(gp->gate, result.reason);
 	result.processes_ended = sweep_session(); /* the first process has ended */
+	gate_quiesce(gp->gate);			  /* nothing is recorded after the end is sent */
 	count_execs(&result, g);
 	if (gp->transfers && transfers_record(gp->transfers, rec, &err) < 0)
 		fprintf(stderr, "escort: the files transferred were not recorded: %s\n", err.msg);

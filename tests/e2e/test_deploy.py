@@ -213,8 +213,10 @@ def test_login_and_logout_with_stock_dotfiles_hold_nothing(deployment):
     try:
         before = set(deployment.broker_logs())
         status, tail = login_and_logout(deployment)
-        assert status == 0, tail
-        assert "held" not in tail and "refused" not in tail, tail
+        with open(os.path.join(deployment.base, "escortd.stderr"), "rb") as f:
+            said = f.read().decode(errors="replace")
+        assert status == 0, tail + said
+        assert "held" not in tail and "refused" not in tail, tail + said
         deployment.stop_broker()  # seals nothing: the session ended already
         new = [p for p in deployment.broker_logs() if p not in before]
         assert len(new) == 1

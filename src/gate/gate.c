@@ -45,12 +45,11 @@ struct decision {
 	int approved; /* by an escort: its arguments are checked after the exec too */
 };
 
-void gate_message_end(struct gate *g, struct buf *b, const char *detail)
+/* Shows line b to the operator after what the programs wrote, and frees it. */
+static void deliver(struct gate *g, struct buf *b)
 {
 	struct error ignored;
 
-	buf_append_str(b, " -- ");
-	visible_append(b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
 	buf_append_str(b, g->cfg.message_crlf ? "\r\n" : "\n");
 	if (g->cfg.flush_output)
 		g->cfg.flush_output(g->cfg.flush_ctx);
@@ -59,6 +58,22 @@ void gate_message_end(struct gate *g, struct buf *b, const char *detail)
 	 * show the session as it was seen. */
 	(void)recorder_output(g->cfg.rec, b->data, b->len, &ignored);
 	buf_free(b);
+}
+
+void gate_message_end(struct gate *g, struct buf *b, const char *detail)
+{
+	buf_append_str(b, " -- ");
+	visible_append(b, detail, strlen(detail) < 600 ? strlen(detail) : 600);
+	deliver(g, b);
+}
+
+void gate_say(struct gate *g, const char *line)
+{
+	struct buf b = {0};
+
+	buf_append_str(&b, g->cfg.message_crlf ? "\r\nescort: " : "escort: ");
+	visible_append(&b, line, strlen(line) < 600 ? strlen(line) : 600);
+	deliver(g, &b);
 }
 
 static void operator_message(struct gate *g, const char *what, const struct exec_request *req,

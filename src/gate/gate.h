@@ -60,6 +60,9 @@ void gate_late_answer(void *gate, uint64_t ask_id, const struct verdict *v);
  * exec is refused and its ask withdrawn, tree and session approvals end, and
  * every later exec is refused. reason is kept (a constant string). */
 void gate_end_session(struct gate *g, const char *reason);
+/* Shows the operator "escort: " and line (without line end) after what the
+ * programs wrote, as the gate's own lines are, and records it as output. */
+void gate_say(struct gate *g, const char *line);
 /* The policy's news that an ask now waits for a person: the operator is told. */
 void gate_waiting(void *gate, uint64_t ask_id, const char *detail);
 

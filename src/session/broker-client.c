@@ -11,6 +11,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ struct broker_client {
 	struct event *retry, *heartbeat, *give_up;
 	struct broker_client_callbacks cb;
 	int up, resuming, finishing, terminated, end_acked;
+	int told_lost;	   /* the operator was told escortd is away */
 	time_t last_heard; /* monotonic seconds */
 	Escort__Action offline[LEVEL_CRITICAL + 1];
 	char **rules;
@@ -306,11 +308,25 @@ void broker_client_withdraw(struct broker_client *l, uint64_t ask_id, const char
 
 static void lose(struct broker_client *l, const char *why);
 
+/* Lines to the operator go through the session, which records them. */
+static void tell(struct broker_client *l, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (l->cb.say)
+		l->cb.say(l->cb.arg, line);
+	else
+		fprintf(stderr, "escort: %s\n", line);
+}
+
 static void welcome_back(struct broker_client *l, const Escort__Welcome *w)
 {
 	if (!w->accepted) {
-		fprintf(stderr, "\r\nescort: escortd does not take the session back: %s\r\n",
-			w->reason);
+		tell(l, "escortd does not take the session back: %s", w->reason);
 		l->resuming = 0;
 		l->terminated = 1;
 		if (l->cb.terminate)
@@ -323,6 +339,9 @@ static void welcome_back(struct broker_client *l, const Escort__Welcome *w)
 	drop_acked(l, w->acked);
 	for (size_t i = 0; i < l->n_spool; i++)
 		send_record(l, &l->spool[i]);
+	if (l->told_lost)
+		tell(l, "escortd is back: commands that need approval can be approved again");
+	l->told_lost = 0;
 	if (l->cb.back)
 		l->cb.back(l->cb.arg);
 	if (l->finishing)
@@ -413,18 +432,22 @@ static int wrap(struct broker_client *l, int fd, struct error *err)
 static void lose(struct broker_client *l, const char *why)
 {
 	struct timeval second = {1, 0};
+	int was_up = l->up && !l->resuming;
 
 	if (l->bev == NULL)
 		return;
 	bufferevent_free(l->bev);
 	l->bev = NULL;
-	if (l->up && !l->resuming)
-		fprintf(stderr,
-			"\r\nescort: lost escortd (%s): commands that need approval are "
-			"refused until it is back\r\n",
-			why);
-	l->up = 0;
+
+	l->up = 0; /* first: the line told is recorded, and spooled */
 	l->resuming = 0;
+	if (was_up) {
+		tell(l,
+		     "lost escortd (%s): commands that need approval are refused until it is "
+		     "back",
+		     why);
+		l->told_lost = 1;
+	}
 	if (l->cb.lost)
 		l->cb.lost(l->cb.arg);
 	evtimer_add(l->retry, &second);

@@ -19,6 +19,9 @@ struct broker_client_callbacks {
 	void (*terminate)(void *arg, const char *reason);
 	void (*lost)(void *arg); /* escortd went away: nothing can be approved now */
 	void (*back)(void *arg); /* escortd is back */
+	/* A line for the operator (without "escort: " or line end): the session
+	 * shows it after what its programs wrote and records it; NULL: stderr. */
+	void (*say)(void *arg, const char *line);
 	void *arg;
 };
 

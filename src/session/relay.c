@@ -378,7 +378,9 @@ static void say_ending(struct relay *r, const char *message)
 {
 	/* The result outlives the relay: the message must too. */
 	static char message_kept[512];
+	struct error ignored;
 	char line[600];
+	size_t len;
 	int n;
 
 	snprintf(message_kept, sizeof(message_kept), "%s", message);
@@ -386,9 +388,12 @@ static void say_ending(struct relay *r, const char *message)
 	termmode_restore();
 	n = snprintf(line, sizeof(line), "%sescort: %s%s", r->cfg->in_is_tty ? "\r\n" : "", message,
 		     r->cfg->in_is_tty ? "\r\n" : "\n");
-	if (n > 0)
-		outq_push(error_queue(r), line,
-			  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	if (n <= 0)
+		return;
+	len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+	outq_push(error_queue(r), line, len);
+	/* Recorded like the gate's lines (nothing when the recording failed). */
+	(void)recorder_output(r->cfg->rec, line, len, &ignored);
 }
 
 static void begin_end(struct relay *r, int status, const char *reason, const char *message)

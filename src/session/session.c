@@ -435,6 +435,18 @@ static void on_back(void *arg)
 	policy_broker_back(((struct gate_parts *)arg)->policy);
 }
 
+/* While the session runs, through the gate's line to the operator (recorded);
+ * before or after, on stderr (the terminal is not raw then). */
+static void on_say(void *arg, const char *line)
+{
+	struct gate_parts *gp = arg;
+
+	if (gp->relay && gp->gate)
+		gate_say(gp->gate, line);
+	else
+		fprintf(stderr, "escort: %s\n", line);
+}
+
 static void on_terminate(void *arg, const char *reason)
 {
 	relay_end_now(((struct gate_parts *)arg)->relay, "terminated", reason);
@@ -470,7 +482,8 @@ static int open_link(const char *socket, const struct session_meta *meta,
 static int start_link(struct gate_parts *gp, struct event_base *base, struct recorder *rec,
 		      struct error *err)
 {
-	const struct broker_client_callbacks cb = {on_decision, on_terminate, on_lost, on_back, gp};
+	const struct broker_client_callbacks cb = {on_decision, on_terminate, on_lost,
+						   on_back,	on_say,	      gp};
 
 	if (gp->link == NULL)
 		return 0;

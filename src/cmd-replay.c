@@ -3,6 +3,7 @@
 
 #include "log/fields.h"
 #include "log/reader.h"
+#include "util/term-queries.h"
 #include "util/visible.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,7 +22,9 @@ static void replay_usage(FILE *out)
 	      "  --speed N             play N times faster (default 1)\n"
 	      "  --from SECONDS        show everything before SECONDS at once, then play\n"
 	      "  --idle-limit SECONDS  wait at most this long between outputs (default 2,\n"
-	      "                        as 'asciinema play -i'): the times are the log's word\n",
+	      "                        as 'asciinema play -i'): the times are the log's word\n"
+	      "What the session asked its terminal (cursor position, attributes, colours,\n"
+	      "clipboard...) is not asked of this one: it would type the answers.\n",
 	      out);
 }
 
@@ -58,6 +62,27 @@ static void write_all(const uint8_t *p, size_t len)
 	}
 }
 
+/* data without the terminal queries in it (term-queries.h). */
+static void show(struct term_queries *q, const uint8_t *data, size_t len)
+{
+	struct buf out = {0};
+
+	term_queries_filter(q, data, len, &out);
+	write_all(out.data, out.len);
+	buf_free(&out);
+}
+
+/* Answers to what the filter let through (or what the terminal sent
+ * unasked) must not reach the shell after replay: they are discarded. */
+static void discard_terminal_input(void)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return;
+	tcdrain(STDOUT_FILENO);
+	pause_for(0.1); /* the terminal's answers take a moment */
+	tcflush(STDIN_FILENO, TCIFLUSH);
+}
+
 static void announce_end(const struct record *rec)
 {
 	struct field f;
@@ -80,6 +105,7 @@ struct replay_options {
 
 static int play(struct log_reader *r, const struct replay_options *o, struct error *err)
 {
+	static struct term_queries q;
 	enum reader_result res;
 	struct record rec;
 	uint64_t start = 0;
@@ -107,9 +133,23 @@ static int play(struct log_reader *r, const struct replay_options *o, struct err
 			pause_for((idle < o->idle_limit ? idle : o->idle_limit) / o->speed);
 			shown = t;
 		}
-		write_all(data, len);
+		show(&q, data, len);
 	}
 	return res == READ_END ? 0 : -1;
+}
+
+/* One of --speed, --from, --idle-limit; 0 when it is not usable. */
+static int take_option(int opt, const char *arg, struct replay_options *o)
+{
+	double *to = opt == 's' ? &o->speed : opt == 'f' ? &o->from : &o->idle_limit;
+
+	if (opt != 's' && opt != 'f' && opt != 'i')
+		return 0;
+	if (!parse_number(arg, to) || (opt == 's' && *to == 0)) {
+		fprintf(stderr, "escort replay: '%s' is not a usable number\n", arg);
+		return 0;
+	}
+	return 1;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -124,39 +164,25 @@ int cmd_replay(int argc, char **argv)
 	struct replay_options o = {.speed = 1, .from = 0, .idle_limit = 2};
 	struct log_reader reader;
 	struct error err;
-	const char *path = NULL;
+	const char *path;
 	int opt, rc;
 
 	optind = 1;
-	while (optind < argc) {
-		opt = getopt_long(argc, argv, "s:f:i:h", options, NULL);
-		if (opt == -1) {
-			if (path != NULL) {
-				replay_usage(stderr);
-				return EXIT_USAGE;
-			}
-			path = argv[optind++];
-			continue;
-		}
+	while ((opt = getopt_long(argc, argv, "s:f:i:h", options, NULL)) != -1) {
 		if (opt == 'h') {
 			replay_usage(stdout);
 			return EXIT_OK;
 		}
-		if ((opt == 's' && (!parse_number(optarg, &o.speed) || o.speed == 0)) ||
-		    (opt == 'f' && !parse_number(optarg, &o.from)) ||
-		    (opt == 'i' && !parse_number(optarg, &o.idle_limit)) ||
-		    (opt != 's' && opt != 'f' && opt != 'i')) {
-			if (opt == 's' || opt == 'f' || opt == 'i')
-				fprintf(stderr, "escort replay: '%s' is not a usable number\n",
-					optarg);
+		if (!take_option(opt, optarg, &o)) {
 			replay_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	if (path == NULL) {
+	if (optind != argc - 1) {
 		replay_usage(stderr);
 		return EXIT_USAGE;
 	}
+	path = argv[optind];
 	if (log_reader_open(&reader, path, &err) < 0) {
 		fprintf(stderr, "escort replay: %s\n", err.msg);
 		return EXIT_FAILED;
@@ -164,6 +190,7 @@ int cmd_replay(int argc, char **argv)
 	reader.inflate_limit = 1ull << 30;
 	rc = play(&reader, &o, &err);
 	log_reader_close(&reader);
+	discard_terminal_input();
 	if (rc < 0) {
 		fprintf(stderr, "\r\nescort replay: %s: %s\r\n", path, err.msg);
 		return EXIT_FAILED;

@@ -40,3 +40,63 @@ def test_the_line_a_session_is_ended_with_is_in_the_recording(broker):
     op.child.expect("ended by " + ESCORT)
     op.child.expect(pexpect.EOF, timeout=10)
     assert "ended by " + ESCORT in shown(op.log)
+
+
+QUERIES = r"\033[6n\033[c\033[>c\033P$qm\033\\\033]10;?\033\\\033[21t"
+ANSWERS = {b"\x1b[6n": b"\x1b[7;1R", b"\x1b[c": b"\x1b[?62;22c", b"\x1b[>c": b"\x1b[>1;2;0c",
+           b"\x1bP$qm": b"\x1bP1$r0m\x1b\\", b"\x1b]10;?": b"\x1b]10;rgb:ffff/ffff/ffff\x1b\\",
+           b"\x1b[21t": b"\x1b]lrm -rf ~\x1b\\"}
+
+
+def record_queries(escort, log):
+    """A session whose program asks the terminal everything it can, then idles."""
+    script = f"printf 'start-{QUERIES}-mid\\n'; sleep 1; printf 'end-of-session\\n'"
+    child = pexpect.spawn(escort, ["run", "--log", str(log), "--", "sh", "-c", script],
+                          env=dict(os.environ, TERM="xterm"), timeout=20)
+    child.expect(pexpect.EOF)
+    child.close()
+    text = shown(log)  # the recording keeps them: it is the evidence
+    assert all(q.decode() in text for q in ANSWERS), text
+
+
+def test_replay_takes_options_after_the_path(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    record_queries(escort, log)
+    for args in ([str(log), "--speed", "50"], [str(log), "--idle-limit", "0.1", "--speed", "2"],
+                 ["--speed", "50", str(log)]):
+        out, status = pexpect.run(escort, args=["replay", *args], withexitstatus=True,
+                                  timeout=30)
+        assert status == 0 and b"end-of-session" in out, (args, out)
+
+
+def test_replay_never_makes_the_auditors_terminal_type_answers(escort, tmp_path):
+    """The test is the auditor's terminal: it answers every query it is sent,
+    as a terminal types its answers, and keys typed while replay plays are
+    discarded too; what the shell reads after replay must be nothing."""
+    log = tmp_path / "s.eslog"
+    record_queries(escort, log)
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile"], timeout=20,
+                          env=dict(os.environ, PS1="$ ", TERM="xterm"))
+    shell.expect_exact("$ ")
+    shell.sendline(f"{escort} replay {log} --idle-limit 1; IFS= read -r -t 2 got; "
+                   "printf 'GOT[%q]\\n' \"$got\"")
+    seen = b""
+    deadline = time.time() + 30
+    while b"GOT[" not in seen and time.time() < deadline:
+        try:
+            chunk = shell.read_nonblocking(4096, timeout=0.2)
+        except pexpect.TIMEOUT:
+            continue
+        seen += chunk
+        for query, answer in ANSWERS.items():
+            if query in chunk:
+                shell.send(answer)
+        if b"start-" in chunk:
+            shell.send("late-answer")  # as a query the filter does not know would
+    shell.expect(r"GOT\[(.*)\]")
+    seen += shell.before + shell.after
+    assert b"end-of-session" in seen
+    assert not [q for q in ANSWERS if q in seen], seen
+    assert shell.match.group(1) in (b"''", b""), seen
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)

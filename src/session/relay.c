@@ -174,6 +174,8 @@ static int record(struct relay *r, enum source_kind k, const uint8_t *data, size
 	struct error err;
 	int rc = 0;
 
+	if (k == FROM_OUT && r->cfg->in_is_tty && r->cfg->typed)
+		typed_line_output(r->cfg->typed, data, len);
 	if (k == FROM_OUT)
 		rc = recorder_output(r->cfg->rec, data, len, &err);
 	else if (k == FROM_ERR)

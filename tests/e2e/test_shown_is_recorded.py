@@ -9,7 +9,8 @@ import time
 
 import pexpect
 from conftest import escort_bin, events, of_type
-from test_broker import ESCORT, OPERATOR, Broker, Operator, broker, only_session, world  # noqa: F401
+from test_broker import (ESCORT, OPERATOR, PROMPT, Broker, Operator, ask_to_remove,  # noqa: F401
+                         broker, only_session, victim, world)
 
 
 def shown(path):
@@ -100,3 +101,19 @@ def test_replay_never_makes_the_auditors_terminal_type_answers(escort, tmp_path)
     assert shell.match.group(1) in (b"''", b""), seen
     shell.sendline("exit")
     shell.expect(pexpect.EOF)
+
+
+def test_keys_a_full_screen_program_took_are_not_the_line_typed(broker, world):
+    target = victim(world, "typed")
+    op = Operator(broker)
+    op.send("less /etc/passwd")
+    op.child.expect("root:")
+    op.child.send("jj/zzz")  # keys less takes, no Enter: half a search
+    time.sleep(0.3)
+    op.child.send("\x07q")  # cancel the search, quit
+    op.child.expect_exact(PROMPT)
+    item = ask_to_remove(op, broker, target)
+    assert item["typed_line"] == f"rm -rf {target}/inner; echo ==DONE$?", item
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()

@@ -5,6 +5,7 @@ line shown beside an exec is the one typed to the shell, and the escort's
 console asks for a typed name only when escortd would take the approval.
 Real PTYs and a real escortd, with the fixtures of test_broker."""
 import os
+import pwd
 import time
 
 import pexpect
@@ -116,4 +117,25 @@ def test_keys_a_full_screen_program_took_are_not_the_line_typed(broker, world):
     assert item["typed_line"] == f"rm -rf {target}/inner; echo ==DONE$?", item
     broker.console(ESCORT, "deny", str(item["id"]))
     op.child.expect(r"==DONE(\d+)")
+    op.close()
+
+
+def test_bash_script_shows_the_script_like_running_it_by_path(broker, world):
+    target = victim(world, "scripted")
+    script = os.path.join(target, "tidy.sh")
+    with open(script, "w") as f:
+        f.write(f"#!/bin/bash\n# marker-{os.getpid()}\nrm -rf {target}/inner\n")
+    os.chmod(script, 0o755)
+    os.chown(script, pwd.getpwnam(OPERATOR).pw_uid, -1)
+    op = Operator(broker)
+    for line in (f"bash {script}", script, f"cd {target} && bash tidy.sh"):
+        op.send(f"{line}; echo ==DONE$?")
+        op.child.expect("held: ")
+        item = broker.wait_pending()[0]
+        assert f"marker-{os.getpid()}" in item.get("script", ""), (line, item)
+        assert f"rm -rf {target}/inner" in item["script"], (line, item)
+        broker.console(ESCORT, "deny", str(item["id"]))
+        op.child.expect(r"==DONE(\d+)")
+        op.child.expect_exact(PROMPT)
+    assert os.path.isdir(f"{target}/inner")
     op.close()

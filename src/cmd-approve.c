@@ -11,30 +11,76 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A critical item asks the escort at the terminal to type the program's name. */
-static void ask_confirmation(const char *socket, uint64_t id, char *out, size_t size)
+/* The item, when it is critical (else NULL, and *reply NULL). */
+static const Escort__PendingInfo *critical_item(struct console *c, uint64_t id, Frame **reply)
 {
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
+	struct error err;
+
+	q.verb = ESCORT__VERB__VERB_PENDING;
+	*reply = console_ask(c, &q, &err);
+	for (size_t i = 0; *reply && i < (*reply)->reply->n_pending; i++) {
+		const Escort__PendingInfo *p = (*reply)->reply->pending[i];
+		if (p->id == id && p->level >= ESCORT__LEVEL__LEVEL_CRITICAL)
+			return p;
+	}
+	frame_free(*reply);
+	*reply = NULL;
+	return NULL;
+}
+
+/* Whether escortd would take this escort's approval, the name typed: the
+ * escort is not asked to type it for an approval refused anyway. */
+static int may_approve(struct console *c, uint64_t id)
+{
+	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
+	struct error err;
+	Frame *reply;
+	int ok;
+
+	q.verb = ESCORT__VERB__VERB_APPROVE;
+	q.id = id;
+	q.check_only = 1;
+	reply = console_ask(c, &q, &err);
+	if (reply == NULL) {
+		fprintf(stderr, "escort approve: %s\n", err.msg);
+		return 0;
+	}
+	ok = reply->reply->ok;
+	if (!ok)
+		fprintf(stderr, "escort approve: %s\n", reply->reply->error);
+	frame_free(reply);
+	return ok;
+}
+
+/* A critical item asks the escort at the terminal to type the program's
+ * name, once escortd has said it would take the approval. -1: it would not
+ * (said on stderr). */
+static int ask_confirmation(const char *socket, uint64_t id, char *out, size_t size)
+{
+	const Escort__PendingInfo *p;
 	struct console c;
 	struct error err;
 	Frame *reply;
+	int rc = 0;
 
 	if (!isatty(STDIN_FILENO) || console_open(&c, socket, &err) < 0)
-		return;
-	q.verb = ESCORT__VERB__VERB_PENDING;
-	reply = console_ask(&c, &q, &err);
-	console_close(&c);
-	for (size_t i = 0; reply && i < reply->reply->n_pending; i++) {
-		const Escort__PendingInfo *p = reply->reply->pending[i];
-		if (p->id != id || p->level < ESCORT__LEVEL__LEVEL_CRITICAL)
-			continue;
-		fprintf(stderr,
-			"approval %llu is CRITICAL. Type the program's name (%s) to approve: ",
-			(unsigned long long)id, p->program);
-		if (fgets(out, (int)size, stdin))
-			out[strcspn(out, "\n")] = '\0';
+		return 0;
+	if ((p = critical_item(&c, id, &reply)) != NULL) {
+		if (!may_approve(&c, id)) {
+			rc = -1;
+		} else {
+			fprintf(stderr,
+				"approval %llu is CRITICAL. Type the program's name (%s) to "
+				"approve: ",
+				(unsigned long long)id, p->program);
+			if (fgets(out, (int)size, stdin))
+				out[strcspn(out, "\n")] = '\0';
+		}
 	}
 	frame_free(reply);
+	console_close(&c);
+	return rc;
 }
 
 static int answer(int argc, char **argv, Escort__Verb verb)
@@ -66,7 +112,8 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 	}
 	q.confirm = (char *)a.confirm;
 	if (approve && q.confirm[0] == '\0') {
-		ask_confirmation(a.socket, q.id, typed, sizeof(typed));
+		if (ask_confirmation(a.socket, q.id, typed, sizeof(typed)) < 0)
+			return EXIT_FAILED;
 		q.confirm = typed;
 	}
 	q.verb = verb;

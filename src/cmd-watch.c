@@ -4,11 +4,15 @@
  * Keys: n/p select a session, TAB the next approval, a approve (this exec
  * once), T approve the tree it starts, S approve it for the session, P approve
  * a change to files and what its program changes under the same folder, d deny,
- * t terminate the selected session, l lock its operator, q quit. */
+ * t terminate the selected session, l lock its operator, q quit; j/k or the
+ * arrows scroll the approval shown a line, SPACE/b or PgDn/PgUp a page. Long
+ * lines are wrapped, never cut. A critical approval asks for the program's
+ * name only once escortd has said it would take this escort's approval. */
 #include "commands.h"
 #include "console/client.h"
 #include "console/screen.h"
 #include "console/show.h"
+#include "console/wrap.h"
 #include "proto/names.h"
 
 #include <errno.h>
@@ -32,6 +36,8 @@ struct watch {
 	struct expect {
 		uint64_t request_id;
 		Escort__Verb verb;
+		int check; /* an approval checked: the name is asked for when it may be given */
+		uint64_t check_id;
 	} expect[EXPECT_MAX]; /* requests whose replies are on the way */
 	unsigned n_expect;
 	unsigned selected, selected_pending;
@@ -44,6 +50,12 @@ struct watch {
 	uint64_t pending_id;
 	Escort__Scope scope; /* of the approval being given */
 	unsigned cols, rows;
+	unsigned scroll;	      /* the first line of the approval shown */
+	unsigned page;		      /* lines the approval pane showed last */
+	uint64_t scrolled_id;	      /* the approval scroll is for */
+	int key_escape;		      /* 1: after ESC, 2: after ESC [ (arrows, PgUp/PgDn) */
+	char key_param;		      /* the digit of ESC [ 5 ~ and ESC [ 6 ~ */
+	Escort__Scope checking_scope; /* of the approval being checked */
 	struct termios saved;
 	int quit;
 };
@@ -71,7 +83,7 @@ static int ask(struct watch *w, Escort__ConsoleRequest *q)
 		snprintf(w->status, sizeof(w->status), "%s", err.msg);
 		return -1;
 	}
-	w->expect[w->n_expect++] = (struct expect){id, q->verb};
+	w->expect[w->n_expect++] = (struct expect){id, q->verb, q->check_only, q->id};
 	return 0;
 }
 
@@ -115,6 +127,35 @@ static void follow_selected(struct watch *w)
 	request(w, ESCORT__VERB__VERB_FOLLOW, 0, s->id, NULL, NULL);
 }
 
+static void start_prompt(struct watch *w, Escort__Verb verb, uint64_t id, const char *prompt);
+
+static const Escort__PendingInfo *pending_by_id(const struct watch *w, uint64_t id)
+{
+	for (size_t i = 0; w->pending && i < w->pending->reply->n_pending; i++)
+		if (w->pending->reply->pending[i]->id == id)
+			return w->pending->reply->pending[i];
+	return NULL;
+}
+
+/* escortd's word on a critical approval: the name is asked for only if it
+ * would take it. */
+static void take_check(struct watch *w, const Escort__ConsoleReply *r, uint64_t id)
+{
+	const Escort__PendingInfo *p = pending_by_id(w, id);
+	char text[200];
+
+	if (!r->ok || p == NULL) {
+		snprintf(w->status, sizeof(w->status), "approve: %s",
+			 r->ok ? "the approval is no longer pending" : r->error);
+		return;
+	}
+	snprintf(text, sizeof(text),
+		 "CRITICAL: type the program's name (%s) to approve %llu:", p->program,
+		 (unsigned long long)id);
+	w->scope = w->checking_scope;
+	start_prompt(w, ESCORT__VERB__VERB_APPROVE, id, text);
+}
+
 static void take_reply(struct watch *w, Frame *f)
 {
 	Escort__Verb verb = ESCORT__VERB__VERB_UNSPECIFIED;
@@ -122,6 +163,14 @@ static void take_reply(struct watch *w, Frame *f)
 	for (unsigned i = 0; i < w->n_expect; i++)
 		if (w->expect[i].request_id == f->reply->request_id) {
 			verb = w->expect[i].verb;
+			if (w->expect[i].check) {
+				uint64_t id = w->expect[i].check_id;
+				memmove(w->expect + i, w->expect + i + 1,
+					(--w->n_expect - i) * sizeof(w->expect[0]));
+				take_check(w, f->reply, id);
+				frame_free(f);
+				return;
+			}
 			memmove(w->expect + i, w->expect + i + 1,
 				(--w->n_expect - i) * sizeof(w->expect[0]));
 			break;
@@ -223,17 +272,52 @@ static void draw_screen(struct watch *w, struct buf *out, unsigned *used, unsign
 	buf_free(&b);
 }
 
+/* The selected approval from line w->scroll, in the rows left above the
+ * status line; a last line says where it is when it does not all fit. */
+static void draw_pending_text(struct watch *w, struct buf *out, unsigned *used)
+{
+	const Escort__PendingInfo *p = selected_pending(w);
+	struct buf text = {0}, wrapped = {0};
+	unsigned room = w->rows > *used + 1 ? w->rows - *used - 1 : 1;
+	size_t total, shown = 0, n = 0;
+	char where[200];
+
+	show_pending_text(&text, p, "\n");
+	total = wrap_text(buf_cstr(&text), w->cols - 1, &wrapped);
+	w->page = total > room && room > 1 ? room - 1 : room;
+	if (p->id != w->scrolled_id || total <= room)
+		w->scroll = 0;
+	if (w->scroll + w->page > total)
+		w->scroll = total > w->page ? (unsigned)(total - w->page) : 0;
+	w->scrolled_id = p->id;
+	for (char *l = (char *)buf_cstr(&wrapped), *nl; (nl = strchr(l, '\n')); l = nl + 1, n++) {
+		*nl = '\0';
+		if (n < w->scroll || shown == w->page)
+			continue;
+		line(out, l, w->cols);
+		shown++;
+	}
+	*used += (unsigned)shown;
+	if (total > room) {
+		snprintf(where, sizeof(where),
+			 "-- lines %u-%zu of %zu: j/k or arrows scroll, SPACE/b a page --",
+			 w->scroll + 1, w->scroll + shown, total);
+		heading(out, "\x1b[7m", where, w->cols);
+		(*used)++;
+	}
+	buf_free(&text);
+	buf_free(&wrapped);
+}
+
 static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
 {
 	size_t n = w->pending ? w->pending->reply->n_pending : 0;
 	unsigned more = w->pending ? w->pending->reply->omitted : 0;
-	struct buf b = {0};
-	char head[160];
+	char head[200];
 
 	snprintf(head, sizeof(head),
-		 "PENDING %zu%s  (TAB: next, a: approve once, T: its tree, S: session, "
-		 "P: its folder, d: deny)",
-		 n + more, more ? " (the newest not listed yet)" : "");
+		 "PENDING %zu%s  (TAB next, a once, T tree, S session, P folder, d deny)", n + more,
+		 more ? " (the newest not listed yet)" : "");
 	heading(out, "\x1b[1m", head, w->cols);
 	(*used)++;
 	if (n == 0) {
@@ -241,16 +325,7 @@ static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
 		(*used)++;
 		return;
 	}
-	show_pending_text(&b, selected_pending(w), "\n");
-	for (char *l = (char *)buf_cstr(&b), *nl; *l && *used + 2 < w->rows; l = nl + 1) {
-		nl = strchr(l, '\n');
-		if (nl == NULL)
-			break;
-		*nl = '\0';
-		line(out, l, w->cols);
-		(*used)++;
-	}
-	buf_free(&b);
+	draw_pending_text(w, out, used);
 }
 
 static void draw(struct watch *w)
@@ -323,6 +398,70 @@ static void prompt_key(struct watch *w, unsigned char k)
 	}
 }
 
+/* Asks escortd whether this escort may approve id (take_check has the answer). */
+static void check_approval(struct watch *w, uint64_t id)
+{
+	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
+
+	q.verb = ESCORT__VERB__VERB_APPROVE;
+	q.id = id;
+	q.check_only = 1;
+	w->checking_scope = w->scope;
+	w->scope = ESCORT__SCOPE__SCOPE_ONCE;
+	snprintf(w->status, sizeof(w->status), "asking escortd whether you may approve %llu",
+		 (unsigned long long)id);
+	ask(w, &q);
+}
+
+static void scroll_by(struct watch *w, int lines)
+{
+	if (lines < 0)
+		w->scroll = (unsigned)-lines > w->scroll ? 0 : w->scroll - (unsigned)-lines;
+	else
+		w->scroll += (unsigned)lines; /* draw keeps it within the text */
+}
+
+/* ESC [ A/B (arrows) and ESC [ 5~/6~ (PgUp/PgDn). 1: k was part of one. */
+static int escape_key(struct watch *w, unsigned char k)
+{
+	int page = w->page > 1 ? (int)w->page - 1 : 1;
+
+	if (w->key_escape == 0 && k == 27) {
+		w->key_escape = 1;
+		return 1;
+	}
+	if (w->key_escape == 0)
+		return 0;
+	if (w->key_escape == 1) {
+		w->key_escape = k == '[' ? 2 : 0;
+		return 1;
+	}
+	if (k == '5' || k == '6') {
+		w->key_param = (char)k;
+		return 1;
+	}
+	if (k == 'A' || k == 'B')
+		scroll_by(w, k == 'A' ? -1 : 1);
+	else if (k == '~' && w->key_param)
+		scroll_by(w, w->key_param == '5' ? -page : page);
+	w->key_escape = 0;
+	w->key_param = 0;
+	return 1;
+}
+
+static int scroll_key(struct watch *w, unsigned char k)
+{
+	int page = w->page > 1 ? (int)w->page - 1 : 1;
+
+	if (k == 'j' || k == 'k')
+		scroll_by(w, k == 'k' ? -1 : 1);
+	else if (k == ' ' || k == 'b')
+		scroll_by(w, k == 'b' ? -page : page);
+	else
+		return 0;
+	return 1;
+}
+
 static void key(struct watch *w, unsigned char k)
 {
 	const Escort__PendingInfo *p = selected_pending(w);
@@ -331,6 +470,8 @@ static void key(struct watch *w, unsigned char k)
 
 	if (w->prompting)
 		return prompt_key(w, k);
+	if (escape_key(w, k) || scroll_key(w, k))
+		return;
 	if (k == 'q')
 		w->quit = 1;
 	else if (k == 'n' || k == 'p') {
@@ -345,10 +486,7 @@ static void key(struct watch *w, unsigned char k)
 			   : k == 'P' ? ESCORT__SCOPE__SCOPE_PATH /* the change's folder */
 				      : ESCORT__SCOPE__SCOPE_ONCE;
 		if (p->level >= ESCORT__LEVEL__LEVEL_CRITICAL) {
-			snprintf(text, sizeof(text),
-				 "CRITICAL: type the program's name (%s) to approve %llu:",
-				 p->program, (unsigned long long)p->id);
-			start_prompt(w, ESCORT__VERB__VERB_APPROVE, p->id, text);
+			check_approval(w, p->id);
 		} else {
 			request(w, ESCORT__VERB__VERB_APPROVE, p->id, NULL, NULL, NULL);
 			w->scope = ESCORT__SCOPE__SCOPE_ONCE;

@@ -187,6 +187,20 @@ static int approval_folder(const struct pending *p, const char *given, char *out
 	return 0;
 }
 
+/* Whether this escort may approve p, the program's name taken as typed:
+ * nothing is answered. */
+static void check_only(struct conn *c, const struct pending *p, int approve)
+{
+	char why[600];
+
+	if (!approve)
+		return reply_error(c, "only an approval can be checked without being given");
+	if (approve_check(c->b, c, p, p->info->program, why, sizeof(why)) < 0)
+		return reply_error(c, why);
+	snprintf(why, sizeof(why), "%s may approve %llu", c->account, (unsigned long long)p->id);
+	reply_ok(c, why);
+}
+
 static void answer(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	int allow = q->verb == ESCORT__VERB__VERB_APPROVE;
@@ -195,6 +209,8 @@ static void answer(struct conn *c, const Escort__ConsoleRequest *q)
 
 	if (p == NULL)
 		return reply_error(c, not_pending(c->b, q->id, why, sizeof(why)));
+	if (q->check_only)
+		return check_only(c, p, allow);
 	if (allow && approve_check(c->b, c, p, q->confirm, why, sizeof(why)) < 0)
 		return reply_error(c, why);
 	if (q->scope != ESCORT__SCOPE__SCOPE_ONCE && q->scope != ESCORT__SCOPE__SCOPE_TREE &&

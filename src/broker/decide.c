@@ -237,6 +237,9 @@ static Escort__Finding **all_findings(const Escort__ExecRequest *r, const struct
 		mine[k].rule = text_utf8(t, own->findings[i].rule);
 		mine[k].level = (Escort__Level)own->findings[i].level;
 		mine[k].text = text_utf8(t, own->findings[i].explain);
+		mine[k].why = text_utf8(t, own->findings[i].why);
+		mine[k].ask = text_utf8(t, own->findings[i].ask);
+		mine[k].undo = text_utf8(t, own->findings[i].undo);
 		all[(*n)++] = &mine[k++];
 	}
 	return all;
@@ -310,6 +313,9 @@ static void clip_findings(struct shown *sh, Escort__PendingInfo *pi)
 	for (size_t i = 0; i < pi->n_findings; i++) {
 		pi->findings[i]->rule = clip(sh, pi->findings[i]->rule, SHOWN_TEXT);
 		pi->findings[i]->text = clip(sh, pi->findings[i]->text, SHOWN_TEXT);
+		pi->findings[i]->why = clip(sh, pi->findings[i]->why, SHOWN_TEXT);
+		pi->findings[i]->ask = clip(sh, pi->findings[i]->ask, SHOWN_TEXT);
+		pi->findings[i]->undo = clip(sh, pi->findings[i]->undo, SHOWN_TEXT);
 	}
 }
 

@@ -86,6 +86,23 @@ void show_sessions_json(struct buf *out, Escort__SessionInfo **s, size_t n)
 	buf_append_str(out, "]\n");
 }
 
+static void note(struct buf *out, const char *label, const char *text, const char *nl)
+{
+	if (text == NULL || text[0] == '\0')
+		return;
+	buf_printf(out, "        %s ", label);
+	show_visible(out, text);
+	buf_append_str(out, nl);
+}
+
+/* Why a finding matters, what to ask the operator, whether it can be undone. */
+static void show_finding_notes(struct buf *out, const Escort__Finding *f, const char *nl)
+{
+	note(out, "why it matters:", f->why, nl);
+	note(out, "ask the operator:", f->ask, nl);
+	note(out, "can it be undone:", f->undo, nl);
+}
+
 void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char *nl)
 {
 	char level[16];
@@ -155,6 +172,7 @@ void show_pending_text(struct buf *out, const Escort__PendingInfo *p, const char
 			   level_name((int)p->findings[i]->level));
 		show_visible(out, p->findings[i]->text);
 		buf_append_str(out, nl);
+		show_finding_notes(out, p->findings[i], nl);
 	}
 	if (p->script_path[0]) {
 		buf_append_str(out, "  file it runs: ");
@@ -235,6 +253,9 @@ void show_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n)
 			buf_append_str(out, k ? ",{" : "{");
 			json_field(out, "rule", p[i]->findings[k]->rule);
 			json_field(out, "level", level_name((int)p[i]->findings[k]->level));
+			json_field(out, "why", p[i]->findings[k]->why);
+			json_field(out, "ask", p[i]->findings[k]->ask);
+			json_field(out, "undo", p[i]->findings[k]->undo);
 			buf_append_str(out, "\"text\":");
 			json_append_cstr(out, p[i]->findings[k]->text);
 			buf_putc(out, '}');

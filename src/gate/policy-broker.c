@@ -128,6 +128,9 @@ static void fill_findings(Escort__ExecRequest *r, const struct risk_report *rep,
 		findings[i].rule = text_utf8(t, rep->findings[i].rule);
 		findings[i].level = (uint32_t)rep->findings[i].level;
 		findings[i].text = text_utf8(t, rep->findings[i].explain);
+		findings[i].why = text_utf8(t, rep->findings[i].why);
+		findings[i].ask = text_utf8(t, rep->findings[i].ask);
+		findings[i].undo = text_utf8(t, rep->findings[i].undo);
 		fp[i] = &findings[i];
 	}
 	r->n_findings = rep->n;
@@ -194,8 +197,8 @@ static size_t cmdline_of(pid_t pid, char *buf, size_t size, char **argv, size_t 
 }
 
 /* plain and home: the caller's (text_utf8 keeps valid text where it is). */
-static void fill_change(Escort__Change *ch, const struct change *c, pid_t pid,
-			struct text_arena *t, char *plain, char *home)
+static void fill_change(Escort__Change *ch, const struct change *c, pid_t pid, struct text_arena *t,
+			char *plain, char *home)
 {
 	struct passwd *pw;
 	unsigned ruid = 0, euid = 1;

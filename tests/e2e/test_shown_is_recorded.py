@@ -6,11 +6,12 @@ console asks for a typed name only when escortd would take the approval.
 Real PTYs and a real escortd, with the fixtures of test_broker."""
 import os
 import pwd
+import re
 import time
 
 import pexpect
 from conftest import escort_bin, events, of_type
-from test_broker import (ESCORT, OPERATOR, PROMPT, Broker, Operator, ask_to_remove,  # noqa: F401
+from test_broker import (ESCORT, JUNIOR, OPERATOR, PROMPT, Broker, Operator, ask_to_remove,  # noqa: F401
                          broker, only_session, victim, world)
 
 
@@ -139,3 +140,108 @@ def test_bash_script_shows_the_script_like_running_it_by_path(broker, world):
         op.child.expect_exact(PROMPT)
     assert os.path.isdir(f"{target}/inner")
     op.close()
+
+
+def hold_critical(op, broker):
+    """The operator asks for a critical command; returns the pending item."""
+    op.send("dd if=/dev/zero of=/dev/sdz count=0; echo ==DONE$?")
+    op.child.expect("held: dd")
+    item = broker.wait_pending()[0]
+    assert item["level"] == "critical"
+    return item
+
+
+def console_on_pty(broker, user, *args, rows=24, cols=80):
+    return pexpect.spawn("runuser", ["-u", user, "--", os.path.join(broker.base, "escort"),
+                                     *args, "--socket", broker.socket],
+                         env=dict(os.environ, TERM="xterm"), timeout=15,
+                         dimensions=(rows, cols))
+
+
+SGR = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+WHERE = re.compile(r"-- lines (\d+)-(\d+) of (\d+):")
+
+
+def pending_pane(frame):
+    """The approval pane's lines of one drawing of watch, and where they are."""
+    rows = [SGR.sub(b"", r).decode(errors="replace") for r in frame.split(b"\x1b[K\r\n")]
+    start = next(i for i, r in enumerate(rows) if r.startswith("PENDING")) + 1
+    pane = rows[start:]
+    for i, r in enumerate(pane):
+        m = WHERE.match(r)
+        if m:
+            return pane[:i], int(m.group(1)), int(m.group(3))
+    return None, 0, None  # drawn before the list came, or all of it fits
+
+
+def read_everything(watch):
+    """Scrolls the approval through with j, keeping each line by its number."""
+    lines, total = {}, None
+    while total is None or len(lines) < total:
+        watch.expect(rb"\x1b\[H(.*?)\x1b\[J")
+        pane, first, total = pending_pane(watch.match.group(1))
+        if pane is None:
+            continue
+        for i, text in enumerate(pane):
+            assert len(text) <= 80, text
+            lines[first + i] = text
+        watch.send("j")
+    return [lines[i] for i in sorted(lines)]
+
+
+def squeezed(text):
+    return re.sub(r"\s+", "", text)
+
+
+def test_watch_wraps_and_scrolls_so_every_finding_can_be_read_at_80x24(broker, world):
+    op = Operator(broker)
+    item = hold_critical(op, broker)
+    texts = [f[k] for f in item["findings"] for k in ("text", "why", "ask", "undo")]
+    assert all(f["ask"] and f["undo"] for f in item["findings"]), item["findings"]
+    assert len(item["summary"]) > 160, item  # more than two lines of 80
+    watch = console_on_pty(broker, ESCORT, "watch")
+    everything = squeezed("".join(read_everything(watch)))
+    for text in texts + [item["summary"]]:
+        assert squeezed(text) in everything, text
+    watch.send("k" * 200)  # and back to the top
+    watch.expect(rb"-- lines 1-")
+    watch.send("q")
+    watch.expect(pexpect.EOF)
+    broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+
+
+def test_clearance_is_checked_before_a_critical_programs_name_is_asked(broker, world):
+    op = Operator(broker)
+    item = hold_critical(op, broker)
+    # Not cleared for critical: escortd's refusal, never a question.
+    p = console_on_pty(broker, JUNIOR, "approve", str(item["id"]))
+    p.expect(pexpect.EOF)
+    said = p.before.decode()
+    p.close()
+    assert "Type the program's name" not in said, said
+    assert "clearance (medium) does not cover a critical" in said and p.exitstatus == 1, said
+    watch = console_on_pty(broker, JUNIOR, "watch")
+    watch.expect("CRITICAL RISK")
+    watch.send("a")
+    watch.expect("clearance \\(medium\\) does not cover")
+    assert b"type the program's name" not in watch.before
+    watch.send("q")
+    watch.expect(pexpect.EOF)
+    # Cleared: asked for the name (checking approved nothing), then approved.
+    watch = console_on_pty(broker, ESCORT, "watch")
+    watch.expect("CRITICAL RISK")
+    watch.send("a")
+    watch.expect("type the program's name \\(dd\\)")
+    assert [i["id"] for i in broker.pending()] == [item["id"]]
+    watch.send("dd\r")
+    op.child.expect("approved: dd")
+    watch.send("q")
+    watch.expect(pexpect.EOF)
+    # the disk write is asked about on its own: deny it to end cleanly
+    change = [i for i in broker.wait_pending() if "change" in i][0]
+    broker.console(ESCORT, "deny", str(change["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+

@@ -81,12 +81,16 @@ def withdraw(ask_id, reason="withdrawn by the operator"):
     return frame(WITHDRAW, uint(1, ask_id) + field(2, reason))
 
 
-def console_request(verb, request_id, target="", id=0):
+def console_request(verb, request_id, target="", id=0, confirm="", check_only=False):
     body = uint(1, VERB[verb]) + uint(7, request_id)
     if id:
         body += uint(2, id)
     if target:
         body += field(3, target)
+    if confirm:
+        body += field(6, confirm)
+    if check_only:
+        body += uint(9, 1)
     return frame(REQUEST, body)
 
 

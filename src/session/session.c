@@ -160,6 +160,17 @@ static struct recorder *start_recording(const char *log_path, const struct recor
 	return recorder_start(used, meta, keys, err);
 }
 
+/* A line escort printed to the operator, in the recording as output. */
+static void record_line(struct recorder *rec, const char *message)
+{
+	struct error ignored;
+	struct buf b = {0};
+
+	buf_printf(&b, "escort: %s\n", message);
+	(void)recorder_output(rec, b.data, b.len, &ignored);
+	buf_free(&b);
+}
+
 static int exec_failed(struct recorder *rec, struct broker_client *link, const struct command *cmd,
 		       int exec_errno, const struct error *spawn_err)
 {
@@ -176,6 +187,7 @@ static int exec_failed(struct recorder *rec, struct broker_client *link, const s
 		result.exit_status = exec_errno ? EXIT_CANNOT_EXECUTE : EXIT_ESCORT_FAILED;
 	}
 	fprintf(stderr, "escort: %s\n", message);
+	record_line(rec, message);
 	result.error = message;
 	if (link)
 		broker_client_finish(link, &result);

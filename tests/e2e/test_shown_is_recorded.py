@@ -177,7 +177,9 @@ def pending_pane(frame):
 def read_everything(watch):
     """Scrolls the approval through with j, keeping each line by its number."""
     lines, total = {}, None
+    deadline = time.time() + 30
     while total is None or len(lines) < total:
+        assert time.time() < deadline, "the approval never said where it is: " + repr(lines)
         watch.expect(rb"\x1b\[H(.*?)\x1b\[J")
         pane, first, total = pending_pane(watch.match.group(1))
         if pane is None:
@@ -245,3 +247,13 @@ def test_clearance_is_checked_before_a_critical_programs_name_is_asked(broker, w
     op.child.expect(r"==DONE(\d+)")
     op.close()
 
+
+
+def test_a_program_not_found_is_said_in_the_recording_too(escort, tmp_path):
+    log = tmp_path / "s.eslog"
+    child = pexpect.spawn(escort, ["run", "--log", str(log), "--", "/nonexistent-program"],
+                          env=dict(os.environ, TERM="xterm"), timeout=20)
+    child.expect("escort: /nonexistent-program: command not found")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "escort: /nonexistent-program: command not found" in shown(log)

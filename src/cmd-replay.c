@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,24 @@ static int parse_number(const char *s, double *out)
 	return errno == 0 && end != s && *end == '\0' && *out >= 0 && *out < 1e9;
 }
 
+/* Ctrl-C or a termination: replay stops, and still discards the input. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void catch_interrupts(void)
+{
+	struct sigaction sa = {.sa_handler = on_interrupt}; /* no SA_RESTART */
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static void pause_for(double seconds)
 {
 	struct timespec ts;
@@ -45,7 +64,7 @@ static void pause_for(double seconds)
 		return;
 	ts.tv_sec = (time_t)seconds;
 	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !interrupted)
 		;
 }
 
@@ -53,8 +72,10 @@ static void write_all(const uint8_t *p, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(STDOUT_FILENO, p, len);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !interrupted)
 			continue;
+		if (n < 0 && interrupted)
+			return;
 		if (n <= 0)
 			exit(EXIT_FAILED);
 		p += n;
@@ -106,13 +127,13 @@ struct replay_options {
 static int play(struct log_reader *r, const struct replay_options *o, struct error *err)
 {
 	static struct term_queries q;
-	enum reader_result res;
+	enum reader_result res = READ_END;
 	struct record rec;
 	uint64_t start = 0;
 	double shown = 0;
 	int started = 0;
 
-	while ((res = log_reader_next(r, &rec, err)) == READ_RECORD) {
+	while (!interrupted && (res = log_reader_next(r, &rec, err)) == READ_RECORD) {
 		const uint8_t *data;
 		size_t len;
 		double t;
@@ -133,9 +154,13 @@ static int play(struct log_reader *r, const struct replay_options *o, struct err
 			pause_for((idle < o->idle_limit ? idle : o->idle_limit) / o->speed);
 			shown = t;
 		}
+		if (interrupted)
+			break;
 		show(&q, data, len);
 	}
-	return res == READ_END ? 0 : -1;
+	if (interrupted)
+		fputs("\r\n[escort replay: interrupted]\r\n", stderr);
+	return res == READ_END || interrupted ? 0 : -1;
 }
 
 /* One of --speed, --from, --idle-limit; 0 when it is not usable. */
@@ -188,6 +213,7 @@ int cmd_replay(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	reader.inflate_limit = 1ull << 30;
+	catch_interrupts();
 	rc = play(&reader, &o, &err);
 	log_reader_close(&reader);
 	discard_terminal_input();

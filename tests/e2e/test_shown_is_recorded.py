@@ -10,6 +10,7 @@ import re
 import time
 
 import pexpect
+import pytest
 from conftest import escort_bin, events, of_type
 from test_broker import (ESCORT, JUNIOR, OPERATOR, PROMPT, Broker, Operator, ask_to_remove,  # noqa: F401
                          broker, only_session, victim, world)
@@ -72,20 +73,23 @@ def test_replay_takes_options_after_the_path(escort, tmp_path):
         assert status == 0 and b"end-of-session" in out, (args, out)
 
 
-def test_replay_never_makes_the_auditors_terminal_type_answers(escort, tmp_path):
+@pytest.mark.parametrize("interrupt", [False, True])
+def test_replay_never_makes_the_auditors_terminal_type_answers(escort, tmp_path, interrupt):
     """The test is the auditor's terminal: it answers every query it is sent,
     as a terminal types its answers, and keys typed while replay plays are
-    discarded too; what the shell reads after replay must be nothing."""
+    discarded too (also when Ctrl-C stops it); what the shell reads after
+    replay must be nothing."""
     log = tmp_path / "s.eslog"
     record_queries(escort, log)
     shell = pexpect.spawn("bash", ["--norc", "--noprofile"], timeout=20,
                           env=dict(os.environ, PS1="$ ", TERM="xterm"))
     shell.expect_exact("$ ")
+    # (what the shell prints is spelt so that the echo of this line is not it)
     shell.sendline(f"{escort} replay {log} --idle-limit 1; IFS= read -r -t 2 got; "
-                   "printf 'GOT[%q]\\n' \"$got\"")
+                   "printf 'G%sT[%q]\\n' O \"$got\"")
     seen = b""
     deadline = time.time() + 30
-    while b"GOT[" not in seen and time.time() < deadline:
+    while not re.search(rb"GOT\[.*?\]\r", seen) and time.time() < deadline:
         try:
             chunk = shell.read_nonblocking(4096, timeout=0.2)
         except pexpect.TIMEOUT:
@@ -96,11 +100,14 @@ def test_replay_never_makes_the_auditors_terminal_type_answers(escort, tmp_path)
                 shell.send(answer)
         if b"start-" in chunk:
             shell.send("late-answer")  # as a query the filter does not know would
-    shell.expect(r"GOT\[(.*)\]")
-    seen += shell.before + shell.after
-    assert b"end-of-session" in seen
+            if interrupt:
+                time.sleep(0.2)
+                shell.sendintr()
+    got = re.search(rb"GOT\[(.*?)\]\r", seen)
+    assert got, seen
+    assert (b"interrupted" if interrupt else b"end-of-session") in seen, seen
     assert not [q for q in ANSWERS if q in seen], seen
-    assert shell.match.group(1) in (b"''", b""), seen
+    assert got.group(1) in (b"''", b""), seen
     shell.sendline("exit")
     shell.expect(pexpect.EOF)
 

@@ -99,7 +99,7 @@ def test_replay_never_makes_the_auditors_terminal_type_answers(escort, tmp_path,
             if query in chunk:
                 shell.send(answer)
         if b"start-" in chunk:
-            shell.send("late-answer")  # as a query the filter does not know would
+            shell.send("late-answer\r")  # as an answer to what the filter does not know
             if interrupt:
                 time.sleep(0.2)
                 shell.sendintr()

@@ -222,6 +222,10 @@ static void on_source(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (int k = 0; k < SOURCE_COUNT; k++)
 		if (r->src[k].fd == fd) {
+			/* The gate's lines were written before the call they are about
+			 * was answered: they come before what the program wrote next. */
+			while (k != FROM_GATE && read_source_once(r, FROM_GATE))
+				;
 			read_source_once(r, (enum source_kind)k);
 			return;
 		}

@@ -55,6 +55,9 @@ void gate_message_end(struct gate *g, struct buf *b, const char *detail)
 	if (g->cfg.flush_output)
 		g->cfg.flush_output(g->cfg.flush_ctx);
 	(void)!write(g->cfg.message_fd, b->data, b->len);
+	/* Passed on now, before the call returns and the program prints more. */
+	if (g->cfg.flush_output)
+		g->cfg.flush_output(g->cfg.flush_ctx);
 	/* What the operator read is in the recording too: replay and export
 	 * show the session as it was seen. */
 	(void)recorder_output(g->cfg.rec, b->data, b->len, &ignored);

@@ -30,8 +30,7 @@ static int take_note(const uint8_t *p, size_t len, size_t *pos, size_t *note_len
 	if (n != 0)
 		return -1;
 	*pos += 1;
-	while (*pos < len && (n = line_at(p, len, *pos)) > 0 &&
-	       *pos - start <= CHECKPOINT_NOTE_MAX)
+	while (*pos < len && (n = line_at(p, len, *pos)) > 0 && *pos - start <= CHECKPOINT_NOTE_MAX)
 		*pos += (size_t)n + 1;
 	end = *pos;
 	if (*pos < len && n != 0)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CHECKPOINT_NOTE_MAX 4096u	       /* one note, signatures included */
+#define CHECKPOINT_NOTE_MAX 4096u	/* one note, signatures included */
 #define CHECKPOINT_FILE_MAX (64u << 20) /* a whole file */
 
 struct kept_note {

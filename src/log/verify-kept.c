@@ -30,9 +30,8 @@ void kept_check_init(struct kept_check *k, const struct kept_notes *notes)
 	for (size_t i = 0; i < k->n; i++) {
 		struct error why;
 		k->e[i].note = &notes->notes[i];
-		k->e[i].parsed =
-		    checkpoint_parse(notes->notes[i].text, notes->notes[i].len, &k->e[i].cp, &why) ==
-		    0;
+		k->e[i].parsed = checkpoint_parse(notes->notes[i].text, notes->notes[i].len,
+						  &k->e[i].cp, &why) == 0;
 	}
 	qsort(k->e, k->n, sizeof(*k->e), by_size);
 }
@@ -54,8 +53,8 @@ void kept_check_at(struct kept_check *k, const struct merkle *tree)
 }
 
 /* One kept checkpoint of this log: signed by the key, in the log. */
-static int check_one(const struct kept_entry *e, const struct signing_key *signer,
-		     uint64_t records, char *problem, size_t size)
+static int check_one(const struct kept_entry *e, const struct signing_key *signer, uint64_t records,
+		     char *problem, size_t size)
 {
 	struct checkpoint cp;
 	struct error why;
@@ -73,7 +72,8 @@ static int check_one(const struct kept_entry *e, const struct signing_key *signe
 	else if (memcmp(e->root, cp.root, SHA256_LEN) != 0)
 		snprintf(problem, size,
 			 "the log's first %" PRIu64 " records differ from the kept checkpoint "
-			 "of that size: the log was rewritten or replaced",
+			 "of that size: the log was rewritten, replaced or rolled back to an "
+			 "earlier copy",
 			 e->cp.size);
 	else
 		return 0;

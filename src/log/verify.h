@@ -5,8 +5,8 @@
 #define ESCORT_VERIFY_H
 
 #include "keys.h"
-#include "verify-kept.h"
 #include "util/error.h"
+#include "verify-kept.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -52,7 +52,7 @@ struct verify_report {
 	int signer_ephemeral;
 	int signer_changed; /* a recovery signed with a new session key */
 	char signer[256];
-	char signer_why[300]; /* why the session had no signing key */
+	char signer_why[300];	 /* why the session had no signing key */
 	struct kept_result kept; /* against the checkpoints kept apart */
 	char problem[600];	 /* the first thing wrong, naming where */
 };

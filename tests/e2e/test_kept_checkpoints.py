@@ -5,6 +5,7 @@ then catches what whoever holds the host's signing.key can do to the host's
 log and plain verify cannot: roll it back to an earlier copy, cut it short,
 or make it again with a fresh MAC chain."""
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -98,6 +99,10 @@ def test_kept_checkpoints_are_in_the_hosts_and_escortds_logs(broker, host_keys):
     # The newest the host sent covers its session-end record.
     ends = [r for r in eslog.records(open(log, "rb").read()) if r.type == REC_SESSION_END]
     assert f"the newest of {ends[0].seq + 1} records" in out, out
+    # The first one signs the log's first record, its MAC key: the MAC chain is anchored.
+    host_session = re.search(r"^session: +([0-9a-f]+)$", out, re.M).group(1)
+    notes = open(kept).read()
+    assert re.search(r"^escort/[^\n]*/" + host_session + r"\n1\n", notes, re.M), notes
     status, out = verify(os.path.join(broker.state, "signing.pub"),
                          broker.session_log(session), kept)
     assert status == 0, out

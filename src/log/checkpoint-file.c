@@ -144,7 +144,7 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
-int kept_note_append(const char *path, const uint8_t *note, size_t len, struct error *err)
+int kept_note_append(const char *path, const uint8_t *note, size_t len, int sync, struct error *err)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	struct buf entry = {0};
@@ -160,7 +160,7 @@ int kept_note_append(const char *path, const uint8_t *note, size_t len, struct e
 	else if ((uint64_t)st.st_size + entry.len > CHECKPOINT_FILE_MAX)
 		error_set(err, "%s is full (%u bytes): checkpoints are no longer kept", path,
 			  CHECKPOINT_FILE_MAX);
-	else if (write_all(fd, entry.data, entry.len) < 0 || fdatasync(fd) < 0)
+	else if (write_all(fd, entry.data, entry.len) < 0 || (sync && fdatasync(fd) < 0))
 		error_errno(err, "cannot write %s", path);
 	else
 		rc = 0;

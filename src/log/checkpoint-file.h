@@ -36,8 +36,10 @@ void kept_notes_free(struct kept_notes *k);
  * and is not too large: what escortd requires before keeping one. */
 int kept_note_check(const uint8_t *note, size_t len, struct error *err);
 
-/* Appends one note and the empty line durably (fdatasync); refuses once the
- * file would pass CHECKPOINT_FILE_MAX. Blocks: never on an event loop. */
-int kept_note_append(const char *path, const uint8_t *note, size_t len, struct error *err);
+/* Appends one note and the empty line in one write, then with sync an
+ * fdatasync; refuses once the file would pass CHECKPOINT_FILE_MAX. Blocks:
+ * never on an event loop. */
+int kept_note_append(const char *path, const uint8_t *note, size_t len, int sync,
+		     struct error *err);
 
 #endif

@@ -344,7 +344,8 @@ static void publish_notes(struct journal *j)
 		uint32_t len;
 		struct error err;
 		memcpy(&len, j->fresh_notes.data + pos, 4);
-		if (kept_note_append(j->notes_path, j->fresh_notes.data + pos + 4, len, &err) < 0)
+		if (kept_note_append(j->notes_path, j->fresh_notes.data + pos + 4, len, 1, &err) <
+		    0)
 			fprintf(stderr, "escort: checkpoint not kept apart: %s\n", err.msg);
 		pos += 4 + len;
 	}

@@ -159,7 +159,8 @@ def test_a_log_made_again_with_the_signing_key_fails(broker, host_keys):
     p = subprocess.run([escort_bin(), "run", "--log", forged, "--sign-key",
                         os.path.join(host_keys, "signing.key"), "--", "sh", "-c",
                         "echo an-innocent-session"], capture_output=True, timeout=60,
-                       stdin=subprocess.DEVNULL)
+                       stdin=subprocess.DEVNULL,
+                       env=dict(os.environ, ESCORT_RULES=os.path.join(broker.base, "rules")))
     assert p.returncode == 0, p.stderr
     os.replace(forged, log)
     host_pub = os.path.join(host_keys, "signing.pub")

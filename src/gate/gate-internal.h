@@ -55,6 +55,7 @@ struct gate {
 	char last_change[256];
 	uint64_t last_change_ms;
 	struct held_change *held_changes; /* changes waiting for an escort */
+	struct fifo_wait *fifo_waits;	  /* FIFO opens waiting for a reader */
 	struct path_grants *paths;	  /* changes approved under a folder */
 	int session_root; /* the session's root directory (O_PATH), or -1 until needed */
 };

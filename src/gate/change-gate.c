@@ -287,6 +287,39 @@ static int hold_change(struct gate *g, uint64_t id, struct change *c, const stru
 	return 0;
 }
 
+/* The session host's own terminal or pipes, reached by name (/dev/pts/N:
+ * the operator owns the terminal sshd gave them) or through /proc/HOST/fd:
+ * what is written there reaches the operator without being recorded. */
+static int host_stream(const struct gate *g, const struct walked *w)
+{
+	if (w->object < 0)
+		return 0;
+	for (int i = 0; i < g->nstreams; i++) {
+		const struct stat *s = &g->streams[i];
+		if (S_ISREG(s->st_mode) || S_ISDIR(s->st_mode))
+			continue; /* a file given as input or output: rated by its path */
+		if ((s->st_dev == w->st.st_dev && s->st_ino == w->st.st_ino) ||
+		    (S_ISCHR(s->st_mode) && S_ISCHR(w->st.st_mode) && s->st_rdev == w->st.st_rdev))
+			return 1;
+	}
+	return 0;
+}
+
+static void rate_host_streams(const struct gate *g, const struct change *c, struct risk_report *r)
+{
+	char text[PATH_MAX + 128];
+
+	if (!host_stream(g, &c->path) && !host_stream(g, &c->path2))
+		return;
+	snprintf(text, sizeof(text),
+		 "Writes to %s, the session host's own terminal or output, around the recording.",
+		 c->path.path);
+	risk_report_add(r, "escort-own-stream", LEVEL_CRITICAL, text,
+			"what reaches the operator that way is never recorded",
+			"Why would a session write past its own recording?", "T1562.001");
+	risk_report_finish(r);
+}
+
 /* r: already rated (a connection), or NULL to rate the change here. */
 static void decide_change(struct gate *g, struct change *c, const struct creds *who,
 			  struct risk_report *rated)
@@ -299,6 +332,8 @@ static void decide_change(struct gate *g, struct change *c, const struct creds *
 		r = *rated;
 	else
 		change_rate(&g->rater, c, who, &r);
+	if (!rated)
+		rate_host_streams(g, c, &r);
 	verdict_for(g, c, &r, &v);
 	if (v.action == GATE_ASK && hold_change(g, id, c, who, &r, &v) == 0) {
 		risk_report_free(&r);

@@ -18,6 +18,7 @@
 #include "util/buf.h"
 
 #include <seccomp.h>
+#include <sys/stat.h>
 
 struct held {
 	uint64_t ask_id, exec_id;
@@ -56,8 +57,13 @@ struct gate {
 	uint64_t last_change_ms;
 	struct held_change *held_changes; /* changes waiting for an escort */
 	struct fifo_wait *fifo_waits;	  /* FIFO opens waiting for a reader */
-	struct path_grants *paths;	  /* changes approved under a folder */
-	int session_root; /* the session's root directory (O_PATH), or -1 until needed */
+	/* The session host's own streams: its standard input, output and error
+	 * (the operator's real terminal, or sshd's pipes) and the messages pipe.
+	 * What reaches them is never recorded. */
+	struct stat streams[4];
+	int nstreams;
+	struct path_grants *paths; /* changes approved under a folder */
+	int session_root;	   /* the session's root directory (O_PATH), or -1 until needed */
 };
 
 /* Answers a call: 0 lets the kernel go on, otherwise it fails with error. */

@@ -62,6 +62,12 @@ def alive(pid):
         return False
 
 
+def shown(evs):
+    """What the operator was shown, as recorded (escort's own lines come
+    through the session's output, not always before the shell's next line)."""
+    return "".join(e.get("data", "") for e in evs if e["type"] == "output")
+
+
 def took(out):
     return float(re.search(r"touch took ([\d.]+)", out).group(1))
 
@@ -80,13 +86,11 @@ def test_FIXED_sigio_owner_cannot_kill_the_session_host(escort, tmp_path):
     for way in ("F_SETOWN", "F_SETOWN_EX", "FIOSETOWN"):
         assert f"{way} refused 1" in out, out
     assert "target alive True" in out and alive(host)
-    assert "escort: refused: fcntl signal 29 to process" in out
     # Its own process (asyncio, O_ASYNC servers) still may own descriptors.
     out, status = s.run(f"{PY} {RED}/owner.py self")
     assert status == 0 and "refused" not in out, out
     evs = s.close()
-    assert [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
-            and "fcntl" in str(e)], [e for e in evs if e["type"] == "decision"][-3:]
+    assert "escort: refused: fcntl signal 29 to process" in shown(evs)
 
 
 def test_FIXED_prlimit_cannot_cripple_the_session_host(escort, tmp_path):
@@ -96,7 +100,7 @@ def test_FIXED_prlimit_cannot_cripple_the_session_host(escort, tmp_path):
     host = session_host(s)
     out, _ = s.run(f"{PY} -m pydoc -k zzz-nothing >/dev/null; "
                    f"prlimit --pid {host} --fsize=1:1; echo fsize=$?")
-    assert "fsize=1" in out and "escort: refused: prlimit64 on process" in out, out
+    assert "fsize=1" in out, out
     out, _ = s.run(f"prlimit --pid {host} --nofile=3:3; echo nofile=$?")
     assert "nofile=1" in out, out
     # Reading another's limits, and changing one's own, still work.
@@ -105,8 +109,8 @@ def test_FIXED_prlimit_cannot_cripple_the_session_host(escort, tmp_path):
     s.run("ls / > /dev/null; echo more output for the log")
     assert alive(host)
     evs = s.close()
-    assert any(e["type"] == "output" and "more output for the log" in e.get("data", "")
-               for e in evs)
+    assert "more output for the log" in shown(evs)
+    assert "escort: refused: prlimit64 on process" in shown(evs)
 
 
 def test_FIXED_fanotify_permission_events_are_refused(escort, tmp_path):
@@ -118,8 +122,7 @@ def test_FIXED_fanotify_permission_events_are_refused(escort, tmp_path):
     assert status == 0, out
     assert "notification made" in out  # watching only passes
     assert "content refused 1" in out and "pre-content refused 1" in out, out
-    assert "escort: refused: fanotify_init" in out
-    s.close()
+    assert "escort: refused: fanotify_init" in shown(s.close())
 
 
 # --- Stalling the session host ---------------------------------------------
@@ -178,13 +181,13 @@ def test_FIXED_a_link_from_scratch_does_not_vouch_for_the_protected_file(escort,
     victim = srv / "victim"
     s = Session(escort, tmp_path)
     out, _ = s.run(f"ln {victim} {scratch}/hl; echo evil >> {scratch}/hl")
-    assert "escort: refused:" in out, out
+    assert "Operation not permitted" in out, out
     assert victim.read_text() == "precious\n" and victim.stat().st_nlink == 1
     # Moving a file no rule knows out of its folder into scratch is held too.
     other = srv / "other"
     other.write_text("keep\n")
     out, _ = s.run(f"mv {other} {scratch}/")
-    assert "escort: refused:" in out and other.exists(), out
+    assert "Operation not permitted" in out and other.exists(), out
     # Links and renames inside scratch still pass.
     out, status = s.run(f"echo a > {scratch}/a && ln {scratch}/a {scratch}/b && "
                         f"mv {scratch}/b {scratch}/c && cat {scratch}/c")
@@ -239,3 +242,68 @@ def test_XFAIL_connect_address_swapped_after_the_gate_looked(escort, tmp_path):
     out, _ = s.run(f"{PY} {RED}/netrace.py 15 2>&1 | grep -v '^escort:' | tail -1")
     s.close()
     assert "lost" in out, out
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "XFAIL: rules/80-changes.yaml rates every /dev/pts/* as scratch (info), so a root "
+    "session writes into any other login's terminal (another administrator's shell, an "
+    "escort's `escort watch` on the same machine): escape sequences repaint or retitle it, "
+    "fake prompts and approvals appear there. The gate cannot yet tell the session's own "
+    "terminals (its PTY and those its processes opened) from others'; a fix would rate "
+    "/dev/pts/N by whether a process of the session holds it open, or by its owner."))
+def test_XFAIL_another_logins_terminal_can_be_written(escort, tmp_path):
+    import fcntl
+    master, slave = os.openpty()  # a login outside the session
+    try:
+        fcntl.fcntl(master, fcntl.F_SETFL, os.O_NONBLOCK)
+        s = Session(escort, tmp_path)
+        s.run(f"printf 'INJECTED\\033]0;pwned\\007' > {os.ttyname(slave)}")
+        s.close()
+        try:
+            seen = os.read(master, 4096)
+        except BlockingIOError:
+            seen = b""
+        assert b"INJECTED" not in seen, seen
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_other_processes_proc_files_are_refused(escort, tmp_path):
+    """The session host's oom_score_adj (so the kernel kills it first), its
+    name, its timer slack: /proc files of another process are no scratch."""
+    s = Session(escort, tmp_path)
+    host = session_host(s)
+    before = pathlib.Path(f"/proc/{host}/oom_score_adj").read_text()
+    for f, v in (("oom_score_adj", "1000"), ("comm", "pwned"), ("timerslack_ns", "0")):
+        out, _ = s.run(f"echo {v} > /proc/{host}/{f}")
+        assert "Operation not permitted" in out, out
+    assert pathlib.Path(f"/proc/{host}/oom_score_adj").read_text() == before
+    assert pathlib.Path(f"/proc/{host}/comm").read_text().strip() == "escort"
+    assert shown(s.close()).count("escort: refused: Writes into /proc/") == 3
+
+
+def test_FIXED_writes_past_the_recording_to_the_session_hosts_terminal_are_refused(escort,
+                                                                                  tmp_path):
+    """The operator's real terminal (the one sshd gave them, owned by them, so
+    any account can open it by name) and the session host's pipes, reached
+    by /dev/pts/N or /proc/HOST/fd/N: `cat /etc/shadow > /dev/pts/N` showed
+    the file on the operator's screen and nothing of it was recorded."""
+    s = Session(escort, tmp_path)
+    host = session_host(s)
+    outer = os.readlink(f"/proc/{host}/fd/0")
+    assert outer.startswith("/dev/pts/")
+    inner, _ = s.run("tty")
+    assert outer not in inner  # the session's own PTY is another one
+    for target in (outer, f"/proc/{host}/fd/1", f"/proc/{host}/fd/2"):
+        out, _ = s.run(f"echo UNRECORDED-{target[-1]}-SECRET > {target}")
+        assert "Operation not permitted" in out, (target, out)
+    # The session's own terminal, /dev/tty and /dev/null still take writes.
+    out, status = s.run("echo to-own > $(tty) && echo to-tty > /dev/tty && echo x > /dev/null")
+    assert status == 0 and "escort:" not in out, out
+    evs = s.close()
+    assert "to-own" in shown(evs) and "-SECRET\r" not in shown(evs)
+    assert "escort: refused: Writes into /dev/pts/" in shown(evs)
+    refusals = [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
+                and "escort-own-stream" in e.get("rule", [])]
+    assert len(refusals) == 3 and {e["level"] for e in refusals} == {"critical"}, refusals

@@ -592,6 +592,13 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	g->trees = tree_grants_new(cfg->base);
 	g->paths = path_grants_new(cfg->base);
 	g->session_root = -1;
+	for (int i = 0; i < 4; i++) { /* terminals, pipes, sockets: not /dev/null */
+		int fd = i < 3 ? i : cfg->message_fd;
+		struct stat *st = &g->streams[g->nstreams];
+		if (fstat(fd, st) == 0 &&
+		    (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode) || isatty(fd)))
+			g->nstreams++;
+	}
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||

@@ -1,6 +1,8 @@
-/* escort verify [--key PUBKEY] [--auditor-key SECRETKEY] [--session ID] PATH... */
+/* escort verify [--key PUBKEY] [--auditor-key SECRETKEY] [--session ID]
+ *               [--checkpoints FILE] PATH... */
 #include "commands.h"
 
+#include "log/checkpoint-file.h"
 #include "log/verify.h"
 
 #include <getopt.h>
@@ -8,13 +10,17 @@
 
 static void verify_usage(FILE *out)
 {
-	fputs("usage: escort verify [--key PUBKEY] [--auditor-key SECRETKEY] [--session ID] "
-	      "PATH...\n"
+	fputs("usage: escort verify [--key PUBKEY] [--auditor-key SECRETKEY] [--session ID]\n"
+	      "                    [--checkpoints FILE] PATH...\n"
 	      "Checks that each session log is whole and unaltered: every record's checksum,\n"
 	      "the order of records and segments, every signed checkpoint against the records\n"
 	      "and the segment headers, the MAC key epochs and, with the auditor's secret key,\n"
 	      "every record's MAC (which must then be sealed to it). Names the session the log\n"
 	      "is of; with --session, a log of another session is an error.\n"
+	      "With --checkpoints (the checkpoints escortd kept apart from the log,\n"
+	      "STATE/checkpoints/SESSION.notes), every kept checkpoint of the log must be\n"
+	      "signed by its key and equal its tree at that size: a log cut short, rolled\n"
+	      "back to an earlier copy or made again fails.\n"
 	      "Result: complete (the session's end recorded and sealed), crashed, recovered,\n"
 	      "or NOT INTACT (truncated after record N, or the first thing wrong).\n"
 	      "Exit status: 0 complete or recovered, 1 not intact or unreadable, 2 usage error.\n",
@@ -46,10 +52,12 @@ int cmd_verify(int argc, char **argv)
 	    {"key", required_argument, NULL, 'k'},
 	    {"auditor-key", required_argument, NULL, 'a'},
 	    {"session", required_argument, NULL, 'S'},
+	    {"checkpoints", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const char *key_path = NULL, *auditor_path = NULL;
+	const char *key_path = NULL, *auditor_path = NULL, *kept_path = NULL;
+	struct kept_notes kept = {0};
 	struct signing_key key;
 	struct auditor_key auditor;
 	struct verify_options vo = {0};
@@ -60,6 +68,8 @@ int cmd_verify(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "k:a:h", options, NULL)) != -1) {
 		if (opt == 'S')
 			vo.session = optarg;
+		else if (opt == 'c')
+			kept_path = optarg;
 		else if (opt == 'k')
 			key_path = optarg;
 		else if (opt == 'a')
@@ -80,6 +90,11 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "escort verify: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
+	if (kept_path != NULL && kept_notes_load(&kept, kept_path, &err) < 0) {
+		fprintf(stderr, "escort verify: %s\n", err.msg);
+		return EXIT_FAILED;
+	}
+	vo.kept = kept_path ? &kept : NULL;
 	vo.key = key_path ? &key : NULL;
 	vo.auditor = auditor_path ? &auditor : NULL;
 	for (int i = optind; i < argc; i++) {
@@ -96,5 +111,6 @@ int cmd_verify(int argc, char **argv)
 			status = EXIT_FAILED;
 	}
 	sodium_memzero(&auditor, sizeof(auditor));
+	kept_notes_free(&kept);
 	return status;
 }

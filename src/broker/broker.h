@@ -72,6 +72,8 @@ struct live_session {
 	unsigned pending;
 	time_t ending_since; /* terminated or locked: nothing more runs; 0 otherwise */
 	char end_reason[200];
+	char kept_origin[256]; /* of the first checkpoint its host sent, or "" */
+	uint64_t kept_size;    /* the tree size of the last one kept */
 	struct live_session *next;
 };
 
@@ -168,6 +170,14 @@ void unlink_from(struct live_session **list, struct live_session *s);
 /* A structured record written by the broker itself into a session's log. */
 void session_note(struct live_session *s, uint16_t type, const struct buf *payload);
 void session_terminate(struct live_session *s, const char *reason);
+
+/* kept-checkpoints.c: the checkpoints of a session's logs, kept apart from
+ * them in STATE/checkpoints/SESSION.notes (its host's, sent as records of
+ * type checkpoint, and escortd's own, appended by its log's writer). */
+void kept_checkpoints_path(const struct broker *b, const struct live_session *s, char *out,
+			   size_t size);
+void session_keep_checkpoint(struct broker *b, struct live_session *s, const uint8_t *note,
+			     size_t len);
 
 /* decide.c */
 void decide_exec(struct conn *c, Escort__ExecRequest *r);

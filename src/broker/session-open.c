@@ -146,7 +146,8 @@ static void keep_argv(struct live_session *s, char **argv, size_t n)
 /* What the worker needs: copies, since the Hello is gone once it runs. */
 struct open_job {
 	struct live_session *s;
-	const struct recorder_options *keys;
+	struct recorder_options keys; /* the broker's, and where its checkpoints are kept */
+	char notes[PATH_MAX];
 	int resume;
 	char *tty, *pty, *term, *origin, *ssh_connection, *ssh_original_command;
 	char **argv; /* all of it, for the log's session-start record */
@@ -197,9 +198,9 @@ static void open_work(void *arg)
 	};
 
 	if (j->resume)
-		j->rec = recorder_resume(s->log, j->keys, &j->err);
+		j->rec = recorder_resume(s->log, &j->keys, &j->err);
 	else
-		j->rec = recorder_start(s->log, &meta, j->keys, &j->err);
+		j->rec = recorder_start(s->log, &meta, &j->keys, &j->err);
 }
 
 /* The log is open: the session joins the live ones and is welcomed, unless
@@ -267,7 +268,9 @@ static void open_done(struct broker *b, void *arg)
 static void open_log(struct conn *c, struct live_session *s, struct open_job *j)
 {
 	j->s = s;
-	j->keys = &c->b->keys;
+	j->keys = c->b->keys;
+	kept_checkpoints_path(c->b, s, j->notes, sizeof(j->notes));
+	j->keys.notes_path = j->notes;
 	s->conn = c;
 	c->session = s;
 	c->state = CONN_OPENING;

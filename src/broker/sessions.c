@@ -57,6 +57,10 @@ void session_record(struct conn *c, const Escort__Record *r)
 
 	if (r->seq <= s->received)
 		return; /* sent again after a reconnection: already written */
+	if (r->seq == s->received + 1 && r->type == REC_CHECKPOINT) {
+		s->received = r->seq; /* the host's own log's: kept apart, not recorded */
+		return session_keep_checkpoint(c->b, s, r->payload.data, r->payload.len);
+	}
 	if (r->seq != s->received + 1 || !streamable(r->type)) {
 		conn_finish(c, "a record out of order or of a type a session host may not send");
 		return;

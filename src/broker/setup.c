@@ -60,6 +60,9 @@ static int prepare_state(struct broker *b, struct error *err)
 	snprintf(logs, sizeof(logs), "%s/logs", b->state_dir);
 	if (mkdir(logs, 0700) < 0 && errno != EEXIST)
 		return error_errno(err, "cannot create %s", logs);
+	snprintf(logs, sizeof(logs), "%s/checkpoints", b->state_dir);
+	if (mkdir(logs, 0700) < 0 && errno != EEXIST)
+		return error_errno(err, "cannot create %s", logs);
 	if (load_keys(b, err) < 0)
 		return -1;
 	b->store = store_open(b->state_dir, err);

@@ -36,14 +36,28 @@ static int hand_over(int listener, uint64_t id, int fd, int flags)
 	return rc < 0 ? -errno : 0;
 }
 
-/* Opening a FIFO for writing waits for a reader: try without waiting. */
-static int open_fifo(const char *at, int flags)
+/* The gate runs in the session host's event loop: it never waits in an open.
+ * A FIFO for writing waits for a reader, a file another process holds a
+ * lease on (F_SETLEASE, which the operator may take on their own files)
+ * waits up to lease-break-time (45 s) for the holder, a serial line for its
+ * carrier: all are opened without waiting (a lease fails with EWOULDBLOCK,
+ * as for a caller that asked for O_NONBLOCK), then made blocking again
+ * unless the caller asked otherwise. */
+static int nonblocking(int fd, int flags)
 {
-	int fd = open(at, flags | O_NONBLOCK);
-
 	if (fd >= 0 && !(flags & O_NONBLOCK))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
+}
+
+static int open_now(const char *at, int flags)
+{
+	return nonblocking(open(at, flags | O_NONBLOCK), flags);
+}
+
+static int openat_now(int dir, const char *name, int flags, mode_t mode)
+{
+	return nonblocking(openat(dir, name, flags | O_NONBLOCK, mode), flags);
 }
 
 static int open_object(const struct change *c, int flags)
@@ -56,9 +70,17 @@ static int open_object(const struct change *c, int flags)
 	if ((flags & O_CREAT) && (flags & O_EXCL))
 		return errno = EEXIST, -1;
 	self_fd(w->object, at, sizeof(at));
-	if (S_ISFIFO(w->st.st_mode) && (flags & O_ACCMODE) == O_WRONLY)
-		return open_fifo(at, flags & ~(O_CREAT | O_EXCL));
-	return open(at, flags & ~(O_CREAT | O_EXCL));
+	return open_now(at, flags & ~(O_CREAT | O_EXCL));
+}
+
+static enum change_done handed(int listener, uint64_t id, int fd, int open_flags, int *result)
+{
+	if (fd < 0) {
+		*result = -errno;
+		return DONE_RESULT;
+	}
+	*result = hand_over(listener, id, fd, open_flags);
+	return *result == 0 ? DONE_ANSWERED : DONE_RESULT;
 }
 
 static enum change_done do_open(int listener, uint64_t id, const struct change *c, int *result)
@@ -70,15 +92,23 @@ static enum change_done do_open(int listener, uint64_t id, const struct change *
 	else if (c->path.must_dir && (flags & O_CREAT))
 		fd = (errno = EISDIR, -1);
 	else
-		fd = openat(c->path.dir, c->path.name, flags | O_NOFOLLOW, c->mode & 07777);
-	if (fd < 0 && errno == ENXIO && c->path.object >= 0 && S_ISFIFO(c->path.st.st_mode))
-		return DONE_CONTINUE;
-	if (fd < 0) {
-		*result = -errno;
-		return DONE_RESULT;
-	}
-	*result = hand_over(listener, id, fd, c->open_flags);
-	return *result == 0 ? DONE_ANSWERED : DONE_RESULT;
+		fd = openat_now(c->path.dir, c->path.name, flags | O_NOFOLLOW, c->mode & 07777);
+	if (fd < 0 && errno == ENXIO && c->path.object >= 0 && S_ISFIFO(c->path.st.st_mode) &&
+	    !(c->open_flags & O_NONBLOCK))
+		return DONE_WAIT;
+	return handed(listener, id, fd, c->open_flags, result);
+}
+
+enum change_done change_do_fifo_again(int listener, uint64_t id, int object, int open_flags,
+				      int *result)
+{
+	char at[64];
+	int fd = open_now(self_fd(object, at, sizeof(at)),
+			  (open_flags | O_NOCTTY | O_CLOEXEC) & ~(O_CREAT | O_EXCL));
+
+	if (fd < 0 && errno == ENXIO)
+		return DONE_WAIT;
+	return handed(listener, id, fd, open_flags, result);
 }
 
 static int do_delete(const struct change *c)
@@ -103,13 +133,25 @@ static int do_link(const struct change *c)
 	return rc_of(linkat(a->dir, a->name, b->dir, b->name, 0));
 }
 
+/* truncate(2) waits for a lease like an open for writing; ftruncate on a
+ * descriptor opened for writing (the same permission) without waiting does
+ * not. Other kinds are left to truncate (which refuses them). */
 static int do_truncate(const struct change *c)
 {
 	char at[64];
+	int fd, rc;
 
 	if (c->path.object >= 0 && S_ISDIR(c->path.st.st_mode))
 		return -EISDIR;
-	return rc_of(truncate(self_fd(c->path.object, at, sizeof(at)), (off_t)c->length));
+	self_fd(c->path.object, at, sizeof(at));
+	if (!S_ISREG(c->path.st.st_mode))
+		return rc_of(truncate(at, (off_t)c->length));
+	fd = open(at, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = rc_of(ftruncate(fd, (off_t)c->length));
+	close(fd);
+	return rc;
 }
 
 static int do_mode(const struct change *c)

@@ -14,10 +14,17 @@
 enum change_done {
 	DONE_ANSWERED, /* the call was answered (an open's descriptor handed over) */
 	DONE_RESULT,   /* answer the call with *result (0 or -errno) */
-	DONE_CONTINUE, /* only the kernel can do it without waiting (a FIFO with no
-			  reader yet): let it run, when nothing can change the path */
+	DONE_WAIT,     /* a FIFO opened for writing has no reader yet: try again
+			  later (change_do_fifo_again), never hand the path back to the
+			  kernel, which would read it again from memory another thread or
+			  process can change */
 };
 
 enum change_done change_do(int listener, uint64_t id, const struct change *c, int *result);
+
+/* An open of the FIFO object (an O_PATH descriptor of the gate's) with the
+ * caller's open_flags tried again; DONE_WAIT while it still has no reader. */
+enum change_done change_do_fifo_again(int listener, uint64_t id, int object, int open_flags,
+				      int *result);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int change_gate_own_file(void *ctx, const char *path)
 {
@@ -120,6 +121,86 @@ static void refuse_change(struct gate *g, uint64_t id, pid_t pid, const struct c
 	gate_respond(g, id, EPERM);
 }
 
+/* A FIFO opened for writing before it has a reader: the kernel would wait,
+ * the gate cannot (it is the session host's event loop) and must not give
+ * the path back to the kernel (another thread, or a process sharing the page
+ * or writing it with process_vm_writev, could swap it for a protected file
+ * after the gate looked). The very FIFO it resolved is tried again every
+ * HELD_WATCH_MS with the caller's rights until a reader comes, the process
+ * gives up (a signal, its end) or the session ends. */
+struct fifo_wait {
+	uint64_t notif_id;
+	int object; /* the FIFO (O_PATH) */
+	int open_flags;
+	struct creds who;
+	struct fifo_wait *next;
+};
+
+#define FIFO_WAITS_MAX 64 /* each holds a descriptor of the session host's */
+
+static void fifo_wait_add(struct gate *g, uint64_t id, const struct change *c,
+			  const struct creds *who)
+{
+	struct fifo_wait *f;
+	int object, n = 0;
+
+	for (f = g->fifo_waits; f; f = f->next)
+		n++;
+	if (n >= FIFO_WAITS_MAX) { /* as for an O_NONBLOCK open */
+		gate_respond(g, id, ENXIO);
+		return;
+	}
+	object = fcntl(c->path.object, F_DUPFD_CLOEXEC, 0);
+	if (object < 0) {
+		gate_respond(g, id, errno);
+		return;
+	}
+	f = xcalloc(1, sizeof(*f));
+	*f = (struct fifo_wait){id, object, c->open_flags, *who, g->fifo_waits};
+	g->fifo_waits = f;
+	held_watch_arm(g->watch);
+}
+
+/* Tries each waiting FIFO again: 1 while some still wait. */
+static int fifo_waits_again(struct gate *g)
+{
+	for (struct fifo_wait **at = &g->fifo_waits, *f; (f = *at) != NULL;) {
+		enum change_done done = DONE_WAIT;
+		int result = 0;
+		if (seccomp_notify_id_valid(g->cfg.listener, f->notif_id) != 0) {
+			done = DONE_ANSWERED; /* gave up: the kernel already failed it */
+		} else if (creds_take(&g->self, &f->who, 0) < 0) {
+			done = DONE_RESULT;
+			result = -EPERM;
+		} else {
+			done = change_do_fifo_again(g->cfg.listener, f->notif_id, f->object,
+						    f->open_flags, &result);
+			creds_restore(&g->self, &f->who);
+		}
+		if (done == DONE_WAIT) {
+			at = &f->next;
+			continue;
+		}
+		if (done == DONE_RESULT)
+			gate_respond_result(g, f->notif_id, result);
+		*at = f->next;
+		close(f->object);
+		free(f);
+	}
+	return g->fifo_waits != NULL;
+}
+
+static void fifo_waits_end(struct gate *g)
+{
+	while (g->fifo_waits) {
+		struct fifo_wait *f = g->fifo_waits;
+		g->fifo_waits = f->next;
+		gate_respond(g, f->notif_id, EINTR);
+		close(f->object);
+		free(f);
+	}
+}
+
 static void allow_change(struct gate *g, uint64_t id, pid_t pid, const struct change *c,
 			 const struct creds *who)
 {
@@ -135,8 +216,8 @@ static void allow_change(struct gate *g, uint64_t id, pid_t pid, const struct ch
 	case DONE_RESULT:
 		gate_respond_result(g, id, result);
 		break;
-	case DONE_CONTINUE: /* a FIFO without reader: only safe if no other thread */
-		gate_respond(g, id, who->threads == 1 ? 0 : ENXIO);
+	case DONE_WAIT: /* a FIFO without a reader yet */
+		fifo_wait_add(g, id, c, who);
 		break;
 	}
 	if (g->cfg.changed)
@@ -206,6 +287,39 @@ static int hold_change(struct gate *g, uint64_t id, struct change *c, const stru
 	return 0;
 }
 
+/* The session host's own terminal or pipes, reached by name (/dev/pts/N:
+ * the operator owns the terminal sshd gave them) or through /proc/HOST/fd:
+ * what is written there reaches the operator without being recorded. */
+static int host_stream(const struct gate *g, const struct walked *w)
+{
+	if (w->object < 0)
+		return 0;
+	for (int i = 0; i < g->nstreams; i++) {
+		const struct stat *s = &g->streams[i];
+		if (S_ISREG(s->st_mode) || S_ISDIR(s->st_mode))
+			continue; /* a file given as input or output: rated by its path */
+		if ((s->st_dev == w->st.st_dev && s->st_ino == w->st.st_ino) ||
+		    (S_ISCHR(s->st_mode) && S_ISCHR(w->st.st_mode) && s->st_rdev == w->st.st_rdev))
+			return 1;
+	}
+	return 0;
+}
+
+static void rate_host_streams(const struct gate *g, const struct change *c, struct risk_report *r)
+{
+	char text[PATH_MAX + 128];
+
+	if (!host_stream(g, &c->path) && !host_stream(g, &c->path2))
+		return;
+	snprintf(text, sizeof(text),
+		 "Writes to %s, the session host's own terminal or output, around the recording.",
+		 c->path.path);
+	risk_report_add(r, "escort-own-stream", LEVEL_CRITICAL, text,
+			"what reaches the operator that way is never recorded",
+			"Why would a session write past its own recording?", "T1562.001");
+	risk_report_finish(r);
+}
+
 /* r: already rated (a connection), or NULL to rate the change here. */
 static void decide_change(struct gate *g, struct change *c, const struct creds *who,
 			  struct risk_report *rated)
@@ -218,6 +332,8 @@ static void decide_change(struct gate *g, struct change *c, const struct creds *
 		r = *rated;
 	else
 		change_rate(&g->rater, c, who, &r);
+	if (!rated)
+		rate_host_streams(g, c, &r);
 	verdict_for(g, c, &r, &v);
 	if (v.action == GATE_ASK && hold_change(g, id, c, who, &r, &v) == 0) {
 		risk_report_free(&r);
@@ -369,11 +485,12 @@ int change_gate_withdraw_given_up(struct gate *g)
 			 "it waited)");
 		held_free(h);
 	}
-	return g->held_changes != NULL;
+	return fifo_waits_again(g) | (g->held_changes != NULL);
 }
 
 void change_gate_end(struct gate *g, const char *why)
 {
+	fifo_waits_end(g);
 	while (g->held_changes) {
 		struct held_change *h = g->held_changes;
 		g->held_changes = h->next;

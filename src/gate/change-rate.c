@@ -93,25 +93,36 @@ static void gate_findings(const struct change *c, struct risk_report *r)
 	}
 }
 
+/* Each path no rule knows is medium on its own: a scratch name on the other
+ * side of a link or a rename does not vouch for it (ln /srv/app/data.db
+ * /tmp/x, then writing /tmp/x, writes the data; mv /opt/app/conf /tmp takes
+ * it away). */
+static void rate_each(const struct change_rater *cr, const struct change *c, const char *path,
+		      const struct creds *who, struct risk_report *r)
+{
+	char text[PATH_MAX + 160];
+	size_t before = r->n;
+
+	rate_path(cr, c, path, who, r);
+	if (r->n > before || path[0] != '/')
+		return;
+	change_plain(c, text, sizeof(text) - 100);
+	strcat(text, ", outside the folders for everyday and scratch work.");
+	risk_report_add(r, "change-outside-scratch", LEVEL_MEDIUM, text,
+			"files outside the temporary folders and the account's home belong "
+			"to the system or to applications",
+			"What is this file, and why must it change now?", NULL);
+}
+
 void change_rate(const struct change_rater *cr, const struct change *c, const struct creds *who,
 		 struct risk_report *r)
 {
-	char text[PATH_MAX + 160];
-
 	memset(r, 0, sizeof(*r));
 	if (c->kind != CHANGE_SYMLINK)
-		rate_path(cr, c, c->path.path, who, r);
+		rate_each(cr, c, c->path.path, who, r);
 	if (c->kind == CHANGE_RENAME || c->kind == CHANGE_LINK || c->kind == CHANGE_SYMLINK)
-		rate_path(cr, c, c->path2.path, who, r);
+		rate_each(cr, c, c->path2.path, who, r);
 	gate_findings(c, r);
-	if (r->n == 0 && (c->path.path[0] == '/' || c->path2.path[0] == '/')) {
-		change_plain(c, text, sizeof(text) - 100);
-		strcat(text, ", outside the folders for everyday and scratch work.");
-		risk_report_add(r, "change-outside-scratch", LEVEL_MEDIUM, text,
-				"files outside the temporary folders and the account's home belong "
-				"to the system or to applications",
-				"What is this file, and why must it change now?", NULL);
-	}
 	if (r->summary == NULL)
 		risk_report_finish(r);
 }

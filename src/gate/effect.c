@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,41 @@ static enum effect_outcome judge_process(const struct seccomp_notif *n, pid_t fi
 	return by_answer(e, session_tree_has(first, pid), pid);
 }
 
+/* Who a descriptor's SIGIO and SIGURG go to (fcntl F_SETOWN's pid: a
+ * process, -pgid a group, 0 nobody; F_SETOWN_EX's struct f_owner_ex; the int
+ * FIOSETOWN and SIOCSPGRP point at): judged like kill(2) of that signal. The
+ * memory is read before the kernel reads it again, as sendmsg's. */
+static enum effect_outcome judge_owner(const struct seccomp_notif *n, pid_t first, struct effect *e)
+{
+	unsigned cmd = (unsigned)n->data.args[1];
+	struct f_owner_ex ex = {0};
+	struct error err;
+	int32_t owner;
+
+	e->signal = SIGIO;
+	if (strcmp(e->call->name, "fcntl") == 0 && cmd == F_SETOWN) {
+		owner = arg_int(n, 2);
+	} else if (strcmp(e->call->name, "fcntl") == 0) { /* F_SETOWN_EX */
+		if (procmem_read((pid_t)n->pid, n->data.args[2], &ex, sizeof(ex), &err) < 0) {
+			e->error = EFAULT;
+			return EFFECT_AS_KERNEL;
+		}
+		if (ex.pid == 0)
+			return EFFECT_ALLOW;
+		if (ex.pid < 0)
+			return EFFECT_REFUSE;
+		if (ex.type != F_OWNER_PGRP)
+			return by_answer(e, session_tree_has(first, ex.pid), ex.pid);
+		owner = -ex.pid;
+	} else if (procmem_read((pid_t)n->pid, n->data.args[2], &owner, sizeof(owner), &err) < 0) {
+		e->error = EFAULT;
+		return EFFECT_AS_KERNEL;
+	}
+	if (owner == 0)
+		return EFFECT_ALLOW; /* no owner: nobody is signalled */
+	return judge_kill(n, first, owner, e);
+}
+
 static enum effect_outcome judge(const struct seccomp_notif *n, const struct effect_scope *s,
 				 struct effect *e)
 {
@@ -139,6 +175,8 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 		return judge_pidfd(n, first, id, e);
 	case HELD_CLOCK_MODES:
 		return judge_clock(n, n->data.args[c->target]);
+	case HELD_OWNER:
+		return judge_owner(n, first, e);
 	case HELD_CODE_MAP:
 	case HELD_CODE_PROTECT:
 		return code_map_judge(s->ids, s->index, n, e);

@@ -4,9 +4,14 @@
 #include "held-calls.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <linux/userfaultfd.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <string.h>
+#include <sys/fanotify.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -67,6 +72,36 @@ static int trap_exec_file(scmp_filter_ctx ctx, int nr)
 				SCMP_A4(SCMP_CMP_MASKED_EQ, 0x80000000u, 0));
 }
 
+/* The commands that name who receives a descriptor's SIGIO and SIGURG. An
+ * ioctl's command is an unsigned int, fcntl's an int: low 32 bits. */
+static int trap_owner(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	static const unsigned long fcntl_cmds[] = {F_SETOWN, F_SETOWN_EX};
+	static const unsigned long ioctl_cmds[] = {FIOSETOWN, SIOCSPGRP};
+	int is_ioctl = strcmp(c->name, "ioctl") == 0;
+	const unsigned long *cmds = is_ioctl ? ioctl_cmds : fcntl_cmds;
+	int rc = 0;
+
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, cmds[i]));
+	return rc;
+}
+
+/* fanotify_init's FAN_CLASS_CONTENT and FAN_CLASS_PRE_CONTENT: the classes
+ * whose events wait for an answer (a notification class passes). */
+static int trap_blocking_class(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	static const unsigned long classes[] = {FAN_CLASS_CONTENT, FAN_CLASS_PRE_CONTENT};
+	int rc = 0;
+
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, classes[i], classes[i]));
+	return rc;
+}
+
 static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 {
 	int nr = seccomp_syscall_resolve_name(c->name);
@@ -89,6 +124,14 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 	case TRAP_EXEC_PROT:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
 					SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
+	case TRAP_OWNER:
+		return trap_owner(ctx, c, nr);
+	case TRAP_SET_OTHER: /* prlimit64(pid, resource, new, old) */
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+					SCMP_CMP((unsigned)c->target, SCMP_CMP_NE, 0, 0),
+					SCMP_A2(SCMP_CMP_NE, 0));
+	case TRAP_BLOCKING_CLASS:
+		return trap_blocking_class(ctx, c, nr);
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 	}
@@ -129,10 +172,27 @@ static const int unsupported_calls[] = {
 #define FIRST_UNKNOWN_CALL 470
 #define LAST_UNKNOWN_CALL 511
 
+/* userfaultfd lets a process answer the faults on its own memory whenever it
+ * likes, and the gate reads the caller's memory (process_vm_readv) in its
+ * event loop: a path on such a page would stop the session host in the
+ * kernel for good, uninterruptible. The call fails as if the kernel did not
+ * have it, and so does the way through /dev/userfaultfd (an ioctl on a
+ * descriptor opened for reading, which the file gate does not see). */
+static int refuse_userfaultfd(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(userfaultfd), 0);
+
+	if (rc == 0)
+		rc =
+		    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(ioctl), 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, USERFAULTFD_IOC_NEW));
+	return rc;
+}
+
 static int refuse_unsupported(scmp_filter_ctx ctx)
 {
 	size_t n = sizeof(unsupported_calls) / sizeof(unsupported_calls[0]);
-	int rc = 0;
+	int rc = refuse_userfaultfd(ctx);
 
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), unsupported_calls[i], 0);

@@ -18,6 +18,7 @@
 #include "util/buf.h"
 
 #include <seccomp.h>
+#include <sys/stat.h>
 
 struct held {
 	uint64_t ask_id, exec_id;
@@ -55,8 +56,14 @@ struct gate {
 	char last_change[256];
 	uint64_t last_change_ms;
 	struct held_change *held_changes; /* changes waiting for an escort */
-	struct path_grants *paths;	  /* changes approved under a folder */
-	int session_root; /* the session's root directory (O_PATH), or -1 until needed */
+	struct fifo_wait *fifo_waits;	  /* FIFO opens waiting for a reader */
+	/* The session host's own streams: its standard input, output and error
+	 * (the operator's real terminal, or sshd's pipes) and the messages pipe.
+	 * What reaches them is never recorded. */
+	struct stat streams[4];
+	int nstreams;
+	struct path_grants *paths; /* changes approved under a folder */
+	int session_root;	   /* the session's root directory (O_PATH), or -1 until needed */
 };
 
 /* Answers a call: 0 lets the kernel go on, otherwise it fails with error. */

@@ -54,6 +54,9 @@ static void deliver(struct gate *g, struct buf *b)
 	if (g->cfg.flush_output)
 		g->cfg.flush_output(g->cfg.flush_ctx);
 	(void)!write(g->cfg.message_fd, b->data, b->len);
+	/* Passed on now, before the call returns and the program prints more. */
+	if (g->cfg.flush_output)
+		g->cfg.flush_output(g->cfg.flush_ctx);
 	/* What the operator read is in the recording too: replay and export
 	 * show the session as it was seen. */
 	(void)recorder_output(g->cfg.rec, b->data, b->len, &ignored);
@@ -604,6 +607,13 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	g->trees = tree_grants_new(cfg->base);
 	g->paths = path_grants_new(cfg->base);
 	g->session_root = -1;
+	for (int i = 0; i < 4; i++) { /* terminals, pipes, sockets: not /dev/null */
+		int fd = i < 3 ? i : cfg->message_fd;
+		struct stat *st = &g->streams[g->nstreams];
+		if (fstat(fd, st) == 0 &&
+		    (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode) || isatty(fd)))
+			g->nstreams++;
+	}
 	(void)ioctl(cfg->listener, GATE_IOCTL_NOTIF_SET_FLAGS,
 		    (uint64_t)GATE_NOTIF_FD_SYNC_WAKE_UP);
 	if (seccomp_notify_alloc(&g->notif, &g->resp) < 0 ||

@@ -91,6 +91,22 @@ const struct held_call held_calls[] = {
     {"mmap", HELD_CODE_MAP, TRAP_EXEC_FILE, 4, 0, LEVEL_HIGH, CODE_WHAT, "T1129"},
     {"mprotect", HELD_CODE_PROTECT, TRAP_EXEC_PROT, 0, 0, LEVEL_HIGH, CODE_WHAT, "T1129"},
     {"pkey_mprotect", HELD_CODE_PROTECT, TRAP_EXEC_PROT, 0, 0, LEVEL_HIGH, CODE_WHAT, "T1129"},
+    /* Who receives SIGIO or SIGURG from a descriptor: the signal reaches the
+     * owner without kill(2) (SIGIO ends a process that does not expect it). */
+    {"fcntl", HELD_OWNER, TRAP_OWNER, 2, 0, LEVEL_HIGH, SIGNAL_WHAT, "T1489"},
+    {"ioctl", HELD_OWNER, TRAP_OWNER, 2, 0, LEVEL_HIGH, SIGNAL_WHAT, "T1489"},
+    /* Another process's limits: RLIMIT_FSIZE, RLIMIT_CPU or RLIMIT_NOFILE end
+     * or cripple it (the session host's log writes are killed by SIGXFSZ). */
+    {"prlimit64", HELD_PROCESS, TRAP_SET_OTHER, 0, 0, LEVEL_HIGH,
+     "Changes the limits (file size, processor time, open files) of a process that is not "
+     "part of this session, which can end it",
+     "T1499"},
+    /* Permission events make every open or read of the files it marks, by
+     * any process of the machine, wait for this program's answer. */
+    {"fanotify_init", HELD_ALWAYS, TRAP_BLOCKING_CLASS, 0, 0, LEVEL_HIGH,
+     "Makes every program of the machine wait for this one's permission before it opens or "
+     "reads the files it watches",
+     "T1562.001"},
     {"pidfd_getfd", HELD_PIDFD, TRAP_ALL, 0, 0, LEVEL_HIGH,
      "Takes an open file or connection from a process that is not part of this session", "T1055"},
     /* Connections and listeners: judged by the address (net-rate.c). A plain

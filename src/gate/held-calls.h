@@ -25,17 +25,21 @@ enum held_check {
 	HELD_SENDMSG,	   /* the destination in the struct msghdr at args[target] */
 	HELD_SENDMMSG,	   /* the destinations in the struct mmsghdr array at args[target] */
 	HELD_SOCKET,	   /* a raw or packet socket: the kind in args[0..2] */
+	HELD_OWNER,	   /* fcntl F_SETOWN(_EX), ioctl FIOSETOWN/SIOCSPGRP: who gets SIGIO */
 };
 
 /* Which calls the filter traps: all of them, or only some arguments. */
 enum held_trap {
 	TRAP_ALL,
-	TRAP_SIGNAL,	    /* only when the signal args[signal] is not 0 (an existence check) */
-	TRAP_NEW_NAMESPACE, /* only when the flags args[0] create a namespace */
-	TRAP_EXEC_FILE,	    /* mmap: only PROT_EXEC of a file (not anonymous, descriptor >= 0) */
-	TRAP_EXEC_PROT,	    /* mprotect: only when args[2] adds PROT_EXEC */
-	TRAP_ADDRESS,	    /* only when the pointer args[target] is not NULL (sendto's address) */
-	TRAP_RAW_SOCKET,    /* only a packet socket, or a raw one of IPv4 or IPv6 */
+	TRAP_SIGNAL,	     /* only when the signal args[signal] is not 0 (an existence check) */
+	TRAP_NEW_NAMESPACE,  /* only when the flags args[0] create a namespace */
+	TRAP_EXEC_FILE,	     /* mmap: only PROT_EXEC of a file (not anonymous, descriptor >= 0) */
+	TRAP_EXEC_PROT,	     /* mprotect: only when args[2] adds PROT_EXEC */
+	TRAP_ADDRESS,	     /* only when the pointer args[target] is not NULL (sendto's address) */
+	TRAP_RAW_SOCKET,     /* only a packet socket, or a raw one of IPv4 or IPv6 */
+	TRAP_OWNER,	     /* fcntl F_SETOWN/F_SETOWN_EX, ioctl FIOSETOWN/SIOCSPGRP only */
+	TRAP_SET_OTHER,	     /* prlimit64: only another process (args[target]) and a new limit */
+	TRAP_BLOCKING_CLASS, /* fanotify_init: only a class with permission events */
 };
 
 struct held_call {

@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define WALK_MAX_LINKS 40 /* the kernel's limit */
@@ -276,6 +278,37 @@ static int walk_all(struct walk *k, enum walk_follow follow)
 	}
 }
 
+/* The folders of path in one openat2 call, when the kernel can do it the
+ * way the walk would: inside the process's root for an absolute path,
+ * beneath its start for a relative one, no /proc magic link, not ending on
+ * /proc (where "self" is escort). Leaves k at the last component, or
+ * changes nothing (then the walk does it all, one component at a time). */
+static void walk_folders_at_once(struct walk *k, const char *path, size_t len)
+{
+	const char *slash = memrchr(path, '/', len);
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_MAGICLINKS};
+	char folders[PATH_MAX];
+	int fd;
+
+	if (slash == NULL || slash == path || slash[1] == '\0' || strcmp(slash + 1, ".") == 0 ||
+	    strcmp(slash + 1, "..") == 0)
+		return;
+	memcpy(folders, path, (size_t)(slash - path));
+	folders[slash - path] = '\0';
+	how.resolve |= path[0] == '/' ? RESOLVE_IN_ROOT : RESOLVE_BENEATH;
+	fd = (int)syscall(SYS_openat2, k->cur, folders, &how, sizeof(how));
+	if (fd < 0)
+		return;
+	if (on_proc(fd) || fd_path(fd, k->w->path, sizeof(k->w->path)) < 0 ||
+	    k->w->path[0] != '/') {
+		close(fd);
+		return;
+	}
+	enter(k, fd);
+	memcpy(k->rest, slash + 1, len - (size_t)(slash - path));
+}
+
 int path_walk_from(int root, int start, const char *start_path, const char *path,
 		   enum walk_follow follow, pid_t self, pid_t tid, struct walked *w)
 {
@@ -293,6 +326,7 @@ int path_walk_from(int root, int start, const char *start_path, const char *path
 		return -errno;
 	snprintf(w->path, sizeof(w->path), "%s", path[0] == '/' ? "/" : start_path);
 	memcpy(k.rest, path, len + 1);
+	walk_folders_at_once(&k, path, len);
 	rc = walk_all(&k, follow);
 	if (k.cur >= 0)
 		close(k.cur);

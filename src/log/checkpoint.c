@@ -168,6 +168,26 @@ static int check_signature_line(const char *line, const uint8_t *text, size_t te
 	return crypto_sign_verify_detached(blob + 4, text, text_len, key->pk) == 0 ? 1 : -1;
 }
 
+int checkpoint_parse(const uint8_t *note, size_t len, struct checkpoint *cp, struct error *err)
+{
+	size_t pos = 0, dlen = strlen(dash);
+	int lines = 0;
+
+	if (parse_body(note, len, &pos, cp, err) < 0)
+		return -1;
+	pos++; /* the blank line */
+	while (pos < len) {
+		char line[512];
+		if (take_line(note, len, &pos, line, sizeof(line)) < 0 ||
+		    strncmp(line, dash, dlen) != 0 || strchr(line + dlen, ' ') == NULL)
+			return error_set(err, "checkpoint signature block is malformed");
+		lines++;
+	}
+	if (lines == 0)
+		return error_set(err, "checkpoint has no signature");
+	return 0;
+}
+
 int checkpoint_verify(const uint8_t *note, size_t len, const struct signing_key *key,
 		      struct checkpoint *cp, struct error *err)
 {

@@ -40,4 +40,8 @@ void checkpoint_sign(const struct checkpoint *cp, const struct signing_key *key,
 int checkpoint_verify(const uint8_t *note, size_t len, const struct signing_key *key,
 		      struct checkpoint *cp, struct error *err);
 
+/* Parses a signed note without checking its signatures (there must be at
+ * least one well-formed signature line). */
+int checkpoint_parse(const uint8_t *note, size_t len, struct checkpoint *cp, struct error *err);
+
 #endif

@@ -27,6 +27,7 @@ struct journal {
 	struct error failure;
 	pthread_t thread;
 	int thread_started;
+	struct buf notes; /* durable checkpoints not yet taken: u32 length, note */
 
 	/* Fixed after open. */
 	char *path;
@@ -40,6 +41,7 @@ struct journal {
 	uint64_t mono_start;
 	const struct auditor_key *mac_checker; /* recovery: checks the unsigned part's MACs */
 	int trust_unsigned;		       /* recovery keeps MAC-only records unchecked */
+	char *notes_path;		       /* durable checkpoints are appended here */
 
 	/* The writer thread's own (the opening thread's until it starts). */
 	int fd;
@@ -61,6 +63,7 @@ struct journal {
 	uint64_t active_until_ns; /* records arrived lately: poll on a short tick */
 	int batch_had_records;
 	struct journal_recovery recovery;
+	struct buf fresh_notes; /* checkpoints written, not yet durable (as notes) */
 };
 
 uint64_t journal_now_ns(void);

@@ -1,5 +1,6 @@
 #include "journal-internal.h"
 
+#include "checkpoint-file.h"
 #include "checkpoint.h"
 #include "fields.h"
 #include "reader.h"
@@ -24,6 +25,7 @@
 #define TICK_NS (20u * 1000000u)     /* batch interval while records arrive */
 #define ACTIVE_NS (1000u * 1000000u) /* how long after a record that lasts */
 #define WAKE_BYTES (32u << 10)	     /* wake the writer early past this */
+#define NOTES_LIMIT (1u << 20)	     /* durable checkpoints kept for the taking */
 
 /* A queued item: u16 type, u16 urgent, u32 len, u64 mono, u64 wall, payload. */
 #define ITEM_HEADER 24
@@ -120,6 +122,9 @@ void journal_emit_checkpoint(struct journal *j, int seal)
 	sha256(j->headers.data, j->headers.len, cp.headers);
 	checkpoint_sign(&cp, &j->signer, &note);
 	emit_at(j, REC_CHECKPOINT, cp.flags, cp.mono_ns, cp.wall_ns, note.data, note.len);
+	uint32_t len = (uint32_t)note.len;
+	buf_append(&j->fresh_notes, &len, sizeof(len));
+	buf_append(&j->fresh_notes, note.data, note.len);
 	buf_free(&note);
 	j->last_checkpoint_size = cp.size;
 	j->last_checkpoint_ns = journal_now_ns();
@@ -326,6 +331,31 @@ static void encode_batch(struct journal *j)
 	buf_reset(&j->batch);
 }
 
+/* The checkpoints written so far are durable: to the file of kept
+ * checkpoints, or to the list journal_take_checkpoints empties. A file that
+ * cannot take them does not stop the log (escortd's own; it says so). */
+static void publish_notes(struct journal *j)
+{
+	size_t pos = 0;
+
+	if (j->fresh_notes.len == 0)
+		return;
+	while (j->notes_path && pos + 4 <= j->fresh_notes.len) {
+		uint32_t len;
+		struct error err;
+		memcpy(&len, j->fresh_notes.data + pos, 4);
+		if (kept_note_append(j->notes_path, j->fresh_notes.data + pos + 4, len, 1, &err) <
+		    0)
+			fprintf(stderr, "escort: checkpoint not kept apart: %s\n", err.msg);
+		pos += 4 + len;
+	}
+	pthread_mutex_lock(&j->lock);
+	if (!j->notes_path && j->notes.len + j->fresh_notes.len <= NOTES_LIMIT)
+		buf_append(&j->notes, j->fresh_notes.data, j->fresh_notes.len);
+	pthread_mutex_unlock(&j->lock);
+	buf_reset(&j->fresh_notes);
+}
+
 /* Returns 1 when everything written is durable, 0 when not, -1 on failure. */
 static int process(struct journal *j, int urgent, int waiters, int closing, struct error *err)
 {
@@ -342,10 +372,11 @@ static int process(struct journal *j, int urgent, int waiters, int closing, stru
 	if (j->out.len > 0 && journal_write_out(j, err) < 0)
 		return -1;
 	sync = urgent || waiters || checkpoint || closing || j->unsynced.len > UNSYNCED_LIMIT;
-	if (!sync)
-		return j->file_size == j->synced_size;
+	if (!sync && j->file_size != j->synced_size)
+		return 0;
 	if (j->file_size > j->synced_size && journal_sync(j, err) < 0)
 		return -1;
+	publish_notes(j);
 	return 1;
 }
 
@@ -458,6 +489,7 @@ static struct journal *journal_alloc(const struct journal_config *cfg)
 	j->path = xstrdup(cfg->path);
 	j->mac_checker = cfg->mac_checker;
 	j->trust_unsigned = cfg->trust_unsigned;
+	j->notes_path = cfg->notes_path ? xstrdup(cfg->notes_path) : NULL;
 	j->signer = *cfg->signer;
 	j->signer_ephemeral = cfg->signer_ephemeral;
 	snprintf(j->signer_why, sizeof(j->signer_why), "%s", cfg->signer_why ?: "");
@@ -484,6 +516,9 @@ static void journal_free(struct journal *j)
 	if (j->lock_fd >= 0)
 		close(j->lock_fd);
 	buf_free(&j->headers);
+	buf_free(&j->notes);
+	buf_free(&j->fresh_notes);
+	free(j->notes_path);
 	mac_chain_wipe(&j->mac);
 	sodium_memzero(&j->signer, sizeof(j->signer));
 	buf_free(&j->queue);
@@ -608,6 +643,14 @@ int journal_wait(struct journal *j, uint64_t ticket, struct error *err)
 	}
 	pthread_mutex_unlock(&j->lock);
 	return rc;
+}
+
+void journal_take_checkpoints(struct journal *j, struct buf *out)
+{
+	pthread_mutex_lock(&j->lock);
+	buf_append(out, j->notes.data, j->notes.len);
+	buf_reset(&j->notes);
+	pthread_mutex_unlock(&j->lock);
 }
 
 int journal_check(struct journal *j, struct error *err)

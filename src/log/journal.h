@@ -6,6 +6,7 @@
 #define ESCORT_JOURNAL_H
 
 #include "keys.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 #include <stddef.h>
@@ -28,6 +29,10 @@ struct journal_config {
 	/* Recovery keeps the unsigned records without checking them: only for
 	 * files no one but the writer can change (escortd's own logs). */
 	int trust_unsigned;
+	/* Each checkpoint, once durable, is appended to this file of kept
+	 * checkpoints (checkpoint-file.h) by the writer thread. NULL: they are
+	 * kept for journal_take_checkpoints instead (up to 1 MiB). */
+	const char *notes_path;
 };
 
 struct journal;
@@ -49,6 +54,11 @@ int journal_wait(struct journal *j, uint64_t ticket, struct error *err);
 /* The ticket of the last record queued, and of the last one known durable:
  * a caller that must not block (the broker) polls these. */
 void journal_tickets(struct journal *j, uint64_t *queued, uint64_t *durable);
+
+/* Moves the signed notes of the checkpoints made durable since the last
+ * call into out, each as a u32 length (host order) and the note: the
+ * session host sends them to escortd, which keeps them apart from the log. */
+void journal_take_checkpoints(struct journal *j, struct buf *out);
 
 /* Returns -1 with err once a write or a new segment has failed. */
 int journal_check(struct journal *j, struct error *err);

@@ -8,12 +8,33 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct recorder {
 	struct journal *journal;
 	recorder_tee_fn tee;
 	void *tee_arg;
+	int ended; /* recorder_end wrote the session's end */
 };
+
+/* The checkpoints made durable since the last call go to the tee too (as
+ * checkpoint records): escortd keeps them apart from this log. */
+static void tee_checkpoints(struct recorder *rec)
+{
+	struct buf notes = {0};
+	size_t pos = 0;
+
+	if (rec->tee == NULL)
+		return;
+	journal_take_checkpoints(rec->journal, &notes);
+	while (pos + 4 <= notes.len) {
+		uint32_t len;
+		memcpy(&len, notes.data + pos, 4);
+		rec->tee(rec->tee_arg, REC_CHECKPOINT, notes.data + pos + 4, len, 0);
+		pos += 4 + len;
+	}
+	buf_free(&notes);
+}
 
 void recorder_set_tee(struct recorder *rec, recorder_tee_fn fn, void *arg)
 {
@@ -42,6 +63,7 @@ static uint64_t append_window(struct recorder *rec, unsigned cols, unsigned rows
 {
 	uint8_t p[4] = {(uint8_t)cols, (uint8_t)(cols >> 8), (uint8_t)rows, (uint8_t)(rows >> 8)};
 
+	tee_checkpoints(rec);
 	if (rec->tee)
 		rec->tee(rec->tee_arg, REC_WINDOW, p, sizeof(p), 0);
 
@@ -61,6 +83,7 @@ static struct recorder *open_journal(const char *path, const struct recorder_opt
 	    .recover = recover,
 	    /* escortd resumes only its own logs, in a directory only it writes */
 	    .trust_unsigned = recover,
+	    .notes_path = keys->notes_path,
 	};
 	struct recorder *rec = xcalloc(1, sizeof(*rec));
 
@@ -129,6 +152,7 @@ void recorder_tickets(struct recorder *rec, uint64_t *queued, uint64_t *durable)
 static int append_data(struct recorder *rec, uint16_t type, const uint8_t *data, size_t len,
 		       struct error *err)
 {
+	tee_checkpoints(rec);
 	if (rec->tee)
 		rec->tee(rec->tee_arg, type, data, len, 0);
 	while (len > 0) {
@@ -166,6 +190,7 @@ int recorder_event(struct recorder *rec, uint16_t type, const void *payload, siz
 {
 	if (len > RECORD_MAX_PAYLOAD)
 		return error_set(err, "a record of %zu bytes is too large", len);
+	tee_checkpoints(rec);
 	if (rec->tee)
 		rec->tee(rec->tee_arg, type, payload, len, urgent);
 	return journal_append(rec->journal, type, payload, len, urgent, err) == 0 ? -1 : 0;
@@ -173,36 +198,52 @@ int recorder_event(struct recorder *rec, uint16_t type, const void *payload, siz
 
 int recorder_check(struct recorder *rec, struct error *err)
 {
+	tee_checkpoints(rec);
 	return journal_check(rec->journal, err);
+}
+
+static void encode_result(struct buf *payload, const struct session_result *r)
+{
+	fields_add_int(payload, "exit_status", r->exit_status);
+	fields_add_int(payload, "signal", r->signal);
+	fields_add(payload, "reason", r->reason);
+	fields_add(payload, "error", r->error);
+	fields_add_uint(payload, "execs", r->gate.execs);
+	fields_add_uint(payload, "execs_allowed", r->gate.allowed);
+	fields_add_uint(payload, "execs_denied", r->gate.denied);
+	fields_add_uint(payload, "execs_held", r->gate.held);
+	fields_add_uint(payload, "execs_cached", r->gate.cached);
+	fields_add_uint(payload, "execs_verified", r->gate.verified);
+	fields_add_uint(payload, "execs_unverified", r->gate.unverified);
+	fields_add_uint(payload, "execs_mismatched", r->gate.mismatched);
+	fields_add_uint(payload, "gate_cpu_us", r->gate.gate_cpu_us);
+	fields_add_uint(payload, "changes", r->gate.changes);
+	fields_add_uint(payload, "changes_scratch", r->gate.changes_scratch);
+	fields_add_uint(payload, "changes_denied", r->gate.changes_denied);
+	fields_add_uint(payload, "processes_ended", r->processes_ended);
+}
+
+int recorder_end(struct recorder *rec, const struct session_result *r, struct error *err)
+{
+	struct buf payload = {0};
+	uint64_t ticket;
+
+	encode_result(&payload, r);
+	ticket = journal_append(rec->journal, REC_SESSION_END, payload.data, payload.len, 1, err);
+	buf_free(&payload);
+	rec->ended = 1;
+	if (ticket == 0 || journal_wait(rec->journal, ticket, err) < 0)
+		return -1;
+	tee_checkpoints(rec);
+	return 0;
 }
 
 int recorder_finish(struct recorder *rec, const struct session_result *r, struct error *err)
 {
-	struct buf payload = {0};
 	struct error close_err;
-	uint64_t ticket;
 	int rc = 0;
 
-	fields_add_int(&payload, "exit_status", r->exit_status);
-	fields_add_int(&payload, "signal", r->signal);
-	fields_add(&payload, "reason", r->reason);
-	fields_add(&payload, "error", r->error);
-	fields_add_uint(&payload, "execs", r->gate.execs);
-	fields_add_uint(&payload, "execs_allowed", r->gate.allowed);
-	fields_add_uint(&payload, "execs_denied", r->gate.denied);
-	fields_add_uint(&payload, "execs_held", r->gate.held);
-	fields_add_uint(&payload, "execs_cached", r->gate.cached);
-	fields_add_uint(&payload, "execs_verified", r->gate.verified);
-	fields_add_uint(&payload, "execs_unverified", r->gate.unverified);
-	fields_add_uint(&payload, "execs_mismatched", r->gate.mismatched);
-	fields_add_uint(&payload, "gate_cpu_us", r->gate.gate_cpu_us);
-	fields_add_uint(&payload, "changes", r->gate.changes);
-	fields_add_uint(&payload, "changes_scratch", r->gate.changes_scratch);
-	fields_add_uint(&payload, "changes_denied", r->gate.changes_denied);
-	fields_add_uint(&payload, "processes_ended", r->processes_ended);
-	ticket = journal_append(rec->journal, REC_SESSION_END, payload.data, payload.len, 1, err);
-	buf_free(&payload);
-	if (ticket == 0 || journal_wait(rec->journal, ticket, err) < 0)
+	if (!rec->ended && recorder_end(rec, r, err) < 0)
 		rc = -1;
 	if (journal_close(rec->journal, &close_err) < 0 && rc == 0) {
 		*err = close_err;

@@ -41,6 +41,7 @@ struct recorder_options {
 	const char *signer_why;		   /* why the key is ephemeral, for the log */
 	const struct auditor_key *auditor; /* NULL: MAC keys are not sealed */
 	unsigned epoch_ms;		   /* MAC key lifetime; 0: the default */
+	const char *notes_path;		   /* checkpoints kept apart here (journal.h) */
 };
 
 struct recorder;
@@ -78,7 +79,12 @@ int recorder_event(struct recorder *rec, uint16_t type, const void *payload, siz
 /* Returns -1 with err once writing the log has failed. */
 int recorder_check(struct recorder *rec, struct error *err);
 
-/* Records the end durably, seals the log and frees rec, whatever the outcome. */
+/* Records the end durably (signed at once) and hands the checkpoints made
+ * so far to the tee: before the session's end is sent to escortd. */
+int recorder_end(struct recorder *rec, const struct session_result *result, struct error *err);
+
+/* Records the end durably unless recorder_end did, seals the log and frees
+ * rec, whatever the outcome. */
 int recorder_finish(struct recorder *rec, const struct session_result *result, struct error *err);
 
 #endif

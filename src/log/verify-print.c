@@ -90,6 +90,19 @@ static void print_coverage(FILE *out, const struct verify_report *r)
 			r->superseded_bytes);
 }
 
+static void print_kept(FILE *out, const struct verify_report *r)
+{
+	if (!r->kept.given || r->kept.matched == 0)
+		return; /* the result says why */
+	fprintf(out,
+		"kept:       %" PRIu64 " checkpoint(s) kept apart are in the log, the newest of "
+		"%" PRIu64 " records",
+		r->kept.matched, r->kept.newest);
+	if (r->kept.other)
+		fprintf(out, " (%" PRIu64 " kept of another log)", r->kept.other);
+	fputc('\n', out);
+}
+
 static void print_result(FILE *out, const struct verify_report *r)
 {
 	if (!r->intact) {
@@ -114,5 +127,6 @@ void verify_print(FILE *out, const char *path, const struct verify_report *r)
 	fprintf(out, "records:    %" PRIu64 " in %" PRIu64 " bytes\n", r->records, r->bytes);
 	print_signer(out, r);
 	print_coverage(out, r);
+	print_kept(out, r);
 	print_result(out, r);
 }

@@ -26,6 +26,7 @@ struct verifier {
 	struct buf headers; /* every segment header, in order */
 	char origin[256];
 	size_t segment; /* of the previous record */
+	struct kept_check kept;
 };
 
 /* Records the first problem only; later ones usually follow from it. */
@@ -332,6 +333,8 @@ static int take_record(struct verifier *v, const struct record *rec)
 {
 	uint8_t leaf[SHA256_LEN];
 
+	if (v->opt->kept != NULL)
+		kept_check_at(&v->kept, &v->tree);
 	if (check_segment_start(v, rec) < 0)
 		return -1;
 	merkle_leaf_hash(rec->leaf, rec->leaf_len, leaf);
@@ -390,6 +393,17 @@ static void check_ending(struct verifier *v)
 			rep->records - 1);
 }
 
+/* Every checkpoint kept apart from the log must be in it. */
+static void check_kept(struct verifier *v)
+{
+	char why[400];
+
+	kept_check_at(&v->kept, &v->tree);
+	if (kept_check_finish(&v->kept, v->have_signer ? &v->signer : NULL, v->origin,
+			      v->rep->records, &v->rep->kept, why, sizeof(why)) < 0)
+		problem(v, NULL, "%s", why);
+}
+
 static void finish(struct verifier *v, enum reader_result res, const struct error *why)
 {
 	struct verify_report *rep = v->rep;
@@ -424,6 +438,8 @@ static void finish(struct verifier *v, enum reader_result res, const struct erro
 		rep->mac_only_from = rep->signed_up_to;
 		rep->mac_only_to = rep->records;
 	}
+	if (v->opt->kept != NULL)
+		check_kept(v);
 	rep->intact = rep->problem[0] == '\0';
 }
 
@@ -446,6 +462,8 @@ static void run(struct verifier *v)
 	struct error why = {0};
 
 	merkle_init(&v->tree);
+	if (v->opt->kept != NULL)
+		kept_check_init(&v->kept, v->opt->kept);
 	res = log_reader_next(&v->r, &rec, &why);
 	if (v->r.started)
 		take_headers(v);
@@ -463,6 +481,7 @@ static void run(struct verifier *v)
 	mac_chain_wipe(&v->mac);
 	mac_chain_wipe(&v->prev_mac);
 	buf_free(&v->headers);
+	kept_check_free(&v->kept);
 }
 
 void verify_reader(struct log_reader *r, const struct verify_options *opt,

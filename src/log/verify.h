@@ -6,6 +6,7 @@
 
 #include "keys.h"
 #include "util/error.h"
+#include "verify-kept.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@ struct verify_options {
 	const struct signing_key *key;	   /* trusted checkpoint key; NULL: the log's own */
 	const struct auditor_key *auditor; /* with its secret: check MACs */
 	const char *session;		   /* the session id (hex) the log must be of */
+	const struct kept_notes *kept;	   /* checkpoints kept apart: the log must hold them */
 };
 
 /* How the log ends: only a recorded session end makes it complete. */
@@ -50,8 +52,9 @@ struct verify_report {
 	int signer_ephemeral;
 	int signer_changed; /* a recovery signed with a new session key */
 	char signer[256];
-	char signer_why[300]; /* why the session had no signing key */
-	char problem[600];    /* the first thing wrong, naming where */
+	char signer_why[300];	 /* why the session had no signing key */
+	struct kept_result kept; /* against the checkpoints kept apart */
+	char problem[600];	 /* the first thing wrong, naming where */
 };
 
 /* Returns 0 after verifying (r->intact says the outcome); -1 when the log

@@ -144,6 +144,7 @@ static const char *const builtin_ids[] = {
     "setuid-bit",
     "device-node",
     "escort-own-file",
+    "escort-own-stream",
     "change-owner",
     "hard-link",
 };

@@ -454,8 +454,10 @@ static void drain_messages(struct relay *r)
 
 void relay_pass_output(struct relay *r)
 {
-	if (r && !r->ending)
+	if (r && !r->ending) {
 		drain_output(r);
+		drain_messages(r); /* the gate's lines, in the order they were written */
+	}
 }
 
 static void on_child(evutil_socket_t fd, short what, void *arg)

@@ -51,7 +51,8 @@ int relay_run(const struct relay_config *cfg, struct session_result *result);
  * every process in it is killed (a lock or a terminate from escortd). reason
  * goes into the session-end record. */
 void relay_end_now(struct relay *r, const char *reason, const char *message);
-/* Passes on now whatever the session's programs have written (NULL: nothing). */
+/* Passes on now whatever the session's programs have written, then the gate's
+ * lines waiting in their pipe (NULL: nothing). */
 void relay_pass_output(struct relay *r);
 
 #endif

@@ -171,6 +171,24 @@ static void record_line(struct recorder *rec, const char *message)
 	buf_free(&b);
 }
 
+/* The end is signed in this host's log first, and the checkpoint covering it
+ * goes to escortd before the end is sent: escortd keeps it apart from the
+ * log. Then the log is sealed. */
+static int end_recording(struct recorder *rec, struct broker_client *link,
+			 const struct session_result *r, struct error *err)
+{
+	struct error later;
+	int rc = 0;
+
+	if (link) {
+		rc = recorder_end(rec, r, err);
+		broker_client_finish(link, r);
+	}
+	if (recorder_finish(rec, r, rc < 0 ? &later : err) < 0)
+		rc = -1;
+	return rc;
+}
+
 static int exec_failed(struct recorder *rec, struct broker_client *link, const struct command *cmd,
 		       int exec_errno, const struct error *spawn_err)
 {
@@ -189,9 +207,7 @@ static int exec_failed(struct recorder *rec, struct broker_client *link, const s
 	fprintf(stderr, "escort: %s\n", message);
 	record_line(rec, message);
 	result.error = message;
-	if (link)
-		broker_client_finish(link, &result);
-	if (recorder_finish(rec, &result, &err) < 0)
+	if (end_recording(rec, link, &result, &err) < 0)
 		fprintf(stderr, "escort: %s\n", err.msg);
 	return result.exit_status;
 }
@@ -396,9 +412,7 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	if (gp->transfers && transfers_record(gp->transfers, rec, &err) < 0)
 		fprintf(stderr, "escort: the files transferred were not recorded: %s\n", err.msg);
 	termmode_restore();
-	if (gp->link)
-		broker_client_finish(gp->link, &result);
-	if (recorder_finish(rec, &result, &err) < 0) {
+	if (end_recording(rec, gp->link, &result, &err) < 0) {
 		fprintf(stderr, "escort: the end of the session was not recorded: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}

@@ -1,0 +1,309 @@
+"""Red team of the gate (THREAT-MODEL.md, "Changes to files" and "What the gate
+holds besides exec"): an operator with a shell, python3 and root tries to
+change a protected file, reach another machine, signal or cripple a process
+outside the session, or stop the session host, without an escort approving.
+
+Each attack is a real session on a real PTY, as root. The programs the
+attacks run are in tests/e2e/red/ (run as files: inline code is rated on its
+own). Tests marked FIXED failed before the fix in src/gate/ that came with
+them; tests marked XFAIL are bypasses left open, with the reason."""
+import os
+import pathlib
+import re
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+
+import pytest
+from conftest import events
+from test_gate import Session
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0,
+                                reason="needs root: the victims live outside scratch folders")
+
+RED = pathlib.Path(__file__).resolve().parent / "red"
+PY = "/usr/bin/python3"
+
+
+@pytest.fixture
+def srv():
+    """A data folder outside every scratch folder, with a precious file."""
+    path = pathlib.Path("/srv") / f"escort-red-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    victim = path / "victim"
+    victim.write_text("precious\n")
+    victim.chmod(0o644)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def scratch():
+    """A scratch folder of the attacker's (under /tmp, rated info)."""
+    path = pathlib.Path("/tmp") / f"escort-red-{uuid.uuid4().hex[:8]}"
+    path.mkdir()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def session_host(s):
+    """The pid of the session host (the shell's parent)."""
+    out, _ = s.run("echo HOST=$(ps -o ppid= -p $$)")
+    return int(re.search(r"HOST=\s*(\d+)", out).group(1))
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def shown(evs):
+    """What the operator was shown, as recorded (escort's own lines come
+    through the session's output, not always before the shell's next line)."""
+    return "".join(e.get("data", "") for e in evs if e["type"] == "output")
+
+
+def took(out):
+    return float(re.search(r"touch took ([\d.]+)", out).group(1))
+
+
+# --- Attacks on other processes -------------------------------------------
+
+
+def test_FIXED_sigio_owner_cannot_kill_the_session_host(escort, tmp_path):
+    """fcntl(F_SETOWN, host) + O_ASYNC + a write: SIGIO, whose default ends the
+    process, reached the session host without kill(2) (exit 157, recording
+    cut). Any account can do it to its own session host."""
+    s = Session(escort, tmp_path)
+    host = session_host(s)
+    out, status = s.run(f"{PY} {RED}/owner.py {host}")
+    assert status == 0, out
+    for way in ("F_SETOWN", "F_SETOWN_EX", "FIOSETOWN"):
+        assert f"{way} refused 1" in out, out
+    assert "target alive True" in out and alive(host)
+    # Its own process (asyncio, O_ASYNC servers) still may own descriptors.
+    out, status = s.run(f"{PY} {RED}/owner.py self")
+    assert status == 0 and "refused" not in out, out
+    evs = s.close()
+    assert "escort: refused: fcntl signal 29 to process" in shown(evs)
+
+
+def test_FIXED_prlimit_cannot_cripple_the_session_host(escort, tmp_path):
+    """prlimit64(host, RLIMIT_FSIZE, 1): the session host died of SIGXFSZ at
+    its next log write (exit 153). RLIMIT_CPU and RLIMIT_NOFILE likewise."""
+    s = Session(escort, tmp_path)
+    host = session_host(s)
+    out, _ = s.run(f"{PY} -m pydoc -k zzz-nothing >/dev/null; "
+                   f"prlimit --pid {host} --fsize=1:1; echo fsize=$?")
+    assert "fsize=1" in out, out
+    out, _ = s.run(f"prlimit --pid {host} --nofile=3:3; echo nofile=$?")
+    assert "nofile=1" in out, out
+    # Reading another's limits, and changing one's own, still work.
+    out, status = s.run(f"prlimit --pid {host} --fsize | tail -1; prlimit --pid $$ --core=0:0")
+    assert status == 0 and "unlimited" in out, out
+    s.run("ls / > /dev/null; echo more output for the log")
+    assert alive(host)
+    evs = s.close()
+    assert "more output for the log" in shown(evs)
+    assert "escort: refused: prlimit64 on process" in shown(evs)
+
+
+def test_FIXED_fanotify_permission_events_are_refused(escort, tmp_path):
+    """fanotify_init(FAN_CLASS_CONTENT) and a FAN_OPEN_PERM mark on a file (or
+    a whole mount) make every process of the machine wait for the session's
+    answer before it opens it: escortd, sshd, the session host itself."""
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{PY} {RED}/fanotify.py")
+    assert status == 0, out
+    assert "notification made" in out  # watching only passes
+    assert "content refused 1" in out and "pre-content refused 1" in out, out
+    assert "escort: refused: fanotify_init" in shown(s.close())
+
+
+# --- Stalling the session host ---------------------------------------------
+
+
+def test_FIXED_userfaultfd_cannot_stop_the_gate(escort, tmp_path, scratch):
+    """A path on a page userfaultfd never answers: the gate's process_vm_readv
+    waited in the kernel in state D (no signal, no terminate, no lock of the
+    operator reached the event loop) for as long as the attacker liked."""
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{PY} {RED}/uffd.py {scratch} 8")
+    assert "userfaultfd refused" in out, out
+    s.close()
+
+
+def test_FIXED_a_lease_cannot_stall_the_gate(escort, tmp_path, scratch):
+    """F_SETLEASE on one's own scratch file, then an open of it for writing:
+    the gate's open waited lease-break-time (45 s) in the event loop, again and
+    again. The gate now opens without waiting (the writer gets EWOULDBLOCK)."""
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{PY} {RED}/lease.py {scratch} 10")
+    assert status == 0 and "lease taken" in out, out
+    assert took(out) < 3, out
+    s.close()
+
+
+# --- Changes to protected files --------------------------------------------
+
+
+def test_FIXED_fifo_left_to_the_kernel_cannot_be_swapped(escort, tmp_path, srv, scratch):
+    """A FIFO without a reader was left to the kernel (CONTINUE) when the caller
+    had one thread: a second *process* sharing the page (MAP_SHARED and fork)
+    swapped the path for a protected file before the kernel read it again,
+    and the kernel opened that for writing."""
+    fifo = scratch / "fifo"
+    os.mkfifo(fifo)
+    victim = srv / "victim"
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/fiforace.py {fifo} {victim} 8 2>&1 | tail -1")
+    assert "lost" in out, out
+    assert victim.read_text() == "precious\n"
+    # A FIFO opened for writing before its reader still waits for it, and an
+    # interrupted wait ends.
+    out, status = s.run(f"(sleep 0.6; cat {fifo}) & echo through > {fifo}; wait")
+    assert status == 0 and "through" in out, out
+    out, _ = s.run(f"timeout 1 bash -c 'echo x > {fifo}'; echo rc=$?")
+    assert "rc=124" in out, out
+    s.close()
+
+
+def test_FIXED_a_link_from_scratch_does_not_vouch_for_the_protected_file(escort, tmp_path, srv,
+                                                                        scratch):
+    """ln /srv/app/data.db /tmp/x, then writing /tmp/x: the link was rated by
+    its scratch name alone (a path no rule knows added nothing next to a
+    scratch finding), and the write through the scratch name was allowed."""
+    victim = srv / "victim"
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"ln {victim} {scratch}/hl; echo evil >> {scratch}/hl")
+    assert "Operation not permitted" in out, out
+    assert victim.read_text() == "precious\n" and victim.stat().st_nlink == 1
+    # Moving a file no rule knows out of its folder into scratch is held too.
+    other = srv / "other"
+    other.write_text("keep\n")
+    out, _ = s.run(f"mv {other} {scratch}/")
+    assert "Operation not permitted" in out and other.exists(), out
+    # Links and renames inside scratch still pass.
+    out, status = s.run(f"echo a > {scratch}/a && ln {scratch}/a {scratch}/b && "
+                        f"mv {scratch}/b {scratch}/c && cat {scratch}/c")
+    assert status == 0 and "escort:" not in out, out
+    s.close()
+
+
+def test_attacks_on_protected_files_are_stopped(escort, tmp_path, srv, scratch):
+    """Pins what already stops: O_TMPFILE linked in (AT_EMPTY_PATH or
+    /proc/self/fd), RENAME_EXCHANGE with a scratch file, a hard link then a
+    write, /proc/self/fd and a sibling's /proc/PID/fd reopened for writing,
+    fchmod/fchown/fsetxattr on a read-only descriptor, chmod through
+    /proc/self/fd, a MAP_SHARED writable mapping of a read-only descriptor,
+    openat2 (ENOSYS), io_uring (refused), x32 and int 0x80 system calls (the
+    process is killed), a device node in scratch, a bind mount, truncate.
+    FIXED with the per-path rating: the hard link then a write passed, and the
+    O_TMPFILE linked into /srv with AT_EMPTY_PATH was allowed (it failed only
+    because the gate's linkat could not link a descriptor). utimensat is not
+    held (documented); it changes no content or mode."""
+    victim = srv / "victim"
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{PY} {RED}/attacks.py {srv} {scratch} 2>&1 | grep -v '^escort:'")
+    assert status == 0, out
+    lines = dict(re.findall(r"^(\w+) (ok|BYPASS)", out, re.M))
+    expected = {"tmpfile_link_empty_path", "tmpfile_link_proc", "rename_exchange",
+                "hard_link_then_write", "proc_fd_reopen", "proc_fd_sibling", "fchmod_ro_fd",
+                "fchown_ro_fd", "fsetxattr_ro_fd", "chmod_proc_fd", "mmap_shared_write",
+                "openat2", "io_uring", "x32_rename", "int80_rename", "device_node",
+                "bind_mount", "truncate_path", "utimensat"}
+    assert set(lines) == expected, out
+    assert {k for k, v in lines.items() if v != "ok"} == set(), out
+    assert re.search(r"^openat2 ok rc -1 errno 38", out, re.M), out
+    assert re.search(r"^x32_rename ok exit -31", out, re.M), out  # SIGSYS
+    assert re.search(r"^int80_rename ok exit -31", out, re.M), out
+    assert victim.read_text() == "precious\n"
+    assert sorted(p.name for p in srv.iterdir()) == ["victim"]
+    assert not (scratch / "mem").exists()
+    s.close()
+
+
+# --- Bypasses left open ------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "XFAIL, documented in THREAT-MODEL.md (network: 'the address is read ... and then read "
+    "again by the kernel'): connect's address is judged from the caller's memory and the "
+    "gate answers CONTINUE; a process sharing the page swaps 127.0.0.1 for a refused "
+    "address before the kernel reads it. Closing it needs cgroup BPF connect4/6 and "
+    "sendmsg4/6 programs that judge the kernel's own copy of the address."))
+def test_XFAIL_connect_address_swapped_after_the_gate_looked(escort, tmp_path):
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/netrace.py 15 2>&1 | grep -v '^escort:' | tail -1")
+    s.close()
+    assert "lost" in out, out
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "XFAIL: rules/80-changes.yaml rates every /dev/pts/* as scratch (info), so a root "
+    "session writes into any other login's terminal (another administrator's shell, an "
+    "escort's `escort watch` on the same machine): escape sequences repaint or retitle it, "
+    "fake prompts and approvals appear there. The gate cannot yet tell the session's own "
+    "terminals (its PTY and those its processes opened) from others'; a fix would rate "
+    "/dev/pts/N by whether a process of the session holds it open, or by its owner."))
+def test_XFAIL_another_logins_terminal_can_be_written(escort, tmp_path):
+    import fcntl
+    master, slave = os.openpty()  # a login outside the session
+    try:
+        fcntl.fcntl(master, fcntl.F_SETFL, os.O_NONBLOCK)
+        s = Session(escort, tmp_path)
+        s.run(f"printf 'INJECTED\\033]0;pwned\\007' > {os.ttyname(slave)}")
+        s.close()
+        try:
+            seen = os.read(master, 4096)
+        except BlockingIOError:
+            seen = b""
+        assert b"INJECTED" not in seen, seen
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_other_processes_proc_files_are_refused(escort, tmp_path):
+    """The session host's oom_score_adj (so the kernel kills it first), its
+    name, its timer slack: /proc files of another process are no scratch."""
+    s = Session(escort, tmp_path)
+    host = session_host(s)
+    before = pathlib.Path(f"/proc/{host}/oom_score_adj").read_text()
+    for f, v in (("oom_score_adj", "1000"), ("comm", "pwned"), ("timerslack_ns", "0")):
+        out, _ = s.run(f"echo {v} > /proc/{host}/{f}")
+        assert "Operation not permitted" in out, out
+    assert pathlib.Path(f"/proc/{host}/oom_score_adj").read_text() == before
+    assert pathlib.Path(f"/proc/{host}/comm").read_text().strip() == "escort"
+    assert shown(s.close()).count("escort: refused: Writes into /proc/") == 3
+
+
+def test_FIXED_writes_past_the_recording_to_the_session_hosts_terminal_are_refused(escort,
+                                                                                  tmp_path):
+    """The operator's real terminal (the one sshd gave them, owned by them, so
+    any account can open it by name) and the session host's pipes, reached
+    by /dev/pts/N or /proc/HOST/fd/N: `cat /etc/shadow > /dev/pts/N` showed
+    the file on the operator's screen and nothing of it was recorded."""
+    s = Session(escort, tmp_path)
+    host = session_host(s)
+    outer = os.readlink(f"/proc/{host}/fd/0")
+    assert outer.startswith("/dev/pts/")
+    inner, _ = s.run("tty")
+    assert outer not in inner  # the session's own PTY is another one
+    for target in (outer, f"/proc/{host}/fd/1", f"/proc/{host}/fd/2"):
+        out, _ = s.run(f"echo UNRECORDED-{target[-1]}-SECRET > {target}")
+        assert "Operation not permitted" in out, (target, out)
+    # The session's own terminal, /dev/tty and /dev/null still take writes.
+    out, status = s.run("echo to-own > $(tty) && echo to-tty > /dev/tty && echo x > /dev/null")
+    assert status == 0 and "escort:" not in out, out
+    evs = s.close()
+    assert "to-own" in shown(evs) and "-SECRET\r" not in shown(evs)
+    assert "escort: refused: Writes into /dev/pts/" in shown(evs)
+    refusals = [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
+                and "escort-own-stream" in e.get("rule", [])]
+    assert len(refusals) == 3 and {e["level"] for e in refusals} == {"critical"}, refusals

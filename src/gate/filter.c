@@ -129,7 +129,7 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 	case TRAP_SET_OTHER: /* prlimit64(pid, resource, new, old) */
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
 					SCMP_CMP((unsigned)c->target, SCMP_CMP_NE, 0, 0),
-					SCMP_A2(SCMP_CMP_NE, 0));
+					SCMP_A2(SCMP_CMP_NE, 0, 0));
 	case TRAP_BLOCKING_CLASS:
 		return trap_blocking_class(ctx, c, nr);
 	default:

@@ -127,9 +127,15 @@ static enum transfer_way git_way(const char *program, char *const w[], size_t n,
 
 static enum transfer_way classify(char *const w[], size_t n, struct transfer_command *t)
 {
-	const char *program = base_name(w[0]);
+	const char *program;
+	size_t len;
 
-	snprintf(t->program, sizeof(t->program), "%s", program);
+	if (w[0] == NULL)
+		return TRANSFER_NONE;
+	program = base_name(w[0]);
+	len = strnlen(program, sizeof(t->program) - 1);
+	memcpy(t->program, program, len);
+	t->program[len] = '\0';
 	if (strcmp(program, "scp") == 0)
 		return scp_way(w, n, t);
 	if (strcmp(program, "sftp-server") == 0)

@@ -69,9 +69,38 @@ static int sets_id_bit(const struct change *c)
 	return 0;
 }
 
+/* A change to the file itself (its bytes, mode, owner, attributes), not to
+ * one of its names. */
+static int changes_the_file(enum change_kind kind)
+{
+	return kind == CHANGE_WRITE || kind == CHANGE_CREATE || kind == CHANGE_TRUNCATE ||
+	       kind == CHANGE_MODE || kind == CHANGE_OWNER || kind == CHANGE_XATTR;
+}
+
+/* ln /srv/app/data.db /tmp/x, then writing /tmp/x, writes the data: a file
+ * with other names is not vouched for by the name used. */
+static void other_names(const struct change *c, struct risk_report *r)
+{
+	char text[PATH_MAX + 200];
+
+	if (!changes_the_file(c->kind) || c->path.object < 0 || !S_ISREG(c->path.st.st_mode) ||
+	    c->path.st.st_nlink < 2)
+		return;
+	snprintf(text, sizeof(text),
+		 "Changes %s, a file that also has %lu other name(s) (hard links), which may be "
+		 "outside the folders for everyday and scratch work.",
+		 c->path.path, (unsigned long)c->path.st.st_nlink - 1);
+	risk_report_add(r, "file-with-other-names", LEVEL_MEDIUM, text,
+			"the same data may belong to the system or an application under its "
+			"other name",
+			"Where else is this file, and why must it change now?", NULL);
+}
+
 static void gate_findings(const struct change *c, struct risk_report *r)
 {
 	char text[PATH_MAX + 160];
+
+	other_names(c, r);
 
 	if (sets_id_bit(c)) {
 		snprintf(text, sizeof(text),
@@ -94,9 +123,10 @@ static void gate_findings(const struct change *c, struct risk_report *r)
 }
 
 /* Each path no rule knows is medium on its own: a scratch name on the other
- * side of a link or a rename does not vouch for it (ln /srv/app/data.db
- * /tmp/x, then writing /tmp/x, writes the data; mv /opt/app/conf /tmp takes
- * it away). */
+ * side of a rename does not vouch for it (mv /opt/app/conf /tmp takes it
+ * away). A hard link's existing name is not changed by the link: only the
+ * rules about it count (linking the accounts file anywhere is held); what is
+ * later written through the new name is rated then (other_names). */
 static void rate_each(const struct change_rater *cr, const struct change *c, const char *path,
 		      const struct creds *who, struct risk_report *r)
 {
@@ -105,6 +135,8 @@ static void rate_each(const struct change_rater *cr, const struct change *c, con
 
 	rate_path(cr, c, path, who, r);
 	if (r->n > before || path[0] != '/')
+		return;
+	if (c->kind == CHANGE_LINK && path == c->path.path)
 		return;
 	change_plain(c, text, sizeof(text) - 100);
 	strcat(text, ", outside the folders for everyday and scratch work.");

@@ -611,6 +611,9 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	}
 	g->cache = decision_cache_new();
 	g->ids = identity_cache_new();
+	/* Which files Debian's packages installed: read now, not at the first
+	 * library a program maps (its wait, and the gate's CPU per exec). */
+	(void)identity_cache_packages(g->ids);
 	g->trees = tree_grants_new(cfg->base);
 	g->paths = path_grants_new(cfg->base);
 	g->session_root = -1;

@@ -214,6 +214,8 @@ static void allow_change(struct gate *g, uint64_t id, pid_t pid, const struct ch
 	case DONE_ANSWERED:
 		break;
 	case DONE_RESULT:
+		if (c->kind == CHANGE_LINK && result >= 0 && c->path.object >= 0)
+			link_names_add(g->links, &c->path.st, c->path.path);
 		gate_respond_result(g, id, result);
 		break;
 	case DONE_WAIT: /* a FIFO without a reader yet */

@@ -77,30 +77,9 @@ static int changes_the_file(enum change_kind kind)
 	       kind == CHANGE_MODE || kind == CHANGE_OWNER || kind == CHANGE_XATTR;
 }
 
-/* ln /srv/app/data.db /tmp/x, then writing /tmp/x, writes the data: a file
- * with other names is not vouched for by the name used. */
-static void other_names(const struct change *c, struct risk_report *r)
-{
-	char text[PATH_MAX + 200];
-
-	if (!changes_the_file(c->kind) || c->path.object < 0 || !S_ISREG(c->path.st.st_mode) ||
-	    c->path.st.st_nlink < 2)
-		return;
-	snprintf(text, sizeof(text),
-		 "Changes %s, a file that also has %lu other name(s) (hard links), which may be "
-		 "outside the folders for everyday and scratch work.",
-		 c->path.path, (unsigned long)c->path.st.st_nlink - 1);
-	risk_report_add(r, "file-with-other-names", LEVEL_MEDIUM, text,
-			"the same data may belong to the system or an application under its "
-			"other name",
-			"Where else is this file, and why must it change now?", NULL);
-}
-
 static void gate_findings(const struct change *c, struct risk_report *r)
 {
 	char text[PATH_MAX + 160];
-
-	other_names(c, r);
 
 	if (sets_id_bit(c)) {
 		snprintf(text, sizeof(text),
@@ -138,12 +117,53 @@ static void rate_each(const struct change_rater *cr, const struct change *c, con
 		return;
 	if (c->kind == CHANGE_LINK && path == c->path.path)
 		return;
-	change_plain(c, text, sizeof(text) - 100);
-	strcat(text, ", outside the folders for everyday and scratch work.");
+	if (path == c->path.path || path == c->path2.path) {
+		change_plain(c, text, sizeof(text) - 100);
+		strcat(text, ", outside the folders for everyday and scratch work.");
+	} else { /* the name a linked file had before */
+		snprintf(text, sizeof(text),
+			 "Changes %.1024s through its other name %.1024s, outside the folders for "
+			 "everyday and scratch work.",
+			 path, c->path.path);
+	}
 	risk_report_add(r, "change-outside-scratch", LEVEL_MEDIUM, text,
 			"files outside the temporary folders and the account's home belong "
 			"to the system or to applications",
 			"What is this file, and why must it change now?", NULL);
+}
+
+static void unknown_names(const struct change *c, struct risk_report *r)
+{
+	char text[PATH_MAX + 200];
+
+	snprintf(text, sizeof(text),
+		 "Changes %s, a file that also has %lu other name(s) (hard links), which may be "
+		 "outside the folders for everyday and scratch work.",
+		 c->path.path, (unsigned long)c->path.st.st_nlink - 1);
+	risk_report_add(r, "file-with-other-names", LEVEL_MEDIUM, text,
+			"the same data may belong to the system or an application under its "
+			"other name",
+			"Where else is this file, and why must it change now?", NULL);
+}
+
+/* ln /srv/app/data.db /tmp/x, then writing /tmp/x, writes the data: a file
+ * with other names is rated by the name it had before the session linked it
+ * too, and held when some of its names are not known. */
+static void other_names(const struct change_rater *cr, const struct change *c,
+			const struct creds *who, struct risk_report *r)
+{
+	const char *first = NULL;
+	int all_known = 0;
+
+	if (!changes_the_file(c->kind) || c->path.object < 0 || !S_ISREG(c->path.st.st_mode) ||
+	    c->path.st.st_nlink < 2)
+		return;
+	if (cr->links)
+		first = link_names_other(cr->links, &c->path.st, &all_known);
+	if (first && strcmp(first, c->path.path) != 0)
+		rate_each(cr, c, first, who, r);
+	if (!all_known)
+		unknown_names(c, r);
 }
 
 void change_rate(const struct change_rater *cr, const struct change *c, const struct creds *who,
@@ -154,6 +174,7 @@ void change_rate(const struct change_rater *cr, const struct change *c, const st
 		rate_each(cr, c, c->path.path, who, r);
 	if (c->kind == CHANGE_RENAME || c->kind == CHANGE_LINK || c->kind == CHANGE_SYMLINK)
 		rate_each(cr, c, c->path2.path, who, r);
+	other_names(cr, c, who, r);
 	gate_findings(c, r);
 	if (r->summary == NULL)
 		risk_report_finish(r);

@@ -601,7 +601,9 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	struct gate *g = xcalloc(1, sizeof(*g));
 
 	g->cfg = *cfg;
-	g->rater = (struct change_rater){cfg->risk, change_gate_own_file, (void *)cfg->own};
+	g->links = link_names_new();
+	g->rater =
+	    (struct change_rater){cfg->risk, change_gate_own_file, (void *)cfg->own, g->links};
 	/* The gate's thread takes a process's umask while it acts for it: only
 	 * this thread, not the log writer's (CLONE_FS is shared otherwise). */
 	if (unshare(CLONE_FS) < 0 || creds_read((pid_t)syscall(SYS_gettid), &g->self) < 0) {
@@ -763,6 +765,7 @@ void gate_stop(struct gate *g)
 	exec_checks_free(g->checks);
 	decision_cache_free(g->cache);
 	identity_cache_free(g->ids);
+	link_names_free(g->links);
 	if (g->notif)
 		seccomp_notify_free(g->notif, g->resp);
 	close(g->cfg.listener);

@@ -194,10 +194,19 @@ def test_FIXED_a_link_from_scratch_does_not_vouch_for_the_protected_file(escort,
     assert "Operation not permitted" in out and other.exists(), out
     # Links and renames inside scratch still pass.
     out, status = s.run(f"echo a > {scratch}/a && ln {scratch}/a {scratch}/b && "
-                        f"mv {scratch}/b {scratch}/c && cat {scratch}/c")
+                        f"mv {scratch}/b {scratch}/c && echo more >> {scratch}/c && "
+                        f"cat {scratch}/c")
     assert status == 0 and "escort:" not in out, out
+    # A link made before the session: its other name is not known, so held.
+    (srv / "other2").write_text("keep\n")
+    os.link(srv / "other2", scratch / "pre")
+    out, _ = s.run(f"echo evil >> {scratch}/pre")
+    assert "Operation not permitted" in out, out
     evs = s.close()
-    assert any("file-with-other-names" in str(e) for e in evs), "the record names why"
+    assert (srv / "other2").read_text() == "keep\n"
+    why = " ".join(str(e) for e in evs if e["type"] == "decision" and e.get("action") == "deny")
+    assert f"{victim} through its other name {scratch}/hl" in why, why
+    assert "file-with-other-names" in why, why
 
 
 def test_attacks_on_protected_files_are_stopped(escort, tmp_path, srv, scratch):

@@ -45,6 +45,7 @@ struct gate {
 	const char *ended; /* why the session ended (nothing runs any more), or NULL */
 	uint64_t next_id;
 	struct gate_counters counters;
+	int session_pts;	  /* N of the session's own /dev/pts/N, or -1 */
 	struct link_names *links; /* other names of files the session linked */
 	uint64_t handle_ns;	  /* the gate's CPU time, counted in ns */
 	uint64_t notifications;	  /* received, for sampling the CPU clock */

@@ -602,6 +602,8 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 
 	g->cfg = *cfg;
 	g->links = link_names_new();
+	if (cfg->session_pty < 0 || ioctl(cfg->session_pty, TIOCGPTN, &g->session_pts) < 0)
+		g->session_pts = -1;
 	g->rater =
 	    (struct change_rater){cfg->risk, change_gate_own_file, (void *)cfg->own, g->links};
 	/* The gate's thread takes a process's umask while it acts for it: only

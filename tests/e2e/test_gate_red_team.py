@@ -258,26 +258,33 @@ def test_XFAIL_connect_address_swapped_after_the_gate_looked(escort, tmp_path):
     assert "lost" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "XFAIL: rules/80-changes.yaml rates every /dev/pts/* as scratch (info), so a root "
-    "session writes into any other login's terminal (another administrator's shell, an "
-    "escort's `escort watch` on the same machine): escape sequences repaint or retitle it, "
-    "fake prompts and approvals appear there. The gate cannot yet tell the session's own "
-    "terminals (its PTY and those its processes opened) from others'; a fix would rate "
-    "/dev/pts/N by whether a process of the session holds it open, or by its owner."))
-def test_XFAIL_another_logins_terminal_can_be_written(escort, tmp_path):
+def test_FIXED_another_logins_terminal_cannot_be_written(escort, tmp_path):
+    """Every /dev/pts/* was scratch, so a root session wrote into any other
+    login's terminal (another administrator's shell, an escort's `escort
+    watch`): fake prompts and approvals, a retitled window. Now only the
+    session's own terminal and those its processes create are scratch —
+    holding the other side open does not make a terminal the session's."""
     import fcntl
     master, slave = os.openpty()  # a login outside the session
     try:
         fcntl.fcntl(master, fcntl.F_SETFL, os.O_NONBLOCK)
+        name = os.ttyname(slave)
         s = Session(escort, tmp_path)
-        s.run(f"printf 'INJECTED\\033]0;pwned\\007' > {os.ttyname(slave)}")
-        s.close()
+        out, _ = s.run(f"printf 'INJECTED\\033]0;pwned\\007' > {name}")
+        assert "Operation not permitted" in out, out
+        out, _ = s.run(f"exec 7<{name}; echo INJECTED2 > /proc/self/fd/7; exec 7<&-")
+        assert "Operation not permitted" in out, out
+        # Its own terminal, and one a program of the session creates, pass.
+        out, status = s.run(f"echo mine > $(tty) && {PY} -c 'import os; m, t = os.openpty(); "
+                            f"open(os.ttyname(t), \"w\").write(\"x\"); print(\"made\")'")
+        assert status == 0 and "made" in out and "escort:" not in out, out
+        evs = s.close()
         try:
             seen = os.read(master, 4096)
         except BlockingIOError:
             seen = b""
         assert b"INJECTED" not in seen, seen
+        assert any(e.get("type") == "decision" and "other-terminal" in str(e) for e in evs)
     finally:
         os.close(master)
         os.close(slave)

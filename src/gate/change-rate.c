@@ -20,17 +20,6 @@ static const char *home_of(uid_t uid)
 	return home;
 }
 
-/* "~/rest" when path is inside home. */
-static const char *in_home(const char *path, const char *home, char *out, size_t size)
-{
-	size_t n = strlen(home);
-
-	if (n <= 1 || strncmp(path, home, n) != 0 || (path[n] != '/' && path[n] != '\0'))
-		return NULL;
-	snprintf(out, size, "~%s", path + n);
-	return out;
-}
-
 static void rate_path(const struct change_rater *cr, const struct change *c, const char *path,
 		      const struct creds *who, struct risk_report *r)
 {
@@ -41,7 +30,8 @@ static void rate_path(const struct change_rater *cr, const struct change *c, con
 	if (path[0] != '/') /* a pipe, a socket: no file */
 		return;
 	risk_rate_change(cr->risk, change_kind_name(c->kind), path,
-			 in_home(path, home, tilde, sizeof(tilde)), who->fsuid == 0, &more);
+			 risk_home_relative(path, home, tilde, sizeof(tilde)), who->fsuid == 0,
+			 &more);
 	for (size_t i = 0; i < more.n; i++) {
 		const struct finding *f = &more.findings[i];
 		risk_report_add(r, f->rule, f->level, f->explain, f->why, f->ask,

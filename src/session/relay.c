@@ -178,6 +178,8 @@ static int record(struct relay *r, enum source_kind k, const uint8_t *data, size
 		typed_line_output(r->cfg->typed, data, len);
 	if (k == FROM_OUT)
 		rc = recorder_output(r->cfg->rec, data, len, &err);
+	if (k == FROM_OUT && pipes_mode(r) && r->cfg->watch)
+		r->cfg->watch(r->cfg->watch_ctx, 1, data, len);
 	else if (k == FROM_ERR)
 		rc = recorder_error_output(r->cfg->rec, data, len, &err);
 	if (rc < 0 && !r->ending)
@@ -321,6 +323,8 @@ static void on_input(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	schedule_flush(r);
+	if (pipes_mode(r) && r->cfg->watch)
+		r->cfg->watch(r->cfg->watch_ctx, 0, io_buffer, (size_t)n);
 	if (r->cfg->in_is_tty && r->cfg->typed)
 		typed_line_feed(r->cfg->typed, io_buffer, (size_t)n);
 	buf_append(&r->to_child, io_buffer, (size_t)n);

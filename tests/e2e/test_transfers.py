@@ -49,12 +49,19 @@ def transfers(env):
 
 
 def assert_recorded(records, direction, path, data):
-    mine = [r for r in records if r.get("path") == path]
+    mine = [r for r in records if r.get("path") == path and r["direction"] == direction]
     assert mine, (path, records)
     r = mine[-1]
-    assert r["direction"] == direction
-    assert int(r["size"]) == len(data)
-    assert r["sha256"] == sha(data)
+    assert int(r["size"]) == len(data), r
+    assert r["sha256"] == sha(data), r
+    return mine
+
+
+def assert_sftp_recorded(records, direction, path, data):
+    """One record for the file, from the SFTP stream, with the right hash."""
+    mine = assert_recorded(records, direction, path, data)
+    assert len(mine) == 1, mine
+    assert mine[0]["seen"] == "sftp-stream", mine
 
 
 @pytest.fixture
@@ -72,7 +79,10 @@ def test_scp_upload_is_recorded_with_its_hash(sshd, local, mode):
     run(["scp", "-q"] + flags + opts(sshd, "-P") + [str(src), f"{FORCED}@127.0.0.1:{name}"])
     target = os.path.join(home(sshd), name)
     assert open(target, "rb").read() == data
-    assert_recorded(transfers(sshd), "upload", target, data)
+    if mode == "-O":
+        assert_recorded(transfers(sshd), "upload", target, data)
+    else:
+        assert_sftp_recorded(transfers(sshd), "upload", target, data)
 
 
 @pytest.mark.parametrize("mode", ["-O", "sftp"])
@@ -84,8 +94,10 @@ def test_scp_download(sshd, local, mode):
     run(["scp", "-q"] + flags + opts(sshd, "-P") + [f"{FORCED}@127.0.0.1:{name}",
                                                    str(local / "got.bin")])
     assert (local / "got.bin").read_bytes() == data
-    if mode == "-O":  # scp -f names what it sends; SFTP reads are not seen (README)
+    if mode == "-O":  # scp -f names what it sends
         assert_recorded(transfers(sshd), "download", name, data)
+    else:  # SFTP: the stream escort relays, as the file is closed
+        assert_sftp_recorded(transfers(sshd), "download", os.path.join(home(sshd), name), data)
 
 
 def test_sftp_batch_put_and_get(sshd, local):
@@ -99,7 +111,25 @@ def test_sftp_batch_put_and_get(sshd, local):
     target = os.path.join(home(sshd), "sftp-put.bin")
     assert open(target, "rb").read() == up
     assert (local / "got.bin").read_bytes() == down
-    assert_recorded(transfers(sshd), "upload", target, up)
+    records = transfers(sshd)
+    assert_sftp_recorded(records, "upload", target, up)
+    assert_sftp_recorded(records, "download", os.path.join(home(sshd), "for-get.bin"), down)
+
+
+def test_sftp_get_of_large_empty_and_odd_sized_files(sshd, local):
+    """Many reads in flight (a 3 MB file), an empty file and one ending
+    mid-block: each download is one record with its size and SHA-256."""
+    files = {"big.bin": os.urandom(3 * 1024 * 1024 + 17), "empty.bin": b"",
+             "odd.bin": os.urandom(32768 * 2 + 1)}
+    for name, data in files.items():
+        as_account(os.path.join(home(sshd), name), data)
+    batch = local / "batch"
+    batch.write_text("".join(f"get {n} {local}/{n}\n" for n in files))
+    run(["sftp", "-b", str(batch)] + opts(sshd, "-P") + [f"{FORCED}@127.0.0.1"])
+    records = transfers(sshd)
+    for name, data in files.items():
+        assert (local / name).read_bytes() == data
+        assert_sftp_recorded(records, "download", os.path.join(home(sshd), name), data)
 
 
 def test_rsync_both_ways(sshd, local):

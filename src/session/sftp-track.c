@@ -14,8 +14,8 @@ void sftp_track_add(struct sftp_track *t, uint64_t offset, const uint8_t *data, 
 {
 	t->used = 1;
 	if (t->broken == NULL && offset != t->next)
-		sftp_track_break(t, t->bytes == 0 ? "the data did not start at the file's beginning"
-						  : "data out of order or with holes");
+		sftp_track_break(t,
+				 "data out of order, with holes, or not from the file's beginning");
 	t->bytes += len;
 	if (t->broken != NULL || len == 0)
 		return;

@@ -326,7 +326,7 @@ static void on_input(evutil_socket_t fd, short what, void *arg)
 	if (pipes_mode(r) && r->cfg->watch)
 		r->cfg->watch(r->cfg->watch_ctx, 0, io_buffer, (size_t)n);
 	if (r->cfg->in_is_tty && r->cfg->typed)
-		typed_line_feed(r->cfg->typed, io_buffer, (size_t)n);
+		typed_line_feed(r->cfg->typed, tcgetpgrp(r->cfg->from_child), io_buffer, (size_t)n);
 	buf_append(&r->to_child, io_buffer, (size_t)n);
 	r->line_open = io_buffer[n - 1] != '\n';
 	write_to_child(r);

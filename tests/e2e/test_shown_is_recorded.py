@@ -112,10 +112,11 @@ def test_replay_never_makes_the_auditors_terminal_type_answers(escort, tmp_path,
     shell.expect(pexpect.EOF)
 
 
-def test_keys_a_full_screen_program_took_are_not_the_line_typed(broker, world):
+@pytest.mark.parametrize("pager", ["less", "less -X"])  # -X: no alternate screen
+def test_keys_a_full_screen_program_took_are_not_the_line_typed(broker, world, pager):
     target = victim(world, "typed")
     op = Operator(broker)
-    op.send("less /etc/passwd")
+    op.send(f"{pager} /etc/passwd")
     op.child.expect("root:")
     op.child.send("jj/zzz")  # keys less takes, no Enter: half a search
     time.sleep(0.3)

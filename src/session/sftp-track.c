@@ -30,6 +30,7 @@ void sftp_track_finish(struct sftp_track *t, struct sftp_file_report *r)
 	r->bytes = t->bytes;
 	r->hashed = t->broken == NULL;
 	r->not_hashed = t->broken;
+	r->end_of_file = t->eof && t->broken == NULL;
 	if (r->hashed && t->hash == NULL)
 		sha256("", 0, r->sha256); /* an empty file */
 	else if (r->hashed)

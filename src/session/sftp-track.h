@@ -13,6 +13,7 @@ struct sftp_track {
 	uint64_t bytes, next;	    /* next: where in-order data goes on */
 	const char *broken;	    /* a constant; NULL while the hash holds */
 	int used;		    /* data or a request for it was seen */
+	int eof; /* a read where the in-order data ends was answered "end of file" */
 };
 
 void sftp_track_add(struct sftp_track *t, uint64_t offset, const uint8_t *data, size_t len);

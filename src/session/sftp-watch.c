@@ -9,6 +9,7 @@
 
 #define FXF_WRITE 0x02
 #define FXF_APPEND 0x04
+#define FX_EOF 1
 
 enum pending_kind { P_OPEN = 1, P_READ, P_WRITE, P_CLOSE };
 
@@ -305,6 +306,8 @@ static void server_status(struct sftp_watch *w, struct sftp_fields *f, struct pe
 		return;
 	if (p->kind == P_CLOSE)
 		close_file(w, file, 1);
+	else if (p->kind == P_READ && code == FX_EOF && p->offset == file->rd.next)
+		file->rd.eof = 1;
 	else if (p->kind == P_WRITE && code != 0)
 		sftp_track_break(&file->wr, "the server refused a write");
 }

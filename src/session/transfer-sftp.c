@@ -31,6 +31,8 @@ static void describe(struct buf *b, const struct sftp_file_report *r)
 		fields_add_uint(b, "bytes", (unsigned long long)r->bytes);
 		fields_add(b, "not_hashed", r->not_hashed);
 	}
+	if (!r->upload)
+		fields_add(b, "end_of_file", r->end_of_file ? "reached" : "not reached");
 	if (r->path_cut)
 		fields_add(b, "path_cut", "yes");
 	if (!r->closed)

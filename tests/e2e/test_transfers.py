@@ -62,6 +62,8 @@ def assert_sftp_recorded(records, direction, path, data):
     mine = assert_recorded(records, direction, path, data)
     assert len(mine) == 1, mine
     assert mine[0]["seen"] == "sftp-stream", mine
+    if direction == "download":  # the whole file, not its beginning
+        assert mine[0]["end_of_file"] == "reached", mine
 
 
 @pytest.fixture

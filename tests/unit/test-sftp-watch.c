@@ -146,7 +146,7 @@ static void test_download_in_order(size_t pieces)
 	CHECK(n_got == 1);
 	CHECK(!got[0].r.upload && got[0].r.closed && got[0].r.bytes == 8);
 	CHECK_STR(got[0].path, "/srv/f");
-	CHECK(hash_is(&got[0].r, "abcdefgh"));
+	CHECK(hash_is(&got[0].r, "abcdefgh") && got[0].r.end_of_file);
 	CHECK(sftp_watch_end(w) == 0 && n_got == 1);
 	piece = 0;
 	buf_free(&b);
@@ -174,6 +174,15 @@ static void test_out_of_order(void)
 	S(SFTP_FXP_DATA, 3, "s", "ijkl");
 	close_file("h1");
 	CHECK(n_got == 1 && !got[0].r.hashed && got[0].r.bytes == 8);
+	/* Read in order, but not to the end. */
+	start();
+	open_file("/srv/part", 1, "h1");
+	C(SFTP_FXP_READ, 2, "squ", "h1", (uint64_t)0, 4u);
+	C(SFTP_FXP_READ, 3, "squ", "h1", (uint64_t)8, 4u);
+	S(SFTP_FXP_DATA, 2, "s", "abcd");
+	S(SFTP_FXP_STATUS, 3, "u", 1u); /* past the data: not where it ends */
+	close_file("h1");
+	CHECK(n_got == 1 && hash_is(&got[0].r, "abcd") && !got[0].r.end_of_file);
 	/* A resumed download starts past the beginning. */
 	start();
 	open_file("/srv/h", 1, "h1");

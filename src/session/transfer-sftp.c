@@ -6,7 +6,9 @@
 #include "util/xmalloc.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 struct transfer_sftp {
@@ -56,14 +58,31 @@ static void on_report(void *ctx, const struct sftp_file_report *r)
 		s->recorded(s->ctx, r->path);
 }
 
+/* The folder sftp-server starts in: its own (escort's), or -d START when
+ * absolute; one with %d or %u (home, user) is taken as the home folder or
+ * left unknown. */
+static void start_folder(const char *start, char *dir, size_t size)
+{
+	const char *home = getenv("HOME");
+
+	if (start && start[0] == '/' && strchr(start, '%') == NULL)
+		snprintf(dir, size, "%s", start);
+	else if (start && strcmp(start, "%d") == 0 && home && home[0] == '/')
+		snprintf(dir, size, "%s", home);
+	else if (start)
+		snprintf(dir, size, "(sftp-server -d %s)", start);
+	else if (getcwd(dir, size) == NULL)
+		snprintf(dir, size, "(the folder sftp-server started in)");
+}
+
 struct transfer_sftp *transfer_sftp_new(struct recorder *rec, const char *program,
+					const char *start,
 					void (*recorded)(void *ctx, const char *path), void *ctx)
 {
 	struct transfer_sftp *s = xcalloc(1, sizeof(*s));
 	char dir[PATH_MAX];
 
-	if (getcwd(dir, sizeof(dir)) == NULL)
-		dir[0] = '\0'; /* relative names stay relative ("/name") */
+	start_folder(start, dir, sizeof(dir));
 	s->watch = sftp_watch_new(dir, on_report, s);
 	s->rec = rec;
 	s->program = program;

@@ -12,8 +12,11 @@
 
 struct transfer_sftp;
 
-/* recorded(ctx, path): an upload of path was recorded with its hash. */
+/* recorded(ctx, path): an upload of path was recorded with its hash.
+ * start: sftp-server's -d (NULL: none); relative names are joined to the
+ * folder the server starts in. */
 struct transfer_sftp *transfer_sftp_new(struct recorder *rec, const char *program,
+					const char *start,
 					void (*recorded)(void *ctx, const char *path), void *ctx);
 /* relay_config.watch (ctx: the transfer_sftp). */
 void transfer_sftp_relayed(void *ctx, int from_program, const uint8_t *data, size_t len);

@@ -78,7 +78,8 @@ void *transfers_stream(struct transfers *t, struct recorder *rec)
 	if (t->cmd.way != TRANSFER_BOTH)
 		return NULL;
 	if (t->sftp == NULL)
-		t->sftp = transfer_sftp_new(rec, t->cmd.program, sftp_recorded, t);
+		t->sftp = transfer_sftp_new(
+		    rec, t->cmd.program, t->cmd.n_paths ? t->cmd.paths[0] : NULL, sftp_recorded, t);
 	return t->sftp;
 }
 

@@ -58,8 +58,8 @@ unsigned pane_window(struct pane *p, struct buf *out, const char *wrapped, size_
 		}
 		l += len + (nl != NULL);
 	}
-	if (total <= room)
-		return shown;
+	if (total <= room || room == 1)
+		return shown; /* one row: the text, no room to say where */
 	snprintf(where, sizeof(where), "-- %s %u-%u of %zu: %s --", what, p->first + 1,
 		 p->first + shown, total, hint);
 	pane_heading(out, "\x1b[7m", where, cols);

@@ -17,12 +17,13 @@ void sftp_track_add(struct sftp_track *t, uint64_t offset, const uint8_t *data, 
 		sftp_track_break(t,
 				 "data out of order, with holes, or not from the file's beginning");
 	t->bytes += len;
+	t->next = offset + len;
+	t->eof = t->eof && len == 0;
 	if (t->broken != NULL || len == 0)
 		return;
 	if (t->hash == NULL)
 		t->hash = sha256_stream_new();
 	sha256_stream_add(t->hash, data, len);
-	t->next += len;
 }
 
 void sftp_track_finish(struct sftp_track *t, struct sftp_file_report *r)
@@ -30,7 +31,7 @@ void sftp_track_finish(struct sftp_track *t, struct sftp_file_report *r)
 	r->bytes = t->bytes;
 	r->hashed = t->broken == NULL;
 	r->not_hashed = t->broken;
-	r->end_of_file = t->eof && t->broken == NULL;
+	r->end_of_file = t->eof;
 	if (r->hashed && t->hash == NULL)
 		sha256("", 0, r->sha256); /* an empty file */
 	else if (r->hashed)

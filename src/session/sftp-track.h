@@ -10,7 +10,7 @@
 
 struct sftp_track {
 	struct sha256_stream *hash; /* NULL before the first byte, or once broken */
-	uint64_t bytes, next;	    /* next: where in-order data goes on */
+	uint64_t bytes, next;	    /* next: where the latest data ended */
 	const char *broken;	    /* a constant; NULL while the hash holds */
 	int used;		    /* data or a request for it was seen */
 	int eof; /* a read where the in-order data ends was answered "end of file" */

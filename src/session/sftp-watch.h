@@ -28,8 +28,8 @@ struct sftp_file_report {
 	int hashed;
 	uint8_t sha256[SHA256_LEN];
 	const char *not_hashed;
-	/* Downloads: the client read to the end: a read where the data ends
-	 * was answered "end of file" (with hashed: the whole file). */
+	/* Downloads: the client read to the end: a read where the latest data
+	 * ended was answered "end of file" (with hashed: the whole file). */
 	int end_of_file;
 	int closed; /* 0: still open when the session ended */
 };

@@ -134,6 +134,26 @@ def test_sftp_get_of_large_empty_and_odd_sized_files(sshd, local):
         assert_sftp_recorded(records, "download", os.path.join(home(sshd), name), data)
 
 
+def test_sftp_resumed_get_says_why_it_has_no_hash(sshd, local):
+    """reget reads from where the local copy ends: the content that crossed
+    the stream is not the file from its beginning, and the record says so
+    rather than giving a hash of something that is not the file."""
+    data = os.urandom(100_000)
+    as_account(os.path.join(home(sshd), "resumed.bin"), data)
+    (local / "resumed.bin").write_bytes(data[:30_000])
+    batch = local / "batch"
+    batch.write_text(f"reget resumed.bin {local}/resumed.bin\n")
+    run(["sftp", "-b", str(batch)] + opts(sshd, "-P") + [f"{FORCED}@127.0.0.1"])
+    assert (local / "resumed.bin").read_bytes() == data
+    path = os.path.join(home(sshd), "resumed.bin")
+    mine = [r for r in transfers(sshd) if r.get("path") == path]
+    assert len(mine) == 1 and mine[0]["direction"] == "download", mine
+    r = mine[0]
+    assert "sha256" not in r and "size" not in r, r
+    assert int(r["bytes"]) == 70_000 and "beginning" in r["not_hashed"], r
+    assert r["end_of_file"] == "reached", r
+
+
 def test_rsync_both_ways(sshd, local):
     src = local / "tree"
     (src / "sub").mkdir(parents=True)

@@ -178,10 +178,10 @@ static int record(struct relay *r, enum source_kind k, const uint8_t *data, size
 		typed_line_output(r->cfg->typed, data, len);
 	if (k == FROM_OUT)
 		rc = recorder_output(r->cfg->rec, data, len, &err);
-	if (k == FROM_OUT && pipes_mode(r) && r->cfg->watch)
-		r->cfg->watch(r->cfg->watch_ctx, 1, data, len);
 	else if (k == FROM_ERR)
 		rc = recorder_error_output(r->cfg->rec, data, len, &err);
+	if (k == FROM_OUT && pipes_mode(r) && r->cfg->watch)
+		r->cfg->watch(r->cfg->watch_ctx, 1, data, len);
 	if (rc < 0 && !r->ending)
 		recording_failed(r, &err);
 	schedule_flush(r);

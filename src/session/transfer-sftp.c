@@ -54,7 +54,7 @@ static void on_report(void *ctx, const struct sftp_file_report *r)
 	if (!s->failed && recorder_event(s->rec, REC_TRANSFER, b.data, b.len, 0, &s->err) < 0)
 		s->failed = 1;
 	buf_free(&b);
-	if (!s->failed && r->upload && r->hashed && !r->path_cut && s->recorded)
+	if (!s->failed && r->upload && r->hashed && r->closed && !r->path_cut && s->recorded)
 		s->recorded(s->ctx, r->path);
 }
 

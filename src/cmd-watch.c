@@ -251,28 +251,59 @@ static void draw_sessions(struct watch *w, struct buf *out, unsigned *used)
 	buf_free(&wrapped);
 }
 
+/* Rows [0, upto) of the followed screen, each wrapped to width (blank
+ * ends dropped); *cursor_end: the wrapped lines up to the cursor's row. */
+static size_t screen_lines(const struct screen *sc, unsigned upto, unsigned cursor, unsigned width,
+			   struct buf *wrapped, size_t *cursor_end)
+{
+	struct buf row = {0};
+	size_t total = 0;
+
+	*cursor_end = 0;
+	for (unsigned r = 0; r < upto; r++) {
+		buf_reset(&row);
+		screen_row_text(sc, r, screen_cols(sc), &row);
+		while (row.len > 0 && row.data[row.len - 1] == ' ')
+			row.len--;
+		buf_putc(&row, '\n');
+		total += wrap_text(buf_cstr(&row), width, wrapped);
+		if (r < cursor)
+			*cursor_end = total;
+	}
+	buf_free(&row);
+	return total;
+}
+
+/* The followed session's screen, its long rows wrapped: the first budget
+ * lines, or the budget lines that end at the cursor's row when it is
+ * further down. */
 static void draw_screen(struct watch *w, struct buf *out, unsigned *used, unsigned budget)
 {
-	struct buf b = {0};
+	struct buf wrapped = {0}, l = {0};
 	char title[160];
 	unsigned rows = w->screen ? screen_rows(w->screen) : 0;
 	unsigned cursor = w->screen ? screen_cursor_row(w->screen) + 1 : 0;
-	/* A screen taller than the room: the part that ends at the cursor. */
-	unsigned last = cursor > budget ? cursor : (budget < rows ? budget : rows);
-	unsigned first = last > budget ? last - budget : 0;
+	size_t cursor_end = 0, total = 0, last, n = 0;
 
 	snprintf(title, sizeof(title), "SCREEN of %s",
 		 w->following[0] ? w->following : "(no session)");
 	pane_heading(out, "\x1b[1m", title, w->cols);
 	(*used)++;
-	for (unsigned r = first; r < last; r++) {
-		buf_reset(&b);
-		buf_append_str(&b, "| ");
-		screen_row_text(w->screen, r, w->cols - 2, &b);
-		pane_line(out, buf_cstr(&b), w->cols * 4);
+	if (w->screen)
+		total = screen_lines(w->screen, rows, cursor, w->cols > 4 ? w->cols - 3 : 1,
+				     &wrapped, &cursor_end);
+	last = cursor_end > budget ? cursor_end : (budget < total ? budget : total);
+	for (const char *p = buf_cstr(&wrapped), *nl; (nl = strchr(p, '\n')); p = nl + 1, n++) {
+		if (n + budget < last || n >= last)
+			continue;
+		buf_reset(&l);
+		buf_append_str(&l, "| ");
+		buf_append(&l, p, (size_t)(nl - p));
+		pane_line(out, buf_cstr(&l), w->cols);
 		(*used)++;
 	}
-	buf_free(&b);
+	buf_free(&wrapped);
+	buf_free(&l);
 }
 
 /* The selected approval, wrapped, in room rows; it scrolls. */

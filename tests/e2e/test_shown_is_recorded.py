@@ -222,17 +222,19 @@ def test_watch_wraps_and_scrolls_so_every_finding_can_be_read_at_80x24(broker, w
     op.close()
 
 
-def long_session(broker, n):
-    """A session whose command line is long: its argv wraps over lines."""
+def long_session(broker, n, say=""):
+    """A session whose command line is long: its argv wraps over lines. It
+    first prints say, on a terminal 200 columns wide."""
     marker = f"m{n}-" + "-".join(f"word{i}" for i in range(45))
     log = os.path.join(broker.base, "logs", f"long-{n}-{time.time_ns()}.eslog")
     child = pexpect.spawn("runuser", ["-u", OPERATOR, "--", os.path.join(broker.base, "escort"),
                                       "run", "--socket", broker.socket, "--log", log, "--",
-                                      "/bin/sh", "-c", f"sleep 120; : {marker}"],
+                                      "/bin/sh", "-c", f"{say}sleep 120; : {marker}"],
                           env=dict(os.environ, TERM="xterm",
                                    ESCORT_RULES=os.path.join(broker.base, "rules")),
-                          timeout=20, cwd=os.path.join(broker.base, "work"))
-    return child, marker
+                          timeout=20, cwd=os.path.join(broker.base, "work"),
+                          dimensions=(24, 200))
+    return child, marker, f"/bin/sh -c {say}sleep 120; : {marker}"
 
 
 def frame_rows(frame):
@@ -272,15 +274,31 @@ def read_sessions_list(watch):
 def test_watch_lists_long_sessions_wrapped_and_scrolled_at_80x24(broker, world):
     op = Operator(broker)
     hold_critical(op, broker)  # the approval pane is full too
-    longs = [long_session(broker, n) for n in range(4)]
+    wide = "wide-" + "-".join(f"w{i}" for i in range(40))  # over 80 columns of a 200-wide screen
+    longs = [long_session(broker, n, f"echo {wide}; " if n == 0 else "") for n in range(4)]
     deadline = time.time() + 15
     while sum(s["live"] for s in broker.sessions()) < 5:
         assert time.time() < deadline, broker.sessions()
         time.sleep(0.1)
     watch = console_on_pty(broker, ESCORT, "watch")
     everything = squeezed("".join(read_sessions_list(watch)))
-    for child, marker in longs:
-        assert squeezed(f"/bin/sh -c sleep 120; : {marker}") in everything, marker
+    for child, marker, command in longs:
+        assert squeezed(command) in everything, marker
+    # A session's screen, 200 columns wide, wraps in the screen pane.
+    op_id = next(s["id"] for s in broker.sessions() if wide in " ".join(s["argv"]))
+    deadline = time.time() + 20
+    while True:
+        assert time.time() < deadline, "the operator's wide line never showed whole"
+        watch.expect(rb"\x1b\[H(.*?)\x1b\[J")
+        rows = frame_rows(watch.match.group(1))
+        assert len(rows) <= 24 - 1 and all(len(r) <= 80 for r in rows), rows
+        start = next(i for i, r in enumerate(rows) if r.startswith("SCREEN of"))
+        end = next(i for i, r in enumerate(rows) if r.startswith("PENDING"))
+        if rows[start] != f"SCREEN of {op_id}":
+            watch.send("n")
+            continue
+        if squeezed(wide) in squeezed("".join(r[2:] for r in rows[start + 1:end])):
+            break
     watch.send("d" + "x" * 200 + "END")  # a long note wraps too, its end in sight
     watch.expect(rb"\x1b\[H((?:(?!\x1b\[H).)*?)\x1b\[J((?:(?!\x1b\[H).)*?END)")
     rows = frame_rows(watch.match.group(1))
@@ -290,7 +308,7 @@ def test_watch_lists_long_sessions_wrapped_and_scrolled_at_80x24(broker, world):
     watch.send("\x1b")
     watch.send("q")
     watch.expect(pexpect.EOF)
-    for child, _ in longs:
+    for child, _, _ in longs:
         child.terminate(force=True)
     broker.console(ESCORT, "deny", str(broker.wait_pending()[0]["id"]))
     op.child.expect(r"==DONE(\d+)")

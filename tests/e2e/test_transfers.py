@@ -134,6 +134,20 @@ def test_sftp_get_of_large_empty_and_odd_sized_files(sshd, local):
         assert_sftp_recorded(records, "download", os.path.join(home(sshd), name), data)
 
 
+def test_scp_sftp_mode_folder_download_has_a_record_per_file(sshd, local):
+    tree = os.path.join(home(sshd), "tree")
+    files = {"a.txt": b"alpha\n" * 3000, "sub/b.bin": os.urandom(80_000), "sub/empty": b""}
+    for rel, data in files.items():
+        os.makedirs(os.path.dirname(os.path.join(tree, rel)), exist_ok=True)
+        as_account(os.path.join(tree, rel), data)
+    subprocess.run(["chown", "-R", f"{FORCED}:{FORCED}", tree], check=True)
+    run(["scp", "-q", "-r"] + opts(sshd, "-P") + [f"{FORCED}@127.0.0.1:tree", str(local / "got")])
+    records = transfers(sshd)
+    for rel, data in files.items():
+        assert (local / "got" / rel).read_bytes() == data
+        assert_sftp_recorded(records, "download", os.path.join(tree, rel), data)
+
+
 def test_sftp_resumed_get_says_why_it_has_no_hash(sshd, local):
     """reget reads from where the local copy ends: the content that crossed
     the stream is not the file from its beginning, and the record says so

@@ -4,6 +4,7 @@
 #include "net-effect.h"
 #include "procmem.h"
 #include "session-tree.h"
+#include "terminal-input.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -176,6 +177,9 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 	case HELD_CLOCK_MODES:
 		return judge_clock(n, n->data.args[c->target]);
 	case HELD_OWNER:
+		if (strcmp(c->name, "ioctl") == 0 &&
+		    terminal_input_command((unsigned)n->data.args[1]))
+			return terminal_input_judge(n, s, e);
 		return judge_owner(n, first, e);
 	case HELD_CODE_MAP:
 	case HELD_CODE_PROTECT:

@@ -44,6 +44,7 @@ struct effect_scope {
 	pid_t first;		      /* the session's first process (session-tree.h) */
 	struct identity_cache *ids;   /* what files are (code loaded, code-map.h) */
 	struct identity_index *index; /* the system's programs */
+	int session_pts;	      /* N of the session's own /dev/pts/N, or -1 */
 };
 
 enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n,

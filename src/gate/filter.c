@@ -72,17 +72,19 @@ static int trap_exec_file(scmp_filter_ctx ctx, int nr)
 				SCMP_A4(SCMP_CMP_MASKED_EQ, 0x80000000u, 0));
 }
 
-/* The commands that name who receives a descriptor's SIGIO and SIGURG. An
- * ioctl's command is an unsigned int, fcntl's an int: low 32 bits. */
+/* The commands that name who receives a descriptor's SIGIO and SIGURG, and
+ * ioctl's that type into a terminal (terminal-input.h). An ioctl's command
+ * is an unsigned int, fcntl's an int: low 32 bits. */
 static int trap_owner(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 {
 	static const unsigned long fcntl_cmds[] = {F_SETOWN, F_SETOWN_EX};
-	static const unsigned long ioctl_cmds[] = {FIOSETOWN, SIOCSPGRP};
+	static const unsigned long ioctl_cmds[] = {FIOSETOWN, SIOCSPGRP, TIOCSTI, TIOCLINUX};
 	int is_ioctl = strcmp(c->name, "ioctl") == 0;
 	const unsigned long *cmds = is_ioctl ? ioctl_cmds : fcntl_cmds;
+	size_t n = is_ioctl ? sizeof(ioctl_cmds) / sizeof(ioctl_cmds[0]) : 2;
 	int rc = 0;
 
-	for (size_t i = 0; i < 2 && rc == 0; i++)
+	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, cmds[i]));
 	return rc;

@@ -411,7 +411,7 @@ static void refuse_effect(struct gate *g, const struct effect *e)
 
 static void handle_effect(struct gate *g)
 {
-	struct effect_scope s = {g->cfg.first, g->ids, g->cfg.index};
+	struct effect_scope s = {g->cfg.first, g->ids, g->cfg.index, g->session_pts};
 	struct effect e;
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {

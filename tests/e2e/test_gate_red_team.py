@@ -328,3 +328,33 @@ def test_FIXED_writes_past_the_recording_to_the_session_hosts_terminal_are_refus
     refusals = [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
                 and "escort-own-stream" in e.get("rule", [])]
     assert len(refusals) == 3 and {e["level"] for e in refusals} == {"critical"}, refusals
+
+
+def test_FIXED_typing_into_another_terminal_is_refused(escort, tmp_path):
+    """TIOCSTI puts bytes in a terminal's input as if typed; root may do it to
+    any terminal: commands into another administrator's shell, an approval
+    key into an escort's `escort watch`, a command into the terminal escort
+    runs in. Typing into the session's own terminal still works."""
+    import fcntl
+    master, slave = os.openpty()  # a login outside the session
+    fcntl.fcntl(slave, fcntl.F_SETFL, os.O_NONBLOCK)
+    sti = ("import fcntl, os, sys, termios; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NOCTTY); "
+           "[fcntl.ioctl(fd, termios.TIOCSTI, bytes([c])) for c in sys.argv[2].encode()]; "
+           "print('ok' + '-typed')")
+    try:
+        s = Session(escort, tmp_path)
+        out, _ = s.run(f"{PY} -c \"{sti}\" {os.ttyname(slave)} 'echo INJECTED'")
+        assert "Operation not permitted" in out and "ok-typed" not in out, out
+        out, status = s.run(f"{PY} -c \"{sti}\" /dev/tty ''")
+        assert status == 0 and "ok-typed" in out and "escort:" not in out, out
+        evs = s.close()
+        try:
+            seen = os.read(slave, 4096)
+        except BlockingIOError:
+            seen = b""
+        assert b"INJECTED" not in seen, seen
+        refusals = [e for e in evs if e["type"] == "decision" and e.get("call") == "ioctl"]
+        assert refusals and "another login" in refusals[0]["reason"], refusals
+    finally:
+        os.close(master)
+        os.close(slave)

@@ -1,0 +1,66 @@
+#include "terminal-input.h"
+
+#include "procmem.h"
+#include "risk/rules.h"
+#include "session-terminals.h"
+
+#include <errno.h>
+#include <linux/tiocl.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+int terminal_input_command(unsigned cmd)
+{
+	return cmd == TIOCSTI || cmd == TIOCLINUX;
+}
+
+/* TIOCLINUX's first byte is its subcommand: only setting and pasting the
+ * selection put anything in a terminal's input. */
+static int pastes(const struct seccomp_notif *n)
+{
+	unsigned char sub = 0;
+	struct error err;
+
+	if ((unsigned)n->data.args[1] != TIOCLINUX)
+		return 1;
+	if (procmem_read((pid_t)n->pid, n->data.args[2], &sub, 1, &err) < 0)
+		return 1; /* the kernel would fail it; nothing to judge on */
+	return sub == TIOCL_SETSEL || sub == TIOCL_PASTESEL;
+}
+
+static int own_terminal(const struct effect_scope *s, int index)
+{
+	return index == s->session_pts || session_terminal_created(s->first, index);
+}
+
+enum effect_outcome terminal_input_judge(const struct seccomp_notif *n,
+					 const struct effect_scope *s, struct effect *e)
+{
+	char fd[64];
+	struct stat st;
+	int index;
+
+	if (!pastes(n))
+		return EFFECT_ALLOW;
+	snprintf(fd, sizeof(fd), "/proc/%d/fd/%d", (int)n->pid, (int)n->data.args[0]);
+	if (stat(fd, &st) < 0) {
+		e->error = EBADF;
+		return EFFECT_AS_KERNEL;
+	}
+	index = session_terminal_index(&st);
+	if (index >= 0 && own_terminal(s, index))
+		return EFFECT_ALLOW;
+	e->level = LEVEL_HIGH;
+	e->attack = "T1059.004";
+	if (index >= 0)
+		snprintf(e->what, sizeof(e->what),
+			 "Types into /dev/pts/%d, the terminal of another login on this machine, "
+			 "as if its user had typed it (commands, or an escort's approval key)",
+			 index);
+	else
+		snprintf(e->what, sizeof(e->what),
+			 "Types into a terminal that is not this session's, as if its user had "
+			 "typed it");
+	return EFFECT_REFUSE;
+}

@@ -1,5 +1,8 @@
 #include "analyze.h"
 
+#include "profile.h"
+#include "verbs.h"
+
 #include "util/buf.h"
 #include "util/grow.h"
 #include "util/xmalloc.h"
@@ -62,27 +65,73 @@ static int starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Options (short ones split, long ones without dashes) and operands. */
+/* "-xzf FILE": the letters, and the value the first letter that takes one
+ * is given (the rest of the word, or the next argument). Returns how many
+ * arguments after a were taken. */
+static int split_short(struct real_command *c, const struct profile *p, const char *a,
+		       const char *next)
+{
+	for (const char *q = a + 1; *q; q++) {
+		char one[2] = {*q, 0};
+		strlist_add(&c->opts, one);
+		if (p == NULL || !profile_short_takes_value(p, *q))
+			continue;
+		if (q[1] != '\0') {
+			strlist_add(&c->values, q + 1);
+			return 0;
+		}
+		if (next == NULL)
+			return 0;
+		strlist_add(&c->values, next);
+		return 1;
+	}
+	return 0;
+}
+
+/* "--name=value", "--name value", and "-name value" for programs whose long
+ * options have one dash. Returns how many arguments after a were taken. */
+static int split_long(struct real_command *c, const struct profile *p, const char *name,
+		      const char *next)
+{
+	char opt[128];
+	size_t len = strcspn(name, "=");
+
+	snprintf(opt, sizeof(opt), "%.*s", (int)len, name);
+	strlist_add(&c->opts, opt);
+	if (name[len] == '=') {
+		strlist_add(&c->values, name + len + 1);
+		return 0;
+	}
+	if (p == NULL || next == NULL || !profile_long_takes_value(p, opt))
+		return 0;
+	strlist_add(&c->values, next);
+	return 1;
+}
+
+/* Options (short ones split, long ones without dashes), the values of those
+ * the program's profile says take one, and operands. */
 static void split_args(struct real_command *c, char **argv, int argc)
 {
+	const struct profile *p = profile_find(c->name);
 	int options_done = 0;
 
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+		int taken = 0;
 		strlist_add(&c->args, a);
-		if (options_done || a[0] != '-' || a[1] == '\0') {
+		if (options_done || a[0] != '-' || a[1] == '\0')
 			strlist_add(&c->operands, a);
-		} else if (strcmp(a, "--") == 0) {
+		else if (strcmp(a, "--") == 0)
 			options_done = 1;
-		} else if (a[1] == '-') {
-			char name[128];
-			snprintf(name, sizeof(name), "%.*s", (int)strcspn(a + 2, "="), a + 2);
-			strlist_add(&c->opts, name);
-		} else {
-			for (const char *p = a + 1; *p; p++) {
-				char one[2] = {*p, 0};
-				strlist_add(&c->opts, one);
-			}
+		else if (a[1] == '-')
+			taken = split_long(c, p, a + 2, next);
+		else if (p != NULL && p->single_dash_long && a[2] != '\0')
+			taken = split_long(c, p, a + 1, next);
+		else
+			taken = split_short(c, p, a, next);
+		if (taken) {
+			strlist_add(&c->args, next);
+			i++;
 		}
 	}
 }
@@ -117,6 +166,10 @@ static void collect_files(struct real_command *c)
 	for (size_t i = 0; i < ops->n; i++)
 		if (strchr(ops->items[i], '/') != NULL || ops->items[i][0] == '.')
 			strlist_add(&c->reads, ops->items[i]);
+	for (size_t i = 0; i < c->values.n; i++)
+		if (c->values.items[i][0] == '/' || c->values.items[i][0] == '~' ||
+		    c->values.items[i][0] == '.')
+			strlist_add(&c->reads, c->values.items[i]);
 }
 
 static void add_redirects(struct real_command *c, const struct shell_command *sc)
@@ -130,6 +183,14 @@ static void add_redirects(struct real_command *c, const struct shell_command *sc
 	}
 	for (size_t i = 0; sc && i < sc->nassignments; i++)
 		strlist_add(&c->env, sc->assignments[i].text);
+}
+
+static void set_verb(struct real_command *c)
+{
+	const char *word = NULL;
+
+	c->verb = verb_of(c, &word);
+	c->verb_word = word ? xstrdup(word) : NULL;
 }
 
 static void emit(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
@@ -153,6 +214,7 @@ static void emit(struct analysis *out, char **argv, int argc, struct frame *f, i
 	split_args(c, argv, argc);
 	add_redirects(c, f->sc);
 	collect_files(c);
+	set_verb(c);
 }
 
 static void push_via(struct frame *f, const char *what)
@@ -526,6 +588,8 @@ void analysis_free(struct analysis *a)
 		strlist_free(&c->args);
 		strlist_free(&c->opts);
 		strlist_free(&c->operands);
+		strlist_free(&c->values);
+		free(c->verb_word);
 		strlist_free(&c->writes);
 		strlist_free(&c->reads);
 		strlist_free(&c->env);

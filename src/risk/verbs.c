@@ -1,0 +1,241 @@
+#include "verbs.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define VERB_MAX 64
+#define OPERANDS_SCANNED 4
+
+static const char *const read_verbs[] = {
+    "get", "list", "ls", "describe", "show", "status", "logs", "log", "plan", "diff",
+    "inspect", "version", "top", "check", "info", "view", "search", "history", "explain",
+    "lint", "validate", "template", "output", "providers", "tail", "cat", "ps", "images",
+    "stats", "events", "ping", "find", "query", "lookup", "whoami", "can-i", "cluster-info",
+    "api-resources", "api-versions", "current-context", "df", "count", "print", "verify",
+    "test", "help", "health", "head", "watch", "wait", "tree", "graph", "init", "pull",
+    "fetch", "fmt", "read", "dbsize", "scan", "keys", "ttl", "type", "exists", "mget",
+    "hget", "hgetall", "lrange", "smembers", "zrange", "llen", "strlen", "hkeys", "slowlog",
+    "monitor", "memory", "audit", "outdated", "freeze", "policy", "depends", "rdepends",
+    "showpkg", "madison", "changelog", "login", "version", "whatprovides", "repolist",
+    "check-update", "makecache", "config-get", "summary", "usage", "quota", "wait-until",
+    NULL};
+
+static const char *const change_verbs[] = {
+    "apply", "set", "put", "patch", "update", "upgrade", "install", "create", "add", "start",
+    "restart", "reload", "scale", "edit", "replace", "run", "exec", "cp", "mv", "sync",
+    "attach", "enable", "disable", "stop", "cordon", "uncordon", "label", "annotate", "tag",
+    "untag", "modify", "import", "taint", "untaint", "push", "deploy", "publish", "mount",
+    "unmount", "resize", "rename", "move", "copy", "write", "upload", "send", "invoke",
+    "trigger", "authorize", "assign", "grant", "register", "lock", "unlock", "down", "up",
+    "build", "commit", "pause", "resume", "suspend", "rotate", "renew", "expose", "autoscale",
+    "port-forward", "proxy", "incr", "decr", "expire", "lpush", "rpush", "sadd", "hset",
+    "mset", "setex", "hmset", "zadd", "insert", "save", "bgsave", "reboot", "rollout",
+    "cancel", "retry", "restart-service", "redeploy", "failover", "promote", "reindex",
+    "vacuum", "analyze", "refresh", "copy", "reconfigure", "downgrade", "reinstall", NULL};
+
+/* Removing or overwriting: high unless a profile says more. */
+static const char *const destroy_verbs[] = {
+    "delete", "destroy", "drop", "rm", "rb", "rmi", "remove", "terminate", "kill", "purge",
+    "prune", "reset", "truncate", "flush", "flushall", "flushdb", "wipe", "erase",
+    "uninstall", "revoke", "drain", "del", "unlink", "deregister", "rollback", "restore",
+    "migrate", "undo", "alter", "overwrite", "shutdown", "decommission", "evict", "nuke",
+    "clear", "clean", "force-delete", "autoremove", "expunge", NULL};
+
+static const char *const kind_names[] = {"none", "read", "change", "destroy"};
+
+const char *verb_kind_name(int kind)
+{
+	return kind >= VERB_NONE && kind <= VERB_DESTROY ? kind_names[kind] : "none";
+}
+
+static int in_list(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(w, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int kind_of_word(const char *w)
+{
+	if (in_list(w, destroy_verbs))
+		return VERB_DESTROY;
+	if (in_list(w, change_verbs))
+		return VERB_CHANGE;
+	if (in_list(w, read_verbs))
+		return VERB_READ;
+	return VERB_NONE;
+}
+
+/* A subcommand word, lower case: "describe-instances" is judged by
+ * "describe", "get-caller-identity" by "get". */
+static int kind_of_operand(const char *op)
+{
+	char w[VERB_MAX];
+	size_t n = strlen(op), dash;
+	int kind;
+
+	if (n == 0 || n >= sizeof(w) || strpbrk(op, "/.=:@$ ") != NULL)
+		return VERB_NONE;
+	for (size_t i = 0; i <= n; i++)
+		w[i] = (char)tolower((unsigned char)op[i]);
+	kind = kind_of_word(w);
+	dash = strcspn(w, "-_");
+	if (kind == VERB_NONE && w[dash] != '\0') {
+		w[dash] = '\0';
+		kind = kind_of_word(w);
+	}
+	return kind;
+}
+
+/* --- what database clients are given ------------------------------------- */
+
+static const char *const sql_read[] = {"select", "show",	"explain", "describe", "desc",
+				       "values", "table",	"\\l",	   "\\d",      "\\dt",
+				       "\\du",	 "\\conninfo", "\\x",	   "\\dn",     "\\di",
+				       "\\df",	 "\\dv",	"\\db",	   "\\q",      "use",
+				       "begin",	 "commit",	"status",  "help",     "\\timing",
+				       "listen", "\\c",		"\\dx",	   "\\dp",     NULL};
+static const char *const sql_change[] = {"insert",  "create",  "copy",	 "set",	   "vacuum",
+					 "analyze", "reindex", "refresh", "cluster", "comment",
+					 "call",    "do",      "lock",	 "load",   "checkpoint",
+					 "notify",  "prepare", "execute", NULL};
+
+/* One statement by its first word. */
+static int sql_statement_kind(const char *s, size_t len)
+{
+	char w[VERB_MAX];
+	size_t n = 0;
+
+	while (len > 0 && (isspace((unsigned char)*s) || *s == '(')) {
+		s++;
+		len--;
+	}
+	while (n < len && n + 1 < sizeof(w) && !isspace((unsigned char)s[n]) && s[n] != '(')
+		n++;
+	if (n == 0)
+		return VERB_NONE;
+	for (size_t i = 0; i < n; i++)
+		w[i] = (char)tolower((unsigned char)s[i]);
+	w[n] = '\0';
+	if (strcmp(w, "with") == 0) /* a query that may end in a change */
+		return strcasestr(s, "update ") || strcasestr(s, "delete ") ||
+			       strcasestr(s, "insert ")
+			   ? VERB_DESTROY
+			   : VERB_READ;
+	if (in_list(w, sql_read))
+		return VERB_READ;
+	if (in_list(w, sql_change))
+		return VERB_CHANGE;
+	return VERB_DESTROY; /* update, delete, truncate, grant, alter, drop, or unknown */
+}
+
+/* mongo shell: every ".name(" call; reads unless it changes or removes. */
+static int mongo_kind(const char *text)
+{
+	static const char *const destroy[] = {"drop", "delete", "remove", "update", "replace",
+					      "rename", "grant",  "revoke", "shutdown", NULL};
+	static const char *const change[] = {"insert", "create", "save", "bulkWrite", "set",
+					     "run", "eval", "add", NULL};
+	int kind = VERB_NONE;
+
+	for (const char *p = strchr(text, '.'); p; p = strchr(p + 1, '.')) {
+		const char *end = p + 1;
+		while (isalnum((unsigned char)*end) || *end == '_')
+			end++;
+		if (*end != '(' || end == p + 1)
+			continue;
+		int k = VERB_READ;
+		for (size_t i = 0; destroy[i]; i++)
+			if (strncasecmp(p + 1, destroy[i], strlen(destroy[i])) == 0)
+				k = VERB_DESTROY;
+		for (size_t i = 0; k == VERB_READ && change[i]; i++)
+			if (strncmp(p + 1, change[i], strlen(change[i])) == 0)
+				k = VERB_CHANGE;
+		kind = k > kind ? k : kind;
+	}
+	return kind;
+}
+
+int verb_of_query(const char *text)
+{
+	int kind = VERB_NONE;
+
+	if (strstr(text, "db.") != NULL || strstr(text, "rs.") != NULL)
+		return mongo_kind(text);
+	for (const char *s = text; *s;) {
+		size_t len = strcspn(s, ";");
+		int k = sql_statement_kind(s, len);
+		kind = k > kind ? k : kind;
+		s += len + (s[len] == ';');
+	}
+	return kind;
+}
+
+/* --- which text a client runs ---------------------------------------------- */
+
+/* The value given to one of the options in names ("c", "command"), or NULL. */
+static const char *option_value(const struct real_command *c, const char *const *names)
+{
+	const struct strlist *a = &c->args;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *s = a->items[i];
+		for (size_t k = 0; names[k]; k++) {
+			size_t n = strlen(names[k]);
+			if (strncmp(s, names[k], n) != 0)
+				continue;
+			if (s[n] == '\0' && i + 1 < a->n)
+				return a->items[i + 1];
+			if (s[n] == '=' && s[1] == '-')
+				return s + n + 1;
+		}
+	}
+	return NULL;
+}
+
+static int is_one(const char *name, const char *const *list)
+{
+	return in_list(name, list);
+}
+
+static int client_kind(const struct real_command *c, const char **word)
+{
+	static const char *const sql[] = {"psql", "mysql", "mariadb", "clickhouse-client",
+					  "cqlsh", "sqlcmd", NULL};
+	static const char *const mongo[] = {"mongosh", "mongo", NULL};
+	static const char *const sql_opts[] = {"-c", "--command", "-e", "--execute", "-q",
+					       "--query", "-Q", NULL};
+	static const char *const eval_opts[] = {"--eval", NULL};
+	const char *text = NULL;
+
+	if (is_one(c->name, sql))
+		text = option_value(c, sql_opts);
+	else if (is_one(c->name, mongo))
+		text = option_value(c, eval_opts);
+	else if (strcmp(c->name, "sqlite3") == 0 && c->operands.n >= 2)
+		text = c->operands.items[1];
+	else
+		return -1;
+	*word = text;
+	return text ? verb_of_query(text) : VERB_NONE;
+}
+
+int verb_of(const struct real_command *c, const char **word)
+{
+	int kind = client_kind(c, word);
+
+	if (kind >= 0)
+		return kind;
+	for (size_t i = 0; i < c->operands.n && i < OPERANDS_SCANNED; i++) {
+		kind = kind_of_operand(c->operands.items[i]);
+		if (kind != VERB_NONE) {
+			*word = c->operands.items[i];
+			return kind;
+		}
+	}
+	*word = NULL;
+	return VERB_NONE;
+}

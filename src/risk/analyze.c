@@ -68,6 +68,21 @@ static int starts_with(const char *s, const char *prefix)
 /* "-xzf FILE": the letters, and the value the first letter that takes one
  * is given (the rest of the word, or the next argument). Returns how many
  * arguments after a were taken. */
+/* An option's value: a file it writes (-o, --output, -keyout), else a file
+ * it reads when it looks like a path. */
+static void add_value(struct real_command *c, const char *opt, const char *value)
+{
+	static const char *const outputs[] = {"o",	 "O",	       "out",	     "keyout",
+					      "output",	 "state-out", "log-file",  "output-file",
+					      "output-document", "directory-prefix", NULL};
+
+	strlist_add(&c->values, value);
+	if (is_one_of(opt, outputs))
+		strlist_add(&c->writes, value);
+	else if (value[0] == '/' || value[0] == '~' || value[0] == '.')
+		strlist_add(&c->reads, value);
+}
+
 static int split_short(struct real_command *c, const struct profile *p, const char *a,
 		       const char *next)
 {
@@ -77,12 +92,12 @@ static int split_short(struct real_command *c, const struct profile *p, const ch
 		if (p == NULL || !profile_short_takes_value(p, *q))
 			continue;
 		if (q[1] != '\0') {
-			strlist_add(&c->values, q + 1);
+			add_value(c, one, q + 1);
 			return 0;
 		}
 		if (next == NULL)
 			return 0;
-		strlist_add(&c->values, next);
+		add_value(c, one, next);
 		return 1;
 	}
 	return 0;
@@ -99,12 +114,12 @@ static int split_long(struct real_command *c, const struct profile *p, const cha
 	snprintf(opt, sizeof(opt), "%.*s", (int)len, name);
 	strlist_add(&c->opts, opt);
 	if (name[len] == '=') {
-		strlist_add(&c->values, name + len + 1);
+		add_value(c, opt, name + len + 1);
 		return 0;
 	}
 	if (p == NULL || next == NULL || !profile_long_takes_value(p, opt))
 		return 0;
-	strlist_add(&c->values, next);
+	add_value(c, opt, next);
 	return 1;
 }
 
@@ -136,6 +151,26 @@ static void split_args(struct real_command *c, char **argv, int argc)
 	}
 }
 
+/* aws s3 cp, gsutil cp, rclone copy...: the last operand is written when it
+ * names a bucket or a remote ("s3://...", "remote:path"). */
+static void cloud_copy_target(struct real_command *c)
+{
+	static const char *const tools[] = {"aws",    "gsutil", "s3cmd", "rclone",
+					    "azcopy", "gcloud", "az",	 NULL};
+	static const char *const verbs[] = {"cp",     "sync",	"mv",	  "copy", "copyto",
+					    "moveto", "move",	"put",	  "rsync", "upload",
+					    NULL};
+	const struct strlist *ops = &c->operands;
+	int copies = 0;
+
+	if (!is_one_of(c->name, tools) || ops->n < 2)
+		return;
+	for (size_t i = 0; i + 1 < ops->n && !copies; i++)
+		copies = is_one_of(ops->items[i], verbs);
+	if (copies && strchr(ops->items[ops->n - 1], ':') != NULL)
+		strlist_add(&c->writes, ops->items[ops->n - 1]);
+}
+
 /* Files the command writes or reads, by what the command is. */
 static void collect_files(struct real_command *c)
 {
@@ -148,6 +183,7 @@ static void collect_files(struct real_command *c)
 			strlist_add(&c->writes, ops->items[i]);
 	if (is_one_of(c->name, copiers) && ops->n >= 2)
 		strlist_add(&c->writes, ops->items[ops->n - 1]);
+	cloud_copy_target(c);
 	if (strcmp(c->name, "dd") == 0)
 		for (size_t i = 0; i < ops->n; i++) {
 			if (starts_with(ops->items[i], "of="))
@@ -166,10 +202,6 @@ static void collect_files(struct real_command *c)
 	for (size_t i = 0; i < ops->n; i++)
 		if (strchr(ops->items[i], '/') != NULL || ops->items[i][0] == '.')
 			strlist_add(&c->reads, ops->items[i]);
-	for (size_t i = 0; i < c->values.n; i++)
-		if (c->values.items[i][0] == '/' || c->values.items[i][0] == '~' ||
-		    c->values.items[i][0] == '.')
-			strlist_add(&c->reads, c->values.items[i]);
 }
 
 static void add_redirects(struct real_command *c, const struct shell_command *sc)

@@ -89,6 +89,7 @@ static struct strlist *match_key(struct rule *r, const char *key)
 	    {"piped_to", &r->piped_to}, {"piped_from", &r->piped_from},
 	    {"env", &r->env},		{"change", &r->change},
 	    {"paths", &r->paths},	{"verbs", &r->verbs},
+	    {"values", &r->values},	{"via", &r->via},
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -266,7 +267,7 @@ static void mark_rule_literals(struct rule *r)
 {
 	struct strlist *lists[] = {&r->command,	   &r->subcommand, &r->options, &r->args,
 				   &r->not_args,   &r->writes,	   &r->reads,	&r->piped_to,
-				   &r->piped_from, &r->env,	   &r->verbs};
+				   &r->piped_from, &r->env,	   &r->verbs,	&r->values};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		mark_literals(lists[i]);
@@ -325,7 +326,7 @@ static void rule_free(struct rule *r)
 				   &r->options_all, &r->args,	   &r->not_args,   &r->writes,
 				   &r->reads,	    &r->piped_to,  &r->piped_from, &r->env,
 				   &r->test_hit,    &r->test_miss, &r->change,	   &r->paths,
-				   &r->verbs};
+				   &r->verbs,	    &r->values,	   &r->via};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		strlist_free(lists[i]);
@@ -430,6 +431,10 @@ int rule_matches(const struct rule *r, const struct real_command *c, int name_kn
 	if (r->env.n && !env_matches(&r->env, &c->env))
 		return 0;
 	if (r->verbs.n && !glob_any(&r->verbs, verb_kind_name(c->verb)))
+		return 0;
+	if (r->values.n && !any_matches(&r->values, &c->values))
+		return 0;
+	if (r->via.n && (c->via == NULL || !glob_any(&r->via, c->via)))
 		return 0;
 	if (r->as_root >= 0 && r->as_root != c->as_root)
 		return 0;

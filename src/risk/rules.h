@@ -25,6 +25,9 @@ struct rule {
 	    piped_to, piped_from, env;
 	/* The kinds of subcommand verb (verbs.h: read, change, destroy). */
 	struct strlist verbs;
+	/* The values of options that take one (profile.c), and the wrappers a
+	 * command was found through (real_command's via). */
+	struct strlist values, via;
 	/* Tried only for a command no other rule matched (a general signal,
 	 * such as a read verb, in place of "unknown program"). */
 	int fallback;

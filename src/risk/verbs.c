@@ -31,7 +31,7 @@ static const char *const change_verbs[] = {
     "trigger", "authorize", "assign", "grant", "register", "lock", "unlock", "down", "up",
     "build", "commit", "pause", "resume", "suspend", "rotate", "renew", "expose", "autoscale",
     "port-forward", "proxy", "incr", "decr", "expire", "lpush", "rpush", "sadd", "hset",
-    "mset", "setex", "hmset", "zadd", "insert", "save", "bgsave", "reboot", "rollout",
+    "mset", "setex", "hmset", "zadd", "insert", "save", "bgsave", "reboot",
     "cancel", "retry", "restart-service", "redeploy", "failover", "promote", "reindex",
     "vacuum", "analyze", "refresh", "copy", "reconfigure", "downgrade", "reinstall", NULL};
 
@@ -223,11 +223,30 @@ static int client_kind(const struct real_command *c, const char **word)
 	return text ? verb_of_query(text) : VERB_NONE;
 }
 
+/* "tool --version", "tool --help": only options, and they only ask. */
+static int asks_only(const struct real_command *c)
+{
+	static const char *const asking[] = {"--version", "--help", "-V", "-h", NULL};
+
+	if (c->args.n == 0)
+		return 0;
+	for (size_t i = 0; i < c->args.n; i++)
+		if (!in_list(c->args.items[i], asking))
+			return 0;
+	return 1;
+}
+
 int verb_of(const struct real_command *c, const char **word)
 {
 	int kind = client_kind(c, word);
 
-	if (kind >= 0)
+	if (kind > VERB_NONE)
+		return kind;
+	if (asks_only(c)) {
+		*word = c->args.items[0];
+		return VERB_READ;
+	}
+	if (kind == VERB_NONE)
 		return kind;
 	for (size_t i = 0; i < c->operands.n && i < OPERANDS_SCANNED; i++) {
 		kind = kind_of_operand(c->operands.items[i]);

@@ -4,8 +4,8 @@
  * Prints every misjudged line, then for each part the share of lines within
  * their level, per level, and precision and recall of "rated at or above T"
  * for T = medium, high, critical.
- *   risk-corpus RULES_DIR EVERYDAY RISKY [HELDOUT_EVERYDAY HELDOUT_RISKY]
- * Misjudged lines of the first part fail; the held-out part, written before
+ *   risk-corpus RULES_DIR EVERYDAY RISKY [HELDOUT_EVERYDAY HELDOUT_RISKY]...
+ * Misjudged lines of the first part fail; each held-out part, written before
  * the rules were tuned, is reported only (it measures, it is not a target). */
 #include "risk/risk.h"
 
@@ -127,6 +127,14 @@ static void print_part(const char *name, const struct part *p)
 		print_threshold(p, t);
 }
 
+static void add_part(struct part *to, const struct part *p)
+{
+	for (int r = 0; r < 2; r++)
+		for (int l = 0; l < NLEVELS; l++)
+			for (int k = 0; k < NLEVELS; k++)
+				to->count[r][l][k] += p->count[r][l][k];
+}
+
 int main(int argc, char **argv)
 {
 	static struct part dev, heldout, whole;
@@ -134,9 +142,9 @@ int main(int argc, char **argv)
 	struct risk_engine *e;
 	int wrong;
 
-	if (argc != 4 && argc != 6) {
+	if (argc < 4 || argc % 2 != 0) {
 		fprintf(stderr, "usage: risk-corpus RULES_DIR EVERYDAY RISKY [HELDOUT_EVERYDAY "
-				"HELDOUT_RISKY]\n");
+				"HELDOUT_RISKY]...\n");
 		return 2;
 	}
 	e = risk_engine_new(argv[1], RISK_NO_WHATIS, &err);
@@ -146,19 +154,21 @@ int main(int argc, char **argv)
 	}
 	printf("risk corpus: misjudged lines\n");
 	wrong = rate_file(e, argv[2], 0, &dev) + rate_file(e, argv[3], 1, &dev);
-	if (argc == 6) {
-		printf("risk corpus: misjudged held-out lines (reported, not failed)\n");
-		rate_file(e, argv[4], 0, &heldout);
-		rate_file(e, argv[5], 1, &heldout);
-	}
 	print_part("development part", &dev);
-	if (argc == 6) {
-		print_part("held-out part", &heldout);
-		for (size_t i = 0; i < sizeof(whole.count) / sizeof(size_t); i++)
-			((size_t *)whole.count)[i] =
-			    ((size_t *)dev.count)[i] + ((size_t *)heldout.count)[i];
-		print_part("whole corpus", &whole);
+	add_part(&whole, &dev);
+	for (int i = 4; i + 1 < argc; i += 2) {
+		char name[4200];
+		memset(&heldout, 0, sizeof(heldout));
+		printf("risk corpus: misjudged held-out lines of %s (reported, not failed)\n",
+		       argv[i + 1]);
+		rate_file(e, argv[i], 0, &heldout);
+		rate_file(e, argv[i + 1], 1, &heldout);
+		snprintf(name, sizeof(name), "held-out part %s + %s", argv[i], argv[i + 1]);
+		print_part(name, &heldout);
+		add_part(&whole, &heldout);
 	}
+	if (argc > 4)
+		print_part("whole corpus", &whole);
 	risk_engine_free(e);
 	return wrong ? 1 : 0;
 }

@@ -1,5 +1,7 @@
 #include "analyze.h"
 
+#include "chains.h"
+#include "content.h"
 #include "profile.h"
 #include "verbs.h"
 
@@ -414,6 +416,21 @@ static int sudo_as_root(char **argv, int argc, int end)
 	return 1;
 }
 
+/* What echo or printf writes into a file that runs later, as commands. */
+static void analyze_content(struct analysis *out, struct frame *f)
+{
+	struct strlist lines = {0};
+	const char *where = NULL;
+	char how[300];
+
+	content_commands(&out->cmds[out->n - 1], &lines, &where);
+	if (lines.n > 0)
+		snprintf(how, sizeof(how), "written to %s", where);
+	for (size_t i = 0; i < lines.n; i++)
+		recurse_text(out, lines.items[i], f, how);
+	strlist_free(&lines);
+}
+
 static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
 		   int disguised)
 {
@@ -500,6 +517,7 @@ static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f,
 		return;
 	} else {
 		emit(out, argv, argc, f, 0, disguised);
+		analyze_content(out, f);
 		if (strchr(argv[0], '/') != NULL)
 			analyze_script(out, argv[0], f);
 		return;
@@ -589,6 +607,7 @@ int analyze_line(const char *line, size_t len, const struct risk_input *in, stru
 
 	memset(out, 0, sizeof(*out));
 	analyze_text(out, line, len, &f, NULL);
+	chains_find(out, line, len);
 	return 0;
 }
 

@@ -90,6 +90,7 @@ static struct strlist *match_key(struct rule *r, const char *key)
 	    {"env", &r->env},		{"change", &r->change},
 	    {"paths", &r->paths},	{"verbs", &r->verbs},
 	    {"values", &r->values},	{"via", &r->via},
+	    {"program", &r->program},
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -200,7 +201,7 @@ static int read_rule(struct loader *ld, yaml_node_t *n, struct rule *r)
 	if (!r->id || r->level < 0 || !r->explain || !r->why || !r->ask || !r->undo ||
 	    r->test_hit.n == 0 ||
 	    (r->command.n == 0 && r->writes.n == 0 && r->reads.n == 0 && r->env.n == 0 &&
-	     r->piped_to.n == 0 && r->change.n == 0 && r->verbs.n == 0) ||
+	     r->piped_to.n == 0 && r->change.n == 0 && r->verbs.n == 0 && r->program.n == 0) ||
 	    (r->change.n > 0 && (r->paths.n == 0 || r->command.n > 0)))
 		return fail(ld, n,
 			    "rule %s needs id, level, match (with command, writes, reads, env, "
@@ -326,7 +327,7 @@ static void rule_free(struct rule *r)
 				   &r->options_all, &r->args,	   &r->not_args,   &r->writes,
 				   &r->reads,	    &r->piped_to,  &r->piped_from, &r->env,
 				   &r->test_hit,    &r->test_miss, &r->change,	   &r->paths,
-				   &r->verbs,	    &r->values,	   &r->via};
+				   &r->verbs,	    &r->values,	   &r->via,	   &r->program};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		strlist_free(lists[i]);
@@ -435,6 +436,8 @@ int rule_matches(const struct rule *r, const struct real_command *c, int name_kn
 	if (r->values.n && !any_matches(&r->values, &c->values))
 		return 0;
 	if (r->via.n && (c->via == NULL || !glob_any(&r->via, c->via)))
+		return 0;
+	if (r->program.n && !glob_any(&r->program, c->path))
 		return 0;
 	if (r->as_root >= 0 && r->as_root != c->as_root)
 		return 0;

@@ -28,6 +28,8 @@ struct rule {
 	/* The values of options that take one (profile.c), and the wrappers a
 	 * command was found through (real_command's via). */
 	struct strlist values, via;
+	/* The program as written (real_command's path): /tmp/x, ./run.sh. */
+	struct strlist program;
 	/* Tried only for a command no other rule matched (a general signal,
 	 * such as a read verb, in place of "unknown program"). */
 	int fallback;

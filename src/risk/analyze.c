@@ -79,6 +79,10 @@ static void add_value(struct real_command *c, const char *opt, const char *value
 					      "output-document", "directory-prefix", NULL};
 
 	strlist_add(&c->values, value);
+	/* ssh-keygen -f names the key it makes, lists or converts: not data
+	 * read out (its -y prints only the public half). */
+	if (strcmp(c->name, "ssh-keygen") == 0)
+		return;
 	if (is_one_of(opt, outputs))
 		strlist_add(&c->writes, value);
 	else if (value[0] == '/' || value[0] == '~' || value[0] == '.')

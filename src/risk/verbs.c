@@ -20,7 +20,12 @@ static const char *const read_verbs[] = {
     "monitor", "memory", "audit", "outdated", "freeze", "policy", "depends", "rdepends",
     "showpkg", "madison", "changelog", "login", "version", "whatprovides", "repolist",
     "check-update", "makecache", "config-get", "summary", "usage", "quota", "wait-until",
-    NULL};
+    "port-forward", "versions", "processlist", "variables", "extended-status", "showhold",
+    "showmanual", "showauto", "list-units", "blame", "describe", NULL};
+
+/* Words that say "read" only when no other verb follows ("kubectl config
+ * set-context" sets, "docker compose config" shows). */
+static const char *const weak_read_verbs[] = {"config", "info", "env", "settings", NULL};
 
 static const char *const change_verbs[] = {
     "apply", "set", "put", "patch", "update", "upgrade", "install", "create", "add", "start",
@@ -30,7 +35,7 @@ static const char *const change_verbs[] = {
     "unmount", "resize", "rename", "move", "copy", "write", "upload", "send", "invoke",
     "trigger", "authorize", "assign", "grant", "register", "lock", "unlock", "down", "up",
     "build", "commit", "pause", "resume", "suspend", "rotate", "renew", "expose", "autoscale",
-    "port-forward", "proxy", "incr", "decr", "expire", "lpush", "rpush", "sadd", "hset",
+    "proxy", "incr", "decr", "expire", "lpush", "rpush", "sadd", "hset",
     "mset", "setex", "hmset", "zadd", "insert", "save", "bgsave", "reboot",
     "cancel", "retry", "restart-service", "redeploy", "failover", "promote", "reindex",
     "vacuum", "analyze", "refresh", "copy", "reconfigure", "downgrade", "reinstall", NULL};
@@ -248,13 +253,15 @@ int verb_of(const struct real_command *c, const char **word)
 	}
 	if (kind == VERB_NONE)
 		return kind;
+	*word = NULL;
 	for (size_t i = 0; i < c->operands.n && i < OPERANDS_SCANNED; i++) {
 		kind = kind_of_operand(c->operands.items[i]);
 		if (kind != VERB_NONE) {
 			*word = c->operands.items[i];
 			return kind;
 		}
+		if (*word == NULL && in_list(c->operands.items[i], weak_read_verbs))
+			*word = c->operands.items[i];
 	}
-	*word = NULL;
-	return VERB_NONE;
+	return *word ? VERB_READ : VERB_NONE;
 }

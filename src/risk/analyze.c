@@ -74,14 +74,17 @@ static int starts_with(const char *s, const char *prefix)
  * it reads when it looks like a path. */
 static void add_value(struct real_command *c, const char *opt, const char *value)
 {
+	static const char *const key_used[] = {"key", "signkey", "inkey", "CAkey", NULL};
 	static const char *const outputs[] = {"o",	 "O",	       "out",	     "keyout",
 					      "output",	 "state-out", "log-file",  "output-file",
 					      "output-document", "directory-prefix", NULL};
 
 	strlist_add(&c->values, value);
-	/* ssh-keygen -f names the key it makes, lists or converts: not data
-	 * read out (its -y prints only the public half). */
-	if (strcmp(c->name, "ssh-keygen") == 0)
+	/* ssh-keygen -f names the key it makes, lists or converts, openssl
+	 * -key the key it signs with: used, not read out (ssh-keygen -y prints
+	 * only the public half). */
+	if (strcmp(c->name, "ssh-keygen") == 0 ||
+	    (strcmp(c->name, "openssl") == 0 && is_one_of(opt, key_used)))
 		return;
 	if (is_one_of(opt, outputs))
 		strlist_add(&c->writes, value);

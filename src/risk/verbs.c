@@ -231,7 +231,8 @@ static int client_kind(const struct real_command *c, const char **word)
 /* "tool --version", "tool --help": only options, and they only ask. */
 static int asks_only(const struct real_command *c)
 {
-	static const char *const asking[] = {"--version", "--help", "-V", "-h", NULL};
+	static const char *const asking[] = {"--version", "--help", "-V", "-h", "-version", "-help",
+					     NULL};
 
 	if (c->args.n == 0)
 		return 0;

@@ -75,9 +75,10 @@ static int starts_with(const char *s, const char *prefix)
 static void add_value(struct real_command *c, const char *opt, const char *value)
 {
 	static const char *const key_used[] = {"key", "signkey", "inkey", "CAkey", NULL};
-	static const char *const outputs[] = {"o",	 "O",	       "out",	     "keyout",
-					      "output",	 "state-out", "log-file",  "output-file",
-					      "output-document", "directory-prefix", NULL};
+	static const char *const outputs[] = {
+	    "o",	 "O",	     "out",	    "keyout",	       "output",
+	    "state-out", "log-file", "output-file", "output-document", "directory-prefix",
+	    NULL};
 
 	strlist_add(&c->values, value);
 	/* ssh-keygen -f names the key it makes, lists or converts, openssl
@@ -166,9 +167,8 @@ static void cloud_copy_target(struct real_command *c)
 {
 	static const char *const tools[] = {"aws",    "gsutil", "s3cmd", "rclone",
 					    "azcopy", "gcloud", "az",	 NULL};
-	static const char *const verbs[] = {"cp",     "sync",	"mv",	  "copy", "copyto",
-					    "moveto", "move",	"put",	  "rsync", "upload",
-					    NULL};
+	static const char *const verbs[] = {"cp",   "sync", "mv",    "copy",   "copyto", "moveto",
+					    "move", "put",  "rsync", "upload", NULL};
 	const struct strlist *ops = &c->operands;
 	int copies = 0;
 

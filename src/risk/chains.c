@@ -38,8 +38,9 @@ static void add_chain(struct analysis *a, const char *kind)
  * script of an interpreter. */
 static int runs_file(const struct real_command *c, const char *path)
 {
-	static const char *const interpreters[] = {"sh", "bash", "dash", "zsh", "ksh", "python",
-						   "python3", "perl", "ruby", "php", "node", NULL};
+	static const char *const interpreters[] = {"sh",   "bash",   "dash",	"zsh",
+						   "ksh",  "python", "python3", "perl",
+						   "ruby", "php",    "node",	NULL};
 	const char *b = base(path);
 
 	if (b[0] == '\0' || strcmp(b, "-") == 0 || strcmp(b, "/dev/null") == 0)
@@ -63,8 +64,8 @@ static const char *saved_file(const struct real_command *c)
 
 static int download_then_run(const struct analysis *a)
 {
-	static const char *const downloaders[] = {"curl",  "wget", "fetch", "aria2c",
-						  "tftp",  "ftp",  "lwp-download", NULL};
+	static const char *const downloaders[] = {"curl", "wget", "fetch",	  "aria2c",
+						  "tftp", "ftp",  "lwp-download", NULL};
 
 	for (size_t i = 0; i < a->n; i++) {
 		const char *file = named(&a->cmds[i], downloaders) ? saved_file(&a->cmds[i]) : NULL;
@@ -87,9 +88,9 @@ static int pipe_shell(const struct analysis *a)
 {
 	static const char *const fifo[] = {"mkfifo", "mknod", NULL};
 	static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "ash", NULL};
-	static const char *const network[] = {"nc",	 "ncat",   "netcat", "telnet",
-					      "openssl", "socat",  "nc.traditional",
-					      "nc.openbsd", "curl", NULL};
+	static const char *const network[] = {"nc",	 "ncat",  "netcat",	    "telnet",
+					      "openssl", "socat", "nc.traditional", "nc.openbsd",
+					      "curl",	 NULL};
 
 	return any_named(a, fifo) && any_named(a, shells) && any_named(a, network);
 }

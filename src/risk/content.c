@@ -7,16 +7,39 @@
 #include <string.h>
 
 /* Files whose content runs later. */
-static const char *const run_later[] = {
-    "/etc/cron*",	  "/var/spool/cron/*",	"/etc/systemd/*",	 "/lib/systemd/*",
-    "/usr/lib/systemd/*", "*/.config/systemd/*", "/etc/rc.local",	 "/etc/rc*.d/*",
-    "/etc/init.d/*",	  "/etc/profile",	"/etc/profile.d/*",	 "/etc/bash.bashrc",
-    "*/.bashrc",	  "*/.profile",		"*/.bash_profile",	 "*/.bash_login",
-    "*/.bash_logout",	  "*/.zshrc",		"*/.zprofile",		 "*/.zshenv",
-    "*/.config/autostart/*", "/etc/xdg/autostart/*", "/etc/update-motd.d/*", "/etc/init/*",
-    "/etc/anacrontab",	  "/etc/periodic/*",	"*/.xinitrc",		 "*/.xsession*",
-    "/etc/NetworkManager/dispatcher.d/*", "/etc/network/if-*", "/etc/apt/apt.conf.d/*",
-    "/etc/sudoers.d/*", NULL};
+static const char *const run_later[] = {"/etc/cron*",
+					"/var/spool/cron/*",
+					"/etc/systemd/*",
+					"/lib/systemd/*",
+					"/usr/lib/systemd/*",
+					"*/.config/systemd/*",
+					"/etc/rc.local",
+					"/etc/rc*.d/*",
+					"/etc/init.d/*",
+					"/etc/profile",
+					"/etc/profile.d/*",
+					"/etc/bash.bashrc",
+					"*/.bashrc",
+					"*/.profile",
+					"*/.bash_profile",
+					"*/.bash_login",
+					"*/.bash_logout",
+					"*/.zshrc",
+					"*/.zprofile",
+					"*/.zshenv",
+					"*/.config/autostart/*",
+					"/etc/xdg/autostart/*",
+					"/etc/update-motd.d/*",
+					"/etc/init/*",
+					"/etc/anacrontab",
+					"/etc/periodic/*",
+					"*/.xinitrc",
+					"*/.xsession*",
+					"/etc/NetworkManager/dispatcher.d/*",
+					"/etc/network/if-*",
+					"/etc/apt/apt.conf.d/*",
+					"/etc/sudoers.d/*",
+					NULL};
 
 static int runs_later(const char *path)
 {

@@ -8,45 +8,142 @@
 #define VERB_MAX 64
 #define OPERANDS_SCANNED 4
 
-static const char *const read_verbs[] = {
-    "get", "list", "ls", "describe", "show", "status", "logs", "log", "plan", "diff",
-    "inspect", "version", "top", "check", "info", "view", "search", "history", "explain",
-    "lint", "validate", "template", "output", "providers", "tail", "cat", "ps", "images",
-    "stats", "events", "ping", "find", "query", "lookup", "whoami", "can-i", "cluster-info",
-    "api-resources", "api-versions", "current-context", "df", "count", "print", "verify",
-    "test", "help", "health", "head", "watch", "wait", "tree", "graph", "init", "pull",
-    "fetch", "fmt", "read", "dbsize", "scan", "keys", "ttl", "type", "exists", "mget",
-    "hget", "hgetall", "lrange", "smembers", "zrange", "llen", "strlen", "hkeys", "slowlog",
-    "monitor", "memory", "audit", "outdated", "freeze", "policy", "depends", "rdepends",
-    "showpkg", "madison", "changelog", "login", "version", "whatprovides", "repolist",
-    "check-update", "makecache", "config-get", "summary", "usage", "quota", "wait-until",
-    "port-forward", "versions", "processlist", "variables", "extended-status", "showhold",
-    "showmanual", "showauto", "list-units", "blame", "describe", NULL};
+static const char *const read_verbs[] = {"get",
+					 "list",
+					 "ls",
+					 "describe",
+					 "show",
+					 "status",
+					 "logs",
+					 "log",
+					 "plan",
+					 "diff",
+					 "inspect",
+					 "version",
+					 "top",
+					 "check",
+					 "info",
+					 "view",
+					 "search",
+					 "history",
+					 "explain",
+					 "lint",
+					 "validate",
+					 "template",
+					 "output",
+					 "providers",
+					 "tail",
+					 "cat",
+					 "ps",
+					 "images",
+					 "stats",
+					 "events",
+					 "ping",
+					 "find",
+					 "query",
+					 "lookup",
+					 "whoami",
+					 "can-i",
+					 "cluster-info",
+					 "api-resources",
+					 "api-versions",
+					 "current-context",
+					 "df",
+					 "count",
+					 "print",
+					 "verify",
+					 "test",
+					 "help",
+					 "health",
+					 "head",
+					 "watch",
+					 "wait",
+					 "tree",
+					 "graph",
+					 "init",
+					 "pull",
+					 "fetch",
+					 "fmt",
+					 "read",
+					 "dbsize",
+					 "scan",
+					 "keys",
+					 "ttl",
+					 "type",
+					 "exists",
+					 "mget",
+					 "hget",
+					 "hgetall",
+					 "lrange",
+					 "smembers",
+					 "zrange",
+					 "llen",
+					 "strlen",
+					 "hkeys",
+					 "slowlog",
+					 "monitor",
+					 "memory",
+					 "audit",
+					 "outdated",
+					 "freeze",
+					 "policy",
+					 "depends",
+					 "rdepends",
+					 "showpkg",
+					 "madison",
+					 "changelog",
+					 "login",
+					 "version",
+					 "whatprovides",
+					 "repolist",
+					 "check-update",
+					 "makecache",
+					 "config-get",
+					 "summary",
+					 "usage",
+					 "quota",
+					 "wait-until",
+					 "port-forward",
+					 "versions",
+					 "processlist",
+					 "variables",
+					 "extended-status",
+					 "showhold",
+					 "showmanual",
+					 "showauto",
+					 "list-units",
+					 "blame",
+					 "describe",
+					 NULL};
 
 /* Words that say "read" only when no other verb follows ("kubectl config
  * set-context" sets, "docker compose config" shows). */
 static const char *const weak_read_verbs[] = {"config", "info", "env", "settings", NULL};
 
 static const char *const change_verbs[] = {
-    "apply", "set", "put", "patch", "update", "upgrade", "install", "create", "add", "start",
-    "restart", "reload", "scale", "edit", "replace", "run", "exec", "cp", "mv", "sync",
-    "attach", "enable", "disable", "stop", "cordon", "uncordon", "label", "annotate", "tag",
-    "untag", "modify", "import", "taint", "untaint", "push", "deploy", "publish", "mount",
-    "unmount", "resize", "rename", "move", "copy", "write", "upload", "send", "invoke",
-    "trigger", "authorize", "assign", "grant", "register", "lock", "unlock", "down", "up",
-    "build", "commit", "pause", "resume", "suspend", "rotate", "renew", "expose", "autoscale",
-    "proxy", "incr", "decr", "expire", "lpush", "rpush", "sadd", "hset",
-    "mset", "setex", "hmset", "zadd", "insert", "save", "bgsave", "reboot",
-    "cancel", "retry", "restart-service", "redeploy", "failover", "promote", "reindex",
-    "vacuum", "analyze", "refresh", "copy", "reconfigure", "downgrade", "reinstall", NULL};
+    "apply",	"set",	       "put",	    "patch",	 "update",   "upgrade", "install",
+    "create",	"add",	       "start",	    "restart",	 "reload",   "scale",	"edit",
+    "replace",	"run",	       "exec",	    "cp",	 "mv",	     "sync",	"attach",
+    "enable",	"disable",     "stop",	    "cordon",	 "uncordon", "label",	"annotate",
+    "tag",	"untag",       "modify",    "import",	 "taint",    "untaint", "push",
+    "deploy",	"publish",     "mount",	    "unmount",	 "resize",   "rename",	"move",
+    "copy",	"write",       "upload",    "send",	 "invoke",   "trigger", "authorize",
+    "assign",	"grant",       "register",  "lock",	 "unlock",   "down",	"up",
+    "build",	"commit",      "pause",	    "resume",	 "suspend",  "rotate",	"renew",
+    "expose",	"autoscale",   "proxy",	    "incr",	 "decr",     "expire",	"lpush",
+    "rpush",	"sadd",	       "hset",	    "mset",	 "setex",    "hmset",	"zadd",
+    "insert",	"save",	       "bgsave",    "reboot",	 "cancel",   "retry",	"restart-service",
+    "redeploy", "failover",    "promote",   "reindex",	 "vacuum",   "analyze", "refresh",
+    "copy",	"reconfigure", "downgrade", "reinstall", NULL};
 
 /* Removing or overwriting: high unless a profile says more. */
 static const char *const destroy_verbs[] = {
-    "delete", "destroy", "drop", "rm", "rb", "rmi", "remove", "terminate", "kill", "purge",
-    "prune", "reset", "truncate", "flush", "flushall", "flushdb", "wipe", "erase",
-    "uninstall", "revoke", "drain", "del", "unlink", "deregister", "rollback", "restore",
-    "migrate", "undo", "alter", "overwrite", "shutdown", "decommission", "evict", "nuke",
-    "clear", "clean", "force-delete", "autoremove", "expunge", NULL};
+    "delete",	 "destroy",	 "drop",       "rm",	       "rb",	    "rmi",	"remove",
+    "terminate", "kill",	 "purge",      "prune",	       "reset",	    "truncate", "flush",
+    "flushall",	 "flushdb",	 "wipe",       "erase",	       "uninstall", "revoke",	"drain",
+    "del",	 "unlink",	 "deregister", "rollback",     "restore",   "migrate",	"undo",
+    "alter",	 "overwrite",	 "shutdown",   "decommission", "evict",	    "nuke",	"clear",
+    "clean",	 "force-delete", "autoremove", "expunge",      NULL};
 
 static const char *const kind_names[] = {"none", "read", "change", "destroy"};
 
@@ -97,15 +194,14 @@ static int kind_of_operand(const char *op)
 
 /* --- what database clients are given ------------------------------------- */
 
-static const char *const sql_read[] = {"select", "show",	"explain", "describe", "desc",
-				       "values", "table",	"\\l",	   "\\d",      "\\dt",
-				       "\\du",	 "\\conninfo", "\\x",	   "\\dn",     "\\di",
-				       "\\df",	 "\\dv",	"\\db",	   "\\q",      "use",
-				       "begin",	 "commit",	"status",  "help",     "\\timing",
-				       "listen", "\\c",		"\\dx",	   "\\dp",     NULL};
-static const char *const sql_change[] = {"insert",  "create",  "copy",	 "set",	   "vacuum",
+static const char *const sql_read[] = {
+    "select",	"show",	  "explain", "describe",   "desc",  "values", "table",	"\\l",
+    "\\d",	"\\dt",	  "\\du",    "\\conninfo", "\\x",   "\\dn",   "\\di",	"\\df",
+    "\\dv",	"\\db",	  "\\q",     "use",	   "begin", "commit", "status", "help",
+    "\\timing", "listen", "\\c",     "\\dx",	   "\\dp",  NULL};
+static const char *const sql_change[] = {"insert",  "create",  "copy",	  "set",     "vacuum",
 					 "analyze", "reindex", "refresh", "cluster", "comment",
-					 "call",    "do",      "lock",	 "load",   "checkpoint",
+					 "call",    "do",      "lock",	  "load",    "checkpoint",
 					 "notify",  "prepare", "execute", NULL};
 
 /* One statement by its first word. */
@@ -140,10 +236,10 @@ static int sql_statement_kind(const char *s, size_t len)
 /* mongo shell: every ".name(" call; reads unless it changes or removes. */
 static int mongo_kind(const char *text)
 {
-	static const char *const destroy[] = {"drop", "delete", "remove", "update", "replace",
+	static const char *const destroy[] = {"drop",	"delete", "remove", "update",	"replace",
 					      "rename", "grant",  "revoke", "shutdown", NULL};
 	static const char *const change[] = {"insert", "create", "save", "bulkWrite", "set",
-					     "run", "eval", "add", NULL};
+					     "run",    "eval",	 "add",	 NULL};
 	int kind = VERB_NONE;
 
 	for (const char *p = strchr(text, '.'); p; p = strchr(p + 1, '.')) {
@@ -208,11 +304,11 @@ static int is_one(const char *name, const char *const *list)
 
 static int client_kind(const struct real_command *c, const char **word)
 {
-	static const char *const sql[] = {"psql", "mysql", "mariadb", "clickhouse-client",
+	static const char *const sql[] = {"psql",  "mysql",  "mariadb", "clickhouse-client",
 					  "cqlsh", "sqlcmd", NULL};
 	static const char *const mongo[] = {"mongosh", "mongo", NULL};
-	static const char *const sql_opts[] = {"-c", "--command", "-e", "--execute", "-q",
-					       "--query", "-Q", NULL};
+	static const char *const sql_opts[] = {"-c", "--command", "-e", "--execute",
+					       "-q", "--query",	  "-Q", NULL};
 	static const char *const eval_opts[] = {"--eval", NULL};
 	const char *text = NULL;
 
@@ -231,8 +327,8 @@ static int client_kind(const struct real_command *c, const char **word)
 /* "tool --version", "tool --help": only options, and they only ask. */
 static int asks_only(const struct real_command *c)
 {
-	static const char *const asking[] = {"--version", "--help", "-V", "-h", "-version", "-help",
-					     NULL};
+	static const char *const asking[] = {"--version", "--help", "-V", "-h",
+					     "-version",  "-help",  NULL};
 
 	if (c->args.n == 0)
 		return 0;

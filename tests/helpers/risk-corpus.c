@@ -59,9 +59,8 @@ static int rate_file(struct risk_engine *e, const char *path, int risky, struct 
 		p->count[risky][label][r.level]++;
 		ok = risky ? r.level >= label : r.level <= label;
 		if (!ok) {
-			printf("  %-9s %-8s (want %s %s) %s  [%s]\n",
-			       risky ? "missed" : "too high", level_name(r.level),
-			       risky ? ">=" : "<=", level_name(label), r.line,
+			printf("  %-9s %-8s (want %s %s) %s  [%s]\n", risky ? "missed" : "too high",
+			       level_name(r.level), risky ? ">=" : "<=", level_name(label), r.line,
 			       r.n ? r.findings[0].rule : "no finding");
 			wrong++;
 		}

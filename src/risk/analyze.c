@@ -423,6 +423,21 @@ static int sudo_as_root(char **argv, int argc, int end)
 	return 1;
 }
 
+/* The command whose text the last command writes: itself, or for
+ * "echo TEXT | tee FILE" the echo before it. */
+static const struct real_command *text_source(const struct analysis *out)
+{
+	const struct real_command *c = &out->cmds[out->n - 1];
+
+	if (strcmp(c->name, "tee") != 0 || c->piped_from == NULL)
+		return c;
+	for (size_t i = out->n - 1; i-- > 0;)
+		if (strcmp(out->cmds[i].name, c->piped_from) == 0 && out->cmds[i].piped_to &&
+		    strcmp(out->cmds[i].piped_to, "tee") == 0)
+			return &out->cmds[i];
+	return c;
+}
+
 /* What echo or printf writes into a file that runs later, as commands. */
 static void analyze_content(struct analysis *out, struct frame *f)
 {
@@ -430,7 +445,7 @@ static void analyze_content(struct analysis *out, struct frame *f)
 	const char *where = NULL;
 	char how[300];
 
-	content_commands(&out->cmds[out->n - 1], &lines, &where);
+	content_commands(text_source(out), &out->cmds[out->n - 1], &lines, &where);
 	if (lines.n > 0)
 		snprintf(how, sizeof(how), "written to %s", where);
 	for (size_t i = 0; i < lines.n; i++)

@@ -135,19 +135,21 @@ static void split_lines(const char *text, struct strlist *out, int cron, int wit
 	}
 }
 
-void content_commands(const struct real_command *c, struct strlist *out, const char **where)
+void content_commands(const struct real_command *source, const struct real_command *writer,
+		      struct strlist *out, const char **where)
 {
+	const struct real_command *c = source;
 	const char *target = NULL;
 	struct buf text = {0};
 	int cron, with_user;
 
 	if (strcmp(c->name, "echo") != 0 && strcmp(c->name, "printf") != 0)
 		return;
-	if (c->piped_to && strcmp(c->piped_to, "crontab") == 0)
+	if (writer->piped_to && strcmp(writer->piped_to, "crontab") == 0)
 		target = "crontab";
-	for (size_t i = 0; target == NULL && i < c->writes.n; i++)
-		if (runs_later(c->writes.items[i]))
-			target = c->writes.items[i];
+	for (size_t i = 0; target == NULL && i < writer->writes.n; i++)
+		if (runs_later(writer->writes.items[i]))
+			target = writer->writes.items[i];
 	if (target == NULL)
 		return;
 	for (size_t i = 0; i < c->operands.n; i++) {

@@ -7,10 +7,12 @@
 
 #include "analyze.h"
 
-/* The command lines c writes into a file that runs later, one per item
+/* The command lines written into a file that runs later, one per item
  * (cron schedules, a crontab's user column and systemd's "ExecStart=" taken
- * off); none when c writes no such file. *where is set to the file or
- * "crontab". */
-void content_commands(const struct real_command *c, struct strlist *out, const char **where);
+ * off): the text is source's (echo or printf), the files are writer's (the
+ * same command, or the tee it pipes into); none when no such file is
+ * written. *where is set to the file or "crontab". */
+void content_commands(const struct real_command *source, const struct real_command *writer,
+		      struct strlist *out, const char **where);
 
 #endif

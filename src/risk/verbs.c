@@ -297,28 +297,38 @@ static const char *option_value(const struct real_command *c, const char *const 
 	return NULL;
 }
 
-static int is_one(const char *name, const char *const *list)
-{
-	return in_list(name, list);
-}
+/* Each client's options that give it statements to run. */
+static const struct {
+	const char *name;
+	const char *const *opts;
+} clients[] = {
+    {"psql", (const char *const[]){"-c", "--command", NULL}},
+    {"mysql", (const char *const[]){"-e", "--execute", NULL}},
+    {"mariadb", (const char *const[]){"-e", "--execute", NULL}},
+    {"clickhouse-client", (const char *const[]){"-q", "--query", NULL}},
+    {"cqlsh", (const char *const[]){"-e", "--execute", NULL}},
+    {"sqlcmd", (const char *const[]){"-Q", "-q", NULL}},
+    {"mongosh", (const char *const[]){"--eval", NULL}},
+    {"mongo", (const char *const[]){"--eval", NULL}},
+};
 
+/* The kind of what a database client is given to run, or -1 for another
+ * program. */
 static int client_kind(const struct real_command *c, const char **word)
 {
-	static const char *const sql[] = {"psql",  "mysql",  "mariadb", "clickhouse-client",
-					  "cqlsh", "sqlcmd", NULL};
-	static const char *const mongo[] = {"mongosh", "mongo", NULL};
-	static const char *const sql_opts[] = {"-c", "--command", "-e", "--execute",
-					       "-q", "--query",	  "-Q", NULL};
-	static const char *const eval_opts[] = {"--eval", NULL};
 	const char *text = NULL;
+	int client = 0;
 
-	if (is_one(c->name, sql))
-		text = option_value(c, sql_opts);
-	else if (is_one(c->name, mongo))
-		text = option_value(c, eval_opts);
-	else if (strcmp(c->name, "sqlite3") == 0 && c->operands.n >= 2)
-		text = c->operands.items[1];
-	else
+	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]) && !client; i++)
+		if (strcmp(c->name, clients[i].name) == 0) {
+			text = option_value(c, clients[i].opts);
+			client = 1;
+		}
+	if (!client && strcmp(c->name, "sqlite3") == 0) {
+		text = c->operands.n >= 2 ? c->operands.items[1] : NULL;
+		client = 1;
+	}
+	if (!client)
 		return -1;
 	*word = text;
 	return text ? verb_of_query(text) : VERB_NONE;

@@ -107,6 +107,8 @@ static void query_verbs(void)
 	CHECK(verb(0) == VERB_READ);
 	line("mysql -e 'DROP TABLE x' shop");
 	CHECK(verb(0) == VERB_DESTROY);
+	line("psql -e -c 'select 1'"); /* psql's -e echoes, it runs nothing */
+	CHECK(verb(0) == VERB_READ);
 	line("redis-cli -h cache1 GET k");
 	CHECK(verb(0) == VERB_READ);
 }

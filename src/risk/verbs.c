@@ -189,6 +189,15 @@ static int kind_of_operand(const char *op)
 		w[dash] = '\0';
 		kind = kind_of_word(w);
 	}
+	/* "schedule-key-deletion", "batch-delete-items": a removing word
+	 * anywhere in it. */
+	for (char *part = w + dash + 1; kind == VERB_NONE && dash < n && part < w + n;) {
+		size_t len = strcspn(part, "-_");
+		part[len] = '\0';
+		if (in_list(part, destroy_verbs) || strcmp(part, "deletion") == 0)
+			kind = VERB_DESTROY;
+		part += len + 1;
+	}
 	return kind;
 }
 

@@ -83,6 +83,10 @@ static void subcommand_verbs(void)
 	CHECK(verb(0) == VERB_READ);
 	line("helm upgrade web ./chart");
 	CHECK(verb(0) == VERB_CHANGE);
+	line("aws kms schedule-key-deletion --key-id 1");
+	CHECK(verb(0) == VERB_DESTROY);
+	line("aws s3api put-bucket-lifecycle --bucket b");
+	CHECK(verb(0) == VERB_CHANGE);
 	line("aws --version");
 	CHECK(verb(0) == VERB_READ);
 	line("kubectl logs delete-worker"); /* the first verb decides */

@@ -353,6 +353,15 @@ static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 	return 1;
 }
 
+/* vim -R, vi -R: the editor opens its files read-only. */
+static int read_only(const struct real_command *c)
+{
+	for (size_t i = 0; i < c->opts.n; i++)
+		if (strcmp(c->opts.items[i], "R") == 0)
+			return 1;
+	return 0;
+}
+
 /* The rules about changes, on the files a command visibly changes: what it
  * writes (redirections, tee, cp and mv targets...) and what rm deletes.
  * Absolute paths only: a relative one is only known to the gate. */
@@ -365,7 +374,7 @@ static void rate_visible_changes(struct risk_engine *e, struct risk_report *r,
 	    "joe", "micro", "mcedit", "sudoedit", "vim.basic", "vim.tiny", NULL};
 	int deletes = is_word(c->name, deleters);
 	const struct strlist *paths =
-	    deletes || is_word(c->name, editors) ? &c->operands : &c->writes;
+	    deletes || (is_word(c->name, editors) && !read_only(c)) ? &c->operands : &c->writes;
 
 	for (size_t i = 0; i < paths->n; i++) {
 		const char *path = paths->items[i];

@@ -1,5 +1,10 @@
 #include "analyze.h"
 
+#include "chains.h"
+#include "content.h"
+#include "profile.h"
+#include "verbs.h"
+
 #include "util/buf.h"
 #include "util/grow.h"
 #include "util/xmalloc.h"
@@ -62,29 +67,117 @@ static int starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Options (short ones split, long ones without dashes) and operands. */
+/* "-xzf FILE": the letters, and the value the first letter that takes one
+ * is given (the rest of the word, or the next argument). Returns how many
+ * arguments after a were taken. */
+/* An option's value: a file it writes (-o, --output, -keyout), else a file
+ * it reads when it looks like a path. */
+static void add_value(struct real_command *c, const char *opt, const char *value)
+{
+	static const char *const key_used[] = {"key", "signkey", "inkey", "CAkey", NULL};
+	static const char *const outputs[] = {
+	    "o",	 "O",	     "out",	    "keyout",	       "output",
+	    "state-out", "log-file", "output-file", "output-document", "directory-prefix",
+	    NULL};
+
+	strlist_add(&c->values, value);
+	/* ssh-keygen -f names the key it makes, lists or converts, openssl
+	 * -key the key it signs with: used, not read out (ssh-keygen -y prints
+	 * only the public half). */
+	if (strcmp(c->name, "ssh-keygen") == 0 ||
+	    (strcmp(c->name, "openssl") == 0 && is_one_of(opt, key_used)))
+		return;
+	if (is_one_of(opt, outputs))
+		strlist_add(&c->writes, value);
+	else if (value[0] == '/' || value[0] == '~' || value[0] == '.')
+		strlist_add(&c->reads, value);
+}
+
+static int split_short(struct real_command *c, const struct profile *p, const char *a,
+		       const char *next)
+{
+	for (const char *q = a + 1; *q; q++) {
+		char one[2] = {*q, 0};
+		strlist_add(&c->opts, one);
+		if (p == NULL || !profile_short_takes_value(p, *q))
+			continue;
+		if (q[1] != '\0') {
+			add_value(c, one, q + 1);
+			return 0;
+		}
+		if (next == NULL)
+			return 0;
+		add_value(c, one, next);
+		return 1;
+	}
+	return 0;
+}
+
+/* "--name=value", "--name value", and "-name value" for programs whose long
+ * options have one dash. Returns how many arguments after a were taken. */
+static int split_long(struct real_command *c, const struct profile *p, const char *name,
+		      const char *next)
+{
+	char opt[128];
+	size_t len = strcspn(name, "=");
+
+	snprintf(opt, sizeof(opt), "%.*s", (int)len, name);
+	strlist_add(&c->opts, opt);
+	if (name[len] == '=') {
+		add_value(c, opt, name + len + 1);
+		return 0;
+	}
+	if (p == NULL || next == NULL || !profile_long_takes_value(p, opt))
+		return 0;
+	add_value(c, opt, next);
+	return 1;
+}
+
+/* Options (short ones split, long ones without dashes), the values of those
+ * the program's profile says take one, and operands. */
 static void split_args(struct real_command *c, char **argv, int argc)
 {
+	const struct profile *p = profile_find(c->name);
 	int options_done = 0;
 
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+		int taken = 0;
 		strlist_add(&c->args, a);
-		if (options_done || a[0] != '-' || a[1] == '\0') {
+		if (options_done || a[0] != '-' || a[1] == '\0')
 			strlist_add(&c->operands, a);
-		} else if (strcmp(a, "--") == 0) {
+		else if (strcmp(a, "--") == 0)
 			options_done = 1;
-		} else if (a[1] == '-') {
-			char name[128];
-			snprintf(name, sizeof(name), "%.*s", (int)strcspn(a + 2, "="), a + 2);
-			strlist_add(&c->opts, name);
-		} else {
-			for (const char *p = a + 1; *p; p++) {
-				char one[2] = {*p, 0};
-				strlist_add(&c->opts, one);
-			}
+		else if (a[1] == '-')
+			taken = split_long(c, p, a + 2, next);
+		else if (p != NULL && p->single_dash_long && a[2] != '\0')
+			taken = split_long(c, p, a + 1, next);
+		else
+			taken = split_short(c, p, a, next);
+		if (taken) {
+			strlist_add(&c->args, next);
+			i++;
 		}
 	}
+}
+
+/* aws s3 cp, gsutil cp, rclone copy...: the last operand is written when it
+ * names a bucket or a remote ("s3://...", "remote:path"). */
+static void cloud_copy_target(struct real_command *c)
+{
+	static const char *const tools[] = {"aws",    "gsutil", "s3cmd", "rclone",
+					    "azcopy", "gcloud", "az",	 NULL};
+	static const char *const verbs[] = {"cp",   "sync", "mv",    "copy",   "copyto", "moveto",
+					    "move", "put",  "rsync", "upload", NULL};
+	const struct strlist *ops = &c->operands;
+	int copies = 0;
+
+	if (!is_one_of(c->name, tools) || ops->n < 2)
+		return;
+	for (size_t i = 0; i + 1 < ops->n && !copies; i++)
+		copies = is_one_of(ops->items[i], verbs);
+	if (copies && strchr(ops->items[ops->n - 1], ':') != NULL)
+		strlist_add(&c->writes, ops->items[ops->n - 1]);
 }
 
 /* Files the command writes or reads, by what the command is. */
@@ -99,6 +192,7 @@ static void collect_files(struct real_command *c)
 			strlist_add(&c->writes, ops->items[i]);
 	if (is_one_of(c->name, copiers) && ops->n >= 2)
 		strlist_add(&c->writes, ops->items[ops->n - 1]);
+	cloud_copy_target(c);
 	if (strcmp(c->name, "dd") == 0)
 		for (size_t i = 0; i < ops->n; i++) {
 			if (starts_with(ops->items[i], "of="))
@@ -132,6 +226,14 @@ static void add_redirects(struct real_command *c, const struct shell_command *sc
 		strlist_add(&c->env, sc->assignments[i].text);
 }
 
+static void set_verb(struct real_command *c)
+{
+	const char *word = NULL;
+
+	c->verb = verb_of(c, &word);
+	c->verb_word = word ? xstrdup(word) : NULL;
+}
+
 static void emit(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
 		 int disguised)
 {
@@ -153,6 +255,7 @@ static void emit(struct analysis *out, char **argv, int argc, struct frame *f, i
 	split_args(c, argv, argc);
 	add_redirects(c, f->sc);
 	collect_files(c);
+	set_verb(c);
 }
 
 static void push_via(struct frame *f, const char *what)
@@ -320,6 +423,36 @@ static int sudo_as_root(char **argv, int argc, int end)
 	return 1;
 }
 
+/* The command whose text the last command writes: itself, or for
+ * "echo TEXT | tee FILE" the echo before it. */
+static const struct real_command *text_source(const struct analysis *out)
+{
+	const struct real_command *c = &out->cmds[out->n - 1];
+
+	if (strcmp(c->name, "tee") != 0 || c->piped_from == NULL)
+		return c;
+	for (size_t i = out->n - 1; i-- > 0;)
+		if (strcmp(out->cmds[i].name, c->piped_from) == 0 && out->cmds[i].piped_to &&
+		    strcmp(out->cmds[i].piped_to, "tee") == 0)
+			return &out->cmds[i];
+	return c;
+}
+
+/* What echo or printf writes into a file that runs later, as commands. */
+static void analyze_content(struct analysis *out, struct frame *f)
+{
+	struct strlist lines = {0};
+	const char *where = NULL;
+	char how[300];
+
+	content_commands(text_source(out), &out->cmds[out->n - 1], &lines, &where);
+	if (lines.n > 0)
+		snprintf(how, sizeof(how), "written to %s", where);
+	for (size_t i = 0; i < lines.n; i++)
+		recurse_text(out, lines.items[i], f, how);
+	strlist_free(&lines);
+}
+
 static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
 		   int disguised)
 {
@@ -406,6 +539,7 @@ static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f,
 		return;
 	} else {
 		emit(out, argv, argc, f, 0, disguised);
+		analyze_content(out, f);
 		if (strchr(argv[0], '/') != NULL)
 			analyze_script(out, argv[0], f);
 		return;
@@ -495,6 +629,7 @@ int analyze_line(const char *line, size_t len, const struct risk_input *in, stru
 
 	memset(out, 0, sizeof(*out));
 	analyze_text(out, line, len, &f, NULL);
+	chains_find(out, line, len);
 	return 0;
 }
 
@@ -526,6 +661,8 @@ void analysis_free(struct analysis *a)
 		strlist_free(&c->args);
 		strlist_free(&c->opts);
 		strlist_free(&c->operands);
+		strlist_free(&c->values);
+		free(c->verb_word);
 		strlist_free(&c->writes);
 		strlist_free(&c->reads);
 		strlist_free(&c->env);

@@ -21,6 +21,7 @@ struct real_command {
 	struct strlist args;	 /* everything after the name */
 	struct strlist opts;	 /* options: "r", "f" from -rf; "force" from --force */
 	struct strlist operands; /* arguments that are not options */
+	struct strlist values;	 /* values of options that take one (profile.c) */
 	struct strlist
 	    writes; /* files written: redirections, tee, dd of=, sed -i, cp/mv targets ... */
 	struct strlist reads; /* files read: < redirections and file operands */
@@ -30,6 +31,8 @@ struct real_command {
 	char *via;	      /* the wrappers it was found through, e.g. "sudo, sh -c" */
 	char *remote_host;    /* runs on another host (ssh HOST CMD) */
 	char *script;	      /* a script file it runs, when read */
+	int verb;	      /* enum verb_kind (verbs.h): what its subcommand asks for */
+	char *verb_word;      /* the word or query that decided verb, or NULL */
 	int as_root;
 	int name_dynamic;   /* its name is computed when the line runs */
 	int name_disguised; /* its name was written with quotes or escapes */

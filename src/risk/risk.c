@@ -31,6 +31,8 @@ struct risk_engine {
 	size_t nby_name;
 	size_t *any_name; /* rules without plain command names, in order */
 	size_t nany;
+	size_t *fallback; /* rules tried when no other rule matched */
+	size_t nfallback;
 	enum rate_context context; /* of the rating under way */
 	int system_program;	   /* of the rating under way: risk_input's */
 	int flags;		   /* enum risk_flags */
@@ -48,6 +50,11 @@ static void build_index(struct risk_engine *e)
 {
 	for (size_t i = 0; i < e->rules.n; i++) {
 		const struct rule *r = &e->rules.rules[i];
+		if (r->fallback) {
+			e->fallback = grow_array(e->fallback, e->nfallback, sizeof(size_t));
+			e->fallback[e->nfallback++] = i;
+			continue;
+		}
 		if (!rule_literal_commands(r)) {
 			e->any_name = grow_array(e->any_name, e->nany, sizeof(size_t));
 			e->any_name[e->nany++] = i;
@@ -117,6 +124,7 @@ void risk_engine_free(struct risk_engine *e)
 	shell_parser_release();
 	free(e->by_name);
 	free(e->any_name);
+	free(e->fallback);
 	free(e);
 }
 
@@ -345,6 +353,15 @@ static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 	return 1;
 }
 
+/* vim -R, vi -R: the editor opens its files read-only. */
+static int read_only(const struct real_command *c)
+{
+	for (size_t i = 0; i < c->opts.n; i++)
+		if (strcmp(c->opts.items[i], "R") == 0)
+			return 1;
+	return 0;
+}
+
 /* The rules about changes, on the files a command visibly changes: what it
  * writes (redirections, tee, cp and mv targets...) and what rm deletes.
  * Absolute paths only: a relative one is only known to the gate. */
@@ -357,7 +374,7 @@ static void rate_visible_changes(struct risk_engine *e, struct risk_report *r,
 	    "joe", "micro", "mcedit", "sudoedit", "vim.basic", "vim.tiny", NULL};
 	int deletes = is_word(c->name, deleters);
 	const struct strlist *paths =
-	    deletes || is_word(c->name, editors) ? &c->operands : &c->writes;
+	    deletes || (is_word(c->name, editors) && !read_only(c)) ? &c->operands : &c->writes;
 
 	for (size_t i = 0; i < paths->n; i++) {
 		const char *path = paths->items[i];
@@ -415,6 +432,8 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 	}
 	while (a < e->nany)
 		matched |= try_rule(e, r, e->any_name[a++], c, 0);
+	for (size_t k = 0; k < e->nfallback && !matched; k++)
+		matched = try_rule(e, r, e->fallback[k], c, 0);
 	if (!matched)
 		unknown_program(e, r, c);
 	rate_visible_changes(e, r, c);

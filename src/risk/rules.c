@@ -1,5 +1,7 @@
 #include "rules.h"
 
+#include "verbs.h"
+
 #include "util/grow.h"
 #include "util/xmalloc.h"
 #include "util/yaml-node.h"
@@ -86,7 +88,9 @@ static struct strlist *match_key(struct rule *r, const char *key)
 	    {"writes", &r->writes},	{"reads", &r->reads},
 	    {"piped_to", &r->piped_to}, {"piped_from", &r->piped_from},
 	    {"env", &r->env},		{"change", &r->change},
-	    {"paths", &r->paths},
+	    {"paths", &r->paths},	{"verbs", &r->verbs},
+	    {"values", &r->values},	{"via", &r->via},
+	    {"program", &r->program},
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -161,6 +165,8 @@ static int read_field(struct loader *ld, struct rule *r, const char *key, yaml_n
 	}
 	if (strcmp(key, "match") == 0)
 		return read_match(ld, v, r);
+	if (strcmp(key, "fallback") == 0)
+		return read_bool(ld, v, &r->fallback, key);
 	if (strcmp(key, "explain") == 0)
 		return read_text(ld, v, &r->explain, key);
 	if (strcmp(key, "why") == 0)
@@ -195,12 +201,12 @@ static int read_rule(struct loader *ld, yaml_node_t *n, struct rule *r)
 	if (!r->id || r->level < 0 || !r->explain || !r->why || !r->ask || !r->undo ||
 	    r->test_hit.n == 0 ||
 	    (r->command.n == 0 && r->writes.n == 0 && r->reads.n == 0 && r->env.n == 0 &&
-	     r->piped_to.n == 0 && r->change.n == 0) ||
+	     r->piped_to.n == 0 && r->change.n == 0 && r->verbs.n == 0 && r->program.n == 0) ||
 	    (r->change.n > 0 && (r->paths.n == 0 || r->command.n > 0)))
 		return fail(ld, n,
 			    "rule %s needs id, level, match (with command, writes, reads, env, "
-			    "piped_to, or change with paths and no command), explain, why, ask, "
-			    "undo and at least one test_hit",
+			    "piped_to, verbs, or change with paths and no command), explain, why, "
+			    "ask, undo and at least one test_hit",
 			    r->id ? r->id : "?");
 	return 0;
 }
@@ -262,7 +268,7 @@ static void mark_rule_literals(struct rule *r)
 {
 	struct strlist *lists[] = {&r->command,	   &r->subcommand, &r->options, &r->args,
 				   &r->not_args,   &r->writes,	   &r->reads,	&r->piped_to,
-				   &r->piped_from, &r->env};
+				   &r->piped_from, &r->env,	   &r->verbs,	&r->values};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		mark_literals(lists[i]);
@@ -320,7 +326,8 @@ static void rule_free(struct rule *r)
 	struct strlist *lists[] = {&r->attack,	    &r->command,   &r->subcommand, &r->options,
 				   &r->options_all, &r->args,	   &r->not_args,   &r->writes,
 				   &r->reads,	    &r->piped_to,  &r->piped_from, &r->env,
-				   &r->test_hit,    &r->test_miss, &r->change,	   &r->paths};
+				   &r->test_hit,    &r->test_miss, &r->change,	   &r->paths,
+				   &r->verbs,	    &r->values,	   &r->via,	   &r->program};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		strlist_free(lists[i]);
@@ -423,6 +430,14 @@ int rule_matches(const struct rule *r, const struct real_command *c, int name_kn
 	if (r->piped_from.n && (!c->piped_from || !glob_any(&r->piped_from, c->piped_from)))
 		return 0;
 	if (r->env.n && !env_matches(&r->env, &c->env))
+		return 0;
+	if (r->verbs.n && !glob_any(&r->verbs, verb_kind_name(c->verb)))
+		return 0;
+	if (r->values.n && !any_matches(&r->values, &c->values))
+		return 0;
+	if (r->via.n && (c->via == NULL || !glob_any(&r->via, c->via)))
+		return 0;
+	if (r->program.n && !glob_any(&r->program, c->path))
 		return 0;
 	if (r->as_root >= 0 && r->as_root != c->as_root)
 		return 0;

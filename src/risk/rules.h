@@ -23,6 +23,16 @@ struct rule {
 	 * Plain words are stored with a 0x01 byte in front (see rules.c). */
 	struct strlist command, subcommand, options, options_all, args, not_args, writes, reads,
 	    piped_to, piped_from, env;
+	/* The kinds of subcommand verb (verbs.h: read, change, destroy). */
+	struct strlist verbs;
+	/* The values of options that take one (profile.c), and the wrappers a
+	 * command was found through (real_command's via). */
+	struct strlist values, via;
+	/* The program as written (real_command's path): /tmp/x, ./run.sh. */
+	struct strlist program;
+	/* Tried only for a command no other rule matched (a general signal,
+	 * such as a read verb, in place of "unknown program"). */
+	int fallback;
 	/* A rule about a change to files (the gate's file calls): the kinds
 	 * (change_kind_name) and the resolved paths it applies to. */
 	struct strlist change, paths;

@@ -115,6 +115,17 @@ static void append_unescaped(struct buf *b, const char *s, int *escaped)
 	}
 }
 
+/* Inside "...", a backslash escapes only $ ` " \ and a newline; elsewhere it
+ * stays ("\l" is two characters, as psql -c "\l" receives them). */
+static void append_unescaped_quoted(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' && s[1] != '\0' && strchr("$`\"\\\n", s[1]) != NULL)
+			s++;
+		buf_putc(b, (uint8_t)*s);
+	}
+}
+
 static int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -190,8 +201,7 @@ static void string_value(struct walk *w, TSNode n, struct buf *b, struct shell_w
 	for (uint32_t i = 0; i < count; i++) {
 		if (is(parts[i], K_STRING_CONTENT)) {
 			char *text = source(w, parts[i]);
-			int ignored = 0;
-			append_unescaped(b, text, &ignored);
+			append_unescaped_quoted(b, text);
 			free(text);
 		} else {
 			out->dynamic = 1;

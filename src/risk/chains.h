@@ -1,0 +1,15 @@
+/* Steps that only matter together in one line: a file downloaded and then
+ * run, a named pipe joining a shell to a network connection, a function that
+ * starts copies of itself (a fork bomb). Each is added to the analysis as a
+ * command named "(chain)" whose first operand says which, so that rules
+ * (the rules files, command "(chain)") rate and explain it. */
+#ifndef ESCORT_CHAINS_H
+#define ESCORT_CHAINS_H
+
+#include "analyze.h"
+
+#define CHAIN_COMMAND "(chain)"
+
+void chains_find(struct analysis *a, const char *line, size_t len);
+
+#endif

@@ -1,0 +1,18 @@
+/* What is written into files that run later: the text echo or printf puts
+ * into a cron table, a systemd unit, an rc or login file (or pipes into
+ * crontab) is itself commands, and is analysed as such ("* * * * * bash -i
+ * >& /dev/tcp/..." into /etc/cron.d is a reverse shell, not a write). */
+#ifndef ESCORT_CONTENT_H
+#define ESCORT_CONTENT_H
+
+#include "analyze.h"
+
+/* The command lines written into a file that runs later, one per item
+ * (cron schedules, a crontab's user column and systemd's "ExecStart=" taken
+ * off): the text is source's (echo or printf), the files are writer's (the
+ * same command, or the tee it pipes into); none when no such file is
+ * written. *where is set to the file or "crontab". */
+void content_commands(const struct real_command *source, const struct real_command *writer,
+		      struct strlist *out, const char **where);
+
+#endif

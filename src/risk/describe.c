@@ -1,0 +1,310 @@
+#include "describe.h"
+
+#include "util/visible.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* For the text only: which options take a value (so "-n 50" names no "50"),
+ * and how many subcommand words lead the operands ("systemctl stop nginx"
+ * stops nginx, not "stop and nginx"). */
+struct text_profile {
+	const char *name;
+	const char *short_values; /* letters of -X VALUE */
+	const char *long_values;  /* " --opt -opt " (single-dash long ones too) */
+	int verbs;		  /* leading subcommand words; -1: service NAME VERB */
+	int script;		  /* the first operand is a program or pattern, not a file */
+};
+
+static const struct text_profile profiles[] = {
+    {"head", "nc", " --lines --bytes ", 0, 0},
+    {"tail", "nc", " --lines --bytes ", 0, 0},
+    {"grep", "efmABC", " --regexp --file --max-count ", 0, 1},
+    {"egrep", "efmABC", "", 0, 1},
+    {"zgrep", "efmABC", "", 0, 1},
+    {"ping", "cisWwI", "", 0, 0},
+    {"journalctl", "unpSUtbo", " --unit --lines --since --until --priority --output ", 0, 0},
+    {"tcpdump", "iwrcsC", "", 0, 0},
+    {"tshark", "ifwcY", "", 0, 0},
+    {"touch", "dr", " --date --reference ", 0, 0},
+    {"zip", "P", " --password ", 0, 0},
+    {"cut", "dfcb", " --delimiter --fields ", 0, 0},
+    {"sort", "tko", "", 0, 0},
+    {"tar", "fCX", " --file --directory ", 0, 0},
+    {"useradd", "gGsdcueKp", " --gid --groups --shell --home-dir --comment --uid ", 0, 0},
+    {"usermod", "gGsdcueLlp", " --gid --groups --shell --home --comment --uid --login ", 0, 0},
+    {"chpasswd", "c", "", 0, 0},
+    {"ssh", "bcDEeFIiJLlmOopQRSWw", "", 0, 0},
+    {"scp", "cFiloPSJ", "", 0, 0},
+    {"rsync", "eT", " --rsh --exclude --include --backup-dir ", 0, 0},
+    {"curl", "XHdoueAmTbFw", " --request --header --data --output --user --upload-file ", 0, 0},
+    {"wget", "OoPTt", " --output-document --directory-prefix ", 0, 0},
+    {"kill", "sn", "", 0, 0},
+    {"pkill", "sUugtP", " --signal ", 0, 0},
+    {"nc", "pwsqiXx", "", 0, 0},
+    {"ncat", "pwsiox", " -e --exec --sh-exec ", 0, 0},
+    {"iptables", "ADIRPNFtjpsdiomg", "", 0, 0},
+    {"ip6tables", "ADIRPNFtjpsdiomg", "", 0, 0},
+    {"openssl", "", " -in -out -k -pass -key -cert -connect -inkey -passin -passout ", 1, 0},
+    {"date", "sdf", " --set --date ", 0, 0},
+    {"ps", "opuU", "", 0, 0},
+    {"mkfs.ext4", "LbN", "", 0, 0},
+    {"dd", "", "", 0, 0},
+    {"find", "", "", 0, 0},
+    {"sed", "ef", " --expression --file ", 0, 1},
+    {"awk", "fvF", "", 0, 1},
+    {"gawk", "fvF", "", 0, 1},
+    {"jq", "", " --arg --argjson ", 0, 1},
+    {"python", "cmW", "", 0, 1},
+    {"python3", "cmW", "", 0, 1},
+    {"perl", "eEI", "", 0, 1},
+    {"ruby", "eI", "", 0, 1},
+    {"node", "e", " --eval ", 0, 1},
+    {"docker", "", " -f --filter --format -H ", 1, 0},
+    {"podman", "", " -f --filter --format ", 1, 0},
+    {"kubectl", "nlocf", " --namespace --selector --output --context --filename ", 1, 0},
+    {"helm", "nf", " --namespace --values ", 1, 0},
+    {"systemctl", "pt", " --property --type --state ", 1, 0},
+    {"service", "", "", -1, 0},
+    {"git", "Cc", "", 1, 0},
+    {"ip", "", "", 1, 0},
+    {"nft", "f", "", 1, 0},
+    {"ufw", "", "", 1, 0},
+    {"apt", "o", "", 1, 0},
+    {"apt-get", "o", "", 1, 0},
+    {"dnf", "", "", 1, 0},
+    {"yum", "", "", 1, 0},
+    {"snap", "", "", 1, 0},
+    {"npm", "", "", 1, 0},
+    {"pip", "r", "", 1, 0},
+    {"pip3", "r", "", 1, 0},
+    {"terraform", "", "", 1, 0},
+    {"timedatectl", "", "", 1, 0},
+    {"hostnamectl", "", "", 1, 0},
+    {"loginctl", "", "", 1, 0},
+    {"cryptsetup", "", "", 1, 0},
+    {"zfs", "", "", 1, 0},
+    {"zpool", "", "", 1, 0},
+    {"virsh", "", "", 1, 0},
+    {"aws", "", " --region --profile --output --query ", 2, 0},
+    {"gcloud", "", " --project --zone --region ", 2, 0},
+    {"az", "gn", " --resource-group --name ", 2, 0},
+};
+
+static const struct text_profile *profile_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (strcmp(profiles[i].name, name) == 0)
+			return &profiles[i];
+	return NULL;
+}
+
+/* The option arg takes the next word as its value. */
+static int takes_value(const struct text_profile *p, const char *arg)
+{
+	char key[64];
+	size_t len;
+
+	if (p == NULL || arg[0] != '-' || arg[1] == '\0' || strchr(arg, '=') != NULL)
+		return 0;
+	len = strlen(arg);
+	if (len + 3 <= sizeof(key)) {
+		snprintf(key, sizeof(key), " %s ", arg);
+		if (strstr(p->long_values, key) != NULL)
+			return 1;
+	}
+	/* -rfn 5: the last letter of a cluster takes the value. */
+	return arg[1] != '-' && strchr(p->short_values, arg[len - 1]) != NULL;
+}
+
+static int plain_word(const char *s)
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (; *s; s++)
+		if (!(*s >= 'a' && *s <= 'z') && !(*s >= '0' && *s <= '9') && *s != '-' &&
+		    *s != '_' && !(*s >= 'A' && *s <= 'Z'))
+			return 0;
+	return 1;
+}
+
+/* The starting points of find: what comes before the first test. */
+static size_t find_objects(const struct real_command *c, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->args.n && n < max; i++) {
+		const char *a = c->args.items[i];
+		if (a[0] == '-' || a[0] == '(' || a[0] == '!')
+			break;
+		out[n++] = a;
+	}
+	return n;
+}
+
+/* A mode such as +i or -x (chattr, chmod) is not a thing acted on. */
+static int is_mode(const char *name, const char *a)
+{
+	return (a[0] == '+' || (a[0] == '-' && a[1] != '\0')) &&
+	       (strcmp(name, "chattr") == 0 || strcmp(name, "chmod") == 0);
+}
+
+size_t describe_objects(const struct real_command *c, const char **out, size_t max)
+{
+	const struct text_profile *p = profile_of(c->name);
+	int value_next = 0, options_done = 0, verbs = p ? p->verbs : 0;
+	int script = p ? p->script : 0;
+	size_t n = 0;
+
+	if (strcmp(c->name, "find") == 0)
+		return find_objects(c, out, max);
+	for (size_t i = 0; i < c->args.n && n < max; i++) {
+		const char *a = c->args.items[i];
+		if (value_next) {
+			value_next = 0;
+			continue;
+		}
+		if (!options_done && strcmp(a, "--") == 0) {
+			options_done = 1;
+			continue;
+		}
+		if (!options_done && a[0] == '-' && a[1] != '\0' && !is_mode(c->name, a)) {
+			value_next = takes_value(p, a);
+			continue;
+		}
+		if (verbs > 0 && plain_word(a)) {
+			verbs--;
+			continue;
+		}
+		if (script) {
+			script = 0;
+			continue;
+		}
+		if (strchr(a, '=') != NULL && strcmp(c->name, "dd") == 0)
+			continue; /* dd's if= and of= are shown as the files it reads and writes */
+		if (is_mode(c->name, a))
+			continue;
+		out[n++] = a;
+	}
+	/* service NAME VERB: the verb is last. */
+	if (verbs < 0 && n >= 2 && plain_word(out[n - 1]))
+		n--;
+	return n;
+}
+
+static int is_one(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(w, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static void quote(struct buf *b, const char *s, size_t len)
+{
+	buf_putc(b, '"');
+	visible_append(b, s, len);
+	buf_putc(b, '"');
+}
+
+/* $(docker ps -aq): every container; $(...) in general: what it prints. */
+static void describe_substitution(struct buf *b, const char *w)
+{
+	size_t len = strlen(w);
+	const char *inner = w + 2;
+	size_t inner_len = len > 3 ? len - 3 : 0;
+
+	if (w[0] == '`') {
+		inner = w + 1;
+		inner_len = len > 2 ? len - 2 : 0;
+	}
+	if ((strstr(w, "docker ps") || strstr(w, "podman ps")) && strstr(w, "-") &&
+	    strchr(strstr(w, "ps"), 'q')) {
+		buf_append_str(b, strchr(strstr(w, "ps"), 'a') ? "every container on this machine"
+							       : "every running container");
+		return;
+	}
+	if ((strstr(w, "docker images") || strstr(w, "podman images")) && strstr(w, "-q")) {
+		buf_append_str(b, "every container image on this machine");
+		return;
+	}
+	buf_append_str(b, "whatever the command ");
+	quote(b, inner, inner_len);
+	buf_append_str(b, " prints when the line runs");
+}
+
+static void describe_variable(struct buf *b, const char *w)
+{
+	const char *name = w + 1;
+	size_t len = strlen(name);
+
+	if (name[0] == '{') {
+		name++;
+		len = len >= 2 ? len - 2 : 0;
+	}
+	if (len == 1 && strchr("*@0123456789", name[0])) {
+		buf_append_str(b, "the names given to the script");
+		return;
+	}
+	buf_append_str(b, "the names held in the variable ");
+	visible_append(b, name, strcspn(name, "}"));
+	buf_append_str(b, " (only known when the line runs)");
+}
+
+/* A pattern such as /var/log/(star).gz: every file in /var/log whose name ends in ".gz". */
+static void describe_glob(struct buf *b, const char *w)
+{
+	const char *slash = strrchr(w, '/');
+	const char *base = slash ? slash + 1 : w;
+	size_t blen = strlen(base);
+	const char *star = strchr(base, '*');
+	int one_star = star && !strchr(star + 1, '*') && !strpbrk(base, "?[");
+
+	if (strcmp(base, "*") == 0) {
+		buf_append_str(b, "everything");
+	} else if (one_star && star == base) {
+		buf_append_str(b, "every file whose name ends in ");
+		quote(b, base + 1, blen - 1);
+	} else if (one_star && star == base + blen - 1) {
+		buf_append_str(b, "every file whose name starts with ");
+		quote(b, base, blen - 1);
+	} else {
+		buf_append_str(b, "every file matching ");
+		quote(b, base, blen);
+	}
+	if (slash == w)
+		buf_append_str(b, " on the whole machine");
+	else if (slash) {
+		buf_append_str(b, " in ");
+		visible_append(b, w, (size_t)(slash - w));
+	} else {
+		buf_append_str(b, " in the current folder");
+	}
+}
+
+void describe_word(struct buf *b, const char *w, const struct real_command *finder)
+{
+	static const char *const whole[] = {"/", "/.", "/*", "/..", NULL};
+	static const char *const home[] = {"~", "~/", "$HOME", "${HOME}", "~/*", NULL};
+
+	if (is_one(w, whole))
+		buf_append_str(b, "the whole machine (every file on it)");
+	else if (is_one(w, home))
+		buf_append_str(b, "the home folder of the account (all of its files)");
+	else if (strcmp(w, "{}") == 0 && finder)
+		describe_found(b, finder);
+	else if (strcmp(w, "{}") == 0)
+		buf_append_str(b, "each file the search finds");
+	else if (strcmp(w, ".") == 0 || strcmp(w, "./") == 0)
+		buf_append_str(b, "the current folder");
+	else if (strncmp(w, "$(", 2) == 0 || w[0] == '`')
+		describe_substitution(b, w);
+	else if (strpbrk(w, " \t\n\"'(){};|&<>") != NULL)
+		quote(b, w, strlen(w)); /* code or text, not a name */
+	else if (w[0] == '$' && w[1] != '\'' && w[1] != '"' && w[1] != '\0')
+		describe_variable(b, w);
+	else if (strpbrk(w, "*?") != NULL)
+		describe_glob(b, w);
+	else
+		visible_append(b, w, strlen(w));
+}

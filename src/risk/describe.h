@@ -1,0 +1,23 @@
+/* The things a command acts on, in words for a reader who does not know
+ * Linux: "/" is "the whole machine", "{}" is "each file the search finds",
+ * "$(docker ps -aq)" is "every container"; option values and subcommand words
+ * ("-n 50", "systemctl stop") are not things it acts on. Text only: the rules
+ * match the command's own operands, never these words. */
+#ifndef ESCORT_DESCRIBE_H
+#define ESCORT_DESCRIBE_H
+
+#include "analyze.h"
+#include "util/buf.h"
+
+/* The command's objects (operands that are neither an option's value nor a
+ * subcommand word), at most max, in order; returns how many. */
+size_t describe_objects(const struct real_command *c, const char **out, size_t max);
+
+/* One object in words. finder: the find command whose -exec runs c, or NULL. */
+void describe_word(struct buf *b, const char *word, const struct real_command *finder);
+
+/* What a find command selects: "every file in /srv named "*.log" last changed
+ * more than 30 days ago, in every folder below it". */
+void describe_found(struct buf *b, const struct real_command *find);
+
+#endif

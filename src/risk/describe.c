@@ -12,8 +12,8 @@ struct text_profile {
 	const char *name;
 	const char *short_values; /* letters of -X VALUE */
 	const char *long_values;  /* " --opt -opt " (single-dash long ones too) */
-	int verbs;		  /* leading subcommand words; -1: service NAME VERB */
-	int script;		  /* the first operand is a program or pattern, not a file */
+	int verbs;  /* leading subcommand words; -1: service NAME VERB; -2: DEVICE COMMAND... */
+	int script; /* the first operand is a program or pattern, not a file */
 };
 
 static const struct text_profile profiles[] = {
@@ -50,6 +50,8 @@ static const struct text_profile profiles[] = {
     {"ps", "opuU", "", 0, 0},
     {"mkfs.ext4", "LbN", "", 0, 0},
     {"dd", "", "", 0, 0},
+    {"auditctl", "ekpaAdSFrbR", "", 0, 0},
+    {"parted", "", "", -2, 0},
     {"find", "", "", 0, 0},
     {"sed", "ef", " --expression --file ", 0, 1},
     {"awk", "fvF", "", 0, 1},
@@ -142,11 +144,18 @@ static size_t find_objects(const struct real_command *c, const char **out, size_
 	return n;
 }
 
-/* A mode such as +i or -x (chattr, chmod) is not a thing acted on. */
+/* A mode such as +i, u+s, 755 or -x (chattr, chmod) is not a thing acted on. */
 static int is_mode(const char *name, const char *a)
 {
-	return (a[0] == '+' || (a[0] == '-' && a[1] != '\0')) &&
-	       (strcmp(name, "chattr") == 0 || strcmp(name, "chmod") == 0);
+	if (strcmp(name, "chmod") == 0)
+		return a[0] != '\0' && strspn(a, "ugoa+-=rwxXst,01234567") == strlen(a);
+	return strcmp(name, "chattr") == 0 && strchr("+-=", a[0]) != NULL && a[1] != '\0';
+}
+
+/* kill -9 -1: after the signal, a negative number is a group of programs. */
+static int is_pid(const char *name, const char *a, size_t i)
+{
+	return i > 0 && a[0] == '-' && a[1] >= '0' && a[1] <= '9' && strcmp(name, "kill") == 0;
 }
 
 size_t describe_objects(const struct real_command *c, const char **out, size_t max)
@@ -168,7 +177,8 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 			options_done = 1;
 			continue;
 		}
-		if (!options_done && a[0] == '-' && a[1] != '\0' && !is_mode(c->name, a)) {
+		if (!options_done && a[0] == '-' && a[1] != '\0' && !is_mode(c->name, a) &&
+		    !is_pid(c->name, a, i)) {
 			value_next = takes_value(p, a);
 			continue;
 		}
@@ -186,9 +196,11 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 			continue;
 		out[n++] = a;
 	}
-	/* service NAME VERB: the verb is last. */
-	if (verbs < 0 && n >= 2 && plain_word(out[n - 1]))
+	/* service NAME VERB: the verb is last; parted DEVICE rm 1: a command follows. */
+	if (verbs == -1 && n >= 2 && plain_word(out[n - 1]))
 		n--;
+	if (verbs == -2 && n > 1)
+		n = 1;
 	return n;
 }
 
@@ -307,4 +319,35 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 		describe_glob(b, w);
 	else
 		visible_append(b, w, strlen(w));
+}
+
+void describe_object(struct buf *b, const struct real_command *c, const char *w,
+		     const struct real_command *finder)
+{
+	int number = w[0] != '\0' && strspn(w, "0123456789") == strlen(w);
+
+	if (strcmp(c->name, "kill") == 0 && strcmp(w, "-1") == 0)
+		buf_append_str(b, "every program this account may stop");
+	else if (strcmp(c->name, "kill") == 0 && number)
+		buf_printf(b, "the running program number %s", w);
+	else
+		describe_word(b, w, finder);
+}
+
+int describe_none(struct buf *b, const struct real_command *c)
+{
+	if (c->via && strstr(c->via, "xargs") && c->piped_from) {
+		buf_append_str(b, "every name that ");
+		visible_append(b, c->piped_from, strlen(c->piped_from));
+		buf_append_str(b, " lists");
+	} else if (c->piped_from) {
+		buf_append_str(b, "what ");
+		visible_append(b, c->piped_from, strlen(c->piped_from));
+		buf_append_str(b, " sends it");
+	} else if (strcmp(c->name, "passwd") == 0) {
+		buf_append_str(b, "the account in use");
+	} else {
+		return 0;
+	}
+	return 1;
 }

@@ -16,6 +16,15 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 /* One object in words. finder: the find command whose -exec runs c, or NULL. */
 void describe_word(struct buf *b, const char *word, const struct real_command *finder);
 
+/* One object of c in words: as describe_word, and a number given to kill is
+ * a running program. */
+void describe_object(struct buf *b, const struct real_command *c, const char *word,
+		     const struct real_command *finder);
+
+/* What c acts on when it names nothing: "every name that ls lists" (xargs),
+ * "the account in use" (passwd). Returns 0 when there are no such words. */
+int describe_none(struct buf *b, const struct real_command *c);
+
 /* What a find command selects: "every file in /srv named "*.log" last changed
  * more than 30 days ago, in every folder below it". */
 void describe_found(struct buf *b, const struct real_command *find);

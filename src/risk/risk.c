@@ -202,24 +202,19 @@ static void append_objects(struct buf *b, const struct real_command *c,
 	size_t n = describe_objects(c, objs, sizeof(objs) / sizeof(objs[0]));
 	size_t shown = n < LIST_SHOWN ? n : LIST_SHOWN;
 
-	if (n == 0 && c->via && strstr(c->via, "xargs") && c->piped_from) {
-		buf_append_str(b, "every name that ");
-		visible_append(b, c->piped_from, strlen(c->piped_from));
-		buf_append_str(b, " lists");
-		return;
-	}
 	if (n == 0) {
-		buf_putc(b, EMPTY);
+		if (!describe_none(b, c))
+			buf_putc(b, EMPTY);
 		return;
 	}
 	if (which != ALL) {
-		describe_word(b, objs[which == FIRST ? 0 : n - 1], finder);
+		describe_object(b, c, objs[which == FIRST ? 0 : n - 1], finder);
 		return;
 	}
 	for (size_t i = 0; i < shown; i++) {
 		if (i > 0)
 			buf_append_str(b, i + 1 == shown && shown == n ? " and " : ", ");
-		describe_word(b, objs[i], finder);
+		describe_object(b, c, objs[i], finder);
 	}
 	if (n > shown)
 		buf_printf(b, " and %zu more", n - shown);
@@ -380,6 +375,7 @@ static void add_rule_finding_for(struct risk_report *r, const struct rule *rule,
 {
 	struct real_command one = *c;
 
+	one.name = (char *)"change"; /* its words are the path's alone */
 	memset(&one.operands, 0, sizeof(one.operands));
 	memset(&one.args, 0, sizeof(one.args));
 	strlist_add(&one.operands, path);
@@ -492,15 +488,25 @@ static void rate_visible_changes(struct risk_engine *e, struct risk_report *r,
 	}
 }
 
+static char *computed_text(const struct real_command *c)
+{
+	struct buf b = {0};
+	char *s;
+
+	buf_append_str(&b, "Runs a program whose name is only decided when the line runs (");
+	describe_word(&b, c->name, NULL);
+	buf_append_str(&b, "). Nobody can tell in advance what it will be.");
+	s = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
 static void rate_command(struct risk_engine *e, struct risk_report *r, const struct real_command *c)
 {
 	int matched = 0, has_rules;
 
 	if (c->name_dynamic) {
-		add_builtin(r, "computed-command", LEVEL_HIGH,
-			    fill("Runs a program whose name is only decided when the line runs "
-				 "({command}). Nobody can tell in advance what it will be.",
-				 c, NULL),
+		add_builtin(r, "computed-command", LEVEL_HIGH, computed_text(c),
 			    "a command name built at run time hides what really runs",
 			    "Why is the program's name computed? Type the real command instead.",
 			    "T1027");
@@ -590,7 +596,7 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 			    xstrdup("The line is not a complete, well-formed command, so what it "
 				    "would do cannot be checked."),
 			    "a line that does not parse may hide what it does",
-			    "Please type the command again, plainly and complete.", NULL);
+			    "Can you type the command again, plainly and complete?", NULL);
 	if (a->too_deep)
 		add_builtin(r, "too-deep", LEVEL_HIGH,
 			    xstrdup("The line nests commands inside commands too deeply to check."),

@@ -1,0 +1,218 @@
+/* Reads every explanation the corpus produces as a reader who does not know
+ * Linux would, and fails on the mechanical faults of docs/RULES.md ("Words
+ * for the escort"): a raw placeholder ({}, $f, $(...)), a fallback in place of
+ * a name ("nothing named"), an empty explanation or question, an option or its
+ * value or a subcommand word listed as a thing acted on ("stop and auditd",
+ * "50 and /var/log/syslog"), and a bare "/" for the whole machine. Quoted
+ * text ("...") is the operator's own and is not judged.
+ *   explain-lint RULES_DIR CORPUS_FILE... */
+#include "risk/risk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WORDS 64
+
+/* Subcommand words a reader must never see listed as things. */
+static const char *const verbs[] = {
+    "get",     "list",	 "ls",	    "describe",	 "show",       "status", "logs",
+    "plan",    "diff",	 "inspect", "version",	 "top",	       "check",	 "delete",
+    "destroy", "drop",	 "rm",	    "remove",	 "terminate",  "stop",	 "kill",
+    "purge",   "prune",	 "reset",   "truncate",	 "flush",      "apply",	 "set",
+    "put",     "patch",	 "update",  "migrate",	 "restore",    "revoke", "start",
+    "restart", "enable", "disable", "reload",	 "install",    "push",	 "pull",
+    "clean",   "del",	 "add",	    "is-active", "list-units", "cat",	 NULL};
+
+/* Words after which the next word is a program, not a subcommand. */
+static const char *const starters[] = {"sudo", "xargs", "nohup", "env",	 "time", "timeout", "|",
+				       "||",   "&&",	";",	 "exec", "nice", "-exec",   NULL};
+
+static int is_one(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(w, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const fallbacks[] = {"nothing named", "no file named",
+					"what the command is given", NULL};
+
+static int faults;
+
+static void fault(const char *line, const struct finding *f, const char *what, const char *text)
+{
+	printf("  %s\n    %s: %s\n    in: %s\n", line, f ? f->rule : "summary", what, text);
+	faults++;
+}
+
+/* The text without its quoted parts. */
+static void unquote(const char *in, char *out, size_t size)
+{
+	int quoted = 0;
+	size_t n = 0;
+
+	for (; *in && n + 1 < size; in++) {
+		if (*in == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (!quoted)
+			out[n++] = *in;
+	}
+	out[n] = '\0';
+}
+
+static int is_item_start(const char *text, const char *at)
+{
+	static const char *const before[] = {"(", ": ", ", ", " and ", NULL};
+
+	if (at == text)
+		return 1;
+	for (size_t i = 0; before[i]; i++) {
+		size_t n = strlen(before[i]);
+		if ((size_t)(at - text) >= n && strncmp(at - n, before[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int is_item_end(const char *end)
+{
+	return *end == '\0' || strchr(",).;", *end) != NULL || strncmp(end, " and ", 5) == 0;
+}
+
+/* word stands in text as an item of a list of things. */
+static int listed(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *at = strstr(text, word); at; at = strstr(at + 1, word))
+		if (is_item_start(text, at) && is_item_end(at + n))
+			return 1;
+	return 0;
+}
+
+static int raw_placeholder(const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '{' && strchr(p, '}') &&
+		    strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_") ==
+			(size_t)(strchr(p, '}') - p - 1))
+			return 1;
+		if (*p == '$' && p[1] &&
+		    strchr("({@*_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+			   p[1]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Words of the line an explanation must not list as things: options, the
+ * short values after them, and subcommand words. */
+static size_t not_things(char *copy, char **words)
+{
+	size_t n = 0;
+	char *save = NULL, *prev = NULL;
+
+	for (char *w = strtok_r(copy, " \t", &save); w && n < MAX_WORDS;
+	     w = strtok_r(NULL, " \t", &save)) {
+		int short_value =
+		    prev && prev[0] == '-' &&
+		    (strspn(w, "0123456789") == strlen(w) || strlen(w) == 1 || w[0] == '+');
+		int verb = 0;
+		/* the program itself ("ls", "xargs rm") is no subcommand */
+		for (size_t i = 0; verbs[i] && prev && !is_one(prev, starters); i++)
+			verb |= strcmp(w, verbs[i]) == 0;
+		if ((w[0] == '-' && w[1] != '\0') || short_value || verb)
+			words[n++] = w;
+		prev = w;
+	}
+	return n;
+}
+
+static void check_text(const char *line, const struct finding *f, const char *what,
+		       const char *text, char **words, size_t nwords)
+{
+	char plain[8192];
+
+	if (text == NULL || text[0] == '\0') {
+		fault(line, f, "empty", what);
+		return;
+	}
+	unquote(text, plain, sizeof(plain));
+	if (raw_placeholder(plain))
+		fault(line, f, "raw placeholder", text);
+	for (size_t i = 0; fallbacks[i]; i++)
+		if (strstr(plain, fallbacks[i]))
+			fault(line, f, "a fallback instead of a name", text);
+	if (listed(plain, "/"))
+		fault(line, f, "a bare / instead of the whole machine", text);
+	for (size_t i = 0; i < nwords; i++)
+		if (listed(plain, words[i]))
+			fault(line, f, "an option, its value or a subcommand listed as a thing",
+			      text);
+}
+
+static void check_report(const char *line, const struct risk_report *r)
+{
+	char copy[4096], *words[MAX_WORDS];
+	size_t nwords;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	nwords = not_things(copy, words);
+	check_text(line, NULL, "summary", r->summary, words, nwords);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct finding *f = &r->findings[i];
+		check_text(line, f, "explain", f->explain, words, nwords);
+		check_text(line, f, "why", f->why, words, nwords);
+		check_text(line, f, "ask", f->ask, words, nwords);
+		if (f->level >= LEVEL_MEDIUM && strchr(f->ask, '?') == NULL)
+			fault(line, f, "no question for the operator", f->ask);
+	}
+}
+
+static void lint_file(struct risk_engine *e, const char *path)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		perror(path);
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct risk_report r;
+		size_t len = strcspn(line, "\n");
+		line[len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		risk_rate_line(e, line, len, NULL, &r);
+		check_report(line, &r);
+		risk_report_free(&r);
+	}
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	struct risk_engine *e;
+	struct error err;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: explain-lint RULES_DIR CORPUS_FILE...\n");
+		return 2;
+	}
+	setenv("ESCORT_NO_WHATIS", "1", 1);
+	e = risk_engine_new(argv[1], RISK_NO_WHATIS, &err);
+	if (e == NULL) {
+		fprintf(stderr, "explain-lint: %s\n", err.msg);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++)
+		lint_file(e, argv[i]);
+	printf("explain-lint: %d fault%s\n", faults, faults == 1 ? "" : "s");
+	risk_engine_free(e);
+	return faults ? 1 : 0;
+}

@@ -46,7 +46,8 @@ static void where(struct buf *b, const struct real_command *c)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		buf_append_str(b, i == 0 ? " in " : i + 1 == n ? " and " : ", ");
+		int whole = strcmp(starts[i], "/") == 0;
+		buf_append_str(b, i > 0 ? (i + 1 == n ? " and " : ", ") : whole ? " on " : " in ");
 		describe_word(b, starts[i], NULL);
 	}
 }

@@ -62,8 +62,8 @@ static const struct text_profile profiles[] = {
     {"perl", "eEI", "", 0, 1},
     {"ruby", "eI", "", 0, 1},
     {"node", "e", " --eval ", 0, 1},
-    {"docker", "", " -f --filter --format -H ", 1, 0},
-    {"podman", "", " -f --filter --format ", 1, 0},
+    {"docker", "", " --filter --format -H ", 1, 0},
+    {"podman", "", " --filter --format ", 1, 0},
     {"kubectl", "nlocf", " --namespace --selector --output --context --filename ", 1, 0},
     {"helm", "nf", " --namespace --values ", 1, 0},
     {"systemctl", "pt", " --property --type --state ", 1, 0},
@@ -258,9 +258,8 @@ static void describe_variable(struct buf *b, const char *w)
 		buf_append_str(b, "the names given to the script");
 		return;
 	}
-	buf_append_str(b, "the names held in the variable ");
+	buf_append_str(b, "the files named in the variable ");
 	visible_append(b, name, strcspn(name, "}"));
-	buf_append_str(b, " (only known when the line runs)");
 }
 
 /* A pattern such as /var/log/(star).gz: every file in /var/log whose name ends in ".gz". */
@@ -300,7 +299,7 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 	static const char *const home[] = {"~", "~/", "$HOME", "${HOME}", "~/*", NULL};
 
 	if (is_one(w, whole))
-		buf_append_str(b, "the whole machine (every file on it)");
+		buf_append_str(b, "the whole machine");
 	else if (is_one(w, home))
 		buf_append_str(b, "the home folder of the account (all of its files)");
 	else if (strcmp(w, "{}") == 0 && finder)

@@ -494,7 +494,13 @@ static char *computed_text(const struct real_command *c)
 	char *s;
 
 	buf_append_str(&b, "Runs a program whose name is only decided when the line runs (");
-	describe_word(&b, c->name, NULL);
+	if (c->name[0] == '$' && c->name[1] != '(') {
+		buf_append_str(&b, "the name held in the variable ");
+		visible_append(&b, c->name + 1 + (c->name[1] == '{'),
+			       strcspn(c->name + 1 + (c->name[1] == '{'), "}"));
+	} else {
+		describe_word(&b, c->name, NULL);
+	}
 	buf_append_str(&b, "). Nobody can tell in advance what it will be.");
 	s = xstrdup(buf_cstr(&b));
 	buf_free(&b);
@@ -579,7 +585,7 @@ static void summarise(struct risk_report *r)
 	else
 		buf_printf(&b, "%s risk. %s", level, top->explain);
 	if (r->level >= LEVEL_MEDIUM) {
-		if (strcmp(top->undo, "no") == 0)
+		if (strcmp(top->undo, "no") == 0 && !strstr(top->explain, "cannot be"))
 			buf_append_str(&b, " It cannot be undone.");
 		buf_printf(&b, " Ask the operator: %s", top->ask);
 	}

@@ -96,7 +96,7 @@ static const struct text_profile profiles[] = {
 static const struct text_profile *profile_of(const char *name)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
-		if (strcmp(profiles[i].name, name) == 0)
+		if (profiles[i].name[0] == name[0] && strcmp(profiles[i].name, name) == 0)
 			return &profiles[i];
 	return NULL;
 }

@@ -55,9 +55,9 @@ static void where(struct buf *b, const struct real_command *c)
 static void quoted(struct buf *b, const char *before, const char *s)
 {
 	buf_append_str(b, before);
-	buf_putc(b, '"');
+	buf_append_str(b, "\u201c");
 	visible_append(b, s, strlen(s));
-	buf_putc(b, '"');
+	buf_append_str(b, "\u201d");
 }
 
 /* -mtime +30: "last changed more than 30 days ago". */

@@ -52,16 +52,16 @@ static const struct text_profile profiles[] = {
     {"dd", "", "", 0, 0},
     {"auditctl", "ekpaAdSFrbR", "", 0, 0},
     {"parted", "", "", -2, 0},
+    {"truncate", "sr", " --size --reference ", 0, 0},
+    {"mkfs", "t", "", 0, 0},
+    {"at", "fqt", "", -3, 0},
+    {"chown", "", " --reference ", 0, 1},
+    {"chgrp", "", " --reference ", 0, 1},
     {"find", "", "", 0, 0},
     {"sed", "ef", " --expression --file ", 0, 1},
     {"awk", "fvF", "", 0, 1},
     {"gawk", "fvF", "", 0, 1},
     {"jq", "", " --arg --argjson ", 0, 1},
-    {"python", "cmW", "", 0, 1},
-    {"python3", "cmW", "", 0, 1},
-    {"perl", "eEI", "", 0, 1},
-    {"ruby", "eI", "", 0, 1},
-    {"node", "e", " --eval ", 0, 1},
     {"docker", "", " --filter --format -H ", 1, 0},
     {"podman", "", " --filter --format ", 1, 0},
     {"kubectl", "nlocf", " --namespace --selector --output --context --filename ", 1, 0},
@@ -69,7 +69,8 @@ static const struct text_profile profiles[] = {
     {"systemctl", "pt", " --property --type --state ", 1, 0},
     {"service", "", "", -1, 0},
     {"git", "Cc", "", 1, 0},
-    {"ip", "", "", 1, 0},
+    {"ip", "", "", 2, 0},
+    {"nsenter", "tSGwW", " --target ", 0, 0},
     {"nft", "f", "", 1, 0},
     {"ufw", "", "", 1, 0},
     {"apt", "o", "", 1, 0},
@@ -152,6 +153,19 @@ static int is_mode(const char *name, const char *a)
 	return strcmp(name, "chattr") == 0 && strchr("+-=", a[0]) != NULL && a[1] != '\0';
 }
 
+/* ip link set dev eth0 down: only eth0 is a thing. */
+static int is_keyword(const char *name, const char *a)
+{
+	static const char *const ip_words[] = {"dev", "up", "down", "via", "to", NULL};
+
+	if (strcmp(name, "ip") != 0)
+		return 0;
+	for (size_t i = 0; ip_words[i]; i++)
+		if (strcmp(a, ip_words[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* kill -9 -1: after the signal, a negative number is a group of programs. */
 static int is_pid(const char *name, const char *a, size_t i)
 {
@@ -192,7 +206,7 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 		}
 		if (strchr(a, '=') != NULL && strcmp(c->name, "dd") == 0)
 			continue; /* dd's if= and of= are shown as the files it reads and writes */
-		if (is_mode(c->name, a))
+		if (is_mode(c->name, a) || is_keyword(c->name, a))
 			continue;
 		out[n++] = a;
 	}
@@ -201,6 +215,8 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 		n--;
 	if (verbs == -2 && n > 1)
 		n = 1;
+	if (verbs == -3) /* at TIME: a time, not a thing */
+		n = 0;
 	return n;
 }
 
@@ -212,11 +228,12 @@ static int is_one(const char *w, const char *const *list)
 	return 0;
 }
 
+/* The operator's own words, between typographic quotes (code may hold "). */
 static void quote(struct buf *b, const char *s, size_t len)
 {
-	buf_putc(b, '"');
+	buf_append_str(b, "\u201c");
 	visible_append(b, s, len);
-	buf_putc(b, '"');
+	buf_append_str(b, "\u201d");
 }
 
 /* $(docker ps -aq): every container; $(...) in general: what it prints. */
@@ -339,10 +356,9 @@ int describe_none(struct buf *b, const struct real_command *c)
 		buf_append_str(b, "every name that ");
 		visible_append(b, c->piped_from, strlen(c->piped_from));
 		buf_append_str(b, " lists");
-	} else if (c->piped_from) {
-		buf_append_str(b, "what ");
+	} else if (c->piped_from && strcmp(c->name, "chpasswd") == 0) {
+		buf_append_str(b, "named by ");
 		visible_append(b, c->piped_from, strlen(c->piped_from));
-		buf_append_str(b, " sends it");
 	} else if (strcmp(c->name, "passwd") == 0) {
 		buf_append_str(b, "the account in use");
 	} else {

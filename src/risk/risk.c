@@ -220,6 +220,28 @@ static void append_objects(struct buf *b, const struct real_command *c,
 		buf_printf(b, " and %zu more", n - shown);
 }
 
+/* {writes}: the files written, without the words that are an option's value
+ * ("touch -d 2020-01-01 FILE" writes FILE). */
+static void append_writes(struct buf *b, const struct real_command *c)
+{
+	const char *objs[64];
+	size_t n = describe_objects(c, objs, 64);
+	struct strlist shown = {0};
+
+	for (size_t i = 0; i < c->writes.n; i++) {
+		const char *w = c->writes.items[i];
+		int is_arg = 0, is_obj = 0;
+		for (size_t k = 0; k < c->args.n; k++)
+			is_arg |= strcmp(c->args.items[k], w) == 0;
+		for (size_t k = 0; k < n; k++)
+			is_obj |= strcmp(objs[k], w) == 0;
+		if (!is_arg || is_obj)
+			strlist_add(&shown, w);
+	}
+	append_list(b, &shown, "\x01");
+	strlist_free(&shown);
+}
+
 static void append_found(struct buf *b, const struct real_command *c,
 			 const struct real_command *finder)
 {
@@ -299,7 +321,7 @@ static char *fill(const char *tmpl, const struct real_command *c, const struct r
 		else if (strcmp(key, "found") == 0)
 			append_found(&b, c, finder);
 		else if (strcmp(key, "writes") == 0)
-			append_list(&b, &c->writes, "\x01");
+			append_writes(&b, c);
 		else if (strcmp(key, "reads") == 0)
 			append_list(&b, &c->reads, "\x01");
 		else if (strcmp(key, "env") == 0)

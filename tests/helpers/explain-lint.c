@@ -4,7 +4,7 @@
  * a name ("nothing named"), an empty explanation or question, an option or its
  * value or a subcommand word listed as a thing acted on ("stop and auditd",
  * "50 and /var/log/syslog"), and a bare "/" for the whole machine. Quoted
- * text ("...") is the operator's own and is not judged.
+ * text (the operator's own, between typographic quotes) is not judged.
  *   explain-lint RULES_DIR CORPUS_FILE... */
 #include "risk/risk.h"
 
@@ -47,14 +47,20 @@ static void fault(const char *line, const struct finding *f, const char *what, c
 	faults++;
 }
 
-/* The text without its quoted parts. */
+/* The text without its quoted parts: between \u201c and \u201d, or else
+ * between plain quotes (a manual's summary). */
 static void unquote(const char *in, char *out, size_t size)
 {
-	int quoted = 0;
+	int quoted = 0, typographic = strstr(in, "\u201c") != NULL;
 	size_t n = 0;
 
 	for (; *in && n + 1 < size; in++) {
-		if (*in == '"') {
+		if (strncmp(in, "\u201c", 3) == 0 || strncmp(in, "\u201d", 3) == 0) {
+			quoted = in[2] == '\x9c';
+			in += 2;
+			continue;
+		}
+		if (*in == '"' && !typographic) {
 			quoted = !quoted;
 			continue;
 		}
@@ -88,9 +94,17 @@ static int listed(const char *text, const char *word)
 {
 	size_t n = strlen(word);
 
-	for (const char *at = strstr(text, word); at; at = strstr(at + 1, word))
-		if (is_item_start(text, at) && is_item_end(at + n))
+	for (const char *at = strstr(text, word); at; at = strstr(at + 1, word)) {
+		const char *end = at + n;
+		int joined_after = strncmp(end, " and ", 5) == 0;
+		int joined_before = at - text >= 5 && strncmp(at - 5, " and ", 5) == 0;
+		int word_start = at == text || at[-1] == ' ' || at[-1] == '(';
+		int word_end = *end == '\0' || strchr(" ,).;:", *end) != NULL;
+		/* in a list ("(a and b)", ": a, b"), or joined to another thing ("Cuts 0 and x") */
+		if ((is_item_start(text, at) && is_item_end(end)) || (word_start && joined_after) ||
+		    (joined_before && word_end))
 			return 1;
+	}
 	return 0;
 }
 

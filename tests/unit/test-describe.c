@@ -54,11 +54,12 @@ static void test_words(void)
 	CHECK_STR(word("$(docker ps -aq)"), "every container on this machine");
 	CHECK_STR(word("$(docker ps -q)"), "every running container");
 	CHECK_STR(word("$f"), "the files named in the variable f");
-	CHECK_STR(word("/var/log/*.gz"), "every file whose name ends in \".gz\" in /var/log");
+	CHECK_STR(word("/var/log/*.gz"),
+		  "every file whose name ends in \u201c.gz\u201d in /var/log");
 	CHECK_STR(word("/srv/releases/2023*"),
-		  "every file whose name starts with \"2023\" in /srv/releases");
+		  "every file whose name starts with \u201c2023\u201d in /srv/releases");
 	CHECK_STR(word("$(cat list)"),
-		  "whatever the command \"cat list\" prints when the line runs");
+		  "whatever the command \u201ccat list\u201d prints when the line runs");
 	CHECK_STR(word("/etc/hosts"), "/etc/hosts");
 }
 
@@ -83,7 +84,7 @@ static void test_found(void)
 		  "every file in /srv/app/uploads last changed more than 30 days ago, in every "
 		  "folder below it");
 	CHECK_STR(found("find . -maxdepth 1 -name '*.log'"),
-		  "every file and folder in the current folder named \"*.log\" (not in the "
+		  "every file and folder in the current folder named \u201c*.log\u201d (not in the "
 		  "folders below)");
 	CHECK_STR(found("find / -perm -4000"), "every file and folder on the whole machine that "
 					       "run with their owner's rights (setuid), in every "

@@ -41,8 +41,8 @@ static const struct text_profile profiles[] = {
     {"wget", "OoPTt", " --output-document --directory-prefix ", 0, 0},
     {"kill", "sn", "", 0, 0},
     {"pkill", "sUugtP", " --signal ", 0, 0},
-    {"nc", "pwsqiXx", "", 0, 0},
-    {"ncat", "pwsiox", " -e --exec --sh-exec ", 0, 0},
+    {"nc", "pwsqiXxe", "", 0, 0},
+    {"ncat", "pwsioxe", " --exec --sh-exec ", 0, 0},
     {"iptables", "ADIRPNFtjpsdiomg", "", 0, 0},
     {"ip6tables", "ADIRPNFtjpsdiomg", "", 0, 0},
     {"openssl", "", " -in -out -k -pass -key -cert -connect -inkey -passin -passout ", 1, 0},
@@ -52,6 +52,7 @@ static const struct text_profile profiles[] = {
     {"dd", "", "", 0, 0},
     {"auditctl", "ekpaAdSFrbR", "", 0, 0},
     {"parted", "", "", -2, 0},
+    {"ss", "AfFN", "", -3, 0},
     {"truncate", "sr", " --size --reference ", 0, 0},
     {"mkfs", "t", "", 0, 0},
     {"at", "fqt", "", -3, 0},
@@ -191,6 +192,8 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 			options_done = 1;
 			continue;
 		}
+		if (a[0] == '+' && (strcmp(c->name, "dig") == 0 || strcmp(c->name, "delv") == 0))
+			continue; /* dig +short */
 		if (!options_done && a[0] == '-' && a[1] != '\0' && !is_mode(c->name, a) &&
 		    !is_pid(c->name, a, i)) {
 			value_next = takes_value(p, a);

@@ -139,7 +139,7 @@ static size_t not_things(char *copy, char **words)
 		/* the program itself ("ls", "xargs rm") is no subcommand */
 		for (size_t i = 0; verbs[i] && prev && !is_one(prev, starters); i++)
 			verb |= strcmp(w, verbs[i]) == 0;
-		if ((w[0] == '-' && w[1] != '\0') || short_value || verb)
+		if ((strchr("-+", w[0]) && w[1] != '\0') || short_value || verb)
 			words[n++] = w;
 		prev = w;
 	}

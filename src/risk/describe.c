@@ -345,7 +345,9 @@ void describe_object(struct buf *b, const struct real_command *c, const char *w,
 {
 	int number = w[0] != '\0' && strspn(w, "0123456789") == strlen(w);
 
-	if (strcmp(c->name, "kill") == 0 && strcmp(w, "-1") == 0)
+	if (strcmp(c->name, DESCRIBE_RESOLVED) == 0 && strcmp(w, "/") != 0)
+		visible_append(b, w, strlen(w));
+	else if (strcmp(c->name, "kill") == 0 && strcmp(w, "-1") == 0)
 		buf_append_str(b, "every program this account may stop");
 	else if (strcmp(c->name, "kill") == 0 && number)
 		buf_printf(b, "the running program number %s", w);

@@ -16,6 +16,11 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 /* One object in words. finder: the find command whose -exec runs c, or NULL. */
 void describe_word(struct buf *b, const char *word, const struct real_command *finder);
 
+/* The name of the command whose operand is a path the kernel resolved (the
+ * gate's change, risk_rate_change): it is shown as it is, not read as a
+ * pattern or a variable. */
+#define DESCRIBE_RESOLVED "change"
+
 /* One object of c in words: as describe_word, and a number given to kill is
  * a running program. */
 void describe_object(struct buf *b, const struct real_command *c, const char *word,

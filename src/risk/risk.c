@@ -397,7 +397,7 @@ static void add_rule_finding_for(struct risk_report *r, const struct rule *rule,
 {
 	struct real_command one = *c;
 
-	one.name = (char *)"change"; /* its words are the path's alone */
+	one.name = (char *)"write"; /* its words are the path's alone, as typed */
 	memset(&one.operands, 0, sizeof(one.operands));
 	memset(&one.args, 0, sizeof(one.args));
 	strlist_add(&one.operands, path);
@@ -744,7 +744,7 @@ void risk_report_free(struct risk_report *r)
 int risk_rate_change(struct risk_engine *e, const char *kind, const char *path, const char *in_home,
 		     int as_root, struct risk_report *r)
 {
-	struct real_command c = {.name = (char *)"change", .as_root = as_root};
+	struct real_command c = {.name = (char *)DESCRIBE_RESOLVED, .as_root = as_root};
 
 	memset(r, 0, sizeof(*r));
 	strlist_add(&c.operands, path);

@@ -239,6 +239,31 @@ static void quote(struct buf *b, const char *s, size_t len)
 	buf_append_str(b, "\u201d");
 }
 
+/* Every word of inner after "TOOL LISTING" is one of flags: "docker ps -aq" is
+ * a plain listing of every container, "docker ps -q --filter x" is not. */
+static int plain_listing(const char *inner, size_t len, const char *listing, const char *flags)
+{
+	static const char *const tools[] = {"docker ", "podman ", "nerdctl "};
+	char text[128], *save = NULL;
+
+	if (len >= sizeof(text))
+		return 0;
+	memcpy(text, inner, len);
+	text[len] = '\0';
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		size_t tl = strlen(tools[i]), ll = strlen(listing);
+		if (strncmp(text, tools[i], tl) != 0 || strncmp(text + tl, listing, ll) != 0 ||
+		    (text[tl + ll] != ' ' && text[tl + ll] != '\0'))
+			continue;
+		for (char *w = strtok_r(text + tl + ll, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save))
+			if (strspn(w, flags) != strlen(w))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
 /* $(docker ps -aq): every container; $(...) in general: what it prints. */
 static void describe_substitution(struct buf *b, const char *w)
 {
@@ -250,19 +275,16 @@ static void describe_substitution(struct buf *b, const char *w)
 		inner = w + 1;
 		inner_len = len > 2 ? len - 2 : 0;
 	}
-	if ((strstr(w, "docker ps") || strstr(w, "podman ps")) && strstr(w, "-") &&
-	    strchr(strstr(w, "ps"), 'q')) {
-		buf_append_str(b, strchr(strstr(w, "ps"), 'a') ? "every container on this machine"
-							       : "every running container");
-		return;
-	}
-	if ((strstr(w, "docker images") || strstr(w, "podman images")) && strstr(w, "-q")) {
+	if (plain_listing(inner, inner_len, "ps", "-aq") && memchr(inner, 'q', inner_len))
+		buf_append_str(b, memchr(inner, 'a', inner_len) ? "every container on this machine"
+								: "every running container");
+	else if (plain_listing(inner, inner_len, "images", "-aq") && memchr(inner, 'q', inner_len))
 		buf_append_str(b, "every container image on this machine");
-		return;
+	else {
+		buf_append_str(b, "whatever the command ");
+		quote(b, inner, inner_len);
+		buf_append_str(b, " prints when the line runs");
 	}
-	buf_append_str(b, "whatever the command ");
-	quote(b, inner, inner_len);
-	buf_append_str(b, " prints when the line runs");
 }
 
 static void describe_variable(struct buf *b, const char *w)

@@ -53,6 +53,11 @@ static void test_words(void)
 	CHECK_STR(word("{}"), "each file the search finds");
 	CHECK_STR(word("$(docker ps -aq)"), "every container on this machine");
 	CHECK_STR(word("$(docker ps -q)"), "every running container");
+	CHECK_STR(word("$(podman ps -a -q)"), "every container on this machine");
+	CHECK_STR(word("`docker images -q`"), "every container image on this machine");
+	CHECK_STR(word("$(docker ps -q --filter name=app)"),
+		  "whatever the command \u201cdocker ps -q --filter name=app\u201d prints when the "
+		  "line runs");
 	CHECK_STR(word("$f"), "the files named in the variable f");
 	CHECK_STR(word("/var/log/*.gz"),
 		  "every file whose name ends in \u201c.gz\u201d in /var/log");

@@ -5,9 +5,13 @@
  * value or a subcommand word listed as a thing acted on ("stop and auditd",
  * "50 and /var/log/syslog"), and a bare "/" for the whole machine. Quoted
  * text (the operator's own, between typographic quotes) is not judged.
- *   explain-lint RULES_DIR CORPUS_FILE... */
+ * A folder stands for every corpus-*.txt in it, so corpus files added later
+ * are checked too.
+ *   explain-lint RULES_DIR CORPUS_FILE_OR_FOLDER... */
 #include "risk/risk.h"
 
+#include <dirent.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,13 +213,45 @@ static void lint_file(struct risk_engine *e, const char *path)
 	fclose(f);
 }
 
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int is_corpus(const struct dirent *d)
+{
+	return fnmatch("corpus-*.txt", d->d_name, 0) == 0;
+}
+
+static void lint_path(struct risk_engine *e, const char *path)
+{
+	struct dirent **names;
+	char file[4096];
+	int n = scandir(path, &names, is_corpus, by_name);
+
+	if (n < 0) { /* not a folder: a file */
+		lint_file(e, path);
+		return;
+	}
+	if (n == 0) {
+		fprintf(stderr, "explain-lint: no corpus-*.txt in %s\n", path);
+		exit(2);
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(file, sizeof(file), "%s/%s", path, names[i]->d_name);
+		lint_file(e, file);
+		free(names[i]);
+	}
+	free(names);
+}
+
 int main(int argc, char **argv)
 {
 	struct risk_engine *e;
 	struct error err;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: explain-lint RULES_DIR CORPUS_FILE...\n");
+		fprintf(stderr, "usage: explain-lint RULES_DIR CORPUS_FILE_OR_FOLDER...\n");
 		return 2;
 	}
 	setenv("ESCORT_NO_WHATIS", "1", 1);
@@ -225,7 +261,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = 2; i < argc; i++)
-		lint_file(e, argv[i]);
+		lint_path(e, argv[i]);
 	printf("explain-lint: %d fault%s\n", faults, faults == 1 ? "" : "s");
 	risk_engine_free(e);
 	return faults ? 1 : 0;

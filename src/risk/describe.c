@@ -32,7 +32,7 @@ static const struct text_profile profiles[] = {
     {"sort", "tko", "", 0, 0},
     {"tar", "fCX", " --file --directory ", 0, 0},
     {"useradd", "gGsdcueKp", " --gid --groups --shell --home-dir --comment --uid ", 0, 0},
-    {"usermod", "gGsdcueLlp", " --gid --groups --shell --home --comment --uid --login ", 0, 0},
+    {"usermod", "gGsdcuelp", " --gid --groups --shell --home --comment --uid --login ", 0, 0},
     {"chpasswd", "c", "", 0, 0},
     {"ssh", "bcDEeFIiJLlmOopQRSWw", "", 0, 0},
     {"scp", "cFiloPSJ", "", 0, 0},
@@ -52,6 +52,12 @@ static const struct text_profile profiles[] = {
     {"dd", "", "", 0, 0},
     {"auditctl", "ekpaAdSFrbR", "", 0, 0},
     {"parted", "", "", -2, 0},
+    {"mysqladmin", "uhpPS", " --user --host --port ", 1, 0},
+    {"redis-cli", "hpanu", "", 1, 0},
+    {"python", "mW", "", -2, 0},
+    {"python3", "mW", "", -2, 0},
+    {"ssh-keygen", "tCNbmOnZ", "", 0, 0},
+    {"netplan", "", "", 1, 0},
     {"ss", "AfFN", "", -3, 0},
     {"truncate", "sr", " --size --reference ", 0, 0},
     {"mkfs", "t", "", 0, 0},
@@ -167,6 +173,12 @@ static int is_keyword(const char *name, const char *a)
 	return 0;
 }
 
+/* openssl rand 16: a number of bytes, not a thing. */
+static int is_count(const char *name, const char *a)
+{
+	return strcmp(name, "openssl") == 0 && a[0] && strspn(a, "0123456789") == strlen(a);
+}
+
 /* kill -9 -1: after the signal, a negative number is a group of programs. */
 static int is_pid(const char *name, const char *a, size_t i)
 {
@@ -209,7 +221,7 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 		}
 		if (strchr(a, '=') != NULL && strcmp(c->name, "dd") == 0)
 			continue; /* dd's if= and of= are shown as the files it reads and writes */
-		if (is_mode(c->name, a) || is_keyword(c->name, a))
+		if (is_mode(c->name, a) || is_keyword(c->name, a) || is_count(c->name, a))
 			continue;
 		out[n++] = a;
 	}
@@ -352,7 +364,7 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 		buf_append_str(b, "the current folder");
 	else if (strncmp(w, "$(", 2) == 0 || w[0] == '`')
 		describe_substitution(b, w);
-	else if (strpbrk(w, " \t\n\"'(){};|&<>") != NULL)
+	else if (strpbrk(w, " \t\n\"'(){};|&<>") != NULL || (w[0] != '$' && strchr(w, '$')))
 		quote(b, w, strlen(w)); /* code or text, not a name */
 	else if (w[0] == '$' && w[1] != '\'' && w[1] != '"' && w[1] != '\0')
 		describe_variable(b, w);

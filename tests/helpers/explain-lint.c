@@ -29,8 +29,9 @@ static const char *const verbs[] = {
     "clean",   "del",	 "add",	    "is-active", "list-units", "cat",	 NULL};
 
 /* Words after which the next word is a program, not a subcommand. */
-static const char *const starters[] = {"sudo", "xargs", "nohup", "env",	 "time", "timeout", "|",
-				       "||",   "&&",	";",	 "exec", "nice", "-exec",   NULL};
+static const char *const starters[] = {"sudo",	  "xargs", "nohup", "env", "time",
+				       "timeout", "|",	   "||",    "&&",  ";",
+				       "exec",	  "nice",  "-exec", "-c",  NULL};
 
 static int is_one(const char *w, const char *const *list)
 {
@@ -103,10 +104,9 @@ static int listed(const char *text, const char *word)
 		int joined_after = strncmp(end, " and ", 5) == 0;
 		int joined_before = at - text >= 5 && strncmp(at - 5, " and ", 5) == 0;
 		int word_start = at == text || at[-1] == ' ' || at[-1] == '(';
-		int word_end = *end == '\0' || strchr(" ,).;:", *end) != NULL;
 		/* in a list ("(a and b)", ": a, b"), or joined to another thing ("Cuts 0 and x") */
 		if ((is_item_start(text, at) && is_item_end(end)) || (word_start && joined_after) ||
-		    (joined_before && word_end))
+		    (joined_before && is_item_end(end)))
 			return 1;
 	}
 	return 0;
@@ -141,7 +141,8 @@ static size_t not_things(char *copy, char **words)
 		    (strspn(w, "0123456789") == strlen(w) || strlen(w) == 1 || w[0] == '+');
 		int verb = 0;
 		/* the program itself ("ls", "xargs rm") is no subcommand */
-		for (size_t i = 0; verbs[i] && prev && !is_one(prev, starters); i++)
+		for (size_t i = 0;
+		     verbs[i] && prev && !is_one(prev, starters) && !strchr(prev, '='); i++)
 			verb |= strcmp(w, verbs[i]) == 0;
 		if ((strchr("-+", w[0]) && w[1] != '\0') || short_value || verb)
 			words[n++] = w;

@@ -97,6 +97,11 @@ int line_reader_next(struct line_reader *r, struct line *l, size_t max)
 		return -1;
 	if (!got)
 		return 0;
+	/* A file with CRLF line ends: the CR ends the line, it is not in it. */
+	if (l->text.len > 0 && l->text.len == l->length && l->text.data[l->text.len - 1] == '\r') {
+		l->text.len--;
+		l->length--;
+	}
 	check(l, max);
 	return 1;
 }

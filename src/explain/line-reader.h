@@ -28,7 +28,7 @@ struct line_reader {
 };
 
 struct line {
-	struct buf text; /* without the line feed; empty when too long */
+	struct buf text; /* without the line feed (or CR LF); empty when too long */
 	size_t length;	 /* its real length in bytes */
 	size_t at;	 /* LINE_HAS_NUL, LINE_INVALID_UTF8: byte offset of the fault */
 	enum line_fault fault;

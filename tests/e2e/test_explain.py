@@ -172,6 +172,15 @@ def test_batch_gives_bad_lines_an_error_and_goes_on(escort):
     assert "UTF-8" in out[4]["error"]
 
 
+def test_batch_reads_crlf_line_ends_and_an_empty_input(escort):
+    out = batch(escort, b"uptime\r\nls -la\r\n")
+    assert [o["line"] for o in out] == ["uptime", "ls -la"]
+    assert all(o["level"] == "info" for o in out)
+    p = subprocess.run([escort, "explain", "--batch", "--rules", RULES], input=b"",
+                       capture_output=True, timeout=30)
+    assert p.returncode == 0 and p.stdout == b""
+
+
 def test_batch_answers_each_line_before_the_input_ends(escort):
     """A program can write a line and read its answer (no wait for the end)."""
     p = subprocess.Popen([escort, "explain", "--batch", "--rules", RULES],

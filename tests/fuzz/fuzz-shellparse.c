@@ -1,19 +1,40 @@
-/* libFuzzer target: the shell parser on arbitrary lines (no crash, bounded time). */
+/* libFuzzer target: the shell parser on arbitrary lines (no crash, bounded
+ * time), and its fast way for plain words against tree-sitter: on every line
+ * the fast way takes, both must find the same command. */
 #include "risk/shellparse.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+static void same_or_abort(const struct shell_parse *a, const struct shell_parse *b)
+{
+	if (a->ncmds != 1 || b->ncmds != 1 || a->error != b->error ||
+	    a->cmds[0].argc != b->cmds[0].argc || b->cmds[0].nassignments ||
+	    b->cmds[0].nredirects || b->cmds[0].piped_to != -1 || b->cmds[0].nesting)
+		abort();
+	for (size_t k = 0; k < a->cmds[0].argc; k++)
+		if (strcmp(a->cmds[0].argv[k].text, b->cmds[0].argv[k].text) != 0 ||
+		    b->cmds[0].argv[k].dynamic || b->cmds[0].argv[k].disguised)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct shell_parse p;
+	struct shell_parse p, fast;
 	char *line = malloc(size + 1);
 
 	memcpy(line, data, size);
 	line[size] = '\0';
 	if (shell_parse(line, size, &p) == 0)
 		shell_parse_free(&p);
+	if (shell_parse_plain(line, size, &fast)) {
+		if (shell_parse_tree(line, size, &p) == 0) {
+			same_or_abort(&fast, &p);
+			shell_parse_free(&p);
+		}
+		shell_parse_free(&fast);
+	}
 	free(line);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* The fast way through shell_parse for the commonest lines: plain words
- * separated by blanks ("ls -la /var/log", "systemctl status nginx"). Such a
- * line is one simple command whatever the shell; anything else (quotes,
+ * separated by blanks, in a pipeline or alone ("ls -la /var/log", "ps aux |
+ * grep nginx"). Each stage is one simple command whatever the shell;
+ * anything else (quotes,
  * expansions, operators, assignments, globs, comments, keywords) goes to
  * tree-sitter. tests/unit/test-shellparse.c checks both ways agree. */
 #include "shellparse.h"
@@ -45,39 +46,62 @@ static int plain_name(const char *w, size_t n)
 	return !keyword(w, n);
 }
 
-int shell_parse_plain(const char *line, size_t len, struct shell_parse *out)
+static void free_command(struct shell_command *c)
 {
-	struct shell_command c = {.piped_to = -1};
+	for (size_t k = 0; k < c->argc; k++)
+		free(c->argv[k].text);
+	free(c->argv);
+}
+
+/* The words of one pipeline stage, s[0..n); returns 0 when it is not one
+ * plain command. */
+static int plain_command(const char *s, size_t n, struct shell_command *c)
+{
 	size_t i = 0;
 
-	for (size_t k = 0; k < len; k++)
-		if (!plain_byte((unsigned char)line[k]) && line[k] != ' ' && line[k] != '\t')
-			return 0;
-	memset(out, 0, sizeof(*out));
-	while (i < len) {
+	while (i < n) {
 		size_t start;
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
 			i++;
-		if (i == len)
+		if (i == n)
 			break;
 		start = i;
-		while (i < len && line[i] != ' ' && line[i] != '\t')
+		while (i < n && s[i] != ' ' && s[i] != '\t')
 			i++;
-		if (c.argc == 0 && !plain_name(line + start, i - start))
-			break;
-		c.argv = grow_array(c.argv, c.argc, sizeof(*c.argv));
-		c.argv[c.argc].text = xstrndup(line + start, i - start);
-		c.argv[c.argc].dynamic = c.argv[c.argc].disguised = 0;
-		c.argc++;
+		if (c->argc == 0 && !plain_name(s + start, i - start))
+			return 0;
+		c->argv = grow_array(c->argv, c->argc, sizeof(*c->argv));
+		c->argv[c->argc].text = xstrndup(s + start, i - start);
+		c->argv[c->argc].dynamic = c->argv[c->argc].disguised = 0;
+		c->argc++;
 	}
-	if (c.argc == 0 || i < len) { /* nothing, or not a plain name: the grammar decides */
-		for (size_t k = 0; k < c.argc; k++)
-			free(c.argv[k].text);
-		free(c.argv);
-		return 0;
+	return c->argc > 0;
+}
+
+int shell_parse_plain(const char *line, size_t len, struct shell_parse *out)
+{
+	size_t from = 0;
+
+	for (size_t k = 0; k < len; k++)
+		if (!plain_byte((unsigned char)line[k]) && !strchr(" \t|", line[k]))
+			return 0;
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		const char *bar = memchr(line + from, '|', len - from);
+		size_t to = bar ? (size_t)(bar - line) : len;
+		struct shell_command c = {.piped_to = -1};
+		if ((bar && to + 1 < len && line[to + 1] == '|') ||
+		    !plain_command(line + from, to - from, &c)) {
+			free_command(&c); /* ||, an empty stage, or not a plain name */
+			shell_parse_free(out);
+			return 0;
+		}
+		out->cmds = grow_array(out->cmds, out->ncmds, sizeof(*out->cmds));
+		if (out->ncmds > 0)
+			out->cmds[out->ncmds - 1].piped_to = (int)out->ncmds;
+		out->cmds[out->ncmds++] = c;
+		if (bar == NULL)
+			return 1;
+		from = to + 1;
 	}
-	out->cmds = xmalloc(sizeof(*out->cmds));
-	out->cmds[0] = c;
-	out->ncmds = 1;
-	return 1;
 }

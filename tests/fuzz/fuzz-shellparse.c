@@ -9,14 +9,18 @@
 
 static void same_or_abort(const struct shell_parse *a, const struct shell_parse *b)
 {
-	if (a->ncmds != 1 || b->ncmds != 1 || a->error != b->error ||
-	    a->cmds[0].argc != b->cmds[0].argc || b->cmds[0].nassignments ||
-	    b->cmds[0].nredirects || b->cmds[0].piped_to != -1 || b->cmds[0].nesting)
+	if (a->ncmds != b->ncmds || a->error != b->error)
 		abort();
-	for (size_t k = 0; k < a->cmds[0].argc; k++)
-		if (strcmp(a->cmds[0].argv[k].text, b->cmds[0].argv[k].text) != 0 ||
-		    b->cmds[0].argv[k].dynamic || b->cmds[0].argv[k].disguised)
+	for (size_t i = 0; i < a->ncmds; i++) {
+		const struct shell_command *x = &a->cmds[i], *y = &b->cmds[i];
+		if (x->argc != y->argc || y->nassignments || y->nredirects ||
+		    x->piped_to != y->piped_to || y->nesting)
 			abort();
+		for (size_t k = 0; k < x->argc; k++)
+			if (strcmp(x->argv[k].text, y->argv[k].text) != 0 || y->argv[k].dynamic ||
+			    y->argv[k].disguised)
+				abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

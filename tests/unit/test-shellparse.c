@@ -176,53 +176,23 @@ static void check_plain_agrees(const char *line, size_t *taken)
 
 static void test_plain_words_fast_way(void)
 {
-	static const char *const lines[] = {"ls",
-					    "ls -la /var/log",
-					    "  systemctl\tstatus  nginx  ",
-					    "a:b c,d",
-					    "% 1",
-					    "%1",
-					    "2 ls",
-					    ": x",
-					    ".. .",
-					    "-x",
-					    "+x",
-					    "a@b",
-					    "x%y",
-					    "1",
-					    "123 456",
-					    "a-b_c.d/e",
-					    "@",
-					    ",",
-					    ":",
-					    "...",
-					    "echo in",
-					    "echo fi done",
-					    "git log --oneline -n 10",
-					    "kill -9 1234",
-					    "fg %1",
-					    "-",
-					    "--",
-					    "ls --color=auto",
-					    "fi",
-					    "time ls",
-					    "export A",
-					    "for",
-					    "in x",
-					    "done",
-					    "unset HISTFILE",
-					    "ls # c",
-					    "ls;",
-					    "a=b ls",
-					    "ls ~",
-					    "ls *"};
-	static const char alphabet[] = "abcdefilnorstux-+./_:,@%019 \t";
+	/* clang-format off */
+	static const char *const lines[] = {
+	    "ls", "ls -la /var/log", "  systemctl\tstatus  nginx  ", "a:b c,d", "% 1", "%1",
+	    "2 ls", ": x", ".. .", "-x", "+x", "a@b", "x%y", "1", "123 456", "a-b_c.d/e", "@", ",",
+	    ":", "...", "echo in", "echo fi done", "git log --oneline -n 10", "kill -9 1234",
+	    "fg %1", "-", "--", "ls --color=auto", "fi", "time ls", "export A", "for", "in x",
+	    "done", "unset HISTFILE", "ls # c", "ls;", "a=b ls", "ls ~", "ls *",
+	    "ps aux | grep nginx", "a|b|c", "dmesg | tail", "a || b", "a |", "| a", "a | | b",
+	    "a | fi", "a |& b"};
+	/* clang-format on */
+	static const char alphabet[] = "abcdefilnorstux-+./_:,@%019 \t|";
 	char line[24];
 	size_t taken = 0;
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		check_plain_agrees(lines[i], &taken);
-	CHECK(taken == 14); /* the rest have keywords, odd names or shell syntax */
+	CHECK(taken == 17); /* the rest have keywords, odd names or shell syntax */
 	srand(16);
 	for (int n = 0; n < 20000; n++) {
 		size_t len = (size_t)(rand() % (int)(sizeof(line) - 1));

@@ -600,16 +600,22 @@ static void summarise(struct risk_report *r)
 			r->findings[k - 1] = t;
 		}
 	top = &r->findings[0];
-	snprintf(level, sizeof(level), "%s", level_name(r->level));
+	strncpy(level, level_name(r->level), sizeof(level) - 1);
+	level[sizeof(level) - 1] = '\0';
 	level[0] = (char)(level[0] - 'a' + 'A');
-	if (r->level == LEVEL_INFO)
-		buf_printf(&b, "Harmless. %s", top->explain);
-	else
-		buf_printf(&b, "%s risk. %s", level, top->explain);
+	/* appends, not printf: the explanation can be long, and every line is summarised */
+	if (r->level == LEVEL_INFO) {
+		buf_append_str(&b, "Harmless. ");
+	} else {
+		buf_append_str(&b, level);
+		buf_append_str(&b, " risk. ");
+	}
+	buf_append_str(&b, top->explain);
 	if (r->level >= LEVEL_MEDIUM) {
 		if (strcmp(top->undo, "no") == 0 && !strstr(top->explain, "cannot be"))
 			buf_append_str(&b, " It cannot be undone.");
-		buf_printf(&b, " Ask the operator: %s", top->ask);
+		buf_append_str(&b, " Ask the operator: ");
+		buf_append_str(&b, top->ask);
 	}
 	if (r->n > 1)
 		buf_printf(&b, " (%zu more finding%s below.)", r->n - 1, r->n == 2 ? "" : "s");

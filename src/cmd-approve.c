@@ -90,7 +90,6 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 	enum approval_scope scope = SCOPE_ONCE;
 	struct console_args a;
 	char typed[256] = "", *end;
-	Frame *reply;
 	int rc;
 
 	if ((rc = console_args_parse(argc, argv,
@@ -120,11 +119,7 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 	q.note = (char *)a.note;
 	q.scope = (Escort__Scope)scope;
 	q.path = (char *)a.path;
-	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
-		return rc;
-	printf("%s\n", reply->reply->message);
-	frame_free(reply);
-	return EXIT_OK;
+	return console_request_say(a.socket, &q);
 }
 
 int cmd_approve(int argc, char **argv)

@@ -11,7 +11,6 @@ static int lock_command(int argc, char **argv, Escort__Verb verb)
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
 	int lock = verb == ESCORT__VERB__VERB_LOCK;
 	struct console_args a;
-	Frame *reply;
 	int rc;
 
 	if ((rc = console_args_parse(argc, argv,
@@ -22,11 +21,7 @@ static int lock_command(int argc, char **argv, Escort__Verb verb)
 	q.verb = verb;
 	q.target = a.operands[0];
 	q.note = (char *)a.note;
-	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
-		return rc;
-	printf("%s\n", reply->reply->message);
-	frame_free(reply);
-	return EXIT_OK;
+	return console_request_say(a.socket, &q);
 }
 
 int cmd_lock(int argc, char **argv)

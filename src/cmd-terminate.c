@@ -9,7 +9,6 @@ int cmd_terminate(int argc, char **argv)
 {
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
 	struct console_args a;
-	Frame *reply;
 	int rc;
 
 	if ((rc = console_args_parse(argc, argv,
@@ -19,9 +18,5 @@ int cmd_terminate(int argc, char **argv)
 	q.verb = ESCORT__VERB__VERB_TERMINATE;
 	q.target = a.operands[0];
 	q.note = (char *)a.note;
-	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
-		return rc;
-	printf("%s\n", reply->reply->message);
-	frame_free(reply);
-	return EXIT_OK;
+	return console_request_say(a.socket, &q);
 }

@@ -130,17 +130,6 @@ static int known_kind(const char *k)
 	return 0;
 }
 
-/* "~/rest" when path is inside home. */
-static const char *in_home(const char *path, const char *home, char *out, size_t size)
-{
-	size_t n = strlen(home);
-
-	if (n <= 1 || strncmp(path, home, n) != 0 || (path[n] != '/' && path[n] != '\0'))
-		return NULL;
-	snprintf(out, size, "~%s", path + n);
-	return out;
-}
-
 static void rate_change_path(struct broker *b, const Escort__Change *c, const char *path,
 			     struct risk_report *own)
 {
@@ -149,8 +138,9 @@ static void rate_change_path(struct broker *b, const Escort__Change *c, const ch
 
 	if (path[0] != '/')
 		return;
-	risk_rate_change(b->risk, c->kind, path, in_home(path, c->home, tilde, sizeof(tilde)),
-			 c->as_root, &more);
+	risk_rate_change(b->risk, c->kind, path,
+			 risk_home_relative(path, c->home, tilde, sizeof(tilde)), c->as_root,
+			 &more);
 	for (size_t i = 0; i < more.n; i++)
 		risk_report_add(
 		    own, more.findings[i].rule, more.findings[i].level, more.findings[i].explain,

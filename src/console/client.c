@@ -122,3 +122,15 @@ int console_request_once(const char *socket, const Escort__ConsoleRequest *q, Fr
 	}
 	return EXIT_OK;
 }
+
+int console_request_say(const char *socket, const Escort__ConsoleRequest *q)
+{
+	Frame *reply;
+	int rc = console_request_once(socket, q, &reply);
+
+	if (rc != EXIT_OK)
+		return rc;
+	printf("%s\n", reply->reply->message);
+	frame_free(reply);
+	return EXIT_OK;
+}

@@ -27,4 +27,6 @@ int console_heartbeat(struct console *c, struct error *err);
 /* Opens, asks q, and on failure prints "escort VERB: why" and returns 1
  * (escortd refused) or 3 (escortd unreachable); 0 with *reply on success. */
 int console_request_once(const char *socket, const Escort__ConsoleRequest *q, Frame **reply);
+/* The same, printing escortd's answer; returns the exit status. */
+int console_request_say(const char *socket, const Escort__ConsoleRequest *q);
 #endif

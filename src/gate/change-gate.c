@@ -8,6 +8,7 @@
 #include "change-do.h"
 #include "change-read.h"
 #include "change-record.h"
+#include "session-terminals.h"
 #include "util/visible.h"
 #include "util/xmalloc.h"
 
@@ -214,6 +215,8 @@ static void allow_change(struct gate *g, uint64_t id, pid_t pid, const struct ch
 	case DONE_ANSWERED:
 		break;
 	case DONE_RESULT:
+		if (c->kind == CHANGE_LINK && result >= 0 && c->path.object >= 0)
+			link_names_add(g->links, &c->path.st, c->path.path);
 		gate_respond_result(g, id, result);
 		break;
 	case DONE_WAIT: /* a FIFO without a reader yet */
@@ -320,6 +323,29 @@ static void rate_host_streams(const struct gate *g, const struct change *c, stru
 	risk_report_finish(r);
 }
 
+/* Another login's terminal (root may open any): what is written there
+ * looks, to whoever uses it, like their own programs' output — a fake prompt,
+ * a retitled window, a repainted `escort watch`. The session's own terminal
+ * and those its processes created are scratch. */
+static void rate_other_terminals(const struct gate *g, const struct change *c,
+				 struct risk_report *r)
+{
+	char text[PATH_MAX + 160];
+	int index = c->path.object >= 0 ? session_terminal_index(&c->path.st) : -1;
+
+	if (index < 0 || index == g->session_pts || session_terminal_created(g->cfg.first, index))
+		return;
+	snprintf(text, sizeof(text),
+		 "Writes to %s, the terminal of another login on this machine: what appears there "
+		 "looks like that person's own programs.",
+		 c->path.path);
+	risk_report_add(r, "other-terminal", LEVEL_HIGH, text,
+			"another person's screen can be shown false prompts, approvals or "
+			"commands",
+			"Whose terminal is it, and why write to it?", "T1056");
+	risk_report_finish(r);
+}
+
 /* r: already rated (a connection), or NULL to rate the change here. */
 static void decide_change(struct gate *g, struct change *c, const struct creds *who,
 			  struct risk_report *rated)
@@ -332,8 +358,10 @@ static void decide_change(struct gate *g, struct change *c, const struct creds *
 		r = *rated;
 	else
 		change_rate(&g->rater, c, who, &r);
-	if (!rated)
+	if (!rated) {
 		rate_host_streams(g, c, &r);
+		rate_other_terminals(g, c, &r);
+	}
 	verdict_for(g, c, &r, &v);
 	if (v.action == GATE_ASK && hold_change(g, id, c, who, &r, &v) == 0) {
 		risk_report_free(&r);

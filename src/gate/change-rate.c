@@ -20,17 +20,6 @@ static const char *home_of(uid_t uid)
 	return home;
 }
 
-/* "~/rest" when path is inside home. */
-static const char *in_home(const char *path, const char *home, char *out, size_t size)
-{
-	size_t n = strlen(home);
-
-	if (n <= 1 || strncmp(path, home, n) != 0 || (path[n] != '/' && path[n] != '\0'))
-		return NULL;
-	snprintf(out, size, "~%s", path + n);
-	return out;
-}
-
 static void rate_path(const struct change_rater *cr, const struct change *c, const char *path,
 		      const struct creds *who, struct risk_report *r)
 {
@@ -41,7 +30,8 @@ static void rate_path(const struct change_rater *cr, const struct change *c, con
 	if (path[0] != '/') /* a pipe, a socket: no file */
 		return;
 	risk_rate_change(cr->risk, change_kind_name(c->kind), path,
-			 in_home(path, home, tilde, sizeof(tilde)), who->fsuid == 0, &more);
+			 risk_home_relative(path, home, tilde, sizeof(tilde)), who->fsuid == 0,
+			 &more);
 	for (size_t i = 0; i < more.n; i++) {
 		const struct finding *f = &more.findings[i];
 		risk_report_add(r, f->rule, f->level, f->explain, f->why, f->ask,
@@ -69,6 +59,14 @@ static int sets_id_bit(const struct change *c)
 	return 0;
 }
 
+/* A change to the file itself (its bytes, mode, owner, attributes), not to
+ * one of its names. */
+static int changes_the_file(enum change_kind kind)
+{
+	return kind == CHANGE_WRITE || kind == CHANGE_CREATE || kind == CHANGE_TRUNCATE ||
+	       kind == CHANGE_MODE || kind == CHANGE_OWNER || kind == CHANGE_XATTR;
+}
+
 static void gate_findings(const struct change *c, struct risk_report *r)
 {
 	char text[PATH_MAX + 160];
@@ -94,9 +92,10 @@ static void gate_findings(const struct change *c, struct risk_report *r)
 }
 
 /* Each path no rule knows is medium on its own: a scratch name on the other
- * side of a link or a rename does not vouch for it (ln /srv/app/data.db
- * /tmp/x, then writing /tmp/x, writes the data; mv /opt/app/conf /tmp takes
- * it away). */
+ * side of a rename does not vouch for it (mv /opt/app/conf /tmp takes it
+ * away). A hard link's existing name is not changed by the link: only the
+ * rules about it count (linking the accounts file anywhere is held); what is
+ * later written through the new name is rated then (other_names). */
 static void rate_each(const struct change_rater *cr, const struct change *c, const char *path,
 		      const struct creds *who, struct risk_report *r)
 {
@@ -106,12 +105,55 @@ static void rate_each(const struct change_rater *cr, const struct change *c, con
 	rate_path(cr, c, path, who, r);
 	if (r->n > before || path[0] != '/')
 		return;
-	change_plain(c, text, sizeof(text) - 100);
-	strcat(text, ", outside the folders for everyday and scratch work.");
+	if (c->kind == CHANGE_LINK && path == c->path.path)
+		return;
+	if (path == c->path.path || path == c->path2.path) {
+		change_plain(c, text, sizeof(text) - 100);
+		strcat(text, ", outside the folders for everyday and scratch work.");
+	} else { /* the name a linked file had before */
+		snprintf(text, sizeof(text),
+			 "Changes %.1024s through its other name %.1024s, outside the folders for "
+			 "everyday and scratch work.",
+			 path, c->path.path);
+	}
 	risk_report_add(r, "change-outside-scratch", LEVEL_MEDIUM, text,
 			"files outside the temporary folders and the account's home belong "
 			"to the system or to applications",
 			"What is this file, and why must it change now?", NULL);
+}
+
+static void unknown_names(const struct change *c, struct risk_report *r)
+{
+	char text[PATH_MAX + 200];
+
+	snprintf(text, sizeof(text),
+		 "Changes %s, a file that also has %lu other name(s) (hard links), which may be "
+		 "outside the folders for everyday and scratch work.",
+		 c->path.path, (unsigned long)c->path.st.st_nlink - 1);
+	risk_report_add(r, "file-with-other-names", LEVEL_MEDIUM, text,
+			"the same data may belong to the system or an application under its "
+			"other name",
+			"Where else is this file, and why must it change now?", NULL);
+}
+
+/* ln /srv/app/data.db /tmp/x, then writing /tmp/x, writes the data: a file
+ * with other names is rated by the name it had before the session linked it
+ * too, and held when some of its names are not known. */
+static void other_names(const struct change_rater *cr, const struct change *c,
+			const struct creds *who, struct risk_report *r)
+{
+	const char *first = NULL;
+	int all_known = 0;
+
+	if (!changes_the_file(c->kind) || c->path.object < 0 || !S_ISREG(c->path.st.st_mode) ||
+	    c->path.st.st_nlink < 2)
+		return;
+	if (cr->links)
+		first = link_names_other(cr->links, &c->path.st, &all_known);
+	if (first && strcmp(first, c->path.path) != 0)
+		rate_each(cr, c, first, who, r);
+	if (!all_known)
+		unknown_names(c, r);
 }
 
 void change_rate(const struct change_rater *cr, const struct change *c, const struct creds *who,
@@ -122,6 +164,7 @@ void change_rate(const struct change_rater *cr, const struct change *c, const st
 		rate_each(cr, c, c->path.path, who, r);
 	if (c->kind == CHANGE_RENAME || c->kind == CHANGE_LINK || c->kind == CHANGE_SYMLINK)
 		rate_each(cr, c, c->path2.path, who, r);
+	other_names(cr, c, who, r);
 	gate_findings(c, r);
 	if (r->summary == NULL)
 		risk_report_finish(r);

@@ -8,6 +8,7 @@
 
 #include "caller-creds.h"
 #include "change.h"
+#include "link-names.h"
 #include "risk/risk.h"
 
 /* Whether path is one of escort's own files or below one of its folders. */
@@ -17,6 +18,7 @@ struct change_rater {
 	struct risk_engine *risk;
 	own_file_fn own;
 	void *own_ctx;
+	const struct link_names *links; /* the other names of files the session linked */
 };
 
 /* Fills r (risk_report_free it). */

@@ -45,8 +45,11 @@ struct gate {
 	const char *ended; /* why the session ended (nothing runs any more), or NULL */
 	uint64_t next_id;
 	struct gate_counters counters;
-	uint64_t handle_ns;	/* the gate's CPU time, counted in ns */
-	pid_t last_refused_pid; /* the last refusal shown to the operator */
+	int session_pts;	  /* N of the session's own /dev/pts/N, or -1 */
+	struct link_names *links; /* other names of files the session linked */
+	uint64_t handle_ns;	  /* the gate's CPU time, counted in ns */
+	uint64_t notifications;	  /* received, for sampling the CPU clock */
+	pid_t last_refused_pid;	  /* the last refusal shown to the operator */
 	uint8_t last_refused_key[DECISION_KEY_LEN];
 	pid_t last_effect_pid; /* the last refused call other than exec shown */
 	const struct held_call *last_effect;

@@ -27,6 +27,7 @@ struct gate_config {
 	int message_crlf; /* the terminal is raw: end lines with \r\n */
 	pid_t first;	  /* the session's first process: its descendants are the session */
 	const struct own_files *own; /* escort's own files: out of the session's reach */
+	int session_pty;	     /* the master of the session's own terminal, or -1 (pipes) */
 	/* Called before a line to the operator: passes on what the session's
 	 * programs wrote before the call, so the line comes after it. */
 	void (*flush_output)(void *ctx);

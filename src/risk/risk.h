@@ -58,6 +58,9 @@ int risk_rate_exec(struct risk_engine *e, char *const *argv, const struct risk_i
  * after. The report is not summarised until risk_report_finish. */
 int risk_rate_change(struct risk_engine *e, const char *kind, const char *path, const char *in_home,
 		     int as_root, struct risk_report *r);
+/* path as "~/rest" in out when it is inside home (not "/"), for
+ * risk_rate_change's in_home; NULL otherwise. */
+const char *risk_home_relative(const char *path, const char *home, char *out, size_t size);
 /* Sorts the findings and writes the summary (after risk_report_add). */
 void risk_report_finish(struct risk_report *r);
 /* A finding from outside the rules (the gate's); level and summary follow.

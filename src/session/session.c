@@ -357,6 +357,7 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, const stru
 	    .message_crlf = st->terminal,
 	    .first = sp->pid,
 	    .own = own,
+	    .session_pty = st->terminal ? st->pty.master : -1,
 	    .flush_output = pass_output,
 	    .flush_ctx = gp,
 	    .changed = gp->transfers ? transfers_changed : NULL,

@@ -269,9 +269,16 @@ def test_allowed_changes_outside_scratch_are_recorded(escort, tmp_path, appdir):
     assert int(end["changes_scratch"]) >= 1 and int(end["changes"]) >= 3
 
 
-def test_everyday_work_runs_without_a_single_refusal(escort, tmp_path):
+def test_everyday_work_runs_without_a_single_refusal(escort, tmp_path, srv):
     home = tmp_path / "work"
     home.mkdir()
+    # A repository outside the scratch folders: a local clone hard-links its
+    # objects (the links change nothing; the clone's bench waited on them).
+    subprocess.run(["git", "init", "-q", str(srv / "repo")], check=True)
+    (srv / "repo" / "a").write_text("a\n")
+    subprocess.run(["git", "-C", str(srv / "repo"), "add", "a"], check=True)
+    subprocess.run(["git", "-C", str(srv / "repo"), "-c", "user.name=t", "-c", "user.email=t@t",
+                    "commit", "-qm", "first"], check=True)
     s = Session(escort, tmp_path)
     lines = [
         f"cd {home}",
@@ -281,6 +288,7 @@ def test_everyday_work_runs_without_a_single_refusal(escort, tmp_path):
         "git init -q repo && cd repo && echo a > a && git add a && "
         "git -c user.name=t -c user.email=t@t commit -qm first && git log --oneline | cat",
         f"cd {home} && git clone -q repo clone && ls clone",
+        f"git clone -q {srv}/repo clone2 && ls clone2",
         "tar cf t.tar d && mkdir x && tar xf t.tar -C x && ls x/d/e",
         "git -C repo log | cat; less -FX notes.txt; man -P cat ls | head -3; tail -n1 notes.txt",
         "echo tmp > /tmp/escort-everyday-$$ && rm -f /tmp/escort-everyday-$$",

@@ -177,12 +177,16 @@ def test_FIXED_a_link_from_scratch_does_not_vouch_for_the_protected_file(escort,
                                                                         scratch):
     """ln /srv/app/data.db /tmp/x, then writing /tmp/x: the link was rated by
     its scratch name alone (a path no rule knows added nothing next to a
-    scratch finding), and the write through the scratch name was allowed."""
+    scratch finding), and the write through the scratch name was allowed.
+    The link itself changes nothing (a local `git clone` makes thousands of
+    them); what is written through the new name is held, whatever its folder,
+    and so are its mode and owner."""
     victim = srv / "victim"
     s = Session(escort, tmp_path)
-    out, _ = s.run(f"ln {victim} {scratch}/hl; echo evil >> {scratch}/hl")
-    assert "Operation not permitted" in out, out
-    assert victim.read_text() == "precious\n" and victim.stat().st_nlink == 1
+    out, _ = s.run(f"ln {victim} {scratch}/hl; echo evil >> {scratch}/hl; : > {scratch}/hl; "
+                   f"chmod 666 {scratch}/hl; truncate -s 0 {scratch}/hl")
+    assert out.count("Operation not permitted") >= 3, out
+    assert victim.read_text() == "precious\n" and victim.stat().st_mode & 0o777 != 0o666
     # Moving a file no rule knows out of its folder into scratch is held too.
     other = srv / "other"
     other.write_text("keep\n")
@@ -190,9 +194,19 @@ def test_FIXED_a_link_from_scratch_does_not_vouch_for_the_protected_file(escort,
     assert "Operation not permitted" in out and other.exists(), out
     # Links and renames inside scratch still pass.
     out, status = s.run(f"echo a > {scratch}/a && ln {scratch}/a {scratch}/b && "
-                        f"mv {scratch}/b {scratch}/c && cat {scratch}/c")
+                        f"mv {scratch}/b {scratch}/c && echo more >> {scratch}/c && "
+                        f"cat {scratch}/c")
     assert status == 0 and "escort:" not in out, out
-    s.close()
+    # A link made before the session: its other name is not known, so held.
+    (srv / "other2").write_text("keep\n")
+    os.link(srv / "other2", scratch / "pre")
+    out, _ = s.run(f"echo evil >> {scratch}/pre")
+    assert "Operation not permitted" in out, out
+    evs = s.close()
+    assert (srv / "other2").read_text() == "keep\n"
+    why = " ".join(str(e) for e in evs if e["type"] == "decision" and e.get("action") == "deny")
+    assert f"{victim} through its other name {scratch}/hl" in why, why
+    assert "file-with-other-names" in why, why
 
 
 def test_attacks_on_protected_files_are_stopped(escort, tmp_path, srv, scratch):
@@ -244,26 +258,33 @@ def test_XFAIL_connect_address_swapped_after_the_gate_looked(escort, tmp_path):
     assert "lost" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "XFAIL: rules/80-changes.yaml rates every /dev/pts/* as scratch (info), so a root "
-    "session writes into any other login's terminal (another administrator's shell, an "
-    "escort's `escort watch` on the same machine): escape sequences repaint or retitle it, "
-    "fake prompts and approvals appear there. The gate cannot yet tell the session's own "
-    "terminals (its PTY and those its processes opened) from others'; a fix would rate "
-    "/dev/pts/N by whether a process of the session holds it open, or by its owner."))
-def test_XFAIL_another_logins_terminal_can_be_written(escort, tmp_path):
+def test_FIXED_another_logins_terminal_cannot_be_written(escort, tmp_path):
+    """Every /dev/pts/* was scratch, so a root session wrote into any other
+    login's terminal (another administrator's shell, an escort's `escort
+    watch`): fake prompts and approvals, a retitled window. Now only the
+    session's own terminal and those its processes create are scratch —
+    holding the other side open does not make a terminal the session's."""
     import fcntl
     master, slave = os.openpty()  # a login outside the session
     try:
         fcntl.fcntl(master, fcntl.F_SETFL, os.O_NONBLOCK)
+        name = os.ttyname(slave)
         s = Session(escort, tmp_path)
-        s.run(f"printf 'INJECTED\\033]0;pwned\\007' > {os.ttyname(slave)}")
-        s.close()
+        out, _ = s.run(f"printf 'INJECTED\\033]0;pwned\\007' > {name}")
+        assert "Operation not permitted" in out, out
+        out, _ = s.run(f"exec 7<{name}; echo INJECTED2 > /proc/self/fd/7; exec 7<&-")
+        assert "Operation not permitted" in out, out
+        # Its own terminal, and one a program of the session creates, pass.
+        out, status = s.run(f"echo mine > $(tty) && {PY} -c 'import os; m, t = os.openpty(); "
+                            f"open(os.ttyname(t), \"w\").write(\"x\"); print(\"made\")'")
+        assert status == 0 and "made" in out and "escort:" not in out, out
+        evs = s.close()
         try:
             seen = os.read(master, 4096)
         except BlockingIOError:
             seen = b""
         assert b"INJECTED" not in seen, seen
+        assert any(e.get("type") == "decision" and "other-terminal" in str(e) for e in evs)
     finally:
         os.close(master)
         os.close(slave)

@@ -130,7 +130,8 @@ static int run_child(char *const argv[], struct scripted *policy, int kill_when_
 				  .risk = risk,
 				  .index = index_,
 				  .policy = &policy->base,
-				  .message_fd = shown[1]};
+				  .message_fd = shown[1],
+				  .session_pty = -1};
 	close(sock[0]);
 	CHECK(gc.listener >= 0);
 	g = gate_start(&gc, &err);

@@ -157,7 +157,8 @@ static int is_mode(const char *name, const char *a)
 {
 	if (strcmp(name, "chmod") == 0)
 		return a[0] != '\0' && strspn(a, "ugoa+-=rwxXst,01234567") == strlen(a);
-	return strcmp(name, "chattr") == 0 && strchr("+-=", a[0]) != NULL && a[1] != '\0';
+	return strcmp(name, "chattr") == 0 && a[0] != '\0' && strchr("+-=", a[0]) != NULL &&
+	       a[1] != '\0';
 }
 
 /* ip link set dev eth0 down: only eth0 is a thing. */

@@ -184,15 +184,16 @@ static void test_plain_words_fast_way(void)
 	    "fg %1", "-", "--", "ls --color=auto", "fi", "time ls", "export A", "for", "in x",
 	    "done", "unset HISTFILE", "ls # c", "ls;", "a=b ls", "ls ~", "ls *",
 	    "ps aux | grep nginx", "a|b|c", "dmesg | tail", "a || b", "a |", "| a", "a | | b",
-	    "a | fi", "a |& b"};
+	    "a | fi", "a |& b", "free && df -h", "uname -r; uptime", "a || b | c && d ; e",
+	    "ls --color=auto", "a=b", "ls &", "a & b", "a &&& b", "a;;b", "a ;", "a=b c"};
 	/* clang-format on */
-	static const char alphabet[] = "abcdefilnorstux-+./_:,@%019 \t|";
+	static const char alphabet[] = "abcdefilnorstux-+./_:,@%=019 \t|;&";
 	char line[24];
 	size_t taken = 0;
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		check_plain_agrees(lines[i], &taken);
-	CHECK(taken == 17); /* the rest have keywords, odd names or shell syntax */
+	CHECK(taken == 23); /* the rest have keywords, odd names or shell syntax */
 	srand(16);
 	for (int n = 0; n < 20000; n++) {
 		size_t len = (size_t)(rand() % (int)(sizeof(line) - 1));

@@ -276,6 +276,8 @@ static char *tidy(struct buf *b)
 		     {": \x01", ""},  {" \x01 ", " "}};
 	char *s = xstrdup(buf_cstr(b)), *at;
 
+	if (strchr(s, EMPTY) == NULL)
+		return s; /* every placeholder had something to fill in */
 	for (size_t i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
 		shrink_all(s, drops[i].from, drops[i].to);
 	while ((at = strchr(s, EMPTY)) != NULL) {

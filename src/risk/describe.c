@@ -12,93 +12,101 @@ struct text_profile {
 	const char *name;
 	const char *short_values; /* letters of -X VALUE */
 	const char *long_values;  /* " --opt -opt " (single-dash long ones too) */
-	int verbs;  /* leading subcommand words; -1: service NAME VERB; -2: DEVICE COMMAND... */
-	int script; /* the first operand is a program or pattern, not a file */
+	/* leading subcommand words; -1: service NAME VERB; -2: DEVICE COMMAND...;
+	 * -3: no things at all (at TIME) */
+	int verbs;
+	int script;   /* the first operand is a program or pattern, not a file */
+	int long_all; /* every --option takes the next word, unless it is an option */
 };
-
 static const struct text_profile profiles[] = {
-    {"head", "nc", " --lines --bytes ", 0, 0},
-    {"tail", "nc", " --lines --bytes ", 0, 0},
-    {"grep", "efmABC", " --regexp --file --max-count ", 0, 1},
-    {"egrep", "efmABC", "", 0, 1},
-    {"zgrep", "efmABC", "", 0, 1},
-    {"ping", "cisWwI", "", 0, 0},
-    {"journalctl", "unpSUtbo", " --unit --lines --since --until --priority --output ", 0, 0},
-    {"tcpdump", "iwrcsC", "", 0, 0},
-    {"tshark", "ifwcY", "", 0, 0},
-    {"touch", "dr", " --date --reference ", 0, 0},
-    {"zip", "P", " --password ", 0, 0},
-    {"cut", "dfcb", " --delimiter --fields ", 0, 0},
-    {"sort", "tko", "", 0, 0},
-    {"tar", "fCX", " --file --directory ", 0, 0},
-    {"useradd", "gGsdcueKp", " --gid --groups --shell --home-dir --comment --uid ", 0, 0},
-    {"usermod", "gGsdcuelp", " --gid --groups --shell --home --comment --uid --login ", 0, 0},
-    {"chpasswd", "c", "", 0, 0},
-    {"ssh", "bcDEeFIiJLlmOopQRSWw", "", 0, 0},
-    {"scp", "cFiloPSJ", "", 0, 0},
-    {"rsync", "eT", " --rsh --exclude --include --backup-dir ", 0, 0},
-    {"curl", "XHdoueAmTbFw", " --request --header --data --output --user --upload-file ", 0, 0},
-    {"wget", "OoPTt", " --output-document --directory-prefix ", 0, 0},
-    {"kill", "sn", "", 0, 0},
-    {"pkill", "sUugtP", " --signal ", 0, 0},
-    {"nc", "pwsqiXxe", "", 0, 0},
-    {"ncat", "pwsioxe", " --exec --sh-exec ", 0, 0},
-    {"iptables", "ADIRPNFtjpsdiomg", "", 0, 0},
-    {"ip6tables", "ADIRPNFtjpsdiomg", "", 0, 0},
-    {"openssl", "", " -in -out -k -pass -key -cert -connect -inkey -passin -passout ", 1, 0},
-    {"date", "sdf", " --set --date ", 0, 0},
-    {"ps", "opuU", "", 0, 0},
-    {"mkfs.ext4", "LbN", "", 0, 0},
-    {"dd", "", "", 0, 0},
-    {"auditctl", "ekpaAdSFrbR", "", 0, 0},
-    {"parted", "", "", -2, 0},
-    {"mysqladmin", "uhpPS", " --user --host --port ", 1, 0},
-    {"redis-cli", "hpanu", "", 1, 0},
-    {"python", "mW", "", -2, 0},
-    {"python3", "mW", "", -2, 0},
-    {"ssh-keygen", "tCNbmOnZ", "", 0, 0},
-    {"netplan", "", "", 1, 0},
-    {"ss", "AfFN", "", -3, 0},
-    {"truncate", "sr", " --size --reference ", 0, 0},
-    {"mkfs", "t", "", 0, 0},
-    {"at", "fqt", "", -3, 0},
-    {"chown", "", " --reference ", 0, 1},
-    {"chgrp", "", " --reference ", 0, 1},
-    {"find", "", "", 0, 0},
-    {"sed", "ef", " --expression --file ", 0, 1},
-    {"awk", "fvF", "", 0, 1},
-    {"gawk", "fvF", "", 0, 1},
-    {"jq", "", " --arg --argjson ", 0, 1},
-    {"docker", "", " --filter --format -H ", 1, 0},
-    {"podman", "", " --filter --format ", 1, 0},
-    {"kubectl", "nlocf", " --namespace --selector --output --context --filename ", 1, 0},
-    {"helm", "nf", " --namespace --values ", 1, 0},
-    {"systemctl", "pt", " --property --type --state ", 1, 0},
-    {"service", "", "", -1, 0},
-    {"git", "Cc", "", 1, 0},
-    {"ip", "", "", 2, 0},
-    {"nsenter", "tSGwW", " --target ", 0, 0},
-    {"nft", "f", "", 1, 0},
-    {"ufw", "", "", 1, 0},
-    {"apt", "o", "", 1, 0},
-    {"apt-get", "o", "", 1, 0},
-    {"dnf", "", "", 1, 0},
-    {"yum", "", "", 1, 0},
-    {"snap", "", "", 1, 0},
-    {"npm", "", "", 1, 0},
-    {"pip", "r", "", 1, 0},
-    {"pip3", "r", "", 1, 0},
-    {"terraform", "", "", 1, 0},
-    {"timedatectl", "", "", 1, 0},
-    {"hostnamectl", "", "", 1, 0},
-    {"loginctl", "", "", 1, 0},
-    {"cryptsetup", "", "", 1, 0},
-    {"zfs", "", "", 1, 0},
-    {"zpool", "", "", 1, 0},
-    {"virsh", "", "", 1, 0},
-    {"aws", "", " --region --profile --output --query ", 2, 0},
-    {"gcloud", "", " --project --zone --region ", 2, 0},
-    {"az", "gn", " --resource-group --name ", 2, 0},
+    {"head", "nc", " --lines --bytes ", 0, 0, 0},
+    {"tail", "nc", " --lines --bytes ", 0, 0, 0},
+    {"grep", "efmABC", " --regexp --file --max-count ", 0, 1, 0},
+    {"egrep", "efmABC", "", 0, 1, 0},
+    {"zgrep", "efmABC", "", 0, 1, 0},
+    {"ping", "cisWwI", "", 0, 0, 0},
+    {"journalctl", "unpSUtbo", " --unit --lines --since --until --priority --output ", 0, 0, 0},
+    {"tcpdump", "iwrcsC", "", 0, 0, 0},
+    {"tshark", "ifwcY", "", 0, 0, 0},
+    {"touch", "drt", " --date --reference ", 0, 0, 0},
+    {"zip", "P", " --password ", 0, 0, 0},
+    {"cut", "dfcb", " --delimiter --fields ", 0, 0, 0},
+    {"sort", "tko", "", 0, 0, 0},
+    {"tar", "fCX", " --file --directory ", 0, 0, 0},
+    {"useradd", "gGsdcueKp", " --gid --groups --shell --home-dir --comment --uid ", 0, 0, 0},
+    {"usermod", "gGsdcuelp", " --gid --groups --shell --home --comment --uid --login ", 0, 0, 0},
+    {"chpasswd", "c", "", 0, 0, 0},
+    {"ssh", "bcDEeFIiJLlmOopQRSWw", "", 0, 0, 0},
+    {"scp", "cFiloPSJ", "", 0, 0, 0},
+    {"rsync", "eT", " --rsh --exclude --include --backup-dir ", 0, 0, 0},
+    {"curl", "XHdoueAmTbFw",
+     " --request --header --data --output --user --upload-file --max-time --connect-timeout "
+     "--retry --data-raw --data-binary --cacert --cert --key ",
+     0, 0, 0},
+    {"wget", "OoPTt", " --output-document --directory-prefix ", 0, 0, 0},
+    {"kill", "sn", "", 0, 0, 0},
+    {"pkill", "sUugtP", " --signal ", 0, 0, 0},
+    {"nc", "pwsqiXxe", "", 0, 0, 0},
+    {"ncat", "pwsioxe", " --exec --sh-exec ", 0, 0, 0},
+    {"iptables", "ADIRPNFtjpsdiomg", "", 0, 0, 0},
+    {"ip6tables", "ADIRPNFtjpsdiomg", "", 0, 0, 0},
+    {"openssl", "", " -in -out -k -pass -key -cert -connect -inkey -passin -passout ", 1, 0, 0},
+    {"date", "sdf", " --set --date ", 0, 0, 0},
+    {"ps", "opuU", "", 0, 0, 0},
+    {"mkfs.ext4", "LbN", "", 0, 0, 0},
+    {"dd", "", "", 0, 0, 0},
+    {"auditctl", "ekpaAdSFrbR", "", 0, 0, 0},
+    {"parted", "", "", -2, 0, 0},
+    {"watch", "nd", " --interval ", 0, 0, 0},
+    {"gpg", "ruo", " --passphrase --recipient --local-user --output --homedir ", 0, 0, 0},
+    {"nerdctl", "", " --filter --format ", 1, 0, 0},
+    {"mysqladmin", "uhpPS", " --user --host --port ", 1, 0, 0},
+    {"redis-cli", "hpanu", "", 1, 0, 0},
+    {"python", "mW", "", -2, 0, 0},
+    {"python3", "mW", "", -2, 0, 0},
+    {"ssh-keygen", "tCNbmOnZ", "", 0, 0, 0},
+    {"netplan", "", "", 1, 0, 0},
+    {"ss", "AfFN", "", -3, 0, 0},
+    {"truncate", "sr", " --size --reference ", 0, 0, 0},
+    {"mkfs", "t", "", 0, 0, 0},
+    {"at", "fqt", "", -3, 0, 0},
+    {"chown", "", " --reference ", 0, 1, 0},
+    {"chgrp", "", " --reference ", 0, 1, 0},
+    {"find", "", "", 0, 0, 0},
+    {"sed", "ef", " --expression --file ", 0, 1, 0},
+    {"awk", "fvF", "", 0, 1, 0},
+    {"gawk", "fvF", "", 0, 1, 0},
+    {"jq", "", " --arg --argjson ", 0, 1, 0},
+    {"docker", "", " --filter --format -H ", 1, 0, 0},
+    {"podman", "", " --filter --format ", 1, 0, 0},
+    {"kubectl", "nlocf", " --namespace --selector --output --context --filename ", 1, 0, 0},
+    {"helm", "nf", " --namespace --values ", 1, 0, 0},
+    {"systemctl", "pt", " --property --type --state ", 1, 0, 0},
+    {"service", "", "", -1, 0, 0},
+    {"git", "Cc", "", 1, 0, 0},
+    {"ip", "", "", 2, 0, 0},
+    {"nsenter", "tSGwW", " --target ", 0, 0, 0},
+    {"nft", "f", "", 1, 0, 0},
+    {"ufw", "", "", 1, 0, 0},
+    {"apt", "o", "", 1, 0, 0},
+    {"apt-get", "o", "", 1, 0, 0},
+    {"dnf", "", "", 1, 0, 0},
+    {"yum", "", "", 1, 0, 0},
+    {"snap", "", "", 1, 0, 0},
+    {"npm", "", "", 1, 0, 0},
+    {"pip", "r", "", 1, 0, 0},
+    {"pip3", "r", "", 1, 0, 0},
+    {"terraform", "", "", 1, 0, 0},
+    {"timedatectl", "", "", 1, 0, 0},
+    {"hostnamectl", "", "", 1, 0, 0},
+    {"loginctl", "", "", 1, 0, 0},
+    {"cryptsetup", "", "", 1, 0, 0},
+    {"zfs", "", "", 1, 0, 0},
+    {"zpool", "", "", 1, 0, 0},
+    {"virsh", "", "", 1, 0, 0},
+    {"aws", "", "", 2, 0, 1},
+    {"gcloud", "", "", 2, 0, 1},
+    {"az", "gn", "", 2, 0, 1},
 };
 
 static const struct text_profile *profile_of(const char *name)
@@ -109,22 +117,35 @@ static const struct text_profile *profile_of(const char *name)
 	return NULL;
 }
 
-/* The option arg takes the next word as its value. */
-static int takes_value(const struct text_profile *p, const char *arg)
+static int is_one_of(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(w, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* The option arg takes the next word (next, or NULL) as its value. */
+static int takes_value(const struct text_profile *p, const char *arg, const char *next)
 {
 	char key[64];
-	size_t len;
 
 	if (p == NULL || arg[0] != '-' || arg[1] == '\0' || strchr(arg, '=') != NULL)
 		return 0;
-	len = strlen(arg);
-	if (len + 3 <= sizeof(key)) {
-		snprintf(key, sizeof(key), " %s ", arg);
-		if (strstr(p->long_values, key) != NULL)
-			return 1;
-	}
-	/* -rfn 5: the last letter of a cluster takes the value. */
-	return arg[1] != '-' && strchr(p->short_values, arg[len - 1]) != NULL;
+	if (arg[1] == '-')
+		return p->long_all ? next != NULL && next[0] != '-'
+				   : strlen(arg) + 3 <= sizeof(key) &&
+					 snprintf(key, sizeof(key), " %s ", arg) > 0 &&
+					 strstr(p->long_values, key) != NULL;
+	if (strlen(arg) + 3 <= sizeof(key) && snprintf(key, sizeof(key), " %s ", arg) > 0 &&
+	    strstr(p->long_values, key) != NULL)
+		return 1; /* a one-dash long option: openssl -in */
+	/* -rfn 5 as getopt reads it: the first letter that takes a value takes the
+	 * rest of the word (-XPUT), or the next word when it is the last. */
+	for (const char *l = arg + 1; *l; l++)
+		if (strchr(p->short_values, *l) != NULL)
+			return l[1] == '\0';
+	return 0;
 }
 
 static int plain_word(const char *s)
@@ -186,62 +207,126 @@ static int is_pid(const char *name, const char *a, size_t i)
 	return i > 0 && a[0] == '-' && a[1] >= '0' && a[1] <= '9' && strcmp(name, "kill") == 0;
 }
 
+/* Subcommand words that may follow the leading ones ("docker volume rm",
+ * "kubectl rollout restart"). */
+static int verb_word(const char *a)
+{
+	static const char *const words[] = {
+	    "get",     "list",	  "ls",	     "describe", "show",      "status", "logs",
+	    "plan",    "diff",	  "inspect", "version",	 "top",	      "check",	"delete",
+	    "destroy", "drop",	  "rm",	     "remove",	 "terminate", "stop",	"kill",
+	    "purge",   "prune",	  "reset",   "truncate", "flush",     "apply",	"set",
+	    "put",     "patch",	  "update",  "migrate",	 "restore",   "revoke", "start",
+	    "restart", "enable",  "disable", "reload",	 "install",   "create", "run",
+	    "exec",    "history", "undo",    "pause",	 "resume",    "scale",	NULL};
+
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(a, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* An option that is no thing and takes no value: a signal (kill -HUP, -9),
+ * or a +command (dig +short, less +F, vim +10). */
+static int bare_option(const char *name, const char *a)
+{
+	static const char *const plus[] = {"dig", "delv", "less", "more", "vi",
+					   "vim", "nvim", "view", NULL};
+	static const char *const signals[] = {"kill", "pkill", "killall", NULL};
+
+	if (a[0] == '+')
+		return is_one_of(name, plus);
+	return a[0] == '-' && a[1] != '\0' &&
+	       strspn(a + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen(a + 1) &&
+	       is_one_of(name, signals);
+}
+
+struct walk {
+	const struct real_command *c;
+	const struct text_profile *p;
+	int value_next, options_done, verbs, script, leading, only_first;
+};
+
+/* An option (and whether the next word is its value): 1, or 0 for a word. */
+static int option(struct walk *w, size_t i)
+{
+	const char *a = w->c->args.items[i];
+	const char *next = i + 1 < w->c->args.n ? w->c->args.items[i + 1] : NULL;
+
+	if (is_pid(w->c->name, a, i))
+		return 0;
+	if (bare_option(w->c->name, a))
+		return 1;
+	if (w->options_done || a[0] != '-' || a[1] == '\0' || is_mode(w->c->name, a) ||
+	    is_pid(w->c->name, a, i))
+		return 0;
+	w->value_next = takes_value(w->p, a, next);
+	return 1;
+}
+
+/* A leading subcommand word, or a script or pattern taken first. */
+static int leading_word(struct walk *w, const char *a)
+{
+	int verb = w->verbs > 0 && plain_word(a);
+
+	if (!verb && w->leading && w->p && w->p->verbs > 0)
+		verb = verb_word(a);
+	if (verb) {
+		/* docker run IMAGE COMMAND..., kubectl exec POD -- COMMAND...: the
+		 * rest runs inside */
+		w->only_first |= strcmp(a, "run") == 0 || strcmp(a, "exec") == 0;
+		w->verbs -= w->verbs > 0;
+		return 1;
+	}
+	if (w->script) {
+		w->script = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether argument i of the command is one of its things. */
+static int is_object(struct walk *w, size_t i)
+{
+	const char *a = w->c->args.items[i];
+	const char *name = w->c->name;
+
+	if (w->value_next) {
+		w->value_next = 0;
+		return 0;
+	}
+	if (!w->options_done && strcmp(a, "--") == 0) {
+		w->options_done = 1;
+		return 0;
+	}
+	if (option(w, i) || leading_word(w, a))
+		return 0;
+	w->leading = 0;
+	/* dd's if= and of= are shown as the files it reads and writes */
+	return !(strchr(a, '=') != NULL && strcmp(name, "dd") == 0) && !is_mode(name, a) &&
+	       !is_keyword(name, a) && !is_count(name, a);
+}
+
 size_t describe_objects(const struct real_command *c, const char **out, size_t max)
 {
 	const struct text_profile *p = profile_of(c->name);
-	int value_next = 0, options_done = 0, verbs = p ? p->verbs : 0;
-	int script = p ? p->script : 0;
+	struct walk w = {
+	    .c = c, .p = p, .verbs = p ? p->verbs : 0, .script = p ? p->script : 0, .leading = 1};
 	size_t n = 0;
 
 	if (strcmp(c->name, "find") == 0)
 		return find_objects(c, out, max);
-	for (size_t i = 0; i < c->args.n && n < max; i++) {
-		const char *a = c->args.items[i];
-		if (value_next) {
-			value_next = 0;
-			continue;
-		}
-		if (!options_done && strcmp(a, "--") == 0) {
-			options_done = 1;
-			continue;
-		}
-		if (a[0] == '+' && (strcmp(c->name, "dig") == 0 || strcmp(c->name, "delv") == 0))
-			continue; /* dig +short */
-		if (!options_done && a[0] == '-' && a[1] != '\0' && !is_mode(c->name, a) &&
-		    !is_pid(c->name, a, i)) {
-			value_next = takes_value(p, a);
-			continue;
-		}
-		if (verbs > 0 && plain_word(a)) {
-			verbs--;
-			continue;
-		}
-		if (script) {
-			script = 0;
-			continue;
-		}
-		if (strchr(a, '=') != NULL && strcmp(c->name, "dd") == 0)
-			continue; /* dd's if= and of= are shown as the files it reads and writes */
-		if (is_mode(c->name, a) || is_keyword(c->name, a) || is_count(c->name, a))
-			continue;
-		out[n++] = a;
-	}
+	for (size_t i = 0; i < c->args.n && n < max; i++)
+		if (is_object(&w, i))
+			out[n++] = c->args.items[i];
 	/* service NAME VERB: the verb is last; parted DEVICE rm 1: a command follows. */
-	if (verbs == -1 && n >= 2 && plain_word(out[n - 1]))
+	if (w.verbs == -1 && n >= 2 && plain_word(out[n - 1]))
 		n--;
-	if (verbs == -2 && n > 1)
+	if ((w.verbs == -2 || w.only_first) && n > 1)
 		n = 1;
-	if (verbs == -3) /* at TIME: a time, not a thing */
+	if (w.verbs == -3) /* at TIME: a time, not a thing */
 		n = 0;
 	return n;
-}
-
-static int is_one(const char *w, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(w, *list) == 0)
-			return 1;
-	return 0;
 }
 
 /* The operator's own words, between typographic quotes (code may hold "). */
@@ -353,9 +438,9 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 	static const char *const whole[] = {"/", "/.", "/*", "/..", NULL};
 	static const char *const home[] = {"~", "~/", "$HOME", "${HOME}", "~/*", NULL};
 
-	if (is_one(w, whole))
+	if (is_one_of(w, whole))
 		buf_append_str(b, "the whole machine");
-	else if (is_one(w, home))
+	else if (is_one_of(w, home))
 		buf_append_str(b, "the home folder of the account (all of its files)");
 	else if (strcmp(w, "{}") == 0 && finder)
 		describe_found(b, finder);
@@ -399,6 +484,8 @@ int describe_none(struct buf *b, const struct real_command *c)
 	} else if (c->piped_from && strcmp(c->name, "chpasswd") == 0) {
 		buf_append_str(b, "named by ");
 		visible_append(b, c->piped_from, strlen(c->piped_from));
+	} else if (strcmp(c->name, "chpasswd") == 0) {
+		buf_append_str(b, "named in its input");
 	} else if (strcmp(c->name, "passwd") == 0) {
 		buf_append_str(b, "the account in use");
 	} else {

@@ -81,6 +81,17 @@ static void test_objects(void)
 	CHECK_STR(objects("parted /dev/sdb rm 1"), "/dev/sdb");
 	CHECK_STR(objects("docker rm -f web"), "web");
 	CHECK_STR(objects("rm -rf -- -weird"), "-weird");
+	CHECK_STR(objects("kubectl rollout restart deploy/web"), "deploy/web");
+	CHECK_STR(objects("docker volume rm dbdata"), "dbdata");
+	CHECK_STR(objects("docker run -it --privileged alpine nsenter -t 1 sh"), "alpine");
+	CHECK_STR(objects("kubectl exec -n prod db-0 -- psql -c x"), "db-0");
+	CHECK_STR(objects("curl -XPUT localhost:9200/x -d '{}'"), "localhost:9200/x");
+	CHECK_STR(objects("pkill -HUP nginx"), "nginx");
+	CHECK_STR(objects("kill -HUP 1234"), "1234");
+	CHECK_STR(objects("aws s3 rm --profile prod s3://bucket/key --recursive"),
+		  "s3://bucket/key");
+	CHECK_STR(objects("less +F /var/log/syslog"), "/var/log/syslog");
+	CHECK_STR(objects("git push origin main"), "origin|main");
 }
 
 static void test_found(void)

@@ -5,9 +5,8 @@
  * value or a subcommand word listed as a thing acted on ("stop and auditd",
  * "50 and /var/log/syslog"), and a bare "/" for the whole machine. Quoted
  * text (the operator's own, between typographic quotes) is not judged.
- * A folder stands for every corpus-*.txt in it, so corpus files added later
- * are checked too.
- *   explain-lint RULES_DIR CORPUS_FILE_OR_FOLDER... */
+ * A folder stands for every .txt file in it (the corpus and its held-out parts), so files added
+ * later are checked too. explain-lint RULES_DIR CORPUS_FILE_OR_FOLDER... */
 #include "risk/risk.h"
 
 #include <dirent.h>
@@ -221,7 +220,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 
 static int is_corpus(const struct dirent *d)
 {
-	return fnmatch("corpus-*.txt", d->d_name, 0) == 0;
+	return fnmatch("*.txt", d->d_name, 0) == 0;
 }
 
 static void lint_path(struct risk_engine *e, const char *path)
@@ -235,7 +234,7 @@ static void lint_path(struct risk_engine *e, const char *path)
 		return;
 	}
 	if (n == 0) {
-		fprintf(stderr, "explain-lint: no corpus-*.txt in %s\n", path);
+		fprintf(stderr, "explain-lint: no .txt corpus file in %s\n", path);
 		exit(2);
 	}
 	for (int i = 0; i < n; i++) {

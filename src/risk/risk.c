@@ -220,26 +220,42 @@ static void append_objects(struct buf *b, const struct real_command *c,
 		buf_printf(b, " and %zu more", n - shown);
 }
 
-/* {writes}: the files written, without the words that are an option's value
- * ("touch -d 2020-01-01 FILE" writes FILE). */
-static void append_writes(struct buf *b, const struct real_command *c)
+/* A file of the list is also an option's value ("touch -d 2020-01-01 FILE"). */
+static int option_value(const struct real_command *c, const char *w, const char *const *objs,
+			size_t n)
+{
+	int is_arg = 0, is_obj = 0;
+
+	for (size_t k = 0; k < c->args.n; k++)
+		is_arg |= strcmp(c->args.items[k], w) == 0;
+	for (size_t k = 0; k < n; k++)
+		is_obj |= strcmp(objs[k], w) == 0;
+	return is_arg && !is_obj;
+}
+
+/* {writes}, {reads}: the files, in words; an option's value is left out
+ * unless nothing else is left. */
+static void append_files(struct buf *b, const struct real_command *c, const struct strlist *files)
 {
 	const char *objs[64];
-	size_t n = describe_objects(c, objs, 64);
-	struct strlist shown = {0};
+	size_t n = describe_objects(c, objs, 64), shown = 0, total = 0, kept = 0;
 
-	for (size_t i = 0; i < c->writes.n; i++) {
-		const char *w = c->writes.items[i];
-		int is_arg = 0, is_obj = 0;
-		for (size_t k = 0; k < c->args.n; k++)
-			is_arg |= strcmp(c->args.items[k], w) == 0;
-		for (size_t k = 0; k < n; k++)
-			is_obj |= strcmp(objs[k], w) == 0;
-		if (!is_arg || is_obj)
-			strlist_add(&shown, w);
+	for (size_t i = 0; i < files->n; i++)
+		kept += !option_value(c, files->items[i], objs, n);
+	for (size_t i = 0; i < files->n; i++) {
+		if (kept > 0 && option_value(c, files->items[i], objs, n))
+			continue;
+		if (shown > 0 && shown < LIST_SHOWN)
+			buf_append_str(b, ", ");
+		if (shown < LIST_SHOWN)
+			describe_object(b, c, files->items[i], NULL);
+		shown += shown < LIST_SHOWN;
+		total++;
 	}
-	append_list(b, &shown, "\x01");
-	strlist_free(&shown);
+	if (total == 0)
+		buf_putc(b, EMPTY);
+	else if (total > shown)
+		buf_printf(b, " and %zu more", total - shown);
 }
 
 static void append_found(struct buf *b, const struct real_command *c,
@@ -323,9 +339,9 @@ static char *fill(const char *tmpl, const struct real_command *c, const struct r
 		else if (strcmp(key, "found") == 0)
 			append_found(&b, c, finder);
 		else if (strcmp(key, "writes") == 0)
-			append_writes(&b, c);
+			append_files(&b, c, &c->writes);
 		else if (strcmp(key, "reads") == 0)
-			append_list(&b, &c->reads, "\x01");
+			append_files(&b, c, &c->reads);
 		else if (strcmp(key, "env") == 0)
 			append_list(&b, &c->env, "\x01");
 		else if (strcmp(key, "host") == 0)

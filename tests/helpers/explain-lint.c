@@ -19,13 +19,14 @@
 
 /* Subcommand words a reader must never see listed as things. */
 static const char *const verbs[] = {
-    "get",     "list",	 "ls",	    "describe",	 "show",       "status", "logs",
-    "plan",    "diff",	 "inspect", "version",	 "top",	       "check",	 "delete",
-    "destroy", "drop",	 "rm",	    "remove",	 "terminate",  "stop",	 "kill",
-    "purge",   "prune",	 "reset",   "truncate",	 "flush",      "apply",	 "set",
-    "put",     "patch",	 "update",  "migrate",	 "restore",    "revoke", "start",
-    "restart", "enable", "disable", "reload",	 "install",    "push",	 "pull",
-    "clean",   "del",	 "add",	    "is-active", "list-units", "cat",	 NULL};
+    "get",	"list",	   "ls",	"describe", "show",   "status",	   "logs",	 "plan",
+    "diff",	"inspect", "version",	"top",	    "check",  "delete",	   "destroy",	 "drop",
+    "rm",	"remove",  "terminate", "stop",	    "kill",   "purge",	   "prune",	 "reset",
+    "truncate", "flush",   "apply",	"set",	    "put",    "patch",	   "update",	 "migrate",
+    "restore",	"revoke",  "start",	"restart",  "enable", "disable",   "reload",	 "install",
+    "push",	"pull",	   "clean",	"del",	    "add",    "is-active", "list-units", "cat",
+    "rollback", "upgrade", "uninstall", "drain",    "cordon", "replace",   "edit",	 "scale",
+    "create",	NULL};
 
 /* Words after which the next word is a program, not a subcommand. */
 static const char *const starters[] = {"sudo",	  "xargs", "nohup", "env", "time",
@@ -93,6 +94,39 @@ static int is_item_end(const char *end)
 	return *end == '\0' || strchr(",).;", *end) != NULL || strncmp(end, " and ", 5) == 0;
 }
 
+/* The word next to the list item at..end, before or after it. */
+static void neighbour(const char *text, const char *at, const char *end, char *out, size_t size)
+{
+	const char *from = NULL, *to;
+	size_t n = 0;
+
+	if (strncmp(end, " and ", 5) == 0 || strncmp(end, ", ", 2) == 0) {
+		from = end + (end[1] == 'a' ? 5 : 2);
+	} else if (at - text >= 5 && strncmp(at - 5, " and ", 5) == 0) {
+		for (from = at - 5; from > text && from[-1] != ' '; from--)
+			;
+	} else if (at - text >= 2 && strncmp(at - 2, ", ", 2) == 0) {
+		for (from = at - 2; from > text && from[-1] != ' '; from--)
+			;
+	}
+	out[0] = '\0';
+	if (from == NULL)
+		return;
+	for (to = from; *to && !strchr(" ,.;:)", *to) && n + 1 < size; to++)
+		out[n++] = *to;
+	out[n] = '\0';
+}
+
+/* A list of subcommand words only ("such as get, list and describe") talks
+ * about words, it does not name them as things. */
+static int among_verbs(const char *text, const char *at, const char *end)
+{
+	char next[64];
+
+	neighbour(text, at, end, next, sizeof(next));
+	return is_one(next, verbs);
+}
+
 /* word stands in text as an item of a list of things. */
 static int listed(const char *text, const char *word)
 {
@@ -104,8 +138,10 @@ static int listed(const char *text, const char *word)
 		int joined_before = at - text >= 5 && strncmp(at - 5, " and ", 5) == 0;
 		int word_start = at == text || at[-1] == ' ' || at[-1] == '(';
 		/* in a list ("(a and b)", ": a, b"), or joined to another thing ("Cuts 0 and x") */
-		if ((is_item_start(text, at) && is_item_end(end)) || (word_start && joined_after) ||
-		    (joined_before && is_item_end(end)))
+		int joined = (word_start && joined_after) || (joined_before && is_item_end(end));
+		/* an option joined to a word is talked about ("with --delete and"), not listed */
+		if (((is_item_start(text, at) && is_item_end(end)) || (joined && word[0] != '-')) &&
+		    !among_verbs(text, at, end))
 			return 1;
 	}
 	return 0;

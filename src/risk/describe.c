@@ -77,8 +77,14 @@ static const struct text_profile profiles[] = {
     {"awk", "fvF", "", 0, 1, 0},
     {"gawk", "fvF", "", 0, 1, 0},
     {"jq", "", " --arg --argjson ", 0, 1, 0},
-    {"docker", "", " --filter --format -H ", 1, 0, 0},
-    {"podman", "", " --filter --format ", 1, 0, 0},
+    {"docker", "vepuwlh",
+     " --filter --format -H --name --network --mount --entrypoint --user --workdir --env "
+     "--volume --publish --platform --label ",
+     1, 0, 0},
+    {"podman", "vepuwlh",
+     " --filter --format --name --network --mount --entrypoint --user --workdir --env --volume "
+     "--publish --label ",
+     1, 0, 0},
     {"kubectl", "nlocf", " --namespace --selector --output --context --filename ", 1, 0, 0},
     {"helm", "nf", " --namespace --values ", 1, 0, 0},
     {"systemctl", "pt", " --property --type --state ", 1, 0, 0},
@@ -460,6 +466,14 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 		visible_append(b, w, strlen(w));
 }
 
+/* A program with subcommands (its words are names of its own, not files). */
+static int has_subcommands(const struct real_command *c)
+{
+	const struct text_profile *p = profile_of(c->name);
+
+	return p != NULL && p->verbs > 0;
+}
+
 void describe_object(struct buf *b, const struct real_command *c, const char *w,
 		     const struct real_command *finder)
 {
@@ -471,8 +485,32 @@ void describe_object(struct buf *b, const struct real_command *c, const char *w,
 		buf_append_str(b, "every program this account may stop");
 	else if (strcmp(c->name, "kill") == 0 && number)
 		buf_printf(b, "the running program number %s", w);
+	else if (strpbrk(w, "*?") && w[0] != '$' && has_subcommands(c))
+		quote(b, w, strlen(w)); /* redis-cli del 'cache:*': a pattern of keys, not files */
 	else
 		describe_word(b, w, finder);
+}
+
+size_t describe_subcommand(const struct real_command *c, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->args.n && n < max; i++) {
+		const char *a = c->args.items[i];
+		if (a[0] == '-')
+			break;
+		if (!plain_word(a) || strlen(a) > 40)
+			break;
+		out[n++] = a;
+	}
+	return n;
+}
+
+/* kubectl delete namespace monitoring: the kind of thing and its name are one
+ * thing ("namespace monitoring"), not two. */
+int describe_kind_first(const struct real_command *c)
+{
+	return strcmp(c->name, "kubectl") == 0 || strcmp(c->name, "oc") == 0;
 }
 
 int describe_none(struct buf *b, const struct real_command *c)

@@ -200,7 +200,7 @@ static void append_objects(struct buf *b, const struct real_command *c,
 {
 	const char *objs[LIST_SHOWN + 64];
 	size_t n = describe_objects(c, objs, sizeof(objs) / sizeof(objs[0]));
-	size_t shown = n < LIST_SHOWN ? n : LIST_SHOWN;
+	size_t shown = n < LIST_SHOWN ? n : LIST_SHOWN, objs_from = 0;
 
 	if (n == 0) {
 		if (!describe_none(b, c))
@@ -211,10 +211,18 @@ static void append_objects(struct buf *b, const struct real_command *c,
 		describe_object(b, c, objs[which == FIRST ? 0 : n - 1], finder);
 		return;
 	}
+	if (n >= 2 && describe_kind_first(c) && strchr(objs[0], '/') == NULL) {
+		buf_append_str(b, "the ");
+		visible_append(b, objs[0], strlen(objs[0]));
+		buf_putc(b, ' ');
+		n--;
+		shown = n < LIST_SHOWN ? n : LIST_SHOWN;
+		objs_from++;
+	}
 	for (size_t i = 0; i < shown; i++) {
 		if (i > 0)
 			buf_append_str(b, i + 1 == shown && shown == n ? " and " : ", ");
-		describe_object(b, c, objs[i], finder);
+		describe_object(b, c, objs[objs_from + i], finder);
 	}
 	if (n > shown)
 		buf_printf(b, " and %zu more", n - shown);
@@ -429,13 +437,14 @@ static void add_rule_finding_for(struct risk_report *r, const struct rule *rule,
  * "escort has no rule for this part of docker", not a false "no rule". */
 static void unknown_part(struct buf *b, const struct real_command *c)
 {
-	const char *first = c->operands.n ? c->operands.items[0] : NULL;
+	const char *words[3];
+	size_t n = describe_subcommand(c, words, 3);
 
 	buf_append_str(b, "Runs ");
 	visible_append(b, c->name, strlen(c->name));
-	if (first && first[0] >= 'a' && first[0] <= 'z' && strlen(first) < 40) {
+	for (size_t i = 0; i < n; i++) {
 		buf_putc(b, ' ');
-		visible_append(b, first, strlen(first));
+		visible_append(b, words[i], strlen(words[i]));
 	}
 	buf_append_str(b, ". escort has no rule for this part of ");
 	visible_append(b, c->name, strlen(c->name));

@@ -216,6 +216,8 @@ def test_batch_usage(escort):
     ("head -n 50 /var/log/syslog", "/var/log/syslog", ["50 and"]),
     ("for f in *.log; do rm $f; done", "the variable f", ["$f"]),
     ("ss -tlnp", "Looks at the network", ["nothing named"]),
+    ("kubectl delete namespace monitoring", "the namespace monitoring", ["namespace and"]),
+    ("redis-cli del 'cache:*'", "cache:*", ["every file"]),
 ])
 def test_explanations_say_what_happens_in_plain_words(escort, line, says, never):
     out = rated(escort, line)
@@ -228,6 +230,7 @@ def test_explanations_say_what_happens_in_plain_words(escort, line, says, never)
 def test_no_rule_for_a_part_of_a_program_is_not_no_rule_for_it(escort):
     out = rated(escort, "docker frobnicate web")
     unknown = [f for f in out["findings"] if f["rule"] == "unknown-program"][0]
+    assert "Runs docker frobnicate." in unknown["explain"]
     assert "no rule for this part of docker" in unknown["explain"]
     assert "a program escort has no rule for" not in unknown["explain"]
     assert out["level"] == "medium"

@@ -92,6 +92,7 @@ static void test_objects(void)
 		  "s3://bucket/key");
 	CHECK_STR(objects("less +F /var/log/syslog"), "/var/log/syslog");
 	CHECK_STR(objects("git push origin main"), "origin|main");
+	CHECK_STR(objects("docker run -v /a:/b -e X=1 -it nginx sh"), "nginx");
 }
 
 static void test_found(void)

@@ -493,7 +493,15 @@ void describe_object(struct buf *b, const struct real_command *c, const char *w,
 
 size_t describe_subcommand(const struct real_command *c, const char **out, size_t max)
 {
+	const struct text_profile *p = profile_of(c->name);
 	size_t n = 0;
+
+	/* its subcommand words, and the operation after a cloud CLI's service
+	 * and resource (aws rds delete-db-cluster); one word when not known */
+	if (p && p->verbs > 0 && (size_t)p->verbs + (size_t)p->long_all < max)
+		max = (size_t)p->verbs + (size_t)p->long_all;
+	else if (p == NULL || p->verbs <= 0)
+		max = 1;
 
 	for (size_t i = 0; i < c->args.n && n < max; i++) {
 		const char *a = c->args.items[i];

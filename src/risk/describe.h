@@ -30,8 +30,8 @@ void describe_object(struct buf *b, const struct real_command *c, const char *wo
  * "the account in use" (passwd). Returns 0 when there are no such words. */
 int describe_none(struct buf *b, const struct real_command *c);
 
-/* The leading words of c's subcommand ("aws rds delete-db-cluster"), at most
- * max; returns how many. */
+/* The words of c's subcommand ("docker frobnicate", "aws rds
+ * delete-db-cluster"), at most max; returns how many. */
 size_t describe_subcommand(const struct real_command *c, const char **out, size_t max);
 
 /* c's first thing is a kind and the next its name (kubectl delete namespace x). */

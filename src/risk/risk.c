@@ -456,10 +456,19 @@ static void unknown_whole(const struct risk_engine *e, struct buf *b, const stru
 {
 	char summary[300] = "";
 
+	const char *words[4];
+	size_t n = describe_subcommand(c, words, 4);
+
 	if (!(e->flags & RISK_NO_WHATIS))
 		whatis_lookup(c->name, summary, sizeof(summary));
 	buf_append_str(b, "Runs ");
 	visible_append(b, c->name, strlen(c->name));
+	for (size_t i = 0; i < n; i++) { /* "gcloud (compute instances delete)" */
+		buf_append_str(b, i ? " " : " (");
+		visible_append(b, words[i], strlen(words[i]));
+	}
+	if (n > 0)
+		buf_putc(b, ')');
 	if (e->flags & RISK_NO_WHATIS) {
 		buf_append_str(b, ", a program escort has no rule for.");
 	} else if (summary[0]) {

@@ -5,11 +5,14 @@
  * once), T approve the tree it starts, S approve it for the session, P approve
  * a change to files and what its program changes under the same folder, d deny,
  * t terminate the selected session, l lock its operator, q quit; j/k or the
- * arrows scroll the approval shown a line, SPACE/b or PgDn/PgUp a page. Long
- * lines are wrapped, never cut. A critical approval asks for the program's
- * name only once escortd has said it would take this escort's approval. */
+ * arrows scroll the approval shown a line, SPACE/b or PgDn/PgUp a page, J/K
+ * the sessions list a line. Long lines are wrapped, never cut, in every pane
+ * and the status line, and no pane takes more than its rows (console/pane.h):
+ * the layout holds at 80x24 whatever the operator's strings are. A critical approval asks for the
+ * program's name only once escortd has said it would take this escort's approval. */
 #include "commands.h"
 #include "console/client.h"
+#include "console/pane.h"
 #include "console/screen.h"
 #include "console/show.h"
 #include "console/wrap.h"
@@ -29,6 +32,7 @@
 
 #define REFRESH_MS 500
 #define EXPECT_MAX 64
+#define STATUS_ROWS 4 /* the most the status line, wrapped, takes */
 
 struct watch {
 	struct console c;
@@ -50,9 +54,10 @@ struct watch {
 	uint64_t pending_id;
 	Escort__Scope scope; /* of the approval being given */
 	unsigned cols, rows;
-	unsigned scroll;	      /* the first line of the approval shown */
-	unsigned page;		      /* lines the approval pane showed last */
-	uint64_t scrolled_id;	      /* the approval scroll is for */
+	struct pane approval;	      /* the selected approval's text */
+	uint64_t scrolled_id;	      /* the approval it was scrolled for */
+	struct pane list;	      /* the sessions list */
+	unsigned list_selected;	      /* the session the list was last moved to show */
 	int key_escape;		      /* 1: after ESC, 2: after ESC [ (arrows, PgUp/PgDn) */
 	char key_param;		      /* the digit of ESC [ 5 ~ and ESC [ 6 ~ */
 	Escort__Scope checking_scope; /* of the approval being checked */
@@ -202,114 +207,124 @@ static void take_screen(struct watch *w, const Escort__Screen *s)
 		snprintf(w->status, sizeof(w->status), "session %s ended", s->session);
 }
 
-static void line(struct buf *out, const char *text, unsigned cols)
+/* One session of the list, operator-controlled strings shown visibly. */
+static void session_text(struct buf *b, const Escort__SessionInfo *s, int selected)
 {
-	size_t n = strlen(text);
-
-	buf_append(out, text, n < cols ? n : cols);
-	buf_append_str(out, "\x1b[K\r\n");
+	buf_printf(b, "%s %s  ", selected ? ">" : " ", s->id);
+	show_visible(b, s->operator_);
+	buf_printf(b, "  %s  pending %llu  ", s->live ? "live" : "away",
+		   (unsigned long long)s->pending);
+	for (size_t k = 0; k < s->n_argv; k++) {
+		if (k)
+			buf_putc(b, ' ');
+		show_visible(b, s->argv[k]);
+	}
+	buf_putc(b, '\n');
 }
 
-/* A heading: the style wraps exactly the visible, truncated text. */
-static void heading(struct buf *out, const char *style, const char *text, unsigned cols)
-{
-	size_t n = strlen(text);
-
-	buf_append_str(out, style);
-	buf_append(out, text, n < cols ? n : cols);
-	buf_append_str(out, "\x1b[0m\x1b[K\r\n");
-}
-
+/* Every session, wrapped, in a quarter of the terminal: the list scrolls
+ * (J/K) and moves to show the session selected. */
 static void draw_sessions(struct watch *w, struct buf *out, unsigned *used)
 {
-	struct buf b = {0};
-	size_t n = w->sessions ? w->sessions->reply->n_sessions : 0;
+	struct buf b = {0}, wrapped = {0};
+	size_t n = w->sessions ? w->sessions->reply->n_sessions : 0, total = 0, from = 0, to = 0;
+	unsigned room = w->rows / 4 > 2 ? w->rows / 4 : 2;
 
-	heading(out, "\x1b[1m", "SESSIONS  (n/p: select)", w->cols);
+	pane_heading(out, "\x1b[1m", "SESSIONS  (n/p: select, J/K: scroll)", w->cols);
 	(*used)++;
-	for (size_t i = 0; i < n && i < 8; i++) {
-		const Escort__SessionInfo *s = w->sessions->reply->sessions[i];
+	for (size_t i = 0; i < n; i++) {
 		buf_reset(&b);
-		buf_printf(&b, "%s %s  %-12s %-5s pending %llu  ", i == w->selected % n ? ">" : " ",
-			   s->id, s->operator_, s->live ? "live" : "away",
-			   (unsigned long long)s->pending);
-		for (size_t k = 0; k < s->n_argv; k++) {
-			if (k)
-				buf_putc(&b, ' ');
-			show_visible(&b, s->argv[k]);
-		}
-		line(out, buf_cstr(&b), w->cols);
-		(*used)++;
+		session_text(&b, w->sessions->reply->sessions[i], i == w->selected % n);
+		from = i == w->selected % n ? total : from;
+		total += wrap_text(buf_cstr(&b), w->cols - 1, &wrapped);
+		to = i == w->selected % n ? total : to;
 	}
-	if (n == 0) {
-		line(out, "  (none)", w->cols);
-		(*used)++;
+	if (n > 0 && w->list_selected != w->selected % n) {
+		pane_show(&w->list, from, to);
+		w->list_selected = (unsigned)(w->selected % n);
 	}
+	if (n == 0)
+		buf_append_str(&wrapped, "  (none)\n");
+	*used += pane_window(&w->list, out, buf_cstr(&wrapped), n ? total : 1, room, w->cols,
+			     "sessions, lines", "J/K scroll");
 	buf_free(&b);
+	buf_free(&wrapped);
 }
 
+/* Rows [0, upto) of the followed screen, each wrapped to width (blank
+ * ends dropped); *cursor_end: the wrapped lines up to the cursor's row. */
+static size_t screen_lines(const struct screen *sc, unsigned upto, unsigned cursor, unsigned width,
+			   struct buf *wrapped, size_t *cursor_end)
+{
+	struct buf row = {0};
+	size_t total = 0;
+
+	*cursor_end = 0;
+	for (unsigned r = 0; r < upto; r++) {
+		buf_reset(&row);
+		screen_row_text(sc, r, screen_cols(sc), &row);
+		while (row.len > 0 && row.data[row.len - 1] == ' ')
+			row.len--;
+		buf_putc(&row, '\n');
+		total += wrap_text(buf_cstr(&row), width, wrapped);
+		if (r < cursor)
+			*cursor_end = total;
+	}
+	buf_free(&row);
+	return total;
+}
+
+/* The followed session's screen, its long rows wrapped: the first budget
+ * lines, or the budget lines that end at the cursor's row when it is
+ * further down. */
 static void draw_screen(struct watch *w, struct buf *out, unsigned *used, unsigned budget)
 {
-	struct buf b = {0};
+	struct buf wrapped = {0}, l = {0};
 	char title[160];
 	unsigned rows = w->screen ? screen_rows(w->screen) : 0;
 	unsigned cursor = w->screen ? screen_cursor_row(w->screen) + 1 : 0;
-	/* A screen taller than the room: the part that ends at the cursor. */
-	unsigned last = cursor > budget ? cursor : (budget < rows ? budget : rows);
-	unsigned first = last > budget ? last - budget : 0;
+	size_t cursor_end = 0, total = 0, last, n = 0;
 
 	snprintf(title, sizeof(title), "SCREEN of %s",
 		 w->following[0] ? w->following : "(no session)");
-	heading(out, "\x1b[1m", title, w->cols);
+	pane_heading(out, "\x1b[1m", title, w->cols);
 	(*used)++;
-	for (unsigned r = first; r < last; r++) {
-		buf_reset(&b);
-		buf_append_str(&b, "| ");
-		screen_row_text(w->screen, r, w->cols - 2, &b);
-		line(out, buf_cstr(&b), w->cols * 4);
+	if (w->screen)
+		total = screen_lines(w->screen, rows, cursor, w->cols > 4 ? w->cols - 3 : 1,
+				     &wrapped, &cursor_end);
+	last = cursor_end > budget ? cursor_end : (budget < total ? budget : total);
+	for (const char *p = buf_cstr(&wrapped), *nl; (nl = strchr(p, '\n')); p = nl + 1, n++) {
+		if (n + budget < last || n >= last)
+			continue;
+		buf_reset(&l);
+		buf_append_str(&l, "| ");
+		buf_append(&l, p, (size_t)(nl - p));
+		pane_line(out, buf_cstr(&l), w->cols);
 		(*used)++;
 	}
-	buf_free(&b);
+	buf_free(&wrapped);
+	buf_free(&l);
 }
 
-/* The selected approval from line w->scroll, in the rows left above the
- * status line; a last line says where it is when it does not all fit. */
-static void draw_pending_text(struct watch *w, struct buf *out, unsigned *used)
+/* The selected approval, wrapped, in room rows; it scrolls. */
+static void draw_pending_text(struct watch *w, struct buf *out, unsigned *used, unsigned room)
 {
 	const Escort__PendingInfo *p = selected_pending(w);
 	struct buf text = {0}, wrapped = {0};
-	unsigned room = w->rows > *used + 1 ? w->rows - *used - 1 : 1;
-	size_t total, shown = 0, n = 0;
-	char where[200];
+	size_t total;
 
 	show_pending_text(&text, p, "\n");
 	total = wrap_text(buf_cstr(&text), w->cols - 1, &wrapped);
-	w->page = total > room && room > 1 ? room - 1 : room;
-	if (p->id != w->scrolled_id || total <= room)
-		w->scroll = 0;
-	if (w->scroll + w->page > total)
-		w->scroll = total > w->page ? (unsigned)(total - w->page) : 0;
+	if (p->id != w->scrolled_id)
+		w->approval.first = 0;
 	w->scrolled_id = p->id;
-	for (char *l = (char *)buf_cstr(&wrapped), *nl; (nl = strchr(l, '\n')); l = nl + 1, n++) {
-		*nl = '\0';
-		if (n < w->scroll || shown == w->page)
-			continue;
-		line(out, l, w->cols);
-		shown++;
-	}
-	*used += (unsigned)shown;
-	if (total > room) {
-		snprintf(where, sizeof(where),
-			 "-- lines %u-%zu of %zu: j/k or arrows scroll, SPACE/b a page --",
-			 w->scroll + 1, w->scroll + shown, total);
-		heading(out, "\x1b[7m", where, w->cols);
-		(*used)++;
-	}
+	*used += pane_window(&w->approval, out, buf_cstr(&wrapped), total, room, w->cols, "lines",
+			     "j/k or arrows scroll, SPACE/b a page");
 	buf_free(&text);
 	buf_free(&wrapped);
 }
 
-static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
+static void draw_pending(struct watch *w, struct buf *out, unsigned *used, unsigned bottom)
 {
 	size_t n = w->pending ? w->pending->reply->n_pending : 0;
 	unsigned more = w->pending ? w->pending->reply->omitted : 0;
@@ -318,40 +333,80 @@ static void draw_pending(struct watch *w, struct buf *out, unsigned *used)
 	snprintf(head, sizeof(head),
 		 "PENDING %zu%s  (TAB next, a once, T tree, S session, P folder, d deny)", n + more,
 		 more ? " (the newest not listed yet)" : "");
-	heading(out, "\x1b[1m", head, w->cols);
+	pane_heading(out, "\x1b[1m", head, w->cols);
 	(*used)++;
 	if (n == 0) {
-		line(out, "  nothing waits for approval", w->cols);
+		pane_line(out, "  nothing waits for approval", w->cols);
 		(*used)++;
 		return;
 	}
-	draw_pending_text(w, out, used);
+	draw_pending_text(w, out, used, w->rows > *used + bottom ? w->rows - *used - bottom : 1);
+}
+
+/* The status line, or the line being typed, wrapped: at most STATUS_ROWS
+ * rows (of a long line being typed, its end). Returns the rows. */
+static unsigned status_rows(const struct watch *w, struct buf *wrapped)
+{
+	struct buf text = {0};
+	size_t n, skip;
+	const char *l;
+
+	if (w->prompting)
+		buf_printf(&text, "%s %s", w->prompt, w->input);
+	else
+		buf_append_str(&text, w->status);
+	n = wrap_text(buf_cstr(&text), w->cols - 1, wrapped);
+	buf_free(&text);
+	skip = n > STATUS_ROWS && w->prompting ? n - STATUS_ROWS : 0;
+	l = buf_cstr(wrapped);
+	for (size_t i = 0; i < skip; i++)
+		l = strchr(l, '\n') + 1;
+	buf_consume(wrapped, (size_t)(l - buf_cstr(wrapped)));
+	n -= skip;
+	return n == 0 ? 1 : n > STATUS_ROWS ? STATUS_ROWS : (unsigned)n;
+}
+
+static void draw_status(const struct watch *w, struct buf *out, const char *wrapped, unsigned rows)
+{
+	for (unsigned i = 0; i < rows; i++) {
+		const char *nl = strchr(wrapped, '\n');
+		size_t len = nl ? (size_t)(nl - wrapped) : strlen(wrapped);
+		buf_printf(out, "\x1b[%u;1H\x1b[K", w->rows - rows + 1 + i);
+		buf_append(out, wrapped, len);
+		wrapped += len + (nl != NULL);
+	}
+}
+
+/* Rows for the session's screen: what is left once the approval has room. */
+static unsigned screen_budget(const struct watch *w, unsigned used, unsigned bottom)
+{
+	unsigned avail = w->rows > used + bottom + 3 ? w->rows - used - bottom - 3 : 0;
+
+	if (avail > 16)
+		return avail - 16;
+	return avail / 2 < 4 ? avail / 2 : 4;
 }
 
 static void draw(struct watch *w)
 {
-	struct buf out = {0};
+	struct buf out = {0}, status = {0};
 	char head[200];
-	unsigned used = 1;
+	unsigned used = 1, bottom;
 
 	terminal_size(w);
+	bottom = status_rows(w, &status);
 	buf_append_str(&out, "\x1b[H");
 	snprintf(head, sizeof(head),
 		 " escort watch - %s   t: terminate  l: lock operator  q: quit ", w->c.account);
-	heading(&out, "\x1b[7m", head, w->cols);
+	pane_heading(&out, "\x1b[7m", head, w->cols);
 	draw_sessions(w, &out, &used);
-	unsigned screen_budget = w->rows > used + 18 ? w->rows - used - 18 : 4;
-	draw_screen(w, &out, &used, screen_budget);
-	draw_pending(w, &out, &used);
+	draw_screen(w, &out, &used, screen_budget(w, used, bottom));
+	draw_pending(w, &out, &used, bottom);
 	buf_append_str(&out, "\x1b[J");
-	buf_printf(&out, "\x1b[%u;1H\x1b[K", w->rows);
-	if (w->prompting)
-		buf_printf(&out, "%s %s", w->prompt, w->input);
-	else
-		buf_append(&out, w->status,
-			   strlen(w->status) < w->cols ? strlen(w->status) : w->cols);
+	draw_status(w, &out, buf_cstr(&status), bottom);
 	(void)!write(STDOUT_FILENO, out.data, out.len);
 	buf_free(&out);
+	buf_free(&status);
 }
 
 static void start_prompt(struct watch *w, Escort__Verb verb, uint64_t id, const char *prompt)
@@ -413,18 +468,18 @@ static void check_approval(struct watch *w, uint64_t id)
 	ask(w, &q);
 }
 
-static void scroll_by(struct watch *w, int lines)
+static void scroll_by(struct pane *p, int lines)
 {
 	if (lines < 0)
-		w->scroll = (unsigned)-lines > w->scroll ? 0 : w->scroll - (unsigned)-lines;
+		p->first = (unsigned)-lines > p->first ? 0 : p->first - (unsigned)-lines;
 	else
-		w->scroll += (unsigned)lines; /* draw keeps it within the text */
+		p->first += (unsigned)lines; /* drawing keeps it within the text */
 }
 
 /* ESC [ A/B (arrows) and ESC [ 5~/6~ (PgUp/PgDn). 1: k was part of one. */
 static int escape_key(struct watch *w, unsigned char k)
 {
-	int page = w->page > 1 ? (int)w->page - 1 : 1;
+	int page = w->approval.page > 1 ? (int)w->approval.page - 1 : 1;
 
 	if (w->key_escape == 0 && k == 27) {
 		w->key_escape = 1;
@@ -441,9 +496,9 @@ static int escape_key(struct watch *w, unsigned char k)
 		return 1;
 	}
 	if (k == 'A' || k == 'B')
-		scroll_by(w, k == 'A' ? -1 : 1);
+		scroll_by(&w->approval, k == 'A' ? -1 : 1);
 	else if (k == '~' && w->key_param)
-		scroll_by(w, w->key_param == '5' ? -page : page);
+		scroll_by(&w->approval, w->key_param == '5' ? -page : page);
 	w->key_escape = 0;
 	w->key_param = 0;
 	return 1;
@@ -451,12 +506,14 @@ static int escape_key(struct watch *w, unsigned char k)
 
 static int scroll_key(struct watch *w, unsigned char k)
 {
-	int page = w->page > 1 ? (int)w->page - 1 : 1;
+	int page = w->approval.page > 1 ? (int)w->approval.page - 1 : 1;
 
 	if (k == 'j' || k == 'k')
-		scroll_by(w, k == 'k' ? -1 : 1);
+		scroll_by(&w->approval, k == 'k' ? -1 : 1);
 	else if (k == ' ' || k == 'b')
-		scroll_by(w, k == 'b' ? -page : page);
+		scroll_by(&w->approval, k == 'b' ? -page : page);
+	else if (k == 'J' || k == 'K')
+		scroll_by(&w->list, k == 'K' ? -1 : 1);
 	else
 		return 0;
 	return 1;

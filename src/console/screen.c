@@ -53,6 +53,11 @@ unsigned screen_rows(const struct screen *s)
 	return s->rows;
 }
 
+unsigned screen_cols(const struct screen *s)
+{
+	return s->cols;
+}
+
 unsigned screen_cursor_row(const struct screen *s)
 {
 	VTermPos pos;

@@ -18,6 +18,7 @@ void screen_free(struct screen *s);
 void screen_resize(struct screen *s, unsigned cols, unsigned rows);
 void screen_feed(struct screen *s, const uint8_t *data, size_t len);
 unsigned screen_rows(const struct screen *s);
+unsigned screen_cols(const struct screen *s);
 unsigned screen_cursor_row(const struct screen *s);
 /* Appends row as safe text: printable characters only, at most width cells. */
 void screen_row_text(const struct screen *s, unsigned row, unsigned width, struct buf *out);

@@ -80,3 +80,51 @@ int sha256_fd(int fd, uint8_t out[SHA256_LEN])
 	finish(out);
 	return 0;
 }
+
+void sha256_hex(const uint8_t digest[SHA256_LEN], char out[2 * SHA256_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < SHA256_LEN; i++) {
+		out[2 * i] = digits[digest[i] >> 4];
+		out[2 * i + 1] = digits[digest[i] & 15];
+	}
+	out[2 * SHA256_LEN] = '\0';
+}
+
+struct sha256_stream {
+	EVP_MD_CTX *ctx;
+};
+
+struct sha256_stream *sha256_stream_new(void)
+{
+	struct sha256_stream *s = malloc(sizeof(*s));
+
+	if (s == NULL || (s->ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex2(s->ctx, EVP_sha256(), NULL) != 1)
+		fail();
+	return s;
+}
+
+void sha256_stream_add(struct sha256_stream *s, const void *data, size_t len)
+{
+	if (len > 0 && EVP_DigestUpdate(s->ctx, data, len) != 1)
+		fail();
+}
+
+void sha256_stream_end(struct sha256_stream *s, uint8_t out[SHA256_LEN])
+{
+	unsigned int len = 0;
+
+	if (EVP_DigestFinal_ex(s->ctx, out, &len) != 1 || len != SHA256_LEN)
+		fail();
+	sha256_stream_free(s);
+}
+
+void sha256_stream_free(struct sha256_stream *s)
+{
+	if (s == NULL)
+		return;
+	EVP_MD_CTX_free(s->ctx);
+	free(s);
+}

@@ -180,6 +180,8 @@ static int record(struct relay *r, enum source_kind k, const uint8_t *data, size
 		rc = recorder_output(r->cfg->rec, data, len, &err);
 	else if (k == FROM_ERR)
 		rc = recorder_error_output(r->cfg->rec, data, len, &err);
+	if (k == FROM_OUT && pipes_mode(r) && r->cfg->watch)
+		r->cfg->watch(r->cfg->watch_ctx, 1, data, len);
 	if (rc < 0 && !r->ending)
 		recording_failed(r, &err);
 	schedule_flush(r);
@@ -321,8 +323,10 @@ static void on_input(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	schedule_flush(r);
+	if (pipes_mode(r) && r->cfg->watch)
+		r->cfg->watch(r->cfg->watch_ctx, 0, io_buffer, (size_t)n);
 	if (r->cfg->in_is_tty && r->cfg->typed)
-		typed_line_feed(r->cfg->typed, io_buffer, (size_t)n);
+		typed_line_feed(r->cfg->typed, tcgetpgrp(r->cfg->from_child), io_buffer, (size_t)n);
 	buf_append(&r->to_child, io_buffer, (size_t)n);
 	r->line_open = io_buffer[n - 1] != '\n';
 	write_to_child(r);

@@ -7,6 +7,7 @@
 
 #include "log/recorder.h"
 
+#include <stdint.h>
 #include <sys/types.h>
 
 struct event_base;
@@ -34,6 +35,12 @@ struct relay_config {
 	 * a signal, terminate), before its processes are signalled: reason is
 	 * the session-end reason (a constant string). May be NULL. */
 	void (*ending)(void *ctx, const char *reason);
+	/* Without a terminal: given a copy of every byte relayed between the
+	 * operator and the program's standard input and output (from_program 0:
+	 * the operator's input, before the program gets it), once recorded. It
+	 * must not block; what it is given is not changed. NULL: nothing. */
+	void (*watch)(void *ctx, int from_program, const uint8_t *data, size_t len);
+	void *watch_ctx;
 	void *ending_ctx;
 };
 

@@ -11,6 +11,7 @@
 #include "relay.h"
 #include "sweep.h"
 #include "termmode.h"
+#include "transfer-sftp.h"
 #include "transfers.h"
 #include "typed-line.h"
 #include "util/unreadable.h"
@@ -404,6 +405,8 @@ static int relay_and_finish(struct recorder *rec, struct event_base *base, struc
 	struct session_result result = {.reason = "exit"};
 	struct error err;
 
+	rc.watch_ctx = gp->transfers ? transfers_stream(gp->transfers, rec) : NULL;
+	rc.watch = rc.watch_ctx ? transfer_sftp_relayed : NULL;
 	relay_run(&rc, &result);
 	st->pipes.to_stdin = -1; /* the relay closed it */
 	gate_end_session(gp->gate, result.reason);

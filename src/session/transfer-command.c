@@ -107,6 +107,15 @@ static enum transfer_way rsync_way(char *const w[], size_t n, struct transfer_co
 	return TRANSFER_DOWNLOAD;
 }
 
+/* sftp-server [-d START] ...: the folder relative names are taken from. */
+static enum transfer_way sftp_way(char *const w[], size_t n, struct transfer_command *t)
+{
+	for (size_t i = 1; i + 1 < n; i++)
+		if (strcmp(w[i], "-d") == 0)
+			add_path(t, w[i + 1]);
+	return TRANSFER_BOTH;
+}
+
 static enum transfer_way git_way(const char *program, char *const w[], size_t n,
 				 struct transfer_command *t)
 {
@@ -139,7 +148,7 @@ static enum transfer_way classify(char *const w[], size_t n, struct transfer_com
 	if (strcmp(program, "scp") == 0)
 		return scp_way(w, n, t);
 	if (strcmp(program, "sftp-server") == 0)
-		return TRANSFER_BOTH;
+		return sftp_way(w, n, t);
 	if (strcmp(program, "rsync") == 0)
 		return rsync_way(w, n, t);
 	return git_way(program, w, n, t);

@@ -21,7 +21,7 @@ struct transfer_command {
 	enum transfer_way way;
 	char program[64]; /* scp, sftp-server, rsync, git-receive-pack, ... */
 	int repository;	  /* git: paths[0] is a repository, not a file */
-	size_t n_paths;	  /* downloads: what the command line names */
+	size_t n_paths;	  /* downloads: what the command line names; sftp-server: its -d */
 	char *paths[TRANSFER_MAX_PATHS];
 };
 

@@ -4,6 +4,7 @@
 #include "log/record.h"
 #include "log/sha256.h"
 #include "transfer-command.h"
+#include "transfer-sftp.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -21,7 +22,8 @@ struct transfers {
 	struct transfer_command cmd;
 	char **written; /* uploads: files written, as the process saw them */
 	size_t n_written;
-	size_t more; /* files past MAX_FILES */
+	size_t more;		    /* files past MAX_FILES */
+	struct transfer_sftp *sftp; /* sftp-server: the stream is followed */
 };
 
 struct transfers *transfers_new(const struct command *cmd)
@@ -63,6 +65,24 @@ static void forget(struct transfers *t, ssize_t i)
 	t->written[i] = t->written[--t->n_written];
 }
 
+/* An upload the SFTP stream recorded with its hash needs no second record. */
+static void sftp_recorded(void *ctx, const char *path)
+{
+	struct transfers *t = ctx;
+
+	forget(t, find(t, path));
+}
+
+void *transfers_stream(struct transfers *t, struct recorder *rec)
+{
+	if (t->cmd.way != TRANSFER_BOTH)
+		return NULL;
+	if (t->sftp == NULL)
+		t->sftp = transfer_sftp_new(
+		    rec, t->cmd.program, t->cmd.n_paths ? t->cmd.paths[0] : NULL, sftp_recorded, t);
+	return t->sftp;
+}
+
 /* rsync and git write a temporary name, then rename or link it. */
 void transfers_changed(void *ctx, pid_t pid, enum change_kind kind, const char *path,
 		       const char *path2)
@@ -82,12 +102,6 @@ void transfers_changed(void *ctx, pid_t pid, enum change_kind kind, const char *
 		forget(t, find(t, path2)); /* replaced */
 		add(t, path2);
 	}
-}
-
-static void hex(const uint8_t *d, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
 /* Opens what path is now: -1 (errno) when gone; a device, a folder or a
@@ -124,7 +138,7 @@ static void describe_file(struct buf *b, int fd, const struct stat *st)
 		fields_add(b, "error", strerror(errno));
 		return;
 	}
-	hex(digest, sizeof(digest), text);
+	sha256_hex(digest, text);
 	fields_add(b, "sha256", text);
 }
 
@@ -209,6 +223,8 @@ int transfers_record(struct transfers *t, struct recorder *rec, struct error *er
 {
 	size_t more;
 
+	if (t->sftp && transfer_sftp_end(t->sftp, err) < 0)
+		return -1;
 	walk.done = 0;
 	for (size_t i = 0; i < t->n_written; i++)
 		if (record_one(t, rec, TRANSFER_UPLOAD, t->written[i], 0, err) < 0)
@@ -227,6 +243,7 @@ void transfers_free(struct transfers *t)
 	for (size_t i = 0; i < t->n_written; i++)
 		free(t->written[i]);
 	free(t->written);
+	transfer_sftp_free(t->sftp);
 	transfer_command_free(&t->cmd);
 	free(t);
 }

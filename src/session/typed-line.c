@@ -2,8 +2,11 @@
 
 #include <string.h>
 
-void typed_line_feed(struct typed_line *t, const uint8_t *data, size_t len)
+void typed_line_feed(struct typed_line *t, pid_t holder, const uint8_t *data, size_t len)
 {
+	if (holder != t->holder)
+		t->current_len = 0; /* another program reads the keys now */
+	t->holder = holder;
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] == '\r' || data[i] == '\n') {
 			if (t->current_len == 0 && data[i] == '\n')

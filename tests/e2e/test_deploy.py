@@ -15,6 +15,7 @@ import pexpect
 import pytest
 
 from conftest import ROOT, escort_bin, events, of_type, session_end
+from sshlab import free_port, make_keys, sshd_config_head
 
 OPERATOR = "escort-e2e-new"
 PROMPT = re.compile(r"[$#] $")
@@ -26,12 +27,6 @@ escorts:
 policy:
   levels: {{info: allow, low: allow, medium: ask, high: ask, critical: deny}}
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def readme_match_block():
@@ -90,30 +85,15 @@ class Deployment:
                       flags=re.M)
 
     def start_sshd(self):
-        self.key = os.path.join(self.base, "client_key")
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", self.key],
-                       check=True)
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
-                        os.path.join(self.base, "host_key")], check=True)
+        self.key = make_keys(self.base)
         auth = os.path.join(self.base, "auth")
         os.makedirs(auth)
         shutil.copy(self.key + ".pub", os.path.join(auth, OPERATOR))
         self.port = free_port()
         config = os.path.join(self.base, "sshd_config")
         with open(config, "w") as f:
-            f.write(f"""Port {self.port}
-ListenAddress 127.0.0.1
-HostKey {self.base}/host_key
-PidFile {self.base}/sshd.pid
-AuthorizedKeysFile {auth}/%u
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-PermitRootLogin no
-AllowUsers {OPERATOR}
-{self.sshd_config()}""")
+            f.write(sshd_config_head(self.port, self.base, auth, [OPERATOR]) +
+                    self.sshd_config())
         os.makedirs("/run/sshd", exist_ok=True)
         subprocess.run(["/usr/sbin/sshd", "-t", "-f", config], check=True)
         self.sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", config],

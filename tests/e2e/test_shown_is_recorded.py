@@ -112,10 +112,11 @@ def test_replay_never_makes_the_auditors_terminal_type_answers(escort, tmp_path,
     shell.expect(pexpect.EOF)
 
 
-def test_keys_a_full_screen_program_took_are_not_the_line_typed(broker, world):
+@pytest.mark.parametrize("pager", ["less", "less -X"])  # -X: no alternate screen
+def test_keys_a_full_screen_program_took_are_not_the_line_typed(broker, world, pager):
     target = victim(world, "typed")
     op = Operator(broker)
-    op.send("less /etc/passwd")
+    op.send(f"{pager} /etc/passwd")
     op.child.expect("root:")
     op.child.send("jj/zzz")  # keys less takes, no Enter: half a search
     time.sleep(0.3)
@@ -217,6 +218,99 @@ def test_watch_wraps_and_scrolls_so_every_finding_can_be_read_at_80x24(broker, w
     watch.send("q")
     watch.expect(pexpect.EOF)
     broker.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+
+
+def long_session(broker, n, say=""):
+    """A session whose command line is long: its argv wraps over lines. It
+    first prints say, on a terminal 200 columns wide."""
+    marker = f"m{n}-" + "-".join(f"word{i}" for i in range(45))
+    log = os.path.join(broker.base, "logs", f"long-{n}-{time.time_ns()}.eslog")
+    child = pexpect.spawn("runuser", ["-u", OPERATOR, "--", os.path.join(broker.base, "escort"),
+                                      "run", "--socket", broker.socket, "--log", log, "--",
+                                      "/bin/sh", "-c", f"{say}sleep 120; : {marker}"],
+                          env=dict(os.environ, TERM="xterm",
+                                   ESCORT_RULES=os.path.join(broker.base, "rules")),
+                          timeout=20, cwd=os.path.join(broker.base, "work"),
+                          dimensions=(24, 200))
+    return child, marker, f"/bin/sh -c {say}sleep 120; : {marker}"
+
+
+def frame_rows(frame):
+    """The rows of one drawing (each ends with a line break)."""
+    rows = [SGR.sub(b"", r).decode(errors="replace") for r in frame.split(b"\r\n")]
+    assert rows[-1] == "", rows
+    return [r.replace("\x1b[K", "") for r in rows[:-1]]
+
+
+LIST_WHERE = re.compile(r"-- sessions, lines (\d+)-(\d+) of (\d+):")
+
+
+def read_sessions_list(watch):
+    """Scrolls the sessions list through with J, checking every frame fits
+    80x24, and keeps each line of the list by its number."""
+    lines, total = {}, None
+    deadline = time.time() + 30
+    while total is None or len(lines) < total:
+        assert time.time() < deadline, "the list never said where it is: " + repr(lines)
+        watch.expect(rb"\x1b\[H(.*?)\x1b\[J")
+        rows = frame_rows(watch.match.group(1))
+        assert len(rows) <= 24 - 1, rows  # and the status line below
+        assert all(len(r) <= 80 for r in rows), rows
+        start = next(i for i, r in enumerate(rows) if r.startswith("SESSIONS")) + 1
+        end = next(i for i, r in enumerate(rows) if r.startswith("SCREEN of"))
+        pane = rows[start:end]
+        m = LIST_WHERE.match(pane[-1]) if pane else None
+        if m is None:
+            continue  # not all sessions are listed yet
+        first, total = int(m.group(1)), int(m.group(3))
+        for i, text in enumerate(pane[:-1]):
+            lines[first + i] = text
+        watch.send("J")
+    return [lines[i] for i in sorted(lines)]
+
+
+def test_watch_lists_long_sessions_wrapped_and_scrolled_at_80x24(broker, world):
+    op = Operator(broker)
+    hold_critical(op, broker)  # the approval pane is full too
+    wide = "wide-" + "-".join(f"w{i}" for i in range(40))  # over 80 columns of a 200-wide screen
+    longs = [long_session(broker, n, f"echo {wide}; " if n == 0 else "") for n in range(4)]
+    deadline = time.time() + 15
+    while sum(s["live"] for s in broker.sessions()) < 5:
+        assert time.time() < deadline, broker.sessions()
+        time.sleep(0.1)
+    watch = console_on_pty(broker, ESCORT, "watch")
+    everything = squeezed("".join(read_sessions_list(watch)))
+    for child, marker, command in longs:
+        assert squeezed(command) in everything, marker
+    # A session's screen, 200 columns wide, wraps in the screen pane.
+    op_id = next(s["id"] for s in broker.sessions() if wide in " ".join(s["argv"]))
+    deadline = time.time() + 20
+    while True:
+        assert time.time() < deadline, "the operator's wide line never showed whole"
+        watch.expect(rb"\x1b\[H(.*?)\x1b\[J")
+        rows = frame_rows(watch.match.group(1))
+        assert len(rows) <= 24 - 1 and all(len(r) <= 80 for r in rows), rows
+        start = next(i for i, r in enumerate(rows) if r.startswith("SCREEN of"))
+        end = next(i for i, r in enumerate(rows) if r.startswith("PENDING"))
+        if rows[start] != f"SCREEN of {op_id}":
+            watch.send("n")
+            continue
+        if squeezed(wide) in squeezed("".join(r[2:] for r in rows[start + 1:end])):
+            break
+    watch.send("d" + "x" * 200 + "END")  # a long note wraps too, its end in sight
+    watch.expect(rb"\x1b\[H((?:(?!\x1b\[H).)*?)\x1b\[J((?:(?!\x1b\[H).)*?END)")
+    rows = frame_rows(watch.match.group(1))
+    status = [r for r in re.split(rb"\x1b\[\d+;1H\x1b\[K", watch.match.group(2)) if r]
+    assert 1 < len(status) <= 4 and len(rows) + len(status) <= 24, (rows, status)
+    assert all(len(r) <= 80 for r in rows + status), (rows, status)
+    watch.send("\x1b")
+    watch.send("q")
+    watch.expect(pexpect.EOF)
+    for child, _, _ in longs:
+        child.terminate(force=True)
+    broker.console(ESCORT, "deny", str(broker.wait_pending()[0]["id"]))
     op.child.expect(r"==DONE(\d+)")
     op.close()
 

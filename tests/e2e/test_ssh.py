@@ -14,15 +14,10 @@ import pexpect
 import pytest
 
 from conftest import ROOT, escort_bin, events, session_end, session_start
+from sshlab import free_port, make_keys, sshd_config_head
 
 FORCED = "escort-e2e-fc"
 LOGIN = "escort-e2e-ls"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_user(name, shell, home):
@@ -51,10 +46,7 @@ def sshd():
     os.chmod(logs, 0o1777)
     auth = os.path.join(base, "auth")
     os.makedirs(auth)
-    key = os.path.join(base, "client_key")
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
-                    os.path.join(base, "host_key")], check=True)
+    key = make_keys(base)
     make_user(FORCED, "/bin/bash", os.path.join(base, "home-fc"))
     make_user(LOGIN, escort, os.path.join(base, "home-ls"))
     for user in (FORCED, LOGIN):
@@ -69,19 +61,7 @@ def sshd():
     port = free_port()
     config = os.path.join(base, "sshd_config")
     with open(config, "w") as f:
-        f.write(f"""Port {port}
-ListenAddress 127.0.0.1
-HostKey {base}/host_key
-PidFile {base}/sshd.pid
-AuthorizedKeysFile {auth}/%u
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-PermitRootLogin no
-AllowUsers {FORCED} {LOGIN}
-Subsystem sftp /usr/lib/openssh/sftp-server
+        f.write(sshd_config_head(port, base, auth, [FORCED, LOGIN]) + f"""Subsystem sftp /usr/lib/openssh/sftp-server
 SetEnv ESCORT_LOG_DIR={logs} ESCORT_INDEX={os.environ["ESCORT_INDEX"]} ESCORT_RULES={ROOT}/rules ESCORT_SIGN_KEY={keys}/signing.key
 Match User {FORCED}
     ForceCommand {escort} run

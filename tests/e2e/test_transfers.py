@@ -49,12 +49,21 @@ def transfers(env):
 
 
 def assert_recorded(records, direction, path, data):
-    mine = [r for r in records if r.get("path") == path]
+    mine = [r for r in records if r.get("path") == path and r["direction"] == direction]
     assert mine, (path, records)
     r = mine[-1]
-    assert r["direction"] == direction
-    assert int(r["size"]) == len(data)
-    assert r["sha256"] == sha(data)
+    assert int(r["size"]) == len(data), r
+    assert r["sha256"] == sha(data), r
+    return mine
+
+
+def assert_sftp_recorded(records, direction, path, data):
+    """One record for the file, from the SFTP stream, with the right hash."""
+    mine = assert_recorded(records, direction, path, data)
+    assert len(mine) == 1, mine
+    assert mine[0]["seen"] == "sftp-stream", mine
+    if direction == "download":  # the whole file, not its beginning
+        assert mine[0]["end_of_file"] == "reached", mine
 
 
 @pytest.fixture
@@ -72,7 +81,10 @@ def test_scp_upload_is_recorded_with_its_hash(sshd, local, mode):
     run(["scp", "-q"] + flags + opts(sshd, "-P") + [str(src), f"{FORCED}@127.0.0.1:{name}"])
     target = os.path.join(home(sshd), name)
     assert open(target, "rb").read() == data
-    assert_recorded(transfers(sshd), "upload", target, data)
+    if mode == "-O":
+        assert_recorded(transfers(sshd), "upload", target, data)
+    else:
+        assert_sftp_recorded(transfers(sshd), "upload", target, data)
 
 
 @pytest.mark.parametrize("mode", ["-O", "sftp"])
@@ -84,8 +96,10 @@ def test_scp_download(sshd, local, mode):
     run(["scp", "-q"] + flags + opts(sshd, "-P") + [f"{FORCED}@127.0.0.1:{name}",
                                                    str(local / "got.bin")])
     assert (local / "got.bin").read_bytes() == data
-    if mode == "-O":  # scp -f names what it sends; SFTP reads are not seen (README)
+    if mode == "-O":  # scp -f names what it sends
         assert_recorded(transfers(sshd), "download", name, data)
+    else:  # SFTP: the stream escort relays, as the file is closed
+        assert_sftp_recorded(transfers(sshd), "download", os.path.join(home(sshd), name), data)
 
 
 def test_sftp_batch_put_and_get(sshd, local):
@@ -99,7 +113,59 @@ def test_sftp_batch_put_and_get(sshd, local):
     target = os.path.join(home(sshd), "sftp-put.bin")
     assert open(target, "rb").read() == up
     assert (local / "got.bin").read_bytes() == down
-    assert_recorded(transfers(sshd), "upload", target, up)
+    records = transfers(sshd)
+    assert_sftp_recorded(records, "upload", target, up)
+    assert_sftp_recorded(records, "download", os.path.join(home(sshd), "for-get.bin"), down)
+
+
+def test_sftp_get_of_large_empty_and_odd_sized_files(sshd, local):
+    """Many reads in flight (a 3 MB file), an empty file and one ending
+    mid-block: each download is one record with its size and SHA-256."""
+    files = {"big.bin": os.urandom(3 * 1024 * 1024 + 17), "empty.bin": b"",
+             "odd.bin": os.urandom(32768 * 2 + 1)}
+    for name, data in files.items():
+        as_account(os.path.join(home(sshd), name), data)
+    batch = local / "batch"
+    batch.write_text("".join(f"get {n} {local}/{n}\n" for n in files))
+    run(["sftp", "-b", str(batch)] + opts(sshd, "-P") + [f"{FORCED}@127.0.0.1"])
+    records = transfers(sshd)
+    for name, data in files.items():
+        assert (local / name).read_bytes() == data
+        assert_sftp_recorded(records, "download", os.path.join(home(sshd), name), data)
+
+
+def test_scp_sftp_mode_folder_download_has_a_record_per_file(sshd, local):
+    tree = os.path.join(home(sshd), "tree")
+    files = {"a.txt": b"alpha\n" * 3000, "sub/b.bin": os.urandom(80_000), "sub/empty": b""}
+    for rel, data in files.items():
+        os.makedirs(os.path.dirname(os.path.join(tree, rel)), exist_ok=True)
+        as_account(os.path.join(tree, rel), data)
+    subprocess.run(["chown", "-R", f"{FORCED}:{FORCED}", tree], check=True)
+    run(["scp", "-q", "-r"] + opts(sshd, "-P") + [f"{FORCED}@127.0.0.1:tree", str(local / "got")])
+    records = transfers(sshd)
+    for rel, data in files.items():
+        assert (local / "got" / rel).read_bytes() == data
+        assert_sftp_recorded(records, "download", os.path.join(tree, rel), data)
+
+
+def test_sftp_resumed_get_says_why_it_has_no_hash(sshd, local):
+    """reget reads from where the local copy ends: the content that crossed
+    the stream is not the file from its beginning, and the record says so
+    rather than giving a hash of something that is not the file."""
+    data = os.urandom(100_000)
+    as_account(os.path.join(home(sshd), "resumed.bin"), data)
+    (local / "resumed.bin").write_bytes(data[:30_000])
+    batch = local / "batch"
+    batch.write_text(f"reget resumed.bin {local}/resumed.bin\n")
+    run(["sftp", "-b", str(batch)] + opts(sshd, "-P") + [f"{FORCED}@127.0.0.1"])
+    assert (local / "resumed.bin").read_bytes() == data
+    path = os.path.join(home(sshd), "resumed.bin")
+    mine = [r for r in transfers(sshd) if r.get("path") == path]
+    assert len(mine) == 1 and mine[0]["direction"] == "download", mine
+    r = mine[0]
+    assert "sha256" not in r and "size" not in r, r
+    assert int(r["bytes"]) == 70_000 and "beginning" in r["not_hashed"], r
+    assert r["end_of_file"] == "reached", r
 
 
 def test_rsync_both_ways(sshd, local):

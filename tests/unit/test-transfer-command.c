@@ -34,6 +34,11 @@ static void test_servers(void)
 
 	CHECK(forced("/usr/lib/openssh/sftp-server", &t) == TRANSFER_BOTH);
 	CHECK_STR(t.program, "sftp-server");
+	CHECK(t.n_paths == 0);
+	CHECK(forced("/usr/lib/openssh/sftp-server -l INFO -d /srv/drop", &t) == TRANSFER_BOTH);
+	CHECK(t.n_paths == 1);
+	CHECK_STR(t.paths[0], "/srv/drop");
+	transfer_command_free(&t);
 	CHECK(forced("rsync --server -vlogDtpre.iLsfxCIvu . up/", &t) == TRANSFER_UPLOAD);
 	CHECK(forced("rsync --server --sender -vlogDtpre.iLsfxCIvu . a/ b", &t) ==
 	      TRANSFER_DOWNLOAD);

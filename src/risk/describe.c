@@ -263,8 +263,7 @@ static int option(struct walk *w, size_t i)
 		return 0;
 	if (bare_option(w->c->name, a))
 		return 1;
-	if (w->options_done || a[0] != '-' || a[1] == '\0' || is_mode(w->c->name, a) ||
-	    is_pid(w->c->name, a, i))
+	if (w->options_done || a[0] != '-' || a[1] == '\0' || is_mode(w->c->name, a))
 		return 0;
 	w->value_next = takes_value(w->p, a, next);
 	return 1;

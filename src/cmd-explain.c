@@ -1,22 +1,29 @@
-/* escort explain [--json] [--rules DIR] [--] LINE... */
+/* escort explain [--json] [--rules DIR] [--] LINE...
+ * escort explain --batch [--rules DIR] < LINES */
 #include "commands.h"
 
+#include "explain/batch.h"
+#include "explain/report-json.h"
 #include "risk/risk.h"
 #include "util/buf.h"
 #include "util/file-head.h"
-#include "util/json.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void explain_usage(FILE *out)
 {
 	fputs("usage: escort explain [--json] [--rules DIR] [--] LINE...\n"
+	      "       escort explain --batch [--rules DIR] < LINES\n"
 	      "Says how risky a command line is and what it would do, in plain words:\n"
 	      "the level (info, low, medium, high, critical), a summary, and each finding\n"
 	      "with its explanation, why it matters, what to ask the operator, and its\n"
-	      "MITRE ATT&CK techniques. Several LINE words are joined with spaces.\n",
+	      "MITRE ATT&CK techniques. Several LINE words are joined with spaces.\n"
+	      "--batch rates every line of the standard input and writes one JSON\n"
+	      "object per line; a line that cannot be rated gets an \"error\" instead.\n",
 	      out);
 }
 
@@ -24,33 +31,9 @@ static void print_json(const struct risk_report *r)
 {
 	struct buf b = {0};
 
-	/* The line as the escort must see it: hidden characters made visible. */
-	buf_append_str(&b, "{\"line\":");
-	json_append_cstr(&b, r->line);
-	buf_printf(&b, ",\"level\":\"%s\",\"summary\":", level_name(r->level));
-	json_append_cstr(&b, r->summary);
-	buf_append_str(&b, ",\"findings\":[");
-	for (size_t i = 0; i < r->n; i++) {
-		const struct finding *f = &r->findings[i];
-		buf_append_str(&b, i ? ",{\"rule\":" : "{\"rule\":");
-		json_append_cstr(&b, f->rule);
-		buf_printf(&b, ",\"level\":\"%s\",\"attack\":[", level_name(f->level));
-		for (size_t k = 0; k < f->attack.n; k++) {
-			if (k)
-				buf_putc(&b, ',');
-			json_append_cstr(&b, f->attack.items[k]);
-		}
-		buf_append_str(&b, "],\"explain\":");
-		json_append_cstr(&b, f->explain);
-		buf_append_str(&b, ",\"why\":");
-		json_append_cstr(&b, f->why);
-		buf_append_str(&b, ",\"ask\":");
-		json_append_cstr(&b, f->ask);
-		buf_append_str(&b, ",\"undo\":");
-		json_append_cstr(&b, f->undo);
-		buf_putc(&b, '}');
-	}
-	buf_append_str(&b, "]}\n");
+	buf_putc(&b, '{');
+	report_json_members(&b, r);
+	buf_append_str(&b, "}\n");
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 }
@@ -79,28 +62,31 @@ static int read_as_user(void *ctx, const char *path, struct buf *out, size_t max
 	return file_head_read(path, out, max);
 }
 
-int cmd_explain(int argc, char **argv)
+struct explain_args {
+	const char *rules;
+	int json, batch;
+};
+
+/* Returns -1 to go on, or the exit status. */
+static int parse_args(int argc, char **argv, struct explain_args *a)
 {
-	const struct risk_input as_user = {.read_script = read_as_user};
 	static const struct option options[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"batch", no_argument, NULL, 'b'},
 	    {"rules", required_argument, NULL, 'r'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const char *rules = NULL;
-	struct risk_engine *engine;
-	struct risk_report report;
-	struct buf line = {0};
-	struct error err;
-	int opt, json = 0;
+	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+jr:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jbr:h", options, NULL)) != -1) {
 		if (opt == 'j')
-			json = 1;
+			a->json = 1;
+		else if (opt == 'b')
+			a->batch = 1;
 		else if (opt == 'r')
-			rules = optarg;
+			a->rules = optarg;
 		else if (opt == 'h') {
 			explain_usage(stdout);
 			return EXIT_OK;
@@ -109,28 +95,64 @@ int cmd_explain(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	/* --batch reads its lines from the standard input, never the arguments. */
+	if (a->batch ? optind < argc : optind >= argc) {
 		explain_usage(stderr);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+static int explain_args(struct risk_engine *engine, int argc, char **argv,
+			const struct explain_args *a, const struct risk_input *in)
+{
+	struct risk_report report;
+	struct buf line = {0};
+
 	for (int i = optind; i < argc; i++) {
 		if (i > optind)
 			buf_putc(&line, ' ');
 		buf_append_str(&line, argv[i]);
 	}
-	engine = risk_engine_new(rules ? rules : risk_default_rules_dir(), 0, &err);
-	if (engine == NULL) {
-		fprintf(stderr, "escort explain: %s\n", err.msg);
-		buf_free(&line);
-		return EXIT_FAILED;
-	}
-	risk_rate_line(engine, (const char *)buf_cstr(&line), line.len, &as_user, &report);
-	if (json)
+	risk_rate_line(engine, (const char *)buf_cstr(&line), line.len, in, &report);
+	if (a->json)
 		print_json(&report);
 	else
 		print_text(&report);
 	risk_report_free(&report);
-	risk_engine_free(engine);
 	buf_free(&line);
 	return EXIT_OK;
+}
+
+static int explain_stdin(struct risk_engine *engine, const struct risk_input *in)
+{
+	if (explain_batch(engine, STDIN_FILENO, stdout, in) < 0) {
+		fprintf(stderr, "escort explain: reading the standard input: %s\n",
+			strerror(errno));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	const struct risk_input as_user = {.read_script = read_as_user};
+	struct explain_args a = {0};
+	struct risk_engine *engine;
+	struct error err;
+	int status = parse_args(argc, argv, &a);
+
+	if (status >= 0)
+		return status;
+	engine = risk_engine_new(a.rules ? a.rules : risk_default_rules_dir(), 0, &err);
+	if (engine == NULL) {
+		fprintf(stderr, "escort explain: %s\n", err.msg);
+		return EXIT_FAILED;
+	}
+	if (a.batch)
+		status = explain_stdin(engine, &as_user);
+	else
+		status = explain_args(engine, argc, argv, &a, &as_user);
+	risk_engine_free(engine);
+	return status;
 }

@@ -4,6 +4,7 @@
 #include "util/grow.h"
 #include "util/visible.h"
 #include "util/xmalloc.h"
+#include "describe.h"
 #include "whatis.h"
 
 #include <limits.h>
@@ -35,6 +36,8 @@ struct risk_engine {
 	size_t nfallback;
 	enum rate_context context; /* of the rating under way */
 	int system_program;	   /* of the rating under way: risk_input's */
+	/* of the rating under way: the find whose -exec runs the command rated */
+	const struct real_command *finder;
 	int flags;		   /* enum risk_flags */
 };
 
@@ -193,8 +196,136 @@ static void append_value(struct buf *b, const char *s, const char *none)
 		visible_append(b, s, strlen(s));
 }
 
+/* Stands for a placeholder with nothing to fill in, until tidy() removes the
+ * words around it. */
+#define EMPTY '\x01'
+
+enum which { ALL, FIRST, LAST };
+
+/* {operands}, {path}, {target}: the command's objects in words. */
+static void append_objects(struct buf *b, const struct real_command *c,
+			   const struct real_command *finder, enum which which)
+{
+	const char *objs[LIST_SHOWN + 64];
+	size_t n = describe_objects(c, objs, sizeof(objs) / sizeof(objs[0]));
+	size_t shown = n < LIST_SHOWN ? n : LIST_SHOWN, objs_from = 0;
+
+	if (n == 0) {
+		if (!describe_none(b, c))
+			buf_putc(b, EMPTY);
+		return;
+	}
+	if (which != ALL) {
+		describe_object(b, c, objs[which == FIRST ? 0 : n - 1], finder);
+		return;
+	}
+	if (n >= 2 && describe_kind_first(c) && strchr(objs[0], '/') == NULL) {
+		buf_append_str(b, "the ");
+		visible_append(b, objs[0], strlen(objs[0]));
+		buf_putc(b, ' ');
+		n--;
+		shown = n < LIST_SHOWN ? n : LIST_SHOWN;
+		objs_from++;
+	}
+	for (size_t i = 0; i < shown; i++) {
+		if (i > 0)
+			buf_append_str(b, i + 1 == shown && shown == n ? " and " : ", ");
+		describe_object(b, c, objs[objs_from + i], finder);
+	}
+	if (n > shown)
+		buf_printf(b, " and %zu more", n - shown);
+}
+
+/* A file of the list is also an option's value ("touch -d 2020-01-01 FILE"). */
+static int option_value(const struct real_command *c, const char *w, const char *const *objs,
+			size_t n)
+{
+	int is_arg = 0, is_obj = 0;
+
+	for (size_t k = 0; k < c->args.n; k++)
+		is_arg |= strcmp(c->args.items[k], w) == 0;
+	for (size_t k = 0; k < n; k++)
+		is_obj |= strcmp(objs[k], w) == 0;
+	return is_arg && !is_obj;
+}
+
+/* {writes}, {reads}: the files, in words; an option's value is left out
+ * unless nothing else is left. */
+static void append_files(struct buf *b, const struct real_command *c, const struct strlist *files)
+{
+	const char *objs[64];
+	size_t n = describe_objects(c, objs, 64), shown = 0, total = 0, kept = 0;
+
+	for (size_t i = 0; i < files->n; i++)
+		kept += !option_value(c, files->items[i], objs, n);
+	for (size_t i = 0; i < files->n; i++) {
+		if (kept > 0 && option_value(c, files->items[i], objs, n))
+			continue;
+		if (shown > 0 && shown < LIST_SHOWN)
+			buf_append_str(b, ", ");
+		if (shown < LIST_SHOWN)
+			describe_object(b, c, files->items[i], NULL);
+		shown += shown < LIST_SHOWN;
+		total++;
+	}
+	if (total == 0)
+		buf_putc(b, EMPTY);
+	else if (total > shown)
+		buf_printf(b, " and %zu more", total - shown);
+}
+
+static void append_found(struct buf *b, const struct real_command *c,
+			 const struct real_command *finder)
+{
+	if (strcmp(c->name, "find") == 0)
+		describe_found(b, c);
+	else if (finder)
+		describe_found(b, finder);
+	else
+		buf_putc(b, EMPTY);
+}
+
+/* Replaces every from in s with to, which is not longer. */
+static void shrink_all(char *s, const char *from, const char *to)
+{
+	size_t flen = strlen(from), tlen = strlen(to);
+	char *at;
+
+	while ((at = strstr(s, from)) != NULL) {
+		memmove(at + tlen, at + flen, strlen(at + flen) + 1);
+		memcpy(at, to, tlen);
+	}
+}
+
+/* Drops the words around a placeholder that had nothing to fill in: "(ss ?)"
+ * is "(ss)", "a service: ?." is "a service.", "(?)" goes; else the reader
+ * is told what is missing. */
+static char *tidy(struct buf *b)
+{
+	static const struct {
+		const char *from, *to;
+	} drops[] = {{" (\x01)", ""}, {"(\x01)", ""}, {" \x01)", ")"}, {": \x01.", "."},
+		     {": \x01", ""},  {" \x01 ", " "}};
+	char *s = xstrdup(buf_cstr(b)), *at;
+
+	if (strchr(s, EMPTY) == NULL)
+		return s; /* every placeholder had something to fill in */
+	for (size_t i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
+		shrink_all(s, drops[i].from, drops[i].to);
+	while ((at = strchr(s, EMPTY)) != NULL) {
+		struct buf t = {0};
+		buf_append(&t, s, (size_t)(at - s));
+		buf_append_str(&t, "what the command is given");
+		buf_append_str(&t, at + 1);
+		free(s);
+		s = xstrdup(buf_cstr(&t));
+		buf_free(&t);
+	}
+	return s;
+}
+
 /* Fills {placeholders} with the command's own values, made visible. */
-static char *fill(const char *tmpl, const struct real_command *c)
+static char *fill(const char *tmpl, const struct real_command *c, const struct real_command *finder)
 {
 	struct buf b = {0};
 	char *s;
@@ -214,21 +345,21 @@ static char *fill(const char *tmpl, const struct real_command *c)
 		if (strcmp(key, "command") == 0)
 			append_value(&b, c->name, "the program");
 		else if (strcmp(key, "path") == 0)
-			append_value(&b, c->operands.n ? c->operands.items[0] : NULL, "a file");
+			append_objects(&b, c, finder, FIRST);
 		else if (strcmp(key, "operands") == 0)
-			append_list(&b, &c->operands, "nothing named");
+			append_objects(&b, c, finder, ALL);
 		else if (strcmp(key, "subcommand") == 0)
-			append_value(&b, c->operands.n ? c->operands.items[0] : NULL, "nothing");
+			append_value(&b, c->operands.n ? c->operands.items[0] : NULL, "\x01");
 		else if (strcmp(key, "target") == 0)
-			append_value(&b,
-				     c->operands.n ? c->operands.items[c->operands.n - 1] : NULL,
-				     "nothing named");
+			append_objects(&b, c, finder, LAST);
+		else if (strcmp(key, "found") == 0)
+			append_found(&b, c, finder);
 		else if (strcmp(key, "writes") == 0)
-			append_list(&b, &c->writes, "no file named");
+			append_files(&b, c, &c->writes);
 		else if (strcmp(key, "reads") == 0)
-			append_list(&b, &c->reads, "no file named");
+			append_files(&b, c, &c->reads);
 		else if (strcmp(key, "env") == 0)
-			append_list(&b, &c->env, "nothing");
+			append_list(&b, &c->env, "\x01");
 		else if (strcmp(key, "host") == 0)
 			append_value(&b, c->remote_host, "another computer");
 		else if (strcmp(key, "piped_from") == 0)
@@ -241,7 +372,7 @@ static char *fill(const char *tmpl, const struct real_command *c)
 		}
 		p = end;
 	}
-	s = xstrdup(buf_cstr(&b));
+	s = tidy(&b);
 	buf_free(&b);
 	return s;
 }
@@ -274,15 +405,15 @@ static void add_builtin(struct risk_report *r, const char *id, int level, char *
 }
 
 static void add_rule_finding(struct risk_report *r, const struct rule *rule,
-			     const struct real_command *c)
+			     const struct real_command *c, const struct real_command *finder)
 {
 	struct finding *f = add(r, rule->id, rule->level);
 
 	for (size_t i = 0; i < rule->attack.n; i++)
 		strlist_add(&f->attack, rule->attack.items[i]);
-	f->explain = fill(rule->explain, c);
-	f->why = fill(rule->why, c);
-	f->ask = fill(rule->ask, c);
+	f->explain = fill(rule->explain, c, finder);
+	f->why = fill(rule->why, c, finder);
+	f->ask = fill(rule->ask, c, finder);
 	f->undo = xstrdup(rule->undo);
 }
 
@@ -300,34 +431,76 @@ static void add_rule_finding_for(struct risk_report *r, const struct rule *rule,
 {
 	struct real_command one = *c;
 
+	one.name = (char *)"write"; /* its words are the path's alone, as typed */
 	memset(&one.operands, 0, sizeof(one.operands));
+	memset(&one.args, 0, sizeof(one.args));
 	strlist_add(&one.operands, path);
-	add_rule_finding(r, rule, &one);
+	strlist_add(&one.args, path);
+	add_rule_finding(r, rule, &one, NULL);
 	strlist_free(&one.operands);
+	strlist_free(&one.args);
 }
 
-static void unknown_program(const struct risk_engine *e, struct risk_report *r,
-			    const struct real_command *c)
+/* A program with rules, none of which is about what this line asks of it:
+ * "escort has no rule for this part of docker", not a false "no rule". */
+static void unknown_part(struct buf *b, const struct real_command *c)
 {
-	char summary[300] = "", *explain;
-	struct buf b = {0};
-	int level = LEVEL_MEDIUM;
+	const char *words[3];
+	size_t n = describe_subcommand(c, words, 3);
+
+	buf_append_str(b, "Runs ");
+	visible_append(b, c->name, strlen(c->name));
+	for (size_t i = 0; i < n; i++) {
+		buf_putc(b, ' ');
+		visible_append(b, words[i], strlen(words[i]));
+	}
+	buf_append_str(b, ". escort has no rule for this part of ");
+	visible_append(b, c->name, strlen(c->name));
+	buf_append_str(b, ", so what it will change is not known.");
+}
+
+/* A program without any rule: what its manual says it is. */
+static void unknown_whole(const struct risk_engine *e, struct buf *b, const struct real_command *c)
+{
+	char summary[300] = "";
+
+	const char *words[4];
+	size_t n = describe_subcommand(c, words, 4);
 
 	if (!(e->flags & RISK_NO_WHATIS))
 		whatis_lookup(c->name, summary, sizeof(summary));
-	buf_append_str(&b, "Runs ");
-	visible_append(&b, c->name, strlen(c->name));
+	buf_append_str(b, "Runs ");
+	visible_append(b, c->name, strlen(c->name));
+	for (size_t i = 0; i < n; i++) { /* "gcloud (compute instances delete)" */
+		buf_append_str(b, i ? " " : " (");
+		visible_append(b, words[i], strlen(words[i]));
+	}
+	if (n > 0)
+		buf_putc(b, ')');
 	if (e->flags & RISK_NO_WHATIS) {
-		buf_append_str(&b, ", a program escort has no rule for.");
+		buf_append_str(b, ", a program escort has no rule for.");
 	} else if (summary[0]) {
 		buf_append_str(
-		    &b, ", a program escort has no rule for. Its manual describes it as: \"");
-		visible_append(&b, summary, strlen(summary));
-		buf_append_str(&b, "\".");
+		    b, ", a program escort has no rule for. Its manual describes it as: \"");
+		visible_append(b, summary, strlen(summary));
+		buf_append_str(b, "\".");
 	} else {
-		buf_append_str(&b,
+		buf_append_str(b,
 			       ", a program escort has no rule for and that has no manual page.");
 	}
+}
+
+static void unknown_program(const struct risk_engine *e, struct risk_report *r,
+			    const struct real_command *c, int has_rules)
+{
+	char *explain;
+	struct buf b = {0};
+	int level = LEVEL_MEDIUM;
+
+	if (has_rules)
+		unknown_part(&b, c);
+	else
+		unknown_whole(e, &b, c);
 	/* One of the system's installed programs (the gate's identity; a
 	 * manual page proves nothing, anyone can write one): what it does to
 	 * files, the network and other processes is held as it happens. */
@@ -349,7 +522,7 @@ static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 	if (!rule_applies_in(&e->rules.rules[i], e->context) ||
 	    !rule_matches(&e->rules.rules[i], c, name_known))
 		return 0;
-	add_rule_finding(r, &e->rules.rules[i], c);
+	add_rule_finding(r, &e->rules.rules[i], c, e->finder);
 	return 1;
 }
 
@@ -390,15 +563,31 @@ static void rate_visible_changes(struct risk_engine *e, struct risk_report *r,
 	}
 }
 
+static char *computed_text(const struct real_command *c)
+{
+	struct buf b = {0};
+	char *s;
+
+	buf_append_str(&b, "Runs a program whose name is only decided when the line runs (");
+	if (c->name[0] == '$' && c->name[1] != '(') {
+		buf_append_str(&b, "the name held in the variable ");
+		visible_append(&b, c->name + 1 + (c->name[1] == '{'),
+			       strcspn(c->name + 1 + (c->name[1] == '{'), "}"));
+	} else {
+		describe_word(&b, c->name, NULL);
+	}
+	buf_append_str(&b, "). Nobody can tell in advance what it will be.");
+	s = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
 static void rate_command(struct risk_engine *e, struct risk_report *r, const struct real_command *c)
 {
-	int matched = 0;
+	int matched = 0, has_rules;
 
 	if (c->name_dynamic) {
-		add_builtin(r, "computed-command", LEVEL_HIGH,
-			    fill("Runs a program whose name is only decided when the line runs "
-				 "({command}). Nobody can tell in advance what it will be.",
-				 c),
+		add_builtin(r, "computed-command", LEVEL_HIGH, computed_text(c),
 			    "a command name built at run time hides what really runs",
 			    "Why is the program's name computed? Type the real command instead.",
 			    "T1027");
@@ -408,7 +597,7 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 		add_builtin(r, "disguised-command", LEVEL_HIGH,
 			    fill("Runs {command}, but its name is written in a disguised way "
 				 "(quotes, backslashes or escape codes inside the name).",
-				 c),
+				 c, NULL),
 			    "disguising a command's name is a way to slip it past a reviewer",
 			    "Why is the name of the program disguised? Type it plainly.", "T1027");
 	/* The command's own rules and the general ones, merged in file order. */
@@ -420,6 +609,7 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 		else
 			hi = mid;
 	}
+	has_rules = lo < e->nby_name && strcmp(e->by_name[lo].name, c->name) == 0;
 	for (size_t last = (size_t)-1;
 	     lo < e->nby_name && strcmp(e->by_name[lo].name, c->name) == 0; lo++) {
 		size_t own = e->by_name[lo].rule;
@@ -435,7 +625,7 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 	for (size_t k = 0; k < e->nfallback && !matched; k++)
 		matched = try_rule(e, r, e->fallback[k], c, 0);
 	if (!matched)
-		unknown_program(e, r, c);
+		unknown_program(e, r, c, has_rules);
 	rate_visible_changes(e, r, c);
 }
 
@@ -465,16 +655,22 @@ static void summarise(struct risk_report *r)
 			r->findings[k - 1] = t;
 		}
 	top = &r->findings[0];
-	snprintf(level, sizeof(level), "%s", level_name(r->level));
+	strncpy(level, level_name(r->level), sizeof(level) - 1);
+	level[sizeof(level) - 1] = '\0';
 	level[0] = (char)(level[0] - 'a' + 'A');
-	if (r->level == LEVEL_INFO)
-		buf_printf(&b, "Harmless. %s", top->explain);
-	else
-		buf_printf(&b, "%s risk. %s", level, top->explain);
+	/* appends, not printf: the explanation can be long, and every line is summarised */
+	if (r->level == LEVEL_INFO) {
+		buf_append_str(&b, "Harmless. ");
+	} else {
+		buf_append_str(&b, level);
+		buf_append_str(&b, " risk. ");
+	}
+	buf_append_str(&b, top->explain);
 	if (r->level >= LEVEL_MEDIUM) {
-		if (strcmp(top->undo, "no") == 0)
+		if (strcmp(top->undo, "no") == 0 && !strstr(top->explain, "cannot be"))
 			buf_append_str(&b, " It cannot be undone.");
-		buf_printf(&b, " Ask the operator: %s", top->ask);
+		buf_append_str(&b, " Ask the operator: ");
+		buf_append_str(&b, top->ask);
 	}
 	if (r->n > 1)
 		buf_printf(&b, " (%zu more finding%s below.)", r->n - 1, r->n == 2 ? "" : "s");
@@ -489,14 +685,22 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 			    xstrdup("The line is not a complete, well-formed command, so what it "
 				    "would do cannot be checked."),
 			    "a line that does not parse may hide what it does",
-			    "Please type the command again, plainly and complete.", NULL);
+			    "Can you type the command again, plainly and complete?", NULL);
 	if (a->too_deep)
 		add_builtin(r, "too-deep", LEVEL_HIGH,
 			    xstrdup("The line nests commands inside commands too deeply to check."),
 			    "deep nesting is a way to hide what runs",
 			    "Why is the command built this way? Type the real command.", "T1027");
-	for (size_t i = 0; i < a->n; i++)
-		rate_command(e, r, &a->cmds[i]);
+	e->finder = NULL;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct real_command *c = &a->cmds[i];
+		if (strcmp(c->name, "find") == 0)
+			e->finder = c;
+		else if (c->via == NULL || strstr(c->via, "find -exec") == NULL)
+			e->finder = NULL;
+		rate_command(e, r, c);
+	}
+	e->finder = NULL;
 	summarise(r);
 }
 
@@ -601,17 +805,19 @@ void risk_report_free(struct risk_report *r)
 int risk_rate_change(struct risk_engine *e, const char *kind, const char *path, const char *in_home,
 		     int as_root, struct risk_report *r)
 {
-	struct real_command c = {.name = (char *)"change", .as_root = as_root};
+	struct real_command c = {.name = (char *)DESCRIBE_RESOLVED, .as_root = as_root};
 
 	memset(r, 0, sizeof(*r));
 	strlist_add(&c.operands, path);
+	strlist_add(&c.args, path);
 	for (size_t i = 0; i < e->rules.n; i++) {
 		const struct rule *rule = &e->rules.rules[i];
 		if (rule_matches_change(rule, kind, path, as_root) ||
 		    (in_home && rule_matches_change(rule, kind, in_home, as_root)))
-			add_rule_finding(r, rule, &c);
+			add_rule_finding(r, rule, &c, NULL);
 	}
 	strlist_free(&c.operands);
+	strlist_free(&c.args);
 	return 0;
 }
 

@@ -475,6 +475,13 @@ void shell_parser_release(void)
 
 int shell_parse(const char *line, size_t len, struct shell_parse *out)
 {
+	if (len <= SHELL_PARSE_MAX && shell_parse_plain(line, len, out))
+		return 0;
+	return shell_parse_tree(line, len, out);
+}
+
+int shell_parse_tree(const char *line, size_t len, struct shell_parse *out)
+{
 	struct walk w = {.src = line, .out = out};
 	TSTree *tree;
 

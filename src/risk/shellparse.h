@@ -42,6 +42,11 @@ struct shell_parse {
  * bounded in time; a line that does not parse sets out->error. */
 int shell_parse(const char *line, size_t len, struct shell_parse *out);
 void shell_parse_free(struct shell_parse *p);
+/* shell_parse's two ways: a line of plain words separated by blanks is split
+ * at once (returns 1; 0 leaves out to the other way), anything else goes to
+ * tree-sitter. They agree on every line the first takes. */
+int shell_parse_plain(const char *line, size_t len, struct shell_parse *out);
+int shell_parse_tree(const char *line, size_t len, struct shell_parse *out);
 /* Frees this thread's parser (kept between calls); call before the thread ends. */
 void shell_parser_release(void);
 

@@ -38,13 +38,12 @@ static int plain_name(const char *name)
 static void run_whatis(const char *name, char *out, size_t size)
 {
 	char *const argv[] = {"whatis", "-l", "--", (char *)name, NULL};
-	char buf[1024];
+	char buf[4096];
 	posix_spawn_file_actions_t fa;
 	int pipefd[2];
 	size_t got = 0;
 	ssize_t n;
 	pid_t pid;
-	char *dash, *nl;
 
 	out[0] = '\0';
 	if (pipe(pipefd) < 0)
@@ -64,14 +63,38 @@ static void run_whatis(const char *name, char *out, size_t size)
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	buf[got] = '\0';
-	/* "ls (1)               - list directory contents" */
-	dash = strstr(buf, " - ");
-	if (dash == NULL)
-		return;
-	nl = strchr(dash, '\n');
-	if (nl)
-		*nl = '\0';
-	snprintf(out, size, "%s", dash + 3);
+	whatis_pick(buf, name, out, size);
+}
+
+/* One line of whatis: "git (1)              - the stupid content tracker".
+ * Returns the summary when it is name's page in section 1 or 8. */
+static const char *page_summary(char *line, const char *name)
+{
+	size_t len = strlen(name);
+	char *dash = strstr(line, " - ");
+	const char *sec;
+
+	if (dash == NULL || strncmp(line, name, len) != 0 || strncmp(line + len, " (", 2) != 0)
+		return NULL;
+	sec = line + len + 2;
+	if (*sec != '1' && *sec != '8')
+		return NULL;
+	return dash + 3;
+}
+
+void whatis_pick(const char *output, const char *name, char *out, size_t size)
+{
+	char *copy = xstrdup(output), *save = NULL;
+
+	out[0] = '\0';
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *summary = page_summary(line, name);
+		if (summary) {
+			snprintf(out, size, "%s", summary);
+			break;
+		}
+	}
+	free(copy);
 }
 
 void whatis_lookup(const char *name, char *out, size_t size)

@@ -8,4 +8,8 @@
  * Results are cached for the life of the process. */
 void whatis_lookup(const char *name, char *out, size_t size);
 
+/* From whatis's output, the summary of name's own page in section 1 or 8
+ * (git's, not Git's "Perl interface to Git" in 3pm), or "". */
+void whatis_pick(const char *output, const char *name, char *out, size_t size);
+
 #endif

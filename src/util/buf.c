@@ -56,6 +56,10 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 
 void buf_putc(struct buf *b, uint8_t c)
 {
+	if (b->len + 1 < b->cap) { /* room for c and the NUL buf_cstr adds */
+		b->data[b->len++] = c;
+		return;
+	}
 	buf_reserve(b, 1);
 	b->data[b->len++] = c;
 }

@@ -33,6 +33,11 @@ static void append_escape(struct buf *out, uint8_t c)
 	}
 }
 
+static int plain_ascii(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 size_t json_append_escaped(struct buf *out, const void *data, size_t len, int keep_partial)
 {
 	const uint8_t *s = data;
@@ -44,9 +49,12 @@ size_t json_append_escaped(struct buf *out, const void *data, size_t len, int ke
 		uint32_t cp;
 		int n;
 
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			buf_putc(out, c);
-			i++;
+		if (plain_ascii(c)) {
+			size_t run = i + 1;
+			while (run < len && plain_ascii(s[run]))
+				run++;
+			buf_append(out, s + i, run - i);
+			i = run;
 			continue;
 		}
 		if (c < 0x80) {

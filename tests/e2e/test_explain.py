@@ -130,3 +130,107 @@ def test_here_documents_fed_to_a_shell_are_rated(escort):
     assert rated(escort, "bash <<EOF\nrm -rf /srv\nEOF\n")["level"] == "critical"
     assert rated(escort, "sh <<< 'shutdown -h now'")["level"] == "critical"
     assert rated(escort, "cat <<EOF > notes.txt\nhello\nEOF\n")["level"] in ("info", "low")
+
+
+def batch(escort, data, rules=RULES, env=None):
+    p = subprocess.run([escort, "explain", "--batch", "--rules", rules], input=data,
+                       capture_output=True, timeout=60, env=env)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout.decode()
+    assert out.endswith("\n")
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_batch_rates_one_line_per_line_as_explain_does(escort):
+    lines = ["ls -la /var/log", "sudo rm -rf /var/lib/postgresql/15/main/pg_wal",
+             "", "systemctl stop auditd", "# a comment"]
+    out = batch(escort, ("\n".join(lines) + "\n").encode())
+    assert [o["input"] for o in out] == [1, 2, 3, 4, 5]
+    for o, line in zip(out, lines):
+        assert "error" not in o
+        alone = rated(escort, line) if line else None
+        if alone:
+            for key in ("line", "level", "summary", "findings"):
+                assert o[key] == alone[key], (line, key)
+        assert o["rules"] == [f["rule"] for f in o["findings"]]
+        assert o["explain"] == (o["findings"][0]["explain"] if o["findings"] else "")
+        assert o["ask"] == (o["findings"][0]["ask"] if o["findings"] else "")
+    assert out[1]["level"] == "high" and "destruction.rm-recursive" in out[1]["rules"]
+    assert out[2]["level"] == "info" and out[2]["rules"] == []
+
+
+def test_batch_gives_bad_lines_an_error_and_goes_on(escort):
+    huge = b"echo " + b"x" * (200 * 1024)
+    data = b"ls\n" + b"rm -rf /tmp/\xff\xfe\n" + b"ls \x00 -la\n" + huge + b"\n" + \
+        b"\xe2\x82\n" + b"uptime"  # a cut-off character; the last line has no line feed
+    out = batch(escort, data)
+    assert [o["input"] for o in out] == [1, 2, 3, 4, 5, 6]
+    assert out[0]["level"] == "info" and out[5]["level"] == "info"
+    assert "UTF-8" in out[1]["error"] and out[1]["at"] == 12 and "line" not in out[1]
+    assert "NUL" in out[2]["error"] and out[2]["at"] == 3
+    assert "too long" in out[3]["error"] and out[3]["length"] == len(huge)
+    assert "UTF-8" in out[4]["error"]
+
+
+def test_batch_reads_crlf_line_ends_and_an_empty_input(escort):
+    out = batch(escort, b"uptime\r\nls -la\r\n")
+    assert [o["line"] for o in out] == ["uptime", "ls -la"]
+    assert all(o["level"] == "info" for o in out)
+    p = subprocess.run([escort, "explain", "--batch", "--rules", RULES], input=b"",
+                       capture_output=True, timeout=30)
+    assert p.returncode == 0 and p.stdout == b""
+
+
+def test_batch_answers_each_line_before_the_input_ends(escort):
+    """A program can write a line and read its answer (no wait for the end)."""
+    p = subprocess.Popen([escort, "explain", "--batch", "--rules", RULES],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        for line, level in (("uptime", "info"), ("shutdown -h now", "critical")):
+            p.stdin.write(line.encode() + b"\n")
+            p.stdin.flush()
+            assert json.loads(p.stdout.readline())["level"] == level
+    finally:
+        p.stdin.close()
+        assert p.wait(timeout=30) == 0
+
+
+def test_batch_usage(escort):
+    for args in (["explain", "--batch", "ls"], ["explain", "--batch", "--bogus"]):
+        p = subprocess.run([escort] + args, capture_output=True, stdin=subprocess.DEVNULL)
+        assert p.returncode == 2
+    p = subprocess.run([escort, "explain", "--batch", "--rules", "/nonexistent"],
+                       capture_output=True, stdin=subprocess.DEVNULL)
+    assert p.returncode == 1
+
+
+@pytest.mark.parametrize("line,says,never", [
+    ("find /srv/app/uploads -type f -mtime +30 -delete",
+     "every file in /srv/app/uploads last changed more than 30 days ago, in every folder "
+     "below it", ["-mtime", "+30 and"]),
+    ("find /srv -type f -exec rm -f {} \\;", "every file in /srv", ["{}"]),
+    ("rm -rf /", "the whole machine", ["Deletes /"]),
+    ("docker rm -f $(docker ps -aq)", "every container", ["$("]),
+    ("systemctl stop auditd", "service: auditd", ["stop and", "and stop"]),
+    ("service rsyslog stop", "service: rsyslog", ["stop and", "and stop"]),
+    ("head -n 50 /var/log/syslog", "/var/log/syslog", ["50 and"]),
+    ("for f in *.log; do rm $f; done", "the variable f", ["$f"]),
+    ("ss -tlnp", "Looks at the network", ["nothing named"]),
+    ("kubectl delete namespace monitoring", "the namespace monitoring", ["namespace and"]),
+    ("redis-cli del 'cache:*'", "cache:*", ["every file"]),
+])
+def test_explanations_say_what_happens_in_plain_words(escort, line, says, never):
+    out = rated(escort, line)
+    text = " ".join([out["summary"]] + [f["explain"] + " " + f["ask"] for f in out["findings"]])
+    assert says in text, text
+    for bad in never:
+        assert bad not in text, (bad, text)
+
+
+def test_no_rule_for_a_part_of_a_program_is_not_no_rule_for_it(escort):
+    out = rated(escort, "docker frobnicate web")
+    unknown = [f for f in out["findings"] if f["rule"] == "unknown-program"][0]
+    assert "Runs docker frobnicate." in unknown["explain"]
+    assert "no rule for this part of docker" in unknown["explain"]
+    assert "a program escort has no rule for" not in unknown["explain"]
+    assert out["level"] == "medium"

@@ -138,6 +138,73 @@ static void test_pathological_texts(void)
 	free(text);
 }
 
+static int same_parse(const struct shell_parse *a, const struct shell_parse *b)
+{
+	if (a->ncmds != b->ncmds || a->error != b->error)
+		return 0;
+	for (size_t i = 0; i < a->ncmds; i++) {
+		const struct shell_command *x = &a->cmds[i], *y = &b->cmds[i];
+		if (x->argc != y->argc || x->nassignments != y->nassignments ||
+		    x->nredirects != y->nredirects || x->piped_to != y->piped_to ||
+		    x->nesting != y->nesting)
+			return 0;
+		for (size_t k = 0; k < x->argc; k++)
+			if (strcmp(x->argv[k].text, y->argv[k].text) != 0 ||
+			    x->argv[k].dynamic != y->argv[k].dynamic ||
+			    x->argv[k].disguised != y->argv[k].disguised)
+				return 0;
+	}
+	return 1;
+}
+
+/* The fast way for plain words gives what tree-sitter gives, on every line it
+ * takes: chosen ones, and random lines of the bytes it accepts. */
+static void check_plain_agrees(const char *line, size_t *taken)
+{
+	struct shell_parse fast, tree;
+
+	if (!shell_parse_plain(line, strlen(line), &fast))
+		return;
+	(*taken)++;
+	CHECK(shell_parse_tree(line, strlen(line), &tree) == 0);
+	if (!same_parse(&fast, &tree))
+		fprintf(stderr, "plain and tree-sitter parses differ: [%s]\n", line);
+	CHECK(same_parse(&fast, &tree));
+	shell_parse_free(&fast);
+	shell_parse_free(&tree);
+}
+
+static void test_plain_words_fast_way(void)
+{
+	/* clang-format off */
+	static const char *const lines[] = {
+	    "ls", "ls -la /var/log", "  systemctl\tstatus  nginx  ", "a:b c,d", "% 1", "%1",
+	    "2 ls", ": x", ".. .", "-x", "+x", "a@b", "x%y", "1", "123 456", "a-b_c.d/e", "@", ",",
+	    ":", "...", "echo in", "echo fi done", "git log --oneline -n 10", "kill -9 1234",
+	    "fg %1", "-", "--", "ls --color=auto", "fi", "time ls", "export A", "for", "in x",
+	    "done", "unset HISTFILE", "ls # c", "ls;", "a=b ls", "ls ~", "ls *",
+	    "ps aux | grep nginx", "a|b|c", "dmesg | tail", "a || b", "a |", "| a", "a | | b",
+	    "a | fi", "a |& b", "free && df -h", "uname -r; uptime", "a || b | c && d ; e",
+	    "ls --color=auto", "a=b", "ls &", "a & b", "a &&& b", "a;;b", "a ;", "a=b c"};
+	/* clang-format on */
+	static const char alphabet[] = "abcdefilnorstux-+./_:,@%=019 \t|;&";
+	char line[24];
+	size_t taken = 0;
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		check_plain_agrees(lines[i], &taken);
+	CHECK(taken == 23); /* the rest have keywords, odd names or shell syntax */
+	srand(16);
+	for (int n = 0; n < 20000; n++) {
+		size_t len = (size_t)(rand() % (int)(sizeof(line) - 1));
+		for (size_t k = 0; k < len; k++)
+			line[k] = alphabet[rand() % (int)(sizeof(alphabet) - 1)];
+		line[len] = '\0';
+		check_plain_agrees(line, &taken);
+	}
+	CHECK(shell_parse_plain("ls 'x'", 6, &p) == 0 && shell_parse_plain("", 0, &p) == 0);
+}
+
 int main(void)
 {
 	test_simple_and_pipelines();
@@ -146,6 +213,7 @@ int main(void)
 	test_redirections();
 	test_errors_and_limits();
 	test_pathological_texts();
+	test_plain_words_fast_way();
 	shell_parse_free(&p);
 	CHECK_DONE();
 }

@@ -62,6 +62,7 @@ static const struct text_profile profiles[] = {
     {"nerdctl", "", " --filter --format ", 1, 0, 0},
     {"mysqladmin", "uhpPS", " --user --host --port ", 1, 0, 0},
     {"redis-cli", "hpanu", "", 1, 0, 0},
+    {"keydb-cli", "hpanu", "", 1, 0, 0},
     {"python", "mW", "", -2, 0, 0},
     {"python3", "mW", "", -2, 0, 0},
     {"ssh-keygen", "tCNbmOnZ", "", 0, 0, 0},

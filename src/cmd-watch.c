@@ -13,6 +13,7 @@
 #include "console/screen.h"
 #include "console/show.h"
 #include "console/wrap.h"
+#include "proto/host-log.h"
 #include "proto/names.h"
 
 #include <errno.h>
@@ -220,6 +221,25 @@ static void heading(struct buf *out, const char *style, const char *text, unsign
 	buf_append_str(out, "\x1b[0m\x1b[K\r\n");
 }
 
+/* A session whose host has no signing key (or does not seal) says so under
+ * its line, in red; returns the lines drawn. */
+static unsigned draw_host_log(struct buf *out, const Escort__SessionInfo *s, unsigned cols)
+{
+	char text[800];
+	const char *warning = host_log_warning_text(s->host_log, text, sizeof(text));
+	struct buf b = {0};
+
+	if (warning == NULL)
+		return 0;
+	buf_append_str(&b, "    WARNING: ");
+	show_visible(&b, warning);
+	buf_append_str(out, "\x1b[31m");
+	line(out, buf_cstr(&b), cols);
+	buf_append_str(out, "\x1b[0m");
+	buf_free(&b);
+	return 1;
+}
+
 static void draw_sessions(struct watch *w, struct buf *out, unsigned *used)
 {
 	struct buf b = {0};
@@ -240,6 +260,7 @@ static void draw_sessions(struct watch *w, struct buf *out, unsigned *used)
 		}
 		line(out, buf_cstr(&b), w->cols);
 		(*used)++;
+		*used += draw_host_log(out, s, w->cols);
 	}
 	if (n == 0) {
 		line(out, "  (none)", w->cols);

@@ -54,6 +54,7 @@ struct broker_config {
 	char auditor_key[PATH_MAX]; /* "" : MAC keys are not sealed */
 	int auditor_key_line;
 	unsigned approval_timeout_s;
+	int host_signing_required; /* refuse sessions whose host has no signing key */
 	struct person *people;
 	size_t n_people;
 	int actions[LEVEL_COUNT];

@@ -1,0 +1,65 @@
+/* How a session host signs its own copy of the log: said in its Hello
+ * (SessionMeta.host_log), kept with the live session, told to escortd's
+ * log and the consoles, and refused when the configuration says so. */
+#include "broker.h"
+
+#include "proto/host-log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void host_log_take(struct host_log *h, const Escort__SessionMeta *m)
+{
+	const Escort__HostLog *in = m ? m->host_log : NULL;
+
+	memset(h, 0, sizeof(*h));
+	h->signing = ESCORT__SIGNING__SIGNING_EPHEMERAL;
+	if (in == NULL) {
+		snprintf(h->why, sizeof(h->why), "its session host did not say how it signs");
+		return;
+	}
+	if (in->signing == ESCORT__SIGNING__SIGNING_KEY)
+		h->signing = ESCORT__SIGNING__SIGNING_KEY;
+	else if (in->why != NULL && in->why[0] != '\0')
+		snprintf(h->why, sizeof(h->why), "%s", in->why);
+	else
+		snprintf(h->why, sizeof(h->why), "its session host did not say why");
+	h->sealed = in->sealed;
+}
+
+const char *host_log_warning(const struct host_log *h, char *buf, size_t size)
+{
+	Escort__HostLog m;
+
+	host_log_info(h, &m);
+	return host_log_warning_text(&m, buf, size);
+}
+
+const char *host_log_refusal(const struct broker_config *cfg, const struct host_log *h, char *buf,
+			     size_t size)
+{
+	if (!cfg->host_signing_required || h->signing == ESCORT__SIGNING__SIGNING_KEY)
+		return NULL;
+	snprintf(buf, size,
+		 "escortd requires a signing key on the session host (host_signing: required), "
+		 "and this one has none: %s",
+		 h->why);
+	return buf;
+}
+
+void host_log_info(const struct host_log *h, Escort__HostLog *out)
+{
+	escort__host_log__init(out);
+	out->signing = h->signing;
+	out->why = (char *)h->why;
+	out->sealed = h->sealed;
+}
+
+const char *host_log_summary(const struct host_log *h, char *buf, size_t size)
+{
+	const char *w = host_log_warning(h, buf, size);
+
+	if (w == NULL)
+		snprintf(buf, size, "signed with its signing key, MAC keys sealed");
+	return buf;
+}

@@ -216,3 +216,26 @@ def test_a_host_that_does_not_say_or_says_nonsense_counts_as_unsigned(world):  #
     finally:
         b.stop()
         shutil.rmtree(b.state, ignore_errors=True)
+
+
+def test_the_warning_survives_a_restart_of_escortd(broker):
+    """A session escortd revives after a restart is said again, with the
+    host's own reason: a resuming hello says how the host signs too."""
+    p = session(broker, seconds=60)
+    try:
+        first = listed(broker)
+        broker.kill()
+        broker.start()
+        deadline = time.time() + 20
+        again = None
+        while time.time() < deadline and again is None:
+            again = next((x for x in broker.sessions()
+                          if x["id"] == first["id"] and x["live"]), None)
+            time.sleep(0.2)
+        assert again, broker.log()
+        assert again["host_log"] == first["host_log"]
+        assert "there is no" in again["host_log"]["why"]
+        restarted = broker.log().rsplit("continues after a restart", 1)[1]
+        assert f"WARNING: session {first['id']} of {OPERATOR}: NO SIGNING KEY" in restarted
+    finally:
+        end(p)

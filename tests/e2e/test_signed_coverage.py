@@ -3,6 +3,7 @@ and the other fields of a checkpoint record, every segment header, how the
 log ends (complete, truncated after record N, crashed and recovered), and
 the session it is of. What it prints from the log cannot forge its lines."""
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -170,3 +171,26 @@ def test_a_log_cannot_print_a_result_line(golden, tmp_path):
         assert [l for l in lines if l.startswith(b"result:")] == \
             [l for l in lines if l.startswith(b"result:     NOT INTACT")], p.stdout
         assert b"\x1b" not in p.stdout and b"\x07" not in p.stdout, p.stdout
+
+
+def test_export_json_cannot_drive_the_terminal_it_is_printed_on(golden, tmp_path):
+    """Strings of a log in export's JSON: ESC, BEL and the C1 controls
+    (U+0080-U+009F: CSI, OSC, ST) are escaped, so a JSON printed on a
+    terminal shows them as text; parsed, they mean the same."""
+    session = os.urandom(16)
+    payload = eslog.encode_fields([
+        ("epoch", "0"), ("sealed_key", "none"), ("signer", "k\u009b2J\x1b]0;t\x07"),
+        ("signer_ephemeral", "yes"), ("signer_ephemeral_why", "w\u009d0;TITLE\u009c"),
+        ("session", session.hex())])
+    start = eslog.encode_fields([("user", "x\u009b1A"), ("host", "h\u0090q\u009c")])
+    log = tmp_path / "c1.eslog"
+    log.write_bytes(eslog.segment_header(0, 0, session) + eslog.encode_record(13, 0, 0, payload) +
+                    eslog.encode_record(1, 1, 0, start))
+    p = subprocess.run([escort_bin(), "export", "--format", "json", str(log)],
+                       capture_output=True, timeout=60)
+    assert b"\\u009b2J" in p.stdout, p.stdout + p.stderr
+    for raw in (b"\x1b", b"\x07", b"\xc2\x9b", b"\xc2\x9d", b"\xc2\x9c", b"\xc2\x90"):
+        assert raw not in p.stdout, (raw, p.stdout)
+    users = [json.loads(line).get("user") for line in p.stdout.decode().splitlines()
+             if line.startswith("{")]
+    assert "x\u009b1A" in users, p.stdout

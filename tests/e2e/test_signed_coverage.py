@@ -194,3 +194,25 @@ def test_export_json_cannot_drive_the_terminal_it_is_printed_on(golden, tmp_path
     users = [json.loads(line).get("user") for line in p.stdout.decode().splitlines()
              if line.startswith("{")]
     assert "x\u009b1A" in users, p.stdout
+
+
+def test_a_fake_failed_sync_segment_is_reported_as_unsigned(golden, tmp_path):
+    """Someone without the key cuts a log before its end and adds a segment
+    whose header says "after a failed sync", with a record of their own: the
+    report says that no checkpoint signs that segment, not just that a sync
+    failed."""
+    log, data = copy(golden, tmp_path)
+    end = [r for r in eslog.records(data) if r.type == 2][0]
+    cut = bytearray(data[:end.off])
+    log.write_bytes(bytes(cut))
+    recs = eslog.records(cut)
+    leaves = [eslog.leaf_hash(r.leaf(cut)) for r in recs]
+    seg = eslog.segment_header(1, 1, bytes(cut[20:36]), len(recs), eslog.tree_head(leaves),
+                               len(cut))
+    seg += eslog.encode_record(4, recs[-1].seq + 1, recs[-1].epoch, b"FORGED output\n")
+    (tmp_path / "a.eslog.1").write_bytes(seg)
+    rc, out = verify(golden, log)
+    assert rc == 1 and "result:     NOT INTACT" in out, out
+    assert "(1 after a failed sync, 0 after recovery; 1 not signed by any checkpoint" in out, out
+    rc, out = verify(golden, golden["base"] / "a.eslog")
+    assert rc == 0 and "not signed by any checkpoint" not in out, out

@@ -37,6 +37,7 @@ struct host_log {
 	Escort__Signing signing; /* SIGNING_KEY or SIGNING_EPHEMERAL, nothing else */
 	char why[512];		 /* ephemeral: which key file, why */
 	int sealed;		 /* its MAC keys are sealed to an auditor key */
+	char signer[300];	 /* the verifier key it says it signs with */
 };
 
 struct conn {

@@ -25,6 +25,7 @@ void host_log_take(struct host_log *h, const Escort__SessionMeta *m)
 	else
 		snprintf(h->why, sizeof(h->why), "its session host did not say why");
 	h->sealed = in->sealed;
+	snprintf(h->signer, sizeof(h->signer), "%s", in->signer ? in->signer : "");
 }
 
 const char *host_log_warning(const struct host_log *h, char *buf, size_t size)
@@ -53,6 +54,7 @@ void host_log_info(const struct host_log *h, Escort__HostLog *out)
 	out->signing = h->signing;
 	out->why = (char *)h->why;
 	out->sealed = h->sealed;
+	out->signer = (char *)h->signer;
 }
 
 const char *host_log_summary(const struct host_log *h, char *buf, size_t size)
@@ -60,6 +62,6 @@ const char *host_log_summary(const struct host_log *h, char *buf, size_t size)
 	const char *w = host_log_warning(h, buf, size);
 
 	if (w == NULL)
-		snprintf(buf, size, "signed with its signing key, MAC keys sealed");
+		snprintf(buf, size, "signed with its signing key %s, MAC keys sealed", h->signer);
 	return buf;
 }

@@ -54,6 +54,7 @@ struct broker_client {
 	size_t n_spool, cap_spool, spool_bytes;
 	int signing_key, sealed; /* how the session's own log is signed: every Hello says */
 	char signing_why[PATH_MAX + 100];
+	char signer[300]; /* the verifier key of the session's own log */
 	uint64_t next_seq, acked;
 };
 
@@ -93,6 +94,8 @@ static void keep_signing(struct broker_client *l, const struct recorder_options 
 	l->sealed = keys && keys->auditor != NULL;
 	snprintf(l->signing_why, sizeof(l->signing_why), "%s",
 		 keys && keys->signer_why ? keys->signer_why : "");
+	if (keys && keys->signer)
+		signing_key_vkey(keys->signer, l->signer, sizeof(l->signer));
 }
 
 static int send_hello(const struct broker_client *l, int fd, const struct session_meta *m,
@@ -112,6 +115,7 @@ static int send_hello(const struct broker_client *l, int fd, const struct sessio
 	    l->signing_key ? ESCORT__SIGNING__SIGNING_KEY : ESCORT__SIGNING__SIGNING_EPHEMERAL;
 	hl.why = text_utf8(&t, l->signing_why);
 	hl.sealed = l->sealed;
+	hl.signer = text_utf8(&t, l->signer);
 	sm.host_log = &hl;
 	h.meta = &sm;
 	if (m) {

@@ -98,11 +98,14 @@ def test_a_session_with_its_signing_key_and_sealing_has_no_warning(broker, host_
     p = session(broker, host_keys, auditor=True)
     try:
         s = listed(broker)
-        assert s["host_log"] == {"signing": "key", "why": "", "sealed": True, "warning": None}
+        vkey = open(os.path.join(host_keys, "signing.pub")).read().strip()
+        assert s["host_log"] == {"signing": "key", "why": "", "signer": vkey, "sealed": True,
+                                 "warning": None}
         assert "WARNING" not in broker.console(ESCORT, "sessions").stdout
         assert f"WARNING: session {s['id']}" not in broker.log()
+        # escortd's copy says which key the host's own log is to be verified with.
         assert start_record(broker, s["id"])["host_log"] == \
-            "signed with its signing key, MAC keys sealed"
+            f"signed with its signing key {vkey}, MAC keys sealed"
     finally:
         end(p)
 

@@ -38,6 +38,7 @@ struct host_log {
 	char why[512];		 /* ephemeral: which key file, why */
 	int sealed;		 /* its MAC keys are sealed to an auditor key */
 	char signer[300];	 /* the verifier key it says it signs with */
+	int unknown_signer;	 /* host_keys is set and does not have it */
 };
 
 struct conn {
@@ -149,7 +150,8 @@ void broker_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* host-log.c: what a Hello says of the host's own log, kept in h (an
  * unknown or missing signing is taken as ephemeral). */
-void host_log_take(struct host_log *h, const Escort__SessionMeta *m);
+void host_log_take(struct host_log *h, const Escort__SessionMeta *m,
+		   const struct broker_config *cfg);
 /* The warning for escortd's log and the consoles, or NULL when the host
  * signs with its key and seals its MAC keys. */
 const char *host_log_warning(const struct host_log *h, char *buf, size_t size);

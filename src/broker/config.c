@@ -306,6 +306,10 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 	}
 	if (strcmp(key, "host_signing") == 0)
 		return read_host_signing(ld, v, key);
+	if (strcmp(key, "host_keys") == 0) {
+		c->host_keys_line = line_of(v);
+		return read_path(ld, v, c->host_keys, sizeof(c->host_keys), key);
+	}
 	if (strcmp(key, "operators") == 0)
 		return add_role(ld, v, ROLE_OPERATOR, key);
 	if (strcmp(key, "owners") == 0)
@@ -318,7 +322,7 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		return each_pair(ld, v, key, policy_key, NULL);
 	return fail(ld, k,
 		    "unknown key '%s' (socket, approval_timeout, auditor_key, host_signing, "
-		    "operators, escorts, owners, auditors, policy)",
+		    "host_keys, operators, escorts, owners, auditors, policy)",
 		    key);
 }
 
@@ -481,6 +485,7 @@ int config_check(const struct broker_config *c, const struct risk_engine *risk, 
 
 void config_free(struct broker_config *c)
 {
+	host_keys_free(c);
 	free(c->people);
 	free(c->operators);
 	free(c->hosts);

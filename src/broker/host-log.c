@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void host_log_take(struct host_log *h, const Escort__SessionMeta *m)
+void host_log_take(struct host_log *h, const Escort__SessionMeta *m,
+		   const struct broker_config *cfg)
 {
 	const Escort__HostLog *in = m ? m->host_log : NULL;
 
@@ -26,6 +27,8 @@ void host_log_take(struct host_log *h, const Escort__SessionMeta *m)
 		snprintf(h->why, sizeof(h->why), "its session host did not say why");
 	h->sealed = in->sealed;
 	snprintf(h->signer, sizeof(h->signer), "%s", in->signer ? in->signer : "");
+	h->unknown_signer =
+	    h->signing == ESCORT__SIGNING__SIGNING_KEY && !host_keys_known(cfg, h->signer);
 }
 
 const char *host_log_warning(const struct host_log *h, char *buf, size_t size)
@@ -39,12 +42,20 @@ const char *host_log_warning(const struct host_log *h, char *buf, size_t size)
 const char *host_log_refusal(const struct broker_config *cfg, const struct host_log *h, char *buf,
 			     size_t size)
 {
-	if (!cfg->host_signing_required || h->signing == ESCORT__SIGNING__SIGNING_KEY)
+	if (!cfg->host_signing_required)
 		return NULL;
-	snprintf(buf, size,
-		 "escortd requires a signing key on the session host (host_signing: required), "
-		 "and this one has none: %s",
-		 h->why);
+	if (h->signing != ESCORT__SIGNING__SIGNING_KEY)
+		snprintf(buf, size,
+			 "escortd requires a signing key on the session host (host_signing: "
+			 "required), and this one has none: %s",
+			 h->why);
+	else if (h->unknown_signer)
+		snprintf(buf, size,
+			 "escortd requires a signing key on the session host (host_signing: "
+			 "required), and this one signs with a key escortd does not know: %s",
+			 h->signer[0] ? h->signer : "no key named");
+	else
+		return NULL;
 	return buf;
 }
 
@@ -55,6 +66,7 @@ void host_log_info(const struct host_log *h, Escort__HostLog *out)
 	out->why = (char *)h->why;
 	out->sealed = h->sealed;
 	out->signer = (char *)h->signer;
+	out->unknown_signer = h->unknown_signer;
 }
 
 const char *host_log_summary(const struct host_log *h, char *buf, size_t size)

@@ -320,7 +320,7 @@ static int refuse_unsigned(struct conn *c, const Escort__Hello *h)
 	char why[800];
 	const char *refusal;
 
-	host_log_take(&hl, h->meta);
+	host_log_take(&hl, h->meta, &c->b->cfg);
 	refusal = host_log_refusal(&c->b->cfg, &hl, why, sizeof(why));
 	if (refusal == NULL)
 		return 0;
@@ -349,7 +349,7 @@ static void new_session(struct conn *c, const Escort__Hello *h)
 	sodium_bin2hex(s->id, sizeof(s->id), raw, sizeof(raw));
 	snprintf(s->log, sizeof(s->log), "%s/logs/%s.log", b->state_dir, s->id);
 	take_meta(s, j, h->meta);
-	host_log_take(&s->host_log, h->meta);
+	host_log_take(&s->host_log, h->meta, &b->cfg);
 	host_log_summary(&s->host_log, j->host_log, sizeof(j->host_log));
 	open_log(c, s, j);
 }
@@ -380,7 +380,7 @@ static int revive(struct conn *c, const char *id, const Escort__SessionMeta *met
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	snprintf(s->log, sizeof(s->log), "%s", log);
 	keep_argv(s, NULL, 0);
-	host_log_take(&s->host_log, meta);
+	host_log_take(&s->host_log, meta, &b->cfg);
 	s->acked = s->received = acked;
 	j->resume = 1;
 	open_log(c, s, j);

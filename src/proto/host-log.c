@@ -17,6 +17,13 @@ const char *host_log_warning_text(const Escort__HostLog *h, char *buf, size_t si
 			 h && h->why && h->why[0] ? h->why : "its session host did not say why");
 		return buf;
 	}
+	if (h->unknown_signer) {
+		snprintf(buf, size,
+			 "its host signs with a key escortd does not know (%s, not in host_keys): "
+			 "the host's own log proves nothing; only escortd's copy counts",
+			 h->signer && h->signer[0] ? h->signer : "no key named");
+		return buf;
+	}
 	if (!h->sealed) {
 		snprintf(buf, size,
 			 "its host does not seal MAC keys to an auditor key: an auditor cannot "

@@ -41,7 +41,8 @@ def broker(world):  # noqa: F811
 
 
 def session(broker, keys=None, auditor=False, seconds=30):
-    """escort run as the operator; keys: the directory of signing.key."""
+    """escort run as the operator; keys: the directory of signing.key (and
+    auditor.pub)."""
     cmd = ["runuser", "-u", OPERATOR, "--", os.path.join(broker.base, "escort"), "run",
            "--socket", broker.socket, "--log",
            os.path.join(broker.base, "logs", f"signing-{time.time_ns()}.eslog")]
@@ -100,7 +101,7 @@ def test_a_session_with_its_signing_key_and_sealing_has_no_warning(broker, host_
         s = listed(broker)
         vkey = open(os.path.join(host_keys, "signing.pub")).read().strip()
         assert s["host_log"] == {"signing": "key", "why": "", "signer": vkey, "sealed": True,
-                                 "warning": None}
+                                 "unknown_signer": False, "warning": None}
         assert "WARNING" not in broker.console(ESCORT, "sessions").stdout
         assert f"WARNING: session {s['id']}" not in broker.log()
         # escortd's copy says which key the host's own log is to be verified with.
@@ -242,3 +243,76 @@ def test_the_warning_survives_a_restart_of_escortd(broker):
         assert f"WARNING: session {first['id']} of {OPERATOR}: NO SIGNING KEY" in restarted
     finally:
         end(p)
+
+
+@pytest.fixture(scope="module")
+def own_keys(world):  # noqa: F811
+    """A key pair the operator made: what a host without the real key could
+    sign with if it may choose its key."""
+    d = os.path.join(world, "operators-own-keys")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    subprocess.run([escort_bin(), "keygen", "--dir", d], check=True, capture_output=True)
+    os.chmod(d, 0o755)
+    for name in ("signing.key", "auditor.pub"):
+        os.chmod(os.path.join(d, name), 0o644)
+    return d
+
+
+def known_hosts(world, host_keys):  # noqa: F811
+    d = os.path.join(world, "known-host-keys")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    shutil.copy(os.path.join(host_keys, "signing.pub"), os.path.join(d, "host1.pub"))
+    return d
+
+
+def test_host_keys_pins_the_keys_a_host_may_sign_with(world, host_keys, own_keys):  # noqa: F811
+    """With host_keys, a host that signs with a key of its own choosing is no
+    better than one without a key: said, and refused by host_signing: required."""
+    pinned = f"host_keys: {known_hosts(world, host_keys)}\n"
+    b = start_broker(world, pinned)
+    try:
+        p = session(b, own_keys, auditor=True)
+        try:
+            s = listed(b)
+            assert s["host_log"]["signing"] == "key" and s["host_log"]["unknown_signer"]
+            assert "a key escortd does not know" in s["host_log"]["warning"]
+            assert f"WARNING: session {s['id']} of {OPERATOR}: its host signs with a key " \
+                "escortd does not know" in b.log()
+        finally:
+            end(p)
+    finally:
+        b.stop()
+        shutil.rmtree(b.state, ignore_errors=True)
+    b = start_broker(world, pinned + "host_signing: required\n")
+    try:
+        p = session(b, own_keys, auditor=True, seconds=1)
+        out, err = p.communicate(timeout=30)
+        assert p.returncode != 0 and b"signs with a key escortd does not know" in err, err
+        p = session(b, host_keys, auditor=True, seconds=1)
+        out, err = p.communicate(timeout=30)
+        assert p.returncode == 0, err
+    finally:
+        b.stop()
+        shutil.rmtree(b.state, ignore_errors=True)
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "secret"])
+def test_host_keys_that_cannot_be_used_are_refused(world, host_keys, case):  # noqa: F811
+    d = os.path.join(world, f"host-keys-{case}")
+    shutil.rmtree(d, ignore_errors=True)
+    if case != "missing":
+        os.makedirs(d)
+    if case == "secret":
+        shutil.copy(os.path.join(host_keys, "signing.key"), os.path.join(d, "host1.pub"))
+    path = os.path.join(world, "host-keys.yaml")
+    with open(path, "w") as f:
+        f.write(CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60) +
+                f"host_keys: {d}\n")
+    r = subprocess.run([os.path.join(os.path.dirname(escort_bin()), "escortd"),
+                        "--check-config", path], capture_output=True, text=True,
+                       env=dict(os.environ, ESCORT_RULES=os.path.join(world, "rules")))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert {"missing": "cannot read the directory", "empty": "holds no *.pub key",
+            "secret": "is a secret key"}[case] in r.stderr, r.stderr

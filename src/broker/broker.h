@@ -39,6 +39,7 @@ struct host_log {
 	int sealed;		 /* its MAC keys are sealed to an auditor key */
 	char signer[300];	 /* the verifier key it says it signs with */
 	int unknown_signer;	 /* host_keys is set and does not have it */
+	int bad_signature;	 /* a checkpoint it sent is not signed by signer */
 };
 
 struct conn {

@@ -67,6 +67,7 @@ void host_log_info(const struct host_log *h, Escort__HostLog *out)
 	out->sealed = h->sealed;
 	out->signer = (char *)h->signer;
 	out->unknown_signer = h->unknown_signer;
+	out->bad_signature = h->bad_signature;
 }
 
 const char *host_log_summary(const struct host_log *h, char *buf, size_t size)

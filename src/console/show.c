@@ -92,8 +92,9 @@ static void show_host_log_json(struct buf *out, const Escort__HostLog *h)
 	buf_printf(out, ",\"host_log\":{\"signing\":\"%s\",", host_log_signing_name(h));
 	json_field(out, "why", h && h->why ? h->why : "");
 	json_field(out, "signer", h && h->signer ? h->signer : "");
-	buf_printf(out, "\"sealed\":%s,\"unknown_signer\":%s,\"warning\":",
-		   h && h->sealed ? "true" : "false", h && h->unknown_signer ? "true" : "false");
+	buf_printf(out, "\"sealed\":%s,\"unknown_signer\":%s,\"bad_signature\":%s,\"warning\":",
+		   h && h->sealed ? "true" : "false", h && h->unknown_signer ? "true" : "false",
+		   h && h->bad_signature ? "true" : "false");
 	if (warning)
 		json_append_cstr(out, warning);
 	else

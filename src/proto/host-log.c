@@ -17,6 +17,13 @@ const char *host_log_warning_text(const Escort__HostLog *h, char *buf, size_t si
 			 h && h->why && h->why[0] ? h->why : "its session host did not say why");
 		return buf;
 	}
+	if (h->bad_signature) {
+		snprintf(buf, size,
+			 "its host sent checkpoints not signed by the key it named (%s): they are "
+			 "not kept; only escortd's copy counts",
+			 h->signer && h->signer[0] ? h->signer : "no key named");
+		return buf;
+	}
 	if (h->unknown_signer) {
 		snprintf(buf, size,
 			 "its host signs with a key escortd does not know (%s, not in host_keys): "

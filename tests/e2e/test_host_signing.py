@@ -11,7 +11,8 @@ import time
 
 import pexpect
 import pytest
-from conftest import escort_bin, events, of_type
+import eslog
+from conftest import ROOT, escort_bin, events, of_type
 from test_broker import CONFIG, ESCORT, JUNIOR, OPERATOR, Broker, world  # noqa: F401 (fixture)
 
 
@@ -101,7 +102,8 @@ def test_a_session_with_its_signing_key_and_sealing_has_no_warning(broker, host_
         s = listed(broker)
         vkey = open(os.path.join(host_keys, "signing.pub")).read().strip()
         assert s["host_log"] == {"signing": "key", "why": "", "signer": vkey, "sealed": True,
-                                 "unknown_signer": False, "warning": None}
+                                 "unknown_signer": False, "bad_signature": False,
+                                 "warning": None}
         assert "WARNING" not in broker.console(ESCORT, "sessions").stdout
         assert f"WARNING: session {s['id']}" not in broker.log()
         # escortd's copy says which key the host's own log is to be verified with.
@@ -316,3 +318,74 @@ def test_host_keys_that_cannot_be_used_are_refused(world, host_keys, case):  # n
     assert r.returncode == 2, r.stdout + r.stderr
     assert {"missing": "cannot read the directory", "empty": "holds no *.pub key",
             "secret": "is a secret key"}[case] in r.stderr, r.stderr
+
+
+NAMES_ONE_SIGNS_WITH_ANOTHER = r'''
+import socket, sys, time
+sys.path.insert(0, sys.argv[1])
+import wire
+signer, note = sys.argv[3], bytes.fromhex(sys.argv[4])
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[2])
+s.sendall(wire.hello_session(host_log=wire.host_log(wire.SIGNING_KEY, sealed=True) +
+                             wire.field(4, signer)))
+kind, welcome = wire.read_answer(s)
+assert kind == wire.WELCOME and welcome.get(1) == [1], welcome
+s.sendall(wire.frame(wire.RECORD, wire.uint(1, 1) + wire.uint(2, 11) + wire.field(3, note)))
+print("sent", flush=True)
+sys.stdin.read()
+'''
+
+
+def checkpoint_note(keys, tmp_path):
+    """A real checkpoint note signed by keys' signing.key."""
+    log = tmp_path / "other.eslog"
+    subprocess.run([escort_bin(), "run", "--log", str(log), "--sign-key",
+                    os.path.join(keys, "signing.key"), "--", "true"], check=True,
+                   capture_output=True, stdin=subprocess.DEVNULL, timeout=60,
+                   env=dict(os.environ, ESCORT_RULES=os.path.join(ROOT, "rules")))
+    data = bytearray(log.read_bytes())
+    cp = [r for r in eslog.records(data) if r.type == 11][0]
+    return bytes(data[cp.payload_off:cp.mac_off])
+
+
+@pytest.mark.parametrize("named", ["other", "own"])
+def test_checkpoints_not_signed_by_the_named_key_are_not_kept(broker, host_keys, own_keys,
+                                                              tmp_path, named):
+    note = checkpoint_note(own_keys, tmp_path)
+    assert b"\n\n" in note, note
+    key_dir = host_keys if named == "other" else own_keys
+    vkey = open(os.path.join(key_dir, "signing.pub")).read().strip()
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "wire.py"), os.path.join(broker.base, "wire.py"))
+    os.chmod(os.path.join(broker.base, "wire.py"), 0o644)
+    host = subprocess.Popen(["runuser", "-u", OPERATOR, "--", "/usr/bin/python3", "-c",
+                             NAMES_ONE_SIGNS_WITH_ANOTHER, broker.base, broker.socket, vkey,
+                             note.hex()], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert host.stdout.readline() == "sent\n", host.stderr.read() + broker.log()
+        s = listed(broker)
+        kept = os.path.join(broker.state, "checkpoints", s["id"] + ".notes")
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if named == "other" and "not signed by the key it named" in broker.log():
+                break
+            if named == "own" and os.path.exists(kept) and note in open(kept, "rb").read():
+                break
+            time.sleep(0.1)
+        s = listed(broker)
+        notes = open(kept, "rb").read() if os.path.exists(kept) else b""
+        if named == "other":
+            assert f"WARNING: session {s['id']} of {OPERATOR}: its host sent a checkpoint " \
+                f"not signed by the key it named ({vkey})" in broker.log()
+            assert s["host_log"]["bad_signature"] and \
+                "not signed by the key it named" in s["host_log"]["warning"]
+            assert note not in notes
+        else:
+            assert note in notes and not s["host_log"]["bad_signature"], broker.log()
+            assert s["host_log"]["warning"] is None
+    finally:
+        host.stdin.close()
+        host.wait(timeout=30)

@@ -16,6 +16,7 @@
 #include "console/screen.h"
 #include "console/show.h"
 #include "console/wrap.h"
+#include "proto/host-log.h"
 #include "proto/names.h"
 
 #include <errno.h>
@@ -207,6 +208,20 @@ static void take_screen(struct watch *w, const Escort__Screen *s)
 		snprintf(w->status, sizeof(w->status), "session %s ended", s->session);
 }
 
+/* A session whose host has no signing key (or does not seal) says so under
+ * its line. */
+static void host_log_line(struct buf *b, const Escort__SessionInfo *s)
+{
+	char text[800];
+	const char *warning = host_log_warning_text(s->host_log, text, sizeof(text));
+
+	if (warning == NULL)
+		return;
+	buf_append_str(b, "    WARNING: ");
+	show_visible(b, warning);
+	buf_putc(b, '\n');
+}
+
 /* One session of the list, operator-controlled strings shown visibly. */
 static void session_text(struct buf *b, const Escort__SessionInfo *s, int selected)
 {
@@ -220,6 +235,7 @@ static void session_text(struct buf *b, const Escort__SessionInfo *s, int select
 		show_visible(b, s->argv[k]);
 	}
 	buf_putc(b, '\n');
+	host_log_line(b, s);
 }
 
 /* Every session, wrapped, in a quarter of the terminal: the list scrolls

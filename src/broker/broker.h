@@ -31,6 +31,17 @@ enum conn_state {
 
 struct live_session;
 
+/* How a session host signs and seals its own copy of the log, as its Hello
+ * said: shown to escorts and owners, and refused by host_signing: required. */
+struct host_log {
+	Escort__Signing signing; /* SIGNING_KEY or SIGNING_EPHEMERAL, nothing else */
+	char why[512];		 /* ephemeral: which key file, why */
+	int sealed;		 /* its MAC keys are sealed to an auditor key */
+	char signer[300];	 /* the verifier key it says it signs with */
+	int unknown_signer;	 /* host_keys is set and does not have it */
+	int bad_signature;	 /* a checkpoint it sent is not signed by signer */
+};
+
 struct conn {
 	struct broker *b;
 	struct bufferevent *bev;
@@ -72,8 +83,9 @@ struct live_session {
 	unsigned pending;
 	time_t ending_since; /* terminated or locked: nothing more runs; 0 otherwise */
 	char end_reason[200];
-	char kept_origin[256]; /* of the first checkpoint its host sent, or "" */
-	uint64_t kept_size;    /* the tree size of the last one kept */
+	char kept_origin[256];	  /* of the first checkpoint its host sent, or "" */
+	uint64_t kept_size;	  /* the tree size of the last one kept */
+	struct host_log host_log; /* how its host signs its own log (host-log.c) */
 	struct live_session *next;
 };
 
@@ -136,6 +148,22 @@ void conn_drop(struct conn *c, const char *why);
 extern int broker_verbose;
 void broker_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void broker_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* host-log.c: what a Hello says of the host's own log, kept in h (an
+ * unknown or missing signing is taken as ephemeral). */
+void host_log_take(struct host_log *h, const Escort__SessionMeta *m,
+		   const struct broker_config *cfg);
+/* The warning for escortd's log and the consoles, or NULL when the host
+ * signs with its key and seals its MAC keys. */
+const char *host_log_warning(const struct host_log *h, char *buf, size_t size);
+/* The warning, or that all is well: the host_log field of escortd's copy. */
+const char *host_log_summary(const struct host_log *h, char *buf, size_t size);
+/* The refusal for a session host without a signing key when the
+ * configuration says host_signing: required, or NULL. */
+const char *host_log_refusal(const struct broker_config *cfg, const struct host_log *h, char *buf,
+			     size_t size);
+/* The same as a message for a console's SessionInfo (pointing into h). */
+void host_log_info(const struct host_log *h, Escort__HostLog *out);
 
 /* dispatch.c: the one place that says which message each state accepts.
  * Returns -1 for a message not expected in the connection's state. */

@@ -268,6 +268,21 @@ static int read_path(struct loader *ld, yaml_node_t *v, char *dst, size_t size, 
 	return 0;
 }
 
+/* required: sessions whose host signs its log with a key made for it alone
+ * are refused; warn: they run, and escortd says so everywhere. */
+static int read_host_signing(struct loader *ld, yaml_node_t *v, const char *key)
+{
+	const char *s = scalar(v);
+
+	if (s != NULL && strcmp(s, "required") == 0)
+		ld->c->host_signing_required = 1;
+	else if (s != NULL && strcmp(s, "warn") == 0)
+		ld->c->host_signing_required = 0;
+	else
+		return fail(ld, v, "'%s' must be required or warn", key);
+	return 0;
+}
+
 static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct broker_config *c = ld->c;
@@ -289,6 +304,12 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		c->approval_timeout_s = (unsigned)t;
 		return 0;
 	}
+	if (strcmp(key, "host_signing") == 0)
+		return read_host_signing(ld, v, key);
+	if (strcmp(key, "host_keys") == 0) {
+		c->host_keys_line = line_of(v);
+		return read_path(ld, v, c->host_keys, sizeof(c->host_keys), key);
+	}
 	if (strcmp(key, "operators") == 0)
 		return add_role(ld, v, ROLE_OPERATOR, key);
 	if (strcmp(key, "owners") == 0)
@@ -300,8 +321,8 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 	if (strcmp(key, "policy") == 0)
 		return each_pair(ld, v, key, policy_key, NULL);
 	return fail(ld, k,
-		    "unknown key '%s' (socket, approval_timeout, auditor_key, operators, "
-		    "escorts, owners, auditors, policy)",
+		    "unknown key '%s' (socket, approval_timeout, auditor_key, host_signing, "
+		    "host_keys, operators, escorts, owners, auditors, policy)",
 		    key);
 }
 
@@ -464,6 +485,7 @@ int config_check(const struct broker_config *c, const struct risk_engine *risk, 
 
 void config_free(struct broker_config *c)
 {
+	host_keys_free(c);
 	free(c->people);
 	free(c->operators);
 	free(c->hosts);

@@ -54,6 +54,11 @@ struct broker_config {
 	char auditor_key[PATH_MAX]; /* "" : MAC keys are not sealed */
 	int auditor_key_line;
 	unsigned approval_timeout_s;
+	int host_signing_required; /* refuse sessions whose host has no signing key */
+	char host_keys[PATH_MAX];  /* a directory of the hosts' signing.pub files, or "" */
+	int host_keys_line;
+	char **host_vkeys; /* loaded from host_keys (host-keys.c) */
+	size_t n_host_vkeys;
 	struct person *people;
 	size_t n_people;
 	int actions[LEVEL_COUNT];
@@ -83,6 +88,14 @@ int config_action(const struct broker_config *c, const char *op, const char *hos
 void config_offline_table(const struct broker_config *c, const char *op, const char *host,
 			  int out[LEVEL_COUNT]);
 const char *policy_action_name(int a);
+
+/* host-keys.c: the verifier keys in host_keys (every regular file named
+ * *.pub), refused with the file and line when the directory cannot be read,
+ * holds none, or holds a secret key. Nothing when host_keys is not set. */
+int host_keys_load(struct broker_config *c, struct error *err);
+void host_keys_free(struct broker_config *c);
+/* 1 when host_keys is not set or vkey is one of its keys. */
+int host_keys_known(const struct broker_config *c, const char *vkey);
 
 extern const char config_embedded_defaults[];
 

@@ -87,6 +87,7 @@ static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 		n++;
 	Escort__SessionInfo *infos = xcalloc(n + 1, sizeof(*infos));
 	Escort__SessionInfo **ptrs = xcalloc(n + 1, sizeof(*ptrs));
+	Escort__HostLog *hosts = xcalloc(n + 1, sizeof(*hosts));
 
 	(void)q;
 	n = 0;
@@ -101,6 +102,8 @@ static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 		infos[n].live = s->conn != NULL;
 		infos[n].pending = s->pending;
 		infos[n].log = s->log;
+		host_log_info(&s->host_log, &hosts[n]);
+		infos[n].host_log = &hosts[n];
 		ptrs[n] = &infos[n];
 	}
 	r.ok = 1;
@@ -108,6 +111,7 @@ static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 	r.sessions = ptrs;
 	reply(c, &r);
 	free(infos);
+	free(hosts);
 	free(ptrs);
 }
 

@@ -1,8 +1,10 @@
 /* The checkpoints a session host sends are kept apart from its log, so that
  * whoever holds its signing key cannot roll the log back, cut it short or
- * make it again unnoticed (escort verify --checkpoints). escortd checks only
- * that each looks like a checkpoint of the same log, no older than the last:
- * their signatures are the verifier's business. Written on the worker. */
+ * make it again unnoticed (escort verify --checkpoints). escortd checks that
+ * each is a checkpoint of the same log, no older than the last, and signed by
+ * the key its host named in its hello (HostLog.signer; a host that named none
+ * is not checked): the verifier checks them against the key it trusts.
+ * Written on the worker. */
 #include "broker.h"
 
 #include "log/checkpoint-file.h"
@@ -49,12 +51,37 @@ static void keep_done(struct broker *b, void *arg)
 	free(j);
 }
 
+/* Signed by the key the host named, when it named one. The first time one
+ * is not, the session's host log is marked and escortd's log says it. */
+static int signed_by_named_key(struct live_session *s, const uint8_t *note, size_t len,
+			       struct error *err)
+{
+	struct signing_key key;
+	struct checkpoint cp;
+	struct error why;
+
+	if (s->host_log.signer[0] == '\0')
+		return 0;
+	if (signing_key_parse(&key, s->host_log.signer, &why) == 0 &&
+	    checkpoint_verify(note, len, &key, &cp, &why) == 0)
+		return 0;
+	if (!s->host_log.bad_signature) {
+		s->host_log.bad_signature = 1;
+		broker_log("WARNING: session %s of %s: its host sent a checkpoint not signed by "
+			   "the key it named (%s): %s",
+			   s->id, s->op, s->host_log.signer, why.msg);
+	}
+	return error_set(err, "it is not signed by the key its host named: %s", why.msg);
+}
+
 /* The same log as before (one origin), and never older. */
 static int acceptable(struct live_session *s, const uint8_t *note, size_t len, struct error *err)
 {
 	struct checkpoint cp;
 
 	if (kept_note_check(note, len, err) < 0 || checkpoint_parse(note, len, &cp, err) < 0)
+		return -1;
+	if (signed_by_named_key(s, note, len, err) < 0)
 		return -1;
 	if (s->kept_origin[0] != '\0' && strcmp(s->kept_origin, cp.origin) != 0)
 		return error_set(err, "it is of another log than the checkpoints before it");

@@ -152,6 +152,7 @@ struct open_job {
 	char *tty, *pty, *term, *origin, *ssh_connection, *ssh_original_command;
 	char **argv; /* all of it, for the log's session-start record */
 	size_t argc;
+	char host_log[800]; /* what the host said of its own log */
 	struct recorder *rec;
 	struct error err;
 };
@@ -195,12 +196,24 @@ static void open_work(void *arg)
 	    .ssh_original_command = j->ssh_original_command,
 	    .cols = s->cols,
 	    .rows = s->rows,
+	    .host_log = j->host_log,
 	};
 
 	if (j->resume)
 		j->rec = recorder_resume(s->log, &j->keys, &j->err);
 	else
 		j->rec = recorder_start(s->log, &meta, &j->keys, &j->err);
+}
+
+/* Said in escortd's log at the start of every session whose host has no
+ * signing key or does not seal (host-log.c). */
+static void warn_host_log(const struct live_session *s)
+{
+	char buf[800];
+	const char *w = host_log_warning(&s->host_log, buf, sizeof(buf));
+
+	if (w)
+		broker_log("WARNING: session %s of %s: %s", s->id, s->op, w);
 }
 
 /* The log is open: the session joins the live ones and is welcomed, unless
@@ -237,6 +250,7 @@ static void go_live(struct broker *b, struct live_session *s, int resume)
 	c->state = CONN_SESSION;
 	broker_log("session %s of %s %s (log %s)", s->id, s->op,
 		   resume ? "continues after a restart" : "started", s->log);
+	warn_host_log(s);
 	welcome(c, s, NULL);
 }
 
@@ -299,6 +313,22 @@ static void take_meta(struct live_session *s, struct open_job *j, const Escort__
 	j->ssh_original_command = copy_or_null(m->ssh_original_command);
 }
 
+/* host_signing: required refuses a session host without a signing key. */
+static int refuse_unsigned(struct conn *c, const Escort__Hello *h)
+{
+	struct host_log hl;
+	char why[800];
+	const char *refusal;
+
+	host_log_take(&hl, h->meta, &c->b->cfg);
+	refusal = host_log_refusal(&c->b->cfg, &hl, why, sizeof(why));
+	if (refusal == NULL)
+		return 0;
+	broker_log("refused a session of %s: %s", c->account, refusal);
+	refuse(c, refusal);
+	return 1;
+}
+
 static void new_session(struct conn *c, const Escort__Hello *h)
 {
 	struct broker *b = c->b;
@@ -311,7 +341,7 @@ static void new_session(struct conn *c, const Escort__Hello *h)
 			 c->account);
 		return refuse(c, why);
 	}
-	if (refuse_locked(c) || refuse_too_many(c))
+	if (refuse_locked(c) || refuse_too_many(c) || refuse_unsigned(c, h))
 		return;
 	struct live_session *s = new_live(c->account, c->uid);
 	j = xcalloc(1, sizeof(*j));
@@ -319,6 +349,8 @@ static void new_session(struct conn *c, const Escort__Hello *h)
 	sodium_bin2hex(s->id, sizeof(s->id), raw, sizeof(raw));
 	snprintf(s->log, sizeof(s->log), "%s/logs/%s.log", b->state_dir, s->id);
 	take_meta(s, j, h->meta);
+	host_log_take(&s->host_log, h->meta, &b->cfg);
+	host_log_summary(&s->host_log, j->host_log, sizeof(j->host_log));
 	open_log(c, s, j);
 }
 
@@ -331,7 +363,7 @@ static struct live_session *find_in(struct live_session *list, const char *id)
 }
 
 /* A session whose broker restarted: its log is recovered and continued. */
-static int revive(struct conn *c, const char *id)
+static int revive(struct conn *c, const char *id, const Escort__SessionMeta *meta)
 {
 	struct broker *b = c->b;
 	char op[64], log[PATH_MAX];
@@ -348,20 +380,21 @@ static int revive(struct conn *c, const char *id)
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	snprintf(s->log, sizeof(s->log), "%s", log);
 	keep_argv(s, NULL, 0);
+	host_log_take(&s->host_log, meta, &b->cfg);
 	s->acked = s->received = acked;
 	j->resume = 1;
 	open_log(c, s, j);
 	return 0;
 }
 
-static void resume_session(struct conn *c, const char *id)
+static void resume_session(struct conn *c, const char *id, const Escort__SessionMeta *meta)
 {
 	struct live_session *s = session_find(c->b, id);
 
 	if (refuse_locked(c))
 		return;
 	if (s == NULL) {
-		if (revive(c, id) < 0)
+		if (revive(c, id, meta) < 0)
 			refuse(c, "there is no such session to continue");
 		return;
 	}
@@ -378,7 +411,7 @@ static void resume_session(struct conn *c, const char *id)
 void session_hello(struct conn *c, const Escort__Hello *h)
 {
 	if (h->resume_session[0])
-		resume_session(c, h->resume_session);
+		resume_session(c, h->resume_session, h->meta);
 	else
 		new_session(c, h);
 }

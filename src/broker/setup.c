@@ -79,7 +79,9 @@ enum config_verdict broker_load_config(struct broker *b, const char *config_path
 	b->risk = risk_engine_new(risk_default_rules_dir(), RISK_NO_WHATIS, err);
 	if (b->risk == NULL)
 		return CONFIG_NO_RULES;
-	return config_check(&b->cfg, b->risk, err) < 0 ? CONFIG_REFUSED : CONFIG_OK;
+	if (config_check(&b->cfg, b->risk, err) < 0 || host_keys_load(&b->cfg, err) < 0)
+		return CONFIG_REFUSED;
+	return CONFIG_OK;
 }
 
 int broker_open(struct broker *b, const char *state_dir, struct error *err)

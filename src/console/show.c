@@ -1,5 +1,6 @@
 #include "show.h"
 
+#include "proto/host-log.h"
 #include "risk/rules.h"
 #include "util/json.h"
 #include "util/visible.h"
@@ -26,6 +27,19 @@ static void upper(char *dst, const char *s, size_t size)
 	dst[i] = '\0';
 }
 
+/* Under a session whose host has no signing key or does not seal. */
+static void show_host_log_text(struct buf *out, const Escort__HostLog *h)
+{
+	char text[800];
+	const char *warning = host_log_warning_text(h, text, sizeof(text));
+
+	if (warning == NULL)
+		return;
+	buf_append_str(out, "    WARNING: ");
+	show_visible(out, warning);
+	buf_putc(out, '\n');
+}
+
 void show_sessions_text(struct buf *out, Escort__SessionInfo **s, size_t n)
 {
 	time_t now = time(NULL);
@@ -47,6 +61,7 @@ void show_sessions_text(struct buf *out, Escort__SessionInfo **s, size_t n)
 			show_visible(out, s[i]->argv[k]);
 		}
 		buf_putc(out, '\n');
+		show_host_log_text(out, s[i]->host_log);
 	}
 }
 
@@ -68,6 +83,25 @@ static void json_field(struct buf *out, const char *key, const char *value)
 	buf_putc(out, ',');
 }
 
+/* "host_log":{"signing":"key"|"ephemeral","why":...,"sealed":...,"warning":...|null} */
+static void show_host_log_json(struct buf *out, const Escort__HostLog *h)
+{
+	char text[800];
+	const char *warning = host_log_warning_text(h, text, sizeof(text));
+
+	buf_printf(out, ",\"host_log\":{\"signing\":\"%s\",", host_log_signing_name(h));
+	json_field(out, "why", h && h->why ? h->why : "");
+	json_field(out, "signer", h && h->signer ? h->signer : "");
+	buf_printf(out, "\"sealed\":%s,\"unknown_signer\":%s,\"bad_signature\":%s,\"warning\":",
+		   h && h->sealed ? "true" : "false", h && h->unknown_signer ? "true" : "false",
+		   h && h->bad_signature ? "true" : "false");
+	if (warning)
+		json_append_cstr(out, warning);
+	else
+		buf_append_str(out, "null");
+	buf_putc(out, '}');
+}
+
 void show_sessions_json(struct buf *out, Escort__SessionInfo **s, size_t n)
 {
 	buf_putc(out, '[');
@@ -81,6 +115,7 @@ void show_sessions_json(struct buf *out, Escort__SessionInfo **s, size_t n)
 			   (unsigned long long)s[i]->started, s[i]->live ? "true" : "false",
 			   (unsigned long long)s[i]->pending);
 		json_strings(out, "argv", s[i]->argv, s[i]->n_argv);
+		show_host_log_json(out, s[i]->host_log);
 		buf_putc(out, '}');
 	}
 	buf_append_str(out, "]\n");

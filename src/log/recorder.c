@@ -55,6 +55,7 @@ static void encode_meta(struct buf *b, const struct session_meta *m)
 	fields_add_uint(b, "rows", m->rows);
 	fields_add(b, "ssh_connection", m->ssh_connection);
 	fields_add(b, "ssh_original_command", m->ssh_original_command);
+	fields_add(b, "host_log", m->host_log);
 	for (size_t i = 0; m->argv[i] != NULL; i++)
 		fields_add(b, "argv", m->argv[i]);
 }

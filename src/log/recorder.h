@@ -24,6 +24,7 @@ struct session_meta {
 	const char *ssh_connection;
 	const char *ssh_original_command;
 	unsigned cols, rows;
+	const char *host_log; /* escortd's copy: how the session host signs its own log */
 };
 
 struct session_result {

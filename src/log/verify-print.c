@@ -118,12 +118,25 @@ static void print_result(FILE *out, const struct verify_report *r)
 	}
 }
 
+/* A segment header no good checkpoint signs says what it likes ("after a
+ * failed sync"): the count says which part of the line is only its word. */
+static void print_segments(FILE *out, const struct verify_report *r)
+{
+	fprintf(out, "segments:   %" PRIu64 " (%u after a failed sync, %u after recovery",
+		r->segments, r->sync_failures, r->recoveries);
+	if (r->segments > r->signed_segments)
+		fprintf(out,
+			"; %" PRIu64 " not signed by any checkpoint: their reasons are only "
+			"the file's word",
+			r->segments - r->signed_segments);
+	fputs(")\n", out);
+}
+
 void verify_print(FILE *out, const char *path, const struct verify_report *r)
 {
 	put_line(out, "log:        ", path);
 	print_session(out, &r->session);
-	fprintf(out, "segments:   %" PRIu64 " (%u after a failed sync, %u after recovery)\n",
-		r->segments, r->sync_failures, r->recoveries);
+	print_segments(out, r);
 	fprintf(out, "records:    %" PRIu64 " in %" PRIu64 " bytes\n", r->records, r->bytes);
 	print_signer(out, r);
 	print_coverage(out, r);

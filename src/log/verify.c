@@ -271,6 +271,7 @@ static int take_checkpoint(struct verifier *v, const struct record *rec)
 			       v->rep->signed_up_to, cp.size - 1);
 	v->rep->signed_up_to = cp.size;
 	v->rep->signed_through = rec->seq + 1;
+	v->rep->signed_segments = cp.segments;
 	return 0;
 }
 

@@ -46,6 +46,7 @@ struct verify_report {
 	uint64_t torn_bytes;	 /* lost at crashes (recorded) plus any torn tail */
 	uint64_t superseded_bytes;
 	uint64_t sealed_segments; /* segments the sealing checkpoint covers */
+	uint64_t signed_segments; /* segments whose headers the last good checkpoint signs */
 	unsigned recoveries, sync_failures;
 	int macs_checked;   /* 1 checked, 0 no auditor key, -1 not sealed to one */
 	int signer_trusted; /* the signer matched --key */

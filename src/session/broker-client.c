@@ -11,6 +11,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,9 @@ struct broker_client {
 	size_t n_rules;
 	struct spooled *spool;
 	size_t n_spool, cap_spool, spool_bytes;
+	int signing_key, sealed; /* how the session's own log is signed: every Hello says */
+	char signing_why[PATH_MAX + 100];
+	char signer[300]; /* the verifier key of the session's own log */
 	uint64_t next_seq, acked;
 };
 
@@ -84,10 +88,22 @@ static int dial(const char *path, struct error *err)
 	return fd;
 }
 
-static int send_hello(int fd, const struct session_meta *m, const char *resume, struct error *err)
+static void keep_signing(struct broker_client *l, const struct recorder_options *keys)
+{
+	l->signing_key = keys && keys->signer && !keys->signer_ephemeral;
+	l->sealed = keys && keys->auditor != NULL;
+	snprintf(l->signing_why, sizeof(l->signing_why), "%s",
+		 keys && keys->signer_why ? keys->signer_why : "");
+	if (keys && keys->signer)
+		signing_key_vkey(keys->signer, l->signer, sizeof(l->signer));
+}
+
+static int send_hello(const struct broker_client *l, int fd, const struct session_meta *m,
+		      const char *resume, struct error *err)
 {
 	Escort__Hello h = ESCORT__HELLO__INIT;
 	Escort__SessionMeta sm = ESCORT__SESSION_META__INIT;
+	Escort__HostLog hl = ESCORT__HOST_LOG__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 	struct text_arena t = {0};
 	size_t argc = 0;
@@ -95,6 +111,13 @@ static int send_hello(int fd, const struct session_meta *m, const char *resume, 
 
 	h.kind = ESCORT__PEER_KIND__PEER_SESSION;
 	h.resume_session = (char *)(resume ? resume : "");
+	hl.signing =
+	    l->signing_key ? ESCORT__SIGNING__SIGNING_KEY : ESCORT__SIGNING__SIGNING_EPHEMERAL;
+	hl.why = text_utf8(&t, l->signing_why);
+	hl.sealed = l->sealed;
+	hl.signer = text_utf8(&t, l->signer);
+	sm.host_log = &hl;
+	h.meta = &sm;
 	if (m) {
 		while (m->argv[argc])
 			argc++;
@@ -109,7 +132,6 @@ static int send_hello(int fd, const struct session_meta *m, const char *resume, 
 		sm.ssh_original_command = text_utf8(&t, m->ssh_original_command);
 		sm.cols = m->cols;
 		sm.rows = m->rows;
-		h.meta = &sm;
 	}
 	f.body_case = ESCORT__FRAME__BODY_HELLO;
 	f.hello = &h;
@@ -153,7 +175,7 @@ static int read_welcome(int fd, struct buf *in, Frame **f, struct error *err)
 }
 
 struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
-					 struct error *err)
+					 const struct recorder_options *keys, struct error *err)
 {
 	struct broker_client *l = xcalloc(1, sizeof(*l));
 	struct buf in = {0};
@@ -161,8 +183,9 @@ struct broker_client *broker_client_open(const char *socket, const struct sessio
 	int fd;
 
 	snprintf(l->socket, sizeof(l->socket), "%s", socket);
+	keep_signing(l, keys);
 	fd = dial(socket, err);
-	if (fd < 0 || send_hello(fd, meta, NULL, err) < 0 || read_welcome(fd, &in, &f, err) < 0)
+	if (fd < 0 || send_hello(l, fd, meta, NULL, err) < 0 || read_welcome(fd, &in, &f, err) < 0)
 		goto fail;
 	if (f->body_case != ESCORT__FRAME__BODY_WELCOME) {
 		error_set(err, "escortd answered the hello with message %d", (int)f->body_case);
@@ -467,7 +490,7 @@ static void on_retry(evutil_socket_t fd_unused, short what, void *arg)
 	if (l->bev != NULL || l->terminated)
 		return;
 	fd = dial(l->socket, &err);
-	if (fd < 0 || send_hello(fd, NULL, l->session, &err) < 0 || wrap(l, fd, &err) < 0) {
+	if (fd < 0 || send_hello(l, fd, NULL, l->session, &err) < 0 || wrap(l, fd, &err) < 0) {
 		if (fd >= 0 && l->bev == NULL)
 			close(fd);
 		evtimer_add(l->retry, &second);

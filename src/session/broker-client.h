@@ -31,10 +31,12 @@ struct broker_client;
  * NULL when there is no broker to use. */
 const char *broker_client_socket(const char *given);
 
-/* Connects and says hello; NULL with err when escortd cannot be reached or
- * refuses the session (err says why: locked, not an operator, ...). */
+/* Connects and says hello, with how the session's own log is signed (keys:
+ * every Hello, resuming ones too, says it); NULL with err when escortd cannot
+ * be reached or refuses the session (err says why: locked, not an operator,
+ * no signing key, ...). */
 struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
-					 struct error *err);
+					 const struct recorder_options *keys, struct error *err);
 int broker_client_start(struct broker_client *l, struct event_base *base,
 			const struct broker_client_callbacks *cb, struct error *err);
 int broker_client_up(const struct broker_client *l);

@@ -497,7 +497,8 @@ static void collect_own_files(struct own_files *o, const char *log, const struct
 
 /* With a broker, escortd must accept the session before anything starts. */
 static int open_link(const char *socket, const struct session_meta *meta,
-		     struct broker_client **link, struct error *err)
+		     const struct recorder_options *keys, struct broker_client **link,
+		     struct error *err)
 {
 	const char *path = broker_client_socket(socket);
 
@@ -505,7 +506,7 @@ static int open_link(const char *socket, const struct session_meta *meta,
 	*link = NULL;
 	if (path == NULL)
 		return 0;
-	*link = broker_client_open(path, meta, err);
+	*link = broker_client_open(path, meta, keys, err);
 	return *link ? 0 : -1;
 }
 
@@ -548,7 +549,7 @@ int session_run(const struct command *cmd, const char *log_path, const struct ke
 		return EXIT_ESCORT_FAILED;
 	}
 	fill_meta(&meta, cmd, &id, &st, &ws);
-	if (open_link(socket, &meta, &link, &err) < 0) {
+	if (open_link(socket, &meta, &keys->view, &link, &err) < 0) {
 		fprintf(stderr, "escort: refusing the session: %s\n", err.msg);
 		return EXIT_ESCORT_FAILED;
 	}

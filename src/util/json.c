@@ -70,8 +70,10 @@ size_t json_append_escaped(struct buf *out, const void *data, size_t len, int ke
 			i++;
 			continue;
 		}
-		/* U+2028/U+2029 break JavaScript string literals. */
-		if (cp == 0x2028 || cp == 0x2029)
+		/* U+2028/U+2029 break JavaScript string literals; C1 controls
+		 * (U+0080-U+009F: CSI, OSC, ...) drive a terminal the JSON is
+		 * printed on. Both mean the same escaped. */
+		if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x80 && cp <= 0x9f))
 			buf_printf(out, "\\u%04x", (unsigned)cp);
 		else
 			buf_append(out, s + i, (size_t)n);

@@ -3,6 +3,7 @@ and the other fields of a checkpoint record, every segment header, how the
 log ends (complete, truncated after record N, crashed and recovered), and
 the session it is of. What it prints from the log cannot forge its lines."""
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -170,3 +171,48 @@ def test_a_log_cannot_print_a_result_line(golden, tmp_path):
         assert [l for l in lines if l.startswith(b"result:")] == \
             [l for l in lines if l.startswith(b"result:     NOT INTACT")], p.stdout
         assert b"\x1b" not in p.stdout and b"\x07" not in p.stdout, p.stdout
+
+
+def test_export_json_cannot_drive_the_terminal_it_is_printed_on(golden, tmp_path):
+    """Strings of a log in export's JSON: ESC, BEL and the C1 controls
+    (U+0080-U+009F: CSI, OSC, ST) are escaped, so a JSON printed on a
+    terminal shows them as text; parsed, they mean the same."""
+    session = os.urandom(16)
+    payload = eslog.encode_fields([
+        ("epoch", "0"), ("sealed_key", "none"), ("signer", "k\u009b2J\x1b]0;t\x07"),
+        ("signer_ephemeral", "yes"), ("signer_ephemeral_why", "w\u009d0;TITLE\u009c"),
+        ("session", session.hex())])
+    start = eslog.encode_fields([("user", "x\u009b1A"), ("host", "h\u0090q\u009c")])
+    log = tmp_path / "c1.eslog"
+    log.write_bytes(eslog.segment_header(0, 0, session) + eslog.encode_record(13, 0, 0, payload) +
+                    eslog.encode_record(1, 1, 0, start))
+    p = subprocess.run([escort_bin(), "export", "--format", "json", str(log)],
+                       capture_output=True, timeout=60)
+    assert b"\\u009b2J" in p.stdout, p.stdout + p.stderr
+    for raw in (b"\x1b", b"\x07", b"\xc2\x9b", b"\xc2\x9d", b"\xc2\x9c", b"\xc2\x90"):
+        assert raw not in p.stdout, (raw, p.stdout)
+    users = [json.loads(line).get("user") for line in p.stdout.decode().splitlines()
+             if line.startswith("{")]
+    assert "x\u009b1A" in users, p.stdout
+
+
+def test_a_fake_failed_sync_segment_is_reported_as_unsigned(golden, tmp_path):
+    """Someone without the key cuts a log before its end and adds a segment
+    whose header says "after a failed sync", with a record of their own: the
+    report says that no checkpoint signs that segment, not just that a sync
+    failed."""
+    log, data = copy(golden, tmp_path)
+    end = [r for r in eslog.records(data) if r.type == 2][0]
+    cut = bytearray(data[:end.off])
+    log.write_bytes(bytes(cut))
+    recs = eslog.records(cut)
+    leaves = [eslog.leaf_hash(r.leaf(cut)) for r in recs]
+    seg = eslog.segment_header(1, 1, bytes(cut[20:36]), len(recs), eslog.tree_head(leaves),
+                               len(cut))
+    seg += eslog.encode_record(4, recs[-1].seq + 1, recs[-1].epoch, b"FORGED output\n")
+    (tmp_path / "a.eslog.1").write_bytes(seg)
+    rc, out = verify(golden, log)
+    assert rc == 1 and "result:     NOT INTACT" in out, out
+    assert "(1 after a failed sync, 0 after recovery; 1 not signed by any checkpoint" in out, out
+    rc, out = verify(golden, golden["base"] / "a.eslog")
+    assert rc == 0 and "not signed by any checkpoint" not in out, out

@@ -12,6 +12,7 @@ HELLO, WELCOME, RECORD, EXEC_REQUEST, DECISION, ACK, TERMINATE, HEARTBEAT, END, 
 PEER_SESSION, PEER_CONSOLE = 1, 2
 LEVEL = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 ACTION_ALLOW, ACTION_DENY, ACTION_ASK = 0, 1, 2
+SIGNING_UNSPECIFIED, SIGNING_KEY, SIGNING_EPHEMERAL = 0, 1, 2
 VERB = {"sessions": 1, "pending": 2, "approve": 3, "deny": 4, "terminate": 5, "lock": 6,
         "unlock": 7, "follow": 8}
 
@@ -48,8 +49,16 @@ def hello_console():
     return frame(HELLO, uint(1, PEER_CONSOLE))
 
 
-def hello_session(argv=("bash",)):
+def host_log(signing=None, why=None, sealed=False):
+    """A HostLog: what a session host says of its own log."""
+    return ((uint(1, signing) if signing is not None else b"") +
+            (field(2, why) if why is not None else b"") + (uint(3, 1) if sealed else b""))
+
+
+def hello_session(argv=("bash",), host_log=None):
     meta = b"".join(field(6, a) for a in argv)
+    if host_log is not None:
+        meta += field(11, host_log)
     return frame(HELLO, uint(1, PEER_SESSION) + field(2, meta))
 
 

@@ -29,6 +29,12 @@ int main(void)
 	CHECK_STR(escaped("\xff\xfe", 2), "\"\xef\xbf\xbd\xef\xbf\xbd\"");
 	CHECK_STR(escaped("\xe2\x80\xa8", 3), "\"\\u2028\"");
 	CHECK_STR(escaped("\x7f", 1), "\"\\u007f\"");
+	/* C1 controls (CSI, OSC, ST) never reach a terminal the JSON is printed on. */
+	CHECK_STR(escaped("\xc2\x9b"
+			  "2J\xc2\x9d"
+			  "0;t\xc2\x9c\xc2\x80\xc2\xa0",
+			  15),
+		  "\"\\u009b2J\\u009d0;t\\u009c\\u0080\xc2\xa0\"");
 
 	/* A character cut between two chunks is held back, not replaced. */
 	CHECK(json_append_escaped(&b, "ok\xe2\x82", 4, 1) == 2);

@@ -135,6 +135,7 @@ static void test_pathological_texts(void)
 	}
 	shell_parse_free(&p);
 	CHECK(shell_parse(text, 60000, &p) == 0);
+	shell_parse_free(&p);
 	free(text);
 }
 

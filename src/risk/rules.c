@@ -252,11 +252,21 @@ static int load_file(struct rule_set *set, const char *path, struct error *err)
 	return rc;
 }
 
+/* A pattern fnmatch would only match to itself: no '*', '?' or '\\', and no
+ * '[' that a ']' closes (fnmatch takes an unclosed '[' as itself, so "[" and
+ * "[[", the test commands, are plain words). */
+static int is_literal(const char *p)
+{
+	const char *open = strchr(p, '[');
+
+	return strpbrk(p, "*?\\") == NULL && (open == NULL || strchr(open + 1, ']') == NULL);
+}
+
 static void mark_literals(struct strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char *marked;
-		if (strpbrk(l->items[i], "*?[\\") != NULL)
+		if (!is_literal(l->items[i]))
 			continue;
 		marked = xasprintf("%c%s", RULE_LITERAL, l->items[i]);
 		free(l->items[i]);

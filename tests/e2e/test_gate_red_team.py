@@ -258,36 +258,47 @@ def test_XFAIL_connect_address_swapped_after_the_gate_looked(escort, tmp_path):
     assert "lost" in out, out
 
 
-def test_FIXED_another_logins_terminal_cannot_be_written(escort, tmp_path):
+@pytest.fixture
+def other_login():
+    """A terminal of a login outside the session: its master (what the login
+    sees) and its other side (what the login types), both non-blocking."""
+    master, slave = os.openpty()
+    for fd in (master, slave):
+        os.set_blocking(fd, False)
+    yield master, slave
+    os.close(master)
+    os.close(slave)
+
+
+def waiting(fd):
+    """What is there to read on fd now."""
+    try:
+        return os.read(fd, 4096)
+    except BlockingIOError:
+        return b""
+
+
+def test_FIXED_another_logins_terminal_cannot_be_written(escort, tmp_path, other_login):
     """Every /dev/pts/* was scratch, so a root session wrote into any other
     login's terminal (another administrator's shell, an escort's `escort
     watch`): fake prompts and approvals, a retitled window. Now only the
     session's own terminal and those its processes create are scratch —
     holding the other side open does not make a terminal the session's."""
-    import fcntl
-    master, slave = os.openpty()  # a login outside the session
-    try:
-        fcntl.fcntl(master, fcntl.F_SETFL, os.O_NONBLOCK)
-        name = os.ttyname(slave)
-        s = Session(escort, tmp_path)
-        out, _ = s.run(f"printf 'INJECTED\\033]0;pwned\\007' > {name}")
-        assert "Operation not permitted" in out, out
-        out, _ = s.run(f"exec 7<{name}; echo INJECTED2 > /proc/self/fd/7; exec 7<&-")
-        assert "Operation not permitted" in out, out
-        # Its own terminal, and one a program of the session creates, pass.
-        out, status = s.run(f"echo mine > $(tty) && {PY} -c 'import os; m, t = os.openpty(); "
-                            f"open(os.ttyname(t), \"w\").write(\"x\"); print(\"made\")'")
-        assert status == 0 and "made" in out and "escort:" not in out, out
-        evs = s.close()
-        try:
-            seen = os.read(master, 4096)
-        except BlockingIOError:
-            seen = b""
-        assert b"INJECTED" not in seen, seen
-        assert any(e.get("type") == "decision" and "other-terminal" in str(e) for e in evs)
-    finally:
-        os.close(master)
-        os.close(slave)
+    master, slave = other_login
+    name = os.ttyname(slave)
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"printf 'INJECTED\\033]0;pwned\\007' > {name}")
+    assert "Operation not permitted" in out, out
+    out, _ = s.run(f"exec 7<{name}; echo INJECTED2 > /proc/self/fd/7; exec 7<&-")
+    assert "Operation not permitted" in out, out
+    # Its own terminal, and one a program of the session creates, pass.
+    out, status = s.run(f"echo mine > $(tty) && {PY} -c 'import os; m, t = os.openpty(); "
+                        f"open(os.ttyname(t), \"w\").write(\"x\"); print(\"made\")'")
+    assert status == 0 and "made" in out and "escort:" not in out, out
+    evs = s.close()
+    seen = waiting(master)
+    assert b"INJECTED" not in seen, seen
+    assert any(e.get("type") == "decision" and "other-terminal" in str(e) for e in evs)
 
 
 def test_other_processes_proc_files_are_refused(escort, tmp_path):
@@ -330,31 +341,22 @@ def test_FIXED_writes_past_the_recording_to_the_session_hosts_terminal_are_refus
     assert len(refusals) == 3 and {e["level"] for e in refusals} == {"critical"}, refusals
 
 
-def test_FIXED_typing_into_another_terminal_is_refused(escort, tmp_path):
+def test_FIXED_typing_into_another_terminal_is_refused(escort, tmp_path, other_login):
     """TIOCSTI puts bytes in a terminal's input as if typed; root may do it to
     any terminal: commands into another administrator's shell, an approval
     key into an escort's `escort watch`, a command into the terminal escort
     runs in. Typing into the session's own terminal still works."""
-    import fcntl
-    master, slave = os.openpty()  # a login outside the session
-    fcntl.fcntl(slave, fcntl.F_SETFL, os.O_NONBLOCK)
+    _, slave = other_login
     sti = ("import fcntl, os, sys, termios; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NOCTTY); "
            "[fcntl.ioctl(fd, termios.TIOCSTI, bytes([c])) for c in sys.argv[2].encode()]; "
            "print('ok' + '-typed')")
-    try:
-        s = Session(escort, tmp_path)
-        out, _ = s.run(f"{PY} -c \"{sti}\" {os.ttyname(slave)} 'echo INJECTED'")
-        assert "Operation not permitted" in out and "ok-typed" not in out, out
-        out, status = s.run(f"{PY} -c \"{sti}\" /dev/tty ''")
-        assert status == 0 and "ok-typed" in out and "escort:" not in out, out
-        evs = s.close()
-        try:
-            seen = os.read(slave, 4096)
-        except BlockingIOError:
-            seen = b""
-        assert b"INJECTED" not in seen, seen
-        refusals = [e for e in evs if e["type"] == "decision" and e.get("call") == "ioctl"]
-        assert refusals and "another login" in refusals[0]["reason"], refusals
-    finally:
-        os.close(master)
-        os.close(slave)
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} -c \"{sti}\" {os.ttyname(slave)} 'echo INJECTED'")
+    assert "Operation not permitted" in out and "ok-typed" not in out, out
+    out, status = s.run(f"{PY} -c \"{sti}\" /dev/tty ''")
+    assert status == 0 and "ok-typed" in out and "escort:" not in out, out
+    evs = s.close()
+    seen = waiting(slave)
+    assert b"INJECTED" not in seen, seen
+    refusals = [e for e in evs if e["type"] == "decision" and e.get("call") == "ioctl"]
+    assert refusals and "another login" in refusals[0]["reason"], refusals

@@ -1,4 +1,5 @@
 #include "describe.h"
+#include "verbs.h"
 
 #include "util/visible.h"
 
@@ -215,22 +216,10 @@ static int is_pid(const char *name, const char *a, size_t i)
 }
 
 /* Subcommand words that may follow the leading ones ("docker volume rm",
- * "kubectl rollout restart"). */
+ * "kubectl rollout restart"): the verbs the rating knows. */
 static int verb_word(const char *a)
 {
-	static const char *const words[] = {
-	    "get",     "list",	  "ls",	     "describe", "show",      "status", "logs",
-	    "plan",    "diff",	  "inspect", "version",	 "top",	      "check",	"delete",
-	    "destroy", "drop",	  "rm",	     "remove",	 "terminate", "stop",	"kill",
-	    "purge",   "prune",	  "reset",   "truncate", "flush",     "apply",	"set",
-	    "put",     "patch",	  "update",  "migrate",	 "restore",   "revoke", "start",
-	    "restart", "enable",  "disable", "reload",	 "install",   "create", "run",
-	    "exec",    "history", "undo",    "pause",	 "resume",    "scale",	NULL};
-
-	for (size_t i = 0; words[i]; i++)
-		if (strcmp(a, words[i]) == 0)
-			return 1;
-	return 0;
+	return verb_of_word(a) != VERB_NONE;
 }
 
 /* An option that is no thing and takes no value: a signal (kill -HUP, -9),

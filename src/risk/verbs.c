@@ -160,7 +160,7 @@ static int in_list(const char *w, const char *const *list)
 	return 0;
 }
 
-static int kind_of_word(const char *w)
+int verb_of_word(const char *w)
 {
 	if (in_list(w, destroy_verbs))
 		return VERB_DESTROY;
@@ -183,11 +183,11 @@ static int kind_of_operand(const char *op)
 		return VERB_NONE;
 	for (size_t i = 0; i <= n; i++)
 		w[i] = (char)tolower((unsigned char)op[i]);
-	kind = kind_of_word(w);
+	kind = verb_of_word(w);
 	dash = strcspn(w, "-_");
 	if (kind == VERB_NONE && w[dash] != '\0') {
 		w[dash] = '\0';
-		kind = kind_of_word(w);
+		kind = verb_of_word(w);
 	}
 	/* "schedule-key-deletion", "batch-delete-items": a removing word
 	 * anywhere in it. */

@@ -17,6 +17,10 @@ const char *verb_kind_name(int kind);
  * into c's lists, or to a static string). */
 int verb_of(const struct real_command *c, const char **word);
 
+/* The kind of one subcommand word as it is ("delete", "get"; VERB_NONE for a
+ * word that is no verb). */
+int verb_of_word(const char *w);
+
 /* The kind of a statement list (SQL, redis, mongo shell). */
 int verb_of_query(const char *text);
 

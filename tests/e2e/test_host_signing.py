@@ -3,6 +3,7 @@ to an auditor key) is said on the administrator's side too: in escortd's log,
 in escortd's own copy of the session, in `escort sessions` (text and JSON) and
 in `escort watch`; `host_signing: required` refuses such a session. Real
 escortd, real sessions (issue 15)."""
+import contextlib
 import json
 import os
 import shutil
@@ -33,12 +34,21 @@ def start_broker(world, extra=""):  # noqa: F811
     return Broker(world, config=config)
 
 
+@contextlib.contextmanager
+def running_broker(world, extra=""):
+    """escortd with extra configuration, stopped and its state removed after."""
+    b = start_broker(world, extra)
+    try:
+        yield b
+    finally:
+        b.stop()
+        shutil.rmtree(b.state, ignore_errors=True)
+
+
 @pytest.fixture
 def broker(world):  # noqa: F811
-    b = start_broker(world)
-    yield b
-    b.stop()
-    shutil.rmtree(b.state, ignore_errors=True)
+    with running_broker(world) as b:
+        yield b
 
 
 def session(broker, keys=None, auditor=False, seconds=30):
@@ -142,8 +152,7 @@ def test_watch_shows_the_warning(broker):
 
 
 def test_host_signing_required_refuses_a_host_without_a_key(world, host_keys):  # noqa: F811
-    b = start_broker(world, "host_signing: required\n")
-    try:
+    with running_broker(world, "host_signing: required\n") as b:
         p = session(b, seconds=1)
         out, err = p.communicate(timeout=30)
         assert p.returncode != 0
@@ -154,9 +163,6 @@ def test_host_signing_required_refuses_a_host_without_a_key(world, host_keys):  
         p = session(b, host_keys, auditor=True, seconds=1)
         out, err = p.communicate(timeout=30)
         assert p.returncode == 0, err
-    finally:
-        b.stop()
-        shutil.rmtree(b.state, ignore_errors=True)
 
 
 @pytest.mark.parametrize("value", ["maybe", "[required]", "''"])
@@ -203,8 +209,7 @@ def test_a_host_that_does_not_say_or_says_nonsense_counts_as_unsigned(world):  #
     """What a hostile or older session host says in its Hello is never taken
     as a signing key unless it says SIGNING_KEY; its words cannot forge a line
     of escortd's log."""
-    b = start_broker(world, "host_signing: required\n")
-    try:
+    with running_broker(world, "host_signing: required\n") as b:
         here = os.path.dirname(os.path.abspath(__file__))
         shutil.copy(os.path.join(here, "wire.py"), os.path.join(b.base, "wire.py"))
         os.chmod(os.path.join(b.base, "wire.py"), 0o644)
@@ -219,9 +224,6 @@ def test_a_host_that_does_not_say_or_says_nonsense_counts_as_unsigned(world):  #
         assert "did not say" in answers["no-host-log"][1]
         log = b.log()
         assert "FORGED" in log and "\nescortd: FORGED" not in log and "\x1b" not in log
-    finally:
-        b.stop()
-        shutil.rmtree(b.state, ignore_errors=True)
 
 
 def test_the_warning_survives_a_restart_of_escortd(broker):
@@ -273,8 +275,7 @@ def test_host_keys_pins_the_keys_a_host_may_sign_with(world, host_keys, own_keys
     """With host_keys, a host that signs with a key of its own choosing is no
     better than one without a key: said, and refused by host_signing: required."""
     pinned = f"host_keys: {known_hosts(world, host_keys)}\n"
-    b = start_broker(world, pinned)
-    try:
+    with running_broker(world, pinned) as b:
         p = session(b, own_keys, auditor=True)
         try:
             s = listed(b)
@@ -284,20 +285,13 @@ def test_host_keys_pins_the_keys_a_host_may_sign_with(world, host_keys, own_keys
                 "escortd does not know" in b.log()
         finally:
             end(p)
-    finally:
-        b.stop()
-        shutil.rmtree(b.state, ignore_errors=True)
-    b = start_broker(world, pinned + "host_signing: required\n")
-    try:
+    with running_broker(world, pinned + "host_signing: required\n") as b:
         p = session(b, own_keys, auditor=True, seconds=1)
         out, err = p.communicate(timeout=30)
         assert p.returncode != 0 and b"signs with a key escortd does not know" in err, err
         p = session(b, host_keys, auditor=True, seconds=1)
         out, err = p.communicate(timeout=30)
         assert p.returncode == 0, err
-    finally:
-        b.stop()
-        shutil.rmtree(b.state, ignore_errors=True)
 
 
 @pytest.mark.parametrize("case", ["missing", "empty", "secret"])

@@ -391,7 +391,7 @@ void change_gate_handle(struct gate *g, const struct change_call *call)
 	int rc;
 
 	g->counters.changes++;
-	if (creds_read((pid_t)g->notif->pid, &who) < 0)
+	if (creds_cache_get(g->creds, (pid_t)g->notif->pid, &who) < 0)
 		return;		 /* gone */
 	if (g->session_root < 0) /* the same for every process of the session */
 		g->session_root = session_root_open((pid_t)g->notif->pid);

@@ -1,6 +1,7 @@
 #include "filter.h"
 
 #include "change-calls.h"
+#include "creds-cache.h"
 #include "held-calls.h"
 
 #include <errno.h>
@@ -214,6 +215,15 @@ static int keep_readable(scmp_filter_ctx ctx)
 				SCMP_A1(SCMP_CMP_MASKED_EQ, ~0ull, 0));
 }
 
+/* A call that changes the caller's rights or umask: the gate forgets the
+ * rights it kept (creds-cache.h) and lets it go on. */
+static int trap_creds(scmp_filter_ctx ctx, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	return nr < 0 ? 0 : seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+}
+
 /* Every exec, and the calls of held-calls.c and change-calls.c. clone3 keeps its flags in
  * memory the filter cannot read: it fails with ENOSYS, and the C library
  * falls back to clone, whose flags it can. */
@@ -229,6 +239,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		rc = trap_held(ctx, &held_calls[i]);
 	for (size_t i = 0; i < change_calls_count && rc == 0; i++)
 		rc = trap_change(ctx, &change_calls[i]);
+	for (size_t i = 0; i < creds_calls_count && rc == 0; i++)
+		rc = trap_creds(ctx, creds_calls[i]);
 	if (rc == 0)
 		rc = refuse_unsupported(ctx);
 	if (rc == 0)

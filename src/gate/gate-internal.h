@@ -7,6 +7,7 @@
 #include "caller-creds.h"
 #include "change-calls.h"
 #include "change-rate.h"
+#include "creds-cache.h"
 #include "decision-cache.h"
 #include "effect.h"
 #include "gate.h"
@@ -54,6 +55,7 @@ struct gate {
 	pid_t last_effect_pid; /* the last refused call other than exec shown */
 	const struct held_call *last_effect;
 	struct creds self;	   /* the gate thread's own rights */
+	struct creds_cache *creds; /* the rights of the threads that change files */
 	struct change_rater rater; /* rates changes to files */
 	pid_t last_change_pid;	   /* the last refused change shown */
 	char last_change[256];

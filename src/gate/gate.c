@@ -453,6 +453,13 @@ static void handle(struct gate *g)
 		change_gate_handle(g, call);
 		return;
 	}
+	/* An exec, a new namespace or a call of the setuid family may change
+	 * the caller's rights: read them again at its next change. */
+	creds_cache_forget(g->creds);
+	if (creds_call_is(g->notif->data.nr)) {
+		gate_respond(g, g->notif->id, 0);
+		return;
+	}
 	if (g->notif->data.nr != __NR_execve && g->notif->data.nr != __NR_execveat) {
 		handle_effect(g);
 		return;
@@ -563,7 +570,9 @@ void gate_end_session(struct gate *g, const char *reason)
 	/* Approvals live no longer than their session: tree and session scopes. */
 	tree_grants_clear(g->trees);
 	decision_cache_free(g->cache);
+	creds_cache_free(g->creds);
 	g->cache = decision_cache_new();
+	g->creds = creds_cache_new();
 }
 
 void gate_quiesce(struct gate *g)
@@ -614,6 +623,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 		return NULL;
 	}
 	g->cache = decision_cache_new();
+	g->creds = creds_cache_new();
 	g->ids = identity_cache_new();
 	/* Which files Debian's packages installed: read now, not at the first
 	 * library a program maps (its wait, and the gate's CPU per exec). */
@@ -766,6 +776,7 @@ void gate_stop(struct gate *g)
 		event_free(g->listener_event);
 	exec_checks_free(g->checks);
 	decision_cache_free(g->cache);
+	creds_cache_free(g->creds);
 	identity_cache_free(g->ids);
 	link_names_free(g->links);
 	if (g->notif)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +83,8 @@ static int read_pointers(pid_t pid, uint64_t addr, uint64_t ptrs[BATCH], int *en
 
 /* One system call for the first bytes of many strings. A string near the end
  * of a mapping stops the batch; those left are read one by one. */
-static void read_prefixes(pid_t pid, const uint64_t *ptrs, int n, char (*out)[PREFIX], size_t want,
-			  size_t *got)
+static void read_prefixes_vectored(pid_t pid, const uint64_t *ptrs, int n, char (*out)[PREFIX],
+				   size_t want, size_t *got)
 {
 	struct iovec local[BATCH] = {{0}}, remote[BATCH] = {{0}};
 	ssize_t done = 0;
@@ -108,6 +109,99 @@ static void read_prefixes(pid_t pid, const uint64_t *ptrs, int n, char (*out)[PR
 			ssize_t r = read_remote(pid, ptrs[i], out[i], want);
 			got[i] = r > 0 ? (size_t)r : 0;
 		}
+}
+
+#define PAGE 4096u
+#define SPANS_MAX 16 /* distinct runs of pages read for one batch */
+#define SPAN_MAX (16 * PAGE)
+
+struct span {
+	uint64_t start, end; /* whole pages */
+	char *data;
+	ssize_t got;
+};
+
+/* The runs of whole pages that hold the first want bytes of every string,
+ * merged: the strings of an environment or argument list sit on a few pages
+ * of the caller's heap or stack, and each remote range is a page walk in the
+ * kernel. 0 when they are too scattered to be worth it. */
+static int plan_spans(const uint64_t *ptrs, int n, size_t want, struct span *sp)
+{
+	int ns = 0;
+
+	for (int k = 0; k < n; k++) {
+		uint64_t s = ptrs[k] & ~(uint64_t)(PAGE - 1);
+		uint64_t e = (ptrs[k] + want + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+		int i;
+		if (e < s)
+			return 0; /* wraps */
+		for (i = 0; i < ns; i++)
+			if (s <= sp[i].end && e >= sp[i].start &&
+			    (e > sp[i].end ? e : sp[i].end) - (s < sp[i].start ? s : sp[i].start) <=
+				SPAN_MAX)
+				break;
+		if (i == ns && ns == SPANS_MAX)
+			return 0;
+		if (i == ns)
+			sp[ns++] = (struct span){s, e, NULL, 0};
+		sp[i].start = s < sp[i].start ? s : sp[i].start;
+		sp[i].end = e > sp[i].end ? e : sp[i].end;
+	}
+	return ns;
+}
+
+/* Reads each span (stopping at an unmapped page, as read_remote does). */
+static void read_spans(pid_t pid, struct span *sp, int ns)
+{
+	for (int i = 0; i < ns; i++) {
+		size_t len = (size_t)(sp[i].end - sp[i].start);
+		sp[i].data = xmalloc(len);
+		sp[i].got = read_remote(pid, sp[i].start, sp[i].data, len);
+	}
+}
+
+static size_t from_spans(const struct span *sp, int ns, uint64_t ptr, size_t want, char *out)
+{
+	for (int i = 0; i < ns; i++) {
+		uint64_t have;
+		if (ptr < sp[i].start || ptr >= sp[i].end || sp[i].got <= 0)
+			continue;
+		have = sp[i].start + (uint64_t)sp[i].got;
+		if (ptr >= have)
+			return 0;
+		if (have - ptr < want)
+			want = (size_t)(have - ptr);
+		memcpy(out, sp[i].data + (ptr - sp[i].start), want);
+		return want;
+	}
+	return 0;
+}
+
+/* The first bytes of many strings: from a few runs of pages when they sit
+ * together, else one system call with a range per string. A string whose
+ * bytes are not all there is read again on its own. */
+static void read_prefixes(pid_t pid, const uint64_t *ptrs, int n, char (*out)[PREFIX], size_t want,
+			  size_t *got)
+{
+	struct span sp[SPANS_MAX];
+	int ns = n > 2 ? plan_spans(ptrs, n, want, sp) : 0;
+
+	if (n <= 0)
+		return;
+	if (ns == 0) {
+		read_prefixes_vectored(pid, ptrs, n, out, want, got);
+		return;
+	}
+	read_spans(pid, sp, ns);
+	for (int k = 0; k < n; k++) {
+		got[k] = from_spans(sp, ns, ptrs[k], want, out[k]);
+		if (got[k] < want && memchr(out[k], '\0', got[k]) == NULL) {
+			ssize_t r = read_remote(pid, ptrs[k], out[k], want);
+			got[k] = r > 0 ? (size_t)r : 0;
+		}
+	}
+	for (int i = 0; i < ns; i++)
+		free(sp[i].data);
 }
 
 /* A string whose first bytes are already read: finished from there. */
@@ -277,14 +371,37 @@ static int has_nul(const char *s, size_t n)
 	return memchr(s, '\0', n) != NULL;
 }
 
+/* Each of n strings whose first bytes were read: whole, in the heap; NULL
+ * on a string that cannot be read or is longer than a string may be. */
+static char **finish_all(pid_t pid, const uint64_t *ptrs, char (*prefix)[PREFIX], const size_t *got,
+			 size_t n)
+{
+	char **all = xcalloc(n + 1, sizeof(char *));
+	char *buf = NULL;
+	struct error err;
+	ssize_t len;
+
+	for (size_t i = 0; i < n; i++) {
+		if (memchr(prefix[i], '\0', got[i]) == NULL && buf == NULL)
+			buf = xmalloc(PROCMEM_MAX_STRING);
+		all[i] = finish_string(pid, ptrs[i], prefix[i], got[i], buf, &len, &err);
+		if (all[i] == NULL) {
+			procmem_free_array(all);
+			all = NULL;
+			break;
+		}
+	}
+	free(buf);
+	return all;
+}
+
 int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t envp_at,
 		      struct procmem_exec *out)
 {
-	static char strings[2 * BATCH][PREFIX];
+	static char strings[BATCH][PREFIX];
 	uint64_t argv_ptrs[BATCH], envp_ptrs[BATCH];
-	struct iovec local[2 * BATCH], remote[2 * BATCH];
-	size_t want = 0, nargs = 0, nenv = 0, k = 0;
-	ssize_t got;
+	struct iovec local[3], remote[3];
+	size_t want = 0, nargs = 0, nenv = 0, got[BATCH];
 
 	memset(out, 0, sizeof(*out));
 	if (argv_at == 0 || envp_at == 0)
@@ -292,11 +409,13 @@ int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t en
 	local[0] = (struct iovec){out->path, within_page(path_at, sizeof(out->path))};
 	local[1] = (struct iovec){argv_ptrs, within_page(argv_at, sizeof(argv_ptrs))};
 	local[2] = (struct iovec){envp_ptrs, within_page(envp_at, sizeof(envp_ptrs))};
-	remote[0] = (struct iovec){(void *)(uintptr_t)path_at, local[0].iov_len};
-	remote[1] = (struct iovec){(void *)(uintptr_t)argv_at, local[1].iov_len};
-	remote[2] = (struct iovec){(void *)(uintptr_t)envp_at, local[2].iov_len};
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
+		remote[i] = (struct iovec){(void *)(uintptr_t)(i == 0	? path_at
+							       : i == 1 ? argv_at
+									: envp_at),
+					   local[i].iov_len};
 		want += local[i].iov_len;
+	}
 	if (process_vm_readv(pid, local, 3, remote, 3, 0) != (ssize_t)want ||
 	    !has_nul(out->path, local[0].iov_len))
 		return 0;
@@ -306,25 +425,15 @@ int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t en
 		nenv++;
 	if (nargs == local[1].iov_len / 8 || nenv == local[2].iov_len / 8)
 		return 0; /* more than one read's worth: the careful way */
-	want = 0;
-	for (size_t i = 0; i < nargs + nenv; i++, k++) {
-		uint64_t at = i < nargs ? argv_ptrs[i] : envp_ptrs[i - nargs];
-		local[k] = (struct iovec){strings[k], within_page(at, PREFIX)};
-		remote[k] = (struct iovec){(void *)(uintptr_t)at, local[k].iov_len};
-		want += local[k].iov_len;
-	}
-	got = k ? process_vm_readv(pid, local, k, remote, k, 0) : 0;
-	if (got != (ssize_t)want)
+	read_prefixes(pid, argv_ptrs, (int)nargs, strings, PREFIX, got);
+	out->argv = finish_all(pid, argv_ptrs, strings, got, nargs);
+	read_prefixes(pid, envp_ptrs, (int)nenv, strings, PREFIX, got);
+	out->env = out->argv ? finish_all(pid, envp_ptrs, strings, got, nenv) : NULL;
+	if (out->env == NULL) {
+		procmem_free_array(out->argv);
+		out->argv = NULL;
 		return 0;
-	for (size_t i = 0; i < k; i++)
-		if (!has_nul(strings[i], local[i].iov_len))
-			return 0;
-	out->argv = xcalloc(nargs + 1, sizeof(char *));
-	for (size_t i = 0; i < nargs; i++)
-		out->argv[i] = xstrdup(strings[i]);
-	out->env = xcalloc(nenv + 1, sizeof(const char *));
-	for (size_t i = 0; i < nenv; i++)
-		out->env[i] = strings[nargs + i]; /* valid until the next call */
+	}
 	return 1;
 }
 

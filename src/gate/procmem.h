@@ -52,7 +52,7 @@ void procmem_env_keep(char **slot, char *entry);
 struct procmem_exec {
 	char path[512];
 	char **argv;	  /* malloc'd, NULL-terminated */
-	const char **env; /* malloc'd array of strings valid until the next call */
+	char **env;	  /* malloc'd, NULL-terminated */
 };
 int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t envp_at,
 		      struct procmem_exec *out);

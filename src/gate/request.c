@@ -157,7 +157,7 @@ static void read_fast(struct exec_request *req, uint64_t path_at, uint64_t argv_
 		if (k >= 0)
 			procmem_env_keep(&req->env[k], xstrdup(fast.env[i]));
 	}
-	free(fast.env);
+	procmem_free_array(fast.env);
 	req->env_read = 1;
 }
 

@@ -244,3 +244,96 @@ def test_a_connection_to_another_machine_waits_for_an_escort(broker, other_host)
     assert op.child.match.group(1) != "0"
     assert not any("denied-data" in line for line in other_host.got())
     op.close()
+
+
+REUSE_R = """\
+import os, sys, time
+app, x = sys.argv[1], sys.argv[2]
+open(app + "/first", "w").write("held, then approved for the folder")
+for k in range(5):
+    c = os.fork()
+    if c == 0:
+        open(f"{app}/child-{k}", "w").write("inside the approved tree")
+        os._exit(0)
+    os.waitpid(c, 0)
+    open(f"{x}/pid-{k}", "w").write(str(c))
+    while not os.path.exists(f"{x}/next-{k}") and not os.path.exists(f"{x}/stop"):
+        time.sleep(0.01)
+    if os.path.exists(f"{x}/stop"):
+        break
+"""
+
+REUSE_S = """\
+import os, sys, time
+app, x = sys.argv[1], sys.argv[2]
+for k in range(5):
+    while not os.path.exists(f"{x}/go-{k}") and not os.path.exists(f"{x}/stop"):
+        time.sleep(0.01)
+    if os.path.exists(f"{x}/stop"):
+        break
+    c = os.fork()
+    if c == 0:
+        open(f"{x}/c2-{k}", "w").write(str(os.getpid()))
+        try:
+            open(f"{app}/intruder-{k}", "w").write("outside the approved tree")
+        except PermissionError:
+            pass
+        os._exit(0)
+    os.waitpid(c, 0)
+"""
+
+
+def test_a_process_id_reused_outside_an_approved_tree_is_asked_again(broker, appdir):
+    """The gate keeps the processes it found inside a path approval's tree
+    (tree-grants.c); one that ended and whose ID goes to a process outside
+    the tree (ns_last_pid set from outside) gives that process nothing."""
+    x = pathlib.Path(f"/tmp/escort-reuse-{uuid.uuid4().hex[:8]}")
+    x.mkdir()
+    os.chmod(x, 0o1777)
+    for name, text in (("r.py", REUSE_R), ("s.py", REUSE_S)):
+        (x / name).write_text(text)
+    op = Operator(broker)
+    op.send(f"/usr/bin/python3 {x}/s.py {appdir} {x} & /usr/bin/python3 {x}/r.py {appdir} {x}; "
+            "wait; echo ==DONE$?")
+    end = time.time() + 15
+    while time.time() < end:  # the two scripts' starts, then the first change
+        items = broker.pending()
+        for i in items:
+            if "change" not in i:
+                broker.console(ESCORT, "approve", str(i["id"]))
+        if any("change" in i for i in items):
+            break
+        time.sleep(0.1)
+    item = wait_change(broker)
+    assert item["change"]["path"] == str(appdir / "first")
+    p = broker.console(ESCORT, "approve", str(item["id"]), "--scope", "path", "--path",
+                       str(appdir))
+    assert p.returncode == 0, p.stderr
+    reused = False
+    try:
+        for k in range(5):
+            pidfile = x / f"pid-{k}"
+            end = time.time() + 15
+            while not (pidfile.exists() and pidfile.read_text()) and time.time() < end:
+                time.sleep(0.02)
+            assert (appdir / f"child-{k}").exists()  # covered, not asked
+            pathlib.Path("/proc/sys/kernel/ns_last_pid").write_text(
+                str(int(pidfile.read_text()) - 1))
+            (x / f"go-{k}").write_text("")
+            c2 = x / f"c2-{k}"
+            while not (c2.exists() and c2.read_text()) and time.time() < end:
+                time.sleep(0.005)  # no process of ours may take the ID first
+            item = wait_change(broker)  # the intruder's write is asked about
+            assert item["change"]["path"] == str(appdir / f"intruder-{k}")
+            broker.console(ESCORT, "deny", str(item["id"]))
+            assert not (appdir / f"intruder-{k}").exists()
+            reused = reused or (x / f"c2-{k}").read_text() == pidfile.read_text()
+            (x / f"next-{k}").write_text("")
+            if reused:
+                break
+        assert reused, "the process ID was never reused (other processes took it)"
+    finally:
+        (x / "stop").write_text("")
+        op.child.expect(r"==DONE(\d+)", timeout=30)
+        op.close()
+        shutil.rmtree(x, ignore_errors=True)

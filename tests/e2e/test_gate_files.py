@@ -229,6 +229,122 @@ def test_the_gate_acts_with_the_processs_own_rights(escort, tmp_path):
         shutil.rmtree(shared, ignore_errors=True)
 
 
+def test_rights_kept_between_changes_follow_setuid_umask_and_exec(escort, tmp_path):
+    """The gate keeps a thread's rights between its changes (creds-cache.c):
+    a process that wrote as root, then became another account, writes with
+    that account's rights; a umask changed after a first file applies to the
+    next; a thread ID reused by another process never gets the rights kept
+    for the one that ended."""
+    shared = pathlib.Path(tempfile.mkdtemp(prefix="escort-shared-", dir="/tmp"))
+    os.chmod(shared, 0o1777)
+    rootfile = shared / "roots"
+    rootfile.write_text("root's\n")
+    os.chmod(rootfile, 0o644)
+    script = tmp_path / "rights.py"
+    script.write_text(textwrap.dedent(f"""\
+        import os
+        os.umask(0o022)
+        open("{shared}/first", "w").write("as root")        # rights kept: root
+        os.umask(0o077)
+        open("{shared}/second", "w").write("tight")         # the new umask
+        open("{rootfile}", "a").write("root may")           # still root
+        os.setgroups([]); os.setgid(65534); os.setuid(65534)
+        try:
+            open("{rootfile}", "a").write("nobody may not")
+        except PermissionError:
+            print("REFUSED-AS-NOBODY")
+        open("{shared}/third", "w").write("mine")
+        """))
+    s = Session(escort, tmp_path, rules=site_rules(tmp_path))
+    out, status = s.run(f"/usr/bin/python3 {script}")
+    s.close()
+    try:
+        assert "REFUSED-AS-NOBODY" in out, out
+        assert rootfile.read_text() == "root's\nroot may", rootfile.read_text()
+        assert (shared / "first").stat().st_mode & 0o777 == 0o644
+        assert (shared / "second").stat().st_mode & 0o777 == 0o600
+        assert (shared / "third").stat().st_uid == 65534
+        assert (shared / "third").stat().st_mode & 0o777 == 0o600
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+REUSE_SCRIPT = """\
+import os, sys, time
+shared, rootfile = sys.argv[1], sys.argv[2]
+ready_r, ready_w = os.pipe()
+go_r, go_w = os.pipe()
+b = os.fork()
+if b == 0:  # becomes nobody first, before any rights are kept
+    os.setgroups([]); os.setgid(65534); os.setuid(65534)
+    os.write(ready_w, b"r")
+    os.read(go_r, 1)
+    c = os.fork()
+    if c == 0:  # with luck, the thread ID of the root process that ended
+        try:
+            open(rootfile, "a").write("nobody")
+            print("WROTE-AS", os.getpid(), flush=True)
+        except PermissionError:
+            print("REFUSED-AS", os.getpid(), flush=True)
+        os._exit(0)
+    os.waitpid(c, 0)
+    os._exit(0)
+os.read(ready_r, 1)
+a = os.fork()
+if a == 0:
+    open(shared + "/by-root", "w").write("root")  # its rights are kept
+    os._exit(0)
+os.waitpid(a, 0)
+open(shared + "/pid", "w").write(str(a))
+while not os.path.exists(shared + "/go"):
+    time.sleep(0.01)
+os.write(go_w, b"g")
+os.waitpid(b, 0)
+print("ENDED-PID", a, flush=True)
+"""
+
+
+def test_a_reused_thread_id_never_gets_the_rights_kept_for_another(escort, tmp_path):
+    """A root process writes (its rights are kept) and ends; another process
+    of the session, an ordinary account's, is given the same process ID (the
+    test sets ns_last_pid from outside) and writes a root-only file."""
+    import threading
+    script = tmp_path / "reuse.py"
+    script.write_text(REUSE_SCRIPT)
+    rules = site_rules(tmp_path)
+    for attempt in range(6):
+        shared = pathlib.Path(tempfile.mkdtemp(prefix="escort-reuse-", dir="/tmp"))
+        os.chmod(shared, 0o1777)
+        rootfile = shared / "roots"
+        rootfile.write_text("root's\n")
+        os.chmod(rootfile, 0o644)
+
+        def steer():
+            pidfile = shared / "pid"
+            for _ in range(1000):
+                if pidfile.exists() and pidfile.read_text():
+                    break
+                time.sleep(0.01)
+            pathlib.Path("/proc/sys/kernel/ns_last_pid").write_text(
+                str(int(pidfile.read_text()) - 1))
+            (shared / "go").write_text("")
+        s = Session(escort, tmp_path, rules=rules)
+        t = threading.Thread(target=steer)
+        t.start()
+        out, status = s.run(f"/usr/bin/python3 {script} {shared} {rootfile}")
+        s.close()
+        t.join()
+        try:
+            ended = out.split("ENDED-PID")[1].split()[0]
+            assert "WROTE-AS" not in out, out
+            assert rootfile.read_text() == "root's\n"
+            if f"REFUSED-AS {ended}" in out:
+                return  # the same ID, refused: the pidfd said the root one ended
+        finally:
+            shutil.rmtree(shared, ignore_errors=True)
+    pytest.fail("the process ID was never reused (other processes took it)")
+
+
 @pytest.fixture
 def appdir():
     """A folder no shipped rule knows (not a data folder, not the system's)."""

@@ -120,6 +120,19 @@ void gate_respond_result(struct gate *g, uint64_t id, int result)
 	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
 }
 
+static void connect_answer(void *ctx, uint64_t id, int result)
+{
+	gate_respond_result(ctx, id, result);
+}
+
+void gate_connect(struct gate *g, pid_t tid, uint64_t id, int fd, const struct sockaddr_info *a)
+{
+	if (net_connect_emulated(a))
+		net_connect_start(g->connects, tid, id, fd, a);
+	else
+		gate_respond(g, id, 0);
+}
+
 /* The text it runs besides the program, when the escort cannot see all of
  * it: held rather than passed on its first part. */
 static void script_findings(struct decision *d)
@@ -416,7 +429,11 @@ static void handle_effect(struct gate *g)
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
-		gate_respond(g, g->notif->id, 0);
+		if (e.call->check == HELD_CONNECT && e.has_address)
+			gate_connect(g, (pid_t)g->notif->pid, g->notif->id,
+				     (int)g->notif->data.args[0], &e.address);
+		else
+			gate_respond(g, g->notif->id, 0);
 		break;
 	case EFFECT_AS_KERNEL:
 		gate_respond(g, g->notif->id, e.error);
@@ -630,6 +647,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	(void)identity_cache_packages(g->ids);
 	g->trees = tree_grants_new(cfg->base);
 	g->paths = path_grants_new(cfg->base);
+	g->connects = net_connects_new(cfg->base, cfg->listener, connect_answer, g);
 	g->session_root = -1;
 	for (int i = 0; i < 4; i++) { /* terminals, pipes, sockets: not /dev/null */
 		int fd = i < 3 ? i : cfg->message_fd;
@@ -769,6 +787,7 @@ void gate_stop(struct gate *g)
 	gate_end_session(g, "the session ended");
 	tree_grants_free(g->trees);
 	path_grants_free(g->paths);
+	net_connects_free(g->connects);
 	if (g->session_root >= 0)
 		close(g->session_root);
 	held_watch_free(g->watch);

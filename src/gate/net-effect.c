@@ -25,16 +25,16 @@ static enum effect_outcome settle(struct effect *e, const struct sockaddr_info *
 {
 	const char *prep = e->call->check == HELD_BIND ? "on" : "to";
 
+	if (a) { /* kept even when allowed: what the gate connects to (net-connect.h) */
+		e->address = *a;
+		e->has_address = 1;
+	}
 	if (v->allow)
 		return EFFECT_ALLOW;
 	e->level = v->level;
 	e->attack = v->attack;
 	snprintf(e->what, sizeof(e->what), "%s", v->what);
 	snprintf(e->where, sizeof(e->where), "%s %s", a ? prep : "", v->where);
-	if (a) {
-		e->address = *a;
-		e->has_address = 1;
-	}
 	return EFFECT_REFUSE;
 }
 

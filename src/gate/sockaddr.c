@@ -108,6 +108,8 @@ void sockaddr_decode(const void *data, size_t len, struct sockaddr_info *out)
 	memset(out, 0, sizeof(*out));
 	if (len > sizeof(struct sockaddr_storage))
 		len = sizeof(struct sockaddr_storage);
+	memcpy(out->raw, data, len);
+	out->raw_len = (uint32_t)len;
 	if (len < sizeof(sa_family_t)) {
 		out->kind = SA_INVALID;
 		return;

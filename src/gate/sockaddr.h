@@ -38,6 +38,10 @@ struct sockaddr_info {
 	size_t path_len;
 	uint32_t nl_pid, nl_groups; /* SA_NETLINK */
 	int ifindex, protocol;	    /* SA_PACKET: interface and ethernet protocol */
+	/* The bytes decoded, as read once: what the gate connects to itself
+	 * (net-connect.h), never read from the caller's memory again. */
+	uint8_t raw[sizeof(struct sockaddr_storage)];
+	uint32_t raw_len;
 };
 
 /* Decodes len bytes of an address. AF_UNSPEC of IPv4 size decodes as

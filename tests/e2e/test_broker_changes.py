@@ -250,7 +250,7 @@ REUSE_R = """\
 import os, sys, time
 app, x = sys.argv[1], sys.argv[2]
 open(app + "/first", "w").write("held, then approved for the folder")
-for k in range(5):
+for k in range(10):
     c = os.fork()
     if c == 0:
         open(f"{app}/child-{k}", "w").write("inside the approved tree")
@@ -266,7 +266,7 @@ for k in range(5):
 REUSE_S = """\
 import os, sys, time
 app, x = sys.argv[1], sys.argv[2]
-for k in range(5):
+for k in range(10):
     while not os.path.exists(f"{x}/go-{k}") and not os.path.exists(f"{x}/stop"):
         time.sleep(0.01)
     if os.path.exists(f"{x}/stop"):
@@ -311,7 +311,7 @@ def test_a_process_id_reused_outside_an_approved_tree_is_asked_again(broker, app
     assert p.returncode == 0, p.stderr
     reused = False
     try:
-        for k in range(5):
+        for k in range(10):
             pidfile = x / f"pid-{k}"
             end = time.time() + 15
             while not (pidfile.exists() and pidfile.read_text()) and time.time() < end:
@@ -337,3 +337,37 @@ def test_a_process_id_reused_outside_an_approved_tree_is_asked_again(broker, app
         op.child.expect(r"==DONE(\d+)", timeout=30)
         op.close()
         shutil.rmtree(x, ignore_errors=True)
+
+
+def test_an_approved_connection_is_made_without_stopping_the_session(broker, other_host):
+    """The gate makes an allowed connection itself (to the address it
+    judged, net-connect.c) without waiting for it: while a blocking connect
+    to an address nobody answers (no reply to ARP: 'No route to host' after
+    about 3 s) is being made, the session's other programs go on."""
+    silent = other_host.address.rsplit(".", 1)[0] + ".3"
+    go = pathlib.Path(f"/tmp/escort-go-{uuid.uuid4().hex[:8]}")
+    op = Operator(broker)
+    # Builtins only (no exec to approve): after the go file, eight files
+    # written in /tmp, each a change the gate answers; the subshell ends
+    # only after the connect (its SIGCHLD would interrupt it).
+    op.send(f"(until [ -e {go} ]; do :; done; for i in 1 2 3 4 5 6 7 8; do echo $i > {go}-$i; "
+            f"done; echo TICKS-$((6*7)); until [ -e {go}-end ]; do :; done) & "
+            f"echo x > /dev/tcp/{silent}/{TCP_PORT}; echo CONNECT-$((6*7)); touch {go}-end; "
+            "wait; echo ==DONE$?")
+    item = wait_change(broker, "connect")
+    assert silent in item["change"]["path"]
+    p = broker.console(ESCORT, "approve", str(item["id"]))
+    assert p.returncode == 0, p.stderr
+    started = time.time()
+    go.write_text("")
+    op.child.expect(r"(TICKS|CONNECT)-42", timeout=30)
+    first, ticked = op.child.match.group(1), time.time() - started
+    op.child.expect(r"(TICKS|CONNECT)-42", timeout=30)
+    ended = time.time() - started
+    out = op.child.before
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+    for f in go.parent.glob(go.name + "*"):
+        f.unlink()
+    assert first == "TICKS", (first, out)
+    assert "No route to host" in out and ended > 2 and ticked < 2, (ticked, ended, out)

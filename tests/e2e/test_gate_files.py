@@ -312,7 +312,7 @@ def test_a_reused_thread_id_never_gets_the_rights_kept_for_another(escort, tmp_p
     script = tmp_path / "reuse.py"
     script.write_text(REUSE_SCRIPT)
     rules = site_rules(tmp_path)
-    for attempt in range(6):
+    for attempt in range(10):
         shared = pathlib.Path(tempfile.mkdtemp(prefix="escort-reuse-", dir="/tmp"))
         os.chmod(shared, 0o1777)
         rootfile = shared / "roots"

@@ -245,13 +245,11 @@ def test_attacks_on_protected_files_are_stopped(escort, tmp_path, srv, scratch):
 # --- Bypasses left open ------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "XFAIL, documented in THREAT-MODEL.md (network: 'the address is read ... and then read "
-    "again by the kernel'): connect's address is judged from the caller's memory and the "
-    "gate answers CONTINUE; a process sharing the page swaps 127.0.0.1 for a refused "
-    "address before the kernel reads it. Closing it needs cgroup BPF connect4/6 and "
-    "sendmsg4/6 programs that judge the kernel's own copy of the address."))
-def test_XFAIL_connect_address_swapped_after_the_gate_looked(escort, tmp_path):
+def test_FIXED_connect_address_swapped_after_the_gate_looked(escort, tmp_path):
+    """connect's address was judged from the caller's memory and the kernel
+    read it again: a process sharing the page swapped 127.0.0.1 for a refused
+    address in between. The gate now connects the caller's socket itself, to
+    the copy it judged (net-connect.c)."""
     s = Session(escort, tmp_path)
     out, _ = s.run(f"{PY} {RED}/netrace.py 15 2>&1 | grep -v '^escort:' | tail -1")
     s.close()

@@ -1,0 +1,158 @@
+#include "describe-things.h"
+#include "describe.h"
+#include "verbs.h"
+
+#include "util/visible.h"
+
+#include <string.h>
+
+/* The kind of thing an option names, from its name without dashes and its
+ * -id/-ids/-name ending: "instance" of --instance-ids. */
+static const char *const endings[] = {"-ids",	     "-id",   "-names", "-name",
+				      "-identifier", "-arns", "-arn",	NULL};
+
+static const struct {
+	const char *kind, *one, *many;
+} kinds[] = {
+    {"instance", "server (instance)", "servers (instances)"},
+    {"db-instance", "database", "databases"},
+    {"db-cluster", "database cluster", "database clusters"},
+    {"bucket", "storage bucket", "storage buckets"},
+    {"resource-group", "resource group", "resource groups"},
+    {"g", "resource group", "resource groups"},
+    {"cluster", "cluster", "clusters"},
+    {"stack", "stack (a group of cloud resources)", "stacks (groups of cloud resources)"},
+    {"function", "function", "functions"},
+    {"volume", "disk (volume)", "disks (volumes)"},
+    {"snapshot", "disk copy (snapshot)", "disk copies (snapshots)"},
+    {"user", "account", "accounts"},
+    {"role", "role", "roles"},
+    {"group", "group", "groups"},
+    {"key", "key", "keys"},
+    {"secret", "secret", "secrets"},
+    {"table", "table", "tables"},
+    {"project", "project", "projects"},
+    {"vpc", "private network", "private networks"},
+    {"security-group", "firewall group (security group)", "firewall groups (security groups)"},
+};
+
+/* Options whose value is no thing acted on. */
+static const char *const not_things[] = {"command", "query",  "output", "filter",
+					 "profile", "region", "format", NULL};
+
+/* The option's name without dashes and =value: "instance-ids". */
+static size_t option_name(const char *a, char *out, size_t size)
+{
+	size_t n;
+
+	a += a[1] == '-' ? 2 : 1;
+	n = strcspn(a, "=");
+	if (n == 0 || n >= size)
+		return 0;
+	memcpy(out, a, n);
+	out[n] = '\0';
+	return n;
+}
+
+/* The kind an option names ("" for --name, -n), or NULL for another
+ * option; many: its plural. */
+static const char *kind_of(const char *program, const char *opt, int many)
+{
+	static char kind[64];
+	size_t n = strlen(opt);
+
+	if (strcmp(program, "journalctl") == 0) /* -u nginx: the service's entries */
+		return strcmp(opt, "u") == 0 || strcmp(opt, "unit") == 0
+			   ? (many ? "services" : "service")
+			   : NULL;
+	if ((strcmp(opt, "n") == 0 && strcmp(program, "az") == 0) || strcmp(opt, "name") == 0 ||
+	    strcmp(opt, "id") == 0)
+		return "";
+	if (strcmp(opt, "g") == 0 && strcmp(program, "az") != 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(opt, kinds[i].kind) == 0)
+			return many ? kinds[i].many : kinds[i].one;
+	for (size_t i = 0; endings[i]; i++) {
+		size_t e = strlen(endings[i]);
+		if (n <= e || strcmp(opt + n - e, endings[i]) != 0 || n - e >= sizeof(kind))
+			continue;
+		memcpy(kind, opt, n - e);
+		kind[n - e] = '\0';
+		for (size_t k = 0; not_things[k]; k++)
+			if (strcmp(kind, not_things[k]) == 0)
+				return NULL;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (strcmp(kind, kinds[k].kind) == 0)
+				return many ? kinds[k].many : kinds[k].one;
+		for (char *p = kind; *p; p++)
+			*p = *p == '-' ? ' ' : *p;
+		return kind;
+	}
+	return NULL;
+}
+
+static int computed(const char *value)
+{
+	return strncmp(value, "$(", 2) == 0 || value[0] == '`';
+}
+
+static void one_value(struct buf *b, const char *kind, const char *value)
+{
+	if (computed(value)) {
+		size_t skip = value[0] == '`' ? 1 : 2, len = strlen(value);
+		buf_append_str(b, "the ");
+		buf_append_str(b, kind[0] ? kind : "things");
+		buf_append_str(b, " whose names or IDs are printed, when the line runs, by \u201c");
+		visible_append(b, value + skip, len > skip + 1 ? len - skip - 1 : 0);
+		buf_append_str(b, "\u201d");
+		return;
+	}
+	if (kind[0]) {
+		buf_append_str(b, "the ");
+		buf_append_str(b, kind);
+		buf_putc(b, ' ');
+	}
+	describe_word(b, value, NULL);
+}
+
+size_t describe_named_values(struct buf *b, const struct real_command *c)
+{
+	size_t named = 0;
+	char opt[64];
+
+	for (size_t i = 0; i < c->args.n && named < 4; i++) {
+		const char *a = c->args.items[i], *eq = strchr(a, '='), *kind, *value;
+		if (a[0] != '-' || a[1] == '\0' || !option_name(a, opt, sizeof(opt)))
+			continue;
+		value = eq ? eq + 1 : i + 1 < c->args.n ? c->args.items[i + 1] : NULL;
+		if (value == NULL || value[0] == '\0' || (value[0] == '-' && !eq))
+			continue;
+		if ((kind = kind_of(c->name, opt, computed(value))) == NULL)
+			continue;
+		buf_append_str(b, named ? ", " : "");
+		one_value(b, kind, value);
+		named++;
+		i += eq == NULL;
+	}
+	return named;
+}
+
+int describe_action(struct buf *b, const struct real_command *c)
+{
+	const char *words[4];
+	size_t n = describe_subcommand(c, words, 4);
+
+	if (n == 0)
+		return 0;
+	buf_append_str(b, "\u201c");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, ' ');
+		visible_append(b, words[i], strlen(words[i]));
+		if (verb_of_word(words[i]) != VERB_NONE)
+			break; /* "projects delete", not "projects delete acme-prod" */
+	}
+	buf_append_str(b, "\u201d");
+	return 1;
+}

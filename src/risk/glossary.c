@@ -1,0 +1,85 @@
+#include "glossary.h"
+
+#include "util/visible.h"
+
+#include <string.h>
+
+/* Each role: what the reader should picture, then why it matters. */
+static const struct {
+	const char *names; /* " a b c " */
+	const char *role, *gloss;
+} roles[] = {
+    {" aws ", "the Amazon cloud account", "where the company rents servers, storage and networks"},
+    {" gcloud gsutil ", "the Google cloud account",
+     "where the company rents servers, storage and networks"},
+    {" az ", "the Microsoft Azure cloud account",
+     "where the company rents servers, storage and networks"},
+    {" kubectl oc ", "the Kubernetes cluster", "the machines that run the company's applications"},
+    {" helm ", "the Kubernetes cluster's applications",
+     "what is installed on the machines that run the company's applications"},
+    {" terraform tofu pulumi ", "the cloud infrastructure this folder describes",
+     "servers, databases, networks"},
+    {" docker podman nerdctl crictl ctr ", "the containers of this machine",
+     "applications packed with everything they need"},
+    {" journalctl ", "the system's log", "the record of what the machine and its services did"},
+    {" systemctl service rc-service ", "the services", "programs that run in the background"},
+    {" apt apt-get apt-cache apt-mark dnf yum zypper rpm dpkg snap flatpak apk pacman ",
+     "the software installed on this machine", NULL},
+    {" pip pip3 npm yarn pnpm gem cargo composer ", "add-on code libraries",
+     "pieces of software that programs are built from"},
+    {" psql mysql mariadb sqlite3 sqlcmd clickhouse-client cqlsh ", "the database", NULL},
+    {" redis-cli keydb-cli ", "the Redis database", "fast storage the applications use"},
+    {" mongosh mongo ", "the MongoDB database", NULL},
+    {" mysqladmin ", "the MySQL database server", NULL},
+    {" iptables ip6tables nft ufw firewall-cmd ", "the firewall",
+     "which network connections the machine accepts"},
+    {" git ", "the code repository", "files and their history"},
+    {" vault ", "the secrets store", "passwords and keys"},
+    {" openssl ", "certificates and encryption keys", NULL},
+    {" virsh ", "the virtual machines of this host", NULL},
+    {" zfs zpool ", "the disks' storage pools", NULL},
+};
+
+static int find_role(const char *program)
+{
+	char key[80];
+	size_t n = strlen(program);
+
+	if (n + 3 > sizeof(key))
+		return -1;
+	key[0] = ' ';
+	memcpy(key + 1, program, n);
+	key[n + 1] = ' ';
+	key[n + 2] = '\0';
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strstr(roles[i].names, key))
+			return (int)i;
+	return -1;
+}
+
+const char *glossary_role(const char *program)
+{
+	int i = find_role(program);
+
+	return i < 0 ? NULL : roles[i].role;
+}
+
+void glossary_append_tool(struct buf *b, const char *program)
+{
+	int i = find_role(program);
+
+	if (i < 0) {
+		buf_append_str(b, "the program \u201c");
+		visible_append(b, program, strlen(program));
+		buf_append_str(b, "\u201d");
+		return;
+	}
+	buf_append_str(b, roles[i].role);
+	buf_append_str(b, " (");
+	visible_append(b, program, strlen(program));
+	if (roles[i].gloss) {
+		buf_append_str(b, ": ");
+		buf_append_str(b, roles[i].gloss);
+	}
+	buf_putc(b, ')');
+}

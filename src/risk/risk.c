@@ -1,10 +1,13 @@
 #include "risk.h"
 
+#include "describe-sql.h"
+#include "describe-things.h"
+#include "describe.h"
+#include "glossary.h"
 #include "util/buf.h"
 #include "util/grow.h"
 #include "util/visible.h"
 #include "util/xmalloc.h"
-#include "describe.h"
 #include "whatis.h"
 
 #include <limits.h>
@@ -38,7 +41,7 @@ struct risk_engine {
 	int system_program;	   /* of the rating under way: risk_input's */
 	/* of the rating under way: the find whose -exec runs the command rated */
 	const struct real_command *finder;
-	int flags;		   /* enum risk_flags */
+	int flags; /* enum risk_flags */
 };
 
 static int by_name_cmp(const void *a, const void *b)
@@ -304,8 +307,10 @@ static char *tidy(struct buf *b)
 {
 	static const struct {
 		const char *from, *to;
-	} drops[] = {{" (\x01)", ""}, {"(\x01)", ""}, {" \x01)", ")"}, {": \x01.", "."},
-		     {": \x01", ""},  {" \x01 ", " "}};
+	} drops[] = {{", about \x01", ""}, {", with the command \x01", ""},
+		     {" (\x01)", ""},	   {"(\x01)", ""},
+		     {" \x01)", ")"},	   {": \x01.", "."},
+		     {": \x01", ""},	   {" \x01 ", " "}};
 	char *s = xstrdup(buf_cstr(b)), *at;
 
 	if (strchr(s, EMPTY) == NULL)
@@ -324,7 +329,106 @@ static char *tidy(struct buf *b)
 	return s;
 }
 
-/* Fills {placeholders} with the command's own values, made visible. */
+/* {things}: the command's objects, else the things its options name, else
+ * the files it reads (openssl -in FILE), else what the program before it in
+ * a pipe prints. */
+static void append_things(struct buf *b, const struct real_command *c,
+			  const struct real_command *finder)
+{
+	const char *objs[1];
+
+	if (describe_objects(c, objs, 1) > 0) {
+		append_objects(b, c, finder, ALL);
+	} else if (describe_named_values(b, c) > 0) {
+		return;
+	} else if (c->reads.n > 0) {
+		append_files(b, c, &c->reads);
+	} else if (c->piped_from) {
+		buf_append_str(b, "what ");
+		visible_append(b, c->piped_from, strlen(c->piped_from));
+		buf_append_str(b, " prints");
+	} else {
+		buf_putc(b, EMPTY);
+	}
+}
+
+/* {sql}: what the query of a database client does. */
+static void append_sql(struct buf *b, const struct real_command *c)
+{
+	if (c->verb_word == NULL || !describe_sql(b, c->verb_word))
+		buf_putc(b, EMPTY);
+}
+
+/* One placeholder's value; 0 when key is none. */
+static int append_key(struct buf *b, const char *key, const struct real_command *c,
+		      const struct real_command *finder)
+{
+	static const char *const keys[] = {
+	    "command", "path",	 "operands", "subcommand", "target",	 "found",
+	    "writes",  "reads",	 "env",	     "host",	   "piped_from", "piped_to",
+	    "tool",    "action", "things",   "sql",	   NULL};
+	size_t k = 0;
+
+	while (keys[k] && strcmp(keys[k], key) != 0)
+		k++;
+	switch (k) {
+	case 0:
+		append_value(b, c->name, "the program");
+		break;
+	case 1:
+		append_objects(b, c, finder, FIRST);
+		break;
+	case 2:
+		append_objects(b, c, finder, ALL);
+		break;
+	case 3:
+		append_value(b, c->operands.n ? c->operands.items[0] : NULL, "\x01");
+		break;
+	case 4:
+		append_objects(b, c, finder, LAST);
+		break;
+	case 5:
+		append_found(b, c, finder);
+		break;
+	case 6:
+		append_files(b, c, &c->writes);
+		break;
+	case 7:
+		append_files(b, c, &c->reads);
+		break;
+	case 8:
+		append_list(b, &c->env, "\x01");
+		break;
+	case 9:
+		append_value(b, c->remote_host, "another computer");
+		break;
+	case 10:
+		append_value(b, c->piped_from, "another program");
+		break;
+	case 11:
+		append_value(b, c->piped_to, "another program");
+		break;
+	case 12:
+		glossary_append_tool(b, c->name);
+		break;
+	case 13:
+		if (!describe_action(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 14:
+		append_things(b, c, finder);
+		break;
+	case 15:
+		append_sql(b, c);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* Fills {placeholders} with the command's own values, made visible;
+ * {key|words} says words when key has nothing to fill in. */
 static char *fill(const char *tmpl, const struct real_command *c, const struct real_command *finder)
 {
 	struct buf b = {0};
@@ -332,7 +436,8 @@ static char *fill(const char *tmpl, const struct real_command *c, const struct r
 
 	for (const char *p = tmpl; *p; p++) {
 		const char *end = *p == '{' ? strchr(p, '}') : NULL;
-		char key[32];
+		char key[128], *alt;
+		size_t before = b.len;
 		if (end == NULL || end - p - 1 >= (long)sizeof(key)) {
 			const char *next = strchr(p + 1, '{');
 			size_t run = next ? (size_t)(next - p) : strlen(p);
@@ -342,33 +447,15 @@ static char *fill(const char *tmpl, const struct real_command *c, const struct r
 		}
 		memcpy(key, p + 1, (size_t)(end - p - 1));
 		key[end - p - 1] = '\0';
-		if (strcmp(key, "command") == 0)
-			append_value(&b, c->name, "the program");
-		else if (strcmp(key, "path") == 0)
-			append_objects(&b, c, finder, FIRST);
-		else if (strcmp(key, "operands") == 0)
-			append_objects(&b, c, finder, ALL);
-		else if (strcmp(key, "subcommand") == 0)
-			append_value(&b, c->operands.n ? c->operands.items[0] : NULL, "\x01");
-		else if (strcmp(key, "target") == 0)
-			append_objects(&b, c, finder, LAST);
-		else if (strcmp(key, "found") == 0)
-			append_found(&b, c, finder);
-		else if (strcmp(key, "writes") == 0)
-			append_files(&b, c, &c->writes);
-		else if (strcmp(key, "reads") == 0)
-			append_files(&b, c, &c->reads);
-		else if (strcmp(key, "env") == 0)
-			append_list(&b, &c->env, "\x01");
-		else if (strcmp(key, "host") == 0)
-			append_value(&b, c->remote_host, "another computer");
-		else if (strcmp(key, "piped_from") == 0)
-			append_value(&b, c->piped_from, "another program");
-		else if (strcmp(key, "piped_to") == 0)
-			append_value(&b, c->piped_to, "another program");
-		else {
+		if ((alt = strchr(key, '|')) != NULL)
+			*alt++ = '\0';
+		if (!append_key(&b, key, c, finder)) {
 			buf_putc(&b, (uint8_t)*p);
 			continue;
+		}
+		if (alt && b.len == before + 1 && buf_cstr(&b)[before] == EMPTY) {
+			b.len = before;
+			buf_append_str(&b, alt);
 		}
 		p = end;
 	}
@@ -582,7 +669,64 @@ static char *computed_text(const struct real_command *c)
 	return s;
 }
 
+static void rate_command_rules(struct risk_engine *e, struct risk_report *r,
+			       const struct real_command *c);
+
+static void finding_free(struct finding *f)
+{
+	strlist_free(&f->attack);
+	free(f->rule);
+	free(f->explain);
+	free(f->why);
+	free(f->ask);
+	free(f->undo);
+}
+
+/* A reassuring finding: low or info, and nothing to ask ("it changes
+ * nothing"). */
+static int reassuring(const struct finding *f)
+{
+	return f->level <= LEVEL_LOW && strncmp(f->ask, "Nothing to ask", 14) == 0;
+}
+
+static void drop_reassuring_from(struct risk_report *r, size_t first)
+{
+	size_t kept = first;
+
+	for (size_t i = first; i < r->n; i++) {
+		if (reassuring(&r->findings[i]))
+			finding_free(&r->findings[i]);
+		else
+			r->findings[kept++] = r->findings[i];
+	}
+	r->n = kept;
+}
+
+static int top_level_from(const struct risk_report *r, size_t first)
+{
+	int top = LEVEL_INFO;
+
+	for (size_t i = first; i < r->n; i++)
+		top = r->findings[i].level > top ? r->findings[i].level : top;
+	return top;
+}
+
+/* A command's reassuring findings are false beside one of its own at medium
+ * or above (kubectl get secret showing values, journalctl --vacuum-time
+ * deleting, crontab -r), and for a command written into a file that runs
+ * later (what it does there is not "nothing"): they go. The line's level is
+ * unchanged. */
 static void rate_command(struct risk_engine *e, struct risk_report *r, const struct real_command *c)
+{
+	size_t first = r->n;
+
+	rate_command_rules(e, r, c);
+	if (top_level_from(r, first) >= LEVEL_MEDIUM || (c->via && strstr(c->via, "written to")))
+		drop_reassuring_from(r, first);
+}
+
+static void rate_command_rules(struct risk_engine *e, struct risk_report *r,
+			       const struct real_command *c)
 {
 	int matched = 0, has_rules;
 
@@ -678,6 +822,15 @@ static void summarise(struct risk_report *r)
 	buf_free(&b);
 }
 
+/* The findings about the whole line (the first n) hold one at high. */
+static int line_level(const struct risk_report *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r->findings[i].level >= LEVEL_HIGH)
+			return 1;
+	return 0;
+}
+
 static void rate(struct risk_engine *e, const struct analysis *a, struct risk_report *r)
 {
 	if (a->parse_error)
@@ -691,6 +844,9 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 			    xstrdup("The line nests commands inside commands too deeply to check."),
 			    "deep nesting is a way to hide what runs",
 			    "Why is the command built this way? Type the real command.", "T1027");
+	/* a line that hides what it does (parse error, hidden characters)
+	 * reassures about none of its parts */
+	size_t line_findings = r->n;
 	e->finder = NULL;
 	for (size_t i = 0; i < a->n; i++) {
 		const struct real_command *c = &a->cmds[i];
@@ -701,6 +857,8 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 		rate_command(e, r, c);
 	}
 	e->finder = NULL;
+	if (line_level(r, line_findings))
+		drop_reassuring_from(r, line_findings);
 	summarise(r);
 }
 
@@ -787,15 +945,8 @@ void risk_report_add(struct risk_report *r, const char *id, int level, const cha
 
 void risk_report_free(struct risk_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		struct finding *f = &r->findings[i];
-		strlist_free(&f->attack);
-		free(f->rule);
-		free(f->explain);
-		free(f->why);
-		free(f->ask);
-		free(f->undo);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		finding_free(&r->findings[i]);
 	free(r->findings);
 	free(r->line);
 	free(r->summary);

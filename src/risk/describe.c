@@ -60,7 +60,8 @@ static const struct text_profile profiles[] = {
     {"parted", "", "", -2, 0, 0},
     {"watch", "nd", " --interval ", 0, 0, 0},
     {"gpg", "ruo", " --passphrase --recipient --local-user --output --homedir ", 0, 0, 0},
-    {"nerdctl", "", " --filter --format ", 1, 0, 0},
+    {"nerdctl", "", " --filter --format --tail --since ", 1, 0, 0},
+    {"crictl", "", " --tail --since --output ", 1, 0, 0},
     {"mysqladmin", "uhpPS", " --user --host --port ", 1, 0, 0},
     {"redis-cli", "hpanu", "", 1, 0, 0},
     {"keydb-cli", "hpanu", "", 1, 0, 0},
@@ -81,11 +82,11 @@ static const struct text_profile profiles[] = {
     {"jq", "", " --arg --argjson ", 0, 1, 0},
     {"docker", "vepuwlh",
      " --filter --format -H --name --network --mount --entrypoint --user --workdir --env "
-     "--volume --publish --platform --label ",
+     "--volume --publish --platform --label --tail --since --until ",
      1, 0, 0},
     {"podman", "vepuwlh",
      " --filter --format --name --network --mount --entrypoint --user --workdir --env --volume "
-     "--publish --label ",
+     "--publish --label --tail --since --until ",
      1, 0, 0},
     {"kubectl", "nlocf", " --namespace --selector --output --context --filename ", 1, 0, 0},
     {"helm", "nf", " --namespace --values ", 1, 0, 0},
@@ -114,7 +115,7 @@ static const struct text_profile profiles[] = {
     {"virsh", "", "", 1, 0, 0},
     {"aws", "", "", 2, 0, 1},
     {"gcloud", "", "", 2, 0, 1},
-    {"az", "gn", "", 2, 0, 1},
+    {"az", "gno", "", 2, 0, 1},
 };
 
 static const struct text_profile *profile_of(const char *name)
@@ -190,10 +191,15 @@ static int is_mode(const char *name, const char *a)
 	       a[1] != '\0';
 }
 
-/* ip link set dev eth0 down: only eth0 is a thing. */
+/* ip link set dev eth0 down: only eth0 is a thing; npm view express
+ * version: a field of express. */
 static int is_keyword(const char *name, const char *a)
 {
 	static const char *const ip_words[] = {"dev", "up", "down", "via", "to", NULL};
+	static const char *const npm_fields[] = {"version", "versions", "dependencies", NULL};
+
+	if (strcmp(name, "npm") == 0 || strcmp(name, "yarn") == 0)
+		return is_one_of(a, npm_fields);
 
 	if (strcmp(name, "ip") != 0)
 		return 0;

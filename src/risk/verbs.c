@@ -41,6 +41,7 @@ static const char *const read_verbs[] = {"get",
 					 "ping",
 					 "find",
 					 "query",
+					 "repoquery",
 					 "lookup",
 					 "whoami",
 					 "can-i",
@@ -134,7 +135,7 @@ static const char *const change_verbs[] = {
     "rpush",	"sadd",	       "hset",	    "mset",	 "setex",    "hmset",	"zadd",
     "insert",	"save",	       "bgsave",    "reboot",	 "cancel",   "retry",	"restart-service",
     "redeploy", "failover",    "promote",   "reindex",	 "vacuum",   "analyze", "refresh",
-    "copy",	"reconfigure", "downgrade", "reinstall", NULL};
+    "copy",	"reconfigure", "downgrade", "reinstall", "ci",	     NULL};
 
 /* Removing or overwriting: high unless a profile says more. */
 static const char *const destroy_verbs[] = {
@@ -357,7 +358,27 @@ static int asks_only(const struct real_command *c)
 	return 1;
 }
 
+/* --dry-run, --simulate: the tool shows what it would do and does nothing. */
+static int rehearsal(const struct real_command *c)
+{
+	static const char *const only_show[] = {"dry-run", "dryrun", "simulate", "noop", NULL};
+
+	for (size_t i = 0; i < c->opts.n; i++)
+		if (in_list(c->opts.items[i], only_show))
+			return 1;
+	return 0;
+}
+
+static int verb_of_operands(const struct real_command *c, const char **word);
+
 int verb_of(const struct real_command *c, const char **word)
+{
+	int kind = verb_of_operands(c, word);
+
+	return kind > VERB_READ && rehearsal(c) ? VERB_READ : kind;
+}
+
+static int verb_of_operands(const struct real_command *c, const char **word)
 {
 	int kind = client_kind(c, word);
 

@@ -181,9 +181,54 @@ static void one_statement(struct buf *b, struct stmt *st)
 	}
 }
 
+/* db.NAME.CALL(ARGS) of the mongo shell: what CALL does to collection NAME. */
+static int describe_mongo(struct buf *b, const char *text)
+{
+	static const struct {
+		const char *call, *words;
+	} calls[] = {
+	    {"drop(", "deletes the collection (table) %s with all its records"},
+	    {"deleteMany(", "deletes the records of collection %s that match "},
+	    {"deleteOne(", "deletes one record of collection %s that matches "},
+	    {"remove(", "deletes the records of collection %s that match "},
+	    {"updateMany(", "changes the records of collection %s that match "},
+	    {"updateOne(", "changes one record of collection %s that matches "},
+	    {"replaceOne(", "replaces one record of collection %s that matches "},
+	    {"insertOne(", "adds a record to collection %s"},
+	    {"insertMany(", "adds records to collection %s"},
+	};
+	const char *name = text + 3, *dot = strchr(name, '.'), *args;
+	char coll[64];
+
+	if (strncmp(text, "db.dropDatabase(", 16) == 0) {
+		buf_append_str(b, "deletes the whole database with all its collections");
+		return 1;
+	}
+	if (strncmp(text, "db.", 3) != 0 || dot == NULL || (size_t)(dot - name) >= sizeof(coll))
+		return 0;
+	memcpy(coll, name, (size_t)(dot - name));
+	coll[dot - name] = '\0';
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		size_t n = strlen(calls[i].call);
+		if (strncmp(dot + 1, calls[i].call, n) != 0)
+			continue;
+		buf_printf(b, calls[i].words, coll);
+		args = dot + 1 + n;
+		if (calls[i].words[strlen(calls[i].words) - 1] == ' ')
+			quoted(b, args, args + strcspn(args, ")"));
+		return 1;
+	}
+	return 0;
+}
+
 int describe_sql(struct buf *b, const char *sql)
 {
 	int shown = 0;
+
+	while (isspace((unsigned char)*sql))
+		sql++;
+	if (describe_mongo(b, sql))
+		return 1;
 
 	for (const char *s = sql; *s && shown < 3;) {
 		const char *semi = strchr(s, ';');

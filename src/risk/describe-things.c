@@ -138,20 +138,39 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 	return named;
 }
 
+/* plain_word: a subcommand word, not a path, pattern or value. */
+static int subcommand_word(const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n == 0 || n > 40 || !(w[0] >= 'a' && w[0] <= 'z'))
+		return 0;
+	return strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
+/* Up to three leading operands, ending with the first verb word
+ * ("rollout restart", "ec2 terminate-instances", "projects delete"); only
+ * the first when none of them is a verb. */
 int describe_action(struct buf *b, const struct real_command *c)
 {
-	const char *words[4];
-	size_t n = describe_subcommand(c, words, 4);
+	size_t n = 0, verb_at = 0;
 
+	while (n < 3 && n < c->operands.n && subcommand_word(c->operands.items[n])) {
+		const char *w = c->operands.items[n++];
+		if (verb_of_word(w) != VERB_NONE ||
+		    (c->verb_word && strcmp(w, c->verb_word) == 0)) {
+			verb_at = n;
+			break;
+		}
+	}
 	if (n == 0)
 		return 0;
+	n = verb_at ? verb_at : 1;
 	buf_append_str(b, "\u201c");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_putc(b, ' ');
-		visible_append(b, words[i], strlen(words[i]));
-		if (verb_of_word(words[i]) != VERB_NONE)
-			break; /* "projects delete", not "projects delete acme-prod" */
+		visible_append(b, c->operands.items[i], strlen(c->operands.items[i]));
 	}
 	buf_append_str(b, "\u201d");
 	return 1;

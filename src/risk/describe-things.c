@@ -1,5 +1,6 @@
 #include "describe-things.h"
 #include "describe.h"
+#include "glossary.h"
 #include "verbs.h"
 
 #include "util/visible.h"
@@ -116,10 +117,32 @@ static void one_value(struct buf *b, const char *kind, const char *value)
 	describe_word(b, value, NULL);
 }
 
+/* A value at i is followed by more of the list (aws --instance-ids i-1 i-2). */
+static int listed(const struct real_command *c, size_t i)
+{
+	return strcmp(c->name, "aws") == 0 && i + 1 < c->args.n && c->args.items[i + 1][0] != '-';
+}
+
+/* aws takes lists: --instance-ids i-1 i-2. Returns the last one's index. */
+static size_t more_values(struct buf *b, const struct real_command *c, size_t i)
+{
+	if (strcmp(c->name, "aws") != 0)
+		return i;
+	while (i + 1 < c->args.n && c->args.items[i + 1][0] != '-') {
+		buf_append_str(b, " and ");
+		describe_word(b, c->args.items[++i], NULL);
+	}
+	return i;
+}
+
 size_t describe_named_values(struct buf *b, const struct real_command *c)
 {
 	size_t named = 0;
 	char opt[64];
+
+	/* only the tools whose options name their things (find -name is a pattern) */
+	if (glossary_role(c->name) == NULL)
+		return 0;
 
 	for (size_t i = 0; i < c->args.n && named < 4; i++) {
 		const char *a = c->args.items[i], *eq = strchr(a, '='), *kind, *value;
@@ -128,12 +151,14 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 		value = eq ? eq + 1 : i + 1 < c->args.n ? c->args.items[i + 1] : NULL;
 		if (value == NULL || value[0] == '\0' || (value[0] == '-' && !eq))
 			continue;
-		if ((kind = kind_of(c->name, opt, computed(value))) == NULL)
+		if ((kind = kind_of(c->name, opt,
+				    computed(value) || listed(c, i + (eq == NULL)))) == NULL)
 			continue;
 		buf_append_str(b, named ? ", " : "");
 		one_value(b, kind, value);
 		named++;
 		i += eq == NULL;
+		i = more_values(b, c, i);
 	}
 	return named;
 }

@@ -51,7 +51,8 @@ static const struct text_profile profiles[] = {
     {"ncat", "pwsioxe", " --exec --sh-exec ", 0, 0, 0},
     {"iptables", "ADIRPNFtjpsdiomg", "", 0, 0, 0},
     {"ip6tables", "ADIRPNFtjpsdiomg", "", 0, 0, 0},
-    {"openssl", "", " -in -out -k -pass -key -cert -connect -inkey -passin -passout ", 1, 0, 0},
+    {"openssl", "", " -in -out -k -pass -key -cert -connect -inkey -passin -passout -servername ",
+     1, 0, 0},
     {"date", "sdf", " --set --date ", 0, 0, 0},
     {"ps", "opuU", "", 0, 0, 0},
     {"mkfs.ext4", "LbN", "", 0, 0, 0},
@@ -159,6 +160,9 @@ static int takes_value(const struct text_profile *p, const char *arg, const char
 
 static int plain_word(const char *s)
 {
+	/* a command word in capitals (redis-cli DEL, FLUSHALL) */
+	if (s[0] >= 'A' && s[0] <= 'Z' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(s))
+		return 1;
 	if (!(*s >= 'a' && *s <= 'z'))
 		return 0;
 	for (; *s; s++)
@@ -246,7 +250,7 @@ static int bare_option(const char *name, const char *a)
 struct walk {
 	const struct real_command *c;
 	const struct text_profile *p;
-	int value_next, options_done, verbs, script, leading, only_first;
+	int value_next, options_done, verbs, script, leading, only_first, verb_seen;
 };
 
 /* An option (and whether the next word is its value): 1, or 0 for a word. */
@@ -270,9 +274,11 @@ static int leading_word(struct walk *w, const char *a)
 {
 	int verb = w->verbs > 0 && plain_word(a);
 
-	if (!verb && w->leading && w->p && w->p->verbs > 0)
+	/* after its verb, a word is a thing: "kubectl get events" */
+	if (!verb && w->leading && !w->verb_seen && w->p && w->p->verbs > 0)
 		verb = verb_word(a);
 	if (verb) {
+		w->verb_seen |= verb_word(a);
 		/* docker run IMAGE COMMAND..., kubectl exec POD -- COMMAND...: the
 		 * rest runs inside */
 		w->only_first |= strcmp(a, "run") == 0 || strcmp(a, "exec") == 0;

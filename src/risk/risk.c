@@ -337,11 +337,11 @@ static void append_things(struct buf *b, const struct real_command *c,
 {
 	const char *objs[1];
 
-	if (describe_objects(c, objs, 1) > 0) {
-		append_objects(b, c, finder, ALL);
-	} else if (describe_named_values(b, c) > 0) {
+	if (describe_named_values(b, c) > 0) {
 		return;
-	} else if (c->reads.n > 0) {
+	} else if (describe_objects(c, objs, 1) > 0) {
+		append_objects(b, c, finder, ALL);
+	} else if (c->reads.n > 0 && strchr(c->reads.items[0], '/')) {
 		append_files(b, c, &c->reads);
 	} else if (c->piped_from) {
 		buf_append_str(b, "what ");

@@ -77,6 +77,12 @@ static void names_the_thing(void)
 	SAYS("openssl x509 -in /etc/ssl/certs/site.pem -noout -dates",
 	     "Reads /etc/ssl/certs/site.pem");
 	SAYS("journalctl -u nginx --since today", "the service nginx");
+	SAYS("aws ec2 stop-instances --instance-ids i-0123 i-0456",
+	     "the servers (instances) i-0123 and i-0456");
+	SAYS("kubectl get events -n prod", "about events");
+	SAYS("redis-cli DEL session:42", ": session:42.");
+	NEVER_SAYS("redis-cli DEL session:42", "DEL and");
+	SAYS("kubectl -n prod rollout restart deployment/api", "\u201crollout restart\u201d");
 }
 
 /* What it does to the reader's world. */
@@ -87,6 +93,9 @@ static void says_the_effect(void)
 	SAYS("ufw disable", "Turns the firewall off");
 	SAYS("firewall-cmd --zone=trusted --add-source=0.0.0.0/0", "trusted zone");
 	SAYS("iptables -P INPUT ACCEPT", "every network connection that no rule blocks");
+	SAYS("iptables -A INPUT -p tcp --dport 4444 -j ACCEPT", "Opens the firewall");
+	NEVER_SAYS("iptables -A INPUT -p tcp --dport 4444 -j ACCEPT", "4444)");
+	SAYS("openssl s_client -connect api.example.com:443", "another computer");
 }
 
 /* No finding that is false for the line. */
@@ -109,6 +118,7 @@ static void no_contradiction(void)
 	NEVER_SAYS("kubectl get secret db -o yaml", "nothing is changed");
 	NEVER_SAYS("find /var/www -name '*.php' -delete", "changes no");
 	NEVER_SAYS("touch /usr/local/bin/helper", "Reads or sorts");
+	NEVER_SAYS("sqlite3 app.db \"UPDATE users SET role='admin' WHERE id=7\"", "interactive");
 }
 
 /* Plain words, not a program's name or jargon. */

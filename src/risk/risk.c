@@ -603,6 +603,20 @@ static void unknown_program(const struct risk_engine *e, struct risk_report *r,
 		    "What does this program do, and what will it change?", NULL);
 }
 
+/* sudo, doas, su: the reader is told who acts, unless the text says it. */
+static void say_as_root(struct finding *f)
+{
+	struct buf b = {0};
+
+	if (strstr(f->explain, "administrator") || strstr(f->explain, "root"))
+		return;
+	buf_append_str(&b, f->explain);
+	buf_append_str(&b, " It runs as the administrator (root).");
+	free(f->explain);
+	f->explain = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+}
+
 static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 		    const struct real_command *c, int name_known)
 {
@@ -610,6 +624,8 @@ static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 	    !rule_matches(&e->rules.rules[i], c, name_known))
 		return 0;
 	add_rule_finding(r, &e->rules.rules[i], c, e->finder);
+	if (c->as_root)
+		say_as_root(&r->findings[r->n - 1]);
 	return 1;
 }
 

@@ -132,6 +132,7 @@ static void plain_words(void)
 	NEVER_SAYS("aws ec2 describe-instances", "subcommand");
 	NEVER_SAYS("helm uninstall web -n prod", "Asks helm");
 	NEVER_SAYS("setenforce 0", "mandatory access controls");
+	SAYS("sudo systemctl restart nginx", "as the administrator (root)");
 }
 
 int main(int argc, char **argv)

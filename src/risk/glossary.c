@@ -40,6 +40,66 @@ static const struct {
     {" zfs zpool ", "the disks' storage pools", NULL},
 };
 
+/* What an everyday looking program shows. */
+static const struct {
+	const char *names, *what;
+} shows[] = {
+    {" ls ll dir tree ", "the names of files and folders"},
+    {" stat file namei ", "facts about files (size, owner, dates, kind)"},
+    {" du ", "how much disk space files and folders take"},
+    {" df ", "how full the disks are"},
+    {" lsblk blkid findmnt mount ", "the disks and where they are attached"},
+    {" free vmstat ", "how much memory is in use"},
+    {" uptime ", "how long the machine has been running and how busy it is"},
+    {" ps pgrep pidof pstree top htop ", "the programs running on this machine"},
+    {" iostat mpstat sar nproc lscpu ", "how busy the processors and disks are"},
+    {" whoami id groups ", "the account in use and its groups"},
+    {" w who last lastb lastlog faillog lslogins ", "who is or was logged in"},
+    {" hostname hostnamectl uname arch ", "the machine's name and system version"},
+    {" date timedatectl cal chronyc ntpq ", "the date, time or clock settings"},
+    {" dmesg ", "the system's own messages about hardware and drivers"},
+    {" lsof fuser lslocks ", "which programs have which files or connections open"},
+    {" lsusb lspci lsmod ", "the hardware and drivers of this machine"},
+    {" crontab atq ", "the scheduled jobs"},
+    {" getent ", "the accounts, groups or names the system knows"},
+    {" iptables-save ip6tables-save ", "the firewall's rules"},
+    {" env printenv locale ", "the settings of this shell"},
+    {" history ", "the commands typed before"},
+    {" which whereis type ", "where a program is installed"},
+    {" echo printf ", "the text it is given"},
+    {" pwd ", "the folder in use"},
+    {" man help info apropos whatis ", "the manual of a program"},
+    {" sleep wait ", "nothing: it waits"},
+    {" true false test [ [[ : ", "nothing: it tests a condition"},
+    {" cd ", "nothing: it moves this shell to another folder"},
+    {" clear ", "a clean screen"},
+    {" basename dirname realpath readlink ", "a file's name or full path"},
+};
+
+static int in_names(const char *names, const char *program)
+{
+	size_t n = strlen(program);
+	const char *at;
+
+	for (at = strstr(names, program); at; at = strstr(at + 1, program))
+		if (at[-1] == ' ' && at[n] == ' ')
+			return 1;
+	return 0;
+}
+
+void glossary_append_shows(struct buf *b, const char *program)
+{
+	const char *what = "information";
+
+	for (size_t i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
+		if (program[0] && in_names(shows[i].names, program))
+			what = shows[i].what;
+	buf_append_str(b, what);
+	buf_append_str(b, " (");
+	visible_append(b, program, strlen(program));
+	buf_putc(b, ')');
+}
+
 static int find_role(const char *program)
 {
 	char key[80];

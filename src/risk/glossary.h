@@ -14,4 +14,8 @@ const char *glossary_role(const char *program);
  * (journalctl)"), or "the program “name”". */
 void glossary_append_tool(struct buf *b, const char *program);
 
+/* {shows}: what an everyday looking program shows, with its name in brackets
+ * ("how full the disks are (df)"), or "information (name)". */
+void glossary_append_shows(struct buf *b, const char *program);
+
 #endif

@@ -366,7 +366,7 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 	static const char *const keys[] = {
 	    "command", "path",	 "operands", "subcommand", "target",	 "found",
 	    "writes",  "reads",	 "env",	     "host",	   "piped_from", "piped_to",
-	    "tool",    "action", "things",   "sql",	   NULL};
+	    "tool",    "action", "things",   "sql",	   "shows",	 NULL};
 	size_t k = 0;
 
 	while (keys[k] && strcmp(keys[k], key) != 0)
@@ -420,6 +420,9 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 15:
 		append_sql(b, c);
+		break;
+	case 16:
+		glossary_append_shows(b, c->name);
 		break;
 	default:
 		return 0;

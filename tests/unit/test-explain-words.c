@@ -133,6 +133,9 @@ static void plain_words(void)
 	NEVER_SAYS("helm uninstall web -n prod", "Asks helm");
 	NEVER_SAYS("setenforce 0", "mandatory access controls");
 	SAYS("sudo systemctl restart nginx", "as the administrator (root)");
+	SAYS("df -h", "Shows how full the disks are (df)");
+	SAYS("ps aux", "the programs running on this machine");
+	NEVER_SAYS("ss -tlnp", "another computer");
 }
 
 int main(int argc, char **argv)

@@ -142,6 +142,32 @@ static void grant(struct buf *b, struct stmt *st, int revoke)
 	}
 }
 
+/* CREATE USER x ..., CREATE TABLE t ... */
+static void create(struct buf *b, struct stmt *st)
+{
+	const char *kind, *w;
+	size_t kn = next_word(st, &kind), n;
+
+	if (is(kind, kn, "or")) { /* OR REPLACE */
+		next_word(st, &kind);
+		kn = next_word(st, &kind);
+	}
+	n = next_word(st, &w);
+	if (is(kind, kn, "user") || is(kind, kn, "role"))
+		buf_append_str(b, "creates the database account ");
+	else {
+		buf_append_str(b, "creates the ");
+		visible_append(b, kind, kn);
+		buf_putc(b, ' ');
+	}
+	name(b, w, n);
+	if (st->s < st->end && (is(kind, kn, "user") || is(kind, kn, "role"))) {
+		buf_append_str(b, " (");
+		quoted(b, st->s, st->end);
+		buf_putc(b, ')');
+	}
+}
+
 static void one_statement(struct buf *b, struct stmt *st)
 {
 	const char *w;
@@ -169,6 +195,8 @@ static void one_statement(struct buf *b, struct stmt *st)
 			tn = next_word(st, &t);
 		buf_append_str(b, "adds rows to table ");
 		name(b, t, tn);
+	} else if (is(w, n, "create")) {
+		create(b, st);
 	} else if (is(w, n, "alter")) {
 		buf_append_str(b, "changes the structure of the database: ");
 		quoted(b, w, st->end);

@@ -139,6 +139,7 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 {
 	size_t named = 0;
 	char opt[64];
+	const char *group = NULL;
 
 	/* only the tools whose options name their things (find -name is a pattern) */
 	if (glossary_role(c->name) == NULL)
@@ -154,11 +155,23 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 		if ((kind = kind_of(c->name, opt,
 				    computed(value) || listed(c, i + (eq == NULL)))) == NULL)
 			continue;
+		if (strcmp(kind, "resource group") == 0 && !eq && i + 2 < c->args.n) {
+			group = value; /* where the things are, said after them */
+			i++;
+			continue;
+		}
 		buf_append_str(b, named ? ", " : "");
 		one_value(b, kind, value);
 		named++;
 		i += eq == NULL;
 		i = more_values(b, c, i);
+	}
+	if (group && named) {
+		buf_append_str(b, " in the resource group ");
+		describe_word(b, group, NULL);
+	} else if (group) {
+		one_value(b, "resource group", group);
+		named++;
 	}
 	return named;
 }
@@ -176,18 +189,27 @@ static int subcommand_word(const char *w)
 /* Up to three leading operands, ending with the first verb word
  * ("rollout restart", "ec2 terminate-instances", "projects delete"); only
  * the first when none of them is a verb. */
+/* The index after the word that decided c's verb among its first four
+ * operands, or 0. */
+static size_t verb_end(const struct real_command *c)
+{
+	for (size_t i = 0; c->verb_word && i < 4 && i < c->operands.n; i++)
+		if (strcmp(c->operands.items[i], c->verb_word) == 0)
+			return i + 1;
+	return 0;
+}
+
 int describe_action(struct buf *b, const struct real_command *c)
 {
-	size_t n = 0, verb_at = 0;
+	size_t n = 0, verb_at = verb_end(c);
 
-	while (n < 3 && n < c->operands.n && subcommand_word(c->operands.items[n])) {
-		const char *w = c->operands.items[n++];
-		if (verb_of_word(w) != VERB_NONE ||
-		    (c->verb_word && strcmp(w, c->verb_word) == 0)) {
+	while (!verb_at && n < 3 && n < c->operands.n && subcommand_word(c->operands.items[n])) {
+		if (verb_of_word(c->operands.items[n++]) != VERB_NONE) {
 			verb_at = n;
 			break;
 		}
 	}
+	n = verb_at ? verb_at : n;
 	if (n == 0)
 		return 0;
 	n = verb_at ? verb_at : 1;

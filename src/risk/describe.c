@@ -278,7 +278,8 @@ static int leading_word(struct walk *w, const char *a)
 	if (!verb && w->leading && !w->verb_seen && w->p && w->p->verbs > 0)
 		verb = verb_word(a);
 	if (verb) {
-		w->verb_seen |= verb_word(a);
+		/* the word that decided the verb, else any verb word */
+		w->verb_seen |= w->c->verb_word ? strcmp(a, w->c->verb_word) == 0 : verb_word(a);
 		/* docker run IMAGE COMMAND..., kubectl exec POD -- COMMAND...: the
 		 * rest runs inside */
 		w->only_first |= strcmp(a, "run") == 0 || strcmp(a, "exec") == 0;

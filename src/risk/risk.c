@@ -355,8 +355,16 @@ static void append_things(struct buf *b, const struct real_command *c,
 /* {sql}: what the query of a database client does. */
 static void append_sql(struct buf *b, const struct real_command *c)
 {
-	if (c->verb_word == NULL || !describe_sql(b, c->verb_word))
+	if (strcmp(c->name, "redis-cli") == 0 || strcmp(c->name, "keydb-cli") == 0) {
+		buf_append_str(b, "runs the command \u201c");
+		for (size_t i = 0; i < c->operands.n && i < 8; i++) {
+			buf_append_str(b, i ? " " : "");
+			visible_append(b, c->operands.items[i], strlen(c->operands.items[i]));
+		}
+		buf_append_str(b, "\u201d");
+	} else if (c->verb_word == NULL || !describe_sql(b, c->verb_word)) {
 		buf_putc(b, EMPTY);
+	}
 }
 
 /* One placeholder's value; 0 when key is none. */

@@ -118,8 +118,9 @@ static const char *const read_verbs[] = {"get",
 					 NULL};
 
 /* Words that say "read" only when no other verb follows ("kubectl config
- * set-context" sets, "docker compose config" shows). */
-static const char *const weak_read_verbs[] = {"config", "info", "env", "settings", NULL};
+ * set-context" sets, "docker compose config" shows, "gcloud iam
+ * service-accounts keys create" creates a key). */
+static const char *const weak_read_verbs[] = {"config", "info", "env", "settings", "keys", NULL};
 
 static const char *const change_verbs[] = {
     "apply",	"set",	       "put",	    "patch",	 "update",   "upgrade", "install",
@@ -392,7 +393,10 @@ static int verb_of_operands(const struct real_command *c, const char **word)
 		return kind;
 	*word = NULL;
 	for (size_t i = 0; i < c->operands.n && i < OPERANDS_SCANNED; i++) {
-		kind = kind_of_operand(c->operands.items[i]);
+		/* a weak word is a noun when a verb follows: "keys create" */
+		kind = in_list(c->operands.items[i], weak_read_verbs)
+			   ? VERB_NONE
+			   : kind_of_operand(c->operands.items[i]);
 		if (kind != VERB_NONE) {
 			*word = c->operands.items[i];
 			return kind;

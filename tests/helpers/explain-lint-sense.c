@@ -67,9 +67,21 @@ static int sends_out(const char *line)
 	return colon != last + 1;
 }
 
+/* A lone cloud copy (aws s3, gsutil) whose last word is a bucket. */
+static int sends_to_bucket(const char *line)
+{
+	const char *last = strrchr(line, ' ');
+
+	if (!lone_command(line) || last == NULL ||
+	    (strncmp(line, "aws s3 ", 7) != 0 && strncmp(line, "gsutil ", 7) != 0))
+		return 0;
+	return strncmp(last + 1, "s3://", 5) == 0 || strncmp(last + 1, "gs://", 5) == 0;
+}
+
 const char *sense_direction(const char *line, const char *text)
 {
-	if (sends_out(line) && strstr(text, "to this one"))
+	if ((sends_out(line) && strstr(text, "to this one")) ||
+	    (sends_to_bucket(line) && strstr(text, "to this machine")))
 		return "an upload explained as a download";
 	return NULL;
 }

@@ -73,13 +73,18 @@ static void names_the_thing(void)
 	     "\u201caws ec2 describe-instances --output text\u201d");
 	SAYS("aws ec2 terminate-instances --instance-ids i-0abc", "the server (instance) i-0abc");
 	SAYS("az vm run-command invoke -g rg -n vm1 --command-id RunShellScript --scripts id",
-	     "Runs commands on cloud servers (the resource group rg, vm1)");
+	     "Runs commands on cloud servers (vm1 in the resource group rg)");
 	SAYS("openssl x509 -in /etc/ssl/certs/site.pem -noout -dates",
 	     "Reads /etc/ssl/certs/site.pem");
 	SAYS("journalctl -u nginx --since today", "the service nginx");
 	SAYS("aws ec2 stop-instances --instance-ids i-0123 i-0456",
 	     "the servers (instances) i-0123 and i-0456");
 	SAYS("kubectl get events -n prod", "about events");
+	SAYS("gcloud iam service-accounts keys create k.json --iam-account sa@p",
+	     "\u201ciam service-accounts keys create\u201d");
+	SAYS("psql -c \"CREATE USER temp WITH SUPERUSER PASSWORD 'x'\"",
+	     "Gives a database account full control");
+	SAYS("redis-cli CONFIG SET maxmemory 2gb", "\u201cCONFIG SET maxmemory 2gb\u201d");
 	SAYS("redis-cli DEL session:42", ": session:42.");
 	NEVER_SAYS("redis-cli DEL session:42", "DEL and");
 	SAYS("kubectl -n prod rollout restart deployment/api", "\u201crollout restart\u201d");
@@ -116,6 +121,8 @@ static void no_contradiction(void)
 	NEVER_SAYS("journalctl --vacuum-time=1s", "changes no");
 	NEVER_SAYS("crontab -r", "changes nothing");
 	NEVER_SAYS("kubectl get secret db -o yaml", "nothing is changed");
+	NEVER_SAYS("aws s3 sync /var/backups s3://acme-offsite/", "to this machine");
+	NEVER_SAYS("kubectl port-forward svc/db 5432:5432", "Shows information");
 	NEVER_SAYS("find /var/www -name '*.php' -delete", "changes no");
 	NEVER_SAYS("touch /usr/local/bin/helper", "Reads or sorts");
 	NEVER_SAYS("sqlite3 app.db \"UPDATE users SET role='admin' WHERE id=7\"", "interactive");

@@ -143,3 +143,44 @@ void glossary_append_tool(struct buf *b, const char *program)
 	}
 	buf_putc(b, ')');
 }
+
+/* Kubernetes kinds: what each is, for the reader. */
+static const struct {
+	const char *names, *what;
+} kube_kinds[] = {
+    {" pod pods po ", "a running copy of an application"},
+    {" deployment deployments deploy ", "an application and how many copies of it run"},
+    {" statefulset statefulsets sts ", "an application that keeps its own data"},
+    {" daemonset daemonsets ds ", "a program that runs on every machine of the cluster"},
+    {" service services svc ", "the network address of an application"},
+    {" namespace namespaces ns ", "a section of the cluster with its applications"},
+    {" node nodes no ", "one of the cluster's machines"},
+    {" pvc pvcs pv pvs persistentvolumeclaim persistentvolumeclaims persistentvolume "
+     "persistentvolumes ",
+     "stored data"},
+    {" secret secrets ", "passwords, keys or tokens"},
+    {" configmap configmaps cm ", "settings of an application"},
+    {" ingress ingresses ing ", "the entry point from outside to an application"},
+    {" job jobs ", "a task run once"},
+    {" cronjob cronjobs cj ", "a task run on a schedule"},
+    {" role roles clusterrole clusterroles ", "a set of rights"},
+    {" rolebinding rolebindings clusterrolebinding clusterrolebindings ", "who holds which rights"},
+    {" serviceaccount serviceaccounts sa ", "an account that programs use"},
+    {" events ev ", "what happened in the cluster lately"},
+};
+
+const char *glossary_kube_kind(const char *word, size_t len)
+{
+	char key[48];
+
+	if (len == 0 || len + 3 > sizeof(key))
+		return NULL;
+	key[0] = ' ';
+	memcpy(key + 1, word, len);
+	key[len + 1] = ' ';
+	key[len + 2] = '\0';
+	for (size_t i = 0; i < sizeof(kube_kinds) / sizeof(kube_kinds[0]); i++)
+		if (strstr(kube_kinds[i].names, key))
+			return kube_kinds[i].what;
+	return NULL;
+}

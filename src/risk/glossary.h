@@ -18,4 +18,8 @@ void glossary_append_tool(struct buf *b, const char *program);
  * ("how full the disks are (df)"), or "information (name)". */
 void glossary_append_shows(struct buf *b, const char *program);
 
+/* What a Kubernetes kind (the first len bytes of word: "pod", "svc",
+ * "namespaces") is, or NULL. */
+const char *glossary_kube_kind(const char *word, size_t len);
+
 #endif

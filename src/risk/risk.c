@@ -205,6 +205,37 @@ static void append_value(struct buf *b, const char *s, const char *none)
 
 enum which { ALL, FIRST, LAST };
 
+static int has_option(const struct real_command *c, const char *name)
+{
+	for (size_t i = 0; i < c->opts.n; i++)
+		if (strcmp(c->opts.items[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* kubectl's kinds in words: "the pod api-1 (a running copy of an
+ * application)", "deployment/api (an application and how many copies of it
+ * run)". */
+static void kube_gloss(struct buf *b, const struct real_command *c, const char *w)
+{
+	const char *what;
+	size_t len;
+	int plural;
+
+	if (!describe_kind_first(c))
+		return;
+	what = glossary_kube_kind(w, strcspn(w, "/"));
+	if (what == NULL)
+		return;
+	len = strcspn(w, "/");
+	plural = len > 3 && w[len - 1] == 's' &&
+		 (strncmp(what, "a ", 2) == 0 || strncmp(what, "an ", 3) == 0 ||
+		  strncmp(what, "one ", 4) == 0);
+	buf_append_str(b, plural ? " (each " : " (");
+	buf_append_str(b, what);
+	buf_putc(b, ')');
+}
+
 /* {operands}, {path}, {target}: the command's objects in words. */
 static void append_objects(struct buf *b, const struct real_command *c,
 			   const struct real_command *finder, enum which which)
@@ -222,6 +253,8 @@ static void append_objects(struct buf *b, const struct real_command *c,
 		describe_object(b, c, objs[which == FIRST ? 0 : n - 1], finder);
 		return;
 	}
+	if (n == 1 && describe_kind_first(c) && has_option(c, "all"))
+		buf_append_str(b, "all the "); /* kubectl delete pvc --all */
 	if (n >= 2 && describe_kind_first(c) && strchr(objs[0], '/') == NULL) {
 		buf_append_str(b, "the ");
 		visible_append(b, objs[0], strlen(objs[0]));
@@ -234,9 +267,13 @@ static void append_objects(struct buf *b, const struct real_command *c,
 		if (i > 0)
 			buf_append_str(b, i + 1 == shown && shown == n ? " and " : ", ");
 		describe_object(b, c, objs[objs_from + i], finder);
+		if (objs_from == 0)
+			kube_gloss(b, c, objs[i]);
 	}
 	if (n > shown)
 		buf_printf(b, " and %zu more", n - shown);
+	if (objs_from)
+		kube_gloss(b, c, objs[0]);
 }
 
 /* A file of the list is also an option's value ("touch -d 2020-01-01 FILE"). */

@@ -139,6 +139,9 @@ static void plain_words(void)
 	NEVER_SAYS("aws ec2 describe-instances", "subcommand");
 	NEVER_SAYS("helm uninstall web -n prod", "Asks helm");
 	NEVER_SAYS("setenforce 0", "mandatory access controls");
+	SAYS("kubectl delete pod api-7d9c -n prod",
+	     "the pod api-7d9c (a running copy of an application)");
+	SAYS("kubectl delete pvc --all -n prod", "all the pvc (stored data)");
 	SAYS("sudo systemctl restart nginx", "as the administrator (root)");
 	SAYS("df -h", "Shows how full the disks are (df)");
 	SAYS("ps aux", "the programs running on this machine");

@@ -184,3 +184,42 @@ const char *glossary_kube_kind(const char *word, size_t len)
 			return kube_kinds[i].what;
 	return NULL;
 }
+
+/* What a well-known service does, for "systemctl stop NAME". */
+static const struct {
+	const char *names, *what;
+} services[] = {
+    {" sshd ssh openssh-server ", "remote logins to this machine"},
+    {" nginx apache2 httpd caddy lighttpd haproxy traefik envoy ", "the web server"},
+    {" postgresql postgres mysql mysqld mariadb mongod mongodb redis redis-server "
+     "memcached elasticsearch cassandra ",
+     "a database"},
+    {" cron crond anacron atd ", "scheduled jobs"},
+    {" docker containerd podman ", "the containers of this machine"},
+    {" kubelet k3s ", "this machine's part of the Kubernetes cluster"},
+    {" auditd ", "the security audit log"},
+    {" rsyslog syslog syslog-ng systemd-journald ", "the system's logging"},
+    {" firewalld ufw nftables iptables ", "the firewall"},
+    {" chronyd chrony ntpd systemd-timesyncd ", "the clock's synchronisation"},
+    {" systemd-resolved named bind9 unbound dnsmasq ", "name lookups (DNS)"},
+    {" networkmanager NetworkManager systemd-networkd networking ", "the network connection"},
+    {" postfix exim4 sendmail dovecot ", "e-mail"},
+    {" rabbitmq-server kafka ", "the message queue between applications"},
+};
+
+const char *glossary_service(const char *name)
+{
+	char key[72];
+	size_t n = strcspn(name, ".@");
+
+	if (n == 0 || n + 3 > sizeof(key))
+		return NULL;
+	key[0] = ' ';
+	memcpy(key + 1, name, n);
+	key[n + 1] = ' ';
+	key[n + 2] = '\0';
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+		if (strstr(services[i].names, key))
+			return services[i].what;
+	return NULL;
+}

@@ -22,4 +22,8 @@ void glossary_append_shows(struct buf *b, const char *program);
  * "namespaces") is, or NULL. */
 const char *glossary_kube_kind(const char *word, size_t len);
 
+/* What a well-known service (sshd, nginx.service, postgresql@15-main) does,
+ * or NULL. */
+const char *glossary_service(const char *name);
+
 #endif

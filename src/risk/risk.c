@@ -205,6 +205,27 @@ static void append_value(struct buf *b, const char *s, const char *none)
 
 enum which { ALL, FIRST, LAST };
 
+static int is_word(const char *s, const char *const *words)
+{
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(s, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* systemctl stop sshd: "sshd (remote logins to this machine)". */
+static void service_gloss(struct buf *b, const struct real_command *c, const char *w)
+{
+	static const char *const managers[] = {"systemctl", "service", "rc-service", NULL};
+	const char *what;
+
+	if (!is_word(c->name, managers) || (what = glossary_service(w)) == NULL)
+		return;
+	buf_append_str(b, " (");
+	buf_append_str(b, what);
+	buf_putc(b, ')');
+}
+
 static int has_option(const struct real_command *c, const char *name)
 {
 	for (size_t i = 0; i < c->opts.n; i++)
@@ -269,6 +290,7 @@ static void append_objects(struct buf *b, const struct real_command *c,
 		describe_object(b, c, objs[objs_from + i], finder);
 		if (objs_from == 0)
 			kube_gloss(b, c, objs[i]);
+		service_gloss(b, c, objs[objs_from + i]);
 	}
 	if (n > shown)
 		buf_printf(b, " and %zu more", n - shown);
@@ -550,14 +572,6 @@ static void add_rule_finding(struct risk_report *r, const struct rule *rule,
 	f->why = fill(rule->why, c, finder);
 	f->ask = fill(rule->ask, c, finder);
 	f->undo = xstrdup(rule->undo);
-}
-
-static int is_word(const char *s, const char *const *words)
-{
-	for (size_t i = 0; words[i]; i++)
-		if (strcmp(s, words[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /* A change rule's finding about one path of a command. */

@@ -96,6 +96,8 @@ static void says_the_effect(void)
 	SAYS("iptables -F", "accepts network connections it used to block");
 	SAYS("nft flush ruleset", "accepts network connections it used to block");
 	SAYS("ufw disable", "Turns the firewall off");
+	SAYS("systemctl stop firewalld", "accepts network connections it used to block");
+	SAYS("systemctl disable sshd", "sshd (remote logins to this machine)");
 	SAYS("firewall-cmd --zone=trusted --add-source=0.0.0.0/0", "trusted zone");
 	SAYS("iptables -P INPUT ACCEPT", "every network connection that no rule blocks");
 	SAYS("iptables -A INPUT -p tcp --dport 4444 -j ACCEPT", "Opens the firewall");

@@ -45,7 +45,7 @@ static const struct {
 	const char *names, *what;
 } shows[] = {
     {" ls ll dir tree ", "the names of files and folders"},
-    {" stat file namei ", "facts about files (size, owner, dates, kind)"},
+    {" stat file namei ", "facts about files: size, owner, dates, kind"},
     {" du ", "how much disk space files and folders take"},
     {" df ", "how full the disks are"},
     {" lsblk blkid findmnt mount ", "the disks and where they are attached"},
@@ -167,6 +167,7 @@ static const struct {
     {" rolebinding rolebindings clusterrolebinding clusterrolebindings ", "who holds which rights"},
     {" serviceaccount serviceaccounts sa ", "an account that programs use"},
     {" events ev ", "what happened in the cluster lately"},
+    {" all ", "every application and its parts"},
 };
 
 const char *glossary_kube_kind(const char *word, size_t len)

@@ -274,6 +274,10 @@ static void append_objects(struct buf *b, const struct real_command *c,
 		describe_object(b, c, objs[which == FIRST ? 0 : n - 1], finder);
 		return;
 	}
+	if (n == 1 && describe_kind_first(c) && strcmp(objs[0], "all") == 0) {
+		buf_append_str(b, "everything (every application and its parts)");
+		return; /* kubectl delete all --all */
+	}
 	if (n == 1 && describe_kind_first(c) && has_option(c, "all"))
 		buf_append_str(b, "all the "); /* kubectl delete pvc --all */
 	if (n >= 2 && describe_kind_first(c) && strchr(objs[0], '/') == NULL) {

@@ -144,6 +144,8 @@ static void plain_words(void)
 	SAYS("kubectl delete pod api-7d9c -n prod",
 	     "the pod api-7d9c (a running copy of an application)");
 	SAYS("kubectl delete pvc --all -n prod", "all the pvc (stored data)");
+	SAYS("kubectl delete all --all -n prod", "Deletes everything (every application");
+	NEVER_SAYS("apachectl -t", "of apachectl");
 	SAYS("sudo systemctl restart nginx", "as the administrator (root)");
 	SAYS("df -h", "Shows how full the disks are (df)");
 	SAYS("ps aux", "the programs running on this machine");

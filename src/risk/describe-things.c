@@ -214,8 +214,10 @@ int describe_action(struct buf *b, const struct real_command *c)
 		return 0;
 	n = verb_at ? verb_at : 1;
 	buf_append_str(b, "\u201c");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
+	for (size_t i = 0, shown = 0; i < n; i++) {
+		if (!subcommand_word(c->operands.items[i]))
+			continue; /* ctr -n k8s.io images rm: a value, not a word of it */
+		if (shown++)
 			buf_putc(b, ' ');
 		visible_append(b, c->operands.items[i], strlen(c->operands.items[i]));
 	}

@@ -63,6 +63,10 @@ static const struct text_profile profiles[] = {
     {"gpg", "ruo", " --passphrase --recipient --local-user --output --homedir ", 0, 0, 0},
     {"nerdctl", "", " --filter --format --tail --since ", 1, 0, 0},
     {"crictl", "", " --tail --since --output ", 1, 0, 0},
+    {"ctr", "n", " --namespace ", 2, 0, 0},
+    {"supervisorctl", "c", " --configuration ", 1, 0, 0},
+    {"pm2", "", "", 1, 0, 0},
+    {"gsutil", "", "", 1, 0, 0},
     {"mysqladmin", "uhpPS", " --user --host --port ", 1, 0, 0},
     {"redis-cli", "hpanu", "", 1, 0, 0},
     {"keydb-cli", "hpanu", "", 1, 0, 0},
@@ -315,6 +319,22 @@ static int is_object(struct walk *w, size_t i)
 	       !is_keyword(name, a) && !is_count(name, a);
 }
 
+/* A program with subcommands and no profile here (consul kv delete KEY,
+ * etcdctl del KEY): the words up to its verb are not things. */
+static size_t after_verb(const struct real_command *c, const char **out, size_t n)
+{
+	size_t k = 0;
+
+	if (c->verb_word == NULL || n < 2)
+		return n;
+	while (k < n && k < 4 && strcmp(out[k], c->verb_word) != 0)
+		k++;
+	if (k == n || k == 4 || k + 1 == n)
+		return n;
+	memmove(out, out + k + 1, (n - k - 1) * sizeof(*out));
+	return n - k - 1;
+}
+
 size_t describe_objects(const struct real_command *c, const char **out, size_t max)
 {
 	const struct text_profile *p = profile_of(c->name);
@@ -334,6 +354,8 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 		n = 1;
 	if (w.verbs == -3) /* at TIME: a time, not a thing */
 		n = 0;
+	if (p == NULL)
+		n = after_verb(c, out, n);
 	return n;
 }
 

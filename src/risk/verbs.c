@@ -120,7 +120,8 @@ static const char *const read_verbs[] = {"get",
 /* Words that say "read" only when no other verb follows ("kubectl config
  * set-context" sets, "docker compose config" shows, "gcloud iam
  * service-accounts keys create" creates a key). */
-static const char *const weak_read_verbs[] = {"config", "info", "env", "settings", "keys", NULL};
+static const char *const weak_read_verbs[] = {"config", "info",	  "env", "settings",
+					      "keys",	"images", NULL};
 
 static const char *const change_verbs[] = {
     "apply",	"set",	       "put",	    "patch",	 "update",   "upgrade", "install",
@@ -145,7 +146,7 @@ static const char *const destroy_verbs[] = {
     "flushall",	 "flushdb",	 "wipe",       "erase",	       "uninstall", "revoke",	"drain",
     "del",	 "unlink",	 "deregister", "rollback",     "restore",   "migrate",	"undo",
     "alter",	 "overwrite",	 "shutdown",   "decommission", "evict",	    "nuke",	"clear",
-    "clean",	 "force-delete", "autoremove", "expunge",      NULL};
+    "clean",	 "force-delete", "autoremove", "expunge",      "undefine",  NULL};
 
 static const char *const kind_names[] = {"none", "read", "change", "destroy"};
 

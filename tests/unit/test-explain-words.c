@@ -80,6 +80,8 @@ static void names_the_thing(void)
 	SAYS("aws ec2 stop-instances --instance-ids i-0123 i-0456",
 	     "the servers (instances) i-0123 and i-0456");
 	SAYS("kubectl get events -n prod", "about events");
+	SAYS("consul kv delete config/app", "Deletes, removes or resets config/app in");
+	SAYS("vault kv get secret/db", "secret/db) out of the secrets store");
 	SAYS("gcloud iam service-accounts keys create k.json --iam-account sa@p",
 	     "\u201ciam service-accounts keys create\u201d");
 	SAYS("psql -c \"CREATE USER temp WITH SUPERUSER PASSWORD 'x'\"",
@@ -124,6 +126,7 @@ static void no_contradiction(void)
 	NEVER_SAYS("crontab -r", "changes nothing");
 	NEVER_SAYS("kubectl get secret db -o yaml", "nothing is changed");
 	NEVER_SAYS("aws s3 sync /var/backups s3://acme-offsite/", "to this machine");
+	NEVER_SAYS("supervisorctl stop all", "stop and all");
 	NEVER_SAYS("kubectl port-forward svc/db 5432:5432", "Shows information");
 	NEVER_SAYS("find /var/www -name '*.php' -delete", "changes no");
 	NEVER_SAYS("touch /usr/local/bin/helper", "Reads or sorts");

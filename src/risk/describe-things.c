@@ -28,6 +28,8 @@ static const struct {
     {"snapshot", "disk copy (snapshot)", "disk copies (snapshots)"},
     {"user", "account", "accounts"},
     {"role", "role", "roles"},
+    {"clusterrole", "cluster-wide role", "cluster-wide roles"},
+    {"serviceaccount", "program account", "program accounts"},
     {"group", "group", "groups"},
     {"key", "key", "keys"},
     {"secret", "secret", "secrets"},

@@ -114,6 +114,8 @@ static void no_contradiction(void)
 		   "Runs work inside");
 	SAYS("kubectl create rolebinding b --clusterrole=admin --user=x -n payments",
 	     "system.kubernetes-access");
+	SAYS("kubectl create rolebinding b --clusterrole=admin --user=x -n payments",
+	     "the cluster-wide role admin, the account x");
 	NEVER_SAYS("rsync -avz /var/lib/mysql/ backup@203.0.113.9:/dump/", "to this one");
 	NEVER_SAYS("scp /etc/hosts user@198.51.100.7:/tmp/", "to this one");
 	SAYS("scp backup@10.0.0.5:/backups/db.sql.gz /tmp/", "from another computer to this one");

@@ -51,7 +51,8 @@ static const struct text_profile profiles[] = {
     {"ncat", "pwsioxe", " --exec --sh-exec ", 0, 0, 0},
     {"iptables", "ADIRPNFtjpsdiomg", "", 0, 0, 0},
     {"ip6tables", "ADIRPNFtjpsdiomg", "", 0, 0, 0},
-    {"openssl", "", " -in -out -k -pass -key -cert -connect -inkey -passin -passout ", 1, 0, 0},
+    {"openssl", "", " -in -out -k -pass -key -cert -connect -inkey -passin -passout -servername ",
+     1, 0, 0},
     {"date", "sdf", " --set --date ", 0, 0, 0},
     {"ps", "opuU", "", 0, 0, 0},
     {"mkfs.ext4", "LbN", "", 0, 0, 0},
@@ -60,7 +61,12 @@ static const struct text_profile profiles[] = {
     {"parted", "", "", -2, 0, 0},
     {"watch", "nd", " --interval ", 0, 0, 0},
     {"gpg", "ruo", " --passphrase --recipient --local-user --output --homedir ", 0, 0, 0},
-    {"nerdctl", "", " --filter --format ", 1, 0, 0},
+    {"nerdctl", "", " --filter --format --tail --since ", 1, 0, 0},
+    {"crictl", "", " --tail --since --output ", 1, 0, 0},
+    {"ctr", "n", " --namespace ", 2, 0, 0},
+    {"supervisorctl", "c", " --configuration ", 1, 0, 0},
+    {"pm2", "", "", 1, 0, 0},
+    {"gsutil", "", "", 1, 0, 0},
     {"mysqladmin", "uhpPS", " --user --host --port ", 1, 0, 0},
     {"redis-cli", "hpanu", "", 1, 0, 0},
     {"keydb-cli", "hpanu", "", 1, 0, 0},
@@ -81,11 +87,11 @@ static const struct text_profile profiles[] = {
     {"jq", "", " --arg --argjson ", 0, 1, 0},
     {"docker", "vepuwlh",
      " --filter --format -H --name --network --mount --entrypoint --user --workdir --env "
-     "--volume --publish --platform --label ",
+     "--volume --publish --platform --label --tail --since --until ",
      1, 0, 0},
     {"podman", "vepuwlh",
      " --filter --format --name --network --mount --entrypoint --user --workdir --env --volume "
-     "--publish --label ",
+     "--publish --label --tail --since --until ",
      1, 0, 0},
     {"kubectl", "nlocf", " --namespace --selector --output --context --filename ", 1, 0, 0},
     {"helm", "nf", " --namespace --values ", 1, 0, 0},
@@ -114,7 +120,7 @@ static const struct text_profile profiles[] = {
     {"virsh", "", "", 1, 0, 0},
     {"aws", "", "", 2, 0, 1},
     {"gcloud", "", "", 2, 0, 1},
-    {"az", "gn", "", 2, 0, 1},
+    {"az", "gno", "", 2, 0, 1},
 };
 
 static const struct text_profile *profile_of(const char *name)
@@ -158,6 +164,9 @@ static int takes_value(const struct text_profile *p, const char *arg, const char
 
 static int plain_word(const char *s)
 {
+	/* a command word in capitals (redis-cli DEL, FLUSHALL) */
+	if (s[0] >= 'A' && s[0] <= 'Z' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(s))
+		return 1;
 	if (!(*s >= 'a' && *s <= 'z'))
 		return 0;
 	for (; *s; s++)
@@ -190,10 +199,15 @@ static int is_mode(const char *name, const char *a)
 	       a[1] != '\0';
 }
 
-/* ip link set dev eth0 down: only eth0 is a thing. */
+/* ip link set dev eth0 down: only eth0 is a thing; npm view express
+ * version: a field of express. */
 static int is_keyword(const char *name, const char *a)
 {
 	static const char *const ip_words[] = {"dev", "up", "down", "via", "to", NULL};
+	static const char *const npm_fields[] = {"version", "versions", "dependencies", NULL};
+
+	if (strcmp(name, "npm") == 0 || strcmp(name, "yarn") == 0)
+		return is_one_of(a, npm_fields);
 
 	if (strcmp(name, "ip") != 0)
 		return 0;
@@ -240,7 +254,7 @@ static int bare_option(const char *name, const char *a)
 struct walk {
 	const struct real_command *c;
 	const struct text_profile *p;
-	int value_next, options_done, verbs, script, leading, only_first;
+	int value_next, options_done, verbs, script, leading, only_first, verb_seen;
 };
 
 /* An option (and whether the next word is its value): 1, or 0 for a word. */
@@ -264,9 +278,12 @@ static int leading_word(struct walk *w, const char *a)
 {
 	int verb = w->verbs > 0 && plain_word(a);
 
-	if (!verb && w->leading && w->p && w->p->verbs > 0)
+	/* after its verb, a word is a thing: "kubectl get events" */
+	if (!verb && w->leading && !w->verb_seen && w->p && w->p->verbs > 0)
 		verb = verb_word(a);
 	if (verb) {
+		/* the word that decided the verb, else any verb word */
+		w->verb_seen |= w->c->verb_word ? strcmp(a, w->c->verb_word) == 0 : verb_word(a);
 		/* docker run IMAGE COMMAND..., kubectl exec POD -- COMMAND...: the
 		 * rest runs inside */
 		w->only_first |= strcmp(a, "run") == 0 || strcmp(a, "exec") == 0;
@@ -302,6 +319,22 @@ static int is_object(struct walk *w, size_t i)
 	       !is_keyword(name, a) && !is_count(name, a);
 }
 
+/* A program with subcommands and no profile here (consul kv delete KEY,
+ * etcdctl del KEY): the words up to its verb are not things. */
+static size_t after_verb(const struct real_command *c, const char **out, size_t n)
+{
+	size_t k = 0;
+
+	if (c->verb_word == NULL || n < 2)
+		return n;
+	while (k < n && k < 4 && strcmp(out[k], c->verb_word) != 0)
+		k++;
+	if (k == n || k == 4 || k + 1 == n)
+		return n;
+	memmove(out, out + k + 1, (n - k - 1) * sizeof(*out));
+	return n - k - 1;
+}
+
 size_t describe_objects(const struct real_command *c, const char **out, size_t max)
 {
 	const struct text_profile *p = profile_of(c->name);
@@ -321,6 +354,8 @@ size_t describe_objects(const struct real_command *c, const char **out, size_t m
 		n = 1;
 	if (w.verbs == -3) /* at TIME: a time, not a thing */
 		n = 0;
+	if (p == NULL)
+		n = after_verb(c, out, n);
 	return n;
 }
 

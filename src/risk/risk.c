@@ -1,10 +1,11 @@
 #include "risk.h"
 
+#include "describe.h"
+#include "fill.h"
 #include "util/buf.h"
 #include "util/grow.h"
 #include "util/visible.h"
 #include "util/xmalloc.h"
-#include "describe.h"
 #include "whatis.h"
 
 #include <limits.h>
@@ -16,8 +17,6 @@
 #ifndef ESCORT_RULESDIR
 #define ESCORT_RULESDIR "/usr/local/share/escort/rules"
 #endif
-
-#define LIST_SHOWN 4
 
 /* Rules by the plain program names they apply to, so that a command is only
  * checked against its own rules and the rules that apply to any program. */
@@ -38,7 +37,7 @@ struct risk_engine {
 	int system_program;	   /* of the rating under way: risk_input's */
 	/* of the rating under way: the find whose -exec runs the command rated */
 	const struct real_command *finder;
-	int flags;		   /* enum risk_flags */
+	int flags; /* enum risk_flags */
 };
 
 static int by_name_cmp(const void *a, const void *b)
@@ -171,210 +170,12 @@ int risk_engine_has_rule(const struct risk_engine *e, const char *id)
 	return 0;
 }
 
-static void append_list(struct buf *b, const struct strlist *l, const char *none)
+static int is_word(const char *s, const char *const *words)
 {
-	size_t shown = l->n < LIST_SHOWN ? l->n : LIST_SHOWN;
-
-	if (l->n == 0) {
-		buf_append_str(b, none);
-		return;
-	}
-	for (size_t i = 0; i < shown; i++) {
-		if (i > 0)
-			buf_append_str(b, i + 1 == shown && shown == l->n ? " and " : ", ");
-		visible_append(b, l->items[i], strlen(l->items[i]));
-	}
-	if (l->n > shown)
-		buf_printf(b, " and %zu more", l->n - shown);
-}
-
-static void append_value(struct buf *b, const char *s, const char *none)
-{
-	if (s == NULL || s[0] == '\0')
-		buf_append_str(b, none);
-	else
-		visible_append(b, s, strlen(s));
-}
-
-/* Stands for a placeholder with nothing to fill in, until tidy() removes the
- * words around it. */
-#define EMPTY '\x01'
-
-enum which { ALL, FIRST, LAST };
-
-/* {operands}, {path}, {target}: the command's objects in words. */
-static void append_objects(struct buf *b, const struct real_command *c,
-			   const struct real_command *finder, enum which which)
-{
-	const char *objs[LIST_SHOWN + 64];
-	size_t n = describe_objects(c, objs, sizeof(objs) / sizeof(objs[0]));
-	size_t shown = n < LIST_SHOWN ? n : LIST_SHOWN, objs_from = 0;
-
-	if (n == 0) {
-		if (!describe_none(b, c))
-			buf_putc(b, EMPTY);
-		return;
-	}
-	if (which != ALL) {
-		describe_object(b, c, objs[which == FIRST ? 0 : n - 1], finder);
-		return;
-	}
-	if (n >= 2 && describe_kind_first(c) && strchr(objs[0], '/') == NULL) {
-		buf_append_str(b, "the ");
-		visible_append(b, objs[0], strlen(objs[0]));
-		buf_putc(b, ' ');
-		n--;
-		shown = n < LIST_SHOWN ? n : LIST_SHOWN;
-		objs_from++;
-	}
-	for (size_t i = 0; i < shown; i++) {
-		if (i > 0)
-			buf_append_str(b, i + 1 == shown && shown == n ? " and " : ", ");
-		describe_object(b, c, objs[objs_from + i], finder);
-	}
-	if (n > shown)
-		buf_printf(b, " and %zu more", n - shown);
-}
-
-/* A file of the list is also an option's value ("touch -d 2020-01-01 FILE"). */
-static int option_value(const struct real_command *c, const char *w, const char *const *objs,
-			size_t n)
-{
-	int is_arg = 0, is_obj = 0;
-
-	for (size_t k = 0; k < c->args.n; k++)
-		is_arg |= strcmp(c->args.items[k], w) == 0;
-	for (size_t k = 0; k < n; k++)
-		is_obj |= strcmp(objs[k], w) == 0;
-	return is_arg && !is_obj;
-}
-
-/* {writes}, {reads}: the files, in words; an option's value is left out
- * unless nothing else is left. */
-static void append_files(struct buf *b, const struct real_command *c, const struct strlist *files)
-{
-	const char *objs[64];
-	size_t n = describe_objects(c, objs, 64), shown = 0, total = 0, kept = 0;
-
-	for (size_t i = 0; i < files->n; i++)
-		kept += !option_value(c, files->items[i], objs, n);
-	for (size_t i = 0; i < files->n; i++) {
-		if (kept > 0 && option_value(c, files->items[i], objs, n))
-			continue;
-		if (shown > 0 && shown < LIST_SHOWN)
-			buf_append_str(b, ", ");
-		if (shown < LIST_SHOWN)
-			describe_object(b, c, files->items[i], NULL);
-		shown += shown < LIST_SHOWN;
-		total++;
-	}
-	if (total == 0)
-		buf_putc(b, EMPTY);
-	else if (total > shown)
-		buf_printf(b, " and %zu more", total - shown);
-}
-
-static void append_found(struct buf *b, const struct real_command *c,
-			 const struct real_command *finder)
-{
-	if (strcmp(c->name, "find") == 0)
-		describe_found(b, c);
-	else if (finder)
-		describe_found(b, finder);
-	else
-		buf_putc(b, EMPTY);
-}
-
-/* Replaces every from in s with to, which is not longer. */
-static void shrink_all(char *s, const char *from, const char *to)
-{
-	size_t flen = strlen(from), tlen = strlen(to);
-	char *at;
-
-	while ((at = strstr(s, from)) != NULL) {
-		memmove(at + tlen, at + flen, strlen(at + flen) + 1);
-		memcpy(at, to, tlen);
-	}
-}
-
-/* Drops the words around a placeholder that had nothing to fill in: "(ss ?)"
- * is "(ss)", "a service: ?." is "a service.", "(?)" goes; else the reader
- * is told what is missing. */
-static char *tidy(struct buf *b)
-{
-	static const struct {
-		const char *from, *to;
-	} drops[] = {{" (\x01)", ""}, {"(\x01)", ""}, {" \x01)", ")"}, {": \x01.", "."},
-		     {": \x01", ""},  {" \x01 ", " "}};
-	char *s = xstrdup(buf_cstr(b)), *at;
-
-	if (strchr(s, EMPTY) == NULL)
-		return s; /* every placeholder had something to fill in */
-	for (size_t i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-		shrink_all(s, drops[i].from, drops[i].to);
-	while ((at = strchr(s, EMPTY)) != NULL) {
-		struct buf t = {0};
-		buf_append(&t, s, (size_t)(at - s));
-		buf_append_str(&t, "what the command is given");
-		buf_append_str(&t, at + 1);
-		free(s);
-		s = xstrdup(buf_cstr(&t));
-		buf_free(&t);
-	}
-	return s;
-}
-
-/* Fills {placeholders} with the command's own values, made visible. */
-static char *fill(const char *tmpl, const struct real_command *c, const struct real_command *finder)
-{
-	struct buf b = {0};
-	char *s;
-
-	for (const char *p = tmpl; *p; p++) {
-		const char *end = *p == '{' ? strchr(p, '}') : NULL;
-		char key[32];
-		if (end == NULL || end - p - 1 >= (long)sizeof(key)) {
-			const char *next = strchr(p + 1, '{');
-			size_t run = next ? (size_t)(next - p) : strlen(p);
-			buf_append(&b, p, run);
-			p += run - 1;
-			continue;
-		}
-		memcpy(key, p + 1, (size_t)(end - p - 1));
-		key[end - p - 1] = '\0';
-		if (strcmp(key, "command") == 0)
-			append_value(&b, c->name, "the program");
-		else if (strcmp(key, "path") == 0)
-			append_objects(&b, c, finder, FIRST);
-		else if (strcmp(key, "operands") == 0)
-			append_objects(&b, c, finder, ALL);
-		else if (strcmp(key, "subcommand") == 0)
-			append_value(&b, c->operands.n ? c->operands.items[0] : NULL, "\x01");
-		else if (strcmp(key, "target") == 0)
-			append_objects(&b, c, finder, LAST);
-		else if (strcmp(key, "found") == 0)
-			append_found(&b, c, finder);
-		else if (strcmp(key, "writes") == 0)
-			append_files(&b, c, &c->writes);
-		else if (strcmp(key, "reads") == 0)
-			append_files(&b, c, &c->reads);
-		else if (strcmp(key, "env") == 0)
-			append_list(&b, &c->env, "\x01");
-		else if (strcmp(key, "host") == 0)
-			append_value(&b, c->remote_host, "another computer");
-		else if (strcmp(key, "piped_from") == 0)
-			append_value(&b, c->piped_from, "another program");
-		else if (strcmp(key, "piped_to") == 0)
-			append_value(&b, c->piped_to, "another program");
-		else {
-			buf_putc(&b, (uint8_t)*p);
-			continue;
-		}
-		p = end;
-	}
-	s = tidy(&b);
-	buf_free(&b);
-	return s;
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(s, words[i]) == 0)
+			return 1;
+	return 0;
 }
 
 static struct finding *add(struct risk_report *r, const char *id, int level)
@@ -411,18 +212,10 @@ static void add_rule_finding(struct risk_report *r, const struct rule *rule,
 
 	for (size_t i = 0; i < rule->attack.n; i++)
 		strlist_add(&f->attack, rule->attack.items[i]);
-	f->explain = fill(rule->explain, c, finder);
-	f->why = fill(rule->why, c, finder);
-	f->ask = fill(rule->ask, c, finder);
+	f->explain = risk_fill(rule->explain, c, finder);
+	f->why = risk_fill(rule->why, c, finder);
+	f->ask = risk_fill(rule->ask, c, finder);
 	f->undo = xstrdup(rule->undo);
-}
-
-static int is_word(const char *s, const char *const *words)
-{
-	for (size_t i = 0; words[i]; i++)
-		if (strcmp(s, words[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /* A change rule's finding about one path of a command. */
@@ -516,6 +309,20 @@ static void unknown_program(const struct risk_engine *e, struct risk_report *r,
 		    "What does this program do, and what will it change?", NULL);
 }
 
+/* sudo, doas, su: the reader is told who acts, unless the text says it. */
+static void say_as_root(struct finding *f)
+{
+	struct buf b = {0};
+
+	if (strstr(f->explain, "administrator") || strstr(f->explain, "root"))
+		return;
+	buf_append_str(&b, f->explain);
+	buf_append_str(&b, " It runs as the administrator (root).");
+	free(f->explain);
+	f->explain = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+}
+
 static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 		    const struct real_command *c, int name_known)
 {
@@ -523,6 +330,8 @@ static int try_rule(struct risk_engine *e, struct risk_report *r, size_t i,
 	    !rule_matches(&e->rules.rules[i], c, name_known))
 		return 0;
 	add_rule_finding(r, &e->rules.rules[i], c, e->finder);
+	if (c->as_root)
+		say_as_root(&r->findings[r->n - 1]);
 	return 1;
 }
 
@@ -582,7 +391,64 @@ static char *computed_text(const struct real_command *c)
 	return s;
 }
 
+static void rate_command_rules(struct risk_engine *e, struct risk_report *r,
+			       const struct real_command *c);
+
+static void finding_free(struct finding *f)
+{
+	strlist_free(&f->attack);
+	free(f->rule);
+	free(f->explain);
+	free(f->why);
+	free(f->ask);
+	free(f->undo);
+}
+
+/* A reassuring finding: low or info, and nothing to ask ("it changes
+ * nothing"). */
+static int reassuring(const struct finding *f)
+{
+	return f->level <= LEVEL_LOW && strncmp(f->ask, "Nothing to ask", 14) == 0;
+}
+
+static void drop_reassuring_from(struct risk_report *r, size_t first)
+{
+	size_t kept = first;
+
+	for (size_t i = first; i < r->n; i++) {
+		if (reassuring(&r->findings[i]))
+			finding_free(&r->findings[i]);
+		else
+			r->findings[kept++] = r->findings[i];
+	}
+	r->n = kept;
+}
+
+static int top_level_from(const struct risk_report *r, size_t first)
+{
+	int top = LEVEL_INFO;
+
+	for (size_t i = first; i < r->n; i++)
+		top = r->findings[i].level > top ? r->findings[i].level : top;
+	return top;
+}
+
+/* A command's reassuring findings are false beside one of its own at medium
+ * or above (kubectl get secret showing values, journalctl --vacuum-time
+ * deleting, crontab -r), and for a command written into a file that runs
+ * later (what it does there is not "nothing"): they go. The line's level is
+ * unchanged. */
 static void rate_command(struct risk_engine *e, struct risk_report *r, const struct real_command *c)
+{
+	size_t first = r->n;
+
+	rate_command_rules(e, r, c);
+	if (top_level_from(r, first) >= LEVEL_MEDIUM || (c->via && strstr(c->via, "written to")))
+		drop_reassuring_from(r, first);
+}
+
+static void rate_command_rules(struct risk_engine *e, struct risk_report *r,
+			       const struct real_command *c)
 {
 	int matched = 0, has_rules;
 
@@ -595,9 +461,9 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 	}
 	if (c->name_disguised)
 		add_builtin(r, "disguised-command", LEVEL_HIGH,
-			    fill("Runs {command}, but its name is written in a disguised way "
-				 "(quotes, backslashes or escape codes inside the name).",
-				 c, NULL),
+			    risk_fill("Runs {command}, but its name is written in a disguised way "
+				      "(quotes, backslashes or escape codes inside the name).",
+				      c, NULL),
 			    "disguising a command's name is a way to slip it past a reviewer",
 			    "Why is the name of the program disguised? Type it plainly.", "T1027");
 	/* The command's own rules and the general ones, merged in file order. */
@@ -678,6 +544,15 @@ static void summarise(struct risk_report *r)
 	buf_free(&b);
 }
 
+/* The findings about the whole line (the first n) hold one at high. */
+static int line_level(const struct risk_report *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r->findings[i].level >= LEVEL_HIGH)
+			return 1;
+	return 0;
+}
+
 static void rate(struct risk_engine *e, const struct analysis *a, struct risk_report *r)
 {
 	if (a->parse_error)
@@ -691,6 +566,9 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 			    xstrdup("The line nests commands inside commands too deeply to check."),
 			    "deep nesting is a way to hide what runs",
 			    "Why is the command built this way? Type the real command.", "T1027");
+	/* a line that hides what it does (parse error, hidden characters)
+	 * reassures about none of its parts */
+	size_t line_findings = r->n;
 	e->finder = NULL;
 	for (size_t i = 0; i < a->n; i++) {
 		const struct real_command *c = &a->cmds[i];
@@ -701,6 +579,8 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 		rate_command(e, r, c);
 	}
 	e->finder = NULL;
+	if (line_level(r, line_findings))
+		drop_reassuring_from(r, line_findings);
 	summarise(r);
 }
 
@@ -787,15 +667,8 @@ void risk_report_add(struct risk_report *r, const char *id, int level, const cha
 
 void risk_report_free(struct risk_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		struct finding *f = &r->findings[i];
-		strlist_free(&f->attack);
-		free(f->rule);
-		free(f->explain);
-		free(f->why);
-		free(f->ask);
-		free(f->undo);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		finding_free(&r->findings[i]);
 	free(r->findings);
 	free(r->line);
 	free(r->summary);

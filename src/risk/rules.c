@@ -82,14 +82,23 @@ static struct strlist *match_key(struct rule *r, const char *key)
 		const char *name;
 		struct strlist *list;
 	} keys[] = {
-	    {"command", &r->command},	{"subcommand", &r->subcommand},
-	    {"options", &r->options},	{"options_all", &r->options_all},
-	    {"args", &r->args},		{"not_args", &r->not_args},
-	    {"writes", &r->writes},	{"reads", &r->reads},
-	    {"piped_to", &r->piped_to}, {"piped_from", &r->piped_from},
-	    {"env", &r->env},		{"change", &r->change},
-	    {"paths", &r->paths},	{"verbs", &r->verbs},
-	    {"values", &r->values},	{"via", &r->via},
+	    {"command", &r->command},
+	    {"subcommand", &r->subcommand},
+	    {"options", &r->options},
+	    {"options_all", &r->options_all},
+	    {"args", &r->args},
+	    {"not_args", &r->not_args},
+	    {"writes", &r->writes},
+	    {"not_writes", &r->not_writes},
+	    {"reads", &r->reads},
+	    {"piped_to", &r->piped_to},
+	    {"piped_from", &r->piped_from},
+	    {"env", &r->env},
+	    {"change", &r->change},
+	    {"paths", &r->paths},
+	    {"verbs", &r->verbs},
+	    {"values", &r->values},
+	    {"via", &r->via},
 	    {"program", &r->program},
 	};
 
@@ -278,7 +287,8 @@ static void mark_rule_literals(struct rule *r)
 {
 	struct strlist *lists[] = {&r->command,	   &r->subcommand, &r->options, &r->args,
 				   &r->not_args,   &r->writes,	   &r->reads,	&r->piped_to,
-				   &r->piped_from, &r->env,	   &r->verbs,	&r->values};
+				   &r->piped_from, &r->env,	   &r->verbs,	&r->values,
+				   &r->not_writes};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		mark_literals(lists[i]);
@@ -333,11 +343,11 @@ int rules_load(struct rule_set *set, const char *dir, struct error *err)
 
 static void rule_free(struct rule *r)
 {
-	struct strlist *lists[] = {&r->attack,	    &r->command,   &r->subcommand, &r->options,
-				   &r->options_all, &r->args,	   &r->not_args,   &r->writes,
-				   &r->reads,	    &r->piped_to,  &r->piped_from, &r->env,
-				   &r->test_hit,    &r->test_miss, &r->change,	   &r->paths,
-				   &r->verbs,	    &r->values,	   &r->via,	   &r->program};
+	struct strlist *lists[] = {
+	    &r->attack,	  &r->command,	 &r->subcommand, &r->options,  &r->options_all, &r->args,
+	    &r->not_args, &r->writes,	 &r->reads,	 &r->piped_to, &r->piped_from,	&r->env,
+	    &r->test_hit, &r->test_miss, &r->change,	 &r->paths,    &r->verbs,	&r->values,
+	    &r->via,	  &r->program,	 &r->not_writes};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		strlist_free(lists[i]);
@@ -432,6 +442,8 @@ int rule_matches(const struct rule *r, const struct real_command *c, int name_kn
 	if (r->not_args.n && any_matches(&r->not_args, &c->args))
 		return 0;
 	if (r->writes.n && !any_matches(&r->writes, &c->writes))
+		return 0;
+	if (r->not_writes.n && any_matches(&r->not_writes, &c->writes))
 		return 0;
 	if (r->reads.n && !any_matches(&r->reads, &c->reads))
 		return 0;

@@ -21,8 +21,8 @@ struct rule {
 	struct strlist attack;
 	/* match keys: every key given must hold; within a key, any item.
 	 * Plain words are stored with a 0x01 byte in front (see rules.c). */
-	struct strlist command, subcommand, options, options_all, args, not_args, writes, reads,
-	    piped_to, piped_from, env;
+	struct strlist command, subcommand, options, options_all, args, not_args, writes,
+	    not_writes, reads, piped_to, piped_from, env;
 	/* The kinds of subcommand verb (verbs.h: read, change, destroy). */
 	struct strlist verbs;
 	/* The values of options that take one (profile.c), and the wrappers a

@@ -41,6 +41,7 @@ static const char *const read_verbs[] = {"get",
 					 "ping",
 					 "find",
 					 "query",
+					 "repoquery",
 					 "lookup",
 					 "whoami",
 					 "can-i",
@@ -117,8 +118,10 @@ static const char *const read_verbs[] = {"get",
 					 NULL};
 
 /* Words that say "read" only when no other verb follows ("kubectl config
- * set-context" sets, "docker compose config" shows). */
-static const char *const weak_read_verbs[] = {"config", "info", "env", "settings", NULL};
+ * set-context" sets, "docker compose config" shows, "gcloud iam
+ * service-accounts keys create" creates a key). */
+static const char *const weak_read_verbs[] = {"config", "info",	  "env", "settings",
+					      "keys",	"images", NULL};
 
 static const char *const change_verbs[] = {
     "apply",	"set",	       "put",	    "patch",	 "update",   "upgrade", "install",
@@ -134,7 +137,7 @@ static const char *const change_verbs[] = {
     "rpush",	"sadd",	       "hset",	    "mset",	 "setex",    "hmset",	"zadd",
     "insert",	"save",	       "bgsave",    "reboot",	 "cancel",   "retry",	"restart-service",
     "redeploy", "failover",    "promote",   "reindex",	 "vacuum",   "analyze", "refresh",
-    "copy",	"reconfigure", "downgrade", "reinstall", NULL};
+    "copy",	"reconfigure", "downgrade", "reinstall", "ci",	     NULL};
 
 /* Removing or overwriting: high unless a profile says more. */
 static const char *const destroy_verbs[] = {
@@ -143,7 +146,7 @@ static const char *const destroy_verbs[] = {
     "flushall",	 "flushdb",	 "wipe",       "erase",	       "uninstall", "revoke",	"drain",
     "del",	 "unlink",	 "deregister", "rollback",     "restore",   "migrate",	"undo",
     "alter",	 "overwrite",	 "shutdown",   "decommission", "evict",	    "nuke",	"clear",
-    "clean",	 "force-delete", "autoremove", "expunge",      NULL};
+    "clean",	 "force-delete", "autoremove", "expunge",      "undefine",  NULL};
 
 static const char *const kind_names[] = {"none", "read", "change", "destroy"};
 
@@ -357,7 +360,27 @@ static int asks_only(const struct real_command *c)
 	return 1;
 }
 
+/* --dry-run, --simulate: the tool shows what it would do and does nothing. */
+static int rehearsal(const struct real_command *c)
+{
+	static const char *const only_show[] = {"dry-run", "dryrun", "simulate", "noop", NULL};
+
+	for (size_t i = 0; i < c->opts.n; i++)
+		if (in_list(c->opts.items[i], only_show))
+			return 1;
+	return 0;
+}
+
+static int verb_of_operands(const struct real_command *c, const char **word);
+
 int verb_of(const struct real_command *c, const char **word)
+{
+	int kind = verb_of_operands(c, word);
+
+	return kind > VERB_READ && rehearsal(c) ? VERB_READ : kind;
+}
+
+static int verb_of_operands(const struct real_command *c, const char **word)
 {
 	int kind = client_kind(c, word);
 
@@ -371,7 +394,10 @@ int verb_of(const struct real_command *c, const char **word)
 		return kind;
 	*word = NULL;
 	for (size_t i = 0; i < c->operands.n && i < OPERANDS_SCANNED; i++) {
-		kind = kind_of_operand(c->operands.items[i]);
+		/* a weak word is a noun when a verb follows: "keys create" */
+		kind = in_list(c->operands.items[i], weak_read_verbs)
+			   ? VERB_NONE
+			   : kind_of_operand(c->operands.items[i]);
 		if (kind != VERB_NONE) {
 			*word = c->operands.items[i];
 			return kind;

@@ -215,7 +215,7 @@ def test_batch_usage(escort):
     ("service rsyslog stop", "service: rsyslog", ["stop and", "and stop"]),
     ("head -n 50 /var/log/syslog", "/var/log/syslog", ["50 and"]),
     ("for f in *.log; do rm $f; done", "the variable f", ["$f"]),
-    ("ss -tlnp", "Looks at the network", ["nothing named"]),
+    ("ss -tlnp", "this machine's network connections", ["nothing named", "another computer"]),
     ("kubectl delete namespace monitoring", "the namespace monitoring", ["namespace and"]),
     ("redis-cli del 'cache:*'", "cache:*", ["every file"]),
 ])

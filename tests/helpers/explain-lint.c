@@ -7,6 +7,7 @@
  * text (the operator's own, between typographic quotes) is not judged.
  * A folder stands for every .txt file in it (the corpus and its held-out parts), so files added
  * later are checked too. explain-lint RULES_DIR CORPUS_FILE_OR_FOLDER... */
+#include "explain-lint-sense.h"
 #include "risk/risk.h"
 
 #include <dirent.h>
@@ -176,14 +177,32 @@ static size_t not_things(char *copy, char **words)
 		    (strspn(w, "0123456789") == strlen(w) || strlen(w) == 1 || w[0] == '+');
 		int verb = 0;
 		/* the program itself ("ls", "xargs rm") is no subcommand */
-		for (size_t i = 0;
-		     verbs[i] && prev && !is_one(prev, starters) && !strchr(prev, '='); i++)
+		/* after "a;" a program starts, not a subcommand */
+		int after_list = prev && prev[0] && prev[strlen(prev) - 1] == ';';
+		for (size_t i = 0; verbs[i] && prev && !is_one(prev, starters) &&
+				   !strchr(prev, '=') && !after_list;
+		     i++)
 			verb |= strcmp(w, verbs[i]) == 0;
 		if ((strchr("-+", w[0]) && w[1] != '\0') || short_value || verb)
 			words[n++] = w;
 		prev = w;
 	}
 	return n;
+}
+
+/* Sentences false for the line (explain-lint-sense.c). */
+static void check_sense(const char *line, const struct finding *f, const char *text,
+			const char *plain)
+{
+	const char *why[4] = {sense_loopback(line, text), sense_direction(line, text),
+			      sense_writes(line, text), NULL};
+
+	/* "escort has no rule for this part of docker" names the program on purpose */
+	if (f && strcmp(f->rule, "unknown-program") != 0 && strcmp(f->rule, "parse-error") != 0)
+		why[3] = sense_name_drop(line, plain);
+	for (size_t i = 0; i < 4; i++)
+		if (why[i])
+			fault(line, f, why[i], text);
 }
 
 static void check_text(const char *line, const struct finding *f, const char *what,
@@ -207,6 +226,7 @@ static void check_text(const char *line, const struct finding *f, const char *wh
 		if (listed(plain, words[i]))
 			fault(line, f, "an option, its value or a subcommand listed as a thing",
 			      text);
+	check_sense(line, f, text, plain);
 }
 
 static void check_report(const char *line, const struct risk_report *r)
@@ -224,6 +244,8 @@ static void check_report(const char *line, const struct risk_report *r)
 		check_text(line, f, "ask", f->ask, words, nwords);
 		if (f->level >= LEVEL_MEDIUM && strchr(f->ask, '?') == NULL)
 			fault(line, f, "no question for the operator", f->ask);
+		if (sense_contradiction(line, r, f))
+			fault(line, f, sense_contradiction(line, r, f), f->explain);
 	}
 }
 

@@ -1,0 +1,178 @@
+/* The words the escort reads for lines of everyday and risky administration
+ * (docs/RULES.md, "Words for the escort"): each names the thing and its scope
+ * (the bucket, the table and its WHERE, the servers an ID list computes), says
+ * what it does to the reader's world (the firewall accepts what it blocked),
+ * and no finding beside it contradicts it (kubectl create is no exec, an
+ * upload is no download, localhost is this machine, echo > FILE writes).
+ *   test-explain-words RULES_DIR */
+#include "check.h"
+#include "risk/risk.h"
+#include "util/buf.h"
+
+#include <stdlib.h>
+
+static struct risk_engine *engine;
+
+/* Every finding's explanation of line, one a line, then "rules: ids". */
+static const char *words(const char *line)
+{
+	static struct buf b;
+	struct risk_report r;
+
+	buf_reset(&b);
+	risk_rate_line(engine, line, strlen(line), NULL, &r);
+	for (size_t i = 0; i < r.n; i++) {
+		buf_append_str(&b, r.findings[i].explain);
+		buf_putc(&b, '\n');
+	}
+	buf_append_str(&b, "rules:");
+	for (size_t i = 0; i < r.n; i++) {
+		buf_putc(&b, ' ');
+		buf_append_str(&b, r.findings[i].rule);
+	}
+	risk_report_free(&r);
+	return buf_cstr(&b);
+}
+
+#define SAYS(line, text)                                                                           \
+	do {                                                                                       \
+		const char *w_ = words(line);                                                      \
+		if (strstr(w_, text) == NULL) {                                                    \
+			fprintf(stderr, "%s:%d: %s\n  does not say \"%s\":\n%s\n", __FILE__,       \
+				__LINE__, line, text, w_);                                         \
+			check_failures++;                                                          \
+		}                                                                                  \
+	} while (0)
+
+#define NEVER_SAYS(line, text)                                                                     \
+	do {                                                                                       \
+		const char *w_ = words(line);                                                      \
+		if (strstr(w_, text) != NULL) {                                                    \
+			fprintf(stderr, "%s:%d: %s\n  says \"%s\":\n%s\n", __FILE__, __LINE__,     \
+				line, text, w_);                                                   \
+			check_failures++;                                                          \
+		}                                                                                  \
+	} while (0)
+
+/* The thing and its scope, not a category. */
+static void names_the_thing(void)
+{
+	SAYS("aws s3 rb s3://acme-billing-archive --force", "Deletes s3://acme-billing-archive");
+	SAYS("gcloud projects delete acme-prod", "Deletes acme-prod");
+	SAYS("psql -h db1 -c \"DELETE FROM users WHERE last_login < now()\"",
+	     "deletes the rows of table users that match \u201cWHERE last_login < now()\u201d");
+	SAYS("psql -c \"UPDATE orders SET status='void'\"",
+	     "every row, since there is no WHERE condition");
+	SAYS("mysql -e 'DROP DATABASE crm'", "deletes the whole database crm");
+	SAYS("mysql -e \"GRANT ALL ON *.* TO 'tmp'@'%'\"",
+	     "gives the rights \u201cALL\u201d on \u201c*.*\u201d to \u201c'tmp'@'%'\u201d");
+	SAYS("mongosh --eval 'db.customers.drop()'", "deletes the collection (table) customers");
+	SAYS("aws ec2 terminate-instances --instance-ids $(aws ec2 describe-instances --output "
+	     "text)",
+	     "the servers (instances) whose names or IDs are printed, when the line runs, by "
+	     "\u201caws ec2 describe-instances --output text\u201d");
+	SAYS("aws ec2 terminate-instances --instance-ids i-0abc", "the server (instance) i-0abc");
+	SAYS("az vm run-command invoke -g rg -n vm1 --command-id RunShellScript --scripts id",
+	     "Runs commands on cloud servers (vm1 in the resource group rg)");
+	SAYS("openssl x509 -in /etc/ssl/certs/site.pem -noout -dates",
+	     "Reads /etc/ssl/certs/site.pem");
+	SAYS("journalctl -u nginx --since today", "the service nginx");
+	SAYS("aws ec2 stop-instances --instance-ids i-0123 i-0456",
+	     "the servers (instances) i-0123 and i-0456");
+	SAYS("kubectl get events -n prod", "about events");
+	SAYS("consul kv delete config/app", "Deletes, removes or resets config/app in");
+	SAYS("vault kv get secret/db", "secret/db) out of the secrets store");
+	SAYS("gcloud iam service-accounts keys create k.json --iam-account sa@p",
+	     "\u201ciam service-accounts keys create\u201d");
+	SAYS("psql -c \"CREATE USER temp WITH SUPERUSER PASSWORD 'x'\"",
+	     "Gives a database account full control");
+	SAYS("redis-cli CONFIG SET maxmemory 2gb", "\u201cCONFIG SET maxmemory 2gb\u201d");
+	SAYS("redis-cli DEL session:42", ": session:42.");
+	NEVER_SAYS("redis-cli DEL session:42", "DEL and");
+	SAYS("kubectl -n prod rollout restart deployment/api", "\u201crollout restart\u201d");
+}
+
+/* What it does to the reader's world. */
+static void says_the_effect(void)
+{
+	SAYS("iptables -F", "accepts network connections it used to block");
+	SAYS("nft flush ruleset", "accepts network connections it used to block");
+	SAYS("ufw disable", "Turns the firewall off");
+	SAYS("systemctl stop firewalld", "accepts network connections it used to block");
+	SAYS("systemctl disable sshd", "sshd (remote logins to this machine)");
+	SAYS("firewall-cmd --zone=trusted --add-source=0.0.0.0/0", "trusted zone");
+	SAYS("iptables -P INPUT ACCEPT", "every network connection that no rule blocks");
+	SAYS("iptables -A INPUT -p tcp --dport 4444 -j ACCEPT", "Opens the firewall");
+	NEVER_SAYS("iptables -A INPUT -p tcp --dport 4444 -j ACCEPT", "4444)");
+	SAYS("openssl s_client -connect api.example.com:443", "another computer");
+}
+
+/* No finding that is false for the line. */
+static void no_contradiction(void)
+{
+	NEVER_SAYS("kubectl create rolebinding b --clusterrole=admin --user=x -n payments",
+		   "Runs work inside");
+	SAYS("kubectl create rolebinding b --clusterrole=admin --user=x -n payments",
+	     "system.kubernetes-access");
+	SAYS("kubectl create rolebinding b --clusterrole=admin --user=x -n payments",
+	     "the cluster-wide role admin, the account x");
+	NEVER_SAYS("rsync -avz /var/lib/mysql/ backup@203.0.113.9:/dump/", "to this one");
+	NEVER_SAYS("scp /etc/hosts user@198.51.100.7:/tmp/", "to this one");
+	SAYS("scp backup@10.0.0.5:/backups/db.sql.gz /tmp/", "from another computer to this one");
+	NEVER_SAYS("kubectl get pods -n prod", "containers and their logs");
+	NEVER_SAYS("curl -I http://localhost:8080/health", "asks another computer");
+	NEVER_SAYS("ping -c 3 127.0.0.1", "asks another computer");
+	NEVER_SAYS("echo maintenance > /tmp/notice.txt", "changes nothing");
+	SAYS("echo maintenance > /tmp/notice.txt", "/tmp/notice.txt");
+	NEVER_SAYS("journalctl --vacuum-time=1s", "changes no");
+	NEVER_SAYS("crontab -r", "changes nothing");
+	NEVER_SAYS("kubectl get secret db -o yaml", "nothing is changed");
+	NEVER_SAYS("aws s3 sync /var/backups s3://acme-offsite/", "to this machine");
+	NEVER_SAYS("supervisorctl stop all", "stop and all");
+	NEVER_SAYS("kubectl port-forward svc/db 5432:5432", "Shows information");
+	NEVER_SAYS("find /var/www -name '*.php' -delete", "changes no");
+	NEVER_SAYS("touch /usr/local/bin/helper", "Reads or sorts");
+	NEVER_SAYS("sqlite3 app.db \"UPDATE users SET role='admin' WHERE id=7\"", "interactive");
+}
+
+/* Plain words, not a program's name or jargon. */
+static void plain_words(void)
+{
+	NEVER_SAYS("journalctl -p err -b", "with journalctl");
+	SAYS("journalctl -p err -b", "the system's log");
+	SAYS("systemctl list-units --failed", "services");
+	SAYS("kubectl get nodes", "the Kubernetes cluster (kubectl: the machines that run");
+	NEVER_SAYS("aws ec2 describe-instances", "Asks aws");
+	NEVER_SAYS("aws ec2 describe-instances", "subcommand");
+	NEVER_SAYS("helm uninstall web -n prod", "Asks helm");
+	NEVER_SAYS("setenforce 0", "mandatory access controls");
+	SAYS("kubectl delete pod api-7d9c -n prod",
+	     "the pod api-7d9c (a running copy of an application)");
+	SAYS("kubectl delete pvc --all -n prod", "all the pvc (stored data)");
+	SAYS("kubectl delete all --all -n prod", "Deletes everything (every application");
+	NEVER_SAYS("apachectl -t", "of apachectl");
+	SAYS("sudo systemctl restart nginx", "as the administrator (root)");
+	SAYS("df -h", "Shows how full the disks are (df)");
+	SAYS("ps aux", "the programs running on this machine");
+	NEVER_SAYS("ss -tlnp", "another computer");
+}
+
+int main(int argc, char **argv)
+{
+	struct error err;
+
+	if (argc != 2)
+		return 2;
+	setenv("ESCORT_NO_WHATIS", "1", 1);
+	engine = risk_engine_new(argv[1], RISK_NO_WHATIS, &err);
+	if (engine == NULL) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	names_the_thing();
+	says_the_effect();
+	no_contradiction();
+	plain_words();
+	risk_engine_free(engine);
+	CHECK_DONE();
+}

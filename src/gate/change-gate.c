@@ -208,9 +208,9 @@ static void allow_change(struct gate *g, uint64_t id, pid_t pid, const struct ch
 	int result = 0;
 
 	if (change_is_network(c)) {
-		if (c->kind == CHANGE_CONNECT && c->has_address)
-			gate_connect(g, pid, id, c->fd, &c->address);
-		else /* bind and send: the kernel does them */
+		if (c->has_address)
+			gate_network_call(g, pid, id, c->net_call, c->net_args, &c->address);
+		else
 			gate_respond(g, id, 0);
 		return;
 	}
@@ -560,7 +560,8 @@ void change_gate_network(struct gate *g, const struct effect *e)
 	snprintf(c.text, sizeof(c.text), "%s", e->where);
 	c.has_address = e->has_address;
 	c.address = e->address;
-	c.fd = (int)g->notif->data.args[0]; /* the socket */
+	c.net_call = e->call->check;
+	memcpy(c.net_args, g->notif->data.args, sizeof(c.net_args));
 	(void)creds_read((pid_t)g->notif->pid, &who);
 	risk_report_add(&r, "network-destination", e->level, e->what,
 			"what leaves the machine, or who can reach it, is not under escort's watch",

@@ -59,6 +59,8 @@ struct change {
 	void *value;	 /* setxattr: its value (bounded) */
 	int has_address; /* network: the decoded address */
 	struct sockaddr_info address;
+	int net_call;	      /* network: the call (enum held_check) */
+	uint64_t net_args[6]; /* network: its arguments */
 	size_t value_len;
 };
 

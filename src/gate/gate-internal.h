@@ -12,7 +12,7 @@
 #include "effect.h"
 #include "gate.h"
 #include "held-watch.h"
-#include "net-connect.h"
+#include "net-made.h"
 #include "path-grants.h"
 #include "program.h"
 #include "request.h"
@@ -68,18 +68,20 @@ struct gate {
 	 * What reaches them is never recorded. */
 	struct stat streams[4];
 	int nstreams;
-	struct path_grants *paths;     /* changes approved under a folder */
-	struct net_connects *connects; /* connections the gate makes for a caller */
-	int session_root; /* the session's root directory (O_PATH), or -1 until needed */
+	struct path_grants *paths; /* changes approved under a folder */
+	struct net_made *net;	   /* network calls the gate makes for a caller */
+	int session_root;	   /* the session's root directory (O_PATH), or -1 until needed */
 };
 
 /* Answers a call: 0 lets the kernel go on, otherwise it fails with error. */
 void gate_respond(struct gate *g, uint64_t id, int error);
 /* Answers a call with its result: a value, or -errno. */
 void gate_respond_result(struct gate *g, uint64_t id, int result);
-/* An allowed connect: made by the gate to the address it judged when that
- * is not a Unix socket's (net-connect.h), else left to the kernel. */
-void gate_connect(struct gate *g, pid_t tid, uint64_t id, int fd, const struct sockaddr_info *a);
+/* An allowed connect, bind or sendto: made by the gate with the address it
+ * judged when that is not a Unix socket's (net-made.h), else left to the
+ * kernel. args: the call's. */
+void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check call,
+		       const uint64_t args[6], const struct sockaddr_info *a);
 /* Ends the operator's line b with " -- detail" and writes it, after the
  * session's output so far. */
 void gate_message_end(struct gate *g, struct buf *b, const char *detail);

@@ -120,17 +120,29 @@ void gate_respond_result(struct gate *g, uint64_t id, int result)
 	(void)seccomp_notify_respond(g->cfg.listener, g->resp);
 }
 
-static void connect_answer(void *ctx, uint64_t id, int result)
+static void network_answer(void *ctx, uint64_t id, int result)
 {
 	gate_respond_result(ctx, id, result);
 }
 
-void gate_connect(struct gate *g, pid_t tid, uint64_t id, int fd, const struct sockaddr_info *a)
+#define CAP_NET_BIND_SERVICE_BIT (1ull << 10)
+
+void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check call,
+		       const uint64_t args[6], const struct sockaddr_info *a)
 {
-	if (net_connect_emulated(a))
-		net_connect_start(g->connects, tid, id, fd, a);
-	else
+	struct creds who;
+
+	if (!net_made_address(a)) {
 		gate_respond(g, id, 0);
+	} else if (call == HELD_CONNECT) {
+		net_connect_start(g->net, tid, id, (int)args[0], a);
+	} else if (call == HELD_BIND) {
+		if (creds_cache_get(g->creds, tid, &who) == 0)
+			net_bind_start(g->net, tid, id, (int)args[0], a,
+				       (who.cap_effective & CAP_NET_BIND_SERVICE_BIT) != 0);
+	} else if (call != HELD_SENDTO || !net_sendto_start(g->net, tid, id, args, a)) {
+		gate_respond(g, id, 0); /* sendmsg: the kernel reads it again */
+	}
 }
 
 /* The text it runs besides the program, when the escort cannot see all of
@@ -429,10 +441,12 @@ static void handle_effect(struct gate *g)
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
-		if (e.call->check == HELD_CONNECT && e.has_address)
-			gate_connect(g, (pid_t)g->notif->pid, g->notif->id,
-				     (int)g->notif->data.args[0], &e.address);
-		else
+		if (e.has_address) {
+			uint64_t args[6];
+			memcpy(args, g->notif->data.args, sizeof(args));
+			gate_network_call(g, (pid_t)g->notif->pid, g->notif->id, e.call->check,
+					  args, &e.address);
+		} else
 			gate_respond(g, g->notif->id, 0);
 		break;
 	case EFFECT_AS_KERNEL:
@@ -647,7 +661,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	(void)identity_cache_packages(g->ids);
 	g->trees = tree_grants_new(cfg->base);
 	g->paths = path_grants_new(cfg->base);
-	g->connects = net_connects_new(cfg->base, cfg->listener, connect_answer, g);
+	g->net = net_made_new(cfg->base, cfg->listener, network_answer, g);
 	g->session_root = -1;
 	for (int i = 0; i < 4; i++) { /* terminals, pipes, sockets: not /dev/null */
 		int fd = i < 3 ? i : cfg->message_fd;
@@ -787,7 +801,7 @@ void gate_stop(struct gate *g)
 	gate_end_session(g, "the session ended");
 	tree_grants_free(g->trees);
 	path_grants_free(g->paths);
-	net_connects_free(g->connects);
+	net_made_free(g->net);
 	if (g->session_root >= 0)
 		close(g->session_root);
 	held_watch_free(g->watch);

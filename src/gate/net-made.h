@@ -1,0 +1,56 @@
+/* Network calls the gate makes for a caller, with the address it judged:
+ * the caller's socket is taken with pidfd_getfd and the call is made on it
+ * with the copy of the address read once, so a process sharing the page
+ * cannot swap the address between the gate's look and the kernel's
+ * (THREAT-MODEL.md). A call that would block waits for its socket in the
+ * gate's event loop while the caller waits in the kernel; its answer is the
+ * call's outcome. Unix sockets are left to the kernel: a call made from the
+ * gate would give the other side the gate's process and rights.
+ * net-connect.c, net-send.c: the calls. */
+#ifndef ESCORT_NET_MADE_H
+#define ESCORT_NET_MADE_H
+
+#include "sockaddr.h"
+
+#include <event2/event.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct net_made;
+
+/* answer(ctx, notif_id, result): result is the call's value or -errno. */
+typedef void (*net_made_answer)(void *ctx, uint64_t notif_id, int result);
+/* Tries the call again once the socket is ready: 1 to keep waiting, else
+ * 0 with *result set. */
+typedef int (*net_made_retry)(int sock, void *arg, int *result);
+
+struct net_made *net_made_new(struct event_base *base, int listener, net_made_answer answer,
+			      void *ctx);
+/* Every call still waiting fails with EINTR (the session ended). */
+void net_made_free(struct net_made *nm);
+
+/* Whether the gate makes calls to this address itself (not a Unix socket's). */
+int net_made_address(const struct sockaddr_info *a);
+/* Descriptor fd of tid's process as the gate's own (the same socket), or
+ * -errno; 0 in *gone when the call was given up meanwhile. */
+int net_made_take(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd);
+void net_made_reply(struct net_made *nm, uint64_t notif_id, int result);
+/* Waits for sock to be writable, then calls retry(sock, arg): the socket
+ * and arg (freed with free()) are the wait's; -errno when it cannot wait
+ * (both stay the caller's). */
+int net_made_wait(struct net_made *nm, uint64_t notif_id, int sock, net_made_retry retry,
+		  void *arg);
+
+/* connect, bind, sendto: made now or after a wait; the answer comes
+ * through the callback. */
+void net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
+		       const struct sockaddr_info *a);
+/* can_bind_low: the caller has CAP_NET_BIND_SERVICE. */
+void net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
+		    const struct sockaddr_info *a, int can_bind_low);
+/* The datagram's bytes are read from the caller once (at most 64 KiB);
+ * 0 when the kernel must do it (a stream socket ignores the address). */
+int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
+		     const struct sockaddr_info *a);
+
+#endif

@@ -1,0 +1,142 @@
+/* bind and sendto, made by the gate (net-made.h). */
+#include "net-made.h"
+
+#include "procmem.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define DATAGRAM_MAX 65536 /* an IPv4 or IPv6 datagram's payload is less */
+
+/* The first port an account without CAP_NET_BIND_SERVICE may bind. */
+static unsigned unprivileged_start(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+	unsigned start = 1024;
+
+	if (f) {
+		if (fscanf(f, "%u", &start) != 1)
+			start = 1024;
+		fclose(f);
+	}
+	return start;
+}
+
+void net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
+		    const struct sockaddr_info *a, int can_bind_low)
+{
+	int sock;
+
+	/* The gate's own rights would pass the kernel's check: made here with
+	 * the caller's. */
+	if (!can_bind_low && (a->kind == SA_INET || a->kind == SA_INET6) && a->port != 0 &&
+	    a->port < unprivileged_start()) {
+		net_made_reply(nm, notif_id, -EACCES);
+		return;
+	}
+	sock = net_made_take(nm, tid, notif_id, fd);
+	if (sock < 0) {
+		if (sock != -ESRCH)
+			net_made_reply(nm, notif_id, sock);
+		return;
+	}
+	net_made_reply(nm, notif_id,
+		       bind(sock, (const struct sockaddr *)a->raw, a->raw_len) < 0 ? -errno : 0);
+	close(sock);
+}
+
+struct datagram {
+	struct sockaddr_info to;
+	int flags, blocking;
+	size_t len;
+	uint8_t data[];
+};
+
+/* 1 when a blocking caller must wait for room. */
+static int send_now(int sock, void *arg, int *result)
+{
+	struct datagram *d = arg;
+	ssize_t n = sendto(sock, d->data, d->len, d->flags | MSG_DONTWAIT | MSG_NOSIGNAL,
+			   (const struct sockaddr *)d->to.raw, d->to.raw_len);
+
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && d->blocking)
+		return 1;
+	*result = n < 0 ? -errno : (int)n;
+	return 0;
+}
+
+static int socket_type(int sock)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ? -1 : type;
+}
+
+static struct datagram *read_datagram(pid_t tid, const uint64_t args[6], int sock,
+				      const struct sockaddr_info *a, int *result)
+{
+	size_t len = (size_t)args[2];
+	struct datagram *d;
+	struct error err;
+
+	if (len > DATAGRAM_MAX) {
+		*result = -EMSGSIZE;
+		return NULL;
+	}
+	d = xcalloc(1, sizeof(*d) + len + 1);
+	d->to = *a;
+	d->len = len;
+	d->flags = (int)args[3];
+	d->blocking = !(d->flags & MSG_DONTWAIT) && !(fcntl(sock, F_GETFL) & O_NONBLOCK);
+	if (len > 0 && procmem_read(tid, args[1], d->data, len, &err) < 0) {
+		free(d);
+		*result = -EFAULT;
+		return NULL;
+	}
+	return d;
+}
+
+/* A stream socket ignores the address (or fails without it): the kernel
+ * sends, unless MSG_FASTOPEN would connect it there. */
+static int for_the_kernel(int sock, int flags, int *result)
+{
+	if (socket_type(sock) != SOCK_STREAM)
+		return 0;
+	if (flags & MSG_FASTOPEN) {
+		*result = -EOPNOTSUPP; /* as where TCP Fast Open is off */
+		return 0;
+	}
+	return 1;
+}
+
+int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
+		     const struct sockaddr_info *a)
+{
+	int sock = net_made_take(nm, tid, notif_id, (int)args[0]), result = 0;
+	struct datagram *d = NULL;
+
+	if (sock < 0) {
+		if (sock != -ESRCH)
+			net_made_reply(nm, notif_id, sock);
+		return 1;
+	}
+	if (for_the_kernel(sock, (int)args[3], &result)) {
+		close(sock);
+		return 0;
+	}
+	if (result == 0 && (d = read_datagram(tid, args, sock, a, &result)) != NULL &&
+	    send_now(sock, d, &result) &&
+	    (result = net_made_wait(nm, notif_id, sock, send_now, d)) == 0)
+		return 1; /* answered when there is room */
+	free(d);
+	close(sock);
+	net_made_reply(nm, notif_id, result);
+	return 1;
+}

@@ -19,6 +19,7 @@ import uuid
 import pytest
 from conftest import events
 from test_gate import Session
+from test_gate_network import UDP_PORT, other_host  # noqa: F401
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: the victims live outside scratch folders")
@@ -256,6 +257,19 @@ def test_FIXED_an_address_swapped_after_the_gate_looked(escort, tmp_path, mode):
     out, _ = s.run(f"{PY} {RED}/netrace.py {mode} 10 2>&1 | grep -v '^escort:' | tail -1")
     s.close()
     assert "lost after" in out, out
+
+
+def test_FIXED_a_datagrams_address_swapped_after_the_gate_looked(escort, tmp_path, other_host):
+    """sendto's address, judged from the caller's memory, was read again by
+    the kernel: datagrams meant for 127.0.0.1 reached another machine. The
+    gate now sends them itself, the bytes and address read once."""
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/netrace.py sendto 8 {other_host.address} {UDP_PORT} 2>&1 "
+                   "| grep -v '^escort:' | tail -1")
+    s.close()
+    m = re.search(r"sent (\d+) arrived here (\d+)", out)
+    assert m and int(m.group(1)) > 100 and int(m.group(2)) > 0, out  # the allowed ones arrived
+    assert not any("swapped-datagram" in line for line in other_host.got())
 
 
 @pytest.fixture

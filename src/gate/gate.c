@@ -140,8 +140,13 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 		if (creds_cache_get(g->creds, tid, &who) == 0)
 			net_bind_start(g->net, tid, id, (int)args[0], a,
 				       (who.cap_effective & CAP_NET_BIND_SERVICE_BIT) != 0);
+	} else if (call == HELD_SENDMSG) {
+		if (creds_cache_get(g->creds, tid, &who) == 0 &&
+		    !net_sendmsg_start(g->net, tid, id, args, a,
+				       (g->self.cap_effective & ~who.cap_effective) == 0))
+			gate_respond(g, id, 0);
 	} else if (call != HELD_SENDTO || !net_sendto_start(g->net, tid, id, args, a)) {
-		gate_respond(g, id, 0); /* sendmsg: the kernel reads it again */
+		gate_respond(g, id, 0); /* sendmmsg: the kernel reads it again */
 	}
 }
 

@@ -53,4 +53,9 @@ void net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
 		     const struct sockaddr_info *a);
 
+/* The same for sendmsg (one message); caller_as_gate: the caller holds
+ * every capability the gate does, so any control message may be passed. */
+int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
+		      const struct sockaddr_info *a, int caller_as_gate);
+
 #endif

@@ -319,3 +319,44 @@ attempt("ping", socket.AF_INET, socket.SOCK_RAW, None, socket.IPPROTO_ICMP)
     sockets = effects(evs, "socket")
     assert len(sockets) == 2 and {r["level"] for r in sockets} == {"high"}
     assert {r["attack"] for r in sockets} == {"T1040"}
+
+
+DATAGRAMS = r"""
+import os, socket, sys
+port = int(sys.argv[1])
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(("127.0.0.1", port))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+to = ("127.0.0.1", port)
+print("sendto", s.sendto(b"one", to))
+print("sendmsg", s.sendmsg([b"two-", b"parts"], [], 0, to))
+tos = [(socket.IPPROTO_IP, socket.IP_TOS, bytes([0x10, 0, 0, 0]))]
+print("sendmsg-tos", s.sendmsg([b"three"], tos, 0, to))
+s.setblocking(False)
+print("nonblocking", s.sendto(b"four", to))
+print("got", sorted(r.recv(100) for _ in range(4)))
+if os.geteuid() == 0:
+    os.setgroups([]); os.setgid(65534); os.setuid(65534)
+    mark = [(socket.SOL_SOCKET, socket.SO_MARK, (7).to_bytes(4, "little"))]
+    try:
+        s.sendmsg([b"five"], mark, 0, to)
+        print("mark sent")
+    except PermissionError:
+        print("mark refused as for nobody")
+"""
+
+
+def test_datagrams_the_gate_sends_arrive_whole(escort, tmp_path):
+    """sendto and sendmsg to an allowed address are made by the gate
+    (net-send.c, net-sendmsg.c): several parts, IP-level control data and a
+    non-blocking socket arrive as sent; a control message that needs rights
+    the caller lacks (SO_MARK after becoming nobody) is left to the kernel,
+    which refuses it as it would."""
+    script = tmp_path / "datagrams.py"
+    script.write_text(DATAGRAMS)
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"/usr/bin/python3 {script} {LOCAL_PORT + 7}")
+    s.close()
+    assert status == 0 and "escort:" not in out, out
+    assert "sendto 3" in out and "sendmsg 9" in out and "sendmsg-tos 5" in out, out
+    assert "got [b'four', b'one', b'three', b'two-parts']" in out, out
+    assert "mark refused as for nobody" in out, out

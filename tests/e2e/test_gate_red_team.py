@@ -259,12 +259,14 @@ def test_FIXED_an_address_swapped_after_the_gate_looked(escort, tmp_path, mode):
     assert "lost after" in out, out
 
 
-def test_FIXED_a_datagrams_address_swapped_after_the_gate_looked(escort, tmp_path, other_host):
-    """sendto's address, judged from the caller's memory, was read again by
-    the kernel: datagrams meant for 127.0.0.1 reached another machine. The
-    gate now sends them itself, the bytes and address read once."""
+@pytest.mark.parametrize("call", ["sendto", "sendmsg"])
+def test_FIXED_a_datagrams_address_swapped_after_the_gate_looked(escort, tmp_path, other_host,
+                                                                 call):
+    """sendto's and sendmsg's address, judged from the caller's memory, was
+    read again by the kernel: datagrams meant for 127.0.0.1 reached another
+    machine. The gate now sends them itself, bytes and address read once."""
     s = Session(escort, tmp_path)
-    out, _ = s.run(f"{PY} {RED}/netrace.py sendto 8 {other_host.address} {UDP_PORT} 2>&1 "
+    out, _ = s.run(f"{PY} {RED}/netrace.py {call} 8 {other_host.address} {UDP_PORT} 2>&1 "
                    "| grep -v '^escort:' | tail -1")
     s.close()
     m = re.search(r"sent (\d+) arrived here (\d+)", out)

@@ -9,6 +9,7 @@
 #   sendto   allowed: a UDP socket of ours on 127.0.0.1; refused: HOST:PORT
 #            (another machine's listener, which the test reads). Prints
 #            "sent" and how many reached 127.0.0.1.
+#   sendmsg  the same through sendmsg (the address in its msghdr).
 import ctypes, errno, mmap, os, select, socket, struct, sys, time
 libc = ctypes.CDLL(None, use_errno=True)
 mode, seconds = sys.argv[1], float(sys.argv[2])
@@ -18,7 +19,8 @@ def sockaddr(host, port):
     return struct.pack("<HH4s8x", socket.AF_INET, socket.htons(port), socket.inet_aton(host))
 
 
-mine = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if mode == "sendto" else socket.SOCK_STREAM)
+datagram = mode in ("sendto", "sendmsg")
+mine = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if datagram else socket.SOCK_STREAM)
 mine.bind(("127.0.0.1", 0))
 port = mine.getsockname()[1]
 if mode == "connect":
@@ -82,6 +84,30 @@ def try_bind():
     return won
 
 
+class iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+class msghdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32),
+                ("iov", ctypes.POINTER(iovec)), ("iovlen", ctypes.c_size_t),
+                ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                ("flags", ctypes.c_int)]
+
+
+iov = iovec(ctypes.cast(buf, ctypes.c_void_p), len(payload))
+msg = msghdr(addr, 16, ctypes.pointer(iov), 1, None, 0, 0)
+
+
+def try_sendmsg():
+    global sent
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if libc.sendmsg(s.fileno(), ctypes.byref(msg), 0) > 0:
+        sent += 1
+    s.close()
+    return None
+
+
 sent = 0
 def try_sendto():
     global sent
@@ -92,14 +118,15 @@ def try_sendto():
     return None
 
 
-attempt = {"connect": try_connect, "bind": try_bind, "sendto": try_sendto}[mode]
+attempt = {"connect": try_connect, "bind": try_bind, "sendto": try_sendto,
+           "sendmsg": try_sendmsg}[mode]
 won, tries = None, 0
 deadline = time.time() + seconds
 while time.time() < deadline and won is None:
     won = attempt()
     tries += 1
 os.kill(child, 9); os.waitpid(child, 0)
-if mode == "sendto":
+if datagram:
     arrived = 0
     try:
         while True:

@@ -1,16 +1,11 @@
 #include "creds-cache.h"
 
+#include "pidfd.h"
 #include "util/xmalloc.h"
 
-#include <poll.h>
 #include <seccomp.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD 0200 /* O_EXCL: a pidfd for one thread (Linux 6.9) */
-#endif
 
 #define CREDS_KEPT 64 /* threads; each holds a pidfd of the session host's */
 
@@ -69,13 +64,6 @@ void creds_cache_free(struct creds_cache *cc)
 	free(cc);
 }
 
-static int ended(int pidfd)
-{
-	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-
-	return poll(&p, 1, 0) != 0;
-}
-
 static void drop(struct creds_cache *cc, int i)
 {
 	close(cc->kept[i].pidfd);
@@ -88,7 +76,7 @@ static void keep(struct creds_cache *cc, pid_t tid, int fd, const struct creds *
 {
 	int i;
 
-	if (ended(fd)) {
+	if (pidfd_ended(fd)) {
 		close(fd);
 		return;
 	}
@@ -109,14 +97,14 @@ int creds_cache_get(struct creds_cache *cc, pid_t tid, struct creds *out)
 	for (int i = 0; i < cc->n; i++) {
 		if (cc->kept[i].tid != tid)
 			continue;
-		if (!ended(cc->kept[i].pidfd)) {
+		if (!pidfd_ended(cc->kept[i].pidfd)) {
 			*out = cc->kept[i].c;
 			return 0;
 		}
 		drop(cc, i);
 		break;
 	}
-	fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	fd = pidfd_of_thread(tid);
 	if (creds_read(tid, out) < 0) {
 		if (fd >= 0)
 			close(fd);

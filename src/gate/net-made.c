@@ -1,5 +1,6 @@
 #include "net-made.h"
 
+#include "pidfd.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -9,10 +10,6 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD 0200 /* O_EXCL: a pidfd for one thread (Linux 6.9) */
-#endif
 
 #define WAITS_MAX 64 /* calls waiting at once; each holds a socket */
 #define CHECK_MS 250 /* how often a waiting caller is checked for giving up */
@@ -70,6 +67,14 @@ void net_made_free(struct net_made *nm)
 	free(nm);
 }
 
+int net_made_socket_type(int sock)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ? -1 : type;
+}
+
 int net_made_address(const struct sockaddr_info *a)
 {
 	return a->family != AF_UNIX && a->kind != SA_UNIX_PATH && a->kind != SA_UNIX_ABSTRACT &&
@@ -89,11 +94,9 @@ void net_made_reply(struct net_made *nm, uint64_t notif_id, int result)
 
 int net_made_take(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	int pidfd = pidfd_of_thread(tid);
 	int sock;
 
-	if (pidfd < 0)
-		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
 	if (pidfd < 0)
 		return -ESRCH;
 	sock = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);

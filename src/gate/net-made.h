@@ -34,6 +34,8 @@ int net_made_address(const struct sockaddr_info *a);
 /* Descriptor fd of tid's process as the gate's own (the same socket), or
  * -errno; 0 in *gone when the call was given up meanwhile. */
 int net_made_take(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd);
+/* SOCK_STREAM, SOCK_DGRAM...; -1 when it cannot be told. */
+int net_made_socket_type(int sock);
 void net_made_reply(struct net_made *nm, uint64_t notif_id, int result);
 /* Waits for sock to be writable, then calls retry(sock, arg): the socket
  * and arg (freed with free()) are the wait's; -errno when it cannot wait

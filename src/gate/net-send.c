@@ -71,14 +71,6 @@ static int send_now(int sock, void *arg, int *result)
 	return 0;
 }
 
-static int socket_type(int sock)
-{
-	int type = 0;
-	socklen_t len = sizeof(type);
-
-	return getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ? -1 : type;
-}
-
 static struct datagram *read_datagram(pid_t tid, const uint64_t args[6], int sock,
 				      const struct sockaddr_info *a, int *result)
 {
@@ -107,7 +99,7 @@ static struct datagram *read_datagram(pid_t tid, const uint64_t args[6], int soc
  * sends, unless MSG_FASTOPEN would connect it there. */
 static int for_the_kernel(int sock, int flags, int *result)
 {
-	if (socket_type(sock) != SOCK_STREAM)
+	if (net_made_socket_type(sock) != SOCK_STREAM)
 		return 0;
 	if (flags & MSG_FASTOPEN) {
 		*result = -EOPNOTSUPP; /* as where TCP Fast Open is off */

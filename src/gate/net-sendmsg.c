@@ -114,14 +114,6 @@ static int read_message(pid_t tid, const uint64_t args[6], struct message *m, in
 	return !caller_as_gate && !plain_control(m);
 }
 
-static int socket_type(int sock)
-{
-	int type = 0;
-	socklen_t len = sizeof(type);
-
-	return getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ? -1 : type;
-}
-
 static struct message *message_new(int sock, const uint64_t args[6], const struct sockaddr_info *a)
 {
 	struct message *m = xmalloc(sizeof(*m) + MESSAGE_MAX + CONTROL_MAX);
@@ -145,7 +137,7 @@ int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const u
 			net_made_reply(nm, notif_id, sock);
 		return 1;
 	}
-	if (socket_type(sock) == SOCK_STREAM) { /* the address is not used */
+	if (net_made_socket_type(sock) == SOCK_STREAM) { /* the address is not used */
 		close(sock);
 		if (!((int)args[2] & MSG_FASTOPEN))
 			return 0;			   /* the kernel sends */

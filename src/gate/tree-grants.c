@@ -1,9 +1,9 @@
 #include "tree-grants.h"
 
 #include "exec-check.h"
+#include "pidfd.h"
 #include "util/xmalloc.h"
 
-#include <poll.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -84,9 +84,7 @@ static void on_exited(evutil_socket_t fd, short what, void *arg)
 
 static int has_exited(const struct grant *g)
 {
-	struct pollfd pfd = {.fd = g->pidfd, .events = POLLIN};
-
-	return poll(&pfd, 1, 0) != 0;
+	return pidfd_ended(g->pidfd);
 }
 
 int tree_grants_add(struct tree_grants *t, pid_t root, int level, uint64_t exec_id)
@@ -122,17 +120,6 @@ static struct grant *covering(struct tree_grants *t, pid_t pid, int level)
 			return g;
 	}
 	return NULL;
-}
-
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD 0200 /* O_EXCL: a pidfd for one thread (Linux 6.9) */
-#endif
-
-static int pidfd_ended(int fd)
-{
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-
-	return poll(&pfd, 1, 0) != 0;
 }
 
 /* The live grant pid was found under before, or NULL. */
@@ -198,7 +185,7 @@ int tree_grants_cover(struct tree_grants *t, pid_t pid, int level, uint64_t *gra
 		return 0;
 	g = kept_member(t, pid, level);
 	if (g == NULL) {
-		fd = (int)syscall(SYS_pidfd_open, pid, PIDFD_THREAD);
+		fd = pidfd_of_thread(pid);
 		g = walk_up(t, pid, level);
 		if (g && g->root != pid)
 			keep_member(t, pid, fd, g->exec_id);

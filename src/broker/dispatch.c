@@ -39,6 +39,11 @@ static void on_console_request(struct conn *c, Frame *f)
 	console_request(c, f->request);
 }
 
+static void on_enroll_request(struct conn *c, Frame *f)
+{
+	enroll_request(c, f->enroll_request);
+}
+
 static void on_heartbeat(struct conn *c, Frame *f)
 {
 	(void)c; /* the reader noted the time */
@@ -67,6 +72,8 @@ static const struct frame_route {
     {CONN_CONSOLE, ESCORT__FRAME__BODY_REQUEST, on_console_request},
     {CONN_CONSOLE, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
     {CONN_ENDED, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
+    {CONN_ENROLL, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_enroll_request},
+    {CONN_HOST, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
 };
 
 int dispatch_frame(struct conn *c, Frame *f)

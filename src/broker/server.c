@@ -25,7 +25,8 @@
 #define MAX_CONNS_PER_ACCOUNT 256
 #define SLOW_PEER_BYTES (8u << 20)
 #define HEARTBEAT_S 10
-#define SILENCE_LIMIT_S 30 /* a peer not heard from for this long is gone */
+#define SILENCE_LIMIT_S 30	     /* a peer not heard from for this long is gone */
+#define ENROLL_FRAME_MAX (16u << 10) /* a peer without a certificate sends no more */
 
 int broker_verbose;
 
@@ -37,6 +38,9 @@ const char *conn_state_name(enum conn_state s)
 	    [CONN_SESSION] = "session",
 	    [CONN_CONSOLE] = "console",
 	    [CONN_ENDED] = "ended-session",
+	    [CONN_HANDSHAKE] = "tls-handshake",
+	    [CONN_ENROLL] = "enrolment",
+	    [CONN_HOST] = "host",
 	};
 	return names[s];
 }
@@ -172,6 +176,10 @@ static int next_frame(struct conn *c, struct evbuffer *in)
 	if (n < FRAME_HEADER)
 		return 0;
 	size = (uint32_t)head[4] << 24 | (uint32_t)head[5] << 16 | (uint32_t)head[6] << 8 | head[7];
+	if (c->state == CONN_ENROLL && size > ENROLL_FRAME_MAX) {
+		conn_close(c, "an enrolment frame is at most 16 KiB");
+		return -1;
+	}
 	if (have < FRAME_HEADER + (size_t)size)
 		return 0;
 	if (frame_parse(evbuffer_pullup(in, FRAME_HEADER + size), FRAME_HEADER + size, &used, &f,
@@ -247,6 +255,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)bev;
+	if ((what & BEV_EVENT_CONNECTED) && c->tls) {
+		tls_peer_identify(c);
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		conn_close(c, (what & BEV_EVENT_ERROR) ? "connection error" : NULL);
 }
@@ -293,6 +305,8 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 		close(fd);
 }
 
+static void conn_attach(struct broker *b, struct conn *c);
+
 struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
@@ -309,6 +323,28 @@ struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid)
 		free(c);
 		return NULL;
 	}
+	conn_attach(b, c);
+	broker_debug("connection from %s (uid %u, pid %d)", c->account, (unsigned)uid, (int)pid);
+	return c;
+}
+
+struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+
+	c->b = b;
+	c->bev = bev;
+	c->tls = 1;
+	c->uid = (uid_t)-1;
+	c->state = CONN_HANDSHAKE;
+	snprintf(c->account, sizeof(c->account), "(tls)");
+	conn_attach(b, c);
+	return c;
+}
+
+/* Callbacks, limits and the list: the same for every kind of connection. */
+static void conn_attach(struct broker *b, struct conn *c)
+{
 	c->serial = ++b->next_serial;
 	c->last_heard = mono_s();
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
@@ -316,8 +352,6 @@ struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid)
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = b->conns;
 	b->conns = c;
-	broker_debug("connection from %s (uid %u, pid %d)", c->account, (unsigned)uid, (int)pid);
-	return c;
 }
 
 struct conn *conn_find(struct broker *b, uint64_t serial)
@@ -339,6 +373,13 @@ static void send_heartbeat(struct conn *c)
 	conn_send(c, &f);
 }
 
+/* States in which escortd does not send heartbeats: the peer has not said
+ * what it is yet. */
+static int quiet_state(enum conn_state s)
+{
+	return s == CONN_NEW || s == CONN_HANDSHAKE || s == CONN_ENROLL;
+}
+
 void conns_tick(struct broker *b)
 {
 	time_t now = mono_s();
@@ -355,7 +396,7 @@ void conns_tick(struct broker *b)
 		}
 		if (now - c->last_heard > SILENCE_LIMIT_S)
 			conn_drop(c, "silent for 30 seconds");
-		else if (beat && c->state != CONN_NEW)
+		else if (beat && !quiet_state(c->state))
 			send_heartbeat(c);
 	}
 }

@@ -75,6 +75,7 @@ struct live_session {
 	char op[64];
 	uid_t uid;
 	char host[256];
+	int remote; /* its host is an enrolled one, on TLS: host is its certificate's */
 	char *argv_json;
 	char **argv;
 	size_t argc;

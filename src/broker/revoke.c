@@ -2,6 +2,7 @@
  * sessions end (the store already refuses its certificates for new ones). */
 #include "broker.h"
 
+#include <stdio.h>
 #include <string.h>
 
 unsigned broker_cut_host(struct broker *b, const char *host)
@@ -11,10 +12,12 @@ unsigned broker_cut_host(struct broker *b, const char *host)
 
 	snprintf(reason, sizeof(reason), "host %s is revoked", host);
 	for (struct live_session *s = b->sessions; s; s = s->next)
-		if (s->conn && s->conn->tls && strcmp(s->conn->host, host) == 0)
+		if (s->remote && strcmp(s->host, host) == 0)
 			session_terminate(s, reason);
+	/* A connection with a session was told to end it, and may send the end;
+	 * the others close now. */
 	for (struct conn *c = b->conns; c; c = c->next)
-		if (c->tls && strcmp(c->host, host) == 0 && !c->finishing) {
+		if (c->tls && strcmp(c->host, host) == 0 && !c->finishing && !c->session) {
 			conn_drop(c, reason);
 			n++;
 		}

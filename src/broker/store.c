@@ -128,13 +128,13 @@ static void copy_column(sqlite3_stmt *st, int col, char *dst, size_t size)
 }
 
 int store_session_find(struct store *s, const char *id, char *op, size_t op_size, unsigned *uid,
-		       uint64_t *acked, char *log, size_t log_size)
+		       uint64_t *acked, char *log, size_t log_size, char *host, size_t host_size)
 {
 	sqlite3_stmt *st;
 	int found = -1;
 
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT operator, uid, acked, log FROM sessions "
+			       "SELECT operator, uid, acked, log, host FROM sessions "
 			       "WHERE id = ? AND ended IS NULL",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -144,6 +144,7 @@ int store_session_find(struct store *s, const char *id, char *op, size_t op_size
 		*uid = (unsigned)sqlite3_column_int64(st, 1);
 		*acked = (uint64_t)sqlite3_column_int64(st, 2);
 		copy_column(st, 3, log, log_size);
+		copy_column(st, 4, host, host_size);
 		found = 0;
 	}
 	sqlite3_finalize(st);

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "broker-client.h"
+#include "broker-tls.h"
 #include "gate/gate.h"
 #include "gate/local-services.h"
 #include "gate/program-index.h"
@@ -501,12 +502,21 @@ static int open_link(const char *socket, const struct session_meta *meta,
 		     struct error *err)
 {
 	const char *path = broker_client_socket(socket);
+	struct broker_tls *tls = NULL;
 
-	local_services_protect(path); /* the session must not reach it */
 	*link = NULL;
+	/* A socket named (--socket, $ESCORT_SOCKET) is used; else the broker
+	 * this host enrolled with, over TLS; else the default socket. */
+	if (socket == NULL && getenv("ESCORT_SOCKET") == NULL) {
+		if ((tls = broker_tls_find(err)) == NULL && err->code != 0)
+			return -1;
+		if (tls)
+			return (*link = broker_client_open(NULL, tls, meta, keys, err)) ? 0 : -1;
+	}
+	local_services_protect(path); /* the session must not reach it */
 	if (path == NULL)
 		return 0;
-	*link = broker_client_open(path, meta, keys, err);
+	*link = broker_client_open(path, NULL, meta, keys, err);
 	return *link ? 0 : -1;
 }
 

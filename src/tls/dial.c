@@ -2,6 +2,7 @@
 
 #include "tls-error.h"
 
+#include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,15 +104,22 @@ void tls_link_close(struct tls_link *link)
 	link->fd = -1;
 }
 
+int tls_bytes_write(struct tls_link *link, const void *data, size_t len, struct error *err)
+{
+	if (len > INT_MAX || SSL_write(link->ssl, data, (int)len) != (int)len)
+		return tls_error(err, "cannot send to the broker");
+	return 0;
+}
+
 int tls_frame_write(struct tls_link *link, const Frame *f, struct error *err)
 {
 	struct buf b = {0};
-	int ok;
+	int rc;
 
 	frame_encode(f, &b);
-	ok = SSL_write(link->ssl, b.data, (int)b.len) == (int)b.len;
+	rc = tls_bytes_write(link, b.data, b.len, err);
 	buf_free(&b);
-	return ok ? 0 : tls_error(err, "cannot send to the broker");
+	return rc;
 }
 
 int tls_frame_read(struct tls_link *link, Frame **out, struct error *err)

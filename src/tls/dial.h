@@ -21,6 +21,7 @@ int tls_dial(SSL_CTX *ctx, const char *hostport, const char *pin, int timeout_s,
 	     struct tls_link *link, struct error *err);
 void tls_link_close(struct tls_link *link);
 
+int tls_bytes_write(struct tls_link *link, const void *data, size_t len, struct error *err);
 int tls_frame_write(struct tls_link *link, const Frame *f, struct error *err);
 /* One frame (free with frame_free), or -1 with err. */
 int tls_frame_read(struct tls_link *link, Frame **out, struct error *err);

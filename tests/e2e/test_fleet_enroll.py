@@ -29,16 +29,18 @@ def escortd_bin():
 class Fleet:
     """escortd listening on TLS in the lab's broker namespace."""
 
-    def __init__(self, lab, base, port=PORT, name="escortd"):
+    def __init__(self, lab, base, port=PORT, name="escortd", config=None, rules=None):
         self.lab, self.base, self.port = lab, base, port
         self.state = base / f"{name}-state"
         self.socket = base / f"{name}.sock"
         self.stderr_path = base / f"{name}.stderr"
         self.stderr = open(self.stderr_path, "ab")
-        self.proc = lab.popen(lab.broker, [escortd_bin(), "-v", "--state", str(self.state),
-                                           "--socket", str(self.socket),
-                                           "--listen", f"0.0.0.0:{port}"],
-                              stderr=self.stderr)
+        argv = [escortd_bin(), "-v", "--state", str(self.state), "--socket", str(self.socket),
+                "--listen", f"0.0.0.0:{port}"]
+        if config:
+            argv += ["--config", str(config)]
+        env = dict(os.environ, ESCORT_RULES=rules) if rules else None
+        self.proc = lab.popen(lab.broker, argv, stderr=self.stderr, env=env)
         self.wait_for("listening on 0.0.0.0")
 
     def log(self):

@@ -30,6 +30,7 @@ static void on_tls_accept(evutil_socket_t lfd, short what, void *arg)
 		close(fd);
 		return;
 	}
+	SSL_set_app_data(ssl, b);
 	bev = bufferevent_openssl_socket_new(b->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
 					     BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
@@ -62,6 +63,28 @@ static int known_host(struct conn *c, X509 *cert, struct error *err)
 	if (!store_cert_valid(c->b->store, c->cert_serial, c->host))
 		return error_set(err, "host %s: certificate %s is revoked or unknown", c->host,
 				 c->cert_serial);
+	return 0;
+}
+
+/* During the handshake: a certificate of escortd's CA that escortd revoked
+ * (or never issued) fails it with the alert "certificate revoked". */
+static int verify_known(int ok, X509_STORE_CTX *x)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct broker *b = ssl ? SSL_get_app_data(ssl) : NULL;
+	X509 *cert = X509_STORE_CTX_get_current_cert(x);
+	char host[64], serial[40];
+	struct error err;
+
+	if (!ok || b == NULL || X509_STORE_CTX_get_error_depth(x) != 0)
+		return ok;
+	serial_hex(cert, serial, sizeof(serial));
+	if (host_name_of(cert, host, sizeof(host), &err) == 0 &&
+	    store_cert_valid(b->store, serial, host))
+		return 1;
+	X509_STORE_CTX_set_error(x, X509_V_ERR_CERT_REVOKED);
+	broker_log("refused a host certificate %s: revoked, unknown or without a host name",
+		   serial);
 	return 0;
 }
 
@@ -123,6 +146,7 @@ int broker_listen_tls(struct broker *b, const char *hostport, struct error *err)
 		return -1;
 	if ((b->tls_ctx = tls_server_ctx(dir, err)) == NULL)
 		return -1;
+	SSL_CTX_set_verify(b->tls_ctx, SSL_CTX_get_verify_mode(b->tls_ctx), verify_known);
 	if ((b->tls_fd = bind_tcp(hostport, err)) < 0)
 		return -1;
 	b->tls_accept = event_new(b->base, b->tls_fd, EV_READ | EV_PERSIST, on_tls_accept, b);

@@ -44,14 +44,21 @@ static int load(struct broker_tls *t, struct error *err)
 	return t->ctx ? 0 : -1;
 }
 
+const char *broker_tls_dir(void)
+{
+	const char *dir = getenv("ESCORT_HOST_DIR");
+
+	return dir && dir[0] ? dir : BROKER_TLS_DIR;
+}
+
 struct broker_tls *broker_tls_find(struct error *err)
 {
-	const char *dir = getenv("ESCORT_HOST_DIR"), *where = getenv("ESCORT_BROKER");
+	const char *where = getenv("ESCORT_BROKER");
 	struct broker_tls *t = xcalloc(1, sizeof(*t));
 	char path[PATH_MAX];
 
 	err->code = 0;
-	snprintf(t->dir, sizeof(t->dir), "%s", dir && dir[0] ? dir : BROKER_TLS_DIR);
+	snprintf(t->dir, sizeof(t->dir), "%s", broker_tls_dir());
 	snprintf(path, sizeof(path), "%s/broker", t->dir);
 	if (where && where[0])
 		snprintf(t->where, sizeof(t->where), "%s", where);

@@ -27,6 +27,8 @@ struct broker_tls {
  * DIR/broker; DIR is $ESCORT_HOST_DIR, else BROKER_TLS_DIR. */
 struct broker_tls *broker_tls_find(struct error *err);
 void broker_tls_free(struct broker_tls *t);
+/* Where this host's enrolment files are ($ESCORT_HOST_DIR, else BROKER_TLS_DIR). */
+const char *broker_tls_dir(void);
 
 /* Blocking, for the first hello (before the session starts). */
 int broker_tls_dial(const struct broker_tls *t, struct tls_link *link, struct error *err);

@@ -494,6 +494,7 @@ static void collect_own_files(struct own_files *o, const char *log, const struct
 	own_files_add(o, gp->rules_dir, OWN_TREE);
 	own_files_add(o, program_index_default_path(), OWN_FILE);
 	own_files_add(o, broker_client_socket(socket), OWN_FILE);
+	own_files_add(o, broker_tls_dir(), OWN_TREE); /* the host's identity in the fleet */
 }
 
 /* With a broker, escortd must accept the session before anything starts. */

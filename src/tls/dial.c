@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <netdb.h>
+#include <openssl/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -106,9 +107,15 @@ void tls_link_close(struct tls_link *link)
 
 int tls_bytes_write(struct tls_link *link, const void *data, size_t len, struct error *err)
 {
-	if (len > INT_MAX || SSL_write(link->ssl, data, (int)len) != (int)len)
-		return tls_error(err, "cannot send to the broker");
-	return 0;
+	unsigned char alert;
+
+	if (len <= INT_MAX && SSL_write(link->ssl, data, (int)len) == (int)len)
+		return 0;
+	/* TLS 1.3: a refused certificate is said after the handshake, in an
+	 * alert waiting to be read (why the write failed). */
+	if (ERR_peek_error() == 0)
+		SSL_read(link->ssl, &alert, 1);
+	return tls_error(err, "cannot send to the broker");
 }
 
 int tls_frame_write(struct tls_link *link, const Frame *f, struct error *err)

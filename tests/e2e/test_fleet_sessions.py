@@ -215,6 +215,7 @@ def test_a_revoked_hosts_session_ends_and_it_cannot_start_another(fleet_lab):
     again = HostOperator(fleet_lab, "db1", expect_prompt=False)
     again.child.expect(pexpect.EOF, timeout=20)
     assert "refusing the session" in again.child.before, again.child.before
+    assert "certificate revoked" in again.child.before, again.child.before
     # db2 works on.
     out, status = other.run("echo still-here")
     assert status == 0 and "still-here" in out

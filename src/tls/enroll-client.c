@@ -89,11 +89,23 @@ static int exchange(struct tls_link *link, const char *token, EVP_PKEY *key, str
 	return rc;
 }
 
-static int keep(const char *dir, EVP_PKEY *key, const struct enrolled *e, const char *pin,
-		struct error *err)
+/* dir/name holding line: what `escort run` reads (broker-tls.c). */
+static int write_line(const char *dir, const char *name, const char *line, struct error *err)
 {
 	char path[4096];
 	FILE *out;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((out = fopen(path, "we")) == NULL)
+		return error_errno(err, "cannot create %s", path);
+	fprintf(out, "%s\n", line);
+	return fclose(out) == 0 ? 0 : error_errno(err, "cannot write %s", path);
+}
+
+static int keep(const char *dir, const char *broker, EVP_PKEY *key, const struct enrolled *e,
+		const char *pin, struct error *err)
+{
+	char path[4096];
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return error_errno(err, "cannot create %s", dir);
@@ -106,11 +118,9 @@ static int keep(const char *dir, EVP_PKEY *key, const struct enrolled *e, const 
 	snprintf(path, sizeof(path), "%s/ca.crt", dir);
 	if (pem_write_cert(path, e->ca, 0644, err) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/broker.pin", dir);
-	if ((out = fopen(path, "we")) == NULL)
-		return error_errno(err, "cannot create %s", path);
-	fprintf(out, "%s\n", pin);
-	return fclose(out) == 0 ? 0 : error_errno(err, "cannot write %s", path);
+	if (write_line(dir, "broker.pin", pin, err) < 0)
+		return -1;
+	return write_line(dir, "broker", broker, err);
 }
 
 int enroll_run(const struct enroll_options *o, char host[HOST_NAME_MAX_LEN + 1], struct error *err)
@@ -123,7 +133,7 @@ int enroll_run(const struct enroll_options *o, char host[HOST_NAME_MAX_LEN + 1],
 
 	if (key != NULL && tls_dial(ctx, o->broker, o->pin, o->timeout_s, &link, err) == 0 &&
 	    exchange(&link, o->token, key, &e, err) == 0 &&
-	    keep(o->dir, key, &e, o->pin, err) == 0) {
+	    keep(o->dir, o->broker, key, &e, o->pin, err) == 0) {
 		snprintf(host, HOST_NAME_MAX_LEN + 1, "%s", e.host);
 		rc = 0;
 	}

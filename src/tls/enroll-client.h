@@ -1,7 +1,8 @@
 /* `escort enroll` on a host: makes the host's key (it never leaves the
  * host), checks the broker against the pin printed with the token, sends a
  * certificate request with the token and keeps what comes back in dir:
- * host.key (0600), host.crt, ca.crt and broker.pin. */
+ * host.key (0600), host.crt, ca.crt, broker.pin and broker (HOST:PORT: where
+ * `escort run` finds escortd). */
 #ifndef ESCORT_TLS_ENROLL_CLIENT_H
 #define ESCORT_TLS_ENROLL_CLIENT_H
 

@@ -117,8 +117,9 @@ class HostOperator:
         self.log = os.path.join(world, "logs", f"{host}-{time.time_ns()}.eslog")
         env = {k: v for k, v in os.environ.items() if k != "ESCORT_SOCKET"}
         env.update(PS1=PROMPT, TERM="xterm", ESCORT_RULES=os.path.join(world, "rules"),
-                   ESCORT_HOST_DIR=str(fl.dirs[host]),
-                   ESCORT_BROKER=broker or fl.lab.broker_address(fl.ns(host), fl.fleet.port))
+                   ESCORT_HOST_DIR=str(fl.dirs[host]))
+        if broker:  # else the broker enrolment wrote into the host's directory
+            env["ESCORT_BROKER"] = broker
         self.child = pexpect.spawn("ip", ["netns", "exec", fl.ns(host), "runuser", "-u",
                                           OPERATOR, "--", os.path.join(world, "escort"), "run",
                                           "--log", self.log, "--", "bash", "--norc",

@@ -177,6 +177,8 @@ def test_a_session_on_an_enrolled_host_is_approved_over_tls(fleet_lab, world):
     evs = events(log)
     assert "everyday-42" in "".join(e.get("data", "") for e in of_type(evs, "output"))
     assert of_type(evs, "session-end")[0]["reason"] == "exit"
+    start = of_type(evs, "session-start")[0]
+    assert start["host"] == "db1" and start["user"] == OPERATOR, start
 
 
 def test_a_lock_reaches_both_hosts(fleet_lab):

@@ -172,6 +172,9 @@ struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev);
 
 /* enroll.c: a host without a certificate asks for one with a join token. */
 void enroll_request(struct conn *c, const Escort__EnrollRequest *r);
+/* A host with a valid certificate asks for a new one (no token): issued for
+ * the name of the certificate it connected with. */
+void enroll_renewal(struct conn *c, const Escort__EnrollRequest *r);
 
 /* revoke.c: host's certificates are revoked (in the store); its
  * connections and live sessions end now. Returns how many connections. */

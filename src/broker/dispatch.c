@@ -71,6 +71,11 @@ static void on_enroll_request(struct conn *c, Frame *f)
 	enroll_request(c, f->enroll_request);
 }
 
+static void on_renewal(struct conn *c, Frame *f)
+{
+	enroll_renewal(c, f->enroll_request);
+}
+
 static void on_heartbeat(struct conn *c, Frame *f)
 {
 	(void)c; /* the reader noted the time */
@@ -103,6 +108,7 @@ static const struct frame_route {
     {CONN_ENDED, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
     {CONN_ENROLL, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_enroll_request},
     {CONN_HOST, ESCORT__FRAME__BODY_HELLO, on_host_hello},
+    {CONN_HOST, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_renewal},
     {CONN_HOST, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
 };
 

@@ -1,9 +1,11 @@
 /* Enrolment on escortd: a host without a certificate sends a join token and
  * a certificate request; the token (single use, not expired) names the
  * host, escortd's CA issues, and the connection ends. Every byte is the
- * peer's: the request is checked before anything is looked up. */
+ * peer's: the request is checked before anything is looked up. An enrolled
+ * host renews the same way, with its certificate instead of a token. */
 #include "broker.h"
 
+#include "tls/csr.h"
 #include "tls/enroll-request.h"
 
 #include <openssl/x509.h>
@@ -55,7 +57,7 @@ static void send_cert(struct conn *c, X509 *cert, const char *host)
 	OPENSSL_free(r.ca_cert.data);
 }
 
-static void issue(struct conn *c, EVP_PKEY *pub, const char *host)
+static void issue(struct conn *c, EVP_PKEY *pub, const char *host, const char *done)
 {
 	char serial[SERIAL_HEX];
 	struct error err;
@@ -65,7 +67,7 @@ static void issue(struct conn *c, EVP_PKEY *pub, const char *host)
 		X509_free(cert);
 		return refuse(c, ESCORT__ENROLL_RESULT__ENROLL_FAILED, err.msg);
 	}
-	broker_log("host %s enrolled (certificate %s)", host, serial);
+	broker_log("host %s %s (certificate %s)", host, done, serial);
 	send_cert(c, cert, host);
 	X509_free(cert);
 }
@@ -84,6 +86,20 @@ void enroll_request(struct conn *c, const Escort__EnrollRequest *r)
 					      : ESCORT__ENROLL_RESULT__ENROLL_BAD_TOKEN,
 		       err.msg);
 	else
-		issue(c, pub, host);
+		issue(c, pub, host, "enrolled");
+	EVP_PKEY_free(pub);
+}
+
+void enroll_renewal(struct conn *c, const Escort__EnrollRequest *r)
+{
+	struct error err;
+	EVP_PKEY *pub;
+
+	if (r->token && r->token[0])
+		return refuse(c, ESCORT__ENROLL_RESULT__ENROLL_BAD_REQUEST,
+			      "a renewal carries no token: the host's certificate says who it is");
+	if ((pub = csr_check(r->csr.data, r->csr.len, &err)) == NULL)
+		return refuse(c, ESCORT__ENROLL_RESULT__ENROLL_BAD_REQUEST, err.msg);
+	issue(c, pub, c->host, "renewed its certificate");
 	EVP_PKEY_free(pub);
 }

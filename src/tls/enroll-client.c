@@ -1,5 +1,7 @@
 #include "enroll-client.h"
 
+#include "enroll-internal.h"
+
 #include "ca.h"
 #include "contexts.h"
 #include "csr.h"
@@ -11,12 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* What the broker sent back, as certificates. */
-struct enrolled {
-	X509 *cert, *ca, *broker;
-	char host[HOST_NAME_MAX_LEN + 1];
-};
 
 static X509 *der_cert(const ProtobufCBinaryData *d)
 {
@@ -72,7 +68,7 @@ static int take_reply(const Escort__EnrollReply *r, EVP_PKEY *key, struct enroll
 	return 0;
 }
 
-static int exchange(struct tls_link *link, const char *token, EVP_PKEY *key, struct enrolled *e,
+int enroll_exchange(struct tls_link *link, const char *token, EVP_PKEY *key, struct enrolled *e,
 		    struct error *err)
 {
 	Frame *f = NULL;
@@ -90,7 +86,7 @@ static int exchange(struct tls_link *link, const char *token, EVP_PKEY *key, str
 }
 
 /* dir/name holding line: what `escort run` reads (broker-tls.c). */
-static int write_line(const char *dir, const char *name, const char *line, struct error *err)
+int enroll_write_line(const char *dir, const char *name, const char *line, struct error *err)
 {
 	char path[4096];
 	FILE *out;
@@ -118,9 +114,16 @@ static int keep(const char *dir, const char *broker, EVP_PKEY *key, const struct
 	snprintf(path, sizeof(path), "%s/ca.crt", dir);
 	if (pem_write_cert(path, e->ca, 0644, err) < 0)
 		return -1;
-	if (write_line(dir, "broker.pin", pin, err) < 0)
+	if (enroll_write_line(dir, "broker.pin", pin, err) < 0)
 		return -1;
-	return write_line(dir, "broker", broker, err);
+	return enroll_write_line(dir, "broker", broker, err);
+}
+
+void enrolled_free(struct enrolled *e)
+{
+	X509_free(e->cert);
+	X509_free(e->ca);
+	X509_free(e->broker);
 }
 
 int enroll_run(const struct enroll_options *o, char host[HOST_NAME_MAX_LEN + 1], struct error *err)
@@ -132,15 +135,13 @@ int enroll_run(const struct enroll_options *o, char host[HOST_NAME_MAX_LEN + 1],
 	int rc = -1;
 
 	if (key != NULL && tls_dial(ctx, o->broker, o->pin, o->timeout_s, &link, err) == 0 &&
-	    exchange(&link, o->token, key, &e, err) == 0 &&
+	    enroll_exchange(&link, o->token, key, &e, err) == 0 &&
 	    keep(o->dir, o->broker, key, &e, o->pin, err) == 0) {
 		snprintf(host, HOST_NAME_MAX_LEN + 1, "%s", e.host);
 		rc = 0;
 	}
 	tls_link_close(&link);
-	X509_free(e.cert);
-	X509_free(e.ca);
-	X509_free(e.broker);
+	enrolled_free(&e);
 	EVP_PKEY_free(key);
 	SSL_CTX_free(ctx);
 	return rc;

@@ -251,3 +251,39 @@ def test_a_revoked_host_is_cut_at_once_and_refused_from_then_on(lab, fleet, tmp_
     held[1].terminate()
     held[1].wait()
     assert probe(lab, fleet, lab.hosts[1], h2)["ok"]
+
+
+def renew(lab, ns, directory, within=None):
+    argv = [escort_bin(), "enroll", "--renew", "--dir", str(directory)]
+    if within:
+        argv += ["--within", str(within)]
+    return lab.run(ns, argv, capture_output=True, text=True, timeout=30)
+
+
+def test_a_host_renews_its_certificate_with_the_one_it_has(lab, fleet, tmp_path):
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    os.chmod(h1 / "host.key", 0o640)  # as an administrator lets the operators read it
+    old_cert, old_key = (h1 / "host.crt").read_text(), (h1 / "host.key").read_text()
+    p = renew(lab, lab.hosts[0], h1)
+    assert p.returncode == 0 and "not renewed" in p.stdout, p.stdout + p.stderr
+    assert (h1 / "host.crt").read_text() == old_cert
+    p = renew(lab, lab.hosts[0], h1, within=100)  # certificates last 90 days
+    assert p.returncode == 0 and "renewed db1" in p.stdout, p.stdout + p.stderr + fleet.log()
+    assert (h1 / "host.crt").read_text() != old_cert
+    assert (h1 / "host.key").read_text() != old_key  # a new key, made on the host
+    assert stat.S_IMODE(os.stat(h1 / "host.key").st_mode) == 0o640
+    fleet.wait_for("host db1 renewed its certificate")
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
+
+
+def test_a_revoked_host_cannot_renew(lab, fleet, tmp_path):
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    p = subprocess.run([escortd_bin(), "revoke-host", "db1", "--state", str(fleet.state),
+                        "--socket", str(fleet.socket)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode == 0, p.stderr
+    p = renew(lab, lab.hosts[0], h1, within=100)
+    assert p.returncode != 0 and "certificate revoked" in p.stderr, p.stdout + p.stderr
+    assert "renewed its certificate" not in fleet.log()

@@ -55,6 +55,21 @@ class Lab:
         inner = self.links[host_ns][1]
         ip("-n", host_ns, "link", "set", inner, "up" if up else "down")
 
+    def netem(self, host_ns, *spec):
+        """Delays or loses what goes both ways on the host's link (tc netem on
+        both ends), e.g. netem(ns, "delay", "100ms", "loss", "2%")."""
+        for ns, dev in ((host_ns, self.links[host_ns][1]), (self.broker, self.links[host_ns][0])):
+            subprocess.run(["tc", "-n", ns, "qdisc", "replace", "dev", dev, "root", "netem",
+                            *spec], check=True, capture_output=True)
+
+    def has_netem(self):
+        """Whether this kernel has tc netem (CONFIG_NET_SCH_NETEM)."""
+        ns = self.hosts[0]
+        p = subprocess.run(["tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "netem",
+                            "delay", "1ms"], capture_output=True)
+        subprocess.run(["tc", "-n", ns, "qdisc", "del", "dev", "lo", "root"], capture_output=True)
+        return p.returncode == 0
+
     def close(self):
         for ns in [self.broker, *self.hosts]:
             ip("netns", "del", ns, check=False)

@@ -202,6 +202,34 @@ def test_a_lock_reaches_both_hosts(fleet_lab):
     assert fleet_lab.console(ESCORT, "unlock", OPERATOR).returncode == 0
 
 
+def test_a_session_over_a_slow_lossy_link_is_approved_and_locked(fleet_lab, world):
+    """100 ms each way and 2% of packets lost (tc netem on both ends of db2's
+    link): the session works, an approval arrives, a lock ends it soon."""
+    if not fleet_lab.lab.has_netem():
+        pytest.skip("this kernel has no tc netem (CONFIG_NET_SCH_NETEM)")
+    fleet_lab.lab.netem(fleet_lab.ns("db2"), "delay", "100ms", "loss", "2%")
+    target = victim(world, "approved-over-netem")
+    op = HostOperator(fleet_lab, "db2")
+    out, status = op.run("echo slow-$((6*7))", timeout=30)
+    assert status == 0 and "slow-42" in out
+    op.child.sendline(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf", timeout=30)
+    item = fleet_lab.wait_pending(deadline=30)[0]
+    assert fleet_lab.console(ESCORT, "approve", str(item["id"])).returncode == 0
+    op.child.expect(r"==DONE0", timeout=30)
+    op.child.expect_exact(PROMPT)
+    op.child.sendline("sleep 300")
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert fleet_lab.console(ESCORT, "lock", OPERATOR, "--reason", "slow link").returncode == 0
+    op.child.expect("locked by " + ESCORT, timeout=30)
+    op.child.expect(pexpect.EOF, timeout=30)
+    ended = time.monotonic() - started
+    print(f"lock to the end of a session 200 ms of round trip away: {ended:.3f}s")
+    assert ended < 3.0
+    assert fleet_lab.console(ESCORT, "unlock", OPERATOR).returncode == 0
+
+
 def test_a_revoked_hosts_session_ends_and_it_cannot_start_another(fleet_lab):
     op = HostOperator(fleet_lab, "db1")
     other = HostOperator(fleet_lab, "db2")

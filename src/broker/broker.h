@@ -169,6 +169,10 @@ int broker_listen_tls(struct broker *b, const char *hostport, struct error *err)
 void tls_peer_identify(struct conn *c);
 /* A TLS connection on bev (the handshake not done yet). */
 struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev);
+/* Whether another TLS connection may be taken: escortd's limit on all
+ * connections, and 256 at most not yet known by a certificate (so that
+ * strangers on the network cannot crowd out hosts and local consoles). */
+int conn_room_for_tls(const struct broker *b);
 
 /* enroll.c: a host without a certificate asks for one with a join token. */
 void enroll_request(struct conn *c, const Escort__EnrollRequest *r);

@@ -27,6 +27,8 @@
 #define HEARTBEAT_S 10
 #define SILENCE_LIMIT_S 30	     /* a peer not heard from for this long is gone */
 #define ENROLL_FRAME_MAX (16u << 10) /* a peer without a certificate sends no more */
+#define UNVERIFIED_MAX 256	     /* TLS peers not (yet) known by a certificate */
+#define UNVERIFIED_LIMIT_S 10	     /* ... have this long to handshake or enrol */
 
 int broker_verbose;
 
@@ -380,6 +382,29 @@ static int quiet_state(enum conn_state s)
 	return s == CONN_NEW || s == CONN_HANDSHAKE || s == CONN_ENROLL;
 }
 
+static int unverified(const struct conn *c)
+{
+	return c->state == CONN_HANDSHAKE || c->state == CONN_ENROLL;
+}
+
+int conn_room_for_tls(const struct broker *b)
+{
+	size_t n = 0, all = 0;
+
+	for (const struct conn *c = b->conns; c; c = c->next) {
+		n += unverified(c);
+		all++;
+	}
+	return all < MAX_CONNS && n < UNVERIFIED_MAX;
+}
+
+/* How long a peer may stay silent in its state. Anyone on the network can
+ * open a TLS connection: until it is known, it gets less time. */
+static time_t silence_limit(const struct conn *c)
+{
+	return unverified(c) ? UNVERIFIED_LIMIT_S : SILENCE_LIMIT_S;
+}
+
 void conns_tick(struct broker *b)
 {
 	time_t now = mono_s();
@@ -394,8 +419,9 @@ void conns_tick(struct broker *b)
 				conn_close(c, "it did not take escortd's last answer in time");
 			continue;
 		}
-		if (now - c->last_heard > SILENCE_LIMIT_S)
-			conn_drop(c, "silent for 30 seconds");
+		if (now - c->last_heard > silence_limit(c))
+			conn_drop(c, unverified(c) ? "no certificate or enrolment in 10 seconds"
+						   : "silent for 30 seconds");
 		else if (beat && !quiet_state(c->state))
 			send_heartbeat(c);
 	}

@@ -26,6 +26,11 @@ static void on_tls_accept(evutil_socket_t lfd, short what, void *arg)
 	(void)what;
 	if (fd < 0)
 		return;
+	if (!conn_room_for_tls(b)) {
+		broker_log("refused a TLS connection: too many not yet known by a certificate");
+		close(fd);
+		return;
+	}
 	if ((ssl = SSL_new(b->tls_ctx)) == NULL) {
 		close(fd);
 		return;

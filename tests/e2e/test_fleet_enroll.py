@@ -287,3 +287,39 @@ def test_a_revoked_host_cannot_renew(lab, fleet, tmp_path):
     p = renew(lab, lab.hosts[0], h1, within=100)
     assert p.returncode != 0 and "certificate revoked" in p.stderr, p.stdout + p.stderr
     assert "renewed its certificate" not in fleet.log()
+
+
+STRANGERS = r"""
+import socket, sys, time
+host, port = sys.argv[1].rsplit(":", 1)
+conns = []
+for _ in range(300):
+    s = socket.create_connection((host, int(port)), timeout=5)
+    conns.append(s)
+time.sleep(float(sys.argv[2]))
+closed = 0
+for s in conns:
+    s.settimeout(0.2)
+    try:
+        closed += s.recv(1) == b""
+    except socket.timeout:
+        pass
+    except OSError:
+        closed += 1
+print(closed)
+"""
+
+
+def test_strangers_on_the_network_cannot_hold_escortds_connections(lab, fleet, tmp_path):
+    """300 TCP connections that never start TLS: escortd takes 256, refuses
+    the rest, drops them all after 10 s, and serves hosts again."""
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    p = lab.run(lab.hosts[1], [sys.executable, "-c", STRANGERS,
+                               lab.broker_address(lab.hosts[1], fleet.port), "12"],
+                capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert int(p.stdout) == 300, p.stdout  # every one closed by escortd
+    assert "too many not yet known by a certificate" in fleet.log()
+    assert "no certificate or enrolment in 10 seconds" in fleet.log()
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]

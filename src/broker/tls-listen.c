@@ -10,6 +10,8 @@
 
 #include <event2/bufferevent_ssl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +23,7 @@ static void on_tls_accept(evutil_socket_t lfd, short what, void *arg)
 	struct broker *b = arg;
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct bufferevent *bev;
+	int one = 1;
 	SSL *ssl;
 
 	(void)what;
@@ -31,6 +34,8 @@ static void on_tls_accept(evutil_socket_t lfd, short what, void *arg)
 		close(fd);
 		return;
 	}
+	/* Frames are small and each waits for an answer: no Nagle delay. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if ((ssl = SSL_new(b->tls_ctx)) == NULL) {
 		close(fd);
 		return;

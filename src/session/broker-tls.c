@@ -7,6 +7,8 @@
 #include <event2/bufferevent_ssl.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +147,10 @@ struct bufferevent *broker_tls_connect(struct event_base *base, const struct bro
 
 int broker_tls_pinned(struct bufferevent *bev, const struct broker_tls *t)
 {
+	int one = 1;
+
+	/* Frames are small and each waits for an answer: no Nagle delay. */
+	setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	X509 *peer = SSL_get1_peer_certificate(bufferevent_openssl_get_ssl(bev));
 	int ok = pin_matches(peer, t->pin);
 

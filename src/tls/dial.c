@@ -4,6 +4,8 @@
 
 #include <limits.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,7 +35,7 @@ static int connect_tcp(const char *hostport, int timeout_s, struct error *err)
 	struct timeval tv = {timeout_s, 0};
 	char host[256];
 	const char *port = NULL;
-	int fd = -1, rc;
+	int fd = -1, rc, one = 1;
 
 	if (split(hostport, host, sizeof(host), &port, err) < 0)
 		return -1;
@@ -45,6 +47,8 @@ static int connect_tcp(const char *hostport, int timeout_s, struct error *err)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		/* Frames are small and each waits for an answer: no Nagle delay. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {
 			close(fd);
 			fd = -1;

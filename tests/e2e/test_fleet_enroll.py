@@ -35,13 +35,24 @@ class Fleet:
         self.socket = base / f"{name}.sock"
         self.stderr_path = base / f"{name}.stderr"
         self.stderr = open(self.stderr_path, "ab")
-        argv = [escortd_bin(), "-v", "--state", str(self.state), "--socket", str(self.socket),
-                "--listen", f"0.0.0.0:{port}"]
+        self.argv = [escortd_bin(), "-v", "--state", str(self.state), "--socket",
+                     str(self.socket), "--listen", f"0.0.0.0:{port}"]
         if config:
-            argv += ["--config", str(config)]
-        env = dict(os.environ, ESCORT_RULES=rules) if rules else None
-        self.proc = lab.popen(lab.broker, argv, stderr=self.stderr, env=env)
-        self.wait_for("listening on 0.0.0.0")
+            self.argv += ["--config", str(config)]
+        self.env = dict(os.environ, ESCORT_RULES=rules) if rules else None
+        self.start()
+
+    def start(self):
+        mark = self.log().count("listening on 0.0.0.0") if self.stderr_path.exists() else 0
+        self.proc = self.lab.popen(self.lab.broker, self.argv, stderr=self.stderr, env=self.env)
+        end = time.monotonic() + 10
+        while self.log().count("listening on 0.0.0.0") == mark:
+            assert self.proc.poll() is None and time.monotonic() < end, self.log()
+            time.sleep(0.05)
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
 
     def log(self):
         return self.stderr_path.read_text(errors="replace")

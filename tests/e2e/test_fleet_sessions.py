@@ -272,8 +272,12 @@ def test_the_link_cut_and_restored_mid_session_loses_and_repeats_nothing(fleet_l
     session = session_of(fleet_lab, "db1")
     fleet_lab.lab.link(fleet_lab.ns("db1"), up=False)
     out, status = op.run(f"rm -rf {target}/inner")
-    assert status != 0 and "escortd" in out
+    # Asked on a link that is already dead: refused once no answer came in 5 s.
+    assert status != 0 and "escortd went away before it answered" in out, out
+    assert "lost escortd (escortd did not answer in time)" in out
     assert os.path.exists(os.path.join(target, "inner"))
+    out, status = op.run(f"rm -rf {target}/inner")  # escortd known lost: refused at once
+    assert status != 0 and "escortd is not reachable" in out, out
     out, status = op.run("for i in 1 2 3; do echo offline-line-$i; done")
     assert status == 0 and "offline-line-3" in out
     fleet_lab.lab.link(fleet_lab.ns("db1"), up=True)
@@ -287,3 +291,31 @@ def test_the_link_cut_and_restored_mid_session_loses_and_repeats_nothing(fleet_l
     output = "".join(e.get("data", "") for e in of_type(evs, "output"))
     for line in ("before-the-cut", "offline-line-1", "offline-line-3", "after-the-cut"):
         assert output.count(line + "\r\n") == 1, (line, output)  # once, not lost, not twice
+
+
+def test_escortd_killed_and_restarted_mid_session_the_host_resumes_over_tls(fleet_lab, world):
+    target = victim(world, "restart-over-tls")
+    op = HostOperator(fleet_lab, "db1")
+    op.run("echo before-$((1+1))")
+    session = session_of(fleet_lab, "db1")
+    fleet_lab.fleet.kill()
+    out, status = op.run("echo during-$((2+2))")
+    assert status == 0 and "during-4" in out
+    out, status = op.run(f"rm -rf {target}/inner")
+    assert status != 0 and "escortd is not reachable" in out, out
+    fleet_lab.fleet.start()
+    fleet_lab.fleet.wait_for(f"session {session}", deadline=20)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(
+            s["id"] == session and s["live"] for s in fleet_lab.sessions()):
+        time.sleep(0.2)
+    live = [s for s in fleet_lab.sessions() if s["id"] == session]
+    assert live and live[0]["live"] and live[0]["host"] == "db1", live
+    op.run("echo after-$((3+3))")
+    op.close()
+    log = fleet_lab.session_log(session)
+    v = fleet_lab.verify(log)
+    assert v.returncode == 0, v.stdout + v.stderr
+    output = "".join(e.get("data", "") for e in of_type(events(log), "output"))
+    for marker in ("before-2", "during-4", "after-6"):
+        assert marker in output, marker

@@ -148,6 +148,9 @@ int broker_listen(struct broker *b, const char *path, struct error *err);
 struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid);
 struct conn *conn_find(struct broker *b, uint64_t serial);
 const char *conn_state_name(enum conn_state s);
+/* Who is on c, for escortd's log: the account, uid and pid the kernel gave;
+ * over TLS the host its certificate names and the account it claims. */
+const char *conn_who(const struct conn *c, char *buf, size_t size);
 /* Heartbeats out, silent peers (30 s) closed: from the tick. */
 void conns_tick(struct broker *b);
 void conn_send(struct conn *c, const Frame *f);

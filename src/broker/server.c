@@ -119,14 +119,29 @@ static void free_conn(struct conn *c)
 	free(c);
 }
 
+const char *conn_who(const struct conn *c, char *buf, size_t size)
+{
+	if (!c->tls)
+		snprintf(buf, size, "%s (uid %u, pid %d)", c->account, (unsigned)c->uid,
+			 (int)c->pid);
+	else if (c->host[0] == '\0')
+		snprintf(buf, size, "a TLS peer without a known certificate");
+	else if (c->state == CONN_HOST)
+		snprintf(buf, size, "host %s", c->host);
+	else
+		snprintf(buf, size, "%s on host %s (claimed uid %u)", c->account, c->host,
+			 (unsigned)c->uid);
+	return buf;
+}
+
 void conn_close(struct conn *c, const char *why)
 {
+	char who[200];
+
 	if (why)
-		broker_log("connection of %s (uid %u, pid %d) closed: %s", c->account,
-			   (unsigned)c->uid, (int)c->pid, why);
+		broker_log("connection of %s closed: %s", conn_who(c, who, sizeof(who)), why);
 	else
-		broker_debug("connection of %s (uid %u, pid %d) closed", c->account,
-			     (unsigned)c->uid, (int)c->pid);
+		broker_debug("connection of %s closed", conn_who(c, who, sizeof(who)));
 	if (c->session)
 		session_gone(c);
 	free_conn(c);
@@ -234,8 +249,9 @@ static void close_soon(struct conn *c)
 
 void conn_drop(struct conn *c, const char *why)
 {
-	broker_log("dropping %s (uid %u, pid %d): %s", c->account, (unsigned)c->uid, (int)c->pid,
-		   why);
+	char who[200];
+
+	broker_log("dropping %s: %s", conn_who(c, who, sizeof(who)), why);
 	c->finishing = 1;
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	close_soon(c);
@@ -243,9 +259,10 @@ void conn_drop(struct conn *c, const char *why)
 
 void conn_finish(struct conn *c, const char *why)
 {
+	char who[200];
+
 	if (why)
-		broker_log("%s (uid %u, pid %d): %s", c->account, (unsigned)c->uid, (int)c->pid,
-			   why);
+		broker_log("%s: %s", conn_who(c, who, sizeof(who)), why);
 	c->finishing = 1;
 	bufferevent_disable(c->bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)

@@ -253,8 +253,9 @@ static void go_live(struct broker *b, struct live_session *s, int resume)
 		return session_finish(b, s, &(struct session_result){.reason = "locked"}, 0);
 	}
 	c->state = CONN_SESSION;
-	broker_log("session %s of %s %s (log %s)", s->id, s->op,
-		   resume ? "continues after a restart" : "started", s->log);
+	broker_log("session %s of %s%s%s %s (log %s)", s->id, s->op, s->remote ? " on host " : "",
+		   s->remote ? s->host : "", resume ? "continues after a restart" : "started",
+		   s->log);
 	warn_host_log(s);
 	welcome(c, s, NULL);
 }

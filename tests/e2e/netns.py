@@ -9,6 +9,16 @@ def ip(*args, check=True):
     return subprocess.run(["ip", *args], capture_output=True, text=True, check=check)
 
 
+def make_lab(hosts=2):
+    """A Lab, or the test is skipped where namespaces cannot be made (no
+    root, or a container without CAP_SYS_ADMIN / ip)."""
+    import pytest
+    try:
+        return Lab(hosts)
+    except (OSError, subprocess.CalledProcessError) as e:
+        pytest.skip(f"network namespaces are not available here: {getattr(e, 'stderr', e)}")
+
+
 class Lab:
     """The broker's namespace and n host namespaces: host i (1..n) is
     10.77.i.2, and reaches the broker at 10.77.i.1 over its own link."""

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import escort_bin
-from netns import Lab
+from netns import make_lab
 
 HERE = pathlib.Path(__file__).resolve().parent
 PORT = 7443
@@ -83,7 +83,7 @@ class Fleet:
 
 @pytest.fixture
 def lab():
-    lab = Lab(hosts=2)
+    lab = make_lab(hosts=2)
     yield lab
     lab.close()
 

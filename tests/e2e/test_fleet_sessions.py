@@ -14,7 +14,7 @@ import pexpect
 import pytest
 
 from conftest import ROOT, escort_bin, events, of_type
-from netns import Lab
+from netns import make_lab
 from test_broker import CONFIG, ESCORT, JUNIOR, OPERATOR, PROMPT, make_user
 from test_fleet_enroll import Fleet, enroll, escortd_bin
 
@@ -43,7 +43,7 @@ class FleetLab:
 
     def __init__(self, world, tmp):
         self.world = world
-        self.lab = Lab(hosts=2)
+        self.lab = make_lab(hosts=2)
         config = tmp / "escortd.yaml"
         config.write_text(CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60))
         self.fleet = Fleet(self.lab, tmp, config=config, rules=os.path.join(world, "rules"))

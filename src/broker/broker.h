@@ -55,6 +55,7 @@ struct conn {
 	char account[64];
 	char host[64];	      /* TLS: the host its certificate names; "" on the Unix socket */
 	char cert_serial[40]; /* TLS: that certificate's serial (hex) */
+	char address[64];     /* TLS: the peer's IP address */
 	int tls;
 	enum conn_state state;
 	struct live_session *session; /* CONN_OPENING, CONN_SESSION */
@@ -171,11 +172,12 @@ int broker_listen_tls(struct broker *b, const char *hostport, struct error *err)
 /* The handshake is done: who the peer is, from its certificate alone. */
 void tls_peer_identify(struct conn *c);
 /* A TLS connection on bev (the handshake not done yet). */
-struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev);
-/* Whether another TLS connection may be taken: escortd's limit on all
- * connections, and 256 at most not yet known by a certificate (so that
- * strangers on the network cannot crowd out hosts and local consoles). */
-int conn_room_for_tls(const struct broker *b);
+struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev, const char *address);
+/* Whether another TLS connection from address may be taken: escortd's limit
+ * on all connections, and of those not yet known by a certificate 256 at
+ * most, 32 from one address (so that strangers on the network cannot crowd
+ * out hosts and local consoles). */
+int conn_room_for_tls(const struct broker *b, const char *address);
 
 /* enroll.c: a host without a certificate asks for one with a join token. */
 void enroll_request(struct conn *c, const Escort__EnrollRequest *r);

@@ -28,6 +28,7 @@
 #define SILENCE_LIMIT_S 30	     /* a peer not heard from for this long is gone */
 #define ENROLL_FRAME_MAX (16u << 10) /* a peer without a certificate sends no more */
 #define UNVERIFIED_MAX 256	     /* TLS peers not (yet) known by a certificate */
+#define UNVERIFIED_PER_ADDRESS 32    /* ... from one address */
 #define UNVERIFIED_LIMIT_S 10	     /* ... have this long to handshake or enrol */
 
 int broker_verbose;
@@ -125,7 +126,7 @@ const char *conn_who(const struct conn *c, char *buf, size_t size)
 		snprintf(buf, size, "%s (uid %u, pid %d)", c->account, (unsigned)c->uid,
 			 (int)c->pid);
 	else if (c->host[0] == '\0')
-		snprintf(buf, size, "a TLS peer without a known certificate");
+		snprintf(buf, size, "TLS peer %s (no known certificate)", c->address);
 	else if (c->state == CONN_HOST)
 		snprintf(buf, size, "host %s", c->host);
 	else
@@ -347,10 +348,11 @@ struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid)
 	return c;
 }
 
-struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev)
+struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev, const char *address)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
 
+	snprintf(c->address, sizeof(c->address), "%s", address);
 	c->b = b;
 	c->bev = bev;
 	c->tls = 1;
@@ -404,15 +406,16 @@ static int unverified(const struct conn *c)
 	return c->state == CONN_HANDSHAKE || c->state == CONN_ENROLL;
 }
 
-int conn_room_for_tls(const struct broker *b)
+int conn_room_for_tls(const struct broker *b, const char *address)
 {
-	size_t n = 0, all = 0;
+	size_t n = 0, all = 0, here = 0;
 
 	for (const struct conn *c = b->conns; c; c = c->next) {
 		n += unverified(c);
+		here += unverified(c) && strcmp(c->address, address) == 0;
 		all++;
 	}
-	return all < MAX_CONNS && n < UNVERIFIED_MAX;
+	return all < MAX_CONNS && n < UNVERIFIED_MAX && here < UNVERIFIED_PER_ADDRESS;
 }
 
 /* How long a peer may stay silent in its state. Anyone on the network can

@@ -8,6 +8,7 @@
 #include "tls/host-name.h"
 #include "tls/server-cert.h"
 
+#include <arpa/inet.h>
 #include <event2/bufferevent_ssl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -18,19 +19,36 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* The peer's IP address as text. */
+static void address_of(const struct sockaddr_storage *sa, char *out, size_t size)
+{
+	const void *in = sa->ss_family == AF_INET6
+			     ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+			     : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+
+	if (inet_ntop(sa->ss_family, in, out, (socklen_t)size) == NULL)
+		snprintf(out, size, "?");
+}
+
 static void on_tls_accept(evutil_socket_t lfd, short what, void *arg)
 {
 	struct broker *b = arg;
-	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct sockaddr_storage sa = {0};
+	socklen_t len = sizeof(sa);
+	int fd = accept4(lfd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct bufferevent *bev;
+	char address[64];
 	int one = 1;
 	SSL *ssl;
 
 	(void)what;
 	if (fd < 0)
 		return;
-	if (!conn_room_for_tls(b)) {
-		broker_log("refused a TLS connection: too many not yet known by a certificate");
+	address_of(&sa, address, sizeof(address));
+	if (!conn_room_for_tls(b, address)) {
+		broker_log("refused a TLS connection from %s: too many not yet known by a "
+			   "certificate",
+			   address);
 		close(fd);
 		return;
 	}
@@ -48,7 +66,7 @@ static void on_tls_accept(evutil_socket_t lfd, short what, void *arg)
 		close(fd);
 		return;
 	}
-	conn_new_tls(b, bev);
+	conn_new_tls(b, bev, address);
 }
 
 /* The serial of cert in lowercase hex, as ca.c writes it. */

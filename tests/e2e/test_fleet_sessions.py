@@ -41,11 +41,14 @@ def world():
 class FleetLab:
     """escortd with the tests' people and policy, two enrolled hosts."""
 
-    def __init__(self, world, tmp):
+    def __init__(self, world, tmp, hosts_policy=""):
         self.world = world
         self.lab = make_lab(hosts=2)
         config = tmp / "escortd.yaml"
-        config.write_text(CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60))
+        text = CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60)
+        if hosts_policy:  # per-host levels, by the names in the hosts' certificates
+            text = text.replace("\n  rules:\n", f"\n  hosts:\n{hosts_policy}  rules:\n", 1)
+        config.write_text(text)
         self.fleet = Fleet(self.lab, tmp, config=config, rules=os.path.join(world, "rules"))
         self.dirs = {}
         hosts = tempfile.mkdtemp(prefix="hosts-", dir=world)
@@ -319,3 +322,22 @@ def test_escortd_killed_and_restarted_mid_session_the_host_resumes_over_tls(flee
     output = "".join(e.get("data", "") for e in of_type(events(log), "output"))
     for marker in ("before-2", "during-4", "after-6"):
         assert marker in output, marker
+
+
+def test_per_host_policy_applies_by_the_certificates_name(world):
+    """db2's policy denies what is merely low risk (even the shell itself);
+    db1 is not touched. The policy is found by the name escortd's CA put in
+    each host's certificate."""
+    base = pathlib.Path(tempfile.mkdtemp(prefix="broker-", dir=world))
+    os.chmod(base, 0o755)
+    fl = FleetLab(world, base, hosts_policy="    db2: {low: deny}\n")
+    try:
+        op = HostOperator(fl, "db1")
+        out, status = op.run("cat /etc/hostname >/dev/null; echo read-$((6*7))")
+        assert status == 0 and "read-42" in out, out
+        denied = HostOperator(fl, "db2", expect_prompt=False)
+        denied.child.expect("low risk: the policy says deny")
+        denied.child.expect(pexpect.EOF)
+        op.close()
+    finally:
+        fl.close()

@@ -341,3 +341,13 @@ def test_per_host_policy_applies_by_the_certificates_name(world):
         op.close()
     finally:
         fl.close()
+
+
+def test_an_enrolled_host_refuses_sessions_while_escortd_is_unreachable(fleet_lab):
+    """An enrolled host is supervised or does nothing: with escortd down, no
+    session starts (it does not fall back to running unsupervised)."""
+    fleet_lab.fleet.kill()
+    op = HostOperator(fleet_lab, "db1", expect_prompt=False)
+    op.child.expect("refusing the session")
+    op.child.expect(pexpect.EOF, timeout=30)
+    fleet_lab.fleet.start()

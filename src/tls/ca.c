@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 EVP_PKEY *key_new_ed25519(struct error *err)
 {
@@ -128,6 +129,22 @@ static int ca_create(struct ca *ca, const char *key_path, const char *cert_path,
 	return pem_write_cert(cert_path, ca->cert, 0644, err);
 }
 
+/* The CA key is escortd's alone: its account's, mode 0600 (as ssh treats
+ * a private key others can read). */
+static int key_private(const char *path, struct error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return error_errno(err, "cannot read %s", path);
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))
+		return error_set(err,
+				 "%s must be a file of this account (uid %u) that nobody else may "
+				 "read or write (mode 0600)",
+				 path, (unsigned)geteuid());
+	return 0;
+}
+
 int ca_open(struct ca *ca, const char *dir, struct error *err)
 {
 	char key_path[4096], cert_path[4096];
@@ -139,7 +156,7 @@ int ca_open(struct ca *ca, const char *dir, struct error *err)
 	snprintf(cert_path, sizeof(cert_path), "%s/ca.crt", dir);
 	if (!pem_exists(key_path))
 		return ca_create(ca, key_path, cert_path, err);
-	if ((ca->key = pem_read_key(key_path, err)) == NULL ||
+	if (key_private(key_path, err) < 0 || (ca->key = pem_read_key(key_path, err)) == NULL ||
 	    (ca->cert = pem_read_cert(cert_path, err)) == NULL)
 		return -1;
 	if (X509_check_private_key(ca->cert, ca->key) != 1)

@@ -21,7 +21,8 @@ struct ca {
 
 enum cert_use { CERT_CLIENT, CERT_SERVER };
 
-/* Loads dir/ca.key and dir/ca.crt, making them (and dir, 0700) the first time. */
+/* Loads dir/ca.key and dir/ca.crt, making them (and dir, 0700) the first time.
+ * A ca.key of another account, or that others may read, is refused. */
 int ca_open(struct ca *ca, const char *dir, struct error *err);
 void ca_close(struct ca *ca);
 

@@ -59,6 +59,11 @@ static void test_ca(const char *dir)
 	snprintf(path, sizeof(path), "%s/ca.key", dir);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
 	CHECK(ca_open(&again, dir, &err) == 0 && X509_cmp(ca.cert, again.cert) == 0);
+	ca_close(&again);
+	CHECK(chmod(path, 0640) == 0 && ca_open(&again, dir, &err) < 0);
+	CHECK(strstr(err.msg, "mode 0600") != NULL);
+	ca_close(&again);
+	CHECK(chmod(path, 0600) == 0 && ca_open(&again, dir, &err) == 0);
 	X509 *host = issue(&ca, "db1", CERT_CLIENT, &hk),
 	     *server = issue(&ca, "escortd", CERT_SERVER, &sk);
 	CHECK(host && server);

@@ -22,5 +22,6 @@ int cmd_terminate(int argc, char **argv);
 int cmd_lock(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_enroll(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
     {"verify", cmd_verify, "check that session logs are whole and unaltered"},
     {"recover", cmd_recover, "close the log of a session whose writer died"},
     {"keygen", cmd_keygen, "make signing and auditor key pairs"},
+    {"enroll", cmd_enroll, "join escortd's fleet: this host's key and certificate"},
     {"index", cmd_index, "index the system's programs for the exec gate"},
     {"sessions", cmd_sessions, "list the sessions escortd knows"},
     {"pending", cmd_pending, "list the commands waiting for an escort"},

@@ -3,6 +3,7 @@
  * (contrib/escortd.service). escortd --check-config FILE checks a
  * configuration and touches nothing. */
 #include "broker/broker.h"
+#include "escortd-admin.h"
 #include "util/exit-status.h"
 
 #include <getopt.h>
@@ -14,8 +15,13 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: escortd [-v] [--config FILE] [--state DIR] [--socket PATH]\n"
+	fputs("usage: escortd [-v] [--config FILE] [--state DIR] [--socket PATH] [--listen "
+	      "ADDR:PORT]\n"
 	      "       escortd --check-config FILE\n"
+	      "       escortd token --host NAME [--ttl 1h] [--state DIR]\n"
+	      "       escortd revoke-host NAME [--state DIR] [--socket PATH]\n"
+	      "  --listen ADDR:PORT   where enrolled hosts connect over TLS (the configuration's\n"
+	      "                       listen:); the CA is made in STATE/ca the first time\n"
 	      "  --config FILE        people and policy (docs/CONFIG.md); default: embedded "
 	      "defaults\n"
 	      "  --state DIR          database, logs and the signing key (default "
@@ -63,6 +69,8 @@ static int start_loop(struct broker *b, struct error *err)
 	signal(SIGPIPE, SIG_IGN);
 	if (broker_listen(b, b->cfg.socket, err) < 0)
 		return -1;
+	if (b->cfg.listen[0] && broker_listen_tls(b, b->cfg.listen, err) < 0)
+		return -1;
 	b->tick = event_new(b->base, -1, EV_PERSIST, on_tick, b);
 	if (b->tick == NULL || event_add(b->tick, &tick) < 0)
 		return error_set(err, "cannot start the timer");
@@ -75,7 +83,7 @@ static int start_loop(struct broker *b, struct error *err)
 }
 
 struct options {
-	const char *config, *state, *socket;
+	const char *config, *state, *socket, *listen;
 	int check_only;
 };
 
@@ -86,6 +94,7 @@ static int parse(int argc, char **argv, struct options *o)
 						{"check-config", required_argument, NULL, 'C'},
 						{"state", required_argument, NULL, 's'},
 						{"socket", required_argument, NULL, 'S'},
+						{"listen", required_argument, NULL, 'l'},
 						{"verbose", no_argument, NULL, 'v'},
 						{"help", no_argument, NULL, 'h'},
 						{NULL, 0, NULL, 0}};
@@ -99,6 +108,8 @@ static int parse(int argc, char **argv, struct options *o)
 			o->state = optarg;
 		else if (opt == 'S')
 			o->socket = optarg;
+		else if (opt == 'l')
+			o->listen = optarg;
 		else if (opt == 'v')
 			broker_verbose = 1;
 		else {
@@ -132,9 +143,15 @@ static int load_config(struct broker *b, const struct options *o)
 int main(int argc, char **argv)
 {
 	static struct broker b;
-	struct options o = {NULL, "/var/lib/escort", NULL, 0};
+	struct options o = {NULL, "/var/lib/escort", NULL, NULL, 0};
 	struct error err;
-	int rc = parse(argc, argv, &o);
+	int rc;
+
+	if (argc > 1 && strcmp(argv[1], "token") == 0)
+		return escortd_token(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "revoke-host") == 0)
+		return escortd_revoke_host(argc - 1, argv + 1);
+	rc = parse(argc, argv, &o);
 
 	if (rc >= 0 || (rc = load_config(&b, &o)) != EXIT_OK)
 		return rc;
@@ -144,6 +161,8 @@ int main(int argc, char **argv)
 	}
 	if (o.socket)
 		snprintf(b.cfg.socket, sizeof(b.cfg.socket), "%s", o.socket);
+	if (o.listen)
+		snprintf(b.cfg.listen, sizeof(b.cfg.listen), "%s", o.listen);
 	if (broker_open(&b, o.state, &err) < 0 || start_loop(&b, &err) < 0) {
 		fprintf(stderr, "escortd: %s\n", err.msg);
 		return EXIT_FAILED;

@@ -8,6 +8,7 @@
 #include "proto/frame.h"
 #include "risk/risk.h"
 #include "store.h"
+#include "tls/ca.h"
 
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -22,11 +23,14 @@
 /* What a connection is, and how far it has come. Which messages each state
  * accepts is dispatch.c's table. */
 enum conn_state {
-	CONN_NEW,     /* waiting for Hello */
-	CONN_OPENING, /* a session host whose log is being opened off the loop */
-	CONN_SESSION, /* a live session's host */
-	CONN_CONSOLE, /* a console */
-	CONN_ENDED,   /* a session host whose session ended: waiting for the last Ack */
+	CONN_NEW,	/* waiting for Hello */
+	CONN_OPENING,	/* a session host whose log is being opened off the loop */
+	CONN_SESSION,	/* a live session's host */
+	CONN_CONSOLE,	/* a console */
+	CONN_ENDED,	/* a session host whose session ended: waiting for the last Ack */
+	CONN_HANDSHAKE, /* TLS: the handshake is not done (no frame is read yet) */
+	CONN_ENROLL,	/* TLS without a certificate: may only enrol, once */
+	CONN_HOST,	/* TLS with a valid host certificate (c->host) */
 };
 
 struct live_session;
@@ -49,6 +53,10 @@ struct conn {
 	uid_t uid;
 	pid_t pid;
 	char account[64];
+	char host[64];	      /* TLS: the host its certificate names; "" on the Unix socket */
+	char cert_serial[40]; /* TLS: that certificate's serial (hex) */
+	char address[64];     /* TLS: the peer's IP address */
+	int tls;
 	enum conn_state state;
 	struct live_session *session; /* CONN_OPENING, CONN_SESSION */
 	char follow[40];	      /* CONN_CONSOLE: the session whose screen it follows */
@@ -68,6 +76,7 @@ struct live_session {
 	char op[64];
 	uid_t uid;
 	char host[256];
+	int remote; /* its host is an enrolled one, on TLS: host is its certificate's */
 	char *argv_json;
 	char **argv;
 	size_t argc;
@@ -117,6 +126,11 @@ struct broker {
 	struct live_session *opening;  /* their logs are being opened by the worker */
 	struct live_session *closing;  /* their logs are being sealed by the worker */
 	struct pending *pending;
+	/* The fleet (tls-listen.c): escortd's CA and its TLS listener. */
+	struct ca ca;
+	void *tls_ctx; /* SSL_CTX */
+	int tls_fd;
+	struct event *tls_accept;
 };
 
 /* setup.c: everything escortd needs before it listens, shared with the
@@ -135,6 +149,9 @@ int broker_listen(struct broker *b, const char *path, struct error *err);
 struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid);
 struct conn *conn_find(struct broker *b, uint64_t serial);
 const char *conn_state_name(enum conn_state s);
+/* Who is on c, for escortd's log: the account, uid and pid the kernel gave;
+ * over TLS the host its certificate names and the account it claims. */
+const char *conn_who(const struct conn *c, char *buf, size_t size);
 /* Heartbeats out, silent peers (30 s) closed: from the tick. */
 void conns_tick(struct broker *b);
 void conn_send(struct conn *c, const Frame *f);
@@ -148,6 +165,29 @@ void conn_drop(struct conn *c, const char *why);
 extern int broker_verbose;
 void broker_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void broker_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* tls-listen.c: escortd's TCP listener (TLS 1.3, certificates of its CA;
+ * docs/PROTOCOL.md, The fleet). hostport is "ADDR:PORT". */
+int broker_listen_tls(struct broker *b, const char *hostport, struct error *err);
+/* The handshake is done: who the peer is, from its certificate alone. */
+void tls_peer_identify(struct conn *c);
+/* A TLS connection on bev (the handshake not done yet). */
+struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev, const char *address);
+/* Whether another TLS connection from address may be taken: escortd's limit
+ * on all connections, and of those not yet known by a certificate 256 at
+ * most, 32 from one address (so that strangers on the network cannot crowd
+ * out hosts and local consoles). */
+int conn_room_for_tls(const struct broker *b, const char *address);
+
+/* enroll.c: a host without a certificate asks for one with a join token. */
+void enroll_request(struct conn *c, const Escort__EnrollRequest *r);
+/* A host with a valid certificate asks for a new one (no token): issued for
+ * the name of the certificate it connected with. */
+void enroll_renewal(struct conn *c, const Escort__EnrollRequest *r);
+
+/* revoke.c: host's certificates are revoked (in the store); its
+ * connections and live sessions end now. Returns how many connections. */
+unsigned broker_cut_host(struct broker *b, const char *host);
 
 /* host-log.c: what a Hello says of the host's own log, kept in h (an
  * unknown or missing signing is taken as ephemeral). */

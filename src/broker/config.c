@@ -283,6 +283,19 @@ static int read_host_signing(struct loader *ld, yaml_node_t *v, const char *key)
 	return 0;
 }
 
+/* listen: ADDR:PORT, where enrolled hosts connect over TLS. */
+static int read_listen(struct loader *ld, yaml_node_t *v, const char *key)
+{
+	const char *s = scalar(v);
+	const char *colon = s ? strrchr(s, ':') : NULL;
+
+	if (s == NULL || colon == NULL || colon[1] == '\0' || strlen(s) >= sizeof(ld->c->listen) ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return fail(ld, v, "'%s' must be ADDR:PORT", key);
+	snprintf(ld->c->listen, sizeof(ld->c->listen), "%s", s);
+	return 0;
+}
+
 static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct broker_config *c = ld->c;
@@ -290,6 +303,8 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 	(void)arg;
 	if (strcmp(key, "socket") == 0)
 		return read_path(ld, v, c->socket, sizeof(c->socket), key);
+	if (strcmp(key, "listen") == 0)
+		return read_listen(ld, v, key);
 	if (strcmp(key, "auditor_key") == 0) {
 		c->auditor_key_line = line_of(v);
 		return read_path(ld, v, c->auditor_key, sizeof(c->auditor_key), key);
@@ -320,10 +335,11 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		return each_pair(ld, v, key, add_escort, NULL);
 	if (strcmp(key, "policy") == 0)
 		return each_pair(ld, v, key, policy_key, NULL);
-	return fail(ld, k,
-		    "unknown key '%s' (socket, approval_timeout, auditor_key, host_signing, "
-		    "host_keys, operators, escorts, owners, auditors, policy)",
-		    key);
+	return fail(
+	    ld, k,
+	    "unknown key '%s' (socket, listen, approval_timeout, auditor_key, host_signing, "
+	    "host_keys, operators, escorts, owners, auditors, policy)",
+	    key);
 }
 
 static void set_defaults(struct broker_config *c, const char *name)

@@ -51,6 +51,7 @@ struct rule_override {
 struct broker_config {
 	char source[PATH_MAX]; /* the file, or "embedded defaults" */
 	char socket[PATH_MAX];
+	char listen[300];	    /* "ADDR:PORT" of the TLS listener for enrolled hosts, or "" */
 	char auditor_key[PATH_MAX]; /* "" : MAC keys are not sealed */
 	int auditor_key_line;
 	unsigned approval_timeout_s;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void reply(struct conn *c, Escort__ConsoleReply *r)
 {
@@ -46,6 +47,13 @@ static int has_role(const struct conn *c, unsigned roles)
 	const struct person *p = config_person(&c->b->cfg, c->account);
 
 	return p && (p->roles & roles);
+}
+
+/* escortd's own account (the one whose state it is: `escortd revoke-host`)
+ * may revoke a host. */
+static int own_account_may(const struct conn *c, Escort__Verb verb)
+{
+	return verb == ESCORT__VERB__VERB_REVOKE_HOST && !c->tls && c->uid == geteuid();
 }
 
 void console_hello(struct conn *c)
@@ -294,6 +302,19 @@ static void follow(struct conn *c, const Escort__ConsoleRequest *q)
 	conn_send(c, &f);
 }
 
+static void revoke_host(struct conn *c, const Escort__ConsoleRequest *q)
+{
+	char msg[200];
+	unsigned n;
+
+	if (q->target[0] == '\0' || strlen(q->target) >= 64)
+		return reply_error(c, "name the host to revoke");
+	n = broker_cut_host(c->b, q->target);
+	broker_log("host %s revoked by %s: %u connections cut", q->target, c->account, n);
+	snprintf(msg, sizeof(msg), "host %s is cut off (%u connections)", q->target, n);
+	reply_ok(c, msg);
+}
+
 #define ANY_CONSOLE (ROLE_ESCORT | ROLE_OWNER | ROLE_AUDITOR)
 
 /* Who may ask what. Checked here, before any handler runs. */
@@ -311,6 +332,7 @@ static const struct verb_route {
     {ESCORT__VERB__VERB_TERMINATE, ROLE_ESCORT | ROLE_OWNER, "escorts and owners", terminate},
     {ESCORT__VERB__VERB_LOCK, ROLE_ESCORT | ROLE_OWNER, "escorts and owners", lock},
     {ESCORT__VERB__VERB_UNLOCK, ROLE_ESCORT | ROLE_OWNER, "escorts and owners", lock},
+    {ESCORT__VERB__VERB_REVOKE_HOST, ROLE_OWNER, "owners and escortd's own account", revoke_host},
 };
 
 void console_request(struct conn *c, const Escort__ConsoleRequest *q)
@@ -324,7 +346,7 @@ void console_request(struct conn *c, const Escort__ConsoleRequest *q)
 			route = &verb_routes[i];
 	if (route == NULL)
 		return reply_error(c, "unknown request");
-	if (!has_role(c, route->roles)) {
+	if (!has_role(c, route->roles) && !own_account_may(c, q->verb)) {
 		snprintf(why, sizeof(why), "%s may not %s: only %s may", c->account,
 			 verb_name(q->verb), route->who);
 		return reply_error(c, why);

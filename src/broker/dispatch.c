@@ -6,12 +6,39 @@
 
 #include "proto/names.h"
 
+#include <stdio.h>
+#include <string.h>
+
+/* An account name as a host claims it: 1 to 63 of the characters of
+ * POSIX user names (letters, digits, '.', '_', '-'), not starting with '-'. */
+static int account_claim_valid(const char *a)
+{
+	size_t n = strlen(a);
+
+	if (n == 0 || n >= 64 || a[0] == '-')
+		return 0;
+	return strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
 static void on_hello(struct conn *c, Frame *f)
 {
 	if (f->hello->kind == ESCORT__PEER_KIND__PEER_CONSOLE)
 		console_hello(c);
 	else
 		session_hello(c, f->hello);
+}
+
+/* A host escortd enrolled says hello for a session: who types is the
+ * host's claim; which host it is came from its certificate. */
+static void on_host_hello(struct conn *c, Frame *f)
+{
+	if (!account_claim_valid(f->hello->account)) {
+		conn_drop(c, "its hello names no valid account");
+		return;
+	}
+	snprintf(c->account, sizeof(c->account), "%s", f->hello->account);
+	c->uid = (uid_t)f->hello->uid;
+	session_hello(c, f->hello);
 }
 
 static void on_record(struct conn *c, Frame *f)
@@ -39,6 +66,16 @@ static void on_console_request(struct conn *c, Frame *f)
 	console_request(c, f->request);
 }
 
+static void on_enroll_request(struct conn *c, Frame *f)
+{
+	enroll_request(c, f->enroll_request);
+}
+
+static void on_renewal(struct conn *c, Frame *f)
+{
+	enroll_renewal(c, f->enroll_request);
+}
+
 static void on_heartbeat(struct conn *c, Frame *f)
 {
 	(void)c; /* the reader noted the time */
@@ -46,8 +83,10 @@ static void on_heartbeat(struct conn *c, Frame *f)
 }
 
 /* A Hello of a kind escortd does not know is not in the table. */
-static int hello_known(const Frame *f)
+static int hello_known(const struct conn *c, const Frame *f)
 {
+	if (c->state == CONN_HOST) /* consoles over TLS: not yet (escort login) */
+		return f->hello->kind == ESCORT__PEER_KIND__PEER_SESSION;
 	return f->hello->kind == ESCORT__PEER_KIND__PEER_CONSOLE ||
 	       f->hello->kind == ESCORT__PEER_KIND__PEER_SESSION;
 }
@@ -67,6 +106,10 @@ static const struct frame_route {
     {CONN_CONSOLE, ESCORT__FRAME__BODY_REQUEST, on_console_request},
     {CONN_CONSOLE, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
     {CONN_ENDED, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
+    {CONN_ENROLL, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_enroll_request},
+    {CONN_HOST, ESCORT__FRAME__BODY_HELLO, on_host_hello},
+    {CONN_HOST, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_renewal},
+    {CONN_HOST, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
 };
 
 int dispatch_frame(struct conn *c, Frame *f)
@@ -75,7 +118,7 @@ int dispatch_frame(struct conn *c, Frame *f)
 		const struct frame_route *r = &frame_routes[i];
 		if (r->state != c->state || r->body != f->body_case)
 			continue;
-		if (f->body_case == ESCORT__FRAME__BODY_HELLO && !hello_known(f))
+		if (f->body_case == ESCORT__FRAME__BODY_HELLO && !hello_known(c, f))
 			return -1;
 		r->handler(c, f);
 		return 0;

@@ -25,7 +25,11 @@
 #define MAX_CONNS_PER_ACCOUNT 256
 #define SLOW_PEER_BYTES (8u << 20)
 #define HEARTBEAT_S 10
-#define SILENCE_LIMIT_S 30 /* a peer not heard from for this long is gone */
+#define SILENCE_LIMIT_S 30	     /* a peer not heard from for this long is gone */
+#define ENROLL_FRAME_MAX (16u << 10) /* a peer without a certificate sends no more */
+#define UNVERIFIED_MAX 256	     /* TLS peers not (yet) known by a certificate */
+#define UNVERIFIED_PER_ADDRESS 32    /* ... from one address */
+#define UNVERIFIED_LIMIT_S 10	     /* ... have this long to handshake or enrol */
 
 int broker_verbose;
 
@@ -37,6 +41,9 @@ const char *conn_state_name(enum conn_state s)
 	    [CONN_SESSION] = "session",
 	    [CONN_CONSOLE] = "console",
 	    [CONN_ENDED] = "ended-session",
+	    [CONN_HANDSHAKE] = "tls-handshake",
+	    [CONN_ENROLL] = "enrolment",
+	    [CONN_HOST] = "host",
 	};
 	return names[s];
 }
@@ -113,14 +120,29 @@ static void free_conn(struct conn *c)
 	free(c);
 }
 
+const char *conn_who(const struct conn *c, char *buf, size_t size)
+{
+	if (!c->tls)
+		snprintf(buf, size, "%s (uid %u, pid %d)", c->account, (unsigned)c->uid,
+			 (int)c->pid);
+	else if (c->host[0] == '\0')
+		snprintf(buf, size, "TLS peer %s (no known certificate)", c->address);
+	else if (c->state == CONN_HOST)
+		snprintf(buf, size, "host %s", c->host);
+	else
+		snprintf(buf, size, "%s on host %s (claimed uid %u)", c->account, c->host,
+			 (unsigned)c->uid);
+	return buf;
+}
+
 void conn_close(struct conn *c, const char *why)
 {
+	char who[200];
+
 	if (why)
-		broker_log("connection of %s (uid %u, pid %d) closed: %s", c->account,
-			   (unsigned)c->uid, (int)c->pid, why);
+		broker_log("connection of %s closed: %s", conn_who(c, who, sizeof(who)), why);
 	else
-		broker_debug("connection of %s (uid %u, pid %d) closed", c->account,
-			     (unsigned)c->uid, (int)c->pid);
+		broker_debug("connection of %s closed", conn_who(c, who, sizeof(who)));
 	if (c->session)
 		session_gone(c);
 	free_conn(c);
@@ -172,6 +194,10 @@ static int next_frame(struct conn *c, struct evbuffer *in)
 	if (n < FRAME_HEADER)
 		return 0;
 	size = (uint32_t)head[4] << 24 | (uint32_t)head[5] << 16 | (uint32_t)head[6] << 8 | head[7];
+	if (c->state == CONN_ENROLL && size > ENROLL_FRAME_MAX) {
+		conn_close(c, "an enrolment frame is at most 16 KiB");
+		return -1;
+	}
 	if (have < FRAME_HEADER + (size_t)size)
 		return 0;
 	if (frame_parse(evbuffer_pullup(in, FRAME_HEADER + size), FRAME_HEADER + size, &used, &f,
@@ -224,8 +250,9 @@ static void close_soon(struct conn *c)
 
 void conn_drop(struct conn *c, const char *why)
 {
-	broker_log("dropping %s (uid %u, pid %d): %s", c->account, (unsigned)c->uid, (int)c->pid,
-		   why);
+	char who[200];
+
+	broker_log("dropping %s: %s", conn_who(c, who, sizeof(who)), why);
 	c->finishing = 1;
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	close_soon(c);
@@ -233,9 +260,10 @@ void conn_drop(struct conn *c, const char *why)
 
 void conn_finish(struct conn *c, const char *why)
 {
+	char who[200];
+
 	if (why)
-		broker_log("%s (uid %u, pid %d): %s", c->account, (unsigned)c->uid, (int)c->pid,
-			   why);
+		broker_log("%s: %s", conn_who(c, who, sizeof(who)), why);
 	c->finishing = 1;
 	bufferevent_disable(c->bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
@@ -247,6 +275,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)bev;
+	if ((what & BEV_EVENT_CONNECTED) && c->tls) {
+		tls_peer_identify(c);
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		conn_close(c, (what & BEV_EVENT_ERROR) ? "connection error" : NULL);
 }
@@ -293,6 +325,8 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 		close(fd);
 }
 
+static void conn_attach(struct broker *b, struct conn *c);
+
 struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
@@ -309,6 +343,29 @@ struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid)
 		free(c);
 		return NULL;
 	}
+	conn_attach(b, c);
+	broker_debug("connection from %s (uid %u, pid %d)", c->account, (unsigned)uid, (int)pid);
+	return c;
+}
+
+struct conn *conn_new_tls(struct broker *b, struct bufferevent *bev, const char *address)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+
+	snprintf(c->address, sizeof(c->address), "%s", address);
+	c->b = b;
+	c->bev = bev;
+	c->tls = 1;
+	c->uid = (uid_t)-1;
+	c->state = CONN_HANDSHAKE;
+	snprintf(c->account, sizeof(c->account), "(tls)");
+	conn_attach(b, c);
+	return c;
+}
+
+/* Callbacks, limits and the list: the same for every kind of connection. */
+static void conn_attach(struct broker *b, struct conn *c)
+{
 	c->serial = ++b->next_serial;
 	c->last_heard = mono_s();
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
@@ -316,8 +373,6 @@ struct conn *conn_new(struct broker *b, int fd, uid_t uid, pid_t pid)
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = b->conns;
 	b->conns = c;
-	broker_debug("connection from %s (uid %u, pid %d)", c->account, (unsigned)uid, (int)pid);
-	return c;
 }
 
 struct conn *conn_find(struct broker *b, uint64_t serial)
@@ -339,6 +394,37 @@ static void send_heartbeat(struct conn *c)
 	conn_send(c, &f);
 }
 
+/* States in which escortd does not send heartbeats: the peer has not said
+ * what it is yet. */
+static int quiet_state(enum conn_state s)
+{
+	return s == CONN_NEW || s == CONN_HANDSHAKE || s == CONN_ENROLL;
+}
+
+static int unverified(const struct conn *c)
+{
+	return c->state == CONN_HANDSHAKE || c->state == CONN_ENROLL;
+}
+
+int conn_room_for_tls(const struct broker *b, const char *address)
+{
+	size_t n = 0, all = 0, here = 0;
+
+	for (const struct conn *c = b->conns; c; c = c->next) {
+		n += unverified(c);
+		here += unverified(c) && strcmp(c->address, address) == 0;
+		all++;
+	}
+	return all < MAX_CONNS && n < UNVERIFIED_MAX && here < UNVERIFIED_PER_ADDRESS;
+}
+
+/* How long a peer may stay silent in its state. Anyone on the network can
+ * open a TLS connection: until it is known, it gets less time. */
+static time_t silence_limit(const struct conn *c)
+{
+	return unverified(c) ? UNVERIFIED_LIMIT_S : SILENCE_LIMIT_S;
+}
+
 void conns_tick(struct broker *b)
 {
 	time_t now = mono_s();
@@ -353,9 +439,10 @@ void conns_tick(struct broker *b)
 				conn_close(c, "it did not take escortd's last answer in time");
 			continue;
 		}
-		if (now - c->last_heard > SILENCE_LIMIT_S)
-			conn_drop(c, "silent for 30 seconds");
-		else if (beat && c->state != CONN_NEW)
+		if (now - c->last_heard > silence_limit(c))
+			conn_drop(c, unverified(c) ? "no certificate or enrolment in 10 seconds"
+						   : "silent for 30 seconds");
+		else if (beat && !quiet_state(c->state))
 			send_heartbeat(c);
 	}
 }

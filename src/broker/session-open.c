@@ -101,14 +101,19 @@ static int refuse_too_many(struct conn *c)
 	return 1;
 }
 
-static struct live_session *new_live(const char *op, uid_t uid)
+/* A session on c's host: the certificate's name for an enrolled host, else
+ * escortd's own. */
+static struct live_session *new_live(const struct conn *c, const char *op, uid_t uid)
 {
 	struct live_session *s = xcalloc(1, sizeof(*s));
 	char host[256];
 
 	snprintf(s->op, sizeof(s->op), "%s", op);
 	s->uid = uid;
-	if (gethostname(host, sizeof(host)) < 0)
+	s->remote = c->tls;
+	if (c->tls)
+		snprintf(host, sizeof(host), "%s", c->host);
+	else if (gethostname(host, sizeof(host)) < 0)
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
 	snprintf(s->host, sizeof(s->host), "%s", host);
@@ -248,8 +253,9 @@ static void go_live(struct broker *b, struct live_session *s, int resume)
 		return session_finish(b, s, &(struct session_result){.reason = "locked"}, 0);
 	}
 	c->state = CONN_SESSION;
-	broker_log("session %s of %s %s (log %s)", s->id, s->op,
-		   resume ? "continues after a restart" : "started", s->log);
+	broker_log("session %s of %s%s%s %s (log %s)", s->id, s->op, s->remote ? " on host " : "",
+		   s->remote ? s->host : "", resume ? "continues after a restart" : "started",
+		   s->log);
 	warn_host_log(s);
 	welcome(c, s, NULL);
 }
@@ -343,7 +349,7 @@ static void new_session(struct conn *c, const Escort__Hello *h)
 	}
 	if (refuse_locked(c) || refuse_too_many(c) || refuse_unsigned(c, h))
 		return;
-	struct live_session *s = new_live(c->account, c->uid);
+	struct live_session *s = new_live(c, c->account, c->uid);
 	j = xcalloc(1, sizeof(*j));
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(s->id, sizeof(s->id), raw, sizeof(raw));
@@ -366,16 +372,17 @@ static struct live_session *find_in(struct live_session *list, const char *id)
 static int revive(struct conn *c, const char *id, const Escort__SessionMeta *meta)
 {
 	struct broker *b = c->b;
-	char op[64], log[PATH_MAX];
+	char op[64], log[PATH_MAX], host[256];
 	unsigned uid;
 	uint64_t acked;
 
 	if (strlen(id) >= sizeof(((struct live_session *)0)->id) || find_in(b->opening, id) ||
 	    find_in(b->closing, id) ||
-	    store_session_find(b->store, id, op, sizeof(op), &uid, &acked, log, sizeof(log)) < 0 ||
-	    uid != c->uid)
+	    store_session_find(b->store, id, op, sizeof(op), &uid, &acked, log, sizeof(log), host,
+			       sizeof(host)) < 0 ||
+	    uid != c->uid || strcmp(op, c->account) != 0 || (c->tls && strcmp(host, c->host) != 0))
 		return -1;
-	struct live_session *s = new_live(op, uid);
+	struct live_session *s = new_live(c, op, uid);
 	struct open_job *j = xcalloc(1, sizeof(*j));
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	snprintf(s->log, sizeof(s->log), "%s", log);
@@ -385,6 +392,29 @@ static int revive(struct conn *c, const char *id, const Escort__SessionMeta *met
 	j->resume = 1;
 	open_log(c, s, j);
 	return 0;
+}
+
+/* Only the host and account a session started from may continue it: an
+ * enrolled host only its own sessions, whatever account it claims. */
+static int same_origin(const struct live_session *s, const struct conn *c)
+{
+	if (s->remote != c->tls || s->uid != c->uid || strcmp(s->op, c->account) != 0)
+		return 0;
+	return !c->tls || strcmp(s->host, c->host) == 0;
+}
+
+/* An enrolled host back on a new connection while escortd still holds its
+ * old one (a network link fails without a word): the old one is gone.
+ * On the Unix socket the kernel says when a peer leaves: never taken over. */
+static int take_over(struct live_session *s, struct conn *c)
+{
+	struct conn *old = s->conn;
+
+	if (!c->tls || !old->tls || old->state != CONN_SESSION)
+		return 0;
+	session_gone(old);
+	conn_drop(old, "its host is back on another connection");
+	return 1;
 }
 
 static void resume_session(struct conn *c, const char *id, const Escort__SessionMeta *meta)
@@ -398,7 +428,9 @@ static void resume_session(struct conn *c, const char *id, const Escort__Session
 			refuse(c, "there is no such session to continue");
 		return;
 	}
-	if (s->uid != c->uid || s->conn != NULL)
+	if (!same_origin(s, c))
+		return refuse(c, "there is no such session to continue");
+	if (s->conn != NULL && !take_over(s, c))
 		return refuse(c, "there is no such session to continue");
 	s->conn = c;
 	c->session = s;

@@ -1,4 +1,4 @@
-#include "store.h"
+#include "store-internal.h"
 
 #include "util/xmalloc.h"
 
@@ -10,10 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-struct store {
-	sqlite3 *db;
-};
 
 static const char schema[] =
     "PRAGMA journal_mode=WAL;"
@@ -29,7 +25,11 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS decisions (session TEXT NOT NULL, ask_id INTEGER NOT NULL,"
     " action TEXT NOT NULL, by TEXT NOT NULL, level INTEGER NOT NULL, at INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS locks (user TEXT PRIMARY KEY, reason TEXT NOT NULL,"
-    " by TEXT NOT NULL, at INTEGER NOT NULL);";
+    " by TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS enroll_tokens (hash TEXT PRIMARY KEY, host TEXT NOT NULL,"
+    " created INTEGER NOT NULL, expires INTEGER NOT NULL, used INTEGER);"
+    "CREATE TABLE IF NOT EXISTS host_certs (serial TEXT PRIMARY KEY, host TEXT NOT NULL,"
+    " issued INTEGER NOT NULL, revoked INTEGER);";
 
 static int db_error(struct store *s, struct error *err, const char *what)
 {
@@ -67,9 +67,8 @@ void store_close(struct store *s)
 	free(s);
 }
 
-/* Runs sql with the arguments bound in order: 's' text, 'i' int64. */
-static int run(struct store *s, struct error *err, const char *what, const char *sql,
-	       const char *types, ...)
+int store_run(struct store *s, struct error *err, const char *what, const char *sql,
+	      const char *types, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
@@ -93,31 +92,32 @@ static int run(struct store *s, struct error *err, const char *what, const char 
 	return 0;
 }
 
-static int64_t now(void)
+int64_t store_now(void)
 {
 	return (int64_t)time(NULL);
 }
 
 int store_session_start(struct store *s, const struct store_session *ss, struct error *err)
 {
-	return run(s, err, "record a session",
-		   "INSERT INTO sessions (id, operator, uid, host, argv, log, started) "
-		   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-		   "ssisssi", ss->id, ss->op, (int64_t)ss->uid, ss->host, ss->argv_json, ss->log,
-		   now());
+	return store_run(s, err, "record a session",
+			 "INSERT INTO sessions (id, operator, uid, host, argv, log, started) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+			 "ssisssi", ss->id, ss->op, (int64_t)ss->uid, ss->host, ss->argv_json,
+			 ss->log, store_now());
 }
 
 int store_session_acked(struct store *s, const char *id, uint64_t seq, struct error *err)
 {
-	return run(s, err, "record an acknowledgement",
-		   "UPDATE sessions SET acked = ? WHERE id = ?", "is", (int64_t)seq, id);
+	return store_run(s, err, "record an acknowledgement",
+			 "UPDATE sessions SET acked = ? WHERE id = ?", "is", (int64_t)seq, id);
 }
 
 int store_session_end(struct store *s, const char *id, const char *reason, struct error *err)
 {
-	return run(s, err, "record the end of a session",
-		   "UPDATE sessions SET ended = ?, end_reason = ? WHERE id = ? AND ended IS NULL",
-		   "iss", now(), reason, id);
+	return store_run(
+	    s, err, "record the end of a session",
+	    "UPDATE sessions SET ended = ?, end_reason = ? WHERE id = ? AND ended IS NULL", "iss",
+	    store_now(), reason, id);
 }
 
 static void copy_column(sqlite3_stmt *st, int col, char *dst, size_t size)
@@ -128,13 +128,13 @@ static void copy_column(sqlite3_stmt *st, int col, char *dst, size_t size)
 }
 
 int store_session_find(struct store *s, const char *id, char *op, size_t op_size, unsigned *uid,
-		       uint64_t *acked, char *log, size_t log_size)
+		       uint64_t *acked, char *log, size_t log_size, char *host, size_t host_size)
 {
 	sqlite3_stmt *st;
 	int found = -1;
 
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT operator, uid, acked, log FROM sessions "
+			       "SELECT operator, uid, acked, log, host FROM sessions "
 			       "WHERE id = ? AND ended IS NULL",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -144,6 +144,7 @@ int store_session_find(struct store *s, const char *id, char *op, size_t op_size
 		*uid = (unsigned)sqlite3_column_int64(st, 1);
 		*acked = (uint64_t)sqlite3_column_int64(st, 2);
 		copy_column(st, 3, log, log_size);
+		copy_column(st, 4, host, host_size);
 		found = 0;
 	}
 	sqlite3_finalize(st);
@@ -152,12 +153,13 @@ int store_session_find(struct store *s, const char *id, char *op, size_t op_size
 
 int64_t store_approval_add(struct store *s, const struct store_approval *a, struct error *err)
 {
-	if (run(s, err, "record an approval request",
+	if (store_run(
+		s, err, "record an approval request",
 		"INSERT INTO approvals (session, ask_id, operator, host, argv, cwd, identity, "
 		"level,"
 		" summary, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		"sisssssisi", a->session, (int64_t)a->ask_id, a->op, a->host, a->argv_json, a->cwd,
-		a->identity, (int64_t)a->level, a->summary, now()) < 0)
+		a->identity, (int64_t)a->level, a->summary, store_now()) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -165,11 +167,11 @@ int64_t store_approval_add(struct store *s, const struct store_approval *a, stru
 int store_approval_close(struct store *s, int64_t id, const char *state, const char *by,
 			 const char *scope, const char *note, struct error *err)
 {
-	return run(
+	return store_run(
 	    s, err, "record an answer",
 	    "UPDATE approvals SET state = ?, decided_by = ?, scope = ?, note = ?, decided = ?"
 	    " WHERE id = ?",
-	    "ssssii", state, by, scope, note, now(), id);
+	    "ssssii", state, by, scope, note, store_now(), id);
 }
 
 int store_approval_state(struct store *s, int64_t id, char *state, size_t state_size, char *note,
@@ -193,31 +195,33 @@ int store_approval_state(struct store *s, int64_t id, char *state, size_t state_
 
 int store_approvals_abandon(struct store *s, struct error *err)
 {
-	return run(s, err, "close the approvals of before the restart",
-		   "UPDATE approvals SET state = 'abandoned', decided = ? WHERE state = 'pending'",
-		   "i", now());
+	return store_run(
+	    s, err, "close the approvals of before the restart",
+	    "UPDATE approvals SET state = 'abandoned', decided = ? WHERE state = 'pending'", "i",
+	    store_now());
 }
 
 int store_decision(struct store *s, const char *session, uint64_t ask_id, const char *action,
 		   const char *by, int level, struct error *err)
 {
-	return run(s, err, "record a decision",
-		   "INSERT INTO decisions (session, ask_id, action, by, level, at) "
-		   "VALUES (?, ?, ?, ?, ?, ?)",
-		   "sissii", session, (int64_t)ask_id, action, by, (int64_t)level, now());
+	return store_run(s, err, "record a decision",
+			 "INSERT INTO decisions (session, ask_id, action, by, level, at) "
+			 "VALUES (?, ?, ?, ?, ?, ?)",
+			 "sissii", session, (int64_t)ask_id, action, by, (int64_t)level,
+			 store_now());
 }
 
 int store_lock(struct store *s, const char *user, const char *reason, const char *by,
 	       struct error *err)
 {
-	return run(s, err, "record a lock",
-		   "INSERT OR REPLACE INTO locks (user, reason, by, at) VALUES (?, ?, ?, ?)",
-		   "sssi", user, reason, by, now());
+	return store_run(s, err, "record a lock",
+			 "INSERT OR REPLACE INTO locks (user, reason, by, at) VALUES (?, ?, ?, ?)",
+			 "sssi", user, reason, by, store_now());
 }
 
 int store_unlock(struct store *s, const char *user, struct error *err)
 {
-	return run(s, err, "remove a lock", "DELETE FROM locks WHERE user = ?", "s", user);
+	return store_run(s, err, "remove a lock", "DELETE FROM locks WHERE user = ?", "s", user);
 }
 
 int store_locked(struct store *s, const char *user, struct store_lock *out)

@@ -33,9 +33,9 @@ int store_session_start(struct store *s, const struct store_session *ss, struct 
 int store_session_acked(struct store *s, const char *id, uint64_t seq, struct error *err);
 int store_session_end(struct store *s, const char *id, const char *reason, struct error *err);
 /* A session the broker knew before a restart: its operator, uid and last
- * acknowledged record. Returns 0 when found and still open, -1 otherwise. */
+ * acknowledged record, its log and host. Returns 0 when found and still open, -1 otherwise. */
 int store_session_find(struct store *s, const char *id, char *op, size_t op_size, unsigned *uid,
-		       uint64_t *acked, char *log, size_t log_size);
+		       uint64_t *acked, char *log, size_t log_size, char *host, size_t host_size);
 
 int64_t store_approval_add(struct store *s, const struct store_approval *a, struct error *err);
 int store_approval_close(struct store *s, int64_t id, const char *state, const char *by,
@@ -55,5 +55,20 @@ int store_lock(struct store *s, const char *user, const char *reason, const char
 int store_unlock(struct store *s, const char *user, struct error *err);
 /* 1 with the lock filled in when user is locked, 0 when not. */
 int store_locked(struct store *s, const char *user, struct store_lock *out);
+
+/* store-hosts.c: the fleet. Join tokens are kept as their hash only, for one
+ * host, until they expire or are used (once). */
+int store_token_add(struct store *s, const char *hash, const char *host, int64_t expires,
+		    struct error *err);
+/* Marks the token used and gives its host, in one statement: 0, or -1 with
+ * err when it is unknown, used or expired (err->code ERR_FAILED) or the
+ * database failed (ERR_SYSTEM). */
+int store_token_take(struct store *s, const char *hash, char *host, size_t size, struct error *err);
+int store_cert_add(struct store *s, const char *serial, const char *host, struct error *err);
+/* 1 when escortd issued the certificate serial to host and it is not
+ * revoked; 0 otherwise (and when the database cannot tell). */
+int store_cert_valid(struct store *s, const char *serial, const char *host);
+/* Revokes every certificate of host; the number revoked, or -1 with err. */
+int store_host_revoke(struct store *s, const char *host, struct error *err);
 
 #endif

@@ -3,10 +3,15 @@
 const char *verb_name(Escort__Verb v)
 {
 	static const char *const names[] = {
-	    [ESCORT__VERB__VERB_SESSIONS] = "sessions",	  [ESCORT__VERB__VERB_PENDING] = "pending",
-	    [ESCORT__VERB__VERB_APPROVE] = "approve",	  [ESCORT__VERB__VERB_DENY] = "deny",
-	    [ESCORT__VERB__VERB_TERMINATE] = "terminate", [ESCORT__VERB__VERB_LOCK] = "lock",
-	    [ESCORT__VERB__VERB_UNLOCK] = "unlock",	  [ESCORT__VERB__VERB_FOLLOW] = "follow",
+	    [ESCORT__VERB__VERB_SESSIONS] = "sessions",
+	    [ESCORT__VERB__VERB_PENDING] = "pending",
+	    [ESCORT__VERB__VERB_APPROVE] = "approve",
+	    [ESCORT__VERB__VERB_DENY] = "deny",
+	    [ESCORT__VERB__VERB_TERMINATE] = "terminate",
+	    [ESCORT__VERB__VERB_LOCK] = "lock",
+	    [ESCORT__VERB__VERB_UNLOCK] = "unlock",
+	    [ESCORT__VERB__VERB_FOLLOW] = "follow",
+	    [ESCORT__VERB__VERB_REVOKE_HOST] = "revoke-host",
 	};
 	unsigned i = (unsigned)v;
 

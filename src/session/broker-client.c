@@ -1,5 +1,7 @@
 #include "broker-client.h"
 
+#include "broker-tls.h"
+
 #include "log/record.h"
 #include "proto/names.h"
 #include "proto/text.h"
@@ -12,6 +14,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,7 @@
 #define FINISH_WAIT_S 10
 #define HEARTBEAT_S 10
 #define SILENCE_LIMIT_S 30 /* escortd heard from less often than this is gone */
+#define ANSWER_LIMIT_S 5   /* TLS: an ExecRequest unanswered this long: the link is gone */
 
 struct spooled {
 	uint64_t seq;
@@ -38,10 +42,13 @@ struct spooled {
 
 struct broker_client {
 	char socket[108];
+	struct broker_tls *tls; /* escortd over TLS (an enrolled host), else the socket */
+	struct tls_link first;	/* TLS: the connection of the first hello, until started */
 	char session[40];
 	struct event_base *base;
 	struct bufferevent *bev;
 	struct event *retry, *heartbeat, *give_up;
+	struct event *answer_wait; /* TLS: an ExecRequest sent, nothing heard since */
 	struct broker_client_callbacks cb;
 	int up, resuming, finishing, terminated, end_acked;
 	int told_lost;	   /* the operator was told escortd is away */
@@ -98,19 +105,32 @@ static void keep_signing(struct broker_client *l, const struct recorder_options 
 		signing_key_vkey(keys->signer, l->signer, sizeof(l->signer));
 }
 
-static int send_hello(const struct broker_client *l, int fd, const struct session_meta *m,
-		      const char *resume, struct error *err)
+/* Over TLS the hello says who types: the account running this session
+ * (escortd takes it as the host's claim). */
+static void claim_account(Escort__Hello *h, char *name, size_t size)
 {
+	struct passwd *pw = getpwuid(getuid());
+
+	snprintf(name, size, "%s", pw ? pw->pw_name : "");
+	h->account = name;
+	h->uid = (uint32_t)getuid();
+}
+
+static void hello_encode(const struct broker_client *l, const struct session_meta *m,
+			 const char *resume, struct buf *out)
+{
+	char account[64];
 	Escort__Hello h = ESCORT__HELLO__INIT;
 	Escort__SessionMeta sm = ESCORT__SESSION_META__INIT;
 	Escort__HostLog hl = ESCORT__HOST_LOG__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 	struct text_arena t = {0};
 	size_t argc = 0;
-	int rc;
 
 	h.kind = ESCORT__PEER_KIND__PEER_SESSION;
 	h.resume_session = (char *)(resume ? resume : "");
+	if (l->tls)
+		claim_account(&h, account, sizeof(account));
 	hl.signing =
 	    l->signing_key ? ESCORT__SIGNING__SIGNING_KEY : ESCORT__SIGNING__SIGNING_EPHEMERAL;
 	hl.why = text_utf8(&t, l->signing_why);
@@ -135,9 +155,29 @@ static int send_hello(const struct broker_client *l, int fd, const struct sessio
 	}
 	f.body_case = ESCORT__FRAME__BODY_HELLO;
 	f.hello = &h;
-	rc = frame_write_fd(fd, &f, err);
+	frame_encode(&f, out);
 	text_arena_free(&t);
-	return rc;
+}
+
+static int send_hello(const struct broker_client *l, int fd, const struct session_meta *m,
+		      const char *resume, struct error *err)
+{
+	struct buf b = {0};
+	size_t done = 0;
+
+	hello_encode(l, m, resume, &b);
+	while (done < b.len) {
+		ssize_t n = write(fd, b.data + done, b.len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			buf_free(&b);
+			return error_errno(err, "cannot send the hello to escortd");
+		}
+		done += (size_t)n;
+	}
+	buf_free(&b);
+	return 0;
 }
 
 static void keep_policy(struct broker_client *l, const Escort__PolicyTable *t)
@@ -174,42 +214,82 @@ static int read_welcome(int fd, struct buf *in, Frame **f, struct error *err)
 	}
 }
 
-struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
+/* The hello on the Unix socket: the descriptor, or -1 with err. */
+static int hello_unix(struct broker_client *l, const struct session_meta *meta, Frame **f,
+		      struct error *err)
+{
+	struct buf in = {0};
+	int fd = dial(l->socket, err);
+
+	if (fd >= 0 &&
+	    (send_hello(l, fd, meta, NULL, err) < 0 || read_welcome(fd, &in, f, err) < 0)) {
+		close(fd);
+		fd = -1;
+	}
+	buf_free(&in);
+	return fd;
+}
+
+/* The hello over TLS, on l->first. */
+static int hello_tls(struct broker_client *l, const struct session_meta *meta, Frame **f,
+		     struct error *err)
+{
+	struct buf b = {0};
+	int rc;
+
+	if (broker_tls_dial(l->tls, &l->first, err) < 0)
+		return -1;
+	hello_encode(l, meta, NULL, &b);
+	rc = tls_bytes_write(&l->first, b.data, b.len, err);
+	buf_free(&b);
+	while (rc == 0 && (rc = tls_frame_read(&l->first, f, err)) == 0 &&
+	       (*f)->body_case == ESCORT__FRAME__BODY_HEARTBEAT) {
+		frame_free(*f);
+		*f = NULL;
+	}
+	return rc;
+}
+
+static int take_welcome(struct broker_client *l, const Frame *f, struct error *err)
+{
+	if (f->body_case != ESCORT__FRAME__BODY_WELCOME)
+		return error_set(err, "escortd answered the hello with message %d",
+				 (int)f->body_case);
+	if (!f->welcome->accepted)
+		return error_set(err, "escortd refuses it: %s", f->welcome->reason);
+	snprintf(l->session, sizeof(l->session), "%s", f->welcome->session);
+	keep_policy(l, f->welcome->policy);
+	return 0;
+}
+
+struct broker_client *broker_client_open(const char *socket, struct broker_tls *tls,
+					 const struct session_meta *meta,
 					 const struct recorder_options *keys, struct error *err)
 {
 	struct broker_client *l = xcalloc(1, sizeof(*l));
-	struct buf in = {0};
 	Frame *f = NULL;
-	int fd;
+	int fd = -1, rc;
 
-	snprintf(l->socket, sizeof(l->socket), "%s", socket);
+	snprintf(l->socket, sizeof(l->socket), "%s", socket ? socket : "");
+	l->tls = tls;
+	l->first.fd = -1;
 	keep_signing(l, keys);
-	fd = dial(socket, err);
-	if (fd < 0 || send_hello(l, fd, meta, NULL, err) < 0 || read_welcome(fd, &in, &f, err) < 0)
-		goto fail;
-	if (f->body_case != ESCORT__FRAME__BODY_WELCOME) {
-		error_set(err, "escortd answered the hello with message %d", (int)f->body_case);
-		goto fail;
+	if (tls)
+		rc = hello_tls(l, meta, &f, err);
+	else
+		rc = (fd = hello_unix(l, meta, &f, err)) < 0 ? -1 : 0;
+	if (rc < 0 || take_welcome(l, f, err) < 0) {
+		frame_free(f);
+		if (fd >= 0)
+			close(fd);
+		broker_client_free(l);
+		return NULL;
 	}
-	if (!f->welcome->accepted) {
-		error_set(err, "escortd refuses it: %s", f->welcome->reason);
-		goto fail;
-	}
-	snprintf(l->session, sizeof(l->session), "%s", f->welcome->session);
-	keep_policy(l, f->welcome->policy);
 	frame_free(f);
-	buf_free(&in);
 	l->bev = (struct bufferevent *)(intptr_t)fd; /* wrapped in broker_client_start */
 	l->up = 1;
 	l->next_seq = 1;
 	return l;
-fail:
-	frame_free(f);
-	buf_free(&in);
-	if (fd >= 0)
-		close(fd);
-	broker_client_free(l);
-	return NULL;
 }
 
 int broker_client_up(const struct broker_client *l)
@@ -303,6 +383,27 @@ void broker_client_record(void *link, uint16_t type, const void *data, size_t le
 	}
 }
 
+/* escortd answers every ExecRequest at once (pending, or its decision): a
+ * link that carries no answer for ANSWER_LIMIT_S is cut (a network link
+ * can fail without a word, unlike the Unix socket), so that what waits is
+ * refused now rather than after 30 silent seconds. */
+static void expect_answer(struct broker_client *l)
+{
+	struct timeval limit = {ANSWER_LIMIT_S, 0};
+
+	if (l->answer_wait && !evtimer_pending(l->answer_wait, NULL))
+		evtimer_add(l->answer_wait, &limit);
+}
+
+static void lose(struct broker_client *l, const char *why);
+
+static void on_no_answer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	lose(arg, "escortd did not answer in time");
+}
+
 int broker_client_ask(struct broker_client *l, const Escort__ExecRequest *r)
 {
 	Frame f = ESCORT__FRAME__INIT;
@@ -312,6 +413,7 @@ int broker_client_ask(struct broker_client *l, const Escort__ExecRequest *r)
 	f.body_case = ESCORT__FRAME__BODY_EXEC_REQUEST;
 	f.exec_request = (Escort__ExecRequest *)r;
 	send_frame(l, &f);
+	expect_answer(l);
 	return 0;
 }
 
@@ -413,6 +515,8 @@ static void on_read(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 
 	l->last_heard = now_s();
+	if (l->answer_wait)
+		evtimer_del(l->answer_wait);
 	while (l->bev == bev) {
 		size_t have = evbuffer_get_length(in), used;
 		struct error err;
@@ -452,6 +556,55 @@ static int wrap(struct broker_client *l, int fd, struct error *err)
 	return 0;
 }
 
+static void watch(struct broker_client *l)
+{
+	bufferevent_setcb(l->bev, on_read, NULL, on_event, l);
+	bufferevent_setwatermark(l->bev, EV_READ, 0, FRAME_MAX + FRAME_HEADER + 65536);
+	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
+	l->last_heard = now_s();
+}
+
+/* The first connection over TLS, onto the loop. */
+static int wrap_tls(struct broker_client *l, struct error *err)
+{
+	if ((l->bev = broker_tls_wrap(l->base, &l->first)) == NULL)
+		return error_set(err, "cannot watch the connection to escortd");
+	watch(l);
+	return 0;
+}
+
+/* Reconnecting over TLS: the handshake is done; is it escortd? Then the
+ * hello that resumes the session. */
+static void on_tls_connect(struct bufferevent *bev, short what, void *arg)
+{
+	struct broker_client *l = arg;
+	struct buf b = {0};
+
+	if (!(what & BEV_EVENT_CONNECTED))
+		return lose(l, "cannot reach escortd");
+	if (!broker_tls_pinned(bev, l->tls))
+		return lose(l, "the broker's certificate does not have the pin of enrolment");
+	hello_encode(l, NULL, l->session, &b);
+	bufferevent_write(bev, b.data, b.len);
+	buf_free(&b);
+	watch(l);
+	l->resuming = 1;
+	l->up = 1;
+}
+
+static void retry_tls(struct broker_client *l)
+{
+	struct timeval second = {1, 0};
+	struct error err;
+
+	if ((l->bev = broker_tls_connect(l->base, l->tls, &err)) == NULL) {
+		evtimer_add(l->retry, &second);
+		return;
+	}
+	bufferevent_setcb(l->bev, NULL, NULL, on_tls_connect, l);
+	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
+}
+
 static void lose(struct broker_client *l, const char *why)
 {
 	struct timeval second = {1, 0};
@@ -461,6 +614,8 @@ static void lose(struct broker_client *l, const char *why)
 		return;
 	bufferevent_free(l->bev);
 	l->bev = NULL;
+	if (l->answer_wait)
+		evtimer_del(l->answer_wait);
 
 	l->up = 0; /* first: the line told is recorded, and spooled */
 	l->resuming = 0;
@@ -489,6 +644,8 @@ static void on_retry(evutil_socket_t fd_unused, short what, void *arg)
 	(void)what;
 	if (l->bev != NULL || l->terminated)
 		return;
+	if (l->tls)
+		return retry_tls(l);
 	fd = dial(l->socket, &err);
 	if (fd < 0 || send_hello(l, fd, NULL, l->session, &err) < 0 || wrap(l, fd, &err) < 0) {
 		if (fd >= 0 && l->bev == NULL)
@@ -527,11 +684,16 @@ int broker_client_start(struct broker_client *l, struct event_base *base,
 	l->cb = *cb;
 	l->bev = NULL;
 	l->retry = evtimer_new(base, on_retry, l);
+	if (l->tls && (l->answer_wait = evtimer_new(base, on_no_answer, l)) == NULL)
+		return error_set(err, "cannot set up the connection to escortd");
 	l->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, l);
 	if (l->retry == NULL || l->heartbeat == NULL || event_add(l->heartbeat, &beat) < 0) {
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return error_set(err, "cannot set up the connection to escortd");
 	}
+	if (l->tls)
+		return wrap_tls(l, err);
 	return wrap(l, fd, err);
 }
 
@@ -560,6 +722,23 @@ static void end_frame(Frame *f, Escort__SessionEnd *e, const struct session_resu
 	e->gate_cpu_us = r->gate.gate_cpu_us;
 	f->body_case = ESCORT__FRAME__BODY_END;
 	f->end = e;
+}
+
+/* Before broker_client_start over TLS: the first connection is still
+ * blocking (its reads time out as the dial set). */
+static int refuse_unstarted_tls(struct broker_client *l, const Frame *end, struct error *err)
+{
+	Frame *f = NULL;
+	int rc = tls_frame_write(&l->first, end, err);
+
+	while (rc == 0 && (rc = tls_frame_read(&l->first, &f, err)) == 0) {
+		int done = f->body_case == ESCORT__FRAME__BODY_ACK && f->ack->session_end;
+		frame_free(f);
+		if (done)
+			break;
+	}
+	tls_link_close(&l->first);
+	return rc;
 }
 
 /* Before broker_client_start: the connection is still a plain descriptor. */
@@ -600,7 +779,7 @@ void broker_client_refuse(struct broker_client *l, const char *why)
 		return;
 	}
 	end_frame(&f, &e, &r, &t);
-	if (refuse_unstarted(l, &f, &err) < 0)
+	if ((l->tls ? refuse_unstarted_tls(l, &f, &err) : refuse_unstarted(l, &f, &err)) < 0)
 		fprintf(stderr, "escort: escortd did not confirm the refusal of session %s: %s\n",
 			l->session, err.msg);
 	text_arena_free(&t);
@@ -643,12 +822,17 @@ void broker_client_free(struct broker_client *l)
 		return;
 	if (l->bev && l->base)
 		bufferevent_free(l->bev);
+	if (l->first.ssl || l->first.fd >= 0)
+		tls_link_close(&l->first);
+	broker_tls_free(l->tls);
 	if (l->retry)
 		event_free(l->retry);
 	if (l->heartbeat)
 		event_free(l->heartbeat);
 	if (l->give_up)
 		event_free(l->give_up);
+	if (l->answer_wait)
+		event_free(l->answer_wait);
 	drop_acked(l, UINT64_MAX);
 	free(l->spool);
 	for (size_t i = 0; i < l->n_rules; i++)

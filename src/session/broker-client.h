@@ -35,7 +35,11 @@ const char *broker_client_socket(const char *given);
  * every Hello, resuming ones too, says it); NULL with err when escortd cannot
  * be reached or refuses the session (err says why: locked, not an operator,
  * no signing key, ...). */
-struct broker_client *broker_client_open(const char *socket, const struct session_meta *meta,
+struct broker_tls;
+/* tls, when not NULL, is escortd over TLS (broker-tls.h; the client owns it
+ * from then on, even when it fails) and socket is not used. */
+struct broker_client *broker_client_open(const char *socket, struct broker_tls *tls,
+					 const struct session_meta *meta,
 					 const struct recorder_options *keys, struct error *err);
 int broker_client_start(struct broker_client *l, struct event_base *base,
 			const struct broker_client_callbacks *cb, struct error *err);

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "broker-client.h"
+#include "broker-tls.h"
 #include "gate/gate.h"
 #include "gate/local-services.h"
 #include "gate/program-index.h"
@@ -493,6 +494,7 @@ static void collect_own_files(struct own_files *o, const char *log, const struct
 	own_files_add(o, gp->rules_dir, OWN_TREE);
 	own_files_add(o, program_index_default_path(), OWN_FILE);
 	own_files_add(o, broker_client_socket(socket), OWN_FILE);
+	own_files_add(o, broker_tls_dir(), OWN_TREE); /* the host's identity in the fleet */
 }
 
 /* With a broker, escortd must accept the session before anything starts. */
@@ -501,12 +503,21 @@ static int open_link(const char *socket, const struct session_meta *meta,
 		     struct error *err)
 {
 	const char *path = broker_client_socket(socket);
+	struct broker_tls *tls = NULL;
 
-	local_services_protect(path); /* the session must not reach it */
 	*link = NULL;
+	/* A socket named (--socket, $ESCORT_SOCKET) is used; else the broker
+	 * this host enrolled with, over TLS; else the default socket. */
+	if (socket == NULL && getenv("ESCORT_SOCKET") == NULL) {
+		if ((tls = broker_tls_find(err)) == NULL && err->code != 0)
+			return -1;
+		if (tls)
+			return (*link = broker_client_open(NULL, tls, meta, keys, err)) ? 0 : -1;
+	}
+	local_services_protect(path); /* the session must not reach it */
 	if (path == NULL)
 		return 0;
-	*link = broker_client_open(path, meta, keys, err);
+	*link = broker_client_open(path, NULL, meta, keys, err);
 	return *link ? 0 : -1;
 }
 

@@ -43,9 +43,28 @@ static void bad_configurations(void)
 	CHECK(refused("escorts: {c: high}\napproval_timeout: 0\n", "test.yaml:2:"));
 	CHECK(refused("escorts: {c: high}\napproval_timeout: 12x\n", "number of seconds"));
 	CHECK(refused("escorts: {c: high}\nsocket: relative.sock\n", "absolute path"));
+	CHECK(refused("escorts: {c: high}\nlisten: 7443\n",
+		      "test.yaml:2: 'listen' must be ADDR:PORT"));
+	CHECK(refused("escorts: {c: high}\nlisten: 0.0.0.0:https\n", "ADDR:PORT"));
+	CHECK(refused("escorts: {c: high}\nlisten: \"0.0.0.0:\"\n", "ADDR:PORT"));
 	CHECK(refused("escorts: [c\n", "test.yaml:"));
 	CHECK(refused("", "is empty"));
 	CHECK(refused("escorts: {c: high}\noperators: {a: 1}\n", "list of names"));
+}
+
+static void listen_address(void)
+{
+	struct broker_config c;
+	struct error err;
+	const char *text = "escorts: {c: high}\nlisten: 10.0.0.1:7443\n";
+
+	CHECK(config_parse(text, strlen(text), "test.yaml", &c, &err) == 0);
+	CHECK_STR(c.listen, "10.0.0.1:7443");
+	config_free(&c);
+	text = "escorts: {c: high}\n";
+	CHECK(config_parse(text, strlen(text), "test.yaml", &c, &err) == 0);
+	CHECK_STR(c.listen, ""); /* no TLS listener unless asked for */
+	config_free(&c);
 }
 
 static void given_twice(void)
@@ -226,6 +245,7 @@ int main(int argc, char **argv)
 	if (mkdtemp(tmp) == NULL || chmod(tmp, 0755) < 0)
 		return 1;
 	bad_configurations();
+	listen_address();
 	given_twice();
 	rule_ids();
 	accounts();

@@ -299,18 +299,18 @@ static void end_session(void)
 	event_base_loop(b.base, EVLOOP_NONBLOCK); /* both read in one turn */
 	/* Not ended in the database until the log is sealed: a crash meanwhile
 	 * leaves the session to be resumed and ended by the next escortd. */
-	char op[64], log[PATH_MAX];
+	char op[64], log[PATH_MAX], where[256];
 	unsigned uid;
 	uint64_t acked;
 	CHECK(store_session_find(b.store, session_id, op, sizeof(op), &uid, &acked, log,
-				 sizeof(log)) == 0);
+				 sizeof(log), where, sizeof(where)) == 0);
 	w = peer_read(&b, &again, ESCORT__FRAME__BODY_WELCOME);
 	CHECK(w && !w->welcome->accepted);
 	frame_free(w);
 	peer_close(&b, &again);
 	ack = peer_read(&b, &host, ESCORT__FRAME__BODY_ACK);
 	CHECK(store_session_find(b.store, session_id, op, sizeof(op), &uid, &acked, log,
-				 sizeof(log)) < 0);
+				 sizeof(log), where, sizeof(where)) < 0);
 	CHECK(ack && ack->ack->session_end);
 	frame_free(ack);
 	for (struct live_session *s = b.sessions; s; s = s->next)

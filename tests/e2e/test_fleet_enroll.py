@@ -1,0 +1,339 @@
+"""The fleet: escortd's CA, one-time join tokens, `escort enroll` and the TLS
+listener, between network namespaces (escortd in one, each host in its
+own, joined by veth pairs). Real escortd, real OpenSSL, real links."""
+import json
+import os
+import pathlib
+import re
+import ssl
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import escort_bin
+from netns import make_lab
+
+HERE = pathlib.Path(__file__).resolve().parent
+PORT = 7443
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root")
+
+
+def escortd_bin():
+    return str(pathlib.Path(escort_bin()).parent / "escortd")
+
+
+class Fleet:
+    """escortd listening on TLS in the lab's broker namespace."""
+
+    def __init__(self, lab, base, port=PORT, name="escortd", config=None, rules=None):
+        self.lab, self.base, self.port = lab, base, port
+        self.state = base / f"{name}-state"
+        self.socket = base / f"{name}.sock"
+        self.stderr_path = base / f"{name}.stderr"
+        self.stderr = open(self.stderr_path, "ab")
+        self.argv = [escortd_bin(), "-v", "--state", str(self.state), "--socket",
+                     str(self.socket), "--listen", f"0.0.0.0:{port}"]
+        if config:
+            self.argv += ["--config", str(config)]
+        self.env = dict(os.environ, ESCORT_RULES=rules) if rules else None
+        self.start()
+
+    def start(self):
+        mark = self.log().count("listening on 0.0.0.0") if self.stderr_path.exists() else 0
+        self.proc = self.lab.popen(self.lab.broker, self.argv, stderr=self.stderr, env=self.env)
+        end = time.monotonic() + 10
+        while self.log().count("listening on 0.0.0.0") == mark:
+            assert self.proc.poll() is None and time.monotonic() < end, self.log()
+            time.sleep(0.05)
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def log(self):
+        return self.stderr_path.read_text(errors="replace")
+
+    def wait_for(self, text, deadline=10):
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if text in self.log():
+                return
+            assert self.proc.poll() is None, self.log()
+            time.sleep(0.05)
+        raise AssertionError(f"escortd never said {text!r}:\n{self.log()}")
+
+    def token(self, host, ttl="1h"):
+        p = subprocess.run([escortd_bin(), "token", "--host", host, "--ttl", ttl, "--state",
+                            str(self.state)], capture_output=True, text=True, timeout=30)
+        assert p.returncode == 0, p.stderr
+        token = re.search(r"^token: ([0-9a-f]{64})$", p.stdout, re.M).group(1)
+        pin = re.search(r"^pin: (sha256:[0-9a-f]{64})$", p.stdout, re.M).group(1)
+        return token, pin
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.stderr.close()
+
+
+@pytest.fixture
+def lab():
+    lab = make_lab(hosts=2)
+    yield lab
+    lab.close()
+
+
+@pytest.fixture
+def fleet(lab, tmp_path):
+    f = Fleet(lab, tmp_path)
+    yield f
+    f.stop()
+
+
+def enroll(lab, fleet, ns, token, pin, directory, port=None):
+    broker = lab.broker_address(ns, port or fleet.port)
+    return lab.run(ns, [escort_bin(), "enroll", "--broker", broker, "--token", token, "--pin",
+                        pin, "--dir", str(directory)], capture_output=True, text=True,
+                   timeout=30)
+
+
+def probe(lab, fleet, ns, directory=None, cert=None, key=None, ca=None, hold=0, port=None,
+          extra=()):
+    argv = [sys.executable, str(HERE / "tls_probe.py"), "--connect",
+            lab.broker_address(ns, port or fleet.port), "--ca",
+            str(ca or (directory / "ca.crt")), "--hold", str(hold), *extra]
+    if cert or directory:
+        argv += ["--cert", str(cert or directory / "host.crt"), "--key",
+                 str(key or directory / "host.key")]
+    p = lab.run(ns, argv, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def enrolled(lab, fleet, ns, host, directory):
+    token, pin = fleet.token(host)
+    p = enroll(lab, fleet, ns, token, pin, directory)
+    assert p.returncode == 0, p.stderr + fleet.log()
+    return token, pin
+
+
+def test_a_host_enrols_with_a_token_and_is_named_by_its_certificate(lab, fleet, tmp_path):
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    assert stat.S_IMODE(os.stat(h1 / "host.key").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(fleet.state / "ca" / "ca.key").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(fleet.state / "ca").st_mode) == 0o700
+    # The key never left the host: escortd has no copy of it.
+    key = (h1 / "host.key").read_bytes()
+    for f in fleet.state.rglob("*"):
+        assert f.is_dir() or key not in f.read_bytes()
+    r = probe(lab, fleet, lab.hosts[0], h1)
+    assert r["ok"], r
+    fleet.wait_for("host db1 connected")
+
+
+def test_a_stolen_token_is_refused_the_second_time(lab, fleet, tmp_path):
+    token, pin = enrolled(lab, fleet, lab.hosts[0], "db1", tmp_path / "db1")
+    p = enroll(lab, fleet, lab.hosts[1], token, pin, tmp_path / "thief")
+    assert p.returncode != 0
+    assert "unknown, used or expired" in p.stderr
+    assert not (tmp_path / "thief" / "host.crt").exists()
+    assert fleet.log().count("enrolled (certificate") == 1
+
+
+def test_an_expired_token_is_refused(lab, fleet, tmp_path):
+    token, pin = fleet.token("db1", ttl="1s")
+    time.sleep(2.2)
+    p = enroll(lab, fleet, lab.hosts[0], token, pin, tmp_path / "db1")
+    assert p.returncode != 0
+    assert "unknown, used or expired" in p.stderr
+
+
+def test_a_token_of_the_wrong_shape_is_refused_before_any_lookup(lab, fleet, tmp_path):
+    _, pin = fleet.token("db1")
+    p = enroll(lab, fleet, lab.hosts[0], "x" * 64, pin, tmp_path / "db1")
+    assert p.returncode != 0
+    assert "lowercase hex" in p.stderr
+
+
+SPKI_ED25519 = bytes.fromhex("302a300506032b6570032100")
+
+
+def with_key_of(cert_pem, other_pem):
+    """cert_pem with other_pem's public key in place of its own (Ed25519 keys
+    are the same length): a certificate of one host carrying another's key."""
+    cert, other = (ssl.PEM_cert_to_DER_cert(p) for p in (cert_pem, other_pem))
+    at, other_at = cert.index(SPKI_ED25519) + 12, other.index(SPKI_ED25519) + 12
+    forged = cert[:at] + other[other_at:other_at + 32] + cert[at + 32:]
+    assert forged != cert
+    return ssl.DER_cert_to_PEM_cert(forged)
+
+
+def test_a_host_certificate_presented_with_another_hosts_key_is_refused(lab, fleet, tmp_path):
+    h1, h2 = tmp_path / "db1", tmp_path / "db2"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    enrolled(lab, fleet, lab.hosts[1], "db2", h2)
+    # db2 holds db1's certificate, rewritten to its own key so that its TLS
+    # library will present it: escortd's CA never signed that.
+    forged = tmp_path / "forged.crt"
+    forged.write_text(with_key_of((h1 / "host.crt").read_text(), (h2 / "host.crt").read_text()))
+    r = probe(lab, fleet, lab.hosts[1], cert=forged, key=h2 / "host.key", ca=h2 / "ca.crt")
+    assert not r["ok"], r
+    # And db2's own certificate makes it db2, whatever it would like to be.
+    assert probe(lab, fleet, lab.hosts[1], h2)["ok"]
+    fleet.wait_for("host db2 connected")
+    assert "host db1 connected" not in fleet.log()
+
+
+def test_a_certificate_of_another_ca_is_refused(lab, fleet, tmp_path):
+    other = Fleet(lab, tmp_path, port=PORT + 1, name="other")
+    try:
+        token, pin = other.token("db1")
+        mine = tmp_path / "db1-of-other"
+        assert enroll(lab, other, lab.hosts[0], token, pin, mine).returncode == 0
+    finally:
+        other.stop()
+    r = probe(lab, fleet, lab.hosts[0], cert=mine / "host.crt", key=mine / "host.key",
+              ca=mine / "ca.crt")
+    assert not r["ok"], r
+    assert "host db1 connected" not in fleet.log()
+
+
+def test_enrol_refuses_a_broker_without_the_pin_and_the_token_stays_unused(lab, fleet,
+                                                                            tmp_path):
+    """A man in the middle with a certificate from another CA: enrolment
+    refuses it by the pin, before the token is sent."""
+    mitm = Fleet(lab, tmp_path, port=PORT + 1, name="mitm")
+    try:
+        token, pin = fleet.token("db1")
+        p = enroll(lab, mitm, lab.hosts[0], token, pin, tmp_path / "db1")
+        assert p.returncode != 0
+        assert "is not the broker" in p.stderr
+        # The impostor never saw an EnrollRequest (the token).
+        assert "enrolment refused" not in mitm.log() and "enrolled (" not in mitm.log()
+    finally:
+        mitm.stop()
+    # The token was never shown to the impostor: it still works at escortd.
+    assert enroll(lab, fleet, lab.hosts[0], token, pin, tmp_path / "db1").returncode == 0
+    # And a host's client refuses the impostor's certificate (not of its CA).
+    other = Fleet(lab, tmp_path, port=PORT + 2, name="mitm2")
+    try:
+        r = probe(lab, other, lab.hosts[0], tmp_path / "db1")
+        assert not r["ok"] and "CERTIFICATE_VERIFY_FAILED" in r["error"], r
+    finally:
+        other.stop()
+
+
+def test_the_listener_speaks_tls13_only(lab, fleet, tmp_path):
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    r = probe(lab, fleet, lab.hosts[0], h1, extra=["--tls12"])
+    assert not r["ok"], r
+
+
+def test_a_revoked_host_is_cut_at_once_and_refused_from_then_on(lab, fleet, tmp_path):
+    h1, h2 = tmp_path / "db1", tmp_path / "db2"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    enrolled(lab, fleet, lab.hosts[1], "db2", h2)
+    argv = [sys.executable, str(HERE / "tls_probe.py"), "--hold", "20"]
+    held = [lab.popen(ns, argv + ["--connect", lab.broker_address(ns, fleet.port), "--ca",
+                                  str(d / "ca.crt"), "--cert", str(d / "host.crt"), "--key",
+                                  str(d / "host.key")], stdout=subprocess.PIPE, text=True)
+            for ns, d in ((lab.hosts[0], h1), (lab.hosts[1], h2))]
+    fleet.wait_for("host db2 connected")
+    fleet.wait_for("host db1 connected")
+    start = time.monotonic()
+    p = subprocess.run([escortd_bin(), "revoke-host", "db1", "--state", str(fleet.state),
+                        "--socket", str(fleet.socket)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode == 0, p.stderr + fleet.log()
+    assert "1 certificate(s) revoked" in p.stdout
+    db1 = json.loads(held[0].communicate(timeout=30)[0])
+    assert time.monotonic() - start < 3
+    assert "closed by escortd" in db1["error"], db1
+    refused = probe(lab, fleet, lab.hosts[0], h1)
+    assert not refused["ok"] and "CERTIFICATE_REVOKED" in refused["error"].upper(), refused
+    # db2 is not touched.
+    held[1].terminate()
+    held[1].wait()
+    assert probe(lab, fleet, lab.hosts[1], h2)["ok"]
+
+
+def renew(lab, ns, directory, within=None):
+    argv = [escort_bin(), "enroll", "--renew", "--dir", str(directory)]
+    if within:
+        argv += ["--within", str(within)]
+    return lab.run(ns, argv, capture_output=True, text=True, timeout=30)
+
+
+def test_a_host_renews_its_certificate_with_the_one_it_has(lab, fleet, tmp_path):
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    os.chmod(h1 / "host.key", 0o640)  # as an administrator lets the operators read it
+    old_cert, old_key = (h1 / "host.crt").read_text(), (h1 / "host.key").read_text()
+    p = renew(lab, lab.hosts[0], h1)
+    assert p.returncode == 0 and "not renewed" in p.stdout, p.stdout + p.stderr
+    assert (h1 / "host.crt").read_text() == old_cert
+    p = renew(lab, lab.hosts[0], h1, within=100)  # certificates last 90 days
+    assert p.returncode == 0 and "renewed db1" in p.stdout, p.stdout + p.stderr + fleet.log()
+    assert (h1 / "host.crt").read_text() != old_cert
+    assert (h1 / "host.key").read_text() != old_key  # a new key, made on the host
+    assert stat.S_IMODE(os.stat(h1 / "host.key").st_mode) == 0o640
+    fleet.wait_for("host db1 renewed its certificate")
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
+
+
+def test_a_revoked_host_cannot_renew(lab, fleet, tmp_path):
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    p = subprocess.run([escortd_bin(), "revoke-host", "db1", "--state", str(fleet.state),
+                        "--socket", str(fleet.socket)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode == 0, p.stderr
+    p = renew(lab, lab.hosts[0], h1, within=100)
+    assert p.returncode != 0 and "certificate revoked" in p.stderr, p.stdout + p.stderr
+    assert "renewed its certificate" not in fleet.log()
+
+
+STRANGERS = r"""
+import socket, sys, time
+host, port = sys.argv[1].rsplit(":", 1)
+conns = []
+for _ in range(300):
+    s = socket.create_connection((host, int(port)), timeout=5)
+    conns.append(s)
+time.sleep(float(sys.argv[2]))
+closed = 0
+for s in conns:
+    s.settimeout(0.2)
+    try:
+        closed += s.recv(1) == b""
+    except socket.timeout:
+        pass
+    except OSError:
+        closed += 1
+print(closed)
+"""
+
+
+def test_strangers_on_the_network_cannot_hold_escortds_connections(lab, fleet, tmp_path):
+    """300 TCP connections from db2's address that never start TLS: escortd
+    takes 32 of them, refuses the rest, drops them all after 10 s, and serves
+    a host at another address meanwhile."""
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    strangers = lab.popen(lab.hosts[1], [sys.executable, "-c", STRANGERS,
+                                         lab.broker_address(lab.hosts[1], fleet.port), "12"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    fleet.wait_for("too many not yet known by a certificate")
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]  # while the strangers hold theirs
+    out, err = strangers.communicate(timeout=60)
+    assert strangers.returncode == 0, err
+    assert int(out) == 300, out  # every one closed by escortd
+    assert "refused a TLS connection from 10.77.2.2" in fleet.log()
+    assert "no certificate or enrolment in 10 seconds" in fleet.log()

@@ -1,0 +1,353 @@
+"""Sessions on enrolled hosts over TLS, between network namespaces: escortd
+in one, two hosts (db1, db2) in their own, enrolled with tokens. The
+operators' shells run under `escort run` inside the hosts' namespaces; the
+escorts' consoles on escortd's socket. Real links, cut for real."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pexpect
+import pytest
+
+from conftest import ROOT, escort_bin, events, of_type
+from netns import make_lab
+from test_broker import CONFIG, ESCORT, JUNIOR, OPERATOR, PROMPT, make_user
+from test_fleet_enroll import Fleet, enroll, escortd_bin
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and accounts need root")
+
+
+@pytest.fixture(scope="module")
+def world():
+    for name in (OPERATOR, ESCORT, JUNIOR):
+        make_user(name)
+    base = tempfile.mkdtemp(prefix="escort-fleet-")
+    os.chmod(base, 0o755)
+    for binary in (escort_bin(), escortd_bin()):
+        shutil.copy(binary, base)
+    shutil.copytree(ROOT / "rules", os.path.join(base, "rules"))
+    subprocess.run(["chmod", "-R", "a+rX", base], check=True)
+    for d in ("logs", "work"):
+        os.makedirs(os.path.join(base, d))
+        os.chmod(os.path.join(base, d), 0o1777)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
+class FleetLab:
+    """escortd with the tests' people and policy, two enrolled hosts."""
+
+    def __init__(self, world, tmp, hosts_policy=""):
+        self.world = world
+        self.lab = make_lab(hosts=2)
+        config = tmp / "escortd.yaml"
+        text = CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60)
+        if hosts_policy:  # per-host levels, by the names in the hosts' certificates
+            text = text.replace("\n  rules:\n", f"\n  hosts:\n{hosts_policy}  rules:\n", 1)
+        config.write_text(text)
+        self.fleet = Fleet(self.lab, tmp, config=config, rules=os.path.join(world, "rules"))
+        self.dirs = {}
+        hosts = tempfile.mkdtemp(prefix="hosts-", dir=world)
+        os.chmod(hosts, 0o755)
+        for name, ns in zip(("db1", "db2"), self.lab.hosts):
+            self.dirs[name] = self.enrol(name, ns, pathlib.Path(hosts) / name)
+
+    def enrol(self, name, ns, directory):
+        token, pin = self.fleet.token(name)
+        p = enroll(self.lab, self.fleet, ns, token, pin, directory)
+        assert p.returncode == 0, p.stderr + self.fleet.log()
+        # escort run runs as the operator here (it does not start as root and
+        # drop yet): the host's identity is readable by that account only.
+        subprocess.run(["chgrp", "-R", OPERATOR, str(directory)], check=True)
+        os.chmod(directory, 0o750)
+        os.chmod(directory / "host.key", 0o640)
+        return directory
+
+    def ns(self, host):
+        return self.lab.hosts[["db1", "db2"].index(host)]
+
+    def console(self, user, *args):
+        return subprocess.run(["runuser", "-u", user, "--", os.path.join(self.world, "escort"),
+                               *args, "--socket", str(self.fleet.socket)],
+                              capture_output=True, text=True, timeout=30)
+
+    def sessions(self):
+        p = self.console(ESCORT, "sessions", "--json")
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    def wait_pending(self, deadline=15):
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            p = self.console(ESCORT, "pending", "--json")
+            items = json.loads(p.stdout) if p.returncode == 0 else []
+            if items:
+                return items
+            time.sleep(0.1)
+        raise AssertionError("nothing became pending:\n" + self.fleet.log())
+
+    def session_log(self, session_id):
+        return str(self.fleet.state / "logs" / (session_id + ".log"))
+
+    def verify(self, path):
+        return subprocess.run([escort_bin(), "verify", "--key",
+                               str(self.fleet.state / "signing.pub"), path],
+                              capture_output=True, text=True, timeout=60)
+
+    def close(self):
+        self.fleet.stop()
+        self.lab.close()
+
+
+@pytest.fixture
+def fleet_lab(world):
+    base = pathlib.Path(tempfile.mkdtemp(prefix="broker-", dir=world))
+    os.chmod(base, 0o755)  # the consoles' accounts reach escortd's socket in it
+    f = FleetLab(world, base)
+    yield f
+    f.close()
+
+
+class HostOperator:
+    """The operator's shell under escort run on an enrolled host."""
+
+    def __init__(self, fl, host, broker=None, expect_prompt=True):
+        world = fl.world
+        self.log = os.path.join(world, "logs", f"{host}-{time.time_ns()}.eslog")
+        env = {k: v for k, v in os.environ.items() if k != "ESCORT_SOCKET"}
+        env.update(PS1=PROMPT, TERM="xterm", ESCORT_RULES=os.path.join(world, "rules"),
+                   ESCORT_HOST_DIR=str(fl.dirs[host]))
+        if broker:  # else the broker enrolment wrote into the host's directory
+            env["ESCORT_BROKER"] = broker
+        self.child = pexpect.spawn("ip", ["netns", "exec", fl.ns(host), "runuser", "-u",
+                                          OPERATOR, "--", os.path.join(world, "escort"), "run",
+                                          "--log", self.log, "--", "bash", "--norc",
+                                          "--noprofile", "-i"],
+                                   env=env, encoding="utf-8", timeout=20, dimensions=(40, 200),
+                                   cwd=os.path.join(world, "work"))
+        if expect_prompt:
+            self.child.expect_exact(PROMPT)
+
+    def run(self, line, timeout=20):
+        self.child.sendline(line + '; echo "=""=DONE$?"')
+        self.child.expect(r"==DONE(\d+)", timeout=timeout)
+        out, status = self.child.before, int(self.child.match.group(1))
+        self.child.expect_exact(PROMPT)
+        return out, status
+
+    def close(self):
+        self.child.sendline("exit")
+        self.child.expect(pexpect.EOF, timeout=30)
+        self.child.close()
+
+
+def session_of(fl, host):
+    live = [s for s in fl.sessions() if s["host"] == host]
+    assert len(live) == 1, fl.sessions()
+    return live[0]["id"]
+
+
+def victim(world, name):
+    path = os.path.join(world, "work", name)
+    os.makedirs(os.path.join(path, "inner"), exist_ok=True)
+    subprocess.run(["chown", "-R", OPERATOR, path], check=True)
+    return path
+
+
+def test_a_session_on_an_enrolled_host_is_approved_over_tls(fleet_lab, world):
+    target = victim(world, "approved-over-tls")
+    op = HostOperator(fleet_lab, "db1")
+    out, status = op.run("echo everyday-$((6*7))")
+    assert status == 0 and "everyday-42" in out
+    session = session_of(fleet_lab, "db1")  # the certificate's name, not the host's word
+    op.child.sendline(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = fleet_lab.wait_pending()[0]
+    assert item["host"] == "db1"
+    p = fleet_lab.console(ESCORT, "approve", str(item["id"]), "--note", "over tls")
+    assert p.returncode == 0, p.stderr
+    op.child.expect(r"==DONE0")
+    op.child.expect_exact(PROMPT)
+    assert not os.path.exists(os.path.join(target, "inner"))
+    op.close()
+    log = fleet_lab.session_log(session)
+    v = fleet_lab.verify(log)
+    assert v.returncode == 0, v.stdout + v.stderr
+    evs = events(log)
+    assert "everyday-42" in "".join(e.get("data", "") for e in of_type(evs, "output"))
+    assert of_type(evs, "session-end")[0]["reason"] == "exit"
+    start = of_type(evs, "session-start")[0]
+    assert start["host"] == "db1" and start["user"] == OPERATOR, start
+
+
+def test_a_lock_reaches_both_hosts(fleet_lab):
+    ops = [HostOperator(fleet_lab, host) for host in ("db1", "db2")]
+    for op in ops:
+        op.child.sendline("sleep 300")
+    time.sleep(0.5)
+    assert {s["host"] for s in fleet_lab.sessions()} == {"db1", "db2"}
+    started = time.monotonic()
+    p = fleet_lab.console(ESCORT, "lock", OPERATOR, "--reason", "fleet-wide")
+    assert p.returncode == 0, p.stderr
+    for op in ops:
+        op.child.expect("locked by " + ESCORT)
+        op.child.expect(pexpect.EOF, timeout=10)
+    ended = time.monotonic() - started
+    print(f"lock to the end of both sessions across namespaces: {ended:.3f}s")
+    assert ended < 2.0
+    again = HostOperator(fleet_lab, "db2", expect_prompt=False)
+    again.child.expect("locked by " + ESCORT)
+    again.child.expect(pexpect.EOF)
+    assert fleet_lab.console(ESCORT, "unlock", OPERATOR).returncode == 0
+
+
+def test_a_session_over_a_slow_lossy_link_is_approved_and_locked(fleet_lab, world):
+    """100 ms each way and 2% of packets lost (tc netem on both ends of db2's
+    link): the session works, an approval arrives, a lock ends it soon."""
+    if not fleet_lab.lab.has_netem():
+        pytest.skip("this kernel has no tc netem (CONFIG_NET_SCH_NETEM)")
+    fleet_lab.lab.netem(fleet_lab.ns("db2"), "delay", "100ms", "loss", "2%")
+    target = victim(world, "approved-over-netem")
+    op = HostOperator(fleet_lab, "db2")
+    out, status = op.run("echo slow-$((6*7))", timeout=30)
+    assert status == 0 and "slow-42" in out
+    op.child.sendline(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf", timeout=30)
+    item = fleet_lab.wait_pending(deadline=30)[0]
+    assert fleet_lab.console(ESCORT, "approve", str(item["id"])).returncode == 0
+    op.child.expect(r"==DONE0", timeout=30)
+    op.child.expect_exact(PROMPT)
+    op.child.sendline("sleep 300")
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert fleet_lab.console(ESCORT, "lock", OPERATOR, "--reason", "slow link").returncode == 0
+    op.child.expect("locked by " + ESCORT, timeout=30)
+    op.child.expect(pexpect.EOF, timeout=30)
+    ended = time.monotonic() - started
+    print(f"lock to the end of a session 200 ms of round trip away: {ended:.3f}s")
+    assert ended < 3.0
+    assert fleet_lab.console(ESCORT, "unlock", OPERATOR).returncode == 0
+
+
+def test_a_revoked_hosts_session_ends_and_it_cannot_start_another(fleet_lab):
+    op = HostOperator(fleet_lab, "db1")
+    other = HostOperator(fleet_lab, "db2")
+    op.child.sendline("sleep 300")
+    time.sleep(0.5)
+    started = time.monotonic()
+    p = subprocess.run([escortd_bin(), "revoke-host", "db1", "--state",
+                        str(fleet_lab.fleet.state), "--socket", str(fleet_lab.fleet.socket)],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    op.child.expect("host db1 is revoked")
+    op.child.expect(pexpect.EOF, timeout=10)
+    print(f"revoke to the end of the session: {time.monotonic() - started:.3f}s")
+    again = HostOperator(fleet_lab, "db1", expect_prompt=False)
+    again.child.expect(pexpect.EOF, timeout=20)
+    assert "refusing the session" in again.child.before, again.child.before
+    assert "certificate revoked" in again.child.before, again.child.before
+    # db2 works on.
+    out, status = other.run("echo still-here")
+    assert status == 0 and "still-here" in out
+    other.close()
+
+
+def test_a_host_refuses_a_broker_of_another_ca(fleet_lab, tmp_path):
+    mitm = Fleet(fleet_lab.lab, tmp_path, port=fleet_lab.fleet.port + 1, name="mitm")
+    try:
+        addr = fleet_lab.lab.broker_address(fleet_lab.ns("db1"), mitm.port)
+        op = HostOperator(fleet_lab, "db1", broker=addr, expect_prompt=False)
+        op.child.expect(pexpect.EOF, timeout=20)
+        assert "certificate verify failed" in op.child.before, op.child.before
+        assert "host db1 connected" not in mitm.log()
+    finally:
+        mitm.stop()
+
+
+def test_the_link_cut_and_restored_mid_session_loses_and_repeats_nothing(fleet_lab, world):
+    target = victim(world, "refused-offline")
+    op = HostOperator(fleet_lab, "db1")
+    op.run("echo before-the-cut")
+    session = session_of(fleet_lab, "db1")
+    fleet_lab.lab.link(fleet_lab.ns("db1"), up=False)
+    out, status = op.run(f"rm -rf {target}/inner")
+    # Asked on a link that is already dead: refused once no answer came in 5 s.
+    assert status != 0 and "escortd went away before it answered" in out, out
+    assert "lost escortd (escortd did not answer in time)" in out
+    assert os.path.exists(os.path.join(target, "inner"))
+    out, status = op.run(f"rm -rf {target}/inner")  # escortd known lost: refused at once
+    assert status != 0 and "escortd is not reachable" in out, out
+    out, status = op.run("for i in 1 2 3; do echo offline-line-$i; done")
+    assert status == 0 and "offline-line-3" in out
+    fleet_lab.lab.link(fleet_lab.ns("db1"), up=True)
+    fleet_lab.fleet.wait_for(f"the session host of {session} is back", deadline=20)
+    op.run("echo after-the-cut")
+    op.close()
+    log = fleet_lab.session_log(session)
+    v = fleet_lab.verify(log)
+    assert v.returncode == 0, v.stdout + v.stderr  # no gap: every record, in order
+    evs = events(log)
+    output = "".join(e.get("data", "") for e in of_type(evs, "output"))
+    for line in ("before-the-cut", "offline-line-1", "offline-line-3", "after-the-cut"):
+        assert output.count(line + "\r\n") == 1, (line, output)  # once, not lost, not twice
+
+
+def test_escortd_killed_and_restarted_mid_session_the_host_resumes_over_tls(fleet_lab, world):
+    target = victim(world, "restart-over-tls")
+    op = HostOperator(fleet_lab, "db1")
+    op.run("echo before-$((1+1))")
+    session = session_of(fleet_lab, "db1")
+    fleet_lab.fleet.kill()
+    out, status = op.run("echo during-$((2+2))")
+    assert status == 0 and "during-4" in out
+    out, status = op.run(f"rm -rf {target}/inner")
+    assert status != 0 and "escortd is not reachable" in out, out
+    fleet_lab.fleet.start()
+    fleet_lab.fleet.wait_for(f"session {session}", deadline=20)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(
+            s["id"] == session and s["live"] for s in fleet_lab.sessions()):
+        time.sleep(0.2)
+    live = [s for s in fleet_lab.sessions() if s["id"] == session]
+    assert live and live[0]["live"] and live[0]["host"] == "db1", live
+    op.run("echo after-$((3+3))")
+    op.close()
+    log = fleet_lab.session_log(session)
+    v = fleet_lab.verify(log)
+    assert v.returncode == 0, v.stdout + v.stderr
+    output = "".join(e.get("data", "") for e in of_type(events(log), "output"))
+    for marker in ("before-2", "during-4", "after-6"):
+        assert marker in output, marker
+
+
+def test_per_host_policy_applies_by_the_certificates_name(world):
+    """db2's policy denies what is merely low risk (even the shell itself);
+    db1 is not touched. The policy is found by the name escortd's CA put in
+    each host's certificate."""
+    base = pathlib.Path(tempfile.mkdtemp(prefix="broker-", dir=world))
+    os.chmod(base, 0o755)
+    fl = FleetLab(world, base, hosts_policy="    db2: {low: deny}\n")
+    try:
+        op = HostOperator(fl, "db1")
+        out, status = op.run("cat /etc/hostname >/dev/null; echo read-$((6*7))")
+        assert status == 0 and "read-42" in out, out
+        denied = HostOperator(fl, "db2", expect_prompt=False)
+        denied.child.expect("low risk: the policy says deny")
+        denied.child.expect(pexpect.EOF)
+        op.close()
+    finally:
+        fl.close()
+
+
+def test_an_enrolled_host_refuses_sessions_while_escortd_is_unreachable(fleet_lab):
+    """An enrolled host is supervised or does nothing: with escortd down, no
+    session starts (it does not fall back to running unsupervised)."""
+    fleet_lab.fleet.kill()
+    op = HostOperator(fleet_lab, "db1", expect_prompt=False)
+    op.child.expect("refusing the session")
+    op.child.expect(pexpect.EOF, timeout=30)
+    fleet_lab.fleet.start()

@@ -321,7 +321,8 @@ static int web_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		errno = 0;
 		unsigned long t = s ? strtoul(s, &end, 10) : 0;
 		if (s == NULL || *s == '\0' || *end || errno || t < 30 || t > 86400)
-			return fail(ld, v, "'%s' must be a number of seconds from 30 to 86400", key);
+			return fail(ld, v, "'%s' must be a number of seconds from 30 to 86400",
+				    key);
 		w->idle_s = (unsigned)t;
 		return 0;
 	}

@@ -50,10 +50,10 @@ struct rule_override {
 
 /* The web console (docs/CONFIG.md, src/web/): off unless listen is set. */
 struct web_config {
-	char listen[128];      /* "ADDRESS:PORT", or "" : no web console */
-	char cert[PATH_MAX];   /* PEM certificate chain, or "": self-signed in the state directory */
-	char key[PATH_MAX];    /* its private key */
-	unsigned idle_s;       /* signed out after this long without a request */
+	char listen[128];    /* "ADDRESS:PORT", or "" : no web console */
+	char cert[PATH_MAX]; /* PEM certificate chain, or "": self-signed in the state directory */
+	char key[PATH_MAX];  /* its private key */
+	unsigned idle_s;     /* signed out after this long without a request */
 	int line;
 };
 

@@ -113,8 +113,8 @@ static const struct route {
 /* A POST from another site has no token (it cannot read ours). */
 static int csrf_passes(struct evhttp_request *req, const struct web_session *s)
 {
-	const char *token = evhttp_find_header(evhttp_request_get_input_headers(req),
-					       "X-CSRF-Token");
+	const char *token =
+	    evhttp_find_header(evhttp_request_get_input_headers(req), "X-CSRF-Token");
 
 	return s && token && web_csrf_ok(s, token);
 }

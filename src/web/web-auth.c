@@ -33,8 +33,7 @@ static void roles_json(struct web *w, const char *user, struct buf *out)
 		buf_printf(out, ",\"clearance\":\"%s\"", level_name(p->clearance));
 }
 
-static void reply_stage(struct web *w, struct evhttp_request *req, struct web_session *s,
-			int code)
+static void reply_stage(struct web *w, struct evhttp_request *req, struct web_session *s, int code)
 {
 	struct buf b = {0};
 

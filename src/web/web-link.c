@@ -91,8 +91,7 @@ static void send_frames(struct bufferevent *bev, Escort__ConsoleRequest *q)
 	buf_free(&out);
 }
 
-int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_reply_fn fn,
-	    void *arg)
+int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_reply_fn fn, void *arg)
 {
 	struct passwd *pw = getpwnam(user);
 	int fds[2];

@@ -26,8 +26,7 @@ struct attempt {
 	void *arg;
 };
 
-static int converse(int n, const struct pam_message **msg, struct pam_response **resp,
-		    void *arg)
+static int converse(int n, const struct pam_message **msg, struct pam_response **resp, void *arg)
 {
 	struct attempt *a = arg;
 	struct pam_response *r = calloc((size_t)n, sizeof(*r));

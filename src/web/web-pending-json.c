@@ -62,9 +62,9 @@ static void change(struct buf *out, const Escort__Change *c)
 static void item(struct buf *out, const Escort__PendingInfo *p)
 {
 	const char *const texts[][2] = {
-	    {"session", p->session}, {"operator", p->operator_}, {"host", p->host},
-	    {"cwd", p->cwd},	     {"account", p->account},	 {"typed_line", p->typed_line},
-	    {"program", p->program}, {"identity", p->identity},	 {"summary", p->summary},
+	    {"session", p->session}, {"operator", p->operator_},      {"host", p->host},
+	    {"cwd", p->cwd},	     {"account", p->account},	      {"typed_line", p->typed_line},
+	    {"program", p->program}, {"identity", p->identity},	      {"summary", p->summary},
 	    {"script", p->script},   {"script_path", p->script_path},
 	};
 

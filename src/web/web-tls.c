@@ -78,8 +78,7 @@ static int write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *x)
 			close(fd);
 		return -1;
 	}
-	ok = key ? PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL)
-		 : PEM_write_X509(f, x);
+	ok = key ? PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) : PEM_write_X509(f, x);
 	ok = fclose(f) == 0 && ok;
 	return ok ? 0 : -1;
 }

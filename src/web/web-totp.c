@@ -79,8 +79,8 @@ int web_totp_check(const uint8_t secret[20], const char *code)
 {
 	if (strlen(code) != 6 || strspn(code, "0123456789") != 6)
 		return 0;
-	return oath_totp_validate((const char *)secret, 20, time(NULL), STEP_S, 0, WINDOW,
-				  code) >= 0;
+	return oath_totp_validate((const char *)secret, 20, time(NULL), STEP_S, 0, WINDOW, code) >=
+	       0;
 }
 
 /* otpauth://totp/escort:ACCOUNT?secret=...&issuer=escort (Key Uri Format). */

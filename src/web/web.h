@@ -33,10 +33,10 @@ struct web_session {
 	char id[WEB_TOKEN], csrf[WEB_TOKEN];
 	char user[64];
 	enum web_stage stage;
-	time_t last;	       /* monotonic seconds of the last request */
-	time_t since;	       /* monotonic seconds it reached its stage */
-	int tries;	       /* wrong codes */
-	uint8_t secret[20];    /* STAGE_ENROL: the TOTP secret being enrolled */
+	time_t last;	    /* monotonic seconds of the last request */
+	time_t since;	    /* monotonic seconds it reached its stage */
+	int tries;	    /* wrong codes */
+	uint8_t secret[20]; /* STAGE_ENROL: the TOTP secret being enrolled */
 	struct web_session *next;
 };
 
@@ -121,8 +121,7 @@ int web_qr_svg(const char *text, struct buf *out);
 /* web-link.c: one console request to escortd as user, the reply to fn on
  * the loop (reply NULL and error set when escortd closed the link). */
 typedef void (*web_reply_fn)(void *arg, const Escort__ConsoleReply *reply, const char *error);
-int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_reply_fn fn,
-	    void *arg);
+int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_reply_fn fn, void *arg);
 
 /* web-auth.c, web-queue.c: the handlers (http-server.c's route table). */
 void web_me(struct web *w, struct evhttp_request *req, struct web_session *s);

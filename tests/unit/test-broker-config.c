@@ -43,7 +43,8 @@ static void bad_configurations(void)
 	CHECK(refused("escorts: {c: high}\napproval_timeout: 0\n", "test.yaml:2:"));
 	CHECK(refused("escorts: {c: high}\napproval_timeout: 12x\n", "number of seconds"));
 	CHECK(refused("escorts: {c: high}\nsocket: relative.sock\n", "absolute path"));
-	CHECK(refused("escorts: {c: high}\nweb: {listen: 8443}\n", "test.yaml:2: 'listen' must be"));
+	CHECK(
+	    refused("escorts: {c: high}\nweb: {listen: 8443}\n", "test.yaml:2: 'listen' must be"));
 	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:99999'}\n", "ADDRESS:PORT"));
 	CHECK(refused("escorts: {c: high}\nweb: {cert: /a.pem}\n", "needs listen"));
 	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:8443', cert: /a.pem}\n",

@@ -33,6 +33,7 @@ async function api(path, form) {
 
 function show(section) {
   for (const id of ["signin", "code", "queue"]) $(id).hidden = id !== section;
+  $("sessions-box").hidden = section !== "queue";
 }
 
 function el(tag, text, className) {
@@ -151,6 +152,47 @@ function card(item) {
   return article;
 }
 
+function sessionCard(s) {
+  const article = el("article", null, "session");
+  article.dataset.id = s.id;
+  const op = shown(s.operator);
+  const head = el("p");
+  head.append(el("strong", op), ` on ${shown(s.host)} — ${s.live ? "connected" : "away"} since ${new Date(s.started * 1000).toLocaleTimeString()}`);
+  if (s.pending) head.append(`, ${s.pending} waiting`);
+  article.append(head, el("p", s.argv.map(shown).join(" "), "session-argv"));
+  const box = el("div", null, "actions");
+  const note = el("input", null, "note");
+  note.placeholder = "reason";
+  note.maxLength = 500;
+  const end = el("button", "End this session", "terminate");
+  const lock = el("button", `Lock ${op} out everywhere`, "lock");
+  const result = el("p", "", "result");
+  end.type = lock.type = "button";
+  const send = async (path, target) => {
+    const r = await api(path, { target, note: note.value });
+    result.textContent = r.status === 200 ? r.body.message : "Refused: " + (r.body.error || r.status);
+    if (r.status === 401) start();
+  };
+  end.addEventListener("click", () => send("/api/terminate", s.id));
+  lock.addEventListener("click", () => send("/api/lock", s.operator.shown));
+  box.append(labelled("Reason", note), end, lock, result);
+  article.append(box);
+  return article;
+}
+
+async function refreshSessions() {
+  const r = await api("/api/sessions");
+  if (r.status !== 200) return;
+  const box = $("sessions");
+  const live = r.body.sessions;
+  const wanted = new Set(live.map((s) => s.id));
+  for (const old of [...box.children]) if (!wanted.has(old.dataset.id)) old.remove();
+  const have = new Set([...box.children].map((c) => c.dataset.id));
+  for (const s of live) if (!have.has(s.id)) box.append(sessionCard(s));
+  $("session-count").textContent = `(${live.length})`;
+  $("no-sessions").hidden = live.length !== 0;
+}
+
 function onlyOne() {
   const m = location.pathname.match(/^\/approval\/(\d+)$/);
   return m ? Number(m[1]) : null;
@@ -171,6 +213,7 @@ async function refresh() {
   $("count").textContent = `(${items.length})`;
   $("empty").hidden = items.length !== 0;
   $("only-one").hidden = one === null;
+  await refreshSessions();
 }
 
 function listen() {

@@ -108,6 +108,10 @@ static const struct route {
     {EVHTTP_REQ_GET, "/api/pending", NEED_SIGNED_IN, web_pending},
     {EVHTTP_REQ_POST, "/api/answer", NEED_SIGNED_IN, web_answer},
     {EVHTTP_REQ_GET, "/api/events", NEED_SIGNED_IN, web_events},
+    {EVHTTP_REQ_GET, "/api/sessions", NEED_SIGNED_IN, web_sessions},
+    {EVHTTP_REQ_POST, "/api/terminate", NEED_SIGNED_IN, web_terminate},
+    {EVHTTP_REQ_POST, "/api/lock", NEED_SIGNED_IN, web_lock},
+    {EVHTTP_REQ_POST, "/api/unlock", NEED_SIGNED_IN, web_unlock},
 };
 
 /* A POST from another site has no token (it cannot read ours). */

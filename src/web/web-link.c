@@ -7,6 +7,7 @@
  * `escort approve` run by the same person could not. */
 #include "web.h"
 
+#include "util/json.h"
 #include "util/xmalloc.h"
 
 #include <event2/buffer.h>
@@ -113,4 +114,18 @@ int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_repl
 	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
 	send_frames(l->bev, q);
 	return 0;
+}
+
+void web_replied(void *arg, const Escort__ConsoleReply *r, const char *error)
+{
+	struct evhttp_request *req = arg;
+	struct buf b = {0};
+
+	if (r == NULL || !r->ok)
+		return web_error(req, r ? 403 : 503, r ? r->error : error);
+	buf_append_str(&b, "{\"ok\":true,\"message\":");
+	json_append_cstr(&b, r->message);
+	buf_append_str(&b, "}");
+	web_json(req, 200, &b);
+	buf_free(&b);
 }

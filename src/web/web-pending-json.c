@@ -7,7 +7,7 @@
 
 /* "key":{"shown":"...","hidden":N}: the visible form, and how many hiding
  * characters it had to show as codes (the page flags any). */
-static void shown(struct buf *out, const char *key, const char *s)
+void web_shown_json(struct buf *out, const char *key, const char *s)
 {
 	struct buf v = {0};
 	size_t hidden = visible_append(&v, s ? s : "", s ? strlen(s) : 0);
@@ -20,13 +20,13 @@ static void shown(struct buf *out, const char *key, const char *s)
 	buf_free(&v);
 }
 
-static void shown_list(struct buf *out, const char *key, char **v, size_t n)
+void web_shown_list(struct buf *out, const char *key, char **v, size_t n)
 {
 	buf_printf(out, ",\"%s\":[", key);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_putc(out, ',');
-		shown(out, NULL, v[i]);
+		web_shown_json(out, NULL, v[i]);
 	}
 	buf_putc(out, ']');
 }
@@ -36,26 +36,26 @@ static void finding(struct buf *out, const Escort__Finding *f)
 	buf_append_str(out, "{\"rule\":");
 	json_append_cstr(out, f->rule);
 	buf_printf(out, ",\"level\":\"%s\",", level_name((int)f->level));
-	shown(out, "text", f->text);
+	web_shown_json(out, "text", f->text);
 	buf_putc(out, ',');
-	shown(out, "why", f->why);
+	web_shown_json(out, "why", f->why);
 	buf_putc(out, ',');
-	shown(out, "ask", f->ask);
+	web_shown_json(out, "ask", f->ask);
 	buf_putc(out, ',');
-	shown(out, "undo", f->undo);
+	web_shown_json(out, "undo", f->undo);
 	buf_putc(out, '}');
 }
 
 static void change(struct buf *out, const Escort__Change *c)
 {
 	buf_append_str(out, ",\"change\":{");
-	shown(out, "kind", c->kind);
+	web_shown_json(out, "kind", c->kind);
 	buf_putc(out, ',');
-	shown(out, "path", c->path);
+	web_shown_json(out, "path", c->path);
 	buf_putc(out, ',');
-	shown(out, "path2", c->path2);
+	web_shown_json(out, "path2", c->path2);
 	buf_putc(out, ',');
-	shown(out, "text", c->text);
+	web_shown_json(out, "text", c->text);
 	buf_putc(out, '}');
 }
 
@@ -74,11 +74,11 @@ static void item(struct buf *out, const Escort__PendingInfo *p)
 	buf_printf(out, ",\"script_cut\":%s", p->script_cut ? "true" : "false");
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		buf_putc(out, ',');
-		shown(out, texts[i][0], texts[i][1]);
+		web_shown_json(out, texts[i][0], texts[i][1]);
 	}
-	shown_list(out, "argv", p->argv, p->n_argv);
-	shown_list(out, "ancestry", p->ancestry, p->n_ancestry);
-	shown_list(out, "env", p->env, p->n_env);
+	web_shown_list(out, "argv", p->argv, p->n_argv);
+	web_shown_list(out, "ancestry", p->ancestry, p->n_ancestry);
+	web_shown_list(out, "env", p->env, p->n_env);
 	if (p->change)
 		change(out, p->change);
 	buf_append_str(out, ",\"findings\":[");

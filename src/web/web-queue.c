@@ -49,20 +49,6 @@ void web_pending(struct web *w, struct evhttp_request *req, struct web_session *
 		web_error(req, 503, "escortd cannot take another console");
 }
 
-static void answer_replied(void *arg, const Escort__ConsoleReply *r, const char *error)
-{
-	struct evhttp_request *req = arg;
-	struct buf b = {0};
-
-	if (r == NULL || !r->ok)
-		return web_error(req, r ? 403 : 503, r ? r->error : error);
-	buf_append_str(&b, "{\"ok\":true,\"message\":");
-	json_append_cstr(&b, r->message);
-	buf_append_str(&b, "}");
-	web_json(req, 200, &b);
-	buf_free(&b);
-}
-
 static int parse_scope(const char *s, Escort__Scope *out)
 {
 	static const struct {
@@ -125,19 +111,34 @@ void web_answer(struct web *w, struct evhttp_request *req, struct web_session *s
 	broker_log("web console: %s asks to %s approval %llu", s->user,
 		   q.verb == ESCORT__VERB__VERB_APPROVE ? "approve" : "deny",
 		   (unsigned long long)q.id);
-	if (web_ask(w, s->user, &q, answer_replied, req) < 0)
+	if (web_ask(w, s->user, &q, web_replied, req) < 0)
 		web_error(req, 503, "escortd cannot take another console");
 	form_free(&f); /* web_ask has encoded it */
 }
 
-/* What the queue looks like, in one number: it changes when an item comes
- * or goes. */
+static uint64_t mix(uint64_t h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+/* What the queue and the sessions look like, in one number (FNV-1a): it
+ * changes when an item or a session comes or goes, or a session ends. */
 static uint64_t queue_mark(const struct broker *b)
 {
 	uint64_t h = 1469598103934665603ull;
 
 	for (const struct pending *p = b->pending; p; p = p->next)
-		h = (h ^ (uint64_t)p->id) * 1099511628211ull;
+		h = mix(h, &p->id, sizeof(p->id));
+	for (const struct live_session *s = b->sessions; s; s = s->next) {
+		int live = s->conn != NULL;
+		h = mix(h, s->id, strlen(s->id) + 1);
+		h = mix(h, &s->ending_since, sizeof(s->ending_since));
+		h = mix(h, &live, sizeof(live));
+	}
 	return h;
 }
 

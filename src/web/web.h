@@ -122,6 +122,9 @@ int web_qr_svg(const char *text, struct buf *out);
  * the loop (reply NULL and error set when escortd closed the link). */
 typedef void (*web_reply_fn)(void *arg, const Escort__ConsoleReply *reply, const char *error);
 int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_reply_fn fn, void *arg);
+/* A reply_fn for an evhttp request: escortd's message (200), or its
+ * refusal (403), as JSON. */
+void web_replied(void *arg, const Escort__ConsoleReply *r, const char *error);
 
 /* web-auth.c, web-queue.c: the handlers (http-server.c's route table). */
 void web_me(struct web *w, struct evhttp_request *req, struct web_session *s);
@@ -132,11 +135,20 @@ void web_qr(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_pending(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_answer(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_events(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_sessions(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_terminate(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_lock(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_unlock(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_queue_tick(struct web *w);
 void web_streams_free(struct web *w);
 
 /* web-pending-json.c: the queue as JSON, every operator string in its
  * visible form (util/visible.c) with the count of what had to be shown. */
 void web_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n);
+void web_sessions_json(struct buf *out, Escort__SessionInfo **s, size_t n);
+/* "key":{"shown":...,"hidden":N} (no key: the object alone). */
+void web_shown_json(struct buf *out, const char *key, const char *s);
+/* ,"key":[{"shown":...},...] */
+void web_shown_list(struct buf *out, const char *key, char **v, size_t n);
 
 #endif

@@ -8,6 +8,7 @@ import os
 import shutil
 import time
 
+import pexpect
 import pytest
 from conftest import ROOT
 from test_broker import (CONFIG, ESCORT, JUNIOR, OPERATOR, Broker, Operator, victim,
@@ -240,3 +241,56 @@ def test_an_escort_cannot_approve_beyond_their_clearance_by_hand(web, web_world)
     op.child.expect(r"==DONE(\d+)")
     assert os.path.isdir(f"{target}/inner")
     op.close()
+
+
+def test_critical_needs_the_typed_name_and_one_approvals_link_shows_it_alone(driver, web):
+    sign_in(driver, web)
+    op = Operator(web)
+    op.send("dd if=/dev/zero of=/dev/sdz count=0; echo ==DONE$?")
+    op.child.expect("held: dd")
+    item = web.wait_pending()[0]
+    assert item["level"] == "critical"
+    c = card(driver, item["id"])
+    assert "CRITICAL RISK" in c.find_element("css selector", ".badge").text
+    c.find_element("css selector", "input.confirm").send_keys("rm")
+    c.find_element("css selector", "button.approve").click()
+    wait(driver, lambda d: "typed confirmation" in c.find_element("css selector", ".result").text)
+    assert [i["id"] for i in web.pending()] == [item["id"]]
+    c.find_element("css selector", "input.confirm").clear()
+    c.find_element("css selector", "input.confirm").send_keys("dd")
+    c.find_element("css selector", "button.approve").click()
+    op.child.expect("approved: dd")
+    # Its write to the disk is asked about on its own: a second item, with its own link.
+    change = [i for i in web.wait_pending() if i["id"] != item["id"]][0]
+    driver.get(f"{web.url}/approval/{change['id']}")
+    wait(driver, visible("only-one"))
+    card(driver, change["id"])
+    assert len(driver.find_elements("css selector", "article.item")) == 1
+    driver.get(f"{web.url}/approval/{item['id']}")  # answered: no longer waiting
+    wait(driver, visible("empty"))
+    web.console(ESCORT, "deny", str(change["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+
+
+def test_end_a_session_and_lock_its_operator_from_the_page(driver, web):
+    sign_in(driver, web)
+    op = Operator(web)
+    wait(driver, lambda d: d.find_elements("css selector", "article.session"))
+    s = driver.find_element("css selector", "article.session")
+    assert OPERATOR in s.text
+    s.find_element("css selector", "input.note").send_keys("end of the window")
+    s.find_element("css selector", "button.terminate").click()
+    op.child.expect(f"ended by {ESCORT}: end of the window")
+    op.child.expect(pexpect.EOF, timeout=20)
+    wait(driver, lambda d: not d.find_elements("css selector", "article.session"))
+    assert f"web console: {ESCORT} asks to end session" in web.log()
+
+    op = Operator(web)
+    wait(driver, lambda d: d.find_elements("css selector", "article.session"))
+    driver.find_element("css selector", "article.session button.lock").click()
+    op.child.expect(pexpect.EOF, timeout=20)
+    again = Operator(web, expect_prompt=False)
+    again.child.expect("locked")
+    again.child.expect(pexpect.EOF)
+    assert web.console(ESCORT, "unlock", OPERATOR).returncode == 0

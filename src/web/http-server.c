@@ -109,6 +109,7 @@ static const struct route {
     {EVHTTP_REQ_POST, "/api/answer", NEED_SIGNED_IN, web_answer},
     {EVHTTP_REQ_GET, "/api/events", NEED_SIGNED_IN, web_events},
     {EVHTTP_REQ_GET, "/api/sessions", NEED_SIGNED_IN, web_sessions},
+    {EVHTTP_REQ_GET, "/api/screen", NEED_SIGNED_IN, web_watch},
     {EVHTTP_REQ_POST, "/api/terminate", NEED_SIGNED_IN, web_terminate},
     {EVHTTP_REQ_POST, "/api/lock", NEED_SIGNED_IN, web_lock},
     {EVHTTP_REQ_POST, "/api/unlock", NEED_SIGNED_IN, web_unlock},
@@ -133,7 +134,8 @@ static void run_route(struct web *w, struct evhttp_request *req, const struct ro
 		return web_error(req, 401, "not signed in");
 	if (r->method == EVHTTP_REQ_POST && !csrf_passes(req, s))
 		return web_error(req, 403, "the request has no valid CSRF token");
-	if (s && s->stage == STAGE_IN && strcmp(r->path, "/api/events") != 0)
+	if (s && s->stage == STAGE_IN && strcmp(r->path, "/api/events") != 0 &&
+	    strcmp(r->path, "/api/screen") != 0)
 		s->last = web_now();
 	r->fn(w, req, s);
 }
@@ -175,6 +177,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	web_sessions_tick(arg);
 	web_queue_tick(arg);
+	web_watches_tick(arg);
 }
 
 /* "127.0.0.1:8443" or "[::1]:8443" into address and port. */
@@ -254,6 +257,7 @@ void web_stop(struct web *w)
 	if (w->tick)
 		event_free(w->tick);
 	web_streams_free(w);
+	web_watches_free(w);
 	if (w->http)
 		evhttp_free(w->http);
 	web_pam_stop(w);

@@ -33,20 +33,29 @@ static void finish(struct link *l, const Escort__ConsoleReply *r, const char *er
 	free(l);
 }
 
-/* 1: a frame was taken (and maybe answered), 0: more bytes needed, -1: bad. */
-static int next_frame(struct link *l, struct evbuffer *in)
+int web_link_frame(struct evbuffer *in, Frame **out)
 {
 	size_t have = evbuffer_get_length(in), used;
 	struct error err;
-	Frame *f = NULL;
 	int rc;
 
 	if (have < FRAME_HEADER)
 		return 0;
-	rc = frame_parse(evbuffer_pullup(in, -1), have, &used, &f, &err);
+	rc = frame_parse(evbuffer_pullup(in, -1), have, &used, out, &err);
 	if (rc <= 0)
 		return rc;
 	evbuffer_drain(in, used);
+	return 1;
+}
+
+/* 1: a frame was taken (and maybe answered), 0: more bytes needed, -1: bad. */
+static int next_frame(struct link *l, struct evbuffer *in)
+{
+	Frame *f = NULL;
+	int rc = web_link_frame(in, &f);
+
+	if (rc <= 0)
+		return rc;
 	if (f->body_case == ESCORT__FRAME__BODY_REPLY && f->reply->request_id == REQUEST_ID) {
 		finish(l, f->reply, NULL);
 		frame_free(f);
@@ -92,27 +101,44 @@ static void send_frames(struct bufferevent *bev, Escort__ConsoleRequest *q)
 	buf_free(&out);
 }
 
-int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_reply_fn fn, void *arg)
+struct bufferevent *web_link_open(struct web *w, const char *user, Escort__ConsoleRequest *q,
+				  bufferevent_data_cb on_data, bufferevent_event_cb on_ev,
+				  void *arg)
 {
 	struct passwd *pw = getpwnam(user);
+	struct bufferevent *bev;
 	int fds[2];
-	struct link *l;
 
 	if (pw == NULL ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) < 0)
-		return -1;
+		return NULL;
 	if (conn_new(w->b, fds[0], pw->pw_uid, getpid()) == NULL) {
 		close(fds[0]);
 		close(fds[1]);
-		return -1;
+		return NULL;
 	}
-	l = xcalloc(1, sizeof(*l));
+	bev = bufferevent_socket_new(w->b->base, fds[1], BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		close(fds[1]); /* escortd sees the end of its side */
+		return NULL;
+	}
+	bufferevent_setcb(bev, on_data, NULL, on_ev, arg);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	send_frames(bev, q);
+	return bev;
+}
+
+int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_reply_fn fn, void *arg)
+{
+	struct link *l = xcalloc(1, sizeof(*l));
+
 	l->fn = fn;
 	l->arg = arg;
-	l->bev = bufferevent_socket_new(w->b->base, fds[1], BEV_OPT_CLOSE_ON_FREE);
-	bufferevent_setcb(l->bev, on_read, NULL, on_event, l);
-	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
-	send_frames(l->bev, q);
+	l->bev = web_link_open(w, user, q, on_read, on_event, l);
+	if (l->bev == NULL) {
+		free(l);
+		return -1;
+	}
 	return 0;
 }
 

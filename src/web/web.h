@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 
+#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <openssl/ssl.h>
 #include <time.h>
@@ -47,6 +48,7 @@ struct web_file {
 };
 
 struct web_stream; /* web-queue.c: one Server-Sent Events stream */
+struct web_watch;  /* web-watch.c: one live screen followed */
 
 struct web {
 	struct broker *b;
@@ -57,6 +59,7 @@ struct web {
 	size_t n_files;
 	struct web_session *sessions;
 	struct web_stream *streams;
+	struct web_watch *watches;
 	struct event *tick;
 	uint64_t queue_mark; /* what the queue looked like at the last tick */
 	int pam_pipe[2];
@@ -122,6 +125,12 @@ int web_qr_svg(const char *text, struct buf *out);
  * the loop (reply NULL and error set when escortd closed the link). */
 typedef void (*web_reply_fn)(void *arg, const Escort__ConsoleReply *reply, const char *error);
 int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_reply_fn fn, void *arg);
+/* The same connection kept open (web-watch.c): frames come to on_data. */
+struct bufferevent *web_link_open(struct web *w, const char *user, Escort__ConsoleRequest *q,
+				  bufferevent_data_cb on_data, bufferevent_event_cb on_ev,
+				  void *arg);
+/* 1 with *out (frame_free it), 0: more bytes needed, -1: not a frame. */
+int web_link_frame(struct evbuffer *in, Frame **out);
 /* A reply_fn for an evhttp request: escortd's message (200), or its
  * refusal (403), as JSON. */
 void web_replied(void *arg, const Escort__ConsoleReply *r, const char *error);
@@ -138,6 +147,9 @@ void web_events(struct web *w, struct evhttp_request *req, struct web_session *s
 void web_sessions(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_terminate(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_lock(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_watch(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_watches_tick(struct web *w);
+void web_watches_free(struct web *w);
 void web_unlock(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_queue_tick(struct web *w);
 void web_streams_free(struct web *w);

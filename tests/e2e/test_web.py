@@ -294,3 +294,26 @@ def test_end_a_session_and_lock_its_operator_from_the_page(driver, web):
     again.child.expect("locked")
     again.child.expect(pexpect.EOF)
     assert web.console(ESCORT, "unlock", OPERATOR).returncode == 0
+
+
+def test_the_live_screen_follows_the_session_and_its_escapes_stay_inert(driver, web):
+    sign_in(driver, web)
+    title = driver.title
+    op = Operator(web)
+    wait(driver, lambda d: d.find_elements("css selector", "article.session"))
+    s = driver.find_element("css selector", "article.session")
+    s.find_element("css selector", "button.watch").click()
+    screen = s.find_element("css selector", "pre.screen")
+    op.run("echo web-screen-$((6*7))")
+    wait(driver, lambda d: "web-screen-42" in screen.text)
+    op.run("printf '\\033]0;pwned\\007<b>bold</b><script>window.pwned=1</script>\\n'")
+    wait(driver, lambda d: "<b>bold</b><script>window.pwned=1</script>" in screen.text)
+    assert driver.title == title
+    assert driver.execute_script("return window.pwned === undefined")
+    # The OSC sequence was a terminal's (consumed by libvterm), not the page's: the
+    # output row is the text alone, and no raw escape reaches the browser.
+    rows = [r.strip() for r in screen.text.split("\n")]
+    assert "<b>bold</b><script>window.pwned=1</script>" in rows
+    assert "\x1b" not in screen.text
+    op.close()
+    wait(driver, lambda d: "the session ended" in s.text or not s.is_displayed())

@@ -7,6 +7,7 @@
 const $ = (id) => document.getElementById(id);
 let csrf = "";
 let events = null;
+const screens = new Map(); // session id -> EventSource of its live screen
 
 const LEVEL_WORDS = {
   info: "Information only", low: "Low risk", medium: "Medium risk",
@@ -173,10 +174,31 @@ function sessionCard(s) {
     result.textContent = r.status === 200 ? r.body.message : "Refused: " + (r.body.error || r.status);
     if (r.status === 401) start();
   };
+  const watch = el("button", "Watch the screen", "watch");
+  watch.type = "button";
+  const screen = el("pre", "", "screen");
+  screen.hidden = true;
+  watch.addEventListener("click", () => {
+    if (screens.has(s.id)) return;
+    screen.hidden = false;
+    const source = new EventSource(`/api/screen?session=${encodeURIComponent(s.id)}`);
+    screens.set(s.id, source);
+    source.addEventListener("screen", (e) => {
+      const data = JSON.parse(e.data);
+      screen.textContent = data.rows.join("\n");
+    });
+    for (const name of ["ended", "refused", "signed-out"]) {
+      source.addEventListener(name, (e) => {
+        result.textContent = JSON.parse(e.data);
+        source.close();
+        screens.delete(s.id);
+      });
+    }
+  });
   end.addEventListener("click", () => send("/api/terminate", s.id));
   lock.addEventListener("click", () => send("/api/lock", s.operator.shown));
-  box.append(labelled("Reason", note), end, lock, result);
-  article.append(box);
+  box.append(watch, labelled("Reason", note), end, lock, result);
+  article.append(box, screen);
   return article;
 }
 
@@ -186,7 +208,12 @@ async function refreshSessions() {
   const box = $("sessions");
   const live = r.body.sessions;
   const wanted = new Set(live.map((s) => s.id));
-  for (const old of [...box.children]) if (!wanted.has(old.dataset.id)) old.remove();
+  for (const old of [...box.children]) {
+    if (wanted.has(old.dataset.id)) continue;
+    if (screens.has(old.dataset.id)) screens.get(old.dataset.id).close();
+    screens.delete(old.dataset.id);
+    old.remove();
+  }
   const have = new Set([...box.children].map((c) => c.dataset.id));
   for (const s of live) if (!have.has(s.id)) box.append(sessionCard(s));
   $("session-count").textContent = `(${live.length})`;

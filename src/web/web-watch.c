@@ -228,7 +228,7 @@ void web_watches_tick(struct web *w)
 			watch_end(v, "signed-out", "signed out");
 			continue;
 		}
-		if (v->dirty && 0)
+		if (v->dirty)
 			send_screen(v);
 		if (now - v->last_beat >= HEARTBEAT_S) {
 			v->last_beat = now;

@@ -7,6 +7,9 @@
 const $ = (id) => document.getElementById(id);
 let csrf = "";
 let events = null;
+let roles = [];   // what escortd's configuration says this person is (shown, never enforced here)
+let seen = null;  // approval ids already shown: a new one rings
+const can = (role) => roles.includes(role);
 const screens = new Map(); // session id -> EventSource of its live screen
 
 const LEVEL_WORDS = {
@@ -99,6 +102,10 @@ function labelled(text, input) {
 
 function actions(item) {
   const box = el("div", null, "actions");
+  if (!can("escort")) {
+    box.append(el("p", "Only an escort can approve or deny this.", "result"));
+    return box;
+  }
   const scope = el("select", null, "scope");
   for (const [value, text] of [["once", "Only this once"], ["tree", "This and what it starts"],
     ["session", "This exact command for the session"], ["path", "Changes under one folder"]]) {
@@ -197,7 +204,9 @@ function sessionCard(s) {
   });
   end.addEventListener("click", () => send("/api/terminate", s.id));
   lock.addEventListener("click", () => send("/api/lock", s.operator.shown));
-  box.append(watch, labelled("Reason", note), end, lock, result);
+  box.append(watch);
+  if (can("escort") || can("owner")) box.append(labelled("Reason", note), end, lock);
+  box.append(result);
   article.append(box, screen);
   return article;
 }
@@ -220,6 +229,21 @@ async function refreshSessions() {
   $("no-sessions").hidden = live.length !== 0;
 }
 
+// Something new waits: a short tone, and a notification when allowed.
+function ring(count) {
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    tone.frequency.value = 880;
+    tone.connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+  } catch (e) { /* no sound on this machine */ }
+  if (window.Notification && Notification.permission === "granted") {
+    new Notification("escort", { body: `${count} waiting for an escort` });
+  }
+}
+
 function onlyOne() {
   const m = location.pathname.match(/^\/approval\/(\d+)$/);
   return m ? Number(m[1]) : null;
@@ -237,6 +261,9 @@ async function refresh() {
   for (const old of [...box.children]) if (!wanted.has(old.dataset.id)) old.remove();
   const have = new Set([...box.children].map((c) => c.dataset.id));
   for (const item of items) if (!have.has(String(item.id))) box.append(card(item));
+  const ids = r.body.pending.map((i) => i.id);
+  if (seen !== null && ids.some((id) => !seen.has(id))) ring(ids.length);
+  seen = new Set(ids);
   $("count").textContent = `(${items.length})`;
   $("empty").hidden = items.length !== 0;
   $("only-one").hidden = one === null;
@@ -252,10 +279,13 @@ function listen() {
 
 function enter(me) {
   csrf = me.csrf;
+  roles = me.roles || [];
+  $("unlock-box").hidden = !(can("escort") || can("owner"));
   $("who").hidden = me.stage !== "in";
   $("who-name").textContent = me.user ? `${me.user} (${(me.roles || []).join(", ")}${me.clearance ? ", cleared for " + me.clearance : ""})` : "";
   if (me.stage === "in") {
     show("queue");
+    seen = null;
     listen();
     refresh();
   } else if (me.stage === "enrol" || me.stage === "totp") {
@@ -300,6 +330,16 @@ $("code-form").addEventListener("submit", async (e) => {
   }
   say("");
   enter(r.body);
+});
+
+$("notify").addEventListener("click", () => {
+  if (window.Notification) Notification.requestPermission();
+});
+
+$("unlock-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const r = await api("/api/unlock", { target: $("unlock-user").value });
+  $("unlock-result").textContent = r.status === 200 ? r.body.message : "Refused: " + (r.body.error || r.status);
 });
 
 $("signout").addEventListener("click", async () => {

@@ -11,13 +11,19 @@ import time
 import pexpect
 import pytest
 from conftest import ROOT
-from test_broker import (CONFIG, ESCORT, JUNIOR, OPERATOR, Broker, Operator, victim,
-                         world)  # noqa: F401 (world is a fixture)
+from test_broker import (CONFIG, ESCORT, JUNIOR, OPERATOR, OUTSIDER, Broker, Operator,
+                         victim, world)  # noqa: F401 (world is a fixture)
 from webconsole import (PAM_SERVICE, Client, browser_present, free_port, install_pam_service,
                         secret_of, set_password, start_browser, stop_browser, totp)
 
 PASSWORD = "Corr3ct-h0rse-web"
 SCREENSHOT = ROOT / "docs" / "web-console-queue.png"
+AUDITOR = OUTSIDER  # in no role on test_broker's escortd; an auditor on these
+
+
+def web_config(port, idle=900):
+    config = CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60)
+    return config + f"auditors: [{AUDITOR}]\nweb:\n  listen: 127.0.0.1:{port}\n  idle: {idle}\n"
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +31,7 @@ def web_world(world):  # noqa: F811
     if not browser_present():
         pytest.skip("chromium and chromedriver are not installed (scripts/setup installs them)")
     installed = install_pam_service()
-    for user in (ESCORT, JUNIOR):
+    for user in (ESCORT, JUNIOR, AUDITOR):
         set_password(user, PASSWORD)
     os.environ["ESCORT_WEB"] = str(ROOT / "web")
     yield world
@@ -36,8 +42,7 @@ def web_world(world):  # noqa: F811
 @pytest.fixture
 def web(web_world):
     port = free_port()
-    config = CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60)
-    b = Broker(web_world, config=config + f"web:\n  listen: 127.0.0.1:{port}\n")
+    b = Broker(web_world, config=web_config(port))
     b.url = f"https://127.0.0.1:{port}"
     b.secrets = {}
     yield b
@@ -293,7 +298,52 @@ def test_end_a_session_and_lock_its_operator_from_the_page(driver, web):
     again = Operator(web, expect_prompt=False)
     again.child.expect("locked")
     again.child.expect(pexpect.EOF)
-    assert web.console(ESCORT, "unlock", OPERATOR).returncode == 0
+    by_id(driver, "unlock-user").send_keys(OPERATOR)
+    by_id(driver, "unlock-button").click()
+    wait(driver, lambda d: "is unlocked" in by_id(d, "unlock-result").text)
+    Operator(web).close()  # works again
+
+
+def test_an_auditor_sees_the_queue_and_cannot_answer_it(driver, web, web_world):
+    target = victim(web_world, "web-auditor")
+    op = Operator(web)
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = web.wait_pending()[0]
+    driver.delete_all_cookies()
+    sign_in(driver, web, AUDITOR)
+    c = card(driver, item["id"])
+    assert not c.find_elements("css selector", "button.approve")
+    assert "Only an escort" in c.text
+    assert not driver.find_elements("css selector", "article.session button.terminate")
+    auditor = Client(web.url)
+    auditor.sign_in(AUDITOR, PASSWORD, web.secrets)
+    status, body = auditor.post("/api/answer", {"id": str(item["id"]), "verb": "approve"})
+    assert status == 403 and "may not approve: only escorts may" in body["error"]
+    status, body = auditor.post("/api/terminate", {"target": item["session"]})
+    assert status == 403 and "only escorts and owners may" in body["error"]
+    web.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    assert os.path.isdir(f"{target}/inner")
+    op.close()
+
+
+def test_an_idle_browser_is_signed_out(driver, web_world):
+    port = free_port()
+    b = Broker(web_world, config=web_config(port, idle=30))
+    b.url, b.secrets = f"https://127.0.0.1:{port}", {}
+    try:
+        sign_in(driver, b)
+        client = Client(b.url)
+        client.sign_in(ESCORT, PASSWORD, b.secrets)
+        assert client.json("/api/pending")[0] == 200
+        time.sleep(32)
+        assert client.json("/api/pending")[0] == 401
+        wait(driver, visible("signin"), timeout=10)  # the page was told, and shows sign-in
+        assert "signed out (idle)" in b.log()
+    finally:
+        b.stop()
+        shutil.rmtree(b.state, ignore_errors=True)
 
 
 def test_the_live_screen_follows_the_session_and_its_escapes_stay_inert(driver, web):

@@ -176,7 +176,7 @@ void web_code(struct web *w, struct evhttp_request *req, struct web_session *s)
 	if (s->stage == STAGE_ENROL)
 		memcpy(secret, s->secret, sizeof(secret));
 	ok = (s->stage == STAGE_ENROL || web_totp_enrolled(w, s->user, secret)) &&
-	     web_totp_check(secret, form_get(&f, "code"));
+	     web_totp_check(s->user, secret, form_get(&f, "code"));
 	sodium_memzero(secret, sizeof(secret));
 	form_free(&f);
 	if (ok)

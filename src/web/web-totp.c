@@ -75,12 +75,50 @@ void web_totp_new_secret(uint8_t secret[20])
 	randombytes_buf(secret, 20);
 }
 
-int web_totp_check(const uint8_t secret[20], const char *code)
+/* The last time step each account's code was accepted for: a code (or an
+ * older one) is never accepted twice, so one seen over a shoulder or in a
+ * proxy's log is worth nothing once used. */
+struct used_step {
+	char user[64];
+	long long step;
+	struct used_step *next;
+};
+static struct used_step *used;
+
+static struct used_step *used_of(const char *user)
 {
+	struct used_step *u;
+
+	for (u = used; u; u = u->next)
+		if (strcmp(u->user, user) == 0)
+			return u;
+	u = calloc(1, sizeof(*u));
+	if (u == NULL)
+		abort();
+	snprintf(u->user, sizeof(u->user), "%s", user);
+	u->step = -1;
+	u->next = used;
+	used = u;
+	return u;
+}
+
+int web_totp_check(const char *user, const uint8_t secret[20], const char *code)
+{
+	time_t now = time(NULL);
+	struct used_step *u;
+	int pos = 0;
+	long long step;
+
 	if (strlen(code) != 6 || strspn(code, "0123456789") != 6)
 		return 0;
-	return oath_totp_validate((const char *)secret, 20, time(NULL), STEP_S, 0, WINDOW, code) >=
-	       0;
+	if (oath_totp_validate2((const char *)secret, 20, now, STEP_S, 0, WINDOW, &pos, code) < 0)
+		return 0;
+	step = (long long)(now / STEP_S) + pos;
+	u = used_of(user);
+	if (step <= u->step)
+		return 0;
+	u->step = step;
+	return 1;
 }
 
 /* otpauth://totp/escort:ACCOUNT?secret=...&issuer=escort (Key Uri Format). */

@@ -115,7 +115,8 @@ int web_totp_enrolled(const struct web *w, const char *user, uint8_t secret[20])
 int web_totp_save(const struct web *w, const char *user, const uint8_t secret[20],
 		  struct error *err);
 void web_totp_new_secret(uint8_t secret[20]);
-int web_totp_check(const uint8_t secret[20], const char *code);
+/* A right code for this step (±1), never one of a step already used. */
+int web_totp_check(const char *user, const uint8_t secret[20], const char *code);
 void web_totp_uri(const char *user, const uint8_t secret[20], struct buf *out);
 
 /* web-qr.c */

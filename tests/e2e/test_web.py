@@ -13,8 +13,9 @@ import pytest
 from conftest import ROOT
 from test_broker import (CONFIG, ESCORT, JUNIOR, OPERATOR, OUTSIDER, Broker, Operator,
                          victim, world)  # noqa: F401 (world is a fixture)
-from webconsole import (PAM_SERVICE, Client, browser_present, free_port, install_pam_service,
-                        secret_of, set_password, start_browser, stop_browser, totp)
+from webconsole import (PAM_SERVICE, Client, browser_present, free_port, fresh_code,
+                        install_pam_service, secret_of, set_password, start_browser,
+                        stop_browser, totp)
 
 PASSWORD = "Corr3ct-h0rse-web"
 SCREENSHOT = ROOT / "docs" / "web-console-queue.png"
@@ -94,7 +95,7 @@ def sign_in(driver, web, user=ESCORT):
     wait(driver, visible("code"))
     if by_id(driver, "enrol").is_displayed():
         web.secrets[user] = secret_of(by_id(driver, "otpauth").text)
-    type_code(driver, totp(web.secrets[user]))
+    type_code(driver, fresh_code(web.secrets, user))
     wait(driver, visible("queue"))
 
 
@@ -124,6 +125,11 @@ def test_sign_in_refuses_a_wrong_password_and_a_wrong_code(driver, web):
     type_code(driver, right)
     wait(driver, visible("queue"))
     assert ESCORT in by_id(driver, "who-name").text
+    # The same code again, with the right password: used once, never twice.
+    replay = Client(web.url)
+    assert replay.password(ESCORT, PASSWORD)["stage"] == "totp"
+    status, body = replay.post("/api/code", {"code": right})
+    assert status == 403 and body["error"] == "wrong code"
     cookie = driver.get_cookie("__Host-escort")
     assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert f"{ESCORT} signed in" in web.log()

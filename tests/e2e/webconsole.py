@@ -52,6 +52,20 @@ def totp(secret_b32, at=None):
     return f"{value % 1000000:06d}"
 
 
+def fresh_code(secrets, user):
+    """A code escortd has not seen yet: escortd takes each 30-second step's
+    code once per account, and the next step's too (its window is one step),
+    so a second sign-in in the same step uses the next one."""
+    step = int(time.time()) // 30
+    last = secrets.get(("step", user), -1)
+    if last > step:  # both used: wait for the next step
+        time.sleep(30 - time.time() % 30 + 0.5)
+        step = int(time.time()) // 30
+    use = max(step, last + 1)
+    secrets[("step", user)] = use
+    return totp(secrets[user], at=use * 30)
+
+
 def secret_of(otpauth):
     query = urllib.parse.urlparse(otpauth).query
     return urllib.parse.parse_qs(query)["secret"][0]
@@ -90,17 +104,22 @@ class Client:
     def post(self, path, form):
         return self.json(path, form, token=self.csrf)
 
-    def sign_in(self, user, password, secrets):
-        """The whole sign-in: password, then enrolment or the code."""
+    def password(self, user, password):
+        """The first step of signing in; returns what escortd says is next."""
         status, me = self.json("/api/me")
         assert status == 200, me
         self.csrf = me["csrf"]
         status, me = self.post("/api/signin", {"user": user, "password": password})
         assert status == 200, me
         self.csrf = me["csrf"]
+        return me
+
+    def sign_in(self, user, password, secrets):
+        """The whole sign-in: password, then enrolment or the code."""
+        me = self.password(user, password)
         if me["stage"] == "enrol":
             secrets[user] = secret_of(me["otpauth"])
-        status, me = self.post("/api/code", {"code": totp(secrets[user])})
+        status, me = self.post("/api/code", {"code": fresh_code(secrets, user)})
         assert status == 200 and me["stage"] == "in", me
         self.csrf = me["csrf"]
         return me

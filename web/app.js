@@ -275,7 +275,15 @@ function listen() {
   events = new EventSource("/api/events");
   events.addEventListener("queue", refresh);
   events.addEventListener("signed-out", () => { events.close(); events = null; start(); });
+  // A stream escortd refused (or lost for good) is not retried by the browser: start over.
+  events.addEventListener("error", () => {
+    if (events && events.readyState === EventSource.CLOSED) setTimeout(start, 2000);
+  });
 }
+
+// The stream says when to look again; this is only a safety net for a stream
+// lost without the browser noticing (a proxy, a suspended laptop).
+setInterval(() => { if (events) refresh(); }, 15000);
 
 function enter(me) {
   csrf = me.csrf;

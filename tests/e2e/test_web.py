@@ -5,12 +5,13 @@ page with the operator's terminal seeing the result, hostile command lines
 shown inert, and hand-made requests (no CSRF token, a stolen cookie after
 sign-out, an escort beyond their clearance) refused by escortd."""
 import os
+import pathlib
 import shutil
 import time
 
 import pexpect
 import pytest
-from conftest import ROOT
+from conftest import ROOT, escort_bin
 from test_broker import (CONFIG, ESCORT, JUNIOR, OPERATOR, OUTSIDER, Broker, Operator,
                          victim, world)  # noqa: F401 (world is a fixture)
 from webconsole import (PAM_SERVICE, Client, browser_present, free_port, fresh_code,
@@ -34,7 +35,8 @@ def web_world(world):  # noqa: F811
     installed = install_pam_service()
     for user in (ESCORT, JUNIOR, AUDITOR):
         set_password(user, PASSWORD)
-    os.environ["ESCORT_WEB"] = str(ROOT / "web")
+    # The front end as the build copied it (build/web/, next to build/src/).
+    os.environ["ESCORT_WEB"] = str(pathlib.Path(escort_bin()).parents[1] / "web")
     yield world
     if installed:
         os.remove(PAM_SERVICE)

@@ -281,10 +281,6 @@ function listen() {
   });
 }
 
-// The stream says when to look again; this is only a safety net for a stream
-// lost without the browser noticing (a proxy, a suspended laptop).
-setInterval(() => { if (events) refresh(); }, 15000);
-
 function enter(me) {
   csrf = me.csrf;
   roles = me.roles || [];

@@ -249,7 +249,27 @@ function onlyOne() {
   return m ? Number(m[1]) : null;
 }
 
-async function refresh() {
+// One look at a time, in order: an older answer arriving after a newer one
+// must not take away what the newer one showed. A look asked for while one
+// runs is made once it is done.
+let looking = null;
+let lookAgain = false;
+function refresh() {
+  if (looking) {
+    lookAgain = true;
+    return looking;
+  }
+  looking = look().finally(() => {
+    looking = null;
+    if (lookAgain) {
+      lookAgain = false;
+      refresh();
+    }
+  });
+  return looking;
+}
+
+async function look() {
   const r = await api("/api/pending");
   if (r.status === 401) return start();
   if (r.status !== 200) return say(r.body.error || "escortd did not answer", true);

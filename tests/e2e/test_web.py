@@ -7,6 +7,8 @@ sign-out, an escort beyond their clearance) refused by escortd."""
 import os
 import pathlib
 import shutil
+import socket
+import ssl
 import time
 
 import pexpect
@@ -376,3 +378,31 @@ def test_the_live_screen_follows_the_session_and_its_escapes_stay_inert(driver, 
     op.close()
     # The session ended: its card (and the screen in it) goes away.
     wait(driver, lambda d: not d.find_elements("css selector", "article.session"))
+
+
+def test_https_only_with_its_headers_and_limits(web):
+    """TLS 1.2 or later only, nothing in plain HTTP, the security headers, and
+    a body over the limit refused before it is read."""
+    client = Client(web.url)
+    status, headers, _ = client.request("/")
+    assert status == 200
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    client.csrf = client.json("/api/me")[1]["csrf"]
+    status, _, _ = client.request("/api/signin", {"user": "x" * 20000}, token=client.csrf)
+    assert status == 413  # a body over 16 KiB is not read
+    status, body = client.post("/api/answer", {"id": "1", "verb": "approve"})
+    assert status == 401  # not signed in
+    port = int(web.url.rsplit(":", 1)[1])
+    old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    old.check_hostname, old.verify_mode = False, ssl.CERT_NONE
+    old.maximum_version = ssl.TLSVersion.TLSv1_1
+    old.set_ciphers("ALL:@SECLEVEL=0")
+    with socket.create_connection(("127.0.0.1", port)) as raw:
+        with pytest.raises(ssl.SSLError):
+            old.wrap_socket(raw).do_handshake()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:  # plain HTTP
+        raw.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        assert b"Content-Security-Policy" not in raw.recv(4096)

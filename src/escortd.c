@@ -5,6 +5,7 @@
 #include "broker/broker.h"
 #include "escortd-admin.h"
 #include "util/exit-status.h"
+#include "web/web.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -82,6 +83,21 @@ static int start_loop(struct broker *b, struct error *err)
 	return 0;
 }
 
+/* The web console, when the configuration has web: listen (off otherwise). */
+static int start_web(struct broker *b, struct web **web)
+{
+	struct error err;
+
+	if (b->cfg.web.listen[0] == '\0')
+		return 0;
+	if (web_start(b, web, &err) < 0) {
+		fprintf(stderr, "escortd: %s\n", err.msg);
+		return -1;
+	}
+	broker_log("web console on https://%s/", b->cfg.web.listen);
+	return 0;
+}
+
 struct options {
 	const char *config, *state, *socket, *listen;
 	int check_only;
@@ -143,6 +159,7 @@ static int load_config(struct broker *b, const struct options *o)
 int main(int argc, char **argv)
 {
 	static struct broker b;
+	struct web *web = NULL;
 	struct options o = {NULL, "/var/lib/escort", NULL, NULL, 0};
 	struct error err;
 	int rc;
@@ -169,6 +186,9 @@ int main(int argc, char **argv)
 	}
 	broker_log("listening on %s (configuration: %s, state: %s)", b.cfg.socket, b.cfg.source,
 		   b.state_dir);
+	if (start_web(&b, &web) < 0)
+		return EXIT_FAILED;
 	event_base_dispatch(b.base);
+	web_stop(web);
 	return EXIT_OK;
 }

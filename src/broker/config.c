@@ -296,6 +296,64 @@ static int read_listen(struct loader *ld, yaml_node_t *v, const char *key)
 	return 0;
 }
 
+/* "ADDRESS:PORT" with a numeric IPv4 address or a bracketed IPv6 one. */
+static int listen_ok(const char *s)
+{
+	const char *colon = s ? strrchr(s, ':') : NULL;
+	char *end;
+	unsigned long port;
+
+	if (colon == NULL || colon == s || strlen(s) >= sizeof(((struct web_config *)0)->listen))
+		return 0;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end || errno || port < 1 || port > 65535)
+		return 0;
+	return strspn(s, "0123456789.[]:abcdefABCDEF") == strlen(s);
+}
+
+static int web_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct web_config *w = &ld->c->web;
+	const char *s = scalar(v);
+
+	(void)arg;
+	if (strcmp(key, "listen") == 0) {
+		if (!listen_ok(s))
+			return fail(ld, v, "'%s' must be ADDRESS:PORT (127.0.0.1:8443, [::1]:8443)",
+				    key);
+		memcpy(w->listen, s, strlen(s) + 1);
+		return 0;
+	}
+	if (strcmp(key, "cert") == 0)
+		return read_path(ld, v, w->cert, sizeof(w->cert), key);
+	if (strcmp(key, "key") == 0)
+		return read_path(ld, v, w->key, sizeof(w->key), key);
+	if (strcmp(key, "idle") == 0) {
+		char *end;
+		errno = 0;
+		unsigned long t = s ? strtoul(s, &end, 10) : 0;
+		if (s == NULL || *s == '\0' || *end || errno || t < 30 || t > 86400)
+			return fail(ld, v, "'%s' must be a number of seconds from 30 to 86400",
+				    key);
+		w->idle_s = (unsigned)t;
+		return 0;
+	}
+	return fail(ld, k, "'web' has no key '%s' (listen, cert, key, idle)", key);
+}
+
+static int read_web(struct loader *ld, yaml_node_t *v)
+{
+	ld->c->web.line = line_of(v);
+	if (each_pair(ld, v, "web", web_key, NULL) < 0)
+		return -1;
+	if (ld->c->web.listen[0] == '\0')
+		return fail(ld, v, "'%s' needs listen: ADDRESS:PORT", "web");
+	if (!ld->c->web.cert[0] != !ld->c->web.key[0])
+		return fail(ld, v, "'%s' needs both cert and key, or neither (self-signed)", "web");
+	return 0;
+}
+
 static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct broker_config *c = ld->c;
@@ -335,10 +393,12 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		return each_pair(ld, v, key, add_escort, NULL);
 	if (strcmp(key, "policy") == 0)
 		return each_pair(ld, v, key, policy_key, NULL);
+	if (strcmp(key, "web") == 0)
+		return read_web(ld, v);
 	return fail(
 	    ld, k,
 	    "unknown key '%s' (socket, listen, approval_timeout, auditor_key, host_signing, "
-	    "host_keys, operators, escorts, owners, auditors, policy)",
+	    "host_keys, operators, escorts, owners, auditors, policy, web)",
 	    key);
 }
 
@@ -351,6 +411,7 @@ static void set_defaults(struct broker_config *c, const char *name)
 	snprintf(c->source, sizeof(c->source), "%s", name);
 	snprintf(c->socket, sizeof(c->socket), "/run/escort/escortd.sock");
 	c->approval_timeout_s = 300;
+	c->web.idle_s = 900;
 	memcpy(c->actions, levels, sizeof(levels));
 }
 

@@ -48,6 +48,15 @@ struct rule_override {
 	int line;
 };
 
+/* The web console (docs/CONFIG.md, src/web/): off unless listen is set. */
+struct web_config {
+	char listen[128];    /* "ADDRESS:PORT", or "" : no web console */
+	char cert[PATH_MAX]; /* PEM certificate chain, or "": self-signed in the state directory */
+	char key[PATH_MAX];  /* its private key */
+	unsigned idle_s;     /* signed out after this long without a request */
+	int line;
+};
+
 struct broker_config {
 	char source[PATH_MAX]; /* the file, or "embedded defaults" */
 	char socket[PATH_MAX];
@@ -67,6 +76,7 @@ struct broker_config {
 	size_t n_operators, n_hosts;
 	struct rule_override *rules;
 	size_t n_rules;
+	struct web_config web;
 };
 
 /* Loads path; NULL loads the embedded defaults (everyone on the machine

@@ -47,6 +47,16 @@ static void bad_configurations(void)
 		      "test.yaml:2: 'listen' must be ADDR:PORT"));
 	CHECK(refused("escorts: {c: high}\nlisten: 0.0.0.0:https\n", "ADDR:PORT"));
 	CHECK(refused("escorts: {c: high}\nlisten: \"0.0.0.0:\"\n", "ADDR:PORT"));
+	CHECK(
+	    refused("escorts: {c: high}\nweb: {listen: 8443}\n", "test.yaml:2: 'listen' must be"));
+	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:99999'}\n", "ADDRESS:PORT"));
+	CHECK(refused("escorts: {c: high}\nweb: {cert: /a.pem}\n", "needs listen"));
+	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:8443', cert: /a.pem}\n",
+		      "both cert and key"));
+	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:8443', idle: 5}\n",
+		      "from 30 to 86400"));
+	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:8443', tls: on}\n",
+		      "'web' has no key 'tls'"));
 	CHECK(refused("escorts: [c\n", "test.yaml:"));
 	CHECK(refused("", "is empty"));
 	CHECK(refused("escorts: {c: high}\noperators: {a: 1}\n", "list of names"));
@@ -113,6 +123,26 @@ static void rule_ids(void)
 	CHECK(checked("escorts: {root: high}\npolicy:\n  rules: {destruction.shred: deny, "
 		      "unknown-program: ask, memory-code: deny}\n",
 		      ""));
+}
+
+/* The web console: off unless web: listen is given; its keys as read. */
+static void web_console(void)
+{
+	struct broker_config c;
+	struct error err;
+	const char text[] = "escorts: {c: high}\nweb:\n  listen: '[::1]:8443'\n  cert: /e/c.pem\n"
+			    "  key: /e/k.pem\n  idle: 600\n";
+
+	CHECK(config_parse("escorts: {c: high}\n", 19, "t.yaml", &c, &err) == 0);
+	CHECK_STR(c.web.listen, "");
+	CHECK(c.web.idle_s == 900);
+	config_free(&c);
+	CHECK(config_parse(text, sizeof(text) - 1, "t.yaml", &c, &err) == 0);
+	CHECK_STR(c.web.listen, "[::1]:8443");
+	CHECK_STR(c.web.cert, "/e/c.pem");
+	CHECK_STR(c.web.key, "/e/k.pem");
+	CHECK(c.web.idle_s == 600);
+	config_free(&c);
 }
 
 static void accounts(void)
@@ -247,6 +277,7 @@ int main(int argc, char **argv)
 	bad_configurations();
 	listen_address();
 	given_twice();
+	web_console();
 	rule_ids();
 	accounts();
 	key_files();

@@ -1,0 +1,268 @@
+/* The web console's HTTPS server on escortd's event loop (libevent's evhttp
+ * on OpenSSL bufferevents): limits on everything a browser sends, the
+ * security headers on everything it gets back, and the one route table
+ * that says which page needs which step of signing in. Every POST carries
+ * its session's CSRF token, checked here before any handler runs. */
+#include "web.h"
+
+#include "form.h"
+#include "util/json.h"
+#include "util/xmalloc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_HEADERS (8u << 10)
+#define MAX_BODY FORM_MAX_BYTES
+#define IO_TIMEOUT_S 30
+
+time_t web_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void security_headers(struct evkeyvalq *h)
+{
+	evhttp_add_header(h, "Content-Security-Policy",
+			  "default-src 'none'; script-src 'self'; style-src 'self'; "
+			  "img-src 'self'; connect-src 'self'; media-src 'self'; "
+			  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
+	evhttp_add_header(h, "Cross-Origin-Resource-Policy", "same-origin");
+	evhttp_add_header(h, "Strict-Transport-Security", "max-age=31536000");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+}
+
+void web_headers(struct evhttp_request *req, const char *type)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	security_headers(h);
+	evhttp_add_header(h, "Content-Type", type);
+}
+
+void web_send(struct evhttp_request *req, int code, const char *type, const struct buf *body)
+{
+	struct evbuffer *out = evbuffer_new();
+
+	web_headers(req, type);
+	if (out && body)
+		evbuffer_add(out, body->data, body->len);
+	evhttp_send_reply(req, code, code < 400 ? "OK" : "Refused", out);
+	if (out)
+		evbuffer_free(out);
+}
+
+void web_json(struct evhttp_request *req, int code, const struct buf *body)
+{
+	web_send(req, code, "application/json", body);
+}
+
+void web_error(struct evhttp_request *req, int code, const char *msg)
+{
+	struct buf b = {0};
+
+	buf_append_str(&b, "{\"error\":");
+	json_append_cstr(&b, msg);
+	buf_append_str(&b, "}");
+	web_json(req, code, &b);
+	buf_free(&b);
+}
+
+void web_body(struct evhttp_request *req, struct buf *out)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t n = evbuffer_get_length(in);
+
+	buf_reserve(out, n + 1);
+	evbuffer_copyout(in, out->data + out->len, n);
+	out->len += n;
+	buf_cstr(out);
+}
+
+enum need { NEED_NOTHING, NEED_ANY_SESSION, NEED_SIGNED_IN };
+
+static const struct route {
+	enum evhttp_cmd_type method;
+	const char *path;
+	enum need need;
+	void (*fn)(struct web *w, struct evhttp_request *req, struct web_session *s);
+} routes[] = {
+    {EVHTTP_REQ_GET, "/api/me", NEED_NOTHING, web_me},
+    {EVHTTP_REQ_POST, "/api/signin", NEED_ANY_SESSION, web_signin},
+    {EVHTTP_REQ_POST, "/api/code", NEED_ANY_SESSION, web_code},
+    {EVHTTP_REQ_POST, "/api/signout", NEED_ANY_SESSION, web_signout},
+    {EVHTTP_REQ_GET, "/api/enrol.svg", NEED_ANY_SESSION, web_qr},
+    {EVHTTP_REQ_GET, "/api/pending", NEED_SIGNED_IN, web_pending},
+    {EVHTTP_REQ_POST, "/api/answer", NEED_SIGNED_IN, web_answer},
+    {EVHTTP_REQ_GET, "/api/events", NEED_SIGNED_IN, web_events},
+    {EVHTTP_REQ_GET, "/api/sessions", NEED_SIGNED_IN, web_sessions},
+    {EVHTTP_REQ_GET, "/api/screen", NEED_SIGNED_IN, web_watch},
+    {EVHTTP_REQ_POST, "/api/terminate", NEED_SIGNED_IN, web_terminate},
+    {EVHTTP_REQ_POST, "/api/lock", NEED_SIGNED_IN, web_lock},
+    {EVHTTP_REQ_POST, "/api/unlock", NEED_SIGNED_IN, web_unlock},
+};
+
+/* A POST from another site has no token (it cannot read ours). */
+static int csrf_passes(struct evhttp_request *req, const struct web_session *s)
+{
+	const char *token =
+	    evhttp_find_header(evhttp_request_get_input_headers(req), "X-CSRF-Token");
+
+	return s && token && web_csrf_ok(s, token);
+}
+
+static void run_route(struct web *w, struct evhttp_request *req, const struct route *r)
+{
+	struct web_session *s = web_session_of(w, req);
+
+	if (r->need == NEED_ANY_SESSION && s == NULL)
+		return web_error(req, 401, "no session: reload the page");
+	if (r->need == NEED_SIGNED_IN && (s == NULL || s->stage != STAGE_IN))
+		return web_error(req, 401, "not signed in");
+	if (r->method == EVHTTP_REQ_POST && !csrf_passes(req, s))
+		return web_error(req, 403, "the request has no valid CSRF token");
+	if (s && s->stage == STAGE_IN && strcmp(r->path, "/api/events") != 0 &&
+	    strcmp(r->path, "/api/screen") != 0)
+		s->last = web_now();
+	r->fn(w, req, s);
+}
+
+/* "/", "/approval/123", "/app.js": what the front end's files answer. */
+static const char *static_name(const char *path)
+{
+	if (strcmp(path, "/") == 0)
+		return "index.html";
+	if (strncmp(path, "/approval/", 10) == 0 && path[10] &&
+	    strspn(path + 10, "0123456789") == strlen(path + 10) && strlen(path) < 40)
+		return "index.html";
+	return path + 1;
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	struct web *w = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+
+	if (path == NULL || path[0] != '/')
+		return web_error(req, 400, "a bad path");
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (strcmp(routes[i].path, path) == 0) {
+			if (routes[i].method != method)
+				return web_error(req, 405, "method not allowed");
+			return run_route(w, req, &routes[i]);
+		}
+	if (method != EVHTTP_REQ_GET)
+		return web_error(req, 405, "method not allowed");
+	web_static_serve(w, req, static_name(path));
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	web_sessions_tick(arg);
+	web_queue_tick(arg);
+	web_watches_tick(arg);
+}
+
+/* "127.0.0.1:8443" or "[::1]:8443" into address and port. */
+static int split_listen(const char *listen, char *addr, size_t size, ev_uint16_t *port)
+{
+	const char *colon = strrchr(listen, ':');
+	size_t n = (size_t)(colon - listen);
+
+	if (listen[0] == '[' && n >= 2 && listen[n - 1] == ']') {
+		listen++;
+		n -= 2;
+	}
+	if (n >= size)
+		return -1;
+	memcpy(addr, listen, n);
+	addr[n] = '\0';
+	*port = (ev_uint16_t)atoi(colon + 1);
+	return 0;
+}
+
+static int start_http(struct web *w, struct error *err)
+{
+	char addr[64];
+	ev_uint16_t port;
+
+	w->http = evhttp_new(w->b->base);
+	if (w->http == NULL)
+		return error_set(err, "cannot start the web console");
+	evhttp_set_bevcb(w->http, web_tls_bev, w->tls);
+	evhttp_set_max_headers_size(w->http, MAX_HEADERS);
+	evhttp_set_max_body_size(w->http, MAX_BODY);
+	evhttp_set_timeout(w->http, IO_TIMEOUT_S);
+	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	evhttp_set_gencb(w->http, on_request, w);
+	if (split_listen(w->b->cfg.web.listen, addr, sizeof(addr), &port) < 0 ||
+	    evhttp_bind_socket(w->http, addr, port) < 0)
+		return error_errno(err, "the web console cannot listen on %s",
+				   w->b->cfg.web.listen);
+	return 0;
+}
+
+static int start_tick(struct web *w, struct error *err)
+{
+	struct timeval every = {0, 250000};
+
+	w->tick = event_new(w->b->base, -1, EV_PERSIST, on_tick, w);
+	if (w->tick == NULL || event_add(w->tick, &every) < 0)
+		return error_set(err, "cannot start the web console's timer");
+	return 0;
+}
+
+int web_start(struct broker *b, struct web **out, struct error *err)
+{
+	struct web *w = xcalloc(1, sizeof(*w));
+
+	w->b = b;
+	w->pam_pipe[0] = w->pam_pipe[1] = -1;
+	snprintf(w->dir, sizeof(w->dir), "%s/web", b->state_dir);
+	if (mkdir(w->dir, 0700) < 0 && errno != EEXIST) {
+		free(w);
+		return error_errno(err, "cannot create %s/web", b->state_dir);
+	}
+	if (web_totp_init(err) < 0 || web_static_load(w, err) < 0 ||
+	    (w->tls = web_tls_context(&b->cfg.web, w->dir, err)) == NULL ||
+	    web_pam_start(w, err) < 0 || start_http(w, err) < 0 || start_tick(w, err) < 0) {
+		web_stop(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+void web_stop(struct web *w)
+{
+	if (w == NULL)
+		return;
+	if (w->tick)
+		event_free(w->tick);
+	web_streams_free(w);
+	web_watches_free(w);
+	if (w->http)
+		evhttp_free(w->http);
+	web_pam_stop(w);
+	web_sessions_free(w);
+	web_static_free(w);
+	SSL_CTX_free(w->tls);
+	free(w);
+}

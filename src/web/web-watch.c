@@ -1,0 +1,244 @@
+/* A live session's screen in the browser, read-only: escortd's `follow`
+ * (the same Screen frames `escort watch` gets, asked as the signed-in
+ * person) through libvterm (console/screen.c), and only the printable
+ * characters of the resulting rows sent to the page, as Server-Sent
+ * Events, at most four times a second. No byte the operator wrote reaches
+ * the browser as it was: no escape sequence acts there either. */
+#include "web.h"
+
+#include "console/screen.h"
+#include "util/json.h"
+#include "util/xmalloc.h"
+
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEARTBEAT_S 10 /* to escortd, which drops consoles silent for 30 s */
+
+struct web_watch {
+	struct web *w;
+	struct evhttp_request *req;
+	struct bufferevent *link;
+	struct screen *screen;
+	char sid[WEB_TOKEN];
+	int dirty;
+	time_t last_beat;
+	struct web_watch *next;
+};
+
+static void send_event(struct web_watch *v, const char *event, const struct buf *data)
+{
+	struct evbuffer *out = evbuffer_new();
+
+	if (out == NULL)
+		return;
+	evbuffer_add_printf(out, "event: %s\ndata: ", event);
+	evbuffer_add(out, data->data, data->len);
+	evbuffer_add(out, "\n\n", 2);
+	evhttp_send_reply_chunk(v->req, out);
+	evbuffer_free(out);
+}
+
+static void send_screen(struct web_watch *v)
+{
+	struct buf b = {0}, row = {0};
+	unsigned rows = screen_rows(v->screen);
+
+	buf_printf(&b, "{\"cursor\":%u,\"rows\":[", screen_cursor_row(v->screen));
+	for (unsigned r = 0; r < rows; r++) {
+		buf_reset(&row);
+		screen_row_text(v->screen, r, screen_cols(v->screen), &row);
+		if (r)
+			buf_putc(&b, ',');
+		json_append_string(&b, row.data, row.len);
+	}
+	buf_append_str(&b, "]}");
+	send_event(v, "screen", &b);
+	v->dirty = 0;
+	buf_free(&b);
+	buf_free(&row);
+}
+
+static void unlink_watch(struct web_watch *v)
+{
+	for (struct web_watch **p = &v->w->watches; *p; p = &(*p)->next)
+		if (*p == v) {
+			*p = v->next;
+			break;
+		}
+	if (v->link)
+		bufferevent_free(v->link);
+	screen_free(v->screen);
+	free(v);
+}
+
+/* The page's stream ends (with why, for the page), escortd's console too. */
+static void watch_end(struct web_watch *v, const char *event, const char *why)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(v->req);
+	struct buf b = {0};
+
+	json_append_cstr(&b, why);
+	send_event(v, event, &b);
+	buf_free(&b);
+	if (conn)
+		evhttp_connection_set_closecb(conn, NULL, NULL);
+	evhttp_send_reply_end(v->req);
+	unlink_watch(v);
+}
+
+/* 0 to go on, -1 when v has ended. */
+static int take_frame(struct web_watch *v, Frame *f)
+{
+	if (f->body_case == ESCORT__FRAME__BODY_REPLY && !f->reply->ok) {
+		watch_end(v, "refused", f->reply->error);
+		return -1;
+	}
+	if (f->body_case != ESCORT__FRAME__BODY_SCREEN)
+		return 0;
+	if (f->screen->cols && f->screen->rows)
+		screen_resize(v->screen, f->screen->cols, f->screen->rows);
+	screen_feed(v->screen, f->screen->output.data, f->screen->output.len);
+	v->dirty = 1;
+	if (!f->screen->ended)
+		return 0;
+	send_screen(v);
+	watch_end(v, "ended", "the session ended");
+	return -1;
+}
+
+static void on_data(struct bufferevent *bev, void *arg)
+{
+	struct web_watch *v = arg;
+	Frame *f = NULL;
+	int rc, gone = 0;
+
+	while (!gone && (rc = web_link_frame(bufferevent_get_input(bev), &f)) == 1) {
+		gone = take_frame(v, f) < 0;
+		frame_free(f);
+	}
+	if (!gone && rc < 0)
+		watch_end(v, "ended", "escortd's answer could not be read");
+}
+
+static void on_link_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		watch_end(arg, "ended", "escortd closed the console connection");
+}
+
+static void on_page_gone(struct evhttp_connection *conn, void *arg)
+{
+	struct web_watch *v = arg;
+
+	(void)conn;
+	evhttp_send_reply_end(v->req); /* frees it: its connection is gone */
+	unlink_watch(v);
+}
+
+/* ?session=ID: an id as escortd makes them (hex), else "". */
+static void session_param(struct evhttp_request *req, char *out, size_t size)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	struct evkeyvalq params;
+	const char *id;
+
+	out[0] = '\0';
+	if (query == NULL || strlen(query) > 200 || evhttp_parse_query_str(query, &params) < 0)
+		return;
+	id = evhttp_find_header(&params, "session");
+	if (id && id[0] && strlen(id) < size && strspn(id, "0123456789abcdef") == strlen(id))
+		memcpy(out, id, strlen(id) + 1);
+	evhttp_clear_headers(&params);
+}
+
+static size_t count_watches(const struct web *w)
+{
+	size_t n = 0;
+
+	for (const struct web_watch *v = w->watches; v; v = v->next)
+		n++;
+	return n;
+}
+
+void web_watch(struct web *w, struct evhttp_request *req, struct web_session *s)
+{
+	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	char id[40];
+	struct web_watch *v;
+
+	session_param(req, id, sizeof(id));
+	if (id[0] == '\0')
+		return web_error(req, 400, "name a session: ?session=ID");
+	if (count_watches(w) >= WEB_MAX_STREAMS || conn == NULL)
+		return web_error(req, 503, "too many live screens");
+	v = xcalloc(1, sizeof(*v));
+	v->w = w;
+	v->req = req;
+	v->screen = screen_new(80, 24);
+	v->last_beat = web_now();
+	memcpy(v->sid, s->id, sizeof(v->sid));
+	q.verb = ESCORT__VERB__VERB_FOLLOW;
+	q.target = id;
+	v->link = web_link_open(w, s->user, &q, on_data, on_link_event, v);
+	if (v->link == NULL) {
+		screen_free(v->screen);
+		free(v);
+		return web_error(req, 503, "escortd cannot take another console");
+	}
+	v->next = w->watches;
+	w->watches = v;
+	web_headers(req, "text/event-stream");
+	evhttp_send_reply_start(req, 200, "OK");
+	evhttp_connection_set_closecb(conn, on_page_gone, v);
+}
+
+static void heartbeat(struct web_watch *v)
+{
+	Escort__Heartbeat h = ESCORT__HEARTBEAT__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+	struct buf out = {0};
+
+	f.body_case = ESCORT__FRAME__BODY_HEARTBEAT;
+	f.heartbeat = &h;
+	frame_encode(&f, &out);
+	bufferevent_write(v->link, out.data, out.len);
+	buf_free(&out);
+}
+
+static int signed_in(const struct web *w, const char *sid)
+{
+	for (const struct web_session *s = w->sessions; s; s = s->next)
+		if (strcmp(s->id, sid) == 0)
+			return s->stage == STAGE_IN;
+	return 0;
+}
+
+void web_watches_tick(struct web *w)
+{
+	time_t now = web_now();
+
+	for (struct web_watch *v = w->watches, *next; v; v = next) {
+		next = v->next;
+		if (!signed_in(w, v->sid)) {
+			watch_end(v, "signed-out", "signed out");
+			continue;
+		}
+		if (v->dirty)
+			send_screen(v);
+		if (now - v->last_beat >= HEARTBEAT_S) {
+			v->last_beat = now;
+			heartbeat(v);
+		}
+	}
+}
+
+void web_watches_free(struct web *w)
+{
+	while (w->watches)
+		watch_end(w->watches, "ended", "escortd is stopping");
+}

@@ -10,6 +10,7 @@ import shutil
 import socket
 import ssl
 import time
+import urllib.error
 
 import pexpect
 import pytest
@@ -391,8 +392,11 @@ def test_https_only_with_its_headers_and_limits(web):
     assert "unsafe-inline" not in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
     client.csrf = client.json("/api/me")[1]["csrf"]
-    status, _, _ = client.request("/api/signin", {"user": "x" * 20000}, token=client.csrf)
-    assert status == 413  # a body over 16 KiB is not read
+    try:  # a body over 16 KiB is not read: 413, or the connection closed while it is sent
+        status, _, _ = client.request("/api/signin", {"user": "x" * 20000}, token=client.csrf)
+    except (urllib.error.URLError, ssl.SSLError, ConnectionError) as e:
+        status = 413 if "EOF" in str(e) or "reset" in str(e).lower() else e
+    assert status == 413
     status, body = client.post("/api/answer", {"id": "1", "verb": "approve"})
     assert status == 401  # not signed in
     port = int(web.url.rsplit(":", 1)[1])

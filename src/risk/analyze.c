@@ -402,13 +402,17 @@ static void unwrap_find(struct analysis *out, char **argv, int argc, struct fram
 /* ssh HOST COMMAND: ssh itself, and the command it runs elsewhere. */
 static void unwrap_ssh(struct analysis *out, char **argv, int argc, struct frame *f)
 {
-	int host = skip_options(argv, argc, 1, "bcDEeFIiJLlmOopQRSWw");
+	static const char with_value[] = "bcDEeFIiJLlmOopQRSWw";
+	int host = skip_options(argv, argc, 1, with_value), cmd;
 	char *remote;
 
 	emit(out, argv, argc, f, 0, 0);
-	if (host + 1 >= argc)
+	if (host >= argc)
 		return;
-	remote = join(argv, argc, host + 1);
+	cmd = skip_options(argv, argc, host + 1, with_value); /* ssh HOST -N: options again */
+	if (cmd >= argc)
+		return;
+	remote = join(argv, argc, cmd);
 	f->remote_host = argv[host];
 	push_via(f, "ssh");
 	recurse_text(out, remote, f, NULL);
@@ -643,6 +647,7 @@ int analyze_argv(char *const *argv, const struct risk_input *in, struct analysis
 	while (argv[argc] != NULL)
 		argc++;
 	unwrap(out, (char **)argv, argc, &f, 0, 0);
+	chains_find_sends(out); /* scp KEY HOST: as a line */
 	buf_free(&f.via);
 	return 0;
 }

@@ -1,4 +1,5 @@
 #include "describe.h"
+#include "glossary.h"
 #include "verbs.h"
 
 #include "util/visible.h"
@@ -432,6 +433,23 @@ static void describe_variable(struct buf *b, const char *w)
 	visible_append(b, name, strcspn(name, "}"));
 }
 
+/* " (where the MySQL database keeps its data)" after a well-known place. */
+static void gloss_place(struct buf *b, const char *w, size_t len)
+{
+	char path[512];
+	const char *what;
+
+	if (len == 0 || len >= sizeof(path))
+		return;
+	memcpy(path, w, len);
+	path[len] = '\0';
+	if ((what = glossary_path(path)) == NULL)
+		return;
+	buf_append_str(b, " (");
+	buf_append_str(b, what);
+	buf_putc(b, ')');
+}
+
 /* A pattern such as /var/log/(star).gz: every file in /var/log whose name ends in ".gz". */
 static void describe_glob(struct buf *b, const char *w)
 {
@@ -458,6 +476,7 @@ static void describe_glob(struct buf *b, const char *w)
 	else if (slash) {
 		buf_append_str(b, " in ");
 		visible_append(b, w, (size_t)(slash - w));
+		gloss_place(b, w, (size_t)(slash - w));
 	} else {
 		buf_append_str(b, " in the current folder");
 	}
@@ -486,8 +505,10 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 		describe_variable(b, w);
 	else if (strpbrk(w, "*?") != NULL)
 		describe_glob(b, w);
-	else
+	else {
 		visible_append(b, w, strlen(w));
+		gloss_place(b, w, strlen(w));
+	}
 }
 
 /* A program with subcommands (its words are names of its own, not files). */

@@ -1,7 +1,9 @@
 #include "fill.h"
 
+#include "describe-journal.h"
 #include "describe-sql.h"
 #include "describe-things.h"
+#include "describe-verb.h"
 #include "describe.h"
 #include "glossary.h"
 #include "util/buf.h"
@@ -9,6 +11,7 @@
 #include "util/xmalloc.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,6 +258,40 @@ static void append_things(struct buf *b, const struct real_command *c,
 	}
 }
 
+/* {values}: the values of its options, in words (the files a "(chain)
+ * send-out" sends). */
+static void append_values(struct buf *b, const struct real_command *c)
+{
+	size_t shown = c->values.n < LIST_SHOWN ? c->values.n : LIST_SHOWN;
+
+	if (c->values.n == 0)
+		buf_putc(b, EMPTY);
+	for (size_t i = 0; i < shown; i++) {
+		if (i > 0)
+			buf_append_str(b, i + 1 == shown && shown == c->values.n ? " and " : ", ");
+		describe_word(b, c->values.items[i], NULL);
+	}
+	if (c->values.n > shown)
+		buf_printf(b, " and %zu more", c->values.n - shown);
+}
+
+/* {group}: the first powerful group the command names, and what its
+ * members may do. */
+static void append_group(struct buf *b, const struct real_command *c)
+{
+	for (size_t i = 0; i < c->args.n; i++) {
+		char name[65], *save = NULL;
+		const char *what;
+		snprintf(name, sizeof(name), "%s", c->args.items[i]);
+		for (char *t = strtok_r(name, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			if ((what = glossary_group(t)) != NULL) {
+				buf_printf(b, "the group %s, where %s", t, what);
+				return;
+			}
+	}
+	buf_putc(b, EMPTY);
+}
+
 /* {sql}: what the query of a database client does. */
 static void append_sql(struct buf *b, const struct real_command *c)
 {
@@ -275,9 +312,9 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		      const struct real_command *finder)
 {
 	static const char *const keys[] = {
-	    "command", "path",	 "operands", "subcommand", "target",	 "found",
-	    "writes",  "reads",	 "env",	     "host",	   "piped_from", "piped_to",
-	    "tool",    "action", "things",   "sql",	   "shows",	 NULL};
+	    "command", "path",	 "operands",   "subcommand", "target", "found",	 "writes", "reads",
+	    "env",     "host",	 "piped_from", "piped_to",   "tool",   "action", "things", "sql",
+	    "shows",   "values", "verb",       "journal",    "group",  NULL};
 	size_t k = 0;
 
 	while (keys[k] && strcmp(keys[k], key) != 0)
@@ -334,6 +371,20 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 16:
 		glossary_append_shows(b, c->name);
+		break;
+	case 17:
+		append_values(b, c);
+		break;
+	case 18:
+		if (!describe_verb(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 19:
+		if (!describe_journal(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 20:
+		append_group(b, c);
 		break;
 	default:
 		return 0;

@@ -1,4 +1,5 @@
 #include "risk.h"
+#include "report-tidy.h"
 
 #include "describe.h"
 #include "fill.h"
@@ -396,12 +397,7 @@ static void rate_command_rules(struct risk_engine *e, struct risk_report *r,
 
 static void finding_free(struct finding *f)
 {
-	strlist_free(&f->attack);
-	free(f->rule);
-	free(f->explain);
-	free(f->why);
-	free(f->ask);
-	free(f->undo);
+	report_finding_free(f);
 }
 
 /* A reassuring finding: low or info, and nothing to ask ("it changes
@@ -581,6 +577,7 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 	e->finder = NULL;
 	if (line_level(r, line_findings))
 		drop_reassuring_from(r, line_findings);
+	report_tidy(r);
 	summarise(r);
 }
 

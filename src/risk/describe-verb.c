@@ -1,0 +1,94 @@
+/* {verb}: the one thing a subcommand's verb word does, in plain words
+ * ("terminate-instances": "Deletes for good (terminates)"), so a rule need
+ * not hedge "Deletes, removes or resets" when the line says which. */
+#include "describe-verb.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+	const char *word, *says;
+} verbs[] = {
+    {"delete", "Deletes"},
+    {"del", "Deletes"},
+    {"rm", "Deletes"},
+    {"rmi", "Deletes"},
+    {"remove", "Deletes"},
+    {"destroy", "Destroys (deletes)"},
+    {"drop", "Deletes"},
+    {"terminate", "Deletes for good (terminates)"},
+    {"uninstall", "Uninstalls (removes)"},
+    {"purge", "Deletes"},
+    {"prune", "Deletes the unused parts of"},
+    {"stop", "Stops"},
+    {"kill", "Stops at once (kills)"},
+    {"reset", "Resets (sets back to a blank state)"},
+    {"flush", "Empties"},
+    {"truncate", "Empties"},
+    {"revoke", "Takes away"},
+    {"rollback", "Rolls back (returns to an earlier version)"},
+    {"restore", "Overwrites with a saved copy (restores)"},
+    {"disable", "Turns off"},
+    {"deregister", "Removes"},
+    {"detach", "Detaches (disconnects)"},
+    {"release", "Gives up (releases)"},
+};
+
+/* Commands that say their verb by their name, or by an option. */
+static const struct {
+	const char *command, *option, *says; /* option NULL: the name says it */
+} by_name[] = {
+    {"useradd", NULL, "Creates"},
+    {"adduser", NULL, "Creates"},
+    {"groupadd", NULL, "Creates"},
+    {"addgroup", NULL, "Creates"},
+    {"userdel", NULL, "Deletes"},
+    {"deluser", NULL, "Deletes"},
+    {"groupdel", NULL, "Deletes"},
+    {"delgroup", NULL, "Deletes"},
+    {"groupmod", NULL, "Changes"},
+    {"usermod", NULL, "Changes"},
+    {"passwd", "l", "Locks"},
+    {"passwd", "lock", "Locks"},
+    {"passwd", "u", "Unlocks"},
+    {"passwd", "unlock", "Unlocks"},
+    {"passwd", "e", "Expires (forces a new one at the next login)"},
+    {"passwd", "expire", "Expires (forces a new one at the next login)"},
+    {"passwd", "d", "Removes"},
+    {"passwd", "delete", "Removes"},
+};
+
+static int has_option(const struct real_command *c, const char *name)
+{
+	for (size_t i = 0; i < c->opts.n; i++)
+		if (strcmp(c->opts.items[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int by_command(struct buf *b, const struct real_command *c)
+{
+	for (size_t i = 0; i < sizeof(by_name) / sizeof(by_name[0]); i++)
+		if (strcmp(c->name, by_name[i].command) == 0 &&
+		    (by_name[i].option == NULL || has_option(c, by_name[i].option))) {
+			buf_append_str(b, by_name[i].says);
+			return 1;
+		}
+	return 0;
+}
+
+int describe_verb(struct buf *b, const struct real_command *c)
+{
+	const char *w = c->verb_word;
+	size_t len;
+
+	if (w == NULL || strpbrk(w, " ;(") != NULL)
+		return by_command(b, c); /* no verb word, or a query */
+	len = strcspn(w, "-_");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strlen(verbs[i].word) == len && strncasecmp(w, verbs[i].word, len) == 0) {
+			buf_append_str(b, verbs[i].says);
+			return 1;
+		}
+	return by_command(b, c);
+}

@@ -1,0 +1,108 @@
+#include "report-tidy.h"
+
+#include "util/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void report_finding_free(struct finding *f)
+{
+	strlist_free(&f->attack);
+	free(f->rule);
+	free(f->explain);
+	free(f->why);
+	free(f->ask);
+	free(f->undo);
+}
+
+/* The same finding, or the same rule asking the same question of another
+ * command of the line (history -c && unset HISTFILE). */
+static int same(const struct finding *a, const struct finding *b)
+{
+	return a->level == b->level && strcmp(a->rule, b->rule) == 0 &&
+	       (strcmp(a->explain, b->explain) == 0 ||
+		(strcmp(a->ask, b->ask) == 0 && strcmp(a->why, b->why) == 0));
+}
+
+static int repeated(const struct risk_report *r, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (same(&r->findings[k], &r->findings[i]))
+			return 1;
+	return 0;
+}
+
+static int top_level(const struct risk_report *r)
+{
+	int top = LEVEL_INFO;
+
+	for (size_t i = 0; i < r->n; i++)
+		top = r->findings[i].level > top ? r->findings[i].level : top;
+	return top;
+}
+
+/* Everyday work or nothing to ask: noise beside a finding at high. */
+static int everyday(const struct finding *f)
+{
+	return f->level <= LEVEL_LOW && (strncmp(f->rule, "everyday.", 9) == 0 ||
+					 strncmp(f->ask, "Nothing to ask", 14) == 0);
+}
+
+/* Drops repeated findings, and everyday ones on a line with one at high. */
+static void drop_noise(struct risk_report *r)
+{
+	int quiet_low = top_level(r) >= LEVEL_HIGH;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (repeated(r, i) || (quiet_low && everyday(&r->findings[i])))
+			report_finding_free(&r->findings[i]);
+		else
+			r->findings[kept++] = r->findings[i];
+	}
+	r->n = kept;
+}
+
+/* How hopeful an undo answer is: 0 "no", 1 "only ...", "often not", 2
+ * "partly", 3 "yes ..." and other ways back; -1 for no answer ("unknown",
+ * "nothing to undo"). */
+static int hope(const char *undo)
+{
+	if (strncmp(undo, "no", 2) == 0 && strncmp(undo, "nothing", 7) != 0)
+		return 0;
+	if (strncmp(undo, "only", 4) == 0 || strncmp(undo, "often not", 9) == 0)
+		return 1;
+	if (strncmp(undo, "partly", 6) == 0)
+		return 2;
+	if (strcmp(undo, "unknown") == 0 || strncmp(undo, "nothing", 7) == 0)
+		return -1;
+	return 3;
+}
+
+/* Every answer becomes the most pessimistic one. */
+static void one_undo(struct risk_report *r)
+{
+	const char *worst = NULL;
+
+	for (size_t i = 0; i < r->n; i++) {
+		int h = hope(r->findings[i].undo);
+		if (h >= 0 && (worst == NULL || h < hope(worst)))
+			worst = r->findings[i].undo;
+	}
+	if (worst == NULL)
+		return;
+	worst = xstrdup(worst);
+	for (size_t i = 0; i < r->n; i++) {
+		if (hope(r->findings[i].undo) < 0 || strcmp(r->findings[i].undo, worst) == 0)
+			continue;
+		free(r->findings[i].undo);
+		r->findings[i].undo = xstrdup(worst);
+	}
+	free((char *)worst);
+}
+
+void report_tidy(struct risk_report *r)
+{
+	drop_noise(r);
+	one_undo(r);
+}

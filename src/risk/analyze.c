@@ -133,6 +133,23 @@ static int split_long(struct real_command *c, const struct profile *p, const cha
 	return 1;
 }
 
+/* tar's first word without a dash ("czf", "xvf") is its options. */
+static int tar_letters(const char *name, const char *a)
+{
+	return strcmp(name, "tar") == 0 && a[0] != '-' && a[0] != '\0' &&
+	       strspn(a, "ctxruAdzjJvfpkmwoSGhlOP") == strlen(a) && strpbrk(a, "ctxruAd") != NULL &&
+	       strlen(a) < 32;
+}
+
+static int tar_bundle(struct real_command *c, const struct profile *p, const char *a,
+		      const char *next)
+{
+	char dashed[64];
+
+	snprintf(dashed, sizeof(dashed), "-%s", a);
+	return split_short(c, p, dashed, next);
+}
+
 /* Options (short ones split, long ones without dashes), the values of those
  * the program's profile says take one, and operands. */
 static void split_args(struct real_command *c, char **argv, int argc)
@@ -144,7 +161,9 @@ static void split_args(struct real_command *c, char **argv, int argc)
 		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
 		int taken = 0;
 		strlist_add(&c->args, a);
-		if (options_done || a[0] != '-' || a[1] == '\0')
+		if (i == 1 && tar_letters(c->name, a))
+			taken = tar_bundle(c, p, a, next);
+		else if (options_done || a[0] != '-' || a[1] == '\0')
 			strlist_add(&c->operands, a);
 		else if (strcmp(a, "--") == 0)
 			options_done = 1;

@@ -268,6 +268,11 @@ static int option(struct walk *w, size_t i)
 		return 0;
 	if (bare_option(w->c->name, a))
 		return 1;
+	if (i == 0 && strcmp(w->c->name, "tar") == 0 && a[0] != '-' &&
+	    strspn(a, "ctxruAdzjJvfpkmwoSGhlOP") == strlen(a)) {
+		w->value_next = strchr(a, 'f') != NULL && a[strlen(a) - 1] == 'f';
+		return 1; /* tar czf FILE: "czf" is its options */
+	}
 	if (w->options_done || a[0] != '-' || a[1] == '\0' || is_mode(w->c->name, a))
 		return 0;
 	w->value_next = takes_value(w->p, a, next);

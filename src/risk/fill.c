@@ -1,5 +1,6 @@
 #include "fill.h"
 
+#include "describe-archive.h"
 #include "describe-journal.h"
 #include "describe-sql.h"
 #include "describe-things.h"
@@ -385,6 +386,10 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 20:
 		append_group(b, c);
+		break;
+	case 21:
+		if (!describe_tar(b, c))
+			buf_putc(b, EMPTY);
 		break;
 	default:
 		return 0;

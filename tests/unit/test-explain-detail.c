@@ -122,6 +122,30 @@ static void one_action(void)
 	SAYS("rsync -avz --delete /srv/empty/ /var/www/html/", "an exact copy of /srv/empty/");
 }
 
+/* Code said in words: a condition that is always true limits nothing. */
+static void code_in_words(void)
+{
+	const char *upd = "mysql -u root -e \"UPDATE users SET password_hash='x' WHERE 1=1\"";
+
+	SAYS(upd, "every row: its condition \u201cWHERE 1=1\u201d is always true");
+	SAYS(upd, "it sets password_hash to \u201c'x'\u201d");
+	RATED(upd, LEVEL_CRITICAL);
+	RATED("psql -c 'UPDATE accounts SET balance=0 WHERE id=4'", LEVEL_HIGH);
+	SAYS("psql -c \"DELETE FROM sessions WHERE 'a'='a'\"", "is always true");
+	NEVER_SAYS("psql -c 'DELETE FROM t WHERE x=y'", "always true");
+	SAYS("mongosh --eval 'db.getSiblingDB(\"app\").dropDatabase()'",
+	     "deletes the whole database app with all its collections");
+	SAYS("mongosh --eval 'db.getSiblingDB(\"billing\").orders.drop()'",
+	     "deletes the collection (table) orders");
+	SAYS("tar czf /backup/etc.tgz /etc", "Packs /etc (the system's settings) into one archive "
+					     "file: /backup/etc.tgz");
+	SAYS("tar -xzf /tmp/r.tgz -C /srv/app",
+	     "Unpacks the archive file /tmp/r.tgz into /srv/app");
+	SAYS("tar tzf backup.tgz", "Lists what is inside the archive file backup.tgz");
+	NEVER_SAYS("tar czf /backup/etc.tgz /etc", "czf");
+	SAYS("mkdir -p /tmp/work", "Creates the folder /tmp/work");
+}
+
 /* Truer statements and levels. */
 static void true_statements(void)
 {
@@ -159,6 +183,7 @@ int main(int argc, char **argv)
 	the_detail();
 	secrets_out();
 	one_action();
+	code_in_words();
 	true_statements();
 	said_once();
 	risk_engine_free(engine);

@@ -464,16 +464,17 @@ static const struct real_command *text_source(const struct analysis *out)
 /* What echo or printf writes into a file that runs later, as commands. */
 static void analyze_content(struct analysis *out, struct frame *f)
 {
-	struct strlist lines = {0};
+	struct strlist lines = {0}, when = {0};
 	const char *where = NULL;
-	char how[300];
+	char how[600];
 
-	content_commands(text_source(out), &out->cmds[out->n - 1], &lines, &where);
-	if (lines.n > 0)
-		snprintf(how, sizeof(how), "written to %s", where);
-	for (size_t i = 0; i < lines.n; i++)
+	content_commands(text_source(out), &out->cmds[out->n - 1], &lines, &when, &where);
+	for (size_t i = 0; i < lines.n; i++) {
+		snprintf(how, sizeof(how), "written to %s, run %s", where, when.items[i]);
 		recurse_text(out, lines.items[i], f, how);
+	}
 	strlist_free(&lines);
+	strlist_free(&when);
 }
 
 static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,

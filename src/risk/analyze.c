@@ -199,6 +199,14 @@ static void cloud_copy_target(struct real_command *c)
 		strlist_add(&c->writes, ops->items[ops->n - 1]);
 }
 
+/* kubectl's "deploy/api", "pod/x": a kind and a name, not a file. */
+static int kind_and_name(const struct real_command *c, const char *w)
+{
+	static const char *const clusters[] = {"kubectl", "oc", NULL};
+
+	return is_one_of(c->name, clusters) && strchr("/.~", w[0]) == NULL;
+}
+
 /* Files the command writes or reads, by what the command is. */
 static void collect_files(struct real_command *c)
 {
@@ -228,7 +236,8 @@ static void collect_files(struct real_command *c)
 			strlist_add(&c->writes, ops->items[i]);
 	}
 	for (size_t i = 0; i < ops->n; i++)
-		if (strchr(ops->items[i], '/') != NULL || ops->items[i][0] == '.')
+		if ((strchr(ops->items[i], '/') != NULL || ops->items[i][0] == '.') &&
+		    !kind_and_name(c, ops->items[i]))
 			strlist_add(&c->reads, ops->items[i]);
 }
 

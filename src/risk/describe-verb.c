@@ -34,6 +34,26 @@ static const struct {
     {"release", "Gives up (releases)"},
 };
 
+/* Whole verb words of cloud tools that give access. */
+static const struct {
+	const char *word, *says;
+} whole[] = {
+    {"create-access-key", "Creates a new access key (a password that lets programs act as it) for"},
+    {"create-service-account-key", "Creates a new access key (a password for programs) for"},
+    {"create-login-profile", "Gives a console password to"},
+    {"update-login-profile", "Changes the console password of"},
+    {"attach-user-policy", "Gives new permissions (a policy) to"},
+    {"attach-role-policy", "Gives new permissions (a policy) to"},
+    {"attach-group-policy", "Gives new permissions (a policy) to"},
+    {"put-user-policy", "Gives new permissions (a policy) to"},
+    {"put-role-policy", "Gives new permissions (a policy) to"},
+    {"add-iam-policy-binding", "Grants access (a role: a set of permissions):"},
+    {"set-iam-policy", "Replaces who may do what (the access policy) in"},
+    {"authorize-security-group-ingress", "Opens the network to let connections in:"},
+    {"create-user", "Creates a new cloud account:"},
+    {"add-user-to-group", "Adds an account to a group, with the group's permissions:"},
+};
+
 /* Commands that say their verb by their name, or by an option. */
 static const struct {
 	const char *command, *option, *says; /* option NULL: the name says it */
@@ -99,6 +119,11 @@ int describe_verb(struct buf *b, const struct real_command *c)
 
 	if (w == NULL || strpbrk(w, " ;(") != NULL)
 		return by_command(b, c); /* no verb word, or a query */
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		if (strcmp(w, whole[i].word) == 0) {
+			buf_append_str(b, whole[i].says);
+			return 1;
+		}
 	len = strcspn(w, "-_");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strlen(verbs[i].word) == len && strncasecmp(w, verbs[i].word, len) == 0) {

@@ -293,6 +293,20 @@ static void append_group(struct buf *b, const struct real_command *c)
 	buf_putc(b, EMPTY);
 }
 
+/* {shows}; "id deploy" shows the account deploy, not the one in use. */
+static void append_shows(struct buf *b, const struct real_command *c)
+{
+	static const char *const accounts[] = {"id", "groups", NULL};
+
+	if (is_word(c->name, accounts) && c->operands.n == 1) {
+		buf_append_str(b, "the account ");
+		visible_append(b, c->operands.items[0], strlen(c->operands.items[0]));
+		buf_printf(b, " and its groups (%s)", c->name);
+		return;
+	}
+	glossary_append_shows(b, c->name);
+}
+
 /* {sql}: what the query of a database client does. */
 static void append_sql(struct buf *b, const struct real_command *c)
 {
@@ -371,7 +385,7 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		append_sql(b, c);
 		break;
 	case 16:
-		glossary_append_shows(b, c->name);
+		append_shows(b, c);
 		break;
 	case 17:
 		append_values(b, c);

@@ -177,6 +177,25 @@ static void true_statements(void)
 	SAYS("ssh -R 8080:localhost:22 user@203.0.113.7 -N", "Opens a way in from outside");
 	RATED("ssh -N -L 5432:db.internal:5432 bastion", LEVEL_MEDIUM);
 	RATED("ssh -R 8080:localhost:22 user@203.0.113.7 -N", LEVEL_HIGH);
+	SAYS("id deploy", "Shows the account deploy and its groups");
+	NEVER_SAYS("kubectl exec -it deploy/api -- cat /var/run/secrets/kubernetes.io/"
+		   "serviceaccount/token",
+		   "Reads secret material: deploy/api");
+	SAYS("kubectl exec -it deploy/api -- cat "
+	     "/var/run/secrets/kubernetes.io/serviceaccount/token",
+	     "the application's access key to the Kubernetes cluster");
+	SAYS("gcloud projects add-iam-policy-binding acme-prod "
+	     "--member=user:tmp.contractor@gmail.com "
+	     "--role=roles/owner",
+	     "the account user:tmp.contractor@gmail.com");
+	RATED("gcloud projects add-iam-policy-binding acme-prod "
+	      "--member=user:tmp.contractor@gmail.com "
+	      "--role=roles/owner",
+	      LEVEL_CRITICAL);
+	NEVER_SAYS("aws iam create-access-key --user-name deploy-bot",
+		   "keys, permissions or open ports");
+	SAYS("docker run -v /:/host --privileged -it alpine chroot /host sh",
+	     "can act as the administrator (root) of this whole machine");
 }
 
 /* Each thing said once, one answer to "can it be undone". */

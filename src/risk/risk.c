@@ -222,11 +222,12 @@ static void add_rule_finding(struct risk_report *r, const struct rule *rule,
 
 /* A change rule's finding about one path of a command. */
 static void add_rule_finding_for(struct risk_report *r, const struct rule *rule,
-				 const struct real_command *c, const char *path)
+				 const struct real_command *c, const char *path, int deletes)
 {
 	struct real_command one = *c;
 
-	one.name = (char *)"write"; /* its words are the path's alone, as typed */
+	/* its words are the path's alone, as typed */
+	one.name = (char *)(deletes ? "delete" : "write");
 	memset(&one.operands, 0, sizeof(one.operands));
 	memset(&one.args, 0, sizeof(one.args));
 	strlist_add(&one.operands, path);
@@ -369,7 +370,7 @@ static void rate_visible_changes(struct risk_engine *e, struct risk_report *r,
 			if (rule->level > LEVEL_INFO &&
 			    rule_matches_change(rule, deletes ? "delete" : "write", path,
 						c->as_root))
-				add_rule_finding_for(r, rule, c, path);
+				add_rule_finding_for(r, rule, c, path, deletes);
 		}
 	}
 }

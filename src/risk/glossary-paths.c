@@ -12,6 +12,10 @@ static const struct {
 	const char *gloss;
 	int exact; /* the folder itself only */
 } places[] = {
+    {"*/.env", "the application's settings, usually with its passwords", 0},
+    {".env", "the application's settings, usually with its passwords", 0},
+    {"/dev/tcp/*", "a network connection to another computer", 0},
+    {"/dev/udp/*", "a network connection to another computer", 0},
     {"/var/lib/postgresql", "where the PostgreSQL database keeps its data", 0},
     {"/var/lib/pgsql", "where the PostgreSQL database keeps its data", 0},
     {"/var/lib/mysql", "where the MySQL database keeps its data", 0},
@@ -49,8 +53,6 @@ static const struct {
      "the application's access key to the Kubernetes cluster", 0},
     {"/run/secrets/kubernetes.io/serviceaccount/token",
      "the application's access key to the Kubernetes cluster", 0},
-    {"*/.env", "the application's settings, usually with its passwords", 0},
-    {".env", "the application's settings, usually with its passwords", 0},
     {"/etc/shadow", "the accounts' password hashes", 0},
     {"/etc/passwd", "the list of accounts", 0},
     {"/etc/sudoers", "who may act as the administrator", 0},

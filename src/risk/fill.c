@@ -2,6 +2,7 @@
 
 #include "describe-archive.h"
 #include "describe-journal.h"
+#include "describe-prune.h"
 #include "describe-sql.h"
 #include "describe-things.h"
 #include "describe-verb.h"
@@ -329,7 +330,7 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 	static const char *const keys[] = {
 	    "command", "path",	 "operands",   "subcommand", "target", "found",	 "writes", "reads",
 	    "env",     "host",	 "piped_from", "piped_to",   "tool",   "action", "things", "sql",
-	    "shows",   "values", "verb",       "journal",    "group",  NULL};
+	    "shows",   "values", "verb",       "journal",    "group",  "tar",	 "prune",  NULL};
 	size_t k = 0;
 
 	while (keys[k] && strcmp(keys[k], key) != 0)
@@ -403,6 +404,10 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 21:
 		if (!describe_tar(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 22:
+		if (!describe_prune(b, c))
 			buf_putc(b, EMPTY);
 		break;
 	default:

@@ -144,6 +144,13 @@ static void code_in_words(void)
 	SAYS("tar tzf backup.tgz", "Lists what is inside the archive file backup.tgz");
 	NEVER_SAYS("tar czf /backup/etc.tgz /etc", "czf");
 	SAYS("mkdir -p /tmp/work", "Creates the folder /tmp/work");
+	SAYS("docker system prune -a --volumes -f",
+	     "every volume (stored data) no container uses, with its data");
+	NEVER_SAYS("docker system prune -a --volumes -f", "undo: partly");
+	SAYS("terraform state rm module.db.aws_db_instance.main",
+	     "Makes Terraform forget module.db.aws_db_instance.main");
+	SAYS("chown -R nobody:nogroup /home", "Changes the owner of /home (every user's personal");
+	SAYS("cat /var/www/app/.env", "usually with its passwords");
 }
 
 /* What is written into a file that runs later runs then, not now. */

@@ -34,6 +34,17 @@ static const struct {
     {"deregister", "Removes"},
     {"detach", "Detaches (disconnects)"},
     {"release", "Gives up (releases)"},
+    {"list", "Lists what is in"},
+    {"ls", "Lists what is in"},
+    {"ps", "Lists what runs in"},
+    {"logs", "Shows the recent messages (the log) from"},
+    {"plan", "Previews, changing nothing, what a change would do to"},
+    {"describe", "Shows the details kept in"},
+    {"inspect", "Shows the details kept in"},
+    {"status", "Shows the state of"},
+    {"diff", "Shows the differences in"},
+    {"top", "Shows how busy the parts are of"},
+    {"version", "Shows the version of"},
 };
 
 /* Whole verb words of cloud tools that give access. */

@@ -151,6 +151,8 @@ static void code_in_words(void)
 	     "Makes Terraform forget module.db.aws_db_instance.main");
 	SAYS("chown -R nobody:nogroup /home", "Changes the owner of /home (every user's personal");
 	SAYS("cat /var/www/app/.env", "usually with its passwords");
+	SAYS("terraform plan", "Previews, changing nothing, what a change would do");
+	SAYS("gcloud compute instances list", "Lists what is in the Google cloud account");
 }
 
 /* What is written into a file that runs later runs then, not now. */

@@ -212,6 +212,10 @@ static void collect_files(struct real_command *c)
 {
 	static const char *const copiers[] = {"cp", "mv", "install", "ln", "rsync", "scp", NULL};
 	static const char *const writers[] = {"tee", "truncate", "touch", NULL};
+	/* they change or show a file's owner, mode or dates, never its content */
+	static const char *const metadata_only[] = {"chmod",  "chown",	 "chgrp",   "chattr",
+						    "lsattr", "setfacl", "getfacl", "ls",
+						    "stat",   NULL};
 	const struct strlist *ops = &c->operands;
 
 	if (is_one_of(c->name, writers))
@@ -235,7 +239,7 @@ static void collect_files(struct real_command *c)
 		for (size_t i = 1; in_place && i < ops->n; i++)
 			strlist_add(&c->writes, ops->items[i]);
 	}
-	for (size_t i = 0; i < ops->n; i++)
+	for (size_t i = 0; i < ops->n && !is_one_of(c->name, metadata_only); i++)
 		if ((strchr(ops->items[i], '/') != NULL || ops->items[i][0] == '.') &&
 		    !kind_and_name(c, ops->items[i]))
 			strlist_add(&c->reads, ops->items[i]);

@@ -55,7 +55,57 @@ static void add_send(struct analysis *a, const char *dest, const struct strlist 
 	strlist_add(&c->args, dest);
 	strlist_add(&c->operands, dest);
 	for (size_t i = 0; i < files->n; i++)
-		strlist_add(&c->values, files->items[i]);
+		if (strcmp(files->items[i], dest) != 0 && strstr(files->items[i], "://") == NULL)
+			strlist_add(&c->values, files->items[i]);
+}
+
+/* curl -T FILE, --data-binary @FILE, -F x=@FILE; wget --post-file FILE:
+ * the files it uploads, and the place they go. */
+static const char *uploads(const struct real_command *c, struct strlist *files)
+{
+	static const char *const uploaders[] = {"curl", "wget", NULL};
+
+	if (!one_of(c->name, uploaders))
+		return NULL;
+	for (size_t i = 0; i < c->values.n; i++) {
+		const char *v = c->values.items[i], *at = strchr(v, '@');
+		if (at && (at[1] == '/' || at[1] == '~' || at[1] == '.'))
+			strlist_add(files, at + 1);
+	}
+	for (size_t i = 0; i < c->opts.n; i++)
+		if (strcmp(c->opts.items[i], "T") == 0 ||
+		    strcmp(c->opts.items[i], "upload-file") == 0 ||
+		    strcmp(c->opts.items[i], "post-file") == 0)
+			for (size_t f = 0; f < c->reads.n; f++)
+				strlist_add(files, c->reads.items[f]);
+	return files->n > 0 ? destination(c) : NULL;
+}
+
+static int listed(const struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->items[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* An archive or copy made earlier on the line and sent now (zip -r K.zip
+ * /etc/ssh && curl -T K.zip ...): what went into it is sent too. */
+static void packed_earlier(const struct analysis *a, size_t i, struct strlist *files)
+{
+	size_t n = files->n;
+
+	for (size_t k = 0; k < i; k++) {
+		const struct real_command *p = &a->cmds[k];
+		int makes = 0;
+		for (size_t f = 0; f < n; f++)
+			makes |= listed(&p->reads, files->items[f]) ||
+				 listed(&p->writes, files->items[f]) ||
+				 listed(&p->values, files->items[f]);
+		for (size_t f = 0; makes && f < p->reads.n; f++)
+			if (!listed(files, p->reads.items[f]))
+				strlist_add(files, p->reads.items[f]);
+	}
 }
 
 /* The files read by the commands piping, one after another, into cmds[i]. */
@@ -83,7 +133,11 @@ void chains_find_sends(struct analysis *a)
 		} else if (c->piped_from && one_of(c->name, network)) {
 			dest = destination(c);
 			piped_reads(a, i, &files);
+		} else {
+			dest = uploads(c, &files);
 		}
+		if (dest)
+			packed_earlier(a, i, &files);
 		if (dest && files.n > 0)
 			add_send(a, dest, &files);
 		strlist_free(&files);

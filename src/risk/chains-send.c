@@ -108,6 +108,15 @@ static void packed_earlier(const struct analysis *a, size_t i, struct strlist *f
 	}
 }
 
+/* nc -l: waits for others to connect, sends to no one named. */
+static int listens(const struct real_command *c)
+{
+	for (size_t i = 0; i < c->opts.n; i++)
+		if (strcmp(c->opts.items[i], "l") == 0 || strcmp(c->opts.items[i], "listen") == 0)
+			return 1;
+	return 0;
+}
+
 /* The files read by the commands piping, one after another, into cmds[i]. */
 static void piped_reads(const struct analysis *a, size_t i, struct strlist *out)
 {
@@ -120,6 +129,8 @@ void chains_find_sends(struct analysis *a)
 {
 	static const char *const network[] = {"nc",  "ncat",	"netcat", "socat",	"curl",
 					      "ssh", "openssl", "telnet", "nc.openbsd", NULL};
+	static const char *const raw_network[] = {"nc",	    "ncat",	  "netcat", "socat",
+						  "telnet", "nc.openbsd", NULL};
 	size_t n = a->n;
 
 	for (size_t i = 0; i < n; i++) {
@@ -133,6 +144,11 @@ void chains_find_sends(struct analysis *a)
 		} else if (c->piped_from && one_of(c->name, network)) {
 			dest = destination(c);
 			piped_reads(a, i, &files);
+		} else if (one_of(c->name, raw_network) && c->reads.n > 0 && !listens(c)) {
+			dest = destination(c); /* nc HOST PORT < FILE; not nc -e PROGRAM */
+			for (size_t f = 0; f < c->reads.n; f++)
+				if (!listed(&c->values, c->reads.items[f]))
+					strlist_add(&files, c->reads.items[f]);
 		} else {
 			dest = uploads(c, &files);
 		}

@@ -104,6 +104,10 @@ char *content_planted(const char *via, const char *explain)
 	target[tn] = '\0';
 	content_place(target, place, sizeof(place));
 	run += strlen(", run ");
+	char when[200];
+	size_t wn = strcspn(run, ",");
+	snprintf(when, sizeof(when), "%.*s", (int)wn, run);
+	run = when;
 	len = strlen(place) + strlen(run) + strlen(explain) + 64;
 	s = malloc(len);
 	if (s == NULL)

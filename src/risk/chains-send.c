@@ -28,15 +28,19 @@ static const char *destination(const struct real_command *c)
 	return c->operands.n > 0 ? c->operands.items[0] : NULL;
 }
 
-/* scp/rsync's HOST:PATH target (not a URL), or NULL. */
+/* scp/rsync's HOST:PATH target, or a cloud copy's bucket (s3://, gs://),
+ * or NULL. */
 static const char *remote_target(const struct real_command *c)
 {
 	static const char *const copiers[] = {"scp", "rsync", NULL};
+	static const char *const clouds[] = {"aws", "gsutil", "s3cmd", "rclone", "azcopy", NULL};
+	int cloud = one_of(c->name, clouds);
 
-	if (!one_of(c->name, copiers))
+	if (!one_of(c->name, copiers) && !cloud)
 		return NULL;
 	for (size_t i = 0; i < c->writes.n; i++)
-		if (strchr(c->writes.items[i], ':') && !strstr(c->writes.items[i], "://"))
+		if (strchr(c->writes.items[i], ':') &&
+		    (cloud || !strstr(c->writes.items[i], "://")))
 			return c->writes.items[i];
 	return NULL;
 }

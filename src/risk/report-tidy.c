@@ -48,6 +48,52 @@ static int everyday(const struct finding *f)
 					 strncmp(f->ask, "Nothing to ask", 14) == 0);
 }
 
+/* A general finding about a file written (changes.*, system.write-etc),
+ * said again by the rules about that file. */
+static int general(const struct finding *f)
+{
+	return strncmp(f->rule, "changes.", 8) == 0 || strcmp(f->rule, "system.write-etc") == 0;
+}
+
+/* The first path f's explanation names ("/etc/sudoers"), into out. */
+static int first_path(const struct finding *f, char *out, size_t size)
+{
+	const char *p = f->explain;
+
+	while (*p && !(p[0] == '/' && (p == f->explain || p[-1] == ' ')))
+		p++;
+	size_t n = strcspn(p, " ,;:()");
+	if (*p == '\0' || n < 2 || n >= size)
+		return 0;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 1;
+}
+
+static int names_path(const struct finding *f, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (const char *at = strstr(f->explain, path); at; at = strstr(at + 1, path))
+		if (strchr(" ,;:().", at[n]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* A general finding about a file that another finding kept, at its level or
+ * above, already names. */
+static int said_already(const struct risk_report *r, size_t kept, const struct finding *f)
+{
+	char path[512];
+
+	if (!general(f) || !first_path(f, path, sizeof(path)))
+		return 0;
+	for (size_t k = 0; k < kept; k++)
+		if (r->findings[k].level >= f->level && names_path(&r->findings[k], path))
+			return 1;
+	return 0;
+}
+
 /* Drops repeated findings, and everyday ones on a line with one at high. */
 static void drop_noise(struct risk_report *r)
 {
@@ -55,7 +101,8 @@ static void drop_noise(struct risk_report *r)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
-		if (repeated(r, i) || (quiet_low && everyday(&r->findings[i])))
+		if (repeated(r, i) || (quiet_low && everyday(&r->findings[i])) ||
+		    said_already(r, kept, &r->findings[i]))
 			report_finding_free(&r->findings[i]);
 		else
 			r->findings[kept++] = r->findings[i];

@@ -244,6 +244,12 @@ static void said_once(void)
 	NEVER_SAYS("kubectl delete namespace payments", "undo: partly");
 	NEVER_SAYS("terraform destroy -auto-approve", "undo: partly");
 	NEVER_SAYS("chmod -R 777 /etc", "undo: yes, with chmod");
+	NEVER_SAYS("echo 'deploy ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers",
+		   "Changes the system configuration file /etc/sudoers");
+	NEVER_SAYS("echo '0 3 * * * root /usr/local/bin/rotate.sh' > /etc/cron.d/rotate",
+		   "part of the system's configuration");
+	SAYS("echo '0 3 * * * root /usr/local/bin/rotate.sh' > /etc/cron.d/rotate",
+	     "to run every day at 03:00 from then on");
 }
 
 int main(int argc, char **argv)

@@ -38,7 +38,6 @@ static const char *const run_later[] = {"/etc/cron*",
 					"/etc/NetworkManager/dispatcher.d/*",
 					"/etc/network/if-*",
 					"/etc/apt/apt.conf.d/*",
-					"/etc/sudoers.d/*",
 					NULL};
 
 static int runs_later(const char *path)

@@ -4,6 +4,7 @@
 #include "describe-journal.h"
 #include "describe-prune.h"
 #include "describe-sql.h"
+#include "describe-sudoers.h"
 #include "describe-things.h"
 #include "describe-verb.h"
 #include "describe.h"
@@ -330,9 +331,10 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		      const struct real_command *finder)
 {
 	static const char *const keys[] = {
-	    "command", "path",	 "operands",   "subcommand", "target", "found",	 "writes", "reads",
-	    "env",     "host",	 "piped_from", "piped_to",   "tool",   "action", "things", "sql",
-	    "shows",   "values", "verb",       "journal",    "group",  "tar",	 "prune",  NULL};
+	    "command", "path",	"operands", "subcommand", "target",   "found",	 "writes",
+	    "reads",   "env",	"host",	    "piped_from", "piped_to", "tool",	 "action",
+	    "things",  "sql",	"shows",    "values",	  "verb",     "journal", "group",
+	    "tar",     "prune", "sudoers",  NULL};
 	size_t k = 0;
 
 	while (keys[k] && strcmp(keys[k], key) != 0)
@@ -410,6 +412,10 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 22:
 		if (!describe_prune(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 23:
+		if (!describe_sudoers(b, c))
 			buf_putc(b, EMPTY);
 		break;
 	default:

@@ -63,6 +63,8 @@ static int first_path(const struct finding *f, char *out, size_t size)
 	while (*p && !(p[0] == '/' && (p == f->explain || p[-1] == ' ')))
 		p++;
 	size_t n = strcspn(p, " ,;:()");
+	while (n > 0 && p[n - 1] == '.')
+		n--; /* the sentence's full stop */
 	if (*p == '\0' || n < 2 || n >= size)
 		return 0;
 	memcpy(out, p, n);

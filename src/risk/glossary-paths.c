@@ -15,6 +15,8 @@ static const struct {
     {"*/.env", "the application's settings, usually with its passwords", 0},
     {".env", "the application's settings, usually with its passwords", 0},
     {"/dev/tcp/*", "a network connection to another computer", 0},
+    {"s3://*", "a storage bucket: files kept in the Amazon cloud", 0},
+    {"gs://*", "a storage bucket: files kept in the Google cloud", 0},
     {"/dev/udp/*", "a network connection to another computer", 0},
     {"/var/lib/postgresql", "where the PostgreSQL database keeps its data", 0},
     {"/var/lib/pgsql", "where the PostgreSQL database keeps its data", 0},

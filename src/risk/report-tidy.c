@@ -24,12 +24,33 @@ static int same(const struct finding *a, const struct finding *b)
 		(strcmp(a->ask, b->ask) == 0 && strcmp(a->why, b->why) == 0));
 }
 
-static int repeated(const struct risk_report *r, size_t i)
+/* The kept finding (of the first kept) that f repeats, or NULL. */
+static struct finding *repeated(struct risk_report *r, size_t kept, const struct finding *f)
 {
-	for (size_t k = 0; k < i; k++)
-		if (same(&r->findings[k], &r->findings[i]))
-			return 1;
-	return 0;
+	for (size_t k = 0; k < kept; k++)
+		if (same(&r->findings[k], f))
+			return &r->findings[k];
+	return NULL;
+}
+
+/* The same rule said of another command of the line with other words
+ * (systemctl stop x && systemctl disable x): "It also turns off ...". */
+static void say_also(struct finding *kept, const struct finding *f)
+{
+	size_t n = strlen(kept->explain), m = strlen(f->explain);
+	char *s;
+
+	if (m == 0 || strcmp(kept->explain, f->explain) == 0 ||
+	    strstr(kept->explain, f->explain + 1))
+		return;
+	s = xmalloc(n + m + 16);
+	memcpy(s, kept->explain, n);
+	memcpy(s + n, " It also ", 9);
+	s[n + 9] = (char)(f->explain[0] >= 'A' && f->explain[0] <= 'Z' ? f->explain[0] - 'A' + 'a'
+								       : f->explain[0]);
+	memcpy(s + n + 10, f->explain + 1, m);
+	free(kept->explain);
+	kept->explain = s;
 }
 
 static int top_level(const struct risk_report *r)
@@ -103,7 +124,10 @@ static void drop_noise(struct risk_report *r)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
-		if (repeated(r, i) || (quiet_low && everyday(&r->findings[i])) ||
+		struct finding *twin = repeated(r, kept, &r->findings[i]);
+		if (twin)
+			say_also(twin, &r->findings[i]);
+		if (twin || (quiet_low && everyday(&r->findings[i])) ||
 		    said_already(r, kept, &r->findings[i]))
 			report_finding_free(&r->findings[i]);
 		else

@@ -239,7 +239,11 @@ static void true_statements(void)
 /* Each thing said once, one answer to "can it be undone". */
 static void said_once(void)
 {
-	ONCE("systemctl stop auditd && systemctl disable auditd", "Stops or turns off");
+	ONCE("systemctl stop auditd && systemctl disable auditd", "Stops a running service");
+	SAYS("systemctl stop auditd && systemctl disable auditd",
+	     "It also turns off for good (it no longer starts with the machine)");
+	SAYS("aws s3 rm s3://prod-customer-uploads --recursive", "(a storage bucket: files kept in "
+								 "the Amazon cloud)");
 	ONCE("history -c && unset HISTFILE", "Clears or turns off the shell's command history");
 	NEVER_SAYS("kubectl delete namespace payments", "undo: partly");
 	NEVER_SAYS("terraform destroy -auto-approve", "undo: partly");

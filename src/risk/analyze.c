@@ -75,6 +75,8 @@ static int starts_with(const char *s, const char *prefix)
 static void add_value(struct real_command *c, const char *opt, const char *value)
 {
 	static const char *const key_used[] = {"key", "signkey", "inkey", "CAkey", NULL};
+	static const char *const netcats[] = {"nc", "ncat", "netcat", NULL};
+	static const char *const runs[] = {"e", "c", "exec", "sh-exec", "lua-exec", NULL};
 	static const char *const outputs[] = {
 	    "o",	 "O",	     "out",	    "keyout",	       "output",
 	    "state-out", "log-file", "output-file", "output-document", "directory-prefix",
@@ -86,6 +88,9 @@ static void add_value(struct real_command *c, const char *opt, const char *value
 	 * only the public half). */
 	if (strcmp(c->name, "ssh-keygen") == 0 ||
 	    (strcmp(c->name, "openssl") == 0 && is_one_of(opt, key_used)))
+		return;
+	/* nc -e PROGRAM runs the program; it is not a file sent */
+	if (is_one_of(c->name, netcats) && is_one_of(opt, runs))
 		return;
 	if (is_one_of(opt, outputs))
 		strlist_add(&c->writes, value);
@@ -133,6 +138,23 @@ static int split_long(struct real_command *c, const struct profile *p, const cha
 	return 1;
 }
 
+/* tar's first word without a dash ("czf", "xvf") is its options. */
+static int tar_letters(const char *name, const char *a)
+{
+	return strcmp(name, "tar") == 0 && a[0] != '-' && a[0] != '\0' &&
+	       strspn(a, "ctxruAdzjJvfpkmwoSGhlOP") == strlen(a) && strpbrk(a, "ctxruAd") != NULL &&
+	       strlen(a) < 32;
+}
+
+static int tar_bundle(struct real_command *c, const struct profile *p, const char *a,
+		      const char *next)
+{
+	char dashed[64];
+
+	snprintf(dashed, sizeof(dashed), "-%s", a);
+	return split_short(c, p, dashed, next);
+}
+
 /* Options (short ones split, long ones without dashes), the values of those
  * the program's profile says take one, and operands. */
 static void split_args(struct real_command *c, char **argv, int argc)
@@ -144,7 +166,9 @@ static void split_args(struct real_command *c, char **argv, int argc)
 		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
 		int taken = 0;
 		strlist_add(&c->args, a);
-		if (options_done || a[0] != '-' || a[1] == '\0')
+		if (i == 1 && tar_letters(c->name, a))
+			taken = tar_bundle(c, p, a, next);
+		else if (options_done || a[0] != '-' || a[1] == '\0')
 			strlist_add(&c->operands, a);
 		else if (strcmp(a, "--") == 0)
 			options_done = 1;
@@ -180,11 +204,23 @@ static void cloud_copy_target(struct real_command *c)
 		strlist_add(&c->writes, ops->items[ops->n - 1]);
 }
 
+/* kubectl's "deploy/api", "pod/x": a kind and a name, not a file. */
+static int kind_and_name(const struct real_command *c, const char *w)
+{
+	static const char *const clusters[] = {"kubectl", "oc", NULL};
+
+	return is_one_of(c->name, clusters) && strchr("/.~", w[0]) == NULL;
+}
+
 /* Files the command writes or reads, by what the command is. */
 static void collect_files(struct real_command *c)
 {
 	static const char *const copiers[] = {"cp", "mv", "install", "ln", "rsync", "scp", NULL};
 	static const char *const writers[] = {"tee", "truncate", "touch", NULL};
+	/* they change or show a file's owner, mode or dates, never its content */
+	static const char *const metadata_only[] = {"chmod",  "chown",	 "chgrp",   "chattr",
+						    "lsattr", "setfacl", "getfacl", "ls",
+						    "stat",   NULL};
 	const struct strlist *ops = &c->operands;
 
 	if (is_one_of(c->name, writers))
@@ -208,8 +244,9 @@ static void collect_files(struct real_command *c)
 		for (size_t i = 1; in_place && i < ops->n; i++)
 			strlist_add(&c->writes, ops->items[i]);
 	}
-	for (size_t i = 0; i < ops->n; i++)
-		if (strchr(ops->items[i], '/') != NULL || ops->items[i][0] == '.')
+	for (size_t i = 0; i < ops->n && !is_one_of(c->name, metadata_only); i++)
+		if ((strchr(ops->items[i], '/') != NULL || ops->items[i][0] == '.') &&
+		    !kind_and_name(c, ops->items[i]))
 			strlist_add(&c->reads, ops->items[i]);
 }
 
@@ -402,13 +439,17 @@ static void unwrap_find(struct analysis *out, char **argv, int argc, struct fram
 /* ssh HOST COMMAND: ssh itself, and the command it runs elsewhere. */
 static void unwrap_ssh(struct analysis *out, char **argv, int argc, struct frame *f)
 {
-	int host = skip_options(argv, argc, 1, "bcDEeFIiJLlmOopQRSWw");
+	static const char with_value[] = "bcDEeFIiJLlmOopQRSWw";
+	int host = skip_options(argv, argc, 1, with_value), cmd;
 	char *remote;
 
 	emit(out, argv, argc, f, 0, 0);
-	if (host + 1 >= argc)
+	if (host >= argc)
 		return;
-	remote = join(argv, argc, host + 1);
+	cmd = skip_options(argv, argc, host + 1, with_value); /* ssh HOST -N: options again */
+	if (cmd >= argc)
+		return;
+	remote = join(argv, argc, cmd);
 	f->remote_host = argv[host];
 	push_via(f, "ssh");
 	recurse_text(out, remote, f, NULL);
@@ -441,16 +482,17 @@ static const struct real_command *text_source(const struct analysis *out)
 /* What echo or printf writes into a file that runs later, as commands. */
 static void analyze_content(struct analysis *out, struct frame *f)
 {
-	struct strlist lines = {0};
+	struct strlist lines = {0}, when = {0};
 	const char *where = NULL;
-	char how[300];
+	char how[600];
 
-	content_commands(text_source(out), &out->cmds[out->n - 1], &lines, &where);
-	if (lines.n > 0)
-		snprintf(how, sizeof(how), "written to %s", where);
-	for (size_t i = 0; i < lines.n; i++)
+	content_commands(text_source(out), &out->cmds[out->n - 1], &lines, &when, &where);
+	for (size_t i = 0; i < lines.n; i++) {
+		snprintf(how, sizeof(how), "written to %s, run %s", where, when.items[i]);
 		recurse_text(out, lines.items[i], f, how);
+	}
 	strlist_free(&lines);
+	strlist_free(&when);
 }
 
 static void unwrap(struct analysis *out, char **argv, int argc, struct frame *f, int dynamic,
@@ -643,6 +685,7 @@ int analyze_argv(char *const *argv, const struct risk_input *in, struct analysis
 	while (argv[argc] != NULL)
 		argc++;
 	unwrap(out, (char **)argv, argc, &f, 0, 0);
+	chains_find_sends(out); /* scp KEY HOST: as a line */
 	buf_free(&f.via);
 	return 0;
 }

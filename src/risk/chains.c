@@ -123,4 +123,5 @@ void chains_find(struct analysis *a, const char *line, size_t len)
 		add_chain(a, "pipe-shell-to-network");
 	if (bomb)
 		add_chain(a, "fork-bomb");
+	chains_find_sends(a);
 }

@@ -12,4 +12,8 @@
 
 void chains_find(struct analysis *a, const char *line, size_t len);
 
+/* Files a line sends to another computer (chains-send.c): "(chain)
+ * send-out DESTINATION", the files as its values. */
+void chains_find_sends(struct analysis *a);
+
 #endif

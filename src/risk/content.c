@@ -38,7 +38,6 @@ static const char *const run_later[] = {"/etc/cron*",
 					"/etc/NetworkManager/dispatcher.d/*",
 					"/etc/network/if-*",
 					"/etc/apt/apt.conf.d/*",
-					"/etc/sudoers.d/*",
 					NULL};
 
 static int runs_later(const char *path)
@@ -98,10 +97,12 @@ static const char *unit_command(const char *s)
 	return eq + strspn(eq, "-@+!:");
 }
 
-static void add_line(struct strlist *out, const char *s, size_t n, int cron, int with_user)
+static void add_line(struct strlist *out, struct strlist *when, const char *target, const char *s,
+		     size_t n, int cron, int with_user)
 {
 	struct buf b = {0};
 	const char *cmd;
+	char words[160];
 
 	buf_append(&b, s, n);
 	cmd = buf_cstr(&b);
@@ -114,13 +115,17 @@ static void add_line(struct strlist *out, const char *s, size_t n, int cron, int
 		cmd = unit_command(cmd);
 	else if (cron)
 		cmd = cron_command(cmd, with_user);
-	if (cmd != NULL && *cmd != '\0')
+	if (cmd != NULL && *cmd != '\0') {
+		content_when(target, buf_cstr(&b), words, sizeof(words));
 		strlist_add(out, cmd);
+		strlist_add(when, words);
+	}
 	buf_free(&b);
 }
 
 /* Lines split at newlines and at printf's "\n". */
-static void split_lines(const char *text, struct strlist *out, int cron, int with_user)
+static void split_lines(const char *text, struct strlist *out, struct strlist *when,
+			const char *target, int cron, int with_user)
 {
 	const char *s = text;
 
@@ -128,7 +133,7 @@ static void split_lines(const char *text, struct strlist *out, int cron, int wit
 		const char *nl = strchr(s, '\n'), *esc = strstr(s, "\\n");
 		const char *end = nl && (!esc || nl < esc) ? nl : esc;
 		size_t n = end ? (size_t)(end - s) : strlen(s);
-		add_line(out, s, n, cron, with_user);
+		add_line(out, when, target, s, n, cron, with_user);
 		s += n;
 		if (*s)
 			s += *s == '\n' ? 1 : 2;
@@ -136,7 +141,7 @@ static void split_lines(const char *text, struct strlist *out, int cron, int wit
 }
 
 void content_commands(const struct real_command *source, const struct real_command *writer,
-		      struct strlist *out, const char **where)
+		      struct strlist *out, struct strlist *when, const char **where)
 {
 	const struct real_command *c = source;
 	const char *target = NULL;
@@ -159,7 +164,7 @@ void content_commands(const struct real_command *source, const struct real_comma
 	}
 	cron = strcmp(target, "crontab") == 0 || strstr(target, "cron") != NULL;
 	with_user = strcmp(target, "/etc/crontab") == 0 || strncmp(target, "/etc/cron.d/", 12) == 0;
-	split_lines(text.len ? buf_cstr(&text) : "", out, cron, with_user);
+	split_lines(text.len ? buf_cstr(&text) : "", out, when, target, cron, with_user);
 	*where = target;
 	buf_free(&text);
 }

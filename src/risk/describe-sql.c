@@ -3,6 +3,7 @@
 #include "util/visible.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -54,12 +55,35 @@ static void name(struct buf *b, const char *w, size_t n)
 	visible_append(b, w, n);
 }
 
-/* " that match “WHERE ...”" or " (every row: there is no WHERE condition)" */
+/* The condition after WHERE is always true (1=1, true, 'a'='a', 1): it
+ * limits nothing. */
+static int always_true(const char *cond, const char *end)
+{
+	char c[128];
+	size_t n = 0, eq;
+
+	for (; cond < end && n + 1 < sizeof(c); cond++)
+		if (!isspace((unsigned char)*cond) && *cond != ';' && *cond != '(' && *cond != ')')
+			c[n++] = (char)tolower((unsigned char)*cond);
+	c[n] = '\0';
+	if (strcmp(c, "true") == 0 || strcmp(c, "1") == 0 || strcmp(c, "nottrue") == 0)
+		return strcmp(c, "nottrue") != 0;
+	eq = strcspn(c, "=");
+	return c[eq] == '=' && eq > 0 && strlen(c + eq + 1) == eq &&
+	       strncmp(c, c + eq + 1, eq) == 0;
+}
+
+/* " that match “WHERE ...”", or every row when there is no condition or it
+ * is always true. */
 static void where(struct buf *b, const struct stmt *st)
 {
 	const char *w = clause(st, "where");
 
-	if (w) {
+	if (w && always_true(w + 5, st->end)) {
+		buf_append_str(b, " \u2014 every row: its condition ");
+		quoted(b, w, st->end);
+		buf_append_str(b, " is always true, so it limits nothing");
+	} else if (w) {
 		buf_append_str(b, " that match ");
 		quoted(b, w, st->end);
 	} else {
@@ -79,6 +103,34 @@ static void delete_rows(struct buf *b, struct stmt *st)
 	where(b, st);
 }
 
+/* "password_hash to “'x'”" for each "column = value" of a SET clause. */
+static void assignments(struct buf *b, const char *s, const char *end)
+{
+	int quote = 0, shown = 0;
+	const char *from = s;
+
+	for (const char *p = s; p <= end; p++) {
+		if (p < end && (*p == '\'' || *p == '"'))
+			quote = !quote;
+		if (p < end && (quote || *p != ','))
+			continue;
+		const char *eq = memchr(from, '=', (size_t)(p - from));
+		if (eq && shown < 3) {
+			const char *k = from, *ke = eq;
+			while (k < ke && isspace((unsigned char)*k))
+				k++;
+			while (ke > k && isspace((unsigned char)ke[-1]))
+				ke--;
+			buf_append_str(b, shown ? ", " : "");
+			visible_append(b, k, (size_t)(ke - k));
+			buf_append_str(b, " to ");
+			quoted(b, eq + 1, p);
+			shown++;
+		}
+		from = p + 1;
+	}
+}
+
 static void update_rows(struct buf *b, struct stmt *st)
 {
 	const char *w, *set, *wh;
@@ -89,8 +141,8 @@ static void update_rows(struct buf *b, struct stmt *st)
 	set = clause(st, "set");
 	wh = clause(st, "where");
 	if (set) {
-		buf_append_str(b, " (");
-		quoted(b, set, wh ? wh : st->end);
+		buf_append_str(b, " (it sets ");
+		assignments(b, set + 3, wh ? wh : st->end);
 		buf_putc(b, ')');
 	}
 	where(b, st);
@@ -209,6 +261,26 @@ static void one_statement(struct buf *b, struct stmt *st)
 	}
 }
 
+/* db.getSiblingDB("app").REST is db.REST of the database app: db is set to
+ * its name and ".REST" returned; else text. */
+static const char *sibling_db(const char *text, char *db, size_t size)
+{
+	static const char call[] = "db.getSiblingDB(";
+	const char *q, *end;
+
+	if (strncmp(text, call, sizeof(call) - 1) != 0)
+		return text;
+	q = text + sizeof(call) - 1;
+	if (*q != '"' && *q != '\'')
+		return text;
+	end = strchr(q + 1, *q);
+	if (end == NULL || (size_t)(end - q - 1) >= size || strncmp(end + 1, ").", 2) != 0)
+		return text;
+	memcpy(db, q + 1, (size_t)(end - q - 1));
+	db[end - q - 1] = '\0';
+	return end + 2; /* ".REST" */
+}
+
 /* db.NAME.CALL(ARGS) of the mongo shell: what CALL does to collection NAME. */
 static int describe_mongo(struct buf *b, const char *text)
 {
@@ -225,11 +297,20 @@ static int describe_mongo(struct buf *b, const char *text)
 	    {"insertOne(", "adds a record to collection %s"},
 	    {"insertMany(", "adds records to collection %s"},
 	};
-	const char *name = text + 3, *dot = strchr(name, '.'), *args;
-	char coll[64];
+	const char *name, *dot, *args;
+	char coll[64], db[64] = "", view[512];
+	const char *rest = sibling_db(text, db, sizeof(db));
 
+	if (rest != text) {
+		snprintf(view, sizeof(view), "db%s", rest);
+		text = view;
+	}
+	name = text + 3;
+	dot = strchr(name, '.');
 	if (strncmp(text, "db.dropDatabase(", 16) == 0) {
-		buf_append_str(b, "deletes the whole database with all its collections");
+		buf_append_str(b, "deletes the whole database ");
+		visible_append(b, db, strlen(db));
+		buf_append_str(b, db[0] ? " with all its collections" : "with all its collections");
 		return 1;
 	}
 	if (strncmp(text, "db.", 3) != 0 || dot == NULL || (size_t)(dot - name) >= sizeof(coll))

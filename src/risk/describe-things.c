@@ -27,6 +27,8 @@ static const struct {
     {"volume", "disk (volume)", "disks (volumes)"},
     {"snapshot", "disk copy (snapshot)", "disk copies (snapshots)"},
     {"user", "account", "accounts"},
+    {"member", "account", "accounts"},
+    {"assignee", "account", "accounts"},
     {"role", "role", "roles"},
     {"clusterrole", "cluster-wide role", "cluster-wide roles"},
     {"serviceaccount", "program account", "program accounts"},

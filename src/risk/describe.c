@@ -1,4 +1,5 @@
 #include "describe.h"
+#include "glossary.h"
 #include "verbs.h"
 
 #include "util/visible.h"
@@ -267,6 +268,11 @@ static int option(struct walk *w, size_t i)
 		return 0;
 	if (bare_option(w->c->name, a))
 		return 1;
+	if (i == 0 && strcmp(w->c->name, "tar") == 0 && a[0] != '-' &&
+	    strspn(a, "ctxruAdzjJvfpkmwoSGhlOP") == strlen(a)) {
+		w->value_next = strchr(a, 'f') != NULL && a[strlen(a) - 1] == 'f';
+		return 1; /* tar czf FILE: "czf" is its options */
+	}
 	if (w->options_done || a[0] != '-' || a[1] == '\0' || is_mode(w->c->name, a))
 		return 0;
 	w->value_next = takes_value(w->p, a, next);
@@ -432,6 +438,23 @@ static void describe_variable(struct buf *b, const char *w)
 	visible_append(b, name, strcspn(name, "}"));
 }
 
+/* " (where the MySQL database keeps its data)" after a well-known place. */
+static void gloss_place(struct buf *b, const char *w, size_t len)
+{
+	char path[512];
+	const char *what;
+
+	if (len == 0 || len >= sizeof(path))
+		return;
+	memcpy(path, w, len);
+	path[len] = '\0';
+	if ((what = glossary_path(path)) == NULL)
+		return;
+	buf_append_str(b, " (");
+	buf_append_str(b, what);
+	buf_putc(b, ')');
+}
+
 /* A pattern such as /var/log/(star).gz: every file in /var/log whose name ends in ".gz". */
 static void describe_glob(struct buf *b, const char *w)
 {
@@ -458,6 +481,7 @@ static void describe_glob(struct buf *b, const char *w)
 	else if (slash) {
 		buf_append_str(b, " in ");
 		visible_append(b, w, (size_t)(slash - w));
+		gloss_place(b, w, (size_t)(slash - w));
 	} else {
 		buf_append_str(b, " in the current folder");
 	}
@@ -476,6 +500,8 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 		describe_found(b, finder);
 	else if (strcmp(w, "{}") == 0)
 		buf_append_str(b, "each file the search finds");
+	else if (strcmp(w, "-") == 0)
+		buf_append_str(b, "the text passed to it on this line");
 	else if (strcmp(w, ".") == 0 || strcmp(w, "./") == 0)
 		buf_append_str(b, "the current folder");
 	else if (strncmp(w, "$(", 2) == 0 || w[0] == '`')
@@ -486,8 +512,10 @@ void describe_word(struct buf *b, const char *w, const struct real_command *find
 		describe_variable(b, w);
 	else if (strpbrk(w, "*?") != NULL)
 		describe_glob(b, w);
-	else
+	else {
 		visible_append(b, w, strlen(w));
+		gloss_place(b, w, strlen(w));
+	}
 }
 
 /* A program with subcommands (its words are names of its own, not files). */

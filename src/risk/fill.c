@@ -1,7 +1,12 @@
 #include "fill.h"
 
+#include "describe-archive.h"
+#include "describe-journal.h"
+#include "describe-prune.h"
 #include "describe-sql.h"
+#include "describe-sudoers.h"
 #include "describe-things.h"
+#include "describe-verb.h"
 #include "describe.h"
 #include "glossary.h"
 #include "util/buf.h"
@@ -9,6 +14,7 @@
 #include "util/xmalloc.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,9 +169,11 @@ static void append_files(struct buf *b, const struct real_command *c, const stru
 	size_t n = describe_objects(c, objs, 64), shown = 0, total = 0, kept = 0;
 
 	for (size_t i = 0; i < files->n; i++)
-		kept += !option_value(c, files->items[i], objs, n);
+		kept +=
+		    !option_value(c, files->items[i], objs, n) && !strstr(files->items[i], "://");
 	for (size_t i = 0; i < files->n; i++) {
-		if (kept > 0 && option_value(c, files->items[i], objs, n))
+		if (kept > 0 &&
+		    (option_value(c, files->items[i], objs, n) || strstr(files->items[i], "://")))
 			continue;
 		if (shown > 0 && shown < LIST_SHOWN)
 			buf_append_str(b, ", ");
@@ -255,6 +263,54 @@ static void append_things(struct buf *b, const struct real_command *c,
 	}
 }
 
+/* {values}: the values of its options, in words (the files a "(chain)
+ * send-out" sends). */
+static void append_values(struct buf *b, const struct real_command *c)
+{
+	size_t shown = c->values.n < LIST_SHOWN ? c->values.n : LIST_SHOWN;
+
+	if (c->values.n == 0)
+		buf_putc(b, EMPTY);
+	for (size_t i = 0; i < shown; i++) {
+		if (i > 0)
+			buf_append_str(b, i + 1 == shown && shown == c->values.n ? " and " : ", ");
+		describe_word(b, c->values.items[i], NULL);
+	}
+	if (c->values.n > shown)
+		buf_printf(b, " and %zu more", c->values.n - shown);
+}
+
+/* {group}: the first powerful group the command names, and what its
+ * members may do. */
+static void append_group(struct buf *b, const struct real_command *c)
+{
+	for (size_t i = 0; i < c->args.n; i++) {
+		char name[65], *save = NULL;
+		const char *what;
+		snprintf(name, sizeof(name), "%s", c->args.items[i]);
+		for (char *t = strtok_r(name, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			if ((what = glossary_group(t)) != NULL) {
+				buf_printf(b, "the group %s, where %s", t, what);
+				return;
+			}
+	}
+	buf_putc(b, EMPTY);
+}
+
+/* {shows}; "id deploy" shows the account deploy, not the one in use. */
+static void append_shows(struct buf *b, const struct real_command *c)
+{
+	static const char *const accounts[] = {"id", "groups", NULL};
+
+	if (is_word(c->name, accounts) && c->operands.n == 1) {
+		buf_append_str(b, "the account ");
+		visible_append(b, c->operands.items[0], strlen(c->operands.items[0]));
+		buf_printf(b, " and its groups (%s)", c->name);
+		return;
+	}
+	glossary_append_shows(b, c->name);
+}
+
 /* {sql}: what the query of a database client does. */
 static void append_sql(struct buf *b, const struct real_command *c)
 {
@@ -275,9 +331,10 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		      const struct real_command *finder)
 {
 	static const char *const keys[] = {
-	    "command", "path",	 "operands", "subcommand", "target",	 "found",
-	    "writes",  "reads",	 "env",	     "host",	   "piped_from", "piped_to",
-	    "tool",    "action", "things",   "sql",	   "shows",	 NULL};
+	    "command", "path",	"operands", "subcommand", "target",   "found",	 "writes",
+	    "reads",   "env",	"host",	    "piped_from", "piped_to", "tool",	 "action",
+	    "things",  "sql",	"shows",    "values",	  "verb",     "journal", "group",
+	    "tar",     "prune", "sudoers",  NULL};
 	size_t k = 0;
 
 	while (keys[k] && strcmp(keys[k], key) != 0)
@@ -333,7 +390,33 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		append_sql(b, c);
 		break;
 	case 16:
-		glossary_append_shows(b, c->name);
+		append_shows(b, c);
+		break;
+	case 17:
+		append_values(b, c);
+		break;
+	case 18:
+		if (!describe_verb(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 19:
+		if (!describe_journal(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 20:
+		append_group(b, c);
+		break;
+	case 21:
+		if (!describe_tar(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 22:
+		if (!describe_prune(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 23:
+		if (!describe_sudoers(b, c))
+			buf_putc(b, EMPTY);
 		break;
 	default:
 		return 0;

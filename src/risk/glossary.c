@@ -2,6 +2,7 @@
 
 #include "util/visible.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Each role: what the reader should picture, then why it matters. */
@@ -222,5 +223,31 @@ const char *glossary_service(const char *name)
 	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
 		if (strstr(services[i].names, key))
 			return services[i].what;
+	return NULL;
+}
+
+/* Groups that carry power, and what their members may do. */
+static const struct {
+	const char *names, *what;
+} groups[] = {
+    {" sudo wheel admin ", "its members may act as the administrator (root) with sudo"},
+    {" root ", "the administrators' own group"},
+    {" docker ", "its members control the containers and, through them, the whole machine"},
+    {" lxd libvirt ", "its members start virtual machines with full access to this one"},
+    {" disk ", "its members read and write the disks directly, around every permission"},
+    {" shadow ", "its members read the accounts' password hashes"},
+    {" adm systemd-journal ", "its members read the system's logs"},
+};
+
+const char *glossary_group(const char *name)
+{
+	char key[72];
+
+	if (strlen(name) > 64)
+		return NULL;
+	snprintf(key, sizeof(key), " %s ", name);
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (strstr(groups[i].names, key))
+			return groups[i].what;
 	return NULL;
 }

@@ -26,4 +26,11 @@ const char *glossary_kube_kind(const char *word, size_t len);
  * or NULL. */
 const char *glossary_service(const char *name);
 
+/* What the members of a powerful group (sudo, docker, disk) may do, or NULL. */
+const char *glossary_group(const char *name);
+
+/* What a well-known place holds ("/var/lib/mysql": "where the MySQL
+ * database keeps its data"), or NULL (glossary-paths.c). */
+const char *glossary_path(const char *path);
+
 #endif

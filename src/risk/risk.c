@@ -1,5 +1,7 @@
 #include "risk.h"
+#include "report-tidy.h"
 
+#include "content.h"
 #include "describe.h"
 #include "fill.h"
 #include "util/buf.h"
@@ -220,11 +222,12 @@ static void add_rule_finding(struct risk_report *r, const struct rule *rule,
 
 /* A change rule's finding about one path of a command. */
 static void add_rule_finding_for(struct risk_report *r, const struct rule *rule,
-				 const struct real_command *c, const char *path)
+				 const struct real_command *c, const char *path, int deletes)
 {
 	struct real_command one = *c;
 
-	one.name = (char *)"write"; /* its words are the path's alone, as typed */
+	/* its words are the path's alone, as typed */
+	one.name = (char *)(deletes ? "delete" : "write");
 	memset(&one.operands, 0, sizeof(one.operands));
 	memset(&one.args, 0, sizeof(one.args));
 	strlist_add(&one.operands, path);
@@ -367,7 +370,7 @@ static void rate_visible_changes(struct risk_engine *e, struct risk_report *r,
 			if (rule->level > LEVEL_INFO &&
 			    rule_matches_change(rule, deletes ? "delete" : "write", path,
 						c->as_root))
-				add_rule_finding_for(r, rule, c, path);
+				add_rule_finding_for(r, rule, c, path, deletes);
 		}
 	}
 }
@@ -396,12 +399,7 @@ static void rate_command_rules(struct risk_engine *e, struct risk_report *r,
 
 static void finding_free(struct finding *f)
 {
-	strlist_free(&f->attack);
-	free(f->rule);
-	free(f->explain);
-	free(f->why);
-	free(f->ask);
-	free(f->undo);
+	report_finding_free(f);
 }
 
 /* A reassuring finding: low or info, and nothing to ask ("it changes
@@ -445,6 +443,13 @@ static void rate_command(struct risk_engine *e, struct risk_report *r, const str
 	rate_command_rules(e, r, c);
 	if (top_level_from(r, first) >= LEVEL_MEDIUM || (c->via && strstr(c->via, "written to")))
 		drop_reassuring_from(r, first);
+	for (size_t i = first; c->via && i < r->n; i++) {
+		char *planted = content_planted(c->via, r->findings[i].explain);
+		if (planted) {
+			free(r->findings[i].explain);
+			r->findings[i].explain = planted;
+		}
+	}
 }
 
 static void rate_command_rules(struct risk_engine *e, struct risk_report *r,
@@ -581,6 +586,7 @@ static void rate(struct risk_engine *e, const struct analysis *a, struct risk_re
 	e->finder = NULL;
 	if (line_level(r, line_findings))
 		drop_reassuring_from(r, line_findings);
+	report_tidy(r);
 	summarise(r);
 }
 

@@ -382,6 +382,16 @@ static int glob_any(const struct strlist *globs, const char *s)
 	return 0;
 }
 
+/* A file written other than /dev/null (where "2>/dev/null" throws output
+ * away) matches one of globs. */
+static int writes_somewhere(const struct strlist *globs, const struct strlist *writes)
+{
+	for (size_t i = 0; i < writes->n; i++)
+		if (strcmp(writes->items[i], "/dev/null") != 0 && glob_any(globs, writes->items[i]))
+			return 1;
+	return 0;
+}
+
 static int any_matches(const struct strlist *globs, const struct strlist *values)
 {
 	for (size_t i = 0; i < values->n; i++)
@@ -443,7 +453,7 @@ int rule_matches(const struct rule *r, const struct real_command *c, int name_kn
 		return 0;
 	if (r->writes.n && !any_matches(&r->writes, &c->writes))
 		return 0;
-	if (r->not_writes.n && any_matches(&r->not_writes, &c->writes))
+	if (r->not_writes.n && writes_somewhere(&r->not_writes, &c->writes))
 		return 0;
 	if (r->reads.n && !any_matches(&r->reads, &c->reads))
 		return 0;

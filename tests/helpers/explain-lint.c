@@ -7,6 +7,7 @@
  * text (the operator's own, between typographic quotes) is not judged.
  * A folder stands for every .txt file in it (the corpus and its held-out parts), so files added
  * later are checked too. explain-lint RULES_DIR CORPUS_FILE_OR_FOLDER... */
+#include "explain-lint-report.h"
 #include "explain-lint-sense.h"
 #include "risk/risk.h"
 
@@ -237,9 +238,15 @@ static void check_report(const char *line, const struct risk_report *r)
 	snprintf(copy, sizeof(copy), "%s", line);
 	nwords = not_things(copy, words);
 	check_text(line, NULL, "summary", r->summary, words, nwords);
+	if (report_repeated(r))
+		fault(line, NULL, report_repeated(r), r->summary);
+	if (report_two_undos(r))
+		fault(line, NULL, report_two_undos(r), r->summary);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct finding *f = &r->findings[i];
 		check_text(line, f, "explain", f->explain, words, nwords);
+		if (report_hedge(line, f->explain))
+			fault(line, f, report_hedge(line, f->explain), f->explain);
 		check_text(line, f, "why", f->why, words, nwords);
 		check_text(line, f, "ask", f->ask, words, nwords);
 		if (f->level >= LEVEL_MEDIUM && strchr(f->ask, '?') == NULL)

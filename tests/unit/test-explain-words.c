@@ -80,7 +80,7 @@ static void names_the_thing(void)
 	SAYS("aws ec2 stop-instances --instance-ids i-0123 i-0456",
 	     "the servers (instances) i-0123 and i-0456");
 	SAYS("kubectl get events -n prod", "about events");
-	SAYS("consul kv delete config/app", "Deletes, removes or resets config/app in");
+	SAYS("consul kv delete config/app", "Deletes config/app in");
 	SAYS("vault kv get secret/db", "secret/db) out of the secrets store");
 	SAYS("gcloud iam service-accounts keys create k.json --iam-account sa@p",
 	     "\u201ciam service-accounts keys create\u201d");

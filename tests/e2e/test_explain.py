@@ -24,7 +24,7 @@ def rated(escort, line):
 
 
 def test_json_has_exactly_the_documented_shape(escort):
-    out = rated(escort, "sudo rm -rf /var/lib/postgresql/15/main/pg_wal")
+    out = rated(escort, "sudo rm -rf /srv/app/uploads")
     assert set(out) == {"line", "level", "summary", "findings"}
     assert out["level"] == "high"
     for f in out["findings"]:
@@ -32,7 +32,7 @@ def test_json_has_exactly_the_documented_shape(escort):
         assert f["level"] in LEVELS
     top = out["findings"][0]
     assert top["rule"] == "destruction.rm-recursive"
-    assert "/var/lib/postgresql/15/main/pg_wal" in top["explain"]
+    assert "/srv/app/uploads" in top["explain"]
     assert "T1485" in top["attack"]
 
 
@@ -87,9 +87,10 @@ def test_a_script_is_as_risky_as_what_it_contains(escort, tmp_path):
     script = tmp_path / "cleanup.sh"
     script.write_text("#!/bin/bash\necho cleaning\nrm -rf /var/lib/mysql\n")
     script.chmod(0o755)
+    alone = rated(escort, "rm -rf /var/lib/mysql")["level"]  # a database's data: critical
     for line in (f"bash {script}", f"sh {script}", str(script)):
         out = rated(escort, line)
-        assert out["level"] == "high", line
+        assert out["level"] == alone == "critical", line
         assert "/var/lib/mysql" in out["summary"]
     big = tmp_path / "big.sh"
     big.write_text("echo x\n" * 20000 + "reboot\n")  # past the 64 KiB that is read
@@ -155,7 +156,8 @@ def test_batch_rates_one_line_per_line_as_explain_does(escort):
         assert o["rules"] == [f["rule"] for f in o["findings"]]
         assert o["explain"] == (o["findings"][0]["explain"] if o["findings"] else "")
         assert o["ask"] == (o["findings"][0]["ask"] if o["findings"] else "")
-    assert out[1]["level"] == "high" and "destruction.rm-recursive" in out[1]["rules"]
+    assert out[1]["level"] == "critical" and "destruction.database-data" in out[1]["rules"]
+    assert "destruction.rm-recursive" in out[1]["rules"]
     assert out[2]["level"] == "info" and out[2]["rules"] == []
 
 

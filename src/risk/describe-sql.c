@@ -267,14 +267,16 @@ static const char *sibling_db(const char *text, char *db, size_t size)
 {
 	static const char call[] = "db.getSiblingDB(";
 	const char *q, *end;
+	char quote[2] = "";
 
 	if (strncmp(text, call, sizeof(call) - 1) != 0)
 		return text;
 	q = text + sizeof(call) - 1;
 	if (*q != '"' && *q != '\'')
 		return text;
-	end = strchr(q + 1, *q);
-	if (end == NULL || (size_t)(end - q - 1) >= size || strncmp(end + 1, ").", 2) != 0)
+	quote[0] = *q;
+	end = q + 1 + strcspn(q + 1, quote);
+	if (*end == '\0' || (size_t)(end - q - 1) >= size || strncmp(end + 1, ").", 2) != 0)
 		return text;
 	memcpy(db, q + 1, (size_t)(end - q - 1));
 	db[end - q - 1] = '\0';
@@ -305,15 +307,17 @@ static int describe_mongo(struct buf *b, const char *text)
 		snprintf(view, sizeof(view), "db%s", rest);
 		text = view;
 	}
-	name = text + 3;
-	dot = strchr(name, '.');
+	if (strncmp(text, "db.", 3) != 0)
+		return 0;
 	if (strncmp(text, "db.dropDatabase(", 16) == 0) {
 		buf_append_str(b, "deletes the whole database ");
 		visible_append(b, db, strlen(db));
 		buf_append_str(b, db[0] ? " with all its collections" : "with all its collections");
 		return 1;
 	}
-	if (strncmp(text, "db.", 3) != 0 || dot == NULL || (size_t)(dot - name) >= sizeof(coll))
+	name = text + 3;
+	dot = strchr(name, '.');
+	if (dot == NULL || (size_t)(dot - name) >= sizeof(coll))
 		return 0;
 	memcpy(coll, name, (size_t)(dot - name));
 	coll[dot - name] = '\0';

@@ -552,3 +552,58 @@ def test_a_host_back_on_a_new_connection_takes_its_session_over(fleet_lab, world
     output = "".join(e.get("data", "") for e in of_type(events(path), "output"))
     for line in ("before-the-loss", "between-line-1", "between-line-3", "after-the-loss"):
         assert output.count(line + "\r\n") == 1, (line, output)  # once: no loss, no repeat
+
+
+CLAIMING_HOST = r'''
+import json, socket, ssl, sys
+sys.path.insert(0, sys.argv[1])
+import wire
+addr, directory, account, uid = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+ctx.load_verify_locations(directory + "/ca.crt")
+ctx.load_cert_chain(directory + "/host.crt", directory + "/host.key")
+host, port = addr.rsplit(":", 1)
+s = ctx.wrap_socket(socket.create_connection((host, int(port)), timeout=10))
+meta = wire.field(6, "bash") + wire.field(11, wire.host_log())
+s.sendall(wire.frame(wire.HELLO, wire.uint(1, wire.PEER_SESSION) + wire.field(2, meta)
+                     + wire.field(4, account) + wire.uint(5, uid)))
+kind, welcome = wire.read_answer(s)
+assert kind == wire.WELCOME and welcome.get(1) == [1], welcome
+s.sendall(wire.exec_request(1, ["rm", "-rf", "/srv/claimed"], level=wire.LEVEL["high"]))
+kind, d = wire.read_answer(s)
+print(json.dumps({"kind": kind, "action": d.get(2, [0])[0]}), flush=True)
+kind, d = wire.read_answer(s)  # the escort's answer
+print(json.dumps({"kind": kind, "action": d.get(2, [0])[0]}), flush=True)
+sys.stdin.read()
+'''
+
+
+def test_a_hosts_uid_claim_is_not_compared_with_the_escorts_own_uid(fleet_lab, world):
+    """A uid on an enrolled host is a number on another machine: an escort
+    whose uid on escortd's machine happens to be the one the remote operator
+    has there is another person, and may approve (their account's name is
+    what the two-person rule compares across machines)."""
+    import pwd
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "wire.py"), os.path.join(world, "wire.py"))
+    same_uid = pwd.getpwnam(ESCORT).pw_uid
+    addr = fleet_lab.lab.broker_address(fleet_lab.ns("db1"), fleet_lab.fleet.port)
+    host = fleet_lab.lab.popen(fleet_lab.ns("db1"), [
+        "/usr/bin/python3", "-c", CLAIMING_HOST, world, addr, str(fleet_lab.dirs["db1"]),
+        OPERATOR, str(same_uid)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        first = json.loads(host.stdout.readline())
+        assert first["action"] == 2, first  # ACTION_ASK: pending
+        item = fleet_lab.wait_pending()[0]
+        assert item["host"] == "db1" and item["operator"] == OPERATOR, item
+        p = fleet_lab.console(OPERATOR, "approve", str(item["id"]))  # the same name: refused
+        assert p.returncode == 1 and "nobody approves their own command" in p.stderr, p.stderr
+        p = fleet_lab.console(ESCORT, "approve", str(item["id"]))
+        assert p.returncode == 0, p.stderr
+        answer = json.loads(host.stdout.readline())
+        assert answer["action"] == 0, answer  # ACTION_ALLOW
+    finally:
+        host.kill()
+        host.wait()

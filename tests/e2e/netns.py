@@ -83,3 +83,14 @@ class Lab:
     def close(self):
         for ns in [self.broker, *self.hosts]:
             ip("netns", "del", ns, check=False)
+
+    def readdress(self, host_ns, last):
+        """Gives the host another address on its link (10.77.i.LAST): what its
+        open connections send can no longer leave (their source address is
+        gone), and what escortd sends them is dropped, without a word either
+        way (no FIN, no RST) — a connection lost deterministically, while new
+        connections work at once."""
+        i = self.hosts.index(host_ns) + 1
+        inner = self.links[host_ns][1]
+        ip("-n", host_ns, "addr", "flush", "dev", inner)
+        ip("-n", host_ns, "addr", "add", f"10.77.{i}.{last}/24", "dev", inner)

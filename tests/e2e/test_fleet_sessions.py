@@ -351,3 +351,259 @@ def test_an_enrolled_host_refuses_sessions_while_escortd_is_unreachable(fleet_la
     op.child.expect("refusing the session")
     op.child.expect(pexpect.EOF, timeout=30)
     fleet_lab.fleet.start()
+
+
+def ask_to_remove(fl, op, target):
+    op.child.sendline(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = fl.wait_pending()[0]
+    assert item["host"] == "db1"
+    return item
+
+
+def test_the_two_person_rule_and_clearance_hold_over_tls(fleet_lab, world):
+    """The operator the host claims is an escort too (cleared for critical):
+    still not for their own command; a junior's clearance does not cover a
+    high-risk one. The item stays pending until a real escort answers."""
+    target = victim(world, "two-person-over-tls")
+    op = HostOperator(fleet_lab, "db1")
+    item = ask_to_remove(fleet_lab, op, target)
+    p = fleet_lab.console(OPERATOR, "approve", str(item["id"]))
+    assert p.returncode == 1 and "nobody approves their own command" in p.stderr, p.stderr
+    p = fleet_lab.console(JUNIOR, "approve", str(item["id"]))
+    assert p.returncode == 1 and "clearance (medium) does not cover a high" in p.stderr, p.stderr
+    assert [i["id"] for i in fleet_lab.wait_pending()] == [item["id"]]
+    assert os.path.isdir(os.path.join(target, "inner"))
+    p = fleet_lab.console(ESCORT, "deny", str(item["id"]), "--note", "two people said no")
+    assert p.returncode == 0, p.stderr
+    op.child.expect("refused: rm -rf")
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) != "0"
+    op.child.expect_exact(PROMPT)
+    assert os.path.isdir(os.path.join(target, "inner"))
+    session = session_of(fleet_lab, "db1")
+    op.close()
+    approvals = of_type(events(fleet_lab.session_log(session)), "approval")
+    assert not any(a.get("state") == "approved" for a in approvals), approvals
+
+
+def test_tree_and_session_scopes_cover_later_execs_over_tls(fleet_lab, world):
+    one, two = victim(world, "tree-one-tls"), victim(world, "tree-two-tls")
+    again = victim(world, "session-tls")
+    op = HostOperator(fleet_lab, "db1")
+    # Tree: the approved shell's later rm runs without asking.
+    op.child.sendline(f"sh -c 'rm -rf {one}/inner; rm -rf {two}/inner; echo tree-$((6*7))';"
+                      " echo ==DONE$?")
+    op.child.expect("held: sh")
+    item = fleet_lab.wait_pending()[0]
+    p = fleet_lab.console(ESCORT, "approve", str(item["id"]), "--scope", "tree")
+    assert p.returncode == 0, p.stderr
+    op.child.expect("tree-42")
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0", op.child.before
+    op.child.expect_exact(PROMPT)
+    assert not os.path.exists(f"{one}/inner") and not os.path.exists(f"{two}/inner")
+    # Outside that tree, the same kind of command asks again.
+    item = ask_to_remove(fleet_lab, op, again)
+    p = fleet_lab.console(ESCORT, "approve", str(item["id"]), "--scope", "session")
+    assert p.returncode == 0, p.stderr
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0"
+    op.child.expect_exact(PROMPT)
+    # Session: the same command later in the session is not asked again.
+    victim(world, "session-tls")  # made again (by root: mkdir here is a held change)
+    out, status = op.run(f"rm -rf {again}/inner")
+    assert status == 0 and "held" not in out, out
+    assert not os.path.exists(f"{again}/inner")
+    assert fleet_lab.console(ESCORT, "pending", "--json").stdout.strip() in ("[]", "")
+    session = session_of(fleet_lab, "db1")
+    op.close()
+    approvals = of_type(events(fleet_lab.session_log(session)), "approval")
+    assert {a["scope"] for a in approvals if a.get("by") == f"escort {ESCORT}"} >= {
+        "tree", "session"}, approvals
+
+
+@pytest.fixture
+def appdir():
+    path = pathlib.Path("/var") / f"escort-fleet-app-{os.getpid()}-{time.time_ns()}"
+    (path / "data").mkdir(parents=True)
+    subprocess.run(["chown", "-R", OPERATOR, str(path)], check=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def wait_change(fl, deadline=15):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        items = [i for i in fl.wait_pending(deadline) if "change" in i]
+        if items:
+            return items[0]
+        time.sleep(0.1)
+    raise AssertionError("no change became pending:\n" + fl.fleet.log())
+
+
+def test_a_path_approval_of_a_held_change_over_tls(fleet_lab, appdir):
+    """A change to a file held at escortd from an enrolled host; approved
+    with a path scope, the same program's later changes under that folder
+    are not asked about; another command's are."""
+    data = appdir / "data"
+    op = HostOperator(fleet_lab, "db1")
+    op.child.sendline(f"sh -c 'echo one > {data}/a.txt && echo two > {data}/b.txt"
+                      " && echo written-$((6*7))'; echo ==DONE$?")
+    item = wait_change(fleet_lab)
+    assert item["host"] == "db1" and item["change"]["path"].startswith(str(data)), item
+    p = fleet_lab.console(ESCORT, "approve", str(item["id"]), "--scope", "path", "--path",
+                          str(data))
+    assert p.returncode == 0, p.stderr
+    op.child.expect("written-42")
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0", op.child.before
+    op.child.expect_exact(PROMPT)
+    assert (data / "a.txt").read_text() == "one\n" and (data / "b.txt").read_text() == "two\n"
+    assert json.loads(fleet_lab.console(ESCORT, "pending", "--json").stdout) == []
+    # Another command, the same folder: asked again.
+    op.child.sendline(f"echo later > {data}/a.txt; echo ==DONE$?")
+    item = wait_change(fleet_lab)
+    assert fleet_lab.console(ESCORT, "deny", str(item["id"])).returncode == 0
+    op.child.expect(r"==DONE(\d+)")
+    op.child.expect_exact(PROMPT)
+    assert (data / "a.txt").read_text() == "one\n"
+    session = session_of(fleet_lab, "db1")
+    op.close()
+    approvals = of_type(events(fleet_lab.session_log(session)), "approval")
+    assert any(a["scope"] == "path" and str(data) in a["reason"] for a in approvals), approvals
+
+
+def test_terminate_from_the_console_ends_the_remote_session(fleet_lab):
+    op = HostOperator(fleet_lab, "db1")
+    other = HostOperator(fleet_lab, "db2")
+    op.child.sendline("sleep 300")
+    time.sleep(0.5)
+    session = session_of(fleet_lab, "db1")
+    started = time.monotonic()
+    p = fleet_lab.console(ESCORT, "terminate", session, "--note", "enough over tls")
+    assert p.returncode == 0, p.stderr
+    op.child.expect("ended by " + ESCORT)
+    op.child.expect(pexpect.EOF, timeout=10)
+    ended = time.monotonic() - started
+    print(f"terminate to the end of a remote session: {ended:.3f}s")
+    assert ended < 2.0
+    out, status = other.run("echo db2-goes-on")  # one session, not the host's others
+    assert status == 0 and "db2-goes-on" in out
+    other.close()
+    evs = events(fleet_lab.session_log(session))
+    end = of_type(evs, "session-end")
+    assert end and end[0]["reason"] != "exit", end
+
+
+def test_watch_shows_a_remote_sessions_screen(fleet_lab, world):
+    op = HostOperator(fleet_lab, "db1")
+    op.run("printf 'remote-%s-screen\\n' vis''ible")
+    watch = pexpect.spawn("runuser", ["-u", ESCORT, "--", os.path.join(world, "escort"),
+                                      "watch", "--socket", str(fleet_lab.fleet.socket)],
+                          env=dict(os.environ, TERM="xterm"), timeout=15,
+                          dimensions=(50, 160))
+    try:
+        watch.expect("remote-visible-screen")  # the screen as it was (the last 64 KiB)
+        op.child.sendline("echo live-$((6*7))-line")
+        watch.expect("live-42-line")  # and what comes after, as it comes
+        watch.send("q")
+        watch.expect(pexpect.EOF)
+    finally:
+        watch.close(force=True)
+    op.close()
+
+
+def test_a_host_back_on_a_new_connection_takes_its_session_over(fleet_lab, world):
+    """The host's old connection is lost without a word (its address is
+    gone: no FIN, no RST ever reaches escortd), the host notices first (an
+    exec gets no answer in 5 s) and comes back on a new connection while
+    escortd still holds the old one: the new one gets the session, the old
+    one is closed, and escortd's copy has every record once."""
+    target = victim(world, "taken-over")
+    op = HostOperator(fleet_lab, "db1")
+    op.run("echo before-the-loss")
+    session = session_of(fleet_lab, "db1")
+    started = time.monotonic()
+    fleet_lab.lab.readdress(fleet_lab.ns("db1"), 3)
+    out, status = op.run(f"rm -rf {target}/inner")
+    assert status != 0 and "escortd went away before it answered" in out, out
+    out, status = op.run("for i in 1 2 3; do echo between-line-$i; done")
+    assert status == 0 and "between-line-3" in out
+    fleet_lab.fleet.wait_for(f"the session host of {session} is back", deadline=20)
+    back = time.monotonic() - started
+    assert back < 25, back  # before escortd's own 30 s of silence
+    log = fleet_lab.fleet.log()
+    assert "its host is back on another connection" in log, log
+    assert "silent for 30 seconds" not in log, log
+    # The session works on, approvals included, on the new connection.
+    item = ask_to_remove(fleet_lab, op, target)
+    assert fleet_lab.console(ESCORT, "approve", str(item["id"])).returncode == 0
+    op.child.expect(r"==DONE0")
+    op.child.expect_exact(PROMPT)
+    assert not os.path.exists(os.path.join(target, "inner"))
+    op.run("echo after-the-loss")
+    live = [s for s in fleet_lab.sessions() if s["host"] == "db1"]
+    assert [s["id"] for s in live] == [session], live
+    op.close()
+    path = fleet_lab.session_log(session)
+    v = fleet_lab.verify(path)
+    assert v.returncode == 0, v.stdout + v.stderr  # no gap
+    output = "".join(e.get("data", "") for e in of_type(events(path), "output"))
+    for line in ("before-the-loss", "between-line-1", "between-line-3", "after-the-loss"):
+        assert output.count(line + "\r\n") == 1, (line, output)  # once: no loss, no repeat
+
+
+CLAIMING_HOST = r'''
+import json, socket, ssl, sys
+sys.path.insert(0, sys.argv[1])
+import wire
+addr, directory, account, uid = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+ctx.load_verify_locations(directory + "/ca.crt")
+ctx.load_cert_chain(directory + "/host.crt", directory + "/host.key")
+host, port = addr.rsplit(":", 1)
+s = ctx.wrap_socket(socket.create_connection((host, int(port)), timeout=10))
+meta = wire.field(6, "bash") + wire.field(11, wire.host_log())
+s.sendall(wire.frame(wire.HELLO, wire.uint(1, wire.PEER_SESSION) + wire.field(2, meta)
+                     + wire.field(4, account) + wire.uint(5, uid)))
+kind, welcome = wire.read_answer(s)
+assert kind == wire.WELCOME and welcome.get(1) == [1], welcome
+s.sendall(wire.exec_request(1, ["rm", "-rf", "/srv/claimed"], level=wire.LEVEL["high"]))
+kind, d = wire.read_answer(s)
+print(json.dumps({"kind": kind, "action": d.get(2, [0])[0]}), flush=True)
+kind, d = wire.read_answer(s)  # the escort's answer
+print(json.dumps({"kind": kind, "action": d.get(2, [0])[0]}), flush=True)
+sys.stdin.read()
+'''
+
+
+def test_a_hosts_uid_claim_is_not_compared_with_the_escorts_own_uid(fleet_lab, world):
+    """A uid on an enrolled host is a number on another machine: an escort
+    whose uid on escortd's machine happens to be the one the remote operator
+    has there is another person, and may approve (their account's name is
+    what the two-person rule compares across machines)."""
+    import pwd
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "wire.py"), os.path.join(world, "wire.py"))
+    same_uid = pwd.getpwnam(ESCORT).pw_uid
+    addr = fleet_lab.lab.broker_address(fleet_lab.ns("db1"), fleet_lab.fleet.port)
+    host = fleet_lab.lab.popen(fleet_lab.ns("db1"), [
+        "/usr/bin/python3", "-c", CLAIMING_HOST, world, addr, str(fleet_lab.dirs["db1"]),
+        OPERATOR, str(same_uid)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        first = json.loads(host.stdout.readline())
+        assert first["action"] == 2, first  # ACTION_ASK: pending
+        item = fleet_lab.wait_pending()[0]
+        assert item["host"] == "db1" and item["operator"] == OPERATOR, item
+        p = fleet_lab.console(OPERATOR, "approve", str(item["id"]))  # the same name: refused
+        assert p.returncode == 1 and "nobody approves their own command" in p.stderr, p.stderr
+        p = fleet_lab.console(ESCORT, "approve", str(item["id"]))
+        assert p.returncode == 0, p.stderr
+        answer = json.loads(host.stdout.readline())
+        assert answer["action"] == 0, answer  # ACTION_ALLOW
+    finally:
+        host.kill()
+        host.wait()

@@ -294,7 +294,9 @@ static void peer_identity(struct conn *c, uid_t uid, pid_t pid)
 }
 
 /* One account cannot take every connection escortd has (or all its memory:
- * each connection may hold a frame being read): root is not limited. */
+ * each connection may hold a frame being read): root is not limited. A
+ * host's TLS connection carries a uid it only claims (a number on another
+ * machine): it never counts against a local account. */
 static int too_many(struct broker *b, uid_t uid)
 {
 	size_t n = 0;
@@ -302,7 +304,7 @@ static int too_many(struct broker *b, uid_t uid)
 	if (uid == 0)
 		return 0;
 	for (const struct conn *c = b->conns; c; c = c->next)
-		n += c->uid == uid;
+		n += !c->tls && c->uid == uid;
 	if (n < MAX_CONNS_PER_ACCOUNT)
 		return 0;
 	broker_log("refused a connection from uid %u: it has %zu already", (unsigned)uid, n);

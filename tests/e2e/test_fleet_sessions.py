@@ -607,3 +607,4 @@ def test_a_hosts_uid_claim_is_not_compared_with_the_escorts_own_uid(fleet_lab, w
     finally:
         host.kill()
         host.wait()
+

@@ -54,9 +54,10 @@ int net_made_wait(struct net_made *nm, uint64_t notif_id, int sock, net_made_ret
  * (not an IP socket; a stream socket's send). */
 int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 		      const struct sockaddr_info *a);
-/* can_bind_low: the caller has CAP_NET_BIND_SERVICE. */
+/* can_bind_low: the caller has CAP_NET_BIND_SERVICE; udp_only: allowed
+ * only for a UDP socket (EPERM on another). */
 int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		   const struct sockaddr_info *a, int can_bind_low);
+		   const struct sockaddr_info *a, int can_bind_low, int udp_only);
 /* The datagram's bytes are read from the caller once (at most 64 KiB);
  * 0 when the kernel must do it (a stream socket ignores the address). */
 int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,9 +30,10 @@ static unsigned unprivileged_start(void)
 }
 
 int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		   const struct sockaddr_info *a, int can_bind_low)
+		   const struct sockaddr_info *a, int can_bind_low, int udp_only)
 {
-	int sock = net_made_take(nm, tid, notif_id, fd);
+	int sock = net_made_take(nm, tid, notif_id, fd), protocol = 0;
+	socklen_t len = sizeof(protocol);
 
 	if (sock == NET_MADE_NOT_IP)
 		return 0;
@@ -40,9 +42,12 @@ int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 			net_made_reply(nm, notif_id, sock);
 		return 1;
 	}
+	if (udp_only && (getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) < 0 ||
+			 (protocol != IPPROTO_UDP && protocol != IPPROTO_UDPLITE)))
+		net_made_reply(nm, notif_id, -EPERM); /* swapped since the gate looked */
 	/* The gate's own rights would pass the kernel's check: made here with
 	 * the caller's. */
-	if (!can_bind_low && (a->kind == SA_INET || a->kind == SA_INET6) && a->port != 0 &&
+	else if (!can_bind_low && (a->kind == SA_INET || a->kind == SA_INET6) && a->port != 0 &&
 	    a->port < unprivileged_start())
 		net_made_reply(nm, notif_id, -EACCES);
 	else

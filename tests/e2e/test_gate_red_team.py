@@ -323,6 +323,32 @@ def test_FIXED_a_blocking_connect_restarted_after_a_signal_goes_on_waiting(escor
     assert "connect: EHOSTUNREACH" in out or "connect: ETIMEDOUT" in out, out
 
 
+def test_FIXED_a_udp_bind_cannot_become_a_tcp_listener(escort, tmp_path):
+    """bind to 0.0.0.0 port 0 is allowed for a UDP socket (a client's port),
+    told by the socket's protocol in /proc when the gate looks; a second
+    thread dup2()ed a TCP socket onto the descriptor before the gate took it,
+    and the gate bound that: listen() then made a listener for other
+    machines (won within a second). The gate now checks the socket it took."""
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/bindswap.py 5 2>&1 | grep -v '^escort:' | tail -1")
+    s.close()
+    assert "lost after" in out, out
+
+
+@pytest.mark.xfail(strict=True, reason="the gate waits for at most 64 blocking connects and "
+                   "sends at once for the whole session (net-made.c WAITS_MAX); the next "
+                   "fails with EAGAIN, which a blocking TCP connect never returns")
+def test_many_slow_connects_do_not_fail_another_programs_connect(escort, tmp_path, other_host):
+    """One process with 70 threads in blocking connects that take seconds
+    (port 53, allowed; nobody answers ARP) makes every other blocking
+    connect of the session, even to 127.0.0.1, fail with EAGAIN."""
+    nobody_there = other_host.address.rsplit(".", 1)[0] + ".99"
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/manyconnects.py {nobody_there} 70 2>&1")
+    s.close()
+    assert "local connect: ok" in out, out
+
+
 @pytest.fixture
 def other_login():
     """A terminal of a login outside the session: its master (what the login

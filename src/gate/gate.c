@@ -141,7 +141,8 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 		made = net_connect_start(g->net, tid, id, (int)args[0], a);
 	} else if (call == HELD_BIND) {
 		if (creds_cache_get(g->creds, tid, &who) < 0) {
-			gate_respond_result(g, id, -EPERM); /* gone, or unreadable: not its rights */
+			gate_respond_result(g, id,
+					    -EPERM); /* gone, or unreadable: not its rights */
 			return;
 		}
 		/* Allowed only because the socket was a UDP one (a client's port)

@@ -6,10 +6,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,12 +48,12 @@ int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 	/* The gate's own rights would pass the kernel's check: made here with
 	 * the caller's. */
 	else if (!can_bind_low && (a->kind == SA_INET || a->kind == SA_INET6) && a->port != 0 &&
-	    a->port < unprivileged_start())
+		 a->port < unprivileged_start())
 		net_made_reply(nm, notif_id, -EACCES);
 	else
 		net_made_reply(nm, notif_id,
 			       bind(sock, (const struct sockaddr *)a->raw, a->raw_len) < 0 ? -errno
-											: 0);
+											   : 0);
 	close(sock);
 	return 1;
 }

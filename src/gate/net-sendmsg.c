@@ -113,7 +113,8 @@ static int plain_control(const struct message *m)
 		struct cmsghdr c;
 
 		memcpy(&c, m->control + at, sizeof(c));
-		if (c.cmsg_len < sizeof(c) || c.cmsg_len > m->control_len - at || !plain_message(&c))
+		if (c.cmsg_len < sizeof(c) || c.cmsg_len > m->control_len - at ||
+		    !plain_message(&c))
 			return 0;
 		if (CMSG_ALIGN(c.cmsg_len) >= m->control_len - at)
 			break;

@@ -209,7 +209,7 @@ static void allow_change(struct gate *g, uint64_t id, pid_t pid, const struct ch
 
 	if (change_is_network(c)) {
 		if (c->has_address)
-			gate_network_call(g, pid, id, c->net_call, c->net_args, &c->address);
+			gate_network_call(g, pid, id, c->net_call, c->net_args, &c->address, 1);
 		else
 			gate_respond(g, id, 0);
 		return;

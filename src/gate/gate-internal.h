@@ -79,9 +79,10 @@ void gate_respond(struct gate *g, uint64_t id, int error);
 void gate_respond_result(struct gate *g, uint64_t id, int result);
 /* An allowed connect, bind or sendto: made by the gate with the address it
  * judged when that is not a Unix socket's (net-made.h), else left to the
- * kernel. args: the call's. */
+ * kernel. args: the call's; approved: an escort allowed it (else the
+ * gate's own rating did). */
 void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check call,
-		       const uint64_t args[6], const struct sockaddr_info *a);
+		       const uint64_t args[6], const struct sockaddr_info *a, int approved);
 /* Ends the operator's line b with " -- detail" and writes it, after the
  * session's output so far. */
 void gate_message_end(struct gate *g, struct buf *b, const char *detail);

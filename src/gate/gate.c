@@ -11,6 +11,7 @@
 #include "exec-check.h"
 #include "exec-record.h"
 #include "held-watch.h"
+#include "net-rate.h"
 #include "program.h"
 #include "recheck.h"
 #include "request.h"
@@ -128,26 +129,42 @@ static void network_answer(void *ctx, uint64_t id, int result)
 #define CAP_NET_BIND_SERVICE_BIT (1ull << 10)
 
 void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check call,
-		       const uint64_t args[6], const struct sockaddr_info *a)
+		       const uint64_t args[6], const struct sockaddr_info *a, int approved)
 {
 	struct creds who;
+	struct net_verdict v = {0};
+	int made = 0;
 
-	if (!net_made_address(a)) {
-		gate_respond(g, id, 0);
-	} else if (call == HELD_CONNECT) {
-		net_connect_start(g->net, tid, id, (int)args[0], a);
+	/* The socket decides who makes the call (net-made.h): the gate on an
+	 * IP socket, whatever the address; the kernel on any other. */
+	if (call == HELD_CONNECT) {
+		made = net_connect_start(g->net, tid, id, (int)args[0], a);
 	} else if (call == HELD_BIND) {
-		if (creds_cache_get(g->creds, tid, &who) == 0)
-			net_bind_start(g->net, tid, id, (int)args[0], a,
-				       (who.cap_effective & CAP_NET_BIND_SERVICE_BIT) != 0);
+		if (creds_cache_get(g->creds, tid, &who) < 0) {
+			gate_respond_result(g, id,
+					    -EPERM); /* gone, or unreadable: not its rights */
+			return;
+		}
+		/* Allowed only because the socket was a UDP one (a client's port)
+		 * when the gate looked: it must still be (another thread may have
+		 * put a TCP socket on the descriptor since). */
+		if (!approved)
+			net_rate(tid, a, NET_BIND, 0, &v);
+		made = net_bind_start(g->net, tid, id, (int)args[0], a,
+				      (who.cap_effective & CAP_NET_BIND_SERVICE_BIT) != 0,
+				      !approved && !v.allow);
 	} else if (call == HELD_SENDMSG) {
-		if (creds_cache_get(g->creds, tid, &who) == 0 &&
-		    !net_sendmsg_start(g->net, tid, id, args, a,
-				       (g->self.cap_effective & ~who.cap_effective) == 0))
-			gate_respond(g, id, 0);
-	} else if (call != HELD_SENDTO || !net_sendto_start(g->net, tid, id, args, a)) {
-		gate_respond(g, id, 0); /* sendmmsg: the kernel reads it again */
-	}
+		if (creds_cache_get(g->creds, tid, &who) < 0) {
+			gate_respond_result(g, id, -EPERM);
+			return;
+		}
+		made = net_sendmsg_start(g->net, tid, id, args, a,
+					 (g->self.cap_effective & ~who.cap_effective) == 0);
+	} else if (call == HELD_SENDTO) {
+		made = net_sendto_start(g->net, tid, id, args, a);
+	} /* sendmmsg: the kernel reads it again */
+	if (!made)
+		gate_respond(g, id, 0);
 }
 
 /* The text it runs besides the program, when the escort cannot see all of
@@ -446,11 +463,14 @@ static void handle_effect(struct gate *g)
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
-		if (e.has_address) {
+		if (e.has_address || e.call->check == HELD_SENDMSG) {
+			/* a sendmsg without a name too: its msghdr could gain one */
 			uint64_t args[6];
+			if (!e.has_address)
+				memset(&e.address, 0, sizeof(e.address));
 			memcpy(args, g->notif->data.args, sizeof(args));
 			gate_network_call(g, (pid_t)g->notif->pid, g->notif->id, e.call->check,
-					  args, &e.address);
+					  args, &e.address, 0);
 		} else
 			gate_respond(g, g->notif->id, 0);
 		break;

@@ -21,7 +21,8 @@ static int connected(int sock, void *arg, int *result)
 
 /* connect() on the gate's copy of the socket, without blocking: the file
  * status flags are the caller's too, so O_NONBLOCK is set only for the
- * call and given back. 1 when a blocking caller must wait. */
+ * call and given back. 1 when a blocking caller must wait (as the kernel
+ * waits for a connection under way, its own or one a signal interrupted). */
 static int connect_now(int sock, const struct sockaddr_info *a, int *result)
 {
 	int flags = fcntl(sock, F_GETFL), blocking, r;
@@ -37,22 +38,27 @@ static int connect_now(int sock, const struct sockaddr_info *a, int *result)
 	*result = r < 0 ? -errno : 0;
 	if (blocking)
 		(void)fcntl(sock, F_SETFL, flags);
-	return blocking && *result == -EINPROGRESS;
+	/* EALREADY: a blocking connect restarted after a signal (SA_RESTART)
+	 * finds its socket still connecting; the kernel waits on. */
+	return blocking && (*result == -EINPROGRESS || *result == -EALREADY);
 }
 
-void net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		       const struct sockaddr_info *a)
+int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
+		      const struct sockaddr_info *a)
 {
 	int sock = net_made_take(nm, tid, notif_id, fd), result = 0;
 
+	if (sock == NET_MADE_NOT_IP)
+		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);
-		return;
+		return 1;
 	}
 	if (connect_now(sock, a, &result) &&
 	    (result = net_made_wait(nm, notif_id, sock, connected, NULL)) == 0)
-		return; /* answered when the connection is made */
+		return 1; /* answered when the connection is made */
 	close(sock);
 	net_made_reply(nm, notif_id, result);
+	return 1;
 }

@@ -75,10 +75,14 @@ int net_made_socket_type(int sock)
 	return getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ? -1 : type;
 }
 
-int net_made_address(const struct sockaddr_info *a)
+int net_made_ip(int sock)
 {
-	return a->family != AF_UNIX && a->kind != SA_UNIX_PATH && a->kind != SA_UNIX_ABSTRACT &&
-	       a->kind != SA_UNIX_UNNAMED && a->raw_len > 0;
+	int domain = 0;
+	socklen_t len = sizeof(domain);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return 0;
+	return domain == AF_INET || domain == AF_INET6;
 }
 
 static int id_valid(const struct net_made *nm, uint64_t id)
@@ -93,6 +97,20 @@ void net_made_reply(struct net_made *nm, uint64_t notif_id, int result)
 }
 
 int net_made_take(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd)
+{
+	int sock = net_made_take_any(nm, tid, notif_id, fd);
+
+	/* Any other family's call is the kernel's, made with the caller's
+	 * rights: the gate's would pass checks the caller's fail (netlink
+	 * multicast groups, vsock's low ports...). */
+	if (sock >= 0 && !net_made_ip(sock)) {
+		close(sock);
+		return NET_MADE_NOT_IP;
+	}
+	return sock;
+}
+
+int net_made_take_any(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd)
 {
 	int pidfd = pidfd_of_thread(tid);
 	int sock;

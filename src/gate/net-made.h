@@ -29,11 +29,17 @@ struct net_made *net_made_new(struct event_base *base, int listener, net_made_an
 /* Every call still waiting fails with EINTR (the session ended). */
 void net_made_free(struct net_made *nm);
 
-/* Whether the gate makes calls to this address itself (not a Unix socket's). */
-int net_made_address(const struct sockaddr_info *a);
+/* Whether sock is an IPv4 or IPv6 socket, whose calls the gate makes. */
+int net_made_ip(int sock);
 /* Descriptor fd of tid's process as the gate's own (the same socket), or
- * -errno; 0 in *gone when the call was given up meanwhile. */
+ * -errno (-ESRCH when the call was given up meanwhile), or NET_MADE_NOT_IP
+ * when it is not an IP socket: the kernel makes that call, with the caller's
+ * rights. The decision is the socket's, not the address's: a Unix or
+ * netlink address on an IP socket is made by the gate too (and fails as the
+ * kernel fails it), so the kernel never reads an IP call's address again. */
+#define NET_MADE_NOT_IP (-100000) /* not an errno */
 int net_made_take(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd);
+int net_made_take_any(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd);
 /* SOCK_STREAM, SOCK_DGRAM...; -1 when it cannot be told. */
 int net_made_socket_type(int sock);
 void net_made_reply(struct net_made *nm, uint64_t notif_id, int result);
@@ -43,13 +49,15 @@ void net_made_reply(struct net_made *nm, uint64_t notif_id, int result);
 int net_made_wait(struct net_made *nm, uint64_t notif_id, int sock, net_made_retry retry,
 		  void *arg);
 
-/* connect, bind, sendto: made now or after a wait; the answer comes
- * through the callback. */
-void net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		       const struct sockaddr_info *a);
-/* can_bind_low: the caller has CAP_NET_BIND_SERVICE. */
-void net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		    const struct sockaddr_info *a, int can_bind_low);
+/* connect, bind, sendto, sendmsg: made now or after a wait, the answer
+ * coming through the callback (1); or 0 when the kernel must make the call
+ * (not an IP socket; a stream socket's send). */
+int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
+		      const struct sockaddr_info *a);
+/* can_bind_low: the caller has CAP_NET_BIND_SERVICE; udp_only: allowed
+ * only for a UDP socket (EPERM on another). */
+int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
+		   const struct sockaddr_info *a, int can_bind_low, int udp_only);
 /* The datagram's bytes are read from the caller once (at most 64 KiB);
  * 0 when the kernel must do it (a stream socket ignores the address). */
 int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],

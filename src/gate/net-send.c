@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,27 +29,33 @@ static unsigned unprivileged_start(void)
 	return start;
 }
 
-void net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		    const struct sockaddr_info *a, int can_bind_low)
+int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
+		   const struct sockaddr_info *a, int can_bind_low, int udp_only)
 {
-	int sock;
+	int sock = net_made_take(nm, tid, notif_id, fd), protocol = 0;
+	socklen_t len = sizeof(protocol);
 
-	/* The gate's own rights would pass the kernel's check: made here with
-	 * the caller's. */
-	if (!can_bind_low && (a->kind == SA_INET || a->kind == SA_INET6) && a->port != 0 &&
-	    a->port < unprivileged_start()) {
-		net_made_reply(nm, notif_id, -EACCES);
-		return;
-	}
-	sock = net_made_take(nm, tid, notif_id, fd);
+	if (sock == NET_MADE_NOT_IP)
+		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);
-		return;
+		return 1;
 	}
-	net_made_reply(nm, notif_id,
-		       bind(sock, (const struct sockaddr *)a->raw, a->raw_len) < 0 ? -errno : 0);
+	if (udp_only && (getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) < 0 ||
+			 (protocol != IPPROTO_UDP && protocol != IPPROTO_UDPLITE)))
+		net_made_reply(nm, notif_id, -EPERM); /* swapped since the gate looked */
+	/* The gate's own rights would pass the kernel's check: made here with
+	 * the caller's. */
+	else if (!can_bind_low && (a->kind == SA_INET || a->kind == SA_INET6) && a->port != 0 &&
+		 a->port < unprivileged_start())
+		net_made_reply(nm, notif_id, -EACCES);
+	else
+		net_made_reply(nm, notif_id,
+			       bind(sock, (const struct sockaddr *)a->raw, a->raw_len) < 0 ? -errno
+											   : 0);
 	close(sock);
+	return 1;
 }
 
 struct datagram {
@@ -114,6 +121,8 @@ int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const ui
 	int sock = net_made_take(nm, tid, notif_id, (int)args[0]), result = 0;
 	struct datagram *d = NULL;
 
+	if (sock == NET_MADE_NOT_IP)
+		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);

@@ -1,9 +1,9 @@
-/* sendmsg with an IP destination, made by the gate (net-made.h): the
+/* sendmsg on an IP socket, made by the gate (net-made.h): the
  * destination is the copy it judged; the message's bytes and control data
  * are read once. Control messages are passed on as they are only when they
- * ask for nothing the caller's own rights would not give: those of the IP,
- * IPv6 and UDP levels, or any when the caller holds every capability the
- * gate does. Other messages (SO_MARK and such, from an ordinary account)
+ * ask for nothing the caller's own rights would not give: a list of IP,
+ * IPv6 and UDP ones (plain_message), or any when the caller holds every
+ * capability the gate does. Other messages (SO_MARK and such, from an ordinary account)
  * are left to the kernel. */
 #include "net-made.h"
 
@@ -76,18 +76,50 @@ static int gather(pid_t tid, const struct msghdr *h, struct message *m)
 	return 0;
 }
 
-/* Whether every control message is of a level that asks for no rights. */
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+
+/* A control message that asks for no rights, whoever sends it. Listed one
+ * by one, not by level: IP_RETOPTS with an option the kernel does not know
+ * (CIPSO, security), IPV6_HOPOPTS and IPV6_DSTOPTS need CAP_NET_RAW, which
+ * the gate has. */
+static int plain_message(const struct cmsghdr *c)
+{
+	switch (c->cmsg_level) {
+	case IPPROTO_IP:
+		return c->cmsg_type == IP_TTL || c->cmsg_type == IP_TOS ||
+		       c->cmsg_type == IP_PKTINFO;
+	case IPPROTO_IPV6:
+		return c->cmsg_type == IPV6_PKTINFO || c->cmsg_type == IPV6_2292PKTINFO ||
+		       c->cmsg_type == IPV6_HOPLIMIT || c->cmsg_type == IPV6_2292HOPLIMIT ||
+		       c->cmsg_type == IPV6_TCLASS || c->cmsg_type == IPV6_DONTFRAG;
+	case IPPROTO_UDP:
+		return c->cmsg_type == UDP_SEGMENT;
+	default:
+		return 0;
+	}
+}
+
+/* Whether every control message asks for no rights, walked as the kernel
+ * walks them (for_each_cmsghdr, CMSG_OK): glibc's CMSG_NXTHDR stops before
+ * a last message whose length, rounded up, passes the end, which the kernel
+ * still reads; a malformed one is not plain (the kernel fails the call). */
 static int plain_control(const struct message *m)
 {
-	struct msghdr h = {0};
-	struct cmsghdr *c;
+	size_t at = 0;
 
-	h.msg_control = m->control;
-	h.msg_controllen = m->control_len;
-	for (c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c))
-		if (c->cmsg_level != IPPROTO_IP && c->cmsg_level != IPPROTO_IPV6 &&
-		    c->cmsg_level != IPPROTO_UDP)
+	while (m->control_len - at >= sizeof(struct cmsghdr)) {
+		struct cmsghdr c;
+
+		memcpy(&c, m->control + at, sizeof(c));
+		if (c.cmsg_len < sizeof(c) || c.cmsg_len > m->control_len - at ||
+		    !plain_message(&c))
 			return 0;
+		if (CMSG_ALIGN(c.cmsg_len) >= m->control_len - at)
+			break;
+		at += CMSG_ALIGN(c.cmsg_len);
+	}
 	return 1;
 }
 
@@ -132,6 +164,8 @@ int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const u
 	int sock = net_made_take(nm, tid, notif_id, (int)args[0]), rc, result = 0;
 	struct message *m;
 
+	if (sock == NET_MADE_NOT_IP)
+		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);

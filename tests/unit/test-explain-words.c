@@ -157,6 +157,33 @@ static void plain_words(void)
 	NEVER_SAYS("ss -tlnp", "another computer");
 }
 
+/* No sentence is false for its line: a removed right is no deleted account, a
+ * sqlite3 dot-command only shows, enabling a service starts it. */
+static void true_for_the_line(void)
+{
+	const char *revoke = "gcloud projects remove-iam-policy-binding acme-prod "
+			     "--member=user:ops@acme.com --role=roles/owner";
+
+	NEVER_SAYS(revoke, "Deletes the account");
+	NEVER_SAYS(revoke, "ops.cloud-delete-container");
+	SAYS(revoke, "Takes rights away");
+	SAYS("aws iam detach-user-policy --user-name bob --policy-arn "
+	     "arn:aws:iam::aws:policy/AdministratorAccess",
+	     "Takes rights away");
+	SAYS("az role assignment delete --assignee bob@x.com --role Owner", "Takes rights away");
+	NEVER_SAYS("az role assignment delete --assignee bob@x.com --role Owner",
+		   "Deletes the account");
+	NEVER_SAYS("sqlite3 /var/lib/app/app.db '.tables'", "database.query-overwrite");
+	SAYS("sqlite3 /var/lib/app/app.db '.tables'", "database.query-read");
+	SAYS("sqlite3 app.db .schema", "database.query-read");
+	SAYS("sqlite3 app.db '.dump users'", "database.query-read");
+	SAYS("sqlite3 app.db .import data.csv t", "database.query-overwrite");
+	NEVER_SAYS("systemctl enable --now update.service", "Stops");
+	NEVER_SAYS("systemctl enable --now update.service", "system.stop-service");
+	SAYS("systemctl disable --now nginx", "system.stop-service");
+	SAYS("systemctl stop nginx", "system.stop-service");
+}
+
 int main(int argc, char **argv)
 {
 	struct error err;
@@ -173,6 +200,7 @@ int main(int argc, char **argv)
 	says_the_effect();
 	no_contradiction();
 	plain_words();
+	true_for_the_line();
 	risk_engine_free(engine);
 	CHECK_DONE();
 }

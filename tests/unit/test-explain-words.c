@@ -221,6 +221,17 @@ static void says_what_breaks(void)
 	NEVER_SAYS("systemctl restart nginx", "without it");
 }
 
+/* Raw words said as the things they are. */
+static void words_as_things(void)
+{
+	SAYS("git push --force origin main",
+	     "Replaces the branch main on the server origin with this copy");
+	NEVER_SAYS("git push --force origin main", "Throws away work in the repository");
+	SAYS("git status", "it changes nothing");
+	SAYS("git log --oneline -10", "it changes nothing");
+	NEVER_SAYS("git push origin --delete old", "Replaces the branch");
+}
+
 int main(int argc, char **argv)
 {
 	struct error err;
@@ -240,6 +251,7 @@ int main(int argc, char **argv)
 	true_for_the_line();
 	names_the_source();
 	says_what_breaks();
+	words_as_things();
 	risk_engine_free(engine);
 	CHECK_DONE();
 }

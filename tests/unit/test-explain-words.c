@@ -230,6 +230,9 @@ static void words_as_things(void)
 	SAYS("git status", "it changes nothing");
 	SAYS("git log --oneline -10", "it changes nothing");
 	NEVER_SAYS("git push origin --delete old", "Replaces the branch");
+	SAYS("az vm delete --resource-group prod-rg --name db01 --yes",
+	     "Deletes the server (virtual machine) db01 in the resource group prod-rg");
+	NEVER_SAYS("az keyvault secret show --vault-name kv --name x", "the key vault (where");
 }
 
 int main(int argc, char **argv)

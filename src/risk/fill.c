@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define LIST_SHOWN 4
 
@@ -337,6 +338,89 @@ static void append_sql(struct buf *b, const struct real_command *c)
 }
 
 /* One placeholder's value; 0 when key is none. */
+/* One socat address in words ("10.0.0.5 port 5432", "port 8080"); *listens
+ * is set for a *-LISTEN address. Returns 0 for one it does not know. */
+static int socat_address(struct buf *b, const char *spec, int *listens)
+{
+	char type[32], rest[256];
+	size_t n = strcspn(spec, ":"), r;
+	const char *port;
+
+	*listens = 0;
+	if (strcmp(spec, "-") == 0 || strcasecmp(spec, "STDIO") == 0) {
+		buf_append_str(b, "this terminal");
+		return 1;
+	}
+	if (spec[n] != ':' || n == 0 || n >= sizeof(type))
+		return 0;
+	memcpy(type, spec, n);
+	type[n] = '\0';
+	r = strcspn(spec + n + 1, ",");
+	if (r == 0 || r >= sizeof(rest))
+		return 0;
+	memcpy(rest, spec + n + 1, r);
+	rest[r] = '\0';
+	if (strcasestr(type, "-LISTEN") != NULL && strncasecmp(type, "UNIX", 4) != 0) {
+		*listens = 1;
+		buf_append_str(b, "port ");
+		visible_append(b, rest, strlen(rest));
+		return 1;
+	}
+	if (strcasecmp(type, "EXEC") == 0 || strcasecmp(type, "SYSTEM") == 0) {
+		buf_append_str(b, "a program it runs, \u201c");
+		visible_append(b, rest, strlen(rest));
+		buf_append_str(b, "\u201d");
+		return 1;
+	}
+	if (strncasecmp(type, "UNIX", 4) == 0) {
+		*listens = strcasestr(type, "LISTEN") != NULL;
+		buf_append_str(b, "the local connection point (socket) ");
+		visible_append(b, rest, strlen(rest));
+		return 1;
+	}
+	if (strncasecmp(type, "TCP", 3) != 0 && strncasecmp(type, "UDP", 3) != 0 &&
+	    strcasecmp(type, "OPENSSL") != 0 && strcasecmp(type, "SSL") != 0)
+		return 0;
+	if ((port = strrchr(rest, ':')) == NULL || port == rest)
+		return 0;
+	if ((size_t)(port - rest) == 9 && strncmp(rest, "localhost", 9) == 0)
+		buf_append_str(b, "this machine");
+	else if ((size_t)(port - rest) == 9 && strncmp(rest, "127.0.0.1", 9) == 0)
+		buf_append_str(b, "this machine");
+	else
+		visible_append(b, rest, (size_t)(port - rest));
+	buf_append_str(b, " port ");
+	visible_append(b, port + 1, strlen(port + 1));
+	return 1;
+}
+
+/* {socat}: "listens on port 8080 and passes each connection to 10.0.0.5
+ * port 5432"; two addresses it knows, else nothing. */
+static int describe_socat(struct buf *b, const struct real_command *c)
+{
+	struct buf one = {0}, two = {0};
+	int l1, l2, ok;
+
+	if (strcmp(c->name, "socat") != 0 || c->operands.n != 2)
+		return 0;
+	ok = socat_address(&one, c->operands.items[0], &l1) &&
+	     socat_address(&two, c->operands.items[1], &l2);
+	if (ok && (l1 || l2)) {
+		buf_append_str(b, "listens on ");
+		buf_append_str(b, buf_cstr(l1 ? &one : &two));
+		buf_append_str(b, " and passes each connection to ");
+		buf_append_str(b, buf_cstr(l1 ? &two : &one));
+	} else if (ok) {
+		buf_append_str(b, "connects ");
+		buf_append_str(b, buf_cstr(&one));
+		buf_append_str(b, " with ");
+		buf_append_str(b, buf_cstr(&two));
+	}
+	buf_free(&one);
+	buf_free(&two);
+	return ok;
+}
+
 static int append_key(struct buf *b, const char *key, const struct real_command *c,
 		      const struct real_command *finder)
 {
@@ -344,7 +428,7 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 	    "command", "path",	"operands", "subcommand", "target",   "found",	 "writes",
 	    "reads",   "env",	"host",	    "piped_from", "piped_to", "tool",	 "action",
 	    "things",  "sql",	"shows",    "values",	  "verb",     "journal", "group",
-	    "tar",     "prune", "sudoers",  NULL};
+	    "tar",     "prune", "sudoers",  "socat",	  NULL};
 	size_t k = 0;
 
 	while (keys[k] && strcmp(keys[k], key) != 0)
@@ -433,6 +517,10 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 23:
 		if (!describe_sudoers(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 24:
+		if (!describe_socat(b, c))
 			buf_putc(b, EMPTY);
 		break;
 	default:

@@ -230,6 +230,9 @@ static void words_as_things(void)
 	SAYS("git status", "it changes nothing");
 	SAYS("git log --oneline -10", "it changes nothing");
 	NEVER_SAYS("git push origin --delete old", "Replaces the branch");
+	SAYS("socat TCP-LISTEN:8080,fork TCP:10.0.0.5:5432",
+	     "listens on port 8080 and passes each connection to 10.0.0.5 port 5432");
+	NEVER_SAYS("socat TCP-LISTEN:8080,fork TCP:10.0.0.5:5432", "TCP-LISTEN");
 	SAYS("az vm delete --resource-group prod-rg --name db01 --yes",
 	     "Deletes the server (virtual machine) db01 in the resource group prod-rg");
 	NEVER_SAYS("az keyvault secret show --vault-name kv --name x", "the key vault (where");

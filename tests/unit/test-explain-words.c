@@ -175,6 +175,8 @@ static void true_for_the_line(void)
 		   "Deletes the account");
 	NEVER_SAYS("sqlite3 /var/lib/app/app.db '.tables'", "database.query-overwrite");
 	SAYS("sqlite3 /var/lib/app/app.db '.tables'", "database.query-read");
+	SAYS("kubectl delete rolebinding admin-bob -n prod", "Takes rights away");
+	NEVER_SAYS("kubectl delete rolebinding admin-bob -n prod", "system.containers-remove");
 	SAYS("sqlite3 app.db .schema", "database.query-read");
 	SAYS("sqlite3 app.db '.dump users'", "database.query-read");
 	SAYS("sqlite3 app.db .import data.csv t", "database.query-overwrite");

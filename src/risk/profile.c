@@ -12,6 +12,7 @@ static const struct profile profiles[] = {
      L("uid", "gid", "home", "shell", "gecos", "ingroup", "firstuid", "lastuid", "conf", "comment"),
      0},
     {"apachectl", "kfdC", L("k"), 0},
+    {"apt-key", "", L("keyserver", "recv-keys", "recv-key", "keyring"), 0},
     {"awk", "Ffv", L("field-separator", "file", "assign"), 0},
     {"az", "gno", L("resource-group", "name", "output", "query", "subscription"), 0},
     {"curl", "XdHouAeEmrTwxybcFKQ",

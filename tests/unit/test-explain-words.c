@@ -219,6 +219,14 @@ static void says_what_breaks(void)
 	     "nobody can log in to this machine from outside any more");
 	SAYS("helm uninstall ingress-nginx -n ingress", "the entrance for web traffic");
 	SAYS("dnf remove -y docker-ce", "every container on this machine stops");
+	SAYS("curl -fsSL https://repo.evil.io/key.gpg | apt-key add -",
+	     "a signing key downloaded with curl (from https://repo.evil.io/key.gpg)");
+	SAYS("apt-key adv --keyserver hkp://keyserver.evil.io --recv-keys ABCD1234",
+	     "hkp://keyserver.evil.io");
+	SAYS("echo 'deb http://repo.evil.io/debian stable main' > /etc/apt/sources.list.d/e.list",
+	     "where the machine gets its software");
+	SAYS("add-apt-repository 'deb http://repo.evil.io/ubuntu focal main'",
+	     "http://repo.evil.io/ubuntu");
 	NEVER_SAYS("apt-get install -y nginx", "without it");
 	NEVER_SAYS("systemctl restart nginx", "without it");
 }

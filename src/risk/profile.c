@@ -80,6 +80,7 @@ static const struct profile profiles[] = {
      L("index-url", "extra-index-url", "trusted-host", "requirement", "constraint", "target",
        "find-links", "proxy", "cert", "client-cert", "prefix", "root", "src", "cache-dir"),
      0},
+    {"pnpm", "", L("registry"), 0},
     {"podman", "c", L("connection", "url", "log-level", "root", "runroot"), 0},
     {"psql", "cdhUpfoPvFRTL",
      L("command", "dbname", "host", "username", "port", "file", "output", "set", "variable", "pset",
@@ -122,6 +123,7 @@ static const struct profile profiles[] = {
      L("output-document", "output-file", "directory-prefix", "user-agent", "post-data", "post-file",
        "header", "execute", "input-file", "method", "body-data", "body-file"),
      0},
+    {"yarn", "", L("registry", "cwd"), 0},
 };
 
 static int by_name(const void *key, const void *item)

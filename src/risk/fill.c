@@ -174,17 +174,30 @@ static int option_value(const struct real_command *c, const char *w, const char 
 
 /* {writes}, {reads}: the files, in words; an option's value is left out
  * unless nothing else is left. */
+/* scp/rsync's "user@host:path": a place on another computer, not a file of
+ * this machine that is read. */
+static int other_computer(const struct real_command *c, const char *w)
+{
+	static const char *const copiers[] = {"scp", "rsync", "sftp", NULL};
+	size_t n = strcspn(w, ":/");
+
+	return is_word(c->name, copiers) && n > 0 && w[n] == ':' && w[0] != '.' && w[0] != '~';
+}
+
+static int not_a_file(const struct real_command *c, const char *w, const char **objs, size_t n)
+{
+	return option_value(c, w, objs, n) || strstr(w, "://") || other_computer(c, w);
+}
+
 static void append_files(struct buf *b, const struct real_command *c, const struct strlist *files)
 {
 	const char *objs[64];
 	size_t n = describe_objects(c, objs, 64), shown = 0, total = 0, kept = 0;
 
 	for (size_t i = 0; i < files->n; i++)
-		kept +=
-		    !option_value(c, files->items[i], objs, n) && !strstr(files->items[i], "://");
+		kept += !not_a_file(c, files->items[i], objs, n);
 	for (size_t i = 0; i < files->n; i++) {
-		if (kept > 0 &&
-		    (option_value(c, files->items[i], objs, n) || strstr(files->items[i], "://")))
+		if (kept > 0 && not_a_file(c, files->items[i], objs, n))
 			continue;
 		if (shown > 0 && shown < LIST_SHOWN)
 			buf_append_str(b, ", ");

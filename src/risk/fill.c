@@ -434,6 +434,77 @@ static int describe_socat(struct buf *b, const struct real_command *c)
 	return ok;
 }
 
+/* What a well-known port is: "5432": "the PostgreSQL database". */
+static const char *port_gloss(const char *port)
+{
+	static const struct {
+		const char *port, *what;
+	} ports[] = {
+	    {"22", "remote logins (ssh)"},
+	    {"80", "a web server"},
+	    {"443", "a web server"},
+	    {"3306", "the MySQL database"},
+	    {"5432", "the PostgreSQL database"},
+	    {"6379", "the Redis database"},
+	    {"27017", "the MongoDB database"},
+	    {"3389", "remote desktop"},
+	    {"5900", "remote desktop (VNC)"},
+	    {"9200", "the Elasticsearch database"},
+	    {"2375", "docker's control (full control of the machine)"},
+	    {"2379", "the Kubernetes cluster's database (etcd)"},
+	    {"6443", "the Kubernetes cluster's control"},
+	};
+
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (strcmp(port, ports[i].port) == 0)
+			return ports[i].what;
+	return NULL;
+}
+
+/* {forward}: ssh -R/-L PORT:HOST:HOSTPORT in words: "port 9000 there leads
+ * to port 5432 of this machine (the PostgreSQL database)". */
+static int describe_forward(struct buf *b, const struct real_command *c)
+{
+	char spec[128], *parts[4];
+	size_t n = 0;
+	const char *what;
+
+	if (c->values.n == 0 || strlen(c->values.items[0]) >= sizeof(spec))
+		return 0;
+	strcpy(spec, c->values.items[0]);
+	for (char *p = spec; n < 4; n++) {
+		parts[n] = p;
+		if ((p = strchr(p, ':')) == NULL) {
+			n++;
+			break;
+		}
+		*p++ = '\0';
+	}
+	if (n < 3 || n > 4)
+		return 0;
+	if (n == 4) { /* bind address first */
+		parts[0] = parts[1];
+		parts[1] = parts[2];
+		parts[2] = parts[3];
+	}
+	buf_append_str(b, "port ");
+	visible_append(b, parts[0], strlen(parts[0]));
+	buf_append_str(b, " there leads to port ");
+	visible_append(b, parts[2], strlen(parts[2]));
+	if (strcmp(parts[1], "localhost") == 0 || strcmp(parts[1], "127.0.0.1") == 0) {
+		buf_append_str(b, " of this machine");
+	} else {
+		buf_append_str(b, " of ");
+		visible_append(b, parts[1], strlen(parts[1]));
+	}
+	if ((what = port_gloss(parts[2])) != NULL) {
+		buf_append_str(b, " (");
+		buf_append_str(b, what);
+		buf_putc(b, ')');
+	}
+	return 1;
+}
+
 static int append_key(struct buf *b, const char *key, const struct real_command *c,
 		      const struct real_command *finder)
 {
@@ -441,7 +512,7 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 	    "command", "path",	"operands", "subcommand", "target",   "found",	 "writes",
 	    "reads",   "env",	"host",	    "piped_from", "piped_to", "tool",	 "action",
 	    "things",  "sql",	"shows",    "values",	  "verb",     "journal", "group",
-	    "tar",     "prune", "sudoers",  "socat",	  NULL};
+	    "tar",     "prune", "sudoers",  "socat",	  "forward",  NULL};
 	size_t k = 0;
 
 	while (keys[k] && strcmp(keys[k], key) != 0)
@@ -534,6 +605,10 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 24:
 		if (!describe_socat(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 25:
+		if (!describe_forward(b, c))
 			buf_putc(b, EMPTY);
 		break;
 	default:

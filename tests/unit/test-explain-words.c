@@ -173,6 +173,8 @@ static void true_for_the_line(void)
 	SAYS("az role assignment delete --assignee bob@x.com --role Owner", "Takes rights away");
 	NEVER_SAYS("aws iam delete-access-key --user-name bob --access-key-id AKIA1",
 		   "nothing is deleted");
+	SAYS("aws iam delete-access-key --user-name bob --access-key-id AKIA1",
+	     "Deletes the access key AKIA1 of the account bob");
 	NEVER_SAYS("az role assignment delete --assignee bob@x.com --role Owner",
 		   "Deletes the account");
 	NEVER_SAYS("sqlite3 /var/lib/app/app.db '.tables'", "database.query-overwrite");

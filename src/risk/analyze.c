@@ -25,6 +25,7 @@ struct frame {
 	int depth;
 	const struct shell_command *sc; /* redirections and assignments of the shell command */
 	const char *piped_from, *piped_to;
+	const char *source; /* the address the downloader it reads from fetches */
 	const struct risk_input *in;
 	int *own_script_used; /* the caller's text of the exec's script was taken */
 };
@@ -284,6 +285,7 @@ static void emit(struct analysis *out, char **argv, int argc, struct frame *f, i
 	c->via = f->via.len ? xstrdup(buf_cstr(&f->via)) : NULL;
 	c->remote_host = f->remote_host ? xstrdup(f->remote_host) : NULL;
 	c->piped_from = f->piped_from ? xstrdup(f->piped_from) : NULL;
+	c->source = f->source ? xstrdup(f->source) : NULL;
 	c->piped_to = f->piped_to ? xstrdup(f->piped_to) : NULL;
 	c->as_root = f->as_root;
 	c->nesting = f->nesting;
@@ -615,6 +617,20 @@ static const char *pipe_peer(const struct shell_command *sc)
 	return sc->argc ? base_name(sc->argv[0].text) : NULL;
 }
 
+/* The address a downloader at the other end of a pipe fetches, or NULL. */
+static const char *download_source(const struct shell_command *sc)
+{
+	static const char *const downloaders[] = {"curl", "wget", "fetch", "aria2c", NULL};
+	const char *peer = pipe_peer(sc);
+
+	if (peer == NULL || !is_one_of(peer, downloaders))
+		return NULL;
+	for (size_t i = 0; i < sc->argc; i++)
+		if (sc->argv[i].text[0] != '-' && strstr(sc->argv[i].text, "://") != NULL)
+			return sc->argv[i].text;
+	return NULL;
+}
+
 static void from_parse(struct analysis *out, const struct shell_parse *p, const struct frame *base)
 {
 	for (size_t i = 0; i < p->ncmds; i++) {
@@ -630,8 +646,10 @@ static void from_parse(struct analysis *out, const struct shell_parse *p, const 
 		f.depth = base->depth + 1;
 		f.piped_to = sc->piped_to >= 0 ? pipe_peer(&p->cmds[sc->piped_to]) : NULL;
 		for (size_t k = 0; k < p->ncmds; k++)
-			if (p->cmds[k].piped_to == (int)i)
+			if (p->cmds[k].piped_to == (int)i) {
 				f.piped_from = pipe_peer(&p->cmds[k]);
+				f.source = download_source(&p->cmds[k]);
+			}
 		argv = xcalloc(sc->argc + 1, sizeof(char *));
 		for (size_t k = 0; k < sc->argc; k++)
 			argv[k] = sc->argv[k].text;
@@ -699,6 +717,7 @@ void analysis_free(struct analysis *a)
 		free(c->via);
 		free(c->remote_host);
 		free(c->piped_from);
+		free(c->source);
 		free(c->piped_to);
 		free(c->script);
 		strlist_free(&c->args);

@@ -27,6 +27,7 @@ struct real_command {
 	struct strlist reads; /* files read: < redirections and file operands */
 	struct strlist env;   /* NAME=value set for it */
 	char *piped_from;     /* the program whose output it reads, or NULL */
+	char *source;	      /* the address that program downloads, or NULL */
 	char *piped_to;	      /* the program that reads its output, or NULL */
 	char *via;	      /* the wrappers it was found through, e.g. "sudo, sh -c" */
 	char *remote_host;    /* runs on another host (ssh HOST CMD) */

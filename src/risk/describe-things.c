@@ -121,6 +121,34 @@ static void one_value(struct buf *b, const char *kind, const char *value)
 	describe_word(b, value, NULL);
 }
 
+/* What az's --name names, by its first subcommand word: "az vm delete --name
+ * db01" deletes the server db01. */
+static const char *az_kind(const struct real_command *c)
+{
+	static const struct {
+		const char *word, *kind;
+	} az[] = {
+	    {"vm", "server (virtual machine)"},
+	    {"vmss", "group of servers (scale set)"},
+	    {"aks", "Kubernetes cluster"},
+	    {"disk", "disk"},
+	    {"snapshot", "disk copy (snapshot)"},
+	    {"webapp", "web application"},
+	    {"functionapp", "function application"},
+	    {"keyvault", "key vault (where passwords and keys are kept)"},
+	    {"acr", "container image registry"},
+	};
+
+	/* "az vm delete": the verb follows; "az keyvault secret show": a part */
+	if (strcmp(c->name, "az") != 0 || c->operands.n < 2 ||
+	    verb_of_word(c->operands.items[1]) == VERB_NONE)
+		return "";
+	for (size_t i = 0; i < sizeof(az) / sizeof(az[0]); i++)
+		if (strcmp(c->operands.items[0], az[i].word) == 0)
+			return az[i].kind;
+	return "";
+}
+
 /* A value at i is followed by more of the list (aws --instance-ids i-1 i-2). */
 static int listed(const struct real_command *c, size_t i)
 {
@@ -143,7 +171,7 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 {
 	size_t named = 0;
 	char opt[64];
-	const char *group = NULL;
+	const char *group = NULL, *owner = NULL;
 
 	/* only the tools whose options name their things (find -name is a pattern) */
 	if (glossary_role(c->name) == NULL)
@@ -164,11 +192,25 @@ size_t describe_named_values(struct buf *b, const struct real_command *c)
 			i++;
 			continue;
 		}
+		if (strcmp(kind, "account") == 0 && owner == NULL && c->verb == VERB_DESTROY) {
+			owner = value; /* whose key or rights go: said after them */
+			i += eq == NULL;
+			continue;
+		}
+		if (kind[0] == '\0')
+			kind = az_kind(c);
 		buf_append_str(b, named ? ", " : "");
 		one_value(b, kind, value);
 		named++;
 		i += eq == NULL;
 		i = more_values(b, c, i);
+	}
+	if (owner && named) {
+		buf_append_str(b, " of the account ");
+		describe_word(b, owner, NULL);
+	} else if (owner) {
+		one_value(b, "account", owner);
+		named++;
 	}
 	if (group && named) {
 		buf_append_str(b, " in the resource group ");

@@ -3,6 +3,8 @@
  * not hedge "Deletes, removes or resets" when the line says which. */
 #include "describe-verb.h"
 
+#include "util/visible.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -41,6 +43,8 @@ static const struct {
     {"restore", "Overwrites with a saved copy (restores)"},
     {"disable", "Turns off for good (it no longer starts with the machine)"},
     {"mask", "Blocks from starting at all (masks)"},
+    {"unmask", "Allows to start again (unmasks)"},
+    {"isolate", "Stops every service not needed by"},
     {"restart", "Restarts"},
     {"deregister", "Removes"},
     {"detach", "Detaches (disconnects)"},
@@ -148,8 +152,33 @@ static int has_option(const struct real_command *c, const char *name)
 	return 0;
 }
 
+/* chown OWNER[:GROUP] FILE...: "Makes nobody (group nogroup) the owner of". */
+static int chown_owner(struct buf *b, const struct real_command *c)
+{
+	const char *o;
+	size_t n;
+
+	if (strcmp(c->name, "chown") != 0 || c->operands.n < 2)
+		return 0;
+	o = c->operands.items[0];
+	n = strcspn(o, ":.");
+	if (n == 0 || strpbrk(o, "/$`") != NULL)
+		return 0;
+	buf_append_str(b, "Makes ");
+	visible_append(b, o, n);
+	if (o[n] && o[n + 1]) {
+		buf_append_str(b, " (group ");
+		visible_append(b, o + n + 1, strlen(o + n + 1));
+		buf_putc(b, ')');
+	}
+	buf_append_str(b, " the owner of");
+	return 1;
+}
+
 static int by_command(struct buf *b, const struct real_command *c)
 {
+	if (chown_owner(b, c))
+		return 1;
 	for (size_t i = 0; i < sizeof(by_name) / sizeof(by_name[0]); i++)
 		if (strcmp(c->name, by_name[i].command) == 0 &&
 		    (by_name[i].option == NULL || has_option(c, by_name[i].option))) {

@@ -108,9 +108,15 @@ static const struct text_profile profiles[] = {
     {"dnf", "", "", 1, 0, 0},
     {"yum", "", "", 1, 0, 0},
     {"snap", "", "", 1, 0, 0},
-    {"npm", "", "", 1, 0, 0},
-    {"pip", "r", "", 1, 0, 0},
-    {"pip3", "r", "", 1, 0, 0},
+    {"npm", "", " --registry --prefix --userconfig --cache ", 1, 0, 0},
+    {"pip", "irct",
+     " --index-url --extra-index-url --trusted-host --requirement --constraint --target "
+     "--find-links --proxy --prefix --root --src --cache-dir ",
+     1, 0, 0},
+    {"pip3", "irct",
+     " --index-url --extra-index-url --trusted-host --requirement --constraint --target "
+     "--find-links --proxy --prefix --root --src --cache-dir ",
+     1, 0, 0},
     {"terraform", "", "", 1, 0, 0},
     {"timedatectl", "", "", 1, 0, 0},
     {"hostnamectl", "", "", 1, 0, 0},

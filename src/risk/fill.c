@@ -12,11 +12,13 @@
 #include "util/buf.h"
 #include "util/visible.h"
 #include "util/xmalloc.h"
+#include "verbs.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define LIST_SHOWN 4
 
@@ -59,16 +61,25 @@ static int is_word(const char *s, const char *const *words)
 	return 0;
 }
 
-/* systemctl stop sshd: "sshd (remote logins to this machine)". */
+/* systemctl stop sshd: "sshd (remote logins to this machine)"; removed by a
+ * package manager or helm, what stops without it too. */
 static void service_gloss(struct buf *b, const struct real_command *c, const char *w)
 {
 	static const char *const managers[] = {"systemctl", "service", "rc-service", NULL};
-	const char *what;
+	static const char *const removers[] = {"apt",	 "apt-get", "aptitude", "dnf",	"yum",
+					       "zypper", "apk",	    "pacman",	"snap", "dpkg",
+					       "rpm",	 "helm",    NULL};
+	const char *what = glossary_service(w), *without = glossary_service_without(w);
+	int removes = is_word(c->name, removers) && c->verb == VERB_DESTROY;
 
-	if (!is_word(c->name, managers) || (what = glossary_service(w)) == NULL)
+	if (what == NULL || (!is_word(c->name, managers) && !removes))
 		return;
 	buf_append_str(b, " (");
 	buf_append_str(b, what);
+	if (removes && without) {
+		buf_append_str(b, ": without it, ");
+		buf_append_str(b, without);
+	}
 	buf_putc(b, ')');
 }
 
@@ -163,17 +174,30 @@ static int option_value(const struct real_command *c, const char *w, const char 
 
 /* {writes}, {reads}: the files, in words; an option's value is left out
  * unless nothing else is left. */
+/* scp/rsync's "user@host:path": a place on another computer, not a file of
+ * this machine that is read. */
+static int other_computer(const struct real_command *c, const char *w)
+{
+	static const char *const copiers[] = {"scp", "rsync", "sftp", NULL};
+	size_t n = strcspn(w, ":/");
+
+	return is_word(c->name, copiers) && n > 0 && w[n] == ':' && w[0] != '.' && w[0] != '~';
+}
+
+static int not_a_file(const struct real_command *c, const char *w, const char **objs, size_t n)
+{
+	return option_value(c, w, objs, n) || strstr(w, "://") || other_computer(c, w);
+}
+
 static void append_files(struct buf *b, const struct real_command *c, const struct strlist *files)
 {
 	const char *objs[64];
 	size_t n = describe_objects(c, objs, 64), shown = 0, total = 0, kept = 0;
 
 	for (size_t i = 0; i < files->n; i++)
-		kept +=
-		    !option_value(c, files->items[i], objs, n) && !strstr(files->items[i], "://");
+		kept += !not_a_file(c, files->items[i], objs, n);
 	for (size_t i = 0; i < files->n; i++) {
-		if (kept > 0 &&
-		    (option_value(c, files->items[i], objs, n) || strstr(files->items[i], "://")))
+		if (kept > 0 && not_a_file(c, files->items[i], objs, n))
 			continue;
 		if (shown > 0 && shown < LIST_SHOWN)
 			buf_append_str(b, ", ");
@@ -327,6 +351,160 @@ static void append_sql(struct buf *b, const struct real_command *c)
 }
 
 /* One placeholder's value; 0 when key is none. */
+/* One socat address in words ("10.0.0.5 port 5432", "port 8080"); *listens
+ * is set for a *-LISTEN address. Returns 0 for one it does not know. */
+static int socat_address(struct buf *b, const char *spec, int *listens)
+{
+	char type[32], rest[256];
+	size_t n = strcspn(spec, ":"), r;
+	const char *port;
+
+	*listens = 0;
+	if (strcmp(spec, "-") == 0 || strcasecmp(spec, "STDIO") == 0) {
+		buf_append_str(b, "this terminal");
+		return 1;
+	}
+	if (spec[n] != ':' || n == 0 || n >= sizeof(type))
+		return 0;
+	memcpy(type, spec, n);
+	type[n] = '\0';
+	r = strcspn(spec + n + 1, ",");
+	if (r == 0 || r >= sizeof(rest))
+		return 0;
+	memcpy(rest, spec + n + 1, r);
+	rest[r] = '\0';
+	if (strcasestr(type, "-LISTEN") != NULL && strncasecmp(type, "UNIX", 4) != 0) {
+		*listens = 1;
+		buf_append_str(b, "port ");
+		visible_append(b, rest, strlen(rest));
+		return 1;
+	}
+	if (strcasecmp(type, "EXEC") == 0 || strcasecmp(type, "SYSTEM") == 0) {
+		buf_append_str(b, "a program it runs, \u201c");
+		visible_append(b, rest, strlen(rest));
+		buf_append_str(b, "\u201d");
+		return 1;
+	}
+	if (strncasecmp(type, "UNIX", 4) == 0) {
+		*listens = strcasestr(type, "LISTEN") != NULL;
+		buf_append_str(b, "the local connection point (socket) ");
+		visible_append(b, rest, strlen(rest));
+		return 1;
+	}
+	if (strncasecmp(type, "TCP", 3) != 0 && strncasecmp(type, "UDP", 3) != 0 &&
+	    strcasecmp(type, "OPENSSL") != 0 && strcasecmp(type, "SSL") != 0)
+		return 0;
+	if ((port = strrchr(rest, ':')) == NULL || port == rest)
+		return 0;
+	if ((size_t)(port - rest) == 9 && strncmp(rest, "localhost", 9) == 0)
+		buf_append_str(b, "this machine");
+	else if ((size_t)(port - rest) == 9 && strncmp(rest, "127.0.0.1", 9) == 0)
+		buf_append_str(b, "this machine");
+	else
+		visible_append(b, rest, (size_t)(port - rest));
+	buf_append_str(b, " port ");
+	visible_append(b, port + 1, strlen(port + 1));
+	return 1;
+}
+
+/* {socat}: "listens on port 8080 and passes each connection to 10.0.0.5
+ * port 5432"; two addresses it knows, else nothing. */
+static int describe_socat(struct buf *b, const struct real_command *c)
+{
+	struct buf one = {0}, two = {0};
+	int l1, l2, ok;
+
+	if (strcmp(c->name, "socat") != 0 || c->operands.n != 2)
+		return 0;
+	ok = socat_address(&one, c->operands.items[0], &l1) &&
+	     socat_address(&two, c->operands.items[1], &l2);
+	if (ok && (l1 || l2)) {
+		buf_append_str(b, "listens on ");
+		buf_append_str(b, buf_cstr(l1 ? &one : &two));
+		buf_append_str(b, " and passes each connection to ");
+		buf_append_str(b, buf_cstr(l1 ? &two : &one));
+	} else if (ok) {
+		buf_append_str(b, "connects ");
+		buf_append_str(b, buf_cstr(&one));
+		buf_append_str(b, " with ");
+		buf_append_str(b, buf_cstr(&two));
+	}
+	buf_free(&one);
+	buf_free(&two);
+	return ok;
+}
+
+/* What a well-known port is: "5432": "the PostgreSQL database". */
+static const char *port_gloss(const char *port)
+{
+	static const struct {
+		const char *port, *what;
+	} ports[] = {
+	    {"22", "remote logins (ssh)"},
+	    {"80", "a web server"},
+	    {"443", "a web server"},
+	    {"3306", "the MySQL database"},
+	    {"5432", "the PostgreSQL database"},
+	    {"6379", "the Redis database"},
+	    {"27017", "the MongoDB database"},
+	    {"3389", "remote desktop"},
+	    {"5900", "remote desktop (VNC)"},
+	    {"9200", "the Elasticsearch database"},
+	    {"2375", "docker's control (full control of the machine)"},
+	    {"2379", "the Kubernetes cluster's database (etcd)"},
+	    {"6443", "the Kubernetes cluster's control"},
+	};
+
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (strcmp(port, ports[i].port) == 0)
+			return ports[i].what;
+	return NULL;
+}
+
+/* {forward}: ssh -R/-L PORT:HOST:HOSTPORT in words: "port 9000 there leads
+ * to port 5432 of this machine (the PostgreSQL database)". */
+static int describe_forward(struct buf *b, const struct real_command *c)
+{
+	char spec[128], *parts[4];
+	size_t n = 0;
+	const char *what;
+
+	if (c->values.n == 0 || strlen(c->values.items[0]) >= sizeof(spec))
+		return 0;
+	strcpy(spec, c->values.items[0]);
+	for (char *p = spec; n < 4; n++) {
+		parts[n] = p;
+		if ((p = strchr(p, ':')) == NULL) {
+			n++;
+			break;
+		}
+		*p++ = '\0';
+	}
+	if (n < 3 || n > 4)
+		return 0;
+	if (n == 4) { /* bind address first */
+		parts[0] = parts[1];
+		parts[1] = parts[2];
+		parts[2] = parts[3];
+	}
+	buf_append_str(b, "port ");
+	visible_append(b, parts[0], strlen(parts[0]));
+	buf_append_str(b, " there leads to port ");
+	visible_append(b, parts[2], strlen(parts[2]));
+	if (strcmp(parts[1], "localhost") == 0 || strcmp(parts[1], "127.0.0.1") == 0) {
+		buf_append_str(b, " of this machine");
+	} else {
+		buf_append_str(b, " of ");
+		visible_append(b, parts[1], strlen(parts[1]));
+	}
+	if ((what = port_gloss(parts[2])) != NULL) {
+		buf_append_str(b, " (");
+		buf_append_str(b, what);
+		buf_putc(b, ')');
+	}
+	return 1;
+}
+
 static int append_key(struct buf *b, const char *key, const struct real_command *c,
 		      const struct real_command *finder)
 {
@@ -334,7 +512,7 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 	    "command", "path",	"operands", "subcommand", "target",   "found",	 "writes",
 	    "reads",   "env",	"host",	    "piped_from", "piped_to", "tool",	 "action",
 	    "things",  "sql",	"shows",    "values",	  "verb",     "journal", "group",
-	    "tar",     "prune", "sudoers",  NULL};
+	    "tar",     "prune", "sudoers",  "socat",	  "forward",  NULL};
 	size_t k = 0;
 
 	while (keys[k] && strcmp(keys[k], key) != 0)
@@ -372,6 +550,13 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 10:
 		append_value(b, c->piped_from, "another program");
+		if (c->piped_from && c->source) { /* curl URL | sh: where it comes from */
+			buf_append_str(b, " (from ");
+			visible_append(b, c->source, strlen(c->source));
+			if (strncmp(c->source, "http://", 7) == 0)
+				buf_append_str(b, ", an address that is not encrypted");
+			buf_putc(b, ')');
+		}
 		break;
 	case 11:
 		append_value(b, c->piped_to, "another program");
@@ -416,6 +601,14 @@ static int append_key(struct buf *b, const char *key, const struct real_command 
 		break;
 	case 23:
 		if (!describe_sudoers(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 24:
+		if (!describe_socat(b, c))
+			buf_putc(b, EMPTY);
+		break;
+	case 25:
+		if (!describe_forward(b, c))
 			buf_putc(b, EMPTY);
 		break;
 	default:

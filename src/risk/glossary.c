@@ -187,43 +187,71 @@ const char *glossary_kube_kind(const char *word, size_t len)
 	return NULL;
 }
 
-/* What a well-known service does, for "systemctl stop NAME". */
+/* What a well-known service or package does, for "systemctl stop NAME", and
+ * what stops without it, for "apt-get purge NAME" and "helm uninstall NAME". */
 static const struct {
-	const char *names, *what;
+	const char *names, *what, *without;
 } services[] = {
-    {" sshd ssh openssh-server ", "remote logins to this machine"},
-    {" nginx apache2 httpd caddy lighttpd haproxy traefik envoy ", "the web server"},
+    {" sshd ssh openssh-server ", "remote logins to this machine",
+     "nobody can log in to this machine from outside any more"},
+    {" sudo ", "the administrator rights given through sudo",
+     "nobody can act as the administrator through sudo any more"},
+    {" ingress-nginx nginx-ingress ingress-controller ",
+     "the entrance for web traffic into the cluster",
+     "web traffic no longer reaches the applications behind it, so their sites go offline"},
+    {" nginx apache2 httpd caddy lighttpd haproxy traefik envoy ", "the web server",
+     "the websites and applications it serves go offline"},
     {" postgresql postgres mysql mysqld mariadb mongod mongodb redis redis-server "
-     "memcached elasticsearch cassandra ",
-     "a database"},
-    {" cron crond anacron atd ", "scheduled jobs"},
-    {" docker containerd podman ", "the containers of this machine"},
-    {" kubelet k3s ", "this machine's part of the Kubernetes cluster"},
-    {" auditd ", "the security audit log"},
-    {" rsyslog syslog syslog-ng systemd-journald ", "the system's logging"},
-    {" firewalld ufw nftables iptables ", "the firewall"},
-    {" chronyd chrony ntpd systemd-timesyncd ", "the clock's synchronisation"},
-    {" systemd-resolved named bind9 unbound dnsmasq ", "name lookups (DNS)"},
-    {" networkmanager NetworkManager systemd-networkd networking ", "the network connection"},
-    {" postfix exim4 sendmail dovecot ", "e-mail"},
-    {" rabbitmq-server kafka ", "the message queue between applications"},
+     "memcached elasticsearch cassandra mysql-server mariadb-server postgresql-server "
+     "mongodb-org ",
+     "a database", "the applications that keep their data there stop working"},
+    {" cron crond anacron atd cronie ", "scheduled jobs",
+     "scheduled jobs (backups, clean-ups) stop running"},
+    {" docker containerd podman docker-ce docker.io ", "the containers of this machine",
+     "every container on this machine stops"},
+    {" kubelet k3s ", "this machine's part of the Kubernetes cluster",
+     "this machine drops out of the Kubernetes cluster"},
+    {" auditd audit ", "the security audit log", "security events are no longer recorded"},
+    {" rsyslog syslog syslog-ng systemd-journald ", "the system's logging",
+     "what happens on the machine is no longer written to its log"},
+    {" firewalld ufw nftables iptables ", "the firewall",
+     "the machine no longer filters which connections it accepts"},
+    {" chronyd chrony ntpd systemd-timesyncd ", "the clock's synchronisation", NULL},
+    {" systemd-resolved named bind9 unbound dnsmasq ", "name lookups (DNS)", NULL},
+    {" networkmanager NetworkManager systemd-networkd networking ", "the network connection", NULL},
+    {" postfix exim4 sendmail dovecot ", "e-mail", NULL},
+    {" rabbitmq-server kafka ", "the message queue between applications", NULL},
 };
 
-const char *glossary_service(const char *name)
+static int service_index(const char *name)
 {
 	char key[72];
 	size_t n = strcspn(name, ".@");
 
 	if (n == 0 || n + 3 > sizeof(key))
-		return NULL;
+		return -1;
 	key[0] = ' ';
 	memcpy(key + 1, name, n);
 	key[n + 1] = ' ';
 	key[n + 2] = '\0';
 	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
 		if (strstr(services[i].names, key))
-			return services[i].what;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const char *glossary_service(const char *name)
+{
+	int i = service_index(name);
+
+	return i < 0 ? NULL : services[i].what;
+}
+
+const char *glossary_service_without(const char *name)
+{
+	int i = service_index(name);
+
+	return i < 0 ? NULL : services[i].without;
 }
 
 /* Groups that carry power, and what their members may do. */

@@ -25,6 +25,9 @@ const char *glossary_kube_kind(const char *word, size_t len);
 /* What a well-known service (sshd, nginx.service, postgresql@15-main) does,
  * or NULL. */
 const char *glossary_service(const char *name);
+/* What stops without a well-known service or package ("nobody can log in to
+ * this machine from outside any more"), or NULL. */
+const char *glossary_service_without(const char *name);
 
 /* What the members of a powerful group (sudo, docker, disk) may do, or NULL. */
 const char *glossary_group(const char *name);

@@ -137,7 +137,8 @@ static const char *const change_verbs[] = {
     "rpush",	"sadd",	       "hset",	    "mset",	 "setex",    "hmset",	"zadd",
     "insert",	"save",	       "bgsave",    "reboot",	 "cancel",   "retry",	"restart-service",
     "redeploy", "failover",    "promote",   "reindex",	 "vacuum",   "analyze", "refresh",
-    "copy",	"reconfigure", "downgrade", "reinstall", "ci",	     NULL};
+    "copy",	"reconfigure", "downgrade", "reinstall", "ci",	     "mask",	"unmask",
+    "isolate",	NULL};
 
 /* Removing or overwriting: high unless a profile says more. */
 static const char *const destroy_verbs[] = {
@@ -216,6 +217,17 @@ static const char *const sql_change[] = {"insert",  "create",  "copy",	  "set", 
 					 "call",    "do",      "lock",	  "load",    "checkpoint",
 					 "notify",  "prepare", "execute", NULL};
 
+/* sqlite3's dot-commands that only show (".tables", ".schema", ".dump"), and
+ * those that write a file or set the session; ".import", ".restore", ".read",
+ * ".shell" and unknown ones change what is stored or run more. */
+static const char *const sqlite_dot_read[] = {
+    "tables", "schema",	 "fullschema", "dump",	  "indexes", "indices",	  "databases",
+    "dbinfo", "show",	 "help",       "headers", "header",  "mode",	  "stats",
+    "timer",  "width",	 "changes",    "eqp",	  "echo",    "nullvalue", "separator",
+    "print",  "lint",	 "version",    "quit",	  "exit",    "explain",	  "dbconfig",
+    "prompt", "timeout", "bail",       "expert",  NULL};
+static const char *const sqlite_dot_change[] = {"backup", "save", "output", "once", "excel", NULL};
+
 /* One statement by its first word. */
 static int sql_statement_kind(const char *s, size_t len)
 {
@@ -233,6 +245,10 @@ static int sql_statement_kind(const char *s, size_t len)
 	for (size_t i = 0; i < n; i++)
 		w[i] = (char)tolower((unsigned char)s[i]);
 	w[n] = '\0';
+	if (w[0] == '.') /* a sqlite3 dot-command */
+		return in_list(w + 1, sqlite_dot_read)	   ? VERB_READ
+		       : in_list(w + 1, sqlite_dot_change) ? VERB_CHANGE
+							   : VERB_DESTROY;
 	if (strcmp(w, "with") == 0) /* a query that may end in a change */
 		return strcasestr(s, "update ") || strcasestr(s, "delete ") ||
 			       strcasestr(s, "insert ")

@@ -173,7 +173,8 @@ static void code_in_words(void)
 	NEVER_SAYS("docker system prune -a --volumes -f", "undo: partly");
 	SAYS("terraform state rm module.db.aws_db_instance.main",
 	     "Makes Terraform forget module.db.aws_db_instance.main");
-	SAYS("chown -R nobody:nogroup /home", "Changes the owner of /home (every user's personal");
+	SAYS("chown -R nobody:nogroup /home",
+	     "Makes nobody (group nogroup) the owner of /home (every user's personal");
 	SAYS("cat /var/www/app/.env", "usually with its passwords");
 	SAYS("terraform plan", "Previews, changing nothing, what a change would do");
 	NEVER_SAYS("terraform destroy -target=aws_db_instance.main",

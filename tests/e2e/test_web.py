@@ -289,22 +289,29 @@ def test_critical_needs_the_typed_name_and_one_approvals_link_shows_it_alone(dri
     op.close()
 
 
+def connected_session(driver):
+    """The card of a session whose host is connected now, or None."""
+    for card_ in driver.find_elements("css selector", "article.session"):
+        if " connected since " in card_.text:
+            return card_
+    return None
+
+
 def test_end_a_session_and_lock_its_operator_from_the_page(driver, web):
     sign_in(driver, web)
     op = Operator(web)
-    wait(driver, lambda d: d.find_elements("css selector", "article.session"))
-    s = driver.find_element("css selector", "article.session")
+    s = wait(driver, connected_session)  # this one: escortd may still list an earlier test's, away
+    ended = s.get_attribute("data-id")
     assert OPERATOR in s.text
     s.find_element("css selector", "input.note").send_keys("end of the window")
     s.find_element("css selector", "button.terminate").click()
     op.child.expect(f"ended by {ESCORT}: end of the window")
     op.child.expect(pexpect.EOF, timeout=20)
-    wait(driver, lambda d: not d.find_elements("css selector", "article.session"))
+    wait(driver, lambda d: not d.find_elements("css selector", f'article.session[data-id="{ended}"]'))
     assert f"web console: {ESCORT} asks to end session" in web.log()
 
     op = Operator(web)
-    wait(driver, lambda d: d.find_elements("css selector", "article.session"))
-    driver.find_element("css selector", "article.session button.lock").click()
+    wait(driver, connected_session).find_element("css selector", "button.lock").click()
     op.child.expect(pexpect.EOF, timeout=20)
     again = Operator(web, expect_prompt=False)
     again.child.expect("locked")

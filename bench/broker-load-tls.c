@@ -4,6 +4,7 @@
  * auto-allowed exec, one at a time, all sessions at once; prints the
  * handshake rate and the decision latency percentiles.
  *   broker-load-tls ADDR:PORT HOSTDIR SESSIONS REQUESTS */
+#include "load-frames.h"
 #include "proto/frame.h"
 #include "tls/contexts.h"
 #include "tls/dial.h"
@@ -21,20 +22,6 @@ struct host {
 	uint64_t sent_ns;
 	unsigned done;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
 
 static void die(const char *what, const struct error *err)
 {
@@ -90,25 +77,12 @@ static int hello(struct host *h, unsigned i, struct error *err)
 
 static void ask(struct host *h, uint64_t id)
 {
-	static char *argv[] = {"ls", "-l", "/tmp", NULL};
-	Escort__ExecRequest r = ESCORT__EXEC_REQUEST__INIT;
-	Frame f = ESCORT__FRAME__INIT;
+	struct load_ask a;
 	struct error err;
 
-	r.ask_id = id;
-	r.pid = 1234;
-	r.n_argv = r.n_rated_argv = 3;
-	r.argv = r.rated_argv = argv;
-	r.cwd = "/tmp";
-	r.path = "/usr/bin/ls";
-	r.program = "ls";
-	r.identity = "system: /usr/bin/ls";
-	r.trust = "system";
-	r.level = ESCORT__LEVEL__LEVEL_INFO;
-	f.body_case = ESCORT__FRAME__BODY_EXEC_REQUEST;
-	f.exec_request = &r;
-	h->sent_ns = now_ns();
-	if (tls_frame_write(&h->link, &f, &err) < 0)
+	load_ask_init(&a, id);
+	h->sent_ns = load_now_ns();
+	if (tls_frame_write(&h->link, &a.frame, &err) < 0)
 		die("ask", &err);
 }
 
@@ -134,18 +108,18 @@ static double connect_all(SSL_CTX *ctx, const char *where, const char *pin, stru
 			  unsigned n, double *tls)
 {
 	struct error err;
-	uint64_t start = now_ns(), in_tls = 0;
+	uint64_t start = load_now_ns(), in_tls = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t t = now_ns();
+		uint64_t t = load_now_ns();
 		if (tls_dial(ctx, where, pin, 10, &hosts[i].link, &err) < 0)
 			die("connect", &err);
-		in_tls += now_ns() - t;
+		in_tls += load_now_ns() - t;
 		if (hello(&hosts[i], i, &err) < 0)
 			die("hello", &err);
 	}
 	*tls = n / ((double)in_tls / 1e9);
-	return n / ((double)(now_ns() - start) / 1e9);
+	return n / ((double)(load_now_ns() - start) / 1e9);
 }
 
 /* Every frame that has arrived for h; returns the decisions among them. */
@@ -187,7 +161,7 @@ static void run(struct host *hosts, unsigned n, unsigned per, uint64_t *lat, siz
 		for (unsigned i = 0; i < n; i++) {
 			if (!(pfd[i].revents & POLLIN) || take_decisions(&hosts[i]) == 0)
 				continue;
-			lat[(*nlat)++] = now_ns() - hosts[i].sent_ns;
+			lat[(*nlat)++] = load_now_ns() - hosts[i].sent_ns;
 			if (++hosts[i].done == per)
 				finished++;
 			else
@@ -217,10 +191,10 @@ int main(int argc, char **argv)
 	read_pin(argv[2], pin);
 	who = strrchr(argv[2], '/') ? strrchr(argv[2], '/') + 1 : argv[2];
 	double tls, handshakes = connect_all(ctx, argv[1], pin, hosts, n, &tls);
-	uint64_t start = now_ns();
+	uint64_t start = load_now_ns();
 	run(hosts, n, per, lat, &nlat);
-	double seconds = (double)(now_ns() - start) / 1e9;
-	qsort(lat, nlat, sizeof(*lat), cmp);
+	double seconds = (double)(load_now_ns() - start) / 1e9;
+	qsort(lat, nlat, sizeof(*lat), load_cmp_u64);
 	printf("sessions=%u decisions=%zu seconds=%.2f per_second=%.0f p50_us=%.1f p99_us=%.1f "
 	       "max_us=%.1f tls_handshakes_per_second=%.0f sessions_opened_per_second=%.0f\n",
 	       n, nlat, seconds, (double)nlat / seconds, (double)lat[nlat / 2] / 1e3,

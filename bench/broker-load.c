@@ -6,6 +6,7 @@
  * session hosts start and end sessions without pause (each start creates,
  * each end seals a signed log): what slow log work does to everyone else.
  *   broker-load SOCKET ESCORTD_PID churn REQUESTS CHURNERS */
+#include "load-frames.h"
 #include "proto/frame.h"
 #include <signal.h>
 #include <sys/wait.h>
@@ -25,14 +26,6 @@ struct host {
 	uint64_t sent_ns;
 	unsigned done;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 static long rss_kib(int pid)
 {
@@ -78,34 +71,15 @@ static int hello(struct host *h, const char *path, struct error *err)
 
 static void ask(struct host *h, uint64_t id)
 {
-	static char *argv[] = {"ls", "-l", "/tmp", NULL};
-	Escort__ExecRequest r = ESCORT__EXEC_REQUEST__INIT;
-	Frame f = ESCORT__FRAME__INIT;
+	struct load_ask a;
 	struct error err;
 
-	r.ask_id = id;
-	r.pid = 1234;
-	r.n_argv = r.n_rated_argv = 3;
-	r.argv = r.rated_argv = argv;
-	r.cwd = "/tmp";
-	r.path = "/usr/bin/ls";
-	r.program = "ls";
-	r.identity = "system: /usr/bin/ls";
-	r.trust = "system";
-	r.level = ESCORT__LEVEL__LEVEL_INFO;
-	f.body_case = ESCORT__FRAME__BODY_EXEC_REQUEST;
-	f.exec_request = &r;
-	h->sent_ns = now_ns();
-	if (frame_write_fd(h->fd, &f, &err) < 0) {
+	load_ask_init(&a, id);
+	h->sent_ns = load_now_ns();
+	if (frame_write_fd(h->fd, &a.frame, &err) < 0) {
 		fprintf(stderr, "broker-load: %s\n", err.msg);
 		exit(1);
 	}
-}
-
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 /* Ends the session and waits for escortd's last Ack (its log is sealed). */
@@ -168,14 +142,14 @@ static int churn(const char *path, unsigned requests, unsigned churners)
 			}
 		} while (f->body_case != ESCORT__FRAME__BODY_DECISION);
 		frame_free(f);
-		lat[i] = now_ns() - busy.sent_ns;
+		lat[i] = load_now_ns() - busy.sent_ns;
 		usleep(1000);
 	}
 	for (unsigned i = 0; i < churners; i++)
 		kill(kids[i], SIGKILL);
 	while (wait(NULL) > 0)
 		;
-	qsort(lat, requests, sizeof(*lat), cmp);
+	qsort(lat, requests, sizeof(*lat), load_cmp_u64);
 	printf("churners=%u decisions=%u p50_us=%.1f p99_us=%.1f max_us=%.1f\n", churners, requests,
 	       (double)lat[requests / 2] / 1e3, (double)lat[requests * 99 / 100] / 1e3,
 	       (double)lat[requests - 1] / 1e3);
@@ -205,7 +179,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	long after = rss_kib(pid);
-	uint64_t start = now_ns();
+	uint64_t start = load_now_ns();
 	for (unsigned i = 0; i < n; i++)
 		ask(&hosts[i], 1);
 	while (finished < n) {
@@ -227,7 +201,7 @@ int main(int argc, char **argv)
 							f->decision->reason);
 						return 1;
 					}
-					lat[nlat++] = now_ns() - hosts[i].sent_ns;
+					lat[nlat++] = load_now_ns() - hosts[i].sent_ns;
 					if (++hosts[i].done == per)
 						finished++;
 					else
@@ -237,9 +211,9 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	double seconds = (double)(now_ns() - start) / 1e9;
+	double seconds = (double)(load_now_ns() - start) / 1e9;
 	long loaded = rss_kib(pid);
-	qsort(lat, nlat, sizeof(*lat), cmp);
+	qsort(lat, nlat, sizeof(*lat), load_cmp_u64);
 	printf("sessions=%u decisions=%zu seconds=%.2f per_second=%.0f p50_us=%.1f p99_us=%.1f "
 	       "max_us=%.1f rss_before_kib=%ld rss_sessions_kib=%ld rss_loaded_kib=%ld "
 	       "kib_per_session=%.1f\n",

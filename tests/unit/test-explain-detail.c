@@ -4,74 +4,7 @@
  * of several actions the line's words decide; and the report says each thing
  * once, with one answer to "can it be undone".
  *   test-explain-detail RULES_DIR */
-#include "check.h"
-#include "risk/risk.h"
-#include "util/buf.h"
-
-#include <stdlib.h>
-
-static struct risk_engine *engine;
-
-/* Every finding's explanation, one a line, then "undo: ..." for each. */
-static const char *words(const char *line, int *level)
-{
-	static struct buf b;
-	struct risk_report r;
-
-	buf_reset(&b);
-	risk_rate_line(engine, line, strlen(line), NULL, &r);
-	for (size_t i = 0; i < r.n; i++) {
-		buf_append_str(&b, r.findings[i].explain);
-		buf_putc(&b, '\n');
-	}
-	for (size_t i = 0; i < r.n; i++)
-		buf_printf(&b, "undo: %s\n", r.findings[i].undo);
-	*level = r.level;
-	risk_report_free(&r);
-	return buf_cstr(&b);
-}
-
-static void says(int line_no, const char *line, const char *text, int want)
-{
-	int level;
-	const char *w = words(line, &level);
-
-	if ((strstr(w, text) != NULL) != want) {
-		fprintf(stderr, "%s:%d: %s\n  %s \"%s\":\n%s\n", __FILE__, line_no, line,
-			want ? "does not say" : "says", text, w);
-		check_failures++;
-	}
-}
-
-static void rated(int line_no, const char *line, int want)
-{
-	int level;
-
-	words(line, &level);
-	if (level != want) {
-		fprintf(stderr, "%s:%d: %s\n  rated %d, want %d\n", __FILE__, line_no, line, level,
-			want);
-		check_failures++;
-	}
-}
-
-/* The text appears at most once (a finding block is not repeated). */
-static void once(int line_no, const char *line, const char *text)
-{
-	int level;
-	const char *w = words(line, &level), *at = strstr(w, text);
-
-	if (at && strstr(at + 1, text)) {
-		fprintf(stderr, "%s:%d: %s\n  says \"%s\" twice:\n%s\n", __FILE__, line_no, line,
-			text, w);
-		check_failures++;
-	}
-}
-
-#define SAYS(line, text) says(__LINE__, line, text, 1)
-#define NEVER_SAYS(line, text) says(__LINE__, line, text, 0)
-#define RATED(line, level) rated(__LINE__, line, level)
-#define ONCE(line, text) once(__LINE__, line, text)
+#include "explain-check.h"
 
 /* What a place holds, and who an account becomes. */
 static void the_detail(void)
@@ -263,23 +196,9 @@ static void said_once(void)
 
 int main(int argc, char **argv)
 {
-	struct error err;
+	static void (*const groups[])(void) = {the_detail,    secrets_out, one_action,
+					       code_in_words, runs_later,  true_statements,
+					       said_once,     NULL};
 
-	if (argc != 2)
-		return 2;
-	setenv("ESCORT_NO_WHATIS", "1", 1);
-	engine = risk_engine_new(argv[1], RISK_NO_WHATIS, &err);
-	if (engine == NULL) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 1;
-	}
-	the_detail();
-	secrets_out();
-	one_action();
-	code_in_words();
-	runs_later();
-	true_statements();
-	said_once();
-	risk_engine_free(engine);
-	CHECK_DONE();
+	return explain_check_main(argc, argv, groups);
 }

@@ -5,54 +5,7 @@
  * and no finding beside it contradicts it (kubectl create is no exec, an
  * upload is no download, localhost is this machine, echo > FILE writes).
  *   test-explain-words RULES_DIR */
-#include "check.h"
-#include "risk/risk.h"
-#include "util/buf.h"
-
-#include <stdlib.h>
-
-static struct risk_engine *engine;
-
-/* Every finding's explanation of line, one a line, then "rules: ids". */
-static const char *words(const char *line)
-{
-	static struct buf b;
-	struct risk_report r;
-
-	buf_reset(&b);
-	risk_rate_line(engine, line, strlen(line), NULL, &r);
-	for (size_t i = 0; i < r.n; i++) {
-		buf_append_str(&b, r.findings[i].explain);
-		buf_putc(&b, '\n');
-	}
-	buf_append_str(&b, "rules:");
-	for (size_t i = 0; i < r.n; i++) {
-		buf_putc(&b, ' ');
-		buf_append_str(&b, r.findings[i].rule);
-	}
-	risk_report_free(&r);
-	return buf_cstr(&b);
-}
-
-#define SAYS(line, text)                                                                           \
-	do {                                                                                       \
-		const char *w_ = words(line);                                                      \
-		if (strstr(w_, text) == NULL) {                                                    \
-			fprintf(stderr, "%s:%d: %s\n  does not say \"%s\":\n%s\n", __FILE__,       \
-				__LINE__, line, text, w_);                                         \
-			check_failures++;                                                          \
-		}                                                                                  \
-	} while (0)
-
-#define NEVER_SAYS(line, text)                                                                     \
-	do {                                                                                       \
-		const char *w_ = words(line);                                                      \
-		if (strstr(w_, text) != NULL) {                                                    \
-			fprintf(stderr, "%s:%d: %s\n  says \"%s\":\n%s\n", __FILE__, __LINE__,     \
-				line, text, w_);                                                   \
-			check_failures++;                                                          \
-		}                                                                                  \
-	} while (0)
+#include "explain-check.h"
 
 /* The thing and its scope, not a category. */
 static void names_the_thing(void)
@@ -259,24 +212,9 @@ static void words_as_things(void)
 
 int main(int argc, char **argv)
 {
-	struct error err;
+	static void (*const groups[])(void) = {
+	    names_the_thing,  says_the_effect,	no_contradiction, plain_words, true_for_the_line,
+	    names_the_source, says_what_breaks, words_as_things,  NULL};
 
-	if (argc != 2)
-		return 2;
-	setenv("ESCORT_NO_WHATIS", "1", 1);
-	engine = risk_engine_new(argv[1], RISK_NO_WHATIS, &err);
-	if (engine == NULL) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 1;
-	}
-	names_the_thing();
-	says_the_effect();
-	no_contradiction();
-	plain_words();
-	true_for_the_line();
-	names_the_source();
-	says_what_breaks();
-	words_as_things();
-	risk_engine_free(engine);
-	CHECK_DONE();
+	return explain_check_main(argc, argv, groups);
 }

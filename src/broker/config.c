@@ -312,6 +312,45 @@ static int listen_ok(const char *s)
 	return strspn(s, "0123456789.[]:abcdefABCDEF") == strlen(s);
 }
 
+/* A DNS name, an IPv4 address or a bracketed IPv6 address. */
+static int web_name_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n >= sizeof(((struct web_config *)0)->names[0]))
+		return 0;
+	if (s[0] == '[')
+		return n > 2 && s[n - 1] == ']' &&
+		       strspn(s + 1, "0123456789abcdefABCDEF:.") == n - 2;
+	return s[0] != '.' && s[0] != '-' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n;
+}
+
+/* names: [console.example.org, ...]: the names browsers may use for it. */
+static int read_web_names(struct loader *ld, yaml_node_t *v, const char *key)
+{
+	struct web_config *w = &ld->c->web;
+
+	if (v == NULL || v->type != YAML_SEQUENCE_NODE)
+		return fail(ld, v, "'%s' must be a list of host names", key);
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = node(ld, *it);
+		const yaml_node_t *first;
+		if (!web_name_ok(scalar(item)))
+			return fail(ld, item,
+				    "a web console name must be a DNS name or an address "
+				    "(console.example.org, 127.0.0.1, [::1]), not '%s'",
+				    scalar(item) ? scalar(item) : "(not a word)");
+		if ((first = earlier_item(ld, v, it, scalar(item))) != NULL)
+			return once(ld, item, first, scalar(item), key);
+		if (w->n_names == WEB_MAX_NAMES)
+			return fail(ld, item, "'%s' lists more than 8 names", key);
+		snprintf(w->names[w->n_names++], sizeof(w->names[0]), "%s", scalar(item));
+	}
+	return 0;
+}
+
 static int web_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct web_config *w = &ld->c->web;
@@ -339,7 +378,9 @@ static int web_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		w->idle_s = (unsigned)t;
 		return 0;
 	}
-	return fail(ld, k, "'web' has no key '%s' (listen, cert, key, idle)", key);
+	if (strcmp(key, "names") == 0)
+		return read_web_names(ld, v, key);
+	return fail(ld, k, "'web' has no key '%s' (listen, names, cert, key, idle)", key);
 }
 
 static int read_web(struct loader *ld, yaml_node_t *v)

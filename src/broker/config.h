@@ -49,11 +49,14 @@ struct rule_override {
 };
 
 /* The web console (docs/CONFIG.md, src/web/): off unless listen is set. */
+#define WEB_MAX_NAMES 8
 struct web_config {
 	char listen[128];    /* "ADDRESS:PORT", or "" : no web console */
 	char cert[PATH_MAX]; /* PEM certificate chain, or "": self-signed in the state directory */
 	char key[PATH_MAX];  /* its private key */
 	unsigned idle_s;     /* signed out after this long without a request */
+	char names[WEB_MAX_NAMES][254]; /* what browsers may call it (Host, Origin) */
+	size_t n_names;
 	int line;
 };
 

@@ -65,6 +65,11 @@ struct web {
 	int pam_pipe[2];
 	struct event *pam_event;
 	unsigned signins;
+	/* What browsers may call the console (Host, Origin): the configured
+	 * names (or localhost), and the address it listens on. */
+	const char *names[WEB_MAX_NAMES + 1];
+	size_t n_names;
+	char listen_host[64];
 };
 
 /* http-server.c */

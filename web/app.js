@@ -282,7 +282,7 @@ async function look() {
   const have = new Set([...box.children].map((c) => c.dataset.id));
   for (const item of items) if (!have.has(String(item.id))) box.append(card(item));
   const ids = r.body.pending.map((i) => i.id);
-  if (seen !== null && ids.some((id) => !seen.has(id))) ring(ids.length);
+  if (seen !== null && !$("queue").hidden && ids.some((id) => !seen.has(id))) ring(ids.length);
   seen = new Set(ids);
   $("count").textContent = `(${items.length})`;
   $("empty").hidden = items.length !== 0;
@@ -306,9 +306,13 @@ function enter(me) {
   roles = me.roles || [];
   $("unlock-box").hidden = !(can("escort") || can("owner"));
   $("who").hidden = me.stage !== "in";
-  $("who-name").textContent = me.user ? `${me.user} (${(me.roles || []).join(", ")}${me.clearance ? ", cleared for " + me.clearance : ""})` : "";
+  const hosts = me.hosts ? `, owner of ${me.hosts.join(", ")}` : "";
+  $("who-name").textContent = me.user ? `${me.user} (${(me.roles || []).join(", ")}${me.clearance ? ", cleared for " + me.clearance : ""}${hosts})` : "";
   if (me.stage === "in") {
     show("queue");
+    // An owner answers nothing: the queue is not theirs to see (escortd
+    // lists only their hosts' items anyway).
+    $("queue").hidden = !(can("escort") || can("auditor"));
     seen = null;
     listen();
     refresh();

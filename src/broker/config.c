@@ -171,6 +171,52 @@ static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char
 	return 0;
 }
 
+/* owners: {erin: [db1, web1], gail: "*"}: an owner of those hosts only, or
+ * of every host. */
+static int add_owner(struct loader *ld, const char *name, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct person *p = person_for(ld, k, name);
+
+	(void)arg;
+	if (p == NULL)
+		return -1;
+	p->roles |= ROLE_OWNER;
+	if (scalar(v) && strcmp(scalar(v), "*") == 0)
+		return 0;
+	if (v == NULL || v->type != YAML_SEQUENCE_NODE ||
+	    v->data.sequence.items.start == v->data.sequence.items.top)
+		return fail(
+		    ld, v,
+		    "an owner's hosts must be a list of host names, or \"*\" for every host (%s)",
+		    name);
+	p->some_hosts = 1;
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = node(ld, *it);
+		struct broker_config *c = ld->c;
+		const yaml_node_t *first;
+		if (scalar(item) == NULL)
+			return fail(ld, item, "an owner's hosts must be names (%s)", name);
+		if ((first = earlier_item(ld, v, it, scalar(item))) != NULL)
+			return once(ld, item, first, scalar(item), name);
+		c->owner_hosts =
+		    xreallocarray(c->owner_hosts, c->n_owner_hosts + 1, sizeof(*c->owner_hosts));
+		struct owner_host *o = &c->owner_hosts[c->n_owner_hosts];
+		if (copy_name(ld, item, o->host, sizeof(o->host), scalar(item)) < 0)
+			return -1;
+		snprintf(o->owner, sizeof(o->owner), "%s", name);
+		c->n_owner_hosts++;
+	}
+	return 0;
+}
+
+static int read_owners(struct loader *ld, yaml_node_t *v, const char *key)
+{
+	if (v && v->type == YAML_MAPPING_NODE)
+		return each_pair(ld, v, key, add_owner, NULL);
+	return add_role(ld, v, ROLE_OWNER, key);
+}
+
 static int add_escort(struct loader *ld, const char *name, yaml_node_t *k, yaml_node_t *v,
 		      void *arg)
 {
@@ -427,7 +473,7 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 	if (strcmp(key, "operators") == 0)
 		return add_role(ld, v, ROLE_OPERATOR, key);
 	if (strcmp(key, "owners") == 0)
-		return add_role(ld, v, ROLE_OWNER, key);
+		return read_owners(ld, v, key);
 	if (strcmp(key, "auditors") == 0)
 		return add_role(ld, v, ROLE_AUDITOR, key);
 	if (strcmp(key, "escorts") == 0)
@@ -608,6 +654,9 @@ void config_free(struct broker_config *c)
 	free(c->operators);
 	free(c->hosts);
 	free(c->rules);
+	free(c->owner_hosts);
+	c->owner_hosts = NULL;
+	c->n_owner_hosts = 0;
 	c->people = NULL;
 	c->operators = c->hosts = NULL;
 	c->rules = NULL;
@@ -669,4 +718,17 @@ int config_action(const struct broker_config *c, const char *op, const char *hos
 	if (level < 0 || level >= LEVEL_COUNT)
 		return ACTION_DENY;
 	return table[level];
+}
+
+int config_owns_host(const struct broker_config *c, const struct person *p, const char *host)
+{
+	if (p == NULL || !(p->roles & ROLE_OWNER))
+		return 0;
+	if (!p->some_hosts)
+		return 1;
+	for (size_t i = 0; i < c->n_owner_hosts; i++)
+		if (strcmp(c->owner_hosts[i].owner, p->name) == 0 &&
+		    strcmp(c->owner_hosts[i].host, host) == 0)
+			return 1;
+	return 0;
 }

@@ -31,8 +31,9 @@ enum role {
 struct person {
 	char name[64];
 	unsigned roles;
-	int clearance; /* escorts: the highest level they may approve; others -1 */
-	int line;      /* where the configuration first names them */
+	int clearance;	/* escorts: the highest level they may approve; others -1 */
+	int some_hosts; /* owners: of the hosts listed in owner_hosts only; 0: of every host */
+	int line;	/* where the configuration first names them */
 };
 
 /* Actions per level for one operator or host; ACTION_INHERIT where unset. */
@@ -60,6 +61,11 @@ struct web_config {
 	int line;
 };
 
+/* One host an owner with a list of hosts owns. */
+struct owner_host {
+	char owner[64], host[64];
+};
+
 struct broker_config {
 	char source[PATH_MAX]; /* the file, or "embedded defaults" */
 	char socket[PATH_MAX];
@@ -80,6 +86,8 @@ struct broker_config {
 	struct rule_override *rules;
 	size_t n_rules;
 	struct web_config web;
+	struct owner_host *owner_hosts; /* owners: {NAME: [HOST, ...]} */
+	size_t n_owner_hosts;
 };
 
 /* Loads path; NULL loads the embedded defaults (everyone on the machine
@@ -94,6 +102,8 @@ void config_free(struct broker_config *c);
 int config_check(const struct broker_config *c, const struct risk_engine *risk, struct error *err);
 
 const struct person *config_person(const struct broker_config *c, const char *name);
+/* 1 when p is an owner of host: of every host, or of this one by name. */
+int config_owns_host(const struct broker_config *c, const struct person *p, const char *host);
 /* The action for this operator, host, level and set of matched rules. */
 int config_action(const struct broker_config *c, const char *op, const char *host, int level,
 		  const char *const *rules, size_t n_rules);

@@ -18,6 +18,21 @@ static const char *const stage_names[] = {
     [STAGE_TOTP] = "totp", [STAGE_IN] = "in",
 };
 
+/* ,"hosts":[...]: an owner's hosts, for the page to say (escortd filters). */
+static void owned_hosts_json(const struct broker_config *c, const struct person *p, struct buf *out)
+{
+	const char *sep = "";
+
+	buf_append_str(out, ",\"hosts\":[");
+	for (size_t i = 0; i < c->n_owner_hosts; i++)
+		if (strcmp(c->owner_hosts[i].owner, p->name) == 0) {
+			buf_append_str(out, sep);
+			json_append_cstr(out, c->owner_hosts[i].host);
+			sep = ",";
+		}
+	buf_putc(out, ']');
+}
+
 static void roles_json(struct web *w, const char *user, struct buf *out)
 {
 	const struct person *p = config_person(&w->b->cfg, user);
@@ -31,6 +46,8 @@ static void roles_json(struct web *w, const char *user, struct buf *out)
 	}
 	if (p && (r & ROLE_ESCORT))
 		buf_printf(out, ",\"clearance\":\"%s\"", level_name(p->clearance));
+	if (p && (r & ROLE_OWNER) && p->some_hosts)
+		owned_hosts_json(&w->b->cfg, p, out);
 }
 
 static void reply_stage(struct web *w, struct evhttp_request *req, struct web_session *s, int code)

@@ -3,12 +3,17 @@ hand-made requests against a real escortd: a request under a name that is
 not the console's (DNS rebinding) or a change from another site's page is
 refused before any handler runs; an owner sees and acts on the sessions of
 their own hosts only; an escort sees only what their clearance covers."""
+import json
 import shutil
+import socket
 
+import pexpect
 import pytest
-from test_broker import Broker, world  # noqa: F401 (world is a fixture)
-from test_web import PASSWORD, web, web_config, web_world  # noqa: F401 (fixtures)
-from webconsole import Client, free_port
+from test_broker import (ESCORT, JUNIOR, OPERATOR, Broker, Operator, ask_to_remove, make_user,
+                         victim, world)  # noqa: F401 (world is a fixture)
+from test_web import (PASSWORD, by_id, driver, type_code, type_password, visible,  # noqa: F401
+                      wait, web, web_config, web_world)
+from webconsole import Client, free_port, fresh_code, secret_of, set_password
 
 
 def port_of(url):
@@ -69,3 +74,107 @@ def test_a_bad_name_is_refused_with_the_configuration(web_world, names):  # noqa
     config = web_config(free_port()).replace("web:\n", f"web:\n  names: {names}\n")
     with pytest.raises(AssertionError, match="web console name must be"):
         Broker(web_world, config=config)
+
+
+OWNER_HERE = "escort-t-ownhere"  # owner of this machine (where the test's sessions run)
+OWNER_AWAY = "escort-t-ownaway"  # owner of another host only
+
+
+@pytest.fixture
+def owned(web_world):  # noqa: F811
+    for name in (OWNER_HERE, OWNER_AWAY):
+        make_user(name)
+        set_password(name, PASSWORD)
+    port = free_port()
+    config = web_config(port) + (f"owners:\n  {OWNER_HERE}: [{socket.gethostname()}]\n"
+                                 f"  {OWNER_AWAY}: [db-elsewhere]\n")
+    b = Broker(web_world, config=config)
+    b.url, b.secrets = f"https://127.0.0.1:{port}", {}
+    yield b
+    b.stop()
+    shutil.rmtree(b.state, ignore_errors=True)
+
+
+def signed_in(broker, user):
+    client = Client(broker.url)
+    client.sign_in(user, PASSWORD, broker.secrets)
+    return client
+
+
+def screen_refusal(client, session):
+    status, _, body = client.request(f"/api/screen?session={session}")
+    return status, body
+
+
+def test_an_owner_sees_and_acts_on_their_own_hosts_only(owned, web_world):  # noqa: F811
+    op = Operator(owned)
+    target = victim(web_world, "web-owner")
+    item = ask_to_remove(op, owned, target)
+    session = item["session"]
+    away, here = signed_in(owned, OWNER_AWAY), signed_in(owned, OWNER_HERE)
+    assert here.json("/api/me")[1]["hosts"] == [socket.gethostname()]
+
+    # Another host's owner sees nothing of it, on the page or the socket, and
+    # cannot end, watch or lock it by hand.
+    assert away.json("/api/sessions")[1]["sessions"] == []
+    assert away.json("/api/pending")[1]["pending"] == []
+    assert json.loads(owned.console(OWNER_AWAY, "sessions", "--json").stdout or "[]") == []
+    status, body = away.post("/api/terminate", {"target": session})
+    assert status == 403 and "no such session" in body["error"]
+    assert b"no such session" in screen_refusal(away, session)[1]
+    status, body = away.post("/api/lock", {"target": OPERATOR})
+    assert status == 403 and "working on one of their hosts" in body["error"]
+    assert [s["id"] for s in owned.sessions()] == [session]  # still running
+
+    # This host's owner sees it, and its item, and locks its operator out.
+    assert [s["id"] for s in here.json("/api/sessions")[1]["sessions"]] == [session]
+    assert [i["id"] for i in here.json("/api/pending")[1]["pending"]] == [item["id"]]
+    status, body = here.post("/api/answer", {"id": str(item["id"]), "verb": "approve"})
+    assert status == 403 and "only escorts may" in body["error"]
+    status, body = here.post("/api/lock", {"target": OPERATOR, "note": "owner's lock"})
+    assert status == 200, body
+    op.child.expect(pexpect.EOF, timeout=20)
+    status, body = away.post("/api/unlock", {"target": OPERATOR})
+    assert status == 403 and f"locked by {OWNER_HERE}" in body["error"]
+    status, body = here.post("/api/unlock", {"target": OPERATOR})
+    assert status == 200 and "unlocked" in body["message"]
+    Operator(owned).close()  # works again
+
+
+def test_an_escort_sees_only_what_their_clearance_covers(owned, web_world):  # noqa: F811
+    op = Operator(owned)
+    item = ask_to_remove(op, owned, victim(web_world, "web-junior"))
+    assert item["level"] == "high"
+    junior = signed_in(owned, JUNIOR)
+    assert junior.json("/api/pending")[1]["pending"] == []
+    assert [i["id"] for i in signed_in(owned, ESCORT).json("/api/pending")[1]["pending"]] == \
+        [item["id"]]
+    owned.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+
+
+def owner_signs_in(driver, broker, user):
+    """test_web's sign_in, up to the sessions (an owner has no queue)."""
+    driver.get(broker.url + "/")
+    type_password(driver, user, PASSWORD)
+    wait(driver, visible("code"))
+    if by_id(driver, "enrol").is_displayed():
+        broker.secrets[user] = secret_of(by_id(driver, "otpauth").text)
+    type_code(driver, fresh_code(broker.secrets, user))
+    wait(driver, visible("sessions-box"))
+
+
+def test_an_owners_page_shows_their_sessions_and_no_queue(owned, driver):  # noqa: F811
+    op = Operator(owned)
+    owner_signs_in(driver, owned, OWNER_HERE)
+    wait(driver, lambda d: d.find_elements("css selector", "article.session button.lock"))
+    assert not by_id(driver, "queue").is_displayed()
+    assert socket.gethostname() in by_id(driver, "who-name").text
+    assert by_id(driver, "unlock-box").is_displayed()
+    driver.delete_all_cookies()
+    owner_signs_in(driver, owned, OWNER_AWAY)
+    wait(driver, visible("no-sessions"))
+    assert not driver.find_elements("css selector", "article.session")
+    driver.delete_all_cookies()
+    op.close()

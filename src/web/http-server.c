@@ -164,6 +164,9 @@ static const char *static_name(const char *path)
 	if (strncmp(path, "/approval/", 10) == 0 && path[10] &&
 	    strspn(path + 10, "0123456789") == strlen(path + 10) && strlen(path) < 40)
 		return "index.html";
+	if (strncmp(path, "/session/", 9) == 0 && path[9] &&
+	    strspn(path + 9, "0123456789abcdef") == strlen(path + 9) && strlen(path) < 80)
+		return "index.html";
 	return path + 1;
 }
 

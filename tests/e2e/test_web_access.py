@@ -178,3 +178,82 @@ def test_an_owners_page_shows_their_sessions_and_no_queue(owned, driver):  # noq
     assert not driver.find_elements("css selector", "article.session")
     driver.delete_all_cookies()
     op.close()
+
+
+def signs_in_where_it_is(driver, broker, user=ESCORT):
+    """Signing in on the page as it is (a link), without going to / first."""
+    type_password(driver, user, PASSWORD)
+    wait(driver, visible("code"))
+    if by_id(driver, "enrol").is_displayed():
+        broker.secrets[user] = secret_of(by_id(driver, "otpauth").text)
+    type_code(driver, fresh_code(broker.secrets, user))
+    wait(driver, visible("queue"))
+
+
+def test_a_link_to_one_session_or_approval_opens_after_signing_in(web, driver, web_world):  # noqa: F811
+    other = Operator(web)
+    op = Operator(web)
+    item = ask_to_remove(op, web, victim(web_world, "web-link"))
+    session = item["session"]
+    assert len(web.sessions()) == 2
+    driver.delete_all_cookies()
+    driver.get(f"{web.url}/session/{session}")
+    signs_in_where_it_is(driver, web)
+    assert driver.current_url == f"{web.url}/session/{session}"
+    wait(driver, visible("only-one"))
+    assert "one session" in by_id(driver, "only-one").text
+    wait(driver, lambda d: d.find_elements("css selector", f'article.session[data-id="{session}"]'))
+    assert len(driver.find_elements("css selector", "article.session")) == 1
+    wait(driver, lambda d: d.find_elements("css selector", f"#approval-{item['id']}"))
+    link = driver.find_element("css selector", "article.session a")
+    assert link.get_attribute("href") == f"{web.url}/session/{session}"
+
+    driver.delete_all_cookies()
+    driver.get(f"{web.url}/approval/{item['id']}")
+    signs_in_where_it_is(driver, web)
+    wait(driver, lambda d: d.find_elements("css selector", f"#approval-{item['id']}"))
+    assert "one approval" in by_id(driver, "only-one").text
+    assert len(driver.find_elements("css selector", "article.item")) == 1
+    for bad in ("/session/../app.js", "/session/XYZ", "/approval/1x"):
+        assert Client(web.url).request(bad)[0] == 404, bad
+    web.console(ESCORT, "deny", str(item["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.close()
+    other.close()
+    driver.delete_all_cookies()
+
+
+# What the page's ring() reaches, counted: the notification (permission
+# given) and the tones (the oscillators of its AudioContext).
+COUNT_RINGS = """
+window.notes = [];
+window.tones = 0;
+window.Notification = function (title, options) { window.notes.push(options.body); };
+window.Notification.permission = "granted";
+window.Notification.requestPermission = () => Promise.resolve("granted");
+const oscillator = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () { window.tones++; return oscillator.call(this); };
+"""
+
+
+def test_something_new_waiting_rings_and_notifies(web, driver, web_world):  # noqa: F811
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                   {"source": COUNT_RINGS})
+    try:
+        driver.delete_all_cookies()
+        driver.get(web.url + "/")
+        signs_in_where_it_is(driver, web)
+        assert driver.execute_script("return window.notes.length + window.tones") == 0
+        op = Operator(web)
+        item = ask_to_remove(op, web, victim(web_world, "web-ring"))
+        wait(driver, lambda d: d.find_elements("css selector", f"#approval-{item['id']}"))
+        wait(driver, lambda d: d.execute_script("return window.notes.length") == 1)
+        assert driver.execute_script("return window.notes[0]") == "1 waiting for an escort"
+        assert driver.execute_script("return window.tones") == 1
+        web.console(ESCORT, "deny", str(item["id"]))
+        op.child.expect(r"==DONE(\d+)")
+        op.close()
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
+                               {"identifier": added["identifier"]})
+        driver.delete_all_cookies()

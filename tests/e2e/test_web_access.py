@@ -2,13 +2,21 @@
 hand-made requests against a real escortd: a request under a name that is
 not the console's (DNS rebinding) or a change from another site's page is
 refused before any handler runs; an owner sees and acts on the sessions of
-their own hosts only; an escort sees only what their clearance covers."""
+their own hosts only; an escort sees only what their clearance covers. In
+Chromium: direct links after signing in, the tone and the notification, and
+every scope of an approval (session, tree, path) with the operator's
+terminal seeing the result."""
 import json
+import os
+import pathlib
 import shutil
 import socket
+import subprocess
+import uuid
 
 import pexpect
 import pytest
+from conftest import events, of_type
 from test_broker import (ESCORT, JUNIOR, OPERATOR, Broker, Operator, ask_to_remove, make_user,
                          victim, world)  # noqa: F401 (world is a fixture)
 from test_web import (PASSWORD, by_id, driver, type_code, type_password, visible,  # noqa: F401
@@ -257,3 +265,95 @@ def test_something_new_waiting_rings_and_notifies(web, driver, web_world):  # no
         driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
                                {"identifier": added["identifier"]})
         driver.delete_all_cookies()
+
+
+def approve_on_page(driver, item_id, scope, folder=""):
+    from selenium.webdriver.support.ui import Select
+    c = card(driver, item_id)
+    Select(c.find_element("css selector", "select.scope")).select_by_value(scope)
+    if folder:
+        c.find_element("css selector", "input.path").send_keys(folder)
+    c.find_element("css selector", "button.approve").click()
+    wait(driver, lambda d: "approved" in c.find_element("css selector", ".result").text)
+
+
+def card(driver, item_id):
+    wait(driver, lambda d: d.find_elements("css selector", f"#approval-{item_id}"))
+    return driver.find_element("css selector", f"#approval-{item_id}")
+
+
+def done(op):
+    op.child.expect(r"==DONE(\d+)")
+    return op.child.match.group(1)
+
+
+def approvals_of(broker, session):
+    return of_type(events(broker.session_log(session)), "approval")
+
+
+def test_session_and_tree_scopes_from_the_page(web, driver, web_world):  # noqa: F811
+    target = victim(web_world, "web-scopes")
+    driver.delete_all_cookies()
+    driver.get(web.url + "/")
+    signs_in_where_it_is(driver, web)
+    op = Operator(web)
+    # This exact command, for the rest of the session: asked once.
+    item = ask_to_remove(op, web, target)
+    approve_on_page(driver, item["id"], "session")
+    assert done(op) == "0" and not os.path.exists(f"{target}/inner")
+    op.child.expect_exact("op$ ")
+    os.makedirs(f"{target}/inner")
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    assert done(op) == "0" and not os.path.exists(f"{target}/inner")
+    assert web.pending() == []
+    # The tree: a shell the escort lets run with what it starts (both rm).
+    os.makedirs(f"{target}/b/x")
+    os.makedirs(f"{target}/c/x")
+    subprocess.run(["chown", "-R", OPERATOR, target], check=True)
+    op.send(f"bash -c 'rm -rf {target}/b; rm -rf {target}/c'; echo ==DONE$?")
+    item = web.wait_pending()[0]
+    assert item["program"] == "bash"
+    approve_on_page(driver, item["id"], "tree")
+    assert done(op) == "0"
+    assert not os.path.exists(f"{target}/b") and not os.path.exists(f"{target}/c")
+    assert web.pending() == []
+    session = item["session"]
+    op.close()
+    scopes = [(a["scope"], a["by"]) for a in approvals_of(web, session) if a.get("by")]
+    assert scopes == [("session", f"escort {ESCORT}"), ("tree", f"escort {ESCORT}")], scopes
+
+
+@pytest.fixture
+def appdir():
+    """A folder of the operator's outside every scratch folder."""
+    path = pathlib.Path("/var") / f"escort-webapp-{uuid.uuid4().hex[:8]}"
+    (path / "data").mkdir(parents=True)
+    subprocess.run(["chown", "-R", OPERATOR, str(path)], check=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_path_scope_from_the_page_covers_its_folder_only(web, driver, appdir):  # noqa: F811
+    data = appdir / "data"
+    driver.delete_all_cookies()
+    driver.get(web.url + "/")
+    signs_in_where_it_is(driver, web)
+    op = Operator(web)
+    op.send(f"echo a > {data}/x; echo b > {data}/y; echo ==DONE$?")
+    item = web.wait_pending()[0]
+    assert item["change"]["path"] == f"{data}/x"
+    approve_on_page(driver, item["id"], "path", str(data))
+    assert done(op) == "0"
+    assert (data / "x").read_text() == "a\n" and (data / "y").read_text() == "b\n"
+    assert web.pending() == []  # one question for both files
+    op.child.expect_exact("op$ ")
+    op.send(f"echo c > {appdir}/z; echo ==DONE$?")  # outside the folder: asked again
+    item = web.wait_pending()[0]
+    c = card(driver, item["id"])
+    c.find_element("css selector", "input.note").send_keys("not there")
+    c.find_element("css selector", "button.deny").click()
+    assert done(op) != "0" and not (appdir / "z").exists()
+    session = item["session"]
+    op.close()
+    assert any(a["scope"] == "path" and str(data) in a["reason"]
+               for a in approvals_of(web, session))

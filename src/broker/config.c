@@ -147,32 +147,62 @@ static const yaml_node_t *earlier_item(struct loader *ld, const yaml_node_t *seq
 	return NULL;
 }
 
-static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char *key)
+typedef int (*name_fn)(struct loader *ld, yaml_node_t *item, const char *name, void *arg);
+
+/* Each name of the list seq (named key in errors) to fn: a non-name or a
+ * name given twice is refused, at its line. */
+static int each_name(struct loader *ld, yaml_node_t *seq, const char *key, name_fn fn, void *arg)
 {
-	if (scalar(n) != NULL)
-		return person_for(ld, n, scalar(n))
-			   ? (person_for(ld, n, scalar(n))->roles |= role, 0)
-			   : -1;
-	if (n == NULL || n->type != YAML_SEQUENCE_NODE)
-		return fail(ld, n, "'%s' must be a name or a list of names", key);
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
+	for (yaml_node_item_t *it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *item = node(ld, *it);
-		struct person *p;
 		const yaml_node_t *first;
 		if (scalar(item) == NULL)
 			return fail(ld, item, "'%s' must list names only", key);
-		if ((first = earlier_item(ld, n, it, scalar(item))) != NULL)
+		if ((first = earlier_item(ld, seq, it, scalar(item))) != NULL)
 			return once(ld, item, first, scalar(item), key);
-		if ((p = person_for(ld, item, scalar(item))) == NULL)
+		if (fn(ld, item, scalar(item), arg) < 0)
 			return -1;
-		p->roles |= role;
 	}
 	return 0;
 }
 
+static int give_role(struct loader *ld, yaml_node_t *item, const char *name, void *arg)
+{
+	struct person *p = person_for(ld, item, name);
+
+	if (p == NULL)
+		return -1;
+	p->roles |= *(const unsigned *)arg;
+	return 0;
+}
+
+static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char *key)
+{
+	if (scalar(n) != NULL)
+		return give_role(ld, n, scalar(n), &role);
+	if (n == NULL || n->type != YAML_SEQUENCE_NODE)
+		return fail(ld, n, "'%s' must be a name or a list of names", key);
+	return each_name(ld, n, key, give_role, &role);
+}
+
 /* owners: {erin: [db1, web1], gail: "*"}: an owner of those hosts only, or
  * of every host. */
+static int own_host(struct loader *ld, yaml_node_t *item, const char *host, void *arg)
+{
+	struct broker_config *c = ld->c;
+	struct owner_host *o;
+
+	c->owner_hosts =
+	    xreallocarray(c->owner_hosts, c->n_owner_hosts + 1, sizeof(*c->owner_hosts));
+	o = &c->owner_hosts[c->n_owner_hosts];
+	if (copy_name(ld, item, o->host, sizeof(o->host), host) < 0)
+		return -1;
+	snprintf(o->owner, sizeof(o->owner), "%s", (const char *)arg);
+	c->n_owner_hosts++;
+	return 0;
+}
+
 static int add_owner(struct loader *ld, const char *name, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct person *p = person_for(ld, k, name);
@@ -190,24 +220,7 @@ static int add_owner(struct loader *ld, const char *name, yaml_node_t *k, yaml_n
 		    "an owner's hosts must be a list of host names, or \"*\" for every host (%s)",
 		    name);
 	p->some_hosts = 1;
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *item = node(ld, *it);
-		struct broker_config *c = ld->c;
-		const yaml_node_t *first;
-		if (scalar(item) == NULL)
-			return fail(ld, item, "an owner's hosts must be names (%s)", name);
-		if ((first = earlier_item(ld, v, it, scalar(item))) != NULL)
-			return once(ld, item, first, scalar(item), name);
-		c->owner_hosts =
-		    xreallocarray(c->owner_hosts, c->n_owner_hosts + 1, sizeof(*c->owner_hosts));
-		struct owner_host *o = &c->owner_hosts[c->n_owner_hosts];
-		if (copy_name(ld, item, o->host, sizeof(o->host), scalar(item)) < 0)
-			return -1;
-		snprintf(o->owner, sizeof(o->owner), "%s", name);
-		c->n_owner_hosts++;
-	}
-	return 0;
+	return each_name(ld, v, name, own_host, (void *)name);
 }
 
 static int read_owners(struct loader *ld, yaml_node_t *v, const char *key)
@@ -373,28 +386,27 @@ static int web_name_ok(const char *s)
 }
 
 /* names: [console.example.org, ...]: the names browsers may use for it. */
-static int read_web_names(struct loader *ld, yaml_node_t *v, const char *key)
+static int add_web_name(struct loader *ld, yaml_node_t *item, const char *name, void *arg)
 {
 	struct web_config *w = &ld->c->web;
 
+	(void)arg;
+	if (!web_name_ok(name))
+		return fail(ld, item,
+			    "a web console name must be a DNS name or an address "
+			    "(console.example.org, 127.0.0.1, [::1]), not '%s'",
+			    name);
+	if (w->n_names == WEB_MAX_NAMES)
+		return fail(ld, item, "'%s' lists more than 8 names", "names");
+	snprintf(w->names[w->n_names++], sizeof(w->names[0]), "%s", name);
+	return 0;
+}
+
+static int read_web_names(struct loader *ld, yaml_node_t *v, const char *key)
+{
 	if (v == NULL || v->type != YAML_SEQUENCE_NODE)
 		return fail(ld, v, "'%s' must be a list of host names", key);
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *item = node(ld, *it);
-		const yaml_node_t *first;
-		if (!web_name_ok(scalar(item)))
-			return fail(ld, item,
-				    "a web console name must be a DNS name or an address "
-				    "(console.example.org, 127.0.0.1, [::1]), not '%s'",
-				    scalar(item) ? scalar(item) : "(not a word)");
-		if ((first = earlier_item(ld, v, it, scalar(item))) != NULL)
-			return once(ld, item, first, scalar(item), key);
-		if (w->n_names == WEB_MAX_NAMES)
-			return fail(ld, item, "'%s' lists more than 8 names", key);
-		snprintf(w->names[w->n_names++], sizeof(w->names[0]), "%s", scalar(item));
-	}
-	return 0;
+	return each_name(ld, v, key, add_web_name, NULL);
 }
 
 static int web_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)

@@ -93,6 +93,21 @@ void web_body(struct evhttp_request *req, struct buf *out)
 	buf_cstr(out);
 }
 
+int web_form(struct evhttp_request *req, struct form *f)
+{
+	struct buf body = {0};
+	const char *why = NULL;
+	int rc;
+
+	web_body(req, &body);
+	rc = form_parse(f, buf_cstr(&body), body.len, &why);
+	explicit_bzero(body.data, body.len); /* a password, a code */
+	buf_free(&body);
+	if (rc < 0)
+		web_error(req, 400, why);
+	return rc;
+}
+
 enum need { NEED_NOTHING, NEED_ANY_SESSION, NEED_SIGNED_IN };
 
 static const struct route {

@@ -123,20 +123,6 @@ static void password_checked(struct web *w, const char *user, int ok, void *arg)
 	reply_stage(w, req, s, 200);
 }
 
-static int read_form(struct evhttp_request *req, struct form *f)
-{
-	struct buf body = {0};
-	const char *why = NULL;
-	int rc;
-
-	web_body(req, &body);
-	rc = form_parse(f, buf_cstr(&body), body.len, &why);
-	buf_free(&body);
-	if (rc < 0)
-		web_error(req, 400, why);
-	return rc;
-}
-
 void web_signin(struct web *w, struct evhttp_request *req, struct web_session *s)
 {
 	struct form f;
@@ -144,7 +130,7 @@ void web_signin(struct web *w, struct evhttp_request *req, struct web_session *s
 
 	if (s->stage != STAGE_ANON)
 		return web_error(req, 409, "sign out first");
-	if (read_form(req, &f) < 0)
+	if (web_form(req, &f) < 0)
 		return;
 	const char *user = form_get(&f, "user"), *password = form_get(&f, "password");
 	if (user[0] == '\0' || strlen(user) >= sizeof(s->user) || strlen(password) > 512) {
@@ -188,7 +174,7 @@ void web_code(struct web *w, struct evhttp_request *req, struct web_session *s)
 
 	if (s->stage != STAGE_ENROL && s->stage != STAGE_TOTP)
 		return web_error(req, 409, "sign in with a password first");
-	if (read_form(req, &f) < 0)
+	if (web_form(req, &f) < 0)
 		return;
 	if (s->stage == STAGE_ENROL)
 		memcpy(secret, s->secret, sizeof(secret));

@@ -12,16 +12,16 @@ import pathlib
 import shutil
 import socket
 import subprocess
-import uuid
 
 import pexpect
 import pytest
 from conftest import events, of_type
+from test_broker_changes import appdir  # noqa: F401 (a fixture)
 from test_broker import (ESCORT, JUNIOR, OPERATOR, Broker, Operator, ask_to_remove, make_user,
                          victim, world)  # noqa: F401 (world is a fixture)
-from test_web import (PASSWORD, by_id, driver, type_code, type_password, visible,  # noqa: F401
-                      wait, web, web_config, web_world)
-from webconsole import Client, free_port, fresh_code, secret_of, set_password
+from test_web import (PASSWORD, by_id, driver, sign_in, visible, wait, web,  # noqa: F401
+                      web_config, web_world)
+from webconsole import Client, free_port, set_password
 
 
 def port_of(url):
@@ -162,40 +162,19 @@ def test_an_escort_sees_only_what_their_clearance_covers(owned, web_world):  # n
     op.close()
 
 
-def owner_signs_in(driver, broker, user):
-    """test_web's sign_in, up to the sessions (an owner has no queue)."""
-    driver.get(broker.url + "/")
-    type_password(driver, user, PASSWORD)
-    wait(driver, visible("code"))
-    if by_id(driver, "enrol").is_displayed():
-        broker.secrets[user] = secret_of(by_id(driver, "otpauth").text)
-    type_code(driver, fresh_code(broker.secrets, user))
-    wait(driver, visible("sessions-box"))
-
-
 def test_an_owners_page_shows_their_sessions_and_no_queue(owned, driver):  # noqa: F811
     op = Operator(owned)
-    owner_signs_in(driver, owned, OWNER_HERE)
+    sign_in(driver, owned, OWNER_HERE, until="sessions-box")
     wait(driver, lambda d: d.find_elements("css selector", "article.session button.lock"))
     assert not by_id(driver, "queue").is_displayed()
     assert socket.gethostname() in by_id(driver, "who-name").text
     assert by_id(driver, "unlock-box").is_displayed()
     driver.delete_all_cookies()
-    owner_signs_in(driver, owned, OWNER_AWAY)
+    sign_in(driver, owned, OWNER_AWAY, until="sessions-box")
     wait(driver, visible("no-sessions"))
     assert not driver.find_elements("css selector", "article.session")
     driver.delete_all_cookies()
     op.close()
-
-
-def signs_in_where_it_is(driver, broker, user=ESCORT):
-    """Signing in on the page as it is (a link), without going to / first."""
-    type_password(driver, user, PASSWORD)
-    wait(driver, visible("code"))
-    if by_id(driver, "enrol").is_displayed():
-        broker.secrets[user] = secret_of(by_id(driver, "otpauth").text)
-    type_code(driver, fresh_code(broker.secrets, user))
-    wait(driver, visible("queue"))
 
 
 def test_a_link_to_one_session_or_approval_opens_after_signing_in(web, driver, web_world):  # noqa: F811
@@ -206,7 +185,7 @@ def test_a_link_to_one_session_or_approval_opens_after_signing_in(web, driver, w
     assert len(web.sessions()) == 2
     driver.delete_all_cookies()
     driver.get(f"{web.url}/session/{session}")
-    signs_in_where_it_is(driver, web)
+    sign_in(driver, web, page=None)
     assert driver.current_url == f"{web.url}/session/{session}"
     wait(driver, visible("only-one"))
     assert "one session" in by_id(driver, "only-one").text
@@ -218,7 +197,7 @@ def test_a_link_to_one_session_or_approval_opens_after_signing_in(web, driver, w
 
     driver.delete_all_cookies()
     driver.get(f"{web.url}/approval/{item['id']}")
-    signs_in_where_it_is(driver, web)
+    sign_in(driver, web, page=None)
     wait(driver, lambda d: d.find_elements("css selector", f"#approval-{item['id']}"))
     assert "one approval" in by_id(driver, "only-one").text
     assert len(driver.find_elements("css selector", "article.item")) == 1
@@ -249,8 +228,7 @@ def test_something_new_waiting_rings_and_notifies(web, driver, web_world):  # no
                                    {"source": COUNT_RINGS})
     try:
         driver.delete_all_cookies()
-        driver.get(web.url + "/")
-        signs_in_where_it_is(driver, web)
+        sign_in(driver, web)
         assert driver.execute_script("return window.notes.length + window.tones") == 0
         op = Operator(web)
         item = ask_to_remove(op, web, victim(web_world, "web-ring"))
@@ -274,7 +252,16 @@ def approve_on_page(driver, item_id, scope, folder=""):
     if folder:
         c.find_element("css selector", "input.path").send_keys(folder)
     c.find_element("css selector", "button.approve").click()
-    wait(driver, lambda d: "approved" in c.find_element("css selector", ".result").text)
+    wait(driver, lambda d: said_approved(c))
+
+
+def said_approved(c):
+    """The card says so, or it is gone already (answered: the queue moved on)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    try:
+        return "approved" in c.find_element("css selector", ".result").text
+    except StaleElementReferenceException:
+        return True
 
 
 def card(driver, item_id):
@@ -294,8 +281,7 @@ def approvals_of(broker, session):
 def test_session_and_tree_scopes_from_the_page(web, driver, web_world):  # noqa: F811
     target = victim(web_world, "web-scopes")
     driver.delete_all_cookies()
-    driver.get(web.url + "/")
-    signs_in_where_it_is(driver, web)
+    sign_in(driver, web)
     op = Operator(web)
     # This exact command, for the rest of the session: asked once.
     item = ask_to_remove(op, web, target)
@@ -323,21 +309,10 @@ def test_session_and_tree_scopes_from_the_page(web, driver, web_world):  # noqa:
     assert scopes == [("session", f"escort {ESCORT}"), ("tree", f"escort {ESCORT}")], scopes
 
 
-@pytest.fixture
-def appdir():
-    """A folder of the operator's outside every scratch folder."""
-    path = pathlib.Path("/var") / f"escort-webapp-{uuid.uuid4().hex[:8]}"
-    (path / "data").mkdir(parents=True)
-    subprocess.run(["chown", "-R", OPERATOR, str(path)], check=True)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
 def test_a_path_scope_from_the_page_covers_its_folder_only(web, driver, appdir):  # noqa: F811
     data = appdir / "data"
     driver.delete_all_cookies()
-    driver.get(web.url + "/")
-    signs_in_where_it_is(driver, web)
+    sign_in(driver, web)
     op = Operator(web)
     op.send(f"echo a > {data}/x; echo b > {data}/y; echo ==DONE$?")
     item = web.wait_pending()[0]

@@ -141,16 +141,19 @@ static int csrf_passes(struct evhttp_request *req, const struct web_session *s)
 }
 
 /* A change must come from the console's own page: an Origin (or, without
- * one, a Referer) naming another site is refused, besides the token. */
-static int origin_passes(const struct web *w, struct evhttp_request *req)
+ * one, a Referer) that is not https:// and the Host it was sent to (already
+ * one of the console's names) is refused, besides the token. Another port
+ * on the same name is another page (SameSite does not tell them apart). */
+static int origin_passes(struct evhttp_request *req)
 {
 	struct evkeyvalq *h = evhttp_request_get_input_headers(req);
 	const char *origin = evhttp_find_header(h, "Origin");
 	const char *referer = evhttp_find_header(h, "Referer");
+	const char *host = evhttp_find_header(h, "Host");
 
 	if (origin)
-		return origin_url_allowed(origin, w->names, w->n_names);
-	return referer == NULL || origin_url_allowed(referer, w->names, w->n_names);
+		return origin_url_same(origin, host);
+	return referer == NULL || origin_url_same(referer, host);
 }
 
 static void run_route(struct web *w, struct evhttp_request *req, const struct route *r)
@@ -161,7 +164,7 @@ static void run_route(struct web *w, struct evhttp_request *req, const struct ro
 		return web_error(req, 401, "no session: reload the page");
 	if (r->need == NEED_SIGNED_IN && (s == NULL || s->stage != STAGE_IN))
 		return web_error(req, 401, "not signed in");
-	if (r->method == EVHTTP_REQ_POST && !origin_passes(w, req))
+	if (r->method == EVHTTP_REQ_POST && !origin_passes(req))
 		return web_error(req, 403, "the request comes from another site's page");
 	if (r->method == EVHTTP_REQ_POST && !csrf_passes(req, s))
 		return web_error(req, 403, "the request has no valid CSRF token");

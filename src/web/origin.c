@@ -62,15 +62,14 @@ int origin_host_allowed(const char *hostport, const char *const *names, size_t n
 	return hostport && span_allowed(hostport, strlen(hostport), names, n);
 }
 
-int origin_url_allowed(const char *url, const char *const *names, size_t n)
+int origin_url_same(const char *url, const char *host)
 {
 	const char *authority;
+	size_t len;
 
-	if (url == NULL || strncmp(url, "https://", 8) != 0)
+	if (url == NULL || host == NULL || host[0] == '\0' || strncmp(url, "https://", 8) != 0)
 		return 0;
 	authority = url + 8;
-	size_t len = strcspn(authority, "/?#");
-	if (memchr(authority, '@', len) || memchr(authority, '\\', len))
-		return 0;
-	return span_allowed(authority, len, names, n);
+	len = strcspn(authority, "/?#");
+	return len == strlen(host) && strncasecmp(authority, host, len) == 0;
 }

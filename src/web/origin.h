@@ -13,10 +13,11 @@
 /* 1 when hostport ("name", "name:PORT", "[v6]" or "[v6]:PORT") names one of
  * names (compared without case; any port: a tunnel may change it), 0 else. */
 int origin_host_allowed(const char *hostport, const char *const *names, size_t n);
-/* 1 when url is "https://HOST[:PORT]" optionally followed by a path, query
- * or fragment (an Origin or a Referer), without user information, and HOST
- * is one of names; 0 else ("null" included). */
-int origin_url_allowed(const char *url, const char *const *names, size_t n);
+/* 1 when url is "https://" and exactly host (the request's own Host header,
+ * port included, without case), optionally followed by a path, query or
+ * fragment (an Origin or a Referer): the page that sent it is the console's
+ * own, as the browser reached it; 0 else ("null" included). */
+int origin_url_same(const char *url, const char *host);
 /* 1 when name may be configured as one of the console's names: a DNS
  * name, an IPv4 address or a bracketed IPv6 address, at most 253 bytes. */
 int origin_name_ok(const char *name);

@@ -48,9 +48,12 @@ def test_a_change_from_another_sites_page_is_refused(web):  # noqa: F811
     escort.sign_in("escort-t-esc", PASSWORD, web.secrets)
     port = port_of(web.url)
     form = {"id": "x", "verb": "approve"}  # a bad id: 400 once past the checks
+    # Another site, or another page on the console's own name (another port: a
+    # browser sends the cookie there too, SameSite does not look at ports).
     for origin in ("https://rebind.example", f"https://rebind.example:{port}", "null",
                    f"http://127.0.0.1:{port}", f"https://127.0.0.1:{port}@rebind.example",
-                   "https://127.0.0.1.rebind.example"):
+                   "https://127.0.0.1.rebind.example", f"https://127.0.0.1:{int(port) + 1}",
+                   f"https://localhost:{port}", "https://127.0.0.1"):
         status, _, body = escort.request("/api/answer", form, token=escort.csrf,
                                          headers={"Origin": origin})
         assert status == 403 and b"another site" in body, (origin, status, body)
@@ -58,7 +61,7 @@ def test_a_change_from_another_sites_page_is_refused(web):  # noqa: F811
                                      headers={"Referer": "https://rebind.example/x"})
     assert status == 403 and b"another site" in body
     for own in ({"Origin": f"https://127.0.0.1:{port}"},
-                {"Referer": f"https://localhost:{port}/approval/3"}, {}):
+                {"Referer": f"https://127.0.0.1:{port}/approval/3"}, {}):
         status, _, body = escort.request("/api/answer", form, token=escort.csrf, headers=own)
         assert status == 400 and b"an approval's number" in body, (own, body)
 

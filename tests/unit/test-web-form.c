@@ -84,8 +84,10 @@ static void origins(void)
 					 "localhost:1:2",
 					 "::1",
 					 "localhost@evil"};
-	const char *const good_urls[] = {"https://localhost", "https://localhost:8443",
-					 "https://127.0.0.1:9/approval/3", "https://[::1]:8443/?x"};
+	const char *const good_urls[][2] = {{"https://localhost", "localhost"},
+					    {"https://LocalHost:8443", "localhost:8443"},
+					    {"https://127.0.0.1:9/approval/3", "127.0.0.1:9"},
+					    {"https://[::1]:8443?x", "[::1]:8443"}};
 	const char *const bad_urls[] = {"null",
 					"http://localhost",
 					"https://evil.org",
@@ -102,9 +104,13 @@ static void origins(void)
 		CHECK(!origin_host_allowed(bad_hosts[i], names, 3));
 	CHECK(!origin_host_allowed(NULL, names, 3));
 	for (size_t i = 0; i < sizeof(good_urls) / sizeof(good_urls[0]); i++)
-		CHECK(origin_url_allowed(good_urls[i], names, 3));
+		CHECK(origin_url_same(good_urls[i][0], good_urls[i][1]));
 	for (size_t i = 0; i < sizeof(bad_urls) / sizeof(bad_urls[0]); i++)
-		CHECK(!origin_url_allowed(bad_urls[i], names, 3));
+		CHECK(!origin_url_same(bad_urls[i], "localhost"));
+	CHECK(!origin_url_same("https://localhost:9999", "localhost:8443")); /* another page */
+	CHECK(!origin_url_same("https://localhost:8443", "localhost"));
+	CHECK(!origin_url_same("https://localhost", ""));
+	CHECK(!origin_url_same("https://localhost", NULL));
 }
 
 int main(void)

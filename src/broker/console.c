@@ -86,6 +86,16 @@ static size_t fit_in_reply(size_t n, const ProtobufCMessage *const *items, uint3
 	return k;
 }
 
+/* How many of s's waiting items this console's person sees. */
+static uint64_t items_seen(const struct conn *c, const struct live_session *s)
+{
+	uint64_t n = 0;
+
+	for (const struct pending *p = c->b->pending; p; p = p->next)
+		n += p->s == s && scope_sees_item(c->b, c->account, p);
+	return n;
+}
+
 static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
@@ -110,7 +120,7 @@ static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 		infos[n].argv = s->argv;
 		infos[n].started = (uint64_t)s->started;
 		infos[n].live = s->conn != NULL;
-		infos[n].pending = s->pending;
+		infos[n].pending = items_seen(c, s);
 		infos[n].log = s->log;
 		host_log_info(&s->host_log, &hosts[n]);
 		infos[n].host_log = &hosts[n];

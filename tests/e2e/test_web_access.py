@@ -156,10 +156,12 @@ def test_an_escort_sees_only_what_their_clearance_covers(owned, web_world):  # n
     op = Operator(owned)
     item = ask_to_remove(op, owned, victim(web_world, "web-junior"))
     assert item["level"] == "high"
-    junior = signed_in(owned, JUNIOR)
+    junior, escort = signed_in(owned, JUNIOR), signed_in(owned, ESCORT)
     assert junior.json("/api/pending")[1]["pending"] == []
-    assert [i["id"] for i in signed_in(owned, ESCORT).json("/api/pending")[1]["pending"]] == \
-        [item["id"]]
+    assert [i["id"] for i in escort.json("/api/pending")[1]["pending"]] == [item["id"]]
+    # The session's count of what waits is of what each of them sees, too.
+    assert [s["pending"] for s in junior.json("/api/sessions")[1]["sessions"]] == [0]
+    assert [s["pending"] for s in escort.json("/api/sessions")[1]["sessions"]] == [1]
     owned.console(ESCORT, "deny", str(item["id"]))
     op.child.expect(r"==DONE(\d+)")
     op.close()

@@ -81,3 +81,22 @@ def signs_in_to_the_web_console(text):
 def test_demo_builds_apart_from_the_readmes_build_directory():
     text = (ROOT / "scripts" / "demo").read_text()
     assert "build=${ESCORT_DEMO_BUILD:-build-demo}" in text
+
+
+def test_demo_without_a_terminal_prints_the_console_and_leaves_nothing_open(tmp_path):
+    """CI's `scripts/demo </dev/null`: it finishes, names the console and a
+    sign-in, and afterwards the demo escort's password is locked and the PAM
+    service is as it was."""
+    if os.geteuid() != 0:
+        pytest.skip("the broker demo needs root")
+    build = pathlib.Path(escort_bin()).parent.parent
+    pam_before = os.path.exists("/etc/pam.d/escort-web")
+    p = subprocess.run(["scripts/demo"], cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=300, env=dict(os.environ, ESCORT_DEMO_BUILD=str(build)))
+    assert p.returncode == 0, p.stderr
+    assert re.search(r"web console: https://localhost:\d+/", p.stdout), p.stdout
+    assert re.search(r"account: +escort-demo-esc", p.stdout)
+    assert "result:     complete" in p.stdout
+    assert os.path.exists("/etc/pam.d/escort-web") == pam_before
+    status = subprocess.run(["passwd", "-S", "escort-demo-esc"], capture_output=True, text=True)
+    assert status.stdout.split()[1] == "L", status.stdout

@@ -160,9 +160,16 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 		}
 		made = net_sendmsg_start(g->net, tid, id, args, a,
 					 (g->self.cap_effective & ~who.cap_effective) == 0);
+	} else if (call == HELD_SENDMMSG) {
+		if (creds_cache_get(g->creds, tid, &who) < 0) {
+			gate_respond_result(g, id, -EPERM);
+			return;
+		}
+		made = net_sendmmsg_start(g->net, tid, id, args, approved ? a : NULL,
+					  (g->self.cap_effective & ~who.cap_effective) == 0);
 	} else if (call == HELD_SENDTO) {
 		made = net_sendto_start(g->net, tid, id, args, a);
-	} /* sendmmsg: the kernel reads it again */
+	}
 	if (!made)
 		gate_respond(g, id, 0);
 }
@@ -463,7 +470,8 @@ static void handle_effect(struct gate *g)
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
-		if (e.has_address || e.call->check == HELD_SENDMSG) {
+		if (e.has_address || e.call->check == HELD_SENDMSG ||
+		    e.call->check == HELD_SENDMMSG) {
 			/* a sendmsg without a name too: its msghdr could gain one */
 			uint64_t args[6];
 			if (!e.has_address)

@@ -56,7 +56,7 @@ int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 		return 1;
 	}
 	if (connect_now(sock, a, &result) &&
-	    (result = net_made_wait(nm, notif_id, sock, connected, NULL)) == 0)
+	    (result = net_made_wait(nm, tid, notif_id, sock, connected, NULL)) == 0)
 		return 1; /* answered when the connection is made */
 	close(sock);
 	net_made_reply(nm, notif_id, result);

@@ -37,6 +37,16 @@ int procmem_read(pid_t pid, uint64_t addr, void *out, size_t len, struct error *
 	return 0;
 }
 
+int procmem_write(pid_t pid, uint64_t addr, const void *data, size_t len, struct error *err)
+{
+	struct iovec local = {(void *)data, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+
+	if (process_vm_writev(pid, &local, 1, &remote, 1, 0) != (ssize_t)len)
+		return error_errno(err, "cannot write %zu bytes into process %d", len, (int)pid);
+	return 0;
+}
+
 ssize_t procmem_string(pid_t pid, uint64_t addr, char *out, size_t size, struct error *err)
 {
 	size_t done = 0;

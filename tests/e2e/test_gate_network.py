@@ -350,7 +350,7 @@ def test_datagrams_the_gate_sends_arrive_whole(escort, tmp_path):
     (net-send.c, net-sendmsg.c): several parts, IP-level control data and a
     non-blocking socket arrive as sent; a control message that needs rights
     the caller lacks (SO_MARK after becoming nobody) is left to the kernel,
-    which refuses it as it would."""
+    which the gate now refuses with EPERM, as the kernel would."""
     script = tmp_path / "datagrams.py"
     script.write_text(DATAGRAMS)
     s = Session(escort, tmp_path)
@@ -360,3 +360,79 @@ def test_datagrams_the_gate_sends_arrive_whole(escort, tmp_path):
     assert "sendto 3" in out and "sendmsg 9" in out and "sendmsg-tos 5" in out, out
     assert "got [b'four', b'one', b'three', b'two-parts']" in out, out
     assert "mark refused as for nobody" in out, out
+
+
+STREAMS = r"""
+import ctypes, hashlib, os, signal, socket, struct, sys, threading
+lst = socket.socket(); lst.bind(("127.0.0.1", 0)); lst.listen(4)
+got = []
+def reader():
+    c, _ = lst.accept()
+    h, n = hashlib.sha256(), 0
+    while (b := c.recv(1 << 20)):
+        h.update(b); n += len(b)
+    got.append((n, h.hexdigest()))
+th = threading.Thread(target=reader); th.start()
+s = socket.create_connection(lst.getsockname())
+data = os.urandom(3 << 20)
+want = hashlib.sha256()
+sent = 0
+while sent < len(data):  # sendmsg on TCP, in three parts, short counts taken up
+    part = data[sent:sent + (1 << 20)]
+    n = s.sendmsg([part[:1000], part[1000:500000], part[500000:]])
+    want.update(part[:n]); sent += n
+libc = ctypes.CDLL(None, use_errno=True)
+to = struct.pack("<HH4s8x", socket.AF_INET, socket.htons(lst.getsockname()[1]),
+                 socket.inet_aton("127.0.0.1"))
+tail = os.urandom(200000)
+n = libc.sendto(s.fileno(), tail, len(tail), 0, to, 16)  # an address on TCP: ignored
+want.update(tail[:n])
+s.close(); th.join()
+print("stream", got[0][0] == sent + n and got[0][1] == want.hexdigest(), sent + n)
+# A send on a stream the other side closed: EPIPE, and SIGPIPE without MSG_NOSIGNAL.
+piped = []
+signal.signal(signal.SIGPIPE, lambda *a: piped.append(1))
+c = socket.create_connection(lst.getsockname()); d, _ = lst.accept(); d.close()
+errors = set()
+for _ in range(50):
+    try:
+        c.sendmsg([b"x" * 1000])
+    except (BrokenPipeError, ConnectionResetError) as e:
+        errors.add(type(e).__name__)
+        if isinstance(e, BrokenPipeError):
+            break
+print("pipe", sorted(errors), "signalled", bool(piped))
+# sendmmsg: three datagrams, each msg_len written back.
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(("127.0.0.1", 0))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+dest = struct.pack("<HH4s8x", socket.AF_INET, socket.htons(r.getsockname()[1]),
+                   socket.inet_aton("127.0.0.1"))
+bufs = [ctypes.create_string_buffer(x) for x in (b"a", b"bb", b"ccc")]
+name = ctypes.create_string_buffer(dest)
+iovs = [ (ctypes.c_uint64 * 2)(ctypes.addressof(b), len(b.raw) - 1) for b in bufs]
+vec = ctypes.create_string_buffer(64 * 3)
+for i, iov in enumerate(iovs):
+    struct.pack_into("<QI4xQQQQi4xI4x", vec, 64 * i, ctypes.addressof(name), 16,
+                     ctypes.addressof(iov), 1, 0, 0, 0, 0)
+print("sendmmsg", libc.sendmmsg(u.fileno(), vec, 3, 0),
+      [struct.unpack_from("<I", vec, 64 * i + 56)[0] for i in range(3)],
+      sorted(r.recv(10) for _ in range(3)))
+"""
+
+
+def test_stream_sends_the_gate_makes_arrive_whole(escort, tmp_path):
+    """Every send on an IP socket is the gate's, a stream socket's too
+    (net-stream.c): 3 MiB sent with sendmsg in parts and an address given
+    to sendto on a connected TCP socket arrive whole and in order (a short
+    count is a count); a send on a closed stream fails with EPIPE and
+    raises SIGPIPE as the kernel would; sendmmsg (net-sendmmsg.c) sends
+    every message and writes each one's length back."""
+    script = tmp_path / "streams.py"
+    script.write_text(STREAMS)
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"/usr/bin/python3 {script}")
+    s.close()
+    assert status == 0 and "escort:" not in out, out
+    assert "stream True" in out, out
+    assert "BrokenPipeError" in out and "signalled True" in out, out
+    assert "sendmmsg 3 [1, 2, 3] [b'a', b'bb', b'ccc']" in out, out

@@ -335,13 +335,14 @@ def test_FIXED_a_udp_bind_cannot_become_a_tcp_listener(escort, tmp_path):
     assert "lost after" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason="the gate waits for at most 64 blocking connects and "
-                   "sends at once for the whole session (net-made.c WAITS_MAX); the next "
-                   "fails with EAGAIN, which a blocking TCP connect never returns")
-def test_many_slow_connects_do_not_fail_another_programs_connect(escort, tmp_path, other_host):
+def test_FIXED_many_slow_connects_do_not_fail_another_programs_connect(escort, tmp_path,
+                                                                       other_host):
     """One process with 70 threads in blocking connects that take seconds
-    (port 53, allowed; nobody answers ARP) makes every other blocking
-    connect of the session, even to 127.0.0.1, fail with EAGAIN."""
+    (port 53, allowed; nobody answers ARP) made every other blocking
+    connect of the session, even to 127.0.0.1, fail with EAGAIN: the gate
+    waited for at most 64 calls for the whole session. Now a process may
+    have 256 calls waiting, the session as many as half the gate's
+    descriptors (net-made.c)."""
     nobody_there = other_host.address.rsplit(".", 1)[0] + ".99"
     s = Session(escort, tmp_path)
     out, _ = s.run(f"{PY} {RED}/manyconnects.py {nobody_there} 70 2>&1")
@@ -349,18 +350,34 @@ def test_many_slow_connects_do_not_fail_another_programs_connect(escort, tmp_pat
     assert "local connect: ok" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason="a send on a stream socket is passed to the kernel "
-                   "(it ignores the address); the kernel looks the descriptor up again, so a "
-                   "UDP socket dup2()ed onto it and an address swapped in shared memory after "
-                   "the gate looked send datagrams anywhere (net-send.c for_the_kernel, "
-                   "net-sendmsg.c: every sendmsg on TCP)")
-def test_a_stream_sockets_descriptor_swapped_for_a_datagram_one(escort, tmp_path, other_host):
-    """sendto with an address on a connected TCP socket: the gate takes the
-    socket, sees SOCK_STREAM and answers CONTINUE; a thread dup2()s a UDP
-    socket onto the descriptor and a process sharing the page puts the other
-    host's address in; tens of datagrams a few seconds reached it."""
+def test_FIXED_processes_filling_the_sessions_waits_give_way_to_another(escort, tmp_path,
+                                                                        other_host):
+    """Three processes of 100 threads in slow connects under a gate allowed
+    400 descriptors (so 200 waiting calls for the session): without a
+    process that gives way, the next program's blocking connect failed. At
+    the session's limit the process waiting the most gives up its oldest
+    call (EINTR, the connection goes on) for a process waiting less."""
+    nobody_there = other_host.address.rsplit(".", 1)[0] + ".99"
+    s = Session(escort, tmp_path, wrap=("prlimit", "--nofile=400", "--"))
+    out, _ = s.run(f"{PY} {RED}/manyconnects.py {nobody_there} 100 3 2>&1")
+    s.close()
+    assert "local connect: ok" in out, out
+
+
+@pytest.mark.parametrize("mode", ["sendto", "sendmsg", "sendmmsg"])
+def test_FIXED_a_stream_sockets_descriptor_swapped_for_a_datagram_one(escort, tmp_path,
+                                                                      other_host, mode):
+    """A send whose destination the kernel read again after the gate looked.
+    sendto with an address, or sendmsg without a name, on a connected TCP
+    socket: the gate took the socket, saw SOCK_STREAM and answered CONTINUE;
+    a thread dup2()ed a UDP socket onto the descriptor and a process sharing
+    the page put the other host's address in: tens of datagrams in a few
+    seconds reached it. sendmmsg was judged and then always read again by
+    the kernel: a name set after the look went out. Now the gate makes every
+    send on an IP socket itself, on the socket it took (net-stream.c,
+    net-sendmmsg.c)."""
     s = Session(escort, tmp_path)
-    out, _ = s.run(f"{PY} {RED}/streamswap.py 5 {other_host.address} {UDP_PORT} 2>&1 "
+    out, _ = s.run(f"{PY} {RED}/streamswap.py 5 {other_host.address} {UDP_PORT} {mode} 2>&1 "
                    "| grep -v '^escort:' | tail -1")
     s.close()
     assert "sent " in out, out

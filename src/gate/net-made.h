@@ -4,9 +4,10 @@
  * cannot swap the address between the gate's look and the kernel's
  * (THREAT-MODEL.md). A call that would block waits for its socket in the
  * gate's event loop while the caller waits in the kernel; its answer is the
- * call's outcome. Unix sockets are left to the kernel: a call made from the
- * gate would give the other side the gate's process and rights.
- * net-connect.c, net-send.c: the calls. */
+ * call's outcome. A Unix socket's connect is made with the caller's rights
+ * (net-unix.h); its other calls, and any call on another family, are left
+ * to the kernel: made from the gate they would give the other side the
+ * gate's process and rights. net-connect.c, net-send.c...: the calls. */
 #ifndef ESCORT_NET_MADE_H
 #define ESCORT_NET_MADE_H
 
@@ -55,8 +56,10 @@ int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, n
  * answer coming through the callback (1); or 0 when the kernel must make
  * the call (not an IP socket). Every send on an IP socket is the gate's,
  * a stream socket's too: the kernel would look the descriptor up again. */
+struct net_unix_caller;
+/* caller: whose rights a Unix socket's connect is made with (net-unix.h). */
 int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		      const struct sockaddr_info *a);
+		      const struct sockaddr_info *a, const struct net_unix_caller *caller);
 /* can_bind_low: the caller has CAP_NET_BIND_SERVICE; udp_only: allowed
  * only for a UDP socket (EPERM on another). */
 int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,

@@ -436,3 +436,50 @@ def test_stream_sends_the_gate_makes_arrive_whole(escort, tmp_path):
     assert "stream True" in out, out
     assert "BrokenPipeError" in out and "signalled True" in out, out
     assert "sendmmsg 3 [1, 2, 3] [b'a', b'bb', b'ccc']" in out, out
+
+
+UNIX_CONNECTS = r"""
+import os, socket, struct, sys
+os.chdir(sys.argv[1])
+def peer(conn):
+    pid, uid, gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+    return uid == os.geteuid() and gid == os.getegid()
+srv = socket.socket(socket.AF_UNIX); srv.bind("srv.sock"); srv.listen()
+c = socket.socket(socket.AF_UNIX); c.connect("srv.sock")
+print("relative", peer(srv.accept()[0]))
+os.symlink("srv.sock", "link.sock")
+c = socket.socket(socket.AF_UNIX); c.connect(os.path.abspath("link.sock"))
+print("link", c.getpeername() == "srv.sock", peer(srv.accept()[0]))
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind("dg.sock")
+c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); c.connect("dg.sock"); c.send(b"hi")
+print("datagram", d.recv(10))
+a = socket.socket(socket.AF_UNIX); a.bind(f"\0escort-test-{os.getpid()}"); a.listen()
+c = socket.socket(socket.AF_UNIX); c.connect(f"\0escort-test-{os.getpid()}")
+print("abstract", peer(a.accept()[0]))
+open("plain", "w").close()
+for name in ("missing.sock", "plain"):
+    try:
+        socket.socket(socket.AF_UNIX).connect(name)
+        print(name, "connected")
+    except OSError as e:
+        print(name, type(e).__name__)
+"""
+
+
+def test_unix_connects_the_gate_makes_behave_as_the_kernels(escort, tmp_path):
+    """A Unix socket's connect is made by the gate (net-unix.c) on the file
+    it resolved in the caller's working directory, with the caller's rights:
+    a relative path, a symbolic link, a datagram socket and an abstract name
+    connect, the listener sees the caller's user and group (SO_PEERCRED), a
+    missing file is ENOENT and a file that is not a socket ECONNREFUSED."""
+    work = tmp_path / "unix"
+    work.mkdir()
+    script = tmp_path / "unix.py"
+    script.write_text(UNIX_CONNECTS)
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"/usr/bin/python3 {script} {work}")
+    s.close()
+    assert status == 0 and "escort:" not in out, out
+    assert "relative True" in out and "link True True" in out, out
+    assert "datagram b'hi'" in out and "abstract True" in out, out
+    assert "missing.sock FileNotFoundError" in out and "plain ConnectionRefusedError" in out, out

@@ -19,7 +19,7 @@ import uuid
 import pytest
 from conftest import events
 from test_gate import Session
-from test_gate_network import UDP_PORT, other_host  # noqa: F401
+from test_gate_network import TCP_PORT, UDP_PORT, other_host, unix_listener  # noqa: F401
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: the victims live outside scratch folders")
@@ -381,6 +381,53 @@ def test_FIXED_a_stream_sockets_descriptor_swapped_for_a_datagram_one(escort, tm
                    "| grep -v '^escort:' | tail -1")
     s.close()
     assert "sent " in out, out
+    assert not any("swapped-datagram" in line for line in other_host.got())
+
+
+@pytest.mark.parametrize("mode", ["path", "link", "fdswap"])
+def test_FIXED_a_unix_connects_path_or_descriptor_swapped_after_the_gate_looked(
+        escort, tmp_path, other_host, unix_listener, mode):
+    """A Unix socket's connect was left to the kernel, which read the path
+    again and looked the descriptor up again: a process sharing the page
+    turned an everyday socket's path into Docker's (refused), another
+    turned a symbolic link's target into it, or a thread put a TCP socket
+    on the descriptor while the address became another machine's. Now the gate resolves the path in the caller's root
+    and working directory with its rights, judges the socket file it found
+    and connects the socket it took to that file (net-unix.c)."""
+    ok = unix_listener(str(tmp_path / "ok.sock"))
+    refused = "/run/docker.sock"  # (escort's own directory is hidden from the session)
+    bad = unix_listener(refused)
+    (tmp_path / "refused").write_text(refused)
+    target = f"@{tmp_path}/refused" if mode != "fdswap" else f"{other_host.address} {TCP_PORT}"
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/unixrace.py {mode} 5 {tmp_path}/ok.sock {target} 2>&1 "
+                   "| grep -v '^escort:' | tail -1")
+    s.close()
+    assert "lost after" in out, out
+    ok.close()
+    try:
+        bad.accept()[0].close()
+        reached = True
+    except BlockingIOError:
+        reached = False
+    assert not reached
+    assert not any("connection" in line for line in other_host.got())
+
+
+@pytest.mark.xfail(strict=True, reason="a Unix socket's sendto and sendmsg are left to the "
+                   "kernel (made by the gate they would carry the session host's credentials), "
+                   "which looks the descriptor up again: a UDP socket dup2()ed onto it and an "
+                   "address swapped for another machine's send datagrams there (net-made.h)")
+def test_a_unix_datagram_descriptor_swapped_for_a_udp_one(escort, tmp_path, other_host):
+    """sendto with an abstract Unix name (allowed) on a Unix datagram
+    socket: the gate takes the socket, sees a Unix one and answers
+    CONTINUE; a thread dup2()s a UDP socket onto the descriptor and a
+    process sharing the page puts the other host's address in."""
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/unixrace.py sendswap 5 {tmp_path}/none {other_host.address} "
+                   f"{UDP_PORT} 2>&1 | grep -v '^escort:' | tail -1")
+    s.close()
+    assert "after" in out, out
     assert not any("swapped-datagram" in line for line in other_host.got())
 
 

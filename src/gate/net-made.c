@@ -34,6 +34,8 @@ struct waiting {
 	int sock;
 	net_made_retry retry;
 	void *arg;
+	void (*release)(void *arg); /* NULL: free() */
+	int every_ms;		    /* tried again on a timer, not when writable */
 	struct event *ready;
 	struct waiting *next;
 };
@@ -76,7 +78,10 @@ static void waiting_free(struct net_made *nm, struct waiting *w)
 	nm->n--;
 	event_free(w->ready);
 	close(w->sock);
-	free(w->arg);
+	if (w->release)
+		w->release(w->arg);
+	else
+		free(w->arg);
 	free(w);
 }
 
@@ -165,7 +170,9 @@ static void on_ready(evutil_socket_t fd, short what, void *arg)
 		waiting_free(nm, w); /* answered by the kernel: interrupted */
 		return;
 	}
-	if (!(what & EV_WRITE) || w->retry(w->sock, w->arg, &result))
+	if (!(what & EV_WRITE) && !w->every_ms)
+		return;
+	if (w->retry(w->sock, w->arg, &result))
 		return;
 	nm->answer(nm->ctx, w->notif_id, result);
 	waiting_free(nm, w);
@@ -245,7 +252,16 @@ static int make_room(struct net_made *nm, int mine)
 int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, net_made_retry retry,
 		  void *arg)
 {
-	struct timeval check = {0, CHECK_MS * 1000};
+	struct net_made_later later = {retry, arg, NULL, 0};
+
+	return net_made_wait_later(nm, tid, notif_id, sock, &later);
+}
+
+int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+			const struct net_made_later *later)
+{
+	int every = later->every_ms ? later->every_ms : CHECK_MS;
+	struct timeval check = {every / 1000, (every % 1000) * 1000};
 	pid_t tgid = tgid_of(tid);
 	struct waiting *w;
 	int mine;
@@ -257,8 +273,11 @@ int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, n
 	if (nm->n >= nm->max && make_room(nm, mine) < 0)
 		return -EINTR;
 	w = xcalloc(1, sizeof(*w));
-	*w = (struct waiting){nm, notif_id, tgid, sock, retry, arg, NULL, nm->list};
-	w->ready = event_new(nm->base, sock, EV_WRITE | EV_PERSIST, on_ready, w);
+	*w = (struct waiting){nm,	    notif_id,	tgid,		sock,
+			      later->retry, later->arg, later->release, later->every_ms,
+			      NULL,	    nm->list};
+	w->ready = later->every_ms ? event_new(nm->base, -1, EV_PERSIST, on_ready, w)
+				   : event_new(nm->base, sock, EV_WRITE | EV_PERSIST, on_ready, w);
 	if (w->ready == NULL || event_add(w->ready, &check) < 0) {
 		if (w->ready)
 			event_free(w->ready);

@@ -51,6 +51,17 @@ void net_made_reply(struct net_made *nm, uint64_t notif_id, int result);
  * net-made.c). */
 int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, net_made_retry retry,
 		  void *arg);
+/* The same, arg released by release (NULL: free()), and tried again every
+ * every_ms instead of when the socket is writable (0: when writable): a
+ * Unix listener's full queue says nothing poll could wait for. */
+struct net_made_later {
+	net_made_retry retry;
+	void *arg;
+	void (*release)(void *arg);
+	int every_ms;
+};
+int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+			const struct net_made_later *later);
 
 /* connect, bind, sendto, sendmsg, sendmmsg: made now or after a wait, the
  * answer coming through the callback (1); or 0 when the kernel must make

@@ -463,6 +463,12 @@ for name in ("missing.sock", "plain"):
         print(name, "connected")
     except OSError as e:
         print(name, type(e).__name__)
+import threading
+q = socket.socket(socket.AF_UNIX); q.bind("queue.sock"); q.listen(0)
+first = socket.socket(socket.AF_UNIX); first.connect("queue.sock")  # the queue is full
+threading.Timer(0.5, lambda: [q.accept(), q.accept()]).start()
+second = socket.socket(socket.AF_UNIX); second.connect("queue.sock")  # waits for the accept
+print("queued", second.getpeername())
 """
 
 
@@ -471,7 +477,8 @@ def test_unix_connects_the_gate_makes_behave_as_the_kernels(escort, tmp_path):
     it resolved in the caller's working directory, with the caller's rights:
     a relative path, a symbolic link, a datagram socket and an abstract name
     connect, the listener sees the caller's user and group (SO_PEERCRED), a
-    missing file is ENOENT and a file that is not a socket ECONNREFUSED."""
+    missing file is ENOENT and a file that is not a socket ECONNREFUSED, and
+    a blocking connect to a listener whose queue is full waits for room."""
     work = tmp_path / "unix"
     work.mkdir()
     script = tmp_path / "unix.py"
@@ -483,3 +490,4 @@ def test_unix_connects_the_gate_makes_behave_as_the_kernels(escort, tmp_path):
     assert "relative True" in out and "link True True" in out, out
     assert "datagram b'hi'" in out and "abstract True" in out, out
     assert "missing.sock FileNotFoundError" in out and "plain ConnectionRefusedError" in out, out
+    assert "queued queue.sock" in out, out

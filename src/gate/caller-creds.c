@@ -25,11 +25,12 @@ static const char *field(const char *status, const char *name)
 }
 
 /* "Uid:\treal\teffective\tsaved\tfs": the fourth number. */
-static int fourth(const char *at, unsigned long *out)
+/* The n-th number of a line of /proc/PID/status (Uid: real effective saved fs). */
+static int nth(const char *at, int n, unsigned long *out)
 {
 	char *end;
 
-	for (int i = 0; i < 4 && at; i++) {
+	for (int i = 0; i < n && at; i++) {
 		*out = strtoul(at, &end, 10);
 		if (end == at)
 			return -1;
@@ -58,7 +59,7 @@ static int parse_groups(const char *at, struct creds *c)
 int creds_read(pid_t tid, struct creds *c)
 {
 	char status[STATUS_MAX];
-	unsigned long uid, gid;
+	unsigned long uid, gid, euid, egid;
 	const char *cap, *mask, *threads;
 
 	if (procfs_read(tid, "status", status, sizeof(status)) < 0)
@@ -66,12 +67,15 @@ int creds_read(pid_t tid, struct creds *c)
 	cap = field(status, "CapEff");
 	mask = field(status, "Umask");
 	threads = field(status, "Threads");
-	if (fourth(field(status, "Uid"), &uid) < 0 || fourth(field(status, "Gid"), &gid) < 0 ||
+	if (nth(field(status, "Uid"), 4, &uid) < 0 || nth(field(status, "Gid"), 4, &gid) < 0 ||
+	    nth(field(status, "Uid"), 2, &euid) < 0 || nth(field(status, "Gid"), 2, &egid) < 0 ||
 	    cap == NULL || mask == NULL || threads == NULL ||
 	    parse_groups(field(status, "Groups"), c) < 0)
 		return -1;
 	c->fsuid = (uid_t)uid;
 	c->fsgid = (gid_t)gid;
+	c->euid = (uid_t)euid;
+	c->egid = (gid_t)egid;
 	c->cap_effective = strtoull(cap, NULL, 16);
 	c->umask = (mode_t)strtoul(mask, NULL, 8);
 	c->threads = atoi(threads);

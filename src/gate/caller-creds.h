@@ -13,8 +13,8 @@
 #define CREDS_MAX_GROUPS 64
 
 struct creds {
-	uid_t fsuid;
-	gid_t fsgid;
+	uid_t fsuid, euid; /* euid, egid: what a Unix socket's peer sees (SO_PEERCRED) */
+	gid_t fsgid, egid;
 	gid_t groups[CREDS_MAX_GROUPS];
 	int ngroups;
 	uint64_t cap_effective;

@@ -48,6 +48,13 @@ static int session_root_open(pid_t pid)
 	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
+int gate_session_root(struct gate *g, pid_t pid)
+{
+	if (g->session_root < 0) /* the same for every process of the session */
+		g->session_root = session_root_open(pid);
+	return g->session_root;
+}
+
 struct held_change {
 	uint64_t ask_id;
 	uint64_t notif_id; /* the trapped call, answered when the escort has */
@@ -395,10 +402,8 @@ void change_gate_handle(struct gate *g, const struct change_call *call)
 
 	g->counters.changes++;
 	if (creds_cache_get(g->creds, (pid_t)g->notif->pid, &who) < 0)
-		return;		 /* gone */
-	if (g->session_root < 0) /* the same for every process of the session */
-		g->session_root = session_root_open((pid_t)g->notif->pid);
-	rc = change_read(g->notif, call, g->session_root, &c);
+		return; /* gone */
+	rc = change_read(g->notif, call, gate_session_root(g, (pid_t)g->notif->pid), &c);
 	if (seccomp_notify_id_valid(g->cfg.listener, g->notif->id) != 0) {
 		change_free(&c); /* what was read may not have been the caller's */
 		return;

@@ -12,6 +12,7 @@
 #include "exec-record.h"
 #include "held-watch.h"
 #include "net-rate.h"
+#include "net-unix.h"
 #include "program.h"
 #include "recheck.h"
 #include "request.h"
@@ -138,7 +139,10 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 	/* The socket decides who makes the call (net-made.h): the gate on an
 	 * IP socket, whatever the address; the kernel on any other. */
 	if (call == HELD_CONNECT) {
-		made = net_connect_start(g->net, tid, id, (int)args[0], a);
+		int known = creds_cache_get(g->creds, tid, &who) == 0;
+		struct net_unix_caller caller = {gate_session_root(g, tid), &g->self,
+						 known ? &who : NULL};
+		made = net_connect_start(g->net, tid, id, (int)args[0], a, &caller);
 	} else if (call == HELD_BIND) {
 		if (creds_cache_get(g->creds, tid, &who) < 0) {
 			gate_respond_result(g, id,
@@ -160,9 +164,16 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 		}
 		made = net_sendmsg_start(g->net, tid, id, args, a,
 					 (g->self.cap_effective & ~who.cap_effective) == 0);
+	} else if (call == HELD_SENDMMSG) {
+		if (creds_cache_get(g->creds, tid, &who) < 0) {
+			gate_respond_result(g, id, -EPERM);
+			return;
+		}
+		made = net_sendmmsg_start(g->net, tid, id, args, approved ? a : NULL,
+					  (g->self.cap_effective & ~who.cap_effective) == 0);
 	} else if (call == HELD_SENDTO) {
 		made = net_sendto_start(g->net, tid, id, args, a);
-	} /* sendmmsg: the kernel reads it again */
+	}
 	if (!made)
 		gate_respond(g, id, 0);
 }
@@ -463,7 +474,8 @@ static void handle_effect(struct gate *g)
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
-		if (e.has_address || e.call->check == HELD_SENDMSG) {
+		if (e.has_address || e.call->check == HELD_SENDMSG ||
+		    e.call->check == HELD_SENDMMSG) {
 			/* a sendmsg without a name too: its msghdr could gain one */
 			uint64_t args[6];
 			if (!e.has_address)

@@ -143,3 +143,11 @@ const struct local_service *local_service_at(pid_t pid, const char *path, char *
 
 	return find(absolute, found ? &st : NULL);
 }
+
+const struct local_service *local_service_file(const char *absolute, const struct stat *st)
+{
+	char name[PATH_MAX];
+
+	local_services_normalize(absolute, name, sizeof(name));
+	return find(name, S_ISSOCK(st->st_mode) ? st : NULL);
+}

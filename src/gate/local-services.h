@@ -6,6 +6,7 @@
 #define ESCORT_LOCAL_SERVICES_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct local_service {
@@ -19,6 +20,10 @@ struct local_service {
  * absolute (size bytes) gets the path the kernel will look up, for people. */
 const struct local_service *local_service_at(pid_t pid, const char *path, char *absolute,
 					     size_t size);
+
+/* The service behind a socket file already resolved (the path the process
+ * reaches it by, absolute, and the file itself), or NULL. */
+const struct local_service *local_service_file(const char *absolute, const struct stat *st);
 
 /* Adds escort's broker socket the session host uses (--socket or
  * ESCORT_SOCKET) to the sockets of escort itself; the default one is

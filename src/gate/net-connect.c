@@ -1,5 +1,6 @@
 /* connect, made by the gate (net-made.h). */
 #include "net-made.h"
+#include "net-unix.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,19 +45,19 @@ static int connect_now(int sock, const struct sockaddr_info *a, int *result)
 }
 
 int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		      const struct sockaddr_info *a)
+		      const struct sockaddr_info *a, const struct net_unix_caller *caller)
 {
-	int sock = net_made_take(nm, tid, notif_id, fd), result = 0;
+	int sock = net_made_take_any(nm, tid, notif_id, fd), result = 0;
 
-	if (sock == NET_MADE_NOT_IP)
-		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);
 		return 1;
 	}
+	if (!net_made_ip(sock)) /* a Unix socket's is made in net-unix.c; another's, the kernel's */
+		return net_unix_connect(nm, tid, notif_id, sock, a, caller);
 	if (connect_now(sock, a, &result) &&
-	    (result = net_made_wait(nm, notif_id, sock, connected, NULL)) == 0)
+	    (result = net_made_wait(nm, tid, notif_id, sock, connected, NULL)) == 0)
 		return 1; /* answered when the connection is made */
 	close(sock);
 	net_made_reply(nm, notif_id, result);

@@ -1,25 +1,41 @@
 #include "net-made.h"
 
 #include "pidfd.h"
+#include "procmem.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define WAITS_MAX 64 /* calls waiting at once; each holds a socket */
+/* Calls waiting at once, each holding a socket: at most PROCESS_WAITS of
+ * one process, and of the session as many as half the gate's descriptors
+ * allow (session_waits). A call beyond either is answered EINTR, as if a
+ * signal had interrupted it (a connect goes on being made: the program
+ * sees it with poll or EALREADY / EISCONN when it tries again; nothing was
+ * sent). At the session's limit the process waiting the most gives up its
+ * oldest call instead, when it has more than the caller's process: one
+ * program cannot take every wait from the others. */
+#define PROCESS_WAITS 256
+#define SESSION_WAITS_MIN 64
 #define CHECK_MS 250 /* how often a waiting caller is checked for giving up */
 
 struct waiting {
 	struct net_made *owner;
 	uint64_t notif_id;
+	pid_t tgid;
 	int sock;
 	net_made_retry retry;
 	void *arg;
+	void (*release)(void *arg); /* NULL: free() */
+	int every_ms;		    /* tried again on a timer, not when writable */
 	struct event *ready;
 	struct waiting *next;
 };
@@ -30,15 +46,25 @@ struct net_made {
 	net_made_answer answer;
 	void *ctx;
 	struct waiting *list;
-	int n;
+	int n, max;
 };
+
+/* Half the descriptors the gate may open: the other half is its work's. */
+static int session_waits(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur / 2 < SESSION_WAITS_MIN)
+		return SESSION_WAITS_MIN;
+	return r.rlim_cur / 2 > INT_MAX ? INT_MAX : (int)(r.rlim_cur / 2);
+}
 
 struct net_made *net_made_new(struct event_base *base, int listener, net_made_answer answer,
 			      void *ctx)
 {
 	struct net_made *nm = xcalloc(1, sizeof(*nm));
 
-	*nm = (struct net_made){base, listener, answer, ctx, NULL, 0};
+	*nm = (struct net_made){base, listener, answer, ctx, NULL, 0, session_waits()};
 	return nm;
 }
 
@@ -52,7 +78,10 @@ static void waiting_free(struct net_made *nm, struct waiting *w)
 	nm->n--;
 	event_free(w->ready);
 	close(w->sock);
-	free(w->arg);
+	if (w->release)
+		w->release(w->arg);
+	else
+		free(w->arg);
 	free(w);
 }
 
@@ -141,22 +170,114 @@ static void on_ready(evutil_socket_t fd, short what, void *arg)
 		waiting_free(nm, w); /* answered by the kernel: interrupted */
 		return;
 	}
-	if (!(what & EV_WRITE) || w->retry(w->sock, w->arg, &result))
+	if (!(what & EV_WRITE) && !w->every_ms)
+		return;
+	if (w->retry(w->sock, w->arg, &result))
 		return;
 	nm->answer(nm->ctx, w->notif_id, result);
 	waiting_free(nm, w);
 }
 
-int net_made_wait(struct net_made *nm, uint64_t notif_id, int sock, net_made_retry retry, void *arg)
+/* The thread group (process) of thread tid, or -1 when it is gone. */
+static pid_t tgid_of(pid_t tid)
 {
-	struct timeval check = {0, CHECK_MS * 1000};
-	struct waiting *w;
+	char status[1024];
+	const char *at;
 
-	if (nm->n >= WAITS_MAX)
-		return -EAGAIN;
+	if (procfs_read(tid, "status", status, sizeof(status)) < 0 ||
+	    (at = strstr(status, "\nTgid:")) == NULL)
+		return -1;
+	return (pid_t)atoi(at + 6);
+}
+
+static int waits_of(const struct net_made *nm, pid_t tgid, struct waiting **oldest)
+{
+	int n = 0;
+
+	for (struct waiting *w = nm->list; w; w = w->next)
+		if (w->tgid == tgid) {
+			n++;
+			if (oldest)
+				*oldest = w; /* the list is newest first */
+		}
+	return n;
+}
+
+static int tgid_order(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The process with the most calls waiting, and how many (sorted: at the
+ * limit there may be thousands). */
+static pid_t most_waiting(const struct net_made *nm, int *count)
+{
+	pid_t *all = xcalloc((size_t)nm->n + 1, sizeof(*all)), most = -1;
+	int i = 0;
+
+	for (struct waiting *w = nm->list; w && i < nm->n; w = w->next)
+		all[i++] = w->tgid;
+	qsort(all, (size_t)i, sizeof(*all), tgid_order);
+	*count = 0;
+	for (int at = 0, run = 1; at < i; at++, run++)
+		if (at + 1 == i || all[at + 1] != all[at]) {
+			if (run > *count) {
+				*count = run;
+				most = all[at];
+			}
+			run = 0;
+		}
+	free(all);
+	return most;
+}
+
+/* At the session's limit: the oldest call of the process waiting the most
+ * gives way, when that process waits for more than mine + 1 calls. */
+static int make_room(struct net_made *nm, int mine)
+{
+	struct waiting *oldest = NULL;
+	int most_n;
+	pid_t most = most_waiting(nm, &most_n);
+
+	if (most < 0 || most_n <= mine + 1)
+		return -EINTR;
+	(void)waits_of(nm, most, &oldest);
+	nm->answer(nm->ctx, oldest->notif_id, -EINTR);
+	waiting_free(nm, oldest);
+	return 0;
+}
+
+int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, net_made_retry retry,
+		  void *arg)
+{
+	struct net_made_later later = {retry, arg, NULL, 0};
+
+	return net_made_wait_later(nm, tid, notif_id, sock, &later);
+}
+
+int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+			const struct net_made_later *later)
+{
+	int every = later->every_ms ? later->every_ms : CHECK_MS;
+	struct timeval check = {every / 1000, (every % 1000) * 1000};
+	pid_t tgid = tgid_of(tid);
+	struct waiting *w;
+	int mine;
+
+	if (tgid < 0)
+		return -ESRCH;
+	if ((mine = waits_of(nm, tgid, NULL)) >= PROCESS_WAITS)
+		return -EINTR;
+	if (nm->n >= nm->max && make_room(nm, mine) < 0)
+		return -EINTR;
 	w = xcalloc(1, sizeof(*w));
-	*w = (struct waiting){nm, notif_id, sock, retry, arg, NULL, nm->list};
-	w->ready = event_new(nm->base, sock, EV_WRITE | EV_PERSIST, on_ready, w);
+	*w = (struct waiting){nm,	    notif_id,	tgid,		sock,
+			      later->retry, later->arg, later->release, later->every_ms,
+			      NULL,	    nm->list};
+	w->ready = later->every_ms ? event_new(nm->base, -1, EV_PERSIST, on_ready, w)
+				   : event_new(nm->base, sock, EV_WRITE | EV_PERSIST, on_ready, w);
 	if (w->ready == NULL || event_add(w->ready, &check) < 0) {
 		if (w->ready)
 			event_free(w->ready);

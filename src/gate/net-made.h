@@ -4,9 +4,10 @@
  * cannot swap the address between the gate's look and the kernel's
  * (THREAT-MODEL.md). A call that would block waits for its socket in the
  * gate's event loop while the caller waits in the kernel; its answer is the
- * call's outcome. Unix sockets are left to the kernel: a call made from the
- * gate would give the other side the gate's process and rights.
- * net-connect.c, net-send.c: the calls. */
+ * call's outcome. A Unix socket's connect is made with the caller's rights
+ * (net-unix.h); its other calls, and any call on another family, are left
+ * to the kernel: made from the gate they would give the other side the
+ * gate's process and rights. net-connect.c, net-send.c...: the calls. */
 #ifndef ESCORT_NET_MADE_H
 #define ESCORT_NET_MADE_H
 
@@ -15,6 +16,7 @@
 #include <event2/event.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 struct net_made;
 
@@ -45,27 +47,71 @@ int net_made_socket_type(int sock);
 void net_made_reply(struct net_made *nm, uint64_t notif_id, int result);
 /* Waits for sock to be writable, then calls retry(sock, arg): the socket
  * and arg (freed with free()) are the wait's; -errno when it cannot wait
- * (both stay the caller's). */
-int net_made_wait(struct net_made *nm, uint64_t notif_id, int sock, net_made_retry retry,
+ * (both stay the caller's; -EINTR at the limits on waiting calls, see
+ * net-made.c). */
+int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, net_made_retry retry,
 		  void *arg);
+/* The same, arg released by release (NULL: free()), and tried again every
+ * every_ms instead of when the socket is writable (0: when writable): a
+ * Unix listener's full queue says nothing poll could wait for. */
+struct net_made_later {
+	net_made_retry retry;
+	void *arg;
+	void (*release)(void *arg);
+	int every_ms;
+};
+int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+			const struct net_made_later *later);
 
-/* connect, bind, sendto, sendmsg: made now or after a wait, the answer
- * coming through the callback (1); or 0 when the kernel must make the call
- * (not an IP socket; a stream socket's send). */
+/* connect, bind, sendto, sendmsg, sendmmsg: made now or after a wait, the
+ * answer coming through the callback (1); or 0 when the kernel must make
+ * the call (not an IP socket). Every send on an IP socket is the gate's,
+ * a stream socket's too: the kernel would look the descriptor up again. */
+struct net_unix_caller;
+/* caller: whose rights a Unix socket's connect is made with (net-unix.h). */
 int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		      const struct sockaddr_info *a);
+		      const struct sockaddr_info *a, const struct net_unix_caller *caller);
 /* can_bind_low: the caller has CAP_NET_BIND_SERVICE; udp_only: allowed
  * only for a UDP socket (EPERM on another). */
 int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 		   const struct sockaddr_info *a, int can_bind_low, int udp_only);
-/* The datagram's bytes are read from the caller once (at most 64 KiB);
- * 0 when the kernel must do it (a stream socket ignores the address). */
+/* The datagram's bytes are read from the caller once (at most 64 KiB). */
 int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
 		     const struct sockaddr_info *a);
+
+#define NET_CONTROL_MAX 8192 /* control data the gate passes on (ENOBUFS beyond) */
+
+/* Whether every control message in control asks for no rights, whoever
+ * sends it (net-sendmsg.c): only then may the gate pass it on for a caller
+ * that has fewer capabilities than the gate. */
+int net_plain_control(const uint8_t *control, size_t len);
+
+/* A send on a stream socket, to be made by the gate (net-stream.c): the
+ * caller's parts (addresses in its memory, read as they are sent), flags,
+ * the judged address (NULL: none) and control data already read. */
+struct net_stream_call {
+	const struct iovec *parts;
+	size_t nparts;
+	int flags;
+	const struct sockaddr_info *to;
+	const uint8_t *control;
+	size_t control_len;
+};
+/* Sends on sock (the gate's copy, now the wait's or closed) and answers the
+ * call, now or once there is room. */
+int net_stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		    const struct net_stream_call *c);
 
 /* The same for sendmsg (one message); caller_as_gate: the caller holds
  * every capability the gate does, so any control message may be passed. */
 int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
 		      const struct sockaddr_info *a, int caller_as_gate);
+
+/* sendmmsg: every message's destination is read once more and rated on
+ * that copy (approved: the one address an escort approved also passes);
+ * the messages are sent by the gate one by one and their msg_len written
+ * back into the caller's vector (net-sendmmsg.c). */
+int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
+		       const struct sockaddr_info *approved, int caller_as_gate);
 
 #endif

@@ -102,17 +102,21 @@ static struct datagram *read_datagram(pid_t tid, const uint64_t args[6], int soc
 	return d;
 }
 
-/* A stream socket ignores the address (or fails without it): the kernel
- * sends, unless MSG_FASTOPEN would connect it there. */
-static int for_the_kernel(int sock, int flags, int *result)
+/* A stream socket's send, made by the gate too (net-stream.c): the kernel
+ * would look the descriptor up again and might find a datagram socket.
+ * MSG_FASTOPEN would connect it: refused as where TCP Fast Open is off. */
+static int stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		       const uint64_t args[6], const struct sockaddr_info *a)
 {
-	if (net_made_socket_type(sock) != SOCK_STREAM)
-		return 0;
-	if (flags & MSG_FASTOPEN) {
-		*result = -EOPNOTSUPP; /* as where TCP Fast Open is off */
-		return 0;
+	struct iovec part = {(void *)(uintptr_t)args[1], (size_t)args[2]};
+	struct net_stream_call c = {&part, 1, (int)args[3], a, NULL, 0};
+
+	if ((int)args[3] & MSG_FASTOPEN) {
+		close(sock);
+		net_made_reply(nm, notif_id, -EOPNOTSUPP);
+		return 1;
 	}
-	return 1;
+	return net_stream_send(nm, tid, notif_id, sock, &c);
 }
 
 int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
@@ -128,13 +132,11 @@ int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const ui
 			net_made_reply(nm, notif_id, sock);
 		return 1;
 	}
-	if (for_the_kernel(sock, (int)args[3], &result)) {
-		close(sock);
-		return 0;
-	}
-	if (result == 0 && (d = read_datagram(tid, args, sock, a, &result)) != NULL &&
+	if (net_made_socket_type(sock) == SOCK_STREAM)
+		return stream_send(nm, tid, notif_id, sock, args, a);
+	if ((d = read_datagram(tid, args, sock, a, &result)) != NULL &&
 	    send_now(sock, d, &result) &&
-	    (result = net_made_wait(nm, notif_id, sock, send_now, d)) == 0)
+	    (result = net_made_wait(nm, tid, notif_id, sock, send_now, d)) == 0)
 		return 1; /* answered when there is room */
 	free(d);
 	close(sock);

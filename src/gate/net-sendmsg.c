@@ -1,10 +1,12 @@
 /* sendmsg on an IP socket, made by the gate (net-made.h): the
- * destination is the copy it judged; the message's bytes and control data
+ * destination is the copy it judged; the message's parts and control data
  * are read once. Control messages are passed on as they are only when they
  * ask for nothing the caller's own rights would not give: a list of IP,
  * IPv6 and UDP ones (plain_message), or any when the caller holds every
- * capability the gate does. Other messages (SO_MARK and such, from an ordinary account)
- * are left to the kernel. */
+ * capability the gate does. A message with others (SO_MARK and such, from
+ * an ordinary account) fails with EPERM: the kernel would read the message
+ * and look the descriptor up again. A stream socket's message is sent by
+ * net-stream.c. */
 #include "net-made.h"
 
 #include "procmem.h"
@@ -14,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,22 +24,29 @@
 #include <unistd.h>
 
 #define MESSAGE_MAX 65536 /* an IPv4 or IPv6 datagram's payload is less */
-#define CONTROL_MAX 8192
+
+/* The message as the caller wrote it, read once: its header, parts and
+ * control data. */
+struct parts {
+	struct msghdr h;
+	struct iovec v[IOV_MAX];
+	uint8_t control[NET_CONTROL_MAX];
+};
 
 struct message {
 	struct sockaddr_info to;
 	int flags, blocking;
 	size_t len, control_len;
-	uint8_t *control; /* inside data, after MESSAGE_MAX bytes */
-	uint8_t data[];
+	uint8_t control[NET_CONTROL_MAX];
+	uint8_t data[MESSAGE_MAX];
 };
 
 static int send_message(int sock, void *arg, int *result)
 {
 	struct message *m = arg;
 	struct iovec iov = {m->data, m->len};
-	struct msghdr h = {(void *)m->to.raw, m->to.raw_len,  &iov, 1,
-			   m->control,	      m->control_len, 0};
+	struct msghdr h = {m->to.raw_len ? (void *)m->to.raw : NULL, m->to.raw_len,  &iov, 1,
+			   m->control_len ? m->control : NULL,	     m->control_len, 0};
 	ssize_t n = sendmsg(sock, &h, m->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
 
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && m->blocking)
@@ -45,33 +55,20 @@ static int send_message(int sock, void *arg, int *result)
 	return 0;
 }
 
-/* The bytes of every part of the message, in order; -errno. */
-static int gather(pid_t tid, const struct msghdr *h, struct message *m)
+/* The bytes of every part, in order, into m (at most MESSAGE_MAX); -errno. */
+static int gather(pid_t tid, const struct parts *p, struct message *m)
 {
-	struct iovec *v;
 	struct error err;
-	size_t n = h->msg_iovlen, at = 0;
+	size_t at = 0;
 
-	if (n > IOV_MAX)
-		return -EMSGSIZE;
-	v = xcalloc(n + 1, sizeof(*v));
-	if (n && procmem_read(tid, (uint64_t)(uintptr_t)h->msg_iov, v, n * sizeof(*v), &err) < 0) {
-		free(v);
-		return -EFAULT;
-	}
-	for (size_t i = 0; i < n && at <= m->len; i++) {
-		if (v[i].iov_len > m->len - at) {
-			free(v);
+	for (size_t i = 0; i < p->h.msg_iovlen; i++) {
+		if (p->v[i].iov_len > MESSAGE_MAX - at)
 			return -EMSGSIZE;
-		}
-		if (v[i].iov_len && procmem_read(tid, (uint64_t)(uintptr_t)v[i].iov_base,
-						 m->data + at, v[i].iov_len, &err) < 0) {
-			free(v);
+		if (p->v[i].iov_len && procmem_read(tid, (uint64_t)(uintptr_t)p->v[i].iov_base,
+						    m->data + at, p->v[i].iov_len, &err) < 0)
 			return -EFAULT;
-		}
-		at += v[i].iov_len;
+		at += p->v[i].iov_len;
 	}
-	free(v);
 	m->len = at;
 	return 0;
 }
@@ -105,64 +102,72 @@ static int plain_message(const struct cmsghdr *c)
  * walks them (for_each_cmsghdr, CMSG_OK): glibc's CMSG_NXTHDR stops before
  * a last message whose length, rounded up, passes the end, which the kernel
  * still reads; a malformed one is not plain (the kernel fails the call). */
-static int plain_control(const struct message *m)
+int net_plain_control(const uint8_t *control, size_t len)
 {
 	size_t at = 0;
 
-	while (m->control_len - at >= sizeof(struct cmsghdr)) {
+	while (len - at >= sizeof(struct cmsghdr)) {
 		struct cmsghdr c;
 
-		memcpy(&c, m->control + at, sizeof(c));
-		if (c.cmsg_len < sizeof(c) || c.cmsg_len > m->control_len - at ||
-		    !plain_message(&c))
+		memcpy(&c, control + at, sizeof(c));
+		if (c.cmsg_len < sizeof(c) || c.cmsg_len > len - at || !plain_message(&c))
 			return 0;
-		if (CMSG_ALIGN(c.cmsg_len) >= m->control_len - at)
+		if (CMSG_ALIGN(c.cmsg_len) >= len - at)
 			break;
 		at += CMSG_ALIGN(c.cmsg_len);
 	}
 	return 1;
 }
 
-/* Reads the message as the caller wrote it into m: 0, 1 when it is for
- * the kernel (control messages the caller's rights may not cover), or
- * -errno. */
-static int read_message(pid_t tid, const uint64_t args[6], struct message *m, int caller_as_gate)
+/* Reads the message's header, the list of its parts and its control data
+ * once into p; -errno (-EPERM: control data the caller's rights may not
+ * cover). */
+static int read_parts(pid_t tid, uint64_t at, struct parts *p, int caller_as_gate)
 {
-	struct msghdr h;
 	struct error err;
-	int rc;
+	size_t n;
 
-	if (procmem_read(tid, args[1], &h, sizeof(h), &err) < 0)
+	if (procmem_read(tid, at, &p->h, sizeof(p->h), &err) < 0)
 		return -EFAULT;
-	if (h.msg_controllen > CONTROL_MAX)
+	if ((n = p->h.msg_iovlen) > IOV_MAX)
+		return -EMSGSIZE;
+	if (n &&
+	    procmem_read(tid, (uint64_t)(uintptr_t)p->h.msg_iov, p->v, n * sizeof(*p->v), &err) < 0)
+		return -EFAULT;
+	if (p->h.msg_controllen > NET_CONTROL_MAX)
 		return -ENOBUFS;
-	if ((rc = gather(tid, &h, m)) < 0 || h.msg_controllen == 0)
-		return rc;
-	m->control = m->data + MESSAGE_MAX;
-	m->control_len = h.msg_controllen;
-	if (procmem_read(tid, (uint64_t)(uintptr_t)h.msg_control, m->control, m->control_len,
-			 &err) < 0)
+	if (p->h.msg_controllen && procmem_read(tid, (uint64_t)(uintptr_t)p->h.msg_control,
+						p->control, p->h.msg_controllen, &err) < 0)
 		return -EFAULT;
-	return !caller_as_gate && !plain_control(m);
+	if (!caller_as_gate && !net_plain_control(p->control, p->h.msg_controllen))
+		return -EPERM;
+	return 0;
 }
 
-static struct message *message_new(int sock, const uint64_t args[6], const struct sockaddr_info *a)
+/* One datagram: made now, or after a wait for room (1 when waiting). */
+static int datagram(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		    const struct parts *p, const struct sockaddr_info *a, int flags, int *result)
 {
-	struct message *m = xmalloc(sizeof(*m) + MESSAGE_MAX + CONTROL_MAX);
+	struct message *m = xmalloc(sizeof(*m));
 
-	memset(m, 0, sizeof(*m));
+	memset(m, 0, offsetof(struct message, data));
 	m->to = *a;
-	m->len = MESSAGE_MAX;
-	m->flags = (int)args[2];
-	m->blocking = !(m->flags & MSG_DONTWAIT) && !(fcntl(sock, F_GETFL) & O_NONBLOCK);
-	return m;
+	m->flags = flags;
+	m->blocking = !(flags & MSG_DONTWAIT) && !(fcntl(sock, F_GETFL) & O_NONBLOCK);
+	m->control_len = p->h.msg_controllen;
+	memcpy(m->control, p->control, m->control_len);
+	if ((*result = gather(tid, p, m)) == 0 && send_message(sock, m, result) &&
+	    (*result = net_made_wait(nm, tid, notif_id, sock, send_message, m)) == 0)
+		return 1; /* m is the wait's */
+	free(m);
+	return 0;
 }
 
 int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
 		      const struct sockaddr_info *a, int caller_as_gate)
 {
-	int sock = net_made_take(nm, tid, notif_id, (int)args[0]), rc, result = 0;
-	struct message *m;
+	int sock = net_made_take(nm, tid, notif_id, (int)args[0]), flags = (int)args[2], result;
+	struct parts *p;
 
 	if (sock == NET_MADE_NOT_IP)
 		return 0;
@@ -171,25 +176,23 @@ int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const u
 			net_made_reply(nm, notif_id, sock);
 		return 1;
 	}
-	if (net_made_socket_type(sock) == SOCK_STREAM) { /* the address is not used */
-		close(sock);
-		if (!((int)args[2] & MSG_FASTOPEN))
-			return 0;			   /* the kernel sends */
-		net_made_reply(nm, notif_id, -EOPNOTSUPP); /* as where Fast Open is off */
+	p = xmalloc(sizeof(*p));
+	if ((result = read_parts(tid, args[1], p, caller_as_gate)) == 0 &&
+	    net_made_socket_type(sock) == SOCK_STREAM) {
+		struct net_stream_call c = {p->v, p->h.msg_iovlen, flags,
+					    a,	  p->control,	   p->h.msg_controllen};
+		if (flags & MSG_FASTOPEN) /* as where Fast Open is off */
+			result = -EOPNOTSUPP;
+		else {
+			net_stream_send(nm, tid, notif_id, sock, &c);
+			free(p);
+			return 1;
+		}
+	} else if (result == 0 && datagram(nm, tid, notif_id, sock, p, a, flags, &result)) {
+		free(p);
 		return 1;
 	}
-	m = message_new(sock, args, a);
-	if ((rc = read_message(tid, args, m, caller_as_gate)) == 1) {
-		free(m);
-		close(sock);
-		return 0;
-	}
-	if (rc < 0)
-		result = rc;
-	else if (send_message(sock, m, &result) &&
-		 (result = net_made_wait(nm, notif_id, sock, send_message, m)) == 0)
-		return 1; /* answered when there is room; m is the wait's */
-	free(m);
+	free(p);
 	close(sock);
 	net_made_reply(nm, notif_id, result);
 	return 1;

@@ -16,6 +16,9 @@
 
 /* Reads exactly len bytes at addr in pid into out; -1 with err otherwise. */
 int procmem_read(pid_t pid, uint64_t addr, void *out, size_t len, struct error *err);
+/* Writes len bytes (within one page's reach of a call the process made:
+ * sendmmsg's msg_len) at addr in pid; -1 with err otherwise. */
+int procmem_write(pid_t pid, uint64_t addr, const void *data, size_t len, struct error *err);
 /* The start of /proc/PID/NAME (stat, status, comm, fdinfo/N...), at most
  * size - 1 bytes, NUL-terminated; its length, or -1 when it cannot be read. */
 ssize_t procfs_read(pid_t pid, const char *name, char *buf, size_t size);
@@ -51,8 +54,8 @@ void procmem_env_keep(char **slot, char *entry);
  * anything needs the careful reads above (nothing is then kept). */
 struct procmem_exec {
 	char path[512];
-	char **argv;	  /* malloc'd, NULL-terminated */
-	char **env;	  /* malloc'd, NULL-terminated */
+	char **argv; /* malloc'd, NULL-terminated */
+	char **env;  /* malloc'd, NULL-terminated */
 };
 int procmem_exec_fast(pid_t pid, uint64_t path_at, uint64_t argv_at, uint64_t envp_at,
 		      struct procmem_exec *out);

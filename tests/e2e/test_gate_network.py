@@ -350,7 +350,7 @@ def test_datagrams_the_gate_sends_arrive_whole(escort, tmp_path):
     (net-send.c, net-sendmsg.c): several parts, IP-level control data and a
     non-blocking socket arrive as sent; a control message that needs rights
     the caller lacks (SO_MARK after becoming nobody) is left to the kernel,
-    which refuses it as it would."""
+    which the gate now refuses with EPERM, as the kernel would."""
     script = tmp_path / "datagrams.py"
     script.write_text(DATAGRAMS)
     s = Session(escort, tmp_path)
@@ -360,3 +360,134 @@ def test_datagrams_the_gate_sends_arrive_whole(escort, tmp_path):
     assert "sendto 3" in out and "sendmsg 9" in out and "sendmsg-tos 5" in out, out
     assert "got [b'four', b'one', b'three', b'two-parts']" in out, out
     assert "mark refused as for nobody" in out, out
+
+
+STREAMS = r"""
+import ctypes, hashlib, os, signal, socket, struct, sys, threading
+lst = socket.socket(); lst.bind(("127.0.0.1", 0)); lst.listen(4)
+got = []
+def reader():
+    c, _ = lst.accept()
+    h, n = hashlib.sha256(), 0
+    while (b := c.recv(1 << 20)):
+        h.update(b); n += len(b)
+    got.append((n, h.hexdigest()))
+th = threading.Thread(target=reader); th.start()
+s = socket.create_connection(lst.getsockname())
+data = os.urandom(3 << 20)
+want = hashlib.sha256()
+sent = 0
+while sent < len(data):  # sendmsg on TCP, in three parts, short counts taken up
+    part = data[sent:sent + (1 << 20)]
+    n = s.sendmsg([part[:1000], part[1000:500000], part[500000:]])
+    want.update(part[:n]); sent += n
+libc = ctypes.CDLL(None, use_errno=True)
+to = struct.pack("<HH4s8x", socket.AF_INET, socket.htons(lst.getsockname()[1]),
+                 socket.inet_aton("127.0.0.1"))
+tail = os.urandom(200000)
+n = libc.sendto(s.fileno(), tail, len(tail), 0, to, 16)  # an address on TCP: ignored
+want.update(tail[:n])
+s.close(); th.join()
+print("stream", got[0][0] == sent + n and got[0][1] == want.hexdigest(), sent + n)
+# A send on a stream the other side closed: EPIPE, and SIGPIPE without MSG_NOSIGNAL.
+piped = []
+signal.signal(signal.SIGPIPE, lambda *a: piped.append(1))
+c = socket.create_connection(lst.getsockname()); d, _ = lst.accept(); d.close()
+errors = set()
+for _ in range(50):
+    try:
+        c.sendmsg([b"x" * 1000])
+    except (BrokenPipeError, ConnectionResetError) as e:
+        errors.add(type(e).__name__)
+        if isinstance(e, BrokenPipeError):
+            break
+print("pipe", sorted(errors), "signalled", bool(piped))
+# sendmmsg: three datagrams, each msg_len written back.
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(("127.0.0.1", 0))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+dest = struct.pack("<HH4s8x", socket.AF_INET, socket.htons(r.getsockname()[1]),
+                   socket.inet_aton("127.0.0.1"))
+bufs = [ctypes.create_string_buffer(x) for x in (b"a", b"bb", b"ccc")]
+name = ctypes.create_string_buffer(dest)
+iovs = [ (ctypes.c_uint64 * 2)(ctypes.addressof(b), len(b.raw) - 1) for b in bufs]
+vec = ctypes.create_string_buffer(64 * 3)
+for i, iov in enumerate(iovs):
+    struct.pack_into("<QI4xQQQQi4xI4x", vec, 64 * i, ctypes.addressof(name), 16,
+                     ctypes.addressof(iov), 1, 0, 0, 0, 0)
+print("sendmmsg", libc.sendmmsg(u.fileno(), vec, 3, 0),
+      [struct.unpack_from("<I", vec, 64 * i + 56)[0] for i in range(3)],
+      sorted(r.recv(10) for _ in range(3)))
+"""
+
+
+def test_stream_sends_the_gate_makes_arrive_whole(escort, tmp_path):
+    """Every send on an IP socket is the gate's, a stream socket's too
+    (net-stream.c): 3 MiB sent with sendmsg in parts and an address given
+    to sendto on a connected TCP socket arrive whole and in order (a short
+    count is a count); a send on a closed stream fails with EPIPE and
+    raises SIGPIPE as the kernel would; sendmmsg (net-sendmmsg.c) sends
+    every message and writes each one's length back."""
+    script = tmp_path / "streams.py"
+    script.write_text(STREAMS)
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"/usr/bin/python3 {script}")
+    s.close()
+    assert status == 0 and "escort:" not in out, out
+    assert "stream True" in out, out
+    assert "BrokenPipeError" in out and "signalled True" in out, out
+    assert "sendmmsg 3 [1, 2, 3] [b'a', b'bb', b'ccc']" in out, out
+
+
+UNIX_CONNECTS = r"""
+import os, socket, struct, sys
+os.chdir(sys.argv[1])
+def peer(conn):
+    pid, uid, gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+    return uid == os.geteuid() and gid == os.getegid()
+srv = socket.socket(socket.AF_UNIX); srv.bind("srv.sock"); srv.listen()
+c = socket.socket(socket.AF_UNIX); c.connect("srv.sock")
+print("relative", peer(srv.accept()[0]))
+os.symlink("srv.sock", "link.sock")
+c = socket.socket(socket.AF_UNIX); c.connect(os.path.abspath("link.sock"))
+print("link", c.getpeername() == "srv.sock", peer(srv.accept()[0]))
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind("dg.sock")
+c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); c.connect("dg.sock"); c.send(b"hi")
+print("datagram", d.recv(10))
+a = socket.socket(socket.AF_UNIX); a.bind(f"\0escort-test-{os.getpid()}"); a.listen()
+c = socket.socket(socket.AF_UNIX); c.connect(f"\0escort-test-{os.getpid()}")
+print("abstract", peer(a.accept()[0]))
+open("plain", "w").close()
+for name in ("missing.sock", "plain"):
+    try:
+        socket.socket(socket.AF_UNIX).connect(name)
+        print(name, "connected")
+    except OSError as e:
+        print(name, type(e).__name__)
+import threading
+q = socket.socket(socket.AF_UNIX); q.bind("queue.sock"); q.listen(0)
+first = socket.socket(socket.AF_UNIX); first.connect("queue.sock")  # the queue is full
+threading.Timer(0.5, lambda: [q.accept(), q.accept()]).start()
+second = socket.socket(socket.AF_UNIX); second.connect("queue.sock")  # waits for the accept
+print("queued", second.getpeername())
+"""
+
+
+def test_unix_connects_the_gate_makes_behave_as_the_kernels(escort, tmp_path):
+    """A Unix socket's connect is made by the gate (net-unix.c) on the file
+    it resolved in the caller's working directory, with the caller's rights:
+    a relative path, a symbolic link, a datagram socket and an abstract name
+    connect, the listener sees the caller's user and group (SO_PEERCRED), a
+    missing file is ENOENT and a file that is not a socket ECONNREFUSED, and
+    a blocking connect to a listener whose queue is full waits for room."""
+    work = tmp_path / "unix"
+    work.mkdir()
+    script = tmp_path / "unix.py"
+    script.write_text(UNIX_CONNECTS)
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"/usr/bin/python3 {script} {work}")
+    s.close()
+    assert status == 0 and "escort:" not in out, out
+    assert "relative True" in out and "link True True" in out, out
+    assert "datagram b'hi'" in out and "abstract True" in out, out
+    assert "missing.sock FileNotFoundError" in out and "plain ConnectionRefusedError" in out, out
+    assert "queued queue.sock" in out, out

@@ -19,7 +19,7 @@ import uuid
 import pytest
 from conftest import events
 from test_gate import Session
-from test_gate_network import UDP_PORT, other_host  # noqa: F401
+from test_gate_network import TCP_PORT, UDP_PORT, other_host, unix_listener  # noqa: F401
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: the victims live outside scratch folders")
@@ -335,13 +335,14 @@ def test_FIXED_a_udp_bind_cannot_become_a_tcp_listener(escort, tmp_path):
     assert "lost after" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason="the gate waits for at most 64 blocking connects and "
-                   "sends at once for the whole session (net-made.c WAITS_MAX); the next "
-                   "fails with EAGAIN, which a blocking TCP connect never returns")
-def test_many_slow_connects_do_not_fail_another_programs_connect(escort, tmp_path, other_host):
+def test_FIXED_many_slow_connects_do_not_fail_another_programs_connect(escort, tmp_path,
+                                                                       other_host):
     """One process with 70 threads in blocking connects that take seconds
-    (port 53, allowed; nobody answers ARP) makes every other blocking
-    connect of the session, even to 127.0.0.1, fail with EAGAIN."""
+    (port 53, allowed; nobody answers ARP) made every other blocking
+    connect of the session, even to 127.0.0.1, fail with EAGAIN: the gate
+    waited for at most 64 calls for the whole session. Now a process may
+    have 256 calls waiting, the session as many as half the gate's
+    descriptors (net-made.c)."""
     nobody_there = other_host.address.rsplit(".", 1)[0] + ".99"
     s = Session(escort, tmp_path)
     out, _ = s.run(f"{PY} {RED}/manyconnects.py {nobody_there} 70 2>&1")
@@ -349,21 +350,84 @@ def test_many_slow_connects_do_not_fail_another_programs_connect(escort, tmp_pat
     assert "local connect: ok" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason="a send on a stream socket is passed to the kernel "
-                   "(it ignores the address); the kernel looks the descriptor up again, so a "
-                   "UDP socket dup2()ed onto it and an address swapped in shared memory after "
-                   "the gate looked send datagrams anywhere (net-send.c for_the_kernel, "
-                   "net-sendmsg.c: every sendmsg on TCP)")
-def test_a_stream_sockets_descriptor_swapped_for_a_datagram_one(escort, tmp_path, other_host):
-    """sendto with an address on a connected TCP socket: the gate takes the
-    socket, sees SOCK_STREAM and answers CONTINUE; a thread dup2()s a UDP
-    socket onto the descriptor and a process sharing the page puts the other
-    host's address in; tens of datagrams a few seconds reached it."""
+def test_FIXED_processes_filling_the_sessions_waits_give_way_to_another(escort, tmp_path,
+                                                                        other_host):
+    """Three processes of 100 threads in slow connects under a gate allowed
+    400 descriptors (so 200 waiting calls for the session): without a
+    process that gives way, the next program's blocking connect failed. At
+    the session's limit the process waiting the most gives up its oldest
+    call (EINTR, the connection goes on) for a process waiting less."""
+    nobody_there = other_host.address.rsplit(".", 1)[0] + ".99"
+    s = Session(escort, tmp_path, wrap=("prlimit", "--nofile=400", "--"))
+    out, _ = s.run(f"{PY} {RED}/manyconnects.py {nobody_there} 100 3 2>&1")
+    s.close()
+    assert "local connect: ok" in out, out
+
+
+@pytest.mark.parametrize("mode", ["sendto", "sendmsg", "sendmmsg"])
+def test_FIXED_a_stream_sockets_descriptor_swapped_for_a_datagram_one(escort, tmp_path,
+                                                                      other_host, mode):
+    """A send whose destination the kernel read again after the gate looked.
+    sendto with an address, or sendmsg without a name, on a connected TCP
+    socket: the gate took the socket, saw SOCK_STREAM and answered CONTINUE;
+    a thread dup2()ed a UDP socket onto the descriptor and a process sharing
+    the page put the other host's address in: tens of datagrams in a few
+    seconds reached it. sendmmsg was judged and then always read again by
+    the kernel: a name set after the look went out. Now the gate makes every
+    send on an IP socket itself, on the socket it took (net-stream.c,
+    net-sendmmsg.c)."""
     s = Session(escort, tmp_path)
-    out, _ = s.run(f"{PY} {RED}/streamswap.py 5 {other_host.address} {UDP_PORT} 2>&1 "
+    out, _ = s.run(f"{PY} {RED}/streamswap.py 5 {other_host.address} {UDP_PORT} {mode} 2>&1 "
                    "| grep -v '^escort:' | tail -1")
     s.close()
     assert "sent " in out, out
+    assert not any("swapped-datagram" in line for line in other_host.got())
+
+
+@pytest.mark.parametrize("mode", ["path", "link", "fdswap"])
+def test_FIXED_a_unix_connects_path_or_descriptor_swapped_after_the_gate_looked(
+        escort, tmp_path, other_host, unix_listener, mode):
+    """A Unix socket's connect was left to the kernel, which read the path
+    again and looked the descriptor up again: a process sharing the page
+    turned an everyday socket's path into Docker's (refused), another
+    turned a symbolic link's target into it, or a thread put a TCP socket
+    on the descriptor while the address became another machine's. Now the gate resolves the path in the caller's root
+    and working directory with its rights, judges the socket file it found
+    and connects the socket it took to that file (net-unix.c)."""
+    ok = unix_listener(str(tmp_path / "ok.sock"))
+    refused = "/run/docker.sock"  # (escort's own directory is hidden from the session)
+    bad = unix_listener(refused)
+    (tmp_path / "refused").write_text(refused)
+    target = f"@{tmp_path}/refused" if mode != "fdswap" else f"{other_host.address} {TCP_PORT}"
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/unixrace.py {mode} 5 {tmp_path}/ok.sock {target} 2>&1 "
+                   "| grep -v '^escort:' | tail -1")
+    s.close()
+    assert "lost after" in out, out
+    ok.close()
+    try:
+        bad.accept()[0].close()
+        reached = True
+    except BlockingIOError:
+        reached = False
+    assert not reached
+    assert not any("connection" in line for line in other_host.got())
+
+
+@pytest.mark.xfail(strict=True, reason="a Unix socket's sendto and sendmsg are left to the "
+                   "kernel (made by the gate they would carry the session host's credentials), "
+                   "which looks the descriptor up again: a UDP socket dup2()ed onto it and an "
+                   "address swapped for another machine's send datagrams there (net-made.h)")
+def test_a_unix_datagram_descriptor_swapped_for_a_udp_one(escort, tmp_path, other_host):
+    """sendto with an abstract Unix name (allowed) on a Unix datagram
+    socket: the gate takes the socket, sees a Unix one and answers
+    CONTINUE; a thread dup2()s a UDP socket onto the descriptor and a
+    process sharing the page puts the other host's address in."""
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/unixrace.py sendswap 5 {tmp_path}/none {other_host.address} "
+                   f"{UDP_PORT} 2>&1 | grep -v '^escort:' | tail -1")
+    s.close()
+    assert "after" in out, out
     assert not any("swapped-datagram" in line for line in other_host.got())
 
 

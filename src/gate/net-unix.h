@@ -1,0 +1,23 @@
+/* connect on a Unix socket, made by the gate on the socket it took, to the
+ * socket file it resolved and judged (net-unix.c; THREAT-MODEL.md). */
+#ifndef ESCORT_NET_UNIX_H
+#define ESCORT_NET_UNIX_H
+
+#include "caller-creds.h"
+#include "net-made.h"
+
+struct net_unix_caller {
+	int root;		  /* the session's root (O_PATH), or -1 */
+	const struct creds *ours; /* the gate thread's rights */
+	const struct creds *who;  /* the caller's, or NULL when unreadable */
+};
+
+/* sock: the gate's copy of the caller's descriptor (closed here either
+ * way). 1 when the call was made and answered; 0 when the kernel must make
+ * it: not a Unix socket, or a caller whose effective user or group is not
+ * the gate's (the peer would see the gate's), or whose rights the gate
+ * cannot take. */
+int net_unix_connect(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		     const struct sockaddr_info *a, const struct net_unix_caller *c);
+
+#endif

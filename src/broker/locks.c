@@ -28,7 +28,8 @@ int lock_user(struct broker *b, const char *user, const char *reason, const char
 	char message[700];
 	unsigned ended = 0;
 
-	if (store_lock(b->store, user, reason, by, err) < 0)
+	if (store_lock(b->store, user, reason, by, err) < 0 ||
+	    store_credentials_revoke(b->store, user, err) < 0) /* escort login's, too */
 		return -1;
 	snprintf(message, sizeof(message), "%s was locked by %s%s%.500s", user, by,
 		 reason[0] ? ": " : "", reason);

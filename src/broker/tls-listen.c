@@ -1,7 +1,7 @@
 /* escortd's TCP listener: TLS 1.3 with certificates of escortd's CA, the
  * same frames as on the Unix socket. A peer is who its certificate says
  * (tls_peer_identify), never what it sends; a peer without a certificate
- * may only enrol. */
+ * may only enrol, or log in and open a console with a credential (login.c). */
 #include "broker.h"
 
 #include "tls/contexts.h"
@@ -124,7 +124,7 @@ void tls_peer_identify(struct conn *c)
 
 	if (cert == NULL) {
 		c->state = CONN_ENROLL;
-		broker_debug("a peer without a certificate: it may enrol");
+		broker_debug("a peer without a certificate: it may enrol or log in");
 		return;
 	}
 	if (SSL_get_verify_result(ssl) != X509_V_OK)
@@ -175,7 +175,7 @@ int broker_listen_tls(struct broker *b, const char *hostport, struct error *err)
 	if ((b->tls_ctx = tls_server_ctx(dir, err)) == NULL)
 		return -1;
 	SSL_CTX_set_verify(b->tls_ctx, SSL_CTX_get_verify_mode(b->tls_ctx), verify_known);
-	if ((b->tls_fd = bind_tcp(hostport, err)) < 0)
+	if (login_start(b, err) < 0 || (b->tls_fd = bind_tcp(hostport, err)) < 0)
 		return -1;
 	b->tls_accept = event_new(b->base, b->tls_fd, EV_READ | EV_PERSIST, on_tls_accept, b);
 	if (b->tls_accept == NULL || event_add(b->tls_accept, NULL) < 0)

@@ -61,10 +61,8 @@ struct web {
 	struct web_stream *streams;
 	struct web_watch *watches;
 	struct event *tick;
-	uint64_t queue_mark; /* what the queue looked like at the last tick */
-	int pam_pipe[2];
-	struct event *pam_event;
-	unsigned signins;
+	uint64_t queue_mark;   /* what the queue looked like at the last tick */
+	struct pam_check *pam; /* web-pam.c, on broker/pam-check.c */
 };
 
 /* http-server.c */

@@ -17,7 +17,7 @@ import tempfile
 import pytest
 
 from conftest import events, escort_bin, of_type
-from test_broker import ESCORT, JUNIOR, OPERATOR
+from test_broker import make_user
 from test_fleet_enroll import Fleet
 from test_fleet_sessions import FleetLab, HostOperator, victim, world  # noqa: F401
 from webconsole import set_password
@@ -28,6 +28,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 PAM_SERVICE = "/etc/pam.d/escort"
 PAM_TEXT = "# escort login tests\nauth required pam_unix.so\naccount required pam_unix.so\n"
 PASSWORD = "Corr3ct-h0rse-login"
+# Accounts of these tests alone: other tests set passwords of their own.
+ESCORT = "escort-t-remote"  # cleared for everything
+JUNIOR = "escort-t-rjunior"  # cleared up to medium
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +39,7 @@ def pam_accounts(world):  # noqa: F811
     if installed:
         pathlib.Path(PAM_SERVICE).write_text(PAM_TEXT)
     for user in (ESCORT, JUNIOR):
+        make_user(user)
         set_password(user, PASSWORD)
     yield
     if installed:
@@ -76,7 +80,7 @@ class Escort:
 def lab_escort(world, pam_accounts):  # noqa: F811
     base = pathlib.Path(tempfile.mkdtemp(prefix="broker-", dir=world))
     os.chmod(base, 0o755)
-    fl = FleetLab(world, base)
+    fl = FleetLab(world, base, esc=ESCORT, junior=JUNIOR)
     home = pathlib.Path(tempfile.mkdtemp(prefix="escort-home-"))
     yield fl, Escort(fl, home)
     fl.close()

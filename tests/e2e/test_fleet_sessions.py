@@ -41,11 +41,11 @@ def world():
 class FleetLab:
     """escortd with the tests' people and policy, two enrolled hosts."""
 
-    def __init__(self, world, tmp, hosts_policy=""):
-        self.world = world
+    def __init__(self, world, tmp, hosts_policy="", esc=ESCORT, junior=JUNIOR):
+        self.world, self.esc = world, esc
         self.lab = make_lab(hosts=2)
         config = tmp / "escortd.yaml"
-        text = CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60)
+        text = CONFIG.format(op=OPERATOR, esc=esc, junior=junior, timeout=60)
         if hosts_policy:  # per-host levels, by the names in the hosts' certificates
             text = text.replace("\n  rules:\n", f"\n  hosts:\n{hosts_policy}  rules:\n", 1)
         config.write_text(text)
@@ -76,14 +76,14 @@ class FleetLab:
                               capture_output=True, text=True, timeout=30)
 
     def sessions(self):
-        p = self.console(ESCORT, "sessions", "--json")
+        p = self.console(self.esc, "sessions", "--json")
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
 
     def wait_pending(self, deadline=15):
         end = time.monotonic() + deadline
         while time.monotonic() < end:
-            p = self.console(ESCORT, "pending", "--json")
+            p = self.console(self.esc, "pending", "--json")
             items = json.loads(p.stdout) if p.returncode == 0 else []
             if items:
                 return items

@@ -25,7 +25,21 @@ static void link_close(void *link)
 	free(link);
 }
 
-static const struct console_transport tls_transport = {link_write, link_read, link_close};
+static int link_fd(const void *link)
+{
+	return ((const struct tls_link *)link)->fd;
+}
+
+/* A frame's bytes read, or decrypted and not read yet. */
+static int link_buffered(const void *link)
+{
+	const struct tls_link *l = link;
+
+	return l->in.len > 0 || SSL_pending(l->ssl) > 0;
+}
+
+static const struct console_transport tls_transport = {link_write, link_read, link_close, link_fd,
+						       link_buffered};
 
 int remote_link_open(const char *broker, const char *pin, struct tls_link *link, struct error *err)
 {

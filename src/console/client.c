@@ -3,6 +3,7 @@
 
 #include "proto/names.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,27 @@ uint64_t console_send(struct console *c, const Escort__ConsoleRequest *q, struct
 	f.body_case = ESCORT__FRAME__BODY_REQUEST;
 	f.request = &mine;
 	return write_frame(c, &f, err) < 0 ? 0 : mine.request_id;
+}
+
+int console_poll_fd(const struct console *c)
+{
+	return c->t ? c->t->fd(c->link) : c->fd;
+}
+
+int console_buffered(const struct console *c)
+{
+	return c->t ? c->t->buffered(c->link) : c->in.len > 0;
+}
+
+int console_read_ready(struct console *c, Frame **out, struct error *err)
+{
+	struct pollfd p = {console_poll_fd(c), POLLIN, 0};
+
+	if (c->t == NULL)
+		return frame_read_fd(c->fd, &c->in, out, 0, err);
+	if (!console_buffered(c) && poll(&p, 1, 0) == 0)
+		return error_set_code(err, ERR_TIMEOUT, "no frame yet");
+	return read_frame(c, out, err);
 }
 
 int console_heartbeat(struct console *c, struct error *err)

@@ -14,6 +14,8 @@ struct console_transport {
 	int (*write)(void *link, const Frame *f, struct error *err);
 	int (*read)(void *link, Frame **out, struct error *err);
 	void (*close)(void *link);
+	int (*fd)(const void *link);	   /* to poll */
+	int (*buffered)(const void *link); /* bytes read and not yet taken as frames */
 };
 
 struct console {
@@ -49,6 +51,12 @@ Frame *console_ask(struct console *c, const Escort__ConsoleRequest *q, struct er
 /* Sends q without waiting (watch reads the answers in its own loop) and
  * returns the request id its reply will carry; 0 with err. */
 uint64_t console_send(struct console *c, const Escort__ConsoleRequest *q, struct error *err);
+/* For a console's own loop (escort watch): the descriptor to poll; the
+ * next frame if one is there without waiting (-1 with ERR_TIMEOUT when
+ * not); whether more may be there without polling again. */
+int console_poll_fd(const struct console *c);
+int console_read_ready(struct console *c, Frame **out, struct error *err);
+int console_buffered(const struct console *c);
 /* Tells escortd this console is still there (it drops peers silent for 30 s). */
 int console_heartbeat(struct console *c, struct error *err);
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 
+import pexpect
 import pytest
 
 from conftest import events, escort_bin, of_type
@@ -226,4 +227,25 @@ def test_an_escort_without_the_clearance_is_refused_over_tls(lab_escort, world):
     assert p.returncode == 1 and "clearance (medium) does not cover a high" in p.stderr, p.stderr
     assert os.path.exists(os.path.join(target, "inner"))
     op.child.sendcontrol("c")
+    op.close()
+
+
+def test_watch_from_another_machine_follows_a_screen_through_the_credential(lab_escort):
+    fl, esc = lab_escort
+    assert esc.login(ESCORT, PASSWORD).returncode == 0
+    op = HostOperator(fl, "db1")
+    op.run("printf 'far-%s-screen\\n' vis''ible")
+    env = dict(os.environ, TERM="xterm", HOME=str(esc.home))
+    env.pop("ESCORT_SOCKET", None)
+    env.pop("XDG_CONFIG_HOME", None)
+    watch = pexpect.spawn("ip", ["netns", "exec", esc.ns, escort_bin(), "watch", "--broker",
+                                 esc.broker], env=env, timeout=15, dimensions=(50, 160))
+    try:
+        watch.expect("far-visible-screen")
+        op.child.sendline("echo live-$((6*7))-far")
+        watch.expect("live-42-far")
+        watch.send("q")
+        watch.expect(pexpect.EOF)
+    finally:
+        watch.close(force=True)
     op.close()

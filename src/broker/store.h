@@ -71,6 +71,11 @@ int store_cert_valid(struct store *s, const char *serial, const char *host);
 /* Revokes every certificate of host; the number revoked, or -1 with err. */
 int store_host_revoke(struct store *s, const char *host, struct error *err);
 
+/* A new CA (escortd rotate-ca): every host certificate is revoked and every
+ * unused join token voided (it was printed with the old pin). The number of
+ * certificates revoked, or -1 with err. */
+int store_fleet_retire(struct store *s, struct error *err);
+
 /* store-logins.c: the credentials `escort login` was given, kept as their
  * hash only (a copy of the database lets nobody in), each naming its person. */
 int store_credential_add(struct store *s, const char *hash, const char *account,

@@ -337,3 +337,47 @@ def test_strangers_on_the_network_cannot_hold_escortds_connections(lab, fleet, t
     assert int(out) == 300, out  # every one closed by escortd
     assert "refused a TLS connection from 10.77.2.2" in fleet.log()
     assert "no certificate or enrolment in 10 seconds" in fleet.log()
+
+
+def test_rotating_the_ca_trusts_nothing_of_the_old_one_until_hosts_enrol_again(lab, fleet,
+                                                                            tmp_path):
+    """escortd rotate-ca (escortd stopped): the old CA, its host certificates
+    and the tokens printed with the old pin are worth nothing; a host enrols
+    again with a new token and the new pin and connects."""
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    unused, old_pin = fleet.token("db2")
+    rotate = [escortd_bin(), "rotate-ca", "--state", str(fleet.state), "--socket",
+              str(fleet.socket)]
+    p = subprocess.run(rotate, capture_output=True, text=True, timeout=30)
+    assert p.returncode != 0 and "escortd is running" in p.stderr, p.stderr
+    old_ca = (fleet.state / "ca" / "ca.crt").read_bytes()
+    fleet.stop()
+    p = subprocess.run(rotate, capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert "1 host certificate(s) revoked" in p.stdout
+    new_pin = re.search(r"^pin: (sha256:[0-9a-f]{64})$", p.stdout, re.M).group(1)
+    assert new_pin != old_pin
+    assert (fleet.state / "ca" / "ca.crt").read_bytes() != old_ca
+    assert stat.S_IMODE(os.stat(fleet.state / "ca" / "ca.key").st_mode) == 0o600
+    retired = [d for d in fleet.state.iterdir() if d.name.startswith("ca-retired-")]
+    assert len(retired) == 1 and (retired[0] / "ca.crt").read_bytes() == old_ca
+    fleet.stderr = open(fleet.stderr_path, "ab")
+    fleet.start()
+    # The host's certificate of the old CA: escortd refuses it in the handshake.
+    refused = probe(lab, fleet, lab.hosts[0], h1, ca=fleet.state / "ca" / "ca.crt")
+    assert not refused["ok"] and "UNKNOWN_CA" in refused["error"].upper(), refused
+    # The host still trusts the old CA alone: it refuses the new escortd.
+    p = subprocess.run(["ip", "netns", "exec", lab.hosts[0], escort_bin(), "enroll", "--renew",
+                        "--within", "3650", "--dir", str(h1)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode != 0, p.stdout
+    # A token printed with the old pin is void, whatever pin is given.
+    p = enroll(lab, fleet, lab.hosts[1], unused, new_pin, tmp_path / "db2")
+    assert p.returncode != 0 and "unknown, used or expired" in p.stderr, p.stderr
+    # Enrolled again: a new token, the new pin.
+    token, pin = fleet.token("db1")
+    assert pin == new_pin
+    p = enroll(lab, fleet, lab.hosts[0], token, pin, tmp_path / "db1-again")
+    assert p.returncode == 0, p.stderr + fleet.log()
+    assert probe(lab, fleet, lab.hosts[0], tmp_path / "db1-again")["ok"]

@@ -249,3 +249,25 @@ def test_watch_from_another_machine_follows_a_screen_through_the_credential(lab_
     finally:
         watch.close(force=True)
     op.close()
+
+
+def test_a_locked_escort_is_cut_off_from_afar_at_once(lab_escort):
+    """A lock revokes the person's credentials and ends their consoles on
+    other machines; a new console with the same credential is refused."""
+    fl, esc = lab_escort
+    assert esc.login(ESCORT, PASSWORD).returncode == 0
+    env = dict(os.environ, TERM="xterm", HOME=str(esc.home))
+    env.pop("ESCORT_SOCKET", None)
+    env.pop("XDG_CONFIG_HOME", None)
+    watch = pexpect.spawn("ip", ["netns", "exec", esc.ns, escort_bin(), "watch", "--broker",
+                                 esc.broker], env=env, timeout=15, dimensions=(50, 160))
+    try:
+        fl.fleet.wait_for(f"console of {ESCORT} (uid")
+        p = fl.console(JUNIOR, "lock", ESCORT, "--reason", "laptop stolen")
+        assert p.returncode == 0, p.stderr
+        watch.expect(pexpect.EOF)
+    finally:
+        watch.close(force=True)
+    assert f"dropping escort {ESCORT} from" in fl.fleet.log()
+    p = esc.console("sessions")
+    assert p.returncode != 0 and "revoked" in p.stderr, p.stderr

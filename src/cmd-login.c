@@ -105,6 +105,14 @@ static int read_user(const char *given, char *out, size_t size)
 	return out[0] ? 0 : -1;
 }
 
+/* What escortd says the account is goes into a file, line by line. */
+static int login_account_shape(const char *a)
+{
+	size_t n = strlen(a);
+
+	return n > 0 && n < 64 && strcspn(a, "\n\r ") == n;
+}
+
 static const char *result_text(Escort__LoginResult r)
 {
 	switch (r) {
@@ -117,6 +125,25 @@ static const char *result_text(Escort__LoginResult r)
 	default:
 		return "failed";
 	}
+}
+
+/* escortd's answer: the credential into f, or -1 with why not. */
+static int take_reply(const Frame *in, struct login_file *f, struct error *err)
+{
+	const Escort__LoginReply *r = in->login_reply;
+
+	if (in->body_case != ESCORT__FRAME__BODY_LOGIN_REPLY)
+		return error_set(err, "escortd answered something else than a login reply");
+	if (r->result != ESCORT__LOGIN_RESULT__LOGIN_OK)
+		return error_set(err, "%s: %s", result_text(r->result), r->reason);
+	if (strlen(r->credential) != TOKEN_LEN - 1 ||
+	    strspn(r->credential, "0123456789abcdef") != TOKEN_LEN - 1 ||
+	    !login_account_shape(r->account))
+		return error_set(err, "escortd's credential is not of the expected shape");
+	snprintf(f->account, sizeof(f->account), "%s", r->account);
+	snprintf(f->credential, sizeof(f->credential), "%s", r->credential);
+	f->expires = (int64_t)r->expires;
+	return 0;
 }
 
 /* Asks escortd; on success f gets the credential. */
@@ -133,22 +160,8 @@ static int ask(const char *user, const char *password, struct login_file *f, str
 	q.password = (char *)password;
 	out.body_case = ESCORT__FRAME__BODY_LOGIN_REQUEST;
 	out.login_request = &q;
-	if (tls_frame_write(&link, &out, err) == 0 && tls_frame_read(&link, &in, err) == 0) {
-		if (in->body_case != ESCORT__FRAME__BODY_LOGIN_REPLY)
-			error_set(err, "escortd answered something else than a login reply");
-		else if (in->login_reply->result != ESCORT__LOGIN_RESULT__LOGIN_OK)
-			error_set(err, "%s: %s", result_text(in->login_reply->result),
-				  in->login_reply->reason);
-		else {
-			snprintf(f->account, sizeof(f->account), "%s", in->login_reply->account);
-			snprintf(f->credential, sizeof(f->credential), "%s",
-				 in->login_reply->credential);
-			f->expires = (int64_t)in->login_reply->expires;
-			rc = strlen(f->credential) == TOKEN_LEN - 1
-				 ? 0
-				 : error_set(err, "escortd's credential is not 64 hex digits");
-		}
-	}
+	if (tls_frame_write(&link, &out, err) == 0 && tls_frame_read(&link, &in, err) == 0)
+		rc = take_reply(in, f, err);
 	frame_free(in);
 	tls_link_close(&link);
 	return rc;

@@ -105,6 +105,13 @@ static int read_user(const char *given, char *out, size_t size)
 	return out[0] ? 0 : -1;
 }
 
+/* "sha256:" and 64 hex digits, as escortd prints it. */
+static int pin_shaped(const char *pin)
+{
+	return strlen(pin) == PIN_LEN - 1 && strncmp(pin, "sha256:", 7) == 0 &&
+	       strspn(pin + 7, "0123456789abcdefABCDEF") == PIN_LEN - 8;
+}
+
 /* What escortd says the account is goes into a file, line by line. */
 static int login_account_shape(const char *a)
 {
@@ -203,6 +210,10 @@ int cmd_login(int argc, char **argv)
 	if (login_file_load(o.broker, &f, &err) < 0)
 		memset(&f, 0, sizeof(f));
 	snprintf(f.broker, sizeof(f.broker), "%s", o.broker);
+	if (o.pin && !pin_shaped(o.pin)) {
+		fprintf(stderr, "escort login: --pin is sha256: and 64 hex digits\n");
+		return EXIT_USAGE;
+	}
 	if (o.pin)
 		snprintf(f.pin, sizeof(f.pin), "%s", o.pin);
 	if (f.pin[0] == '\0') {

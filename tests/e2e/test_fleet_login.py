@@ -271,3 +271,13 @@ def test_a_locked_escort_is_cut_off_from_afar_at_once(lab_escort):
     assert f"dropping escort {ESCORT} from" in fl.fleet.log()
     p = esc.console("sessions")
     assert p.returncode != 0 and "revoked" in p.stderr, p.stderr
+
+
+def test_the_password_goes_only_to_the_broker_with_the_pin(lab_escort):
+    """A broker whose certificate does not have the pin (a man in the middle)
+    is refused before the password is sent."""
+    fl, esc = lab_escort
+    p = esc.login(ESCORT, PASSWORD, pin="sha256:" + "0" * 64)
+    assert p.returncode != 0 and "is not the broker" in p.stderr, p.stderr
+    assert not esc.file().exists()
+    assert "login of" not in fl.fleet.log() and "logged in" not in fl.fleet.log()

@@ -28,6 +28,7 @@ static const struct subcommand subcommands[] = {
     {"keygen", cmd_keygen, "make signing and auditor key pairs"},
     {"enroll", cmd_enroll, "join escortd's fleet: this host's key and certificate"},
     {"login", cmd_login, "sign in to escortd on another machine (its console over TLS)"},
+    {"logout", cmd_logout, "revoke and forget the credential of escort login"},
     {"index", cmd_index, "index the system's programs for the exec gate"},
     {"sessions", cmd_sessions, "list the sessions escortd knows"},
     {"pending", cmd_pending, "list the commands waiting for an escort"},

@@ -135,3 +135,14 @@ int login_file_save(const struct login_file *f, struct error *err)
 	}
 	return 0;
 }
+
+int login_file_remove(const char *broker, struct error *err)
+{
+	char path[PATH_MAX];
+
+	if (path_of(broker, path, sizeof(path), 0, err) < 0)
+		return -1;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return error_errno(err, "cannot remove %s", path);
+	return 0;
+}

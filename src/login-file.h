@@ -22,5 +22,7 @@ struct login_file {
 /* 0 with what is kept for broker, -1 with err (ERR_FAILED: there is none). */
 int login_file_load(const char *broker, struct login_file *out, struct error *err);
 int login_file_save(const struct login_file *f, struct error *err);
+/* Removes what is kept for broker (none is not an error). */
+int login_file_remove(const char *broker, struct error *err);
 
 #endif

@@ -58,6 +58,7 @@ struct conn {
 	char host[64];	      /* TLS: the host its certificate names; "" on the Unix socket */
 	char cert_serial[40]; /* TLS: that certificate's serial (hex) */
 	char address[64];     /* TLS: the peer's IP address */
+	char credential[65];  /* TLS console: the hash of its credential (escort login) */
 	int tls;
 	enum conn_state state;
 	struct live_session *session; /* CONN_OPENING, CONN_SESSION */

@@ -179,6 +179,7 @@ void login_console_hello(struct conn *c, const Escort__Hello *h)
 		return;
 	}
 	snprintf(c->account, sizeof(c->account), "%s", account);
+	snprintf(c->credential, sizeof(c->credential), "%s", hash);
 	c->uid = (uid_t)-1; /* an account on escortd's machine: its name says who it is */
 	console_hello(c);
 }

@@ -47,3 +47,10 @@ int store_credentials_revoke(struct store *s, const char *account, struct error 
 		return -1;
 	return sqlite3_changes(s->db);
 }
+
+int store_credential_revoke(struct store *s, const char *hash, struct error *err)
+{
+	return store_run(s, err, "revoke a credential",
+			 "UPDATE credentials SET revoked = ? WHERE hash = ? AND revoked IS NULL",
+			 "is", store_now(), hash);
+}

@@ -84,6 +84,8 @@ int store_credential_add(struct store *s, const char *hash, const char *account,
  * 0, or -1 with err (ERR_SYSTEM when the database failed). */
 int store_credential_find(struct store *s, const char *hash, char *account, size_t size,
 			  int64_t *expires, struct error *err);
+/* Revokes the credential of this hash (escort logout): 0, or -1 with err. */
+int store_credential_revoke(struct store *s, const char *hash, struct error *err);
 /* Revokes every credential of account (a lock): how many, or -1 with err. */
 int store_credentials_revoke(struct store *s, const char *account, struct error *err);
 

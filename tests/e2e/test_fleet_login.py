@@ -281,3 +281,17 @@ def test_the_password_goes_only_to_the_broker_with_the_pin(lab_escort):
     assert p.returncode != 0 and "is not the broker" in p.stderr, p.stderr
     assert not esc.file().exists()
     assert "login of" not in fl.fleet.log() and "logged in" not in fl.fleet.log()
+
+
+def test_logout_revokes_the_credential_on_escortd(lab_escort):
+    fl, esc = lab_escort
+    assert esc.login(ESCORT, PASSWORD).returncode == 0
+    copy = esc.file().read_text()
+    p = esc.run("logout", "--broker", esc.broker)
+    assert p.returncode == 0, p.stderr + fl.fleet.log()
+    assert not esc.file().exists()
+    # A copy of the credential made before is worth nothing now.
+    esc.file().write_text(copy)
+    esc.file().chmod(0o600)
+    p = esc.console("sessions")
+    assert p.returncode != 0 and "revoked" in p.stderr, p.stderr

@@ -113,20 +113,30 @@ static void login_checked(const char *account, int ok, void *arg)
 	free(w);
 }
 
+/* What is refused before PAM is asked: 1 when r was (and c answered). */
+static int refused_at_once(struct conn *c, const Escort__LoginRequest *r)
+{
+	char why[200];
+
+	if (login_request_check(r, why, sizeof(why)) < 0)
+		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_BAD_REQUEST, "?", why);
+	else if (c->b->login_pam == NULL) /* no TLS listener: no peer can be here */
+		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_FAILED, r->account,
+		       "escortd takes no logins");
+	else if (!login_limit_allows(c->b->login_limit, r->account, c->address, time(NULL), why,
+				     sizeof(why)))
+		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_TOO_MANY, r->account, why);
+	else
+		return 0;
+	return 1;
+}
+
 void login_request(struct conn *c, const Escort__LoginRequest *r)
 {
 	struct login_wait *w;
-	char why[200];
 
-	if (login_request_check(r, why, sizeof(why)) < 0) {
-		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_BAD_REQUEST, "?", why);
+	if (refused_at_once(c, r))
 		return;
-	}
-	if (!login_limit_allows(c->b->login_limit, r->account, c->address, time(NULL), why,
-				sizeof(why))) {
-		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_TOO_MANY, r->account, why);
-		return;
-	}
 	w = xcalloc(1, sizeof(*w));
 	w->b = c->b;
 	w->conn = c->serial;

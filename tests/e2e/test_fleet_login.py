@@ -18,7 +18,7 @@ import pexpect
 import pytest
 
 from conftest import events, escort_bin, of_type
-from test_broker import make_user
+from test_broker import OPERATOR, make_user
 from test_fleet_enroll import Fleet
 from test_fleet_sessions import FleetLab, HostOperator, victim, world  # noqa: F401
 from webconsole import set_password
@@ -295,3 +295,26 @@ def test_logout_revokes_the_credential_on_escortd(lab_escort):
     esc.file().chmod(0o600)
     p = esc.console("sessions")
     assert p.returncode != 0 and "revoked" in p.stderr, p.stderr
+
+
+@pytest.fixture
+def operator_password():
+    """The operator's account gets a password for one test (it is also an
+    escort in the tests' configuration), then its old one back."""
+    old = subprocess.run(["getent", "shadow", OPERATOR], capture_output=True, text=True,
+                         check=True).stdout.split(":")[1]
+    set_password(OPERATOR, PASSWORD)
+    yield
+    subprocess.run(["usermod", "-p", old, OPERATOR], check=True)
+
+
+def test_nobody_approves_their_own_command_from_afar(lab_escort, world,  # noqa: F811
+                                                     operator_password):
+    fl, esc = lab_escort
+    assert esc.login(OPERATOR, PASSWORD).returncode == 0
+    op, target, item = held_rm(fl, world)
+    p = esc.console("approve", str(item["id"]))
+    assert p.returncode == 1 and "nobody approves their own command" in p.stderr, p.stderr
+    assert os.path.exists(os.path.join(target, "inner"))
+    op.child.sendcontrol("c")
+    op.close()

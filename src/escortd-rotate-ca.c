@@ -24,13 +24,15 @@
 
 struct rotate_options {
 	const char *state, *socket;
+	int stage; /* 'b' --begin, 'f' --finish, 'd' --drop-previous; 0: at once */
 };
 
 static int parse(int argc, char **argv, struct rotate_options *o)
 {
-	static const struct option options[] = {{"state", required_argument, NULL, 's'},
-						{"socket", required_argument, NULL, 'S'},
-						{NULL, 0, NULL, 0}};
+	static const struct option options[] = {
+	    {"state", required_argument, NULL, 's'},   {"socket", required_argument, NULL, 'S'},
+	    {"begin", no_argument, NULL, 'b'},	       {"finish", no_argument, NULL, 'f'},
+	    {"drop-previous", no_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -38,6 +40,8 @@ static int parse(int argc, char **argv, struct rotate_options *o)
 			o->state = optarg;
 		else if (opt == 'S')
 			o->socket = optarg;
+		else if ((opt == 'b' || opt == 'f' || opt == 'd') && o->stage == 0)
+			o->stage = opt;
 		else
 			return -1;
 	}
@@ -58,16 +62,14 @@ static int escortd_running(const char *path)
 	return up;
 }
 
-/* STATE/ca to STATE/ca-retired-YYYYMMDDTHHMMSSZ. */
-static int retire(const char *state, char *retired, size_t size, struct error *err)
+int rotate_retire(const char *state, const char *dir, char *retired, size_t size, struct error *err)
 {
-	char dir[4096], stamp[32];
+	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(dir, sizeof(dir), "%s/ca", state);
 	snprintf(retired, size, "%s/ca-retired-%s", state, stamp);
 	if (rename(dir, retired) < 0)
 		return error_errno(err, "cannot move %s to %s", dir, retired);
@@ -88,7 +90,7 @@ static int rotate(const struct rotate_options *o, struct error *err)
 		return -1;
 	revoked = store_fleet_retire(st, err);
 	store_close(st);
-	if (revoked < 0 || retire(o->state, retired, sizeof(retired), err) < 0)
+	if (revoked < 0 || rotate_retire(o->state, dir, retired, sizeof(retired), err) < 0)
 		return -1;
 	if (ca_open(&ca, dir, err) < 0 || server_cert_ensure(&ca, dir, pin, err) < 0)
 		return -1;
@@ -105,12 +107,16 @@ static int rotate(const struct rotate_options *o, struct error *err)
 
 int escortd_rotate_ca(int argc, char **argv)
 {
-	struct rotate_options o = {"/var/lib/escort", "/run/escort/escortd.sock"};
+	struct rotate_options o = {"/var/lib/escort", "/run/escort/escortd.sock", 0};
 	struct error err;
 
 	if (parse(argc, argv, &o) < 0) {
-		fputs("usage: escortd rotate-ca [--state DIR] [--socket PATH]  (escortd stopped)\n",
-		      stderr);
+		fputs(
+		    "usage: escortd rotate-ca [--begin | --finish | --drop-previous] [--state DIR] "
+		    "[--socket PATH]\n"
+		    "  (escortd stopped; without a stage: a new CA at once, every host enrols "
+		    "again)\n",
+		    stderr);
 		return EXIT_USAGE;
 	}
 	if (escortd_running(o.socket)) {
@@ -118,7 +124,10 @@ int escortd_rotate_ca(int argc, char **argv)
 			o.socket);
 		return EXIT_FAILED;
 	}
-	if (rotate(&o, &err) < 0) {
+	if ((o.stage == 'b'   ? rotate_begin(o.state, &err)
+	     : o.stage == 'f' ? rotate_finish(o.state, &err)
+	     : o.stage == 'd' ? rotate_drop_previous(o.state, &err)
+			      : rotate(&o, &err)) < 0) {
 		fprintf(stderr, "escortd rotate-ca: %s\n", err.msg);
 		return EXIT_FAILED;
 	}

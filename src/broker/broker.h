@@ -132,6 +132,7 @@ struct broker {
 	/* The fleet (tls-listen.c): escortd's CA and its TLS listener. */
 	struct ca ca;
 	void *tls_ctx; /* SSL_CTX */
+	X509 *next_ca; /* during a CA rotation (STATE/ca/next): handed to hosts as they renew */
 	int tls_fd;
 	struct event *tls_accept;
 	/* escort login (login.c): PAM off the loop, and the wrong guesses. */

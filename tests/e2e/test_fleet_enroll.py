@@ -381,3 +381,62 @@ def test_rotating_the_ca_trusts_nothing_of_the_old_one_until_hosts_enrol_again(l
     p = enroll(lab, fleet, lab.hosts[0], token, pin, tmp_path / "db1-again")
     assert p.returncode == 0, p.stderr + fleet.log()
     assert probe(lab, fleet, lab.hosts[0], tmp_path / "db1-again")["ok"]
+
+
+def rotate_ca(fleet, *stage):
+    """escortd rotate-ca STAGE with escortd stopped, then escortd again."""
+    fleet.stop()
+    p = subprocess.run([escortd_bin(), "rotate-ca", *stage, "--state", str(fleet.state),
+                        "--socket", str(fleet.socket)], capture_output=True, text=True,
+                       timeout=30)
+    fleet.stderr = open(fleet.stderr_path, "ab")
+    fleet.start()
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def issuer_is(cert_path, ca_path):
+    return ssl._ssl._test_decode_cert(str(cert_path))["issuer"] == \
+        ssl._ssl._test_decode_cert(str(ca_path))["subject"] and \
+        subprocess.run(["openssl", "verify", "-CAfile", str(ca_path), str(cert_path)],
+                       capture_output=True).returncode == 0
+
+
+def test_a_ca_rotation_with_an_overlap_keeps_renewing_hosts_connected(lab, fleet, tmp_path):
+    """--begin: hosts renewing get the next CA beside the current one;
+    --finish: the new CA issues, escortd's pin stays, hosts that renewed
+    connect and renew onto it, one that did not fails; --drop-previous:
+    certificates of the old CA are refused."""
+    h1, h2 = tmp_path / "db1", tmp_path / "db2"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    enrolled(lab, fleet, lab.hosts[1], "db2", h2)
+    pin = fleet.token("x")[1]
+    old_ca = fleet.state / "old-ca.crt"
+    old_ca.write_bytes((fleet.state / "ca" / "ca.crt").read_bytes())
+    rotate_ca(fleet, "--begin")
+    fleet.wait_for("CA rotation: the next CA is handed to hosts")
+    next_ca = fleet.state / "ca" / "next" / "ca.crt"
+    assert renew(lab, lab.hosts[0], h1, within=3650).returncode == 0
+    bundle = (h1 / "ca.crt").read_text()
+    assert bundle.count("BEGIN CERTIFICATE") == 2 and next_ca.read_text() in bundle
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
+    out = rotate_ca(fleet, "--finish")
+    assert f"pin is unchanged: {pin}" in out, out
+    assert fleet.token("y")[1] == pin
+    new_ca = fleet.state / "ca" / "ca.crt"
+    assert new_ca.read_text() in bundle and new_ca.read_bytes() != old_ca.read_bytes()
+    # db1 trusts the new CA already; its certificate (the old CA's) is still taken.
+    assert issuer_is(h1 / "host.crt", old_ca)
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
+    # db2 never renewed: it trusts the old CA alone and refuses the new escortd.
+    assert not probe(lab, fleet, lab.hosts[1], h2)["ok"]
+    # db1 renews onto the new CA, and trusts it alone from then on.
+    assert renew(lab, lab.hosts[0], h1, within=3650).returncode == 0
+    assert issuer_is(h1 / "host.crt", new_ca)
+    assert (h1 / "ca.crt").read_text().count("BEGIN CERTIFICATE") == 1
+    rotate_ca(fleet, "--drop-previous")
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
+    # A certificate of the old CA, trusting the new escortd: refused now.
+    (h2 / "ca.crt").write_bytes(new_ca.read_bytes())
+    refused = probe(lab, fleet, lab.hosts[1], h2)
+    assert not refused["ok"] and "UNKNOWN_CA" in refused["error"].upper(), refused

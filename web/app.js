@@ -165,7 +165,9 @@ function sessionCard(s) {
   article.dataset.id = s.id;
   const op = shown(s.operator);
   const head = el("p");
-  head.append(el("strong", op), ` on ${shown(s.host)} — ${s.live ? "connected" : "away"} since ${new Date(s.started * 1000).toLocaleTimeString()}`);
+  const link = el("a", "session");
+  link.href = `/session/${encodeURIComponent(s.id)}`;
+  head.append(link, " of ", el("strong", op), ` on ${shown(s.host)} — ${s.live ? "connected" : "away"} since ${new Date(s.started * 1000).toLocaleTimeString()}`);
   if (s.pending) head.append(`, ${s.pending} waiting`);
   article.append(head, el("p", s.argv.map(shown).join(" "), "session-argv"));
   const box = el("div", null, "actions");
@@ -215,7 +217,7 @@ async function refreshSessions() {
   const r = await api("/api/sessions");
   if (r.status !== 200) return;
   const box = $("sessions");
-  const live = r.body.sessions;
+  const live = r.body.sessions.filter((s) => onlySession() === null || s.id === onlySession());
   const wanted = new Set(live.map((s) => s.id));
   for (const old of [...box.children]) {
     if (wanted.has(old.dataset.id)) continue;
@@ -229,10 +231,21 @@ async function refreshSessions() {
   $("no-sessions").hidden = live.length !== 0;
 }
 
+// A browser plays sound only from an AudioContext a person's click or key
+// started: it is made at the first one (signing in is one) and kept.
+let audio = null;
+function allowSound() {
+  try {
+    if (!audio) audio = new AudioContext();
+    if (audio.state === "suspended") audio.resume();
+  } catch (e) { /* no sound on this machine */ }
+}
+for (const name of ["pointerdown", "keydown"]) document.addEventListener(name, allowSound, { capture: true });
+
 // Something new waits: a short tone, and a notification when allowed.
 function ring(count) {
   try {
-    const audio = new AudioContext();
+    if (!audio) audio = new AudioContext(); // without a click yet: silent until one
     const tone = audio.createOscillator();
     tone.frequency.value = 880;
     tone.connect(audio.destination);
@@ -244,9 +257,21 @@ function ring(count) {
   }
 }
 
+// A direct link: /approval/ID shows that item alone, /session/ID that
+// session and what it has waiting. After signing in the page is still at
+// the link, so it shows what was asked for.
 function onlyOne() {
   const m = location.pathname.match(/^\/approval\/(\d+)$/);
   return m ? Number(m[1]) : null;
+}
+function onlySession() {
+  const m = location.pathname.match(/^\/session\/([0-9a-f]+)$/);
+  return m ? m[1] : null;
+}
+function linkedTo(item) {
+  const one = onlyOne(), session = onlySession();
+  if (one !== null) return item.id === one;
+  return session === null || shown(item.session) === session;
 }
 
 // One look at a time, in order: an older answer arriving after a newer one
@@ -273,8 +298,7 @@ async function look() {
   const r = await api("/api/pending");
   if (r.status === 401) return start();
   if (r.status !== 200) return say(r.body.error || "escortd did not answer", true);
-  const one = onlyOne();
-  const items = r.body.pending.filter((i) => one === null || i.id === one);
+  const items = r.body.pending.filter(linkedTo);
   // Keep what the escort is typing: only cards that came or went change.
   const box = $("items");
   const wanted = new Set(items.map((i) => String(i.id)));
@@ -282,11 +306,12 @@ async function look() {
   const have = new Set([...box.children].map((c) => c.dataset.id));
   for (const item of items) if (!have.has(String(item.id))) box.append(card(item));
   const ids = r.body.pending.map((i) => i.id);
-  if (seen !== null && ids.some((id) => !seen.has(id))) ring(ids.length);
+  if (seen !== null && !$("queue").hidden && ids.some((id) => !seen.has(id))) ring(ids.length);
   seen = new Set(ids);
   $("count").textContent = `(${items.length})`;
   $("empty").hidden = items.length !== 0;
-  $("only-one").hidden = one === null;
+  $("only-one").hidden = onlyOne() === null && onlySession() === null;
+  $("only-what").textContent = onlyOne() !== null ? "Showing one approval." : "Showing one session.";
   await refreshSessions();
 }
 
@@ -306,9 +331,13 @@ function enter(me) {
   roles = me.roles || [];
   $("unlock-box").hidden = !(can("escort") || can("owner"));
   $("who").hidden = me.stage !== "in";
-  $("who-name").textContent = me.user ? `${me.user} (${(me.roles || []).join(", ")}${me.clearance ? ", cleared for " + me.clearance : ""})` : "";
+  const hosts = me.hosts ? `, owner of ${me.hosts.join(", ")}` : "";
+  $("who-name").textContent = me.user ? `${me.user} (${(me.roles || []).join(", ")}${me.clearance ? ", cleared for " + me.clearance : ""}${hosts})` : "";
   if (me.stage === "in") {
     show("queue");
+    // An owner answers nothing: the queue is not theirs to see (escortd
+    // lists only their hosts' items anyway).
+    $("queue").hidden = !(can("escort") || can("auditor"));
     seen = null;
     listen();
     refresh();

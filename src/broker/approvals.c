@@ -206,7 +206,7 @@ int approve_check(struct broker *b, const struct conn *c, const struct pending *
 			 p->s->op, p->s->id);
 		return -1;
 	}
-	if (level >= LEVEL_HIGH && who->clearance < level) {
+	if (!scope_cleared(who, level)) {
 		snprintf(why, size, "%s's clearance (%s) does not cover a %s risk command",
 			 c->account, level_name(who->clearance), level_name(level));
 		return -1;

@@ -280,6 +280,15 @@ void pending_tick(struct broker *b);
 int approve_check(struct broker *b, const struct conn *c, const struct pending *p,
 		  const char *confirm, char *why, size_t size);
 
+/* scope.c: what a console's person sees and acts on (1: yes). */
+int scope_cleared(const struct person *p, int level);
+int scope_sees_session(const struct broker *b, const char *account, const struct live_session *s);
+int scope_sees_item(const struct broker *b, const char *account, const struct pending *item);
+int scope_may_end(const struct broker *b, const char *account, const struct live_session *s);
+/* 0: account may lock (on) or unlock user; -1 with why. */
+int scope_lock_check(struct broker *b, const char *account, const char *user, int on, char *why,
+		     size_t size);
+
 /* console.c */
 void console_hello(struct conn *c);
 void console_request(struct conn *c, const Escort__ConsoleRequest *r);

@@ -147,28 +147,87 @@ static const yaml_node_t *earlier_item(struct loader *ld, const yaml_node_t *seq
 	return NULL;
 }
 
-static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char *key)
+typedef int (*name_fn)(struct loader *ld, yaml_node_t *item, const char *name, void *arg);
+
+/* Each name of the list seq (named key in errors) to fn: a non-name or a
+ * name given twice is refused, at its line. */
+static int each_name(struct loader *ld, yaml_node_t *seq, const char *key, name_fn fn, void *arg)
 {
-	if (scalar(n) != NULL)
-		return person_for(ld, n, scalar(n))
-			   ? (person_for(ld, n, scalar(n))->roles |= role, 0)
-			   : -1;
-	if (n == NULL || n->type != YAML_SEQUENCE_NODE)
-		return fail(ld, n, "'%s' must be a name or a list of names", key);
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
+	for (yaml_node_item_t *it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *item = node(ld, *it);
-		struct person *p;
 		const yaml_node_t *first;
 		if (scalar(item) == NULL)
 			return fail(ld, item, "'%s' must list names only", key);
-		if ((first = earlier_item(ld, n, it, scalar(item))) != NULL)
+		if ((first = earlier_item(ld, seq, it, scalar(item))) != NULL)
 			return once(ld, item, first, scalar(item), key);
-		if ((p = person_for(ld, item, scalar(item))) == NULL)
+		if (fn(ld, item, scalar(item), arg) < 0)
 			return -1;
-		p->roles |= role;
 	}
 	return 0;
+}
+
+static int give_role(struct loader *ld, yaml_node_t *item, const char *name, void *arg)
+{
+	struct person *p = person_for(ld, item, name);
+
+	if (p == NULL)
+		return -1;
+	p->roles |= *(const unsigned *)arg;
+	return 0;
+}
+
+static int add_role(struct loader *ld, yaml_node_t *n, unsigned role, const char *key)
+{
+	if (scalar(n) != NULL)
+		return give_role(ld, n, scalar(n), &role);
+	if (n == NULL || n->type != YAML_SEQUENCE_NODE)
+		return fail(ld, n, "'%s' must be a name or a list of names", key);
+	return each_name(ld, n, key, give_role, &role);
+}
+
+/* owners: {erin: [db1, web1], gail: "*"}: an owner of those hosts only, or
+ * of every host. */
+static int own_host(struct loader *ld, yaml_node_t *item, const char *host, void *arg)
+{
+	struct broker_config *c = ld->c;
+	struct owner_host *o;
+
+	c->owner_hosts =
+	    xreallocarray(c->owner_hosts, c->n_owner_hosts + 1, sizeof(*c->owner_hosts));
+	o = &c->owner_hosts[c->n_owner_hosts];
+	if (copy_name(ld, item, o->host, sizeof(o->host), host) < 0)
+		return -1;
+	snprintf(o->owner, sizeof(o->owner), "%s", (const char *)arg);
+	c->n_owner_hosts++;
+	return 0;
+}
+
+static int add_owner(struct loader *ld, const char *name, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct person *p = person_for(ld, k, name);
+
+	(void)arg;
+	if (p == NULL)
+		return -1;
+	p->roles |= ROLE_OWNER;
+	if (scalar(v) && strcmp(scalar(v), "*") == 0)
+		return 0;
+	if (v == NULL || v->type != YAML_SEQUENCE_NODE ||
+	    v->data.sequence.items.start == v->data.sequence.items.top)
+		return fail(
+		    ld, v,
+		    "an owner's hosts must be a list of host names, or \"*\" for every host (%s)",
+		    name);
+	p->some_hosts = 1;
+	return each_name(ld, v, name, own_host, (void *)name);
+}
+
+static int read_owners(struct loader *ld, yaml_node_t *v, const char *key)
+{
+	if (v && v->type == YAML_MAPPING_NODE)
+		return each_pair(ld, v, key, add_owner, NULL);
+	return add_role(ld, v, ROLE_OWNER, key);
 }
 
 static int add_escort(struct loader *ld, const char *name, yaml_node_t *k, yaml_node_t *v,
@@ -312,6 +371,44 @@ static int listen_ok(const char *s)
 	return strspn(s, "0123456789.[]:abcdefABCDEF") == strlen(s);
 }
 
+/* A DNS name, an IPv4 address or a bracketed IPv6 address. */
+static int web_name_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n >= sizeof(((struct web_config *)0)->names[0]))
+		return 0;
+	if (s[0] == '[')
+		return n > 2 && s[n - 1] == ']' &&
+		       strspn(s + 1, "0123456789abcdefABCDEF:.") == n - 2;
+	return s[0] != '.' && s[0] != '-' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n;
+}
+
+/* names: [console.example.org, ...]: the names browsers may use for it. */
+static int add_web_name(struct loader *ld, yaml_node_t *item, const char *name, void *arg)
+{
+	struct web_config *w = &ld->c->web;
+
+	(void)arg;
+	if (!web_name_ok(name))
+		return fail(ld, item,
+			    "a web console name must be a DNS name or an address "
+			    "(console.example.org, 127.0.0.1, [::1]), not '%s'",
+			    name);
+	if (w->n_names == WEB_MAX_NAMES)
+		return fail(ld, item, "'%s' lists more than 8 names", "names");
+	snprintf(w->names[w->n_names++], sizeof(w->names[0]), "%s", name);
+	return 0;
+}
+
+static int read_web_names(struct loader *ld, yaml_node_t *v, const char *key)
+{
+	if (v == NULL || v->type != YAML_SEQUENCE_NODE)
+		return fail(ld, v, "'%s' must be a list of host names", key);
+	return each_name(ld, v, key, add_web_name, NULL);
+}
+
 static int web_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct web_config *w = &ld->c->web;
@@ -339,7 +436,9 @@ static int web_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		w->idle_s = (unsigned)t;
 		return 0;
 	}
-	return fail(ld, k, "'web' has no key '%s' (listen, cert, key, idle)", key);
+	if (strcmp(key, "names") == 0)
+		return read_web_names(ld, v, key);
+	return fail(ld, k, "'web' has no key '%s' (listen, names, cert, key, idle)", key);
 }
 
 static int read_web(struct loader *ld, yaml_node_t *v)
@@ -405,7 +504,7 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 	if (strcmp(key, "operators") == 0)
 		return add_role(ld, v, ROLE_OPERATOR, key);
 	if (strcmp(key, "owners") == 0)
-		return add_role(ld, v, ROLE_OWNER, key);
+		return read_owners(ld, v, key);
 	if (strcmp(key, "auditors") == 0)
 		return add_role(ld, v, ROLE_AUDITOR, key);
 	if (strcmp(key, "escorts") == 0)
@@ -587,6 +686,9 @@ void config_free(struct broker_config *c)
 	free(c->operators);
 	free(c->hosts);
 	free(c->rules);
+	free(c->owner_hosts);
+	c->owner_hosts = NULL;
+	c->n_owner_hosts = 0;
 	c->people = NULL;
 	c->operators = c->hosts = NULL;
 	c->rules = NULL;
@@ -648,4 +750,17 @@ int config_action(const struct broker_config *c, const char *op, const char *hos
 	if (level < 0 || level >= LEVEL_COUNT)
 		return ACTION_DENY;
 	return table[level];
+}
+
+int config_owns_host(const struct broker_config *c, const struct person *p, const char *host)
+{
+	if (p == NULL || !(p->roles & ROLE_OWNER))
+		return 0;
+	if (!p->some_hosts)
+		return 1;
+	for (size_t i = 0; i < c->n_owner_hosts; i++)
+		if (strcmp(c->owner_hosts[i].owner, p->name) == 0 &&
+		    strcmp(c->owner_hosts[i].host, host) == 0)
+			return 1;
+	return 0;
 }

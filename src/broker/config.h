@@ -33,8 +33,9 @@ enum role {
 struct person {
 	char name[64];
 	unsigned roles;
-	int clearance; /* escorts: the highest level they may approve; others -1 */
-	int line;      /* where the configuration first names them */
+	int clearance;	/* escorts: the highest level they may approve; others -1 */
+	int some_hosts; /* owners: of the hosts listed in owner_hosts only; 0: of every host */
+	int line;	/* where the configuration first names them */
 };
 
 /* Actions per level for one operator or host; ACTION_INHERIT where unset. */
@@ -51,12 +52,20 @@ struct rule_override {
 };
 
 /* The web console (docs/CONFIG.md, src/web/): off unless listen is set. */
+#define WEB_MAX_NAMES 8
 struct web_config {
 	char listen[128];    /* "ADDRESS:PORT", or "" : no web console */
 	char cert[PATH_MAX]; /* PEM certificate chain, or "": self-signed in the state directory */
 	char key[PATH_MAX];  /* its private key */
 	unsigned idle_s;     /* signed out after this long without a request */
+	char names[WEB_MAX_NAMES][254]; /* what browsers may call it (Host, Origin) */
+	size_t n_names;
 	int line;
+};
+
+/* One host an owner with a list of hosts owns. */
+struct owner_host {
+	char owner[64], host[64];
 };
 
 struct broker_config {
@@ -80,6 +89,8 @@ struct broker_config {
 	struct rule_override *rules;
 	size_t n_rules;
 	struct web_config web;
+	struct owner_host *owner_hosts; /* owners: {NAME: [HOST, ...]} */
+	size_t n_owner_hosts;
 };
 
 /* Loads path; NULL loads the embedded defaults (everyone on the machine
@@ -94,6 +105,8 @@ void config_free(struct broker_config *c);
 int config_check(const struct broker_config *c, const struct risk_engine *risk, struct error *err);
 
 const struct person *config_person(const struct broker_config *c, const char *name);
+/* 1 when p is an owner of host: of every host, or of this one by name. */
+int config_owns_host(const struct broker_config *c, const struct person *p, const char *host);
 /* The action for this operator, host, level and set of matched rules. */
 int config_action(const struct broker_config *c, const char *op, const char *host, int level,
 		  const char *const *rules, size_t n_rules);

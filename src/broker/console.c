@@ -86,6 +86,16 @@ static size_t fit_in_reply(size_t n, const ProtobufCMessage *const *items, uint3
 	return k;
 }
 
+/* How many of s's waiting items this console's person sees. */
+static uint64_t items_seen(const struct conn *c, const struct live_session *s)
+{
+	uint64_t n = 0;
+
+	for (const struct pending *p = c->b->pending; p; p = p->next)
+		n += p->s == s && scope_sees_item(c->b, c->account, p);
+	return n;
+}
+
 static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	Escort__ConsoleReply r = ESCORT__CONSOLE_REPLY__INIT;
@@ -99,7 +109,9 @@ static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 
 	(void)q;
 	n = 0;
-	for (struct live_session *s = c->b->sessions; s; s = s->next, n++) {
+	for (struct live_session *s = c->b->sessions; s; s = s->next) {
+		if (!scope_sees_session(c->b, c->account, s))
+			continue;
 		escort__session_info__init(&infos[n]);
 		infos[n].id = s->id;
 		infos[n].operator_ = s->op;
@@ -108,11 +120,12 @@ static void list_sessions(struct conn *c, const Escort__ConsoleRequest *q)
 		infos[n].argv = s->argv;
 		infos[n].started = (uint64_t)s->started;
 		infos[n].live = s->conn != NULL;
-		infos[n].pending = s->pending;
+		infos[n].pending = items_seen(c, s);
 		infos[n].log = s->log;
 		host_log_info(&s->host_log, &hosts[n]);
 		infos[n].host_log = &hosts[n];
 		ptrs[n] = &infos[n];
+		n++;
 	}
 	r.ok = 1;
 	r.n_sessions = fit_in_reply(n, (const ProtobufCMessage *const *)ptrs, &r.omitted);
@@ -136,7 +149,8 @@ static void list_pending(struct conn *c, const Escort__ConsoleRequest *q)
 	n = 0;
 	/* Oldest first: the list is kept newest first. */
 	for (struct pending *p = c->b->pending; p; p = p->next)
-		ptrs[n++] = p->info;
+		if (scope_sees_item(c->b, c->account, p))
+			ptrs[n++] = p->info;
 	for (size_t i = 0; i < n / 2; i++) {
 		Escort__PendingInfo *t = ptrs[i];
 		ptrs[i] = ptrs[n - 1 - i];
@@ -249,8 +263,10 @@ static void terminate(struct conn *c, const Escort__ConsoleRequest *q)
 	struct live_session *s = session_find(c->b, q->target);
 	char reason[700], msg[200];
 
-	if (s == NULL)
+	if (s == NULL || !scope_sees_session(c->b, c->account, s))
 		return reply_error(c, "there is no such session");
+	if (!scope_may_end(c->b, c->account, s))
+		return reply_error(c, "that session runs on a host you do not own");
 	if (s->conn == NULL)
 		return reply_error(c, "that session's host is not connected");
 	snprintf(reason, sizeof(reason), "ended by %s%s%.500s", c->account, q->note[0] ? ": " : "",
@@ -271,10 +287,12 @@ static void lock(struct conn *c, const Escort__ConsoleRequest *q)
 {
 	int on = q->verb == ESCORT__VERB__VERB_LOCK;
 	struct error err;
-	char msg[200];
+	char msg[300];
 
 	if (q->target[0] == '\0' || strlen(q->target) >= 64)
 		return reply_error(c, "name the account to lock");
+	if (scope_lock_check(c->b, c->account, q->target, on, msg, sizeof(msg)) < 0)
+		return reply_error(c, msg);
 	if ((on ? lock_user(c->b, q->target, q->note, c->account, &err)
 		: unlock_user(c->b, q->target, c->account, &err)) < 0)
 		return reply_error(c, err.msg);
@@ -288,7 +306,7 @@ static void follow(struct conn *c, const Escort__ConsoleRequest *q)
 	Escort__Screen sc = ESCORT__SCREEN__INIT;
 	Frame f = ESCORT__FRAME__INIT;
 
-	if (s == NULL)
+	if (s == NULL || !scope_sees_session(c->b, c->account, s))
 		return reply_error(c, "there is no such session");
 	snprintf(c->follow, sizeof(c->follow), "%s", s->id);
 	reply_ok(c, "following");

@@ -6,6 +6,7 @@
 #include "web.h"
 
 #include "form.h"
+#include "origin.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
 
@@ -92,6 +93,21 @@ void web_body(struct evhttp_request *req, struct buf *out)
 	buf_cstr(out);
 }
 
+int web_form(struct evhttp_request *req, struct form *f)
+{
+	struct buf body = {0};
+	const char *why = NULL;
+	int rc;
+
+	web_body(req, &body);
+	rc = form_parse(f, buf_cstr(&body), body.len, &why);
+	explicit_bzero(body.data, body.len); /* a password, a code */
+	buf_free(&body);
+	if (rc < 0)
+		web_error(req, 400, why);
+	return rc;
+}
+
 enum need { NEED_NOTHING, NEED_ANY_SESSION, NEED_SIGNED_IN };
 
 static const struct route {
@@ -124,6 +140,22 @@ static int csrf_passes(struct evhttp_request *req, const struct web_session *s)
 	return s && token && web_csrf_ok(s, token);
 }
 
+/* A change must come from the console's own page: an Origin (or, without
+ * one, a Referer) that is not https:// and the Host it was sent to (already
+ * one of the console's names) is refused, besides the token. Another port
+ * on the same name is another page (SameSite does not tell them apart). */
+static int origin_passes(struct evhttp_request *req)
+{
+	struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+	const char *origin = evhttp_find_header(h, "Origin");
+	const char *referer = evhttp_find_header(h, "Referer");
+	const char *host = evhttp_find_header(h, "Host");
+
+	if (origin)
+		return origin_url_same(origin, host);
+	return referer == NULL || origin_url_same(referer, host);
+}
+
 static void run_route(struct web *w, struct evhttp_request *req, const struct route *r)
 {
 	struct web_session *s = web_session_of(w, req);
@@ -132,6 +164,8 @@ static void run_route(struct web *w, struct evhttp_request *req, const struct ro
 		return web_error(req, 401, "no session: reload the page");
 	if (r->need == NEED_SIGNED_IN && (s == NULL || s->stage != STAGE_IN))
 		return web_error(req, 401, "not signed in");
+	if (r->method == EVHTTP_REQ_POST && !origin_passes(req))
+		return web_error(req, 403, "the request comes from another site's page");
 	if (r->method == EVHTTP_REQ_POST && !csrf_passes(req, s))
 		return web_error(req, 403, "the request has no valid CSRF token");
 	if (s && s->stage == STAGE_IN && strcmp(r->path, "/api/events") != 0 &&
@@ -148,6 +182,9 @@ static const char *static_name(const char *path)
 	if (strncmp(path, "/approval/", 10) == 0 && path[10] &&
 	    strspn(path + 10, "0123456789") == strlen(path + 10) && strlen(path) < 40)
 		return "index.html";
+	if (strncmp(path, "/session/", 9) == 0 && path[9] &&
+	    strspn(path + 9, "0123456789abcdef") == strlen(path + 9) && strlen(path) < 80)
+		return "index.html";
 	return path + 1;
 }
 
@@ -158,6 +195,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	enum evhttp_cmd_type method = evhttp_request_get_command(req);
 
+	if (!origin_host_allowed(evhttp_find_header(evhttp_request_get_input_headers(req), "Host"),
+				 w->names, w->n_names))
+		return web_error(req, 421, "this console is not served under that name (Host)");
 	if (path == NULL || path[0] != '/')
 		return web_error(req, 400, "a bad path");
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
@@ -198,6 +238,20 @@ static int split_listen(const char *listen, char *addr, size_t size, ev_uint16_t
 	return 0;
 }
 
+/* The configured names, else localhost (the self-signed certificate's),
+ * and the address it listens on ("[::1]" bracketed, as in a Host header). */
+static void allow_names(struct web *w, const char *addr)
+{
+	const struct web_config *cfg = &w->b->cfg.web;
+
+	for (size_t i = 0; i < cfg->n_names; i++)
+		w->names[w->n_names++] = cfg->names[i];
+	if (cfg->n_names == 0)
+		w->names[w->n_names++] = "localhost";
+	snprintf(w->listen_host, sizeof(w->listen_host), strchr(addr, ':') ? "[%s]" : "%s", addr);
+	w->names[w->n_names++] = w->listen_host;
+}
+
 static int start_http(struct web *w, struct error *err)
 {
 	char addr[64];
@@ -216,6 +270,7 @@ static int start_http(struct web *w, struct error *err)
 	    evhttp_bind_socket(w->http, addr, port) < 0)
 		return error_errno(err, "the web console cannot listen on %s",
 				   w->b->cfg.web.listen);
+	allow_names(w, addr);
 	return 0;
 }
 

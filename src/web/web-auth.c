@@ -18,6 +18,21 @@ static const char *const stage_names[] = {
     [STAGE_TOTP] = "totp", [STAGE_IN] = "in",
 };
 
+/* ,"hosts":[...]: an owner's hosts, for the page to say (escortd filters). */
+static void owned_hosts_json(const struct broker_config *c, const struct person *p, struct buf *out)
+{
+	const char *sep = "";
+
+	buf_append_str(out, ",\"hosts\":[");
+	for (size_t i = 0; i < c->n_owner_hosts; i++)
+		if (strcmp(c->owner_hosts[i].owner, p->name) == 0) {
+			buf_append_str(out, sep);
+			json_append_cstr(out, c->owner_hosts[i].host);
+			sep = ",";
+		}
+	buf_putc(out, ']');
+}
+
 static void roles_json(struct web *w, const char *user, struct buf *out)
 {
 	const struct person *p = config_person(&w->b->cfg, user);
@@ -31,6 +46,8 @@ static void roles_json(struct web *w, const char *user, struct buf *out)
 	}
 	if (p && (r & ROLE_ESCORT))
 		buf_printf(out, ",\"clearance\":\"%s\"", level_name(p->clearance));
+	if (p && (r & ROLE_OWNER) && p->some_hosts)
+		owned_hosts_json(&w->b->cfg, p, out);
 }
 
 static void reply_stage(struct web *w, struct evhttp_request *req, struct web_session *s, int code)
@@ -106,20 +123,6 @@ static void password_checked(struct web *w, const char *user, int ok, void *arg)
 	reply_stage(w, req, s, 200);
 }
 
-static int read_form(struct evhttp_request *req, struct form *f)
-{
-	struct buf body = {0};
-	const char *why = NULL;
-	int rc;
-
-	web_body(req, &body);
-	rc = form_parse(f, buf_cstr(&body), body.len, &why);
-	buf_free(&body);
-	if (rc < 0)
-		web_error(req, 400, why);
-	return rc;
-}
-
 void web_signin(struct web *w, struct evhttp_request *req, struct web_session *s)
 {
 	struct form f;
@@ -127,7 +130,7 @@ void web_signin(struct web *w, struct evhttp_request *req, struct web_session *s
 
 	if (s->stage != STAGE_ANON)
 		return web_error(req, 409, "sign out first");
-	if (read_form(req, &f) < 0)
+	if (web_form(req, &f) < 0)
 		return;
 	const char *user = form_get(&f, "user"), *password = form_get(&f, "password");
 	if (user[0] == '\0' || strlen(user) >= sizeof(s->user) || strlen(password) > 512) {
@@ -171,7 +174,7 @@ void web_code(struct web *w, struct evhttp_request *req, struct web_session *s)
 
 	if (s->stage != STAGE_ENROL && s->stage != STAGE_TOTP)
 		return web_error(req, 409, "sign in with a password first");
-	if (read_form(req, &f) < 0)
+	if (web_form(req, &f) < 0)
 		return;
 	if (s->stage == STAGE_ENROL)
 		memcpy(secret, s->secret, sizeof(secret));

@@ -142,16 +142,61 @@ int web_ask(struct web *w, const char *user, Escort__ConsoleRequest *q, web_repl
 	return 0;
 }
 
+/* escortd's refusal (403), or its link lost (503): answered, 1. */
+static int refused(struct evhttp_request *req, const Escort__ConsoleReply *r, const char *error)
+{
+	if (r != NULL && r->ok)
+		return 0;
+	web_error(req, r ? 403 : 503, r ? r->error : error);
+	return 1;
+}
+
 void web_replied(void *arg, const Escort__ConsoleReply *r, const char *error)
 {
 	struct evhttp_request *req = arg;
 	struct buf b = {0};
 
-	if (r == NULL || !r->ok)
-		return web_error(req, r ? 403 : 503, r ? r->error : error);
+	if (refused(req, r, error))
+		return;
 	buf_append_str(&b, "{\"ok\":true,\"message\":");
 	json_append_cstr(&b, r->message);
 	buf_append_str(&b, "}");
 	web_json(req, 200, &b);
 	buf_free(&b);
+}
+
+/* What a list's reply becomes: the request, its key and its writer. */
+struct list_ask {
+	struct evhttp_request *req;
+	const char *key;
+	web_list_fn list;
+};
+
+static void list_replied(void *arg, const Escort__ConsoleReply *r, const char *error)
+{
+	struct list_ask *la = arg;
+	struct buf b = {0};
+
+	if (!refused(la->req, r, error)) {
+		buf_printf(&b, "{\"omitted\":%u,\"%s\":", (unsigned)r->omitted, la->key);
+		la->list(&b, r);
+		buf_append_str(&b, "}");
+		web_json(la->req, 200, &b);
+		buf_free(&b);
+	}
+	free(la);
+}
+
+void web_ask_list(struct web *w, struct evhttp_request *req, const char *user, Escort__Verb verb,
+		  const char *key, web_list_fn list)
+{
+	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
+	struct list_ask *la = xcalloc(1, sizeof(*la));
+
+	*la = (struct list_ask){req, key, list};
+	q.verb = verb;
+	if (web_ask(w, user, &q, list_replied, la) < 0) {
+		free(la);
+		web_error(req, 503, "escortd cannot take another console");
+	}
 }

@@ -1,3 +1,5 @@
+/* The queue as JSON: every operator string in its visible form with the
+ * count of what had to be shown (web.h). */
 #include "web.h"
 
 #include "util/json.h"
@@ -31,31 +33,33 @@ void web_shown_list(struct buf *out, const char *key, char **v, size_t n)
 	buf_putc(out, ']');
 }
 
+void web_shown_fields(struct buf *out, const char *const fields[][2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		buf_putc(out, ',');
+		web_shown_json(out, fields[i][0], fields[i][1]);
+	}
+}
+
 static void finding(struct buf *out, const Escort__Finding *f)
 {
+	const char *const texts[][2] = {
+	    {"text", f->text}, {"why", f->why}, {"ask", f->ask}, {"undo", f->undo}};
+
 	buf_append_str(out, "{\"rule\":");
 	json_append_cstr(out, f->rule);
-	buf_printf(out, ",\"level\":\"%s\",", level_name((int)f->level));
-	web_shown_json(out, "text", f->text);
-	buf_putc(out, ',');
-	web_shown_json(out, "why", f->why);
-	buf_putc(out, ',');
-	web_shown_json(out, "ask", f->ask);
-	buf_putc(out, ',');
-	web_shown_json(out, "undo", f->undo);
+	buf_printf(out, ",\"level\":\"%s\"", level_name((int)f->level));
+	web_shown_fields(out, texts, sizeof(texts) / sizeof(texts[0]));
 	buf_putc(out, '}');
 }
 
 static void change(struct buf *out, const Escort__Change *c)
 {
+	const char *const texts[][2] = {{"path", c->path}, {"path2", c->path2}, {"text", c->text}};
+
 	buf_append_str(out, ",\"change\":{");
 	web_shown_json(out, "kind", c->kind);
-	buf_putc(out, ',');
-	web_shown_json(out, "path", c->path);
-	buf_putc(out, ',');
-	web_shown_json(out, "path2", c->path2);
-	buf_putc(out, ',');
-	web_shown_json(out, "text", c->text);
+	web_shown_fields(out, texts, sizeof(texts) / sizeof(texts[0]));
 	buf_putc(out, '}');
 }
 
@@ -72,10 +76,7 @@ static void item(struct buf *out, const Escort__PendingInfo *p)
 		   (unsigned long long)p->id, level_name((int)p->level),
 		   (unsigned long long)p->created, (unsigned long long)p->expires);
 	buf_printf(out, ",\"script_cut\":%s", p->script_cut ? "true" : "false");
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		buf_putc(out, ',');
-		web_shown_json(out, texts[i][0], texts[i][1]);
-	}
+	web_shown_fields(out, texts, sizeof(texts) / sizeof(texts[0]));
 	web_shown_list(out, "argv", p->argv, p->n_argv);
 	web_shown_list(out, "ancestry", p->ancestry, p->n_ancestry);
 	web_shown_list(out, "env", p->env, p->n_env);
@@ -90,13 +91,25 @@ static void item(struct buf *out, const Escort__PendingInfo *p)
 	buf_append_str(out, "]}");
 }
 
-void web_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n)
+void web_json_array(struct buf *out, const void *list, size_t n, web_element_fn one)
 {
 	buf_putc(out, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_putc(out, ',');
-		item(out, p[i]);
+		one(out, list, i);
 	}
 	buf_putc(out, ']');
+}
+
+static void item_at(struct buf *out, const void *list, size_t i)
+{
+	Escort__PendingInfo *const *p = list;
+
+	item(out, p[i]);
+}
+
+void web_pending_json(struct buf *out, const Escort__ConsoleReply *r)
+{
+	web_json_array(out, r->pending, r->n_pending, item_at);
 }

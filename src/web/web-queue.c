@@ -26,27 +26,9 @@ struct web_stream {
 	struct web_stream *next;
 };
 
-static void pending_replied(void *arg, const Escort__ConsoleReply *r, const char *error)
-{
-	struct evhttp_request *req = arg;
-	struct buf b = {0};
-
-	if (r == NULL || !r->ok)
-		return web_error(req, r ? 403 : 503, r ? r->error : error);
-	buf_printf(&b, "{\"omitted\":%u,\"pending\":", (unsigned)r->omitted);
-	web_pending_json(&b, r->pending, r->n_pending);
-	buf_append_str(&b, "}");
-	web_json(req, 200, &b);
-	buf_free(&b);
-}
-
 void web_pending(struct web *w, struct evhttp_request *req, struct web_session *s)
 {
-	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
-
-	q.verb = ESCORT__VERB__VERB_PENDING;
-	if (web_ask(w, s->user, &q, pending_replied, req) < 0)
-		web_error(req, 503, "escortd cannot take another console");
+	web_ask_list(w, req, s->user, ESCORT__VERB__VERB_PENDING, "pending", web_pending_json);
 }
 
 static int parse_scope(const char *s, Escort__Scope *out)
@@ -95,15 +77,11 @@ static int request_of(const struct form *f, Escort__ConsoleRequest *q, const cha
 void web_answer(struct web *w, struct evhttp_request *req, struct web_session *s)
 {
 	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
-	struct buf body = {0};
 	const char *why = NULL;
 	struct form f;
 
-	web_body(req, &body);
-	int rc = form_parse(&f, buf_cstr(&body), body.len, &why);
-	buf_free(&body);
-	if (rc < 0)
-		return web_error(req, 400, why);
+	if (web_form(req, &f) < 0)
+		return;
 	if (request_of(&f, &q, &why) < 0) {
 		form_free(&f);
 		return web_error(req, 400, why);

@@ -10,65 +10,43 @@
 
 static void session(struct buf *out, const Escort__SessionInfo *s)
 {
+	const char *const texts[][2] = {{"operator", s->operator_}, {"host", s->host}};
+
 	buf_append_str(out, "{\"id\":");
 	json_append_cstr(out, s->id);
-	buf_printf(out, ",\"started\":%llu,\"live\":%s,\"pending\":%llu,",
+	buf_printf(out, ",\"started\":%llu,\"live\":%s,\"pending\":%llu",
 		   (unsigned long long)s->started, s->live ? "true" : "false",
 		   (unsigned long long)s->pending);
-	web_shown_json(out, "operator", s->operator_);
-	buf_putc(out, ',');
-	web_shown_json(out, "host", s->host);
+	web_shown_fields(out, texts, sizeof(texts) / sizeof(texts[0]));
 	web_shown_list(out, "argv", s->argv, s->n_argv);
 	buf_putc(out, '}');
 }
 
-void web_sessions_json(struct buf *out, Escort__SessionInfo **s, size_t n)
+static void session_at(struct buf *out, const void *list, size_t i)
 {
-	buf_putc(out, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_putc(out, ',');
-		session(out, s[i]);
-	}
-	buf_putc(out, ']');
+	Escort__SessionInfo *const *s = list;
+
+	session(out, s[i]);
 }
 
-static void sessions_replied(void *arg, const Escort__ConsoleReply *r, const char *error)
+static void sessions_json(struct buf *out, const Escort__ConsoleReply *r)
 {
-	struct evhttp_request *req = arg;
-	struct buf b = {0};
-
-	if (r == NULL || !r->ok)
-		return web_error(req, r ? 403 : 503, r ? r->error : error);
-	buf_printf(&b, "{\"omitted\":%u,\"sessions\":", (unsigned)r->omitted);
-	web_sessions_json(&b, r->sessions, r->n_sessions);
-	buf_append_str(&b, "}");
-	web_json(req, 200, &b);
-	buf_free(&b);
+	web_json_array(out, r->sessions, r->n_sessions, session_at);
 }
 
 void web_sessions(struct web *w, struct evhttp_request *req, struct web_session *s)
 {
-	Escort__ConsoleRequest q = ESCORT__CONSOLE_REQUEST__INIT;
-
-	q.verb = ESCORT__VERB__VERB_SESSIONS;
-	if (web_ask(w, s->user, &q, sessions_replied, req) < 0)
-		web_error(req, 503, "escortd cannot take another console");
+	web_ask_list(w, req, s->user, ESCORT__VERB__VERB_SESSIONS, "sessions", sessions_json);
 }
 
 /* target and note from the form, then the request as s->user. */
 static void ask_with_target(struct web *w, struct evhttp_request *req, struct web_session *s,
 			    Escort__ConsoleRequest *q)
 {
-	struct buf body = {0};
-	const char *why = NULL;
 	struct form f;
 
-	web_body(req, &body);
-	int rc = form_parse(&f, buf_cstr(&body), body.len, &why);
-	buf_free(&body);
-	if (rc < 0)
-		return web_error(req, 400, why);
+	if (web_form(req, &f) < 0)
+		return;
 	q->target = (char *)form_get(&f, "target");
 	q->note = (char *)form_get(&f, "note");
 	if (q->target[0] == '\0' || strlen(q->target) > 255 || strlen(q->note) > 500) {

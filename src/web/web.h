@@ -63,6 +63,11 @@ struct web {
 	struct event *tick;
 	uint64_t queue_mark;   /* what the queue looked like at the last tick */
 	struct pam_check *pam; /* web-pam.c, on broker/pam-check.c */
+	/* What browsers may call the console (Host, Origin): the configured
+	 * names (or localhost), and the address it listens on. */
+	const char *names[WEB_MAX_NAMES + 1];
+	size_t n_names;
+	char listen_host[64];
 };
 
 /* http-server.c */
@@ -76,6 +81,9 @@ void web_json(struct evhttp_request *req, int code, const struct buf *body);
 void web_error(struct evhttp_request *req, int code, const char *msg);
 /* The request's body, NUL-terminated in out (the size limit is evhttp's). */
 void web_body(struct evhttp_request *req, struct buf *out);
+/* The body as a form (form_free it); -1 when it is not one, answered 400. */
+struct form;
+int web_form(struct evhttp_request *req, struct form *f);
 
 /* web-tls.c: the one file that knows about certificates (to be swapped for
  * src/tls/ when the fleet's TLS lands). */
@@ -133,6 +141,11 @@ int web_link_frame(struct evbuffer *in, Frame **out);
 /* A reply_fn for an evhttp request: escortd's message (200), or its
  * refusal (403), as JSON. */
 void web_replied(void *arg, const Escort__ConsoleReply *r, const char *error);
+/* A request (verb) whose reply is a list, answered {"omitted":N,"key":...}
+ * with the list written by list, or escortd's refusal. */
+typedef void (*web_list_fn)(struct buf *out, const Escort__ConsoleReply *r);
+void web_ask_list(struct web *w, struct evhttp_request *req, const char *user, Escort__Verb verb,
+		  const char *key, web_list_fn list);
 
 /* web-auth.c, web-queue.c: the handlers (http-server.c's route table). */
 void web_me(struct web *w, struct evhttp_request *req, struct web_session *s);
@@ -155,10 +168,14 @@ void web_streams_free(struct web *w);
 
 /* web-pending-json.c: the queue as JSON, every operator string in its
  * visible form (util/visible.c) with the count of what had to be shown. */
-void web_pending_json(struct buf *out, Escort__PendingInfo **p, size_t n);
-void web_sessions_json(struct buf *out, Escort__SessionInfo **s, size_t n);
+void web_pending_json(struct buf *out, const Escort__ConsoleReply *r);
+/* [one(list, 0),one(list, 1),...]: a JSON array of n elements. */
+typedef void (*web_element_fn)(struct buf *out, const void *list, size_t i);
+void web_json_array(struct buf *out, const void *list, size_t n, web_element_fn one);
 /* "key":{"shown":...,"hidden":N} (no key: the object alone). */
 void web_shown_json(struct buf *out, const char *key, const char *s);
+/* ,"key":{...} for each {key, string} of fields. */
+void web_shown_fields(struct buf *out, const char *const fields[][2], size_t n);
 /* ,"key":[{"shown":...},...] */
 void web_shown_list(struct buf *out, const char *key, char **v, size_t n);
 

@@ -3,6 +3,7 @@ in a terminal that is itself inside tmux (the demo opens its panes as a
 window there, not as a nested session, which tmux refuses)."""
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import time
@@ -10,6 +11,7 @@ import time
 import pytest
 
 from conftest import ROOT, escort_bin
+from webconsole import Client
 
 SERVER = f"escort-test-{os.getpid()}"
 
@@ -51,6 +53,7 @@ def test_demo_inside_tmux(outer_tmux, tmp_path):
     wait_for("outer:1.1", "escort watch")
     tmux("send-keys", "-t", "outer:1.0", "echo demo-$((6*7))", "Enter")
     wait_for("outer:1.0", "demo-42")
+    signs_in_to_the_web_console(screen("outer:1.0"))
     tmux("send-keys", "-t", "outer:1.0", "exit", "Enter")
     wait_for("outer:1.0", "press Enter")
     tmux("send-keys", "-t", "outer:1.0", "Enter")
@@ -62,6 +65,38 @@ def test_demo_inside_tmux(outer_tmux, tmp_path):
     assert "result:     complete" in screen("outer:0")
 
 
+def signs_in_to_the_web_console(text):
+    """The address and sign-in the demo prints work while it runs: the
+    escort signs in (enrolling the second factor) and sees the session."""
+    url = re.search(r"web console: (https://localhost:\d+)/", text).group(1)
+    account = re.search(r"account: +(\S+)", text).group(1)
+    password = re.search(r"password: +(\S+)", text).group(1)
+    client = Client(url)
+    me = client.sign_in(account, password, {})
+    assert "escort" in me["roles"]
+    status, body = client.json("/api/sessions")
+    assert status == 200 and [s["live"] for s in body["sessions"]] == [True], body
+
+
 def test_demo_builds_apart_from_the_readmes_build_directory():
     text = (ROOT / "scripts" / "demo").read_text()
     assert "build=${ESCORT_DEMO_BUILD:-build-demo}" in text
+
+
+def test_demo_without_a_terminal_prints_the_console_and_leaves_nothing_open(tmp_path):
+    """CI's `scripts/demo </dev/null`: it finishes, names the console and a
+    sign-in, and afterwards the demo escort's password is locked and the PAM
+    service is as it was."""
+    if os.geteuid() != 0:
+        pytest.skip("the broker demo needs root")
+    build = pathlib.Path(escort_bin()).parent.parent
+    pam_before = os.path.exists("/etc/pam.d/escort-web")
+    p = subprocess.run(["scripts/demo"], cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=300, env=dict(os.environ, ESCORT_DEMO_BUILD=str(build)))
+    assert p.returncode == 0, p.stderr
+    assert re.search(r"web console: https://localhost:\d+/", p.stdout), p.stdout
+    assert re.search(r"account: +escort-demo-esc", p.stdout)
+    assert "result:     complete" in p.stdout
+    assert os.path.exists("/etc/pam.d/escort-web") == pam_before
+    status = subprocess.run(["passwd", "-S", "escort-demo-esc"], capture_output=True, text=True)
+    assert status.stdout.split()[1] == "L", status.stdout

@@ -94,14 +94,16 @@ def type_code(driver, code):
     by_id(driver, "code-button").click()
 
 
-def sign_in(driver, web, user=ESCORT):
-    driver.get(web.url + "/")
+def sign_in(driver, web, user=ESCORT, page="/", until="queue"):
+    """Signs in on page (None: the page as it is, a link), up to what shows."""
+    if page is not None:
+        driver.get(web.url + page)
     type_password(driver, user, PASSWORD)
     wait(driver, visible("code"))
     if by_id(driver, "enrol").is_displayed():
         web.secrets[user] = secret_of(by_id(driver, "otpauth").text)
     type_code(driver, fresh_code(web.secrets, user))
-    wait(driver, visible("queue"))
+    wait(driver, visible(until))
 
 
 def card(driver, item_id):

@@ -160,7 +160,45 @@ static void web_console(void)
 	CHECK_STR(c.web.cert, "/e/c.pem");
 	CHECK_STR(c.web.key, "/e/k.pem");
 	CHECK(c.web.idle_s == 600);
+	CHECK(c.web.n_names == 0);
 	config_free(&c);
+	const char named[] = "escorts: {c: high}\nweb:\n  listen: '127.0.0.1:8443'\n"
+			     "  names: [console.example.org, '[::1]']\n";
+	CHECK(config_parse(named, sizeof(named) - 1, "t.yaml", &c, &err) == 0);
+	CHECK(c.web.n_names == 2);
+	CHECK_STR(c.web.names[0], "console.example.org");
+	CHECK_STR(c.web.names[1], "[::1]");
+	config_free(&c);
+	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:1', names: [a/b]}\n",
+		      "not 'a/b'"));
+	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:1', names: [a, a]}\n",
+		      "'a' is given twice in 'names'"));
+	CHECK(refused("escorts: {c: high}\nweb: {listen: '127.0.0.1:1', names: a}\n",
+		      "list of host names"));
+}
+
+/* owners: a list owns every host; a mapping names each owner's hosts. */
+static void owners(void)
+{
+	struct broker_config c;
+	struct error err;
+	const char text[] = "escorts: {c: high}\nowners:\n  erin: [db1, web1]\n  gail: '*'\n";
+
+	CHECK(config_parse(text, sizeof(text) - 1, "t.yaml", &c, &err) == 0);
+	const struct person *erin = config_person(&c, "erin"), *gail = config_person(&c, "gail");
+	CHECK(erin && gail && erin->some_hosts && !gail->some_hosts);
+	CHECK(config_owns_host(&c, erin, "db1") && config_owns_host(&c, erin, "web1"));
+	CHECK(!config_owns_host(&c, erin, "db2") && !config_owns_host(&c, erin, "db"));
+	CHECK(config_owns_host(&c, gail, "anything"));
+	CHECK(!config_owns_host(&c, config_person(&c, "c"), "db1")); /* an escort, not an owner */
+	config_free(&c);
+	CHECK(config_parse("escorts: {c: high}\nowners: [erin]\n", 34, "t.yaml", &c, &err) == 0);
+	CHECK(config_owns_host(&c, config_person(&c, "erin"), "db1"));
+	config_free(&c);
+	CHECK(refused("escorts: {c: high}\nowners: {erin: []}\n", "an owner's hosts must be"));
+	CHECK(refused("escorts: {c: high}\nowners: {erin: db1}\n", "an owner's hosts must be"));
+	CHECK(refused("escorts: {c: high}\nowners: {erin: [db1, db1]}\n",
+		      "'db1' is given twice in 'erin'"));
 }
 
 static void accounts(void)
@@ -297,6 +335,7 @@ int main(int argc, char **argv)
 	login_ttl();
 	given_twice();
 	web_console();
+	owners();
 	rule_ids();
 	accounts();
 	key_files();

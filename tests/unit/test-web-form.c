@@ -1,6 +1,7 @@
 /* What a browser sends, decoded: form bodies and cookies, good and hostile. */
 #include "check.h"
 #include "web/form.h"
+#include "web/origin.h"
 
 static void good_forms(void)
 {
@@ -66,8 +67,55 @@ static void cookies(void)
 	CHECK(cookie_get(";;; ;", "__Host-escort", v, sizeof(v)) < 0);
 }
 
+/* Host, Origin and Referer against the console's names. */
+static void origins(void)
+{
+	const char *const names[] = {"localhost", "127.0.0.1", "[::1]"};
+	const char *const good_hosts[] = {"localhost", "LOCALHOST:8443", "127.0.0.1:1", "[::1]",
+					  "[::1]:8443"};
+	const char *const bad_hosts[] = {"",
+					 "localhost.",
+					 "localhost:",
+					 "localhost:x",
+					 "localhost:123456",
+					 "evil.localhost",
+					 "[::1",
+					 "127.0.0.1.evil.org",
+					 "localhost:1:2",
+					 "::1",
+					 "localhost@evil"};
+	const char *const good_urls[][2] = {{"https://localhost", "localhost"},
+					    {"https://LocalHost:8443", "localhost:8443"},
+					    {"https://127.0.0.1:9/approval/3", "127.0.0.1:9"},
+					    {"https://[::1]:8443?x", "[::1]:8443"}};
+	const char *const bad_urls[] = {"null",
+					"http://localhost",
+					"https://evil.org",
+					"https://localhost@evil.org",
+					"https://evil.org@localhost",
+					"https://localhost.evil.org/",
+					"https://localhost\\@evil.org",
+					"https:/localhost",
+					"https://"};
+
+	for (size_t i = 0; i < sizeof(good_hosts) / sizeof(good_hosts[0]); i++)
+		CHECK(origin_host_allowed(good_hosts[i], names, 3));
+	for (size_t i = 0; i < sizeof(bad_hosts) / sizeof(bad_hosts[0]); i++)
+		CHECK(!origin_host_allowed(bad_hosts[i], names, 3));
+	CHECK(!origin_host_allowed(NULL, names, 3));
+	for (size_t i = 0; i < sizeof(good_urls) / sizeof(good_urls[0]); i++)
+		CHECK(origin_url_same(good_urls[i][0], good_urls[i][1]));
+	for (size_t i = 0; i < sizeof(bad_urls) / sizeof(bad_urls[0]); i++)
+		CHECK(!origin_url_same(bad_urls[i], "localhost"));
+	CHECK(!origin_url_same("https://localhost:9999", "localhost:8443")); /* another page */
+	CHECK(!origin_url_same("https://localhost:8443", "localhost"));
+	CHECK(!origin_url_same("https://localhost", ""));
+	CHECK(!origin_url_same("https://localhost", NULL));
+}
+
 int main(void)
 {
+	origins();
 	good_forms();
 	hostile_forms();
 	cookies();

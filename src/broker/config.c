@@ -515,8 +515,7 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		return read_web(ld, v);
 	return fail(ld, k,
 		    "unknown key '%s' (socket, listen, approval_timeout, login_ttl, auditor_key, "
-		    "host_signing, "
-		    "host_keys, operators, escorts, owners, auditors, policy, web)",
+		    "host_signing, host_keys, operators, escorts, owners, auditors, policy, web)",
 		    key);
 }
 

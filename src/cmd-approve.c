@@ -56,7 +56,7 @@ static int may_approve(struct console *c, uint64_t id)
 /* A critical item asks the escort at the terminal to type the program's
  * name, once escortd has said it would take the approval. -1: it would not
  * (said on stderr). */
-static int ask_confirmation(const char *socket, uint64_t id, char *out, size_t size)
+static int ask_confirmation(const struct console_where *where, uint64_t id, char *out, size_t size)
 {
 	const Escort__PendingInfo *p;
 	struct console c;
@@ -64,7 +64,7 @@ static int ask_confirmation(const char *socket, uint64_t id, char *out, size_t s
 	Frame *reply;
 	int rc = 0;
 
-	if (!isatty(STDIN_FILENO) || console_open(&c, socket, &err) < 0)
+	if (!isatty(STDIN_FILENO) || console_connect(&c, where, &err) < 0)
 		return 0;
 	if ((p = critical_item(&c, id, &reply)) != NULL) {
 		if (!may_approve(&c, id)) {
@@ -92,12 +92,13 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 	char typed[256] = "", *end;
 	int rc;
 
-	if ((rc = console_args_parse(argc, argv,
-				     approve ? "escort approve ID [--scope once|tree|session|path] "
-					       "[--path DIR] [--note TEXT] [--confirm PROGRAM] "
-					       "[--socket PATH]"
-					     : "escort deny ID [--note TEXT] [--socket PATH]",
-				     approve ? "nscp" : "n", 1, &a)) >= 0)
+	if ((rc = console_args_parse(
+		 argc, argv,
+		 approve ? "escort approve ID [--scope once|tree|session|path] "
+			   "[--path DIR] [--note TEXT] [--confirm PROGRAM] "
+			   "[--socket PATH | --broker HOST:PORT]"
+			 : "escort deny ID [--note TEXT] [--socket PATH | --broker HOST:PORT]",
+		 approve ? "nscp" : "n", 1, &a)) >= 0)
 		return rc;
 	if (a.scope && approval_scope_parse(a.scope, &scope) < 0) {
 		fprintf(stderr, "escort approve: the scope is once, tree, session or path\n");
@@ -111,7 +112,7 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 	}
 	q.confirm = (char *)a.confirm;
 	if (approve && q.confirm[0] == '\0') {
-		if (ask_confirmation(a.socket, q.id, typed, sizeof(typed)) < 0)
+		if (ask_confirmation(&a.where, q.id, typed, sizeof(typed)) < 0)
 			return EXIT_FAILED;
 		q.confirm = typed;
 	}
@@ -119,7 +120,7 @@ static int answer(int argc, char **argv, Escort__Verb verb)
 	q.note = (char *)a.note;
 	q.scope = (Escort__Scope)scope;
 	q.path = (char *)a.path;
-	return console_request_say(a.socket, &q);
+	return console_request_say(&a.where, &q);
 }
 
 int cmd_approve(int argc, char **argv)

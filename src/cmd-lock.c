@@ -13,15 +13,16 @@ static int lock_command(int argc, char **argv, Escort__Verb verb)
 	struct console_args a;
 	int rc;
 
-	if ((rc = console_args_parse(argc, argv,
-				     lock ? "escort lock USER [--reason TEXT] [--socket PATH]"
-					  : "escort unlock USER [--socket PATH]",
-				     lock ? "r" : "", 1, &a)) >= 0)
+	if ((rc = console_args_parse(
+		 argc, argv,
+		 lock ? "escort lock USER [--reason TEXT] [--socket PATH | --broker HOST:PORT]"
+		      : "escort unlock USER [--socket PATH | --broker HOST:PORT]",
+		 lock ? "r" : "", 1, &a)) >= 0)
 		return rc;
 	q.verb = verb;
 	q.target = a.operands[0];
 	q.note = (char *)a.note;
-	return console_request_say(a.socket, &q);
+	return console_request_say(&a.where, &q);
 }
 
 int cmd_lock(int argc, char **argv)

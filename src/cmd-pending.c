@@ -1,4 +1,4 @@
-/* escort pending [--json] [--socket PATH]: what waits for an escort. */
+/* escort pending [--json] [--socket PATH | --broker HOST:PORT]: what waits for an escort. */
 #include "commands.h"
 #include "console/args.h"
 #include "console/client.h"
@@ -14,11 +14,12 @@ int cmd_pending(int argc, char **argv)
 	Frame *reply;
 	int rc;
 
-	if ((rc = console_args_parse(argc, argv, "escort pending [--json] [--socket PATH]", "j", 0,
-				     &a)) >= 0)
+	if ((rc = console_args_parse(argc, argv,
+				     "escort pending [--json] [--socket PATH | --broker HOST:PORT]",
+				     "j", 0, &a)) >= 0)
 		return rc;
 	q.verb = ESCORT__VERB__VERB_PENDING;
-	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
+	if ((rc = console_request_once(&a.where, &q, &reply)) != 0)
 		return rc;
 	if (a.json)
 		show_pending_json(&out, reply->reply->pending, reply->reply->n_pending);

@@ -1,4 +1,4 @@
-/* escort sessions [--json] [--socket PATH]: the sessions escortd knows. */
+/* escort sessions [--json] [--socket PATH | --broker HOST:PORT]: the sessions escortd knows. */
 #include "commands.h"
 #include "console/args.h"
 #include "console/client.h"
@@ -14,11 +14,12 @@ int cmd_sessions(int argc, char **argv)
 	Frame *reply;
 	int rc;
 
-	if ((rc = console_args_parse(argc, argv, "escort sessions [--json] [--socket PATH]", "j", 0,
-				     &a)) >= 0)
+	if ((rc = console_args_parse(
+		 argc, argv, "escort sessions [--json] [--socket PATH | --broker HOST:PORT]", "j",
+		 0, &a)) >= 0)
 		return rc;
 	q.verb = ESCORT__VERB__VERB_SESSIONS;
-	if ((rc = console_request_once(a.socket, &q, &reply)) != 0)
+	if ((rc = console_request_once(&a.where, &q, &reply)) != 0)
 		return rc;
 	if (a.json)
 		show_sessions_json(&out, reply->reply->sessions, reply->reply->n_sessions);

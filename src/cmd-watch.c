@@ -1,4 +1,4 @@
-/* escort watch [--socket PATH]: the escort's terminal console. Live
+/* escort watch [--socket PATH | --broker HOST:PORT]: the escort's terminal console. Live
  * sessions, the screen of the one selected (through a terminal emulator,
  * see console/screen.h), and every pending approval with its explanation.
  * Keys: n/p select a session, TAB the next approval, a approve (this exec
@@ -589,7 +589,7 @@ static int read_from_broker(struct watch *w)
 	struct error err;
 	Frame *f;
 
-	if (frame_read_fd(w->c.fd, &w->c.in, &f, 0, &err) < 0) {
+	if (console_read_ready(&w->c, &f, &err) < 0) {
 		if (err.code == ERR_TIMEOUT)
 			return 0;
 		snprintf(w->status, sizeof(w->status), "%s", err.msg);
@@ -610,7 +610,8 @@ static int loop(struct watch *w)
 	struct timespec last = {0};
 
 	while (!w->quit) {
-		struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {w->c.fd, POLLIN, 0}};
+		struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0},
+					{console_poll_fd(&w->c), POLLIN, 0}};
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >=
@@ -635,7 +636,7 @@ static int loop(struct watch *w)
 		if (fds[1].revents & (POLLIN | POLLHUP)) {
 			int rc;
 			while ((rc = read_from_broker(w)) > 0)
-				if (w->c.in.len == 0)
+				if (!console_buffered(&w->c))
 					break;
 			if (rc < 0)
 				return -1;
@@ -647,10 +648,12 @@ static int loop(struct watch *w)
 
 int cmd_watch(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"socket", required_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'}, {0}};
+	static const struct option options[] = {{"socket", required_argument, NULL, 'S'},
+						{"broker", required_argument, NULL, 'B'},
+						{"help", no_argument, NULL, 'h'},
+						{0}};
 	static struct watch w;
-	const char *socket = NULL;
+	struct console_where where = {0};
 	struct termios raw;
 	struct error err;
 	int opt, rc;
@@ -658,9 +661,11 @@ int cmd_watch(int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (opt == 'S')
-			socket = optarg;
+			where.socket = optarg;
+		else if (opt == 'B')
+			where.broker = optarg;
 		else {
-			fputs("usage: escort watch [--socket PATH]\n",
+			fputs("usage: escort watch [--socket PATH | --broker HOST:PORT]\n",
 			      opt == 'h' ? stdout : stderr);
 			return opt == 'h' ? EXIT_OK : EXIT_USAGE;
 		}
@@ -670,7 +675,7 @@ int cmd_watch(int argc, char **argv)
 		      stderr);
 		return EXIT_USAGE;
 	}
-	if (console_open(&w.c, socket, &err) < 0) {
+	if (console_connect(&w.c, &where, &err) < 0) {
 		fprintf(stderr, "escort watch: %s\n", err.msg);
 		return EXIT_UNREACHABLE;
 	}

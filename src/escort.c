@@ -1,5 +1,6 @@
 /* escort: supervised, recorded shell sessions. Dispatches to cmd-*.c. */
 #include "commands.h"
+#include "console-remote.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,8 @@ static const struct subcommand subcommands[] = {
     {"recover", cmd_recover, "close the log of a session whose writer died"},
     {"keygen", cmd_keygen, "make signing and auditor key pairs"},
     {"enroll", cmd_enroll, "join escortd's fleet: this host's key and certificate"},
+    {"login", cmd_login, "sign in to escortd on another machine (its console over TLS)"},
+    {"logout", cmd_logout, "revoke and forget the credential of escort login"},
     {"index", cmd_index, "index the system's programs for the exec gate"},
     {"sessions", cmd_sessions, "list the sessions escortd knows"},
     {"pending", cmd_pending, "list the commands waiting for an escort"},
@@ -68,6 +71,7 @@ int main(int argc, char **argv)
 {
 	if (sanitise_standard_fds() < 0)
 		return EXIT_ESCORT_FAILED;
+	console_dial_broker = console_remote_dial; /* --broker: TLS and escort login's credential */
 	/* As a login shell: login(1) and sshd start "-escort"; sshd runs
 	 * "escort -c STRING" for a command given on the ssh command line. */
 	if (argc > 0 && argv[0][0] == '-' && argc == 1)

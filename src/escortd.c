@@ -21,6 +21,9 @@ static void usage(FILE *out)
 	      "       escortd --check-config FILE\n"
 	      "       escortd token --host NAME [--ttl 1h] [--state DIR]\n"
 	      "       escortd revoke-host NAME [--state DIR] [--socket PATH]\n"
+	      "       escortd rotate-ca [--begin | --finish | --drop-previous] [--state DIR] "
+	      "[--socket "
+	      "PATH]\n"
 	      "  --listen ADDR:PORT   where enrolled hosts connect over TLS (the configuration's\n"
 	      "                       listen:); the CA is made in STATE/ca the first time\n"
 	      "  --config FILE        people and policy (docs/CONFIG.md); default: embedded "
@@ -168,6 +171,8 @@ int main(int argc, char **argv)
 		return escortd_token(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "revoke-host") == 0)
 		return escortd_revoke_host(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "rotate-ca") == 0)
+		return escortd_rotate_ca(argc - 1, argv + 1);
 	rc = parse(argc, argv, &o);
 
 	if (rc >= 0 || (rc = load_config(&b, &o)) != EXIT_OK)

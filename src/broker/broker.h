@@ -29,8 +29,10 @@ enum conn_state {
 	CONN_CONSOLE,	/* a console */
 	CONN_ENDED,	/* a session host whose session ended: waiting for the last Ack */
 	CONN_HANDSHAKE, /* TLS: the handshake is not done (no frame is read yet) */
-	CONN_ENROLL,	/* TLS without a certificate: may only enrol, once */
+	CONN_ENROLL,	/* TLS without a certificate: may enrol once, log in once, or open a
+			   console with a credential of `escort login` */
 	CONN_HOST,	/* TLS with a valid host certificate (c->host) */
+	CONN_LOGIN,	/* TLS without a certificate: its password is being checked (PAM) */
 };
 
 struct live_session;
@@ -56,6 +58,7 @@ struct conn {
 	char host[64];	      /* TLS: the host its certificate names; "" on the Unix socket */
 	char cert_serial[40]; /* TLS: that certificate's serial (hex) */
 	char address[64];     /* TLS: the peer's IP address */
+	char credential[65];  /* TLS console: the hash of its credential (escort login) */
 	int tls;
 	enum conn_state state;
 	struct live_session *session; /* CONN_OPENING, CONN_SESSION */
@@ -129,8 +132,12 @@ struct broker {
 	/* The fleet (tls-listen.c): escortd's CA and its TLS listener. */
 	struct ca ca;
 	void *tls_ctx; /* SSL_CTX */
+	X509 *next_ca; /* during a CA rotation (STATE/ca/next): handed to hosts as they renew */
 	int tls_fd;
 	struct event *tls_accept;
+	/* escort login (login.c): PAM off the loop, and the wrong guesses. */
+	struct pam_check *login_pam;
+	struct login_limit *login_limit;
 };
 
 /* setup.c: everything escortd needs before it listens, shared with the
@@ -184,6 +191,15 @@ void enroll_request(struct conn *c, const Escort__EnrollRequest *r);
 /* A host with a valid certificate asks for a new one (no token): issued for
  * the name of the certificate it connected with. */
 void enroll_renewal(struct conn *c, const Escort__EnrollRequest *r);
+
+/* login.c: an escort's console on another machine (docs/PROTOCOL.md,
+ * Login). A password checked by PAM (service "escort", off the loop) buys
+ * a credential that names the person; a console's Hello over TLS must
+ * carry one, and who it is comes from it alone. */
+int login_start(struct broker *b, struct error *err);
+void login_stop(struct broker *b);
+void login_request(struct conn *c, const Escort__LoginRequest *r);
+void login_console_hello(struct conn *c, const Escort__Hello *h);
 
 /* revoke.c: host's certificates are revoked (in the store); its
  * connections and live sessions end now. Returns how many connections. */

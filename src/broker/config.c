@@ -453,6 +453,23 @@ static int read_web(struct loader *ld, yaml_node_t *v)
 	return 0;
 }
 
+/* How long a credential of `escort login` lasts: seconds, from a minute
+ * to a week. */
+static int read_login_ttl(struct loader *ld, yaml_node_t *v, const char *key)
+{
+	const char *s = scalar(v);
+	char *end;
+	unsigned long t;
+
+	errno = 0;
+	t = s ? strtoul(s, &end, 10) : 0;
+	if (s == NULL || *s == '\0' || *end || errno || t < 60 || t > LOGIN_TTL_MAX_S)
+		return fail(ld, v, "'%s' must be a number of seconds from 60 to 604800 (a week)",
+			    key);
+	ld->c->login_ttl_s = (unsigned)t;
+	return 0;
+}
+
 static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct broker_config *c = ld->c;
@@ -476,6 +493,8 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		c->approval_timeout_s = (unsigned)t;
 		return 0;
 	}
+	if (strcmp(key, "login_ttl") == 0)
+		return read_login_ttl(ld, v, key);
 	if (strcmp(key, "host_signing") == 0)
 		return read_host_signing(ld, v, key);
 	if (strcmp(key, "host_keys") == 0) {
@@ -494,11 +513,10 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 		return each_pair(ld, v, key, policy_key, NULL);
 	if (strcmp(key, "web") == 0)
 		return read_web(ld, v);
-	return fail(
-	    ld, k,
-	    "unknown key '%s' (socket, listen, approval_timeout, auditor_key, host_signing, "
-	    "host_keys, operators, escorts, owners, auditors, policy, web)",
-	    key);
+	return fail(ld, k,
+		    "unknown key '%s' (socket, listen, approval_timeout, login_ttl, auditor_key, "
+		    "host_signing, host_keys, operators, escorts, owners, auditors, policy, web)",
+		    key);
 }
 
 static void set_defaults(struct broker_config *c, const char *name)
@@ -510,6 +528,7 @@ static void set_defaults(struct broker_config *c, const char *name)
 	snprintf(c->source, sizeof(c->source), "%s", name);
 	snprintf(c->socket, sizeof(c->socket), "/run/escort/escortd.sock");
 	c->approval_timeout_s = 300;
+	c->login_ttl_s = LOGIN_TTL_DEFAULT_S;
 	c->web.idle_s = 900;
 	memcpy(c->actions, levels, sizeof(levels));
 }

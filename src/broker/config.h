@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #define LEVEL_COUNT (LEVEL_CRITICAL + 1)
+#define LOGIN_TTL_DEFAULT_S (8 * 3600)
+#define LOGIN_TTL_MAX_S (7 * 86400)
 
 /* The protocol's meanings (escort.proto), plus "not set here". */
 enum policy_action {
@@ -73,6 +75,7 @@ struct broker_config {
 	char auditor_key[PATH_MAX]; /* "" : MAC keys are not sealed */
 	int auditor_key_line;
 	unsigned approval_timeout_s;
+	unsigned login_ttl_s;	   /* how long a credential of `escort login` lasts */
 	int host_signing_required; /* refuse sessions whose host has no signing key */
 	char host_keys[PATH_MAX];  /* a directory of the hosts' signing.pub files, or "" */
 	int host_keys_line;

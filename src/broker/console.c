@@ -333,6 +333,22 @@ static void revoke_host(struct conn *c, const Escort__ConsoleRequest *q)
 	reply_ok(c, msg);
 }
 
+/* escort logout: the credential this console came with is worth nothing
+ * from now on; the connection ends. */
+static void logout(struct conn *c, const Escort__ConsoleRequest *q)
+{
+	struct error err;
+
+	(void)q;
+	if (!c->tls || c->credential[0] == '\0')
+		return reply_error(c, "only a console of escort login logs out");
+	if (store_credential_revoke(c->b->store, c->credential, &err) < 0)
+		return reply_error(c, err.msg);
+	broker_log("%s logged out (from %s)", c->account, c->address);
+	reply_ok(c, "logged out: the credential is revoked");
+	conn_finish(c, NULL);
+}
+
 #define ANY_CONSOLE (ROLE_ESCORT | ROLE_OWNER | ROLE_AUDITOR)
 
 /* Who may ask what. Checked here, before any handler runs. */
@@ -351,6 +367,7 @@ static const struct verb_route {
     {ESCORT__VERB__VERB_LOCK, ROLE_ESCORT | ROLE_OWNER, "escorts and owners", lock},
     {ESCORT__VERB__VERB_UNLOCK, ROLE_ESCORT | ROLE_OWNER, "escorts and owners", lock},
     {ESCORT__VERB__VERB_REVOKE_HOST, ROLE_OWNER, "owners and escortd's own account", revoke_host},
+    {ESCORT__VERB__VERB_LOGOUT, ANY_CONSOLE | ROLE_OPERATOR, "a console of escort login", logout},
 };
 
 void console_request(struct conn *c, const Escort__ConsoleRequest *q)

@@ -76,6 +76,17 @@ static void on_renewal(struct conn *c, Frame *f)
 	enroll_renewal(c, f->enroll_request);
 }
 
+static void on_login_request(struct conn *c, Frame *f)
+{
+	login_request(c, f->login_request);
+}
+
+/* A console over TLS: who it is comes from its credential alone. */
+static void on_credential_hello(struct conn *c, Frame *f)
+{
+	login_console_hello(c, f->hello);
+}
+
 static void on_heartbeat(struct conn *c, Frame *f)
 {
 	(void)c; /* the reader noted the time */
@@ -85,8 +96,10 @@ static void on_heartbeat(struct conn *c, Frame *f)
 /* A Hello of a kind escortd does not know is not in the table. */
 static int hello_known(const struct conn *c, const Frame *f)
 {
-	if (c->state == CONN_HOST) /* consoles over TLS: not yet (escort login) */
+	if (c->state == CONN_HOST) /* a host's certificate opens sessions only */
 		return f->hello->kind == ESCORT__PEER_KIND__PEER_SESSION;
+	if (c->state == CONN_ENROLL) /* no certificate: a console with a credential */
+		return f->hello->kind == ESCORT__PEER_KIND__PEER_CONSOLE;
 	return f->hello->kind == ESCORT__PEER_KIND__PEER_CONSOLE ||
 	       f->hello->kind == ESCORT__PEER_KIND__PEER_SESSION;
 }
@@ -107,6 +120,9 @@ static const struct frame_route {
     {CONN_CONSOLE, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
     {CONN_ENDED, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
     {CONN_ENROLL, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_enroll_request},
+    {CONN_ENROLL, ESCORT__FRAME__BODY_LOGIN_REQUEST, on_login_request},
+    {CONN_ENROLL, ESCORT__FRAME__BODY_HELLO, on_credential_hello},
+    {CONN_LOGIN, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
     {CONN_HOST, ESCORT__FRAME__BODY_HELLO, on_host_hello},
     {CONN_HOST, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_renewal},
     {CONN_HOST, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},

@@ -49,12 +49,14 @@ static void send_cert(struct conn *c, X509 *cert, const char *host)
 
 	r.result = ESCORT__ENROLL_RESULT__ENROLL_OK;
 	r.host = (char *)host;
-	if (der(cert, &r.cert) < 0 || der(c->b->ca.cert, &r.ca_cert) < 0)
+	if (der(cert, &r.cert) < 0 || der(c->b->ca.cert, &r.ca_cert) < 0 ||
+	    (c->b->next_ca && der(c->b->next_ca, &r.next_ca_cert) < 0))
 		refuse(c, ESCORT__ENROLL_RESULT__ENROLL_FAILED, "cannot encode the certificates");
 	else
 		reply(c, &r, NULL);
 	OPENSSL_free(r.cert.data);
 	OPENSSL_free(r.ca_cert.data);
+	OPENSSL_free(r.next_ca_cert.data);
 }
 
 static void issue(struct conn *c, EVP_PKEY *pub, const char *host, const char *done)

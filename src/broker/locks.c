@@ -22,13 +22,23 @@ static void note_lock(struct live_session *s, const char *action, const char *us
 	buf_free(&payload);
 }
 
+/* The person's consoles on other machines (escort login) end now: their
+ * credentials were just revoked. Local consoles are the kernel's word. */
+static void drop_remote_consoles(struct broker *b, const char *user)
+{
+	for (struct conn *c = b->conns; c; c = c->next)
+		if (c->tls && c->state == CONN_CONSOLE && strcmp(c->account, user) == 0)
+			conn_drop(c, "its person was locked");
+}
+
 int lock_user(struct broker *b, const char *user, const char *reason, const char *by,
 	      struct error *err)
 {
 	char message[700];
 	unsigned ended = 0;
 
-	if (store_lock(b->store, user, reason, by, err) < 0)
+	if (store_lock(b->store, user, reason, by, err) < 0 ||
+	    store_credentials_revoke(b->store, user, err) < 0) /* escort login's, too */
 		return -1;
 	snprintf(message, sizeof(message), "%s was locked by %s%s%.500s", user, by,
 		 reason[0] ? ": " : "", reason);
@@ -41,6 +51,7 @@ int lock_user(struct broker *b, const char *user, const char *reason, const char
 		ended++;
 	}
 	broker_log("%s; %u live session(s) ended", message, ended);
+	drop_remote_consoles(b, user);
 	return 0;
 }
 

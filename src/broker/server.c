@@ -44,6 +44,7 @@ const char *conn_state_name(enum conn_state s)
 	    [CONN_HANDSHAKE] = "tls-handshake",
 	    [CONN_ENROLL] = "enrolment",
 	    [CONN_HOST] = "host",
+	    [CONN_LOGIN] = "login",
 	};
 	return names[s];
 }
@@ -125,6 +126,8 @@ const char *conn_who(const struct conn *c, char *buf, size_t size)
 	if (!c->tls)
 		snprintf(buf, size, "%s (uid %u, pid %d)", c->account, (unsigned)c->uid,
 			 (int)c->pid);
+	else if (c->host[0] == '\0' && c->state == CONN_CONSOLE)
+		snprintf(buf, size, "escort %s from %s (escort login)", c->account, c->address);
 	else if (c->host[0] == '\0')
 		snprintf(buf, size, "TLS peer %s (no known certificate)", c->address);
 	else if (c->state == CONN_HOST)
@@ -400,12 +403,12 @@ static void send_heartbeat(struct conn *c)
  * what it is yet. */
 static int quiet_state(enum conn_state s)
 {
-	return s == CONN_NEW || s == CONN_HANDSHAKE || s == CONN_ENROLL;
+	return s == CONN_NEW || s == CONN_HANDSHAKE || s == CONN_ENROLL || s == CONN_LOGIN;
 }
 
 static int unverified(const struct conn *c)
 {
-	return c->state == CONN_HANDSHAKE || c->state == CONN_ENROLL;
+	return c->state == CONN_HANDSHAKE || c->state == CONN_ENROLL || c->state == CONN_LOGIN;
 }
 
 int conn_room_for_tls(const struct broker *b, const char *address)

@@ -115,6 +115,8 @@ void broker_close(struct broker *b)
 	while (b->pending)
 		pending_close(b, b->pending, ACTION_DENY, ESCORT__SCOPE__SCOPE_ONCE, NULL,
 			      "escortd", "escortd stopped", "abandoned");
+	login_stop(b);
+	X509_free(b->next_ca);
 	if (b->store)
 		store_close(b->store);
 	if (b->risk)

@@ -67,3 +67,19 @@ int store_host_revoke(struct store *s, const char *host, struct error *err)
 		return -1;
 	return sqlite3_changes(s->db);
 }
+
+int store_fleet_retire(struct store *s, struct error *err)
+{
+	int64_t now = store_now();
+	int n;
+
+	if (store_run(s, err, "revoke the hosts' certificates",
+		      "UPDATE host_certs SET revoked = ? WHERE revoked IS NULL", "i", now) < 0)
+		return -1;
+	n = sqlite3_changes(s->db);
+	if (store_run(s, err, "void the unused join tokens",
+		      "UPDATE enroll_tokens SET expires = ? WHERE used IS NULL AND expires > ?",
+		      "ii", now, now) < 0)
+		return -1;
+	return n;
+}

@@ -29,7 +29,10 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS enroll_tokens (hash TEXT PRIMARY KEY, host TEXT NOT NULL,"
     " created INTEGER NOT NULL, expires INTEGER NOT NULL, used INTEGER);"
     "CREATE TABLE IF NOT EXISTS host_certs (serial TEXT PRIMARY KEY, host TEXT NOT NULL,"
-    " issued INTEGER NOT NULL, revoked INTEGER);";
+    " issued INTEGER NOT NULL, revoked INTEGER);"
+    "CREATE TABLE IF NOT EXISTS credentials (hash TEXT PRIMARY KEY, account TEXT NOT NULL,"
+    " address TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL,"
+    " revoked INTEGER);";
 
 static int db_error(struct store *s, struct error *err, const char *what)
 {

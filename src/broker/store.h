@@ -71,4 +71,22 @@ int store_cert_valid(struct store *s, const char *serial, const char *host);
 /* Revokes every certificate of host; the number revoked, or -1 with err. */
 int store_host_revoke(struct store *s, const char *host, struct error *err);
 
+/* A new CA (escortd rotate-ca): every host certificate is revoked and every
+ * unused join token voided (it was printed with the old pin). The number of
+ * certificates revoked, or -1 with err. */
+int store_fleet_retire(struct store *s, struct error *err);
+
+/* store-logins.c: the credentials `escort login` was given, kept as their
+ * hash only (a copy of the database lets nobody in), each naming its person. */
+int store_credential_add(struct store *s, const char *hash, const char *account,
+			 const char *address, int64_t expires, struct error *err);
+/* The account of a credential escortd issued, not revoked and not expired:
+ * 0, or -1 with err (ERR_SYSTEM when the database failed). */
+int store_credential_find(struct store *s, const char *hash, char *account, size_t size,
+			  int64_t *expires, struct error *err);
+/* Revokes the credential of this hash (escort logout): 0, or -1 with err. */
+int store_credential_revoke(struct store *s, const char *hash, struct error *err);
+/* Revokes every credential of account (a lock): how many, or -1 with err. */
+int store_credentials_revoke(struct store *s, const char *account, struct error *err);
+
 #endif

@@ -1,11 +1,12 @@
 /* escortd's TCP listener: TLS 1.3 with certificates of escortd's CA, the
  * same frames as on the Unix socket. A peer is who its certificate says
  * (tls_peer_identify), never what it sends; a peer without a certificate
- * may only enrol. */
+ * may only enrol, or log in and open a console with a credential (login.c). */
 #include "broker.h"
 
 #include "tls/contexts.h"
 #include "tls/host-name.h"
+#include "tls/pem-files.h"
 #include "tls/server-cert.h"
 
 #include <arpa/inet.h>
@@ -124,7 +125,7 @@ void tls_peer_identify(struct conn *c)
 
 	if (cert == NULL) {
 		c->state = CONN_ENROLL;
-		broker_debug("a peer without a certificate: it may enrol");
+		broker_debug("a peer without a certificate: it may enrol or log in");
 		return;
 	}
 	if (SSL_get_verify_result(ssl) != X509_V_OK)
@@ -165,6 +166,27 @@ static int bind_tcp(const char *hostport, struct error *err)
 	return fd;
 }
 
+/* During a CA rotation (escortd rotate-ca) host certificates of the next
+ * and of the previous CA are accepted too, and the next CA is handed to
+ * hosts as they enrol or renew. */
+static int rotation_trust(struct broker *b, const char *dir, struct error *err)
+{
+	char next[PATH_MAX + 32], previous[PATH_MAX + 32];
+
+	snprintf(next, sizeof(next), "%s/next/ca.crt", dir);
+	snprintf(previous, sizeof(previous), "%s/previous/ca.crt", dir);
+	if (tls_server_trust(b->tls_ctx, next, err) < 0 ||
+	    tls_server_trust(b->tls_ctx, previous, err) < 0)
+		return -1;
+	if (pem_exists(next) && (b->next_ca = pem_read_cert(next, err)) == NULL)
+		return -1;
+	if (b->next_ca || pem_exists(previous))
+		broker_log(
+		    "CA rotation: %s%s", b->next_ca ? "the next CA is handed to hosts; " : "",
+		    pem_exists(previous) ? "the previous CA's host certificates are accepted" : "");
+	return 0;
+}
+
 int broker_listen_tls(struct broker *b, const char *hostport, struct error *err)
 {
 	char dir[PATH_MAX], pin[PIN_LEN];
@@ -172,10 +194,10 @@ int broker_listen_tls(struct broker *b, const char *hostport, struct error *err)
 	snprintf(dir, sizeof(dir), "%s/ca", b->state_dir);
 	if (ca_open(&b->ca, dir, err) < 0 || server_cert_ensure(&b->ca, dir, pin, err) < 0)
 		return -1;
-	if ((b->tls_ctx = tls_server_ctx(dir, err)) == NULL)
+	if ((b->tls_ctx = tls_server_ctx(dir, err)) == NULL || rotation_trust(b, dir, err) < 0)
 		return -1;
 	SSL_CTX_set_verify(b->tls_ctx, SSL_CTX_get_verify_mode(b->tls_ctx), verify_known);
-	if ((b->tls_fd = bind_tcp(hostport, err)) < 0)
+	if (login_start(b, err) < 0 || (b->tls_fd = bind_tcp(hostport, err)) < 0)
 		return -1;
 	b->tls_accept = event_new(b->base, b->tls_fd, EV_READ | EV_PERSIST, on_tls_accept, b);
 	if (b->tls_accept == NULL || event_add(b->tls_accept, NULL) < 0)

@@ -9,15 +9,12 @@
 int console_args_parse(int argc, char **argv, const char *usage, const char *allowed, int operands,
 		       struct console_args *out)
 {
-	static const struct option options[] = {{"socket", required_argument, NULL, 'S'},
-						{"json", no_argument, NULL, 'j'},
-						{"note", required_argument, NULL, 'n'},
-						{"reason", required_argument, NULL, 'r'},
-						{"scope", required_argument, NULL, 's'},
-						{"confirm", required_argument, NULL, 'c'},
-						{"path", required_argument, NULL, 'p'},
-						{"help", no_argument, NULL, 'h'},
-						{0}};
+	static const struct option options[] = {
+	    {"socket", required_argument, NULL, 'S'},  {"broker", required_argument, NULL, 'B'},
+	    {"json", no_argument, NULL, 'j'},	       {"note", required_argument, NULL, 'n'},
+	    {"reason", required_argument, NULL, 'r'},  {"scope", required_argument, NULL, 's'},
+	    {"confirm", required_argument, NULL, 'c'}, {"path", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},	       {0}};
 	int opt;
 
 	memset(out, 0, sizeof(*out));
@@ -25,7 +22,9 @@ int console_args_parse(int argc, char **argv, const char *usage, const char *all
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (opt == 'S')
-			out->socket = optarg;
+			out->where.socket = optarg;
+		else if (opt == 'B')
+			out->where.broker = optarg;
 		else if (opt != '?' && opt != 'h' && strchr(allowed, opt) != NULL) {
 			if (opt == 'j')
 				out->json = 1;

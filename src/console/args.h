@@ -1,10 +1,13 @@
-/* The options the console commands share: --socket everywhere, and each
+/* The options the console commands share: --socket or --broker everywhere, and each
  * command's own few among --json, --note, --reason, --scope, --confirm. */
 #ifndef ESCORT_CONSOLE_ARGS_H
 #define ESCORT_CONSOLE_ARGS_H
 
+#include "client.h"
+
 struct console_args {
-	const char *socket, *note, *scope, *confirm;
+	struct console_where where; /* --socket, --broker */
+	const char *note, *scope, *confirm;
 	const char *path; /* --path: the folder of a path approval */
 	int json;
 	char **operands;

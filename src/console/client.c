@@ -3,6 +3,7 @@
 
 #include "proto/names.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,47 @@
 
 #define ANSWER_WAIT_MS 10000
 
+int (*console_dial_broker)(struct console *c, const char *broker, struct error *err);
+
+static int write_frame(struct console *c, const Frame *f, struct error *err)
+{
+	return c->t ? c->t->write(c->link, f, err) : frame_write_fd(c->fd, f, err);
+}
+
+static int read_frame(struct console *c, Frame **out, struct error *err)
+{
+	return c->t ? c->t->read(c->link, out, err)
+		    : frame_read_fd(c->fd, &c->in, out, ANSWER_WAIT_MS, err);
+}
+
+/* Hello, then escortd's welcome (or its reason for refusing). */
+static int greet(struct console *c, const char *credential, struct error *err)
+{
+	Escort__Hello h = ESCORT__HELLO__INIT;
+	Frame f = ESCORT__FRAME__INIT, *answer = NULL;
+	int ok;
+
+	h.kind = ESCORT__PEER_KIND__PEER_CONSOLE;
+	h.credential = (char *)(credential ? credential : "");
+	f.body_case = ESCORT__FRAME__BODY_HELLO;
+	f.hello = &h;
+	if (write_frame(c, &f, err) < 0 || read_frame(c, &answer, err) < 0)
+		return -1;
+	ok = answer->body_case == ESCORT__FRAME__BODY_WELCOME && answer->welcome->accepted;
+	if (!ok && answer->body_case == ESCORT__FRAME__BODY_WELCOME && answer->welcome->reason[0])
+		error_set(err, "escortd does not take this console: %s", answer->welcome->reason);
+	else if (!ok)
+		error_set(err, "escortd does not take this console");
+	else
+		snprintf(c->account, sizeof(c->account), "%s", answer->welcome->account);
+	frame_free(answer);
+	return ok ? 0 : -1;
+}
+
 int console_open(struct console *c, const char *socket_path, struct error *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	const char *env = getenv("ESCORT_SOCKET");
-	Escort__Hello h = ESCORT__HELLO__INIT;
-	Frame f = ESCORT__FRAME__INIT, *answer = NULL;
 
 	memset(c, 0, sizeof(*c));
 	if (socket_path == NULL)
@@ -33,26 +69,44 @@ int console_open(struct console *c, const char *socket_path, struct error *err)
 		console_close(c);
 		return -1;
 	}
-	h.kind = ESCORT__PEER_KIND__PEER_CONSOLE;
-	f.body_case = ESCORT__FRAME__BODY_HELLO;
-	f.hello = &h;
-	if (frame_write_fd(c->fd, &f, err) < 0 ||
-	    frame_read_fd(c->fd, &c->in, &answer, ANSWER_WAIT_MS, err) < 0) {
+	if (greet(c, NULL, err) < 0) {
 		console_close(c);
 		return -1;
 	}
-	if (answer->body_case != ESCORT__FRAME__BODY_WELCOME || !answer->welcome->accepted) {
-		frame_free(answer);
-		console_close(c);
-		return error_set(err, "escortd does not take this console");
-	}
-	snprintf(c->account, sizeof(c->account), "%s", answer->welcome->account);
-	frame_free(answer);
 	return 0;
+}
+
+int console_open_on(struct console *c, const struct console_transport *t, void *link,
+		    const char *credential, struct error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->t = t;
+	c->link = link;
+	if (greet(c, credential, err) < 0) {
+		console_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+int console_connect(struct console *c, const struct console_where *where, struct error *err)
+{
+	if (where->broker == NULL)
+		return console_open(c, where->socket, err);
+	if (where->socket)
+		return error_set(err, "--socket and --broker: one or the other");
+	if (console_dial_broker == NULL)
+		return error_set(err, "this program cannot reach escortd over TLS");
+	return console_dial_broker(c, where->broker, err);
 }
 
 void console_close(struct console *c)
 {
+	if (c->t && c->link)
+		c->t->close(c->link);
+	c->t = NULL;
+	c->link = NULL;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
@@ -67,7 +121,28 @@ uint64_t console_send(struct console *c, const Escort__ConsoleRequest *q, struct
 	mine.request_id = ++c->last_request;
 	f.body_case = ESCORT__FRAME__BODY_REQUEST;
 	f.request = &mine;
-	return frame_write_fd(c->fd, &f, err) < 0 ? 0 : mine.request_id;
+	return write_frame(c, &f, err) < 0 ? 0 : mine.request_id;
+}
+
+int console_poll_fd(const struct console *c)
+{
+	return c->t ? c->t->fd(c->link) : c->fd;
+}
+
+int console_buffered(const struct console *c)
+{
+	return c->t ? c->t->buffered(c->link) : c->in.len > 0;
+}
+
+int console_read_ready(struct console *c, Frame **out, struct error *err)
+{
+	struct pollfd p = {console_poll_fd(c), POLLIN, 0};
+
+	if (c->t == NULL)
+		return frame_read_fd(c->fd, &c->in, out, 0, err);
+	if (!console_buffered(c) && poll(&p, 1, 0) == 0)
+		return error_set_code(err, ERR_TIMEOUT, "no frame yet");
+	return read_frame(c, out, err);
 }
 
 int console_heartbeat(struct console *c, struct error *err)
@@ -77,7 +152,7 @@ int console_heartbeat(struct console *c, struct error *err)
 
 	f.body_case = ESCORT__FRAME__BODY_HEARTBEAT;
 	f.heartbeat = &h;
-	return frame_write_fd(c->fd, &f, err);
+	return write_frame(c, &f, err);
 }
 
 Frame *console_ask(struct console *c, const Escort__ConsoleRequest *q, struct error *err)
@@ -88,7 +163,7 @@ Frame *console_ask(struct console *c, const Escort__ConsoleRequest *q, struct er
 	if (id == 0)
 		return NULL;
 	for (;;) {
-		if (frame_read_fd(c->fd, &c->in, &answer, ANSWER_WAIT_MS, err) < 0)
+		if (read_frame(c, &answer, err) < 0)
 			return NULL;
 		if (answer->body_case == ESCORT__FRAME__BODY_REPLY &&
 		    answer->reply->request_id == id)
@@ -97,14 +172,15 @@ Frame *console_ask(struct console *c, const Escort__ConsoleRequest *q, struct er
 	}
 }
 
-int console_request_once(const char *socket, const Escort__ConsoleRequest *q, Frame **reply)
+int console_request_once(const struct console_where *where, const Escort__ConsoleRequest *q,
+			 Frame **reply)
 {
 	const char *name = verb_name(q->verb);
 	struct console c;
 	struct error err;
 
 	*reply = NULL;
-	if (console_open(&c, socket, &err) < 0) {
+	if (console_connect(&c, where, &err) < 0) {
 		fprintf(stderr, "escort %s: %s\n", name, err.msg);
 		return EXIT_UNREACHABLE;
 	}
@@ -123,10 +199,10 @@ int console_request_once(const char *socket, const Escort__ConsoleRequest *q, Fr
 	return EXIT_OK;
 }
 
-int console_request_say(const char *socket, const Escort__ConsoleRequest *q)
+int console_request_say(const struct console_where *where, const Escort__ConsoleRequest *q)
 {
 	Frame *reply;
-	int rc = console_request_once(socket, q, &reply);
+	int rc = console_request_once(where, q, &reply);
 
 	if (rc != EXIT_OK)
 		return rc;

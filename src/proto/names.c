@@ -12,6 +12,7 @@ const char *verb_name(Escort__Verb v)
 	    [ESCORT__VERB__VERB_UNLOCK] = "unlock",
 	    [ESCORT__VERB__VERB_FOLLOW] = "follow",
 	    [ESCORT__VERB__VERB_REVOKE_HOST] = "revoke-host",
+	    [ESCORT__VERB__VERB_LOGOUT] = "logout",
 	};
 	unsigned i = (unsigned)v;
 

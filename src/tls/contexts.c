@@ -1,5 +1,6 @@
 #include "contexts.h"
 
+#include "pem-files.h"
 #include "tls-error.h"
 
 #include <stdio.h>
@@ -52,6 +53,20 @@ SSL_CTX *tls_server_ctx(const char *dir, struct error *err)
 	SSL_CTX_set_verify_depth(ctx, 1);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	return ctx;
+}
+
+int tls_server_trust(SSL_CTX *ctx, const char *path, struct error *err)
+{
+	X509 *cert;
+	int ok;
+
+	if (!pem_exists(path))
+		return 0;
+	if ((cert = pem_read_cert(path, err)) == NULL)
+		return -1;
+	ok = X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), cert) == 1;
+	X509_free(cert);
+	return ok ? 0 : tls_error(err, "cannot trust %s", path);
 }
 
 SSL_CTX *tls_host_ctx(const char *dir, struct error *err)

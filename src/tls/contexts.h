@@ -12,6 +12,10 @@
 /* dir holds ca.crt, tls.key and tls.crt (server-cert.h). */
 SSL_CTX *tls_server_ctx(const char *dir, struct error *err);
 
+/* Host certificates of the CA in the PEM file path are accepted too (a CA
+ * rotation's next or previous CA); nothing when path does not exist. */
+int tls_server_trust(SSL_CTX *ctx, const char *path, struct error *err);
+
 /* The files `escort enroll` wrote into dir (enroll-client.h). */
 SSL_CTX *tls_host_ctx(const char *dir, struct error *err);
 

@@ -65,7 +65,20 @@ static int take_reply(const Escort__EnrollReply *r, EVP_PKEY *key, struct enroll
 		return error_set(err, "the broker's certificates do not fit together");
 	if (host_name_of(e->cert, e->host, sizeof(e->host), &why) < 0)
 		return error_set(err, "the new certificate: %s", why.msg);
+	if (r->next_ca_cert.len > 0 && (e->next_ca = der_cert(&r->next_ca_cert)) == NULL)
+		return error_set(err, "the broker's next CA is not a certificate");
+	if (e->next_ca && X509_verify(e->next_ca, X509_get0_pubkey(e->next_ca)) != 1)
+		return error_set(err, "the broker's next CA is not self-signed");
 	return 0;
+}
+
+int enroll_write_ca(const char *dir, const struct enrolled *e, struct error *err)
+{
+	X509 *const bundle[2] = {e->ca, e->next_ca};
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/ca.crt", dir);
+	return pem_write_certs(path, bundle, e->next_ca ? 2 : 1, 0644, err);
 }
 
 int enroll_exchange(struct tls_link *link, const char *token, EVP_PKEY *key, struct enrolled *e,
@@ -111,8 +124,7 @@ static int keep(const char *dir, const char *broker, EVP_PKEY *key, const struct
 	snprintf(path, sizeof(path), "%s/host.crt", dir);
 	if (pem_write_cert(path, e->cert, 0644, err) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/ca.crt", dir);
-	if (pem_write_cert(path, e->ca, 0644, err) < 0)
+	if (enroll_write_ca(dir, e, err) < 0)
 		return -1;
 	if (enroll_write_line(dir, "broker.pin", pin, err) < 0)
 		return -1;
@@ -123,6 +135,7 @@ void enrolled_free(struct enrolled *e)
 {
 	X509_free(e->cert);
 	X509_free(e->ca);
+	X509_free(e->next_ca);
 	X509_free(e->broker);
 }
 

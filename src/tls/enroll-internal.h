@@ -11,6 +11,7 @@
 /* What the broker sent back, as certificates. */
 struct enrolled {
 	X509 *cert, *ca, *broker;
+	X509 *next_ca; /* during a CA rotation: the CA escortd will use next, or NULL */
 	char host[HOST_NAME_MAX_LEN + 1];
 };
 
@@ -20,6 +21,8 @@ struct enrolled {
 int enroll_exchange(struct tls_link *link, const char *token, EVP_PKEY *key, struct enrolled *e,
 		    struct error *err);
 void enrolled_free(struct enrolled *e);
+/* dir/ca.crt: the reply's CA, and the next one during a rotation. */
+int enroll_write_ca(const char *dir, const struct enrolled *e, struct error *err);
 /* dir/name holding line and a line end. */
 int enroll_write_line(const char *dir, const char *name, const char *line, struct error *err);
 

@@ -79,7 +79,8 @@ static int renew_now(const char *dir, int timeout_s, char host[HOST_NAME_MAX_LEN
 	    read_line(dir, "broker.pin", pin, sizeof(pin), err) == 0 &&
 	    (ctx = tls_host_ctx(dir, err)) != NULL && (key = key_new_ed25519(err)) != NULL &&
 	    tls_dial(ctx, broker, pin, timeout_s, &link, err) == 0 &&
-	    enroll_exchange(&link, "", key, &e, err) == 0 && keep(dir, key, e.cert, err) == 0) {
+	    enroll_exchange(&link, "", key, &e, err) == 0 && keep(dir, key, e.cert, err) == 0 &&
+	    enroll_write_ca(dir, &e, err) == 0) {
 		snprintf(host, HOST_NAME_MAX_LEN + 1, "%s", e.host);
 		rc = 0;
 	}

@@ -47,6 +47,28 @@ int pem_write_key(const char *path, EVP_PKEY *key, int mode, struct error *err)
 	return write_atomic(path, mode, put_key, key, err);
 }
 
+struct cert_list {
+	X509 *const *certs;
+	size_t n;
+};
+
+static int put_certs(BIO *bio, void *what)
+{
+	const struct cert_list *l = what;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (PEM_write_bio_X509(bio, l->certs[i]) != 1)
+			return 0;
+	return 1;
+}
+
+int pem_write_certs(const char *path, X509 *const *certs, size_t n, int mode, struct error *err)
+{
+	struct cert_list l = {certs, n};
+
+	return write_atomic(path, mode, put_certs, &l, err);
+}
+
 int pem_write_cert(const char *path, X509 *cert, int mode, struct error *err)
 {
 	return write_atomic(path, mode, put_cert, cert, err);

@@ -13,6 +13,8 @@
 
 int pem_write_key(const char *path, EVP_PKEY *key, int mode, struct error *err);
 int pem_write_cert(const char *path, X509 *cert, int mode, struct error *err);
+/* Several certificates in one file (a CA bundle). */
+int pem_write_certs(const char *path, X509 *const *certs, size_t n, int mode, struct error *err);
 EVP_PKEY *pem_read_key(const char *path, struct error *err);
 X509 *pem_read_cert(const char *path, struct error *err);
 /* 1 when path exists, 0 when not. */

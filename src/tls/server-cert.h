@@ -9,5 +9,8 @@
 
 /* Makes dir/tls.key and dir/tls.crt when missing; pin gets its pin. */
 int server_cert_ensure(const struct ca *ca, const char *dir, char pin[PIN_LEN], struct error *err);
+/* A new dir/tls.crt from ca for the key dir/tls.key already has: the pin
+ * stays the same (a CA rotation). */
+int server_cert_reissue(const struct ca *ca, const char *dir, char pin[PIN_LEN], struct error *err);
 
 #endif

@@ -289,7 +289,6 @@ int web_start(struct broker *b, struct web **out, struct error *err)
 	struct web *w = xcalloc(1, sizeof(*w));
 
 	w->b = b;
-	w->pam_pipe[0] = w->pam_pipe[1] = -1;
 	snprintf(w->dir, sizeof(w->dir), "%s/web", b->state_dir);
 	if (mkdir(w->dir, 0700) < 0 && errno != EEXIST) {
 		free(w);

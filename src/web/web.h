@@ -61,10 +61,8 @@ struct web {
 	struct web_stream *streams;
 	struct web_watch *watches;
 	struct event *tick;
-	uint64_t queue_mark; /* what the queue looked like at the last tick */
-	int pam_pipe[2];
-	struct event *pam_event;
-	unsigned signins;
+	uint64_t queue_mark;   /* what the queue looked like at the last tick */
+	struct pam_check *pam; /* web-pam.c, on broker/pam-check.c */
 	/* What browsers may call the console (Host, Origin): the configured
 	 * names (or localhost), and the address it listens on. */
 	const char *names[WEB_MAX_NAMES + 1];

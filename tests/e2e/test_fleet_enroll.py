@@ -337,3 +337,106 @@ def test_strangers_on_the_network_cannot_hold_escortds_connections(lab, fleet, t
     assert int(out) == 300, out  # every one closed by escortd
     assert "refused a TLS connection from 10.77.2.2" in fleet.log()
     assert "no certificate or enrolment in 10 seconds" in fleet.log()
+
+
+def test_rotating_the_ca_trusts_nothing_of_the_old_one_until_hosts_enrol_again(lab, fleet,
+                                                                            tmp_path):
+    """escortd rotate-ca (escortd stopped): the old CA, its host certificates
+    and the tokens printed with the old pin are worth nothing; a host enrols
+    again with a new token and the new pin and connects."""
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    unused, old_pin = fleet.token("db2")
+    rotate = [escortd_bin(), "rotate-ca", "--state", str(fleet.state), "--socket",
+              str(fleet.socket)]
+    p = subprocess.run(rotate, capture_output=True, text=True, timeout=30)
+    assert p.returncode != 0 and "escortd is running" in p.stderr, p.stderr
+    old_ca = (fleet.state / "ca" / "ca.crt").read_bytes()
+    fleet.stop()
+    p = subprocess.run(rotate, capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert "1 host certificate(s) revoked" in p.stdout
+    new_pin = re.search(r"^pin: (sha256:[0-9a-f]{64})$", p.stdout, re.M).group(1)
+    assert new_pin != old_pin
+    assert (fleet.state / "ca" / "ca.crt").read_bytes() != old_ca
+    assert stat.S_IMODE(os.stat(fleet.state / "ca" / "ca.key").st_mode) == 0o600
+    retired = [d for d in fleet.state.iterdir() if d.name.startswith("ca-retired-")]
+    assert len(retired) == 1 and (retired[0] / "ca.crt").read_bytes() == old_ca
+    fleet.stderr = open(fleet.stderr_path, "ab")
+    fleet.start()
+    # The host's certificate of the old CA: escortd refuses it in the handshake.
+    refused = probe(lab, fleet, lab.hosts[0], h1, ca=fleet.state / "ca" / "ca.crt")
+    assert not refused["ok"] and "UNKNOWN_CA" in refused["error"].upper(), refused
+    # The host still trusts the old CA alone: it refuses the new escortd.
+    p = subprocess.run(["ip", "netns", "exec", lab.hosts[0], escort_bin(), "enroll", "--renew",
+                        "--within", "3650", "--dir", str(h1)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode != 0, p.stdout
+    # A token printed with the old pin is void, whatever pin is given.
+    p = enroll(lab, fleet, lab.hosts[1], unused, new_pin, tmp_path / "db2")
+    assert p.returncode != 0 and "unknown, used or expired" in p.stderr, p.stderr
+    # Enrolled again: a new token, the new pin.
+    token, pin = fleet.token("db1")
+    assert pin == new_pin
+    p = enroll(lab, fleet, lab.hosts[0], token, pin, tmp_path / "db1-again")
+    assert p.returncode == 0, p.stderr + fleet.log()
+    assert probe(lab, fleet, lab.hosts[0], tmp_path / "db1-again")["ok"]
+
+
+def rotate_ca(fleet, *stage):
+    """escortd rotate-ca STAGE with escortd stopped, then escortd again."""
+    fleet.stop()
+    p = subprocess.run([escortd_bin(), "rotate-ca", *stage, "--state", str(fleet.state),
+                        "--socket", str(fleet.socket)], capture_output=True, text=True,
+                       timeout=30)
+    fleet.stderr = open(fleet.stderr_path, "ab")
+    fleet.start()
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def issuer_is(cert_path, ca_path):
+    return ssl._ssl._test_decode_cert(str(cert_path))["issuer"] == \
+        ssl._ssl._test_decode_cert(str(ca_path))["subject"] and \
+        subprocess.run(["openssl", "verify", "-CAfile", str(ca_path), str(cert_path)],
+                       capture_output=True).returncode == 0
+
+
+def test_a_ca_rotation_with_an_overlap_keeps_renewing_hosts_connected(lab, fleet, tmp_path):
+    """--begin: hosts renewing get the next CA beside the current one;
+    --finish: the new CA issues, escortd's pin stays, hosts that renewed
+    connect and renew onto it, one that did not fails; --drop-previous:
+    certificates of the old CA are refused."""
+    h1, h2 = tmp_path / "db1", tmp_path / "db2"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    enrolled(lab, fleet, lab.hosts[1], "db2", h2)
+    pin = fleet.token("x")[1]
+    old_ca = fleet.state / "old-ca.crt"
+    old_ca.write_bytes((fleet.state / "ca" / "ca.crt").read_bytes())
+    rotate_ca(fleet, "--begin")
+    fleet.wait_for("CA rotation: the next CA is handed to hosts")
+    next_ca = fleet.state / "ca" / "next" / "ca.crt"
+    assert renew(lab, lab.hosts[0], h1, within=3650).returncode == 0
+    bundle = (h1 / "ca.crt").read_text()
+    assert bundle.count("BEGIN CERTIFICATE") == 2 and next_ca.read_text() in bundle
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
+    out = rotate_ca(fleet, "--finish")
+    assert f"pin is unchanged: {pin}" in out, out
+    assert fleet.token("y")[1] == pin
+    new_ca = fleet.state / "ca" / "ca.crt"
+    assert new_ca.read_text() in bundle and new_ca.read_bytes() != old_ca.read_bytes()
+    # db1 trusts the new CA already; its certificate (the old CA's) is still taken.
+    assert issuer_is(h1 / "host.crt", old_ca)
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
+    # db2 never renewed: it trusts the old CA alone and refuses the new escortd.
+    assert not probe(lab, fleet, lab.hosts[1], h2)["ok"]
+    # db1 renews onto the new CA, and trusts it alone from then on.
+    assert renew(lab, lab.hosts[0], h1, within=3650).returncode == 0
+    assert issuer_is(h1 / "host.crt", new_ca)
+    assert (h1 / "ca.crt").read_text().count("BEGIN CERTIFICATE") == 1
+    rotate_ca(fleet, "--drop-previous")
+    assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
+    # A certificate of the old CA, trusting the new escortd: refused now.
+    (h2 / "ca.crt").write_bytes(new_ca.read_bytes())
+    refused = probe(lab, fleet, lab.hosts[1], h2)
+    assert not refused["ok"] and "UNKNOWN_CA" in refused["error"].upper(), refused

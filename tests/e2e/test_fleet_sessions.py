@@ -1,7 +1,10 @@
 """Sessions on enrolled hosts over TLS, between network namespaces: escortd
-in one, two hosts (db1, db2) in their own, enrolled with tokens. The
-operators' shells run under `escort run` inside the hosts' namespaces; the
-escorts' consoles on escortd's socket. Real links, cut for real."""
+in one, two hosts (db1, db2) in their own, enrolled with tokens, each with
+its own sshd (fleetssh.py). The operators' shells run under `escort run`
+inside the hosts' namespaces: logged in through the host's sshd (the whole
+session with an approval, the lock reaching both hosts) or started there
+directly; the escorts' consoles on escortd's socket (from another machine:
+test_fleet_login.py). Real links, cut for real."""
 import json
 import os
 import pathlib
@@ -14,6 +17,7 @@ import pexpect
 import pytest
 
 from conftest import ROOT, escort_bin, events, of_type
+from fleetssh import HostSshd, SshOperator
 from netns import make_lab
 from test_broker import CONFIG, ESCORT, JUNIOR, OPERATOR, PROMPT, make_user
 from test_fleet_enroll import Fleet, enroll, escortd_bin
@@ -41,11 +45,11 @@ def world():
 class FleetLab:
     """escortd with the tests' people and policy, two enrolled hosts."""
 
-    def __init__(self, world, tmp, hosts_policy=""):
-        self.world = world
+    def __init__(self, world, tmp, hosts_policy="", esc=ESCORT, junior=JUNIOR):
+        self.world, self.esc = world, esc
         self.lab = make_lab(hosts=2)
         config = tmp / "escortd.yaml"
-        text = CONFIG.format(op=OPERATOR, esc=ESCORT, junior=JUNIOR, timeout=60)
+        text = CONFIG.format(op=OPERATOR, esc=esc, junior=junior, timeout=60)
         if hosts_policy:  # per-host levels, by the names in the hosts' certificates
             text = text.replace("\n  rules:\n", f"\n  hosts:\n{hosts_policy}  rules:\n", 1)
         config.write_text(text)
@@ -76,14 +80,14 @@ class FleetLab:
                               capture_output=True, text=True, timeout=30)
 
     def sessions(self):
-        p = self.console(ESCORT, "sessions", "--json")
+        p = self.console(self.esc, "sessions", "--json")
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
 
     def wait_pending(self, deadline=15):
         end = time.monotonic() + deadline
         while time.monotonic() < end:
-            p = self.console(ESCORT, "pending", "--json")
+            p = self.console(self.esc, "pending", "--json")
             items = json.loads(p.stdout) if p.returncode == 0 else []
             if items:
                 return items
@@ -158,9 +162,21 @@ def victim(world, name):
     return path
 
 
-def test_a_session_on_an_enrolled_host_is_approved_over_tls(fleet_lab, world):
+@pytest.fixture
+def sshds(fleet_lab):
+    """Each host's own sshd, in its namespace (fleetssh.py)."""
+    started = {host: HostSshd(fleet_lab, host) for host in ("db1", "db2")}
+    yield started
+    for sshd in started.values():
+        sshd.stop()
+
+
+def test_a_session_on_an_enrolled_host_is_approved_over_tls(fleet_lab, sshds, world):
+    """The operator logs in to db1 through db1's own sshd (ForceCommand
+    escort run); escortd, in another namespace, holds the rm until an
+    escort approves it."""
     target = victim(world, "approved-over-tls")
-    op = HostOperator(fleet_lab, "db1")
+    op = SshOperator(fleet_lab, sshds["db1"])
     out, status = op.run("echo everyday-$((6*7))")
     assert status == 0 and "everyday-42" in out
     session = session_of(fleet_lab, "db1")  # the certificate's name, not the host's word
@@ -182,10 +198,12 @@ def test_a_session_on_an_enrolled_host_is_approved_over_tls(fleet_lab, world):
     assert of_type(evs, "session-end")[0]["reason"] == "exit"
     start = of_type(evs, "session-start")[0]
     assert start["host"] == "db1" and start["user"] == OPERATOR, start
+    # sshd's SSH_CONNECTION: the operator came in over the network to db1's own sshd.
+    assert start["ssh_connection"].split()[2] == sshds["db1"].address, start
 
 
-def test_a_lock_reaches_both_hosts(fleet_lab):
-    ops = [HostOperator(fleet_lab, host) for host in ("db1", "db2")]
+def test_a_lock_reaches_both_hosts(fleet_lab, sshds):
+    ops = [SshOperator(fleet_lab, sshds[host]) for host in ("db1", "db2")]
     for op in ops:
         op.child.sendline("sleep 300")
     time.sleep(0.5)

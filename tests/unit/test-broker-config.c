@@ -77,6 +77,24 @@ static void listen_address(void)
 	config_free(&c);
 }
 
+static void login_ttl(void)
+{
+	struct broker_config c;
+	struct error err;
+	const char *text = "escorts: {c: high}\nlogin_ttl: 3600\n";
+
+	CHECK(config_parse(text, strlen(text), "test.yaml", &c, &err) == 0);
+	CHECK(c.login_ttl_s == 3600);
+	config_free(&c);
+	text = "escorts: {c: high}\n";
+	CHECK(config_parse(text, strlen(text), "test.yaml", &c, &err) == 0);
+	CHECK(c.login_ttl_s == 8 * 3600); /* a working day */
+	config_free(&c);
+	CHECK(refused("escorts: {c: high}\nlogin_ttl: 59\n", "test.yaml:2: 'login_ttl' must be"));
+	CHECK(refused("escorts: {c: high}\nlogin_ttl: 604801\n", "from 60 to 604800"));
+	CHECK(refused("escorts: {c: high}\nlogin_ttl: 8h\n", "number of seconds"));
+}
+
 static void given_twice(void)
 {
 	CHECK(refused(
@@ -314,6 +332,7 @@ int main(int argc, char **argv)
 		return 1;
 	bad_configurations();
 	listen_address();
+	login_ttl();
 	given_twice();
 	web_console();
 	owners();

@@ -1,6 +1,8 @@
 """Network namespaces for the fleet tests: escortd in one, each "host" in
 its own, joined by veth pairs (real links that tests can cut with `ip link
-set down`, or slow down with tc netem). Made and removed by the test."""
+set down`, slow down with tc netem, or where the kernel has no netem, slow
+down with an HTB rate limit and lose packets with nftables). Made and
+removed by the test."""
 import os
 import subprocess
 
@@ -79,6 +81,57 @@ class Lab:
                             "delay", "1ms"], capture_output=True)
         subprocess.run(["tc", "-n", ns, "qdisc", "del", "dev", "lo", "root"], capture_output=True)
         return p.returncode == 0
+
+    def ends(self, host_ns):
+        """(namespace, device) of both ends of the host's link."""
+        return ((host_ns, self.links[host_ns][1]), (self.broker, self.links[host_ns][0]))
+
+    def throttle(self, host_ns, rate, loss_percent):
+        """Without netem: every packet both ways on the host's link waits for
+        a link of `rate` (tc htb; e.g. "256kbit": 47 ms for a full frame)
+        and one in every 100/loss_percent of them is dropped (nftables
+        `numgen inc`: the same loss rate on every run), by the kernels of both
+        ends."""
+        for ns, dev in self.ends(host_ns):
+            tc = ["tc", "-n", ns]
+            subprocess.run([*tc, "qdisc", "replace", "dev", dev, "root", "handle", "1:", "htb",
+                            "default", "1"], check=True, capture_output=True)
+            subprocess.run([*tc, "class", "replace", "dev", dev, "parent", "1:", "classid", "1:1",
+                            "htb", "rate", rate], check=True, capture_output=True)
+            nft = ["ip", "netns", "exec", ns, "nft"]
+            subprocess.run([*nft, "add", "table", "inet", "escortloss"], check=True,
+                           capture_output=True)
+            for hook in ("input", "output"):
+                subprocess.run([*nft, "add", "chain", "inet", "escortloss", hook,
+                                f"{{ type filter hook {hook} priority 0; }}"],
+                               check=True, capture_output=True)
+                subprocess.run([*nft, "add", "rule", "inet", "escortloss", hook, "iifname" if
+                                hook == "input" else "oifname", dev, "numgen", "inc", "mod",
+                                str(100 // loss_percent), "==", "0", "counter", "drop"],
+                               check=True, capture_output=True)
+
+    def dropped(self, host_ns):
+        """Packets the throttle's nftables rules dropped at both ends."""
+        total = 0
+        for ns, _ in self.ends(host_ns):
+            p = subprocess.run(["ip", "netns", "exec", ns, "nft", "list", "table", "inet",
+                                "escortloss"], capture_output=True, text=True, check=True)
+            total += sum(int(w.split()[1]) for w in p.stdout.split("counter")[1:])
+        return total
+
+    def can_throttle(self):
+        """Whether tc htb and nftables work here (the fallback for netem)."""
+        ns = self.hosts[0]
+        try:
+            p = subprocess.run(["tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "htb"],
+                               capture_output=True)
+            subprocess.run(["tc", "-n", ns, "qdisc", "del", "dev", "lo", "root"],
+                           capture_output=True)
+            q = subprocess.run(["ip", "netns", "exec", ns, "nft", "list", "ruleset"],
+                               capture_output=True)
+        except FileNotFoundError:
+            return False
+        return p.returncode == 0 and q.returncode == 0
 
     def close(self):
         for ns in [self.broker, *self.hosts]:

@@ -305,6 +305,7 @@ function enter(me) {
   csrf = me.csrf;
   roles = me.roles || [];
   $("unlock-box").hidden = !(can("escort") || can("owner"));
+  $("audit-link").hidden = !can("auditor");
   $("who").hidden = me.stage !== "in";
   $("who-name").textContent = me.user ? `${me.user} (${(me.roles || []).join(", ")}${me.clearance ? ", cleared for " + me.clearance : ""})` : "";
   if (me.stage === "in") {

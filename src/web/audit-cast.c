@@ -1,8 +1,11 @@
 /* A past session's log as asciicast v2 for asciinema-player in the
  * auditor's browser: log/export-asciicast.c, written to memory. The player
- * is given the recording as data (it parses it, no escortd-side HTML). */
+ * is given the recording as data (it parses it, no escortd-side HTML), with
+ * the characters that would hide text in a browser made seen
+ * (audit-cast-marks.c). */
 #include "audit-db.h"
 
+#include "audit-cast-marks.h"
 #include "log/export.h"
 
 #include <stdio.h>
@@ -26,7 +29,7 @@ int audit_cast(const char *log, struct buf *out, struct error *err)
 	export_log(&r, EXPORT_ASCIICAST, f, err); /* what was readable, even if damaged */
 	fclose(f);
 	log_reader_close(&r);
-	buf_append(out, data, len);
+	audit_cast_marks(out, data, len);
 	free(data);
 	return 0;
 }

@@ -241,7 +241,12 @@ def test_hostile_text_is_shown_inert_and_visibly(driver, web):  # noqa: F811
     assert "hidden or control character" in card.text
     card.find_element("css selector", "button.replay").click()
     wait(driver, visible("replay-box"))
-    wait(driver, lambda d: replay_time(d) > 0)
+    terminal = driver.find_element("css selector", "#player pre.ap-term-text")
+    wait(driver, lambda d: "<b>red</b>" in terminal.text)  # the output, played
+    wait(driver, lambda d: "<img src=x onerror=window.pwned=3>" in terminal.text)
+    # The replay draws text with the browser: the override is shown as U+FFFD, not applied.
+    wait(driver, lambda d: "\ufffdfdp.exe" in terminal.text)
+    assert "\u202e" not in terminal.text
     assert driver.execute_script("return window.pwned === undefined")
     assert driver.execute_script("return document.querySelectorAll('img').length") == 0
     assert driver.title == "escort: past sessions"

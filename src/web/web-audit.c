@@ -34,8 +34,10 @@ struct web_audit {
 
 struct audit_job {
 	struct web *w;
-	struct evhttp_request *req; /* NULL once the browser has gone */
-	struct evhttp_connection *conn;
+	/* Answered even when the browser has gone: libevent then only
+	 * frees it (a request still being handled is detached from its
+	 * closed connection, not freed under us). */
+	struct evhttp_request *req;
 	enum audit_what what;
 	struct audit_filter f;
 	struct signing_key key; /* escortd's public key alone */
@@ -91,14 +93,6 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static void browser_gone(struct evhttp_connection *conn, void *arg)
-{
-	struct audit_job *j = arg;
-
-	(void)conn;
-	j->req = NULL;
-}
-
 static void on_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct web *w = arg;
@@ -107,10 +101,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	while (read(fd, &j, sizeof(j)) == (ssize_t)sizeof(j)) {
 		w->audit->running--;
-		if (j->req) {
-			evhttp_connection_set_closecb(j->conn, NULL, NULL);
-			web_send(j->req, j->status, j->type, &j->body);
-		}
+		web_send(j->req, j->status, j->type, &j->body);
 		buf_free(&j->body);
 		free(j);
 	}
@@ -162,7 +153,6 @@ static struct audit_job *job_new(struct web *w, struct evhttp_request *req, enum
 
 	j->w = w;
 	j->req = req;
-	j->conn = evhttp_request_get_connection(req);
 	j->what = what;
 	j->status = 200;
 	j->type = "application/json";
@@ -190,7 +180,6 @@ static void run_job(struct web *w, struct evhttp_request *req, struct audit_job 
 		return web_error(req, 503, "cannot start a search now: try again");
 	}
 	w->audit->running++;
-	evhttp_connection_set_closecb(j->conn, browser_gone, j);
 }
 
 /* The auditor role, as escortd's configuration gives it (console.c's rule). */

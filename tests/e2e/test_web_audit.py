@@ -5,7 +5,8 @@ operator typed, the commands and the output; each log's verify result (a
 tampered log shows failed); the replay in Debian's Chromium (asciinema-player
 on the exported asciicast) beside the exec and decision timeline; hostile
 text shown inert and visibly; and everyone but an auditor refused."""
-import os
+import socket
+import ssl
 import time
 import urllib.parse
 
@@ -260,3 +261,22 @@ def test_the_page_says_who_may_see_it(driver, web):  # noqa: F811
     driver.get(web.url + "/audit")
     wait(driver, lambda d: "for auditors" in by_id(d, "message").text)
     assert not by_id(driver, "search-box").is_displayed()
+
+
+def test_a_browser_that_leaves_before_its_answer_harms_nothing(web):
+    """Ten searches whose connections close before escortd answers: each job
+    still ends (its answer dropped), and escortd serves the next request."""
+    session = needle_session(web)
+    a = auditor(web)
+    wait_listed(a, session)
+    host, port = web.url.rsplit("/", 1)[1].split(":")
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    for _ in range(10):
+        with socket.create_connection((host, int(port))) as raw:
+            with context.wrap_socket(raw) as tls:
+                tls.sendall(f"GET /api/audit/sessions?q={NEEDLE}* HTTP/1.1\r\nHost: {host}\r\n"
+                            f"Cookie: {a.cookie()}\r\n\r\n".encode())
+    assert [s["id"] for s in listed(a, q=NEEDLE + "*")] == [session]
+    assert web.proc.poll() is None

@@ -139,10 +139,11 @@ function timelineEntry(e) {
   return li;
 }
 
+// The player keeps playing, or stays paused, at the entry's moment.
 async function seek(at) {
   if (!player) return;
-  await player.seek(Math.max(0, at - 0.5));
-  await player.play();
+  await player.seek(at);
+  $("player-time").textContent = at.toFixed(1);
 }
 
 function startClock() {
@@ -165,12 +166,12 @@ async function openReplay(s) {
   $("timeline").replaceChildren(...body.timeline.map(timelineEntry));
   if (player) player.dispose();
   $("player").replaceChildren();
+  // No idle-time limit: the player's clock is the recording's, as the timeline's.
   player = window.AsciinemaPlayer.create(`/api/audit/cast?id=${encodeURIComponent(s.id)}`,
-    $("player"), { fit: "width", idleTimeLimit: 2, preload: true });
+    $("player"), { fit: "width", preload: true, controls: true });
   $("replay-box").hidden = false;
   $("replay-box").dataset.id = s.id;
   startClock();
-  await player.play();
 }
 
 async function start() {

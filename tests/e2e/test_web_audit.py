@@ -53,16 +53,21 @@ def needle_session(web):
     return session
 
 
-def denied_rm_session(web, web_world):
+def denied_rm_session(web, web_world, wait_first=0, wait_after=0):
     """A session whose rm -rf an escort denied; returns its id."""
     target = victim(web_world, "audit-rm")
     op = Operator(web)
     session = only_session(web)
+    if wait_first:
+        op.run(f"sleep {wait_first}")
     op.send(f"rm -rf {target}/inner; echo ==DONE$?")
     op.child.expect("held: rm -rf")
     item = web.wait_pending()[0]
     web.console(ESCORT, "deny", str(item["id"]), "--note", "not today")
     op.child.expect(r"==DONE(\d+)")
+    op.child.expect_exact("op$ ")
+    if wait_after:
+        op.run(f"sleep {wait_after}")
     op.close()
     return session
 
@@ -170,7 +175,7 @@ def replay_time(driver):
 
 
 def test_replay_plays_beside_its_timeline(driver, web, web_world):  # noqa: F811
-    session = denied_rm_session(web, web_world)
+    session = denied_rm_session(web, web_world, wait_first=3, wait_after=2)
     needle = needle_session(web)
     a = auditor(web)
     wait_listed(a, session)
@@ -187,20 +192,27 @@ def test_replay_plays_beside_its_timeline(driver, web, web_world):  # noqa: F811
     assert "log verified" in card.text
     card.find_element("css selector", "button.replay").click()
     wait(driver, visible("replay-box"))
-    wait(driver, lambda d: replay_time(d) > 0)  # the player's clock advances
     timeline = by_id(driver, "timeline")
+    wait(driver, lambda d: timeline.find_elements("css selector", "li"))
     entries = timeline.find_elements("css selector", "li")
     execs = [e for e in entries if "exec" in e.get_attribute("class")]
     assert any("rm -rf" in e.text and "HIGH RISK" in e.text for e in execs)
     decision = [e for e in entries if "decision" in e.get_attribute("class") and "deny" in e.text]
     assert decision and "not today" in " ".join(e.text for e in entries)
-    # Clicking the rm moves the player to just before it; the screen shows the line.
+    # Not playing yet: clicking the rm goes to its moment (after the 3 s sleep),
+    # and the player's screen shows the line the operator typed.
+    assert replay_time(driver) == 0
     rm = next(e for e in execs if "rm -rf" in e.text)
-    rm.click()
     at = float(rm.get_attribute("data-at"))
-    wait(driver, lambda d: abs(replay_time(d) - at) < 3)
+    assert at > 3
+    rm.click()
+    wait(driver, lambda d: abs(replay_time(d) - at) < 0.2)
     terminal = driver.find_element("css selector", "#player pre.ap-term-text")
     wait(driver, lambda d: "rm -rf" in terminal.text)
+    # Play: the player's clock advances from there, and the screen shows the denial.
+    driver.find_element("css selector", "#player .ap-playback-button").click()
+    wait(driver, lambda d: replay_time(d) > at + 0.2)
+    wait(driver, lambda d: "denied by" in terminal.text)
     driver.save_screenshot(str(SCREENSHOT))
     assert driver.execute_script("return document.querySelectorAll('script').length") == 2
 
@@ -242,6 +254,8 @@ def test_hostile_text_is_shown_inert_and_visibly(driver, web):  # noqa: F811
     assert "hidden or control character" in card.text
     card.find_element("css selector", "button.replay").click()
     wait(driver, visible("replay-box"))
+    wait(driver, lambda d: d.find_elements("css selector", "#player .ap-playback-button"))
+    driver.find_element("css selector", "#player .ap-playback-button").click()
     terminal = driver.find_element("css selector", "#player pre.ap-term-text")
     wait(driver, lambda d: "<b>red</b>" in terminal.text)  # the output, played
     wait(driver, lambda d: "<img src=x onerror=window.pwned=3>" in terminal.text)

@@ -142,6 +142,7 @@ function timelineEntry(e) {
 // The player keeps playing, or stays paused, at the entry's moment.
 async function seek(at) {
   if (!player) return;
+  await loaded(player);
   await player.seek(at);
   $("player-time").textContent = at.toFixed(1);
 }
@@ -171,7 +172,20 @@ async function openReplay(s) {
     $("player"), { fit: "width", preload: true, controls: true });
   $("replay-box").hidden = false;
   $("replay-box").dataset.id = s.id;
+  delete $("replay-box").dataset.duration;
   startClock();
+  const duration = await loaded(player);
+  if (duration !== undefined) $("replay-box").dataset.duration = duration.toFixed(3);
+}
+
+// The recording's length, once the player has loaded it (undefined before).
+async function loaded(p) {
+  for (let i = 0; i < 300 && p === player; i++) {
+    const d = await p.getDuration();
+    if (typeof d === "number") return d;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
 }
 
 async function start() {

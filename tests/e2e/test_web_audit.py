@@ -182,8 +182,8 @@ def test_replay_plays_beside_its_timeline(driver, web, web_world):  # noqa: F811
     wait_listed(a, needle)
     driver.delete_all_cookies()
     sign_in(driver, web, AUDITOR)
-    wait(driver, lambda d: d.find_elements("css selector", "a#audit-link"))
-    driver.find_element("css selector", "a#audit-link").click()
+    wait(driver, visible("audit-link"))  # shown to auditors only
+    by_id(driver, "audit-link").click()
     wait(driver, visible("results-box"))
     by_id(driver, "f-program").send_keys("rm")
     by_id(driver, "search-button").click()
@@ -199,8 +199,9 @@ def test_replay_plays_beside_its_timeline(driver, web, web_world):  # noqa: F811
     assert any("rm -rf" in e.text and "HIGH RISK" in e.text for e in execs)
     decision = [e for e in entries if "decision" in e.get_attribute("class") and "deny" in e.text]
     assert decision and "not today" in " ".join(e.text for e in entries)
-    # Not playing yet: clicking the rm goes to its moment (after the 3 s sleep),
-    # and the player's screen shows the line the operator typed.
+    # Loaded, not playing yet: clicking the rm goes to its moment (after the
+    # 3 s sleep), and the player's screen shows the line the operator typed.
+    wait(driver, lambda d: by_id(d, "replay-box").get_attribute("data-duration"))
     assert replay_time(driver) == 0
     rm = next(e for e in execs if "rm -rf" in e.text)
     at = float(rm.get_attribute("data-at"))

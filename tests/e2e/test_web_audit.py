@@ -231,6 +231,13 @@ def test_hostile_text_is_shown_inert_and_visibly(driver, web):  # noqa: F811
     op.run("printf 'hostileout \\033[31m<b>red</b>\\033[0m \\033]0;pwned\\007"
            "\\033]8;;http://x/\\007<img src=x onerror=window.pwned=3>\\033]8;;\\007 "
            "\\342\\200\\256fdp.exe\\n'")
+    # An exec with them in its argv (escortd holds it: the override is high risk).
+    op.send("/bin/true '<img src=x onerror=window.pwned=4>' $'\\x1b[31mred' "
+            "$'\\xe2\\x80\\xaeexe.sh'; echo ==DONE$?")
+    op.child.expect("held: ")
+    web.console(ESCORT, "deny", str(web.wait_pending()[0]["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.child.expect_exact("op$ ")
     op.close()
     a = auditor(web)
     wait_listed(a, session)
@@ -263,6 +270,11 @@ def test_hostile_text_is_shown_inert_and_visibly(driver, web):  # noqa: F811
     # The replay draws text with the browser: the override is shown as U+FFFD, not applied.
     wait(driver, lambda d: "\ufffdfdp.exe" in terminal.text)
     assert "\u202e" not in terminal.text
+    # The timeline: the exec's argv with its escape and override as codes, flagged.
+    true = [li.text for li in by_id(driver, "timeline").find_elements("css selector", "li.exec")
+            if "/bin/true" in li.text or "true <img" in li.text]
+    assert true and "<img src=x onerror=window.pwned=4> \\x1b[31mred <U+202E>exe.sh" in true[0]
+    assert "hidden or control character" in true[0]
     assert driver.execute_script("return window.pwned === undefined")
     assert driver.execute_script("return document.querySelectorAll('img').length") == 0
     assert driver.title == "escort: past sessions"

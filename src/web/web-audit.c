@@ -33,7 +33,6 @@ struct web_audit {
 };
 
 struct audit_job {
-	struct web *w;
 	/* Answered even when the browser has gone: libevent then only
 	 * frees it (a request still being handled is detached from its
 	 * closed connection, not freed under us). */
@@ -151,7 +150,6 @@ static struct audit_job *job_new(struct web *w, struct evhttp_request *req, enum
 {
 	struct audit_job *j = xcalloc(1, sizeof(*j));
 
-	j->w = w;
 	j->req = req;
 	j->what = what;
 	j->status = 200;

@@ -149,6 +149,23 @@ def test_only_an_auditor_gets_past_sessions(web):
     assert status == 404 and "no past session" in body["error"]
 
 
+def test_only_the_auditors_page_allows_webassembly(web):
+    """asciinema-player's terminal is WebAssembly: the auditor's page allows
+    compiling it ('wasm-unsafe-eval', never 'unsafe-eval' or inline script);
+    the escort's page does not."""
+    client = Client(web.url)
+    for path, wasm in (("/", False), ("/audit", True), ("/approval/1", False)):
+        status, headers, _ = client.request(path)
+        csp = headers["Content-Security-Policy"]
+        assert status == 200 and ("'wasm-unsafe-eval'" in csp) == wasm, (path, csp)
+        assert "'unsafe-eval'" not in csp and "unsafe-inline" not in csp
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    for name, kind in (("asciinema-player.js", "text/javascript"),
+                       ("asciinema-player.css", "text/css"), ("audit.js", "text/javascript")):
+        status, headers, body = client.request("/" + name)
+        assert status == 200 and headers["Content-Type"].startswith(kind) and body, name
+
+
 def test_each_log_shows_its_verify_result_and_a_tampered_one_fails(web):
     session = needle_session(web)
     a = auditor(web)

@@ -330,6 +330,7 @@ function enter(me) {
   csrf = me.csrf;
   roles = me.roles || [];
   $("unlock-box").hidden = !(can("escort") || can("owner"));
+  $("audit-link").hidden = !can("auditor");
   $("who").hidden = me.stage !== "in";
   const hosts = me.hosts ? `, owner of ${me.hosts.join(", ")}` : "";
   $("who-name").textContent = me.user ? `${me.user} (${(me.roles || []).join(", ")}${me.clearance ? ", cleared for " + me.clearance : ""}${hosts})` : "";

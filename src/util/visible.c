@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 /* Characters that change how text is displayed without being seen. */
-static int hidden_code_point(uint32_t cp)
+int visible_hidden_code_point(uint32_t cp)
 {
 	return (cp >= 0x80 && cp <= 0x9f) || /* C1 controls */
 	       cp == 0x00ad || cp == 0x034f || cp == 0x061c || cp == 0x115f || cp == 0x1160 ||
@@ -52,7 +52,7 @@ size_t visible_append(struct buf *out, const char *s, size_t len)
 		if (n <= 0) {
 			buf_printf(out, "\\x%02x", p[i++]);
 			shown++;
-		} else if (hidden_code_point(cp)) {
+		} else if (visible_hidden_code_point(cp)) {
 			buf_printf(out, "<U+%04X>", (unsigned)cp);
 			i += (size_t)n;
 			shown++;

@@ -7,9 +7,14 @@
 #include "buf.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Appends the visible form of s[0..len); returns how many hiding characters had
  * to be made visible (tabs and line breaks are written as \t and \n but do not count). */
 size_t visible_append(struct buf *out, const char *s, size_t len);
+
+/* Whether cp changes how text is displayed without being seen (C1 controls,
+ * bidirectional embeddings, overrides and isolates, zero-width characters). */
+int visible_hidden_code_point(uint32_t cp);
 
 #endif

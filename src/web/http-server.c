@@ -31,12 +31,17 @@ time_t web_now(void)
 	return ts.tv_sec;
 }
 
-static void security_headers(struct evkeyvalq *h)
+#define CSP_REST                                                                                   \
+	"style-src 'self'; img-src 'self'; connect-src 'self'; media-src 'self'; "                 \
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+#define CSP "default-src 'none'; script-src 'self'; " CSP_REST
+/* The auditor's page: asciinema-player's terminal is WebAssembly, compiled
+ * from its own script ('wasm-unsafe-eval' allows WebAssembly, never eval). */
+const char web_csp_audit[] = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; " CSP_REST;
+
+static void security_headers(struct evkeyvalq *h, const char *csp)
 {
-	evhttp_add_header(h, "Content-Security-Policy",
-			  "default-src 'none'; script-src 'self'; style-src 'self'; "
-			  "img-src 'self'; connect-src 'self'; media-src 'self'; "
-			  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+	evhttp_add_header(h, "Content-Security-Policy", csp ? csp : CSP);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
@@ -50,15 +55,23 @@ void web_headers(struct evhttp_request *req, const char *type)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 
-	security_headers(h);
+	security_headers(h, NULL);
 	evhttp_add_header(h, "Content-Type", type);
 }
 
 void web_send(struct evhttp_request *req, int code, const char *type, const struct buf *body)
 {
-	struct evbuffer *out = evbuffer_new();
+	web_send_csp(req, code, type, body, NULL);
+}
 
-	web_headers(req, type);
+void web_send_csp(struct evhttp_request *req, int code, const char *type, const struct buf *body,
+		  const char *csp)
+{
+	struct evbuffer *out = evbuffer_new();
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	security_headers(h, csp);
+	evhttp_add_header(h, "Content-Type", type);
 	if (out && body)
 		evbuffer_add(out, body->data, body->len);
 	evhttp_send_reply(req, code, code < 400 ? "OK" : "Refused", out);
@@ -129,6 +142,9 @@ static const struct route {
     {EVHTTP_REQ_POST, "/api/terminate", NEED_SIGNED_IN, web_terminate},
     {EVHTTP_REQ_POST, "/api/lock", NEED_SIGNED_IN, web_lock},
     {EVHTTP_REQ_POST, "/api/unlock", NEED_SIGNED_IN, web_unlock},
+    {EVHTTP_REQ_GET, "/api/audit/sessions", NEED_SIGNED_IN, web_audit_sessions},
+    {EVHTTP_REQ_GET, "/api/audit/session", NEED_SIGNED_IN, web_audit_session},
+    {EVHTTP_REQ_GET, "/api/audit/cast", NEED_SIGNED_IN, web_audit_cast},
 };
 
 /* A POST from another site has no token (it cannot read ours). */
@@ -179,6 +195,8 @@ static const char *static_name(const char *path)
 {
 	if (strcmp(path, "/") == 0)
 		return "index.html";
+	if (strcmp(path, "/audit") == 0)
+		return "audit.html";
 	if (strncmp(path, "/approval/", 10) == 0 && path[10] &&
 	    strspn(path + 10, "0123456789") == strlen(path + 10) && strlen(path) < 40)
 		return "index.html";
@@ -312,6 +330,7 @@ void web_stop(struct web *w)
 		event_free(w->tick);
 	web_streams_free(w);
 	web_watches_free(w);
+	web_audit_stop(w);
 	if (w->http)
 		evhttp_free(w->http);
 	web_pam_stop(w);

@@ -106,6 +106,7 @@ void web_static_serve(struct web *w, struct evhttp_request *req, const char *nam
 {
 	for (size_t i = 0; i < w->n_files; i++)
 		if (strcmp(w->files[i].name, name) == 0)
-			return web_send(req, 200, w->files[i].type, &w->files[i].body);
+			return web_send_csp(req, 200, w->files[i].type, &w->files[i].body,
+					    strcmp(name, "audit.html") == 0 ? web_csp_audit : NULL);
 	web_error(req, 404, "no such page");
 }

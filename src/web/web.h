@@ -49,6 +49,7 @@ struct web_file {
 
 struct web_stream; /* web-queue.c: one Server-Sent Events stream */
 struct web_watch;  /* web-watch.c: one live screen followed */
+struct web_audit;  /* web-audit.c: the auditor's jobs */
 
 struct web {
 	struct broker *b;
@@ -68,6 +69,7 @@ struct web {
 	const char *names[WEB_MAX_NAMES + 1];
 	size_t n_names;
 	char listen_host[64];
+	struct web_audit *audit;
 };
 
 /* http-server.c */
@@ -78,6 +80,10 @@ time_t web_now(void);
 void web_headers(struct evhttp_request *req, const char *type);
 void web_send(struct evhttp_request *req, int code, const char *type, const struct buf *body);
 void web_json(struct evhttp_request *req, int code, const struct buf *body);
+/* With another Content-Security-Policy (web_csp_audit: the auditor's page). */
+void web_send_csp(struct evhttp_request *req, int code, const char *type, const struct buf *body,
+		  const char *csp);
+extern const char web_csp_audit[];
 void web_error(struct evhttp_request *req, int code, const char *msg);
 /* The request's body, NUL-terminated in out (the size limit is evhttp's). */
 void web_body(struct evhttp_request *req, struct buf *out);
@@ -164,6 +170,11 @@ void web_watches_tick(struct web *w);
 void web_watches_free(struct web *w);
 void web_unlock(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_queue_tick(struct web *w);
+/* web-audit.c: past sessions, for auditors only. */
+void web_audit_sessions(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_audit_session(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_audit_cast(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_audit_stop(struct web *w);
 void web_streams_free(struct web *w);
 
 /* web-pending-json.c: the queue as JSON, every operator string in its

@@ -1,0 +1,334 @@
+"""The auditor's side of the web console, against a real escortd and real
+sessions under `escort run`: past sessions filtered by operator, host, time,
+program, risk and decision; full-text search (SQLite FTS5) over what the
+operator typed, the commands and the output; each log's verify result (a
+tampered log shows failed); the replay in Debian's Chromium (asciinema-player
+on the exported asciicast) beside the exec and decision timeline; hostile
+text shown inert and visibly; and everyone but an auditor refused."""
+import socket
+import ssl
+import time
+import urllib.parse
+
+import pytest
+from conftest import ROOT
+from test_broker import ESCORT, JUNIOR, OPERATOR, Operator, only_session, victim
+from test_web import (AUDITOR, PASSWORD, by_id, driver, sign_in, visible, wait,  # noqa: F401
+                      web, web_world, world)
+from webconsole import Client
+
+SCREENSHOT = ROOT / "docs" / "web-console-replay.png"
+NEEDLE = "auditneedle"
+
+
+def auditor(web):
+    c = Client(web.url)
+    c.sign_in(AUDITOR, PASSWORD, web.secrets)
+    return c
+
+
+def listed(client, **filters):
+    status, body = client.json("/api/audit/sessions?" + urllib.parse.urlencode(filters))
+    assert status == 200, body
+    return body["sessions"]
+
+
+def wait_listed(client, session, deadline=30):
+    """escortd marks a session ended once its log is sealed: then it is listed."""
+    end = time.time() + deadline
+    while time.time() < end:
+        if any(s["id"] == session for s in listed(client, id=session)):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"session {session} was never listed")
+
+
+def needle_session(web):
+    """A session that types and prints the needle; returns its id."""
+    op = Operator(web)
+    session = only_session(web)
+    out, status = op.run(f"echo {NEEDLE}-$((6*7))")
+    assert status == 0 and f"{NEEDLE}-42" in out
+    op.close()
+    return session
+
+
+def denied_rm_session(web, web_world, wait_first=0, wait_after=0):
+    """A session whose rm -rf an escort denied; returns its id."""
+    target = victim(web_world, "audit-rm")
+    op = Operator(web)
+    session = only_session(web)
+    if wait_first:
+        op.run(f"sleep {wait_first}")
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = web.wait_pending()[0]
+    web.console(ESCORT, "deny", str(item["id"]), "--note", "not today")
+    op.child.expect(r"==DONE(\d+)")
+    op.child.expect_exact("op$ ")
+    if wait_after:
+        op.run(f"sleep {wait_after}")
+    op.close()
+    return session
+
+
+def test_search_finds_a_typed_command_and_the_filters_narrow_the_list(web, web_world):
+    needle = needle_session(web)
+    rm = denied_rm_session(web, web_world)
+    a = auditor(web)
+    wait_listed(a, needle)
+    wait_listed(a, rm)
+    both = {needle, rm}
+    assert {s["id"] for s in listed(a)} == both
+
+    found = listed(a, q=NEEDLE + "*")
+    assert [s["id"] for s in found] == [needle]
+    kinds = {h["kind"] for h in found[0]["hits"]}
+    assert {"typed", "output"} <= kinds, found[0]["hits"]
+    assert any(h["text"]["shown"] == f"{NEEDLE}-42" for h in found[0]["hits"])
+    assert [s["id"] for s in listed(a, q=f'"{NEEDLE} 42"')] == [needle]
+    assert [s["id"] for s in listed(a, q="inner")] == [rm]  # the rm's argv, a command
+
+    assert {s["id"] for s in listed(a, operator=OPERATOR)} == both
+    assert listed(a, operator="nobody-at-all") == []
+    assert {s["id"] for s in listed(a, host=found[0]["host"]["shown"])} == both
+    assert [s["id"] for s in listed(a, program="rm")] == [rm]
+    assert [s["id"] for s in listed(a, risk="high")] == [rm]
+    assert [s["id"] for s in listed(a, decision="denied")] == [rm]
+    assert [s["id"] for s in listed(a, decision="deny")] == [rm]
+    assert listed(a, decision="approved") == []
+    now = int(time.time())
+    assert listed(a, **{"from": str(now + 3600)}) == []
+    assert {s["id"] for s in listed(a, **{"from": str(now - 3600), "to": str(now + 60)})} == both
+    assert [s["id"] for s in listed(a, q=NEEDLE + "*", operator=OPERATOR, risk="info")] == [needle]
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND", "NEAR(", "a:b", "*"])
+def test_a_search_that_is_not_a_query_says_so(web, query):
+    a = auditor(web)
+    status, body = a.json("/api/audit/sessions?" + urllib.parse.urlencode({"q": query}))
+    assert status == 400, body
+    assert body["error"].startswith("the search is not a query")
+
+
+@pytest.mark.parametrize("filters,why", [
+    ({"risk": "extreme"}, "risk: not a level"),
+    ({"from": "yesterday"}, "from: not seconds"),
+    ({"from": "20", "to": "10"}, "from: after to"),
+    ({"decision": "<b>"}, "decision: not a decision"),
+    ({"id": "../../etc/passwd"}, "id: not a session id"),
+    ({"q": "x" * 501}, "search: longer than 500 bytes"),
+    ({"shell": "1"}, "an unknown filter"),
+])
+def test_malformed_filters_are_refused_with_their_name(web, filters, why):
+    a = auditor(web)
+    status, body = a.json("/api/audit/sessions?" + urllib.parse.urlencode(filters))
+    assert status == 400 and body["error"].startswith(why), body
+
+
+def test_only_an_auditor_gets_past_sessions(web):
+    session = needle_session(web)
+    a = auditor(web)
+    wait_listed(a, session)
+    for path in ("/api/audit/sessions", f"/api/audit/session?id={session}",
+                 f"/api/audit/cast?id={session}"):
+        for user in (ESCORT, JUNIOR):
+            c = Client(web.url)
+            c.sign_in(user, PASSWORD, web.secrets)
+            status, body = c.json(path)
+            assert status == 403 and body["error"] == "only auditors may see past sessions"
+        status, _, _ = Client(web.url).request(path)
+        assert status == 401
+        status, _, body = a.request(path)
+        assert status == 200, body
+    status, headers, body = a.request(f"/api/audit/cast?id={session}")
+    assert headers["Content-Type"] == "application/x-asciicast"
+    assert body.startswith(b'{"version": 2') or body.startswith(b'{"version":2'), body[:80]
+    assert NEEDLE.encode() in body
+    status, body = a.json("/api/audit/session?id=" + "0" * 32)
+    assert status == 404 and "no past session" in body["error"]
+
+
+def test_only_the_auditors_page_allows_webassembly(web):
+    """asciinema-player's terminal is WebAssembly: the auditor's page allows
+    compiling it ('wasm-unsafe-eval', never 'unsafe-eval' or inline script);
+    the escort's page does not."""
+    client = Client(web.url)
+    for path, wasm in (("/", False), ("/audit", True), ("/approval/1", False)):
+        status, headers, _ = client.request(path)
+        csp = headers["Content-Security-Policy"]
+        assert status == 200 and ("'wasm-unsafe-eval'" in csp) == wasm, (path, csp)
+        assert "'unsafe-eval'" not in csp and "unsafe-inline" not in csp
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    for name, kind in (("asciinema-player.js", "text/javascript"),
+                       ("asciinema-player.css", "text/css"), ("audit.js", "text/javascript")):
+        status, headers, body = client.request("/" + name)
+        assert status == 200 and headers["Content-Type"].startswith(kind) and body, name
+
+
+def test_each_log_shows_its_verify_result_and_a_tampered_one_fails(web):
+    session = needle_session(web)
+    a = auditor(web)
+    wait_listed(a, session)
+    row = listed(a, id=session)[0]
+    assert row["verify"]["intact"] is True and row["verify"]["ending"] == "complete", row["verify"]
+    assert web.verify(web.session_log(session)).returncode == 0
+
+    path = web.session_log(session)
+    with open(path, "r+b") as f:  # one byte in the middle of the log, changed
+        data = f.read()
+        f.seek(len(data) // 2)
+        f.write(bytes([data[len(data) // 2] ^ 0xFF]))
+    assert web.verify(path).returncode != 0
+    row = listed(a, id=session)[0]
+    assert row["verify"]["intact"] is False, row["verify"]
+    assert row["verify"]["problem"]["shown"]
+    status, detail = a.json(f"/api/audit/session?id={session}")
+    assert status == 200 and detail["verify"]["intact"] is False
+
+
+def replay_time(driver):
+    return float(by_id(driver, "player-time").text or 0)
+
+
+def test_replay_plays_beside_its_timeline(driver, web, web_world):  # noqa: F811
+    session = denied_rm_session(web, web_world, wait_first=3, wait_after=2)
+    needle = needle_session(web)
+    a = auditor(web)
+    wait_listed(a, session)
+    wait_listed(a, needle)
+    driver.delete_all_cookies()
+    sign_in(driver, web, AUDITOR)
+    wait(driver, visible("audit-link"))  # shown to auditors only
+    by_id(driver, "audit-link").click()
+    wait(driver, visible("results-box"))
+    by_id(driver, "f-program").send_keys("rm")
+    by_id(driver, "search-button").click()
+    wait(driver, lambda d: len(d.find_elements("css selector", "article.past")) == 1)
+    card = driver.find_element("css selector", f"#past-{session}")
+    assert "log verified" in card.text
+    card.find_element("css selector", "button.replay").click()
+    wait(driver, visible("replay-box"))
+    timeline = by_id(driver, "timeline")
+    wait(driver, lambda d: timeline.find_elements("css selector", "li"))
+    entries = timeline.find_elements("css selector", "li")
+    execs = [e for e in entries if "exec" in e.get_attribute("class")]
+    assert any("rm -rf" in e.text and "HIGH RISK" in e.text for e in execs)
+    decision = [e for e in entries if "decision" in e.get_attribute("class") and "deny" in e.text]
+    assert decision and "not today" in " ".join(e.text for e in entries)
+    # Loaded, not playing yet: clicking the rm goes to its moment (after the
+    # 3 s sleep), and the player's screen shows the line the operator typed.
+    wait(driver, lambda d: by_id(d, "replay-box").get_attribute("data-duration"))
+    assert replay_time(driver) == 0
+    rm = next(e for e in execs if "rm -rf" in e.text)
+    at = float(rm.get_attribute("data-at"))
+    assert at > 3
+    rm.click()
+    wait(driver, lambda d: abs(replay_time(d) - at) < 0.2)
+    terminal = driver.find_element("css selector", "#player pre.ap-term-text")
+    wait(driver, lambda d: "rm -rf" in terminal.text)
+    # Play: the player's clock advances from there, and the screen shows the denial.
+    driver.find_element("css selector", "#player .ap-playback-button").click()
+    wait(driver, lambda d: replay_time(d) > at + 0.2)
+    wait(driver, lambda d: "denied by" in terminal.text)
+    driver.save_screenshot(str(SCREENSHOT))
+    assert driver.execute_script("return document.querySelectorAll('script').length") == 2
+
+
+HOSTILE_TYPED = "<script>window.pwned=1</script> <img src=x onerror=window.pwned=2> \u202egnp.exe"
+
+
+def test_hostile_text_is_shown_inert_and_visibly(driver, web):  # noqa: F811
+    op = Operator(web)
+    session = only_session(web)
+    # Typed: HTML and a bidi override (the key bytes as the operator sent them);
+    # printed: the same and escape sequences (colour, a title, a hyperlink).
+    op.send(f": hostile {HOSTILE_TYPED}")
+    op.child.expect_exact("op$ ")
+    op.run("printf 'hostileout \\033[31m<b>red</b>\\033[0m \\033]0;pwned\\007"
+           "\\033]8;;http://x/\\007<img src=x onerror=window.pwned=3>\\033]8;;\\007 "
+           "\\342\\200\\256fdp.exe\\n'")
+    # An exec with them in its argv (escortd holds it: the override is high risk).
+    op.send("/bin/true '<img src=x onerror=window.pwned=4>' $'\\x1b[31mred' "
+            "$'\\xe2\\x80\\xaeexe.sh'; echo ==DONE$?")
+    op.child.expect("held: ")
+    web.console(ESCORT, "deny", str(web.wait_pending()[0]["id"]))
+    op.child.expect(r"==DONE(\d+)")
+    op.child.expect_exact("op$ ")
+    op.close()
+    a = auditor(web)
+    wait_listed(a, session)
+    hits = listed(a, q="hostile")[0]["hits"]
+    typed = [h for h in hits if h["kind"] == "typed"]
+    assert typed and "<U+202E>gnp.exe" in typed[0]["text"]["shown"]
+    assert typed[0]["text"]["hidden"] >= 1
+    out = [h for h in listed(a, q="hostileout")[0]["hits"] if h["kind"] == "output"]
+    assert out and "<b>red</b>" in out[0]["text"]["shown"]
+    assert "\x1b" not in out[0]["text"]["shown"] and "<U+202E>fdp.exe" in out[0]["text"]["shown"]
+
+    driver.delete_all_cookies()
+    sign_in(driver, web, AUDITOR)
+    driver.get(web.url + "/audit")
+    wait(driver, visible("search-box"))
+    by_id(driver, "f-q").send_keys("hostile")
+    by_id(driver, "search-button").click()
+    wait(driver, lambda d: d.find_elements("css selector", f"#past-{session} .hits li"))
+    card = driver.find_element("css selector", f"#past-{session}")
+    assert "<script>window.pwned=1</script>" in card.text
+    assert "<U+202E>gnp.exe" in card.text
+    assert "hidden or control character" in card.text
+    card.find_element("css selector", "button.replay").click()
+    wait(driver, visible("replay-box"))
+    wait(driver, lambda d: d.find_elements("css selector", "#player .ap-playback-button"))
+    driver.find_element("css selector", "#player .ap-playback-button").click()
+    terminal = driver.find_element("css selector", "#player pre.ap-term-text")
+    wait(driver, lambda d: "<b>red</b>" in terminal.text)  # the output, played
+    wait(driver, lambda d: "<img src=x onerror=window.pwned=3>" in terminal.text)
+    # The replay draws text with the browser: the override is shown as U+FFFD, not applied.
+    wait(driver, lambda d: "\ufffdfdp.exe" in terminal.text)
+    assert "\u202e" not in terminal.text
+    # The timeline: the exec's argv with its escape and override as codes, flagged.
+    true = [li.text for li in by_id(driver, "timeline").find_elements("css selector", "li.exec")
+            if "/bin/true" in li.text or "true <img" in li.text]
+    assert true and "<img src=x onerror=window.pwned=4> \\x1b[31mred <U+202E>exe.sh" in true[0]
+    assert "hidden or control character" in true[0]
+    assert driver.execute_script("return window.pwned === undefined")
+    assert driver.execute_script("return document.querySelectorAll('img').length") == 0
+    assert driver.title == "escort: past sessions"
+    assert "\u202e" not in card.text
+
+
+def test_the_page_says_who_may_see_it(driver, web):  # noqa: F811
+    driver.delete_all_cookies()
+    sign_in(driver, web, ESCORT)
+    assert not driver.find_elements("css selector", "a#audit-link:not([hidden])")
+    driver.get(web.url + "/audit")
+    wait(driver, lambda d: "for auditors" in by_id(d, "message").text)
+    assert not by_id(driver, "search-box").is_displayed()
+
+
+def test_a_browser_that_leaves_before_its_answer_harms_nothing(web):
+    """Ten searches whose connections close before escortd answers: each job
+    still ends (its answer dropped), and escortd serves the next request."""
+    session = needle_session(web)
+    a = auditor(web)
+    wait_listed(a, session)
+    host, port = web.url.rsplit("/", 1)[1].split(":")
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    for _ in range(10):
+        with socket.create_connection((host, int(port))) as raw:
+            with context.wrap_socket(raw) as tls:
+                tls.sendall(f"GET /api/audit/sessions?q={NEEDLE}* HTTP/1.1\r\nHost: {host}\r\n"
+                            f"Cookie: {a.cookie()}\r\n\r\n".encode())
+    # The abandoned jobs finish (until then escortd may answer "busy", 503).
+    end = time.time() + 30
+    while True:
+        status, body = a.json(f"/api/audit/sessions?q={NEEDLE}*")
+        if status != 503 or time.time() > end:
+            break
+        assert body["error"] == "the audit index is busy: try again"
+        time.sleep(0.2)
+    assert status == 200 and [s["id"] for s in body["sessions"]] == [session]
+    assert web.proc.poll() is None

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -166,10 +167,30 @@ static int fd_path(int fd, char *out, size_t size)
 	return 0;
 }
 
+/* Whether dir is in /proc/PID of the gate's own process. The kernel lets
+ * a thread follow its own process's links whoever it acts for; for the
+ * session's processes the session host is not dumpable: its root (the
+ * mount namespace where escort's files are not hidden), working directory
+ * and descriptors are not theirs to follow. */
+static int gate_own(int dir)
+{
+	char path[PATH_MAX], task[64];
+	char *end;
+	long pid;
+
+	if (fd_path(dir, path, sizeof(path)) < 0 || strncmp(path, "/proc/", 6) != 0)
+		return 0;
+	pid = strtol(path + 6, &end, 10);
+	if (end == path + 6 || (*end != '/' && *end != '\0') || pid <= 0)
+		return 0;
+	snprintf(task, sizeof(task), "/proc/self/task/%ld", pid);
+	return pid == getpid() || access(task, F_OK) == 0;
+}
+
 /* /proc's own links (fd/N, cwd, root, exe): only the kernel can follow them. */
 static int follow_magic(struct walk *k, const char *name, int last, struct walked *w)
 {
-	int fd = openat(k->cur, name, O_PATH | O_CLOEXEC);
+	int fd = gate_own(k->cur) ? (errno = EACCES, -1) : openat(k->cur, name, O_PATH | O_CLOEXEC);
 	struct stat st;
 
 	if (fd < 0 || fstat(fd, &st) < 0)

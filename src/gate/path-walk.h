@@ -36,6 +36,8 @@ struct walk_start {
 	int root, dir;
 	char path[PATH_MAX]; /* dir's path */
 	pid_t pid, tid;
+	int not_gate_own; /* /proc links of the gate's own process fail with EACCES, as
+			   * the kernel's for a process that is not dumpable */
 };
 int walk_start_open(pid_t pid, pid_t tid, int root, int dirfd, const char *path,
 		    struct walk_start *s);

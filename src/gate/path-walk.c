@@ -327,7 +327,7 @@ static int walk_all(struct walk *k, enum walk_follow follow)
  * beneath its start for a relative one, no /proc magic link, not ending on
  * /proc (where "self" is escort). Leaves k at the last component, or
  * changes nothing (then the walk does it all, one component at a time). */
-static void walk_folders_at_once(struct walk *k, const char *path, size_t len)
+static int walk_folders_at_once(struct walk *k, const char *path, size_t len)
 {
 	const char *slash = memrchr(path, '/', len);
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
@@ -337,20 +337,32 @@ static void walk_folders_at_once(struct walk *k, const char *path, size_t len)
 
 	if (slash == NULL || slash == path || slash[1] == '\0' || strcmp(slash + 1, ".") == 0 ||
 	    strcmp(slash + 1, "..") == 0)
-		return;
+		return 0;
 	memcpy(folders, path, (size_t)(slash - path));
 	folders[slash - path] = '\0';
 	how.resolve |= path[0] == '/' ? RESOLVE_IN_ROOT : RESOLVE_BENEATH;
 	fd = (int)syscall(SYS_openat2, k->cur, folders, &how, sizeof(how));
 	if (fd < 0)
-		return;
+		return 0;
 	if (on_proc(fd) || fd_path(fd, k->w->path, sizeof(k->w->path)) < 0 ||
 	    k->w->path[0] != '/') {
 		close(fd);
-		return;
+		return 0;
 	}
 	enter(k, fd);
 	memcpy(k->rest, slash + 1, len - (size_t)(slash - path));
+	return 1;
+}
+
+/* Where a relative walk starts, by name: given, or (NULL) asked of the
+ * kernel only now, when no folder walk already named where it went. */
+static int start_named(struct walk *k, const char *start_path)
+{
+	if (start_path != NULL) {
+		snprintf(k->w->path, sizeof(k->w->path), "%s", start_path);
+		return 0;
+	}
+	return fd_path(k->cur, k->w->path, sizeof(k->w->path));
 }
 
 static int walk_from(int root, int start, const char *start_path, const char *path,
@@ -368,10 +380,12 @@ static int walk_from(int root, int start, const char *start_path, const char *pa
 	k.cur = dup(path[0] == '/' ? root : start);
 	if (k.cur < 0)
 		return -errno;
-	snprintf(w->path, sizeof(w->path), "%s", path[0] == '/' ? "/" : start_path);
 	memcpy(k.rest, path, len + 1);
-	walk_folders_at_once(&k, path, len);
-	rc = walk_all(&k, follow);
+	rc = 0;
+	if (!walk_folders_at_once(&k, path, len))
+		rc = start_named(&k, path[0] == '/' ? "/" : start_path);
+	if (rc == 0)
+		rc = walk_all(&k, follow);
 	if (k.cur >= 0)
 		close(k.cur);
 	if (rc < 0)
@@ -424,7 +438,8 @@ int walk_start_open(pid_t pid, pid_t tid, int root, int dirfd, const char *path,
 		snprintf(what, sizeof(what), "cwd");
 	else
 		snprintf(what, sizeof(what), "fd/%d", dirfd);
-	s->dir = open_proc(pid, what, s->path, sizeof(s->path));
+	s->path[0] = '\0'; /* named by path_walk, only when it needs the name */
+	s->dir = open_proc(pid, what, NULL, 0);
 	if (s->dir < 0) {
 		int rc = s->dir == -ENOENT && dirfd != AT_FDCWD ? -EBADF : s->dir;
 		walk_start_close(s);
@@ -448,7 +463,8 @@ int path_walk(const struct walk_start *s, const char *path, enum walk_follow fol
 			 .not_gate_own = s->not_gate_own,
 			 .w = w};
 
-	return walk_from(s->root, s->dir >= 0 ? s->dir : s->root, s->path, path, follow, k);
+	return walk_from(s->root, s->dir >= 0 ? s->dir : s->root,
+			 s->dir >= 0 && s->path[0] == '\0' ? NULL : s->path, path, follow, k);
 }
 
 int path_walk_fd(pid_t pid, int fd, struct walked *w)

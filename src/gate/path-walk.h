@@ -54,7 +54,8 @@ int path_walk_fd(pid_t pid, int fd, struct walked *w);
 void walked_close(struct walked *w);
 
 /* The same walk without a process (for tests and the fuzzer): root and
- * start are directory descriptors; self is the pid "self" stands for. */
+ * start are directory descriptors; self is the pid "self" stands for;
+ * start_path is start's name, or NULL to ask the kernel when needed. */
 int path_walk_from(int root, int start, const char *start_path, const char *path,
 		   enum walk_follow follow, pid_t self, pid_t tid, struct walked *w);
 

@@ -137,14 +137,17 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 	int made = 0;
 
 	/* The socket decides who makes the call (net-made.h): the gate on an
-	 * IP socket, whatever the address; the kernel on any other. */
+	 * IP socket, whatever the address, and on a Unix one with the
+	 * caller's rights; the kernel on any other. */
+	int known = creds_cache_get(g->creds, tid, &who) == 0;
+	struct net_unix_caller caller = {-1, &g->self, known ? &who : NULL};
+
+	if (call == HELD_CONNECT || call == HELD_SENDTO || call == HELD_SENDMSG)
+		caller.root = gate_session_root(g, tid);
 	if (call == HELD_CONNECT) {
-		int known = creds_cache_get(g->creds, tid, &who) == 0;
-		struct net_unix_caller caller = {gate_session_root(g, tid), &g->self,
-						 known ? &who : NULL};
 		made = net_connect_start(g->net, tid, id, (int)args[0], a, &caller);
 	} else if (call == HELD_BIND) {
-		if (creds_cache_get(g->creds, tid, &who) < 0) {
+		if (!known) {
 			gate_respond_result(g, id,
 					    -EPERM); /* gone, or unreadable: not its rights */
 			return;
@@ -158,21 +161,22 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 				      (who.cap_effective & CAP_NET_BIND_SERVICE_BIT) != 0,
 				      !approved && !v.allow);
 	} else if (call == HELD_SENDMSG) {
-		if (creds_cache_get(g->creds, tid, &who) < 0) {
+		if (!known) {
 			gate_respond_result(g, id, -EPERM);
 			return;
 		}
-		made = net_sendmsg_start(g->net, tid, id, args, a,
-					 (g->self.cap_effective & ~who.cap_effective) == 0);
+		made =
+		    net_sendmsg_start(g->net, tid, id, args, a,
+				      (g->self.cap_effective & ~who.cap_effective) == 0, &caller);
 	} else if (call == HELD_SENDMMSG) {
-		if (creds_cache_get(g->creds, tid, &who) < 0) {
+		if (!known) {
 			gate_respond_result(g, id, -EPERM);
 			return;
 		}
 		made = net_sendmmsg_start(g->net, tid, id, args, approved ? a : NULL,
 					  (g->self.cap_effective & ~who.cap_effective) == 0);
 	} else if (call == HELD_SENDTO) {
-		made = net_sendto_start(g->net, tid, id, args, a);
+		made = net_sendto_start(g->net, tid, id, args, a, &caller);
 	}
 	if (!made)
 		gate_respond(g, id, 0);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/seccomp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -107,13 +108,18 @@ int net_made_socket_type(int sock)
 	return getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ? -1 : type;
 }
 
-int net_made_ip(int sock)
+int net_made_domain(int sock)
 {
-	int domain = 0;
+	int domain = -1;
 	socklen_t len = sizeof(domain);
 
-	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
-		return 0;
+	return getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ? -1 : domain;
+}
+
+int net_made_ip(int sock)
+{
+	int domain = net_made_domain(sock);
+
 	return domain == AF_INET || domain == AF_INET6;
 }
 
@@ -126,6 +132,21 @@ void net_made_reply(struct net_made *nm, uint64_t notif_id, int result)
 {
 	if (id_valid(nm, notif_id))
 		nm->answer(nm->ctx, notif_id, result);
+}
+
+void net_made_pipe_signal(pid_t tid)
+{
+	int pidfd = pidfd_of_thread(tid);
+
+	if (pidfd < 0)
+		return;
+	(void)syscall(SYS_pidfd_send_signal, pidfd, SIGPIPE, NULL, 0);
+	close(pidfd);
+}
+
+int net_made_valid(const struct net_made *nm, uint64_t notif_id)
+{
+	return id_valid(nm, notif_id);
 }
 
 int net_made_take(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd)

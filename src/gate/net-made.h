@@ -19,6 +19,7 @@
 #include <sys/uio.h>
 
 struct net_made;
+struct scm_passed;
 
 /* answer(ctx, notif_id, result): result is the call's value or -errno. */
 typedef void (*net_made_answer)(void *ctx, uint64_t notif_id, int result);
@@ -31,6 +32,8 @@ struct net_made *net_made_new(struct event_base *base, int listener, net_made_an
 /* Every call still waiting fails with EINTR (the session ended). */
 void net_made_free(struct net_made *nm);
 
+/* AF_UNIX, AF_INET...; -1 when it cannot be told. */
+int net_made_domain(int sock);
 /* Whether sock is an IPv4 or IPv6 socket, whose calls the gate makes. */
 int net_made_ip(int sock);
 /* Descriptor fd of tid's process as the gate's own (the same socket), or
@@ -45,6 +48,10 @@ int net_made_take_any(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd)
 /* SOCK_STREAM, SOCK_DGRAM...; -1 when it cannot be told. */
 int net_made_socket_type(int sock);
 void net_made_reply(struct net_made *nm, uint64_t notif_id, int result);
+/* Whether the call still waits for its answer (not given up, not gone). */
+int net_made_valid(const struct net_made *nm, uint64_t notif_id);
+/* SIGPIPE, as the kernel sends it to a thread writing to a closed socket. */
+void net_made_pipe_signal(pid_t tid);
 /* Waits for sock to be writable, then calls retry(sock, arg): the socket
  * and arg (freed with free()) are the wait's; -errno when it cannot wait
  * (both stay the caller's; -EINTR at the limits on waiting calls, see
@@ -65,10 +72,12 @@ int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int s
 
 /* connect, bind, sendto, sendmsg, sendmmsg: made now or after a wait, the
  * answer coming through the callback (1); or 0 when the kernel must make
- * the call (not an IP socket). Every send on an IP socket is the gate's,
- * a stream socket's too: the kernel would look the descriptor up again. */
+ * the call (not an IP socket; for connect, sendto and sendmsg, not a Unix
+ * one either, or a caller whose rights the gate cannot take). Every send
+ * on an IP or Unix socket is the gate's, a stream socket's too: the kernel
+ * would look the descriptor up again. caller: whose rights a Unix socket's
+ * calls are made with (net-unix.h). */
 struct net_unix_caller;
-/* caller: whose rights a Unix socket's connect is made with (net-unix.h). */
 int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 		      const struct sockaddr_info *a, const struct net_unix_caller *caller);
 /* can_bind_low: the caller has CAP_NET_BIND_SERVICE; udp_only: allowed
@@ -77,7 +86,7 @@ int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 		   const struct sockaddr_info *a, int can_bind_low, int udp_only);
 /* The datagram's bytes are read from the caller once (at most 64 KiB). */
 int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
-		     const struct sockaddr_info *a);
+		     const struct sockaddr_info *a, const struct net_unix_caller *caller);
 
 #define NET_CONTROL_MAX 8192 /* control data the gate passes on (ENOBUFS beyond) */
 
@@ -96,6 +105,8 @@ struct net_stream_call {
 	const struct sockaddr_info *to;
 	const uint8_t *control;
 	size_t control_len;
+	struct scm_passed *passed; /* NULL, or the descriptors control passes:
+				    * the stream's now, closed when it ends */
 };
 /* Sends on sock (the gate's copy, now the wait's or closed) and answers the
  * call, now or once there is room. */
@@ -105,7 +116,8 @@ int net_stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 /* The same for sendmsg (one message); caller_as_gate: the caller holds
  * every capability the gate does, so any control message may be passed. */
 int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
-		      const struct sockaddr_info *a, int caller_as_gate);
+		      const struct sockaddr_info *a, int caller_as_gate,
+		      const struct net_unix_caller *caller);
 
 /* sendmmsg: every message's destination is read once more and rated on
  * that copy (approved: the one address an escort approved also passes);

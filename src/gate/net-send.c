@@ -1,6 +1,8 @@
-/* bind and sendto, made by the gate (net-made.h). */
+/* bind and sendto, made by the gate (net-made.h); a Unix socket's sendto
+ * by net-unix-send.c. */
 #include "net-made.h"
 
+#include "net-unix.h"
 #include "procmem.h"
 #include "util/xmalloc.h"
 
@@ -109,7 +111,7 @@ static int stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int so
 		       const uint64_t args[6], const struct sockaddr_info *a)
 {
 	struct iovec part = {(void *)(uintptr_t)args[1], (size_t)args[2]};
-	struct net_stream_call c = {&part, 1, (int)args[3], a, NULL, 0};
+	struct net_stream_call c = {&part, 1, (int)args[3], a, NULL, 0, NULL};
 
 	if ((int)args[3] & MSG_FASTOPEN) {
 		close(sock);
@@ -120,17 +122,21 @@ static int stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int so
 }
 
 int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
-		     const struct sockaddr_info *a)
+		     const struct sockaddr_info *a, const struct net_unix_caller *caller)
 {
-	int sock = net_made_take(nm, tid, notif_id, (int)args[0]), result = 0;
+	int sock = net_made_take_any(nm, tid, notif_id, (int)args[0]), result = 0;
 	struct datagram *d = NULL;
 
-	if (sock == NET_MADE_NOT_IP)
-		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);
 		return 1;
+	}
+	if (!net_made_ip(sock)) {
+		struct iovec part = {(void *)(uintptr_t)args[1], (size_t)args[2]};
+		struct net_unix_send_call u = {&part, 1, (int)args[3], NULL, 0};
+
+		return net_unix_send(nm, tid, notif_id, sock, a, &u, caller);
 	}
 	if (net_made_socket_type(sock) == SOCK_STREAM)
 		return stream_send(nm, tid, notif_id, sock, args, a);

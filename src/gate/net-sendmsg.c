@@ -6,9 +6,10 @@
  * capability the gate does. A message with others (SO_MARK and such, from
  * an ordinary account) fails with EPERM: the kernel would read the message
  * and look the descriptor up again. A stream socket's message is sent by
- * net-stream.c. */
+ * net-stream.c; a Unix socket's by net-unix-send.c. */
 #include "net-made.h"
 
+#include "net-unix.h"
 #include "procmem.h"
 #include "util/xmalloc.h"
 
@@ -163,24 +164,49 @@ static int datagram(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 	return 0;
 }
 
-int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
-		      const struct sockaddr_info *a, int caller_as_gate)
+/* A Unix socket's message, read once, made by net-unix-send.c. */
+static int unix_message(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+			const uint64_t args[6], const struct sockaddr_info *a,
+			const struct net_unix_caller *caller)
 {
-	int sock = net_made_take(nm, tid, notif_id, (int)args[0]), flags = (int)args[2], result;
+	struct parts *p = xmalloc(sizeof(*p));
+	int result, made = 1;
+
+	if ((result = read_parts(tid, args[1], p, 1)) == 0) {
+		struct net_unix_send_call u = {p->v, p->h.msg_iovlen, (int)args[2], p->control,
+					       p->h.msg_controllen};
+		made = net_unix_send(nm, tid, notif_id, sock, a, &u, caller);
+	} else {
+		close(sock);
+		net_made_reply(nm, notif_id, result);
+	}
+	free(p);
+	return made;
+}
+
+int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
+		      const struct sockaddr_info *a, int caller_as_gate,
+		      const struct net_unix_caller *caller)
+{
+	int sock = net_made_take_any(nm, tid, notif_id, (int)args[0]), flags = (int)args[2], result;
 	struct parts *p;
 
-	if (sock == NET_MADE_NOT_IP)
-		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);
 		return 1;
 	}
+	if (!net_made_ip(sock)) {
+		if (net_made_domain(sock) == AF_UNIX)
+			return unix_message(nm, tid, notif_id, sock, args, a, caller);
+		close(sock);
+		return 0; /* another family's: the kernel's, with the caller's rights */
+	}
 	p = xmalloc(sizeof(*p));
 	if ((result = read_parts(tid, args[1], p, caller_as_gate)) == 0 &&
 	    net_made_socket_type(sock) == SOCK_STREAM) {
-		struct net_stream_call c = {p->v, p->h.msg_iovlen, flags,
-					    a,	  p->control,	   p->h.msg_controllen};
+		struct net_stream_call c = {p->v,	p->h.msg_iovlen,     flags, a,
+					    p->control, p->h.msg_controllen, NULL};
 		if (flags & MSG_FASTOPEN) /* as where Fast Open is off */
 			result = -EOPNOTSUPP;
 		else {

@@ -8,19 +8,17 @@
  * would send them twice if a signal restarted the call. */
 #include "net-made.h"
 
-#include "pidfd.h"
 #include "procmem.h"
+#include "scm-pass.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -33,9 +31,10 @@ struct stream {
 	struct sockaddr_info to; /* raw_len 0: none */
 	struct iovec parts[IOV_MAX];
 	size_t nparts, part, part_at, left;
-	uint8_t control[NET_CONTROL_MAX];
+	uint8_t control[NET_CONTROL_MAX + 64]; /* a Unix send's credentials added */
 	size_t control_len;
-	size_t sent, have, at; /* bytes sent; buf[at, have) read, not yet sent */
+	struct scm_passed *passed; /* the descriptors control passes, or NULL */
+	size_t sent, have, at;	   /* bytes sent; buf[at, have) read, not yet sent */
 	uint8_t buf[CHUNK];
 };
 
@@ -67,17 +66,6 @@ static int fill(struct stream *s)
 	return 0;
 }
 
-/* SIGPIPE, as the kernel sends it to a thread writing to a closed stream. */
-static void pipe_signal(pid_t tid)
-{
-	int pidfd = pidfd_of_thread(tid);
-
-	if (pidfd < 0)
-		return;
-	(void)syscall(SYS_pidfd_send_signal, pidfd, SIGPIPE, NULL, 0);
-	close(pidfd);
-}
-
 static ssize_t send_some(int sock, struct stream *s)
 {
 	struct iovec iov = {s->buf + s->at, s->have - s->at};
@@ -95,7 +83,7 @@ static ssize_t send_some(int sock, struct stream *s)
 static int failed(struct stream *s, int error, int *result)
 {
 	if (error == EPIPE && !(s->flags & MSG_NOSIGNAL))
-		pipe_signal(s->tid);
+		net_made_pipe_signal(s->tid);
 	*result = s->sent ? (int)s->sent : -error;
 	return 0;
 }
@@ -129,6 +117,17 @@ static int send_stream(int sock, void *arg, int *result)
 	}
 }
 
+static void stream_free(void *arg)
+{
+	struct stream *s = arg;
+
+	if (s->passed) {
+		scm_passed_close(s->passed);
+		free(s->passed);
+	}
+	free(s);
+}
+
 int net_stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		    const struct net_stream_call *c)
 {
@@ -148,13 +147,17 @@ int net_stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 	for (size_t i = 0; i < s->nparts && total < SEND_MAX; i++)
 		total += c->parts[i].iov_len < SEND_MAX ? c->parts[i].iov_len : SEND_MAX;
 	s->left = total < SEND_MAX ? total : SEND_MAX;
-	s->control_len = c->control_len < NET_CONTROL_MAX ? c->control_len : NET_CONTROL_MAX;
+	s->control_len = c->control_len < sizeof(s->control) ? c->control_len : sizeof(s->control);
+	s->passed = c->passed;
 	if (s->control_len)
 		memcpy(s->control, c->control, s->control_len);
-	if (send_stream(sock, s, &result) &&
-	    (result = net_made_wait(nm, tid, notif_id, sock, send_stream, s)) == 0)
-		return 1; /* answered when there is room; s is the wait's */
-	free(s);
+	if (send_stream(sock, s, &result)) {
+		struct net_made_later later = {send_stream, s, stream_free, 0};
+
+		if ((result = net_made_wait_later(nm, tid, notif_id, sock, &later)) == 0)
+			return 1; /* answered when there is room; s is the wait's */
+	}
+	stream_free(s);
 	close(sock);
 	net_made_reply(nm, notif_id, result);
 	return 1;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -65,17 +66,25 @@ static int connect_object(int sock, int object)
 /* The socket file the path leads to, connected to: 0 or -errno. Runs with
  * the caller's rights taken. On EAGAIN *kept is a descriptor of the file,
  * to try again. */
+/* The socket file path leads to, walked and judged again: 0 or -errno. */
+static int walk_judged(const struct walk_start *s, const char *path, struct walked *w)
+{
+	int rc = path_walk(s, path, WALK_FOLLOW, w);
+
+	if (rc == 0 && w->object < 0)
+		rc = -ENOENT;
+	else if (rc == 0 && !S_ISSOCK(w->st.st_mode))
+		rc = -ECONNREFUSED; /* as the kernel answers a file that is not a socket */
+	else if (rc == 0 && local_service_file(w->path, &w->st))
+		rc = -EPERM; /* not what was judged: swapped since, or a link made since */
+	return rc;
+}
+
 static int connect_file(int sock, const struct walk_start *s, const char *path, int *kept)
 {
 	struct walked w;
-	int rc = path_walk(s, path, WALK_FOLLOW, &w);
+	int rc = walk_judged(s, path, &w);
 
-	if (rc == 0 && w.object < 0)
-		rc = -ENOENT;
-	else if (rc == 0 && !S_ISSOCK(w.st.st_mode))
-		rc = -ECONNREFUSED; /* as the kernel answers a file that is not a socket */
-	else if (rc == 0 && local_service_file(w.path, &w.st))
-		rc = -EPERM; /* not what was judged: swapped since, or a link made since */
 	if (rc == 0 && (rc = connect_object(sock, w.object)) == -EAGAIN)
 		*kept = fcntl(w.object, F_DUPFD_CLOEXEC, 0);
 	walked_close(&w);
@@ -104,6 +113,40 @@ static int connect_as_caller(int sock, const struct net_unix_caller *c, pid_t ti
 	}
 	if (a->kind == SA_UNIX_PATH)
 		walk_start_close(&s);
+	return rc;
+}
+
+/* The file, walked with the caller's rights, which must also be allowed to
+ * write to it (the kernel's check on a send, made here as the gate sends
+ * with its own). */
+static int resolve_file(const struct walk_start *s, const char *path)
+{
+	struct walked w;
+	int rc = walk_judged(s, path, &w);
+
+	if (rc == 0 && syscall(SYS_faccessat2, w.object, "", W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
+		rc = -errno;
+	if (rc == 0 && (rc = fcntl(w.object, F_DUPFD_CLOEXEC, 0)) < 0)
+		rc = -errno;
+	walked_close(&w);
+	return rc;
+}
+
+int net_unix_resolve(pid_t tid, const struct net_unix_caller *c, const char *path)
+{
+	struct walk_start s;
+	int rc;
+
+	if ((rc = walk_start_open(tid, tid, c->root, AT_FDCWD, path, &s)) < 0)
+		return rc;
+	s.not_gate_own = 1;
+	if (creds_take(c->ours, c->who, 0) < 0)
+		rc = -EPERM;
+	else {
+		rc = resolve_file(&s, path);
+		creds_restore(c->ours, c->who);
+	}
+	walk_start_close(&s);
 	return rc;
 }
 

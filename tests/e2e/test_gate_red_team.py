@@ -414,15 +414,13 @@ def test_FIXED_a_unix_connects_path_or_descriptor_swapped_after_the_gate_looked(
     assert not any("connection" in line for line in other_host.got())
 
 
-@pytest.mark.xfail(strict=True, reason="a Unix socket's sendto and sendmsg are left to the "
-                   "kernel (made by the gate they would carry the session host's credentials), "
-                   "which looks the descriptor up again: a UDP socket dup2()ed onto it and an "
-                   "address swapped for another machine's send datagrams there (net-made.h)")
-def test_a_unix_datagram_descriptor_swapped_for_a_udp_one(escort, tmp_path, other_host):
+def test_FIXED_a_unix_datagram_descriptor_swapped_for_a_udp_one(escort, tmp_path, other_host):
     """sendto with an abstract Unix name (allowed) on a Unix datagram
-    socket: the gate takes the socket, sees a Unix one and answers
-    CONTINUE; a thread dup2()s a UDP socket onto the descriptor and a
-    process sharing the page puts the other host's address in."""
+    socket: the gate took the socket, saw a Unix one and answered CONTINUE;
+    a thread dup2()ed a UDP socket onto the descriptor and a process sharing
+    the page put the other host's address in, and the kernel sent there.
+    Now a Unix socket's sends are the gate's too, on the socket it took and
+    to the address it read (net-unix-send.c)."""
     s = Session(escort, tmp_path)
     out, _ = s.run(f"{PY} {RED}/unixrace.py sendswap 5 {tmp_path}/none {other_host.address} "
                    f"{UDP_PORT} 2>&1 | grep -v '^escort:' | tail -1")

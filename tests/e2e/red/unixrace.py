@@ -11,10 +11,14 @@
 #  link:   the path is a symbolic link that another process keeps turning
 #          from OK_PATH to REFUSED and back (rename); won as for path.
 #  sendswap: sendto on a Unix datagram socket named by an abstract name (a
-#          Unix socket's sends are still the kernel's): a thread dup2()s a
+#          Unix socket's sends were the kernel's): a thread dup2()s a
 #          UDP socket onto the descriptor while the address becomes
 #          REFUSED:PORT; won when sendto succeeds on that (counted by the
 #          other machine).
+#  sendpath: sendto on a Unix datagram socket while a process sharing the
+#          page swaps the path between OK_PATH (a datagram socket) and
+#          REFUSED; won when REFUSED's socket receives (the test reads it).
+#  msgpath: the same with sendmsg.
 # Prints "won N after M tries" or "lost after M tries".
 import ctypes, errno, mmap, os, socket, struct, sys, threading, time
 libc = ctypes.CDLL(None, use_errno=True)
@@ -29,7 +33,7 @@ if mode == "sendswap":
     first = struct.pack("<H108s", socket.AF_UNIX, f"\0escort-race-{os.getpid()}".encode())
     sink = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); sink.bind(f"\0escort-race-{os.getpid()}")
     sink.setblocking(False)
-if mode in ("path", "link"):
+if mode in ("path", "link", "sendpath", "msgpath"):
     second = unix(refused)
 else:
     second = struct.pack("<HH4s8x", socket.AF_INET, socket.htons(int(sys.argv[5])),
@@ -68,6 +72,7 @@ def swap():
 if mode in ("fdswap", "sendswap"):
     th = threading.Thread(target=swap); th.start()
 payload = ctypes.create_string_buffer(b"swapped-datagram\n")
+iov = ctypes.create_string_buffer(struct.pack("PQ", ctypes.addressof(payload), 17))
 deadline = time.time() + seconds
 while time.time() < deadline:
     tries += 1
@@ -85,6 +90,17 @@ while time.time() < deadline:
         except BlockingIOError:
             pass
         u.close(); t.close()
+        continue
+    if mode in ("sendpath", "msgpath"):
+        u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        for _ in range(20):
+            if mode == "sendpath":
+                libc.sendto(u.fileno(), payload, 17, socket.MSG_DONTWAIT, addr, len(first))
+            else:
+                hdr = struct.pack("PIxxxxPQPQixxxx", addr.value, len(first), ctypes.addressof(iov),
+                                  1, 0, 0, 0)
+                libc.sendmsg(u.fileno(), ctypes.c_char_p(hdr), socket.MSG_DONTWAIT)
+        u.close()
         continue
     if mode != "fdswap":
         if libc.connect(u.fileno(), addr, len(first)) == 0 and u.getpeername() == refused:

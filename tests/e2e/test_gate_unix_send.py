@@ -1,0 +1,97 @@
+"""Sends on Unix sockets, made by the gate (net-unix-send.c): sendto and
+sendmsg on a Unix socket were left to the kernel, which read the path from
+the caller's memory again and looked the descriptor up again. Now the gate
+resolves the path with the caller's rights, judges the socket file it found
+and sends to that file on the socket it took; descriptors passed with
+SCM_RIGHTS are copied from the caller, credentials are the caller's own.
+The programs run are in tests/e2e/red/."""
+import os
+import pathlib
+import shutil
+import socket
+import tempfile
+
+import pytest
+from test_gate import Session
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: sessions as root")
+
+RED = pathlib.Path(__file__).resolve().parent / "red"
+PY = "/usr/bin/python3"
+REFUSED = "/run/docker.sock"  # a local service that makes its user root
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder every account can write (a receiver bound there is reached
+    by nobody too)."""
+    d = tempfile.mkdtemp(prefix="escort-unix-send-")
+    os.chmod(d, 0o1777)
+    yield d
+    shutil.rmtree(d)
+
+
+@pytest.fixture
+def refused_datagram():
+    """A datagram socket at /run/docker.sock, read by the test."""
+    if os.path.lexists(REFUSED):
+        pytest.skip(f"{REFUSED} exists on this machine: not replaced by a test")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(REFUSED)
+    s.setblocking(False)
+    yield s
+    s.close()
+    os.unlink(REFUSED)
+
+
+def got_any(s):
+    try:
+        return s.recv(100)
+    except BlockingIOError:
+        return b""
+
+
+@pytest.mark.parametrize("check", ["rights", "creds", "mycreds", "stream", "abstract"])
+def test_sends_on_unix_sockets_work_as_the_kernels(escort, tmp_path, shared_dir, check):
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{PY} {RED}/unixsend.py {check} {shared_dir}")
+    s.close()
+    assert f"{check}: ok" in out, out
+
+
+@pytest.mark.parametrize("check", ["creds", "mycreds"])
+def test_the_receiver_sees_an_ordinary_senders_credentials(escort, tmp_path, shared_dir, check):
+    """As nobody: the credentials a receiver with SO_PASSCRED sees are
+    nobody's and its process's, not the session host's."""
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{PY} {RED}/unixsend.py {check} {shared_dir} nobody")
+    s.close()
+    assert f"{check}: ok" in out, out
+
+
+def test_credentials_of_another_process_are_refused(escort, tmp_path, shared_dir):
+    """SCM_CREDENTIALS naming process 1, sent by nobody: the gate, which may
+    claim any process, passes only the caller's own."""
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{PY} {RED}/unixsend.py othercreds {shared_dir} nobody")
+    s.close()
+    assert "othercreds: refused" in out, out
+
+
+@pytest.mark.parametrize("mode", ["sendpath", "msgpath"])
+def test_FIXED_a_datagrams_path_swapped_after_the_gate_looked(escort, tmp_path, shared_dir,
+                                                              refused_datagram, mode):
+    """sendto / sendmsg on a Unix datagram socket to an everyday socket
+    file, while a process sharing the page puts /run/docker.sock's path in
+    its place: the kernel read the path again and the datagram reached
+    Docker. Now the gate sends to the file it resolved and judged."""
+    ok = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    ok.bind(f"{shared_dir}/ok.sock")
+    (tmp_path / "refused").write_text(REFUSED)
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/unixrace.py {mode} 5 {shared_dir}/ok.sock @{tmp_path}/refused "
+                   "2>&1 | grep -v '^escort:' | tail -1")
+    s.close()
+    ok.close()
+    assert "after" in out, out
+    assert got_any(refused_datagram) == b""

@@ -127,8 +127,6 @@ static void network_answer(void *ctx, uint64_t id, int result)
 	gate_respond_result(ctx, id, result);
 }
 
-#define CAP_NET_BIND_SERVICE_BIT (1ull << 10)
-
 void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check call,
 		       const uint64_t args[6], const struct sockaddr_info *a, int approved)
 {
@@ -142,7 +140,7 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 	int known = creds_cache_get(g->creds, tid, &who) == 0;
 	struct net_unix_caller caller = {-1, &g->self, known ? &who : NULL};
 
-	if (call == HELD_CONNECT || call == HELD_SENDTO || call == HELD_SENDMSG)
+	if (call != HELD_SENDMMSG)
 		caller.root = gate_session_root(g, tid);
 	if (call == HELD_CONNECT) {
 		made = net_connect_start(g->net, tid, id, (int)args[0], a, &caller);
@@ -157,9 +155,8 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 		 * put a TCP socket on the descriptor since). */
 		if (!approved)
 			net_rate(tid, a, NET_BIND, 0, &v);
-		made = net_bind_start(g->net, tid, id, (int)args[0], a,
-				      (who.cap_effective & CAP_NET_BIND_SERVICE_BIT) != 0,
-				      !approved && !v.allow);
+		made = net_bind_start(g->net, tid, id, (int)args[0], a, !approved && !v.allow,
+				      &caller);
 	} else if (call == HELD_SENDMSG) {
 		if (!known) {
 			gate_respond_result(g, id, -EPERM);

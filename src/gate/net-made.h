@@ -80,10 +80,11 @@ int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int s
 struct net_unix_caller;
 int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 		      const struct sockaddr_info *a, const struct net_unix_caller *caller);
-/* can_bind_low: the caller has CAP_NET_BIND_SERVICE; udp_only: allowed
- * only for a UDP socket (EPERM on another). */
+/* udp_only: allowed only for a UDP socket (EPERM on another); the caller's
+ * rights (caller->who, not NULL) tell whether it may bind a low port. */
 int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		   const struct sockaddr_info *a, int can_bind_low, int udp_only);
+		   const struct sockaddr_info *a, int udp_only,
+		   const struct net_unix_caller *caller);
 /* The datagram's bytes are read from the caller once (at most 64 KiB). */
 int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
 		     const struct sockaddr_info *a, const struct net_unix_caller *caller);

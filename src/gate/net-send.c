@@ -1,5 +1,5 @@
-/* bind and sendto, made by the gate (net-made.h); a Unix socket's sendto
- * by net-unix-send.c. */
+/* bind and sendto, made by the gate (net-made.h); a Unix socket's by
+ * net-unix-bind.c and net-unix-send.c. */
 #include "net-made.h"
 
 #include "net-unix.h"
@@ -31,19 +31,23 @@ static unsigned unprivileged_start(void)
 	return start;
 }
 
+#define CAP_NET_BIND_SERVICE_BIT (1ull << 10)
+
 int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
-		   const struct sockaddr_info *a, int can_bind_low, int udp_only)
+		   const struct sockaddr_info *a, int udp_only,
+		   const struct net_unix_caller *caller)
 {
-	int sock = net_made_take(nm, tid, notif_id, fd), protocol = 0;
+	int sock = net_made_take_any(nm, tid, notif_id, fd), protocol = 0, can_bind_low;
 	socklen_t len = sizeof(protocol);
 
-	if (sock == NET_MADE_NOT_IP)
-		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);
 		return 1;
 	}
+	if (!net_made_ip(sock))
+		return net_unix_bind(nm, tid, notif_id, sock, a, caller);
+	can_bind_low = (caller->who->cap_effective & CAP_NET_BIND_SERVICE_BIT) != 0;
 	if (udp_only && (getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) < 0 ||
 			 (protocol != IPPROTO_UDP && protocol != IPPROTO_UDPLITE)))
 		net_made_reply(nm, notif_id, -EPERM); /* swapped since the gate looked */

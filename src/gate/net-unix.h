@@ -43,4 +43,12 @@ int net_unix_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		  const struct sockaddr_info *a, const struct net_unix_send_call *call,
 		  const struct net_unix_caller *c);
 
+/* bind on a Unix socket, made by the gate (net-unix-bind.c): sock is the
+ * gate's copy (closed here either way); 1 when made and answered, 0 when
+ * the kernel must make it (not a Unix socket, a caller whose rights the
+ * gate cannot take, or a path when the gate may not take the caller's
+ * root). */
+int net_unix_bind(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		  const struct sockaddr_info *a, const struct net_unix_caller *c);
+
 #endif

@@ -95,3 +95,17 @@ def test_FIXED_a_datagrams_path_swapped_after_the_gate_looked(escort, tmp_path, 
     ok.close()
     assert "after" in out, out
     assert got_any(refused_datagram) == b""
+
+
+def test_FIXED_a_unix_bind_descriptor_swapped_for_a_tcp_one(escort, tmp_path, shared_dir):
+    """bind of a Unix socket to a path (allowed) was left to the kernel: a
+    thread dup2()ed a TCP socket onto the descriptor and a process sharing
+    the page turned the address into every interface's port 8931 (refused),
+    and the kernel bound a listener for other machines. Now the gate binds
+    the socket it took to the address it read (net-unix-bind.c); a path is
+    bound as written, in the caller's working directory, with its umask."""
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/unixbind.py 5 {shared_dir} 8931 2>&1 | grep -v '^escort:'")
+    s.close()
+    assert "bound as written: True" in out, out
+    assert "lost after" in out, out

@@ -5,7 +5,9 @@
  * rated on that copy; the messages go out one by one with sendmsg on the
  * gate's copy of the socket, and each one's msg_len is written back. A
  * blocking caller waits only for the first message; after that it gets the
- * count sent (as the kernel gives it when a later message fails). */
+ * count sent (as the kernel gives it when a later message fails). Before
+ * each message the call is checked to be still waiting: a caller that died
+ * or was interrupted by a signal meanwhile stops the batch there. */
 #include "net-made.h"
 
 #include "net-rate.h"
@@ -26,6 +28,8 @@
 #define MESSAGE_MAX 65536
 
 struct batch {
+	struct net_made *nm;
+	uint64_t notif_id;
 	pid_t tid;
 	uint64_t vector;
 	unsigned count, next;
@@ -124,7 +128,15 @@ static int send_batch(int sock, void *arg, int *result)
 	struct batch *b = arg;
 
 	while (b->next < b->count) {
-		ssize_t n = send_one(sock, b, b->next);
+		ssize_t n;
+
+		/* The caller may have died or been interrupted since the last
+		 * one: what is left is not sent, nor anything written back. */
+		if (b->next > 0 && !net_made_valid(b->nm, b->notif_id)) {
+			*result = (int)b->next;
+			return 0;
+		}
+		n = send_one(sock, b, b->next);
 
 		if (n == -EAGAIN && b->next == 0 && b->blocking)
 			return 1;
@@ -153,6 +165,8 @@ int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const 
 	}
 	b = xmalloc(sizeof(*b));
 	memset(b, 0, offsetof(struct batch, parts));
+	b->nm = nm;
+	b->notif_id = notif_id;
 	b->tid = tid;
 	b->vector = args[1];
 	b->count = (unsigned)args[2] < MMSG_MAX ? (unsigned)args[2] : MMSG_MAX;

@@ -4,8 +4,10 @@ the caller's memory again and looked the descriptor up again. Now the gate
 resolves the path with the caller's rights, judges the socket file it found
 and sends to that file on the socket it took; descriptors passed with
 SCM_RIGHTS are copied from the caller, credentials are the caller's own.
-The programs run are in tests/e2e/red/."""
+A sendmmsg the gate makes stops when its caller no longer waits. The
+programs run are in tests/e2e/red/."""
 import os
+import re
 import pathlib
 import shutil
 import socket
@@ -109,3 +111,15 @@ def test_FIXED_a_unix_bind_descriptor_swapped_for_a_tcp_one(escort, tmp_path, sh
     s.close()
     assert "bound as written: True" in out, out
     assert "lost after" in out, out
+
+
+def test_FIXED_sendmmsg_stops_when_its_caller_is_interrupted(escort, tmp_path):
+    """The gate made every message of a sendmmsg after a signal had
+    interrupted its caller (the call had already returned EINTR). Now it
+    checks the call still waits before each message."""
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/mmsgkill.py 2>&1 | grep -v '^escort:'")
+    s.close()
+    m = re.search(r"received (\d+) of 1024", out)
+    assert m, out
+    assert int(m.group(1)) < 1024, out

@@ -140,8 +140,7 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 	int known = creds_cache_get(g->creds, tid, &who) == 0;
 	struct net_unix_caller caller = {-1, &g->self, known ? &who : NULL};
 
-	if (call != HELD_SENDMMSG)
-		caller.root = gate_session_root(g, tid);
+	caller.root = gate_session_root(g, tid);
 	if (call == HELD_CONNECT) {
 		made = net_connect_start(g->net, tid, id, (int)args[0], a, &caller);
 	} else if (call == HELD_BIND) {
@@ -170,8 +169,9 @@ void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check c
 			gate_respond_result(g, id, -EPERM);
 			return;
 		}
-		made = net_sendmmsg_start(g->net, tid, id, args, approved ? a : NULL,
-					  (g->self.cap_effective & ~who.cap_effective) == 0);
+		made =
+		    net_sendmmsg_start(g->net, tid, id, args, approved ? a : NULL,
+				       (g->self.cap_effective & ~who.cap_effective) == 0, &caller);
 	} else if (call == HELD_SENDTO) {
 		made = net_sendto_start(g->net, tid, id, args, a, &caller);
 	}

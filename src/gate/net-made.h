@@ -125,6 +125,7 @@ int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const u
  * the messages are sent by the gate one by one and their msg_len written
  * back into the caller's vector (net-sendmmsg.c). */
 int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
-		       const struct sockaddr_info *approved, int caller_as_gate);
+		       const struct sockaddr_info *approved, int caller_as_gate,
+		       const struct net_unix_caller *caller);
 
 #endif

@@ -11,6 +11,7 @@
 #include "net-made.h"
 
 #include "net-rate.h"
+#include "net-unix.h"
 #include "procmem.h"
 #include "util/xmalloc.h"
 
@@ -35,6 +36,9 @@ struct batch {
 	unsigned count, next;
 	int flags, blocking, caller_as_gate;
 	struct sockaddr_info approved; /* raw_len 0: none */
+	int unix_socket;	       /* made by net-unix-send.c with the caller's rights */
+	struct net_unix_caller caller;
+	struct creds who;
 	struct iovec parts[IOV_MAX];
 	uint8_t control[NET_CONTROL_MAX];
 	uint8_t data[MESSAGE_MAX];
@@ -88,6 +92,39 @@ static ssize_t read_message(struct batch *b, const struct msghdr *h)
 	return (ssize_t)at;
 }
 
+/* A Unix socket's message h to to, made by net-unix-send.c. */
+static ssize_t send_unix(int sock, struct batch *b, const struct msghdr *h,
+			 const struct sockaddr_info *to)
+{
+	struct error err;
+	struct net_unix_send_call call = {b->parts, h->msg_iovlen, b->flags, b->control,
+					  h->msg_controllen};
+
+	if (h->msg_iovlen > IOV_MAX)
+		return -EMSGSIZE;
+	if (h->msg_iovlen && procmem_read(b->tid, (uint64_t)(uintptr_t)h->msg_iov, b->parts,
+					  h->msg_iovlen * sizeof(*b->parts), &err) < 0)
+		return -EFAULT;
+	if (h->msg_controllen > NET_CONTROL_MAX)
+		return -ENOBUFS;
+	if (h->msg_controllen && procmem_read(b->tid, (uint64_t)(uintptr_t)h->msg_control,
+					      b->control, h->msg_controllen, &err) < 0)
+		return -EFAULT;
+	return net_unix_send_now(b->nm, b->tid, b->notif_id, sock, to, &call, &b->caller);
+}
+
+/* An IP socket's message, read into b (len bytes). */
+static ssize_t send_ip(int sock, struct batch *b, const struct msghdr *mh,
+		       const struct sockaddr_info *to, ssize_t len)
+{
+	struct iovec iov = {b->data, (size_t)len};
+	struct msghdr h = {to->raw_len ? (void *)to->raw : NULL,   to->raw_len,	       &iov, 1,
+			   mh->msg_controllen ? b->control : NULL, mh->msg_controllen, 0};
+
+	len = sendmsg(sock, &h, b->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+	return len < 0 ? -errno : len;
+}
+
 /* Message i: sent (its length), or -errno. */
 static ssize_t send_one(int sock, struct batch *b, unsigned i)
 {
@@ -102,19 +139,12 @@ static ssize_t send_one(int sock, struct batch *b, unsigned i)
 		return -EFAULT;
 	if ((rc = destination(b, &mh.msg_hdr, &to)) < 0)
 		return rc;
-	if ((len = read_message(b, &mh.msg_hdr)) < 0)
-		return len;
-	struct iovec iov = {b->data, (size_t)len};
-	struct msghdr h = {to.raw_len ? (void *)to.raw : NULL,
-			   to.raw_len,
-			   &iov,
-			   1,
-			   mh.msg_hdr.msg_controllen ? b->control : NULL,
-			   mh.msg_hdr.msg_controllen,
-			   0};
-	len = sendmsg(sock, &h, b->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (b->unix_socket)
+		len = send_unix(sock, b, &mh.msg_hdr, &to);
+	else if ((len = read_message(b, &mh.msg_hdr)) >= 0)
+		len = send_ip(sock, b, &mh.msg_hdr, &to, len);
 	if (len < 0)
-		return -errno;
+		return len;
 	mh.msg_len = (unsigned)len;
 	if (procmem_write(b->tid, at + offsetof(struct mmsghdr, msg_len), &mh.msg_len,
 			  sizeof(mh.msg_len), &err) < 0)
@@ -150,14 +180,29 @@ static int send_batch(int sock, void *arg, int *result)
 	return 0;
 }
 
-int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
-		       const struct sockaddr_info *approved, int caller_as_gate)
+/* Whether the gate makes this socket's calls: an IP one's, and a Unix
+ * one's for a caller whose rights it can take (1, b->unix_socket set). */
+static int made_here(int sock, struct batch *b, const struct net_unix_caller *caller)
 {
-	int sock = net_made_take(nm, tid, notif_id, (int)args[0]), result = 0;
+	if (net_made_ip(sock))
+		return 1;
+	if (net_made_domain(sock) != AF_UNIX || caller->who == NULL ||
+	    !creds_can_take(caller->ours, caller->who))
+		return 0;
+	b->unix_socket = 1;
+	b->who = *caller->who;
+	b->caller = *caller;
+	b->caller.who = &b->who;
+	return 1;
+}
+
+int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const uint64_t args[6],
+		       const struct sockaddr_info *approved, int caller_as_gate,
+		       const struct net_unix_caller *caller)
+{
+	int sock = net_made_take_any(nm, tid, notif_id, (int)args[0]), result = 0;
 	struct batch *b;
 
-	if (sock == NET_MADE_NOT_IP)
-		return 0;
 	if (sock < 0) {
 		if (sock != -ESRCH)
 			net_made_reply(nm, notif_id, sock);
@@ -165,6 +210,11 @@ int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const 
 	}
 	b = xmalloc(sizeof(*b));
 	memset(b, 0, offsetof(struct batch, parts));
+	if (!made_here(sock, b, caller)) {
+		free(b);
+		close(sock);
+		return 0; /* the kernel's, with the caller's own rights */
+	}
 	b->nm = nm;
 	b->notif_id = notif_id;
 	b->tid = tid;
@@ -177,9 +227,13 @@ int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const 
 		b->approved = *approved;
 	if ((int)args[3] & MSG_FASTOPEN)
 		result = -EOPNOTSUPP; /* as where Fast Open is off */
-	else if (send_batch(sock, b, &result) &&
-		 (result = net_made_wait(nm, tid, notif_id, sock, send_batch, b)) == 0)
-		return 1; /* answered when there is room; b is the wait's */
+	else if (send_batch(sock, b, &result)) {
+		/* A Unix datagram socket's poll says nothing of its receiver. */
+		struct net_made_later later = {send_batch, b, NULL, b->unix_socket ? 20 : 0};
+
+		if ((result = net_made_wait_later(nm, tid, notif_id, sock, &later)) == 0)
+			return 1; /* answered when there is room; b is the wait's */
+	}
 	free(b);
 	close(sock);
 	net_made_reply(nm, notif_id, result);

@@ -174,6 +174,55 @@ static int stream(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 	return net_stream_send(nm, tid, notif_id, sock, &s);
 }
 
+/* The datagram for call to a, read and prepared (control rewritten, path
+ * resolved), or NULL with *result set. */
+static struct unix_datagram *prepare(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+				     const struct sockaddr_info *a,
+				     const struct net_unix_send_call *call,
+				     const struct net_unix_caller *c, int *result)
+{
+	struct scm_passed *passed = xcalloc(1, sizeof(*passed));
+	struct unix_datagram *d = NULL;
+
+	if ((*result = pass_control(nm, tid, notif_id, call, c, passed)) == 0 &&
+	    (d = read_datagram(tid, sock, call, result)) != NULL) {
+		d->tid = tid;
+		d->flags = call->flags;
+		d->blocking = !(call->flags & MSG_DONTWAIT) && !(fcntl(sock, F_GETFL) & O_NONBLOCK);
+		int type = net_made_socket_type(sock);
+
+		if (type != SOCK_SEQPACKET)
+			d->to = *a; /* a sequenced packet's name is ignored, as the kernel's */
+		d->passed = *passed;
+		passed->nfds = 0; /* d's now */
+		/* A stream's name fails before any file is looked up: passed. */
+		if (type == SOCK_DGRAM && d->to.kind == SA_UNIX_PATH && d->to.raw_len &&
+		    (d->object = net_unix_resolve(tid, c, a->path)) < 0) {
+			*result = d->object;
+			datagram_free(d);
+			d = NULL;
+		}
+	}
+	scm_passed_close(passed);
+	free(passed);
+	return d;
+}
+
+int net_unix_send_now(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		      const struct sockaddr_info *a, const struct net_unix_send_call *call,
+		      const struct net_unix_caller *c)
+{
+	int result;
+	struct unix_datagram *d = prepare(nm, tid, notif_id, sock, a, call, c, &result);
+
+	if (d == NULL)
+		return result;
+	d->blocking = 0;
+	(void)send_datagram(sock, d, &result);
+	datagram_free(d);
+	return result;
+}
+
 static int can_take(int sock, const struct net_unix_caller *c)
 {
 	return net_made_domain(sock) == AF_UNIX && c->who && creds_can_take(c->ours, c->who);
@@ -184,36 +233,24 @@ int net_unix_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		  const struct net_unix_caller *c)
 {
 	struct scm_passed *passed;
-	struct unix_datagram *d = NULL;
+	struct unix_datagram *d;
 	int result;
 
 	if (!can_take(sock, c)) {
 		close(sock);
 		return 0; /* the kernel's, with the caller's own rights */
 	}
-	passed = xcalloc(1, sizeof(*passed));
-	if ((result = pass_control(nm, tid, notif_id, call, c, passed)) == 0 &&
-	    net_made_socket_type(sock) == SOCK_STREAM)
-		return stream(nm, tid, notif_id, sock, a, call, passed);
-	if (result == 0 && (d = read_datagram(tid, sock, call, &result)) != NULL) {
-		d->tid = tid;
-		d->flags = call->flags;
-		d->blocking = !(call->flags & MSG_DONTWAIT) && !(fcntl(sock, F_GETFL) & O_NONBLOCK);
-		if (net_made_socket_type(sock) != SOCK_SEQPACKET)
-			d->to = *a; /* a sequenced packet's name is ignored, as the kernel's */
-		d->passed = *passed;
-		passed->nfds = 0; /* d's now */
-		if (d->to.kind == SA_UNIX_PATH && d->to.raw_len &&
-		    (d->object = net_unix_resolve(tid, c, a->path)) < 0)
-			result = d->object;
-		else if (datagram(nm, tid, notif_id, sock, d, &result)) {
-			free(passed);
+	if (net_made_socket_type(sock) == SOCK_STREAM) {
+		passed = xcalloc(1, sizeof(*passed));
+		if ((result = pass_control(nm, tid, notif_id, call, c, passed)) == 0)
+			return stream(nm, tid, notif_id, sock, a, call, passed);
+		scm_passed_close(passed);
+		free(passed);
+	} else if ((d = prepare(nm, tid, notif_id, sock, a, call, c, &result)) != NULL) {
+		if (datagram(nm, tid, notif_id, sock, d, &result))
 			return 1; /* answered when the receiver has room */
-		}
 		datagram_free(d);
 	}
-	scm_passed_close(passed);
-	free(passed);
 	close(sock);
 	if (result != -ESRCH)
 		net_made_reply(nm, notif_id, result);

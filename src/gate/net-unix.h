@@ -43,6 +43,12 @@ int net_unix_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		  const struct sockaddr_info *a, const struct net_unix_send_call *call,
 		  const struct net_unix_caller *c);
 
+/* One message of a sendmmsg on a Unix socket, made now without waiting
+ * (net-sendmmsg.c): its length or -errno (-EAGAIN: no room). */
+int net_unix_send_now(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		      const struct sockaddr_info *a, const struct net_unix_send_call *call,
+		      const struct net_unix_caller *c);
+
 /* bind on a Unix socket, made by the gate (net-unix-bind.c): sock is the
  * gate's copy (closed here either way); 1 when made and answered, 0 when
  * the kernel must make it (not a Unix socket, a caller whose rights the

@@ -53,7 +53,7 @@ def got_any(s):
         return b""
 
 
-@pytest.mark.parametrize("check", ["rights", "creds", "mycreds", "stream", "abstract"])
+@pytest.mark.parametrize("check", ["rights", "creds", "mycreds", "stream", "abstract", "mmsg"])
 def test_sends_on_unix_sockets_work_as_the_kernels(escort, tmp_path, shared_dir, check):
     s = Session(escort, tmp_path)
     out, status = s.run(f"{PY} {RED}/unixsend.py {check} {shared_dir}")
@@ -80,10 +80,10 @@ def test_credentials_of_another_process_are_refused(escort, tmp_path, shared_dir
     assert "othercreds: refused" in out, out
 
 
-@pytest.mark.parametrize("mode", ["sendpath", "msgpath"])
+@pytest.mark.parametrize("mode", ["sendpath", "msgpath", "mmsgpath"])
 def test_FIXED_a_datagrams_path_swapped_after_the_gate_looked(escort, tmp_path, shared_dir,
                                                               refused_datagram, mode):
-    """sendto / sendmsg on a Unix datagram socket to an everyday socket
+    """sendto / sendmsg / sendmmsg on a Unix datagram socket to an everyday socket
     file, while a process sharing the page puts /run/docker.sock's path in
     its place: the kernel read the path again and the datagram reached
     Docker. Now the gate sends to the file it resolved and judged."""

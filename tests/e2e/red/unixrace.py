@@ -19,6 +19,7 @@
 #          page swaps the path between OK_PATH (a datagram socket) and
 #          REFUSED; won when REFUSED's socket receives (the test reads it).
 #  msgpath: the same with sendmsg.
+#  mmsgpath: the same with sendmmsg (one message).
 # Prints "won N after M tries" or "lost after M tries".
 import ctypes, errno, mmap, os, socket, struct, sys, threading, time
 libc = ctypes.CDLL(None, use_errno=True)
@@ -33,7 +34,7 @@ if mode == "sendswap":
     first = struct.pack("<H108s", socket.AF_UNIX, f"\0escort-race-{os.getpid()}".encode())
     sink = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); sink.bind(f"\0escort-race-{os.getpid()}")
     sink.setblocking(False)
-if mode in ("path", "link", "sendpath", "msgpath"):
+if mode in ("path", "link", "sendpath", "msgpath", "mmsgpath"):
     second = unix(refused)
 else:
     second = struct.pack("<HH4s8x", socket.AF_INET, socket.htons(int(sys.argv[5])),
@@ -91,7 +92,7 @@ while time.time() < deadline:
             pass
         u.close(); t.close()
         continue
-    if mode in ("sendpath", "msgpath"):
+    if mode in ("sendpath", "msgpath", "mmsgpath"):
         u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         for _ in range(20):
             if mode == "sendpath":
@@ -99,7 +100,11 @@ while time.time() < deadline:
             else:
                 hdr = struct.pack("PIxxxxPQPQixxxx", addr.value, len(first), ctypes.addressof(iov),
                                   1, 0, 0, 0)
-                libc.sendmsg(u.fileno(), ctypes.c_char_p(hdr), socket.MSG_DONTWAIT)
+                if mode == "msgpath":
+                    libc.sendmsg(u.fileno(), ctypes.c_char_p(hdr), socket.MSG_DONTWAIT)
+                else:
+                    libc.sendmmsg(u.fileno(), ctypes.c_char_p(hdr + b"\0" * 8), 1,
+                                  socket.MSG_DONTWAIT)
         u.close()
         continue
     if mode != "fdswap":

@@ -11,6 +11,9 @@
 #  stream:  1 MiB over a stream socketpair with a descriptor on the first
 #           byte: every byte arrives in order, and the descriptor.
 #  abstract: a datagram to an abstract name.
+#  mmsg:    two datagrams with one sendmmsg to a socket file bound in DIR,
+#           the first passing a descriptor: both arrive, with the sender's
+#           credentials, and the file reads through the descriptor.
 # unixsend.py CHECK DIR nobody: the same as nobody.
 # Prints "CHECK: ok ..." or "CHECK: failed ...".
 import array, os, socket, struct, sys
@@ -106,3 +109,30 @@ elif check == "abstract":
     r.bind(name)
     socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"abstract", name)
     print(f"abstract: {'ok' if r.recv(100) == b'abstract' else 'failed'}")
+elif check == "mmsg":
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    r, path = receiver()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    rfd, wfd = os.pipe()
+    os.write(wfd, b"piped")
+    name = ctypes.create_string_buffer(struct.pack("<H108s", socket.AF_UNIX, path.encode()))
+    data = [ctypes.create_string_buffer(b"one"), ctypes.create_string_buffer(b"two")]
+    iovs = [ctypes.create_string_buffer(struct.pack("PQ", ctypes.addressof(d), 3)) for d in data]
+    control = ctypes.create_string_buffer(struct.pack("Qiii", 20, socket.SOL_SOCKET,
+                                                      socket.SCM_RIGHTS, rfd) + b"\0" * 4)
+    vec = b""
+    for i in range(2):
+        vec += struct.pack("PIxxxxPQPQixxxxIxxxx", ctypes.addressof(name), 110,
+                           ctypes.addressof(iovs[i]), 1,
+                           ctypes.addressof(control) if i == 0 else 0, 24 if i == 0 else 0, 0, 0)
+    sent = libc.sendmmsg(s.fileno(), ctypes.c_char_p(vec), 2, 0)
+    mine = (os.getpid(), os.getuid(), os.getgid())
+    first, anc, _, _ = r.recvmsg(100, socket.CMSG_SPACE(12) + socket.CMSG_SPACE(4))
+    fds = [struct.unpack("i", v[:4])[0] for lv, k, v in anc if k == socket.SCM_RIGHTS]
+    creds = [struct.unpack("iII", v) for lv, k, v in anc if k == socket.SCM_CREDENTIALS]
+    second = r.recv(100)
+    piped = os.read(fds[0], 10) if fds else b""
+    ok = (sent == 2 and first == b"one" and second == b"two" and piped == b"piped"
+          and creds == [mine])
+    print(f"mmsg: {'ok' if ok else 'failed'} {sent} {first} {second} {piped} {creds}")

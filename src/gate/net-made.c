@@ -22,9 +22,13 @@
  * at two each (session_waits). A call beyond either is answered EINTR, as if a
  * signal had interrupted it (a connect goes on being made: the program
  * sees it with poll or EALREADY / EISCONN when it tries again; nothing was
- * sent). At the session's limit the process waiting the most gives up its
- * oldest call instead, when it has more than the caller's process: one
- * program cannot take every wait from the others. */
+ * sent). At the session's limit the processes waiting the most give up
+ * their oldest call instead, when they wait for more than the caller's
+ * process (make_room): one program cannot take every wait from the others,
+ * whether it waits in many threads or in many processes of one call each.
+ * Processes that each retry at once after EINTR, more of them than the
+ * session may wait for, still interrupt every call in turn: nothing but
+ * time tells them from the others (THREAT-MODEL.md). */
 #define PROCESS_WAITS 256
 #define SESSION_WAITS_MIN 64
 #define CHECK_MS 250 /* how often a waiting caller is checked for giving up */
@@ -214,16 +218,12 @@ static pid_t tgid_of(pid_t tid)
 	return (pid_t)atoi(at + 6);
 }
 
-static int waits_of(const struct net_made *nm, pid_t tgid, struct waiting **oldest)
+static int waits_of(const struct net_made *nm, pid_t tgid)
 {
 	int n = 0;
 
 	for (struct waiting *w = nm->list; w; w = w->next)
-		if (w->tgid == tgid) {
-			n++;
-			if (oldest)
-				*oldest = w; /* the list is newest first */
-		}
+		n += w->tgid == tgid;
 	return n;
 }
 
@@ -234,40 +234,60 @@ static int tgid_order(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The process with the most calls waiting, and how many (sorted: at the
- * limit there may be thousands). */
-static pid_t most_waiting(const struct net_made *nm, int *count)
+/* How many times tgid is in sorted (n long). */
+static int count_in(const pid_t *sorted, int n, pid_t tgid)
 {
-	pid_t *all = xcalloc((size_t)nm->n + 1, sizeof(*all)), most = -1;
+	int lo = 0, hi = n, first;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (sorted[mid] < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < n && sorted[lo] == tgid)
+		lo++;
+	return lo - first;
+}
+
+/* The oldest call of the processes waiting the most, and how many they
+ * wait for (sorted: at the limit there may be thousands). */
+static struct waiting *oldest_of_most(const struct net_made *nm, int *most)
+{
+	pid_t *all = xcalloc((size_t)nm->n + 1, sizeof(*all));
+	struct waiting *oldest = NULL;
 	int i = 0;
 
 	for (struct waiting *w = nm->list; w && i < nm->n; w = w->next)
 		all[i++] = w->tgid;
 	qsort(all, (size_t)i, sizeof(*all), tgid_order);
-	*count = 0;
-	for (int at = 0, run = 1; at < i; at++, run++)
-		if (at + 1 == i || all[at + 1] != all[at]) {
-			if (run > *count) {
-				*count = run;
-				most = all[at];
-			}
-			run = 0;
+	*most = 0;
+	for (struct waiting *w = nm->list; w; w = w->next) {
+		int n = count_in(all, i, w->tgid);
+		if (n >= *most) { /* the list is newest first: the last is the oldest */
+			*most = n;
+			oldest = w;
 		}
+	}
 	free(all);
-	return most;
+	return oldest;
 }
 
-/* At the session's limit: the oldest call of the process waiting the most
- * gives way, when that process waits for more than mine + 1 calls. */
+/* At the session's limit: the oldest call of the processes waiting the
+ * most gives way, when they wait for more than mine. A process waiting for
+ * fewer calls than every other (one that never waited among many that each
+ * wait once) gets its call made; among equals the one that waited longest
+ * gives way, so a call is interrupted only after every other that came
+ * before it. */
 static int make_room(struct net_made *nm, int mine)
 {
-	struct waiting *oldest = NULL;
 	int most_n;
-	pid_t most = most_waiting(nm, &most_n);
+	struct waiting *oldest = oldest_of_most(nm, &most_n);
 
-	if (most < 0 || most_n <= mine + 1)
+	if (oldest == NULL || most_n <= mine)
 		return -EINTR;
-	(void)waits_of(nm, most, &oldest);
 	nm->answer(nm->ctx, oldest->notif_id, -EINTR);
 	waiting_free(nm, oldest);
 	return 0;
@@ -292,7 +312,7 @@ int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int s
 
 	if (tgid < 0)
 		return -ESRCH;
-	if ((mine = waits_of(nm, tgid, NULL)) >= PROCESS_WAITS)
+	if ((mine = waits_of(nm, tgid)) >= PROCESS_WAITS)
 		return -EINTR;
 	if (nm->n >= nm->max && make_room(nm, mine) < 0)
 		return -EINTR;

@@ -49,17 +49,12 @@ int net_connect_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 {
 	int sock = net_made_take_any(nm, tid, notif_id, fd), result = 0;
 
-	if (sock < 0) {
-		if (sock != -ESRCH)
-			net_made_reply(nm, notif_id, sock);
-		return 1;
-	}
+	if (sock < 0)
+		return net_made_done(nm, notif_id, -1, sock);
 	if (!net_made_ip(sock)) /* a Unix socket's is made in net-unix.c; another's, the kernel's */
 		return net_unix_connect(nm, tid, notif_id, sock, a, caller);
 	if (connect_now(sock, a, &result) &&
 	    (result = net_made_wait(nm, tid, notif_id, sock, connected, NULL)) == 0)
 		return 1; /* answered when the connection is made */
-	close(sock);
-	net_made_reply(nm, notif_id, result);
-	return 1;
+	return net_made_done(nm, notif_id, sock, result);
 }

@@ -76,6 +76,14 @@ struct net_made *net_made_new(struct event_base *base, int listener, net_made_an
 	return nm;
 }
 
+static void release(const struct net_made_later *later)
+{
+	if (later->release)
+		later->release(later->arg);
+	else
+		free(later->arg);
+}
+
 static void waiting_free(struct net_made *nm, struct waiting *w)
 {
 	for (struct waiting **at = &nm->list; *at; at = &(*at)->next)
@@ -86,10 +94,7 @@ static void waiting_free(struct net_made *nm, struct waiting *w)
 	nm->n--;
 	event_free(w->ready);
 	close(w->sock);
-	if (w->release)
-		w->release(w->arg);
-	else
-		free(w->arg);
+	release(&(struct net_made_later){w->retry, w->arg, w->release, w->every_ms});
 	free(w);
 }
 
@@ -291,6 +296,27 @@ static int make_room(struct net_made *nm, int mine)
 	nm->answer(nm->ctx, oldest->notif_id, -EINTR);
 	waiting_free(nm, oldest);
 	return 0;
+}
+
+int net_made_done(struct net_made *nm, uint64_t notif_id, int sock, int result)
+{
+	if (sock >= 0)
+		close(sock);
+	if (result != -ESRCH)
+		net_made_reply(nm, notif_id, result);
+	return 1;
+}
+
+int net_made_try(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		 const struct net_made_later *later)
+{
+	int result = 0;
+
+	if (later->retry(sock, later->arg, &result) &&
+	    (result = net_made_wait_later(nm, tid, notif_id, sock, later)) == 0)
+		return 1; /* answered when ready; arg is the wait's */
+	release(later);
+	return net_made_done(nm, notif_id, sock, result);
 }
 
 int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, net_made_retry retry,

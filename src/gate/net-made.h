@@ -69,6 +69,15 @@ struct net_made_later {
 };
 int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 			const struct net_made_later *later);
+/* The call tried now (later->retry); when it must wait it waits as
+ * net_made_wait_later says, else it is answered with its result, sock
+ * closed and arg released. Returns 1: the call is the gate's. */
+int net_made_try(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		 const struct net_made_later *later);
+/* The call answered with result (its value or -errno; -ESRCH: given up,
+ * or its process gone, not answered), sock closed (when >= 0). Returns 1:
+ * the call is the gate's. */
+int net_made_done(struct net_made *nm, uint64_t notif_id, int sock, int result);
 
 /* connect, bind, sendto, sendmsg, sendmmsg: made now or after a wait, the
  * answer coming through the callback (1); or 0 when the kernel must make

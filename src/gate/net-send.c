@@ -40,11 +40,8 @@ int net_bind_start(struct net_made *nm, pid_t tid, uint64_t notif_id, int fd,
 	int sock = net_made_take_any(nm, tid, notif_id, fd), protocol = 0, can_bind_low;
 	socklen_t len = sizeof(protocol);
 
-	if (sock < 0) {
-		if (sock != -ESRCH)
-			net_made_reply(nm, notif_id, sock);
-		return 1;
-	}
+	if (sock < 0)
+		return net_made_done(nm, notif_id, -1, sock);
 	if (!net_made_ip(sock))
 		return net_unix_bind(nm, tid, notif_id, sock, a, caller);
 	can_bind_low = (caller->who->cap_effective & CAP_NET_BIND_SERVICE_BIT) != 0;
@@ -117,11 +114,8 @@ static int stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int so
 	struct iovec part = {(void *)(uintptr_t)args[1], (size_t)args[2]};
 	struct net_stream_call c = {&part, 1, (int)args[3], a, NULL, 0, NULL};
 
-	if ((int)args[3] & MSG_FASTOPEN) {
-		close(sock);
-		net_made_reply(nm, notif_id, -EOPNOTSUPP);
-		return 1;
-	}
+	if ((int)args[3] & MSG_FASTOPEN)
+		return net_made_done(nm, notif_id, sock, -EOPNOTSUPP);
 	return net_stream_send(nm, tid, notif_id, sock, &c);
 }
 
@@ -131,11 +125,8 @@ int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const ui
 	int sock = net_made_take_any(nm, tid, notif_id, (int)args[0]), result = 0;
 	struct datagram *d = NULL;
 
-	if (sock < 0) {
-		if (sock != -ESRCH)
-			net_made_reply(nm, notif_id, sock);
-		return 1;
-	}
+	if (sock < 0)
+		return net_made_done(nm, notif_id, -1, sock);
 	if (!net_made_ip(sock)) {
 		struct iovec part = {(void *)(uintptr_t)args[1], (size_t)args[2]};
 		struct net_unix_send_call u = {&part, 1, (int)args[3], NULL, 0};
@@ -144,12 +135,8 @@ int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const ui
 	}
 	if (net_made_socket_type(sock) == SOCK_STREAM)
 		return stream_send(nm, tid, notif_id, sock, args, a);
-	if ((d = read_datagram(tid, args, sock, a, &result)) != NULL &&
-	    send_now(sock, d, &result) &&
-	    (result = net_made_wait(nm, tid, notif_id, sock, send_now, d)) == 0)
-		return 1; /* answered when there is room */
-	free(d);
-	close(sock);
-	net_made_reply(nm, notif_id, result);
-	return 1;
+	if ((d = read_datagram(tid, args, sock, a, &result)) == NULL)
+		return net_made_done(nm, notif_id, sock, result);
+	return net_made_try(nm, tid, notif_id, sock,
+			    &(struct net_made_later){send_now, d, NULL, 0});
 }

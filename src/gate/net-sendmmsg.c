@@ -62,17 +62,34 @@ static int destination(struct batch *b, const struct msghdr *h, struct sockaddr_
 	return v.allow ? 0 : -EPERM;
 }
 
-/* The message's parts and control data, read once into b; its length. */
-static ssize_t read_message(struct batch *b, const struct msghdr *h)
+/* The list of the message's parts and its control data, read once into
+ * b: 0 or -errno. */
+static int read_header_parts(struct batch *b, const struct msghdr *h)
 {
 	struct error err;
-	size_t at = 0;
 
 	if (h->msg_iovlen > IOV_MAX)
 		return -EMSGSIZE;
 	if (h->msg_iovlen && procmem_read(b->tid, (uint64_t)(uintptr_t)h->msg_iov, b->parts,
 					  h->msg_iovlen * sizeof(*b->parts), &err) < 0)
 		return -EFAULT;
+	if (h->msg_controllen > NET_CONTROL_MAX)
+		return -ENOBUFS;
+	if (h->msg_controllen && procmem_read(b->tid, (uint64_t)(uintptr_t)h->msg_control,
+					      b->control, h->msg_controllen, &err) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* The message's parts and control data, read once into b; its length. */
+static ssize_t read_message(struct batch *b, const struct msghdr *h)
+{
+	struct error err;
+	size_t at = 0;
+	int rc;
+
+	if ((rc = read_header_parts(b, h)) < 0)
+		return rc;
 	for (size_t i = 0; i < h->msg_iovlen; i++) {
 		if (b->parts[i].iov_len > MESSAGE_MAX - at)
 			return -EMSGSIZE;
@@ -82,11 +99,6 @@ static ssize_t read_message(struct batch *b, const struct msghdr *h)
 			return -EFAULT;
 		at += b->parts[i].iov_len;
 	}
-	if (h->msg_controllen > NET_CONTROL_MAX)
-		return -ENOBUFS;
-	if (h->msg_controllen && procmem_read(b->tid, (uint64_t)(uintptr_t)h->msg_control,
-					      b->control, h->msg_controllen, &err) < 0)
-		return -EFAULT;
 	if (!b->caller_as_gate && !net_plain_control(b->control, h->msg_controllen))
 		return -EPERM;
 	return (ssize_t)at;
@@ -96,21 +108,12 @@ static ssize_t read_message(struct batch *b, const struct msghdr *h)
 static ssize_t send_unix(int sock, struct batch *b, const struct msghdr *h,
 			 const struct sockaddr_info *to)
 {
-	struct error err;
 	struct net_unix_send_call call = {b->parts, h->msg_iovlen, b->flags, b->control,
 					  h->msg_controllen};
+	int rc = read_header_parts(b, h);
 
-	if (h->msg_iovlen > IOV_MAX)
-		return -EMSGSIZE;
-	if (h->msg_iovlen && procmem_read(b->tid, (uint64_t)(uintptr_t)h->msg_iov, b->parts,
-					  h->msg_iovlen * sizeof(*b->parts), &err) < 0)
-		return -EFAULT;
-	if (h->msg_controllen > NET_CONTROL_MAX)
-		return -ENOBUFS;
-	if (h->msg_controllen && procmem_read(b->tid, (uint64_t)(uintptr_t)h->msg_control,
-					      b->control, h->msg_controllen, &err) < 0)
-		return -EFAULT;
-	return net_unix_send_now(b->nm, b->tid, b->notif_id, sock, to, &call, &b->caller);
+	return rc < 0 ? rc
+		      : net_unix_send_now(b->nm, b->tid, b->notif_id, sock, to, &call, &b->caller);
 }
 
 /* An IP socket's message, read into b (len bytes). */
@@ -200,14 +203,11 @@ int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const 
 		       const struct sockaddr_info *approved, int caller_as_gate,
 		       const struct net_unix_caller *caller)
 {
-	int sock = net_made_take_any(nm, tid, notif_id, (int)args[0]), result = 0;
+	int sock = net_made_take_any(nm, tid, notif_id, (int)args[0]);
 	struct batch *b;
 
-	if (sock < 0) {
-		if (sock != -ESRCH)
-			net_made_reply(nm, notif_id, sock);
-		return 1;
-	}
+	if (sock < 0)
+		return net_made_done(nm, notif_id, -1, sock);
 	b = xmalloc(sizeof(*b));
 	memset(b, 0, offsetof(struct batch, parts));
 	if (!made_here(sock, b, caller)) {
@@ -225,17 +225,11 @@ int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const 
 	b->caller_as_gate = caller_as_gate;
 	if (approved)
 		b->approved = *approved;
-	if ((int)args[3] & MSG_FASTOPEN)
-		result = -EOPNOTSUPP; /* as where Fast Open is off */
-	else if (send_batch(sock, b, &result)) {
-		/* A Unix datagram socket's poll says nothing of its receiver. */
-		struct net_made_later later = {send_batch, b, NULL, b->unix_socket ? 20 : 0};
-
-		if ((result = net_made_wait_later(nm, tid, notif_id, sock, &later)) == 0)
-			return 1; /* answered when there is room; b is the wait's */
+	if ((int)args[3] & MSG_FASTOPEN) {
+		free(b);
+		return net_made_done(nm, notif_id, sock, -EOPNOTSUPP); /* as where it is off */
 	}
-	free(b);
-	close(sock);
-	net_made_reply(nm, notif_id, result);
-	return 1;
+	/* A Unix datagram socket's poll says nothing of its receiver. */
+	return net_made_try(nm, tid, notif_id, sock,
+			    &(struct net_made_later){send_batch, b, NULL, b->unix_socket ? 20 : 0});
 }

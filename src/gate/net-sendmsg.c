@@ -145,9 +145,9 @@ static int read_parts(pid_t tid, uint64_t at, struct parts *p, int caller_as_gat
 	return 0;
 }
 
-/* One datagram: made now, or after a wait for room (1 when waiting). */
-static int datagram(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
-		    const struct parts *p, const struct sockaddr_info *a, int flags, int *result)
+/* The datagram p, read whole; NULL with *result set. */
+static struct message *message_of(pid_t tid, int sock, const struct parts *p,
+				  const struct sockaddr_info *a, int flags, int *result)
 {
 	struct message *m = xmalloc(sizeof(*m));
 
@@ -157,11 +157,30 @@ static int datagram(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 	m->blocking = !(flags & MSG_DONTWAIT) && !(fcntl(sock, F_GETFL) & O_NONBLOCK);
 	m->control_len = p->h.msg_controllen;
 	memcpy(m->control, p->control, m->control_len);
-	if ((*result = gather(tid, p, m)) == 0 && send_message(sock, m, result) &&
-	    (*result = net_made_wait(nm, tid, notif_id, sock, send_message, m)) == 0)
-		return 1; /* m is the wait's */
+	if ((*result = gather(tid, p, m)) == 0)
+		return m;
 	free(m);
-	return 0;
+	return NULL;
+}
+
+/* An IP socket's message: a stream's sent by net-stream.c, a datagram's
+ * here, now or after a wait for room. */
+static int ip_message(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
+		      const struct parts *p, const struct sockaddr_info *a, int flags)
+{
+	struct net_stream_call c = {p->v,	p->h.msg_iovlen,     flags, a,
+				    p->control, p->h.msg_controllen, NULL};
+	struct message *m;
+	int result;
+
+	if (net_made_socket_type(sock) == SOCK_STREAM)
+		return flags & MSG_FASTOPEN /* as where Fast Open is off */
+			   ? net_made_done(nm, notif_id, sock, -EOPNOTSUPP)
+			   : net_stream_send(nm, tid, notif_id, sock, &c);
+	if ((m = message_of(tid, sock, p, a, flags, &result)) == NULL)
+		return net_made_done(nm, notif_id, sock, result);
+	return net_made_try(nm, tid, notif_id, sock,
+			    &(struct net_made_later){send_message, m, NULL, 0});
 }
 
 /* A Unix socket's message, read once, made by net-unix-send.c. */
@@ -176,10 +195,8 @@ static int unix_message(struct net_made *nm, pid_t tid, uint64_t notif_id, int s
 		struct net_unix_send_call u = {p->v, p->h.msg_iovlen, (int)args[2], p->control,
 					       p->h.msg_controllen};
 		made = net_unix_send(nm, tid, notif_id, sock, a, &u, caller);
-	} else {
-		close(sock);
-		net_made_reply(nm, notif_id, result);
-	}
+	} else
+		made = net_made_done(nm, notif_id, sock, result);
 	free(p);
 	return made;
 }
@@ -188,14 +205,11 @@ int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const u
 		      const struct sockaddr_info *a, int caller_as_gate,
 		      const struct net_unix_caller *caller)
 {
-	int sock = net_made_take_any(nm, tid, notif_id, (int)args[0]), flags = (int)args[2], result;
+	int sock = net_made_take_any(nm, tid, notif_id, (int)args[0]), result, made;
 	struct parts *p;
 
-	if (sock < 0) {
-		if (sock != -ESRCH)
-			net_made_reply(nm, notif_id, sock);
-		return 1;
-	}
+	if (sock < 0)
+		return net_made_done(nm, notif_id, -1, sock);
 	if (!net_made_ip(sock)) {
 		if (net_made_domain(sock) == AF_UNIX)
 			return unix_message(nm, tid, notif_id, sock, args, a, caller);
@@ -203,23 +217,9 @@ int net_sendmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const u
 		return 0; /* another family's: the kernel's, with the caller's rights */
 	}
 	p = xmalloc(sizeof(*p));
-	if ((result = read_parts(tid, args[1], p, caller_as_gate)) == 0 &&
-	    net_made_socket_type(sock) == SOCK_STREAM) {
-		struct net_stream_call c = {p->v,	p->h.msg_iovlen,     flags, a,
-					    p->control, p->h.msg_controllen, NULL};
-		if (flags & MSG_FASTOPEN) /* as where Fast Open is off */
-			result = -EOPNOTSUPP;
-		else {
-			net_stream_send(nm, tid, notif_id, sock, &c);
-			free(p);
-			return 1;
-		}
-	} else if (result == 0 && datagram(nm, tid, notif_id, sock, p, a, flags, &result)) {
-		free(p);
-		return 1;
-	}
+	made = (result = read_parts(tid, args[1], p, caller_as_gate)) < 0
+		   ? net_made_done(nm, notif_id, sock, result)
+		   : ip_message(nm, tid, notif_id, sock, p, a, (int)args[2]);
 	free(p);
-	close(sock);
-	net_made_reply(nm, notif_id, result);
-	return 1;
+	return made;
 }

@@ -132,7 +132,6 @@ int net_stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		    const struct net_stream_call *c)
 {
 	struct stream *s = xmalloc(sizeof(*s));
-	int result = 0;
 	size_t total = 0;
 
 	memset(s, 0, offsetof(struct stream, buf));
@@ -151,14 +150,6 @@ int net_stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 	s->passed = c->passed;
 	if (s->control_len)
 		memcpy(s->control, c->control, s->control_len);
-	if (send_stream(sock, s, &result)) {
-		struct net_made_later later = {send_stream, s, stream_free, 0};
-
-		if ((result = net_made_wait_later(nm, tid, notif_id, sock, &later)) == 0)
-			return 1; /* answered when there is room; s is the wait's */
-	}
-	stream_free(s);
-	close(sock);
-	net_made_reply(nm, notif_id, result);
-	return 1;
+	return net_made_try(nm, tid, notif_id, sock,
+			    &(struct net_made_later){send_stream, s, stream_free, 0});
 }

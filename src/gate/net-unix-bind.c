@@ -96,7 +96,5 @@ int net_unix_bind(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		return 0; /* the kernel's, with the caller's own rights */
 	}
 	rc = a->kind == SA_UNIX_PATH ? bind_in_place(tid, sock, a, c) : bind_as_caller(sock, a, c);
-	close(sock);
-	net_made_reply(nm, notif_id, rc);
-	return 1;
+	return net_made_done(nm, notif_id, sock, rc);
 }

@@ -152,16 +152,6 @@ static int pass_control(struct net_made *nm, pid_t tid, uint64_t notif_id,
 	return rc;
 }
 
-/* A datagram: made now or after a wait (1 when d is the wait's). */
-static int datagram(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
-		    struct unix_datagram *d, int *result)
-{
-	struct net_made_later later = {send_datagram, d, datagram_free, RETRY_MS};
-
-	return send_datagram(sock, d, result) &&
-	       (*result = net_made_wait_later(nm, tid, notif_id, sock, &later)) == 0;
-}
-
 static int stream(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		  const struct sockaddr_info *a, const struct net_unix_send_call *call,
 		  struct scm_passed *passed)
@@ -246,13 +236,11 @@ int net_unix_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 			return stream(nm, tid, notif_id, sock, a, call, passed);
 		scm_passed_close(passed);
 		free(passed);
-	} else if ((d = prepare(nm, tid, notif_id, sock, a, call, c, &result)) != NULL) {
-		if (datagram(nm, tid, notif_id, sock, d, &result))
-			return 1; /* answered when the receiver has room */
-		datagram_free(d);
+		return net_made_done(nm, notif_id, sock, result);
 	}
-	close(sock);
-	if (result != -ESRCH)
-		net_made_reply(nm, notif_id, result);
-	return 1;
+	if ((d = prepare(nm, tid, notif_id, sock, a, call, c, &result)) == NULL)
+		return net_made_done(nm, notif_id, sock, result);
+	/* answered when the receiver has room */
+	return net_made_try(nm, tid, notif_id, sock,
+			    &(struct net_made_later){send_datagram, d, datagram_free, RETRY_MS});
 }

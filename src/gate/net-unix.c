@@ -219,7 +219,5 @@ int net_unix_connect(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock
 		return 1; /* answered when the listener takes it */
 	if (kept >= 0)
 		close(kept);
-	close(sock);
-	net_made_reply(nm, notif_id, rc);
-	return 1;
+	return net_made_done(nm, notif_id, sock, rc);
 }

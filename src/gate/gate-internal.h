@@ -81,8 +81,8 @@ void gate_respond_result(struct gate *g, uint64_t id, int result);
  * opened from pid's the first time; -1 when it cannot be. */
 int gate_session_root(struct gate *g, pid_t pid);
 /* An allowed connect, bind or send: made by the gate on the socket it takes,
- * with the address it judged: every call on an IP socket, a Unix socket's
- * connect (net-made.h, net-unix.h); others left to the kernel. args: the
+ * with the address it judged: every call on an IP or a Unix socket
+ * (net-made.h, net-unix.h); others left to the kernel. args: the
  * call's; approved: an escort allowed it (else the gate's own rating did). */
 void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check call,
 		       const uint64_t args[6], const struct sockaddr_info *a, int approved);

@@ -4,10 +4,10 @@
  * cannot swap the address between the gate's look and the kernel's
  * (THREAT-MODEL.md). A call that would block waits for its socket in the
  * gate's event loop while the caller waits in the kernel; its answer is the
- * call's outcome. A Unix socket's connect is made with the caller's rights
- * (net-unix.h); its other calls, and any call on another family, are left
- * to the kernel: made from the gate they would give the other side the
- * gate's process and rights. net-connect.c, net-send.c...: the calls. */
+ * call's outcome. A Unix socket's calls are made with the caller's rights
+ * (net-unix.h); any call on another family is left to the kernel: made
+ * from the gate it would give the other side the gate's process and rights.
+ * net-connect.c, net-send.c...: the calls. */
 #ifndef ESCORT_NET_MADE_H
 #define ESCORT_NET_MADE_H
 

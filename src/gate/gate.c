@@ -127,54 +127,44 @@ static void network_answer(void *ctx, uint64_t id, int result)
 	gate_respond_result(ctx, id, result);
 }
 
+/* A bind allowed by the gate's own rating only because the socket was a
+ * UDP one (a client's port) when the gate looked: it must still be (another
+ * thread may have put a TCP socket on the descriptor since). */
+static int bind_allowed(pid_t tid, const struct sockaddr_info *a)
+{
+	struct net_verdict v = {0};
+
+	net_rate(tid, a, NET_BIND, 0, &v);
+	return v.allow;
+}
+
 void gate_network_call(struct gate *g, pid_t tid, uint64_t id, enum held_check call,
 		       const uint64_t args[6], const struct sockaddr_info *a, int approved)
 {
 	struct creds who;
-	struct net_verdict v = {0};
-	int made = 0;
+	int known = creds_cache_get(g->creds, tid, &who) == 0, made = 0;
+	int as_gate = known && (g->self.cap_effective & ~who.cap_effective) == 0;
+	struct net_unix_caller caller = {gate_session_root(g, tid), &g->self, known ? &who : NULL};
 
 	/* The socket decides who makes the call (net-made.h): the gate on an
 	 * IP socket, whatever the address, and on a Unix one with the
 	 * caller's rights; the kernel on any other. */
-	int known = creds_cache_get(g->creds, tid, &who) == 0;
-	struct net_unix_caller caller = {-1, &g->self, known ? &who : NULL};
-
-	caller.root = gate_session_root(g, tid);
-	if (call == HELD_CONNECT) {
-		made = net_connect_start(g->net, tid, id, (int)args[0], a, &caller);
-	} else if (call == HELD_BIND) {
-		if (!known) {
-			gate_respond_result(g, id,
-					    -EPERM); /* gone, or unreadable: not its rights */
-			return;
-		}
-		/* Allowed only because the socket was a UDP one (a client's port)
-		 * when the gate looked: it must still be (another thread may have
-		 * put a TCP socket on the descriptor since). */
-		if (!approved)
-			net_rate(tid, a, NET_BIND, 0, &v);
-		made = net_bind_start(g->net, tid, id, (int)args[0], a, !approved && !v.allow,
-				      &caller);
-	} else if (call == HELD_SENDMSG) {
-		if (!known) {
-			gate_respond_result(g, id, -EPERM);
-			return;
-		}
-		made =
-		    net_sendmsg_start(g->net, tid, id, args, a,
-				      (g->self.cap_effective & ~who.cap_effective) == 0, &caller);
-	} else if (call == HELD_SENDMMSG) {
-		if (!known) {
-			gate_respond_result(g, id, -EPERM);
-			return;
-		}
-		made =
-		    net_sendmmsg_start(g->net, tid, id, args, approved ? a : NULL,
-				       (g->self.cap_effective & ~who.cap_effective) == 0, &caller);
-	} else if (call == HELD_SENDTO) {
-		made = net_sendto_start(g->net, tid, id, args, a, &caller);
+	if (!known && call != HELD_CONNECT && call != HELD_SENDTO) {
+		gate_respond_result(g, id, -EPERM); /* gone, or unreadable: not its rights */
+		return;
 	}
+	if (call == HELD_CONNECT)
+		made = net_connect_start(g->net, tid, id, (int)args[0], a, &caller);
+	else if (call == HELD_BIND)
+		made = net_bind_start(g->net, tid, id, (int)args[0], a,
+				      !approved && !bind_allowed(tid, a), &caller);
+	else if (call == HELD_SENDMSG)
+		made = net_sendmsg_start(g->net, tid, id, args, a, as_gate, &caller);
+	else if (call == HELD_SENDMMSG)
+		made = net_sendmmsg_start(g->net, tid, id, args, approved ? a : NULL, as_gate,
+					  &caller);
+	else if (call == HELD_SENDTO)
+		made = net_sendto_start(g->net, tid, id, args, a, &caller);
 	if (!made)
 		gate_respond(g, id, 0);
 }

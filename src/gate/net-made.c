@@ -42,6 +42,7 @@ struct waiting {
 	void *arg;
 	void (*release)(void *arg); /* NULL: free() */
 	int every_ms;		    /* tried again on a timer, not when writable */
+	int descriptors;	    /* held besides the socket */
 	struct event *ready;
 	struct waiting *next;
 };
@@ -53,6 +54,7 @@ struct net_made {
 	void *ctx;
 	struct waiting *list;
 	int n, max;
+	long descriptors; /* held by every wait besides their sockets: at most max */
 };
 
 /* Half the descriptors the gate may open, at two a wait (a Unix connect's
@@ -72,7 +74,7 @@ struct net_made *net_made_new(struct event_base *base, int listener, net_made_an
 {
 	struct net_made *nm = xcalloc(1, sizeof(*nm));
 
-	*nm = (struct net_made){base, listener, answer, ctx, NULL, 0, session_waits()};
+	*nm = (struct net_made){base, listener, answer, ctx, NULL, 0, session_waits(), 0};
 	return nm;
 }
 
@@ -92,9 +94,10 @@ static void waiting_free(struct net_made *nm, struct waiting *w)
 			break;
 		}
 	nm->n--;
+	nm->descriptors -= w->descriptors;
 	event_free(w->ready);
 	close(w->sock);
-	release(&(struct net_made_later){w->retry, w->arg, w->release, w->every_ms});
+	release(&(struct net_made_later){w->retry, w->arg, w->release, w->every_ms, 0});
 	free(w);
 }
 
@@ -322,7 +325,7 @@ int net_made_try(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, net_made_retry retry,
 		  void *arg)
 {
-	struct net_made_later later = {retry, arg, NULL, 0};
+	struct net_made_later later = {retry, arg, NULL, 0, 0};
 
 	return net_made_wait_later(nm, tid, notif_id, sock, &later);
 }
@@ -340,12 +343,21 @@ int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int s
 		return -ESRCH;
 	if ((mine = waits_of(nm, tgid)) >= PROCESS_WAITS)
 		return -EINTR;
+	if (nm->descriptors + later->descriptors > nm->max)
+		return -EINTR; /* as a signal: the passed descriptors held are the limit */
 	if (nm->n >= nm->max && make_room(nm, mine) < 0)
 		return -EINTR;
 	w = xcalloc(1, sizeof(*w));
-	*w = (struct waiting){nm,	    notif_id,	tgid,		sock,
-			      later->retry, later->arg, later->release, later->every_ms,
-			      NULL,	    nm->list};
+	*w = (struct waiting){.owner = nm,
+			      .notif_id = notif_id,
+			      .tgid = tgid,
+			      .sock = sock,
+			      .retry = later->retry,
+			      .arg = later->arg,
+			      .release = later->release,
+			      .every_ms = later->every_ms,
+			      .descriptors = later->descriptors,
+			      .next = nm->list};
 	w->ready = later->every_ms ? event_new(nm->base, -1, EV_PERSIST, on_ready, w)
 				   : event_new(nm->base, sock, EV_WRITE | EV_PERSIST, on_ready, w);
 	if (w->ready == NULL || event_add(w->ready, &check) < 0) {
@@ -356,5 +368,6 @@ int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int s
 	}
 	nm->list = w;
 	nm->n++;
+	nm->descriptors += w->descriptors;
 	return 0;
 }

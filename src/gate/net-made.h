@@ -60,12 +60,16 @@ int net_made_wait(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock, n
 		  void *arg);
 /* The same, arg released by release (NULL: free()), and tried again every
  * every_ms instead of when the socket is writable (0: when writable): a
- * Unix listener's full queue says nothing poll could wait for. */
+ * Unix listener's full queue says nothing poll could wait for.
+ * descriptors: what else the wait holds open (a Unix send's passed
+ * descriptors), counted apart: at most a quarter of the gate's limit for
+ * every wait of the session (EINTR beyond). */
 struct net_made_later {
 	net_made_retry retry;
 	void *arg;
 	void (*release)(void *arg);
 	int every_ms;
+	int descriptors; /* the gate's it holds besides the socket (passed ones) */
 };
 int net_made_wait_later(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 			const struct net_made_later *later);

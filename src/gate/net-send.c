@@ -138,5 +138,5 @@ int net_sendto_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const ui
 	if ((d = read_datagram(tid, args, sock, a, &result)) == NULL)
 		return net_made_done(nm, notif_id, sock, result);
 	return net_made_try(nm, tid, notif_id, sock,
-			    &(struct net_made_later){send_now, d, NULL, 0});
+			    &(struct net_made_later){send_now, d, NULL, 0, 0});
 }

@@ -230,6 +230,7 @@ int net_sendmmsg_start(struct net_made *nm, pid_t tid, uint64_t notif_id, const 
 		return net_made_done(nm, notif_id, sock, -EOPNOTSUPP); /* as where it is off */
 	}
 	/* A Unix datagram socket's poll says nothing of its receiver. */
-	return net_made_try(nm, tid, notif_id, sock,
-			    &(struct net_made_later){send_batch, b, NULL, b->unix_socket ? 20 : 0});
+	return net_made_try(
+	    nm, tid, notif_id, sock,
+	    &(struct net_made_later){send_batch, b, NULL, b->unix_socket ? 20 : 0, 0});
 }

@@ -180,7 +180,7 @@ static int ip_message(struct net_made *nm, pid_t tid, uint64_t notif_id, int soc
 	if ((m = message_of(tid, sock, p, a, flags, &result)) == NULL)
 		return net_made_done(nm, notif_id, sock, result);
 	return net_made_try(nm, tid, notif_id, sock,
-			    &(struct net_made_later){send_message, m, NULL, 0});
+			    &(struct net_made_later){send_message, m, NULL, 0, 0});
 }
 
 /* A Unix socket's message, read once, made by net-unix-send.c. */

@@ -151,5 +151,6 @@ int net_stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 	if (s->control_len)
 		memcpy(s->control, c->control, s->control_len);
 	return net_made_try(nm, tid, notif_id, sock,
-			    &(struct net_made_later){send_stream, s, stream_free, 0});
+			    &(struct net_made_later){send_stream, s, stream_free, 0,
+						     s->passed ? (int)s->passed->nfds : 0});
 }

@@ -242,5 +242,6 @@ int net_unix_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		return net_made_done(nm, notif_id, sock, result);
 	/* answered when the receiver has room */
 	return net_made_try(nm, tid, notif_id, sock,
-			    &(struct net_made_later){send_datagram, d, datagram_free, RETRY_MS});
+			    &(struct net_made_later){send_datagram, d, datagram_free, RETRY_MS,
+						     (int)d->passed.nfds + (d->object >= 0)});
 }

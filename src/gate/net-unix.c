@@ -186,7 +186,7 @@ static int wait_for_room(struct net_made *nm, pid_t tid, uint64_t notif_id, int 
 			 const struct sockaddr_info *a, const struct net_unix_caller *c, int *kept)
 {
 	struct unix_wait *u = xcalloc(1, sizeof(*u));
-	struct net_made_later later = {try_again, u, unix_wait_free, RETRY_MS};
+	struct net_made_later later = {try_again, u, unix_wait_free, RETRY_MS, 0};
 	int rc;
 
 	*u = (struct unix_wait){*kept, *a, *c->ours, *c->who};

@@ -123,3 +123,21 @@ def test_FIXED_sendmmsg_stops_when_its_caller_is_interrupted(escort, tmp_path):
     m = re.search(r"received (\d+) of 1024", out)
     assert m, out
     assert int(m.group(1)) < 1024, out
+
+
+def test_FIXED_waiting_sends_passing_descriptors_leave_the_gate_descriptors(escort, tmp_path):
+    """A blocking Unix send that waits for room holds the gate's copies of
+    the descriptors it passes: 8 processes' sends of 60 descriptors each to
+    a full receiver took every descriptor of a gate allowed 256, counted
+    one wait each. Now what waits may hold besides its sockets is a quarter of the
+    gate's limit; a send beyond is answered EINTR (net-made.c)."""
+    s = Session(escort, tmp_path, wrap=("prlimit", "--nofile=256", "--"))
+    s.child.timeout = 60
+    out, _ = s.run(f"{PY} {RED}/fdflood.py {tmp_path} 8 2>&1 | grep -v '^escort:'")
+    s.close()
+    assert "exec after flood: ok" in out, out
+    held = int(re.search(r"session host descriptors: (\d+)", out).group(1))
+    assert held <= 192, out
+    # EINTR beyond: Python tries again (PEP 475), so every send goes once
+    # the receiver reads.
+    assert "ends: ['sent', 'sent', 'sent', 'sent', 'sent', 'sent', 'sent', 'sent']" in out, out

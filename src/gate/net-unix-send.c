@@ -118,14 +118,18 @@ static struct unix_datagram *read_datagram(pid_t tid, int sock,
 }
 
 struct fd_source {
-	int pidfd;
+	pid_t tid;
+	int pidfd; /* opened at the first descriptor copied */
 };
 
 static int copy_fd(void *ctx, int fd)
 {
-	const struct fd_source *f = ctx;
-	int copy = (int)syscall(SYS_pidfd_getfd, f->pidfd, fd, 0);
+	struct fd_source *f = ctx;
+	int copy;
 
+	if (f->pidfd < 0 && (f->pidfd = pidfd_of_thread(f->tid)) < 0)
+		return -ESRCH;
+	copy = (int)syscall(SYS_pidfd_getfd, f->pidfd, fd, 0);
 	return copy < 0 ? -errno : copy;
 }
 
@@ -135,10 +139,11 @@ static int pass_control(struct net_made *nm, pid_t tid, uint64_t notif_id,
 			struct scm_passed *out)
 {
 	struct scm_caller who;
-	struct fd_source src = {pidfd_of_thread(tid)};
+	struct fd_source src = {tid, -1};
 	int rc;
 
-	if (src.pidfd < 0 || scm_caller_read(tid, &who) < 0)
+	/* Namespaces matter only to credentials the caller gives. */
+	if (scm_caller_read(tid, call->control_len > 0, &who) < 0)
 		rc = -ESRCH;
 	else
 		rc = scm_pass(call->control, call->control_len, &who,

@@ -50,7 +50,7 @@ static pid_t last_number(const char *at)
 	}
 }
 
-int scm_caller_read(pid_t tid, struct scm_caller *c)
+int scm_caller_read(pid_t tid, int namespaces, struct scm_caller *c)
 {
 	char status[4096];
 	const char *tgid, *nspid, *uid, *gid, *cap;
@@ -69,8 +69,8 @@ int scm_caller_read(pid_t tid, struct scm_caller *c)
 	c->tgid = (pid_t)atoi(tgid);
 	c->own_pid = last_number(nspid);
 	c->cap_effective = caps;
-	c->same_pid_ns = same_ns(tid, "pid");
-	c->same_user_ns = same_ns(tid, "user");
+	c->same_pid_ns = namespaces && same_ns(tid, "pid");
+	c->same_user_ns = namespaces && same_ns(tid, "user");
 	return c->tgid > 0 ? 0 : -ESRCH;
 }
 

@@ -30,8 +30,10 @@ struct scm_caller {
 	uint64_t cap_effective;
 };
 
-/* The caller's ids and namespaces; -ESRCH when it is gone. */
-int scm_caller_read(pid_t tid, struct scm_caller *c);
+/* The caller's ids, and with namespaces whether its namespaces are the
+ * gate's (else both 0: credentials it gives are refused); -ESRCH when it
+ * is gone. */
+int scm_caller_read(pid_t tid, int namespaces, struct scm_caller *c);
 
 /* Copies descriptor fd of the caller as the gate's own: >= 0 or -errno. */
 typedef int (*scm_copy_fd)(void *ctx, int fd);

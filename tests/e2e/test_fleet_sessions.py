@@ -45,14 +45,14 @@ def world():
 class FleetLab:
     """escortd with the tests' people and policy, two enrolled hosts."""
 
-    def __init__(self, world, tmp, hosts_policy="", esc=ESCORT, junior=JUNIOR):
+    def __init__(self, world, tmp, hosts_policy="", esc=ESCORT, junior=JUNIOR, extra=""):
         self.world, self.esc = world, esc
         self.lab = make_lab(hosts=2)
         config = tmp / "escortd.yaml"
         text = CONFIG.format(op=OPERATOR, esc=esc, junior=junior, timeout=60)
         if hosts_policy:  # per-host levels, by the names in the hosts' certificates
             text = text.replace("\n  rules:\n", f"\n  hosts:\n{hosts_policy}  rules:\n", 1)
-        config.write_text(text)
+        config.write_text(extra + text)  # extra: top-level keys
         self.fleet = Fleet(self.lab, tmp, config=config, rules=os.path.join(world, "rules"))
         self.dirs = {}
         hosts = tempfile.mkdtemp(prefix="hosts-", dir=world)

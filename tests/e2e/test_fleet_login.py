@@ -56,12 +56,21 @@ class Escort:
         self.broker = fl.lab.broker_address(self.ns, fl.fleet.port)
         self.pin = fl.fleet.token("pin-only")[1]
 
-    def run(self, *args, stdin=""):
-        env = dict(os.environ, HOME=str(self.home))
+    def env(self, **more):
+        """The escort's environment: their home, no local escortd."""
+        env = dict(os.environ, HOME=str(self.home), **more)
         env.pop("ESCORT_SOCKET", None)
         env.pop("XDG_CONFIG_HOME", None)
-        return self.fl.lab.run(self.ns, [escort_bin(), *args], input=stdin, env=env,
+        return env
+
+    def run(self, *args, stdin=""):
+        return self.fl.lab.run(self.ns, [escort_bin(), *args], input=stdin, env=self.env(),
                                capture_output=True, text=True, timeout=60)
+
+    def spawn(self, *args, **kw):
+        """escort ARGS at a terminal on the escort's machine."""
+        return pexpect.spawn("ip", ["netns", "exec", self.ns, escort_bin(), *args],
+                             env=self.env(TERM="xterm"), **kw)
 
     def login(self, user, password, pin=None):
         return self.run("login", "--broker", self.broker, "--pin", pin or self.pin, "--user",
@@ -227,15 +236,20 @@ for first in (wire.hello_console(), wire.console_request("pending", 1)):
     assert request_answer == "None", request_answer
 
 
-def test_an_escort_without_the_clearance_is_refused_over_tls(lab_escort, world):  # noqa: F811
-    fl, esc = lab_escort
-    assert esc.login(JUNIOR, PASSWORD).returncode == 0
+def approval_refused_from_afar(fl, esc, world, account, why):  # noqa: F811
+    """account logs in from afar and tries to approve a held rm: refused for why."""
+    assert esc.login(account, PASSWORD).returncode == 0
     op, target, item = held_rm(fl, world)
     p = esc.console("approve", str(item["id"]))
-    assert p.returncode == 1 and "clearance (medium) does not cover a high" in p.stderr, p.stderr
+    assert p.returncode == 1 and why in p.stderr, p.stderr
     assert os.path.exists(os.path.join(target, "inner"))
     op.child.sendcontrol("c")
     op.close()
+
+
+def test_an_escort_without_the_clearance_is_refused_over_tls(lab_escort, world):  # noqa: F811
+    approval_refused_from_afar(*lab_escort, world, JUNIOR,
+                               "clearance (medium) does not cover a high")
 
 
 def test_watch_from_another_machine_follows_a_screen_through_the_credential(lab_escort):
@@ -243,11 +257,7 @@ def test_watch_from_another_machine_follows_a_screen_through_the_credential(lab_
     assert esc.login(ESCORT, PASSWORD).returncode == 0
     op = HostOperator(fl, "db1")
     op.run("printf 'far-%s-screen\\n' vis''ible")
-    env = dict(os.environ, TERM="xterm", HOME=str(esc.home))
-    env.pop("ESCORT_SOCKET", None)
-    env.pop("XDG_CONFIG_HOME", None)
-    watch = pexpect.spawn("ip", ["netns", "exec", esc.ns, escort_bin(), "watch", "--broker",
-                                 esc.broker], env=env, timeout=15, dimensions=(50, 160))
+    watch = esc.spawn("watch", "--broker", esc.broker, timeout=15, dimensions=(50, 160))
     try:
         watch.expect("far-visible-screen")
         op.child.sendline("echo live-$((6*7))-far")
@@ -264,11 +274,7 @@ def test_a_locked_escort_is_cut_off_from_afar_at_once(lab_escort):
     other machines; a new console with the same credential is refused."""
     fl, esc = lab_escort
     assert esc.login(ESCORT, PASSWORD).returncode == 0
-    env = dict(os.environ, TERM="xterm", HOME=str(esc.home))
-    env.pop("ESCORT_SOCKET", None)
-    env.pop("XDG_CONFIG_HOME", None)
-    watch = pexpect.spawn("ip", ["netns", "exec", esc.ns, escort_bin(), "watch", "--broker",
-                                 esc.broker], env=env, timeout=15, dimensions=(50, 160))
+    watch = esc.spawn("watch", "--broker", esc.broker, timeout=15, dimensions=(50, 160))
     try:
         fl.fleet.wait_for(f"console of {ESCORT} (uid")
         p = fl.console(JUNIOR, "lock", ESCORT, "--reason", "laptop stolen")
@@ -318,11 +324,4 @@ def operator_password():
 
 def test_nobody_approves_their_own_command_from_afar(lab_escort, world,  # noqa: F811
                                                      operator_password):
-    fl, esc = lab_escort
-    assert esc.login(OPERATOR, PASSWORD).returncode == 0
-    op, target, item = held_rm(fl, world)
-    p = esc.console("approve", str(item["id"]))
-    assert p.returncode == 1 and "nobody approves their own command" in p.stderr, p.stderr
-    assert os.path.exists(os.path.join(target, "inner"))
-    op.child.sendcontrol("c")
-    op.close()
+    approval_refused_from_afar(*lab_escort, world, OPERATOR, "nobody approves their own command")

@@ -14,7 +14,6 @@ import tempfile
 import pexpect
 import pytest
 
-from conftest import escort_bin
 from test_fleet_login import ESCORT, JUNIOR, PASSWORD, Escort, pam_accounts  # noqa: F401
 from test_fleet_sessions import FleetLab, world  # noqa: F401
 
@@ -71,12 +70,9 @@ def login(esc, user, *answers):
 
 def test_the_right_password_and_code_sign_in_at_a_terminal(code_stack):
     fl, esc = code_stack
-    env = dict(os.environ, TERM="xterm", HOME=str(esc.home))
-    env.pop("ESCORT_SOCKET", None)
     shown = esc.home / "terminal"
-    child = pexpect.spawn("ip", ["netns", "exec", esc.ns, escort_bin(), "login", "--broker",
-                                 esc.broker, "--pin", esc.pin, "--user", ESCORT], env=env,
-                          timeout=30)
+    child = esc.spawn("login", "--broker", esc.broker, "--pin", esc.pin, "--user", ESCORT,
+                      timeout=30)
     child.logfile_read = open(shown, "wb")  # what the terminal shows, not what is typed
     try:
         child.expect_exact(SHOWN)

@@ -19,7 +19,8 @@ import pytest
 from conftest import ROOT, escort_bin, events, of_type
 from fleetssh import HostSshd, SshOperator
 from netns import make_lab
-from test_broker import CONFIG, ESCORT, JUNIOR, OPERATOR, PROMPT, make_user
+from opshell import PROMPT, OperatorShell
+from test_broker import CONFIG, ESCORT, JUNIOR, OPERATOR, make_user, victim
 from test_fleet_enroll import Fleet, enroll, escortd_bin
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and accounts need root")
@@ -116,50 +117,29 @@ def fleet_lab(world):
     f.close()
 
 
-class HostOperator:
-    """The operator's shell under escort run on an enrolled host."""
+class HostOperator(OperatorShell):
+    """The operator's shell under escort run started in an enrolled host's
+    namespace directly (no sshd: SshOperator is the one through sshd)."""
 
-    def __init__(self, fl, host, broker=None, expect_prompt=True):
+    def __init__(self, fl, host, expect_prompt=True):
         world = fl.world
         self.log = os.path.join(world, "logs", f"{host}-{time.time_ns()}.eslog")
         env = {k: v for k, v in os.environ.items() if k != "ESCORT_SOCKET"}
         env.update(PS1=PROMPT, TERM="xterm", ESCORT_RULES=os.path.join(world, "rules"),
-                   ESCORT_HOST_DIR=str(fl.dirs[host]))
-        if broker:  # else the broker enrolment wrote into the host's directory
-            env["ESCORT_BROKER"] = broker
+                   ESCORT_HOST_DIR=str(fl.dirs[host]))  # the broker its enrolment wrote
         self.child = pexpect.spawn("ip", ["netns", "exec", fl.ns(host), "runuser", "-u",
                                           OPERATOR, "--", os.path.join(world, "escort"), "run",
                                           "--log", self.log, "--", "bash", "--norc",
                                           "--noprofile", "-i"],
                                    env=env, encoding="utf-8", timeout=20, dimensions=(40, 200),
                                    cwd=os.path.join(world, "work"))
-        if expect_prompt:
-            self.child.expect_exact(PROMPT)
-
-    def run(self, line, timeout=20):
-        self.child.sendline(line + '; echo "=""=DONE$?"')
-        self.child.expect(r"==DONE(\d+)", timeout=timeout)
-        out, status = self.child.before, int(self.child.match.group(1))
-        self.child.expect_exact(PROMPT)
-        return out, status
-
-    def close(self):
-        self.child.sendline("exit")
-        self.child.expect(pexpect.EOF, timeout=30)
-        self.child.close()
+        self.started(expect_prompt)
 
 
 def session_of(fl, host):
     live = [s for s in fl.sessions() if s["host"] == host]
     assert len(live) == 1, fl.sessions()
     return live[0]["id"]
-
-
-def victim(world, name):
-    path = os.path.join(world, "work", name)
-    os.makedirs(os.path.join(path, "inner"), exist_ok=True)
-    subprocess.run(["chown", "-R", OPERATOR, path], check=True)
-    return path
 
 
 @pytest.fixture
@@ -217,17 +197,17 @@ def test_a_lock_reaches_both_hosts(fleet_lab, sshds):
     ended = time.monotonic() - started
     print(f"lock to the end of both sessions across namespaces: {ended:.3f}s")
     assert ended < 2.0
-    again = HostOperator(fleet_lab, "db2", expect_prompt=False)
+    again = SshOperator(fleet_lab, sshds["db2"], expect_prompt=False)
     again.child.expect("locked by " + ESCORT)
     again.child.expect(pexpect.EOF)
     assert fleet_lab.console(ESCORT, "unlock", OPERATOR).returncode == 0
 
 
-def test_a_session_over_a_slow_lossy_link_is_approved_and_locked(fleet_lab, world):
+def test_a_session_over_a_slow_lossy_link_is_approved_and_locked(fleet_lab, sshds, world):
     """100 ms each way and 2% of packets lost (tc netem on both ends of db2's
-    link; where the kernel has no netem, a 256 kbit/s link (tc htb) losing 3%
-    of its packets both ways (nftables)): the session works, an approval
-    arrives, a lock ends it soon."""
+    link to escortd; where the kernel has no netem, a 256 kbit/s link (tc htb)
+    losing 3% of its packets both ways (nftables)): the session, through
+    db2's sshd, works, an approval arrives, a lock ends it soon."""
     lab, db2 = fleet_lab.lab, fleet_lab.ns("db2")
     if lab.has_netem():
         lab.netem(db2, "delay", "100ms", "loss", "2%")
@@ -236,7 +216,7 @@ def test_a_session_over_a_slow_lossy_link_is_approved_and_locked(fleet_lab, worl
     else:
         pytest.skip("this kernel has neither tc netem nor tc htb with nftables")
     target = victim(world, "approved-over-netem")
-    op = HostOperator(fleet_lab, "db2")
+    op = SshOperator(fleet_lab, sshds["db2"])
     out, status = op.run("echo slow-$((6*7))", timeout=30)
     assert status == 0 and "slow-42" in out
     # 64 KiB of screen to record: a few hundred packets through the lossy link.
@@ -263,9 +243,9 @@ def test_a_session_over_a_slow_lossy_link_is_approved_and_locked(fleet_lab, worl
     assert fleet_lab.console(ESCORT, "unlock", OPERATOR).returncode == 0
 
 
-def test_a_revoked_hosts_session_ends_and_it_cannot_start_another(fleet_lab):
-    op = HostOperator(fleet_lab, "db1")
-    other = HostOperator(fleet_lab, "db2")
+def test_a_revoked_hosts_session_ends_and_it_cannot_start_another(fleet_lab, sshds):
+    op = SshOperator(fleet_lab, sshds["db1"])
+    other = SshOperator(fleet_lab, sshds["db2"])
     op.child.sendline("sleep 300")
     time.sleep(0.5)
     started = time.monotonic()
@@ -276,7 +256,7 @@ def test_a_revoked_hosts_session_ends_and_it_cannot_start_another(fleet_lab):
     op.child.expect("host db1 is revoked")
     op.child.expect(pexpect.EOF, timeout=10)
     print(f"revoke to the end of the session: {time.monotonic() - started:.3f}s")
-    again = HostOperator(fleet_lab, "db1", expect_prompt=False)
+    again = SshOperator(fleet_lab, sshds["db1"], expect_prompt=False)
     again.child.expect(pexpect.EOF, timeout=20)
     assert "refusing the session" in again.child.before, again.child.before
     assert "certificate revoked" in again.child.before, again.child.before
@@ -287,20 +267,28 @@ def test_a_revoked_hosts_session_ends_and_it_cannot_start_another(fleet_lab):
 
 
 def test_a_host_refuses_a_broker_of_another_ca(fleet_lab, tmp_path):
+    """A man in the middle with a certificate of another CA, where db1's
+    sshd sends the operator's sessions: db1's escort run refuses it."""
     mitm = Fleet(fleet_lab.lab, tmp_path, port=fleet_lab.fleet.port + 1, name="mitm")
+    sshd = HostSshd(fleet_lab, "db1", broker=fleet_lab.lab.broker_address(fleet_lab.ns("db1"),
+                                                                          mitm.port))
     try:
-        addr = fleet_lab.lab.broker_address(fleet_lab.ns("db1"), mitm.port)
-        op = HostOperator(fleet_lab, "db1", broker=addr, expect_prompt=False)
+        op = SshOperator(fleet_lab, sshd, expect_prompt=False)
         op.child.expect(pexpect.EOF, timeout=20)
         assert "certificate verify failed" in op.child.before, op.child.before
         assert "host db1 connected" not in mitm.log()
     finally:
+        sshd.stop()
         mitm.stop()
 
 
-def test_the_link_cut_and_restored_mid_session_loses_and_repeats_nothing(fleet_lab, world):
+def test_the_link_cut_and_restored_mid_session_loses_and_repeats_nothing(fleet_lab, sshds,
+                                                                          world):
+    """db1's link to escortd is cut (ip link set down) and restored under a
+    session the operator runs through db1's sshd (over the operators'
+    network, which stays up): escortd's copy has every record once."""
     target = victim(world, "refused-offline")
-    op = HostOperator(fleet_lab, "db1")
+    op = SshOperator(fleet_lab, sshds["db1"])
     op.run("echo before-the-cut")
     session = session_of(fleet_lab, "db1")
     fleet_lab.lab.link(fleet_lab.ns("db1"), up=False)
@@ -321,6 +309,8 @@ def test_the_link_cut_and_restored_mid_session_loses_and_repeats_nothing(fleet_l
     v = fleet_lab.verify(log)
     assert v.returncode == 0, v.stdout + v.stderr  # no gap: every record, in order
     evs = events(log)
+    start = of_type(evs, "session-start")[0]
+    assert start["ssh_connection"].split()[2] == sshds["db1"].address, start  # through sshd
     output = "".join(e.get("data", "") for e in of_type(evs, "output"))
     for line in ("before-the-cut", "offline-line-1", "offline-line-3", "after-the-cut"):
         assert output.count(line + "\r\n") == 1, (line, output)  # once, not lost, not twice

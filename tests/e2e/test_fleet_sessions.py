@@ -26,8 +26,9 @@ from test_fleet_enroll import Fleet, enroll, escortd_bin
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and accounts need root")
 
 
-@pytest.fixture(scope="module")
-def world():
+def make_world():
+    """The tests' accounts, and a directory every account may read with
+    escort, escortd, the rules, logs/ and work/ (bench/fleet-lock too)."""
     for name in (OPERATOR, ESCORT, JUNIOR):
         make_user(name)
     base = tempfile.mkdtemp(prefix="escort-fleet-")
@@ -39,6 +40,12 @@ def world():
     for d in ("logs", "work"):
         os.makedirs(os.path.join(base, d))
         os.chmod(os.path.join(base, d), 0o1777)
+    return base
+
+
+@pytest.fixture(scope="module")
+def world():
+    base = make_world()
     yield base
     shutil.rmtree(base, ignore_errors=True)
 
@@ -151,6 +158,19 @@ def sshds(fleet_lab):
         sshd.stop()
 
 
+def sleeping(fl, sshds, hosts):
+    """The operator logged in through the sshd of each of hosts, in `sleep
+    300`, each session live at escortd (bench/fleet-lock too)."""
+    ops = [SshOperator(fl, sshds[h]) for h in hosts]
+    for op in ops:
+        op.child.sendline("sleep 300")
+    end = time.monotonic() + 15
+    while sorted(s["host"] for s in fl.sessions()) != sorted(hosts):
+        assert time.monotonic() < end, fl.sessions()
+        time.sleep(0.02)
+    return ops
+
+
 def test_a_session_on_an_enrolled_host_is_approved_over_tls(fleet_lab, sshds, world):
     """The operator logs in to db1 through db1's own sshd (ForceCommand
     escort run); escortd, in another namespace, holds the rm until an
@@ -183,20 +203,17 @@ def test_a_session_on_an_enrolled_host_is_approved_over_tls(fleet_lab, sshds, wo
 
 
 def test_a_lock_reaches_both_hosts(fleet_lab, sshds):
-    ops = [SshOperator(fleet_lab, sshds[host]) for host in ("db1", "db2")]
-    for op in ops:
-        op.child.sendline("sleep 300")
-    time.sleep(0.5)
-    assert {s["host"] for s in fleet_lab.sessions()} == {"db1", "db2"}
+    """A lock ends the operator's sessions on both hosts and refuses a new
+    one; how soon is measured by bench/fleet-lock (docs/BENCHMARKS.md)."""
+    ops = sleeping(fleet_lab, sshds, ("db1", "db2"))
     started = time.monotonic()
     p = fleet_lab.console(ESCORT, "lock", OPERATOR, "--reason", "fleet-wide")
     assert p.returncode == 0, p.stderr
     for op in ops:
         op.child.expect("locked by " + ESCORT)
         op.child.expect(pexpect.EOF, timeout=10)
-    ended = time.monotonic() - started
-    print(f"lock to the end of both sessions across namespaces: {ended:.3f}s")
-    assert ended < 2.0
+    print(f"lock to the end of both sessions: {time.monotonic() - started:.3f}s "
+          "(measured: bench/fleet-lock)")
     again = SshOperator(fleet_lab, sshds["db2"], expect_prompt=False)
     again.child.expect("locked by " + ESCORT)
     again.child.expect(pexpect.EOF)
@@ -235,11 +252,10 @@ def test_a_session_over_a_slow_lossy_link_is_approved_and_locked(fleet_lab, sshd
     assert fleet_lab.console(ESCORT, "lock", OPERATOR, "--reason", "slow link").returncode == 0
     op.child.expect("locked by " + ESCORT, timeout=30)
     op.child.expect(pexpect.EOF, timeout=30)
-    ended = time.monotonic() - started
-    print(f"lock to the end of a session over a slow lossy link: {ended:.3f}s")
+    print(f"lock to the end of a session over a slow lossy link: "
+          f"{time.monotonic() - started:.3f}s")
     if not lab.has_netem():
         assert lab.dropped(db2) > 0, "the throttle lost no packet: the link was not lossy"
-    assert ended < 3.0
     assert fleet_lab.console(ESCORT, "unlock", OPERATOR).returncode == 0
 
 
@@ -505,9 +521,8 @@ def test_terminate_from_the_console_ends_the_remote_session(fleet_lab):
     assert p.returncode == 0, p.stderr
     op.child.expect("ended by " + ESCORT)
     op.child.expect(pexpect.EOF, timeout=10)
-    ended = time.monotonic() - started
-    print(f"terminate to the end of a remote session: {ended:.3f}s")
-    assert ended < 2.0
+    print(f"terminate to the end of a remote session: {time.monotonic() - started:.3f}s "
+          "(measured: bench/fleet-lock)")
     out, status = other.run("echo db2-goes-on")  # one session, not the host's others
     assert status == 0 and "db2-goes-on" in out
     other.close()

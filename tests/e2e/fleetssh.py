@@ -27,9 +27,11 @@ def unlock_for_keys(user):
 class HostSshd:
     """sshd listening on the host's address on the operators' network, in the
     host's namespace. broker: another escortd for `escort run` than the one
-    the host enrolled with (ESCORT_BROKER), e.g. a man in the middle."""
+    the host enrolled with (ESCORT_BROKER), e.g. a man in the middle;
+    directory: another host directory than the host's enrolment (key,
+    certificate), e.g. a forged one."""
 
-    def __init__(self, fl, host, broker=None):
+    def __init__(self, fl, host, broker=None, directory=None):
         self.fl, self.host = fl, host
         ns = fl.ns(host)
         self.address = fl.lab.operator_address(ns)
@@ -44,7 +46,7 @@ class HostSshd:
         escort = os.path.join(fl.world, "escort")
         head = sshd_config_head(SSH_PORT, self.base, auth, [OPERATOR])
         head = head.replace("ListenAddress 127.0.0.1", f"ListenAddress {self.address}")
-        env = f"ESCORT_HOST_DIR={fl.dirs[host]} ESCORT_RULES={fl.world}/rules " \
+        env = f"ESCORT_HOST_DIR={directory or fl.dirs[host]} ESCORT_RULES={fl.world}/rules " \
               f"ESCORT_LOG_DIR={fl.world}/logs" + (f" ESCORT_BROKER={broker}" if broker else "")
         with open(config, "w") as f:
             f.write(head + f"""SetEnv {env}

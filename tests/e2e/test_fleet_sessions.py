@@ -21,7 +21,7 @@ from fleetssh import HostSshd, SshOperator
 from netns import make_lab
 from opshell import PROMPT, OperatorShell
 from test_broker import CONFIG, ESCORT, JUNIOR, OPERATOR, make_user, victim
-from test_fleet_enroll import Fleet, enroll, escortd_bin
+from test_fleet_enroll import Fleet, enroll, escortd_bin, with_key_of
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and accounts need root")
 
@@ -62,21 +62,28 @@ class FleetLab:
             text = text.replace("\n  rules:\n", f"\n  hosts:\n{hosts_policy}  rules:\n", 1)
         config.write_text(extra + text)  # extra: top-level keys
         self.fleet = Fleet(self.lab, tmp, config=config, rules=os.path.join(world, "rules"))
-        self.dirs = {}
+        self.dirs, self.tokens = {}, {}
         hosts = tempfile.mkdtemp(prefix="hosts-", dir=world)
         os.chmod(hosts, 0o755)
+        self.hosts_dir = pathlib.Path(hosts)
         for name, ns in zip(("db1", "db2"), self.lab.hosts):
             self.dirs[name] = self.enrol(name, ns, pathlib.Path(hosts) / name)
 
     def enrol(self, name, ns, directory):
         token, pin = self.fleet.token(name)
+        self.tokens[name] = (token, pin)
         p = enroll(self.lab, self.fleet, ns, token, pin, directory)
         assert p.returncode == 0, p.stderr + self.fleet.log()
-        # escort run runs as the operator here, not set-gid (that install is
-        # test_fleet_host_key.py's): the operator's group may read the key.
+        return self.for_operator(directory)
+
+    @staticmethod
+    def for_operator(directory):
+        """escort run runs as the operator here, not set-gid (that install is
+        test_fleet_host_key.py's): the operator's group may read the key."""
         subprocess.run(["chgrp", "-R", OPERATOR, str(directory)], check=True)
         os.chmod(directory, 0o750)
-        os.chmod(directory / "host.key", 0o640)
+        if (directory / "host.key").exists():
+            os.chmod(directory / "host.key", 0o640)
         return directory
 
     def ns(self, host):
@@ -280,6 +287,43 @@ def test_a_revoked_hosts_session_ends_and_it_cannot_start_another(fleet_lab, ssh
     out, status = other.run("echo still-here")
     assert status == 0 and "still-here" in out
     other.close()
+
+
+def test_no_session_through_sshd_with_a_stolen_token_or_another_hosts_certificate(fleet_lab,
+                                                                                   world):
+    """Through db2's own sshd: db1's token, used already, enrols nothing for
+    a thief on db2, and escort run there has no certificate to open a
+    session with; db1's certificate rewritten to db2's key (db1's key never
+    left db1) opens no session, as db1 or at all."""
+    fl = fleet_lab
+    token, pin = fl.tokens["db1"]
+    thief = fl.hosts_dir / "thief"
+    p = enroll(fl.lab, fl.fleet, fl.ns("db2"), token, pin, thief)
+    assert p.returncode != 0 and "unknown, used or expired" in p.stderr, p.stderr
+    thief.mkdir(exist_ok=True)  # what the thief has: no certificate
+    forged = fl.hosts_dir / "forged"
+    shutil.copytree(fl.dirs["db2"], forged)
+    (forged / "host.crt").write_text(with_key_of((fl.dirs["db1"] / "host.crt").read_text(),
+                                                 (fl.dirs["db2"] / "host.crt").read_text()))
+    target = victim(world, "not-by-a-thief")
+    sshd = HostSshd(fl, "db2", directory=fl.for_operator(thief))
+    try:  # a shell without escortd: recorded on db2 alone, nothing approved
+        op = SshOperator(fl, sshd)
+        out, status = op.run(f"rm -rf {target}/inner")
+        assert status != 0 and "no escort is reachable" in out, out
+        op.close()
+    finally:
+        sshd.stop()
+    assert os.path.exists(os.path.join(target, "inner"))
+    sshd = HostSshd(fl, "db2", directory=fl.for_operator(forged))
+    try:  # escortd's CA never signed that certificate: the handshake fails
+        op = SshOperator(fl, sshd, expect_prompt=False)
+        op.child.expect(pexpect.EOF, timeout=20)
+        assert "refusing the session" in op.child.before, op.child.before
+    finally:
+        sshd.stop()
+    assert fl.fleet.log().count("host db1 connected") == 0, fl.fleet.log()
+    assert [s for s in fl.sessions()] == []
 
 
 def test_a_host_refuses_a_broker_of_another_ca(fleet_lab, tmp_path):

@@ -1,6 +1,7 @@
 #include "effect.h"
 
 #include "code-map.h"
+#include "ioctl-changes.h"
 #include "net-effect.h"
 #include "procmem.h"
 #include "session-tree.h"
@@ -177,6 +178,9 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 	case HELD_CLOCK_MODES:
 		return judge_clock(n, n->data.args[c->target]);
 	case HELD_OWNER:
+		if (strcmp(c->name, "ioctl") == 0 &&
+		    ioctl_changes_command((unsigned)n->data.args[1]))
+			return ioctl_changes_judge(n, e);
 		if (strcmp(c->name, "ioctl") == 0 &&
 		    terminal_input_command((unsigned)n->data.args[1]))
 			return terminal_input_judge(n, s, e);

@@ -58,6 +58,12 @@ const struct held_call held_calls[] = {
     SYSTEM("clock_settime", LEVEL_HIGH, CLOCK_WHAT, "T1070"),
     {"clock_adjtime", HELD_CLOCK_MODES, TRAP_ALL, 1, 0, LEVEL_HIGH, CLOCK_WHAT, "T1070"},
     {"adjtimex", HELD_CLOCK_MODES, TRAP_ALL, 0, 0, LEVEL_HIGH, CLOCK_WHAT, "T1070"},
+    /* The kernel opens the file itself and appends a record to it at every
+     * process exit: no open the file gate sees. acct(NULL) stops it. */
+    SYSTEM("acct", LEVEL_HIGH,
+	   "Makes the kernel write a record into a file it names each time a program ends "
+	   "(or stops the machine's process accounting)",
+	   "T1565.001"),
     SYSTEM("sethostname", LEVEL_HIGH, "Changes the machine's host name", "T1036"),
     SYSTEM("setdomainname", LEVEL_HIGH, "Changes the machine's domain name", "T1036"),
     SYSTEM("bpf", LEVEL_CRITICAL,

@@ -12,7 +12,7 @@
 
 int terminal_input_command(unsigned cmd)
 {
-	return cmd == TIOCSTI || cmd == TIOCLINUX;
+	return cmd == TIOCSTI || cmd == TIOCLINUX || cmd == TIOCSCTTY;
 }
 
 /* TIOCLINUX's first byte is its subcommand: only setting and pasting the
@@ -27,6 +27,20 @@ static int pastes(const struct seccomp_notif *n)
 	if (procmem_read((pid_t)n->pid, n->data.args[2], &sub, 1, &err) < 0)
 		return 1; /* the kernel would fail it; nothing to judge on */
 	return sub == TIOCL_SETSEL || sub == TIOCL_PASTESEL;
+}
+
+/* TIOCSCTTY's refusal. */
+static enum effect_outcome took_terminal(int index, struct effect *e)
+{
+	char name[32] = "a terminal";
+
+	if (index >= 0)
+		snprintf(name, sizeof(name), "/dev/pts/%d", index);
+	snprintf(e->what, sizeof(e->what),
+		 "Takes %s, a terminal that is not this session's, from the login that uses it: "
+		 "that login's shell loses its terminal",
+		 name);
+	return EFFECT_REFUSE;
 }
 
 static int own_terminal(const struct effect_scope *s, int index)
@@ -53,6 +67,8 @@ enum effect_outcome terminal_input_judge(const struct seccomp_notif *n,
 		return EFFECT_ALLOW;
 	e->level = LEVEL_HIGH;
 	e->attack = "T1059.004";
+	if ((unsigned)n->data.args[1] == TIOCSCTTY)
+		return took_terminal(index, e);
 	if (index >= 0)
 		snprintf(e->what, sizeof(e->what),
 			 "Types into /dev/pts/%d, the terminal of another login on this machine, "

@@ -1,0 +1,38 @@
+import ctypes, fcntl, os, struct, sys, termios
+libc = ctypes.CDLL(None, use_errno=True)
+def sc(nr, *a):
+    r = libc.syscall(nr, *a); e = ctypes.get_errno()
+    return r, os.strerror(e) if r < 0 else "ok"
+what = sys.argv[1]
+if what == "acct":
+    print("acct", sc(163, ctypes.c_char_p(sys.argv[2].encode())))
+    os.system("true")
+    print("acct-off", sc(163, None))
+elif what == "rie":
+    print("personality", sc(135, 0x0400000))
+    fd = os.open(sys.argv[2], os.O_RDONLY)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    p = libc.mmap(None, 4096, 1, 2, fd, 0)
+    for l in open("/proc/self/maps"):
+        if sys.argv[2] in l: print("MAP", l.split()[1])
+elif what == "hangup":
+    fd = os.open(sys.argv[2], os.O_RDONLY | os.O_NOCTTY)
+    try: fcntl.ioctl(fd, 0x5437); print("hangup ok")
+    except OSError as e: print("hangup", e.strerror)
+elif what == "steal":
+    if os.fork():
+        os.wait(); sys.exit(0)
+    os.setsid()
+    fd = os.open(sys.argv[2], os.O_RDONLY | os.O_NOCTTY)
+    try: fcntl.ioctl(fd, termios.TIOCSCTTY, 1); print("steal ok")
+    except OSError as e: print("steal", e.strerror)
+elif what == "chattr":
+    fd = os.open(sys.argv[2], os.O_RDONLY)
+    try: fcntl.ioctl(fd, 0x40086602, struct.pack("l", 0x10)); print("chattr ok")
+    except OSError as e: print("chattr", e.strerror)
+elif what == "ioperm":
+    print("ioperm", sc(173, 0x80, 1, 1))
+    print("iopl", sc(172, 3))
+elif what == "syslog":
+    print("syslog-console-level", sc(103, 8, None, 1))

@@ -1,0 +1,119 @@
+"""Red team of the gate, third round (THREAT-MODEL.md, "Work done without
+exec"): system calls that change a file, load code or reach a process outside
+the session without passing any call the gate holds, as an operator with a
+shell, python3 and root would try them.
+
+Each attack is a real session on a real PTY, as root. The program the attacks
+run is tests/e2e/red/nonexec.py. Tests marked FIXED failed before the fix in
+src/gate/ that came with them."""
+import os
+import pathlib
+import shutil
+import uuid
+
+import pytest
+from test_gate import Session
+from test_gate_red_team import other_login, waiting  # noqa: F401
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0,
+                                reason="needs root: the victims live outside scratch folders")
+
+RED = pathlib.Path(__file__).resolve().parent / "red"
+PY = "/usr/bin/python3"
+
+
+@pytest.fixture
+def srv():
+    """A data folder outside every scratch folder, with a precious file."""
+    path = pathlib.Path("/srv") / f"escort-red3-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    (path / "victim").write_text("precious\n")
+    yield path
+    os.system(f"chattr -i -a {path}/victim 2>/dev/null")
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def scratch():
+    path = pathlib.Path("/tmp") / f"escort-red3-{uuid.uuid4().hex[:8]}"
+    path.mkdir()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def refusals(evs, call):
+    return [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
+            and str(e.get("call", "")).split(" ")[0] == call]
+
+
+def shown(evs):
+    return "".join(e.get("data", "") for e in evs if e["type"] == "output")
+
+
+def attack(s, *args):
+    out, _ = s.run(f"{PY} {RED}/nonexec.py {' '.join(str(a) for a in args)} 2>&1")
+    return out
+
+
+def test_FIXED_process_accounting_cannot_append_to_a_protected_file(escort, tmp_path, srv):
+    """acct(2) makes the kernel append a record to the file it names at every
+    process exit: root's session grew /srv's data file (or /etc/shadow) by
+    one record per program, with no open the gate saw."""
+    victim = srv / "victim"
+    s = Session(escort, tmp_path)
+    out = attack(s, "acct", victim)
+    evs = s.close()
+    assert "acct (-1, 'Operation not permitted')" in out, out
+    assert victim.read_text() == "precious\n"
+    assert len(refusals(evs, "acct")) == 2  # turning it off is held too
+    assert "escort: refused: acct" in shown(evs)
+
+
+def test_FIXED_read_implies_exec_cannot_map_a_files_code(escort, tmp_path, scratch):
+    """personality(READ_IMPLIES_EXEC) makes the kernel add PROT_EXEC to every
+    mapping with PROT_READ: a file's code mapped without PROT_EXEC in the
+    call, so the gate's mmap trap never saw it."""
+    code = scratch / "code.bin"
+    code.write_bytes(b"\xc3")
+    s = Session(escort, tmp_path)
+    out = attack(s, "rie", code)
+    # Other personas, and asking which is set, still work.
+    other, status = s.run("setarch -R true && setarch -L true && setarch -3 true")
+    s.close()
+    assert "personality (-1, 'Operation not permitted')" in out and "MAP r--p" in out, out
+    assert status == 0, other
+
+
+def test_FIXED_another_logins_terminal_cannot_be_hung_up(escort, tmp_path, other_login):
+    """TIOCVHANGUP on a terminal opened for reading hangs it up: the kernel
+    sends SIGHUP to the login's shell (a process outside the session) and
+    every descriptor of it stops working, with no kill the gate saw."""
+    master, slave = other_login
+    s = Session(escort, tmp_path)
+    out = attack(s, "hangup", os.ttyname(slave))
+    steal = attack(s, "steal", os.ttyname(slave))
+    # Programs that make a terminal of their own their controlling one pass.
+    own, status = s.run("script -qec 'tty' /dev/null")
+    evs = s.close()
+    assert "hangup Operation not permitted" in out, out
+    assert "steal Operation not permitted" in steal, steal
+    assert status == 0 and "/dev/pts/" in own and "escort:" not in own, own
+    assert len(refusals(evs, "ioctl")) == 2
+    assert "escort: refused: ioctl on /dev/pts/" in shown(evs)
+    assert "a terminal that is not this session's, from the login" in shown(evs)
+    os.write(slave, b"still-there")  # EIO once hung up
+    assert waiting(master) == b"still-there"
+
+
+def test_FIXED_file_flags_of_a_protected_file_cannot_be_changed(escort, tmp_path, srv):
+    """FS_IOC_SETFLAGS on a descriptor opened for reading: `chattr +i` made
+    /srv's file immutable (or took immutable or append-only off a file)
+    with no open for writing the gate saw."""
+    victim = srv / "victim"
+    s = Session(escort, tmp_path)
+    out = attack(s, "chattr", victim)
+    evs = s.close()
+    assert "chattr Operation not permitted" in out, out
+    assert f"escort: refused: ioctl on {victim}" in shown(evs)
+    assert refusals(evs, "ioctl"), [e for e in evs if e["type"] == "decision"]
+    assert "-i-" not in os.popen(f"lsattr {victim}").read()

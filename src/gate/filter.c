@@ -122,6 +122,18 @@ static int trap_blocking_class(scmp_filter_ctx ctx, const struct held_call *c, i
 	return rc;
 }
 
+/* syslog's actions 4 (read and clear), 5 (clear), 6 and 7 (console off and
+ * on) and 8 (console level): the kernel's SYSLOG_ACTION_* numbers. */
+static int trap_log_action(scmp_filter_ctx ctx, int nr)
+{
+	int rc = 0;
+
+	for (unsigned action = 4; action <= 8 && rc == 0; action++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, action));
+	return rc;
+}
+
 static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 {
 	int nr = seccomp_syscall_resolve_name(c->name);
@@ -152,6 +164,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 					SCMP_A2(SCMP_CMP_NE, 0, 0));
 	case TRAP_BLOCKING_CLASS:
 		return trap_blocking_class(ctx, c, nr);
+	case TRAP_LOG_ACTION:
+		return trap_log_action(ctx, nr);
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 	}

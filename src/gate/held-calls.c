@@ -64,6 +64,11 @@ const struct held_call held_calls[] = {
 	   "Makes the kernel write a record into a file it names each time a program ends "
 	   "(or stops the machine's process accounting)",
 	   "T1565.001"),
+    /* dmesg -C, dmesg -c, dmesg -D/-E/-n: the record of what the kernel
+     * said, or what it says from now on, is gone. */
+    {"syslog", HELD_ALWAYS, TRAP_LOG_ACTION, 0, 0, LEVEL_HIGH,
+     "Empties the kernel's message log, or changes which kernel messages reach the console",
+     "T1070"},
     SYSTEM("sethostname", LEVEL_HIGH, "Changes the machine's host name", "T1036"),
     SYSTEM("setdomainname", LEVEL_HIGH, "Changes the machine's domain name", "T1036"),
     SYSTEM("bpf", LEVEL_CRITICAL,

@@ -40,6 +40,8 @@ enum held_trap {
 	TRAP_OWNER,	     /* fcntl F_SETOWN/F_SETOWN_EX, ioctl FIOSETOWN/SIOCSPGRP only */
 	TRAP_SET_OTHER,	     /* prlimit64: only another process (args[target]) and a new limit */
 	TRAP_BLOCKING_CLASS, /* fanotify_init: only a class with permission events */
+	TRAP_LOG_ACTION,     /* syslog: only actions that clear the kernel's log or change
+			      * what reaches the console (reading it passes) */
 };
 
 struct held_call {

@@ -117,3 +117,28 @@ def test_FIXED_file_flags_of_a_protected_file_cannot_be_changed(escort, tmp_path
     assert f"escort: refused: ioctl on {victim}" in shown(evs)
     assert refusals(evs, "ioctl"), [e for e in evs if e["type"] == "decision"]
     assert "-i-" not in os.popen(f"lsattr {victim}").read()
+
+
+def test_FIXED_the_kernels_log_cannot_be_emptied(escort, tmp_path):
+    """syslog(2) CLEAR: `dmesg -C` (a program rated info) emptied the kernel's
+    log, the record of what a session did to drivers, mounts and the OOM
+    killer. Reading it still passes."""
+    s = Session(escort, tmp_path)
+    out, _ = s.run("dmesg -C; dmesg -n 1; dmesg | wc -l")
+    evs = s.close()
+    assert "clear kernel buffer failed: Operation not permitted" in out, out
+    assert "escort: refused: syslog" in shown(evs)
+    assert len(refusals(evs, "syslog")) == 2
+    assert int(os.popen("dmesg | wc -l").read()) > 0
+
+
+def test_32_bit_calls_end_the_process(escort, tmp_path, srv):
+    """HOLDS: a 64-bit program that makes an i386 system call (int 0x80, from
+    code it wrote into its own memory) is killed before the call runs: the
+    filter knows only x86-64's numbers. (x32 numbers: this kernel has no x32.)"""
+    victim = srv / "victim"
+    s = Session(escort, tmp_path)
+    out, status = s.run(f"{PY} {RED}/int80.py {victim}")
+    s.close()
+    assert status == 128 + 31 and "int80 unlink" not in out, out  # SIGSYS
+    assert victim.exists()

@@ -143,3 +143,20 @@ def test_32_bit_calls_end_the_process(escort, tmp_path, srv):
     s.close()
     assert status == 128 + 31 and "int80 unlink" not in out, out  # SIGSYS
     assert victim.exists()
+
+
+def test_FIXED_typing_into_own_terminal_cannot_be_swapped_for_another(escort, tmp_path,
+                                                                     other_login):
+    """TIOCSTI was judged on the descriptor's file and then passed on to the
+    kernel (CONTINUE): a second thread swapping the descriptor (dup2) between
+    the session's own terminal and another login's typed hundreds of keys
+    into the other login's shell in 2,000 tries. Root's TIOCSTI is now typed
+    by the gate into the very file it judged."""
+    import tty
+    _, slave = other_login
+    tty.setraw(slave)  # every key typed is there to read, no line needed
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"{PY} {RED}/stirace.py {os.ttyname(slave)} 2000 2>&1 | tail -1")
+    s.close()
+    assert "typed" in out and "typed 0 of" not in out, out  # its own terminal still takes keys
+    assert b"Z" not in waiting(slave)

@@ -134,6 +134,19 @@ static int trap_log_action(scmp_filter_ctx ctx, int nr)
 	return rc;
 }
 
+/* setpriority's PRIO_PROCESS is 0, ioprio_set's IOPRIO_WHO_PROCESS 1: the
+ * caller itself is that kind with who 0. Compared on 64 bits: stray high
+ * bits trap too, and the gate reads the ints the kernel will. */
+static int trap_who(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	unsigned long process = strcmp(c->name, "ioprio_set") == 0 ? 1 : 0;
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A0(SCMP_CMP_NE, process));
+
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A1(SCMP_CMP_NE, 0));
+	return rc;
+}
+
 static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 {
 	int nr = seccomp_syscall_resolve_name(c->name);
@@ -164,6 +177,11 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 					SCMP_A2(SCMP_CMP_NE, 0, 0));
 	case TRAP_BLOCKING_CLASS:
 		return trap_blocking_class(ctx, c, nr);
+	case TRAP_OTHER:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					SCMP_CMP((unsigned)c->target, SCMP_CMP_NE, 0, 0));
+	case TRAP_WHO:
+		return trap_who(ctx, c, nr);
 	case TRAP_LOG_ACTION:
 		return trap_log_action(ctx, nr);
 	default:

@@ -18,6 +18,10 @@
 #define SIGNAL_WHAT                                                                                \
 	"Sends a signal (stop, interrupt, kill) to a process that is not part of this session"
 
+#define SHARE_WHAT                                                                                 \
+	"Changes how much processor or disk time a process that is not part of this session "      \
+	"gets, or which processors it may use, which can starve it"
+
 #define CONNECT_WHAT "Opens a connection to another machine or to a local service"
 #define SEND_WHAT "Sends data to an address it names (another machine or a local service)"
 
@@ -112,6 +116,15 @@ const struct held_call held_calls[] = {
      "Changes the limits (file size, processor time, open files) of a process that is not "
      "part of this session, which can end it",
      "T1499"},
+    /* Another process's share of the processor or the disk: SCHED_IDLE or
+     * nice 19 starves the session host or escortd on a busy machine. The
+     * caller's own (pid 0) never leaves the kernel. */
+    {"setpriority", HELD_WHO, TRAP_WHO, 1, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"ioprio_set", HELD_WHO, TRAP_WHO, 1, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"sched_setscheduler", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"sched_setparam", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"sched_setattr", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"sched_setaffinity", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
     /* Permission events make every open or read of the files it marks, by
      * any process of the machine, wait for this program's answer. */
     {"fanotify_init", HELD_ALWAYS, TRAP_BLOCKING_CLASS, 0, 0, LEVEL_HIGH,

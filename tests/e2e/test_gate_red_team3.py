@@ -160,3 +160,27 @@ def test_FIXED_typing_into_own_terminal_cannot_be_swapped_for_another(escort, tm
     s.close()
     assert "typed" in out and "typed 0 of" not in out, out  # its own terminal still takes keys
     assert b"Z" not in waiting(slave)
+
+
+def test_FIXED_the_session_hosts_share_of_the_machine_cannot_be_taken(escort, tmp_path):
+    """nice 19, the idle I/O class, SCHED_IDLE and one processor for the
+    session host (or escortd, any process outside the session): on a busy
+    machine the gate that every call of the session waits for starves, and
+    nothing was held. Its own processes' share still changes."""
+    import re
+    from test_gate_red_team import session_host
+    s = Session(escort, tmp_path)
+    host = session_host(s)
+    before = os.popen(f"ps -o ni=,cls= -p {host}; ionice -p {host}; taskset -p {host}").read()
+    out, _ = s.run(f"renice -n 19 -p {host}; ionice -c3 -p {host}; chrt -i -p 0 {host}; "
+                   f"taskset -p 1 {host}; renice -n 5 -u nobody")
+    after = os.popen(f"ps -o ni=,cls= -p {host}; ionice -p {host}; taskset -p {host}").read()
+    own, status = s.run("renice -n 5 -p $$ && ionice -c3 -p $$ && chrt -i -p 0 $$ && "
+                        "taskset -p 1 $$ && nice -n 3 true && ionice -c2 -n7 true")
+    evs = s.close()
+    assert before == after, (before, after, out)
+    assert status == 0 and "escort:" not in own, own
+    calls = {str(e.get("call", "")).split(" ")[0] for e in evs
+             if e["type"] == "decision" and e["action"] == "deny"}
+    assert {"setpriority", "ioprio_set", "sched_setscheduler", "sched_setaffinity"} <= calls, calls
+    assert len(re.findall(r"escort: refused: (setpriority|ioprio_set|sched_)", shown(evs))) >= 4

@@ -6,6 +6,7 @@
 #include "procmem.h"
 #include "session-tree.h"
 #include "terminal-input.h"
+#include "terminal-settings.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -202,6 +203,9 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 	case HELD_CLOCK_MODES:
 		return judge_clock(n, n->data.args[c->target]);
 	case HELD_OWNER:
+		if (strcmp(c->name, "ioctl") == 0 &&
+		    terminal_settings_command((unsigned)n->data.args[1]))
+			return terminal_settings_judge(n, s, e);
 		if (strcmp(c->name, "ioctl") == 0 &&
 		    ioctl_changes_command((unsigned)n->data.args[1]))
 			return ioctl_changes_judge(n, e);

@@ -4,6 +4,7 @@
 #include "creds-cache.h"
 #include "held-calls.h"
 #include "ioctl-changes.h"
+#include "terminal-settings.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +84,10 @@ static int trap_ioctl_changes(scmp_filter_ctx ctx, int nr)
 				  SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, IOCTL_CHANGES_FORCED),
 				  SCMP_A2(SCMP_CMP_NE, 0, 0));
 
+	for (size_t i = 0; i < terminal_settings_count && rc == 0; i++)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, terminal_settings_cmds[i]));
 	for (size_t i = 0; i < ioctl_changes_count && rc == 0; i++)
 		rc = seccomp_rule_add(
 		    ctx, SCMP_ACT_NOTIFY, nr, 1,

@@ -45,7 +45,7 @@ static enum effect_outcome took_terminal(int index, struct effect *e)
 	return EFFECT_REFUSE;
 }
 
-static int own_terminal(const struct effect_scope *s, int index)
+int terminal_input_own(const struct effect_scope *s, int index)
 {
 	return index == s->session_pts || session_terminal_created(s->first, index);
 }
@@ -83,7 +83,7 @@ static enum effect_outcome typed_by_gate(const struct seccomp_notif *n,
 	if (rc < 0) /* the gate cannot take it: it cannot tell which terminal */
 		return refuse_typing(n, -1, e);
 	index = fstat(fd, &st) == 0 ? session_terminal_index(&st) : -1;
-	if (index < 0 || !own_terminal(s, index)) {
+	if (index < 0 || !terminal_input_own(s, index)) {
 		close(fd);
 		return refuse_typing(n, index, e);
 	}
@@ -109,7 +109,7 @@ enum effect_outcome terminal_input_judge(const struct seccomp_notif *n,
 		return EFFECT_AS_KERNEL;
 	}
 	index = session_terminal_index(&st);
-	if (index >= 0 && own_terminal(s, index))
+	if (index >= 0 && terminal_input_own(s, index))
 		return EFFECT_ALLOW;
 	return refuse_typing(n, index, e);
 }

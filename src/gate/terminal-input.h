@@ -14,6 +14,9 @@
 /* Whether ioctl command cmd types into a terminal. */
 int terminal_input_command(unsigned cmd);
 
+/* Whether /dev/pts/index is the session's own or one its processes created. */
+int terminal_input_own(const struct effect_scope *s, int index);
+
 enum effect_outcome terminal_input_judge(const struct seccomp_notif *n,
 					 const struct effect_scope *s, struct effect *e);
 

@@ -14,7 +14,7 @@
 /* Whether the call must be done by the gate (its caller may type anywhere). */
 int terminal_typing_needed(const struct seccomp_notif *n);
 
-/* Takes the caller's descriptor into *fd (close it), or -errno. */
+/* Takes the caller's descriptor args[0] into *fd (close it): 0 or -errno. */
 int terminal_typing_take(const struct seccomp_notif *n, int *fd);
 
 /* Types the byte at the caller's args[2] into fd: 0 or -errno. */

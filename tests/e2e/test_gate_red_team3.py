@@ -156,6 +156,7 @@ def test_FIXED_typing_into_own_terminal_cannot_be_swapped_for_another(escort, tm
     _, slave = other_login
     tty.setraw(slave)  # every key typed is there to read, no line needed
     s = Session(escort, tmp_path)
+    s.child.timeout = 300  # 2,000 notifications, on a machine that may be busy
     out, _ = s.run(f"{PY} {RED}/stirace.py {os.ttyname(slave)} 2000 2>&1 | tail -1")
     s.close()
     assert "typed" in out and "typed 0 of" not in out, out  # its own terminal still takes keys
@@ -184,3 +185,29 @@ def test_FIXED_the_session_hosts_share_of_the_machine_cannot_be_taken(escort, tm
              if e["type"] == "decision" and e["action"] == "deny"}
     assert {"setpriority", "ioprio_set", "sched_setscheduler", "sched_setaffinity"} <= calls, calls
     assert len(re.findall(r"escort: refused: (setpriority|ioprio_set|sched_)", shown(evs))) >= 4
+
+
+def test_FIXED_another_logins_terminal_settings_cannot_be_changed(escort, tmp_path, other_login):
+    """Through a descriptor opened for reading, root stopped another login's
+    output (TCXONC: its screen, or an escort's `escort watch`, froze), turned
+    off its echo and Ctrl-C (TCSETS) and signalled its programs (TIOCSWINSZ
+    sends SIGWINCH). The session's own terminals, /dev/tty and a
+    pseudo-terminal it made still take every setting."""
+    import termios
+    master, slave = other_login
+    before = termios.tcgetattr(slave)
+    s = Session(escort, tmp_path)
+    out = attack(s, "settings", os.ttyname(slave))
+    null = attack(s, "settings", "/dev/null")  # no terminal: the kernel's answer
+    own, status = s.run("stty -echo; stty echo; stty cols 150 rows 40 < /dev/tty && "
+                        "script -qec 'stty -echo; stty sane; stty size' /dev/null")
+    evs = s.close()
+    for name in ("stop-output", "echo-off", "winsize"):
+        assert f"{name} Operation not permitted" in out, out
+    assert "stop-output Inappropriate ioctl for device" in null and "escort:" not in null, null
+    assert termios.tcgetattr(slave) == before
+    os.write(slave, b"still-there")  # blocks (EAGAIN) while output is stopped
+    assert waiting(master) == b"still-there"
+    assert status == 0 and "escort:" not in own, own
+    assert len(refusals(evs, "ioctl")) >= 3
+    assert "Changes the settings of /dev/pts/" in shown(evs)

@@ -36,3 +36,11 @@ elif what == "ioperm":
     print("iopl", sc(172, 3))
 elif what == "syslog":
     print("syslog-console-level", sc(103, 8, None, 1))
+elif what == "settings":
+    fd = os.open(sys.argv[2], os.O_RDONLY | os.O_NOCTTY)
+    for name, f in (("stop-output", lambda: fcntl.ioctl(fd, termios.TCXONC, termios.TCOOFF)),
+                    ("echo-off", lambda: termios.tcsetattr(fd, termios.TCSANOW,
+                                                           termios.tcgetattr(fd)[:3] + [0] + termios.tcgetattr(fd)[4:])),
+                    ("winsize", lambda: fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 1, 1, 0, 0)))):
+        try: f(); print(name, "ok")
+        except (OSError, termios.error) as e: print(name, os.strerror(e.args[0]))

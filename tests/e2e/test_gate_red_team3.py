@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from test_gate import Session
+from test_broker import broker, world  # noqa: F401
 from test_gate_red_team import other_login, waiting  # noqa: F401
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
@@ -211,3 +212,45 @@ def test_FIXED_another_logins_terminal_settings_cannot_be_changed(escort, tmp_pa
     assert status == 0 and "escort:" not in own, own
     assert len(refusals(evs, "ioctl")) >= 3
     assert "Changes the settings of /dev/pts/" in shown(evs)
+
+
+def approving(broker, op, line, deadline=90):
+    """Runs line in op's session, an escort approving every program it
+    starts (the broker's policy asks for each); returns (output, status)."""
+    import time
+    import pexpect
+    from test_broker import ESCORT
+    op.child.sendline(line + '; echo "=""=DONE$?"')
+    end = time.time() + deadline
+    while True:
+        for item in broker.pending():
+            if "change" not in item:
+                broker.console(ESCORT, "approve", str(item["id"]))
+        try:
+            op.child.expect(r"==DONE(\d+)", timeout=0.5)
+            return op.child.before, int(op.child.match.group(1))
+        except pexpect.TIMEOUT:
+            assert time.time() < end, op.child.before
+
+
+def test_FIXED_an_operator_under_escortd_cannot_starve_the_session_host(broker):
+    """Without root: the session host runs as the operator, so their session
+    could nice it to 19 and put it in SCHED_IDLE and the idle I/O class (the
+    kernel lets an account lower its own processes' share) while escortd
+    watched nothing. Refused and recorded in the log escortd keeps."""
+    from conftest import events
+    from test_broker import Operator, only_session
+    op = Operator(broker)
+    out, _ = approving(broker, op, "H=$(ps -o ppid= -p $$); renice -n 19 -p $H; "
+                       "chrt -i -p 0 $H; ionice -c3 -p $H; ps -o ni=,cls= -p $H; ionice -p $H")
+    own, status = approving(broker, op, "renice -n 19 -p $$ && chrt -i -p 0 $$")
+    session = only_session(broker)
+    op.close()
+    import re
+    shown_ps = re.search(r"^\s*(-?\d+)\s+(\w+)\s*$", out, re.M)
+    assert shown_ps and shown_ps.groups()[0] != "19" and shown_ps.groups()[1] == "TS", out
+    assert not re.search(r"^idle", out, re.M), out
+    assert status == 0 and "escort: refused" not in own, own
+    evs = events(broker.session_log(session))
+    assert len(refusals(evs, "setpriority") + refusals(evs, "sched_setscheduler")
+               + refusals(evs, "ioprio_set")) == 3

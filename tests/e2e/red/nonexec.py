@@ -44,3 +44,8 @@ elif what == "settings":
                     ("winsize", lambda: fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 1, 1, 0, 0)))):
         try: f(); print(name, "ok")
         except (OSError, termios.error) as e: print(name, os.strerror(e.args[0]))
+elif what == "ipcrm":
+    # semctl(id, 0, IPC_RMID): x86-64's semctl is 66, msgctl 71
+    nr = {"sem": 66, "msg": 71}[sys.argv[2]]
+    args = (int(sys.argv[3]), 0, 0) if sys.argv[2] == "sem" else (int(sys.argv[3]), 0, None)
+    print("ipcrm", sys.argv[2], sc(nr, *args))

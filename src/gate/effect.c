@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #define FDINFO_MAX 2048
@@ -123,6 +124,21 @@ static enum effect_outcome judge_process(const struct seccomp_notif *n, pid_t fi
 	return by_answer(e, session_tree_has(first, pid), pid);
 }
 
+/* A shared memory segment made by a process of the session is the
+ * session's; semaphore sets and message queues do not say who made them. */
+static enum effect_outcome judge_ipc(const struct seccomp_notif *n, pid_t first, struct effect *e)
+{
+	struct shmid_ds ds;
+
+	if (strcmp(e->call->name, "shmctl") != 0)
+		return EFFECT_REFUSE;
+	if (shmctl(arg_int(n, 0), IPC_STAT, &ds) < 0) {
+		e->error = errno;
+		return EFFECT_AS_KERNEL;
+	}
+	return session_tree_has(first, ds.shm_cpid) == TREE_INSIDE ? EFFECT_ALLOW : EFFECT_REFUSE;
+}
+
 /* setpriority's and ioprio_set's (which, who): a process (0: the caller), a
  * process group (0: the caller's), judged like kill(2); an account's every
  * process is refused (escortd's and the session host's among them). */
@@ -198,6 +214,8 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 		return judge_process(n, first, e);
 	case HELD_PIDFD:
 		return judge_pidfd(n, first, id, e);
+	case HELD_IPC:
+		return judge_ipc(n, first, e);
 	case HELD_WHO:
 		return judge_who(n, first, e);
 	case HELD_CLOCK_MODES:

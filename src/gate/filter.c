@@ -152,6 +152,18 @@ static int trap_who(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 	return rc;
 }
 
+/* IPC_RMID (0) and IPC_SET (1); the commands that read pass. */
+static int trap_ipc_cmd(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	int rc = 0;
+
+	for (unsigned cmd = 0; cmd <= 1 && rc == 0; cmd++)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, 0xffffffffu, cmd));
+	return rc;
+}
+
 static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 {
 	int nr = seccomp_syscall_resolve_name(c->name);
@@ -187,6 +199,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 					SCMP_CMP((unsigned)c->target, SCMP_CMP_NE, 0, 0));
 	case TRAP_WHO:
 		return trap_who(ctx, c, nr);
+	case TRAP_IPC_CMD:
+		return trap_ipc_cmd(ctx, c, nr);
 	case TRAP_LOG_ACTION:
 		return trap_log_action(ctx, nr);
 	default:

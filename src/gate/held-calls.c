@@ -22,6 +22,10 @@
 	"Changes how much processor or disk time a process that is not part of this session "      \
 	"gets, or which processors it may use, which can starve it"
 
+#define IPC_WHAT                                                                                   \
+	"Removes or changes a System V semaphore set, message queue or shared memory segment "     \
+	"that programs outside this session may be using"
+
 #define CONNECT_WHAT "Opens a connection to another machine or to a local service"
 #define SEND_WHAT "Sends data to an address it names (another machine or a local service)"
 
@@ -125,6 +129,11 @@ const struct held_call held_calls[] = {
     {"sched_setparam", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
     {"sched_setattr", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
     {"sched_setaffinity", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    /* A System V object that a service outside the session uses: removed,
+     * its waiting processes fail with EIDRM; its owner or mode changed. */
+    {"semctl", HELD_IPC, TRAP_IPC_CMD, 2, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
+    {"msgctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
+    {"shmctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
     /* Permission events make every open or read of the files it marks, by
      * any process of the machine, wait for this program's answer. */
     {"fanotify_init", HELD_ALWAYS, TRAP_BLOCKING_CLASS, 0, 0, LEVEL_HIGH,

@@ -256,26 +256,32 @@ def test_FIXED_an_operator_under_escortd_cannot_starve_the_session_host(broker):
                + refusals(evs, "ioprio_set")) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="not held yet: semctl/msgctl IPC_RMID and IPC_SET (and "
-                   "shmctl) on System V objects of processes outside the session pass "
-                   "(THREAT-MODEL.md, residual risks)")
-def test_system_v_objects_of_a_service_cannot_be_removed(escort, tmp_path):
-    """A service's System V semaphore set and message queue (made here, outside
-    the session): root's session removes them with semctl/msgctl IPC_RMID,
-    no file and no signal involved, and the service's next semop or msgrcv
-    fails with EIDRM."""
+def test_FIXED_system_v_objects_of_a_service_cannot_be_removed(escort, tmp_path):
+    """A service's System V semaphore set, message queue and shared memory
+    segment (made here, outside the session): root's session removed them
+    with semctl/msgctl/shmctl IPC_RMID, no file and no signal involved, and
+    the service's next semop or msgrcv failed with EIDRM. A segment the
+    session made itself is still its to remove."""
     import ctypes
     libc = ctypes.CDLL(None, use_errno=True)
-    sem, msg = libc.semget(0, 1, 0o1600), libc.msgget(0, 0o1600)
-    assert sem >= 0 and msg >= 0
+    sem, msg, shm = libc.semget(0, 1, 0o1600), libc.msgget(0, 0o1600), libc.shmget(0, 4096, 0o1600)
+    assert sem >= 0 and msg >= 0 and shm >= 0
     try:
         s = Session(escort, tmp_path)
-        attack(s, "ipcrm", "sem", sem)
-        attack(s, "ipcrm", "msg", msg)
-        s.close()
+        out = "".join(attack(s, "ipcrm", kind, ident)
+                      for kind, ident in (("sem", sem), ("msg", msg), ("shm", shm)))
+        own = attack(s, "ipcrm", "own-shm", 0)
+        evs = s.close()
+        assert out.count("(-1, 'Operation not permitted')") == 3, out
+        assert "ipcrm own-shm (0, 'ok')" in own and "escort:" not in own, own
         buf = ctypes.create_string_buffer(256)
         assert libc.semctl(sem, 0, 2, buf) == 0  # IPC_STAT: still there
         assert libc.msgctl(msg, 2, buf) == 0
+        assert libc.shmctl(shm, 2, buf) == 0
+        assert {"semctl", "msgctl", "shmctl"} <= {str(e.get("call", "")).split(" ")[0]
+                                                   for e in evs if e["type"] == "decision"
+                                                   and e["action"] == "deny"}
     finally:
         libc.semctl(sem, 0, 0)
         libc.msgctl(msg, 0, None)
+        libc.shmctl(shm, 0, None)

@@ -45,7 +45,10 @@ elif what == "settings":
         try: f(); print(name, "ok")
         except (OSError, termios.error) as e: print(name, os.strerror(e.args[0]))
 elif what == "ipcrm":
-    # semctl(id, 0, IPC_RMID): x86-64's semctl is 66, msgctl 71
-    nr = {"sem": 66, "msg": 71}[sys.argv[2]]
-    args = (int(sys.argv[3]), 0, 0) if sys.argv[2] == "sem" else (int(sys.argv[3]), 0, None)
-    print("ipcrm", sys.argv[2], sc(nr, *args))
+    # IPC_RMID (0): x86-64's semctl is 66, msgctl 71, shmctl 31, shmget 29
+    kind, ident = sys.argv[2], int(sys.argv[3])
+    if kind == "own-shm":
+        ident = libc.shmget(0, 4096, 0o1600)
+    nr = {"sem": 66, "msg": 71, "shm": 31, "own-shm": 31}[kind]
+    args = (ident, 0, 0) if kind == "sem" else (ident, 0, None)
+    print("ipcrm", kind, sc(nr, *args))

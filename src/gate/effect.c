@@ -1,10 +1,12 @@
 #include "effect.h"
 
 #include "code-map.h"
+#include "ioctl-changes.h"
 #include "net-effect.h"
 #include "procmem.h"
 #include "session-tree.h"
 #include "terminal-input.h"
+#include "terminal-settings.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #define FDINFO_MAX 2048
@@ -121,6 +124,43 @@ static enum effect_outcome judge_process(const struct seccomp_notif *n, pid_t fi
 	return by_answer(e, session_tree_has(first, pid), pid);
 }
 
+/* A shared memory segment made by a process of the session is the
+ * session's; semaphore sets and message queues do not say who made them. */
+static enum effect_outcome judge_ipc(const struct seccomp_notif *n, pid_t first, struct effect *e)
+{
+	struct shmid_ds ds;
+
+	if (strcmp(e->call->name, "shmctl") != 0)
+		return EFFECT_REFUSE;
+	if (shmctl(arg_int(n, 0), IPC_STAT, &ds) < 0) {
+		e->error = errno;
+		return EFFECT_AS_KERNEL;
+	}
+	return session_tree_has(first, ds.shm_cpid) == TREE_INSIDE ? EFFECT_ALLOW : EFFECT_REFUSE;
+}
+
+/* setpriority's and ioprio_set's (which, who): a process (0: the caller), a
+ * process group (0: the caller's), judged like kill(2); an account's every
+ * process is refused (escortd's and the session host's among them). */
+static enum effect_outcome judge_who(const struct seccomp_notif *n, pid_t first, struct effect *e)
+{
+	int kind = arg_int(n, 0) - (strcmp(e->call->name, "ioprio_set") == 0 ? 1 : 0);
+	pid_t who = arg_int(n, 1);
+
+	if (kind == 0)
+		return who == 0 ? EFFECT_ALLOW : by_answer(e, session_tree_has(first, who), who);
+	if (kind == 1)
+		return judge_kill(n, first, who == 0 ? 0 : -who, e);
+	if (kind == 2) {
+		snprintf(e->what, sizeof(e->what),
+			 "Changes the processor or disk share of every process of an account, "
+			 "escort's own among them");
+		return EFFECT_REFUSE;
+	}
+	e->error = EINVAL;
+	return EFFECT_AS_KERNEL;
+}
+
 /* Who a descriptor's SIGIO and SIGURG go to (fcntl F_SETOWN's pid: a
  * process, -pgid a group, 0 nobody; F_SETOWN_EX's struct f_owner_ex; the int
  * FIOSETOWN and SIOCSPGRP point at): judged like kill(2) of that signal. The
@@ -174,9 +214,19 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 		return judge_process(n, first, e);
 	case HELD_PIDFD:
 		return judge_pidfd(n, first, id, e);
+	case HELD_IPC:
+		return judge_ipc(n, first, e);
+	case HELD_WHO:
+		return judge_who(n, first, e);
 	case HELD_CLOCK_MODES:
 		return judge_clock(n, n->data.args[c->target]);
 	case HELD_OWNER:
+		if (strcmp(c->name, "ioctl") == 0 &&
+		    terminal_settings_command((unsigned)n->data.args[1]))
+			return terminal_settings_judge(n, s, e);
+		if (strcmp(c->name, "ioctl") == 0 &&
+		    ioctl_changes_command((unsigned)n->data.args[1]))
+			return ioctl_changes_judge(n, e);
 		if (strcmp(c->name, "ioctl") == 0 &&
 		    terminal_input_command((unsigned)n->data.args[1]))
 			return terminal_input_judge(n, s, e);

@@ -19,6 +19,7 @@ enum effect_outcome {
 	EFFECT_REFUSE,	  /* refused with EPERM, told and recorded */
 	EFFECT_AS_KERNEL, /* failed with error, as the kernel would (no such process) */
 	EFFECT_GONE,	  /* the caller went away while it was judged: nothing to answer */
+	EFFECT_DONE,	  /* the gate made the call for the caller: its result is -error */
 };
 
 struct effect {

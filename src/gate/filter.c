@@ -3,6 +3,8 @@
 #include "change-calls.h"
 #include "creds-cache.h"
 #include "held-calls.h"
+#include "ioctl-changes.h"
+#include "terminal-settings.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <sys/fanotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
@@ -73,6 +76,25 @@ static int trap_exec_file(scmp_filter_ctx ctx, int nr)
 				SCMP_A4(SCMP_CMP_MASKED_EQ, 0x80000000u, 0));
 }
 
+/* ioctl-changes.h: always, and TIOCSCTTY when it may take the terminal
+ * from another login (a nonzero argument). */
+static int trap_ioctl_changes(scmp_filter_ctx ctx, int nr)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+				  SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, IOCTL_CHANGES_FORCED),
+				  SCMP_A2(SCMP_CMP_NE, 0, 0));
+
+	for (size_t i = 0; i < terminal_settings_count && rc == 0; i++)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, terminal_settings_cmds[i]));
+	for (size_t i = 0; i < ioctl_changes_count && rc == 0; i++)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, ioctl_changes_cmds[i]));
+	return rc;
+}
+
 /* The commands that name who receives a descriptor's SIGIO and SIGURG, and
  * ioctl's that type into a terminal (terminal-input.h). An ioctl's command
  * is an unsigned int, fcntl's an int: low 32 bits. */
@@ -88,7 +110,7 @@ static int trap_owner(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, cmds[i]));
-	return rc;
+	return rc == 0 && is_ioctl ? trap_ioctl_changes(ctx, nr) : rc;
 }
 
 /* fanotify_init's FAN_CLASS_CONTENT and FAN_CLASS_PRE_CONTENT: the classes
@@ -102,6 +124,43 @@ static int trap_blocking_class(scmp_filter_ctx ctx, const struct held_call *c, i
 		rc = seccomp_rule_add(
 		    ctx, SCMP_ACT_NOTIFY, nr, 1,
 		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, classes[i], classes[i]));
+	return rc;
+}
+
+/* syslog's actions 4 (read and clear), 5 (clear), 6 and 7 (console off and
+ * on) and 8 (console level): the kernel's SYSLOG_ACTION_* numbers. */
+static int trap_log_action(scmp_filter_ctx ctx, int nr)
+{
+	int rc = 0;
+
+	for (unsigned action = 4; action <= 8 && rc == 0; action++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, action));
+	return rc;
+}
+
+/* setpriority's PRIO_PROCESS is 0, ioprio_set's IOPRIO_WHO_PROCESS 1: the
+ * caller itself is that kind with who 0. Compared on 64 bits: stray high
+ * bits trap too, and the gate reads the ints the kernel will. */
+static int trap_who(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	unsigned long process = strcmp(c->name, "ioprio_set") == 0 ? 1 : 0;
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A0(SCMP_CMP_NE, process));
+
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A1(SCMP_CMP_NE, 0));
+	return rc;
+}
+
+/* IPC_RMID (0) and IPC_SET (1); the commands that read pass. */
+static int trap_ipc_cmd(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	int rc = 0;
+
+	for (unsigned cmd = 0; cmd <= 1 && rc == 0; cmd++)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, 0xffffffffu, cmd));
 	return rc;
 }
 
@@ -135,6 +194,15 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 					SCMP_A2(SCMP_CMP_NE, 0, 0));
 	case TRAP_BLOCKING_CLASS:
 		return trap_blocking_class(ctx, c, nr);
+	case TRAP_OTHER:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					SCMP_CMP((unsigned)c->target, SCMP_CMP_NE, 0, 0));
+	case TRAP_WHO:
+		return trap_who(ctx, c, nr);
+	case TRAP_IPC_CMD:
+		return trap_ipc_cmd(ctx, c, nr);
+	case TRAP_LOG_ACTION:
+		return trap_log_action(ctx, nr);
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 	}
@@ -204,6 +272,28 @@ static int refuse_unsupported(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/* READ_IMPLIES_EXEC makes the kernel add PROT_EXEC to every mapping
+ * with PROT_READ: a file's code mapped with no PROT_EXEC in the call the
+ * filter reads. Setting it fails with EPERM; a query (0xffffffff) and every
+ * other persona pass. With bit 31 set, a persona is a query only if no
+ * other bit is clear: one rule per bit that may be. */
+#define PERSONA_TOP 0x80000000u
+static int refuse_read_implies_exec(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_rule_add(
+	    ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, PERSONA_TOP | READ_IMPLIES_EXEC, READ_IMPLIES_EXEC));
+
+	for (unsigned bit = 0; bit < 31 && rc == 0; bit++) {
+		unsigned both = PERSONA_TOP | READ_IMPLIES_EXEC;
+		if ((1u << bit) == READ_IMPLIES_EXEC)
+			continue;
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, both | (1u << bit), both));
+	}
+	return rc;
+}
+
 /* A process that makes itself non-dumpable (sftp-server and ssh-agent do)
  * cannot have its calls read by a session host that is not root: every
  * change to files it asked for would fail. It is told it succeeded and stays
@@ -245,6 +335,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		rc = refuse_unsupported(ctx);
 	if (rc == 0)
 		rc = keep_readable(ctx);
+	if (rc == 0)
+		rc = refuse_read_implies_exec(ctx);
 	return rc;
 }
 

@@ -486,6 +486,9 @@ static void handle_effect(struct gate *g)
 		else
 			refuse_effect(g, &e);
 		break;
+	case EFFECT_DONE:
+		gate_respond_result(g, g->notif->id, -e.error);
+		break;
 	case EFFECT_GONE:
 		break;
 	}

@@ -18,6 +18,14 @@
 #define SIGNAL_WHAT                                                                                \
 	"Sends a signal (stop, interrupt, kill) to a process that is not part of this session"
 
+#define SHARE_WHAT                                                                                 \
+	"Changes how much processor or disk time a process that is not part of this session "      \
+	"gets, or which processors it may use, which can starve it"
+
+#define IPC_WHAT                                                                                   \
+	"Removes or changes a System V semaphore set, message queue or shared memory segment "     \
+	"that programs outside this session may be using"
+
 #define CONNECT_WHAT "Opens a connection to another machine or to a local service"
 #define SEND_WHAT "Sends data to an address it names (another machine or a local service)"
 
@@ -58,6 +66,17 @@ const struct held_call held_calls[] = {
     SYSTEM("clock_settime", LEVEL_HIGH, CLOCK_WHAT, "T1070"),
     {"clock_adjtime", HELD_CLOCK_MODES, TRAP_ALL, 1, 0, LEVEL_HIGH, CLOCK_WHAT, "T1070"},
     {"adjtimex", HELD_CLOCK_MODES, TRAP_ALL, 0, 0, LEVEL_HIGH, CLOCK_WHAT, "T1070"},
+    /* The kernel opens the file itself and appends a record to it at every
+     * process exit: no open the file gate sees. acct(NULL) stops it. */
+    SYSTEM("acct", LEVEL_HIGH,
+	   "Makes the kernel write a record into a file it names each time a program ends "
+	   "(or stops the machine's process accounting)",
+	   "T1565.001"),
+    /* dmesg -C, dmesg -c, dmesg -D/-E/-n: the record of what the kernel
+     * said, or what it says from now on, is gone. */
+    {"syslog", HELD_ALWAYS, TRAP_LOG_ACTION, 0, 0, LEVEL_HIGH,
+     "Empties the kernel's message log, or changes which kernel messages reach the console",
+     "T1070"},
     SYSTEM("sethostname", LEVEL_HIGH, "Changes the machine's host name", "T1036"),
     SYSTEM("setdomainname", LEVEL_HIGH, "Changes the machine's domain name", "T1036"),
     SYSTEM("bpf", LEVEL_CRITICAL,
@@ -101,6 +120,20 @@ const struct held_call held_calls[] = {
      "Changes the limits (file size, processor time, open files) of a process that is not "
      "part of this session, which can end it",
      "T1499"},
+    /* Another process's share of the processor or the disk: SCHED_IDLE or
+     * nice 19 starves the session host or escortd on a busy machine. The
+     * caller's own (pid 0) never leaves the kernel. */
+    {"setpriority", HELD_WHO, TRAP_WHO, 1, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"ioprio_set", HELD_WHO, TRAP_WHO, 1, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"sched_setscheduler", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"sched_setparam", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"sched_setattr", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    {"sched_setaffinity", HELD_PROCESS, TRAP_OTHER, 0, 0, LEVEL_HIGH, SHARE_WHAT, "T1499"},
+    /* A System V object that a service outside the session uses: removed,
+     * its waiting processes fail with EIDRM; its owner or mode changed. */
+    {"semctl", HELD_IPC, TRAP_IPC_CMD, 2, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
+    {"msgctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
+    {"shmctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
     /* Permission events make every open or read of the files it marks, by
      * any process of the machine, wait for this program's answer. */
     {"fanotify_init", HELD_ALWAYS, TRAP_BLOCKING_CLASS, 0, 0, LEVEL_HIGH,

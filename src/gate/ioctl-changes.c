@@ -1,0 +1,62 @@
+#include "ioctl-changes.h"
+
+#include "risk/rules.h"
+
+#include <limits.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#ifndef FS_IOC32_SETFLAGS
+#define FS_IOC32_SETFLAGS _IOW('f', 2, int)
+#endif
+
+const unsigned long ioctl_changes_cmds[] = {FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR,
+					    TIOCVHANGUP};
+const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
+
+_Static_assert(TIOCSCTTY_CMD == TIOCSCTTY, "TIOCSCTTY");
+
+int ioctl_changes_command(unsigned cmd)
+{
+	for (size_t i = 0; i < ioctl_changes_count; i++)
+		if (cmd == (unsigned)ioctl_changes_cmds[i])
+			return 1;
+	return 0;
+}
+
+/* The file the descriptor is, as the caller sees it (for the record). */
+static void file_of(const struct seccomp_notif *n, char *out, size_t size)
+{
+	char fd[64];
+	ssize_t len;
+
+	snprintf(fd, sizeof(fd), "/proc/%d/fd/%d", (int)n->pid, (int)n->data.args[0]);
+	len = readlink(fd, out, size - 1);
+	out[len < 0 ? 0 : len] = '\0';
+}
+
+enum effect_outcome ioctl_changes_judge(const struct seccomp_notif *n, struct effect *e)
+{
+	unsigned cmd = (unsigned)n->data.args[1];
+	char file[PATH_MAX];
+
+	file_of(n, file, sizeof(file));
+	snprintf(e->where, sizeof(e->where), "on %.300s", file);
+	e->level = LEVEL_HIGH;
+	if (cmd == TIOCVHANGUP) {
+		e->attack = "T1489";
+		snprintf(e->what, sizeof(e->what),
+			 "Hangs up the terminal %.300s: the login that uses it loses it and its "
+			 "shell is sent SIGHUP",
+			 file);
+		return EFFECT_REFUSE;
+	}
+	e->attack = "T1222.002";
+	snprintf(e->what, sizeof(e->what),
+		 "Changes the file attributes of %.300s (immutable, append-only, no dump), which "
+		 "decide who may change or delete it",
+		 file);
+	return EFFECT_REFUSE;
+}

@@ -1,0 +1,54 @@
+import ctypes, fcntl, os, struct, sys, termios
+libc = ctypes.CDLL(None, use_errno=True)
+def sc(nr, *a):
+    r = libc.syscall(nr, *a); e = ctypes.get_errno()
+    return r, os.strerror(e) if r < 0 else "ok"
+what = sys.argv[1]
+if what == "acct":
+    print("acct", sc(163, ctypes.c_char_p(sys.argv[2].encode())))
+    os.system("true")
+    print("acct-off", sc(163, None))
+elif what == "rie":
+    print("personality", sc(135, 0x0400000))
+    fd = os.open(sys.argv[2], os.O_RDONLY)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    p = libc.mmap(None, 4096, 1, 2, fd, 0)
+    for l in open("/proc/self/maps"):
+        if sys.argv[2] in l: print("MAP", l.split()[1])
+elif what == "hangup":
+    fd = os.open(sys.argv[2], os.O_RDONLY | os.O_NOCTTY)
+    try: fcntl.ioctl(fd, 0x5437); print("hangup ok")
+    except OSError as e: print("hangup", e.strerror)
+elif what == "steal":
+    if os.fork():
+        os.wait(); sys.exit(0)
+    os.setsid()
+    fd = os.open(sys.argv[2], os.O_RDONLY | os.O_NOCTTY)
+    try: fcntl.ioctl(fd, termios.TIOCSCTTY, 1); print("steal ok")
+    except OSError as e: print("steal", e.strerror)
+elif what == "chattr":
+    fd = os.open(sys.argv[2], os.O_RDONLY)
+    try: fcntl.ioctl(fd, 0x40086602, struct.pack("l", 0x10)); print("chattr ok")
+    except OSError as e: print("chattr", e.strerror)
+elif what == "ioperm":
+    print("ioperm", sc(173, 0x80, 1, 1))
+    print("iopl", sc(172, 3))
+elif what == "syslog":
+    print("syslog-console-level", sc(103, 8, None, 1))
+elif what == "settings":
+    fd = os.open(sys.argv[2], os.O_RDONLY | os.O_NOCTTY)
+    for name, f in (("stop-output", lambda: fcntl.ioctl(fd, termios.TCXONC, termios.TCOOFF)),
+                    ("echo-off", lambda: termios.tcsetattr(fd, termios.TCSANOW,
+                                                           termios.tcgetattr(fd)[:3] + [0] + termios.tcgetattr(fd)[4:])),
+                    ("winsize", lambda: fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 1, 1, 0, 0)))):
+        try: f(); print(name, "ok")
+        except (OSError, termios.error) as e: print(name, os.strerror(e.args[0]))
+elif what == "ipcrm":
+    # IPC_RMID (0): x86-64's semctl is 66, msgctl 71, shmctl 31, shmget 29
+    kind, ident = sys.argv[2], int(sys.argv[3])
+    if kind == "own-shm":
+        ident = libc.shmget(0, 4096, 0o1600)
+    nr = {"sem": 66, "msg": 71, "shm": 31, "own-shm": 31}[kind]
+    args = (ident, 0, 0) if kind == "sem" else (ident, 0, None)
+    print("ipcrm", kind, sc(nr, *args))

@@ -5,6 +5,7 @@
  * its session's CSRF token, checked here before any handler runs. */
 #include "web.h"
 
+#include "broker/login-limit.h"
 #include "form.h"
 #include "origin.h"
 #include "util/json.h"
@@ -278,14 +279,14 @@ static int start_http(struct web *w, struct error *err)
 	w->http = evhttp_new(w->b->base);
 	if (w->http == NULL)
 		return error_set(err, "cannot start the web console");
-	evhttp_set_bevcb(w->http, web_tls_bev, w->tls);
+	evhttp_set_bevcb(w->http, web_conns_bev, w);
 	evhttp_set_max_headers_size(w->http, MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, MAX_BODY);
 	evhttp_set_timeout(w->http, IO_TIMEOUT_S);
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
 	evhttp_set_gencb(w->http, on_request, w);
 	if (split_listen(w->b->cfg.web.listen, addr, sizeof(addr), &port) < 0 ||
-	    evhttp_bind_socket(w->http, addr, port) < 0)
+	    (w->bound = evhttp_bind_socket_with_handle(w->http, addr, port)) == NULL)
 		return error_errno(err, "the web console cannot listen on %s",
 				   w->b->cfg.web.listen);
 	allow_names(w, addr);
@@ -312,7 +313,8 @@ int web_start(struct broker *b, struct web **out, struct error *err)
 		free(w);
 		return error_errno(err, "cannot create %s/web", b->state_dir);
 	}
-	if (web_totp_init(err) < 0 || web_static_load(w, err) < 0 ||
+	w->limit = login_limit_new();
+	if (web_conns_init(err) < 0 || web_totp_init(err) < 0 || web_static_load(w, err) < 0 ||
 	    (w->tls = web_tls_context(&b->cfg.web, w->dir, err)) == NULL ||
 	    web_pam_start(w, err) < 0 || start_http(w, err) < 0 || start_tick(w, err) < 0) {
 		web_stop(w);
@@ -331,10 +333,12 @@ void web_stop(struct web *w)
 	web_streams_free(w);
 	web_watches_free(w);
 	web_audit_stop(w);
+	w->bound = NULL; /* evhttp_free frees it before the connections */
 	if (w->http)
 		evhttp_free(w->http);
 	web_pam_stop(w);
 	web_sessions_free(w);
+	web_throttle_stop(w);
 	web_static_free(w);
 	SSL_CTX_free(w->tls);
 	free(w);

@@ -1,0 +1,150 @@
+"""The web console attacked by hand-made requests against a real escortd:
+someone on the network guessing passwords or second-factor codes, filling
+the table of sessions or the server's connections; a signed-in person
+taking every live stream. Each test is a way in that was found, and stays
+closed."""
+import concurrent.futures
+import socket
+import ssl
+import subprocess
+import time
+
+from test_broker import ESCORT, JUNIOR, world  # noqa: F401 (world is a fixture)
+from test_web import PASSWORD, web, web_world  # noqa: F401 (fixtures)
+from webconsole import Client, totp
+
+
+def wrong_code(web, user):
+    right = totp(web.secrets[user])
+    return f"{(int(right) + 500000) % 1000000:06d}"
+
+
+def enrolled(web, user):
+    Client(web.url).sign_in(user, PASSWORD, web.secrets)
+
+
+def fresh_client(web):
+    c = Client(web.url)
+    status, me = c.json("/api/me")
+    assert status == 200, me
+    c.csrf = me["csrf"]
+    return c
+
+
+def refused_for_guessing(status, body):
+    return status == 429 and "too many wrong passwords for" in body["error"]
+
+
+def test_second_factor_codes_cannot_be_guessed_across_sign_ins(web):  # noqa: F811
+    """Five wrong codes end a half signed-in session, but the password
+    started as many as one liked, and starts another: the account itself
+    stops taking codes, in every session, and passwords."""
+    enrolled(web, ESCORT)
+    first, second = Client(web.url), Client(web.url)
+    first.password(ESCORT, PASSWORD)
+    second.password(ESCORT, PASSWORD)
+    for client, n in ((first, 3), (second, 2)):
+        for _ in range(n):
+            status, body = client.post("/api/code", {"code": wrong_code(web, ESCORT)})
+            assert status == 403 and body["error"] == "wrong code", body
+    status, body = second.post("/api/code", {"code": totp(web.secrets[ESCORT])})
+    assert refused_for_guessing(status, body), (status, body)
+    status, body = fresh_client(web).post("/api/signin", {"user": ESCORT, "password": PASSWORD})
+    assert refused_for_guessing(status, body), (status, body)
+    # Another account is not affected.
+    Client(web.url).sign_in(JUNIOR, PASSWORD, web.secrets)
+
+
+def test_passwords_cannot_be_guessed_without_limit(web):  # noqa: F811
+    def guess(n):
+        return fresh_client(web).post("/api/signin", {"user": JUNIOR, "password": f"guess-{n}"})
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(guess, range(5)))
+    assert all(status == 403 for status, _ in answers), answers
+    status, body = fresh_client(web).post("/api/signin", {"user": JUNIOR, "password": PASSWORD})
+    assert refused_for_guessing(status, body), (status, body)
+    Client(web.url).sign_in(ESCORT, PASSWORD, web.secrets)
+
+
+def new_sessions(url, n):
+    """n anonymous sessions on one kept-alive connection, as fast as can be."""
+    import http.client
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    host, port = url.split("//")[1].split(":")
+    conn = http.client.HTTPSConnection(host, int(port), context=context, timeout=30)
+    codes = []
+    for _ in range(n):
+        conn.request("GET", "/api/me")
+        r = conn.getresponse()
+        r.read()
+        codes.append(r.status)
+    conn.close()
+    return codes
+
+
+def test_anonymous_sessions_cannot_keep_people_from_signing_in(web):  # noqa: F811
+    codes = new_sessions(web.url, 4200)
+    assert set(codes) == {200}, sorted(set(codes))
+    Client(web.url).sign_in(ESCORT, PASSWORD, web.secrets)
+
+
+def test_one_person_cannot_take_every_live_stream(web):  # noqa: F811
+    greedy = Client(web.url)
+    greedy.sign_in(JUNIOR, PASSWORD, web.secrets)
+    streams, refused = [], 0
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    host, port = web.url.split("//")[1].split(":")
+    for _ in range(300):
+        s = context.wrap_socket(socket.create_connection((host, int(port))))
+        s.sendall(f"GET /api/events HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                  f"Cookie: {greedy.cookie()}\r\n\r\n".encode())
+        head = s.recv(200)
+        streams.append(s)
+        if b" 503 " in head.split(b"\r\n")[0]:
+            refused += 1
+    assert refused > 0
+    other = Client(web.url)
+    other.sign_in(ESCORT, PASSWORD, web.secrets)
+    status, headers, _ = other_stream(web, other)
+    for s in streams:
+        s.close()
+    assert status == 200
+
+
+def other_stream(web, client):
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    host, port = web.url.split("//")[1].split(":")
+    with context.wrap_socket(socket.create_connection((host, int(port)))) as s:
+        s.sendall(f"GET /api/events HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                  f"Cookie: {client.cookie()}\r\n\r\n".encode())
+        head = s.recv(200)
+    return int(head.split(b" ")[1]), {}, head
+
+
+def test_idle_connections_cannot_take_every_descriptor_of_escortd(web):  # noqa: F811
+    """escortd's descriptors are its operators' sessions too: connections
+    that never say anything must not use them all up."""
+    subprocess.run(["prlimit", f"--pid={web.proc.pid}", "--nofile=1024:1024"], check=True)
+    host, port = web.url.split("//")[1].split(":")
+    idle = []
+    for _ in range(1100):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex((host, int(port)))
+        idle.append(s)
+    time.sleep(1)
+    try:
+        p = web.console(ESCORT, "pending", "--json")
+        assert p.returncode == 0, p.stderr
+    finally:
+        for s in idle:
+            s.close()
+    # The console takes connections again once they are gone.
+    Client(web.url).sign_in(ESCORT, PASSWORD, web.secrets)

@@ -207,6 +207,22 @@ static const char *static_name(const char *path)
 	return path + 1;
 }
 
+/* The one Host header, NULL when there is none or more than one (evhttp
+ * would read the first, a proxy in front perhaps the last). */
+static const char *only_host(struct evhttp_request *req)
+{
+	const char *host = NULL;
+	struct evkeyval *h;
+
+	for (h = evhttp_request_get_input_headers(req)->tqh_first; h; h = h->next.tqe_next)
+		if (evutil_ascii_strcasecmp(h->key, "Host") == 0) {
+			if (host)
+				return NULL;
+			host = h->value;
+		}
+	return host;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	struct web *w = arg;
@@ -214,9 +230,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	enum evhttp_cmd_type method = evhttp_request_get_command(req);
 
-	if (!origin_host_allowed(evhttp_find_header(evhttp_request_get_input_headers(req), "Host"),
-				 w->names, w->n_names))
+	if (!origin_host_allowed(only_host(req), w->names, w->n_names))
 		return web_error(req, 421, "this console is not served under that name (Host)");
+	/* "GET https://other.example/ HTTP/1.1": its name is not the Host's. */
+	if (uri && evhttp_uri_get_host(uri))
+		return web_error(req, 400, "a request target must be a path");
 	if (path == NULL || path[0] != '/')
 		return web_error(req, 400, "a bad path");
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)

@@ -148,3 +148,26 @@ def test_idle_connections_cannot_take_every_descriptor_of_escortd(web):  # noqa:
             s.close()
     # The console takes connections again once they are gone.
     Client(web.url).sign_in(ESCORT, PASSWORD, web.secrets)
+
+
+def raw_request(web, text):
+    """One hand-made request on its own TLS connection: the status."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    host, port = web.url.split("//")[1].split(":")
+    with context.wrap_socket(socket.create_connection((host, int(port)), timeout=30)) as s:
+        s.sendall(text.format(host=f"{host}:{port}").encode())
+        head = s.recv(200)
+    return int(head.split(b" ")[1])
+
+
+def test_a_second_host_or_a_target_with_a_name_is_refused(web):  # noqa: F811
+    """evhttp reads the first Host header, a proxy in front may read the
+    last; a target in absolute form names a host besides the Host header."""
+    assert raw_request(web, "GET /api/me HTTP/1.1\r\nHost: {host}\r\n\r\n") == 200
+    for text in ("GET /api/me HTTP/1.1\r\nHost: {host}\r\nHost: rebind.example\r\n\r\n",
+                 "GET /api/me HTTP/1.1\r\nHost: rebind.example\r\nhost: {host}\r\n\r\n"):
+        assert raw_request(web, text) == 421, text
+    assert raw_request(web, "GET https://rebind.example/api/me HTTP/1.1\r\n"
+                            "Host: {host}\r\n\r\n") == 400

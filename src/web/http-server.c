@@ -134,6 +134,7 @@ static const struct route {
     {EVHTTP_REQ_POST, "/api/signin", NEED_ANY_SESSION, web_signin},
     {EVHTTP_REQ_POST, "/api/code", NEED_ANY_SESSION, web_code},
     {EVHTTP_REQ_POST, "/api/signout", NEED_ANY_SESSION, web_signout},
+    {EVHTTP_REQ_POST, "/api/awake", NEED_SIGNED_IN, web_awake},
     {EVHTTP_REQ_GET, "/api/enrol.svg", NEED_ANY_SESSION, web_qr},
     {EVHTTP_REQ_GET, "/api/pending", NEED_SIGNED_IN, web_pending},
     {EVHTTP_REQ_POST, "/api/answer", NEED_SIGNED_IN, web_answer},
@@ -185,8 +186,10 @@ static void run_route(struct web *w, struct evhttp_request *req, const struct ro
 		return web_error(req, 403, "the request comes from another site's page");
 	if (r->method == EVHTTP_REQ_POST && !csrf_passes(req, s))
 		return web_error(req, 403, "the request has no valid CSRF token");
-	if (s && s->stage == STAGE_IN && strcmp(r->path, "/api/events") != 0 &&
-	    strcmp(r->path, "/api/screen") != 0)
+	/* Only a change (or the page saying its person is there) is activity:
+	 * what the page asks by itself when the queue changes is not, or an
+	 * unattended browser on a busy escortd would never be signed out. */
+	if (s && s->stage == STAGE_IN && r->method == EVHTTP_REQ_POST)
 		s->last = web_now();
 	r->fn(w, req, s);
 }

@@ -209,6 +209,14 @@ void web_signout(struct web *w, struct evhttp_request *req, struct web_session *
 	web_json(req, 200, &(struct buf){(uint8_t *)"{\"stage\":\"anon\"}", 16, 0});
 }
 
+/* The page's person typed or clicked: run_route took it as activity. */
+void web_awake(struct web *w, struct evhttp_request *req, struct web_session *s)
+{
+	(void)w;
+	(void)s;
+	web_json(req, 200, &(struct buf){(uint8_t *)"{\"ok\":true}", 11, 0});
+}
+
 void web_qr(struct web *w, struct evhttp_request *req, struct web_session *s)
 {
 	struct buf uri = {0}, svg = {0};

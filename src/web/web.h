@@ -176,6 +176,7 @@ void web_me(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_signin(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_code(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_signout(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_awake(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_qr(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_pending(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_answer(struct web *w, struct evhttp_request *req, struct web_session *s);

@@ -4,14 +4,15 @@ the table of sessions or the server's connections; a signed-in person
 taking every live stream. Each test is a way in that was found, and stays
 closed."""
 import concurrent.futures
+import shutil
 import socket
 import ssl
 import subprocess
 import time
 
-from test_broker import ESCORT, JUNIOR, world  # noqa: F401 (world is a fixture)
-from test_web import PASSWORD, web, web_world  # noqa: F401 (fixtures)
-from webconsole import Client, totp
+from test_broker import ESCORT, JUNIOR, Broker, world  # noqa: F401 (world is a fixture)
+from test_web import PASSWORD, web, web_config, web_world  # noqa: F401 (fixtures)
+from webconsole import Client, free_port, totp
 
 
 def wrong_code(web, user):
@@ -171,3 +172,28 @@ def test_a_second_host_or_a_target_with_a_name_is_refused(web):  # noqa: F811
         assert raw_request(web, text) == 421, text
     assert raw_request(web, "GET https://rebind.example/api/me HTTP/1.1\r\n"
                             "Host: {host}\r\n\r\n") == 400
+
+
+def test_what_a_page_asks_by_itself_does_not_keep_it_signed_in(web_world):  # noqa: F811
+    """The page asks for the queue again whenever it changes: on a busy
+    escortd an unattended browser used to stay signed in for good. Only a
+    change, or the page saying its person typed or clicked, is activity."""
+    port = free_port()
+    b = Broker(web_world, config=web_config(port, idle=30))
+    b.url, b.secrets = f"https://127.0.0.1:{port}", {}
+    try:
+        unattended, present = Client(b.url), Client(b.url)
+        unattended.sign_in(ESCORT, PASSWORD, b.secrets)
+        present.sign_in(JUNIOR, PASSWORD, b.secrets)
+        for _ in range(8):  # 40 s, more than the idle time, 5 s apart
+            time.sleep(5)
+            if unattended.json("/api/pending")[0] != 200:
+                break
+            assert unattended.json("/api/sessions")[0] == 200
+            assert present.post("/api/awake", {})[0] == 200
+        assert unattended.json("/api/pending")[0] == 401
+        assert present.json("/api/pending")[0] == 200
+        assert "escort-t-esc signed out (idle)" in b.log()
+    finally:
+        b.stop()
+        shutil.rmtree(b.state, ignore_errors=True)

@@ -15,16 +15,16 @@ from test_web import PASSWORD, web, web_config, web_world  # noqa: F401 (fixture
 from webconsole import Client, free_port, totp
 
 
-def wrong_code(web, user):
+def wrong_code(web, user):  # noqa: F811
     right = totp(web.secrets[user])
     return f"{(int(right) + 500000) % 1000000:06d}"
 
 
-def enrolled(web, user):
+def enrolled(web, user):  # noqa: F811
     Client(web.url).sign_in(user, PASSWORD, web.secrets)
 
 
-def fresh_client(web):
+def fresh_client(web):  # noqa: F811
     c = Client(web.url)
     status, me = c.json("/api/me")
     assert status == 200, me
@@ -117,7 +117,7 @@ def test_one_person_cannot_take_every_live_stream(web):  # noqa: F811
     assert status == 200
 
 
-def other_stream(web, client):
+def other_stream(web, client):  # noqa: F811
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
@@ -151,7 +151,7 @@ def test_idle_connections_cannot_take_every_descriptor_of_escortd(web):  # noqa:
     Client(web.url).sign_in(ESCORT, PASSWORD, web.secrets)
 
 
-def raw_request(web, text):
+def raw_request(web, text):  # noqa: F811
     """One hand-made request on its own TLS connection: the status."""
     context = ssl.create_default_context()
     context.check_hostname = False

@@ -4,6 +4,8 @@
 // invisible characters as codes and counts them). The page decides nothing:
 // escortd answers every request as it answers `escort approve`.
 
+import { keepAwake } from "./awake.js";
+
 const $ = (id) => document.getElementById(id);
 let csrf = "";
 let events = null;
@@ -402,4 +404,5 @@ $("signout").addEventListener("click", async () => {
   start();
 });
 
+keepAwake(() => csrf);
 start();

@@ -5,6 +5,8 @@
 // already in its visible form (escape sequences, bidirectional and
 // invisible characters shown as codes by escortd).
 
+import { keepAwake } from "./awake.js";
+
 const $ = (id) => document.getElementById(id);
 let player = null;
 let clock = null;
@@ -35,6 +37,8 @@ function shownSpan(v, tag) {
   }
   return span;
 }
+
+let csrf = "";
 
 async function get(path) {
   const response = await fetch(path, { credentials: "same-origin" });
@@ -194,6 +198,7 @@ async function start() {
     $("not-in").hidden = false;
     return;
   }
+  csrf = body.csrf;
   $("who-name").textContent = body.user;
   $("who").hidden = false;
   if (!(body.roles || []).includes("auditor")) {
@@ -205,4 +210,5 @@ async function start() {
   await search();
 }
 
+keepAwake(() => csrf);
 start();

@@ -5,6 +5,7 @@
  * its session's CSRF token, checked here before any handler runs. */
 #include "web.h"
 
+#include "broker/login-limit.h"
 #include "form.h"
 #include "origin.h"
 #include "util/json.h"
@@ -133,6 +134,7 @@ static const struct route {
     {EVHTTP_REQ_POST, "/api/signin", NEED_ANY_SESSION, web_signin},
     {EVHTTP_REQ_POST, "/api/code", NEED_ANY_SESSION, web_code},
     {EVHTTP_REQ_POST, "/api/signout", NEED_ANY_SESSION, web_signout},
+    {EVHTTP_REQ_POST, "/api/awake", NEED_SIGNED_IN, web_awake},
     {EVHTTP_REQ_GET, "/api/enrol.svg", NEED_ANY_SESSION, web_qr},
     {EVHTTP_REQ_GET, "/api/pending", NEED_SIGNED_IN, web_pending},
     {EVHTTP_REQ_POST, "/api/answer", NEED_SIGNED_IN, web_answer},
@@ -184,8 +186,10 @@ static void run_route(struct web *w, struct evhttp_request *req, const struct ro
 		return web_error(req, 403, "the request comes from another site's page");
 	if (r->method == EVHTTP_REQ_POST && !csrf_passes(req, s))
 		return web_error(req, 403, "the request has no valid CSRF token");
-	if (s && s->stage == STAGE_IN && strcmp(r->path, "/api/events") != 0 &&
-	    strcmp(r->path, "/api/screen") != 0)
+	/* Only a change (or the page saying its person is there) is activity:
+	 * what the page asks by itself when the queue changes is not, or an
+	 * unattended browser on a busy escortd would never be signed out. */
+	if (s && s->stage == STAGE_IN && r->method == EVHTTP_REQ_POST)
 		s->last = web_now();
 	r->fn(w, req, s);
 }
@@ -206,6 +210,22 @@ static const char *static_name(const char *path)
 	return path + 1;
 }
 
+/* The one Host header, NULL when there is none or more than one (evhttp
+ * would read the first, a proxy in front perhaps the last). */
+static const char *only_host(struct evhttp_request *req)
+{
+	const char *host = NULL;
+	struct evkeyval *h;
+
+	for (h = evhttp_request_get_input_headers(req)->tqh_first; h; h = h->next.tqe_next)
+		if (evutil_ascii_strcasecmp(h->key, "Host") == 0) {
+			if (host)
+				return NULL;
+			host = h->value;
+		}
+	return host;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	struct web *w = arg;
@@ -213,9 +233,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	enum evhttp_cmd_type method = evhttp_request_get_command(req);
 
-	if (!origin_host_allowed(evhttp_find_header(evhttp_request_get_input_headers(req), "Host"),
-				 w->names, w->n_names))
+	if (!origin_host_allowed(only_host(req), w->names, w->n_names))
 		return web_error(req, 421, "this console is not served under that name (Host)");
+	/* "GET https://other.example/ HTTP/1.1": its name is not the Host's. */
+	if (uri && evhttp_uri_get_host(uri))
+		return web_error(req, 400, "a request target must be a path");
 	if (path == NULL || path[0] != '/')
 		return web_error(req, 400, "a bad path");
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
@@ -278,14 +300,14 @@ static int start_http(struct web *w, struct error *err)
 	w->http = evhttp_new(w->b->base);
 	if (w->http == NULL)
 		return error_set(err, "cannot start the web console");
-	evhttp_set_bevcb(w->http, web_tls_bev, w->tls);
+	evhttp_set_bevcb(w->http, web_conns_bev, w);
 	evhttp_set_max_headers_size(w->http, MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, MAX_BODY);
 	evhttp_set_timeout(w->http, IO_TIMEOUT_S);
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
 	evhttp_set_gencb(w->http, on_request, w);
 	if (split_listen(w->b->cfg.web.listen, addr, sizeof(addr), &port) < 0 ||
-	    evhttp_bind_socket(w->http, addr, port) < 0)
+	    (w->bound = evhttp_bind_socket_with_handle(w->http, addr, port)) == NULL)
 		return error_errno(err, "the web console cannot listen on %s",
 				   w->b->cfg.web.listen);
 	allow_names(w, addr);
@@ -312,7 +334,8 @@ int web_start(struct broker *b, struct web **out, struct error *err)
 		free(w);
 		return error_errno(err, "cannot create %s/web", b->state_dir);
 	}
-	if (web_totp_init(err) < 0 || web_static_load(w, err) < 0 ||
+	w->limit = login_limit_new();
+	if (web_conns_init(err) < 0 || web_totp_init(err) < 0 || web_static_load(w, err) < 0 ||
 	    (w->tls = web_tls_context(&b->cfg.web, w->dir, err)) == NULL ||
 	    web_pam_start(w, err) < 0 || start_http(w, err) < 0 || start_tick(w, err) < 0) {
 		web_stop(w);
@@ -331,10 +354,12 @@ void web_stop(struct web *w)
 	web_streams_free(w);
 	web_watches_free(w);
 	web_audit_stop(w);
+	w->bound = NULL; /* evhttp_free frees it before the connections */
 	if (w->http)
 		evhttp_free(w->http);
 	web_pam_stop(w);
 	web_sessions_free(w);
+	web_throttle_stop(w);
 	web_static_free(w);
 	SSL_CTX_free(w->tls);
 	free(w);

@@ -106,6 +106,7 @@ static void password_checked(struct web *w, const char *user, int ok, void *arg)
 		return web_error(req, 401, "the session ended: reload the page");
 	s->stage = STAGE_ANON;
 	if (!ok) {
+		web_throttle_failed(w, req, user);
 		broker_log("web console: wrong account name or password for %s", user);
 		return web_error(req, 403, "wrong account name or password");
 	}
@@ -137,6 +138,8 @@ void web_signin(struct web *w, struct evhttp_request *req, struct web_session *s
 		form_free(&f);
 		return web_error(req, 400, "give an account name and its password");
 	}
+	if (!web_throttle_allows(w, req, user))
+		return form_free(&f);
 	sw = xcalloc(1, sizeof(*sw));
 	sw->w = w;
 	sw->req = req;
@@ -161,6 +164,7 @@ static void signed_in(struct web *w, struct evhttp_request *req, struct web_sess
 	sodium_memzero(s->secret, sizeof(s->secret));
 	s->stage = STAGE_IN;
 	s->last = web_now();
+	web_throttle_passed(w, s->user);
 	web_session_renew(w, s, req);
 	broker_log("web console: %s signed in", s->user);
 	reply_stage(w, req, s, 200);
@@ -174,6 +178,8 @@ void web_code(struct web *w, struct evhttp_request *req, struct web_session *s)
 
 	if (s->stage != STAGE_ENROL && s->stage != STAGE_TOTP)
 		return web_error(req, 409, "sign in with a password first");
+	if (!web_throttle_allows(w, req, s->user))
+		return web_session_end(w, s, NULL);
 	if (web_form(req, &f) < 0)
 		return;
 	if (s->stage == STAGE_ENROL)
@@ -185,6 +191,7 @@ void web_code(struct web *w, struct evhttp_request *req, struct web_session *s)
 	if (ok)
 		return signed_in(w, req, s);
 	broker_log("web console: a wrong code for %s", s->user);
+	web_throttle_failed(w, req, s->user);
 	if (++s->tries >= WEB_MAX_TRIES) {
 		web_session_end(w, s, req);
 		return web_error(req, 403, "too many wrong codes: sign in again");
@@ -200,6 +207,14 @@ void web_signout(struct web *w, struct evhttp_request *req, struct web_session *
 		broker_log("web console: %s signed out", s->user);
 	web_session_end(w, s, req);
 	web_json(req, 200, &(struct buf){(uint8_t *)"{\"stage\":\"anon\"}", 16, 0});
+}
+
+/* The page's person typed or clicked: run_route took it as activity. */
+void web_awake(struct web *w, struct evhttp_request *req, struct web_session *s)
+{
+	(void)w;
+	(void)s;
+	web_json(req, 200, &(struct buf){(uint8_t *)"{\"ok\":true}", 11, 0});
 }
 
 void web_qr(struct web *w, struct evhttp_request *req, struct web_session *s)

@@ -22,6 +22,7 @@ struct web_stream {
 	struct web *w;
 	struct evhttp_request *req;
 	char sid[WEB_TOKEN];
+	char user[64];
 	time_t last_beat;
 	struct web_stream *next;
 };
@@ -160,13 +161,17 @@ static void stream_end(struct web_stream *st)
 	unlink_stream(st->w, st);
 }
 
-static size_t count_streams(const struct web *w)
+/* Too many streams, or too many of one account's: a signed-in person
+ * cannot take them all from the others. */
+static int streams_full(const struct web *w, const char *user)
 {
-	size_t n = 0;
+	size_t n = 0, theirs = 0;
 
-	for (const struct web_stream *st = w->streams; st; st = st->next)
+	for (const struct web_stream *st = w->streams; st; st = st->next) {
 		n++;
-	return n;
+		theirs += strcmp(st->user, user) == 0;
+	}
+	return n >= WEB_MAX_STREAMS || theirs >= WEB_MAX_STREAMS_EACH;
 }
 
 void web_events(struct web *w, struct evhttp_request *req, struct web_session *s)
@@ -174,13 +179,14 @@ void web_events(struct web *w, struct evhttp_request *req, struct web_session *s
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
 	struct web_stream *st;
 
-	if (count_streams(w) >= WEB_MAX_STREAMS || conn == NULL)
+	if (streams_full(w, s->user) || conn == NULL)
 		return web_error(req, 503, "too many live pages");
 	st = xcalloc(1, sizeof(*st));
 	st->w = w;
 	st->req = req;
 	st->last_beat = web_now();
 	memcpy(st->sid, s->id, sizeof(st->sid));
+	snprintf(st->user, sizeof(st->user), "%s", s->user);
 	st->next = w->streams;
 	w->streams = st;
 	web_headers(req, "text/event-stream");

@@ -62,12 +62,39 @@ static size_t count(const struct web *w)
 	return n;
 }
 
+static void unlink_session(struct web *w, struct web_session *s)
+{
+	for (struct web_session **p = &w->sessions; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	sodium_memzero(s, sizeof(*s));
+	free(s);
+}
+
+/* The oldest session nobody has given a password to (the list is newest
+ * first): anyone can make those, so they make room for each other rather
+ * than keep the people who can sign in from starting. */
+static struct web_session *oldest_anonymous(struct web *w)
+{
+	struct web_session *oldest = NULL;
+
+	for (struct web_session *s = w->sessions; s; s = s->next)
+		if (s->stage == STAGE_ANON)
+			oldest = s;
+	return oldest;
+}
+
 struct web_session *web_session_new(struct web *w, struct evhttp_request *req)
 {
 	struct web_session *s;
 
-	if (count(w) >= WEB_MAX_SESSIONS)
-		return NULL;
+	if (count(w) >= WEB_MAX_SESSIONS) {
+		if ((s = oldest_anonymous(w)) == NULL)
+			return NULL;
+		unlink_session(w, s);
+	}
 	s = xcalloc(1, sizeof(*s));
 	s->stage = STAGE_ANON;
 	s->last = s->since = web_now();
@@ -84,17 +111,6 @@ void web_session_renew(struct web *w, struct web_session *s, struct evhttp_reque
 	random_token(s->csrf);
 	s->since = web_now();
 	set_cookie(req, s->id, 1);
-}
-
-static void unlink_session(struct web *w, struct web_session *s)
-{
-	for (struct web_session **p = &w->sessions; *p; p = &(*p)->next)
-		if (*p == s) {
-			*p = s->next;
-			break;
-		}
-	sodium_memzero(s, sizeof(*s));
-	free(s);
 }
 
 void web_session_end(struct web *w, struct web_session *s, struct evhttp_request *req)

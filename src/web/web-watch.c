@@ -23,6 +23,7 @@ struct web_watch {
 	struct bufferevent *link;
 	struct screen *screen;
 	char sid[WEB_TOKEN];
+	char user[64];
 	int dirty;
 	time_t last_beat;
 	struct web_watch *next;
@@ -155,13 +156,16 @@ static void session_param(struct evhttp_request *req, char *out, size_t size)
 	evhttp_clear_headers(&params);
 }
 
-static size_t count_watches(const struct web *w)
+/* Too many screens, or too many of one account's (as web-queue.c). */
+static int watches_full(const struct web *w, const char *user)
 {
-	size_t n = 0;
+	size_t n = 0, theirs = 0;
 
-	for (const struct web_watch *v = w->watches; v; v = v->next)
+	for (const struct web_watch *v = w->watches; v; v = v->next) {
 		n++;
-	return n;
+		theirs += strcmp(v->user, user) == 0;
+	}
+	return n >= WEB_MAX_STREAMS || theirs >= WEB_MAX_STREAMS_EACH;
 }
 
 void web_watch(struct web *w, struct evhttp_request *req, struct web_session *s)
@@ -174,7 +178,7 @@ void web_watch(struct web *w, struct evhttp_request *req, struct web_session *s)
 	session_param(req, id, sizeof(id));
 	if (id[0] == '\0')
 		return web_error(req, 400, "name a session: ?session=ID");
-	if (count_watches(w) >= WEB_MAX_STREAMS || conn == NULL)
+	if (watches_full(w, s->user) || conn == NULL)
 		return web_error(req, 503, "too many live screens");
 	v = xcalloc(1, sizeof(*v));
 	v->w = w;
@@ -182,6 +186,7 @@ void web_watch(struct web *w, struct evhttp_request *req, struct web_session *s)
 	v->screen = screen_new(80, 24);
 	v->last_beat = web_now();
 	memcpy(v->sid, s->id, sizeof(v->sid));
+	snprintf(v->user, sizeof(v->user), "%s", s->user);
 	q.verb = ESCORT__VERB__VERB_FOLLOW;
 	q.target = id;
 	v->link = web_link_open(w, s->user, &q, on_data, on_link_event, v);

@@ -16,11 +16,13 @@
 #include <time.h>
 
 #define WEB_MAX_SESSIONS 4096
-#define WEB_MAX_SIGNINS 4   /* PAM conversations running at once */
-#define WEB_MAX_STREAMS 256 /* Server-Sent Events streams */
-#define WEB_MAX_TRIES 5	    /* wrong codes before a half signed-in session is dropped */
-#define WEB_HALF_S 300	    /* a password without its code lasts this long */
-#define WEB_TOKEN 44	    /* a random 32 bytes, base64url, with its NUL */
+#define WEB_MAX_SIGNINS 4	/* PAM conversations running at once */
+#define WEB_MAX_STREAMS 256	/* Server-Sent Events streams */
+#define WEB_MAX_CONNS 1024	/* connections at once (or a quarter of RLIMIT_NOFILE) */
+#define WEB_MAX_STREAMS_EACH 16 /* of them, one account's (its tabs, its screens) */
+#define WEB_MAX_TRIES 5		/* wrong codes before a half signed-in session is dropped */
+#define WEB_HALF_S 300		/* a password without its code lasts this long */
+#define WEB_TOKEN 44		/* a random 32 bytes, base64url, with its NUL */
 
 enum web_stage {
 	STAGE_ANON,  /* nobody yet: only the sign-in form (and its CSRF token) */
@@ -47,13 +49,16 @@ struct web_file {
 	struct buf body;
 };
 
-struct web_stream; /* web-queue.c: one Server-Sent Events stream */
-struct web_watch;  /* web-watch.c: one live screen followed */
-struct web_audit;  /* web-audit.c: the auditor's jobs */
+struct web_stream;  /* web-queue.c: one Server-Sent Events stream */
+struct web_watch;   /* web-watch.c: one live screen followed */
+struct web_audit;   /* web-audit.c: the auditor's jobs */
+struct login_limit; /* broker/login-limit.c: wrong passwords and codes */
 
 struct web {
 	struct broker *b;
 	struct evhttp *http;
+	struct evhttp_bound_socket *bound;
+	size_t n_conns; /* web-conns.c */
 	SSL_CTX *tls;
 	char dir[PATH_MAX / 2 + 8]; /* STATE/web: certificate, enrolled second factors */
 	struct web_file *files;
@@ -70,6 +75,7 @@ struct web {
 	size_t n_names;
 	char listen_host[64];
 	struct web_audit *audit;
+	struct login_limit *limit; /* web-throttle.c */
 };
 
 /* http-server.c */
@@ -95,6 +101,10 @@ int web_form(struct evhttp_request *req, struct form *f);
  * src/tls/ when the fleet's TLS lands). */
 SSL_CTX *web_tls_context(const struct web_config *cfg, const char *dir, struct error *err);
 struct bufferevent *web_tls_bev(struct event_base *base, void *ctx);
+
+/* web-conns.c: connections counted, the listener paused at the limit. */
+int web_conns_init(struct error *err);
+struct bufferevent *web_conns_bev(struct event_base *base, void *w);
 
 /* web-static.c: the front end, read once at start from ESCORT_WEB or the
  * installed directory. */
@@ -131,6 +141,14 @@ void web_totp_new_secret(uint8_t secret[20]);
 int web_totp_check(const char *user, const uint8_t secret[20], const char *code);
 void web_totp_uri(const char *user, const uint8_t secret[20], struct buf *out);
 
+/* web-throttle.c: wrong passwords and codes, per account and address. */
+/* 1 when account may try from req's address now, else 0 with a 429 sent. */
+int web_throttle_allows(struct web *w, struct evhttp_request *req, const char *account);
+void web_throttle_failed(struct web *w, struct evhttp_request *req, const char *account);
+/* A whole sign-in (password and code): the account's count starts again. */
+void web_throttle_passed(struct web *w, const char *account);
+void web_throttle_stop(struct web *w);
+
 /* web-qr.c */
 int web_qr_svg(const char *text, struct buf *out);
 
@@ -158,6 +176,7 @@ void web_me(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_signin(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_code(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_signout(struct web *w, struct evhttp_request *req, struct web_session *s);
+void web_awake(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_qr(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_pending(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_answer(struct web *w, struct evhttp_request *req, struct web_session *s);

@@ -1,7 +1,10 @@
 #include "screen.h"
+#include "screen-sgr.h"
+#include "util/visible.h"
 #include "util/xmalloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <vterm.h>
 
 struct screen {
@@ -67,16 +70,21 @@ unsigned screen_cursor_row(const struct screen *s)
 }
 
 /* Characters that must never reach the escort's terminal: controls, and the
- * ones that reorder or hide text. */
+ * ones that reorder or hide text (util/visible.c's list). */
 static int safe(uint32_t c)
 {
-	if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-		return 0;
-	if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
-	    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff || c == 0x061c || c > 0x10ffff ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return 1;
+	return c >= 0x20 && c != 0x7f && !visible_hidden_code_point(c) && c <= 0x10ffff &&
+	       (c < 0xd800 || c > 0xdfff);
+}
+
+/* Whether any character of the cell (its combining marks too: libvterm
+ * puts zero-width ones there) is one that must not be shown as it is. */
+static int cell_hides(const VTermScreenCell *cell)
+{
+	for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell->chars[i]; i++)
+		if (!safe(cell->chars[i]))
+			return 1;
+	return 0;
 }
 
 static void put_utf8(struct buf *out, uint32_t c)
@@ -98,24 +106,72 @@ static void put_utf8(struct buf *out, uint32_t c)
 	}
 }
 
+/* Appends the cell at (row, col) as safe text; returns how many columns it
+ * took (2 for a wide character, 0 for the right half of one). */
+static unsigned put_cell(const struct screen *s, unsigned row, unsigned col, unsigned width,
+			 struct buf *out)
+{
+	VTermScreenCell cell;
+	VTermPos pos = {(int)row, (int)col};
+
+	if (vterm_screen_get_cell(s->vs, pos, &cell) == 0 || cell.chars[0] == 0) {
+		buf_putc(out, ' ');
+		return 1;
+	}
+	if (cell.chars[0] == (uint32_t)-1)
+		return 0; /* the right half of a wide character */
+	/* Wide characters take two cells; combining marks are dropped, a cell
+	 * with a hiding character is shown as '?'. */
+	if (cell.width == 2 && col + 1 >= width) {
+		buf_putc(out, ' ');
+		return 1;
+	}
+	put_utf8(out, !cell_hides(&cell) && cell.width <= 2 ? cell.chars[0] : '?');
+	return cell.width == 2 ? 2 : 1;
+}
+
 void screen_row_text(const struct screen *s, unsigned row, unsigned width, struct buf *out)
 {
-	for (unsigned col = 0; col < s->cols && col < width; col++) {
+	for (unsigned col = 0; col < s->cols && col < width;) {
+		unsigned n = put_cell(s, row, col, width, out);
+		col += n ? n : 1;
+	}
+}
+
+/* One row: each change of look one SGR sequence, then the row's text. */
+static void paint_row(const struct screen *s, unsigned row, struct buf *out, struct buf *sgr)
+{
+	struct buf last = {0};
+
+	buf_printf(out, "\x1b[%u;1H", row + 1);
+	for (unsigned col = 0; col < s->cols;) {
 		VTermScreenCell cell;
 		VTermPos pos = {(int)row, (int)col};
-		if (vterm_screen_get_cell(s->vs, pos, &cell) == 0 || cell.chars[0] == 0) {
-			buf_putc(out, ' ');
-			continue;
+		unsigned n;
+
+		buf_reset(sgr);
+		if (vterm_screen_get_cell(s->vs, pos, &cell) == 0)
+			memset(&cell, 0, sizeof(cell));
+		screen_sgr(s->vs, &cell, sgr);
+		if (sgr->len != last.len || memcmp(sgr->data, last.data, sgr->len) != 0) {
+			buf_append(out, sgr->data, sgr->len);
+			buf_reset(&last);
+			buf_append(&last, sgr->data, sgr->len);
 		}
-		if (cell.chars[0] == (uint32_t)-1)
-			continue; /* the right half of a wide character */
-		/* Wide characters take two cells; combining marks are dropped. */
-		if (cell.width == 2 && col + 1 >= width) {
-			buf_putc(out, ' ');
-			break;
-		}
-		put_utf8(out, safe(cell.chars[0]) && cell.width <= 2 ? cell.chars[0] : '?');
-		if (cell.width == 2)
-			col++;
+		n = put_cell(s, row, col, s->cols, out);
+		col += n ? n : 1;
 	}
+	buf_free(&last);
+}
+
+void screen_paint(const struct screen *s, struct buf *out)
+{
+	struct buf sgr = {0};
+	VTermPos pos;
+
+	for (unsigned r = 0; r < s->rows; r++)
+		paint_row(s, r, out, &sgr);
+	buf_free(&sgr);
+	vterm_state_get_cursorpos(vterm_obtain_state(s->vt), &pos);
+	buf_printf(out, "\x1b[0m\x1b[%d;%dH", pos.row + 1, pos.col + 1);
 }

@@ -1,9 +1,11 @@
 /* A live session's screen in the browser, read-only: escortd's `follow`
  * (the same Screen frames `escort watch` gets, asked as the signed-in
- * person) through libvterm (console/screen.c), and only the printable
- * characters of the resulting rows sent to the page, as Server-Sent
- * Events, at most four times a second. No byte the operator wrote reaches
- * the browser as it was: no escape sequence acts there either. */
+ * person) through libvterm (console/screen.c), and the screen repainted
+ * by escortd (cursor positions, SGR it makes from each cell's look, the
+ * printable characters of the cells) sent to the page's xterm.js, as
+ * Server-Sent Events, at most four times a second. No byte the operator
+ * wrote reaches the browser as it was: no escape sequence of theirs acts
+ * there. */
 #include "web.h"
 
 #include "console/screen.h"
@@ -41,24 +43,20 @@ static void send_event(struct web_watch *v, const char *event, const struct buf 
 	evbuffer_free(out);
 }
 
+/* {"cols":C,"rows":R,"paint":"..."}: the repaint console/screen.c writes. */
 static void send_screen(struct web_watch *v)
 {
-	struct buf b = {0}, row = {0};
-	unsigned rows = screen_rows(v->screen);
+	struct buf b = {0}, paint = {0};
 
-	buf_printf(&b, "{\"cursor\":%u,\"rows\":[", screen_cursor_row(v->screen));
-	for (unsigned r = 0; r < rows; r++) {
-		buf_reset(&row);
-		screen_row_text(v->screen, r, screen_cols(v->screen), &row);
-		if (r)
-			buf_putc(&b, ',');
-		json_append_string(&b, row.data, row.len);
-	}
-	buf_append_str(&b, "]}");
+	screen_paint(v->screen, &paint);
+	buf_printf(&b, "{\"cols\":%u,\"rows\":%u,\"paint\":", screen_cols(v->screen),
+		   screen_rows(v->screen));
+	json_append_string(&b, paint.data, paint.len);
+	buf_putc(&b, '}');
 	send_event(v, "screen", &b);
 	v->dirty = 0;
 	buf_free(&b);
-	buf_free(&row);
+	buf_free(&paint);
 }
 
 static void unlink_watch(struct web_watch *v)

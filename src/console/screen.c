@@ -7,6 +7,11 @@
 #include <string.h>
 #include <vterm.h>
 
+/* libvterm 0.1.4 writes through a null pointer when a wide character is
+ * put on a screen one column wide (found by fuzz-screen-paint); the
+ * operator sets their window's size, so no screen is narrower than this. */
+#define MIN_COLS 2
+
 struct screen {
 	VTerm *vt;
 	VTermScreen *vs;
@@ -17,7 +22,7 @@ struct screen *screen_new(unsigned cols, unsigned rows)
 {
 	struct screen *s = xcalloc(1, sizeof(*s));
 
-	s->cols = cols ? cols : 80;
+	s->cols = cols ? (cols < MIN_COLS ? MIN_COLS : cols) : 80;
 	s->rows = rows ? rows : 24;
 	s->vt = vterm_new((int)s->rows, (int)s->cols);
 	if (s->vt == NULL)
@@ -38,8 +43,11 @@ void screen_free(struct screen *s)
 
 void screen_resize(struct screen *s, unsigned cols, unsigned rows)
 {
-	if (cols == 0 || rows == 0 || cols > 1000 || rows > 1000 ||
-	    (cols == s->cols && rows == s->rows))
+	if (cols == 0 || rows == 0 || cols > 1000 || rows > 1000)
+		return;
+	if (cols < MIN_COLS)
+		cols = MIN_COLS;
+	if (cols == s->cols && rows == s->rows)
 		return;
 	s->cols = cols;
 	s->rows = rows;

@@ -1,6 +1,7 @@
 /* escort: supervised, recorded shell sessions. Dispatches to cmd-*.c. */
 #include "commands.h"
 #include "console-remote.h"
+#include "setid.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,7 +70,7 @@ static int sanitise_standard_fds(void)
 
 int main(int argc, char **argv)
 {
-	if (sanitise_standard_fds() < 0)
+	if (sanitise_standard_fds() < 0 || setid_enter(argc, argv) < 0)
 		return EXIT_ESCORT_FAILED;
 	console_dial_broker = console_remote_dial; /* --broker: TLS and escort login's credential */
 	/* As a login shell: login(1) and sshd start "-escort"; sshd runs

@@ -129,7 +129,7 @@ static int set_ids(const struct creds *c)
 
 int creds_take(const struct creds *ours, const struct creds *c, int creates)
 {
-	if (creates)
+	if (creates && c->umask != ours->umask) /* creds_restore sets ours back */
 		umask(c->umask);
 	if (same_identity(ours, c))
 		return 0;

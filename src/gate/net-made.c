@@ -15,9 +15,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Calls waiting at once, each holding a socket: at most PROCESS_WAITS of
- * one process, and of the session as many as half the gate's descriptors
- * allow (session_waits). A call beyond either is answered EINTR, as if a
+/* Calls waiting at once, each holding a socket (and a Unix connect's the
+ * socket file it waits for: two descriptors): at most PROCESS_WAITS of one
+ * process, and of the session as many as half the gate's descriptors allow
+ * at two each (session_waits). A call beyond either is answered EINTR, as if a
  * signal had interrupted it (a connect goes on being made: the program
  * sees it with poll or EALREADY / EISCONN when it tries again; nothing was
  * sent). At the session's limit the process waiting the most gives up its
@@ -49,14 +50,16 @@ struct net_made {
 	int n, max;
 };
 
-/* Half the descriptors the gate may open: the other half is its work's. */
+/* Half the descriptors the gate may open, at two a wait (a Unix connect's
+ * socket and socket file): the other half is its work's. Counted one a
+ * wait, waiting Unix connects took every descriptor the gate had. */
 static int session_waits(void)
 {
 	struct rlimit r;
 
-	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur / 2 < SESSION_WAITS_MIN)
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur / 4 < SESSION_WAITS_MIN)
 		return SESSION_WAITS_MIN;
-	return r.rlim_cur / 2 > INT_MAX ? INT_MAX : (int)(r.rlim_cur / 2);
+	return r.rlim_cur / 4 > INT_MAX ? INT_MAX : (int)(r.rlim_cur / 4);
 }
 
 struct net_made *net_made_new(struct event_base *base, int listener, net_made_answer answer,

@@ -143,12 +143,14 @@ int net_stream_send(struct net_made *nm, pid_t tid, uint64_t notif_id, int sock,
 		s->to = *c->to;
 	s->blocking = !(c->flags & MSG_DONTWAIT) && !(fcntl(sock, F_GETFL) & O_NONBLOCK);
 	s->nparts = c->nparts < IOV_MAX ? c->nparts : IOV_MAX;
-	memcpy(s->parts, c->parts, s->nparts * sizeof(*s->parts));
+	if (s->nparts)
+		memcpy(s->parts, c->parts, s->nparts * sizeof(*s->parts));
 	for (size_t i = 0; i < s->nparts && total < SEND_MAX; i++)
 		total += c->parts[i].iov_len < SEND_MAX ? c->parts[i].iov_len : SEND_MAX;
 	s->left = total < SEND_MAX ? total : SEND_MAX;
 	s->control_len = c->control_len < NET_CONTROL_MAX ? c->control_len : NET_CONTROL_MAX;
-	memcpy(s->control, c->control, s->control_len);
+	if (s->control_len)
+		memcpy(s->control, c->control, s->control_len);
 	if (send_stream(sock, s, &result) &&
 	    (result = net_made_wait(nm, tid, notif_id, sock, send_stream, s)) == 0)
 		return 1; /* answered when there is room; s is the wait's */

@@ -94,6 +94,7 @@ static int connect_as_caller(int sock, const struct net_unix_caller *c, pid_t ti
 	if (a->kind == SA_UNIX_PATH &&
 	    (rc = walk_start_open(tid, tid, c->root, AT_FDCWD, a->path, &s)) < 0)
 		return rc;
+	s.not_gate_own = 1; /* the gate makes the connect: its own links are not lent */
 	if (creds_take(c->ours, c->who, 0) < 0)
 		rc = -EPERM;
 	else {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -18,6 +19,7 @@ struct walk {
 	size_t at;
 	int links;
 	pid_t self, tid;
+	int not_gate_own; /* walk_start's: the gate's own /proc links refused */
 	struct walked *w;
 };
 
@@ -166,10 +168,33 @@ static int fd_path(int fd, char *out, size_t size)
 	return 0;
 }
 
+/* Whether dir is in /proc/PID of the gate's own process. The kernel lets
+ * a thread follow its own process's links whoever it acts for; for the
+ * session's processes the session host is not dumpable: its root (the
+ * mount namespace where escort's files are not hidden), working directory
+ * and descriptors are not theirs to follow where the gate acts for them
+ * (walk_start's not_gate_own: a Unix connect). A change to files only
+ * judges what the walk found (its target is refused and recorded). */
+static int gate_own(int dir)
+{
+	char path[PATH_MAX], task[64];
+	char *end;
+	long pid;
+
+	if (fd_path(dir, path, sizeof(path)) < 0 || strncmp(path, "/proc/", 6) != 0)
+		return 0;
+	pid = strtol(path + 6, &end, 10);
+	if (end == path + 6 || (*end != '/' && *end != '\0') || pid <= 0)
+		return 0;
+	snprintf(task, sizeof(task), "/proc/self/task/%ld", pid);
+	return pid == getpid() || access(task, F_OK) == 0;
+}
+
 /* /proc's own links (fd/N, cwd, root, exe): only the kernel can follow them. */
 static int follow_magic(struct walk *k, const char *name, int last, struct walked *w)
 {
-	int fd = openat(k->cur, name, O_PATH | O_CLOEXEC);
+	int fd = k->not_gate_own && gate_own(k->cur) ? (errno = EACCES, -1)
+						     : openat(k->cur, name, O_PATH | O_CLOEXEC);
 	struct stat st;
 
 	if (fd < 0 || fstat(fd, &st) < 0)
@@ -302,7 +327,7 @@ static int walk_all(struct walk *k, enum walk_follow follow)
  * beneath its start for a relative one, no /proc magic link, not ending on
  * /proc (where "self" is escort). Leaves k at the last component, or
  * changes nothing (then the walk does it all, one component at a time). */
-static void walk_folders_at_once(struct walk *k, const char *path, size_t len)
+static int walk_folders_at_once(struct walk *k, const char *path, size_t len)
 {
 	const char *slash = memrchr(path, '/', len);
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
@@ -312,26 +337,38 @@ static void walk_folders_at_once(struct walk *k, const char *path, size_t len)
 
 	if (slash == NULL || slash == path || slash[1] == '\0' || strcmp(slash + 1, ".") == 0 ||
 	    strcmp(slash + 1, "..") == 0)
-		return;
+		return 0;
 	memcpy(folders, path, (size_t)(slash - path));
 	folders[slash - path] = '\0';
 	how.resolve |= path[0] == '/' ? RESOLVE_IN_ROOT : RESOLVE_BENEATH;
 	fd = (int)syscall(SYS_openat2, k->cur, folders, &how, sizeof(how));
 	if (fd < 0)
-		return;
+		return 0;
 	if (on_proc(fd) || fd_path(fd, k->w->path, sizeof(k->w->path)) < 0 ||
 	    k->w->path[0] != '/') {
 		close(fd);
-		return;
+		return 0;
 	}
 	enter(k, fd);
 	memcpy(k->rest, slash + 1, len - (size_t)(slash - path));
+	return 1;
 }
 
-int path_walk_from(int root, int start, const char *start_path, const char *path,
-		   enum walk_follow follow, pid_t self, pid_t tid, struct walked *w)
+/* Where a relative walk starts, by name: given, or (NULL) asked of the
+ * kernel only now, when no folder walk already named where it went. */
+static int start_named(struct walk *k, const char *start_path)
 {
-	struct walk k = {.root = root, .self = self, .tid = tid, .w = w};
+	if (start_path != NULL) {
+		snprintf(k->w->path, sizeof(k->w->path), "%s", start_path);
+		return 0;
+	}
+	return fd_path(k->cur, k->w->path, sizeof(k->w->path));
+}
+
+static int walk_from(int root, int start, const char *start_path, const char *path,
+		     enum walk_follow follow, struct walk k)
+{
+	struct walked *w = k.w;
 	size_t len = strlen(path);
 	int rc;
 
@@ -343,15 +380,25 @@ int path_walk_from(int root, int start, const char *start_path, const char *path
 	k.cur = dup(path[0] == '/' ? root : start);
 	if (k.cur < 0)
 		return -errno;
-	snprintf(w->path, sizeof(w->path), "%s", path[0] == '/' ? "/" : start_path);
 	memcpy(k.rest, path, len + 1);
-	walk_folders_at_once(&k, path, len);
-	rc = walk_all(&k, follow);
+	rc = 0;
+	if (!walk_folders_at_once(&k, path, len))
+		rc = start_named(&k, path[0] == '/' ? "/" : start_path);
+	if (rc == 0)
+		rc = walk_all(&k, follow);
 	if (k.cur >= 0)
 		close(k.cur);
 	if (rc < 0)
 		walked_close(w);
 	return rc;
+}
+
+int path_walk_from(int root, int start, const char *start_path, const char *path,
+		   enum walk_follow follow, pid_t self, pid_t tid, struct walked *w)
+{
+	struct walk k = {.root = root, .self = self, .tid = tid, .w = w};
+
+	return walk_from(root, start, start_path, path, follow, k);
 }
 
 static int open_proc(pid_t pid, const char *what, char *path, size_t size)
@@ -391,7 +438,8 @@ int walk_start_open(pid_t pid, pid_t tid, int root, int dirfd, const char *path,
 		snprintf(what, sizeof(what), "cwd");
 	else
 		snprintf(what, sizeof(what), "fd/%d", dirfd);
-	s->dir = open_proc(pid, what, s->path, sizeof(s->path));
+	s->path[0] = '\0'; /* named by path_walk, only when it needs the name */
+	s->dir = open_proc(pid, what, NULL, 0);
 	if (s->dir < 0) {
 		int rc = s->dir == -ENOENT && dirfd != AT_FDCWD ? -EBADF : s->dir;
 		walk_start_close(s);
@@ -409,8 +457,14 @@ void walk_start_close(struct walk_start *s)
 int path_walk(const struct walk_start *s, const char *path, enum walk_follow follow,
 	      struct walked *w)
 {
-	return path_walk_from(s->root, s->dir >= 0 ? s->dir : s->root, s->path, path, follow,
-			      s->pid, s->tid, w);
+	struct walk k = {.root = s->root,
+			 .self = s->pid,
+			 .tid = s->tid,
+			 .not_gate_own = s->not_gate_own,
+			 .w = w};
+
+	return walk_from(s->root, s->dir >= 0 ? s->dir : s->root,
+			 s->dir >= 0 && s->path[0] == '\0' ? NULL : s->path, path, follow, k);
 }
 
 int path_walk_fd(pid_t pid, int fd, struct walked *w)

@@ -36,6 +36,8 @@ struct walk_start {
 	int root, dir;
 	char path[PATH_MAX]; /* dir's path */
 	pid_t pid, tid;
+	int not_gate_own; /* /proc links of the gate's own process fail with EACCES, as
+			   * the kernel's for a process that is not dumpable */
 };
 int walk_start_open(pid_t pid, pid_t tid, int root, int dirfd, const char *path,
 		    struct walk_start *s);
@@ -52,7 +54,8 @@ int path_walk_fd(pid_t pid, int fd, struct walked *w);
 void walked_close(struct walked *w);
 
 /* The same walk without a process (for tests and the fuzzer): root and
- * start are directory descriptors; self is the pid "self" stands for. */
+ * start are directory descriptors; self is the pid "self" stands for;
+ * start_path is start's name, or NULL to ask the kernel when needed. */
 int path_walk_from(int root, int start, const char *start_path, const char *path,
 		   enum walk_follow follow, pid_t self, pid_t tid, struct walked *w);
 

@@ -1,8 +1,10 @@
 #include "broker-tls.h"
 
 #include "tls/contexts.h"
+#include "tls/key-memory.h"
 #include "util/xmalloc.h"
 
+#include <errno.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,30 +35,57 @@ static void first_line(const char *path, char *out, size_t size)
 	fclose(f);
 }
 
+/* Opened with the effective ids: escort may be set-group-id to the key's group. */
+static int readable(const char *dir, const char *name, struct error *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+		return close(fd), 0;
+	if (errno == EACCES)
+		return error_errno(
+		    err,
+		    "cannot read the host's key and enrolment (%s): install escort "
+		    "set-group-id to the group of %s (docs/CONFIG.md, \"The fleet\")",
+		    path, dir);
+	return error_errno(err, "cannot read %s", path);
+}
+
 static int load(struct broker_tls *t, struct error *err)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/broker.pin", t->dir);
-	if (access(path, R_OK) < 0)
-		return error_errno(err, "cannot read %s", path);
+	if (readable(t->dir, "broker.pin", err) < 0)
+		return -1;
 	first_line(path, t->pin, sizeof(t->pin));
 	if (strncmp(t->pin, "sha256:", 7) != 0 || strlen(t->pin) != PIN_LEN - 1)
 		return error_set(err, "%s holds no pin: enrol this host again", path);
+	if (readable(t->dir, "host.key", err) < 0 || key_memory_init(err) < 0)
+		return -1;
 	t->ctx = tls_host_ctx(t->dir, err);
 	return t->ctx ? 0 : -1;
+}
+
+/* While set-id, only the fixed directory and the address in it: whoever
+ * started escort names nothing it reads with the group's rights. */
+int broker_tls_set_id(void)
+{
+	return getauxval(AT_SECURE) != 0;
 }
 
 const char *broker_tls_dir(void)
 {
 	const char *dir = getenv("ESCORT_HOST_DIR");
 
-	return dir && dir[0] ? dir : BROKER_TLS_DIR;
+	return dir && dir[0] && !broker_tls_set_id() ? dir : BROKER_TLS_DIR;
 }
 
-struct broker_tls *broker_tls_find(struct error *err)
+static struct broker_tls *find(struct error *err)
 {
-	const char *where = getenv("ESCORT_BROKER");
+	const char *where = broker_tls_set_id() ? NULL : getenv("ESCORT_BROKER");
 	struct broker_tls *t = xcalloc(1, sizeof(*t));
 	char path[PATH_MAX];
 
@@ -64,12 +94,40 @@ struct broker_tls *broker_tls_find(struct error *err)
 	snprintf(path, sizeof(path), "%s/broker", t->dir);
 	if (where && where[0])
 		snprintf(t->where, sizeof(t->where), "%s", where);
+	else if (readable(t->dir, "broker", err) < 0 && err->errnum != ENOENT &&
+		 err->errnum != ENOTDIR)
+		goto fail; /* enrolled, but not for us to read: not a session without escortd */
 	else
 		first_line(path, t->where, sizeof(t->where));
+	err->code = 0;
 	if (t->where[0] != '\0' && load(t, err) == 0)
 		return t;
+fail:
 	broker_tls_free(t);
 	return NULL;
+}
+
+static struct {
+	int done;
+	struct broker_tls *t;
+	struct error err;
+} preloaded;
+
+void broker_tls_preload(void)
+{
+	preloaded.t = find(&preloaded.err);
+	preloaded.done = 1;
+}
+
+struct broker_tls *broker_tls_find(struct error *err)
+{
+	struct broker_tls *t = preloaded.t;
+
+	if (!preloaded.done)
+		return find(err);
+	*err = preloaded.err;
+	preloaded.t = NULL; /* the caller's now */
+	return t;
 }
 
 void broker_tls_free(struct broker_tls *t)

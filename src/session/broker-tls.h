@@ -27,8 +27,14 @@ struct broker_tls {
  * DIR/broker; DIR is $ESCORT_HOST_DIR, else BROKER_TLS_DIR. */
 struct broker_tls *broker_tls_find(struct error *err);
 void broker_tls_free(struct broker_tls *t);
-/* Where this host's enrolment files are ($ESCORT_HOST_DIR, else BROKER_TLS_DIR). */
+/* Where this host's enrolment files are ($ESCORT_HOST_DIR, else BROKER_TLS_DIR;
+ * always BROKER_TLS_DIR, and no $ESCORT_BROKER, when escort is set-id). */
 const char *broker_tls_dir(void);
+/* Whether this process was started set-id (AT_SECURE), even after the drop. */
+int broker_tls_set_id(void);
+/* Reads the host's files and key now, while escort still has the group that
+ * may read them (setid.c); broker_tls_find then hands over this result. */
+void broker_tls_preload(void);
 
 /* Blocking, for the first hello (before the session starts). */
 int broker_tls_dial(const struct broker_tls *t, struct tls_link *link, struct error *err);

@@ -64,8 +64,8 @@ class FleetLab:
         token, pin = self.fleet.token(name)
         p = enroll(self.lab, self.fleet, ns, token, pin, directory)
         assert p.returncode == 0, p.stderr + self.fleet.log()
-        # escort run runs as the operator here (it does not start as root and
-        # drop yet): the host's identity is readable by that account only.
+        # escort run runs as the operator here, not set-gid (that install is
+        # test_fleet_host_key.py's): the operator's group may read the key.
         subprocess.run(["chgrp", "-R", OPERATOR, str(directory)], check=True)
         os.chmod(directory, 0o750)
         os.chmod(directory / "host.key", 0o640)

@@ -1,8 +1,10 @@
 #include "screen.h"
+#include "screen-input.h"
 #include "screen-sgr.h"
 #include "util/visible.h"
 #include "util/xmalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vterm.h>
@@ -11,11 +13,15 @@
  * put on a screen one column wide (found by fuzz-screen-paint); the
  * operator sets their window's size, so no screen is narrower than this. */
 #define MIN_COLS 2
+/* Bytes per vterm_input_write: libvterm 0.1.4 puts arrays the size of its
+ * input on the stack. */
+#define FEED_SLICE 1024
 
 struct screen {
 	VTerm *vt;
 	VTermScreen *vs;
 	unsigned cols, rows;
+	struct screen_input in;
 };
 
 struct screen *screen_new(unsigned cols, unsigned rows)
@@ -41,6 +47,23 @@ void screen_free(struct screen *s)
 	free(s);
 }
 
+/* libvterm 0.1.4 can leave the cursor above the screen after a resize to
+ * fewer rows, and keeps scrolling margins below its new end (fixed in 0.2):
+ * margins back to the whole screen, the cursor put inside it. libvterm's
+ * parser is between sequences here: screen-input.c passes only whole ones. */
+static void after_resize(struct screen *s)
+{
+	VTermPos pos;
+	char fix[48];
+	int n;
+
+	vterm_state_get_cursorpos(vterm_obtain_state(s->vt), &pos);
+	pos.row = pos.row < 0 ? 0 : pos.row >= (int)s->rows ? (int)s->rows - 1 : pos.row;
+	pos.col = pos.col < 0 ? 0 : pos.col >= (int)s->cols ? (int)s->cols - 1 : pos.col;
+	n = snprintf(fix, sizeof(fix), "\x1b[r\x1b[s\x1b[%d;%dH", pos.row + 1, pos.col + 1);
+	vterm_input_write(s->vt, fix, (size_t)n);
+}
+
 void screen_resize(struct screen *s, unsigned cols, unsigned rows)
 {
 	if (cols == 0 || rows == 0 || cols > 1000 || rows > 1000)
@@ -52,11 +75,50 @@ void screen_resize(struct screen *s, unsigned cols, unsigned rows)
 	s->cols = cols;
 	s->rows = rows;
 	vterm_set_size(s->vt, (int)rows, (int)cols);
+	after_resize(s);
+}
+
+/* REP done here, as libvterm's own (which hangs when the last glyph is
+ * zero columns wide): the last character again, n times at most, up to the
+ * row's end and never wrapping. */
+static void repeat_last(struct screen *s, unsigned n, struct buf *glyph)
+{
+	VTermState *state = vterm_obtain_state(s->vt);
+	VTermPos before, after;
+	unsigned end;
+
+	buf_reset(glyph);
+	screen_input_put_last(&s->in, glyph);
+	vterm_state_get_cursorpos(state, &before);
+	if (glyph->len == 0 || before.col < 0)
+		return;
+	end = (unsigned)before.col + (n < s->cols ? n : s->cols);
+	while ((unsigned)before.col < end) {
+		vterm_input_write(s->vt, (const char *)glyph->data, glyph->len);
+		vterm_state_get_cursorpos(state, &after);
+		if (after.row != before.row || after.col <= before.col)
+			break;
+		before = after;
+	}
 }
 
 void screen_feed(struct screen *s, const uint8_t *data, size_t len)
 {
-	vterm_input_write(s->vt, (const char *)data, len);
+	struct buf out = {0};
+
+	while (len > 0) {
+		unsigned repeat;
+		size_t n = screen_input_take(&s->in, data, len < FEED_SLICE ? len : FEED_SLICE,
+					     &out, &repeat);
+
+		vterm_input_write(s->vt, (const char *)out.data, out.len);
+		if (repeat)
+			repeat_last(s, repeat, &out);
+		buf_reset(&out);
+		data += n;
+		len -= n;
+	}
+	buf_free(&out);
 }
 
 unsigned screen_rows(const struct screen *s)

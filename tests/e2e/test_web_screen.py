@@ -7,8 +7,10 @@ overrides, text the colour of its background) stays inert and visible: no
 escape sequence but escortd's cursor positions and SGR reaches the page."""
 import json
 import re
+import threading
+import time
 
-from test_broker import ESCORT, Operator, world  # noqa: F401 (world is a fixture)
+from test_broker import ESCORT, JUNIOR, Operator, world  # noqa: F401 (world is a fixture)
 from test_web import PASSWORD, driver, sign_in, wait, web, web_world  # noqa: F401 (fixtures)
 from webconsole import Client
 
@@ -168,4 +170,31 @@ def test_hostile_output_stays_inert_and_visible(driver, web):
         text = ESCAPE.sub("", paint)
         assert "\x1b" not in text and not HIDING.search(text), repr(paint)
     assert csp_violations(driver) == []
+    op.close()
+
+
+# libvterm 0.1.4 loops forever on REP (CSI b) after a glyph zero columns wide
+# (here U+0301 at the start of a line) and writes past its 16 parameters on a
+# CSI with 40; escortd runs it on its event loop for each watched screen.
+LIBVTERM_TRAPS = ("printf 'x\\r\\314\\201\\033[5b\\033[" + ";".join(map(str, range(1, 41)))
+                  + "mREP-DONE\\n'")
+
+
+def test_output_that_stalls_libvterm_leaves_escortd_answering(web):
+    op = Operator(web)
+    watcher, other = Client(web.url), Client(web.url)
+    watcher.sign_in(ESCORT, PASSWORD, web.secrets)
+    other.sign_in(JUNIOR, PASSWORD, web.secrets)  # another escort, on the queue page
+    sid = watcher.json("/api/sessions")[1]["sessions"][0]["id"]
+    seen = []
+    reader = threading.Thread(target=lambda: seen.extend(painted(watcher, sid, "REP-DONE")))
+    reader.start()
+    time.sleep(1)  # the watch is open before the output comes (not a threshold)
+    op.run(LIBVTERM_TRAPS)
+    status, body = other.json("/api/pending")
+    assert status == 200 and "pending" in body, body
+    reader.join(30)
+    assert not reader.is_alive()
+    # The REP repeated the last character as far as it goes: x five times.
+    assert any("xxxxxREP-DONE" in ESCAPE.sub("", p) for p in seen), seen[-1:]
     op.close()

@@ -1,6 +1,7 @@
 #include "screen-input.h"
 
 #include <locale.h>
+#include <pthread.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -34,16 +35,22 @@ static void put_utf8(struct buf *out, uint32_t c)
 /* Whether c may take no column (a combining or format character), by the C
  * library's UTF-8 table, which counts every character of libvterm's (Unicode
  * 5.0's) as zero-width too. Without that table, anything not ASCII might. */
+static locale_t utf8;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void open_utf8(void)
+{
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
 static int zero_width(uint32_t c)
 {
-	static locale_t utf8;
 	locale_t old;
 	int w;
 
 	if (c < 0x300)
 		return 0;
-	if (utf8 == (locale_t)0)
-		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	pthread_once(&utf8_once, open_utf8); /* live screens run on threads */
 	if (utf8 == (locale_t)0)
 		return 1;
 	old = uselocale(utf8);

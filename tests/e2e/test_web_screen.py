@@ -8,7 +8,6 @@ escape sequence but escortd's cursor positions and SGR reaches the page."""
 import json
 import re
 import threading
-import time
 
 from test_broker import ESCORT, JUNIOR, Operator, world  # noqa: F401 (world is a fixture)
 from test_web import PASSWORD, driver, sign_in, wait, web, web_world  # noqa: F401 (fixtures)
@@ -128,9 +127,14 @@ HOSTILE = ("printf '\\033]0;pwned\\007<b>bold</b><script>window.pwned=1</script>
            " \\302\\23331mC1 \\033P+q544e\\033\\\\dcs\\n'")
 
 
-def painted(client, sid, until):
+def screen_stream(client, sid):
+    """Session sid's live screen, open (escortd has answered with its headers)."""
+    return client.opener.open(f"{client.base}/api/screen?session={sid}", timeout=30)
+
+
+def painted(client, sid, until, req=None):
     """The paints escortd sends for session sid up to one with until in it."""
-    req = client.opener.open(f"{client.base}/api/screen?session={sid}", timeout=30)
+    req = req or screen_stream(client, sid)
     seen = []
     try:
         for raw in req:
@@ -186,10 +190,10 @@ def test_output_that_stalls_libvterm_leaves_escortd_answering(web):
     watcher.sign_in(ESCORT, PASSWORD, web.secrets)
     other.sign_in(JUNIOR, PASSWORD, web.secrets)  # another escort, on the queue page
     sid = watcher.json("/api/sessions")[1]["sessions"][0]["id"]
-    seen = []
-    reader = threading.Thread(target=lambda: seen.extend(painted(watcher, sid, "REP-DONE")))
+    seen, stream = [], screen_stream(watcher, sid)
+    reader = threading.Thread(
+        target=lambda: seen.extend(painted(watcher, sid, "REP-DONE", stream)))
     reader.start()
-    time.sleep(1)  # the watch is open before the output comes (not a threshold)
     op.run(LIBVTERM_TRAPS)
     status, body = other.json("/api/pending")
     assert status == 200 and "pending" in body, body
@@ -197,4 +201,25 @@ def test_output_that_stalls_libvterm_leaves_escortd_answering(web):
     assert not reader.is_alive()
     # The REP repeated the last character as far as it goes: x five times.
     assert any("xxxxxREP-DONE" in ESCAPE.sub("", p) for p in seen), seen[-1:]
+    op.close()
+
+
+def test_costly_output_is_emulated_off_escortds_loop(web):
+    """A screen-wide fill (ESC # 8) on a 1000x1000 window costs libvterm 0.1.4
+    milliseconds: 100,000 of them are minutes of work for the watch's own
+    thread; escortd answers another escort meanwhile."""
+    op = Operator(web)
+    op.child.setwinsize(1000, 1000)
+    watcher, other = Client(web.url), Client(web.url)
+    watcher.sign_in(ESCORT, PASSWORD, web.secrets)
+    other.sign_in(JUNIOR, PASSWORD, web.secrets)
+    sid = watcher.json("/api/sessions")[1]["sessions"][0]["id"]
+    stream = screen_stream(watcher, sid)
+    # 3 x 2^17 bytes of ESC # 8, from shell builtins alone.
+    op.run("s=$'\\033#8'; for i in {1..17}; do s=$s$s; done; printf %s \"$s\"", timeout=60)
+    status, body = other.json("/api/pending")
+    assert status == 200 and "pending" in body, body
+    status, body = other.json("/api/sessions")
+    assert status == 200 and body["sessions"][0]["id"] == sid, body
+    stream.close()
     op.close()

@@ -124,7 +124,8 @@ def test_the_page_policy_has_a_fresh_nonce_and_nothing_inline(web):
 HOSTILE = ("printf '\\033]0;pwned\\007<b>bold</b><script>window.pwned=1</script>\\n"
            "\\033]52;c;cHduZWQ=\\007clip \\033]8;;https://evil.example/\\033\\\\link\\033]8;;\\033\\\\"
            " abc\\342\\200\\256def\\342\\200\\213z \\033[31;41mHIDDEN\\033[0m"
-           " \\302\\23331mC1 \\033P+q544e\\033\\\\dcs\\n'")
+           " \\302\\23331mC1 \\033P+q544e\\033\\\\dcs\\n"
+           "lri\\342\\201\\246x\\n'")
 
 
 def screen_stream(client, sid):
@@ -160,10 +161,13 @@ def test_hostile_output_stays_inert_and_visible(driver, web):
     assert driver.title == title
     assert not box.find_elements("css selector", "a")  # no link made of OSC 8
     line = next(r for r in screen if r.startswith("clip "))
-    # The OSC and DCS sequences were consumed by libvterm; the cells that
-    # carry the bidi override and the zero-width space are shown as '?'.
+    # The OSC and DCS strings never reach libvterm (console/screen-input.c),
+    # the C1 CSI in UTF-8 neither; the cells that carry the bidi override and
+    # the zero-width space are shown as '?'.
     assert line.startswith("clip link ab?de?z HIDDEN") and line.endswith(" dcs"), line
-    assert "\u202e" not in "".join(screen) and "\u200b" not in "".join(screen)
+    # A left-to-right isolate (U+2066) takes a cell of its own in libvterm.
+    assert "lri?x" in screen, screen
+    assert not any(HIDING.search(r) for r in screen), screen
     hidden = cell(driver, box, "HIDDEN")  # red on red: shown in the default colours
     assert hidden["fgDefault"] and hidden["bgDefault"], hidden
     # What escortd sent: only its own cursor positions and SGR, printable text.

@@ -59,10 +59,26 @@ static int zero_width(uint32_t c)
 	return w == 0;
 }
 
+/* Marks libvterm 0.1.4 both combines with the character before and counts
+ * two columns wide (its combining and full-width tables overlap: U+302A..F,
+ * U+3099..A): a glyph wider than the screen, written through a null
+ * pointer. Those, and any zero-width character of the East Asian wide
+ * blocks. */
+static int wide_mark(uint32_t c)
+{
+	if (c >= 0x302a && c <= 0x302f)
+		return 1;
+	if (!((c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xf900 && c <= 0xfaff) ||
+	      (c >= 0xfe10 && c <= 0xfe6f) || (c >= 0xff00 && c <= 0xffef) ||
+	      (c >= 0x16fe0 && c <= 0x3fffd)))
+		return 0;
+	return zero_width(c);
+}
+
 static void put_char(struct screen_input *in, uint32_t c, struct buf *out)
 {
-	if (c >= 0x80 && c < 0xa0)
-		return; /* C1 controls: width -1 in libvterm */
+	if ((c >= 0x80 && c < 0xa0) || wide_mark(c))
+		return; /* C1 controls: width -1 in libvterm; wide marks */
 	if (zero_width(c)) {
 		if (in->marks >= SCREEN_INPUT_MAX_MARKS)
 			return;

@@ -11,6 +11,9 @@
  *    whole; each number is capped at 9999, leaders and intermediates at 2;
  *  - U+0080..U+009F in UTF-8 have width -1 there (the cursor goes left of
  *    column 0): dropped; invalid UTF-8 becomes U+FFFD;
+ *  - combining marks it also counts two columns wide (U+302A..F, U+3099..A):
+ *    the glyph outgrows the screen and libvterm writes through a null
+ *    pointer: dropped;
  *  - more than 8 zero-width characters in a row: libvterm scans all of them
  *    again for each one (quadratic): the rest are dropped;
  *  - OSC and DCS strings (nothing on the screen depends on them), NUL, DEL

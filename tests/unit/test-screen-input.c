@@ -117,6 +117,28 @@ static void test_utf8_c1_dropped(void)
 	buf_free(&out);
 }
 
+/* U+302A..U+302F and U+3099..U+309A: combining for libvterm 0.1.4 and two
+ * columns wide too; after a wide character on a 3-column screen, a segfault. */
+static void test_wide_marks_dropped(void)
+{
+	struct buf in = {0}, out = {0};
+	static const char *marks[] = {"\xe3\x80\xaa", "\xe3\x80\xae", "\xe3\x82\x99"};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		struct screen *s = screen_new(3, 2);
+
+		buf_reset(&in);
+		buf_append_str(&in, "\xe4\xb8\xad");
+		for (int k = 0; k < 3; k++)
+			buf_append_str(&in, marks[i]);
+		screen_feed(s, in.data, in.len);
+		screen_free(s);
+		CHECK_STR(filter((const char *)in.data, in.len, &out), "\xe4\xb8\xad");
+	}
+	buf_free(&in);
+	buf_free(&out);
+}
+
 /* libvterm appends each zero-width character to the last glyph's list and
  * scans the whole list first: a flood of them split by NULs is quadratic. */
 static void test_zero_width_run_bounded(void)
@@ -194,6 +216,7 @@ int main(void)
 	test_rep_never_hangs();
 	test_csi_parameters_bounded();
 	test_utf8_c1_dropped();
+	test_wide_marks_dropped();
 	test_zero_width_run_bounded();
 	test_sequences_as_libvterm_reads_them();
 	test_resize_keeps_cursor_inside();

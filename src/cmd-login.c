@@ -1,23 +1,21 @@
 /* escort login --broker HOST:PORT [--pin PIN] [--user NAME]: the escort's
- * name and password, checked by escortd (PAM), buy a credential kept in
- * ~/.config/escort/brokers/HOST:PORT (login-file.c); the console commands
- * with --broker HOST:PORT then act as that person. The password is read
- * from the terminal without echo, or as one line of standard input when
- * there is no terminal. The pin (escortd prints it) is needed the first
- * time; it is kept with the credential. */
+ * name and the answers to whatever escortd's PAM stack asks (a password, a
+ * one-time code: login-prompts.c), checked by escortd, buy a credential
+ * kept in ~/.config/escort/brokers/HOST:PORT (login-file.c); the console
+ * commands with --broker HOST:PORT then act as that person. The pin
+ * (escortd prints it) is needed the first time; it is kept with the
+ * credential. */
 #include "commands.h"
 #include "console-remote.h"
 #include "login-file.h"
+#include "login-prompts.h"
 
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
-
-#define PASSWORD_MAX 1024
 
 struct login_options {
 	const char *broker, *pin, *user;
@@ -44,45 +42,6 @@ static int parse(int argc, char **argv, struct login_options *o)
 	return optind == argc && o->broker ? 0 : -1;
 }
 
-/* One line from in, without its newline; -1 at its end or when too long. */
-static int read_line(FILE *in, char *out, size_t size)
-{
-	size_t n;
-
-	if (fgets(out, (int)size, in) == NULL)
-		return -1;
-	n = strcspn(out, "\n");
-	if (out[n] != '\n' && !feof(in))
-		return -1;
-	out[n] = '\0';
-	return 0;
-}
-
-/* From the terminal with echo off, else a line of standard input. */
-static int read_password(char *out, size_t size)
-{
-	struct termios old, quiet;
-	FILE *tty = fopen("/dev/tty", "r+e");
-	int rc;
-
-	if (tty == NULL || !isatty(STDIN_FILENO)) {
-		if (tty)
-			fclose(tty);
-		return read_line(stdin, out, size);
-	}
-	fputs("password: ", tty);
-	fflush(tty);
-	tcgetattr(fileno(tty), &old);
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	rc = read_line(tty, out, size);
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputs("\n", tty);
-	fclose(tty);
-	return rc;
-}
-
 /* --user, else at a terminal asked (the local account's name by default),
  * else the local account's name. */
 static int read_user(const char *given, char *out, size_t size)
@@ -96,7 +55,7 @@ static int read_user(const char *given, char *out, size_t size)
 	}
 	if (isatty(STDIN_FILENO)) {
 		fprintf(stderr, "name [%s]: ", local);
-		if (read_line(stdin, out, size) < 0)
+		if (login_read_line(stdin, out, size) < 0)
 			return -1;
 		if (out[0])
 			return 0;
@@ -153,41 +112,78 @@ static int take_reply(const Frame *in, struct login_file *f, struct error *err)
 	return 0;
 }
 
+/* One prompt of escortd's answered: 0, or -1 with err. */
+static int answer(struct tls_link *link, const Escort__LoginPrompt *p, struct error *err)
+{
+	Escort__LoginAnswer a = ESCORT__LOGIN_ANSWER__INIT;
+	Frame out = ESCORT__FRAME__INIT;
+	char *answers[LOGIN_PROMPT_ITEMS_MAX] = {0};
+	int rc;
+
+	if (login_prompts_answer(p, answers, err) < 0)
+		return -1;
+	a.answers = answers;
+	a.n_answers = p->n_items;
+	out.body_case = ESCORT__FRAME__BODY_LOGIN_ANSWER;
+	out.login_answer = &a;
+	rc = tls_frame_write(link, &out, err);
+	login_prompts_forget(answers, p->n_items);
+	return rc;
+}
+
+/* escortd's prompts answered until its reply: 0 with the credential in f. */
+static int converse(struct tls_link *link, struct login_file *f, struct error *err)
+{
+	Frame *in = NULL;
+	int rc = -1;
+
+	for (int round = 0; round <= LOGIN_ROUNDS_MAX; round++) {
+		if (tls_frame_read(link, &in, err) < 0)
+			return -1;
+		if (in->body_case != ESCORT__FRAME__BODY_LOGIN_PROMPT)
+			break;
+		rc = round < LOGIN_ROUNDS_MAX
+			 ? answer(link, in->login_prompt, err)
+			 : error_set(err, "escortd asks more than %d times", LOGIN_ROUNDS_MAX);
+		frame_free(in);
+		in = NULL;
+		if (rc < 0)
+			return -1;
+	}
+	rc = take_reply(in, f, err);
+	frame_free(in);
+	return rc;
+}
+
 /* Asks escortd; on success f gets the credential. */
-static int ask(const char *user, const char *password, struct login_file *f, struct error *err)
+static int ask(const char *user, struct login_file *f, struct error *err)
 {
 	Escort__LoginRequest q = ESCORT__LOGIN_REQUEST__INIT;
-	Frame out = ESCORT__FRAME__INIT, *in = NULL;
+	Frame out = ESCORT__FRAME__INIT;
 	struct tls_link link;
 	int rc = -1;
 
 	if (remote_link_open(f->broker, f->pin, &link, err) < 0)
 		return -1;
 	q.account = (char *)user;
-	q.password = (char *)password;
 	out.body_case = ESCORT__FRAME__BODY_LOGIN_REQUEST;
 	out.login_request = &q;
-	if (tls_frame_write(&link, &out, err) == 0 && tls_frame_read(&link, &in, err) == 0)
-		rc = take_reply(in, f, err);
-	frame_free(in);
+	if (tls_frame_write(&link, &out, err) == 0)
+		rc = converse(&link, f, err);
 	tls_link_close(&link);
 	return rc;
 }
 
 static int login(const struct login_options *o, struct login_file *f)
 {
-	char user[64], password[PASSWORD_MAX + 2];
+	char user[64];
 	struct error err;
-	int rc;
 
-	if (read_user(o->user, user, sizeof(user)) < 0 ||
-	    read_password(password, sizeof(password)) < 0) {
-		fprintf(stderr, "escort login: no name or password was given\n");
+	if (read_user(o->user, user, sizeof(user)) < 0) {
+		fprintf(stderr, "escort login: no name was given\n");
 		return EXIT_USAGE;
 	}
-	rc = ask(user, password, f, &err);
-	OPENSSL_cleanse(password, sizeof(password));
-	if (rc < 0 || login_file_save(f, &err) < 0) {
+	if (ask(user, f, &err) < 0 || login_file_save(f, &err) < 0) {
 		fprintf(stderr, "escort login: %s: %s\n", f->broker, err.msg);
 		return err.code == ERR_SYSTEM ? EXIT_UNREACHABLE : EXIT_FAILED;
 	}

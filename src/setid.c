@@ -1,6 +1,7 @@
 #include "setid.h"
 
 #include "session/broker-tls.h"
+#include "session/keyring.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,8 +40,10 @@ int setid_enter(int argc, char **argv)
 		perror("escort: cannot make this process non-dumpable");
 		return -1;
 	}
-	if (starts_a_session(argc, argv))
+	if (starts_a_session(argc, argv)) {
 		broker_tls_preload(); /* the host's key, into memory only */
+		keyring_preload();    /* the key that signs the host's copy of the log */
+	}
 	if (give_up_ids() < 0 || prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_GET_DUMPABLE) != 0) {
 		perror("escort: cannot give up the set-id group");
 		return -1;

@@ -32,7 +32,7 @@ enum conn_state {
 	CONN_ENROLL,	/* TLS without a certificate: may enrol once, log in once, or open a
 			   console with a credential of `escort login` */
 	CONN_HOST,	/* TLS with a valid host certificate (c->host) */
-	CONN_LOGIN,	/* TLS without a certificate: its password is being checked (PAM) */
+	CONN_LOGIN,	/* TLS without a certificate: a person logs in (PAM's conversation) */
 };
 
 struct live_session;
@@ -64,6 +64,8 @@ struct conn {
 	struct live_session *session; /* CONN_OPENING, CONN_SESSION */
 	char follow[40];	      /* CONN_CONSOLE: the session whose screen it follows */
 	uint64_t request_id;	      /* CONN_CONSOLE: the request being answered */
+	struct pam_attempt *login;    /* CONN_LOGIN: PAM's check (login.c) */
+	size_t login_asked;	      /* CONN_LOGIN: items of the prompt not yet answered */
 	time_t last_heard;	      /* monotonic seconds */
 	int finishing;		      /* close once what was sent has left */
 	struct event *finish_event;
@@ -199,6 +201,9 @@ void enroll_renewal(struct conn *c, const Escort__EnrollRequest *r);
 int login_start(struct broker *b, struct error *err);
 void login_stop(struct broker *b);
 void login_request(struct conn *c, const Escort__LoginRequest *r);
+void login_answer(struct conn *c, const Escort__LoginAnswer *r);
+/* c closes during its login: PAM's conversation is cancelled. */
+void login_gone(struct conn *c);
 void login_console_hello(struct conn *c, const Escort__Hello *h);
 
 /* revoke.c: host's certificates are revoked (in the store); its

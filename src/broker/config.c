@@ -470,6 +470,23 @@ static int read_login_ttl(struct loader *ld, yaml_node_t *v, const char *key)
 	return 0;
 }
 
+/* The PAM service `escort login` is checked against: a file name in
+ * /etc/pam.d (letters, digits, '.', '_', '-'; not starting with '.'). */
+static int read_login_pam(struct loader *ld, yaml_node_t *v, const char *key)
+{
+	const char *s = scalar(v);
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n >= sizeof(ld->c->login_pam_service) || s[0] == '.' ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
+		return fail(ld, v,
+			    "'%s' must be a PAM service name (a file in /etc/pam.d: 1 to 63 "
+			    "letters, digits, '.', '_' or '-', not starting with '.')",
+			    key);
+	memcpy(ld->c->login_pam_service, s, n + 1);
+	return 0;
+}
+
 static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct broker_config *c = ld->c;
@@ -495,6 +512,8 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 	}
 	if (strcmp(key, "login_ttl") == 0)
 		return read_login_ttl(ld, v, key);
+	if (strcmp(key, "login_pam_service") == 0)
+		return read_login_pam(ld, v, key);
 	if (strcmp(key, "host_signing") == 0)
 		return read_host_signing(ld, v, key);
 	if (strcmp(key, "host_keys") == 0) {
@@ -514,7 +533,8 @@ static int top_key(struct loader *ld, const char *key, yaml_node_t *k, yaml_node
 	if (strcmp(key, "web") == 0)
 		return read_web(ld, v);
 	return fail(ld, k,
-		    "unknown key '%s' (socket, listen, approval_timeout, login_ttl, auditor_key, "
+		    "unknown key '%s' (socket, listen, approval_timeout, login_ttl, "
+		    "login_pam_service, auditor_key, "
 		    "host_signing, host_keys, operators, escorts, owners, auditors, policy, web)",
 		    key);
 }
@@ -529,6 +549,7 @@ static void set_defaults(struct broker_config *c, const char *name)
 	snprintf(c->socket, sizeof(c->socket), "/run/escort/escortd.sock");
 	c->approval_timeout_s = 300;
 	c->login_ttl_s = LOGIN_TTL_DEFAULT_S;
+	snprintf(c->login_pam_service, sizeof(c->login_pam_service), "escort");
 	c->web.idle_s = 900;
 	memcpy(c->actions, levels, sizeof(levels));
 }

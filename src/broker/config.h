@@ -75,9 +75,10 @@ struct broker_config {
 	char auditor_key[PATH_MAX]; /* "" : MAC keys are not sealed */
 	int auditor_key_line;
 	unsigned approval_timeout_s;
-	unsigned login_ttl_s;	   /* how long a credential of `escort login` lasts */
-	int host_signing_required; /* refuse sessions whose host has no signing key */
-	char host_keys[PATH_MAX];  /* a directory of the hosts' signing.pub files, or "" */
+	unsigned login_ttl_s;	    /* how long a credential of `escort login` lasts */
+	char login_pam_service[64]; /* its PAM service (/etc/pam.d/NAME), "escort" by default */
+	int host_signing_required;  /* refuse sessions whose host has no signing key */
+	char host_keys[PATH_MAX];   /* a directory of the hosts' signing.pub files, or "" */
 	int host_keys_line;
 	char **host_vkeys; /* loaded from host_keys (host-keys.c) */
 	size_t n_host_vkeys;

@@ -81,6 +81,11 @@ static void on_login_request(struct conn *c, Frame *f)
 	login_request(c, f->login_request);
 }
 
+static void on_login_answer(struct conn *c, Frame *f)
+{
+	login_answer(c, f->login_answer);
+}
+
 /* A console over TLS: who it is comes from its credential alone. */
 static void on_credential_hello(struct conn *c, Frame *f)
 {
@@ -122,6 +127,7 @@ static const struct frame_route {
     {CONN_ENROLL, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_enroll_request},
     {CONN_ENROLL, ESCORT__FRAME__BODY_LOGIN_REQUEST, on_login_request},
     {CONN_ENROLL, ESCORT__FRAME__BODY_HELLO, on_credential_hello},
+    {CONN_LOGIN, ESCORT__FRAME__BODY_LOGIN_ANSWER, on_login_answer},
     {CONN_LOGIN, ESCORT__FRAME__BODY_HEARTBEAT, on_heartbeat},
     {CONN_HOST, ESCORT__FRAME__BODY_HELLO, on_host_hello},
     {CONN_HOST, ESCORT__FRAME__BODY_ENROLL_REQUEST, on_renewal},

@@ -14,18 +14,11 @@ int login_account_valid(const char *a)
 
 int login_request_check(const Escort__LoginRequest *r, char *why, size_t size)
 {
-	size_t n = r->password ? strnlen(r->password, LOGIN_PASSWORD_MAX + 1) : 0;
-
 	if (!login_account_valid(r->account)) {
 		snprintf(why, size,
 			 "the account name is not 1 to %d letters, digits, '.', '_' or "
 			 "'-'",
 			 LOGIN_ACCOUNT_MAX);
-		return -1;
-	}
-	if (n == 0 || n > LOGIN_PASSWORD_MAX) {
-		snprintf(why, size, "the password is empty or longer than %d bytes",
-			 LOGIN_PASSWORD_MAX);
 		return -1;
 	}
 	return 0;

@@ -8,12 +8,12 @@
 #include <stddef.h>
 
 #define LOGIN_ACCOUNT_MAX 63
-#define LOGIN_PASSWORD_MAX 1024
 
 /* An account name: 1 to 63 of the characters of POSIX user names
  * (letters, digits, '.', '_', '-'), not starting with '-'. */
 int login_account_valid(const char *account);
-/* 0, or -1 with why (names the field, never repeats the password). */
+/* 0, or -1 with why. What PAM asks next (LoginAnswer) is checked by
+ * proto/login-talk.c. */
 int login_request_check(const Escort__LoginRequest *r, char *why, size_t size);
 
 #endif

@@ -1,23 +1,27 @@
-/* escort login on escortd: an escort's name and password, checked by PAM
- * (service "escort") off the loop, buy a credential: 32 random bytes that
- * name the person, of which escortd keeps only the hash (store-logins.c),
- * for login_ttl. A console's Hello over TLS carries it; the person, their
- * roles and clearance then come from it and escortd's configuration alone.
- * Wrong guesses are counted (login-limit.c). Every byte is the peer's. */
+/* escort login on escortd: an escort's name and whatever escortd's PAM
+ * stack (service login_pam_service, "escort" by default) asks (a password, a one-time code: every
+ * prompt and message is relayed to the person, LoginPrompt and LoginAnswer), run off the loop, buy
+ * a credential: 32 random bytes that name the person, of which escortd keeps only the hash
+ * (store-logins.c), for login_ttl. A console's Hello over TLS carries it; the person, their roles
+ * and clearance then come from it and escortd's configuration alone. Wrong guesses are counted
+ * (login-limit.c). Every byte is the peer's. */
 #include "broker.h"
 
 #include "login-check.h"
 #include "login-limit.h"
 #include "pam-check.h"
+#include "proto/login-talk.h"
+#include "proto/text.h"
 #include "tls/token.h"
 #include "util/xmalloc.h"
 
+#include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SERVICE "escort"
-#define LOGINS_AT_ONCE 4
+#define LOGINS_AT_ONCE 8     /* PAM's threads: a person may take a while to answer */
+#define LOGINS_PER_ADDRESS 2 /* ... so one address cannot take them all */
 
 /* A check PAM is running: the connection is found again by its serial. */
 struct login_wait {
@@ -28,7 +32,7 @@ struct login_wait {
 
 int login_start(struct broker *b, struct error *err)
 {
-	b->login_pam = pam_check_new(b->base, SERVICE, LOGINS_AT_ONCE, err);
+	b->login_pam = pam_check_new(b->base, b->cfg.login_pam_service, LOGINS_AT_ONCE, err);
 	if (b->login_pam == NULL)
 		return -1;
 	b->login_limit = login_limit_new();
@@ -96,13 +100,16 @@ static void login_checked(const char *account, int ok, void *arg)
 		login_limit_failed(w->b->login_limit, account, w->address, time(NULL));
 	else
 		login_limit_passed(w->b->login_limit, account);
-	if (c == NULL || c->state != CONN_LOGIN) {
+	if (c != NULL)
+		c->login = NULL;
+	if (c == NULL || c->state != CONN_LOGIN || c->finishing) {
 		free(w);
 		return; /* gone while PAM ran: a credential is made for nobody */
 	}
 	if (!ok)
 		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_REFUSED, account,
-		       "wrong name or password, or not a person in escortd's configuration");
+		       "wrong name, password or code, or not a person in escortd's "
+		       "configuration");
 	else if (issue(w->b, account, w->address, token, &r, &err) < 0)
 		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_FAILED, account, err.msg);
 	else {
@@ -111,6 +118,15 @@ static void login_checked(const char *account, int ok, void *arg)
 		reply(c, &r);
 	}
 	free(w);
+}
+
+static size_t logins_from(const struct broker *b, const char *address)
+{
+	size_t n = 0;
+
+	for (const struct conn *c = b->conns; c; c = c->next)
+		n += c->state == CONN_LOGIN && strcmp(c->address, address) == 0;
+	return n;
 }
 
 /* What is refused before PAM is asked: 1 when r was (and c answered). */
@@ -126,9 +142,82 @@ static int refused_at_once(struct conn *c, const Escort__LoginRequest *r)
 	else if (!login_limit_allows(c->b->login_limit, r->account, c->address, time(NULL), why,
 				     sizeof(why)))
 		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_TOO_MANY, r->account, why);
+	else if (logins_from(c->b, c->address) >= LOGINS_PER_ADDRESS)
+		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_FAILED, r->account,
+		       "escortd is checking too many logins from this address at once: try "
+		       "again");
 	else
 		return 0;
 	return 1;
+}
+
+static Escort__LoginPromptStyle style_of(int pam_style)
+{
+	switch (pam_style) {
+	case PAM_PROMPT_ECHO_OFF:
+		return ESCORT__LOGIN_PROMPT_STYLE__LOGIN_PROMPT_SECRET;
+	case PAM_PROMPT_ECHO_ON:
+		return ESCORT__LOGIN_PROMPT_STYLE__LOGIN_PROMPT_VISIBLE;
+	case PAM_ERROR_MSG:
+		return ESCORT__LOGIN_PROMPT_STYLE__LOGIN_PROMPT_ERROR;
+	default:
+		return ESCORT__LOGIN_PROMPT_STYLE__LOGIN_PROMPT_INFO;
+	}
+}
+
+_Static_assert(PAM_CHECK_ITEMS_MAX == LOGIN_PROMPT_ITEMS_MAX, "one prompt is one PAM call");
+_Static_assert(PAM_CHECK_ROUNDS_MAX == LOGIN_ROUNDS_MAX, "one login is one PAM check");
+
+/* PAM's text (any bytes) as UTF-8 of at most LOGIN_PROMPT_TEXT_MAX bytes:
+ * invalid bytes become \xHH, and the end is cut at a character's start. */
+static void fit_text(const char *text, char out[LOGIN_PROMPT_TEXT_MAX + 1])
+{
+	struct text_arena arena = {0};
+	const char *valid = text_utf8(&arena, text);
+	size_t n = strlen(valid);
+
+	if (n > LOGIN_PROMPT_TEXT_MAX)
+		for (n = LOGIN_PROMPT_TEXT_MAX; n > 0 && (valid[n] & 0xC0) == 0x80; n--)
+			;
+	memcpy(out, valid, n);
+	out[n] = '\0';
+	text_arena_free(&arena);
+}
+
+static void send_prompt(struct conn *c, const struct pam_item *items, size_t n)
+{
+	Escort__LoginPromptItem it[PAM_CHECK_ITEMS_MAX], *itp[PAM_CHECK_ITEMS_MAX];
+	char texts[PAM_CHECK_ITEMS_MAX][LOGIN_PROMPT_TEXT_MAX + 1];
+	Escort__LoginPrompt p = ESCORT__LOGIN_PROMPT__INIT;
+	Frame f = ESCORT__FRAME__INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		escort__login_prompt_item__init(&it[i]);
+		it[i].style = style_of(items[i].style);
+		fit_text(items[i].text, texts[i]);
+		it[i].text = texts[i];
+		itp[i] = &it[i];
+	}
+	p.n_items = n;
+	p.items = itp;
+	f.body_case = ESCORT__FRAME__BODY_LOGIN_PROMPT;
+	f.login_prompt = &p;
+	conn_send(c, &f);
+}
+
+/* PAM has messages for the person (on the loop): relayed, unless the
+ * connection went meanwhile. */
+static void login_ask(struct pam_attempt *a, const struct pam_item *items, size_t n, void *arg)
+{
+	struct login_wait *w = arg;
+	struct conn *c = conn_find(w->b, w->conn);
+
+	if (c == NULL || c->state != CONN_LOGIN || c->finishing || c->login != a) {
+		pam_check_cancel(a);
+		return;
+	}
+	c->login_asked = n;
+	send_prompt(c, items, n);
 }
 
 void login_request(struct conn *c, const Escort__LoginRequest *r)
@@ -141,13 +230,40 @@ void login_request(struct conn *c, const Escort__LoginRequest *r)
 	w->b = c->b;
 	w->conn = c->serial;
 	snprintf(w->address, sizeof(w->address), "%s", c->address);
-	if (pam_check_start(c->b->login_pam, r->account, r->password, login_checked, w) < 0) {
+	if (pam_check_converse(c->b->login_pam, r->account, login_ask, login_checked, w,
+			       &c->login) < 0) {
 		free(w);
+		c->login = NULL;
 		refuse(c, ESCORT__LOGIN_RESULT__LOGIN_FAILED, r->account,
 		       "escortd is checking too many logins at once: try again");
 		return;
 	}
 	c->state = CONN_LOGIN;
+}
+
+/* The person's answers: to PAM, when they answer the prompt sent. A wrong
+ * one ends the login (PAM's conversation fails: a wrong guess). */
+void login_answer(struct conn *c, const Escort__LoginAnswer *r)
+{
+	char why[200];
+
+	if (c->login == NULL || c->finishing)
+		return;
+	if (c->login_asked == 0)
+		snprintf(why, sizeof(why), "an answer to no prompt");
+	else if (login_answer_check(r, c->login_asked, why, sizeof(why)) == 0) {
+		c->login_asked = 0;
+		pam_check_answer(c->login, r->answers, r->n_answers);
+		return;
+	}
+	pam_check_cancel(c->login);
+	refuse(c, ESCORT__LOGIN_RESULT__LOGIN_BAD_REQUEST, "?", why);
+}
+
+void login_gone(struct conn *c)
+{
+	pam_check_cancel(c->login);
+	c->login = NULL;
 }
 
 static void refuse_console(struct conn *c, const char *why)

@@ -1,11 +1,11 @@
-#include "pam-check.h"
+/* The checks' threads and the pipe that wakes the loop (pam-check.h);
+ * PAM's conversation is pam-converse.c. */
+#include "pam-check-internal.h"
 
 #include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <security/pam_appl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,36 +19,39 @@ struct pam_check {
 	struct event *event;
 };
 
-struct attempt {
-	char user[64];
-	char service[64];
-	char *password;
-	int ok;
-	int pipe_fd; /* the loop's end: the result is written there */
-	pam_check_done done;
-	void *arg;
+/* What goes through the pipe: a question of a, or its end (always last). */
+struct wake {
+	struct pam_attempt *a;
+	int done;
 };
 
-static int converse(int n, const struct pam_message **msg, struct pam_response **resp, void *arg)
+static void wake(struct pam_attempt *a, int done)
 {
-	struct attempt *a = arg;
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
+	struct wake w = {a, done};
 
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (int i = 0; i < n; i++) {
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-			r[i].resp = strdup(a->password);
-		else if (msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
-			r[i].resp = strdup(a->user);
-	}
-	*resp = r;
-	return PAM_SUCCESS;
+	/* Less than PIPE_BUF: the write is atomic. */
+	while (write(a->pipe_fd, &w, sizeof(w)) < 0 && errno == EINTR)
+		;
 }
 
-static int pam_says_yes(struct attempt *a)
+void pam_check_wake(struct pam_attempt *a)
 {
-	struct pam_conv conv = {converse, a};
+	wake(a, 0);
+}
+
+/* PAM may say another account than the one asked for (a module may change
+ * PAM_USER): that is a no. */
+static int same_user(pam_handle_t *h, const struct pam_attempt *a)
+{
+	const void *user = NULL;
+
+	return pam_get_item(h, PAM_USER, &user) == PAM_SUCCESS && user != NULL &&
+	       strcmp(user, a->user) == 0;
+}
+
+static int pam_says_yes(struct pam_attempt *a)
+{
+	struct pam_conv conv = {pam_check_converse_fn, a};
 	pam_handle_t *h = NULL;
 	int rc = pam_start(a->service, a->user, &conv, &h);
 
@@ -56,13 +59,17 @@ static int pam_says_yes(struct attempt *a)
 		rc = pam_authenticate(h, PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc == PAM_SUCCESS)
 		rc = pam_acct_mgmt(h, PAM_DISALLOW_NULL_AUTHTOK);
+	if (rc == PAM_SUCCESS && !same_user(h, a))
+		rc = PAM_AUTH_ERR;
 	if (h)
 		pam_end(h, rc);
 	return rc == PAM_SUCCESS;
 }
 
-static void forget_password(struct attempt *a)
+static void forget_password(struct pam_attempt *a)
 {
+	if (a->password == NULL)
+		return;
 	sodium_memzero(a->password, strlen(a->password));
 	free(a->password);
 	a->password = NULL;
@@ -70,26 +77,52 @@ static void forget_password(struct attempt *a)
 
 static void *check(void *arg)
 {
-	struct attempt *a = arg;
+	struct pam_attempt *a = arg;
+	int ok = pam_says_yes(a);
 
-	a->ok = pam_says_yes(a);
 	forget_password(a);
-	/* One pointer: the write is atomic (less than PIPE_BUF). */
-	while (write(a->pipe_fd, &a, sizeof(a)) < 0 && errno == EINTR)
-		;
+	pthread_mutex_lock(&a->lock);
+	a->ok = ok;
+	a->phase = ATTEMPT_DONE;
+	pthread_mutex_unlock(&a->lock);
+	wake(a, 1);
 	return NULL;
+}
+
+static void attempt_free(struct pam_attempt *a)
+{
+	pam_check_forget_answers(a);
+	pthread_cond_destroy(&a->answered);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+/* A question: handed to ask unless the person went meanwhile. */
+static void asked(struct pam_attempt *a)
+{
+	int live;
+
+	pthread_mutex_lock(&a->lock);
+	live = a->phase == ATTEMPT_ASKING && !a->cancelled;
+	pthread_mutex_unlock(&a->lock);
+	if (live) /* the thread waits: the items stay as they are */
+		a->ask(a, a->items, a->n_items, a->arg);
 }
 
 static void on_result(evutil_socket_t fd, short what, void *arg)
 {
 	struct pam_check *pc = arg;
-	struct attempt *a;
+	struct wake w;
 
 	(void)what;
-	while (read(fd, &a, sizeof(a)) == (ssize_t)sizeof(a)) {
+	while (read(fd, &w, sizeof(w)) == (ssize_t)sizeof(w)) {
+		if (!w.done) {
+			asked(w.a);
+			continue;
+		}
 		pc->running--;
-		a->done(a->user, a->ok, a->arg);
-		free(a);
+		w.a->done(w.a->user, w.a->ok, w.a->arg);
+		attempt_free(w.a);
 	}
 }
 
@@ -114,7 +147,7 @@ struct pam_check *pam_check_new(struct event_base *base, const char *service, un
 	return pc;
 }
 
-static int start_thread(struct attempt *a)
+static int start_thread(struct pam_attempt *a)
 {
 	pthread_attr_t attr;
 	pthread_t t;
@@ -127,27 +160,82 @@ static int start_thread(struct attempt *a)
 	return rc;
 }
 
-int pam_check_start(struct pam_check *pc, const char *user, const char *password,
-		    pam_check_done done, void *arg)
+static struct pam_attempt *attempt_new(struct pam_check *pc, const char *user, pam_check_done done,
+				       void *arg)
 {
-	struct attempt *a;
+	struct pam_attempt *a;
+	pthread_condattr_t ca;
 
 	if (pc->running >= pc->max || strlen(user) >= sizeof(a->user))
-		return -1;
+		return NULL;
 	a = xcalloc(1, sizeof(*a));
 	memcpy(a->user, user, strlen(user) + 1);
 	memcpy(a->service, pc->service, sizeof(a->service));
-	a->password = xstrdup(password);
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->answered, &ca);
+	pthread_condattr_destroy(&ca);
 	a->pipe_fd = pc->pipe[1];
 	a->done = done;
 	a->arg = arg;
+	return a;
+}
+
+static int attempt_run(struct pam_check *pc, struct pam_attempt *a)
+{
 	if (start_thread(a) != 0) {
 		forget_password(a);
-		free(a);
+		attempt_free(a);
 		return -1;
 	}
 	pc->running++;
 	return 0;
+}
+
+int pam_check_start(struct pam_check *pc, const char *user, const char *password,
+		    pam_check_done done, void *arg)
+{
+	struct pam_attempt *a = attempt_new(pc, user, done, arg);
+
+	if (a == NULL)
+		return -1;
+	a->password = xstrdup(password);
+	return attempt_run(pc, a);
+}
+
+int pam_check_converse(struct pam_check *pc, const char *user, pam_check_ask ask,
+		       pam_check_done done, void *arg, struct pam_attempt **out)
+{
+	struct pam_attempt *a = attempt_new(pc, user, done, arg);
+
+	if (a == NULL)
+		return -1;
+	a->ask = ask;
+	*out = a;
+	return attempt_run(pc, a);
+}
+
+void pam_check_answer(struct pam_attempt *a, char *const *answers, size_t n)
+{
+	pthread_mutex_lock(&a->lock);
+	if (a->phase == ATTEMPT_ASKING) {
+		for (size_t i = 0; i < n && i < a->n_items; i++)
+			a->answers[i] = xstrdup(answers[i] ? answers[i] : "");
+		a->phase = ATTEMPT_ANSWERED;
+		pthread_cond_signal(&a->answered);
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
+void pam_check_cancel(struct pam_attempt *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->cancelled = 1;
+	if (a->phase == ATTEMPT_ASKING)
+		a->phase = ATTEMPT_ANSWERED;
+	pthread_cond_signal(&a->answered);
+	pthread_mutex_unlock(&a->lock);
 }
 
 unsigned pam_check_running(const struct pam_check *pc)

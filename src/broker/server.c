@@ -30,6 +30,7 @@
 #define UNVERIFIED_MAX 256	     /* TLS peers not (yet) known by a certificate */
 #define UNVERIFIED_PER_ADDRESS 32    /* ... from one address */
 #define UNVERIFIED_LIMIT_S 10	     /* ... have this long to handshake or enrol */
+#define LOGIN_LIMIT_S 120	     /* a person logging in reads the prompts and types (login.c) */
 
 int broker_verbose;
 
@@ -148,6 +149,8 @@ void conn_close(struct conn *c, const char *why)
 		broker_debug("connection of %s closed", conn_who(c, who, sizeof(who)));
 	if (c->session)
 		session_gone(c);
+	if (c->login)
+		login_gone(c);
 	free_conn(c);
 }
 
@@ -427,7 +430,17 @@ int conn_room_for_tls(const struct broker *b, const char *address)
  * open a TLS connection: until it is known, it gets less time. */
 static time_t silence_limit(const struct conn *c)
 {
+	if (c->state == CONN_LOGIN)
+		return LOGIN_LIMIT_S;
 	return unverified(c) ? UNVERIFIED_LIMIT_S : SILENCE_LIMIT_S;
+}
+
+static const char *silence_why(const struct conn *c)
+{
+	if (c->state == CONN_LOGIN)
+		return "no answer to its login's prompts in 120 seconds";
+	return unverified(c) ? "no certificate or enrolment in 10 seconds"
+			     : "silent for 30 seconds";
 }
 
 void conns_tick(struct broker *b)
@@ -445,8 +458,7 @@ void conns_tick(struct broker *b)
 			continue;
 		}
 		if (now - c->last_heard > silence_limit(c))
-			conn_drop(c, unverified(c) ? "no certificate or enrolment in 10 seconds"
-						   : "silent for 30 seconds");
+			conn_drop(c, silence_why(c));
 		else if (beat && !quiet_state(c->state))
 			send_heartbeat(c);
 	}

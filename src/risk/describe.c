@@ -20,6 +20,12 @@ struct text_profile {
 	int script;   /* the first operand is a program or pattern, not a file */
 	int long_all; /* every --option takes the next word, unless it is an option */
 };
+
+/* pip and pip3 take the same options with a value. */
+#define PIP_VALUE_OPTIONS                                                                          \
+	" --index-url --extra-index-url --trusted-host --requirement --constraint --target "       \
+	"--find-links --proxy --prefix --root --src --cache-dir "
+
 static const struct text_profile profiles[] = {
     {"head", "nc", " --lines --bytes ", 0, 0, 0},
     {"tail", "nc", " --lines --bytes ", 0, 0, 0},
@@ -109,14 +115,8 @@ static const struct text_profile profiles[] = {
     {"yum", "", "", 1, 0, 0},
     {"snap", "", "", 1, 0, 0},
     {"npm", "", " --registry --prefix --userconfig --cache ", 1, 0, 0},
-    {"pip", "irct",
-     " --index-url --extra-index-url --trusted-host --requirement --constraint --target "
-     "--find-links --proxy --prefix --root --src --cache-dir ",
-     1, 0, 0},
-    {"pip3", "irct",
-     " --index-url --extra-index-url --trusted-host --requirement --constraint --target "
-     "--find-links --proxy --prefix --root --src --cache-dir ",
-     1, 0, 0},
+    {"pip", "irct", PIP_VALUE_OPTIONS, 1, 0, 0},
+    {"pip3", "irct", PIP_VALUE_OPTIONS, 1, 0, 0},
     {"terraform", "", "", 1, 0, 0},
     {"timedatectl", "", "", 1, 0, 0},
     {"hostnamectl", "", "", 1, 0, 0},

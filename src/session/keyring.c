@@ -12,6 +12,41 @@
 #define ESCORT_KEYDIR "/etc/escort"
 #endif
 
+/* KEYDIR/signing.key read by keyring_preload, while escort installed
+ * set-group-id still had the group that may read it; taken by the first
+ * keyring_load that names no other key. */
+static struct {
+	int ok;
+	struct signing_key key;
+} preloaded;
+
+void keyring_preload(void)
+{
+	struct error err;
+
+	if (keys_init(&err) < 0 ||
+	    signing_key_load(&preloaded.key, ESCORT_KEYDIR "/signing.key", &err) < 0 ||
+	    !preloaded.key.has_secret) {
+		sodium_memzero(&preloaded, sizeof(preloaded));
+		return; /* the session says why it has no key (keyring_warn) */
+	}
+	preloaded.ok = 1;
+}
+
+/* Whether the default signing key was preloaded and nothing else is named;
+ * if so, it moves into signer. */
+static int take_preloaded(const char *given, struct signing_key *signer, char *path, size_t size)
+{
+	const char *env = getenv("ESCORT_SIGN_KEY");
+
+	if (!preloaded.ok || given != NULL || (env != NULL && env[0] != '\0'))
+		return 0;
+	*signer = preloaded.key;
+	snprintf(path, size, "%s", ESCORT_KEYDIR "/signing.key");
+	sodium_memzero(&preloaded, sizeof(preloaded));
+	return 1;
+}
+
 /* The path to use and whether it was asked for explicitly. */
 static const char *choose(const char *given, const char *env, const char *file, char *buf,
 			  size_t size, int *explicit)
@@ -76,7 +111,9 @@ int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_p
 	if (keys_init(err) < 0)
 		return -1;
 	path = choose(sign_path, "ESCORT_SIGN_KEY", "signing.key", buf, sizeof(buf), &explicit);
-	if (path != NULL) {
+	if (take_preloaded(sign_path, &k->signer, k->sign_path, sizeof(k->sign_path))) {
+		/* read with escort's set-id group, which this process no longer has */
+	} else if (path != NULL) {
 		if (signing_key_load(&k->signer, path, err) < 0)
 			return -1;
 		if (!k->signer.has_secret)

@@ -25,6 +25,10 @@ struct keyring {
 int keyring_load(struct keyring *k, const char *sign_path, const char *auditor_path,
 		 struct error *err);
 void keyring_wipe(struct keyring *k);
+/* For escort installed set-group-id (src/setid.c), before it gives the group
+ * up: reads KEYDIR/signing.key into memory, never a path from the operator's
+ * environment. The next keyring_load that names no other key signs with it. */
+void keyring_preload(void);
 /* Says loudly on stderr that the session is signed with a key made for it
  * alone, and why; nothing when a signing key was read. */
 void keyring_warn(const struct keyring *k, const char *who);

@@ -1,15 +1,17 @@
 """A real sshd in each enrolled host's network namespace: the operator logs
-in over the lab's network (from the broker's namespace, the only one with a
-route to every host) and sshd's ForceCommand starts `escort run`, which
-reaches escortd over TLS with the host's enrolment. Keys only, no PAM."""
+in from the operators' namespace over its own link to the host (netns.py:
+not the host's link to escortd, which tests cut and slow down) and sshd's
+ForceCommand starts `escort run`, which reaches escortd over TLS with the
+host's enrolment. Keys only, no PAM."""
 import os
 import pexpect
 import subprocess
 import tempfile
 import time
 
+from opshell import PROMPT, OperatorShell
 from sshlab import make_keys, sshd_config_head
-from test_broker import OPERATOR, PROMPT
+from test_broker import OPERATOR
 
 SSH_PORT = 2222
 
@@ -23,12 +25,16 @@ def unlock_for_keys(user):
 
 
 class HostSshd:
-    """sshd listening on the host's lab address, in the host's namespace."""
+    """sshd listening on the host's address on the operators' network, in the
+    host's namespace. broker: another escortd for `escort run` than the one
+    the host enrolled with (ESCORT_BROKER), e.g. a man in the middle;
+    directory: another host directory than the host's enrolment (key,
+    certificate), e.g. a forged one."""
 
-    def __init__(self, fl, host):
+    def __init__(self, fl, host, broker=None, directory=None):
         self.fl, self.host = fl, host
         ns = fl.ns(host)
-        self.address = f"10.77.{fl.lab.hosts.index(ns) + 1}.2"
+        self.address = fl.lab.operator_address(ns)
         self.base = tempfile.mkdtemp(prefix=f"sshd-{host}-", dir=fl.world)
         os.chmod(self.base, 0o755)
         auth = os.path.join(self.base, "auth")
@@ -40,8 +46,10 @@ class HostSshd:
         escort = os.path.join(fl.world, "escort")
         head = sshd_config_head(SSH_PORT, self.base, auth, [OPERATOR])
         head = head.replace("ListenAddress 127.0.0.1", f"ListenAddress {self.address}")
+        env = f"ESCORT_HOST_DIR={directory or fl.dirs[host]} ESCORT_RULES={fl.world}/rules " \
+              f"ESCORT_LOG_DIR={fl.world}/logs" + (f" ESCORT_BROKER={broker}" if broker else "")
         with open(config, "w") as f:
-            f.write(head + f"""SetEnv ESCORT_HOST_DIR={fl.dirs[host]} ESCORT_RULES={fl.world}/rules ESCORT_LOG_DIR={fl.world}/logs
+            f.write(head + f"""SetEnv {env}
 ForceCommand PS1='{PROMPT}' exec {escort} run -- bash --norc --noprofile -i
 """)
         os.makedirs("/run/sshd", exist_ok=True)
@@ -67,27 +75,15 @@ ForceCommand PS1='{PROMPT}' exec {escort} run -- bash --norc --noprofile -i
         self.proc.wait(timeout=10)
 
 
-class SshOperator:
+class SshOperator(OperatorShell):
     """The operator logged in to the host through its sshd (ssh -tt from the
-    broker's namespace): the same interface as HostOperator."""
+    operators' namespace)."""
 
-    def __init__(self, fl, sshd):
-        args = ["netns", "exec", fl.lab.broker, "ssh", "-tt", "-F", "/dev/null", "-i",
+    def __init__(self, fl, sshd, expect_prompt=True):
+        args = ["netns", "exec", fl.lab.operators, "ssh", "-tt", "-F", "/dev/null", "-i",
                 sshd.key, "-p", str(SSH_PORT), "-o", "StrictHostKeyChecking=no", "-o",
                 "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
                 f"{OPERATOR}@{sshd.address}"]
         self.child = pexpect.spawn("ip", args, env=dict(os.environ, TERM="xterm"),
                                    encoding="utf-8", timeout=20, dimensions=(40, 200))
-        self.child.expect_exact(PROMPT)
-
-    def run(self, line, timeout=20):
-        self.child.sendline(line + '; echo "=""=DONE$?"')
-        self.child.expect(r"==DONE(\d+)", timeout=timeout)
-        out, status = self.child.before, int(self.child.match.group(1))
-        self.child.expect_exact(PROMPT)
-        return out, status
-
-    def close(self):
-        self.child.sendline("exit")
-        self.child.expect(pexpect.EOF, timeout=30)
-        self.child.close()
+        self.started(expect_prompt)

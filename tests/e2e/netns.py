@@ -23,11 +23,16 @@ def make_lab(hosts=2):
 
 class Lab:
     """The broker's namespace and n host namespaces: host i (1..n) is
-    10.77.i.2, and reaches the broker at 10.77.i.1 over its own link."""
+    10.77.i.2, and reaches the broker at 10.77.i.1 over its own link. The
+    operators' namespace (their workstations) reaches host i at 10.78.i.2
+    over another link of its own, as an operator's ssh reaches a server
+    by another network than the server's to escortd: cutting, slowing or
+    losing on a host's link to the broker leaves the operator's ssh be."""
 
     def __init__(self, hosts=2):
         tag = f"{os.getpid() % 100000}"
         self.broker = f"esb{tag}"
+        self.operators = f"eso{tag}"
         self.hosts = [f"esh{tag}h{i}" for i in range(1, hosts + 1)]
         self.links = {}
         try:
@@ -37,19 +42,29 @@ class Lab:
             raise
 
     def _make(self):
-        for ns in [self.broker, *self.hosts]:
+        for ns in [self.broker, self.operators, *self.hosts]:
             ip("netns", "add", ns)
             ip("-n", ns, "link", "set", "lo", "up")
+        tag = self.broker[3:]
         for i, ns in enumerate(self.hosts, start=1):
-            outer, inner = f"vb{i}{self.broker[3:]}"[:15], f"vh{i}{self.broker[3:]}"[:15]
-            ip("link", "add", outer, "type", "veth", "peer", "name", inner)
-            ip("link", "set", outer, "netns", self.broker)
-            ip("link", "set", inner, "netns", ns)
-            ip("-n", self.broker, "addr", "add", f"10.77.{i}.1/24", "dev", outer)
-            ip("-n", ns, "addr", "add", f"10.77.{i}.2/24", "dev", inner)
-            ip("-n", self.broker, "link", "set", outer, "up")
-            ip("-n", ns, "link", "set", inner, "up")
-            self.links[ns] = (outer, inner)
+            self.links[ns] = self._pair(self.broker, f"vb{i}{tag}", ns, f"vh{i}{tag}",
+                                        f"10.77.{i}")
+            self._pair(self.operators, f"vo{i}{tag}", ns, f"vp{i}{tag}", f"10.78.{i}")
+
+    @staticmethod
+    def _pair(outer_ns, outer, inner_ns, inner, net):
+        """A veth pair: outer (NET.1) in outer_ns, inner (NET.2) in inner_ns."""
+        outer, inner = outer[:15], inner[:15]
+        ip("link", "add", outer, "type", "veth", "peer", "name", inner)
+        for ns, dev, last in ((outer_ns, outer, 1), (inner_ns, inner, 2)):
+            ip("link", "set", dev, "netns", ns)
+            ip("-n", ns, "addr", "add", f"{net}.{last}/24", "dev", dev)
+            ip("-n", ns, "link", "set", dev, "up")
+        return outer, inner
+
+    def operator_address(self, host_ns):
+        """The host's address on the operators' network."""
+        return f"10.78.{self.hosts.index(host_ns) + 1}.2"
 
     def broker_address(self, host_ns, port):
         i = self.hosts.index(host_ns) + 1
@@ -134,7 +149,7 @@ class Lab:
         return p.returncode == 0 and q.returncode == 0
 
     def close(self):
-        for ns in [self.broker, *self.hosts]:
+        for ns in [self.broker, self.operators, *self.hosts]:
             ip("netns", "del", ns, check=False)
 
     def readdress(self, host_ns, last):

@@ -21,12 +21,12 @@ import pexpect
 import pytest
 import wire
 from conftest import ROOT, escort_bin, events, of_type
+from opshell import PROMPT, OperatorShell
 
 OPERATOR = "escort-t-op"
 ESCORT = "escort-t-esc"     # cleared for everything
 JUNIOR = "escort-t-junior"  # cleared up to medium
 OUTSIDER = "escort-t-out"   # in no role at all
-PROMPT = "op$ "
 
 CONFIG = """
 # test configuration
@@ -171,7 +171,7 @@ def broker(world):
     shutil.rmtree(b.state, ignore_errors=True)
 
 
-class Operator:
+class Operator(OperatorShell):
     """An interactive shell of the operator's account under escort run."""
 
     def __init__(self, broker, user=OPERATOR, expect_prompt=True):
@@ -185,24 +185,7 @@ class Operator:
                                                "--noprofile", "-i"],
                                    env=env, encoding="utf-8", timeout=20,
                                    dimensions=(40, 200), cwd=os.path.join(base, "work"))
-        if expect_prompt:
-            self.child.expect_exact(PROMPT)
-
-    def send(self, line):
-        self.child.sendline(line)
-
-    def run(self, line, timeout=20):
-        sep = " " if line.rstrip().endswith("&") else "; "
-        self.child.sendline(line + sep + 'echo "=""=DONE$?"')
-        self.child.expect(r"==DONE(\d+)", timeout=timeout)
-        out, status = self.child.before, int(self.child.match.group(1))
-        self.child.expect_exact(PROMPT)
-        return out, status
-
-    def close(self):
-        self.child.sendline("exit")
-        self.child.expect(pexpect.EOF, timeout=30)
-        self.child.close()
+        self.started(expect_prompt)
 
 
 def victim(world, name):

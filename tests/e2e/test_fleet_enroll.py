@@ -254,7 +254,7 @@ def test_a_revoked_host_is_cut_at_once_and_refused_from_then_on(lab, fleet, tmp_
     assert p.returncode == 0, p.stderr + fleet.log()
     assert "1 certificate(s) revoked" in p.stdout
     db1 = json.loads(held[0].communicate(timeout=30)[0])
-    assert time.monotonic() - start < 3
+    assert time.monotonic() - start < 10  # cut by escortd, not at the probe's 20 s hold
     assert "closed by escortd" in db1["error"], db1
     refused = probe(lab, fleet, lab.hosts[0], h1)
     assert not refused["ok"] and "CERTIFICATE_REVOKED" in refused["error"].upper(), refused

@@ -24,9 +24,14 @@ static void make_tree(void)
 {
 	char p[128];
 	static const char *const links[][2] = {
-	    {"loop", "loop"},	       {"a/up", ".."},		 {"abs", "/a/b"},
-	    {"dangling", "nowhere/x"}, {"a/b/self", "/proc/self"}, {"a/b/cycle", "../../a/b/cycle"},
-	    {"escape", "../../../../etc"}, {"a/fd", "/proc/self/fd/0"},
+	    {"loop", "loop"},
+	    {"a/up", ".."},
+	    {"abs", "/a/b"},
+	    {"dangling", "nowhere/x"},
+	    {"a/b/self", "/proc/self"},
+	    {"a/b/cycle", "../../a/b/cycle"},
+	    {"escape", "../../../../etc"},
+	    {"a/fd", "/proc/self/fd/0"},
 	};
 
 	snprintf(base, sizeof(base), "/tmp/escort-fuzz-walk-%d", (int)getpid());

@@ -59,10 +59,12 @@ static void test_words(void)
 		  "whatever the command \u201cdocker ps -q --filter name=app\u201d prints when the "
 		  "line runs");
 	CHECK_STR(word("$f"), "the files named in the variable f");
-	CHECK_STR(word("/var/log/*.gz"),
-		  "every file whose name ends in \u201c.gz\u201d in /var/log (the machine's records of "
-		  "what happened)");
-	CHECK_STR(word("/var/lib/mysql"), "/var/lib/mysql (where the MySQL database keeps its data)");
+	CHECK_STR(
+	    word("/var/log/*.gz"),
+	    "every file whose name ends in \u201c.gz\u201d in /var/log (the machine's records of "
+	    "what happened)");
+	CHECK_STR(word("/var/lib/mysql"),
+		  "/var/lib/mysql (where the MySQL database keeps its data)");
 	CHECK_STR(word("/etc/nginx"), "/etc/nginx");
 	CHECK_STR(word("/srv/releases/2023*"),
 		  "every file whose name starts with \u201c2023\u201d in /srv/releases");

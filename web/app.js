@@ -5,6 +5,7 @@
 // escortd answers every request as it answers `escort approve`.
 
 import { keepAwake } from "./awake.js";
+import { watchScreen } from "/screen.js";
 
 const $ = (id) => document.getElementById(id);
 let csrf = "";
@@ -187,24 +188,18 @@ function sessionCard(s) {
   };
   const watch = el("button", "Watch the screen", "watch");
   watch.type = "button";
-  const screen = el("pre", "", "screen");
+  const screen = el("div", null, "screen");
   screen.hidden = true;
-  watch.addEventListener("click", () => {
+  watch.addEventListener("click", async () => {
     if (screens.has(s.id)) return;
+    screens.set(s.id, null);
     screen.hidden = false;
-    const source = new EventSource(`/api/screen?session=${encodeURIComponent(s.id)}`);
-    screens.set(s.id, source);
-    source.addEventListener("screen", (e) => {
-      const data = JSON.parse(e.data);
-      screen.textContent = data.rows.join("\n");
+    const source = await watchScreen(s.id, screen, (why) => {
+      result.textContent = why;
+      screens.delete(s.id);
     });
-    for (const name of ["ended", "refused", "signed-out"]) {
-      source.addEventListener(name, (e) => {
-        result.textContent = JSON.parse(e.data);
-        source.close();
-        screens.delete(s.id);
-      });
-    }
+    if (screens.has(s.id)) screens.set(s.id, source);
+    else source.close();
   });
   end.addEventListener("click", () => send("/api/terminate", s.id));
   lock.addEventListener("click", () => send("/api/lock", s.operator.shown));
@@ -223,7 +218,7 @@ async function refreshSessions() {
   const wanted = new Set(live.map((s) => s.id));
   for (const old of [...box.children]) {
     if (wanted.has(old.dataset.id)) continue;
-    if (screens.has(old.dataset.id)) screens.get(old.dataset.id).close();
+    if (screens.get(old.dataset.id)) screens.get(old.dataset.id).close();
     screens.delete(old.dataset.id);
     old.remove();
   }

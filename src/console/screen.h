@@ -23,4 +23,9 @@ unsigned screen_cursor_row(const struct screen *s);
 /* Appends row as safe text: printable characters only, at most width cells. */
 void screen_row_text(const struct screen *s, unsigned row, unsigned width, struct buf *out);
 
+/* Appends the whole screen as a repaint escortd writes itself: per row a
+ * cursor position, the SGR sequences of screen-sgr.c and the row's safe
+ * text (as screen_row_text), then the cursor's place. */
+void screen_paint(const struct screen *s, struct buf *out);
+
 #endif

@@ -32,13 +32,21 @@ time_t web_now(void)
 	return ts.tv_sec;
 }
 
-#define CSP_REST                                                                                   \
-	"style-src 'self'; img-src 'self'; connect-src 'self'; media-src 'self'; "                 \
+#define CSP_TAIL                                                                                   \
+	"img-src 'self'; connect-src 'self'; media-src 'self'; "                                   \
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+#define CSP_REST "style-src 'self'; " CSP_TAIL
 #define CSP "default-src 'none'; script-src 'self'; " CSP_REST
 /* The auditor's page: asciinema-player's terminal is WebAssembly, compiled
  * from its own script ('wasm-unsafe-eval' allows WebAssembly, never eval). */
 const char web_csp_audit[] = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; " CSP_REST;
+
+void web_csp_nonced(char *out, size_t size, const char *nonce)
+{
+	snprintf(out, size,
+		 "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-%s'; " CSP_TAIL,
+		 nonce);
+}
 
 static void security_headers(struct evkeyvalq *h, const char *csp)
 {

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +20,15 @@
 #endif
 #define MAX_FILES 64
 #define MAX_FILE_BYTES (4u << 20)
+/* Where index.html takes its response's style nonce (a <meta> app.js reads). */
+#define NONCE_MARK "ESCORT-STYLE-NONCE"
 
 static const struct {
 	const char *ext, *type;
 } types[] = {
     {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
     {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
-    {".wasm", "application/wasm"},
+    {".wasm", "application/wasm"},	   {".mjs", "text/javascript; charset=utf-8"},
 };
 
 static const char *type_of(const char *name)
@@ -102,11 +105,37 @@ void web_static_free(struct web *w)
 	w->n_files = 0;
 }
 
+/* index.html with a nonce of its own in its body and in its CSP. */
+static void serve_nonced(struct evhttp_request *req, const struct web_file *f)
+{
+	uint8_t raw[18];
+	char nonce[32], csp[WEB_CSP_MAX];
+	const char *mark = memmem(f->body.data, f->body.len, NONCE_MARK, strlen(NONCE_MARK));
+	struct buf body = {0};
+
+	if (mark == NULL)
+		return web_send(req, 200, f->type, &f->body);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(nonce, sizeof(nonce), raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	web_csp_nonced(csp, sizeof(csp), nonce);
+	buf_append(&body, f->body.data, (size_t)(mark - (const char *)f->body.data));
+	buf_append_str(&body, nonce);
+	mark += strlen(NONCE_MARK);
+	buf_append(&body, mark, f->body.len - (size_t)(mark - (const char *)f->body.data));
+	web_send_csp(req, 200, f->type, &body, csp);
+	buf_free(&body);
+}
+
 void web_static_serve(struct web *w, struct evhttp_request *req, const char *name)
 {
-	for (size_t i = 0; i < w->n_files; i++)
-		if (strcmp(w->files[i].name, name) == 0)
-			return web_send_csp(req, 200, w->files[i].type, &w->files[i].body,
-					    strcmp(name, "audit.html") == 0 ? web_csp_audit : NULL);
+	for (size_t i = 0; i < w->n_files; i++) {
+		if (strcmp(w->files[i].name, name) != 0)
+			continue;
+		if (strcmp(name, "index.html") == 0)
+			return serve_nonced(req, &w->files[i]);
+		return web_send_csp(req, 200, w->files[i].type, &w->files[i].body,
+				    strcmp(name, "audit.html") == 0 ? web_csp_audit : NULL);
+	}
 	web_error(req, 404, "no such page");
 }

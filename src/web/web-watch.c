@@ -1,14 +1,17 @@
 /* A live session's screen in the browser, read-only: escortd's `follow`
  * (the same Screen frames `escort watch` gets, asked as the signed-in
- * person) through libvterm (console/screen.c), and only the printable
- * characters of the resulting rows sent to the page, as Server-Sent
- * Events, at most four times a second. No byte the operator wrote reaches
- * the browser as it was: no escape sequence acts there either. */
+ * person) through libvterm (console/screen.c) on a thread of the watch's
+ * own (web-screen-worker.c, never on the loop), and the screen repainted
+ * by escortd (cursor positions, SGR it makes from each cell's look, the
+ * printable characters of the cells) sent to the page's xterm.js, as
+ * Server-Sent Events, at most four times a second. No byte the operator
+ * wrote reaches the browser as it was: no escape sequence of theirs acts
+ * there. */
 #include "web.h"
 
-#include "console/screen.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
+#include "web-screen-worker.h"
 
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
@@ -21,10 +24,10 @@ struct web_watch {
 	struct web *w;
 	struct evhttp_request *req;
 	struct bufferevent *link;
-	struct screen *screen;
+	struct screen_worker *worker;
 	char sid[WEB_TOKEN];
 	char user[64];
-	int dirty;
+	int paused, ending; /* not reading escortd's stream; it said the session ended */
 	time_t last_beat;
 	struct web_watch *next;
 };
@@ -42,24 +45,14 @@ static void send_event(struct web_watch *v, const char *event, const struct buf 
 	evbuffer_free(out);
 }
 
+/* {"cols":C,"rows":R,"paint":"..."}: the worker's latest repaint, if new. */
 static void send_screen(struct web_watch *v)
 {
-	struct buf b = {0}, row = {0};
-	unsigned rows = screen_rows(v->screen);
+	struct buf b = {0};
 
-	buf_printf(&b, "{\"cursor\":%u,\"rows\":[", screen_cursor_row(v->screen));
-	for (unsigned r = 0; r < rows; r++) {
-		buf_reset(&row);
-		screen_row_text(v->screen, r, screen_cols(v->screen), &row);
-		if (r)
-			buf_putc(&b, ',');
-		json_append_string(&b, row.data, row.len);
-	}
-	buf_append_str(&b, "]}");
-	send_event(v, "screen", &b);
-	v->dirty = 0;
+	if (screen_worker_take_paint(v->worker, &b))
+		send_event(v, "screen", &b);
 	buf_free(&b);
-	buf_free(&row);
 }
 
 static void unlink_watch(struct web_watch *v)
@@ -71,7 +64,7 @@ static void unlink_watch(struct web_watch *v)
 		}
 	if (v->link)
 		bufferevent_free(v->link);
-	screen_free(v->screen);
+	screen_worker_stop(v->worker);
 	free(v);
 }
 
@@ -99,24 +92,24 @@ static int take_frame(struct web_watch *v, Frame *f)
 	}
 	if (f->body_case != ESCORT__FRAME__BODY_SCREEN)
 		return 0;
-	if (f->screen->cols && f->screen->rows)
-		screen_resize(v->screen, f->screen->cols, f->screen->rows);
-	screen_feed(v->screen, f->screen->output.data, f->screen->output.len);
-	v->dirty = 1;
-	if (!f->screen->ended)
-		return 0;
-	send_screen(v);
-	watch_end(v, "ended", "the session ended");
-	return -1;
+	screen_worker_feed(v->worker, f->screen->cols, f->screen->rows, f->screen->output.data,
+			   f->screen->output.len);
+	if (f->screen->ended)
+		v->ending = 1; /* the end is sent once the worker has painted all */
+	if (v->ending || screen_worker_backlog(v->worker) > SCREEN_WORKER_BACKLOG) {
+		v->paused = 1;
+		bufferevent_disable(v->link, EV_READ);
+	}
+	return 0;
 }
 
 static void on_data(struct bufferevent *bev, void *arg)
 {
 	struct web_watch *v = arg;
 	Frame *f = NULL;
-	int rc, gone = 0;
+	int rc = 0, gone = 0;
 
-	while (!gone && (rc = web_link_frame(bufferevent_get_input(bev), &f)) == 1) {
+	while (!gone && !v->paused && (rc = web_link_frame(bufferevent_get_input(bev), &f)) == 1) {
 		gone = take_frame(v, f) < 0;
 		frame_free(f);
 	}
@@ -183,7 +176,11 @@ void web_watch(struct web *w, struct evhttp_request *req, struct web_session *s)
 	v = xcalloc(1, sizeof(*v));
 	v->w = w;
 	v->req = req;
-	v->screen = screen_new(80, 24);
+	v->worker = screen_worker_start();
+	if (v->worker == NULL) {
+		free(v);
+		return web_error(req, 503, "too many live screens");
+	}
 	v->last_beat = web_now();
 	memcpy(v->sid, s->id, sizeof(v->sid));
 	snprintf(v->user, sizeof(v->user), "%s", s->user);
@@ -191,7 +188,7 @@ void web_watch(struct web *w, struct evhttp_request *req, struct web_session *s)
 	q.target = id;
 	v->link = web_link_open(w, s->user, &q, on_data, on_link_event, v);
 	if (v->link == NULL) {
-		screen_free(v->screen);
+		screen_worker_stop(v->worker);
 		free(v);
 		return web_error(req, 503, "escortd cannot take another console");
 	}
@@ -223,6 +220,16 @@ static int signed_in(const struct web *w, const char *sid)
 	return 0;
 }
 
+/* Reading escortd's stream again once the worker has taken most of it. */
+static void resume(struct web_watch *v)
+{
+	if (!v->paused || v->ending || screen_worker_backlog(v->worker) > SCREEN_WORKER_BACKLOG / 4)
+		return;
+	v->paused = 0;
+	bufferevent_enable(v->link, EV_READ);
+	on_data(v->link, v);
+}
+
 void web_watches_tick(struct web *w)
 {
 	time_t now = web_now();
@@ -233,8 +240,13 @@ void web_watches_tick(struct web *w)
 			watch_end(v, "signed-out", "signed out");
 			continue;
 		}
-		if (v->dirty)
+		send_screen(v);
+		if (v->ending && screen_worker_caught_up(v->worker)) {
 			send_screen(v);
+			watch_end(v, "ended", "the session ended");
+			continue;
+		}
+		resume(v);
 		if (now - v->last_beat >= HEARTBEAT_S) {
 			v->last_beat = now;
 			heartbeat(v);

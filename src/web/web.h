@@ -90,6 +90,10 @@ void web_json(struct evhttp_request *req, int code, const struct buf *body);
 void web_send_csp(struct evhttp_request *req, int code, const char *type, const struct buf *body,
 		  const char *csp);
 extern const char web_csp_audit[];
+/* The escort's page: its own <style> elements (xterm.js's) allowed by a
+ * nonce made for this one response, nothing else inline. */
+#define WEB_CSP_MAX 512
+void web_csp_nonced(char *out, size_t size, const char *nonce);
 void web_error(struct evhttp_request *req, int code, const char *msg);
 /* The request's body, NUL-terminated in out (the size limit is evhttp's). */
 void web_body(struct evhttp_request *req, struct buf *out);

@@ -143,6 +143,7 @@ def start_browser():
                 "--window-size=1280,1400", f"--user-data-dir={profile}"):
         options.add_argument(arg)
     options.accept_insecure_certs = True  # escortd's self-signed certificate
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP violations
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.profile_dir = profile
     return driver

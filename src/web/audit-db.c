@@ -87,12 +87,14 @@ static int index_one(sqlite3 *db, sqlite3_stmt *st, struct error *err)
 		return 0;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return db_failed(db, err, "begin");
+	broker_log("the audit index: indexing session %s", s.id);
 	if (audit_index_log(db, &s, err) < 0) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return db_failed(db, err, "commit");
+	broker_log("the audit index: session %s indexed", s.id);
 	return 0;
 }
 

@@ -5,7 +5,10 @@
  * socket. Indexing, searching, verifying and exporting read the disk and
  * may take long: each request is a job on a thread of its own (two at
  * most), its answer handed back to the loop through a pipe, as web-pam.c;
- * one mutex keeps the index to one job at a time. */
+ * one mutex keeps the index to one job at a time. The index keeps itself
+ * current without anyone asking: when the live sessions change (one ends),
+ * and once at start for logs not indexed yet, a sync job indexes what has
+ * ended, on a thread too (one at a time; a change meanwhile runs it again). */
 #include "web.h"
 
 #include "audit-db.h"
@@ -24,18 +27,21 @@
 
 #define AUDIT_MAX_JOBS 2
 
-enum audit_what { AUDIT_LIST, AUDIT_SESSION, AUDIT_CAST };
+enum audit_what { AUDIT_LIST, AUDIT_SESSION, AUDIT_CAST, AUDIT_SYNC };
 
 struct web_audit {
 	int pipe[2];
 	struct event *done;
-	unsigned running;
+	unsigned running; /* request jobs */
+	int syncing;	  /* a sync job runs */
+	int again;	  /* the sessions changed while it ran */
+	uint64_t mark;	  /* what the sessions looked like when it started */
 };
 
 struct audit_job {
 	/* Answered even when the browser has gone: libevent then only
 	 * frees it (a request still being handled is detached from its
-	 * closed connection, not freed under us). */
+	 * closed connection, not freed under us). NULL: a sync job. */
 	struct evhttp_request *req;
 	enum audit_what what;
 	struct audit_filter f;
@@ -82,15 +88,20 @@ static void *work(void *arg)
 
 	pthread_mutex_lock(&index_lock);
 	db = audit_db_open(j->web_dir, &err);
-	rc = db && audit_db_sync(db, j->state_dir, &err) == 0 && answer(j, db, &err) == 0;
+	rc = db && audit_db_sync(db, j->state_dir, &err) == 0 &&
+	     (j->what == AUDIT_SYNC || answer(j, db, &err) == 0);
 	sqlite3_close(db);
 	pthread_mutex_unlock(&index_lock);
-	if (!rc)
+	if (!rc && j->what == AUDIT_SYNC)
+		broker_log("the audit index is not current: %s", err.msg);
+	else if (!rc)
 		job_error(j, &err);
 	while (write(j->pipe_fd, &j, sizeof(j)) < 0 && errno == EINTR)
 		;
 	return NULL;
 }
+
+static void sync_start(struct web *w);
 
 static void on_done(evutil_socket_t fd, short what, void *arg)
 {
@@ -99,8 +110,14 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	while (read(fd, &j, sizeof(j)) == (ssize_t)sizeof(j)) {
-		w->audit->running--;
-		web_send(j->req, j->status, j->type, &j->body);
+		if (j->what == AUDIT_SYNC) {
+			w->audit->syncing = 0;
+			if (w->audit->again)
+				sync_start(w);
+		} else {
+			w->audit->running--;
+			web_send(j->req, j->status, j->type, &j->body);
+		}
 		buf_free(&j->body);
 		free(j);
 	}
@@ -138,7 +155,7 @@ void web_audit_stop(struct web *w)
 	if (a == NULL)
 		return;
 	event_free(a->done);
-	if (a->running == 0) {
+	if (a->running == 0 && !a->syncing) {
 		close(a->pipe[0]);
 		close(a->pipe[1]);
 	}
@@ -163,7 +180,7 @@ static struct audit_job *job_new(struct web *w, struct evhttp_request *req, enum
 	return j;
 }
 
-static void run_job(struct web *w, struct evhttp_request *req, struct audit_job *j)
+static int start_thread(struct audit_job *j)
 {
 	pthread_attr_t attr;
 	pthread_t t;
@@ -173,11 +190,56 @@ static void run_job(struct web *w, struct evhttp_request *req, struct audit_job 
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	rc = pthread_create(&t, &attr, work, j);
 	pthread_attr_destroy(&attr);
-	if (rc != 0) {
+	return rc;
+}
+
+static void run_job(struct web *w, struct evhttp_request *req, struct audit_job *j)
+{
+	if (start_thread(j) != 0) {
 		free(j);
 		return web_error(req, 503, "cannot start a search now: try again");
 	}
 	w->audit->running++;
+}
+
+/* Indexes every session that has ended and is not indexed yet; a thread
+ * that cannot start is tried again at the next change. */
+static void sync_start(struct web *w)
+{
+	struct audit_job *j = job_new(w, NULL, AUDIT_SYNC);
+
+	w->audit->again = 0;
+	if (start_thread(j) != 0) {
+		broker_log("the audit index: cannot start indexing now");
+		free(j);
+		w->audit->again = 1;
+		return;
+	}
+	w->audit->syncing = 1;
+}
+
+/* The live sessions in one number (FNV-1a): opening, live and being
+ * sealed; a session leaves the last once escortd's state says it ended. */
+static uint64_t mix_ids(uint64_t h, const struct live_session *list)
+{
+	for (const struct live_session *s = list; s; s = s->next)
+		for (const char *c = s->id; *c; c++)
+			h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull;
+}
+
+void web_audit_tick(struct web *w)
+{
+	uint64_t mark = 1469598103934665603ull;
+
+	mark = mix_ids(mix_ids(mix_ids(mark, w->b->opening), w->b->sessions), w->b->closing);
+	if (audit_start(w) < 0 || (mark == w->audit->mark && !w->audit->again))
+		return;
+	w->audit->mark = mark;
+	if (w->audit->syncing)
+		w->audit->again = 1;
+	else
+		sync_start(w);
 }
 
 /* The auditor role, as escortd's configuration gives it (console.c's rule). */

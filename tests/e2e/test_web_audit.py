@@ -5,7 +5,10 @@ operator typed, the commands and the output; each log's verify result (a
 tampered log shows failed); the replay in Debian's Chromium (asciinema-player
 on the exported asciicast) beside the exec and decision timeline; hostile
 text shown inert and visibly; and everyone but an auditor refused."""
+import os
+import re
 import socket
+import sqlite3
 import ssl
 import time
 import urllib.parse
@@ -70,6 +73,94 @@ def denied_rm_session(web, web_world, wait_first=0, wait_after=0):
         op.run(f"sleep {wait_after}")
     op.close()
     return session
+
+
+def index_path(web):
+    return os.path.join(web.state, "web", "audit.db")
+
+
+def indexed(web, session):
+    """Whether the auditor's index holds session (read from the file, not
+    through escortd: nobody asks escortd anything)."""
+    if not os.path.exists(index_path(web)):
+        return False
+    db = sqlite3.connect(f"file:{index_path(web)}?mode=ro", uri=True, timeout=30)
+    try:
+        return db.execute("SELECT 1 FROM sessions WHERE id = ?", (session,)).fetchone() is not None
+    except sqlite3.OperationalError:  # its tables not made yet
+        return False
+    finally:
+        db.close()
+
+
+def wait_indexed(web, session, deadline=60):
+    end = time.time() + deadline
+    while not indexed(web, session):
+        assert time.time() < end, f"session {session} was never indexed: " + web.log()[-2000:]
+        time.sleep(0.2)
+
+
+def test_the_index_is_current_without_anyone_asking(web):
+    """A session is indexed when it ends, and on start escortd catches up
+    on logs not indexed yet: no auditor has asked anything."""
+    session = needle_session(web)
+    wait_indexed(web, session)
+    db = sqlite3.connect(f"file:{index_path(web)}?mode=ro", uri=True)
+    rows = db.execute("SELECT kind FROM lines WHERE lines MATCH ? AND session = ?",
+                      (NEEDLE + "*", session)).fetchall()
+    db.close()
+    assert {"typed", "output"} <= {k for (k,) in rows}, rows
+    web.stop()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(index_path(web) + suffix):
+            os.remove(index_path(web) + suffix)
+    web.start()
+    wait_indexed(web, session)
+    assert [s["id"] for s in listed(auditor(web), q=NEEDLE + "*")] == [session]
+
+
+def sse_answers(web, client):
+    """The escort's event stream opens: escortd's loop answered it."""
+    host, port = web.url.rsplit("/", 1)[1].split(":")
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        with context.wrap_socket(raw) as tls:
+            tls.sendall(f"GET /api/events HTTP/1.1\r\nHost: {host}\r\n"
+                        f"Cookie: {client.cookie()}\r\n\r\n".encode())
+            head = tls.recv(4096)
+    return head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head
+
+
+def test_a_big_log_being_indexed_does_not_stall_the_console(web):
+    """Tens of MB of output: while its log is being indexed (escortd says it
+    began and has not said it finished), the escort's queue page, the queue
+    and the event stream are answered."""
+    op = Operator(web)
+    session = only_session(web)
+    op.send("head -c 30000000 /dev/urandom | base64 -w 100; echo ==BIG$((6*7))")
+    op.child.expect_exact("==BIG42", timeout=600, searchwindowsize=64)
+    op.child.expect_exact("op$ ")
+    escort = Client(web.url)
+    escort.sign_in(ESCORT, PASSWORD, web.secrets)
+    op.close()
+    began = f"the audit index: indexing session {session}"
+    done = f"the audit index: session {session} indexed"
+    end = time.time() + 120
+    while began not in web.log():
+        assert time.time() < end and done not in web.log(), web.log()[-2000:]
+        time.sleep(0.05)
+    status, _, page = escort.request("/")
+    assert status == 200 and b"<html" in page.lower()
+    status, queue = escort.json("/api/pending")
+    assert status == 200, queue
+    assert sse_answers(web, escort)
+    # All three answered before the index had the log: the indexing was not
+    # on the loop (had it been, nothing would be answered until it ended).
+    assert done not in web.log() and not indexed(web, session), "answered only once the log was indexed (or indexing was too quick to tell)"
+    wait_indexed(web, session, deadline=600)
+    assert re.search(r"session \S+ indexed", web.log())
 
 
 def test_search_finds_a_typed_command_and_the_filters_narrow_the_list(web, web_world):

@@ -1,8 +1,11 @@
 /* A past session's log verified for the auditor: the existing verifier
  * (log/verify.c) on the broker's signed copy, with escortd's own key as the
- * trusted signer. The list shows a result cached by the files' sizes and
- * change times (a log written to since is verified again); one session's
- * page verifies it now. */
+ * trusted signer, bound to its session: the log must carry the session id
+ * its segments carried when it was indexed (at its end; the verifier
+ * checks it). Another session's perfectly signed log, a log signed by
+ * another key and a truncated log all fail, with the reason. The list shows a result cached by the
+ * files' sizes and change times (a log written to since is verified again); one session's page
+ * verifies it now. */
 #include "audit-db.h"
 
 #include "log/reader.h"
@@ -38,13 +41,44 @@ static const char *ending_name(enum verify_ending e)
 				       : "truncated";
 }
 
-static void verified(const char *log, const struct signing_key *key, struct buf *out)
+/* The log's own session id (its segments', not escortd's) when indexed. */
+static void bound_session(sqlite3 *db, const char *id, char *out, size_t size)
 {
-	struct verify_options opt = {
-	    .key = key}; /* the log has the host's session id, not escortd's */
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT log_session FROM sessions WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* A log unreadable when its session was indexed is bound to nothing: it
+ * fails whatever is put there later. */
+static void bind_check(struct verify_report *rep, const char *session)
+{
+	if (rep->intact && session[0] == '\0') {
+		snprintf(rep->problem, sizeof(rep->problem),
+			 "the log could not be read when its session was indexed: "
+			 "nothing binds it to its session");
+		rep->intact = 0;
+	}
+}
+
+static void verified(sqlite3 *db, const char *id, const char *log, const struct signing_key *key,
+		     struct buf *out)
+{
+	char session[sizeof(((struct verify_session *)0)->id)];
+	struct verify_options opt = {.key = key, .session = session};
 	struct verify_report rep;
 	struct error err;
 
+	bound_session(db, id, session, sizeof(session));
+	if (session[0] == '\0')
+		opt.session = NULL;
 	memset(&rep, 0, sizeof(rep));
 	if (verify_log(log, &opt, &rep, &err) < 0) {
 		buf_append_str(out, "{\"intact\":false,\"ending\":\"unreadable\",");
@@ -52,6 +86,7 @@ static void verified(const char *log, const struct signing_key *key, struct buf 
 		buf_putc(out, '}');
 		return;
 	}
+	bind_check(&rep, session);
 	buf_printf(out, "{\"intact\":%s,\"ending\":\"%s\",\"records\":%llu,\"signed\":%llu,",
 		   rep.intact ? "true" : "false", ending_name(rep.ending),
 		   (unsigned long long)rep.records, (unsigned long long)rep.signed_up_to);
@@ -99,7 +134,7 @@ void audit_verify_json(sqlite3 *db, const char *id, const char *log, const struc
 	stamp_of(log, &stamp);
 	buf_append_str(out, "\"verify\":");
 	if (!cache || !cached(db, id, buf_cstr(&stamp), out)) {
-		verified(log, key, &result);
+		verified(db, id, log, key, &result);
 		remember(db, id, buf_cstr(&stamp), buf_cstr(&result));
 		buf_append(out, result.data, result.len);
 	}

@@ -14,6 +14,7 @@ import time
 import urllib.parse
 
 import pytest
+import eslog
 from conftest import ROOT
 from test_broker import ESCORT, JUNIOR, OPERATOR, Operator, only_session, victim
 from test_web import (AUDITOR, PASSWORD, by_id, driver, sign_in, visible, wait,  # noqa: F401
@@ -276,6 +277,83 @@ def test_each_log_shows_its_verify_result_and_a_tampered_one_fails(web):
     assert row["verify"]["problem"]["shown"]
     status, detail = a.json(f"/api/audit/session?id={session}")
     assert status == 200 and detail["verify"]["intact"] is False
+
+
+def ended_session(web, line):
+    """A session that ran line; returns its id and the session host's own log."""
+    op = Operator(web)
+    session = only_session(web)
+    out, status = op.run(line)
+    assert status == 0, out
+    op.close()
+    return session, op.log
+
+
+def verify_of(client, session):
+    """The verify result in the list (cached) and on the session's page (now)."""
+    row = listed(client, id=session)[0]["verify"]
+    status, detail = client.json(f"/api/audit/session?id={session}")
+    assert status == 200, detail
+    return row, detail["verify"]
+
+
+def test_verify_binds_each_log_to_its_session(web):
+    """A log replaced by another session's perfectly signed log, by a log
+    signed by another key (the session host's own, of the same session) or
+    cut short fails verify, with the reason, in the list and on the page."""
+    one, host_log = ended_session(web, "echo first-$((6*7))")
+    two, _ = ended_session(web, "echo second-$((6*7))")
+    a = auditor(web)
+    for session in (one, two):
+        wait_indexed(web, session)
+        assert all(v["intact"] for v in verify_of(a, session)), verify_of(a, session)
+    path = web.session_log(one)
+    with open(path, "rb") as f:
+        original = f.read()
+    assert web.verify(web.session_log(two)).returncode == 0  # the other log is valid
+
+    def swapped(data, why):
+        with open(path + ".new", "wb") as f:
+            f.write(data)
+        os.rename(path + ".new", path)
+        for v in verify_of(a, one):
+            assert v["intact"] is False, v
+            assert re.search(why, v["problem"]["shown"]), v
+        with open(path + ".new", "wb") as f:
+            f.write(original)
+        os.rename(path + ".new", path)
+        assert all(v["intact"] for v in verify_of(a, one))
+
+    with open(web.session_log(two), "rb") as f:
+        swapped(f.read(), f"^this is the log of session [0-9a-f]{{32}}, not of session ")
+    with open(host_log, "rb") as f:  # its own id too: the first problem found is said
+        swapped(f.read(), "^the log is signed by .*, not by|^this is the log of session")
+    swapped(original[:len(original) // 2], "torn bytes|not sealed|truncated")
+    ends = [r.end for r in eslog.records(original)]
+    for cut in ends[:-1] + [len(original) - 1]:  # at every record's end, and in the last
+        with open(path, "wb") as f:
+            f.write(original[:cut])
+        for v in verify_of(a, one):
+            assert v["intact"] is False, (cut, v)
+            assert v["problem"]["shown"], (cut, v)
+    with open(path, "wb") as f:
+        f.write(original)
+    assert all(v["intact"] for v in verify_of(a, one))
+
+    # A log away when its session is indexed (escortd catching up on start)
+    # is bound to nothing: put back later, it still fails.
+    web.stop()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(index_path(web) + suffix):
+            os.remove(index_path(web) + suffix)
+    os.rename(path, path + ".away")
+    web.start()
+    wait_indexed(web, one)
+    os.rename(path + ".away", path)
+    for v in verify_of(auditor(web), one):
+        assert v["intact"] is False, v
+        assert v["problem"]["shown"].startswith("the log could not be read when its session "
+                                                "was indexed"), v
 
 
 def replay_time(driver):

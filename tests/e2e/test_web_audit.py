@@ -195,6 +195,37 @@ def test_search_finds_a_typed_command_and_the_filters_narrow_the_list(web, web_w
     assert [s["id"] for s in listed(a, q=NEEDLE + "*", operator=OPERATOR, risk="info")] == [needle]
 
 
+def test_output_is_searched_as_it_was_seen(web):
+    """Output is indexed as the screen showed it: a word in colour, after a
+    charset switch, over a carriage return, overstruck (man's bold) or
+    after a cursor jump is found whole; a window title is not on the screen
+    and is not found; hostile output comes back as data, its override shown
+    as a code."""
+    op = Operator(web)
+    session = only_session(web)
+    out, status = op.run(
+        # The words are made by printf: the echoed command line does not hold them.
+        "printf 'seen \\033[1;31mcolour%s\\033[0m \\033(Bcharset%s\\033[m "
+        "loading\\rprogress%s o\\bov\\bve\\ber\\brs\\bst\\btr\\bru\\buc\\bck\\bk "
+        "x\\033[3Cgap%s\\033]0;title%s\\007 "
+        "<script>window.pwned=1</script> \\342\\200\\256evil.txt\\n' word word word word word")
+    assert status == 0, out
+    op.close()
+    a = auditor(web)
+    wait_listed(a, session)
+    for word in ("colourword", "charsetword", "progressword", "overstruck", "gapword"):
+        found = listed(a, q=word)
+        assert [s["id"] for s in found] == [session], (word, found)
+        hits = [h for h in found[0]["hits"] if h["kind"] == "output"
+                and "printf" not in h["text"]["shown"]]
+        assert hits and word in hits[0]["text"]["shown"], (word, hits)
+        assert "\x1b" not in hits[0]["text"]["shown"] and "\\x1b" not in hits[0]["text"]["shown"]
+    assert all(h["kind"] != "output" for s in listed(a, q="titleword") for h in s["hits"])
+    hit = [h for h in listed(a, q="gapword")[0]["hits"] if h["kind"] == "output"][0]["text"]
+    assert "<script>window.pwned=1</script> <U+202E>evil.txt" in hit["shown"], hit
+    assert hit["hidden"] >= 1 and "\u202e" not in hit["shown"]
+
+
 @pytest.mark.parametrize("query", ['"unbalanced', "AND", "NEAR(", "a:b", "*"])
 def test_a_search_that_is_not_a_query_says_so(web, query):
     a = auditor(web)

@@ -180,10 +180,12 @@ def test_search_finds_a_typed_command_and_the_filters_narrow_the_list(web, web_w
     assert any(h["text"]["shown"] == f"{NEEDLE}-42" for h in found[0]["hits"])
     assert [s["id"] for s in listed(a, q=f'"{NEEDLE} 42"')] == [needle]
     assert [s["id"] for s in listed(a, q="inner")] == [rm]  # the rm's argv, a command
+    assert "command" in {h["kind"] for h in listed(a, q="inner")[0]["hits"]}
 
     assert {s["id"] for s in listed(a, operator=OPERATOR)} == both
     assert listed(a, operator="nobody-at-all") == []
     assert {s["id"] for s in listed(a, host=found[0]["host"]["shown"])} == both
+    assert listed(a, host="no-such-host.example") == []
     assert [s["id"] for s in listed(a, program="rm")] == [rm]
     assert [s["id"] for s in listed(a, risk="high")] == [rm]
     assert [s["id"] for s in listed(a, decision="denied")] == [rm]
@@ -193,6 +195,27 @@ def test_search_finds_a_typed_command_and_the_filters_narrow_the_list(web, web_w
     assert listed(a, **{"from": str(now + 3600)}) == []
     assert {s["id"] for s in listed(a, **{"from": str(now - 3600), "to": str(now + 60)})} == both
     assert [s["id"] for s in listed(a, q=NEEDLE + "*", operator=OPERATOR, risk="info")] == [needle]
+
+
+def test_the_decision_filter_tells_approved_from_denied(web, web_world):
+    denied = denied_rm_session(web, web_world)
+    target = victim(web_world, "audit-approved")
+    op = Operator(web)
+    approved = only_session(web)
+    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect("held: rm -rf")
+    item = web.wait_pending()[0]
+    assert web.console(ESCORT, "approve", str(item["id"])).returncode == 0
+    op.child.expect(r"==DONE(\d+)")
+    assert op.child.match.group(1) == "0"
+    op.child.expect_exact("op$ ")
+    op.close()
+    a = auditor(web)
+    wait_listed(a, denied)
+    wait_listed(a, approved)
+    assert [s["id"] for s in listed(a, decision="approved")] == [approved]
+    assert [s["id"] for s in listed(a, decision="denied")] == [denied]
+    assert {s["id"] for s in listed(a, program="rm", risk="high")} == {denied, approved}
 
 
 def test_output_is_searched_as_it_was_seen(web):
@@ -270,6 +293,8 @@ def test_only_an_auditor_gets_past_sessions(web):
     assert NEEDLE.encode() in body
     status, body = a.json("/api/audit/session?id=" + "0" * 32)
     assert status == 404 and "no past session" in body["error"]
+    # Each replay is recorded with the auditor's name.
+    assert f"web console: {AUDITOR} replays session {session}" in web.log()
 
 
 def test_only_the_auditors_page_allows_webassembly(web):

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #define AUDIT_MAX_JOBS 2
+#define AUDIT_RETRY_S 5 /* a sync that failed is tried again after this long */
 
 enum audit_what { AUDIT_LIST, AUDIT_SESSION, AUDIT_CAST, AUDIT_SYNC };
 
@@ -34,7 +35,8 @@ struct web_audit {
 	struct event *done;
 	unsigned running; /* request jobs */
 	int syncing;	  /* a sync job runs */
-	int again;	  /* the sessions changed while it ran */
+	int again;	  /* the sessions changed while it ran, or it failed */
+	time_t retry_at;  /* after a failure: not before this */
 	uint64_t mark;	  /* what the sessions looked like when it started */
 };
 
@@ -47,7 +49,7 @@ struct audit_job {
 	struct audit_filter f;
 	struct signing_key key; /* escortd's public key alone */
 	char state_dir[PATH_MAX / 2], web_dir[PATH_MAX / 2 + 8];
-	int status;
+	int status; /* a sync job: 0 indexed, -1 failed */
 	const char *type;
 	struct buf body;
 	int pipe_fd;
@@ -92,9 +94,11 @@ static void *work(void *arg)
 	     (j->what == AUDIT_SYNC || answer(j, db, &err) == 0);
 	sqlite3_close(db);
 	pthread_mutex_unlock(&index_lock);
-	if (!rc && j->what == AUDIT_SYNC)
-		broker_log("the audit index is not current: %s", err.msg);
-	else if (!rc)
+	if (!rc && j->what == AUDIT_SYNC) {
+		broker_log("the audit index is not current (tried again in %d s): %s",
+			   AUDIT_RETRY_S, err.msg);
+		j->status = -1;
+	} else if (!rc)
 		job_error(j, &err);
 	while (write(j->pipe_fd, &j, sizeof(j)) < 0 && errno == EINTR)
 		;
@@ -112,8 +116,12 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	while (read(fd, &j, sizeof(j)) == (ssize_t)sizeof(j)) {
 		if (j->what == AUDIT_SYNC) {
 			w->audit->syncing = 0;
-			if (w->audit->again)
+			if (j->status < 0) {
+				w->audit->again = 1;
+				w->audit->retry_at = web_now() + AUDIT_RETRY_S;
+			} else if (w->audit->again) {
 				sync_start(w);
+			}
 		} else {
 			w->audit->running--;
 			web_send(j->req, j->status, j->type, &j->body);
@@ -203,7 +211,8 @@ static void run_job(struct web *w, struct evhttp_request *req, struct audit_job 
 }
 
 /* Indexes every session that has ended and is not indexed yet; a thread
- * that cannot start is tried again at the next change. */
+ * that cannot start is tried again at the next tick, a sync that failed
+ * after AUDIT_RETRY_S. */
 static void sync_start(struct web *w)
 {
 	struct audit_job *j = job_new(w, NULL, AUDIT_SYNC);
@@ -233,7 +242,8 @@ void web_audit_tick(struct web *w)
 	uint64_t mark = 1469598103934665603ull;
 
 	mark = mix_ids(mix_ids(mix_ids(mark, w->b->opening), w->b->sessions), w->b->closing);
-	if (audit_start(w) < 0 || (mark == w->audit->mark && !w->audit->again))
+	if (audit_start(w) < 0 ||
+	    (mark == w->audit->mark && !(w->audit->again && web_now() >= w->audit->retry_at)))
 		return;
 	w->audit->mark = mark;
 	if (w->audit->syncing)

@@ -97,7 +97,7 @@ def indexed(web, session):
 def wait_indexed(web, session, deadline=60):
     end = time.time() + deadline
     while not indexed(web, session):
-        assert time.time() < end, f"session {session} was never indexed: " + web.log()[-2000:]
+        assert time.time() < end, f"session {session} was never indexed: " + web.log()[-6000:]
         time.sleep(0.2)
 
 
@@ -118,6 +118,24 @@ def test_the_index_is_current_without_anyone_asking(web):
     web.start()
     wait_indexed(web, session)
     assert [s["id"] for s in listed(auditor(web), q=NEEDLE + "*")] == [session]
+
+    # An index that cannot be opened when a session ends: escortd says so,
+    # and tries again (nothing else changes) until it can.
+    web.stop()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(index_path(web) + suffix):
+            os.remove(index_path(web) + suffix)
+    os.mkdir(index_path(web))
+    web.start()
+    later = needle_session(web)
+    end = time.time() + 60
+    while "the audit index is not current (tried again in 5 s): cannot open the audit index" \
+            not in web.log():
+        assert time.time() < end, web.log()[-3000:]
+        time.sleep(0.2)
+    os.rmdir(index_path(web))
+    wait_indexed(web, later)
+    wait_indexed(web, session)
 
 
 def sse_answers(web, client):
@@ -410,6 +428,30 @@ def test_verify_binds_each_log_to_its_session(web):
         assert v["intact"] is False, v
         assert v["problem"]["shown"].startswith("the log could not be read when its session "
                                                 "was indexed"), v
+
+    # Another operator's perfectly signed log, in place while the index is
+    # rebuilt (so bound as found): it is not of this session's operator.
+    theirs = Operator(web, user=ESCORT)
+    out, status = theirs.run("echo theirs-$((6*7))")
+    assert status == 0, out
+    other = [s["id"] for s in web.sessions() if s["operator"] == ESCORT][0]
+    theirs.close()
+    wait_indexed(web, other)
+    web.stop()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(index_path(web) + suffix):
+            os.remove(index_path(web) + suffix)
+    with open(web.session_log(other), "rb") as f:
+        with open(path, "wb") as g:
+            g.write(f.read())
+    web.start()
+    wait_indexed(web, one)
+    a = auditor(web)
+    host = listed(a, id=one)[0]["host"]["shown"]
+    for v in verify_of(a, one):
+        assert v["intact"] is False, v
+        assert v["problem"]["shown"] == (f"the log is of a session of {ESCORT} on {host}, "
+                                         f"not of {OPERATOR} on {host}"), v
 
 
 def replay_time(driver):

@@ -193,7 +193,7 @@ static int hits_json(sqlite3 *db, const char *id, const char *q, struct buf *out
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		buf_printf(out, "%s{\"kind\":", n++ ? "," : "");
 		json_append_cstr(out, text(st, 0));
-		buf_printf(out, ",\"at\":%.3f,", sqlite3_column_double(st, 1));
+		buf_printf(out, ",\"at\":%.6f,", sqlite3_column_double(st, 1));
 		web_shown_json(out, "text", text(st, 2));
 		buf_putc(out, '}');
 	}

@@ -5,6 +5,7 @@ operator typed, the commands and the output; each log's verify result (a
 tampered log shows failed); the replay in Debian's Chromium (asciinema-player
 on the exported asciicast) beside the exec and decision timeline; hostile
 text shown inert and visibly; and everyone but an auditor refused."""
+import json
 import os
 import re
 import socket
@@ -454,6 +455,32 @@ def test_verify_binds_each_log_to_its_session(web):
                                          f"not of {OPERATOR} on {host}"), v
 
 
+def test_a_swapped_log_fails_visibly_on_the_page(driver, web):  # noqa: F811
+    """In the browser: the card of a session whose log was replaced by
+    another session's says it failed verification, and why."""
+    one, _ = ended_session(web, "echo first-$((6*7))")
+    two, _ = ended_session(web, "echo second-$((6*7))")
+    wait_indexed(web, one)
+    wait_indexed(web, two)
+    with open(web.session_log(two), "rb") as f:
+        data = f.read()
+    with open(web.session_log(one) + ".new", "wb") as f:
+        f.write(data)
+    os.rename(web.session_log(one) + ".new", web.session_log(one))
+    driver.delete_all_cookies()
+    sign_in(driver, web, AUDITOR)
+    driver.get(web.url + "/audit")
+    wait(driver, visible("search-box"))
+    by_id(driver, "search-button").click()
+    wait(driver, lambda d: d.find_elements("css selector", f"#past-{one}"))
+    card = driver.find_element("css selector", f"#past-{one}")
+    assert "LOG FAILED VERIFICATION" in card.text and "this is the log of session" in card.text
+    assert "log verified" in driver.find_element("css selector", f"#past-{two}").text
+    card.find_element("css selector", "button.replay").click()
+    wait(driver, visible("replay-box"))
+    wait(driver, lambda d: "this is the log of session" in by_id(d, "replay-verify").text)
+
+
 def replay_time(driver):
     return float(by_id(driver, "player-time").text or 0)
 
@@ -464,6 +491,23 @@ def test_replay_plays_beside_its_timeline(driver, web, web_world):  # noqa: F811
     a = auditor(web)
     wait_listed(a, session)
     wait_listed(a, needle)
+    # The timeline's times are the recording's, to the microsecond: an exec
+    # comes a moment after the echo of its line, and going to the exec shows
+    # the line (times cut to milliseconds could land just before it).
+    status, detail = a.json(f"/api/audit/session?id={session}")
+    assert status == 200, detail
+    ats = [e["at"] for e in detail["timeline"]]
+    assert any(at != round(at, 3) for at in ats), ats
+    exec_at = next(e["at"] for e in detail["timeline"]
+                   if e["kind"] == "exec" and "rm -rf" in e["text"]["shown"])
+    shown, echo_at = "", None
+    for line in a.request(f"/api/audit/cast?id={session}")[2].decode().splitlines()[1:]:
+        t, code, data = json.loads(line)
+        shown += data if code == "o" else ""
+        if "rm -rf" in shown:
+            echo_at = t
+            break
+    assert echo_at is not None and echo_at <= exec_at, (echo_at, exec_at)
     driver.delete_all_cookies()
     sign_in(driver, web, AUDITOR)
     wait(driver, visible("audit-link"))  # shown to auditors only

@@ -178,7 +178,8 @@ def test_a_big_log_being_indexed_does_not_stall_the_console(web):
     assert sse_answers(web, escort)
     # All three answered before the index had the log: the indexing was not
     # on the loop (had it been, nothing would be answered until it ended).
-    assert done not in web.log() and not indexed(web, session), "answered only once the log was indexed (or indexing was too quick to tell)"
+    assert done not in web.log() and not indexed(web, session), \
+        "answered only once the log was indexed (or indexing was too quick to tell)"
     wait_indexed(web, session, deadline=600)
     assert re.search(r"session \S+ indexed", web.log())
 

@@ -65,7 +65,12 @@ def denied_rm_session(web, web_world, wait_first=0, wait_after=0):
     session = only_session(web)
     if wait_first:
         op.run(f"sleep {wait_first}")
-    op.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    # Typed, echoed, then entered, as a person does: the line is on the
+    # screen before the exec (sent at once, its echo and the exec would
+    # reach escortd in either order).
+    op.child.send(f"rm -rf {target}/inner; echo ==DONE$?")
+    op.child.expect_exact("echo ==DONE$?")
+    op.child.send("\r")
     op.child.expect("held: rm -rf")
     item = web.wait_pending()[0]
     web.console(ESCORT, "deny", str(item["id"]), "--note", "not today")
@@ -492,9 +497,9 @@ def test_replay_plays_beside_its_timeline(driver, web, web_world):  # noqa: F811
     a = auditor(web)
     wait_listed(a, session)
     wait_listed(a, needle)
-    # The timeline's times are the recording's, to the microsecond: an exec
-    # comes a moment after the echo of its line, and going to the exec shows
-    # the line (times cut to milliseconds could land just before it).
+    # The timeline's times are the recording's, to the microsecond (cut to
+    # milliseconds, going to an exec could land just before what the screen
+    # showed then); the line was echoed before it was entered.
     status, detail = a.json(f"/api/audit/session?id={session}")
     assert status == 200, detail
     ats = [e["at"] for e in detail["timeline"]]

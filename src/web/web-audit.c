@@ -6,9 +6,10 @@
  * may take long: each request is a job on a thread of its own (two at
  * most), its answer handed back to the loop through a pipe, as web-pam.c;
  * one mutex keeps the index to one job at a time. The index keeps itself
- * current without anyone asking: when the live sessions change (one ends),
- * and once at start for logs not indexed yet, a sync job indexes what has
- * ended, on a thread too (one at a time; a change meanwhile runs it again). */
+ * current without anyone asking: when escortd has marked a session ended
+ * (its count, b->sessions_ended), and once at start for logs not indexed
+ * yet, a sync job indexes what has ended, on a thread too (one at a time;
+ * an end meanwhile runs it again; a failed one is retried). */
 #include "web.h"
 
 #include "audit-db.h"
@@ -37,7 +38,8 @@ struct web_audit {
 	int syncing;	  /* a sync job runs */
 	int again;	  /* the sessions changed while it ran, or it failed */
 	time_t retry_at;  /* after a failure: not before this */
-	uint64_t mark;	  /* what the sessions looked like when it started */
+	int primed;	  /* the first sync (catching up at start) has begun */
+	uint64_t ended;	  /* escortd's count of ended sessions when it began */
 };
 
 struct audit_job {
@@ -227,27 +229,22 @@ static void sync_start(struct web *w)
 	w->audit->syncing = 1;
 }
 
-/* The live sessions in one number (FNV-1a): opening, live and being
- * sealed; a session leaves the last once escortd's state says it ended. */
-static uint64_t mix_ids(uint64_t h, const struct live_session *list)
-{
-	for (const struct live_session *s = list; s; s = s->next)
-		for (const char *c = s->id; *c; c++)
-			h = (h ^ (uint8_t)*c) * 1099511628211ull;
-	return (h ^ 0xff) * 1099511628211ull;
-}
-
+/* At the first tick, and whenever escortd has marked sessions ended since
+ * the last sync began (or one failed a while ago): a sync. */
 void web_audit_tick(struct web *w)
 {
-	uint64_t mark = 1469598103934665603ull;
+	struct web_audit *a;
 
-	mark = mix_ids(mix_ids(mix_ids(mark, w->b->opening), w->b->sessions), w->b->closing);
-	if (audit_start(w) < 0 ||
-	    (mark == w->audit->mark && !(w->audit->again && web_now() >= w->audit->retry_at)))
+	if (audit_start(w) < 0)
 		return;
-	w->audit->mark = mark;
-	if (w->audit->syncing)
-		w->audit->again = 1;
+	a = w->audit;
+	if (a->primed && a->ended == w->b->sessions_ended &&
+	    !(a->again && web_now() >= a->retry_at))
+		return;
+	a->primed = 1;
+	a->ended = w->b->sessions_ended;
+	if (a->syncing)
+		a->again = 1;
 	else
 		sync_start(w);
 }

@@ -11,6 +11,7 @@ import re
 import socket
 import sqlite3
 import ssl
+import subprocess
 import time
 import urllib.parse
 
@@ -142,6 +143,23 @@ def test_the_index_is_current_without_anyone_asking(web):
     os.rmdir(index_path(web))
     wait_indexed(web, later)
     wait_indexed(web, session)
+
+
+def test_sessions_shorter_than_a_tick_are_indexed(web):
+    """Sessions that start and end between two of the console's ticks
+    (250 ms) are indexed all the same: escortd counts the sessions it marks
+    ended, and the console follows the count, not the live sessions."""
+    started = re.compile(r"session (\S+) of \S+ started")
+    env = dict(os.environ, ESCORT_RULES=os.path.join(web.base, "rules"))
+    for i in range(4):  # each one alone: nothing else moves the console
+        before = set(started.findall(web.log()))
+        subprocess.run(["runuser", "-u", OPERATOR, "--", os.path.join(web.base, "escort"), "run",
+                        "--socket", web.socket, "--log",
+                        os.path.join(web.base, "logs", f"short-{i}-{time.time_ns()}.eslog"),
+                        "--", "/bin/true"], check=True, timeout=30, env=env,
+                       cwd=os.path.join(web.base, "work"), capture_output=True)
+        (session,) = set(started.findall(web.log())) - before
+        wait_indexed(web, session, deadline=20)
 
 
 def sse_answers(web, client):

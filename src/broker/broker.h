@@ -130,6 +130,7 @@ struct broker {
 	struct live_session *sessions; /* live: their logs are open */
 	struct live_session *opening;  /* their logs are being opened by the worker */
 	struct live_session *closing;  /* their logs are being sealed by the worker */
+	uint64_t sessions_ended; /* marked ended in escortd.db (the web console's index follows) */
 	struct pending *pending;
 	/* The fleet (tls-listen.c): escortd's CA and its TLS listener. */
 	struct ca ca;

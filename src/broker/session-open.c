@@ -269,8 +269,10 @@ static void open_done(struct broker *b, void *arg)
 	if (j->rec == NULL) {
 		broker_log("cannot %s the log %s of %s: %s", j->resume ? "continue" : "start",
 			   s->log, s->op, j->err.msg);
-		if (j->err.code == ERR_SEALED) /* it ended before escortd stopped */
+		if (j->err.code == ERR_SEALED) { /* it ended before escortd stopped */
 			(void)store_session_end(b->store, s->id, "exit", &j->err);
+			b->sessions_ended++;
+		}
 		if (s->conn) {
 			s->conn->session = NULL;
 			refuse(s->conn, j->resume ? "there is no such session to continue"

@@ -148,6 +148,7 @@ static void finish_done(struct broker *b, void *arg)
 	 * resumed and sealed by the next escortd. */
 	if (store_session_end(b->store, s->id, j->result.reason, &err) < 0)
 		broker_log("%s", err.msg);
+	b->sessions_ended++;
 	broker_log("session %s of %s ended (%s)", s->id, s->op, j->result.reason);
 	if (c) {
 		send_ack(c, j->last, 1);

@@ -10,11 +10,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The index is built from the logs alone: an index of an older layout
+ * (user_version) is dropped and built again. */
+#define SCHEMA_VERSION 2
+static const char drop_old[] = "DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS events;"
+			       " DROP TABLE IF EXISTS lines; PRAGMA user_version = 2;";
 static const char schema[] =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, operator TEXT NOT NULL,"
     " host TEXT NOT NULL, log TEXT NOT NULL, started INTEGER NOT NULL, ended INTEGER NOT NULL,"
-    " end_reason TEXT NOT NULL, max_level INTEGER NOT NULL, stamp TEXT, verify TEXT);"
+    " end_reason TEXT NOT NULL, max_level INTEGER NOT NULL, log_session TEXT NOT NULL,"
+    " stamp TEXT, verify TEXT);"
     "CREATE TABLE IF NOT EXISTS events (session TEXT NOT NULL, seq INTEGER NOT NULL,"
     " at REAL NOT NULL, kind TEXT NOT NULL, exec_id INTEGER NOT NULL, program TEXT NOT NULL,"
     " level INTEGER NOT NULL, action TEXT NOT NULL, text TEXT NOT NULL);"
@@ -26,6 +32,18 @@ static int db_failed(sqlite3 *db, struct error *err, const char *what)
 {
 	return error_set_code(err, ERR_SYSTEM, "the audit index: cannot %s: %s", what,
 			      sqlite3_errmsg(db));
+}
+
+static int schema_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 sqlite3 *audit_db_open(const char *web_dir, struct error *err)
@@ -43,7 +61,9 @@ sqlite3 *audit_db_open(const char *web_dir, struct error *err)
 	}
 	chmod(path, 0600);
 	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+	if ((schema_version(db) != SCHEMA_VERSION &&
+	     sqlite3_exec(db, drop_old, NULL, NULL, NULL) != SQLITE_OK) ||
+	    sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK) {
 		db_failed(db, err, "create its tables");
 		sqlite3_close(db);
 		return NULL;
@@ -87,12 +107,14 @@ static int index_one(sqlite3 *db, sqlite3_stmt *st, struct error *err)
 		return 0;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return db_failed(db, err, "begin");
+	broker_log("the audit index: indexing session %s", s.id);
 	if (audit_index_log(db, &s, err) < 0) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return db_failed(db, err, "commit");
+	broker_log("the audit index: session %s indexed", s.id);
 	return 0;
 }
 
@@ -171,7 +193,7 @@ static int hits_json(sqlite3 *db, const char *id, const char *q, struct buf *out
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		buf_printf(out, "%s{\"kind\":", n++ ? "," : "");
 		json_append_cstr(out, text(st, 0));
-		buf_printf(out, ",\"at\":%.3f,", sqlite3_column_double(st, 1));
+		buf_printf(out, ",\"at\":%.6f,", sqlite3_column_double(st, 1));
 		web_shown_json(out, "text", text(st, 2));
 		buf_putc(out, '}');
 	}

@@ -43,7 +43,7 @@ static void event_json(sqlite3_stmt *st, struct buf *out)
 	int level = sqlite3_column_int(st, 5);
 
 	buf_printf(out,
-		   "{\"seq\":%lld,\"at\":%.3f,\"kind\":", (long long)sqlite3_column_int64(st, 0),
+		   "{\"seq\":%lld,\"at\":%.6f,\"kind\":", (long long)sqlite3_column_int64(st, 0),
 		   sqlite3_column_double(st, 1));
 	json_append_cstr(out, text(st, 2));
 	buf_printf(out, ",\"exec\":%lld,", (long long)sqlite3_column_int64(st, 3));

@@ -10,6 +10,7 @@
 #include "risk/rules.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ struct indexing {
 	unsigned lines, events;
 	int max_level;
 	int failed;
+	char log_session[SESSION_ID_LEN * 2 + 1]; /* the id its segments carry, hex */
 };
 
 static void add_line(void *arg, const char *text, size_t len)
@@ -174,6 +176,16 @@ static void feed(struct indexing *x, struct audit_lines *typed, struct audit_lin
 	}
 }
 
+/* The session id the log's segments carry: the verify result binds the log
+ * to it from now on (audit-verify.c). */
+static void take_log_session(struct indexing *x, const struct log_reader *r)
+{
+	if (r->nsegs == 0)
+		return;
+	for (size_t i = 0; i < SESSION_ID_LEN; i++)
+		snprintf(x->log_session + 2 * i, 3, "%02x", r->segs[0].header.session[i]);
+}
+
 /* Every readable record; a damaged log is indexed up to its damage (the
  * verify result says what is wrong with it). */
 static void read_log(struct indexing *x, const char *path)
@@ -197,6 +209,7 @@ static void read_log(struct indexing *x, const char *path)
 		}
 		feed(x, &typed, &output, &rec);
 	}
+	take_log_session(x, &r);
 	x->kind = "typed";
 	audit_lines_end(&typed);
 	x->kind = "output";
@@ -204,15 +217,16 @@ static void read_log(struct indexing *x, const char *path)
 	log_reader_close(&r);
 }
 
-static int add_session(sqlite3 *db, const struct audit_session_row *s, int max_level)
+static int add_session(sqlite3 *db, const struct audit_session_row *s, const struct indexing *x)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO sessions (id, operator, host, log, started, ended,"
-			       " end_reason, max_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		db,
+		"INSERT INTO sessions (id, operator, host, log, started, ended,"
+		" end_reason, max_level, log_session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		-1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, s->op, -1, SQLITE_STATIC);
@@ -221,7 +235,8 @@ static int add_session(sqlite3 *db, const struct audit_session_row *s, int max_l
 	sqlite3_bind_int64(st, 5, s->started);
 	sqlite3_bind_int64(st, 6, s->ended);
 	sqlite3_bind_text(st, 7, s->end_reason ? s->end_reason : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, max_level);
+	sqlite3_bind_int(st, 8, x->max_level);
+	sqlite3_bind_text(st, 9, x->log_session, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -241,7 +256,7 @@ int audit_index_log(sqlite3 *db, const struct audit_session_row *s, struct error
 		" action, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		-1, &x.event, NULL) == SQLITE_OK) {
 		read_log(&x, s->log);
-		rc = x.failed ? -1 : add_session(db, s, x.max_level);
+		rc = x.failed ? -1 : add_session(db, s, &x);
 	}
 	if (rc < 0)
 		error_set_code(err, ERR_SYSTEM, "the audit index: cannot index session %s: %s",

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-enum { TEXT, ESC, CSI, STRING, STRING_ESC };
+enum { TEXT, ESC, ESC_MID, CSI, STRING, STRING_ESC };
 
 void audit_lines_init(struct audit_lines *l, int typed, audit_line_fn emit, void *arg)
 {
@@ -40,32 +40,65 @@ static void rub_out(struct audit_lines *l)
 		l->len--;
 }
 
+/* Where the cursor jumped (forward, to a column or a place): words on
+ * either side were apart on the screen. */
+static void gap(struct audit_lines *l)
+{
+	if (l->len > 0 && l->line[l->len - 1] != ' ')
+		put(l, ' ');
+}
+
+/* Output is indexed as the screen showed it: a carriage return starts the
+ * line again (a progress bar's texts are lines of their own), a backspace
+ * steps back over what the next character overstrikes (man's bold). */
 static void control(struct audit_lines *l, uint8_t c)
 {
-	if (c == '\n' || (c == '\r' && l->typed))
+	if (c == '\n' || c == '\r')
 		flush(l);
 	else if (c == '\t')
 		put(l, ' ');
 	else if (c == 0x1b)
 		l->state = ESC;
-	else if (l->typed && (c == 0x7f || c == 0x08))
+	else if (c == 0x08 || (l->typed && c == 0x7f))
 		rub_out(l);
 	else if (l->typed && (c == 0x15 || c == 0x03))
 		l->len = 0;
 }
 
-/* ESC [ ... final: CSI; ESC ] / P / _ / ^ ... BEL or ESC \: strings. */
+static int after_esc(uint8_t c)
+{
+	if (c == '[')
+		return CSI;
+	if (c == ']' || c == 'P' || c == 'X' || c == '_' || c == '^')
+		return STRING;
+	return c >= 0x20 && c <= 0x2f ? ESC_MID : TEXT;
+}
+
+/* ESC [ ... final: CSI (controls inside it still act); ESC ( B and other
+ * intermediates ... final; ESC ] / P / X / _ / ^ ... BEL or ESC \: strings
+ * (a title, a hyperlink's target: never on the screen); CAN or SUB cancel. */
 static void escape(struct audit_lines *l, uint8_t c)
 {
+	if (c == 0x18 || c == 0x1a) {
+		l->state = TEXT;
+		return;
+	}
 	switch (l->state) {
 	case ESC:
-		l->state = c == '['					    ? CSI
-			   : (c == ']' || c == 'P' || c == '_' || c == '^') ? STRING
-									    : TEXT;
+		l->state = after_esc(c);
+		break;
+	case ESC_MID:
+		if (c < 0x20 || c > 0x2f)
+			l->state = TEXT;
 		break;
 	case CSI:
-		if (c >= 0x40 && c <= 0x7e)
+		if (c < 0x20) {
+			control(l, c);
+		} else if (c >= 0x40 && c <= 0x7e) {
 			l->state = TEXT;
+			if (strchr("CGHf`d", c))
+				gap(l);
+		}
 		break;
 	case STRING:
 		if (c == 0x07)

@@ -1,6 +1,8 @@
 /* The lines of a session for the auditor's full-text search: what the
  * operator typed (keys, with backspace and line kill applied) and what the
- * programs printed, with escape sequences and control characters taken out.
+ * programs printed as the screen showed them: escape sequences and control
+ * characters taken out, a carriage return starting the line again, a
+ * backspace overstruck, a cursor jump a space.
  * A heuristic over hostile bytes, for finding a session, never for showing
  * it: the replay shows what happened. No escortd state here, so the fuzzer
  * (tests/fuzz/fuzz-audit-lines.c) drives it alone. */

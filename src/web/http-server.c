@@ -266,6 +266,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	web_sessions_tick(arg);
 	web_queue_tick(arg);
 	web_watches_tick(arg);
+	web_audit_tick(arg);
 }
 
 /* "127.0.0.1:8443" or "[::1]:8443" into address and port. */

@@ -5,7 +5,11 @@
  * socket. Indexing, searching, verifying and exporting read the disk and
  * may take long: each request is a job on a thread of its own (two at
  * most), its answer handed back to the loop through a pipe, as web-pam.c;
- * one mutex keeps the index to one job at a time. */
+ * one mutex keeps the index to one job at a time. The index keeps itself
+ * current without anyone asking: when escortd has marked a session ended
+ * (its count, b->sessions_ended), and once at start for logs not indexed
+ * yet, a sync job indexes what has ended, on a thread too (one at a time;
+ * an end meanwhile runs it again; a failed one is retried). */
 #include "web.h"
 
 #include "audit-db.h"
@@ -23,25 +27,31 @@
 #include <unistd.h>
 
 #define AUDIT_MAX_JOBS 2
+#define AUDIT_RETRY_S 5 /* a sync that failed is tried again after this long */
 
-enum audit_what { AUDIT_LIST, AUDIT_SESSION, AUDIT_CAST };
+enum audit_what { AUDIT_LIST, AUDIT_SESSION, AUDIT_CAST, AUDIT_SYNC };
 
 struct web_audit {
 	int pipe[2];
 	struct event *done;
-	unsigned running;
+	unsigned running; /* request jobs */
+	int syncing;	  /* a sync job runs */
+	int again;	  /* the sessions changed while it ran, or it failed */
+	time_t retry_at;  /* after a failure: not before this */
+	int primed;	  /* the first sync (catching up at start) has begun */
+	uint64_t ended;	  /* escortd's count of ended sessions when it began */
 };
 
 struct audit_job {
 	/* Answered even when the browser has gone: libevent then only
 	 * frees it (a request still being handled is detached from its
-	 * closed connection, not freed under us). */
+	 * closed connection, not freed under us). NULL: a sync job. */
 	struct evhttp_request *req;
 	enum audit_what what;
 	struct audit_filter f;
 	struct signing_key key; /* escortd's public key alone */
 	char state_dir[PATH_MAX / 2], web_dir[PATH_MAX / 2 + 8];
-	int status;
+	int status; /* a sync job: 0 indexed, -1 failed */
 	const char *type;
 	struct buf body;
 	int pipe_fd;
@@ -82,15 +92,22 @@ static void *work(void *arg)
 
 	pthread_mutex_lock(&index_lock);
 	db = audit_db_open(j->web_dir, &err);
-	rc = db && audit_db_sync(db, j->state_dir, &err) == 0 && answer(j, db, &err) == 0;
+	rc = db && audit_db_sync(db, j->state_dir, &err) == 0 &&
+	     (j->what == AUDIT_SYNC || answer(j, db, &err) == 0);
 	sqlite3_close(db);
 	pthread_mutex_unlock(&index_lock);
-	if (!rc)
+	if (!rc && j->what == AUDIT_SYNC) {
+		broker_log("the audit index is not current (tried again in %d s): %s",
+			   AUDIT_RETRY_S, err.msg);
+		j->status = -1;
+	} else if (!rc)
 		job_error(j, &err);
 	while (write(j->pipe_fd, &j, sizeof(j)) < 0 && errno == EINTR)
 		;
 	return NULL;
 }
+
+static void sync_start(struct web *w);
 
 static void on_done(evutil_socket_t fd, short what, void *arg)
 {
@@ -99,8 +116,18 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	while (read(fd, &j, sizeof(j)) == (ssize_t)sizeof(j)) {
-		w->audit->running--;
-		web_send(j->req, j->status, j->type, &j->body);
+		if (j->what == AUDIT_SYNC) {
+			w->audit->syncing = 0;
+			if (j->status < 0) {
+				w->audit->again = 1;
+				w->audit->retry_at = web_now() + AUDIT_RETRY_S;
+			} else if (w->audit->again) {
+				sync_start(w);
+			}
+		} else {
+			w->audit->running--;
+			web_send(j->req, j->status, j->type, &j->body);
+		}
 		buf_free(&j->body);
 		free(j);
 	}
@@ -138,7 +165,7 @@ void web_audit_stop(struct web *w)
 	if (a == NULL)
 		return;
 	event_free(a->done);
-	if (a->running == 0) {
+	if (a->running == 0 && !a->syncing) {
 		close(a->pipe[0]);
 		close(a->pipe[1]);
 	}
@@ -163,7 +190,7 @@ static struct audit_job *job_new(struct web *w, struct evhttp_request *req, enum
 	return j;
 }
 
-static void run_job(struct web *w, struct evhttp_request *req, struct audit_job *j)
+static int start_thread(struct audit_job *j)
 {
 	pthread_attr_t attr;
 	pthread_t t;
@@ -173,11 +200,53 @@ static void run_job(struct web *w, struct evhttp_request *req, struct audit_job 
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	rc = pthread_create(&t, &attr, work, j);
 	pthread_attr_destroy(&attr);
-	if (rc != 0) {
+	return rc;
+}
+
+static void run_job(struct web *w, struct evhttp_request *req, struct audit_job *j)
+{
+	if (start_thread(j) != 0) {
 		free(j);
 		return web_error(req, 503, "cannot start a search now: try again");
 	}
 	w->audit->running++;
+}
+
+/* Indexes every session that has ended and is not indexed yet; a thread
+ * that cannot start is tried again at the next tick, a sync that failed
+ * after AUDIT_RETRY_S. */
+static void sync_start(struct web *w)
+{
+	struct audit_job *j = job_new(w, NULL, AUDIT_SYNC);
+
+	w->audit->again = 0;
+	if (start_thread(j) != 0) {
+		broker_log("the audit index: cannot start indexing now");
+		free(j);
+		w->audit->again = 1;
+		return;
+	}
+	w->audit->syncing = 1;
+}
+
+/* At the first tick, and whenever escortd has marked sessions ended since
+ * the last sync began (or one failed a while ago): a sync. */
+void web_audit_tick(struct web *w)
+{
+	struct web_audit *a;
+
+	if (audit_start(w) < 0)
+		return;
+	a = w->audit;
+	if (a->primed && a->ended == w->b->sessions_ended &&
+	    !(a->again && web_now() >= a->retry_at))
+		return;
+	a->primed = 1;
+	a->ended = w->b->sessions_ended;
+	if (a->syncing)
+		a->again = 1;
+	else
+		sync_start(w);
 }
 
 /* The auditor role, as escortd's configuration gives it (console.c's rule). */

@@ -198,6 +198,9 @@ void web_audit_sessions(struct web *w, struct evhttp_request *req, struct web_se
 void web_audit_session(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_audit_cast(struct web *w, struct evhttp_request *req, struct web_session *s);
 void web_audit_stop(struct web *w);
+/* Indexes, off the loop, the sessions that ended since the last tick (and
+ * at the first, those not indexed yet). */
+void web_audit_tick(struct web *w);
 void web_streams_free(struct web *w);
 
 /* web-pending-json.c: the queue as JSON, every operator string in its

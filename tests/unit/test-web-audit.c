@@ -94,6 +94,17 @@ static void cut_lines(void)
 		  "ared|bcd|");
 	CHECK_STR(lines(0, "tab\there\n\n\n"), "tab here|");
 	CHECK_STR(lines(0, "no end"), "no end|");
+	/* Output as the screen showed it. */
+	CHECK_STR(lines(0, "\x1b(Bcharset\x1b[m \x1b[1;31mcol\x1b[32mour\x1b[0m\n"),
+		  "charset colour|");
+	CHECK_STR(lines(0, "loading 10%\rdone word\r\n"), "loading 10%|done word|");
+	CHECK_STR(lines(0, "b\bbo\bol\bld _\bu\x7f\n"), "bold u|");
+	CHECK_STR(lines(0, "x\x1b[5Cgap\x1b[3;1Hplace\x1b[Kend\n"), "x gap placeend|");
+	CHECK_STR(lines(0, "a\x1b]0;title\x18"
+			   "b\x1bPdcs\x1b\\c\x1bXsos\x07"
+			   "d\n"),
+		  "abcd|");
+	CHECK_STR(lines(0, "a\x1b[1\n2m\n"), "a|");
 }
 
 static void marks(void)

@@ -241,6 +241,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	enum evhttp_cmd_type method = evhttp_request_get_command(req);
 
+	if (!web_request_tls(req))
+		return web_error(req, 403, "this console is served over HTTPS only");
 	if (!origin_host_allowed(only_host(req), w->names, w->n_names))
 		return web_error(req, 421, "this console is not served under that name (Host)");
 	/* "GET https://other.example/ HTTP/1.1": its name is not the Host's. */

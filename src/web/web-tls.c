@@ -140,6 +140,14 @@ SSL_CTX *web_tls_context(const struct web_config *cfg, const char *dir, struct e
 	return ctx;
 }
 
+int web_request_tls(struct evhttp_request *req)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	struct bufferevent *bev = c ? evhttp_connection_get_bufferevent(c) : NULL;
+
+	return bev != NULL && bufferevent_openssl_get_ssl(bev) != NULL;
+}
+
 struct bufferevent *web_tls_bev(struct event_base *base, void *arg)
 {
 	SSL *ssl = SSL_new(arg);

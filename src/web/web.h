@@ -105,6 +105,9 @@ int web_form(struct evhttp_request *req, struct form *f);
  * src/tls/ when the fleet's TLS lands). */
 SSL_CTX *web_tls_context(const struct web_config *cfg, const char *dir, struct error *err);
 struct bufferevent *web_tls_bev(struct event_base *base, void *ctx);
+/* Whether req came over TLS: when a connection's TLS cannot be set up (no
+ * memory), libevent falls back to plain HTTP; such requests are refused. */
+int web_request_tls(struct evhttp_request *req);
 
 /* web-conns.c: connections counted, the listener paused at the limit. */
 int web_conns_init(struct error *err);

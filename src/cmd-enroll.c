@@ -94,6 +94,18 @@ static int renew(const struct enroll_options *o, const struct renew_options *r)
 	return r->group && give_to_group(o->dir, r->group) < 0 ? EXIT_FAILED : EXIT_OK;
 }
 
+static void enroll_usage(FILE *out)
+{
+	fputs("usage: escort enroll --broker ADDR:PORT --token TOKEN --pin sha256:HEX "
+	      "[--dir DIR] [--group GROUP]\n"
+	      "       escort enroll --renew [--within DAYS] [--dir DIR] [--group GROUP]\n"
+	      "  --renew renews the host's certificate when it expires within DAYS "
+	      "(default 30)\n"
+	      "  --group makes DIR (0750) and its key (0640) root's and GROUP's: the group\n"
+	      "          escort is installed set-group-id to (docs/CONFIG.md, fleet)\n",
+	      out);
+}
+
 int cmd_enroll(int argc, char **argv)
 {
 	struct enroll_options o = {NULL, NULL, NULL, "/etc/escort/host", ENROLL_TIMEOUT_S};
@@ -101,16 +113,12 @@ int cmd_enroll(int argc, char **argv)
 	char host[HOST_NAME_MAX_LEN + 1];
 	struct error err;
 
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		enroll_usage(stdout);
+		return EXIT_OK;
+	}
 	if (parse(argc, argv, &o, &r) < 0) {
-		fputs(
-		    "usage: escort enroll --broker ADDR:PORT --token TOKEN --pin sha256:HEX "
-		    "[--dir DIR] [--group GROUP]\n"
-		    "       escort enroll --renew [--within DAYS] [--dir DIR] [--group GROUP]\n"
-		    "  --renew renews the host's certificate when it expires within DAYS "
-		    "(default 30)\n"
-		    "  --group makes DIR (0750) and its key (0640) root's and GROUP's: the group\n"
-		    "          escort is installed set-group-id to (docs/CONFIG.md, fleet)\n",
-		    stderr);
+		enroll_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (r.renew)

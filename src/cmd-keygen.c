@@ -15,10 +15,11 @@ static void keygen_usage(FILE *out)
 	      "Secret keys get mode 0600; existing files are never overwritten.\n"
 	      "Give signing.key to the writer, auditor.pub to the writer, signing.pub to\n"
 	      "everyone who verifies, and auditor.key only to auditors.\n"
-	      "The session host ('escort run', as the operator) must read signing.key:\n"
-	      "install it in the key directory as root:escort 0640 with the operators in\n"
-	      "group escort. Without it sessions are signed with a key made for them alone\n"
-	      "and say so with a WARNING.\n",
+	      "The session host signs with signing.key, which the operators must not read:\n"
+	      "install it in the key directory as root:escort-host 0640 and escort itself\n"
+	      "set-group-id escort-host (chgrp escort-host escort; chmod 2755 escort), with\n"
+	      "no operator in that group. Without it sessions are signed with a key made\n"
+	      "for them alone and say so with a WARNING.\n",
 	      out);
 }
 

@@ -192,6 +192,11 @@ static int login(const struct login_options *o, struct login_file *f)
 	return EXIT_OK;
 }
 
+static void login_usage(FILE *out)
+{
+	fputs("usage: escort login --broker HOST:PORT [--pin PIN] [--user NAME]\n", out);
+}
+
 int cmd_login(int argc, char **argv)
 {
 	struct login_options o = {0};
@@ -199,8 +204,12 @@ int cmd_login(int argc, char **argv)
 	struct error err;
 	int rc;
 
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		login_usage(stdout);
+		return EXIT_OK;
+	}
 	if (parse(argc, argv, &o) < 0) {
-		fputs("usage: escort login --broker HOST:PORT [--pin PIN] [--user NAME]\n", stderr);
+		login_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (login_file_load(o.broker, &f, &err) < 0)

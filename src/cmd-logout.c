@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 /* escortd revokes the credential this console came with. */
 static int revoke_credential(const char *broker, struct error *err)
@@ -38,6 +39,10 @@ int cmd_logout(int argc, char **argv)
 	struct error err, gone;
 	int opt, rc, bad = 0;
 
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		fputs("usage: escort logout --broker HOST:PORT\n", stdout);
+		return EXIT_OK;
+	}
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (opt == 'b')
 			broker = optarg;

@@ -159,6 +159,11 @@ static const char *const builtin_ids[] = {
     "escort-own-stream",
     "change-owner",
     "hard-link",
+    "file-with-other-names",
+    "network-destination",
+    "other-terminal",
+    "script-too-long",
+    "script-unreadable",
 };
 
 int risk_engine_has_rule(const struct risk_engine *e, const char *id)

@@ -82,8 +82,9 @@ void keyring_warn(const struct keyring *k, const char *who)
 		return;
 	fprintf(stderr,
 		"%s: WARNING: no signing key: %s. This session's log is signed with a key "
-		"made for it alone, which proves nothing to an auditor. The session host "
-		"must be able to read signing.key (see 'escort keygen --help').\n",
+		"made for it alone, which proves nothing to an auditor. Install escort "
+		"set-group-id escort-host and signing.key root:escort-host 0640 (see "
+		"'escort keygen --help').\n",
 		who, k->why_ephemeral);
 }
 

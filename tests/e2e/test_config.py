@@ -137,3 +137,17 @@ def test_check_config_needs_a_file():
     p = subprocess.run([escortd_bin(), "--check-config"], capture_output=True, text=True,
                        timeout=30)
     assert p.returncode == 2 and "escortd --check-config FILE" in p.stderr
+
+
+def test_every_built_in_finding_of_rules_md_may_be_named_in_the_policy(workdir):
+    """docs/RULES.md's table of built-in findings: each id is one a site may
+    set an action for (the engine, the gate and escortd emit them)."""
+    doc = (ROOT / "docs" / "RULES.md").read_text()
+    table = doc.split("## Built-in findings", 1)[1].split("\n## ", 1)[0]
+    ids = [i for row in table.splitlines() if row.startswith("| `")
+           for i in re.findall(r"`([a-z-]+)`", row.split("|")[1])]
+    assert "network-destination" in ids and len(ids) >= 15, ids
+    rules = "".join(f"    {i}: ask\n" for i in ids)
+    path = write(workdir, "ids.yaml", f"escorts: {{root: critical}}\npolicy:\n  rules:\n{rules}")
+    p = check(path)
+    assert p.returncode == 0, p.stderr

@@ -254,3 +254,26 @@ def test_missing_and_unreadable_are_different_messages(deployment):
             path = os.path.join(where, name)
             p = run_as_operator(deployment, {var: path})
             assert message.format(path, why) in p.stderr, (var, where, p.stderr)
+
+
+def test_readmes_sshd_block_leaves_no_forwarding_outside_the_session(deployment):
+    """ForceCommand covers shells and commands only: sshd's own forwarding
+    (here `ssh -W`, a stream to a port on the server) must be refused."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(5)
+        port = listener.getsockname()[1]
+        p = subprocess.Popen(["ssh"] + deployment.ssh_args("-W", f"127.0.0.1:{port}"),
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            conn, _ = listener.accept()
+            conn.close()
+            reached = True
+        except socket.timeout:
+            reached = False
+        p.kill()
+        _, err = p.communicate(timeout=30)
+    assert not reached, "sshd forwarded a stream outside the session"
+    assert b"forwarding failed" in err or b"prohibited" in err, err

@@ -70,3 +70,15 @@ def test_a_session_without_a_signing_key_says_so_loudly(escort, tmp_path):
     assert "WARNING: no signing key" in p.stderr and "signing.key" in p.stderr, p.stderr
     v = subprocess.run([escort, "verify", str(log)], capture_output=True, text=True)
     assert "WARNING: the session had no signing key" in v.stdout, v.stdout
+
+
+def test_every_command_answers_help_with_its_usage(escort):
+    """`escort CMD --help` prints the command's usage on standard output and
+    exits 0, never "unrecognized option"."""
+    for cmd in ("run", "verify", "export", "replay", "recover", "keygen", "index", "explain",
+                "pending", "approve", "sessions", "watch", "terminate", "lock", "enroll",
+                "login", "logout"):
+        p = subprocess.run([escort, cmd, "--help"], capture_output=True, text=True, timeout=30,
+                           stdin=subprocess.DEVNULL)
+        assert p.returncode == 0, (cmd, p.stderr)
+        assert "usage: escort" in p.stdout and "unrecognized" not in p.stderr, (cmd, p)

@@ -45,7 +45,7 @@ def write(workdir, name, text, mode=0o644):
 
 def documented_example():
     doc = (ROOT / "docs" / "CONFIG.md").read_text()
-    m = re.search(r"## A commented example\s*```yaml\n(.*?)```", doc, re.S)
+    m = re.search(r"## A commented example\n[^#]*?```yaml\n(.*?)```", doc, re.S)
     assert m, "docs/CONFIG.md has no ```yaml block under '## A commented example'"
     return m.group(1)
 

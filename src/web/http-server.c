@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +323,11 @@ static int start_http(struct web *w, struct error *err)
 	    (w->bound = evhttp_bind_socket_with_handle(w->http, addr, port)) == NULL)
 		return error_errno(err, "the web console cannot listen on %s",
 				   w->b->cfg.web.listen);
+	/* Replies are written in parts (headers, body): without this, each
+	 * waits for the browser's delayed acknowledgement (about 40 ms). The
+	 * accepted connections inherit it. */
+	setsockopt(evhttp_bound_socket_get_fd(w->bound), IPPROTO_TCP, TCP_NODELAY, &(int){1},
+		   sizeof(int));
 	allow_names(w, addr);
 	return 0;
 }

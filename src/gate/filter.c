@@ -145,10 +145,10 @@ static int trap_log_action(scmp_filter_ctx ctx, int nr)
 static int trap_who(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 {
 	unsigned long process = strcmp(c->name, "ioprio_set") == 0 ? 1 : 0;
-	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A0(SCMP_CMP_NE, process));
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A0(SCMP_CMP_NE, process, 0));
 
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A1(SCMP_CMP_NE, 0));
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A1(SCMP_CMP_NE, 0, 0));
 	return rc;
 }
 

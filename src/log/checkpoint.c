@@ -42,9 +42,12 @@ void checkpoint_sign(const struct checkpoint *cp, const struct signing_key *key,
 /* Reads one "\n"-terminated line starting at *pos into out. */
 static int take_line(const uint8_t *p, size_t len, size_t *pos, char *out, size_t size)
 {
-	const uint8_t *nl = memchr(p + *pos, '\n', len - *pos);
+	const uint8_t *nl;
 	size_t n;
 
+	if (p == NULL || *pos >= len) /* an empty note has no line (and may be NULL) */
+		return -1;
+	nl = memchr(p + *pos, '\n', len - *pos);
 	if (nl == NULL)
 		return -1;
 	n = (size_t)(nl - (p + *pos));

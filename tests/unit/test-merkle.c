@@ -83,6 +83,9 @@ static void test_checkpoints(void)
 	note.data[17] = '8';
 	CHECK(checkpoint_verify(note.data, note.len - 1, &k, &got, &err) < 0);
 	CHECK(checkpoint_verify(note.data, 10, &k, &got, &err) < 0);
+	/* An empty note (a protobuf's empty bytes field: NULL, 0) is refused. */
+	CHECK(checkpoint_verify(NULL, 0, &k, &got, &err) < 0);
+	CHECK(checkpoint_parse(NULL, 0, &got, &err) < 0);
 	buf_free(&note);
 }
 

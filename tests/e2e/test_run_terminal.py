@@ -125,9 +125,15 @@ def test_window_size_at_start_and_on_resize(escort, tmp_path):
     child.sendline("stty size")
     child.expect_exact("24 80")
     child.setwinsize(33, 101)
-    time.sleep(0.3)
-    child.sendline("stty size")
-    child.expect_exact("33 101")
+    # The resize reaches the program when escort has handled its SIGWINCH: on
+    # a busy machine that may take a moment, so ask until it has.
+    for _ in range(50):
+        time.sleep(0.2)
+        child.sendline("stty size")
+        if child.expect([r"33 101", r"24 80"]) == 0:
+            break
+    else:
+        raise AssertionError("the window never became 33x101 inside the session")
     child.sendline("exit")
     finish(child)
     windows = of_type(events(log), "window")

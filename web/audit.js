@@ -115,9 +115,16 @@ function sessionCard(s) {
   return card;
 }
 
+// Searches can overlap (the first one at start, the auditor's own): only
+// the latest one draws, so an older answer arriving late never replaces it.
+let searches = 0;
+
 async function search(event) {
   if (event) event.preventDefault();
+  const mine = ++searches;
+  $("results-box").dataset.asked = String(mine);
   const { status, body } = await get(`/api/audit/sessions?${query()}`);
+  if (mine !== searches) return;
   if (status !== 200) {
     say(body.error || `escortd answered ${status}`, true);
     return;
@@ -128,6 +135,7 @@ async function search(event) {
   $("result-count").textContent = `(${list.length}${list.length >= body.limit ? "+" : ""})`;
   $("no-results").hidden = list.length > 0;
   $("results-box").hidden = false;
+  $("results-box").dataset.search = String(mine);
 }
 
 function timelineEntry(e) {

@@ -479,6 +479,15 @@ def test_verify_binds_each_log_to_its_session(web):
                                          f"not of {OPERATOR} on {host}"), v
 
 
+def search_now(driver):
+    """Clicks Search and waits until the list drawn is that search's (the
+    page's first search, made at load, may still be on its way)."""
+    box = by_id(driver, "results-box")
+    asked = int(box.get_attribute("data-asked") or 0)
+    by_id(driver, "search-button").click()
+    wait(driver, lambda d: box.get_attribute("data-search") == str(asked + 1))
+
+
 def test_a_swapped_log_fails_visibly_on_the_page(driver, web):  # noqa: F811
     """In the browser: the card of a session whose log was replaced by
     another session's says it failed verification, and why."""
@@ -495,7 +504,7 @@ def test_a_swapped_log_fails_visibly_on_the_page(driver, web):  # noqa: F811
     sign_in(driver, web, AUDITOR)
     driver.get(web.url + "/audit")
     wait(driver, visible("search-box"))
-    by_id(driver, "search-button").click()
+    search_now(driver)
     wait(driver, lambda d: d.find_elements("css selector", f"#past-{one}"))
     card = driver.find_element("css selector", f"#past-{one}")
     assert "LOG FAILED VERIFICATION" in card.text and "this is the log of session" in card.text
@@ -538,7 +547,7 @@ def test_replay_plays_beside_its_timeline(driver, web, web_world):  # noqa: F811
     by_id(driver, "audit-link").click()
     wait(driver, visible("results-box"))
     by_id(driver, "f-program").send_keys("rm")
-    by_id(driver, "search-button").click()
+    search_now(driver)
     wait(driver, lambda d: len(d.find_elements("css selector", "article.past")) == 1)
     card = driver.find_element("css selector", f"#past-{session}")
     assert "log verified" in card.text
@@ -606,7 +615,7 @@ def test_hostile_text_is_shown_inert_and_visibly(driver, web):  # noqa: F811
     driver.get(web.url + "/audit")
     wait(driver, visible("search-box"))
     by_id(driver, "f-q").send_keys("hostile")
-    by_id(driver, "search-button").click()
+    search_now(driver)
     wait(driver, lambda d: d.find_elements("css selector", f"#past-{session} .hits li"))
     card = driver.find_element("css selector", f"#past-{session}")
     assert "<script>window.pwned=1</script>" in card.text

@@ -43,6 +43,9 @@ const struct change_call change_calls[] = {
 
 const size_t change_calls_count = sizeof(change_calls) / sizeof(change_calls[0]);
 
+const struct change_call change_call_file_flags = {"ioctl", -1, CHANGE_XATTR, N, N, 0, N, N, N,
+						   N,	    2,	FOLLOW_ALWAYS};
+
 const unsigned long change_write_flags[] = {O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND};
 const size_t change_write_flags_count = sizeof(change_write_flags) / sizeof(change_write_flags[0]);
 

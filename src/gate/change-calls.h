@@ -35,6 +35,11 @@ struct change_call {
 extern const struct change_call change_calls[];
 extern const size_t change_calls_count;
 
+/* ioctl FS_IOC_SETFLAGS / FS_IOC_FSSETXATTR (`chattr`): a change of the
+ * attributes of the file its descriptor (argument 0) is, given in memory at
+ * argument 2. Done by the gate on the object it resolved, like fsetxattr. */
+extern const struct change_call change_call_file_flags;
+
 /* The entry for system call number nr, or NULL. */
 const struct change_call *change_call_find(int nr);
 /* Its number here, or -1. */

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -94,6 +96,64 @@ static int read_xattr(const struct seccomp_notif *n, const struct change_call *c
 	return 0;
 }
 
+struct flag_name {
+	unsigned bit;
+	const char *name;
+};
+
+static const struct flag_name inode_flags[] = {
+    {FS_IMMUTABLE_FL, "immutable"},    {FS_APPEND_FL, "append-only"}, {FS_NODUMP_FL, "no-dump"},
+    {FS_NOATIME_FL, "no-atime"},       {FS_SYNC_FL, "synchronous"},   {FS_DIRSYNC_FL, "dirsync"},
+    {FS_NOCOW_FL, "no-copy-on-write"},
+};
+
+static const struct flag_name xfs_flags[] = {
+    {FS_XFLAG_IMMUTABLE, "immutable"}, {FS_XFLAG_APPEND, "append-only"},
+    {FS_XFLAG_NODUMP, "no-dump"},      {FS_XFLAG_NOATIME, "no-atime"},
+    {FS_XFLAG_SYNC, "synchronous"},
+};
+
+/* "file attributes (immutable, append-only)": what the call sets, named. */
+static void name_flags(const struct flag_name *t, size_t n, unsigned flags, char *out, size_t size)
+{
+	size_t len = (size_t)snprintf(out, size, "file attributes (");
+
+	for (size_t i = 0; i < n && len < size; i++)
+		if (flags & t[i].bit)
+			len += (size_t)snprintf(out + len, size - len, "%s%s",
+						out[len - 1] == '(' ? "" : ", ", t[i].name);
+	if (len < size && out[len - 1] == '(')
+		len +=
+		    (size_t)snprintf(out + len, size - len, "none: not immutable, not append-only");
+	if (len < size)
+		snprintf(out + len, size - len, ")");
+}
+
+/* chattr's ioctl: the command, and the flags it sets read once. */
+static int read_file_flags(const struct seccomp_notif *n, struct change *c)
+{
+	unsigned cmd = (unsigned)n->data.args[1];
+	size_t size = cmd == (unsigned)FS_IOC_FSSETXATTR ? sizeof(struct fsxattr) : sizeof(int);
+	struct error err;
+	unsigned flags;
+
+	c->call_flags = (int)cmd;
+	c->value = xmalloc(size);
+	c->value_len = size;
+	if (procmem_read((pid_t)n->pid, n->data.args[2], c->value, size, &err) < 0)
+		return -EFAULT;
+	if (size == sizeof(int)) {
+		memcpy(&flags, c->value, sizeof(flags));
+		name_flags(inode_flags, sizeof(inode_flags) / sizeof(inode_flags[0]), flags,
+			   c->xattr, sizeof(c->xattr));
+	} else {
+		flags = ((const struct fsxattr *)c->value)->fsx_xflags;
+		name_flags(xfs_flags, sizeof(xfs_flags) / sizeof(xfs_flags[0]), flags, c->xattr,
+			   sizeof(c->xattr));
+	}
+	return 0;
+}
+
 /* Everything but the object's path. */
 static int read_details(const struct seccomp_notif *n, const struct change_call *call,
 			struct change *c)
@@ -118,6 +178,8 @@ static int read_details(const struct seccomp_notif *n, const struct change_call 
 		c->length = n->data.args[call->extra];
 	if (c->kind == CHANGE_SYMLINK)
 		return read_string(n, call->extra, c->text, sizeof(c->text));
+	if (c->kind == CHANGE_XATTR && strcmp(call->name, "ioctl") == 0)
+		return read_file_flags(n, c);
 	if (c->kind == CHANGE_XATTR)
 		return read_xattr(n, call, c);
 	return 0;

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static const char *const kind_names[CHANGE_KIND_COUNT] = {
@@ -38,8 +39,9 @@ void change_describe(const struct change *c, char *out, size_t size)
 	case CHANGE_OWNER:
 		snprintf(out, size, "owner %d:%d of %s", (int)c->owner, (int)c->group, p);
 		break;
-	case CHANGE_XATTR:
-		snprintf(out, size, "xattr %s on %s", c->xattr, p);
+	case CHANGE_XATTR: /* "ioctl file attributes: immutable on /srv/x" */
+		snprintf(out, size, "%s %s on %s", change_is_file_flags(c) ? "ioctl" : "xattr",
+			 c->xattr, p);
 		break;
 	case CHANGE_CONNECT:
 	case CHANGE_SEND:
@@ -91,6 +93,8 @@ void change_plain(const struct change *c, char *out, size_t size)
 		snprintf(out, size, "%s %s: %s", verb, c->path.path, c->path2.path);
 	else if (c->kind == CHANGE_SYMLINK)
 		snprintf(out, size, "%s %s leading to %s", verb, c->path2.path, c->text);
+	else if (change_is_file_flags(c))
+		snprintf(out, size, "Sets the %s of %s", c->xattr, c->path.path);
 	else
 		snprintf(out, size, "%s %s", verb, c->path.path);
 }
@@ -100,6 +104,11 @@ void change_forget(struct change *c)
 	c->path.dir = c->path.object = c->path2.dir = c->path2.object = -1;
 	c->start.root = c->start.dir = c->start2.root = c->start2.dir = -1;
 	c->value = NULL;
+}
+
+int change_is_file_flags(const struct change *c)
+{
+	return c->kind == CHANGE_XATTR && strcmp(c->call, "ioctl") == 0;
 }
 
 int change_is_network(const struct change *c)

@@ -70,6 +70,8 @@ void change_describe(const struct change *c, char *out, size_t size);
 /* "Deletes /srv/app/data.db": the same in plain words, for the escort. */
 void change_plain(const struct change *c, char *out, size_t size);
 void change_free(struct change *c);
+/* chattr's ioctl rather than an extended attribute (call_flags: the command). */
+int change_is_file_flags(const struct change *c);
 /* A connection, a send or a listener rather than a change to files. */
 int change_is_network(const struct change *c);
 /* Its descriptors and memory now belong to a copy: change_free frees nothing. */

@@ -11,6 +11,7 @@
 #include "exec-check.h"
 #include "exec-record.h"
 #include "held-watch.h"
+#include "ioctl-changes.h"
 #include "net-rate.h"
 #include "net-unix.h"
 #include "program.h"
@@ -511,8 +512,10 @@ static void handle(struct gate *g)
 			event_del(g->listener_event);
 		return;
 	}
-	if ((call = change_call_find(g->notif->data.nr)) != NULL) {
-		change_gate_handle(g, call);
+	if ((call = change_call_find(g->notif->data.nr)) != NULL ||
+	    (g->notif->data.nr == __NR_ioctl &&
+	     ioctl_changes_file_flags((unsigned)g->notif->data.args[1]))) {
+		change_gate_handle(g, call ? call : &change_call_file_flags);
 		return;
 	}
 	/* An exec, a new namespace or a call of the setuid family may change

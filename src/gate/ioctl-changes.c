@@ -26,6 +26,12 @@ int ioctl_changes_command(unsigned cmd)
 	return 0;
 }
 
+int ioctl_changes_file_flags(unsigned cmd)
+{
+	return cmd == (unsigned)FS_IOC_SETFLAGS || cmd == (unsigned)FS_IOC32_SETFLAGS ||
+	       cmd == (unsigned)FS_IOC_FSSETXATTR;
+}
+
 /* The file the descriptor is, as the caller sees it (for the record). */
 static void file_of(const struct seccomp_notif *n, char *out, size_t size)
 {

@@ -2,8 +2,9 @@
  * descriptor opened for reading only, so the file gate never sees them:
  * FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR (`chattr +i /etc/passwd`, or taking
  * append-only off a log) and TIOCVHANGUP (hangs up a terminal: SIGHUP to the
- * login's shell, outside the session). Always refused: a check followed by
- * CONTINUE would let another thread swap the descriptor. The filter also
+ * login's shell, outside the session). TIOCVHANGUP is always refused: a check
+ * followed by CONTINUE would let another thread swap the descriptor. chattr's
+ * go to the file gate, which does them itself on the file it resolved. The filter also
  * traps TIOCSCTTY with a nonzero argument (it takes a terminal from the login
  * that has it): terminal-input.h judges that one. */
 #ifndef ESCORT_IOCTL_CHANGES_H
@@ -20,6 +21,9 @@ extern const size_t ioctl_changes_count;
 
 /* Whether ioctl command cmd is one of them. */
 int ioctl_changes_command(unsigned cmd);
+/* Whether it is one of chattr's (FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR): those
+ * are changes to a file, rated and done by the file gate (change-calls.h). */
+int ioctl_changes_file_flags(unsigned cmd);
 
 enum effect_outcome ioctl_changes_judge(const struct seccomp_notif *n, struct effect *e);
 

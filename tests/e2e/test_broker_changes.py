@@ -371,3 +371,45 @@ def test_an_approved_connection_is_made_without_stopping_the_session(broker, oth
         f.unlink()
     assert first == "TICKS", (first, out)
     assert "No route to host" in out and ended > 2 and ticked < 2, (ticked, ended, out)
+
+
+def change_after_programs(broker, deadline=30):
+    """The first change held, the programs before it approved (this
+    broker's policy asks for every program)."""
+    end = time.time() + deadline
+    while time.time() < end:
+        for item in broker.pending():
+            if "change" in item:
+                return item
+            broker.console(ESCORT, "approve", str(item["id"]))
+        time.sleep(0.1)
+    raise AssertionError(f"no change became pending: {broker.pending()}")
+
+
+def test_file_attributes_are_held_and_set_once_approved(broker, appdir):
+    """chattr's ioctl (FS_IOC_SETFLAGS on a descriptor opened for reading)
+    is a change like a write: outside scratch it waits for an escort, in
+    plain words; denied, nothing changes; approved, the gate sets exactly
+    the flags it showed on the file it resolved."""
+    db = appdir / "data" / "app.db"
+    red = pathlib.Path(__file__).resolve().parent / "red" / "nonexec.py"
+    op = Operator(broker)
+    for answer in ("deny", "approve"):
+        op.send(f"cd {appdir} && /usr/bin/python3 {red} chattr ./data/app.db 0x40")
+        item = change_after_programs(broker)
+        assert item["change"]["kind"] == "xattr"
+        assert item["change"]["path"] == str(db)
+        assert item["change"]["text"] == f"Sets the file attributes (no-dump) of {db}"
+        assert broker.console(ESCORT, answer, str(item["id"])).returncode == 0
+        op.child.expect(r"chattr (ok|Operation not permitted)")
+        assert op.child.match.group(1) == ("ok" if answer == "approve" else
+                                           "Operation not permitted")
+        flags = subprocess.run(["lsattr", str(db)], capture_output=True, text=True).stdout
+        assert ("d" in flags.split()[0]) == (answer == "approve"), flags
+    session = only_session(broker)
+    op.close()
+    evs = events(broker.session_log(session))
+    decided = [e["action"] for e in of_type(evs, "decision") if e.get("path") == str(db)]
+    assert decided == ["ask", "deny", "ask", "allow"], decided
+    assert all(e.get("xattr") == "file attributes (no-dump)" for e in of_type(evs, "decision")
+               if e.get("path") == str(db))

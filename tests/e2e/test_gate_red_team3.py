@@ -115,9 +115,48 @@ def test_FIXED_file_flags_of_a_protected_file_cannot_be_changed(escort, tmp_path
     out = attack(s, "chattr", victim)
     evs = s.close()
     assert "chattr Operation not permitted" in out, out
-    assert f"escort: refused: ioctl on {victim}" in shown(evs)
+    assert f"escort: refused: Sets the file attributes (immutable) of {victim}" in shown(evs)
     assert refusals(evs, "ioctl"), [e for e in evs if e["type"] == "decision"]
     assert "-i-" not in os.popen(f"lsattr {victim}").read()
+
+
+def test_file_flags_in_scratch_are_set_by_the_gate(escort, tmp_path, scratch):
+    """chattr's ioctl is a change like any other: in a scratch folder it
+    passes (done by the gate on the file it resolved, with the caller's
+    rights), counted, with no line on the terminal."""
+    mine = scratch / "notes"
+    mine.write_text("mine\n")
+    s = Session(escort, tmp_path)
+    out = attack(s, "chattr", mine, "0x20")
+    evs = s.close()
+    try:
+        assert "chattr ok" in out and "escort:" not in out, out
+        assert "a" in os.popen(f"lsattr -d {mine}").read().split()[0]
+        assert not refusals(evs, "ioctl")
+    finally:
+        os.system(f"chattr -a {mine}")
+
+
+def test_a_descriptor_swapped_while_the_gate_looks_changes_only_what_was_judged(
+        escort, tmp_path, scratch, srv):
+    """A second thread swaps the descriptor between a scratch file and /srv's
+    file while the first sets append-only through it: the gate sets the flags
+    on the very file it rated, so some calls pass (the scratch file) and some
+    are refused, and /srv's file never becomes append-only."""
+    mine, victim = scratch / "notes", srv / "victim"
+    mine.write_text("mine\n")
+    s = Session(escort, tmp_path)
+    out = attack(s, "chattr-race", mine, victim)
+    s.close()
+    try:
+        import re
+        counts = re.search(r"^race (\d+) (\d+)", out, re.M)
+        assert counts, out
+        ok, refused = int(counts.group(1)), int(counts.group(2))
+        assert ok > 0 and refused > 0, out
+        assert "a" not in os.popen(f"lsattr {victim}").read().split()[0]
+    finally:
+        os.system(f"chattr -a {mine}")
 
 
 def test_FIXED_the_kernels_log_cannot_be_emptied(escort, tmp_path):

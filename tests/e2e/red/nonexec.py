@@ -27,10 +27,26 @@ elif what == "steal":
     fd = os.open(sys.argv[2], os.O_RDONLY | os.O_NOCTTY)
     try: fcntl.ioctl(fd, termios.TIOCSCTTY, 1); print("steal ok")
     except OSError as e: print("steal", e.strerror)
-elif what == "chattr":
+elif what == "chattr":  # PATH [FLAGS]: FS_IOC_SETFLAGS, immutable unless told
     fd = os.open(sys.argv[2], os.O_RDONLY)
-    try: fcntl.ioctl(fd, 0x40086602, struct.pack("l", 0x10)); print("chattr ok")
+    flags = int(sys.argv[3], 0) if len(sys.argv) > 3 else 0x10
+    old = struct.unpack("l", fcntl.ioctl(fd, 0x80086601, bytes(8)))[0]  # as chattr, keeps the rest
+    try: fcntl.ioctl(fd, 0x40086602, struct.pack("l", old | flags)); print("chattr ok")
     except OSError as e: print("chattr", e.strerror)
+elif what == "chattr-race":  # SCRATCH VICTIM: a second thread swaps the descriptor
+    import threading
+    a, b = os.open(sys.argv[2], os.O_RDONLY), os.open(sys.argv[3], os.O_RDONLY)
+    x, done, counts = os.dup(a), [], {"ok": 0, "refused": 0}
+    flags = struct.unpack("l", fcntl.ioctl(a, 0x80086601, bytes(8)))[0] | 0x20
+    def swap():
+        while not done:
+            os.dup2(b, x); os.dup2(a, x)
+    t = threading.Thread(target=swap); t.start()
+    for i in range(400):
+        try: fcntl.ioctl(x, 0x40086602, struct.pack("l", flags)); counts["ok"] += 1
+        except OSError: counts["refused"] += 1
+    done.append(1); t.join()
+    print("race", counts["ok"], counts["refused"])
 elif what == "ioperm":
     print("ioperm", sc(173, 0x80, 1, 1))
     print("iopl", sc(172, 3))

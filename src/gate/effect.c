@@ -124,14 +124,46 @@ static enum effect_outcome judge_process(const struct seccomp_notif *n, pid_t fi
 	return by_answer(e, session_tree_has(first, pid), pid);
 }
 
+/* A semaphore set or message queue is the session's when the gate made it
+ * (ipc-made.h): removed, its id is no longer (the kernel may give it again). */
+static enum effect_outcome judge_ipc_made(const struct seccomp_notif *n,
+					  const struct effect_scope *s, struct effect *e)
+{
+	enum ipc_kind kind = strcmp(e->call->name, "semctl") == 0 ? IPC_KIND_SEM : IPC_KIND_MSG;
+	int id = arg_int(n, 0);
+
+	if (s->ipc == NULL || !ipc_made_has(s->ipc, kind, id))
+		return EFFECT_REFUSE;
+	if (arg_int(n, e->call->target) == IPC_RMID)
+		ipc_made_forget(s->ipc, kind, id);
+	return EFFECT_ALLOW;
+}
+
+static enum effect_outcome judge_ipc_make(const struct seccomp_notif *n,
+					  const struct effect_scope *s, struct effect *e)
+{
+	enum ipc_kind kind = strcmp(e->call->name, "semget") == 0 ? IPC_KIND_SEM : IPC_KIND_MSG;
+	long result;
+
+	if (s->ipc == NULL || s->self == NULL || !ipc_made_get(s->ipc, n, kind, s->self, &result))
+		return EFFECT_ALLOW; /* the kernel makes it: not the session's to remove */
+	if (result < 0)
+		e->error = (int)-result;
+	else
+		e->value = result;
+	return EFFECT_DONE;
+}
+
 /* A shared memory segment made by a process of the session is the
- * session's; semaphore sets and message queues do not say who made them. */
-static enum effect_outcome judge_ipc(const struct seccomp_notif *n, pid_t first, struct effect *e)
+ * session's (shm_cpid); semaphore sets and message queues by ipc-made.h. */
+static enum effect_outcome judge_ipc(const struct seccomp_notif *n, const struct effect_scope *s,
+				     struct effect *e)
 {
 	struct shmid_ds ds;
+	pid_t first = s->first;
 
 	if (strcmp(e->call->name, "shmctl") != 0)
-		return EFFECT_REFUSE;
+		return judge_ipc_made(n, s, e);
 	if (shmctl(arg_int(n, 0), IPC_STAT, &ds) < 0) {
 		e->error = errno;
 		return EFFECT_AS_KERNEL;
@@ -215,7 +247,9 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 	case HELD_PIDFD:
 		return judge_pidfd(n, first, id, e);
 	case HELD_IPC:
-		return judge_ipc(n, first, e);
+		return judge_ipc(n, s, e);
+	case HELD_IPC_MAKE:
+		return judge_ipc_make(n, s, e);
 	case HELD_WHO:
 		return judge_who(n, first, e);
 	case HELD_CLOCK_MODES:

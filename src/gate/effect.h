@@ -7,6 +7,7 @@
 
 #include "held-calls.h"
 #include "identity-cache.h"
+#include "ipc-made.h"
 #include "sockaddr.h"
 
 #include <limits.h>
@@ -19,12 +20,13 @@ enum effect_outcome {
 	EFFECT_REFUSE,	  /* refused with EPERM, told and recorded */
 	EFFECT_AS_KERNEL, /* failed with error, as the kernel would (no such process) */
 	EFFECT_GONE,	  /* the caller went away while it was judged: nothing to answer */
-	EFFECT_DONE,	  /* the gate made the call for the caller: its result is -error */
+	EFFECT_DONE,	  /* the gate made the call for the caller: -error, or value */
 };
 
 struct effect {
 	const struct held_call *call;
-	int error;	      /* EFFECT_AS_KERNEL */
+	int error;	      /* EFFECT_AS_KERNEL; EFFECT_DONE: the call failed with it */
+	long value;	      /* EFFECT_DONE: the call's result when it did not fail */
 	int signal;	      /* the signal sent, or 0 */
 	pid_t target;	      /* the process or group reached (-N: group N), or 0 */
 	int every_process;    /* kill(-1, ...) */
@@ -46,6 +48,8 @@ struct effect_scope {
 	struct identity_cache *ids;   /* what files are (code loaded, code-map.h) */
 	struct identity_index *index; /* the system's programs */
 	int session_pts;	      /* N of the session's own /dev/pts/N, or -1 */
+	struct ipc_made *ipc;	      /* System V objects the session made */
+	const struct creds *self;     /* the gate thread's own rights */
 };
 
 enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n,

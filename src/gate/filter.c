@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -164,6 +165,20 @@ static int trap_ipc_cmd(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 	return rc;
 }
 
+/* semget(key, nsems, flags), msgget(key, flags): a new object, never the
+ * lookup of an existing one. */
+static int trap_ipc_make(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, IPC_PRIVATE));
+
+	if (rc == 0)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, IPC_CREAT, IPC_CREAT));
+	return rc;
+}
+
 static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 {
 	int nr = seccomp_syscall_resolve_name(c->name);
@@ -201,6 +216,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_who(ctx, c, nr);
 	case TRAP_IPC_CMD:
 		return trap_ipc_cmd(ctx, c, nr);
+	case TRAP_IPC_MAKE:
+		return trap_ipc_make(ctx, c, nr);
 	case TRAP_LOG_ACTION:
 		return trap_log_action(ctx, nr);
 	default:

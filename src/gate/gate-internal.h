@@ -70,6 +70,7 @@ struct gate {
 	int nstreams;
 	struct path_grants *paths; /* changes approved under a folder */
 	struct net_made *net;	   /* network calls the gate makes for a caller */
+	struct ipc_made *ipc_made; /* System V objects the session made */
 	int session_root;	   /* the session's root directory (O_PATH), or -1 until needed */
 };
 

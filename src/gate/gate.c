@@ -461,7 +461,8 @@ static void refuse_effect(struct gate *g, const struct effect *e)
 
 static void handle_effect(struct gate *g)
 {
-	struct effect_scope s = {g->cfg.first, g->ids, g->cfg.index, g->session_pts};
+	struct effect_scope s = {g->cfg.first,	 g->ids,      g->cfg.index,
+				 g->session_pts, g->ipc_made, &g->self};
 	struct effect e;
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
@@ -488,7 +489,7 @@ static void handle_effect(struct gate *g)
 			refuse_effect(g, &e);
 		break;
 	case EFFECT_DONE:
-		gate_respond_result(g, g->notif->id, -e.error);
+		gate_respond_result(g, g->notif->id, e.error ? -e.error : (int)e.value);
 		break;
 	case EFFECT_GONE:
 		break;
@@ -690,6 +691,7 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	g->cache = decision_cache_new();
 	g->creds = creds_cache_new();
 	g->ids = identity_cache_new();
+	g->ipc_made = ipc_made_new();
 	/* Which files Debian's packages installed: read now, not at the first
 	 * library a program maps (its wait, and the gate's CPU per exec). */
 	(void)identity_cache_packages(g->ids);
@@ -845,6 +847,7 @@ void gate_stop(struct gate *g)
 	decision_cache_free(g->cache);
 	creds_cache_free(g->creds);
 	identity_cache_free(g->ids);
+	ipc_made_free(g->ipc_made);
 	link_names_free(g->links);
 	if (g->notif)
 		seccomp_notify_free(g->notif, g->resp);

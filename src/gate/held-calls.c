@@ -26,6 +26,8 @@
 	"Removes or changes a System V semaphore set, message queue or shared memory segment "     \
 	"that programs outside this session may be using"
 
+#define IPC_MAKE_WHAT "Makes a System V semaphore set or message queue"
+
 #define CONNECT_WHAT "Opens a connection to another machine or to a local service"
 #define SEND_WHAT "Sends data to an address it names (another machine or a local service)"
 
@@ -134,6 +136,9 @@ const struct held_call held_calls[] = {
     {"semctl", HELD_IPC, TRAP_IPC_CMD, 2, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
     {"msgctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
     {"shmctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
+    /* Making one: the gate makes it, and knows it is the session's. */
+    {"semget", HELD_IPC_MAKE, TRAP_IPC_MAKE, 2, 0, LEVEL_INFO, IPC_MAKE_WHAT, NULL},
+    {"msgget", HELD_IPC_MAKE, TRAP_IPC_MAKE, 1, 0, LEVEL_INFO, IPC_MAKE_WHAT, NULL},
     /* Permission events make every open or read of the files it marks, by
      * any process of the machine, wait for this program's answer. */
     {"fanotify_init", HELD_ALWAYS, TRAP_BLOCKING_CLASS, 0, 0, LEVEL_HIGH,

@@ -27,9 +27,11 @@ enum held_check {
 	HELD_SOCKET,	   /* a raw or packet socket: the kind in args[0..2] */
 	HELD_OWNER,	   /* fcntl F_SETOWN(_EX), ioctl FIOSETOWN/SIOCSPGRP: who gets SIGIO */
 	HELD_IPC,	   /* System V object args[0] removed or changed: shm judged by its
-			    * creator, semaphores and queues refused */
+			    * creator, semaphores and queues by whether the session made them */
 	HELD_WHO,	   /* setpriority, ioprio_set: args[0] says what args[1] is (a process,
 			    * a group, an account) */
+	HELD_IPC_MAKE,	   /* semget, msgget making an object (flags in args[target]): made by
+			    * the gate, so that the session may remove it (ipc-made.h) */
 };
 
 /* Which calls the filter traps: all of them, or only some arguments. */
@@ -47,6 +49,7 @@ enum held_trap {
 	TRAP_OTHER,	     /* only when args[target], a pid, is not 0 (the caller itself) */
 	TRAP_WHO,	     /* only when args[0] is not "a process" or args[1] is not 0 */
 	TRAP_IPC_CMD,	     /* only IPC_RMID and IPC_SET in args[target] */
+	TRAP_IPC_MAKE,	     /* only IPC_PRIVATE in args[0] or IPC_CREAT in args[target] */
 	TRAP_LOG_ACTION,     /* syslog: only actions that clear the kernel's log or change
 			      * what reaches the console (reading it passes) */
 };

@@ -65,6 +65,14 @@ elif what == "ipcrm":
     kind, ident = sys.argv[2], int(sys.argv[3])
     if kind == "own-shm":
         ident = libc.shmget(0, 4096, 0o1600)
-    nr = {"sem": 66, "msg": 71, "shm": 31, "own-shm": 31}[kind]
+    if kind in ("own-sem", "own-msg"):  # IPC_PRIVATE, or a new key with IPC_CREAT
+        key = ident or 0
+        ident = libc.semget(key, 1, 0o1600) if kind == "own-sem" else libc.msgget(key, 0o1600)
+        print("made", kind, ident >= 0)
+    if kind in ("key-sem", "key-msg"):  # IPC_CREAT of a key a service has already made
+        ident = libc.semget(ident, 1, 0o1600) if kind == "key-sem" else libc.msgget(ident, 0o1600)
+        print("found", kind, ident >= 0)
+    kind = kind.split("-")[-1]
+    nr = {"sem": 66, "msg": 71, "shm": 31}[kind]
     args = (ident, 0, 0) if kind == "sem" else (ident, 0, None)
     print("ipcrm", kind, sc(nr, *args))

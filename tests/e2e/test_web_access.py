@@ -19,8 +19,8 @@ from conftest import events, of_type
 from test_broker_changes import appdir  # noqa: F401 (a fixture)
 from test_broker import (ESCORT, JUNIOR, OPERATOR, Broker, Operator, ask_to_remove, make_user,
                          victim, world)  # noqa: F401 (world is a fixture)
-from test_web import (PASSWORD, by_id, driver, sign_in, visible, wait, web,  # noqa: F401
-                      web_config, web_world)
+from test_web import (PASSWORD, by_id, driver, said_approved, sign_in, visible, wait,  # noqa: F401
+                      web, web_config, web_world)
 from webconsole import Client, free_port, set_password
 
 
@@ -258,15 +258,6 @@ def approve_on_page(driver, item_id, scope, folder=""):
         c.find_element("css selector", "input.path").send_keys(folder)
     c.find_element("css selector", "button.approve").click()
     wait(driver, lambda d: said_approved(c))
-
-
-def said_approved(c):
-    """The card says so, or it is gone already (answered: the queue moved on)."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    try:
-        return "approved" in c.find_element("css selector", ".result").text
-    except StaleElementReferenceException:
-        return True
 
 
 def card(driver, item_id):

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 
 #define SOCKET_TYPE_MASK 0xfu /* the kernel's SOCK_TYPE_MASK: the rest are flags */
@@ -114,7 +115,11 @@ static int trap_owner(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 }
 
 /* fanotify_init's FAN_CLASS_CONTENT and FAN_CLASS_PRE_CONTENT: the classes
- * whose events wait for an answer (a notification class passes). */
+ * whose events wait for an answer (a notification class passes); and any
+ * class whose events come with the file opened for writing (event_f_flags,
+ * args[1], O_WRONLY or O_RDWR): the kernel opens each file a mark sees
+ * (/etc/shadow, another account's) for the listener, with no open the file
+ * gate sees. */
 static int trap_blocking_class(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 {
 	static const unsigned long classes[] = {FAN_CLASS_CONTENT, FAN_CLASS_PRE_CONTENT};
@@ -124,7 +129,18 @@ static int trap_blocking_class(scmp_filter_ctx ctx, const struct held_call *c, i
 		rc = seccomp_rule_add(
 		    ctx, SCMP_ACT_NOTIFY, nr, 1,
 		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, classes[i], classes[i]));
+	for (unsigned long mode = O_WRONLY; mode <= O_ACCMODE && rc == 0; mode++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, O_ACCMODE, mode));
 	return rc;
+}
+
+/* shmat without SHM_RDONLY: the caller writes into the segment (held-calls.c
+ * judges whose it is). */
+static int trap_shm_write(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, SHM_RDONLY, 0));
 }
 
 /* syslog's actions 4 (read and clear), 5 (clear), 6 and 7 (console off and
@@ -201,6 +217,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_who(ctx, c, nr);
 	case TRAP_IPC_CMD:
 		return trap_ipc_cmd(ctx, c, nr);
+	case TRAP_SHM_WRITE:
+		return trap_shm_write(ctx, c, nr);
 	case TRAP_LOG_ACTION:
 		return trap_log_action(ctx, nr);
 	default:

@@ -134,11 +134,19 @@ const struct held_call held_calls[] = {
     {"semctl", HELD_IPC, TRAP_IPC_CMD, 2, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
     {"msgctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
     {"shmctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
+    /* Attached for writing, a service's segment is its memory: what the
+     * session writes there, the service reads as its own data. */
+    {"shmat", HELD_IPC, TRAP_SHM_WRITE, 2, 0, LEVEL_HIGH,
+     "Writes into memory that a program outside this session uses (a System V shared memory "
+     "segment): it reads what is written there as its own data",
+     "T1055"},
     /* Permission events make every open or read of the files it marks, by
-     * any process of the machine, wait for this program's answer. */
+     * any process of the machine, wait for this program's answer; events
+     * with files opened for writing hand it every file it marks, writable,
+     * with no open the file gate sees. */
     {"fanotify_init", HELD_ALWAYS, TRAP_BLOCKING_CLASS, 0, 0, LEVEL_HIGH,
      "Makes every program of the machine wait for this one's permission before it opens or "
-     "reads the files it watches",
+     "reads the files it watches, or has the kernel open those files for it to change",
      "T1562.001"},
     {"pidfd_getfd", HELD_PIDFD, TRAP_ALL, 0, 0, LEVEL_HIGH,
      "Takes an open file or connection from a process that is not part of this session", "T1055"},
@@ -150,6 +158,10 @@ const struct held_call held_calls[] = {
      * and a UDP or ICMP sendmsg to any host would otherwise pass). */
     {"connect", HELD_CONNECT, TRAP_ALL, 1, 0, LEVEL_MEDIUM, CONNECT_WHAT, "T1048"},
     {"bind", HELD_BIND, TRAP_ALL, 1, 0, LEVEL_MEDIUM,
+     "Starts listening for connections from other machines", "T1571"},
+    /* An IP socket never bound listens on every address: bound first by
+     * the kernel, with no bind the gate sees. */
+    {"listen", HELD_LISTEN, TRAP_ALL, 0, 0, LEVEL_MEDIUM,
      "Starts listening for connections from other machines", "T1571"},
     {"sendto", HELD_SENDTO, TRAP_ADDRESS, 4, 0, LEVEL_MEDIUM, SEND_WHAT, "T1048"},
     {"sendmsg", HELD_SENDMSG, TRAP_ALL, 1, 0, LEVEL_MEDIUM, SEND_WHAT, "T1048"},

@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <linux/fs.h>
+#include <linux/fsverity.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -11,9 +12,48 @@
 #ifndef FS_IOC32_SETFLAGS
 #define FS_IOC32_SETFLAGS _IOW('f', 2, int)
 #endif
+#ifndef FS_IOC_SHUTDOWN
+#define FS_IOC_SHUTDOWN _IOR('X', 125, __u32)
+#endif
+/* ext4's own (linux/ext4.h is not in every C library's headers). */
+#define EXT4_IOC_GROUP_EXTEND _IOW('f', 7, unsigned long)
+#define EXT4_IOC_RESIZE_FS _IOW('f', 16, __u64)
+struct ext4_fsuuid_head { /* struct fsuuid without its flexible array */
+	__u32 len, flags;
+};
+#define EXT4_IOC_SETFSUUID _IOW('f', 44, struct ext4_fsuuid_head)
 
-const unsigned long ioctl_changes_cmds[] = {FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR,
-					    TIOCVHANGUP};
+/* Whole-file-system commands on any descriptor of a file there, opened for
+ * reading: freezing stops every write of the machine to it (escort's log,
+ * escortd's state) until a thaw, a shutdown fails every later one, a new
+ * label, UUID or size changes what the machine mounts at its next start,
+ * and fs-verity makes the file read-only for good. */
+static const unsigned long file_system_cmds[] = {
+    FIFREEZE,
+    FITHAW,
+    FS_IOC_SHUTDOWN,
+    FS_IOC_SETFSLABEL,
+    EXT4_IOC_SETFSUUID,
+    EXT4_IOC_RESIZE_FS,
+    EXT4_IOC_GROUP_EXTEND,
+    FS_IOC_ENABLE_VERITY,
+};
+#define FILE_SYSTEM_CMDS (sizeof(file_system_cmds) / sizeof(file_system_cmds[0]))
+
+const unsigned long ioctl_changes_cmds[] = {
+    FS_IOC_SETFLAGS,
+    FS_IOC32_SETFLAGS,
+    FS_IOC_FSSETXATTR,
+    TIOCVHANGUP,
+    FIFREEZE,
+    FITHAW,
+    FS_IOC_SHUTDOWN,
+    FS_IOC_SETFSLABEL,
+    EXT4_IOC_SETFSUUID,
+    EXT4_IOC_RESIZE_FS,
+    EXT4_IOC_GROUP_EXTEND,
+    FS_IOC_ENABLE_VERITY,
+};
 const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
 
 _Static_assert(TIOCSCTTY_CMD == TIOCSCTTY, "TIOCSCTTY");
@@ -30,6 +70,14 @@ int ioctl_changes_file_flags(unsigned cmd)
 {
 	return cmd == (unsigned)FS_IOC_SETFLAGS || cmd == (unsigned)FS_IOC32_SETFLAGS ||
 	       cmd == (unsigned)FS_IOC_FSSETXATTR;
+}
+
+static int file_system_command(unsigned cmd)
+{
+	for (size_t i = 0; i < FILE_SYSTEM_CMDS; i++)
+		if (cmd == (unsigned)file_system_cmds[i])
+			return 1;
+	return 0;
 }
 
 /* The file the descriptor is, as the caller sees it (for the record). */
@@ -56,6 +104,15 @@ enum effect_outcome ioctl_changes_judge(const struct seccomp_notif *n, struct ef
 		snprintf(e->what, sizeof(e->what),
 			 "Hangs up the terminal %.300s: the login that uses it loses it and its "
 			 "shell is sent SIGHUP",
+			 file);
+		return EFFECT_REFUSE;
+	}
+	if (file_system_command(cmd)) {
+		e->attack = "T1499";
+		snprintf(e->what, sizeof(e->what),
+			 "Freezes, shuts down, resizes or renames the whole file system that holds "
+			 "%.300s (or makes the file read-only for good): every program of the "
+			 "machine that writes there waits or fails",
 			 file);
 		return EFFECT_REFUSE;
 	}

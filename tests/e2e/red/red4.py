@@ -1,0 +1,67 @@
+"""Fourth round of the red team: each attack prints what it got."""
+import ctypes, fcntl, os, socket, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+what = sys.argv[1]
+if what == "fanotify":  # FILE: a notification class, events' files opened for writing
+    libc.fanotify_mark.argtypes = [ctypes.c_int, ctypes.c_uint, ctypes.c_uint64, ctypes.c_int,
+                                   ctypes.c_char_p]
+    fd = libc.fanotify_init(0, os.O_RDWR)
+    if fd < 0:
+        print("fanotify_init", os.strerror(ctypes.get_errno()))
+        sys.exit(0)
+    libc.fanotify_mark(fd, 1, 0x20, -100, sys.argv[2].encode())  # FAN_MARK_ADD, FAN_OPEN
+    open(sys.argv[2]).close()
+    event = os.read(fd, 4096)
+    got = struct.unpack_from("IBBHQii", event)[5]
+    os.lseek(got, 0, 2)
+    print("fanotify wrote", os.write(got, b"written through fanotify\n"))
+elif what == "fanotify-read":  # FILE: watching, with read-only files, still works
+    libc.fanotify_mark.argtypes = [ctypes.c_int, ctypes.c_uint, ctypes.c_uint64, ctypes.c_int,
+                                   ctypes.c_char_p]
+    fd = libc.fanotify_init(0, os.O_RDONLY)
+    libc.fanotify_mark(fd, 1, 0x20, -100, sys.argv[2].encode())
+    open(sys.argv[2]).close()
+    got = struct.unpack_from("IBBHQii", os.read(fd, 4096))[5]
+    print("fanotify read", os.read(got, 100))
+elif what == "freeze":  # DIR: FIFREEZE, FS_IOC_SHUTDOWN on a descriptor opened for reading
+    fd = os.open(sys.argv[2], os.O_RDONLY)
+    for name, cmd, arg in (("freeze", 0xC0045877, 0), ("thaw", 0xC0045878, 0),
+                           ("shutdown", 0x8004587D, struct.pack("I", 2))):
+        try: fcntl.ioctl(fd, cmd, arg); print(name, "ok")
+        except OSError as e: print(name, e.strerror)
+elif what == "shmat":  # SHMID [ro]: attach a segment and write into it
+    libc.shmat.restype = ctypes.c_void_p
+    ro = len(sys.argv) > 3
+    p = libc.shmat(int(sys.argv[2]), None, 0o10000 if ro else 0)  # SHM_RDONLY
+    if p is None or p == ctypes.c_void_p(-1).value:
+        print("shmat", os.strerror(ctypes.get_errno()))
+    elif ro:
+        print("shmat read", ctypes.string_at(p, 8))
+    else:
+        ctypes.memmove(p, b"WRITTEN!", 8)
+        print("shmat wrote")
+elif what == "own-shm":  # a segment the session makes is its own to write
+    libc.shmat.restype = ctypes.c_void_p
+    ident = libc.shmget(0, 4096, 0o1600)
+    p = libc.shmat(ident, None, 0)
+    ctypes.memmove(p, b"mine", 4)
+    print("own-shm", ctypes.string_at(p, 4))
+    libc.shmctl(ident, 0, None)
+elif what == "listen":  # a TCP socket never bound, then one bound to loopback
+    for family in (socket.AF_INET, socket.AF_INET6):
+        s = socket.socket(family)
+        try: s.listen(); print("listen", s.getsockname()[:2])
+        except OSError as e: print("listen", e.strerror)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    c = socket.create_connection(s.getsockname())
+    a, _ = s.accept()
+    c.send(b"loopback")
+    print("loopback", a.recv(8))
+elif what == "pipe":  # PID: write into its standard input (a pipe) through /proc
+    try:
+        fd = os.open(f"/proc/{sys.argv[2]}/fd/0", os.O_WRONLY)
+        print("pipe wrote", os.write(fd, b"echo INJECTED\n"))
+    except OSError as e:
+        print("pipe", e.strerror)

@@ -1,0 +1,159 @@
+"""Red team of the gate, fourth round: files changed, connections taken and
+other programs reached through calls the gate did not trap (fanotify's
+events, whole-file-system ioctls, System V shared memory, listen without
+bind, another program's pipe through /proc), as an operator with a shell,
+python3 and root would try them.
+
+Each attack is a real session on a real PTY, as root; the program they run is
+tests/e2e/red/red4.py. Tests marked FIXED failed before the fix in src/gate/
+that came with them."""
+import ctypes
+import os
+import pathlib
+import shutil
+import subprocess
+import uuid
+
+import pytest
+from test_gate import Session
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0,
+                                reason="needs root: the victims live outside scratch folders")
+
+RED = pathlib.Path(__file__).resolve().parent / "red"
+PY = "/usr/bin/python3"
+
+
+@pytest.fixture
+def srv():
+    path = pathlib.Path("/srv") / f"escort-red4-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    (path / "victim").write_text("precious\n")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def loop_fs(tmp_path):
+    """An ext4 file system of its own, mounted outside the session (freezing
+    the machine's own would stop this test run too)."""
+    image, mnt = tmp_path / "fs.img", tmp_path / "mnt"
+    mnt.mkdir()
+    subprocess.run(["truncate", "-s", "32M", str(image)], check=True)
+    if subprocess.run(["mkfs.ext4", "-q", "-F", str(image)]).returncode != 0 or \
+            subprocess.run(["mount", "-o", "loop", str(image), str(mnt)]).returncode != 0:
+        pytest.skip("cannot mount a loop device here")
+    yield mnt
+    subprocess.run(["fsfreeze", "-u", str(mnt)], stderr=subprocess.DEVNULL)
+    subprocess.run(["umount", "-l", str(mnt)])
+
+
+def denied(evs, call):
+    return [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
+            and str(e.get("call", "")).split(" ")[0] == call]
+
+
+def shown(evs):
+    return "".join(e.get("data", "") for e in evs if e["type"] == "output")
+
+
+def attack(s, *args):
+    out, _ = s.run(f"{PY} {RED}/red4.py {' '.join(str(a) for a in args)} 2>&1")
+    return out
+
+
+def test_FIXED_fanotify_cannot_hand_out_files_opened_for_writing(escort, tmp_path, srv):
+    """fanotify_init(FAN_CLASS_NOTIF, O_RDWR): the kernel opens every file a
+    mark sees for the listener, for writing, and hands over the descriptor
+    in the event. Root's session marked /srv's file, read it (reads are not
+    trapped) and appended to it through the event's descriptor, with no open
+    the file gate saw. Watching with read-only files still works."""
+    victim = srv / "victim"
+    s = Session(escort, tmp_path)
+    out = attack(s, "fanotify", victim)
+    watch = attack(s, "fanotify-read", victim)
+    evs = s.close()
+    assert "fanotify_init Operation not permitted" in out, out
+    assert victim.read_text() == "precious\n"
+    assert "fanotify read b'precious\\n'" in watch and "escort:" not in watch, watch
+    assert len(denied(evs, "fanotify_init")) == 1
+    assert "has the kernel open those files for it to change" in shown(evs)
+
+
+def test_FIXED_a_file_system_cannot_be_frozen_or_shut_down(escort, tmp_path, loop_fs):
+    """FIFREEZE and FS_IOC_SHUTDOWN on any descriptor of a file system,
+    opened for reading: frozen, every write of the machine there waits
+    (escort's log, escortd's state) until a thaw; shut down, every later one
+    fails with EIO until it is mounted again. No open for writing, no call
+    the gate held."""
+    s = Session(escort, tmp_path)
+    out = attack(s, "freeze", loop_fs)
+    evs = s.close()
+    for name in ("freeze", "thaw", "shutdown"):
+        assert f"{name} Operation not permitted" in out, out
+    (loop_fs / "still-writable").write_text("yes\n")
+    assert len(denied(evs, "ioctl")) == 3
+    assert f"escort: refused: ioctl on {loop_fs} -- Freezes, shuts down" in shown(evs)
+
+
+def test_FIXED_a_services_shared_memory_cannot_be_written(escort, tmp_path):
+    """shmat of a service's System V segment (made here, outside the
+    session): root's session attached it for writing and changed the
+    service's memory, no file and no signal involved. Attaching it read-only
+    and writing a segment the session made itself still pass."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.shmat.restype = ctypes.c_void_p
+    shm = libc.shmget(0, 4096, 0o1600)
+    assert shm >= 0
+    mem = libc.shmat(shm, None, 0)
+    try:
+        ctypes.memmove(mem, b"service!", 8)
+        s = Session(escort, tmp_path)
+        out = attack(s, "shmat", shm)
+        read = attack(s, "shmat", shm, "ro")
+        own = attack(s, "own-shm")
+        evs = s.close()
+        assert "shmat Operation not permitted" in out, out
+        assert ctypes.string_at(mem, 8) == b"service!"
+        assert "shmat read b'service!'" in read and "escort:" not in read, read
+        assert "own-shm b'mine'" in own and "escort:" not in own, own
+        assert len(denied(evs, "shmat")) == 1
+    finally:
+        libc.shmdt(ctypes.c_void_p(mem))
+        libc.shmctl(shm, 0, None)
+
+
+def test_FIXED_listen_without_bind_cannot_open_a_port_to_other_machines(escort, tmp_path):
+    """listen() on a TCP socket never bound: the kernel binds it first to
+    every address on a port it picks, so the bind the gate judges (0.0.0.0
+    is held) never happened, and other machines could connect to the
+    session. A socket bound to loopback still listens and accepts."""
+    s = Session(escort, tmp_path)
+    out = attack(s, "listen")
+    evs = s.close()
+    assert out.count("listen Operation not permitted") == 2, out
+    assert "loopback b'loopback'" in out, out
+    assert len(denied(evs, "listen")) == 2
+    assert "escort: refused: listen on every address, a port the kernel picks" in shown(evs)
+
+
+def test_FIXED_another_programs_pipe_cannot_be_written(escort, tmp_path):
+    """A program outside the session reading commands from a pipe (a shell
+    fed by `ssh host bash`, a service): root's session opened
+    /proc/PID/fd/0 for writing and fed it a command. A pipe has no path, so
+    no rule rated it and it counted as scratch. The session's own pipes
+    (`> /dev/stdout` in a pipeline) still pass."""
+    victim = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        s = Session(escort, tmp_path)
+        out = attack(s, "pipe", victim.pid)
+        own, status = s.run("echo mine > /dev/stdout | cat; echo 2 | tee /dev/stderr | cat")
+        evs = s.close()
+        assert "pipe Operation not permitted" in out, out
+        assert status == 0 and "mine" in own and "escort:" not in own, own
+        assert "a pipe of a program that is not part of this session" in shown(evs)
+    finally:
+        victim.stdin.close()
+        got = victim.stdout.read()
+        victim.wait()
+    assert b"INJECTED" not in got

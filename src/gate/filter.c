@@ -143,6 +143,20 @@ static int trap_shm_write(scmp_filter_ctx ctx, const struct held_call *c, int nr
 				SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, SHM_RDONLY, 0));
 }
 
+/* mq_open's flags without both O_CREAT and O_EXCL: it may open a queue that
+ * already exists (another program's). */
+static int trap_not_new(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	static const unsigned long partial[] = {0, O_CREAT, O_EXCL};
+	int rc = 0;
+
+	for (size_t i = 0; i < 3 && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ,
+					       O_CREAT | O_EXCL, partial[i]));
+	return rc;
+}
+
 /* syslog's actions 4 (read and clear), 5 (clear), 6 and 7 (console off and
  * on) and 8 (console level): the kernel's SYSLOG_ACTION_* numbers. */
 static int trap_log_action(scmp_filter_ctx ctx, int nr)
@@ -219,6 +233,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_ipc_cmd(ctx, c, nr);
 	case TRAP_SHM_WRITE:
 		return trap_shm_write(ctx, c, nr);
+	case TRAP_NOT_NEW:
+		return trap_not_new(ctx, c, nr);
 	case TRAP_LOG_ACTION:
 		return trap_log_action(ctx, nr);
 	default:

@@ -26,6 +26,10 @@
 	"Removes or changes a System V semaphore set, message queue or shared memory segment "     \
 	"that programs outside this session may be using"
 
+#define MQUEUE_WHAT                                                                                \
+	"Opens or removes a POSIX message queue that programs outside this session may use: "      \
+	"messages put in it or taken from it are theirs"
+
 #define CONNECT_WHAT "Opens a connection to another machine or to a local service"
 #define SEND_WHAT "Sends data to an address it names (another machine or a local service)"
 
@@ -150,6 +154,12 @@ const struct held_call held_calls[] = {
      "T1562.001"},
     {"pidfd_getfd", HELD_PIDFD, TRAP_ALL, 0, 0, LEVEL_HIGH,
      "Takes an open file or connection from a process that is not part of this session", "T1055"},
+    /* A POSIX message queue has no creator to judge: opening a service's
+     * queue sends it messages (or takes its messages away), and removing
+     * it leaves the service without one. Only a queue the caller makes
+     * new (O_CREAT | O_EXCL) passes; removing any is refused. */
+    {"mq_open", HELD_ALWAYS, TRAP_NOT_NEW, 1, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
+    {"mq_unlink", HELD_ALWAYS, TRAP_ALL, 0, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
     /* Connections and listeners: judged by the address (net-rate.c). A plain
      * read, write or send on a connected socket never leaves the kernel:
      * sendto is trapped only with an address. sendmsg and sendmmsg keep the

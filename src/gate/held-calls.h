@@ -52,6 +52,7 @@ enum held_trap {
 	TRAP_WHO,	     /* only when args[0] is not "a process" or args[1] is not 0 */
 	TRAP_IPC_CMD,	     /* only IPC_RMID and IPC_SET in args[target] */
 	TRAP_SHM_WRITE,	     /* shmat: only without SHM_RDONLY in args[target] */
+	TRAP_NOT_NEW,	     /* mq_open: unless args[target] has both O_CREAT and O_EXCL */
 	TRAP_LOG_ACTION,     /* syslog: only actions that clear the kernel's log or change
 			      * what reaches the console (reading it passes) */
 };

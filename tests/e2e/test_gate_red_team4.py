@@ -157,3 +157,29 @@ def test_FIXED_another_programs_pipe_cannot_be_written(escort, tmp_path):
         got = victim.stdout.read()
         victim.wait()
     assert b"INJECTED" not in got
+
+
+def test_FIXED_a_services_message_queue_cannot_be_used_or_removed(escort, tmp_path):
+    """mq_open and mq_unlink are not opens or unlinks the file gate sees:
+    root's session opened a service's POSIX message queue and put a message
+    in it (or could take the service's messages), and removed the queue.
+    A queue the session makes new (O_CREAT | O_EXCL) is its own."""
+    rt = ctypes.CDLL("librt.so.1", use_errno=True)
+    name = f"/escort-red4-{uuid.uuid4().hex[:8]}"
+    q = rt.mq_open(name.encode(), os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o600, None)
+    assert q >= 0
+    try:
+        s = Session(escort, tmp_path)
+        out = attack(s, "mqueue", name)
+        own = attack(s, "own-mqueue", name + "-own")
+        evs = s.close()
+        assert "mq_open Operation not permitted" in out, out
+        assert "mq_unlink ok" not in out, out
+        assert "own-mqueue b'mine'" in own and "escort:" not in own, own
+        buf = ctypes.create_string_buffer(8192)
+        assert rt.mq_receive(q, buf, 8192, None) == -1  # nothing was put in it
+        assert rt.mq_open(name.encode(), os.O_RDONLY) >= 0  # still there
+        assert len(denied(evs, "mq_open")) == 1 and len(denied(evs, "mq_unlink")) == 1
+    finally:
+        rt.mq_unlink(name.encode())
+        rt.mq_unlink((name + "-own").encode())  # the session cannot remove it

@@ -65,3 +65,18 @@ elif what == "pipe":  # PID: write into its standard input (a pipe) through /pro
         print("pipe wrote", os.write(fd, b"echo INJECTED\n"))
     except OSError as e:
         print("pipe", e.strerror)
+elif what == "mqueue":  # NAME: open a service's queue to send into it, then remove it
+    rt = ctypes.CDLL("librt.so.1", use_errno=True)
+    q = rt.mq_open(sys.argv[2].encode(), os.O_WRONLY)
+    if q < 0: print("mq_open", os.strerror(ctypes.get_errno()))
+    else: print("mq_send", rt.mq_send(q, b"INJECTED", 8, 0))
+    r = rt.mq_unlink(sys.argv[2].encode())
+    print("mq_unlink", "ok" if r == 0 else os.strerror(ctypes.get_errno()))
+elif what == "own-mqueue":  # NAME: a queue the session makes new is its own
+    rt = ctypes.CDLL("librt.so.1", use_errno=True)
+    name = sys.argv[2].encode()
+    q = rt.mq_open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600, None)
+    buf = ctypes.create_string_buffer(8192)
+    rt.mq_send(q, b"mine", 4, 0)
+    n = rt.mq_receive(q, buf, 8192, None)
+    print("own-mqueue", buf.raw[:n])

@@ -183,3 +183,25 @@ def test_FIXED_a_services_message_queue_cannot_be_used_or_removed(escort, tmp_pa
     finally:
         rt.mq_unlink(name.encode())
         rt.mq_unlink((name + "-own").encode())  # the session cannot remove it
+
+
+def test_FIXED_the_machines_console_cannot_be_taken(escort, tmp_path):
+    """TIOCCONS on a pseudo-terminal the session made (its own, so terminal
+    settings passed): every write to /dev/console by any process of the
+    machine went to the session instead of the console, where nobody saw it
+    any more."""
+    s = Session(escort, tmp_path)
+    s.child.sendline(f"{PY} {RED}/red4.py console")
+    s.child.expect_exact("ready")
+    try:
+        with open("/dev/console", "w") as console:
+            console.write("escort-red4-console\n")
+    except OSError:
+        pass  # no console here: the refusal is what counts
+    out, _ = s.run("true")
+    evs = s.close()
+    text = shown(evs)
+    assert "console Operation not permitted" in text, text
+    assert "escort-red4-console" not in text, text
+    assert "escort: refused: ioctl TIOCCONS on /dev/pts/" in text
+    assert len(denied(evs, "ioctl")) == 1

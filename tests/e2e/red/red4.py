@@ -80,3 +80,13 @@ elif what == "own-mqueue":  # NAME: a queue the session makes new is its own
     rt.mq_send(q, b"mine", 4, 0)
     n = rt.mq_receive(q, buf, 8192, None)
     print("own-mqueue", buf.raw[:n])
+elif what == "console":  # a terminal of its own made the machine's console
+    import termios, time
+    m, s = os.openpty()
+    try: fcntl.ioctl(s, termios.TIOCCONS); print("console ok")
+    except OSError as e: print("console", e.strerror)
+    print("ready", flush=True)
+    time.sleep(1)
+    os.set_blocking(m, False)
+    try: print("captured", os.read(m, 4096))
+    except BlockingIOError: print("captured nothing")

@@ -205,3 +205,29 @@ def test_FIXED_the_machines_console_cannot_be_taken(escort, tmp_path):
     assert "escort-red4-console" not in text, text
     assert "escort: refused: ioctl TIOCCONS on /dev/pts/" in text
     assert len(denied(evs, "ioctl")) == 1
+
+
+def test_FIXED_file_capabilities_are_held_like_a_set_user_id_bit(escort, tmp_path):
+    """setxattr("security.capability") on a copy of a program in /tmp: a
+    scratch change, so it passed unrecorded, and `cap_setuid=ep` made the
+    copy a way for any account to become root after the session, where a
+    set-user-id bit on it is held. Other attributes in scratch still pass."""
+    scratch = pathlib.Path("/tmp") / f"escort-red4-{uuid.uuid4().hex[:8]}"
+    scratch.mkdir()
+    try:
+        program = scratch / "id"
+        shutil.copy("/usr/bin/id", program)
+        s = Session(escort, tmp_path)
+        out = attack(s, "setcap", program)
+        evs = s.close()
+        assert "setcap Operation not permitted" in out, out
+        assert "fsetcap Operation not permitted" in out, out
+        assert "user xattr ok" in out, out
+        with pytest.raises(OSError):
+            os.getxattr(program, "security.capability")
+        assert os.getxattr(program, "user.note") == b"plain"
+        assert "some of root's powers (file capabilities)" in shown(evs)
+        assert [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
+                and "file-capabilities" in e.get("rule", [])]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <linux/userfaultfd.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <string.h>
@@ -157,6 +158,27 @@ static int trap_not_new(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 	return rc;
 }
 
+/* setsockopt's (level, name) pairs that set the hops a packet goes through:
+ * IP_OPTIONS (LSRR, SSRR), IPV6_RTHDR and the RFC 2292 forms (its
+ * IPV6_2292PKTOPTIONS takes a routing header among its control messages).
+ * Both are ints: low 32 bits. */
+static int trap_route_option(scmp_filter_ctx ctx, int nr)
+{
+	static const unsigned long options[][2] = {
+	    {IPPROTO_IP, IP_OPTIONS},
+	    {IPPROTO_IPV6, IPV6_RTHDR},
+	    {IPPROTO_IPV6, IPV6_2292RTHDR},
+	    {IPPROTO_IPV6, IPV6_2292PKTOPTIONS},
+	};
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, options[i][0]),
+				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, options[i][1]));
+	return rc;
+}
+
 /* syslog's actions 4 (read and clear), 5 (clear), 6 and 7 (console off and
  * on) and 8 (console level): the kernel's SYSLOG_ACTION_* numbers. */
 static int trap_log_action(scmp_filter_ctx ctx, int nr)
@@ -235,6 +257,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_shm_write(ctx, c, nr);
 	case TRAP_NOT_NEW:
 		return trap_not_new(ctx, c, nr);
+	case TRAP_ROUTE_OPTION:
+		return trap_route_option(ctx, nr);
 	case TRAP_LOG_ACTION:
 		return trap_log_action(ctx, nr);
 	default:

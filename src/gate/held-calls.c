@@ -154,6 +154,15 @@ const struct held_call held_calls[] = {
      "T1562.001"},
     {"pidfd_getfd", HELD_PIDFD, TRAP_ALL, 0, 0, LEVEL_HIGH,
      "Takes an open file or connection from a process that is not part of this session", "T1055"},
+    /* IPv4 source routing (LSRR, SSRR in IP_OPTIONS) and IPv6 routing
+     * headers send a packet to the first hop they name, whatever address
+     * the connect or send gave: a send to loopback went to another machine.
+     * Refused (only root may set them); IP_OPTIONS also holds record-route
+     * and timestamps (ping -R), refused with them. */
+    {"setsockopt", HELD_ALWAYS, TRAP_ROUTE_OPTION, 0, 0, LEVEL_HIGH,
+     "Sends the socket's packets through another machine it names (IP source routing), "
+     "whatever address they are sent to: data for this machine would go to that one",
+     "T1048"},
     /* A POSIX message queue has no creator to judge: opening a service's
      * queue sends it messages (or takes its messages away), and removing
      * it leaves the service without one. Only a queue the caller makes

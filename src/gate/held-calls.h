@@ -53,6 +53,7 @@ enum held_trap {
 	TRAP_IPC_CMD,	     /* only IPC_RMID and IPC_SET in args[target] */
 	TRAP_SHM_WRITE,	     /* shmat: only without SHM_RDONLY in args[target] */
 	TRAP_NOT_NEW,	     /* mq_open: unless args[target] has both O_CREAT and O_EXCL */
+	TRAP_ROUTE_OPTION,   /* setsockopt: only the options that set a packet's route */
 	TRAP_LOG_ACTION,     /* syslog: only actions that clear the kernel's log or change
 			      * what reaches the console (reading it passes) */
 };

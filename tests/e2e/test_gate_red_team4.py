@@ -12,6 +12,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -231,3 +232,57 @@ def test_FIXED_file_capabilities_are_held_like_a_set_user_id_bit(escort, tmp_pat
                 and "file-capabilities" in e.get("rule", [])]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture
+def other_machine():
+    """Another machine: a network namespace at 10.99.N.2 behind a veth link,
+    and what arrives on its wire (captured with a packet socket there)."""
+    tag = f"{os.getpid() % 10000}"
+    ns, near, far = f"esr4{tag}", f"vr4a{tag}", f"vr4b{tag}"
+    net = f"10.99.{os.getpid() % 250}"
+    try:
+        for cmd in (["ip", "netns", "add", ns],
+                    ["ip", "link", "add", near, "type", "veth", "peer", "name", far],
+                    ["ip", "link", "set", far, "netns", ns],
+                    ["ip", "addr", "add", f"{net}.1/24", "dev", near],
+                    ["ip", "link", "set", near, "up"],
+                    ["ip", "-n", ns, "addr", "add", f"{net}.2/24", "dev", far],
+                    ["ip", "-n", ns, "link", "set", far, "up"]):
+            subprocess.run(cmd, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        pytest.skip(f"network namespaces are not available here: {e}")
+    capture = subprocess.Popen(
+        ["ip", "netns", "exec", ns, PY, "-c",
+         "import socket; s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3));"
+         "s.settimeout(8); print('listening', flush=True)\n"
+         "try:\n while True:\n  d = s.recv(65535)\n  if b'SECRET' in d: print('ARRIVED', flush=True)\n"
+         "except socket.timeout: pass"],
+        stdout=subprocess.PIPE, text=True)
+    assert capture.stdout.readline().strip() == "listening"
+    yield f"{net}.2", capture
+    capture.kill()
+    subprocess.run(["ip", "link", "del", near], capture_output=True)
+    subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def test_FIXED_a_send_to_loopback_cannot_be_source_routed_to_another_machine(escort, tmp_path,
+                                                                              other_machine):
+    """setsockopt(IP_OPTIONS) with a loose source route (LSRR), which root may
+    set: a UDP send to 127.0.0.1 (loopback, allowed) went out to the first
+    hop the route names, another machine, with its data. IPv6 routing
+    headers the same way. Other socket options still pass."""
+    hop, capture = other_machine
+    s = Session(escort, tmp_path)
+    out = attack(s, "route", hop, 9)
+    evs = s.close()
+    time.sleep(0.5)  # what was sent has reached the capture
+    capture.kill()
+    arrived = capture.stdout.read()
+    assert "lsrr Operation not permitted" in out, out
+    assert "rthdr Operation not permitted" in out, out
+    assert "other options ok" in out, out
+    assert "ARRIVED" not in arrived
+    assert len(denied(evs, "setsockopt")) == 2
+    assert "escort: refused: setsockopt -- Sends the socket's packets through another" in shown(evs)

@@ -96,3 +96,21 @@ elif what == "setcap":  # FILE: cap_setuid=ep through setxattr and fsetxattr, th
         try: os.setxattr(target, "security.capability", blob); print(name, "ok")
         except OSError as e: print(name, e.strerror)
     os.setxattr(sys.argv[2], "user.note", b"plain"); print("user xattr ok")
+elif what == "route":  # HOP PORT: loopback sends routed through HOP (IP source routing)
+    hop, port = sys.argv[2], int(sys.argv[3])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS,
+                     bytes([1, 131, 7, 4]) + socket.inet_aton(hop))  # NOP, LSRR HOP
+        print("lsrr ok")
+    except OSError as e: print("lsrr", e.strerror)
+    print("sent", s.sendto(b"SECRET-THROUGH-LOOPBACK", ("127.0.0.1", port)))
+    s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    srh = bytes([0, 2, 4, 0, 0, 0, 0, 0]) + socket.inet_pton(socket.AF_INET6, "::ffff:" + hop)
+    try: s6.setsockopt(socket.IPPROTO_IPV6, 57, srh); print("rthdr ok")  # IPV6_RTHDR
+    except OSError as e: print("rthdr", e.strerror)
+    t = socket.socket()
+    t.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 0x10)
+    print("other options ok")

@@ -3,6 +3,7 @@
 #include "risk/rules.h"
 
 #include <limits.h>
+#include <linux/btrfs.h>
 #include <linux/fs.h>
 #include <linux/fsverity.h>
 #include <stdio.h>
@@ -40,6 +41,21 @@ static const unsigned long file_system_cmds[] = {
 };
 #define FILE_SYSTEM_CMDS (sizeof(file_system_cmds) / sizeof(file_system_cmds[0]))
 
+/* btrfs's on a folder opened for reading: a subvolume (a whole tree of
+ * files, /home or a snapshot) deleted, made, made read-only or the one the
+ * machine starts from; the file system's devices, size, features and
+ * quotas. */
+#define BTRFS_CMDS                                                                                 \
+	BTRFS_IOC_SNAP_DESTROY, BTRFS_IOC_SNAP_DESTROY_V2, BTRFS_IOC_SNAP_CREATE,                  \
+	    BTRFS_IOC_SNAP_CREATE_V2, BTRFS_IOC_SUBVOL_CREATE, BTRFS_IOC_SUBVOL_CREATE_V2,         \
+	    BTRFS_IOC_SUBVOL_SETFLAGS, BTRFS_IOC_DEFAULT_SUBVOL, BTRFS_IOC_SET_RECEIVED_SUBVOL,    \
+	    BTRFS_IOC_RESIZE, BTRFS_IOC_ADD_DEV, BTRFS_IOC_RM_DEV, BTRFS_IOC_RM_DEV_V2,            \
+	    BTRFS_IOC_DEV_REPLACE, BTRFS_IOC_BALANCE, BTRFS_IOC_BALANCE_V2, BTRFS_IOC_BALANCE_CTL, \
+	    BTRFS_IOC_SET_FEATURES, BTRFS_IOC_QUOTA_CTL, BTRFS_IOC_QGROUP_ASSIGN,                  \
+	    BTRFS_IOC_QGROUP_CREATE, BTRFS_IOC_QGROUP_LIMIT, BTRFS_IOC_QUOTA_RESCAN
+static const unsigned long btrfs_cmds[] = {BTRFS_CMDS};
+#define BTRFS_CMD_COUNT (sizeof(btrfs_cmds) / sizeof(btrfs_cmds[0]))
+
 const unsigned long ioctl_changes_cmds[] = {
     FS_IOC_SETFLAGS,
     FS_IOC32_SETFLAGS,
@@ -53,6 +69,7 @@ const unsigned long ioctl_changes_cmds[] = {
     EXT4_IOC_RESIZE_FS,
     EXT4_IOC_GROUP_EXTEND,
     FS_IOC_ENABLE_VERITY,
+    BTRFS_CMDS,
 };
 const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
 
@@ -72,10 +89,10 @@ int ioctl_changes_file_flags(unsigned cmd)
 	       cmd == (unsigned)FS_IOC_FSSETXATTR;
 }
 
-static int file_system_command(unsigned cmd)
+static int listed(const unsigned long *cmds, size_t n, unsigned cmd)
 {
-	for (size_t i = 0; i < FILE_SYSTEM_CMDS; i++)
-		if (cmd == (unsigned)file_system_cmds[i])
+	for (size_t i = 0; i < n; i++)
+		if (cmd == (unsigned)cmds[i])
 			return 1;
 	return 0;
 }
@@ -107,7 +124,15 @@ enum effect_outcome ioctl_changes_judge(const struct seccomp_notif *n, struct ef
 			 file);
 		return EFFECT_REFUSE;
 	}
-	if (file_system_command(cmd)) {
+	if (listed(btrfs_cmds, BTRFS_CMD_COUNT, cmd)) {
+		e->attack = "T1485";
+		snprintf(e->what, sizeof(e->what),
+			 "Deletes, makes or changes a btrfs subvolume (a whole tree of files) at "
+			 "%.300s, or the devices, size or quotas of its file system",
+			 file);
+		return EFFECT_REFUSE;
+	}
+	if (listed(file_system_cmds, FILE_SYSTEM_CMDS, cmd)) {
 		e->attack = "T1499";
 		snprintf(e->what, sizeof(e->what),
 			 "Freezes, shuts down, resizes or renames the whole file system that holds "

@@ -49,6 +49,26 @@ def loop_fs(tmp_path):
     subprocess.run(["umount", "-l", str(mnt)])
 
 
+@pytest.fixture
+def btrfs(tmp_path):
+    """A btrfs file system of its own with a subvolume "data" holding a file."""
+    image, mnt = tmp_path / "btrfs.img", tmp_path / "btrfs"
+    mnt.mkdir()
+    subprocess.run(["truncate", "-s", "160M", str(image)], check=True)
+    try:
+        made = subprocess.run(["mkfs.btrfs", "-q", "-f", str(image)], capture_output=True)
+    except FileNotFoundError:
+        pytest.skip("no mkfs.btrfs here")
+    if made.returncode != 0 or \
+            subprocess.run(["mount", "-o", "loop", str(image), str(mnt)]).returncode != 0:
+        pytest.skip("cannot mount a btrfs loop device here")
+    subprocess.run(["btrfs", "subvolume", "create", str(mnt / "data")], check=True,
+                   capture_output=True)
+    (mnt / "data" / "file").write_text("precious\n")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)])
+
+
 def denied(evs, call):
     return [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
             and str(e.get("call", "")).split(" ")[0] == call]
@@ -286,3 +306,17 @@ def test_FIXED_a_send_to_loopback_cannot_be_source_routed_to_another_machine(esc
     assert "ARRIVED" not in arrived
     assert len(denied(evs, "setsockopt")) == 2
     assert "escort: refused: setsockopt -- Sends the socket's packets through another" in shown(evs)
+
+
+def test_FIXED_a_btrfs_subvolume_cannot_be_deleted_through_a_folder_descriptor(escort, tmp_path,
+                                                                                btrfs):
+    """BTRFS_IOC_SNAP_DESTROY on a folder opened for reading deletes a whole
+    subvolume (every file of /home, or the snapshots kept for a restore) in
+    one ioctl, with no unlink or rmdir the gate saw."""
+    s = Session(escort, tmp_path)
+    out = attack(s, "subvol", btrfs, "data")
+    evs = s.close()
+    assert "subvol Operation not permitted" in out, out
+    assert (btrfs / "data" / "file").read_text() == "precious\n"
+    assert len(denied(evs, "ioctl")) == 1
+    assert "Deletes, makes or changes a btrfs subvolume" in shown(evs)

@@ -114,3 +114,8 @@ elif what == "route":  # HOP PORT: loopback sends routed through HOP (IP source 
     t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 0x10)
     print("other options ok")
+elif what == "subvol":  # DIR NAME: BTRFS_IOC_SNAP_DESTROY on the folder, opened for reading
+    fd = os.open(sys.argv[2], os.O_RDONLY | os.O_DIRECTORY)
+    args = bytearray(struct.pack("q4088s", 0, sys.argv[3].encode()))  # btrfs_ioctl_vol_args
+    try: fcntl.ioctl(fd, 0x5000940F, args); print("subvol destroyed")
+    except OSError as e: print("subvol", e.strerror)

@@ -8,6 +8,7 @@
 #include "change-do.h"
 #include "change-read.h"
 #include "change-record.h"
+#include "session-pipes.h"
 #include "session-terminals.h"
 #include "util/visible.h"
 #include "util/xmalloc.h"
@@ -356,6 +357,28 @@ static void rate_other_terminals(const struct gate *g, const struct change *c,
 	risk_report_finish(r);
 }
 
+/* A pipe no process of the session holds, reached through another
+ * process's /proc/PID/fd/N: what is written there, that process reads as its
+ * own input (commands for another login's shell, a service's requests). */
+static void rate_other_pipes(const struct gate *g, const struct change *c, struct risk_report *r)
+{
+	const struct walked *w = &c->path;
+	char text[PATH_MAX + 160];
+
+	if (w->object < 0 || !w->magic || w->path[0] == '/' || !S_ISFIFO(w->st.st_mode) ||
+	    session_pipe_held(g->cfg.first, (pid_t)g->notif->pid, &w->st))
+		return;
+	snprintf(text, sizeof(text),
+		 "Writes into %s, a pipe of a program that is not part of this session: it reads "
+		 "what is written there as its own input.",
+		 w->path);
+	risk_report_add(r, "other-program-pipe", LEVEL_HIGH, text,
+			"another program (another login's shell, a service) can be fed commands "
+			"or data it did not ask for",
+			"Whose pipe is it, and why write into it?", "T1059");
+	risk_report_finish(r);
+}
+
 /* r: already rated (a connection), or NULL to rate the change here. */
 static void decide_change(struct gate *g, struct change *c, const struct creds *who,
 			  struct risk_report *rated)
@@ -371,6 +394,7 @@ static void decide_change(struct gate *g, struct change *c, const struct creds *
 	if (!rated) {
 		rate_host_streams(g, c, &r);
 		rate_other_terminals(g, c, &r);
+		rate_other_pipes(g, c, &r);
 	}
 	verdict_for(g, c, &r, &v);
 	if (v.action == GATE_ASK && hold_change(g, id, c, who, &r, &v) == 0) {

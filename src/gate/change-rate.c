@@ -59,6 +59,14 @@ static int sets_id_bit(const struct change *c)
 	return 0;
 }
 
+/* setxattr of security.capability: the file's capabilities (cap_setuid,
+ * cap_sys_admin...) are the set-user-id bit's root rights, one by one. */
+static int sets_capabilities(const struct change *c)
+{
+	return c->kind == CHANGE_XATTR && c->value != NULL && !change_is_file_flags(c) &&
+	       strcmp(c->xattr, "security.capability") == 0;
+}
+
 /* A change to the file itself (its bytes, mode, owner, attributes), not to
  * one of its names. */
 static int changes_the_file(enum change_kind kind)
@@ -81,6 +89,17 @@ static void gate_findings(const struct change *c, struct risk_report *r)
 				"become that account, root included",
 				"Which program is it, and why must it run with its owner's rights?",
 				"T1548.001");
+	}
+	if (sets_capabilities(c)) {
+		snprintf(text, sizeof(text),
+			 "Gives %s some of root's powers (file capabilities) for anyone who starts "
+			 "it.",
+			 c->path.path);
+		risk_report_add(r, "file-capabilities", LEVEL_HIGH, text,
+				"a program with file capabilities runs with root's powers whoever "
+				"starts it: a way to become root later",
+				"Which program is it, and why must it have root's powers?",
+				"T1548");
 	}
 	if (c->kind == CHANGE_MKNOD && (S_ISCHR(c->mode) || S_ISBLK(c->mode))) {
 		snprintf(text, sizeof(text),

@@ -3,6 +3,7 @@
 #include "code-map.h"
 #include "ioctl-changes.h"
 #include "net-effect.h"
+#include "net-listen.h"
 #include "procmem.h"
 #include "session-tree.h"
 #include "terminal-input.h"
@@ -155,14 +156,15 @@ static enum effect_outcome judge_ipc_make(const struct seccomp_notif *n,
 }
 
 /* A shared memory segment made by a process of the session is the
- * session's (shm_cpid); semaphore sets and message queues by ipc-made.h. */
+ * session's (to remove, change or attach for writing); semaphore sets and
+ * message queues by ipc-made.h. */
 static enum effect_outcome judge_ipc(const struct seccomp_notif *n, const struct effect_scope *s,
 				     struct effect *e)
 {
 	struct shmid_ds ds;
 	pid_t first = s->first;
 
-	if (strcmp(e->call->name, "shmctl") != 0)
+	if (strcmp(e->call->name, "shmctl") != 0 && strcmp(e->call->name, "shmat") != 0)
 		return judge_ipc_made(n, s, e);
 	if (shmctl(arg_int(n, 0), IPC_STAT, &ds) < 0) {
 		e->error = errno;
@@ -275,6 +277,8 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 	case HELD_SENDMMSG:
 	case HELD_SOCKET:
 		return net_effect_judge(n, e);
+	case HELD_LISTEN:
+		return net_listen_judge(n, e);
 	default:
 		return EFFECT_REFUSE;
 	}
@@ -286,6 +290,7 @@ enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n,
 	enum effect_outcome o;
 
 	memset(e, 0, sizeof(*e));
+	e->sock = -1;
 	e->call = held_call_find(n->data.nr);
 	if (e->call == NULL) { /* the filter traps nothing else */
 		e->error = ENOSYS;
@@ -297,8 +302,8 @@ enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n,
 	o = judge(n, s, e);
 	/* What was read (the caller's memory, descriptors, group) was the caller's. */
 	if (e->call->check != HELD_ALWAYS && seccomp_notify_id_valid(listener, n->id) != 0)
-		return EFFECT_GONE;
-	return o;
+		o = EFFECT_GONE;
+	return net_listen_finish(n, e, o); /* the socket taken is the caller's */
 }
 
 void effect_describe(const struct effect *e, char *out, size_t size)

@@ -39,6 +39,7 @@ struct effect {
 	char what[512];	    /* what it would have done, for a non-engineer */
 	char where[320];    /* "to 203.0.113.5 port 80", "on 0.0.0.0 port 8080", or "" */
 	int has_address;    /* address holds the decoded address */
+	int sock;	    /* the caller's socket the gate took (listen), or -1 */
 	struct sockaddr_info address;
 };
 

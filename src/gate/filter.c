@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <linux/userfaultfd.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 
 #define SOCKET_TYPE_MASK 0xfu /* the kernel's SOCK_TYPE_MASK: the rest are flags */
@@ -115,7 +117,11 @@ static int trap_owner(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 }
 
 /* fanotify_init's FAN_CLASS_CONTENT and FAN_CLASS_PRE_CONTENT: the classes
- * whose events wait for an answer (a notification class passes). */
+ * whose events wait for an answer (a notification class passes); and any
+ * class whose events come with the file opened for writing (event_f_flags,
+ * args[1], O_WRONLY or O_RDWR): the kernel opens each file a mark sees
+ * (/etc/shadow, another account's) for the listener, with no open the file
+ * gate sees. */
 static int trap_blocking_class(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 {
 	static const unsigned long classes[] = {FAN_CLASS_CONTENT, FAN_CLASS_PRE_CONTENT};
@@ -125,6 +131,52 @@ static int trap_blocking_class(scmp_filter_ctx ctx, const struct held_call *c, i
 		rc = seccomp_rule_add(
 		    ctx, SCMP_ACT_NOTIFY, nr, 1,
 		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, classes[i], classes[i]));
+	for (unsigned long mode = O_WRONLY; mode <= O_ACCMODE && rc == 0; mode++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, O_ACCMODE, mode));
+	return rc;
+}
+
+/* shmat without SHM_RDONLY: the caller writes into the segment (held-calls.c
+ * judges whose it is). */
+static int trap_shm_write(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, SHM_RDONLY, 0));
+}
+
+/* mq_open's flags without both O_CREAT and O_EXCL: it may open a queue that
+ * already exists (another program's). */
+static int trap_not_new(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	static const unsigned long partial[] = {0, O_CREAT, O_EXCL};
+	int rc = 0;
+
+	for (size_t i = 0; i < 3 && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ,
+					       O_CREAT | O_EXCL, partial[i]));
+	return rc;
+}
+
+/* setsockopt's (level, name) pairs that set the hops a packet goes through:
+ * IP_OPTIONS (LSRR, SSRR), IPV6_RTHDR and the RFC 2292 forms (its
+ * IPV6_2292PKTOPTIONS takes a routing header among its control messages).
+ * Both are ints: low 32 bits. */
+static int trap_route_option(scmp_filter_ctx ctx, int nr)
+{
+	static const unsigned long options[][2] = {
+	    {IPPROTO_IP, IP_OPTIONS},
+	    {IPPROTO_IPV6, IPV6_RTHDR},
+	    {IPPROTO_IPV6, IPV6_2292RTHDR},
+	    {IPPROTO_IPV6, IPV6_2292PKTOPTIONS},
+	};
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, options[i][0]),
+				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, options[i][1]));
 	return rc;
 }
 
@@ -218,6 +270,12 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_ipc_cmd(ctx, c, nr);
 	case TRAP_IPC_MAKE:
 		return trap_ipc_make(ctx, c, nr);
+	case TRAP_SHM_WRITE:
+		return trap_shm_write(ctx, c, nr);
+	case TRAP_NOT_NEW:
+		return trap_not_new(ctx, c, nr);
+	case TRAP_ROUTE_OPTION:
+		return trap_route_option(ctx, nr);
 	case TRAP_LOG_ACTION:
 		return trap_log_action(ctx, nr);
 	default:

@@ -27,6 +27,9 @@
 	"that programs outside this session may be using"
 
 #define IPC_MAKE_WHAT "Makes a System V semaphore set or message queue"
+#define MQUEUE_WHAT                                                                                \
+	"Opens or removes a POSIX message queue that programs outside this session may use: "      \
+	"messages put in it or taken from it are theirs"
 
 #define CONNECT_WHAT "Opens a connection to another machine or to a local service"
 #define SEND_WHAT "Sends data to an address it names (another machine or a local service)"
@@ -139,14 +142,37 @@ const struct held_call held_calls[] = {
     /* Making one: the gate makes it, and knows it is the session's. */
     {"semget", HELD_IPC_MAKE, TRAP_IPC_MAKE, 2, 0, LEVEL_INFO, IPC_MAKE_WHAT, NULL},
     {"msgget", HELD_IPC_MAKE, TRAP_IPC_MAKE, 1, 0, LEVEL_INFO, IPC_MAKE_WHAT, NULL},
+    /* Attached for writing, a service's segment is its memory: what the
+     * session writes there, the service reads as its own data. */
+    {"shmat", HELD_IPC, TRAP_SHM_WRITE, 2, 0, LEVEL_HIGH,
+     "Writes into memory that a program outside this session uses (a System V shared memory "
+     "segment): it reads what is written there as its own data",
+     "T1055"},
     /* Permission events make every open or read of the files it marks, by
-     * any process of the machine, wait for this program's answer. */
+     * any process of the machine, wait for this program's answer; events
+     * with files opened for writing hand it every file it marks, writable,
+     * with no open the file gate sees. */
     {"fanotify_init", HELD_ALWAYS, TRAP_BLOCKING_CLASS, 0, 0, LEVEL_HIGH,
      "Makes every program of the machine wait for this one's permission before it opens or "
-     "reads the files it watches",
+     "reads the files it watches, or has the kernel open those files for it to change",
      "T1562.001"},
     {"pidfd_getfd", HELD_PIDFD, TRAP_ALL, 0, 0, LEVEL_HIGH,
      "Takes an open file or connection from a process that is not part of this session", "T1055"},
+    /* IPv4 source routing (LSRR, SSRR in IP_OPTIONS) and IPv6 routing
+     * headers send a packet to the first hop they name, whatever address
+     * the connect or send gave: a send to loopback went to another machine.
+     * Refused (only root may set them); IP_OPTIONS also holds record-route
+     * and timestamps (ping -R), refused with them. */
+    {"setsockopt", HELD_ALWAYS, TRAP_ROUTE_OPTION, 0, 0, LEVEL_HIGH,
+     "Sends the socket's packets through another machine it names (IP source routing), "
+     "whatever address they are sent to: data for this machine would go to that one",
+     "T1048"},
+    /* A POSIX message queue has no creator to judge: opening a service's
+     * queue sends it messages (or takes its messages away), and removing
+     * it leaves the service without one. Only a queue the caller makes
+     * new (O_CREAT | O_EXCL) passes; removing any is refused. */
+    {"mq_open", HELD_ALWAYS, TRAP_NOT_NEW, 1, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
+    {"mq_unlink", HELD_ALWAYS, TRAP_ALL, 0, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
     /* Connections and listeners: judged by the address (net-rate.c). A plain
      * read, write or send on a connected socket never leaves the kernel:
      * sendto is trapped only with an address. sendmsg and sendmmsg keep the
@@ -155,6 +181,10 @@ const struct held_call held_calls[] = {
      * and a UDP or ICMP sendmsg to any host would otherwise pass). */
     {"connect", HELD_CONNECT, TRAP_ALL, 1, 0, LEVEL_MEDIUM, CONNECT_WHAT, "T1048"},
     {"bind", HELD_BIND, TRAP_ALL, 1, 0, LEVEL_MEDIUM,
+     "Starts listening for connections from other machines", "T1571"},
+    /* An IP socket never bound listens on every address: bound first by
+     * the kernel, with no bind the gate sees. */
+    {"listen", HELD_LISTEN, TRAP_ALL, 0, 0, LEVEL_MEDIUM,
      "Starts listening for connections from other machines", "T1571"},
     {"sendto", HELD_SENDTO, TRAP_ADDRESS, 4, 0, LEVEL_MEDIUM, SEND_WHAT, "T1048"},
     {"sendmsg", HELD_SENDMSG, TRAP_ALL, 1, 0, LEVEL_MEDIUM, SEND_WHAT, "T1048"},

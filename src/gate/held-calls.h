@@ -25,9 +25,12 @@ enum held_check {
 	HELD_SENDMSG,	   /* the destination in the struct msghdr at args[target] */
 	HELD_SENDMMSG,	   /* the destinations in the struct mmsghdr array at args[target] */
 	HELD_SOCKET,	   /* a raw or packet socket: the kind in args[0..2] */
+	HELD_LISTEN,	   /* listen on the socket args[target]: made by the gate unless it
+			    * was never bound (net-listen.h) */
 	HELD_OWNER,	   /* fcntl F_SETOWN(_EX), ioctl FIOSETOWN/SIOCSPGRP: who gets SIGIO */
-	HELD_IPC,	   /* System V object args[0] removed or changed: shm judged by its
-			    * creator, semaphores and queues by whether the session made them */
+	HELD_IPC,	   /* System V object args[0] removed or changed, or a segment
+			    * attached for writing: shm judged by its creator, semaphores
+			    * and queues by whether the session made them */
 	HELD_WHO,	   /* setpriority, ioprio_set: args[0] says what args[1] is (a process,
 			    * a group, an account) */
 	HELD_IPC_MAKE,	   /* semget, msgget making an object (flags in args[target]): made by
@@ -45,11 +48,15 @@ enum held_trap {
 	TRAP_RAW_SOCKET,     /* only a packet socket, or a raw one of IPv4 or IPv6 */
 	TRAP_OWNER,	     /* fcntl F_SETOWN/F_SETOWN_EX, ioctl FIOSETOWN/SIOCSPGRP only */
 	TRAP_SET_OTHER,	     /* prlimit64: only another process (args[target]) and a new limit */
-	TRAP_BLOCKING_CLASS, /* fanotify_init: only a class with permission events */
+	TRAP_BLOCKING_CLASS, /* fanotify_init: only a class with permission events, or
+			      * events whose files come opened for writing */
 	TRAP_OTHER,	     /* only when args[target], a pid, is not 0 (the caller itself) */
 	TRAP_WHO,	     /* only when args[0] is not "a process" or args[1] is not 0 */
 	TRAP_IPC_CMD,	     /* only IPC_RMID and IPC_SET in args[target] */
 	TRAP_IPC_MAKE,	     /* only IPC_PRIVATE in args[0] or IPC_CREAT in args[target] */
+	TRAP_SHM_WRITE,	     /* shmat: only without SHM_RDONLY in args[target] */
+	TRAP_NOT_NEW,	     /* mq_open: unless args[target] has both O_CREAT and O_EXCL */
+	TRAP_ROUTE_OPTION,   /* setsockopt: only the options that set a packet's route */
 	TRAP_LOG_ACTION,     /* syslog: only actions that clear the kernel's log or change
 			      * what reaches the console (reading it passes) */
 };

@@ -3,7 +3,9 @@
 #include "risk/rules.h"
 
 #include <limits.h>
+#include <linux/btrfs.h>
 #include <linux/fs.h>
+#include <linux/fsverity.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -11,9 +13,64 @@
 #ifndef FS_IOC32_SETFLAGS
 #define FS_IOC32_SETFLAGS _IOW('f', 2, int)
 #endif
+#ifndef FS_IOC_SHUTDOWN
+#define FS_IOC_SHUTDOWN _IOR('X', 125, __u32)
+#endif
+/* ext4's own (linux/ext4.h is not in every C library's headers). */
+#define EXT4_IOC_GROUP_EXTEND _IOW('f', 7, unsigned long)
+#define EXT4_IOC_RESIZE_FS _IOW('f', 16, __u64)
+struct ext4_fsuuid_head { /* struct fsuuid without its flexible array */
+	__u32 len, flags;
+};
+#define EXT4_IOC_SETFSUUID _IOW('f', 44, struct ext4_fsuuid_head)
 
-const unsigned long ioctl_changes_cmds[] = {FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR,
-					    TIOCVHANGUP};
+/* Whole-file-system commands on any descriptor of a file there, opened for
+ * reading: freezing stops every write of the machine to it (escort's log,
+ * escortd's state) until a thaw, a shutdown fails every later one, a new
+ * label, UUID or size changes what the machine mounts at its next start,
+ * and fs-verity makes the file read-only for good. */
+static const unsigned long file_system_cmds[] = {
+    FIFREEZE,
+    FITHAW,
+    FS_IOC_SHUTDOWN,
+    FS_IOC_SETFSLABEL,
+    EXT4_IOC_SETFSUUID,
+    EXT4_IOC_RESIZE_FS,
+    EXT4_IOC_GROUP_EXTEND,
+    FS_IOC_ENABLE_VERITY,
+};
+#define FILE_SYSTEM_CMDS (sizeof(file_system_cmds) / sizeof(file_system_cmds[0]))
+
+/* btrfs's on a folder opened for reading: a subvolume (a whole tree of
+ * files, /home or a snapshot) deleted, made, made read-only or the one the
+ * machine starts from; the file system's devices, size, features and
+ * quotas. */
+#define BTRFS_CMDS                                                                                 \
+	BTRFS_IOC_SNAP_DESTROY, BTRFS_IOC_SNAP_DESTROY_V2, BTRFS_IOC_SNAP_CREATE,                  \
+	    BTRFS_IOC_SNAP_CREATE_V2, BTRFS_IOC_SUBVOL_CREATE, BTRFS_IOC_SUBVOL_CREATE_V2,         \
+	    BTRFS_IOC_SUBVOL_SETFLAGS, BTRFS_IOC_DEFAULT_SUBVOL, BTRFS_IOC_SET_RECEIVED_SUBVOL,    \
+	    BTRFS_IOC_RESIZE, BTRFS_IOC_ADD_DEV, BTRFS_IOC_RM_DEV, BTRFS_IOC_RM_DEV_V2,            \
+	    BTRFS_IOC_DEV_REPLACE, BTRFS_IOC_BALANCE, BTRFS_IOC_BALANCE_V2, BTRFS_IOC_BALANCE_CTL, \
+	    BTRFS_IOC_SET_FEATURES, BTRFS_IOC_QUOTA_CTL, BTRFS_IOC_QGROUP_ASSIGN,                  \
+	    BTRFS_IOC_QGROUP_CREATE, BTRFS_IOC_QGROUP_LIMIT, BTRFS_IOC_QUOTA_RESCAN
+static const unsigned long btrfs_cmds[] = {BTRFS_CMDS};
+#define BTRFS_CMD_COUNT (sizeof(btrfs_cmds) / sizeof(btrfs_cmds[0]))
+
+const unsigned long ioctl_changes_cmds[] = {
+    FS_IOC_SETFLAGS,
+    FS_IOC32_SETFLAGS,
+    FS_IOC_FSSETXATTR,
+    TIOCVHANGUP,
+    FIFREEZE,
+    FITHAW,
+    FS_IOC_SHUTDOWN,
+    FS_IOC_SETFSLABEL,
+    EXT4_IOC_SETFSUUID,
+    EXT4_IOC_RESIZE_FS,
+    EXT4_IOC_GROUP_EXTEND,
+    FS_IOC_ENABLE_VERITY,
+    BTRFS_CMDS,
+};
 const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
 
 _Static_assert(TIOCSCTTY_CMD == TIOCSCTTY, "TIOCSCTTY");
@@ -30,6 +87,14 @@ int ioctl_changes_file_flags(unsigned cmd)
 {
 	return cmd == (unsigned)FS_IOC_SETFLAGS || cmd == (unsigned)FS_IOC32_SETFLAGS ||
 	       cmd == (unsigned)FS_IOC_FSSETXATTR;
+}
+
+static int listed(const unsigned long *cmds, size_t n, unsigned cmd)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cmd == (unsigned)cmds[i])
+			return 1;
+	return 0;
 }
 
 /* The file the descriptor is, as the caller sees it (for the record). */
@@ -56,6 +121,23 @@ enum effect_outcome ioctl_changes_judge(const struct seccomp_notif *n, struct ef
 		snprintf(e->what, sizeof(e->what),
 			 "Hangs up the terminal %.300s: the login that uses it loses it and its "
 			 "shell is sent SIGHUP",
+			 file);
+		return EFFECT_REFUSE;
+	}
+	if (listed(btrfs_cmds, BTRFS_CMD_COUNT, cmd)) {
+		e->attack = "T1485";
+		snprintf(e->what, sizeof(e->what),
+			 "Deletes, makes or changes a btrfs subvolume (a whole tree of files) at "
+			 "%.300s, or the devices, size or quotas of its file system",
+			 file);
+		return EFFECT_REFUSE;
+	}
+	if (listed(file_system_cmds, FILE_SYSTEM_CMDS, cmd)) {
+		e->attack = "T1499";
+		snprintf(e->what, sizeof(e->what),
+			 "Freezes, shuts down, resizes or renames the whole file system that holds "
+			 "%.300s (or makes the file read-only for good): every program of the "
+			 "machine that writes there waits or fails",
 			 file);
 		return EFFECT_REFUSE;
 	}

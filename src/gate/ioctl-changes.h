@@ -2,7 +2,10 @@
  * descriptor opened for reading only, so the file gate never sees them:
  * FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR (`chattr +i /etc/passwd`, or taking
  * append-only off a log) and TIOCVHANGUP (hangs up a terminal: SIGHUP to the
- * login's shell, outside the session). TIOCVHANGUP is always refused: a check
+ * login's shell, outside the session), and the commands that act on a whole
+ * file system (FIFREEZE, FS_IOC_SHUTDOWN, a new label, UUID or size,
+ * fs-verity) or a btrfs subvolume (deleted, made, made read-only). Those are
+ * always refused: a check
  * followed by CONTINUE would let another thread swap the descriptor. chattr's
  * go to the file gate, which does them itself on the file it resolved. The filter also
  * traps TIOCSCTTY with a nonzero argument (it takes a terminal from the login

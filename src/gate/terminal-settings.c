@@ -68,6 +68,21 @@ static enum effect_outcome refuse(int index, struct effect *e)
 	return EFFECT_REFUSE;
 }
 
+/* TIOCCONS makes every write to /dev/console, by any process of the machine,
+ * go to the terminal it names instead: even a terminal of the session's own
+ * would take the machine's console messages away from the console. */
+static enum effect_outcome refuse_console(int index, struct effect *e)
+{
+	if (index >= 0)
+		snprintf(e->where, sizeof(e->where), "TIOCCONS on /dev/pts/%d", index);
+	e->level = LEVEL_HIGH;
+	e->attack = "T1562.001";
+	snprintf(e->what, sizeof(e->what),
+		 "Sends what every program of the machine writes to the system console to this "
+		 "terminal instead, where the console no longer shows it");
+	return EFFECT_REFUSE;
+}
+
 enum effect_outcome terminal_settings_judge(const struct seccomp_notif *n,
 					    const struct effect_scope *s, struct effect *e)
 {
@@ -85,6 +100,8 @@ enum effect_outcome terminal_settings_judge(const struct seccomp_notif *n,
 		return EFFECT_AS_KERNEL;
 	}
 	index = session_terminal_index(&st);
+	if ((unsigned)n->data.args[1] == TIOCCONS)
+		return refuse_console(index, e);
 	if (caller_side(&st) || (index >= 0 && terminal_input_own(s, index)))
 		return EFFECT_ALLOW;
 	if (index < 0 && !is_terminal(n)) { /* /dev/null: no terminal either */

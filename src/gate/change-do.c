@@ -57,9 +57,10 @@ static int nonblocking(int fd, int flags)
 	return fd;
 }
 
-static int open_now(const char *at, int flags)
+/* mode: for O_TMPFILE, the only open of an existing object that makes a file. */
+static int open_now(const char *at, int flags, mode_t mode)
 {
-	return nonblocking(open(at, flags | O_NONBLOCK), flags);
+	return nonblocking(open(at, flags | O_NONBLOCK, mode), flags);
 }
 
 /* O_CREAT | O_EXCL makes a new regular file or fails: nothing to wait for
@@ -81,7 +82,7 @@ static int open_object(const struct change *c, int flags)
 	if ((flags & O_CREAT) && (flags & O_EXCL))
 		return errno = EEXIST, -1;
 	self_fd(w->object, at, sizeof(at));
-	return open_now(at, flags & ~(O_CREAT | O_EXCL));
+	return open_now(at, flags & ~(O_CREAT | O_EXCL), c->mode & 07777);
 }
 
 static enum change_done handed(int listener, uint64_t id, int fd, int open_flags, int *result)
@@ -115,7 +116,7 @@ enum change_done change_do_fifo_again(int listener, uint64_t id, int object, int
 {
 	char at[64];
 	int fd = open_now(self_fd(object, at, sizeof(at)),
-			  (open_flags | O_NOCTTY | O_CLOEXEC) & ~(O_CREAT | O_EXCL));
+			  (open_flags | O_NOCTTY | O_CLOEXEC) & ~(O_CREAT | O_EXCL), 0);
 
 	if (fd < 0 && errno == ENXIO)
 		return DONE_WAIT;
@@ -135,12 +136,31 @@ static int do_delete(const struct change *c)
 	return rc_of(unlinkat(w->dir, w->name, c->kind == CHANGE_RMDIR ? AT_REMOVEDIR : 0));
 }
 
+/* A file reached by a descriptor or through /proc's fd/N (an O_TMPFILE
+ * file given its name, as `linkat(fd, "", ..., AT_EMPTY_PATH)` or
+ * `linkat(AT_FDCWD, "/proc/self/fd/N", ..., AT_SYMLINK_FOLLOW)` do) is
+ * linked from the gate's own descriptor of it: the very file judged.
+ * AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; without it, our own fd link. */
+static int link_object(const struct walked *a, const struct walked *b)
+{
+	char at[64];
+
+	if (linkat(a->object, "", b->dir, b->name, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM)
+		return -errno;
+	return rc_of(linkat(AT_FDCWD, self_fd(a->object, at, sizeof(at)), b->dir, b->name,
+			    AT_SYMLINK_FOLLOW));
+}
+
 static int do_link(const struct change *c)
 {
 	const struct walked *a = &c->path, *b = &c->path2;
 
 	if (a->object < 0)
 		return -ENOENT;
+	if (a->dir < 0 || a->magic)
+		return link_object(a, b);
 	return rc_of(linkat(a->dir, a->name, b->dir, b->name, 0));
 }
 

@@ -229,6 +229,32 @@ def test_the_gate_acts_with_the_processs_own_rights(escort, tmp_path):
         shutil.rmtree(shared, ignore_errors=True)
 
 
+
+def test_an_unnamed_temporary_file_keeps_its_mode_and_can_be_named(escort, tmp_path, srv):
+    """O_TMPFILE in a scratch folder: the gate's open keeps the mode asked
+    for (it was 0) and the file can be given a name by its descriptor
+    (linkat failed with ENOENT); naming it outside scratch is still held."""
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="escort-tmpfile-", dir="/tmp"))
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"/usr/bin/python3 {ROOT}/tests/e2e/red/tmpfile.py {scratch}")
+    outside, _ = s.run(f"/usr/bin/python3 {ROOT}/tests/e2e/red/tmpfile.py {scratch} {srv}")
+    evs = s.close()
+    try:
+        assert out.count("mode 0o640") == 2 and out.count("link ok") == 2, out
+        for how in ("empty", "proc"):
+            assert (scratch / how).read_text() == f"{how}\n"
+            assert stat_mode(scratch / how) == 0o640
+        assert outside.count("link Operation not permitted") == 2, outside
+        assert not (srv / "empty").exists() and not (srv / "proc").exists()
+        assert refused_change(evs, srv / "empty", "link"), change_decisions(evs)
+        assert refused_change(evs, srv / "proc", "link"), change_decisions(evs)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def stat_mode(path):
+    return os.stat(path).st_mode & 0o7777
+
 def test_rights_kept_between_changes_follow_setuid_umask_and_exec(escort, tmp_path):
     """The gate keeps a thread's rights between its changes (creds-cache.c):
     a process that wrote as root, then became another account, writes with

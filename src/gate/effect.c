@@ -130,12 +130,14 @@ static enum effect_outcome judge_process(const struct seccomp_notif *n, pid_t fi
 static enum effect_outcome judge_ipc_made(const struct seccomp_notif *n,
 					  const struct effect_scope *s, struct effect *e)
 {
-	enum ipc_kind kind = strcmp(e->call->name, "semctl") == 0 ? IPC_KIND_SEM : IPC_KIND_MSG;
+	enum ipc_kind kind = strncmp(e->call->name, "sem", 3) == 0 ? IPC_KIND_SEM : IPC_KIND_MSG;
 	int id = arg_int(n, 0);
+	int removes =
+	    strcmp(e->call->name + 3, "ctl") == 0 && arg_int(n, e->call->target) == IPC_RMID;
 
 	if (s->ipc == NULL || !ipc_made_has(s->ipc, kind, id))
 		return EFFECT_REFUSE;
-	if (arg_int(n, e->call->target) == IPC_RMID)
+	if (removes)
 		ipc_made_forget(s->ipc, kind, id);
 	return EFFECT_ALLOW;
 }

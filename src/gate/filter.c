@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 
@@ -206,14 +207,18 @@ static int trap_who(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 }
 
 /* IPC_RMID (0) and IPC_SET (1); the commands that read pass. */
+/* IPC_RMID and IPC_SET; for semctl also SETVAL and SETALL, which change
+ * what a service's semaphores count. */
 static int trap_ipc_cmd(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 {
+	const unsigned cmds[] = {IPC_RMID, IPC_SET, SETVAL, SETALL};
+	size_t n = strcmp(c->name, "semctl") == 0 ? 4 : 2;
 	int rc = 0;
 
-	for (unsigned cmd = 0; cmd <= 1 && rc == 0; cmd++)
+	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = seccomp_rule_add(
 		    ctx, SCMP_ACT_NOTIFY, nr, 1,
-		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, 0xffffffffu, cmd));
+		    SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, 0xffffffffu, cmds[i]));
 	return rc;
 }
 

@@ -26,6 +26,10 @@
 	"Removes or changes a System V semaphore set, message queue or shared memory segment "     \
 	"that programs outside this session may be using"
 
+#define IPC_USE_WHAT                                                                               \
+	"Uses a System V semaphore set or message queue of programs outside this session: "        \
+	"posts or takes their signals, sends them messages or takes theirs"
+
 #define IPC_MAKE_WHAT "Makes a System V semaphore set or message queue"
 #define MQUEUE_WHAT                                                                                \
 	"Opens or removes a POSIX message queue that programs outside this session may use: "      \
@@ -140,6 +144,12 @@ const struct held_call held_calls[] = {
     {"msgctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
     {"shmctl", HELD_IPC, TRAP_IPC_CMD, 1, 0, LEVEL_HIGH, IPC_WHAT, "T1489"},
     /* Making one: the gate makes it, and knows it is the session's. */
+    /* Used: a service's semaphores posted or waited on, its messages sent or
+     * taken. The session's own (ipc-made.h) pass. */
+    {"semop", HELD_IPC, TRAP_ALL, 0, 0, LEVEL_HIGH, IPC_USE_WHAT, "T1489"},
+    {"semtimedop", HELD_IPC, TRAP_ALL, 0, 0, LEVEL_HIGH, IPC_USE_WHAT, "T1489"},
+    {"msgsnd", HELD_IPC, TRAP_ALL, 0, 0, LEVEL_HIGH, IPC_USE_WHAT, "T1489"},
+    {"msgrcv", HELD_IPC, TRAP_ALL, 0, 0, LEVEL_HIGH, IPC_USE_WHAT, "T1489"},
     {"semget", HELD_IPC_MAKE, TRAP_IPC_MAKE, 2, 0, LEVEL_INFO, IPC_MAKE_WHAT, NULL},
     {"msgget", HELD_IPC_MAKE, TRAP_IPC_MAKE, 1, 0, LEVEL_INFO, IPC_MAKE_WHAT, NULL},
     /* Attached for writing, a service's segment is its memory: what the

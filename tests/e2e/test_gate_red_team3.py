@@ -325,12 +325,19 @@ def test_FIXED_system_v_objects_of_a_service_cannot_be_removed(escort, tmp_path)
                       for kind in ("shm", "sem", "msg") for key in (0, 0x5e5c0de))
         # IPC_CREAT of a key the service made finds the service's: not the session's.
         found = "".join(attack(s, "ipcrm", f"key-{kind}", key) for kind, key in (("sem", 0x5e5c), ("msg", 0x5e5d)))
+        # Using them: a service's set or queue is out of reach, the session's own is not.
+        theirs = attack(s, "ipcuse", "sem", sem) + attack(s, "ipcuse", "msg", msg)
+        ours = attack(s, "ipcuse", "own-sem", 0) + attack(s, "ipcuse", "own-msg", 0)
         evs = s.close()
         assert out.count("(-1, 'Operation not permitted')") == 3, out
         assert own.count("(0, 'ok')") == 6 and "escort:" not in own, own
         assert found.count("found") == 2 and "True" in found, found
         assert found.count("(-1, 'Operation not permitted')") == 2, found
         assert libc.semget(0x5e5c, 0, 0) == keyed_sem and libc.msgget(0x5e5d, 0) == keyed_msg
+        assert theirs.count("(-1, 'Operation not permitted')") == 4, theirs
+        assert ours.count("(0, 'ok')") == 3 and "msgrcv (8, 'ok')" in ours, ours
+        assert libc.semctl(sem, 0, 12) == 0  # GETVAL: nobody posted it
+        assert "escort: refused: semop" in theirs and "escort: refused: msgsnd" in theirs
         buf = ctypes.create_string_buffer(256)
         assert libc.semctl(sem, 0, 2, buf) == 0  # IPC_STAT: still there
         assert libc.msgctl(msg, 2, buf) == 0

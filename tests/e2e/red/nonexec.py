@@ -76,3 +76,17 @@ elif what == "ipcrm":
     nr = {"sem": 66, "msg": 71, "shm": 31}[kind]
     args = (ident, 0, 0) if kind == "sem" else (ident, 0, None)
     print("ipcrm", kind, sc(nr, *args))
+elif what == "ipcuse":  # KIND ID: use a semaphore set or queue (own-*: made here first)
+    kind, ident = sys.argv[2], int(sys.argv[3])
+    if kind.startswith("own-"):
+        kind = kind[4:]
+        ident = libc.semget(0, 1, 0o600) if kind == "sem" else libc.msgget(0, 0o600)
+    if kind == "sem":  # x86-64: semop 65, semctl 66 (SETVAL 16)
+        op = struct.pack("HhH", 0, 1, 0)  # struct sembuf: +1 on semaphore 0
+        print("semop", sc(65, ident, ctypes.c_char_p(op), 1))
+        print("setval", sc(66, ident, 0, 16, 5))
+    else:  # msgsnd 69, msgrcv 70 (IPC_NOWAIT 04000)
+        msg = struct.pack("l", 1) + b"hello\0\0\0"
+        print("msgsnd", sc(69, ident, ctypes.c_char_p(msg), 8, 0o4000))
+        buf = ctypes.create_string_buffer(64)
+        print("msgrcv", sc(70, ident, buf, 8, 0, 0o4000))

@@ -3,9 +3,11 @@
 #include "risk/rules.h"
 
 #include <limits.h>
+#include <linux/blkpg.h>
 #include <linux/btrfs.h>
 #include <linux/fs.h>
 #include <linux/fsverity.h>
+#include <linux/loop.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -54,6 +56,19 @@ static const unsigned long file_system_cmds[] = {
 	    BTRFS_IOC_SET_FEATURES, BTRFS_IOC_QUOTA_CTL, BTRFS_IOC_QGROUP_ASSIGN,                  \
 	    BTRFS_IOC_QGROUP_CREATE, BTRFS_IOC_QGROUP_LIMIT, BTRFS_IOC_QUOTA_RESCAN
 static const unsigned long btrfs_cmds[] = {BTRFS_CMDS};
+
+/* A block device's, opened for reading (root needs no more): BLKROSET made
+ * the disk of a mounted file system read-only, so every write of the
+ * machine there failed (escort's log, escortd's state); partitions added,
+ * removed or read again; a loop device detached (LOOP_CLR_FD of a mounted
+ * one), given another backing file or its settings changed, and loop
+ * devices made or removed through /dev/loop-control. */
+#define BLOCK_DEVICE_CMDS                                                                          \
+	BLKROSET, BLKPG, BLKRRPART, LOOP_SET_FD, LOOP_CLR_FD, LOOP_SET_STATUS, LOOP_SET_STATUS64,  \
+	    LOOP_CHANGE_FD, LOOP_SET_CAPACITY, LOOP_SET_DIRECT_IO, LOOP_SET_BLOCK_SIZE,            \
+	    LOOP_CONFIGURE, LOOP_CTL_ADD, LOOP_CTL_REMOVE
+static const unsigned long block_device_cmds[] = {BLOCK_DEVICE_CMDS};
+#define BLOCK_DEVICE_CMD_COUNT (sizeof(block_device_cmds) / sizeof(block_device_cmds[0]))
 #define BTRFS_CMD_COUNT (sizeof(btrfs_cmds) / sizeof(btrfs_cmds[0]))
 
 const unsigned long ioctl_changes_cmds[] = {
@@ -70,6 +85,7 @@ const unsigned long ioctl_changes_cmds[] = {
     EXT4_IOC_GROUP_EXTEND,
     FS_IOC_ENABLE_VERITY,
     BTRFS_CMDS,
+    BLOCK_DEVICE_CMDS,
 };
 const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
 
@@ -129,6 +145,15 @@ enum effect_outcome ioctl_changes_judge(const struct seccomp_notif *n, struct ef
 		snprintf(e->what, sizeof(e->what),
 			 "Deletes, makes or changes a btrfs subvolume (a whole tree of files) at "
 			 "%.300s, or the devices, size or quotas of its file system",
+			 file);
+		return EFFECT_REFUSE;
+	}
+	if (listed(block_device_cmds, BLOCK_DEVICE_CMD_COUNT, cmd)) {
+		e->attack = "T1561";
+		snprintf(e->what, sizeof(e->what),
+			 "Makes the disk %.300s read-only for the whole machine, changes its "
+			 "partitions, or attaches, detaches or changes a loop device: the file "
+			 "systems on it stop taking writes or disappear",
 			 file);
 		return EFFECT_REFUSE;
 	}

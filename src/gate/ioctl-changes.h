@@ -4,7 +4,9 @@
  * append-only off a log) and TIOCVHANGUP (hangs up a terminal: SIGHUP to the
  * login's shell, outside the session), and the commands that act on a whole
  * file system (FIFREEZE, FS_IOC_SHUTDOWN, a new label, UUID or size,
- * fs-verity) or a btrfs subvolume (deleted, made, made read-only). Those are
+ * fs-verity), a btrfs subvolume (deleted, made, made read-only) or a block
+ * device (made read-only, its partitions changed, a loop device detached or
+ * given another file). Those are
  * always refused: a check
  * followed by CONTINUE would let another thread swap the descriptor. chattr's
  * go to the file gate, which does them itself on the file it resolved. The filter also

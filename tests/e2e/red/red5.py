@@ -1,0 +1,14 @@
+"""Fifth round of the red team: each attack prints what it got."""
+import fcntl, os, signal, struct, sys, time
+what = sys.argv[1]
+if what == "blockdev":  # DEV: BLKROSET and LOOP_CLR_FD on a disk opened for reading
+    fd = os.open(sys.argv[2], os.O_RDONLY)
+    for name, cmd, arg in (("roset", 0x125D, struct.pack("i", 1)), ("clr", 0x4C01, 0)):
+        try: fcntl.ioctl(fd, cmd, arg); print(name, "ok")
+        except OSError as e: print(name, e.strerror)
+elif what == "lease":  # FILE SECONDS: a write lease on a file opened for reading
+    signal.signal(signal.SIGIO, signal.SIG_IGN)  # never give it back
+    fd = os.open(sys.argv[2], os.O_RDONLY)
+    try: fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK); print("lease", "taken", flush=True)
+    except OSError as e: print("lease", e.strerror, flush=True); sys.exit(0)
+    time.sleep(float(sys.argv[3]))

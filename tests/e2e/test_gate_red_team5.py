@@ -1,0 +1,106 @@
+"""Red team of the gate, fifth round: the machine's disks and other programs'
+files reached through calls the gate did not trap (a block device's ioctls,
+file leases), as an operator with a shell, python3 and root would try them.
+
+Each attack is a real session on a real PTY, as root; the program they run is
+tests/e2e/red/red5.py. Tests marked FIXED failed before the fix in src/gate/
+that came with them."""
+import os
+import pathlib
+import shutil
+import subprocess
+import uuid
+
+import pytest
+from test_gate import PROMPT, Session
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0,
+                                reason="needs root: the victims live outside scratch folders")
+
+RED = pathlib.Path(__file__).resolve().parent / "red"
+PY = "/usr/bin/python3"
+
+
+@pytest.fixture
+def srv():
+    path = pathlib.Path("/srv") / f"escort-red5-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    (path / "victim").write_text("precious\n")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def loop_disk(tmp_path):
+    """An ext4 file system on a loop device of its own, mounted outside the
+    session: (its loop device, its mount point)."""
+    image, mnt = tmp_path / "fs.img", tmp_path / "mnt"
+    mnt.mkdir()
+    subprocess.run(["truncate", "-s", "32M", str(image)], check=True)
+    if subprocess.run(["mkfs.ext4", "-q", "-F", str(image)]).returncode != 0 or \
+            subprocess.run(["mount", "-o", "loop", str(image), str(mnt)]).returncode != 0:
+        pytest.skip("cannot mount a loop device here")
+    dev = subprocess.run(["findmnt", "-n", "-o", "SOURCE", str(mnt)], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    yield dev, mnt
+    subprocess.run(["blockdev", "--setrw", dev])
+    subprocess.run(["umount", "-l", str(mnt)])
+
+
+def denied(evs, call):
+    return [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
+            and str(e.get("call", "")).split(" ")[0] == call]
+
+
+def shown(evs):
+    return "".join(e.get("data", "") for e in evs if e["type"] == "output")
+
+
+def attack(s, *args):
+    out, _ = s.run(f"{PY} {RED}/red5.py {' '.join(str(a) for a in args)} 2>&1")
+    return out
+
+
+def test_FIXED_a_disk_cannot_be_made_read_only_or_detached(escort, tmp_path, loop_disk):
+    """BLKROSET on a block device opened for reading (root needs no more):
+    the disk under a mounted file system became read-only for the whole
+    machine, and every later write there failed ("Trying to write to
+    read-only block-device"): escort's log and escortd's state, were they
+    there. LOOP_CLR_FD detached the loop device (at once, or when a mounted
+    one is unmounted). No open for writing, nothing held or recorded."""
+    dev, mnt = loop_disk
+    s = Session(escort, tmp_path)
+    out = attack(s, "blockdev", dev)
+    evs = s.close()
+    got = subprocess.run(["blockdev", "--getro", dev], capture_output=True, text=True)
+    assert got.stdout.strip() == "0", "the disk was made read-only"
+    assert "roset Operation not permitted" in out and "clr Operation not permitted" in out, out
+    (mnt / "still-writable").write_text("yes\n")
+    os.sync()
+    assert len(denied(evs, "ioctl")) == 2
+    assert f"escort: refused: ioctl on {dev} -- Makes the disk {dev} read-only" in shown(evs)
+
+
+def test_FIXED_a_lease_cannot_stall_other_programs(escort, tmp_path, srv):
+    """fcntl(F_SETLEASE, F_WRLCK) on a file opened for reading (root holds
+    CAP_LEASE; any account may on its own files), with SIGIO ignored: every
+    other program's open of the file, a read too, waited for the holder up
+    to lease-break-time (45 s), and the lease can be taken again at once. On
+    /etc/ld.so.cache that stalls every program the machine starts, escortd's
+    and sshd's too; on a service's file, the service."""
+    victim = srv / "victim"
+    s = Session(escort, tmp_path)
+    s.child.sendline(f"{PY} {RED}/red5.py lease {victim} 4 2>&1")
+    s.child.expect(r"lease (taken|Operation not permitted)")
+    took = s.child.match.group(1)
+    try:  # without O_NONBLOCK this open waits for the lease's holder
+        os.close(os.open(victim, os.O_RDONLY | os.O_NONBLOCK))
+        stalled = False
+    except BlockingIOError:
+        stalled = True
+    s.child.expect_exact(PROMPT)
+    evs = s.close()
+    assert not stalled, "another program's open of the file had to wait for the session"
+    assert took == "Operation not permitted"
+    assert len(denied(evs, "fcntl")) == 1
+    assert f"escort: refused: fcntl on {victim} -- Takes a lease on {victim}" in shown(evs)

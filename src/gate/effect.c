@@ -232,6 +232,30 @@ static enum effect_outcome judge_owner(const struct seccomp_notif *n, pid_t firs
 	return judge_kill(n, first, owner, e);
 }
 
+/* fcntl F_SETLEASE: while a lease is held, every other process's open of
+ * the file (a read too, for a write lease) waits for the holder to give it
+ * back, up to lease-break-time (45 s), and a holder that ignores SIGIO can
+ * take it again at once: root's lease on /etc/ld.so.cache would stall every
+ * program the machine starts, escortd's too. The file is named only for the
+ * record: a lease is refused on every file (a check followed by CONTINUE
+ * would let another thread swap the descriptor). */
+static enum effect_outcome judge_lease(const struct seccomp_notif *n, struct effect *e)
+{
+	char fd[64], file[PATH_MAX];
+	ssize_t len;
+
+	snprintf(fd, sizeof(fd), "/proc/%d/fd/%d", (int)n->pid, arg_int(n, 0));
+	len = readlink(fd, file, sizeof(file) - 1);
+	file[len < 0 ? 0 : len] = '\0';
+	snprintf(e->where, sizeof(e->where), "on %.300s", file);
+	e->attack = "T1499";
+	snprintf(e->what, sizeof(e->what),
+		 "Takes a lease on %.300s: every program of the machine that opens it waits for "
+		 "this one, up to 45 seconds each time",
+		 file);
+	return EFFECT_REFUSE;
+}
+
 static enum effect_outcome judge(const struct seccomp_notif *n, const struct effect_scope *s,
 				 struct effect *e)
 {
@@ -259,6 +283,8 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 	case HELD_CLOCK_MODES:
 		return judge_clock(n, n->data.args[c->target]);
 	case HELD_OWNER:
+		if (strcmp(c->name, "fcntl") == 0 && (unsigned)n->data.args[1] == F_SETLEASE)
+			return judge_lease(n, e);
 		if (strcmp(c->name, "ioctl") == 0 &&
 		    terminal_settings_command((unsigned)n->data.args[1]))
 			return terminal_settings_judge(n, s, e);

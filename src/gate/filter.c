@@ -99,8 +99,22 @@ static int trap_ioctl_changes(scmp_filter_ctx ctx, int nr)
 	return rc;
 }
 
+/* fcntl F_SETLEASE taking a lease (F_RDLCK, F_WRLCK; F_UNLCK gives one
+ * back): every other process's open of the file waits for the holder. */
+static int trap_lease(scmp_filter_ctx ctx, int nr)
+{
+	static const unsigned long kinds[] = {F_RDLCK, F_WRLCK};
+	int rc = 0;
+
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, F_SETLEASE),
+				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, kinds[i]));
+	return rc;
+}
+
 /* The commands that name who receives a descriptor's SIGIO and SIGURG, and
- * ioctl's that type into a terminal (terminal-input.h). An ioctl's command
+ * ioctl's that type into a terminal (terminal-input.h), fcntl's leases. An ioctl's command
  * is an unsigned int, fcntl's an int: low 32 bits. */
 static int trap_owner(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 {
@@ -114,7 +128,9 @@ static int trap_owner(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, cmds[i]));
-	return rc == 0 && is_ioctl ? trap_ioctl_changes(ctx, nr) : rc;
+	if (rc == 0)
+		rc = is_ioctl ? trap_ioctl_changes(ctx, nr) : trap_lease(ctx, nr);
+	return rc;
 }
 
 /* fanotify_init's FAN_CLASS_CONTENT and FAN_CLASS_PRE_CONTENT: the classes

@@ -26,6 +26,11 @@ int change_gate_own_file(void *ctx, const char *path)
 	return ctx != NULL && own_files_contains(ctx, path);
 }
 
+int change_gate_holds_own_files(void *ctx, const char *path)
+{
+	return ctx != NULL && own_files_within(ctx, path);
+}
+
 static uint64_t monotonic_ms(void)
 {
 	struct timespec t;

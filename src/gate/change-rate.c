@@ -175,6 +175,27 @@ static void other_names(const struct change_rater *cr, const struct change *c,
 		unknown_names(c, r);
 }
 
+/* rename of a folder that holds escort's own files (either of an exchange's
+ * two): the session host writes on through its descriptor while the name it
+ * records under, and its next segments' names, become the session's to fill
+ * (the log's folder in a scratch place, a root session reaching it through
+ * the session host's /proc/PID/root). */
+static void moves_own_files(const struct change_rater *cr, const struct walked *w,
+			    struct risk_report *r)
+{
+	char text[PATH_MAX + 128];
+
+	if (cr->holds_own == NULL || w->object < 0 || !S_ISDIR(w->st.st_mode) ||
+	    !cr->holds_own(cr->own_ctx, w->path))
+		return;
+	snprintf(text, sizeof(text), "Moves the folder %s, which holds escort's own files.",
+		 w->path);
+	risk_report_add(r, "escort-own-file", LEVEL_CRITICAL, text,
+			"the session's record and escort's rules must stay out of the session's "
+			"reach",
+			"Why would a session move escort's files?", "T1562.001");
+}
+
 void change_rate(const struct change_rater *cr, const struct change *c, const struct creds *who,
 		 struct risk_report *r)
 {
@@ -183,6 +204,10 @@ void change_rate(const struct change_rater *cr, const struct change *c, const st
 		rate_each(cr, c, c->path.path, who, r);
 	if (c->kind == CHANGE_RENAME || c->kind == CHANGE_LINK || c->kind == CHANGE_SYMLINK)
 		rate_each(cr, c, c->path2.path, who, r);
+	if (c->kind == CHANGE_RENAME) {
+		moves_own_files(cr, &c->path, r);
+		moves_own_files(cr, &c->path2, r);
+	}
 	other_names(cr, c, who, r);
 	gate_findings(c, r);
 	if (r->summary == NULL)

@@ -19,6 +19,7 @@ struct change_rater {
 	own_file_fn own;
 	void *own_ctx;
 	const struct link_names *links; /* the other names of files the session linked */
+	own_file_fn holds_own;		/* whether a folder holds some (own_ctx too) */
 };
 
 /* Fills r (risk_report_free it). */

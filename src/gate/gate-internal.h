@@ -101,6 +101,7 @@ int change_gate_withdraw_given_up(struct gate *g);
 void change_gate_end(struct gate *g, const char *why);
 void change_gate_waiting(struct gate *g, uint64_t ask_id, const char *detail);
 int change_gate_own_file(void *ctx, const char *path);
+int change_gate_holds_own_files(void *ctx, const char *path);
 /* A network call net-effect.c did not allow: decided, or held, like a change. */
 void change_gate_network(struct gate *g, const struct effect *e);
 

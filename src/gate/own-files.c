@@ -107,6 +107,19 @@ static int covers(const struct own_path *p, const char *path)
 	}
 }
 
+int own_files_within(const struct own_files *o, const char *resolved_path)
+{
+	size_t len = strlen(resolved_path);
+
+	if (len > 0 && resolved_path[len - 1] == '/') /* "/": everything */
+		return o->n > 0;
+	for (size_t i = 0; i < o->n; i++)
+		if (strncmp(o->paths[i].path, resolved_path, len) == 0 &&
+		    o->paths[i].path[len] == '/')
+			return 1;
+	return 0;
+}
+
 int own_files_contains(const struct own_files *o, const char *resolved_path)
 {
 	for (size_t i = 0; i < o->n; i++)

@@ -39,5 +39,9 @@ void own_files_add_defaults(struct own_files *o);
 /* Whether resolved_path (absolute, normalised: what the kernel would use) is
  * one of escort's own files or lies under one of its directories. */
 int own_files_contains(const struct own_files *o, const char *resolved_path);
+/* Whether one of them lies under the folder resolved_path (moving the folder
+ * moves them: the log the session host still writes, its next segments'
+ * names, a key file named by option). */
+int own_files_within(const struct own_files *o, const char *resolved_path);
 
 #endif

@@ -104,3 +104,29 @@ def test_FIXED_a_lease_cannot_stall_other_programs(escort, tmp_path, srv):
     assert took == "Operation not permitted"
     assert len(denied(evs, "fcntl")) == 1
     assert f"escort: refused: fcntl on {victim} -- Takes a lease on {victim}" in shown(evs)
+
+
+def test_FIXED_the_folder_of_the_sessions_log_cannot_be_moved(escort, tmp_path):
+    """The file gate refused changes to escort's own files and to what lies
+    under escort's folders, judged by path, but not a rename of a folder
+    above them: root's session moved the folder holding its own log (here
+    a scratch folder; reached through the session host's /proc/PID/root,
+    where it is not hidden). The session host wrote on into the moved file
+    while the name escort records under, and its next segments' names,
+    were free for the session to fill. A folder that holds none of escort's
+    files still moves."""
+    work = tmp_path / "work"
+    work.mkdir()
+    s = Session(escort, tmp_path)
+    out, _ = s.run(f"mv /proc/$PPID/root{tmp_path} /proc/$PPID/root{tmp_path}-moved; "
+                   f"mv {work} {tmp_path}/work2 && echo moved-work")
+    still = (tmp_path / "s.eslog").exists()
+    if not still:
+        (tmp_path.parent / f"{tmp_path.name}-moved").rename(tmp_path)
+    evs = s.close()
+    assert still, "the folder of the session's log was moved"
+    assert "Operation not permitted" in out and "moved-work" in out, out
+    assert (tmp_path / "work2").is_dir()
+    assert len(denied(evs, "rename")) == 1 or len(denied(evs, "renameat2")) == 1, \
+        [e.get("call") for e in evs if e["type"] == "decision"]
+    assert f"Moves the folder {tmp_path}, which holds escort's own files" in shown(evs)

@@ -142,11 +142,21 @@ def test_FIXED_userfaultfd_cannot_stop_the_gate(escort, tmp_path, scratch):
 def test_FIXED_a_lease_cannot_stall_the_gate(escort, tmp_path, scratch):
     """F_SETLEASE on one's own scratch file, then an open of it for writing:
     the gate's open waited lease-break-time (45 s) in the event loop, again and
-    again. The gate now opens without waiting (the writer gets EWOULDBLOCK)."""
+    again. The gate now opens without waiting (the writer gets EWOULDBLOCK).
+    A session's lease is refused now (test_gate_red_team5.py); one taken by a
+    process outside the session on the scratch file still cannot stall it."""
     s = Session(escort, tmp_path)
     out, status = s.run(f"{PY} {RED}/lease.py {scratch} 10")
-    assert status == 0 and "lease taken" in out, out
-    assert took(out) < 3, out
+    assert status == 0 and "lease refused" in out, out
+    holder = subprocess.Popen([PY, str(RED / "lease.py"), str(scratch), "15", "hold"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().startswith("lease taken")
+        out, status = s.run(f"{PY} {RED}/lease.py {scratch} 10 held")
+        assert status == 0 and took(out) < 3, out
+    finally:
+        holder.kill()
+        holder.wait()
     s.close()
 
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
@@ -256,6 +257,18 @@ static enum effect_outcome judge_lease(const struct seccomp_notif *n, struct eff
 	return EFFECT_REFUSE;
 }
 
+/* prlimit64 of RLIMIT_CORE on a process named by its pid, the session's
+ * own too: a core file is written by the kernel itself (filter.c,
+ * keep_no_core), so the limit stays 0 in a session. */
+static enum effect_outcome judge_core_limit(struct effect *e)
+{
+	e->attack = "T1565.001";
+	snprintf(e->what, sizeof(e->what),
+		 "Lets a process dump its memory into a file the kernel writes itself (core) in "
+		 "the folder it runs in, replacing a file of that name there");
+	return EFFECT_REFUSE;
+}
+
 static enum effect_outcome judge(const struct seccomp_notif *n, const struct effect_scope *s,
 				 struct effect *e)
 {
@@ -271,6 +284,8 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 	case HELD_THREAD:
 		return id <= 0 ? EFFECT_ALLOW : by_answer(e, session_tree_has(first, id), id);
 	case HELD_PROCESS:
+		if (strcmp(c->name, "prlimit64") == 0 && (unsigned)n->data.args[1] == RLIMIT_CORE)
+			return judge_core_limit(e);
 		return judge_process(n, first, e);
 	case HELD_PIDFD:
 		return judge_pidfd(n, first, id, e);

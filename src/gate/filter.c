@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
@@ -401,6 +402,25 @@ static int keep_readable(scmp_filter_ctx ctx)
 				SCMP_A1(SCMP_CMP_MASKED_EQ, ~0ull, 0));
 }
 
+/* A core file is written by the kernel itself, where the process runs (a
+ * folder of /srv, /etc/cron.d), with the process's memory as its content
+ * and replacing a file of that name: no open the file gate sees. The session
+ * starts with RLIMIT_CORE at 0 (session/spawn.c); setting it for oneself is
+ * told it succeeded and changes nothing (0 stays 0, as lowering it would),
+ * so that sudo, which sets it to 0, runs as usual. prlimit64 of a pid is
+ * judged by the gate (effect.c), disjoint from this rule on args[0]. */
+static int keep_no_core(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(setrlimit), 1,
+				  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, RLIMIT_CORE));
+
+	if (rc == 0)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(prlimit64), 3, SCMP_A0(SCMP_CMP_EQ, 0),
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, RLIMIT_CORE), SCMP_A2(SCMP_CMP_NE, 0));
+	return rc;
+}
+
 /* A call that changes the caller's rights or umask: the gate forgets the
  * rights it kept (creds-cache.h) and lets it go on. */
 static int trap_creds(scmp_filter_ctx ctx, const char *name)
@@ -431,6 +451,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		rc = refuse_unsupported(ctx);
 	if (rc == 0)
 		rc = keep_readable(ctx);
+	if (rc == 0)
+		rc = keep_no_core(ctx);
 	if (rc == 0)
 		rc = refuse_read_implies_exec(ctx);
 	return rc;

@@ -7,6 +7,7 @@
 
 #include <event2/event.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -56,6 +57,10 @@ static __attribute__((noreturn)) void child_exec(const struct child_stdio *io, c
 	/* Before the filter, which refuses mounts. */
 	if (hide != NULL && hide_own_files(hide, &err) < 0)
 		setup_failed(report_fd, &err);
+	/* No core dumps: the kernel writes a core file itself, in the folder the
+	 * process runs in (core_pattern "core"), replacing one there, with no
+	 * open the file gate sees. The filter keeps the limit at 0 (filter.c). */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	/* The session host is not dumpable (so that the session cannot attach to
 	 * it); the gate must be able to read this process's memory. */
 	prctl(PR_SET_DUMPABLE, 1);

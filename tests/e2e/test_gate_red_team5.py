@@ -130,3 +130,32 @@ def test_FIXED_the_folder_of_the_sessions_log_cannot_be_moved(escort, tmp_path):
     assert len(denied(evs, "rename")) == 1 or len(denied(evs, "renameat2")) == 1, \
         [e.get("call") for e in evs if e["type"] == "decision"]
     assert f"Moves the folder {tmp_path}, which holds escort's own files" in shown(evs)
+
+
+def test_FIXED_a_core_dump_cannot_write_a_file_in_a_protected_folder(escort, tmp_path, srv):
+    """The kernel writes a core file itself, in the folder the crashing
+    process runs in (core_pattern "core"), after deleting a file of that
+    name there, with the process's memory as its content: root's session
+    raised RLIMIT_CORE (its own limit, not trapped), went into /srv's
+    folder and crashed a child holding a crontab line in memory; /srv's
+    "core" was replaced by 5 MB of the session's choosing (/etc/cron.d/core
+    the same way), with no open, unlink or record. A session now starts
+    with the limit at 0 and keeps it there: setting one's own is told it
+    succeeded (sudo sets it to 0), prlimit of a pid is refused."""
+    pattern = pathlib.Path("/proc/sys/kernel/core_pattern").read_text().strip()
+    if pattern.startswith("|") or "/" in pattern:
+        pytest.skip(f"core files go to {pattern} here, not the process's folder")
+    victim = srv / pattern.replace("%%", "%").split("%")[0]
+    victim.write_text("precious\n")
+    s = Session(escort, tmp_path)
+    out = attack(s, "core", srv)
+    ulimit, status = s.run("ulimit -c unlimited; ulimit -c")
+    evs = s.close()
+    assert victim.read_bytes() == b"precious\n", "a core file replaced the file"
+    assert sorted(p.name for p in srv.iterdir()) == sorted(["victim", victim.name]), \
+        list(srv.iterdir())
+    assert "core limit (0, 0)" in out and "child no core" in out, out
+    assert "prlimit Operation not permitted" in out, out
+    assert status == 0 and "escort:" not in ulimit, ulimit
+    assert len(denied(evs, "prlimit64")) == 1
+    assert "Lets a process dump its memory into a file the kernel writes itself" in shown(evs)

@@ -12,3 +12,16 @@ elif what == "lease":  # FILE SECONDS: a write lease on a file opened for readin
     try: fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK); print("lease", "taken", flush=True)
     except OSError as e: print("lease", e.strerror, flush=True); sys.exit(0)
     time.sleep(float(sys.argv[3]))
+elif what == "core":  # DIR: raise RLIMIT_CORE, crash a child whose memory is a crontab line
+    import resource
+    os.chdir(sys.argv[2])
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY,) * 2)
+    print("core limit", resource.getrlimit(resource.RLIMIT_CORE))
+    try: resource.prlimit(os.getpid(), resource.RLIMIT_CORE, (resource.RLIM_INFINITY,) * 2)
+    except OSError as e: print("prlimit", e.strerror)
+    pid = os.fork()
+    if pid == 0:
+        line = b"\n* * * * * root touch /tmp/escort-red5-cron\n" * 100
+        os.kill(os.getpid(), signal.SIGSEGV)
+    _, status = os.waitpid(pid, 0)
+    print("child", "core dumped" if os.WCOREDUMP(status) else "no core")

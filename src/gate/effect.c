@@ -257,16 +257,20 @@ static enum effect_outcome judge_lease(const struct seccomp_notif *n, struct eff
 	return EFFECT_REFUSE;
 }
 
-/* prlimit64 of RLIMIT_CORE on a process named by its pid, the session's
- * own too: a core file is written by the kernel itself (filter.c,
- * keep_no_core), so the limit stays 0 in a session. */
-static enum effect_outcome judge_core_limit(struct effect *e)
+/* prlimit64 of RLIMIT_CORE on a process named by its pid: a core file is
+ * written by the kernel itself, so the limit stays 0 in a session. On a
+ * process of the session it is told it succeeded and changes nothing, as
+ * the filter does for one's own (filter.c, keep_no_core); on another, it is
+ * judged as any prlimit64. */
+static enum effect_outcome judge_core_limit(const struct seccomp_notif *n, pid_t first,
+					    struct effect *e)
 {
-	e->attack = "T1565.001";
-	snprintf(e->what, sizeof(e->what),
-		 "Lets a process dump its memory into a file the kernel writes itself (core) in "
-		 "the folder it runs in, replacing a file of that name there");
-	return EFFECT_REFUSE;
+	enum effect_outcome o = judge_process(n, first, e);
+
+	if (o != EFFECT_ALLOW)
+		return o;
+	e->value = 0;
+	return EFFECT_DONE;
 }
 
 static enum effect_outcome judge(const struct seccomp_notif *n, const struct effect_scope *s,
@@ -285,7 +289,7 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 		return id <= 0 ? EFFECT_ALLOW : by_answer(e, session_tree_has(first, id), id);
 	case HELD_PROCESS:
 		if (strcmp(c->name, "prlimit64") == 0 && (unsigned)n->data.args[1] == RLIMIT_CORE)
-			return judge_core_limit(e);
+			return judge_core_limit(n, first, e);
 		return judge_process(n, first, e);
 	case HELD_PIDFD:
 		return judge_pidfd(n, first, id, e);

@@ -25,6 +25,13 @@
 #include <sys/shm.h>
 #include <sys/socket.h>
 
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
+#endif
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON 100
+#endif
+
 #define SOCKET_TYPE_MASK 0xfu /* the kernel's SOCK_TYPE_MASK: the rest are flags */
 
 #ifndef CLONE_NEWTIME
@@ -198,6 +205,18 @@ static int trap_route_option(scmp_filter_ctx ctx, int nr)
 	return rc;
 }
 
+/* madvise's MADV_HWPOISON and MADV_SOFT_OFFLINE (root's): advice is an int. */
+static int trap_memory_failure(scmp_filter_ctx ctx, int nr)
+{
+	static const unsigned long advice[] = {MADV_HWPOISON, MADV_SOFT_OFFLINE};
+	int rc = 0;
+
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, advice[i]));
+	return rc;
+}
+
 /* syslog's actions 4 (read and clear), 5 (clear), 6 and 7 (console off and
  * on) and 8 (console level): the kernel's SYSLOG_ACTION_* numbers. */
 static int trap_log_action(scmp_filter_ctx ctx, int nr)
@@ -300,6 +319,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_route_option(ctx, nr);
 	case TRAP_LOG_ACTION:
 		return trap_log_action(ctx, nr);
+	case TRAP_MEMORY_FAILURE:
+		return trap_memory_failure(ctx, nr);
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 	}

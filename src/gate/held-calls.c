@@ -15,6 +15,9 @@
 	"Loads code into the running kernel, the core of the system that everything else trusts"
 #define KEXEC_WHAT "Loads another kernel to replace the running one"
 #define CODE_WHAT "Loads code that is not part of the system into a running program"
+#define PORTS_WHAT                                                                                 \
+	"Gives the program direct access to the machine's hardware ports, around every driver "    \
+	"and permission: it can reset the machine or reprogram its devices"
 #define SIGNAL_WHAT                                                                                \
 	"Sends a signal (stop, interrupt, kill) to a process that is not part of this session"
 
@@ -71,6 +74,17 @@ const struct held_call held_calls[] = {
 	   "Removes code from the running kernel (a driver or a security feature)", "T1562.001"),
     SYSTEM("kexec_load", LEVEL_CRITICAL, KEXEC_WHAT, "T1542"),
     SYSTEM("kexec_file_load", LEVEL_CRITICAL, KEXEC_WHAT, "T1542"),
+    /* Port I/O (kernels with CONFIG_X86_IOPL_IOPERM): outb to 0xcf9 resets
+     * the machine, and any device can be reprogrammed past its driver. */
+    SYSTEM("iopl", LEVEL_CRITICAL, PORTS_WHAT, "T1529"),
+    SYSTEM("ioperm", LEVEL_CRITICAL, PORTS_WHAT, "T1529"),
+    /* A page poisoned (kernels with CONFIG_MEMORY_FAILURE) is taken from
+     * every process that maps it, with SIGBUS: a page of the C library's
+     * code, mapped read-only, is every program's, escortd's too. */
+    {"madvise", HELD_ALWAYS, TRAP_MEMORY_FAILURE, 0, 0, LEVEL_CRITICAL,
+     "Marks a page of memory as broken hardware: every program that shares it (the system's "
+     "libraries are shared by all) is killed when it touches it",
+     "T1499"},
     SYSTEM("settimeofday", LEVEL_HIGH, CLOCK_WHAT, "T1070"),
     SYSTEM("clock_settime", LEVEL_HIGH, CLOCK_WHAT, "T1070"),
     {"clock_adjtime", HELD_CLOCK_MODES, TRAP_ALL, 1, 0, LEVEL_HIGH, CLOCK_WHAT, "T1070"},

@@ -57,6 +57,7 @@ enum held_trap {
 	TRAP_SHM_WRITE,	     /* shmat: only without SHM_RDONLY in args[target] */
 	TRAP_NOT_NEW,	     /* mq_open: unless args[target] has both O_CREAT and O_EXCL */
 	TRAP_ROUTE_OPTION,   /* setsockopt: only the options that set a packet's route */
+	TRAP_MEMORY_FAILURE, /* madvise: only MADV_HWPOISON and MADV_SOFT_OFFLINE */
 	TRAP_LOG_ACTION,     /* syslog: only actions that clear the kernel's log or change
 			      * what reaches the console (reading it passes) */
 };

@@ -25,3 +25,14 @@ elif what == "core":  # DIR: raise RLIMIT_CORE, crash a child whose memory is a 
         os.kill(os.getpid(), signal.SIGSEGV)
     _, status = os.waitpid(pid, 0)
     print("child", "core dumped" if os.WCOREDUMP(status) else "no core")
+elif what == "hardware":  # iopl, ioperm, madvise(MADV_HWPOISON, MADV_SOFT_OFFLINE)
+    import ctypes, mmap
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    page = mmap.mmap(-1, mmap.PAGESIZE)
+    page[0] = 1
+    addr = ctypes.addressof(ctypes.c_char.from_buffer(page))
+    for name, call in (("iopl", lambda: libc.iopl(3)), ("ioperm", lambda: libc.ioperm(0x80, 1, 1)),
+                       ("hwpoison", lambda: libc.madvise(addr, mmap.PAGESIZE, 100)),
+                       ("soft-offline", lambda: libc.madvise(addr, mmap.PAGESIZE, 101))):
+        print(name, "ok" if call() == 0 else os.strerror(ctypes.get_errno()))

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The account's home, looked up once per account the gate meets. */
@@ -18,6 +19,22 @@ static const char *home_of(uid_t uid)
 	snprintf(home, sizeof(home), "%s", pw && pw->pw_dir ? pw->pw_dir : "");
 	known = uid;
 	return home;
+}
+
+/* /run/user/UID is a scratch folder for account UID only: another account's
+ * holds its session bus, its systemd's runtime units and its agents'
+ * sockets, which that account's programs trust as their own. */
+static int others_runtime_folder(const char *path, uid_t uid)
+{
+	static const char prefix[] = "/run/user/";
+	const char *digits = path + sizeof(prefix) - 1;
+	char *end;
+	unsigned long owner;
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0 || *digits < '0' || *digits > '9')
+		return 0;
+	owner = strtoul(digits, &end, 10);
+	return (*end == '/' || *end == '\0') && owner != (unsigned long)uid;
 }
 
 static void rate_path(const struct change_rater *cr, const struct change *c, const char *path,
@@ -38,6 +55,16 @@ static void rate_path(const struct change_rater *cr, const struct change *c, con
 				f->attack.n ? f->attack.items[0] : NULL);
 	}
 	risk_report_free(&more);
+	if (others_runtime_folder(path, who->fsuid)) {
+		char text[PATH_MAX + 128];
+		snprintf(text, sizeof(text), "Changes %s, in another account's runtime folder.",
+			 path);
+		risk_report_add(r, "other-runtime-folder", LEVEL_MEDIUM, text,
+				"/run/user/UID is scratch for that account only: its session bus, "
+				"services and agents trust what is there",
+				"Whose folder is this, and why must the session change it?",
+				"T1543");
+	}
 	if (cr->own && cr->own(cr->own_ctx, path)) {
 		char text[PATH_MAX + 128];
 		snprintf(text, sizeof(text), "Changes %s, one of escort's own files.", path);

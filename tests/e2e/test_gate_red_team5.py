@@ -178,3 +178,41 @@ def test_FIXED_hardware_ports_and_memory_failure_are_refused(escort, tmp_path):
     assert len(denied(evs, "iopl")) == 1 and len(denied(evs, "ioperm")) == 1
     assert len(denied(evs, "madvise")) == 2
     assert "escort: refused: madvise -- Marks a page of memory as broken hardware" in shown(evs)
+
+
+@pytest.fixture
+def runtime_folders():
+    """Another account's /run/user/UID with a file in it, and root's own
+    /run/user/0 (made for the test when the machine has none)."""
+    uid = 42000 + os.getpid() % 1000
+    other, own = pathlib.Path(f"/run/user/{uid}"), pathlib.Path("/run/user/0")
+    made_own = not own.exists()
+    (other / "systemd").mkdir(parents=True)
+    (other / "file").write_text("theirs\n")
+    for path in (other, other / "systemd", other / "file"):
+        os.chown(path, uid, uid)
+    own.mkdir(parents=True, exist_ok=True)
+    yield other, own
+    shutil.rmtree(other, ignore_errors=True)
+    if made_own:
+        shutil.rmtree(own, ignore_errors=True)
+    else:
+        (own / "escort-red5").unlink(missing_ok=True)
+
+
+def test_FIXED_another_accounts_runtime_folder_is_not_scratch(escort, tmp_path, runtime_folders):
+    """/run/user/* was scratch for everyone: root's session overwrote a file
+    in another account's runtime folder and planted one in its systemd
+    folder (that account's session bus, user units and agents' sockets live
+    there, trusted by its programs), with nothing held. Only the account's
+    own /run/user/UID is scratch now; root's /run/user/0 still is."""
+    other, own = runtime_folders
+    s = Session(escort, tmp_path)
+    out = attack(s, "runtime", other / "file", other / "systemd" / "planted",
+                 own / "escort-red5")
+    evs = s.close()
+    assert (other / "file").read_text() == "theirs\n"
+    assert not (other / "systemd" / "planted").exists()
+    assert f"wrote {own / 'escort-red5'}" in out, out
+    assert out.count("Operation not permitted") == 2, out
+    assert f"Changes {other / 'file'}, in another account's runtime folder" in shown(evs)

@@ -36,3 +36,9 @@ elif what == "hardware":  # iopl, ioperm, madvise(MADV_HWPOISON, MADV_SOFT_OFFLI
                        ("hwpoison", lambda: libc.madvise(addr, mmap.PAGESIZE, 100)),
                        ("soft-offline", lambda: libc.madvise(addr, mmap.PAGESIZE, 101))):
         print(name, "ok" if call() == 0 else os.strerror(ctypes.get_errno()))
+elif what == "runtime":  # FILE...: write each (another account's /run/user, then one's own)
+    for path in sys.argv[2:]:
+        try:
+            with open(path, "w") as f: f.write("planted\n")
+            print("wrote", path)
+        except OSError as e: print("write", path, e.strerror)

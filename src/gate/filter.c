@@ -436,9 +436,10 @@ static int keep_no_core(scmp_filter_ctx ctx)
 				  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, RLIMIT_CORE));
 
 	if (rc == 0)
-		rc = seccomp_rule_add(
-		    ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(prlimit64), 3, SCMP_A0(SCMP_CMP_EQ, 0),
-		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, RLIMIT_CORE), SCMP_A2(SCMP_CMP_NE, 0));
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(prlimit64), 3,
+				      SCMP_A0(SCMP_CMP_EQ, 0, 0),
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, RLIMIT_CORE),
+				      SCMP_A2(SCMP_CMP_NE, 0, 0));
 	return rc;
 }
 

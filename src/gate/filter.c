@@ -217,6 +217,20 @@ static int trap_memory_failure(scmp_filter_ctx ctx, int nr)
 	return rc;
 }
 
+/* prctl(PR_SET_MM, PR_SET_MM_EXE_FILE or PR_SET_MM_MAP, ...): other
+ * prctl options never leave the kernel (PR_SET_DUMPABLE has its own rule). */
+static int trap_exe_link(scmp_filter_ctx ctx, int nr)
+{
+	static const unsigned long sub[] = {PR_SET_MM_EXE_FILE, PR_SET_MM_MAP};
+	int rc = 0;
+
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, PR_SET_MM),
+				      SCMP_A1(SCMP_CMP_EQ, sub[i], 0));
+	return rc;
+}
+
 /* syslog's actions 4 (read and clear), 5 (clear), 6 and 7 (console off and
  * on) and 8 (console level): the kernel's SYSLOG_ACTION_* numbers. */
 static int trap_log_action(scmp_filter_ctx ctx, int nr)
@@ -321,6 +335,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_log_action(ctx, nr);
 	case TRAP_MEMORY_FAILURE:
 		return trap_memory_failure(ctx, nr);
+	case TRAP_EXE_LINK:
+		return trap_exe_link(ctx, nr);
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 	}

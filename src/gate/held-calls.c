@@ -81,6 +81,13 @@ const struct held_call held_calls[] = {
     /* A page poisoned (kernels with CONFIG_MEMORY_FAILURE) is taken from
      * every process that maps it, with SIGBUS: a page of the C library's
      * code, mapped read-only, is every program's, escortd's too. */
+    /* /proc/PID/exe is what the exec gate checks after an exec: a root
+     * process that points it at another file (CRIU's calls) would pass for
+     * the program the gate saw. */
+    {"prctl", HELD_ALWAYS, TRAP_EXE_LINK, 0, 0, LEVEL_HIGH,
+     "Changes which program file this process says it runs (/proc/PID/exe), which escort "
+     "checks after every program start",
+     "T1036"},
     {"madvise", HELD_ALWAYS, TRAP_MEMORY_FAILURE, 0, 0, LEVEL_CRITICAL,
      "Marks a page of memory as broken hardware: every program that shares it (the system's "
      "libraries are shared by all) is killed when it touches it",

@@ -58,6 +58,7 @@ enum held_trap {
 	TRAP_NOT_NEW,	     /* mq_open: unless args[target] has both O_CREAT and O_EXCL */
 	TRAP_ROUTE_OPTION,   /* setsockopt: only the options that set a packet's route */
 	TRAP_MEMORY_FAILURE, /* madvise: only MADV_HWPOISON and MADV_SOFT_OFFLINE */
+	TRAP_EXE_LINK,	     /* prctl: only PR_SET_MM's PR_SET_MM_EXE_FILE and PR_SET_MM_MAP */
 	TRAP_LOG_ACTION,     /* syslog: only actions that clear the kernel's log or change
 			      * what reaches the console (reading it passes) */
 };

@@ -216,3 +216,17 @@ def test_FIXED_another_accounts_runtime_folder_is_not_scratch(escort, tmp_path, 
     assert f"wrote {own / 'escort-red5'}" in out, out
     assert out.count("Operation not permitted") == 2, out
     assert f"Changes {other / 'file'}, in another account's runtime folder" in shown(evs)
+
+
+def test_a_process_cannot_change_which_program_it_says_it_runs(escort, tmp_path):
+    """prctl(PR_SET_MM, PR_SET_MM_EXE_FILE or PR_SET_MM_MAP) lets root's
+    process point /proc/PID/exe at another file: the exec gate's check after
+    each exec reads that link, so a program that won a race against the gate
+    could pass for the one it was shown. Both are refused and recorded
+    (before, the kernel answered EBUSY or EINVAL: it checked, nobody else)."""
+    s = Session(escort, tmp_path)
+    out = attack(s, "exe-link")
+    evs = s.close()
+    assert "exe-file Operation not permitted" in out and "mm-map Operation not permitted" in out, out
+    assert len(denied(evs, "prctl")) == 2
+    assert "escort: refused: prctl -- Changes which program file this process says it runs" in shown(evs)

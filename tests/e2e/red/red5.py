@@ -42,3 +42,10 @@ elif what == "runtime":  # FILE...: write each (another account's /run/user, the
             with open(path, "w") as f: f.write("planted\n")
             print("wrote", path)
         except OSError as e: print("write", path, e.strerror)
+elif what == "exe-link":  # prctl(PR_SET_MM, PR_SET_MM_EXE_FILE / PR_SET_MM_MAP)
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open("/bin/true", os.O_RDONLY)
+    for name, sub, arg, size in (("exe-file", 13, fd, 0), ("mm-map", 14, 0, 0)):
+        r = libc.prctl(35, sub, ctypes.c_ulong(arg), ctypes.c_ulong(size), 0)
+        print(name, "ok" if r == 0 else os.strerror(ctypes.get_errno()))

@@ -71,8 +71,6 @@ static int start_loop(struct broker *b, struct error *err)
 	int sigs[2] = {SIGTERM, SIGINT};
 
 	signal(SIGPIPE, SIG_IGN);
-	if (broker_listen(b, b->cfg.socket, err) < 0)
-		return -1;
 	if (b->cfg.listen[0] && broker_listen_tls(b, b->cfg.listen, err) < 0)
 		return -1;
 	b->tick = event_new(b->base, -1, EV_PERSIST, on_tick, b);
@@ -189,10 +187,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "escortd: %s\n", err.msg);
 		return EXIT_FAILED;
 	}
-	broker_log("listening on %s (configuration: %s, state: %s)", b.cfg.socket, b.cfg.source,
-		   b.state_dir);
 	if (start_web(&b, &web) < 0)
 		return EXIT_FAILED;
+	/* The socket last: once it answers, every listener is up (the web
+	 * console's first certificate can take a moment to make). */
+	if (broker_listen(&b, b.cfg.socket, &err) < 0) {
+		fprintf(stderr, "escortd: %s\n", err.msg);
+		web_stop(web);
+		return EXIT_FAILED;
+	}
+	broker_log("listening on %s (configuration: %s, state: %s)", b.cfg.socket, b.cfg.source,
+		   b.state_dir);
 	event_base_dispatch(b.base);
 	web_stop(web);
 	return EXIT_OK;

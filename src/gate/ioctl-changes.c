@@ -31,17 +31,10 @@ struct ext4_fsuuid_head { /* struct fsuuid without its flexible array */
  * escortd's state) until a thaw, a shutdown fails every later one, a new
  * label, UUID or size changes what the machine mounts at its next start,
  * and fs-verity makes the file read-only for good. */
-static const unsigned long file_system_cmds[] = {
-    FIFREEZE,
-    FITHAW,
-    FS_IOC_SHUTDOWN,
-    FS_IOC_SETFSLABEL,
-    EXT4_IOC_SETFSUUID,
-    EXT4_IOC_RESIZE_FS,
-    EXT4_IOC_GROUP_EXTEND,
-    FS_IOC_ENABLE_VERITY,
-};
-#define FILE_SYSTEM_CMDS (sizeof(file_system_cmds) / sizeof(file_system_cmds[0]))
+#define FILE_SYSTEM_CMDS                                                                           \
+	FIFREEZE, FITHAW, FS_IOC_SHUTDOWN, FS_IOC_SETFSLABEL, EXT4_IOC_SETFSUUID,                  \
+	    EXT4_IOC_RESIZE_FS, EXT4_IOC_GROUP_EXTEND, FS_IOC_ENABLE_VERITY
+static const unsigned long file_system_cmds[] = {FILE_SYSTEM_CMDS};
 
 /* btrfs's on a folder opened for reading: a subvolume (a whole tree of
  * files, /home or a snapshot) deleted, made, made read-only or the one the
@@ -68,24 +61,11 @@ static const unsigned long btrfs_cmds[] = {BTRFS_CMDS};
 	    LOOP_CHANGE_FD, LOOP_SET_CAPACITY, LOOP_SET_DIRECT_IO, LOOP_SET_BLOCK_SIZE,            \
 	    LOOP_CONFIGURE, LOOP_CTL_ADD, LOOP_CTL_REMOVE
 static const unsigned long block_device_cmds[] = {BLOCK_DEVICE_CMDS};
-#define BLOCK_DEVICE_CMD_COUNT (sizeof(block_device_cmds) / sizeof(block_device_cmds[0]))
-#define BTRFS_CMD_COUNT (sizeof(btrfs_cmds) / sizeof(btrfs_cmds[0]))
+static const unsigned long hangup_cmds[] = {TIOCVHANGUP};
 
 const unsigned long ioctl_changes_cmds[] = {
-    FS_IOC_SETFLAGS,
-    FS_IOC32_SETFLAGS,
-    FS_IOC_FSSETXATTR,
-    TIOCVHANGUP,
-    FIFREEZE,
-    FITHAW,
-    FS_IOC_SHUTDOWN,
-    FS_IOC_SETFSLABEL,
-    EXT4_IOC_SETFSUUID,
-    EXT4_IOC_RESIZE_FS,
-    EXT4_IOC_GROUP_EXTEND,
-    FS_IOC_ENABLE_VERITY,
-    BTRFS_CMDS,
-    BLOCK_DEVICE_CMDS,
+    FS_IOC_SETFLAGS,  FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, TIOCVHANGUP,
+    FILE_SYSTEM_CMDS, BTRFS_CMDS,	 BLOCK_DEVICE_CMDS,
 };
 const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
 
@@ -124,52 +104,54 @@ static void file_of(const struct seccomp_notif *n, char *out, size_t size)
 	out[len < 0 ? 0 : len] = '\0';
 }
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Each refused group: its technique, and what it does in words around the
+ * file's name. */
+struct refused_group {
+	const unsigned long *cmds;
+	size_t n;
+	const char *attack, *before, *after;
+};
+
+static const struct refused_group refused_groups[] = {
+    {hangup_cmds, COUNT(hangup_cmds), "T1489", "Hangs up the terminal ",
+     ": the login that uses it loses it and its shell is sent SIGHUP"},
+    {btrfs_cmds, COUNT(btrfs_cmds), "T1485",
+     "Deletes, makes or changes a btrfs subvolume (a whole tree of files) at ",
+     ", or the devices, size or quotas of its file system"},
+    {block_device_cmds, COUNT(block_device_cmds), "T1561", "Makes the disk ",
+     " read-only for the whole machine, changes its partitions, or attaches, detaches or "
+     "changes a loop device: the file systems on it stop taking writes or disappear"},
+    {file_system_cmds, COUNT(file_system_cmds), "T1499",
+     "Freezes, shuts down, resizes or renames the whole file system that holds ",
+     " (or makes the file read-only for good): every program of the machine that writes "
+     "there waits or fails"},
+    /* chattr's go to the file gate (change-calls.h); refused here only if
+     * they ever reach this judge. */
+    {NULL, 0, "T1222.002", "Changes the file attributes of ",
+     " (immutable, append-only, no dump), which decide who may change or delete it"},
+};
+
+static const struct refused_group *group_of(unsigned cmd)
+{
+	size_t last = COUNT(refused_groups) - 1;
+
+	for (size_t i = 0; i < last; i++)
+		if (listed(refused_groups[i].cmds, refused_groups[i].n, cmd))
+			return &refused_groups[i];
+	return &refused_groups[last];
+}
+
 enum effect_outcome ioctl_changes_judge(const struct seccomp_notif *n, struct effect *e)
 {
-	unsigned cmd = (unsigned)n->data.args[1];
+	const struct refused_group *g = group_of((unsigned)n->data.args[1]);
 	char file[PATH_MAX];
 
 	file_of(n, file, sizeof(file));
 	snprintf(e->where, sizeof(e->where), "on %.300s", file);
 	e->level = LEVEL_HIGH;
-	if (cmd == TIOCVHANGUP) {
-		e->attack = "T1489";
-		snprintf(e->what, sizeof(e->what),
-			 "Hangs up the terminal %.300s: the login that uses it loses it and its "
-			 "shell is sent SIGHUP",
-			 file);
-		return EFFECT_REFUSE;
-	}
-	if (listed(btrfs_cmds, BTRFS_CMD_COUNT, cmd)) {
-		e->attack = "T1485";
-		snprintf(e->what, sizeof(e->what),
-			 "Deletes, makes or changes a btrfs subvolume (a whole tree of files) at "
-			 "%.300s, or the devices, size or quotas of its file system",
-			 file);
-		return EFFECT_REFUSE;
-	}
-	if (listed(block_device_cmds, BLOCK_DEVICE_CMD_COUNT, cmd)) {
-		e->attack = "T1561";
-		snprintf(e->what, sizeof(e->what),
-			 "Makes the disk %.300s read-only for the whole machine, changes its "
-			 "partitions, or attaches, detaches or changes a loop device: the file "
-			 "systems on it stop taking writes or disappear",
-			 file);
-		return EFFECT_REFUSE;
-	}
-	if (listed(file_system_cmds, FILE_SYSTEM_CMDS, cmd)) {
-		e->attack = "T1499";
-		snprintf(e->what, sizeof(e->what),
-			 "Freezes, shuts down, resizes or renames the whole file system that holds "
-			 "%.300s (or makes the file read-only for good): every program of the "
-			 "machine that writes there waits or fails",
-			 file);
-		return EFFECT_REFUSE;
-	}
-	e->attack = "T1222.002";
-	snprintf(e->what, sizeof(e->what),
-		 "Changes the file attributes of %.300s (immutable, append-only, no dump), which "
-		 "decide who may change or delete it",
-		 file);
+	e->attack = g->attack;
+	snprintf(e->what, sizeof(e->what), "%s%.300s%s", g->before, file, g->after);
 	return EFFECT_REFUSE;
 }

@@ -17,6 +17,7 @@ import uuid
 
 import pytest
 from test_gate import Session
+from test_gate_red_team3 import refusals as denied, shown, srv  # noqa: F401 (srv: a fixture)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: the victims live outside scratch folders")
@@ -26,27 +27,27 @@ PY = "/usr/bin/python3"
 
 
 @pytest.fixture
-def srv():
-    path = pathlib.Path("/srv") / f"escort-red4-{uuid.uuid4().hex[:8]}"
-    path.mkdir(parents=True)
-    (path / "victim").write_text("precious\n")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture
-def loop_fs(tmp_path):
-    """An ext4 file system of its own, mounted outside the session (freezing
-    the machine's own would stop this test run too)."""
+def loop_ext4(tmp_path):
+    """An ext4 file system on a loop device of its own, mounted outside the
+    session (freezing or making read-only the machine's own would stop this
+    test run too): (its loop device, its mount point)."""
     image, mnt = tmp_path / "fs.img", tmp_path / "mnt"
     mnt.mkdir()
     subprocess.run(["truncate", "-s", "32M", str(image)], check=True)
     if subprocess.run(["mkfs.ext4", "-q", "-F", str(image)]).returncode != 0 or \
             subprocess.run(["mount", "-o", "loop", str(image), str(mnt)]).returncode != 0:
         pytest.skip("cannot mount a loop device here")
-    yield mnt
+    dev = subprocess.run(["findmnt", "-n", "-o", "SOURCE", str(mnt)], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    yield dev, mnt
     subprocess.run(["fsfreeze", "-u", str(mnt)], stderr=subprocess.DEVNULL)
+    subprocess.run(["blockdev", "--setrw", dev])
     subprocess.run(["umount", "-l", str(mnt)])
+
+
+@pytest.fixture
+def loop_fs(loop_ext4):
+    return loop_ext4[1]
 
 
 @pytest.fixture
@@ -67,15 +68,6 @@ def btrfs(tmp_path):
     (mnt / "data" / "file").write_text("precious\n")
     yield mnt
     subprocess.run(["umount", "-l", str(mnt)])
-
-
-def denied(evs, call):
-    return [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
-            and str(e.get("call", "")).split(" ")[0] == call]
-
-
-def shown(evs):
-    return "".join(e.get("data", "") for e in evs if e["type"] == "output")
 
 
 def attack(s, *args):

@@ -9,10 +9,11 @@ import os
 import pathlib
 import shutil
 import subprocess
-import uuid
 
 import pytest
 from test_gate import PROMPT, Session
+from test_gate_red_team3 import refusals as denied, shown, srv  # noqa: F401 (srv: a fixture)
+from test_gate_red_team4 import loop_ext4  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: the victims live outside scratch folders")
@@ -22,38 +23,8 @@ PY = "/usr/bin/python3"
 
 
 @pytest.fixture
-def srv():
-    path = pathlib.Path("/srv") / f"escort-red5-{uuid.uuid4().hex[:8]}"
-    path.mkdir(parents=True)
-    (path / "victim").write_text("precious\n")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture
-def loop_disk(tmp_path):
-    """An ext4 file system on a loop device of its own, mounted outside the
-    session: (its loop device, its mount point)."""
-    image, mnt = tmp_path / "fs.img", tmp_path / "mnt"
-    mnt.mkdir()
-    subprocess.run(["truncate", "-s", "32M", str(image)], check=True)
-    if subprocess.run(["mkfs.ext4", "-q", "-F", str(image)]).returncode != 0 or \
-            subprocess.run(["mount", "-o", "loop", str(image), str(mnt)]).returncode != 0:
-        pytest.skip("cannot mount a loop device here")
-    dev = subprocess.run(["findmnt", "-n", "-o", "SOURCE", str(mnt)], capture_output=True,
-                         text=True, check=True).stdout.strip()
-    yield dev, mnt
-    subprocess.run(["blockdev", "--setrw", dev])
-    subprocess.run(["umount", "-l", str(mnt)])
-
-
-def denied(evs, call):
-    return [e for e in evs if e["type"] == "decision" and e["action"] == "deny"
-            and str(e.get("call", "")).split(" ")[0] == call]
-
-
-def shown(evs):
-    return "".join(e.get("data", "") for e in evs if e["type"] == "output")
+def loop_disk(loop_ext4):
+    return loop_ext4
 
 
 def attack(s, *args):

@@ -242,12 +242,7 @@ static int hello_tls(struct broker_client *l, const struct session_meta *meta, F
 	hello_encode(l, meta, NULL, &b);
 	rc = tls_bytes_write(&l->first, b.data, b.len, err);
 	buf_free(&b);
-	while (rc == 0 && (rc = tls_frame_read(&l->first, f, err)) == 0 &&
-	       (*f)->body_case == ESCORT__FRAME__BODY_HEARTBEAT) {
-		frame_free(*f);
-		*f = NULL;
-	}
-	return rc;
+	return rc == 0 ? tls_answer_read(&l->first, f, err) : -1;
 }
 
 static int take_welcome(struct broker_client *l, const Frame *f, struct error *err)

@@ -152,3 +152,14 @@ int tls_frame_read(struct tls_link *link, Frame **out, struct error *err)
 		buf_append(&link->in, chunk, (size_t)n);
 	}
 }
+
+int tls_answer_read(struct tls_link *link, Frame **out, struct error *err)
+{
+	while (tls_frame_read(link, out, err) == 0) {
+		if ((*out)->body_case != ESCORT__FRAME__BODY_HEARTBEAT)
+			return 0;
+		frame_free(*out);
+		*out = NULL;
+	}
+	return -1;
+}

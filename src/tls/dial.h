@@ -25,5 +25,8 @@ int tls_bytes_write(struct tls_link *link, const void *data, size_t len, struct 
 int tls_frame_write(struct tls_link *link, const Frame *f, struct error *err);
 /* One frame (free with frame_free), or -1 with err. */
 int tls_frame_read(struct tls_link *link, Frame **out, struct error *err);
+/* The next frame that is not a heartbeat: escortd beats every 10 seconds
+ * to every known peer, so one may come before any answer. */
+int tls_answer_read(struct tls_link *link, Frame **out, struct error *err);
 
 #endif

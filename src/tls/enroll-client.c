@@ -88,7 +88,7 @@ int enroll_exchange(struct tls_link *link, const char *token, EVP_PKEY *key, str
 	int rc = -1;
 
 	e->broker = SSL_get1_peer_certificate(link->ssl);
-	if (ask(link, token, key, err) < 0 || tls_frame_read(link, &f, err) < 0)
+	if (ask(link, token, key, err) < 0 || tls_answer_read(link, &f, err) < 0)
 		return -1;
 	if (f->body_case != ESCORT__FRAME__BODY_ENROLL_REPLY)
 		error_set(err, "the broker answered with something else than an EnrollReply");

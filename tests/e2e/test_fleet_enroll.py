@@ -288,6 +288,27 @@ def test_a_host_renews_its_certificate_with_the_one_it_has(lab, fleet, tmp_path)
     assert probe(lab, fleet, lab.hosts[0], h1)["ok"]
 
 
+def test_a_heartbeat_before_escortds_answer_does_not_fail_a_renewal(lab, fleet, tmp_path):
+    """escortd beats every 10 seconds to every known host, so one can come
+    between the handshake and the new certificate (seen in CI)."""
+    h1 = tmp_path / "db1"
+    enrolled(lab, fleet, lab.hosts[0], "db1", h1)
+    relay_at = "10.77.1.2:7450"
+    relay = lab.popen(lab.hosts[0], [
+        sys.executable, str(HERE / "beat_first.py"), "--listen", relay_at, "--broker",
+        lab.broker_address(lab.hosts[0], fleet.port), "--state", str(fleet.state),
+        "--host-dir", str(h1)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert relay.stdout.readline().strip() == "ready"
+        (h1 / "broker").write_text(relay_at + "\n")
+        p = renew(lab, lab.hosts[0], h1, within=100)
+        assert p.returncode == 0 and "renewed db1" in p.stdout, p.stdout + p.stderr + fleet.log()
+    finally:
+        relay.kill()
+        relay.wait()
+    fleet.wait_for("host db1 renewed its certificate")
+
+
 def test_a_revoked_host_cannot_renew(lab, fleet, tmp_path):
     h1 = tmp_path / "db1"
     enrolled(lab, fleet, lab.hosts[0], "db1", h1)

@@ -1,5 +1,7 @@
 #include "change-rate.h"
 
+#include "others-files.h"
+
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -137,6 +139,15 @@ static void gate_findings(const struct change *c, struct risk_report *r)
 	}
 }
 
+/* What the rules found from finding `from` on is all scratch (info). */
+static int only_info(const struct risk_report *r, size_t from)
+{
+	for (size_t i = from; i < r->n; i++)
+		if (r->findings[i].level != LEVEL_INFO)
+			return 0;
+	return 1;
+}
+
 /* Each path no rule knows is medium on its own: a scratch name on the other
  * side of a rename does not vouch for it (mv /opt/app/conf /tmp takes it
  * away). A hard link's existing name is not changed by the link: only the
@@ -149,6 +160,10 @@ static void rate_each(const struct change_rater *cr, const struct change *c, con
 	size_t before = r->n;
 
 	rate_path(cr, c, path, who, r);
+	if (r->n > before && only_info(r, before) &&
+	    (path == c->path.path || path == c->path2.path))
+		others_files_rate(c, path == c->path.path ? &c->path : &c->path2, who, cr->account,
+				  r);
 	if (r->n > before || path[0] != '/')
 		return;
 	if (c->kind == CHANGE_LINK && path == c->path.path)

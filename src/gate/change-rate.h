@@ -20,6 +20,7 @@ struct change_rater {
 	void *own_ctx;
 	const struct link_names *links; /* the other names of files the session linked */
 	own_file_fn holds_own;		/* whether a folder holds some (own_ctx too) */
+	uid_t account;			/* the session's own account */
 };
 
 /* Fills r (risk_report_free it). */

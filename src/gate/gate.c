@@ -679,8 +679,12 @@ struct gate *gate_start(const struct gate_config *cfg, struct error *err)
 	g->links = link_names_new();
 	if (cfg->session_pty < 0 || ioctl(cfg->session_pty, TIOCGPTN, &g->session_pts) < 0)
 		g->session_pts = -1;
-	g->rater = (struct change_rater){cfg->risk, change_gate_own_file, (void *)cfg->own,
-					 g->links, change_gate_holds_own_files};
+	g->rater = (struct change_rater){.risk = cfg->risk,
+					 .own = change_gate_own_file,
+					 .own_ctx = (void *)cfg->own,
+					 .links = g->links,
+					 .holds_own = change_gate_holds_own_files,
+					 .account = getuid()};
 	/* The gate's thread takes a process's umask while it acts for it: only
 	 * this thread, not the log writer's (CLONE_FS is shared otherwise). */
 	if (unshare(CLONE_FS) < 0 || creds_read((pid_t)syscall(SYS_gettid), &g->self) < 0) {

@@ -2,6 +2,7 @@
 
 #include "risk/rules.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,6 +115,16 @@ static const struct local_service *find(const char *name, const struct stat *st)
 	return NULL;
 }
 
+/* The name the gate reaches path by as process pid would: through the
+ * process's own root or working directory. */
+static void through_proc(pid_t pid, const char *path, char *out, size_t size)
+{
+	if (path[0] == '/')
+		snprintf(out, size, "/proc/%d/root%s", (int)pid, path);
+	else
+		snprintf(out, size, "/proc/%d/cwd/%s", (int)pid, path);
+}
+
 /* The absolute name (for people and for comparing names) and the file the
  * process reaches, through its own working directory and root. */
 static int resolve(pid_t pid, const char *path, char *absolute, size_t size, struct stat *st)
@@ -123,16 +134,38 @@ static int resolve(pid_t pid, const char *path, char *absolute, size_t size, str
 
 	if (path[0] == '/') {
 		local_services_normalize(path, absolute, size);
-		snprintf(joined, sizeof(joined), "/proc/%d/root%s", (int)pid, path);
 	} else {
 		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
 		n = readlink(link, cwd, sizeof(cwd) - 1);
 		cwd[n > 0 ? n : 0] = 0;
 		snprintf(joined, sizeof(joined), "%s/%s", cwd, path);
 		local_services_normalize(joined, absolute, size);
-		snprintf(joined, sizeof(joined), "/proc/%d/cwd/%s", (int)pid, path);
 	}
+	through_proc(pid, path, joined, sizeof(joined));
 	return stat(joined, st);
+}
+
+int local_socket_stat(pid_t pid, const char *path, struct stat *sock, struct stat *dir)
+{
+	char joined[PATH_MAX * 2], link[64], real[PATH_MAX], *slash;
+	int fd, rc = -1;
+	ssize_t n;
+
+	through_proc(pid, path, joined, sizeof(joined));
+	if ((fd = open(joined, O_PATH | O_CLOEXEC)) < 0)
+		return -1;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, real, sizeof(real) - 1);
+	if (n > 0 && fstat(fd, sock) == 0 && S_ISSOCK(sock->st_mode)) {
+		real[n] = 0;
+		slash = strrchr(real, '/');
+		if (slash && slash != real) {
+			*slash = 0;
+			rc = stat(real, dir);
+		}
+	}
+	close(fd);
+	return rc;
 }
 
 const struct local_service *local_service_at(pid_t pid, const char *path, char *absolute,

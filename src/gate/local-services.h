@@ -25,6 +25,11 @@ const struct local_service *local_service_at(pid_t pid, const char *path, char *
  * reaches it by, absolute, and the file itself), or NULL. */
 const struct local_service *local_service_file(const char *absolute, const struct stat *st);
 
+/* The socket file path leads process pid to, and the folder that really
+ * holds it (through symlinks): 0, or -1 when it is not a socket the gate
+ * can see. */
+int local_socket_stat(pid_t pid, const char *path, struct stat *sock, struct stat *dir);
+
 /* Adds escort's broker socket the session host uses (--socket or
  * ESCORT_SOCKET) to the sockets of escort itself; the default one is
  * always there. One path is kept; NULL keeps the default only. */

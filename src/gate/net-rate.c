@@ -1,6 +1,8 @@
 #include "net-rate.h"
 
+#include "caller-creds.h"
 #include "local-services.h"
+#include "others-files.h"
 #include "risk/rules.h"
 #include "util/buf.h"
 #include "util/visible.h"
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define DNS_PORT 53
 #define FIRST_UNPRIVILEGED_PORT 1024
@@ -101,17 +104,51 @@ static void name_socket(const char *absolute, const struct local_service *s, str
 	buf_free(&b);
 }
 
-/* Connecting to a socket file: refused only for the services of
- * local-services.c. Binding one makes a socket file (a file change). */
+/* Another account's socket in its private folder, reached with root's
+ * rights (others-files.h); *owner gets its account. The session host runs
+ * as the session's own account. */
+static int others_socket(pid_t pid, const char *path, uid_t *owner)
+{
+	struct stat sock, dir;
+	struct creds who;
+
+	if (local_socket_stat(pid, path, &sock, &dir) < 0 || creds_read(pid, &who) < 0)
+		return 0;
+	*owner = sock.st_uid;
+	return others_private_socket(&sock, &dir, &who, getuid());
+}
+
+static int refuse_others_socket(const char *absolute, uid_t owner, struct net_verdict *v)
+{
+	struct buf b = {0};
+
+	buf_append_str(&b, "the local socket ");
+	visible_append(&b, absolute, strlen(absolute) < 200 ? strlen(absolute) : 200);
+	snprintf(v->where, sizeof(v->where), "%s", buf_cstr(&b));
+	buf_free(&b);
+	refuse(v, LEVEL_MEDIUM, "T1563");
+	snprintf(v->what, sizeof(v->what),
+		 "Uses a socket that account %d keeps in its private folder (an agent holding "
+		 "its keys, its session's bus), with root's rights: it acts as that account",
+		 (int)owner);
+	return 0;
+}
+
+/* Connecting to a socket file: refused for the services of
+ * local-services.c and for another account's private sockets. Binding one
+ * makes a socket file (a file change). */
 static int rate_unix_path(pid_t pid, const struct sockaddr_info *a, enum net_op op,
 			  struct net_verdict *v)
 {
 	char absolute[4096];
 	const struct local_service *s;
+	uid_t owner;
 
 	if (op == NET_BIND)
 		return allow(v);
 	s = local_service_at(pid, a->path, absolute, sizeof(absolute));
+	if (s == NULL && others_socket(pid, a->path, &owner))
+		return refuse_others_socket(absolute, owner, v);
 	if (s == NULL)
 		return allow(v);
 	name_socket(absolute, s, v);

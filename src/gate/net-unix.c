@@ -15,6 +15,7 @@
 #include "net-unix.h"
 
 #include "local-services.h"
+#include "others-files.h"
 #include "path-walk.h"
 #include "util/xmalloc.h"
 
@@ -63,11 +64,19 @@ static int connect_object(int sock, int object)
 	return connect_once(sock, &to, sizeof(to));
 }
 
-/* The socket file the path leads to, connected to: 0 or -errno. Runs with
- * the caller's rights taken. On EAGAIN *kept is a descriptor of the file,
- * to try again. */
+/* Another account's private socket (others-files.h), found where the
+ * judged path led elsewhere. */
+static int others(const struct walked *w, const struct creds *who)
+{
+	struct stat dir;
+
+	return who && w->dir >= 0 && fstat(w->dir, &dir) == 0 &&
+	       others_private_socket(&w->st, &dir, who, getuid());
+}
+
 /* The socket file path leads to, walked and judged again: 0 or -errno. */
-static int walk_judged(const struct walk_start *s, const char *path, struct walked *w)
+static int walk_judged(const struct walk_start *s, const char *path, const struct creds *who,
+		       struct walked *w)
 {
 	int rc = path_walk(s, path, WALK_FOLLOW, w);
 
@@ -75,15 +84,19 @@ static int walk_judged(const struct walk_start *s, const char *path, struct walk
 		rc = -ENOENT;
 	else if (rc == 0 && !S_ISSOCK(w->st.st_mode))
 		rc = -ECONNREFUSED; /* as the kernel answers a file that is not a socket */
-	else if (rc == 0 && local_service_file(w->path, &w->st))
+	else if (rc == 0 && (local_service_file(w->path, &w->st) || others(w, who)))
 		rc = -EPERM; /* not what was judged: swapped since, or a link made since */
 	return rc;
 }
 
-static int connect_file(int sock, const struct walk_start *s, const char *path, int *kept)
+/* The socket file the path leads to, connected to: 0 or -errno. Runs with
+ * the caller's rights taken. On EAGAIN *kept is a descriptor of the file,
+ * to try again. */
+static int connect_file(int sock, const struct walk_start *s, const char *path,
+			const struct creds *who, int *kept)
 {
 	struct walked w;
-	int rc = walk_judged(s, path, &w);
+	int rc = walk_judged(s, path, who, &w);
 
 	if (rc == 0 && (rc = connect_object(sock, w.object)) == -EAGAIN)
 		*kept = fcntl(w.object, F_DUPFD_CLOEXEC, 0);
@@ -107,7 +120,7 @@ static int connect_as_caller(int sock, const struct net_unix_caller *c, pid_t ti
 	if (creds_take(c->ours, c->who, 0) < 0)
 		rc = -EPERM;
 	else {
-		rc = a->kind == SA_UNIX_PATH ? connect_file(sock, &s, a->path, kept)
+		rc = a->kind == SA_UNIX_PATH ? connect_file(sock, &s, a->path, c->who, kept)
 					     : connect_once(sock, a->raw, a->raw_len);
 		creds_restore(c->ours, c->who);
 	}
@@ -119,10 +132,10 @@ static int connect_as_caller(int sock, const struct net_unix_caller *c, pid_t ti
 /* The file, walked with the caller's rights, which must also be allowed to
  * write to it (the kernel's check on a send, made here as the gate sends
  * with its own). */
-static int resolve_file(const struct walk_start *s, const char *path)
+static int resolve_file(const struct walk_start *s, const char *path, const struct creds *who)
 {
 	struct walked w;
-	int rc = walk_judged(s, path, &w);
+	int rc = walk_judged(s, path, who, &w);
 
 	if (rc == 0 && syscall(SYS_faccessat2, w.object, "", W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
 		rc = -errno;
@@ -143,7 +156,7 @@ int net_unix_resolve(pid_t tid, const struct net_unix_caller *c, const char *pat
 	if (creds_take(c->ours, c->who, 0) < 0)
 		rc = -EPERM;
 	else {
-		rc = resolve_file(&s, path);
+		rc = resolve_file(&s, path, c->who);
 		creds_restore(c->ours, c->who);
 	}
 	walk_start_close(&s);

@@ -29,10 +29,12 @@ static int owner_of(const struct walked *w, uid_t *owner)
 	return !((dir.st_mode & S_ISVTX) && (dir.st_mode & S_IWOTH));
 }
 
-/* A hard link's existing name is not changed by the link. */
-static int touches(const struct change *c, const struct walked *w)
+/* A hard link's existing name is not changed by the link, but with root's
+ * rights it lends another account's file (or socket) a name elsewhere, which
+ * protected_hardlinks refuses to everyone else. */
+static int touches(const struct change *c)
 {
-	return !(c->kind == CHANGE_LINK && w == &c->path) && !change_is_network(c);
+	return !change_is_network(c);
 }
 
 void others_files_rate(const struct change *c, const struct walked *w, const struct creds *who,
@@ -41,7 +43,7 @@ void others_files_rate(const struct change *c, const struct walked *w, const str
 	char text[PATH_MAX + 160];
 	uid_t owner;
 
-	if (!passes_permissions(who) || !touches(c, w) || !owner_of(w, &owner) ||
+	if (!passes_permissions(who) || !touches(c) || !owner_of(w, &owner) ||
 	    owner == who->fsuid || owner == account)
 		return;
 	snprintf(text, sizeof(text), "Changes %s, %s another account (%d).", w->path,
@@ -50,4 +52,11 @@ void others_files_rate(const struct change *c, const struct walked *w, const str
 			"with root's rights the session can change any account's files, even in "
 			"shared temporary folders where their owner never let others in",
 			"Whose file is this, and why must the session change it?", "T1222");
+}
+
+int others_private_socket(const struct stat *sock, const struct stat *dir, const struct creds *who,
+			  uid_t account)
+{
+	return S_ISSOCK(sock->st_mode) && passes_permissions(who) && sock->st_uid != who->fsuid &&
+	       sock->st_uid != account && dir->st_uid == sock->st_uid && !(dir->st_mode & S_IXOTH);
 }

@@ -16,4 +16,11 @@
 void others_files_rate(const struct change *c, const struct walked *w, const struct creds *who,
 		       uid_t account, struct risk_report *r);
 
+/* Whether who passes over the permissions to reach sock, a socket file of
+ * another account than who's and account in a folder (dir) its owner keeps
+ * private (not open to others): an ssh-agent's in /tmp/ssh-*, a session
+ * bus in /run/user/UID. Using it acts as that account. */
+int others_private_socket(const struct stat *sock, const struct stat *dir, const struct creds *who,
+			  uid_t account);
+
 #endif

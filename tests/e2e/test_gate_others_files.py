@@ -7,6 +7,7 @@ held now; the session's own files and new names in /tmp stay scratch."""
 import os
 import pathlib
 import shutil
+import socket
 import tempfile
 
 import pytest
@@ -83,3 +84,63 @@ def test_an_ordinary_account_changes_what_the_owner_opened_to_it(escort, theirs)
         assert not [e for e in evs if e["type"] == "decision" and e["action"] != "allow"]
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def agent():
+    """Another account's listening socket in its private folder (as
+    ssh-agent keeps one in /tmp/ssh-*), and one in a folder open to all."""
+    uid = 44000 + os.getpid() % 1000
+    private = pathlib.Path(tempfile.mkdtemp(prefix="ssh-escort-"))
+    public = pathlib.Path(tempfile.mkdtemp(prefix="escort-public-"))
+    listeners = []
+    for folder in (private, public):
+        s = socket.socket(socket.AF_UNIX)
+        s.bind(str(folder / "agent.1"))
+        s.listen(8)
+        listeners.append(s)
+        os.chown(folder / "agent.1", uid, uid)
+        os.chown(folder, uid, uid)
+    os.chmod(private, 0o700)
+    os.chmod(public, 0o755)
+    link = pathlib.Path(f"/tmp/escort-agent-link-{os.getpid()}")
+    link.symlink_to(private / "agent.1")
+    yield uid, private / "agent.1", public / "agent.1", link, listeners[0]
+    for s in listeners:
+        s.close()
+    link.unlink(missing_ok=True)
+    for folder in (private, public):
+        shutil.rmtree(folder, ignore_errors=True)
+    pathlib.Path(f"/tmp/escort-agent-hard-{os.getpid()}").unlink(missing_ok=True)
+
+
+CONNECT_PY = """import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+print("link", "up")
+"""
+
+
+def test_FIXED_root_cannot_use_another_accounts_private_socket(escort, tmp_path, agent):
+    """A root session connected to another account's ssh-agent socket in
+    its 0700 folder (signing with that account's keys) as to any local
+    socket. Held now, through a symlink too; a hard link to it is held as
+    a change to another account's file; a socket in a folder open to all
+    (a service's) still connects."""
+    uid, private, public, link, _ = agent
+    hard = f"/tmp/escort-agent-hard-{os.getpid()}"
+    (tmp_path / "connect.py").write_text(CONNECT_PY)
+    connect = f"/usr/bin/python3 {tmp_path}/connect.py "
+    s = Session(escort, tmp_path)
+    out_private, _ = s.run(connect + str(private) + " 2>&1")
+    out_link, _ = s.run(connect + str(link) + " 2>&1")
+    out_hard, _ = s.run(f"ln {private} {hard} 2>&1")
+    out_public, _ = s.run(connect + str(public) + " 2>&1")
+    evs = s.close()
+    assert "link up" not in out_private and "PermissionError" in out_private, out_private
+    assert "link up" not in out_link and "PermissionError" in out_link, out_link
+    assert not os.path.exists(hard), out_hard
+    assert "link up" in out_public, out_public
+    text = shown(evs)
+    assert f"Uses a socket that account {uid} keeps in its private folder" in text, text
+

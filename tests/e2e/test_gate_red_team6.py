@@ -69,6 +69,19 @@ def test_FIXED_cap_dac_read_search_cannot_reach_into_a_private_folder(escort, tm
     assert f"Changes {folder}/file, which belongs to another account ({uid})" in text, text
 
 
+def test_FIXED_cap_sys_admin_alone_cannot_mark_another_accounts_file(escort, tmp_path, theirs):
+    """trusted.* attributes are set with CAP_SYS_ADMIN, whoever owns the
+    file: root's session, nobody for files with CAP_SYS_ADMIN alone, set one
+    on another account's file in /tmp, nothing held."""
+    uid, folder, loose, segment, own = theirs
+    s = Session(escort, tmp_path)
+    out = attack(s, "trusted", loose)
+    evs = s.close()
+    assert "trusted.escort-red6" not in os.listxattr(loose), "the file was marked"
+    assert "xattr Operation not permitted" in out, out
+    assert f"Changes {loose}, which belongs to another account ({uid})" in shown(evs)
+
+
 @pytest.fixture
 def mqueue_fs():
     """/dev/mqueue, where systemd mounts the queues' file system on every

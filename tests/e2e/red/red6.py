@@ -69,3 +69,7 @@ elif what == "reach":  # FILE: as nobody with CAP_DAC_READ_SEARCH, into a privat
         with open(sys.argv[2], "a") as f: f.write("mine\n")
         print("write ok")
     except OSError as e: print("write", e.strerror)
+elif what == "trusted":  # FILE: as nobody with CAP_SYS_ADMIN alone, a trusted.* attribute
+    nobody_with(21)
+    try: os.setxattr(sys.argv[2], "trusted.escort-red6", b"planted"); print("xattr ok")
+    except OSError as e: print("xattr", e.strerror)

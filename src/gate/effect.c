@@ -2,6 +2,7 @@
 
 #include "code-map.h"
 #include "ioctl-changes.h"
+#include "mqueue-use.h"
 #include "net-effect.h"
 #include "net-listen.h"
 #include "procmem.h"
@@ -326,6 +327,8 @@ static enum effect_outcome judge(const struct seccomp_notif *n, const struct eff
 		return net_effect_judge(n, e);
 	case HELD_LISTEN:
 		return net_listen_judge(n, e);
+	case HELD_MQUEUE:
+		return mqueue_use_judge(n, s, e);
 	default:
 		return EFFECT_REFUSE;
 	}
@@ -346,7 +349,9 @@ enum effect_outcome effect_judge(int listener, const struct seccomp_notif *n,
 	e->level = e->call->level;
 	e->attack = e->call->attack;
 	snprintf(e->what, sizeof(e->what), "%s", e->call->what);
-	o = judge(n, s, e);
+	/* mq_open hands over the queue the gate made: the listener's. */
+	o = e->call->check == HELD_MQUEUE_OPEN ? mqueue_open_judge(listener, n, s, e)
+					       : judge(n, s, e);
 	/* What was read (the caller's memory, descriptors, group) was the caller's. */
 	if (e->call->check != HELD_ALWAYS && seccomp_notify_id_valid(listener, n->id) != 0)
 		o = EFFECT_GONE;

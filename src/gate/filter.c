@@ -170,20 +170,6 @@ static int trap_shm_write(scmp_filter_ctx ctx, const struct held_call *c, int nr
 				SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, SHM_RDONLY, 0));
 }
 
-/* mq_open's flags without both O_CREAT and O_EXCL: it may open a queue that
- * already exists (another program's). */
-static int trap_not_new(scmp_filter_ctx ctx, const struct held_call *c, int nr)
-{
-	static const unsigned long partial[] = {0, O_CREAT, O_EXCL};
-	int rc = 0;
-
-	for (size_t i = 0; i < 3 && rc == 0; i++)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
-				      SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ,
-					       O_CREAT | O_EXCL, partial[i]));
-	return rc;
-}
-
 /* setsockopt's (level, name) pairs that set the hops a packet goes through:
  * IP_OPTIONS (LSRR, SSRR), IPV6_RTHDR and the RFC 2292 forms (its
  * IPV6_2292PKTOPTIONS takes a routing header among its control messages).
@@ -327,8 +313,6 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_ipc_make(ctx, c, nr);
 	case TRAP_SHM_WRITE:
 		return trap_shm_write(ctx, c, nr);
-	case TRAP_NOT_NEW:
-		return trap_not_new(ctx, c, nr);
 	case TRAP_ROUTE_OPTION:
 		return trap_route_option(ctx, nr);
 	case TRAP_LOG_ACTION:

@@ -201,9 +201,16 @@ const struct held_call held_calls[] = {
     /* A POSIX message queue has no creator to judge: opening a service's
      * queue sends it messages (or takes its messages away), and removing
      * it leaves the service without one. Only a queue the caller makes
-     * new (O_CREAT | O_EXCL) passes; removing any is refused. */
-    {"mq_open", HELD_ALWAYS, TRAP_NOT_NEW, 1, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
+     * new (O_CREAT | O_EXCL) passes, made by the gate, which keeps it as
+     * the session's (mqueue-use.h); removing any is refused. */
+    {"mq_open", HELD_MQUEUE_OPEN, TRAP_ALL, 1, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
     {"mq_unlink", HELD_ALWAYS, TRAP_ALL, 0, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
+    /* A queue opened for reading through /dev/mqueue or /proc/PID/fd/N (the
+     * file gate does not see reads): its messages taken, its one
+     * notification slot held. Only the session's own pass (mqueue-use.h). */
+    {"mq_timedsend", HELD_MQUEUE, TRAP_ALL, 0, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
+    {"mq_timedreceive", HELD_MQUEUE, TRAP_ALL, 0, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
+    {"mq_notify", HELD_MQUEUE, TRAP_ALL, 0, 0, LEVEL_HIGH, MQUEUE_WHAT, "T1489"},
     /* Connections and listeners: judged by the address (net-rate.c). A plain
      * read, write or send on a connected socket never leaves the kernel:
      * sendto is trapped only with an address. sendmsg and sendmmsg keep the

@@ -35,6 +35,10 @@ enum held_check {
 			    * a group, an account) */
 	HELD_IPC_MAKE,	   /* semget, msgget making an object (flags in args[target]): made by
 			    * the gate, so that the session may remove it (ipc-made.h) */
+	HELD_MQUEUE_OPEN,  /* mq_open: made by the gate when new (flags args[target] with
+			    * O_CREAT | O_EXCL), refused otherwise (mqueue-use.h) */
+	HELD_MQUEUE,	   /* mq_timedsend, mq_timedreceive, mq_notify on the descriptor
+			    * args[0]: refused unless its queue is one the gate made */
 };
 
 /* Which calls the filter traps: all of them, or only some arguments. */
@@ -55,7 +59,6 @@ enum held_trap {
 	TRAP_IPC_CMD,	     /* only IPC_RMID and IPC_SET in args[target] */
 	TRAP_IPC_MAKE,	     /* only IPC_PRIVATE in args[0] or IPC_CREAT in args[target] */
 	TRAP_SHM_WRITE,	     /* shmat: only without SHM_RDONLY in args[target] */
-	TRAP_NOT_NEW,	     /* mq_open: unless args[target] has both O_CREAT and O_EXCL */
 	TRAP_ROUTE_OPTION,   /* setsockopt: only the options that set a packet's route */
 	TRAP_MEMORY_FAILURE, /* madvise: only MADV_HWPOISON and MADV_SOFT_OFFLINE */
 	TRAP_EXE_LINK,	     /* prctl: only PR_SET_MM's PR_SET_MM_EXE_FILE and PR_SET_MM_MAP */

@@ -6,6 +6,7 @@
 #include <linux/blkpg.h>
 #include <linux/btrfs.h>
 #include <linux/fs.h>
+#include <linux/fscrypt.h>
 #include <linux/fsverity.h>
 #include <linux/loop.h>
 #include <stdio.h>
@@ -25,15 +26,22 @@ struct ext4_fsuuid_head { /* struct fsuuid without its flexible array */
 	__u32 len, flags;
 };
 #define EXT4_IOC_SETFSUUID _IOW('f', 44, struct ext4_fsuuid_head)
+/* struct ext4_new_group_input: 40 bytes; struct ext4_tune_sb_params
+ * (Linux 6.18): 232 bytes. */
+#define EXT4_IOC_GROUP_ADD _IOC(_IOC_WRITE, 'f', 8, 40)
+#define EXT4_IOC_SET_TUNE_SB_PARAM _IOC(_IOC_WRITE, 'f', 46, 232)
 
 /* Whole-file-system commands on any descriptor of a file there, opened for
  * reading: freezing stops every write of the machine to it (escort's log,
  * escortd's state) until a thaw, a shutdown fails every later one, a new
  * label, UUID or size changes what the machine mounts at its next start,
- * and fs-verity makes the file read-only for good. */
+ * ext4's superblock tuning (blocks kept for root, what an error does: go on,
+ * read-only or panic, mount options, features) changes it for everyone, and
+ * fs-verity makes the file read-only for good. */
 #define FILE_SYSTEM_CMDS                                                                           \
 	FIFREEZE, FITHAW, FS_IOC_SHUTDOWN, FS_IOC_SETFSLABEL, EXT4_IOC_SETFSUUID,                  \
-	    EXT4_IOC_RESIZE_FS, EXT4_IOC_GROUP_EXTEND, FS_IOC_ENABLE_VERITY
+	    EXT4_IOC_RESIZE_FS, EXT4_IOC_GROUP_EXTEND, EXT4_IOC_GROUP_ADD,                         \
+	    EXT4_IOC_SET_TUNE_SB_PARAM, FS_IOC_ENABLE_VERITY
 static const unsigned long file_system_cmds[] = {FILE_SYSTEM_CMDS};
 
 /* btrfs's on a folder opened for reading: a subvolume (a whole tree of
@@ -63,9 +71,17 @@ static const unsigned long btrfs_cmds[] = {BTRFS_CMDS};
 static const unsigned long block_device_cmds[] = {BLOCK_DEVICE_CMDS};
 static const unsigned long hangup_cmds[] = {TIOCVHANGUP};
 
+/* fscrypt's, on a folder opened for reading: an empty folder encrypted with
+ * a policy whose key nobody has (root passes over its owner) takes no new
+ * file from anyone, for good (a service's spool or state folder, another
+ * account's); all users' claims to a key removed lock every folder
+ * encrypted with it (another account's encrypted home). */
+#define ENCRYPTION_CMDS FS_IOC_SET_ENCRYPTION_POLICY, FS_IOC_REMOVE_ENCRYPTION_KEY_ALL_USERS
+static const unsigned long encryption_cmds[] = {ENCRYPTION_CMDS};
+
 const unsigned long ioctl_changes_cmds[] = {
     FS_IOC_SETFLAGS,  FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, TIOCVHANGUP,
-    FILE_SYSTEM_CMDS, BTRFS_CMDS,	 BLOCK_DEVICE_CMDS,
+    FILE_SYSTEM_CMDS, BTRFS_CMDS,	 BLOCK_DEVICE_CMDS, ENCRYPTION_CMDS,
 };
 const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
 
@@ -123,8 +139,11 @@ static const struct refused_group refused_groups[] = {
     {block_device_cmds, COUNT(block_device_cmds), "T1561", "Makes the disk ",
      " read-only for the whole machine, changes its partitions, or attaches, detaches or "
      "changes a loop device: the file systems on it stop taking writes or disappear"},
+    {encryption_cmds, COUNT(encryption_cmds), "T1486", "Encrypts the folder ",
+     " with a key of its choosing, or locks the folders encrypted on its file system: their "
+     "owners can no longer add or read files there"},
     {file_system_cmds, COUNT(file_system_cmds), "T1499",
-     "Freezes, shuts down, resizes or renames the whole file system that holds ",
+     "Freezes, shuts down, resizes, renames or retunes the whole file system that holds ",
      " (or makes the file read-only for good): every program of the machine that writes "
      "there waits or fails"},
     /* chattr's go to the file gate (change-calls.h); refused here only if

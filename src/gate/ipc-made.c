@@ -57,6 +57,15 @@ int ipc_made_has(const struct ipc_made *m, enum ipc_kind kind, int id)
 	return find(m, kind, id) < m->n;
 }
 
+int ipc_made_add(struct ipc_made *m, enum ipc_kind kind, int id)
+{
+	if (m->n == IPC_MADE_MAX)
+		return 0;
+	if (!ipc_made_has(m, kind, id))
+		m->ids[m->n++] = (struct ipc_id){kind, id};
+	return 1;
+}
+
 void ipc_made_forget(struct ipc_made *m, enum ipc_kind kind, int id)
 {
 	size_t i = find(m, kind, id);

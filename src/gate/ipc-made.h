@@ -11,7 +11,9 @@
 
 #include <linux/seccomp.h>
 
-enum ipc_kind { IPC_KIND_SEM, IPC_KIND_MSG };
+/* IPC_KIND_MQUEUE: a POSIX message queue, kept by its inode number
+ * (mqueue-use.h). */
+enum ipc_kind { IPC_KIND_SEM, IPC_KIND_MSG, IPC_KIND_MQUEUE };
 
 struct ipc_made;
 
@@ -19,6 +21,8 @@ struct ipc_made *ipc_made_new(void);
 void ipc_made_free(struct ipc_made *m);
 /* Whether the session made object id of this kind (and has not removed it). */
 int ipc_made_has(const struct ipc_made *m, enum ipc_kind kind, int id);
+/* Keeps id as the session's; 0 when the table is full. */
+int ipc_made_add(struct ipc_made *m, enum ipc_kind kind, int id);
 /* It is being removed: the id is no longer the session's. */
 void ipc_made_forget(struct ipc_made *m, enum ipc_kind kind, int id);
 

@@ -4,12 +4,24 @@
 #include <sys/stat.h>
 
 #define CAP_BIT(n) (1ULL << (n))
+#define CAP_CHOWN_BIT CAP_BIT(0)
 #define CAP_DAC_OVERRIDE_BIT CAP_BIT(1)
+#define CAP_DAC_READ_SEARCH_BIT CAP_BIT(2)
 #define CAP_FOWNER_BIT CAP_BIT(3)
+#define CAP_SYS_ADMIN_BIT CAP_BIT(21)
 
+/* Root's file-system rights, or one of the capabilities that change a file
+ * its owner never opened to the caller: CAP_CHOWN gives it away (a process
+ * that became nobody keeping CAP_CHOWN alone took another account's file in
+ * /tmp, then wrote it as its new owner), CAP_DAC_READ_SEARCH reaches into a
+ * private folder (a file there open to all is open to those its owner let
+ * in), CAP_SYS_ADMIN sets its trusted.* attributes. */
+#define PASSING_CAPS                                                                               \
+	(CAP_CHOWN_BIT | CAP_DAC_OVERRIDE_BIT | CAP_DAC_READ_SEARCH_BIT | CAP_FOWNER_BIT |         \
+	 CAP_SYS_ADMIN_BIT)
 static int passes_permissions(const struct creds *who)
 {
-	return who->fsuid == 0 || (who->cap_effective & (CAP_DAC_OVERRIDE_BIT | CAP_FOWNER_BIT));
+	return who->fsuid == 0 || (who->cap_effective & PASSING_CAPS);
 }
 
 /* Whose is what the change touches: the object, or for a new name the

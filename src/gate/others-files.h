@@ -9,10 +9,10 @@
 #include "risk/risk.h"
 
 /* Adds a medium finding to r when who passes over the permissions (root,
- * CAP_DAC_OVERRIDE or CAP_FOWNER) to change w (one of c's names) and what w
- * is (or, for a new name, the folder it goes into, unless that folder is
- * shared with everyone like /tmp) belongs to neither who nor account, the
- * session's own account. */
+ * CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER or
+ * CAP_SYS_ADMIN) to change w (one of c's names) and what w is (or, for a new name, the folder it
+ * goes into, unless that folder is shared with everyone like /tmp) belongs to neither who nor
+ * account, the session's own account. */
 void others_files_rate(const struct change *c, const struct walked *w, const struct creds *who,
 		       uid_t account, struct risk_report *r);
 

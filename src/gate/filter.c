@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/dqblk_xfs.h>
+#include <linux/quota.h>
 #include <linux/sockios.h>
 #include <linux/userfaultfd.h>
 #include <netinet/in.h>
@@ -272,6 +274,22 @@ static int trap_ipc_make(scmp_filter_ctx ctx, const struct held_call *c, int nr)
 	return rc;
 }
 
+/* quotactl's commands (QCMD: the subcommand above the low 8 bits, the
+ * quota type in them) that change limits or turn quotas on or off: the
+ * generic ones and XFS's (XQM_CMD). The command is an int: low 32 bits. */
+static int trap_quota_change(scmp_filter_ctx ctx, const struct held_call *c, int nr)
+{
+	static const unsigned subcmds[] = {Q_QUOTAON,  Q_QUOTAOFF,  Q_SETINFO,	Q_SETQUOTA,
+					   Q_XQUOTAON, Q_XQUOTAOFF, Q_XSETQLIM, Q_XQUOTARM};
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_CMP((unsigned)c->target, SCMP_CMP_MASKED_EQ, 0xffffff00u,
+					       (unsigned long)subcmds[i] << 8));
+	return rc;
+}
+
 static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 {
 	int nr = seccomp_syscall_resolve_name(c->name);
@@ -321,6 +339,8 @@ static int trap_held(scmp_filter_ctx ctx, const struct held_call *c)
 		return trap_memory_failure(ctx, nr);
 	case TRAP_EXE_LINK:
 		return trap_exe_link(ctx, nr);
+	case TRAP_QUOTA_CHANGE:
+		return trap_quota_change(ctx, c, nr);
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 	}

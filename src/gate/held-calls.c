@@ -38,6 +38,10 @@
 	"Opens or removes a POSIX message queue that programs outside this session may use: "      \
 	"messages put in it or taken from it are theirs"
 
+#define QUOTA_WHAT                                                                                 \
+	"Changes how much disk space an account may use on a file system, or turns those limits "  \
+	"off for everyone"
+
 #define CONNECT_WHAT "Opens a connection to another machine or to a local service"
 #define SEND_WHAT "Sends data to an address it names (another machine or a local service)"
 
@@ -107,6 +111,11 @@ const struct held_call held_calls[] = {
     {"syslog", HELD_ALWAYS, TRAP_LOG_ACTION, 0, 0, LEVEL_HIGH,
      "Empties the kernel's message log, or changes which kernel messages reach the console",
      "T1070"},
+    /* Limits raised, lowered or dropped for an account, quotas turned off
+     * (the file system's limits stop holding for everyone) or a quota file
+     * the kernel then writes itself. Reading limits passes (quota, repquota). */
+    {"quotactl", HELD_ALWAYS, TRAP_QUOTA_CHANGE, 0, 0, LEVEL_HIGH, QUOTA_WHAT, "T1499"},
+    {"quotactl_fd", HELD_ALWAYS, TRAP_QUOTA_CHANGE, 1, 0, LEVEL_HIGH, QUOTA_WHAT, "T1499"},
     SYSTEM("sethostname", LEVEL_HIGH, "Changes the machine's host name", "T1036"),
     SYSTEM("setdomainname", LEVEL_HIGH, "Changes the machine's domain name", "T1036"),
     SYSTEM("bpf", LEVEL_CRITICAL,

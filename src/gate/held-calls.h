@@ -62,6 +62,7 @@ enum held_trap {
 	TRAP_ROUTE_OPTION,   /* setsockopt: only the options that set a packet's route */
 	TRAP_MEMORY_FAILURE, /* madvise: only MADV_HWPOISON and MADV_SOFT_OFFLINE */
 	TRAP_EXE_LINK,	     /* prctl: only PR_SET_MM's PR_SET_MM_EXE_FILE and PR_SET_MM_MAP */
+	TRAP_QUOTA_CHANGE,   /* quotactl: only the commands in args[target] that change quotas */
 	TRAP_LOG_ACTION,     /* syslog: only actions that clear the kernel's log or change
 			      * what reaches the console (reading it passes) */
 };

@@ -9,6 +9,7 @@
 #include <linux/fscrypt.h>
 #include <linux/fsverity.h>
 #include <linux/loop.h>
+#include <linux/nvme_ioctl.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -69,6 +70,17 @@ static const unsigned long btrfs_cmds[] = {BTRFS_CMDS};
 	    LOOP_CHANGE_FD, LOOP_SET_CAPACITY, LOOP_SET_DIRECT_IO, LOOP_SET_BLOCK_SIZE,            \
 	    LOOP_CONFIGURE, LOOP_CTL_ADD, LOOP_CTL_REMOVE
 static const unsigned long block_device_cmds[] = {BLOCK_DEVICE_CMDS};
+/* NVMe pass-through, on a disk or its controller opened for reading (root
+ * holds CAP_SYS_ADMIN, which the kernel asks instead of a descriptor open
+ * for writing): any command the disk knows (write any block, format,
+ * sanitize: the whole disk erased), or the controller reset. SCSI's SG_IO
+ * needs CAP_SYS_RAWIO for that, which a root session has not
+ * (session/caps-bound.h). */
+#define RAW_DISK_CMDS                                                                              \
+	NVME_IOCTL_ADMIN_CMD, NVME_IOCTL_SUBMIT_IO, NVME_IOCTL_IO_CMD, NVME_IOCTL_RESET,           \
+	    NVME_IOCTL_SUBSYS_RESET, NVME_IOCTL_RESCAN, NVME_IOCTL_ADMIN64_CMD,                    \
+	    NVME_IOCTL_IO64_CMD, NVME_IOCTL_IO64_CMD_VEC
+static const unsigned long raw_disk_cmds[] = {RAW_DISK_CMDS};
 static const unsigned long hangup_cmds[] = {TIOCVHANGUP};
 
 /* fscrypt's, on a folder opened for reading: an empty folder encrypted with
@@ -80,8 +92,8 @@ static const unsigned long hangup_cmds[] = {TIOCVHANGUP};
 static const unsigned long encryption_cmds[] = {ENCRYPTION_CMDS};
 
 const unsigned long ioctl_changes_cmds[] = {
-    FS_IOC_SETFLAGS,  FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, TIOCVHANGUP,
-    FILE_SYSTEM_CMDS, BTRFS_CMDS,	 BLOCK_DEVICE_CMDS, ENCRYPTION_CMDS,
+    FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, TIOCVHANGUP,	  FILE_SYSTEM_CMDS,
+    BTRFS_CMDS,	     BLOCK_DEVICE_CMDS, ENCRYPTION_CMDS,   RAW_DISK_CMDS,
 };
 const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
 
@@ -139,6 +151,9 @@ static const struct refused_group refused_groups[] = {
     {block_device_cmds, COUNT(block_device_cmds), "T1561", "Makes the disk ",
      " read-only for the whole machine, changes its partitions, or attaches, detaches or "
      "changes a loop device: the file systems on it stop taking writes or disappear"},
+    {raw_disk_cmds, COUNT(raw_disk_cmds), "T1561", "Sends a command straight to the disk ",
+     " (NVMe pass-through): it can write or erase any block, the whole disk too, around the "
+     "file systems on it and their permissions"},
     {encryption_cmds, COUNT(encryption_cmds), "T1486", "Encrypts the folder ",
      " with a key of its choosing, or locks the folders encrypted on its file system: their "
      "owners can no longer add or read files there"},

@@ -6,7 +6,7 @@
  * file system (FIFREEZE, FS_IOC_SHUTDOWN, a new label, UUID or size,
  * fs-verity), a btrfs subvolume (deleted, made, made read-only) or a block
  * device (made read-only, its partitions changed, a loop device detached or
- * given another file). Those are
+ * given another file) and NVMe pass-through (any command to the disk). Those are
  * always refused: a check
  * followed by CONTINUE would let another thread swap the descriptor. chattr's
  * go to the file gate, which does them itself on the file it resolved. The filter also

@@ -1,5 +1,6 @@
 #include "spawn.h"
 
+#include "caps-bound.h"
 #include "gate/fdpass.h"
 #include "gate/filter.h"
 #include "hide.h"
@@ -56,6 +57,10 @@ static __attribute__((noreturn)) void child_exec(const struct child_stdio *io, c
 	}
 	/* Before the filter, which refuses mounts. */
 	if (hide != NULL && hide_own_files(hide, &err) < 0)
+		setup_failed(report_fd, &err);
+	/* A root session's programs never get rights that reach past the gate
+	 * (caps-bound.h). */
+	if (keep_privileges && caps_bound_drop(&err) < 0)
 		setup_failed(report_fd, &err);
 	/* No core dumps: the kernel writes a core file itself, in the folder the
 	 * process runs in (core_pattern "core"), replacing one there, with no

@@ -1,7 +1,14 @@
-/* The floor under any seccomp-notify exec gate: runs a program with execve
- * and execveat trapped, and answers every exec "continue" at once without
- * reading anything. bench/gate-exec compares escort against it.
- *   notify-floor PROGRAM [ARGS...] */
+/* The floor under any seccomp-notify gate: runs a program with execve and
+ * execveat trapped, and answers every exec "continue" at once without
+ * reading anything. bench/gate-exec compares escort against it. With
+ * --gate-filter the program runs under escort's own filter (every call the
+ * gate traps: changes to files, signals, connections) and every trapped
+ * call is answered "continue" the same way: what the hand-overs alone cost
+ * a workload (bench/gate-workload).
+ *   notify-floor [--gate-filter] PROGRAM [ARGS...] */
+#include "gate/fdpass.h"
+#include "gate/filter.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -44,6 +51,19 @@ static int take_fd(int sock)
 	return fd;
 }
 
+/* escort's filter as the session's first process installs it. */
+static void trap_as_gate(int sock)
+{
+	struct error err;
+	int listener = gate_filter_install(1, &err);
+
+	if (listener < 0 || fdpass_offer(sock, listener, &err) < 0) {
+		fprintf(stderr, "notify-floor: %s\n", err.msg);
+		_exit(125);
+	}
+	close(listener);
+}
+
 static void trap_execs(int sock)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -60,18 +80,24 @@ int main(int argc, char **argv)
 {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
-	int sock[2], listener, status = 0;
+	struct error err;
+	int sock[2], listener, status = 0, gate = argc > 1 && strcmp(argv[1], "--gate-filter") == 0;
 	pid_t child;
 
+	argv += gate;
+	argc -= gate;
 	if (argc < 2 || socketpair(AF_UNIX, SOCK_STREAM, 0, sock) < 0)
 		return 2;
 	child = fork();
 	if (child == 0) {
-		trap_execs(sock[1]);
+		if (gate)
+			trap_as_gate(sock[1]);
+		else
+			trap_execs(sock[1]);
 		execv(argv[1], argv + 1);
 		_exit(127);
 	}
-	listener = take_fd(sock[0]);
+	listener = gate ? fdpass_take(sock[0], child, &err) : take_fd(sock[0]);
 	if (listener < 0 || seccomp_notify_alloc(&req, &resp) < 0)
 		return 125;
 	for (;;) {

@@ -82,11 +82,15 @@ int creds_read(pid_t tid, struct creds *c)
 	return 0;
 }
 
-static int same_identity(const struct creds *a, const struct creds *b)
+static int same_ids(const struct creds *a, const struct creds *b)
 {
 	return a->fsuid == b->fsuid && a->fsgid == b->fsgid && a->ngroups == b->ngroups &&
-	       memcmp(a->groups, b->groups, sizeof(gid_t) * (size_t)a->ngroups) == 0 &&
-	       a->cap_effective == b->cap_effective;
+	       memcmp(a->groups, b->groups, sizeof(gid_t) * (size_t)a->ngroups) == 0;
+}
+
+static int same_identity(const struct creds *a, const struct creds *b)
+{
+	return same_ids(a, b) && a->cap_effective == b->cap_effective;
 }
 
 #define CAP_BIT(n) (1ull << (n))
@@ -127,13 +131,22 @@ static int set_ids(const struct creds *c)
 	return 0;
 }
 
+/* Whether this thread has a caller's umask (taken only to create). */
+static _Thread_local int umask_taken;
+
+/* Changing the file-system IDs changes the effective capabilities too (the
+ * kernel drops or restores the file-system ones): after new IDs, the
+ * capabilities are always set; with the same IDs, only when they differ. */
 int creds_take(const struct creds *ours, const struct creds *c, int creates)
 {
-	if (creates && c->umask != ours->umask) /* creds_restore sets ours back */
+	int ids = !same_ids(ours, c);
+
+	if (creates && c->umask != ours->umask) { /* creds_restore sets ours back */
 		umask(c->umask);
-	if (same_identity(ours, c))
-		return 0;
-	if (set_ids(c) < 0 || set_effective(c->cap_effective) < 0) {
+		umask_taken = 1;
+	}
+	if ((ids && set_ids(c) < 0) || ((ids || c->cap_effective != ours->cap_effective) &&
+					set_effective(c->cap_effective) < 0)) {
 		creds_restore(ours, c);
 		return -1;
 	}
@@ -142,10 +155,14 @@ int creds_take(const struct creds *ours, const struct creds *c, int creates)
 
 void creds_restore(const struct creds *ours, const struct creds *c)
 {
-	if (c->umask != ours->umask)
+	int ids = !same_ids(ours, c);
+
+	if (umask_taken) {
 		umask(ours->umask);
-	if (same_identity(ours, c))
+		umask_taken = 0;
+	}
+	if (!ids && c->cap_effective == ours->cap_effective)
 		return;
-	if (set_effective(ours->cap_effective) < 0 || set_ids(ours) < 0)
+	if (set_effective(ours->cap_effective) < 0 || (ids && set_ids(ours) < 0))
 		abort(); /* the gate would go on with another's rights */
 }

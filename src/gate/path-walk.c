@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 struct walk {
 	int root, cur;
+	int cur_owned;		 /* cur is the walk's (else the caller's start, borrowed) */
 	char rest[2 * PATH_MAX]; /* what is still to resolve */
 	size_t at;
 	int links;
@@ -117,8 +119,10 @@ static void path_up(struct walked *w)
 
 static int enter(struct walk *k, int fd)
 {
-	close(k->cur);
+	if (k->cur_owned)
+		close(k->cur);
 	k->cur = fd;
+	k->cur_owned = 1;
 	return 0;
 }
 
@@ -135,22 +139,33 @@ static int go_up(struct walk *k)
 	return enter(k, fd);
 }
 
+/* Set in a child fork() makes: the descriptor of /proc/self/fd it inherits
+ * is its parent's table. (A child of a bare clone, net-unix-bind.c, names
+ * no descriptor.) */
+static int forked;
+
+static void after_fork_in_child(void)
+{
+	forked = 1;
+}
+
 /* Our own /proc/self/fd, opened once: looking up "/proc/self/fd" again
  * for every change was a tenth of the gate's time on a large tar. */
 static int own_fd_dir(void)
 {
-	static int dir = -1;
-	static pid_t opened_by;
+	static int dir = -1, registered;
 
-	if (dir >= 0 && opened_by != getpid()) { /* a child: that is its parent's table */
+	if (!registered)
+		registered = pthread_atfork(NULL, NULL, after_fork_in_child) == 0;
+	if (dir >= 0 && forked) {
 		close(dir);
 		dir = -1;
 	}
 	if (dir < 0) {
 		dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		opened_by = getpid();
+		forked = 0;
 	}
-	return dir;
+	return registered ? dir : -1;
 }
 
 /* The path a descriptor of ours stands for ("pipe:[12]" for a pipe). */
@@ -261,10 +276,18 @@ static int finish(struct walk *k, const char *name, int fd, const struct stat *s
 	int rc;
 
 	snprintf(w->name, sizeof(w->name), "%s", name);
-	if (strcmp(name, "..") != 0 && strcmp(name, ".") != 0 && (rc = path_append(w, name)) < 0)
+	if (strcmp(name, "..") != 0 && strcmp(name, ".") != 0 && (rc = path_append(w, name)) < 0) {
+		if (fd >= 0)
+			close(fd);
 		return rc;
-	w->dir = k->cur;
+	}
+	w->dir = k->cur_owned ? k->cur : dup(k->cur);
 	k->cur = -1;
+	if (w->dir < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
 	w->object = fd;
 	if (fd >= 0)
 		w->st = *st;
@@ -377,16 +400,15 @@ static int walk_from(int root, int start, const char *start_path, const char *pa
 		return -ENOENT;
 	if (len >= PATH_MAX)
 		return -ENAMETOOLONG;
-	k.cur = dup(path[0] == '/' ? root : start);
-	if (k.cur < 0)
-		return -errno;
+	k.cur = path[0] == '/' ? root : start; /* borrowed until the walk enters a folder */
+	k.cur_owned = 0;
 	memcpy(k.rest, path, len + 1);
 	rc = 0;
 	if (!walk_folders_at_once(&k, path, len))
 		rc = start_named(&k, path[0] == '/' ? "/" : start_path);
 	if (rc == 0)
 		rc = walk_all(&k, follow);
-	if (k.cur >= 0)
+	if (k.cur >= 0 && k.cur_owned)
 		close(k.cur);
 	if (rc < 0)
 		walked_close(w);
@@ -427,9 +449,8 @@ int walk_start_open(pid_t pid, pid_t tid, int root, int dirfd, const char *path,
 	s->pid = pid;
 	s->tid = tid;
 	snprintf(s->path, sizeof(s->path), "/");
-	s->root = root >= 0 ? fcntl(root, F_DUPFD_CLOEXEC, 0) : open_proc(pid, "root", NULL, 0);
-	if (s->root < 0 && root >= 0)
-		return -errno;
+	s->root = root >= 0 ? root : open_proc(pid, "root", NULL, 0);
+	s->root_owned = root < 0;
 	if (s->root < 0)
 		return s->root;
 	if (path[0] == '/')
@@ -450,7 +471,9 @@ int walk_start_open(pid_t pid, pid_t tid, int root, int dirfd, const char *path,
 
 void walk_start_close(struct walk_start *s)
 {
-	close_fd(&s->root);
+	if (s->root_owned)
+		close_fd(&s->root);
+	s->root = -1;
 	close_fd(&s->dir);
 }
 

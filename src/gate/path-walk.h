@@ -31,9 +31,11 @@ enum walk_follow { WALK_NOFOLLOW = 0, WALK_FOLLOW = 1 };
  * process's /proc entries needs them); the walk itself then runs with the
  * process's. root: a descriptor of the process's root when the caller knows
  * it (every process of a session has the same: nothing in it can change its
- * root or mount namespace), or -1 to open /proc/PID/root. Returns 0 or -errno. */
+ * root or mount namespace), or -1 to open /proc/PID/root. A root given is
+ * borrowed, not duplicated: it must outlive the walk_start. Returns 0 or -errno. */
 struct walk_start {
 	int root, dir;
+	int root_owned;	     /* root was opened here (closed by walk_start_close) */
 	char path[PATH_MAX]; /* dir's path */
 	pid_t pid, tid;
 	int not_gate_own; /* /proc links of the gate's own process fail with EACCES, as

@@ -22,5 +22,9 @@
 /* Drops them from the calling process's bounding set (needs CAP_SETPCAP).
  * A right the kernel does not know is skipped. */
 int caps_bound_drop(struct error *err);
+/* Takes them out of the calling thread's effective set (the gate's, which
+ * acts for the session's root processes: with the same rights as theirs it
+ * need not switch rights at every change it makes for them). */
+void caps_bound_leave(void);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "broker-client.h"
 #include "broker-tls.h"
+#include "caps-bound.h"
 #include "gate/gate.h"
 #include "gate/local-services.h"
 #include "gate/program-index.h"
@@ -366,6 +367,8 @@ static int start_gate(struct gate_parts *gp, struct event_base *base, const stru
 	    .changed_ctx = gp->transfers,
 	};
 
+	if (geteuid() == 0) /* the session's root has not these two (caps-bound.h) */
+		caps_bound_leave();
 	gp->gate = gate_start(&gc, err);
 	return gp->gate ? 0 : -1;
 }

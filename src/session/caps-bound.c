@@ -1,6 +1,5 @@
 #include "caps-bound.h"
 
-#include <errno.h>
 #include <linux/capability.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -11,9 +10,10 @@ static const int dropped[] = {CAP_SYS_MODULE, CAP_SYS_RAWIO};
 
 int caps_bound_drop(struct error *err)
 {
+	/* One not in the set already (a container's root) needs no CAP_SETPCAP. */
 	for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++)
-		if (prctl(PR_CAPBSET_DROP, (unsigned long)dropped[i], 0, 0, 0) < 0 &&
-		    errno != EINVAL)
+		if (prctl(PR_CAPBSET_READ, (unsigned long)dropped[i], 0, 0, 0) > 0 &&
+		    prctl(PR_CAPBSET_DROP, (unsigned long)dropped[i], 0, 0, 0) < 0)
 			return error_errno(err, "cannot take CAP_SYS_MODULE and CAP_SYS_RAWIO "
 						"from the session");
 	return 0;

@@ -19,8 +19,9 @@
 
 #include "util/error.h"
 
-/* Drops them from the calling process's bounding set (needs CAP_SETPCAP).
- * A right the kernel does not know is skipped. */
+/* Drops them from the calling process's bounding set (needs CAP_SETPCAP
+ * when one is still there). A right the kernel does not know, or one
+ * already out of the set, is skipped. */
 int caps_bound_drop(struct error *err);
 /* Takes them out of the calling thread's effective set (the gate's, which
  * acts for the session's root processes: with the same rights as theirs it

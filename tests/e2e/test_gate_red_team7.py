@@ -88,3 +88,17 @@ def test_FIXED_quota_changes_are_refused_and_reading_them_passes(escort, tmp_pat
     assert "getquota No such file or directory" in out, out
     assert "Changes how much disk space an account may use" in shown(evs), shown(evs)
     assert len(refusals(evs, "quotactl")) == 3, [e for e in evs if e["type"] == "decision"]
+
+
+def test_a_root_without_those_rights_or_the_right_to_drop_them_still_starts(escort, tmp_path):
+    """A container's root often has neither CAP_SYS_RAWIO, CAP_SYS_MODULE nor
+    CAP_SETPCAP (which dropping them needs): the session starts all the same,
+    and still without them."""
+    log = tmp_path / "bounded.eslog"
+    p = subprocess.run(["setpriv", "--bounding-set", "-setpcap,-sys_rawio,-sys_module", "--",
+                        escort, "run", "--log", str(log), "--", PY, str(RED / "red7.py"),
+                        "caps"], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                       timeout=60)
+    assert p.returncode == 0, p.stderr
+    inside = caps(p.stdout)
+    assert inside["CapBnd"] & ((1 << SYS_MODULE) | (1 << SYS_RAWIO)) == 0, p.stdout

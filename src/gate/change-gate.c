@@ -597,9 +597,18 @@ void change_gate_network(struct gate *g, const struct effect *e)
 	c.net_call = e->call->check;
 	memcpy(c.net_args, g->notif->data.args, sizeof(c.net_args));
 	(void)creds_read((pid_t)g->notif->pid, &who);
-	risk_report_add(&r, "network-destination", e->level, e->what,
-			"what leaves the machine, or who can reach it, is not under escort's watch",
-			"Which machine is it, and what will be sent or received?", e->attack);
+	if (c.kind == CHANGE_BIND && e->address.kind == SA_UNIX_PATH)
+		risk_report_add(&r, "socket-file", e->level, e->what,
+				"programs trust the service they expect at that name",
+				"Which service is this program standing in for, and who will "
+				"connect to it?",
+				e->attack);
+	else
+		risk_report_add(&r, "network-destination", e->level, e->what,
+				"what leaves the machine, or who can reach it, is not under "
+				"escort's watch",
+				"Which machine is it, and what will be sent or received?",
+				e->attack);
 	g->counters.changes++;
 	decide_change(g, &c, &who, &r);
 }

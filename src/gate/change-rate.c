@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* The account's home, looked up once per account the gate meets. */
-static const char *home_of(uid_t uid)
+const char *change_rate_home(uid_t uid)
 {
 	static uid_t known = (uid_t)-1;
 	static char home[PATH_MAX];
@@ -43,7 +43,7 @@ static void rate_path(const struct change_rater *cr, const struct change *c, con
 		      const struct creds *who, struct risk_report *r)
 {
 	char tilde[PATH_MAX + 2];
-	const char *home = home_of(who->fsuid);
+	const char *home = change_rate_home(who->fsuid);
 	struct risk_report more;
 
 	if (path[0] != '/') /* a pipe, a socket: no file */

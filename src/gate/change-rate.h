@@ -23,6 +23,9 @@ struct change_rater {
 	uid_t account;			/* the session's own account */
 };
 
+/* Account uid's home folder ("" when it has none), for the rules' "~". */
+const char *change_rate_home(uid_t uid);
+
 /* Fills r (risk_report_free it). */
 void change_rate(const struct change_rater *cr, const struct change *c, const struct creds *who,
 		 struct risk_report *r);

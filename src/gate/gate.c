@@ -17,6 +17,7 @@
 #include "program.h"
 #include "recheck.h"
 #include "request.h"
+#include "socket-file.h"
 #include "tree-grants.h"
 #include "util/buf.h"
 #include "util/file-head.h"
@@ -467,6 +468,10 @@ static void handle_effect(struct gate *g)
 
 	switch (effect_judge(g->cfg.listener, g->notif, &s, &e)) {
 	case EFFECT_ALLOW:
+		if (socket_file_outside_scratch(g, (pid_t)g->notif->pid, &e)) {
+			change_gate_network(g, &e);
+			break;
+		}
 		if (e.has_address || e.call->check == HELD_SENDMSG ||
 		    e.call->check == HELD_SENDMMSG) {
 			/* a sendmsg without a name too: its msghdr could gain one */

@@ -10,6 +10,8 @@
 #include <linux/fsverity.h>
 #include <linux/loop.h>
 #include <linux/nvme_ioctl.h>
+#include <linux/pr.h>
+#include <linux/sed-opal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -81,6 +83,28 @@ static const unsigned long block_device_cmds[] = {BLOCK_DEVICE_CMDS};
 	    NVME_IOCTL_SUBSYS_RESET, NVME_IOCTL_RESCAN, NVME_IOCTL_ADMIN64_CMD,                    \
 	    NVME_IOCTL_IO64_CMD, NVME_IOCTL_IO64_CMD_VEC
 static const unsigned long raw_disk_cmds[] = {RAW_DISK_CMDS};
+
+/* Newer than some C libraries' headers: OPAL's revert of the locking range
+ * and the owner's password (struct opal_revert_lsp: a struct opal_key and
+ * two 32-bit words). */
+#define OPAL_REVERT_LSP _IOW('p', 240, char[sizeof(struct opal_key) + 8])
+#define OPAL_SET_SID_PW _IOW('p', 241, struct opal_new_pw)
+
+/* A disk's persistent reservations and a self-encrypting (OPAL) disk's
+ * commands, on a descriptor opened for reading (the kernel asks root's
+ * CAP_SYS_ADMIN): another machine's reservation on shared storage dropped
+ * or taken over, the disk or a range of it erased for good (its key
+ * thrown away), or taken over and locked with a key of the session's.
+ * Reading the state (IOC_OPAL_GET_STATUS and later reads) passes. */
+#define DISK_OWNERSHIP_CMDS                                                                        \
+	IOC_PR_REGISTER, IOC_PR_RESERVE, IOC_PR_RELEASE, IOC_PR_PREEMPT, IOC_PR_PREEMPT_ABORT,     \
+	    IOC_PR_CLEAR, IOC_OPAL_SAVE, IOC_OPAL_LOCK_UNLOCK, IOC_OPAL_TAKE_OWNERSHIP,            \
+	    IOC_OPAL_ACTIVATE_LSP, IOC_OPAL_SET_PW, IOC_OPAL_ACTIVATE_USR, IOC_OPAL_REVERT_TPR,    \
+	    IOC_OPAL_LR_SETUP, IOC_OPAL_ADD_USR_TO_LR, IOC_OPAL_ENABLE_DISABLE_MBR,                \
+	    IOC_OPAL_ERASE_LR, IOC_OPAL_SECURE_ERASE_LR, IOC_OPAL_PSID_REVERT_TPR,                 \
+	    IOC_OPAL_MBR_DONE, IOC_OPAL_WRITE_SHADOW_MBR, IOC_OPAL_GENERIC_TABLE_RW,               \
+	    OPAL_REVERT_LSP, OPAL_SET_SID_PW
+static const unsigned long disk_ownership_cmds[] = {DISK_OWNERSHIP_CMDS};
 static const unsigned long hangup_cmds[] = {TIOCVHANGUP};
 
 /* fscrypt's, on a folder opened for reading: an empty folder encrypted with
@@ -93,7 +117,7 @@ static const unsigned long encryption_cmds[] = {ENCRYPTION_CMDS};
 
 const unsigned long ioctl_changes_cmds[] = {
     FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, TIOCVHANGUP,	  FILE_SYSTEM_CMDS,
-    BTRFS_CMDS,	     BLOCK_DEVICE_CMDS, ENCRYPTION_CMDS,   RAW_DISK_CMDS,
+    BTRFS_CMDS,	     BLOCK_DEVICE_CMDS, ENCRYPTION_CMDS,   RAW_DISK_CMDS, DISK_OWNERSHIP_CMDS,
 };
 const size_t ioctl_changes_count = sizeof(ioctl_changes_cmds) / sizeof(ioctl_changes_cmds[0]);
 
@@ -154,6 +178,10 @@ static const struct refused_group refused_groups[] = {
     {raw_disk_cmds, COUNT(raw_disk_cmds), "T1561", "Sends a command straight to the disk ",
      " (NVMe pass-through): it can write or erase any block, the whole disk too, around the "
      "file systems on it and their permissions"},
+    {disk_ownership_cmds, COUNT(disk_ownership_cmds), "T1561",
+     "Takes over, erases or locks the disk ",
+     " (its reservations on shared storage, or its built-in encryption): other machines lose "
+     "it, or its data is gone or locked with a key of this session's"},
     {encryption_cmds, COUNT(encryption_cmds), "T1486", "Encrypts the folder ",
      " with a key of its choosing, or locks the folders encrypted on its file system: their "
      "owners can no longer add or read files there"},

@@ -9,8 +9,7 @@
  * - CAP_SYS_RAWIO: raw SCSI and ATA commands (SG_IO, HDIO_DRIVE_CMD) and
  *   eMMC commands that write blocks through a disk opened for reading, which
  *   the file gate never saw opened for writing; /dev/mem, /dev/port and
- *   /proc/kcore (the machine's memory, escortd's keys in it); ioperm and
- *   iopl.
+ *   /proc/kcore (the machine's memory); ioperm and iopl.
  * Without CAP_SYS_RAWIO the kernel still lets a disk opened for reading take
  * the SCSI commands that only read (INQUIRY, READ CAPACITY, MODE SENSE), and
  * one opened for writing (a change the file gate judged) take writes. */

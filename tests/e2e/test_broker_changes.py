@@ -7,6 +7,7 @@ import json
 import os
 import pathlib
 import shutil
+import stat
 import subprocess
 import time
 import uuid
@@ -295,15 +296,7 @@ def test_a_process_id_reused_outside_an_approved_tree_is_asked_again(broker, app
     op = Operator(broker)
     op.send(f"/usr/bin/python3 {x}/s.py {appdir} {x} & /usr/bin/python3 {x}/r.py {appdir} {x}; "
             "wait; echo ==DONE$?")
-    end = time.time() + 15
-    while time.time() < end:  # the two scripts' starts, then the first change
-        items = broker.pending()
-        for i in items:
-            if "change" not in i:
-                broker.console(ESCORT, "approve", str(i["id"]))
-        if any("change" in i for i in items):
-            break
-        time.sleep(0.1)
+    approve_programs(broker)  # the two scripts' starts, then the first change
     item = wait_change(broker)
     assert item["change"]["path"] == str(appdir / "first")
     p = broker.console(ESCORT, "approve", str(item["id"]), "--scope", "path", "--path",
@@ -413,3 +406,57 @@ def test_file_attributes_are_held_and_set_once_approved(broker, appdir):
     assert decided == ["ask", "deny", "ask", "allow"], decided
     assert all(e.get("xattr") == "file attributes (no-dump)" for e in of_type(evs, "decision")
                if e.get("path") == str(db))
+
+
+def approve_programs(broker, deadline=15):
+    """Approves the programs that wait, until a change waits."""
+    end = time.time() + deadline
+    while time.time() < end:
+        items = broker.pending()
+        for i in items:
+            if "change" not in i:
+                broker.console(ESCORT, "approve", str(i["id"]))
+        if any("change" in i for i in items):
+            return
+        time.sleep(0.1)
+
+
+BIND_SCRIPT = """\
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+print("BOUND")
+"""
+
+
+def test_a_socket_file_outside_scratch_waits_for_an_escort(broker, appdir):
+    """A Unix bind outside the folders for scratch work makes a socket where
+    programs may expect a service: held like a connection; approved, the
+    socket is made; denied, no file."""
+    script = pathlib.Path("/tmp") / f"escort-bind-{uuid.uuid4().hex[:8]}.py"
+    script.write_text(BIND_SCRIPT)
+    script.chmod(0o644)
+    try:
+        op = Operator(broker)
+        op.send(f"/usr/bin/python3 {script} {appdir}/app.sock; echo ==DONE$?")
+        approve_programs(broker)
+        op.child.expect("held: Listens for connections on")
+        item = wait_change(broker, "bind")
+        assert item["change"]["path"].endswith(f"{appdir}/app.sock"), item
+        assert item["level"] == "medium"
+        p = broker.console(ESCORT, "approve", str(item["id"]))
+        assert p.returncode == 0, p.stderr
+        op.child.expect(r"==DONE(\d+)")
+        assert op.child.match.group(1) == "0"
+        op.child.expect_exact("op$ ")
+        assert stat.S_ISSOCK((appdir / "app.sock").lstat().st_mode)
+        op.send(f"/usr/bin/python3 {script} {appdir}/data/other.sock; echo ==DONE$?")
+        approve_programs(broker)
+        item = wait_change(broker, "bind")
+        broker.console(ESCORT, "deny", str(item["id"]))
+        op.child.expect(r"==DONE(\d+)")
+        assert op.child.match.group(1) != "0"
+        assert not (appdir / "data" / "other.sock").exists()
+        op.close()
+    finally:
+        script.unlink(missing_ok=True)

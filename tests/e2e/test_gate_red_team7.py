@@ -8,7 +8,10 @@ tests/e2e/red/red7.py. Tests marked FIXED failed before the fix that came
 with them."""
 import os
 import pathlib
+import shutil
+import stat
 import subprocess
+import uuid
 
 import pytest
 from test_gate import Session
@@ -102,3 +105,61 @@ def test_a_root_without_those_rights_or_the_right_to_drop_them_still_starts(esco
     assert p.returncode == 0, p.stderr
     inside = caps(p.stdout)
     assert inside["CapBnd"] & ((1 << SYS_MODULE) | (1 << SYS_RAWIO)) == 0, p.stdout
+
+
+@pytest.fixture
+def service_dir():
+    """A service's folder for its socket, outside every scratch folder."""
+    path = pathlib.Path("/srv") / f"escort-red7-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_FIXED_a_socket_file_outside_scratch_folders_is_held(escort, tmp_path, service_dir):
+    """A Unix bind to a path makes a socket file, and was allowed wherever the
+    caller could create one: root's session stood in for a service at its
+    socket's name (a database's while it is down) and would have received
+    what its clients send it, passwords included. Outside the folders for
+    scratch work it is held like a connection (refused here: no escortd),
+    however the path is written; in /tmp and the home it passes."""
+    name = f"escort-red7-{uuid.uuid4().hex[:8]}.sock"
+    mine = pathlib.Path(os.path.expanduser("~")) / name
+    scratch = pathlib.Path("/tmp") / f"escort-red7-{uuid.uuid4().hex[:8]}.sock"
+    absolute, relative = service_dir / "db.sock", f"..{service_dir}/rel.sock"
+    try:
+        s = Session(escort, tmp_path)
+        out = attack(s, "bind", scratch, f"'~/{name}'", absolute, relative)
+        evs = s.close()
+        assert f"bound {scratch}" in out and f"bound {mine}" in out, out
+        assert stat.S_ISSOCK(scratch.lstat().st_mode) and stat.S_ISSOCK(mine.lstat().st_mode)
+    finally:
+        for p in (mine, scratch):
+            p.unlink(missing_ok=True)
+    assert f"bind {absolute} Operation not permitted" in out, out
+    assert f"bind {relative} Operation not permitted" in out, out
+    assert list(service_dir.iterdir()) == [], "a socket file was made"
+    text = shown(evs)
+    assert f"Makes a local socket at {absolute}, outside the folders for scratch work" in text
+    assert f"Makes a local socket at {service_dir}/rel.sock" in text, text
+    refused = [e for e in evs if e["type"] == "decision" and e.get("change") == "bind"]
+    assert sorted(e["path"] for e in refused) == [str(absolute), f"{service_dir}/rel.sock"]
+    assert all(e["action"] == "deny" and e["level"] == "medium" for e in refused), refused
+
+
+def test_FIXED_disk_reservations_and_self_encrypting_disk_commands_are_refused(escort, tmp_path):
+    """A disk's persistent reservations (IOC_PR_*) and a self-encrypting
+    disk's OPAL commands ask root's CAP_SYS_ADMIN, not a descriptor opened
+    for writing: shared storage taken from another machine, the disk erased
+    or locked with the session's key, through a descriptor the file gate
+    never saw opened for writing (found by the round 7 red team on a loop
+    device). On /dev/null the kernel says the command is not for that
+    file; the gate refuses it first."""
+    outside = bare("disk-owner", "/dev/null")
+    assert outside.count("Inappropriate ioctl for device") == 3, outside
+    s = Session(escort, tmp_path)
+    out = attack(s, "disk-owner", "/dev/null")
+    evs = s.close()
+    for name in ("pr-register", "opal-secure-erase", "opal-revert-lsp"):
+        assert f"{name} Operation not permitted" in out, out
+    assert "Takes over, erases or locks the disk /dev/null" in shown(evs), shown(evs)

@@ -28,8 +28,24 @@ elif what == "nvme":  # FILE: NVMe admin pass-through on a descriptor opened for
     NVME_IOCTL_ADMIN_CMD = (3 << 30) | (72 << 16) | (ord("N") << 8) | 0x41
     r = libc.ioctl(fd, ctypes.c_ulong(NVME_IOCTL_ADMIN_CMD), buf)
     print("nvme", "ok" if r == 0 else err())
+elif what == "disk-owner":  # FILE: reservations and OPAL on a descriptor opened for reading
+    fd = os.open(sys.argv[2], os.O_RDONLY)
+    buf = ctypes.create_string_buffer(272)
+    for name, nr, size in (("pr-register", 200, 24), ("opal-secure-erase", 231, 272),
+                           ("opal-revert-lsp", 240, 272)):
+        cmd = (1 << 30) | (size << 16) | (ord("p") << 8) | nr
+        r = libc.ioctl(fd, ctypes.c_ulong(cmd), buf)
+        print(name, "ok" if r == 0 else err())
 elif what == "quota":  # quotas off, limits set; limits read
     print("quotaoff", quotactl(0x800003))
     print("setquota", quotactl(0x800008))
     print("xquotarm", quotactl(0x5806))
     print("getquota", quotactl(0x800007))
+elif what == "bind":  # PATH...: Unix binds, from /tmp as the working folder
+    import socket
+    os.chdir("/tmp")
+    for p in sys.argv[2:]:
+        p = os.path.expanduser(p)  # "~/NAME": the home, unnamed on the line
+        s = socket.socket(socket.AF_UNIX)
+        try: s.bind(p); print("bound", p)
+        except OSError as e: print("bind", p, e.strerror)

@@ -63,12 +63,15 @@ static int trap_new_namespace(scmp_filter_ctx ctx, const struct held_call *c, in
 }
 
 /* Socket kinds that see or forge every packet: AF_PACKET, raw IPv4 and IPv6,
- * and (AF_INET, SOCK_PACKET), which the kernel makes an AF_PACKET socket.
+ * and (AF_INET, SOCK_PACKET), which the kernel makes an AF_PACKET socket;
+ * and SCTP sockets, which connect and bind through socket options
+ * (SCTP_SOCKOPT_CONNECTX, BINDX_ADD) that the gate does not judge.
  * int arguments are compared on their low 32 bits, as the kernel reads them. */
 static int trap_raw_socket(scmp_filter_ctx ctx, int nr)
 {
 	static const unsigned kinds[][2] = {
 	    {AF_INET, SOCK_RAW}, {AF_INET, SOCK_PACKET}, {AF_INET6, SOCK_RAW}};
+	static const unsigned ip_families[] = {AF_INET, AF_INET6};
 	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
 				  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, AF_PACKET));
 
@@ -76,6 +79,10 @@ static int trap_raw_socket(scmp_filter_ctx ctx, int nr)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, kinds[i][0]),
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, SOCKET_TYPE_MASK, kinds[i][1]));
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, ip_families[i]),
+				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, IPPROTO_SCTP));
 	return rc;
 }
 

@@ -15,6 +15,9 @@
 
 #define DNS_PORT 53
 #define FIRST_UNPRIVILEGED_PORT 1024
+#define SCTP_WHAT                                                                                  \
+	"Opens an SCTP socket, which connects to other machines and listens for them through "     \
+	"its options rather than the calls escort judges: data could leave the machine unseen"
 #define PACKET_WHAT                                                                                \
 	"Opens a raw network socket that captures or forges the machine's network traffic "        \
 	"(anyone's connections, passwords sent in clear)"
@@ -212,6 +215,12 @@ void net_rate_socket(int domain, int type, int protocol, struct net_verdict *v)
 	memset(v, 0, sizeof(*v));
 	if ((type & 0xf) == SOCK_RAW && is_ping(domain, protocol)) {
 		allow(v);
+		return;
+	}
+	if ((type & 0xf) != SOCK_RAW && protocol == IPPROTO_SCTP) {
+		refuse(v, LEVEL_HIGH, "T1095");
+		snprintf(v->what, sizeof(v->what), "%s", SCTP_WHAT);
+		snprintf(v->where, sizeof(v->where), "of family %d, protocol SCTP", domain);
 		return;
 	}
 	refuse(v, LEVEL_HIGH, "T1040");

@@ -163,3 +163,19 @@ def test_FIXED_disk_reservations_and_self_encrypting_disk_commands_are_refused(e
     for name in ("pr-register", "opal-secure-erase", "opal-revert-lsp"):
         assert f"{name} Operation not permitted" in out, out
     assert "Takes over, erases or locks the disk /dev/null" in shown(evs), shown(evs)
+
+
+def test_FIXED_sctp_sockets_are_refused(escort, tmp_path):
+    """An SCTP socket connects to other machines through a socket option
+    (SCTP_SOCKOPT_CONNECTX; getsockopt's CONNECTX3) and listens on more
+    addresses through another (BINDX_ADD): neither is a connect or bind the
+    gate judges, so data could leave with nothing held. SCTP sockets are
+    refused (where the kernel has no SCTP it says so instead)."""
+    outside = bare("sctp").split("\n")
+    assert all(line in ("sctp ok", "sctp Protocol not supported", "sctp Socket type not supported")
+               for line in outside if line), outside
+    s = Session(escort, tmp_path)
+    out = attack(s, "sctp")
+    evs = s.close()
+    assert out.count("sctp Operation not permitted") == 2, out
+    assert "Opens an SCTP socket" in shown(evs), shown(evs)

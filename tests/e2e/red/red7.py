@@ -36,6 +36,12 @@ elif what == "disk-owner":  # FILE: reservations and OPAL on a descriptor opened
         cmd = (1 << 30) | (size << 16) | (ord("p") << 8) | nr
         r = libc.ioctl(fd, ctypes.c_ulong(cmd), buf)
         print(name, "ok" if r == 0 else err())
+elif what == "sctp":  # SCTP sockets: connectx and bindx are socket options
+    import socket
+    for family, kind in ((socket.AF_INET, socket.SOCK_STREAM),
+                         (socket.AF_INET6, socket.SOCK_SEQPACKET)):
+        try: socket.socket(family, kind, 132).close(); print("sctp ok")
+        except OSError as e: print("sctp", e.strerror)
 elif what == "quota":  # quotas off, limits set; limits read
     print("quotaoff", quotactl(0x800003))
     print("setquota", quotactl(0x800008))

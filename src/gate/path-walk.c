@@ -34,7 +34,11 @@ static void close_fd(int *fd)
 
 void walked_close(struct walked *w)
 {
-	close_fd(&w->dir);
+	if (w->dir_borrowed)
+		w->dir = -1;
+	else
+		close_fd(&w->dir);
+	w->dir_borrowed = 0;
 	close_fd(&w->object);
 }
 
@@ -281,13 +285,9 @@ static int finish(struct walk *k, const char *name, int fd, const struct stat *s
 			close(fd);
 		return rc;
 	}
-	w->dir = k->cur_owned ? k->cur : dup(k->cur);
+	w->dir = k->cur;
+	w->dir_borrowed = !k->cur_owned;
 	k->cur = -1;
-	if (w->dir < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -errno;
-	}
 	w->object = fd;
 	if (fd >= 0)
 		w->st = *st;

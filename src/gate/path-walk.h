@@ -17,10 +17,12 @@ struct walked {
 	int dir;		 /* O_PATH descriptor of the directory holding name, or -1 */
 	char name[NAME_MAX + 1]; /* the last component ("." or "..", or empty for an fd) */
 	char path[PATH_MAX];	 /* the absolute path, as the process sees it */
-	int object;	/* O_PATH descriptor of what name is, or -1 when it does not exist */
-	struct stat st; /* when object >= 0 */
-	int must_dir;	/* written with a trailing slash: only a directory will do */
-	int magic;	/* object was reached through a /proc link (fd/N): path is its target */
+	int object;	  /* O_PATH descriptor of what name is, or -1 when it does not exist */
+	struct stat st;	  /* when object >= 0 */
+	int must_dir;	  /* written with a trailing slash: only a directory will do */
+	int magic;	  /* object was reached through a /proc link (fd/N): path is its target */
+	int dir_borrowed; /* dir is the walk's start (root or start folder), closed with it:
+			   * the walked may not outlive its walk_start */
 };
 
 enum walk_follow { WALK_NOFOLLOW = 0, WALK_FOLLOW = 1 };
